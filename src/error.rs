@@ -1,0 +1,33 @@
+//! The library's error type. Every message names the input and what is wrong.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// Data that does not satisfy the snapshot's rules (not tied to a file yet).
+    #[error("{0}")]
+    Invalid(String),
+    /// Invalid data in a named file.
+    #[error("{}: {msg}", path.display())]
+    InFile { path: PathBuf, msg: String },
+    /// A bad option value; the message names the flag.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io { path: path.to_path_buf(), source }
+    }
+
+    /// Attaches a file name to an `Invalid` error.
+    pub fn in_file(self, path: &Path) -> Self {
+        match self {
+            Error::Invalid(msg) => Error::InFile { path: path.to_path_buf(), msg },
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! `MarketSnapshot`: the input of every stage, saved as versioned JSON.
+//!
+//! A snapshot carries its own capture time, so every later stage is a pure
+//! function of it. The field-by-field format is documented in `docs/snapshot-format.md`.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::tiers::MarginTier;
+
+/// The value of the `format` field this version reads and writes.
+pub const FORMAT: &str = "liqshot-snapshot/1";
+
+/// Everything the estimator needs for one symbol, from one or more venues.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketSnapshot {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Normalised symbol, e.g. `BTCUSDT`.
+    pub symbol: String,
+    /// When the data was captured (UTC). Stages use this, never the clock.
+    pub captured_at: DateTime<Utc>,
+    /// Candle interval, e.g. `5m`, `1h` (see [`parse_interval`]).
+    pub interval: String,
+    /// One entry per venue that contributed. Estimates are made per venue and summed.
+    pub venues: Vec<VenueSeries>,
+    /// Free-form provenance notes (where the data came from, substitutions made).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// One venue's data for the symbol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VenueSeries {
+    /// Venue name: `binance`, `bybit`, `okx`, `hyperliquid`, or another label.
+    pub venue: String,
+    /// The venue's instrument name, e.g. `BTCUSDT`, `BTC-USDT-SWAP`.
+    pub instrument: String,
+    /// Closed candles, ascending by `open_time`, no duplicates.
+    pub candles: Vec<Candle>,
+    /// Open interest, one side, in USD notional; ascending, irregular sampling allowed.
+    pub open_interest: Vec<OiPoint>,
+    /// Funding rates per funding period (e.g. 0.0001 = 0.01 %), ascending.
+    #[serde(default)]
+    pub funding: Vec<FundingPoint>,
+    /// Mark price at capture time, if known.
+    #[serde(default)]
+    pub mark_price: Option<f64>,
+    /// Price tick size, if known.
+    #[serde(default)]
+    pub tick_size: Option<f64>,
+    /// Maintenance-margin tiers used for liquidation prices, ascending by notional.
+    pub margin_tiers: Vec<MarginTier>,
+    /// Where `margin_tiers` came from (e.g. `built-in binance default (2026-11)`).
+    #[serde(default)]
+    pub margin_tiers_source: String,
+    /// Free-form notes for this venue (substitutions, fallbacks).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// One candle. Times are candle open times (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Candle {
+    pub open_time: DateTime<Utc>,
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+    /// Volume in base units.
+    pub volume: f64,
+    /// Taker-buy volume in base units, where the venue reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taker_buy_volume: Option<f64>,
+}
+
+/// One open-interest sample: one-sided USD notional at `time`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OiPoint {
+    pub time: DateTime<Utc>,
+    pub oi_usd: f64,
+}
+
+/// One funding-rate sample.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingPoint {
+    pub time: DateTime<Utc>,
+    pub rate: f64,
+}
+
+/// Parses an interval such as `1m`, `5m`, `15m`, `1h`, `4h`, `1d` into seconds.
+pub fn parse_interval(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.len() < 2 {
+        return None;
+    }
+    let (num, unit) = s.split_at(s.len() - 1);
+    let n: i64 = num.parse().ok().filter(|n| *n > 0)?;
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    Some(n * mult)
+}
+
+/// Formats seconds as the shortest interval string (`300` → `5m`).
+pub fn format_interval(secs: i64) -> String {
+    for (unit, m) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs % m == 0 && secs >= m {
+            return format!("{}{}", secs / m, unit);
+        }
+    }
+    format!("{secs}s")
+}
+
+impl MarketSnapshot {
+    /// Interval in seconds (validated by [`MarketSnapshot::validate`]).
+    pub fn interval_secs(&self) -> i64 {
+        parse_interval(&self.interval).unwrap_or(60)
+    }
+
+    /// Reads and validates a snapshot file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_json(&bytes).map_err(|e| e.in_file(path))
+    }
+
+    /// Parses and validates snapshot JSON.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
+        // Check the format tag first so an unknown version gets a clear error
+        // rather than a complaint about some field it renamed.
+        #[derive(Deserialize)]
+        struct Tag {
+            format: Option<String>,
+        }
+        let tag: Tag = serde_json::from_slice(bytes)
+            .map_err(|e| Error::Invalid(format!("not snapshot JSON: {e}")))?;
+        match tag.format.as_deref() {
+            Some(FORMAT) => {}
+            Some(other) => {
+                return Err(Error::Invalid(format!(
+                    "unknown format {other:?} (this liqshot reads {FORMAT:?})"
+                )))
+            }
+            None => return Err(Error::Invalid(format!("missing \"format\": {FORMAT:?}"))),
+        }
+        let snap: MarketSnapshot =
+            serde_json::from_slice(bytes).map_err(|e| Error::Invalid(e.to_string()))?;
+        snap.validate()?;
+        Ok(snap)
+    }
+
+    /// Serialises to pretty JSON (deterministic: same snapshot, same bytes).
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("snapshot serialises");
+        v.push(b'\n');
+        v
+    }
+
+    /// Checks every invariant the stages rely on.
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |msg: String| Err(Error::Invalid(msg));
+        if self.format != FORMAT {
+            return bad(format!("unknown format {:?} (expected {FORMAT:?})", self.format));
+        }
+        if self.symbol.trim().is_empty() {
+            return bad("symbol is empty".into());
+        }
+        let step = match parse_interval(&self.interval) {
+            Some(s) => s,
+            None => return bad(format!("interval {:?} is not like 5m, 1h or 1d", self.interval)),
+        };
+        let _ = step;
+        if self.venues.is_empty() {
+            return bad("venues is empty: a snapshot needs at least one venue".into());
+        }
+        for v in &self.venues {
+            v.validate().map_err(|e| match e {
+                Error::Invalid(m) => Error::Invalid(format!("venue {:?}: {m}", v.venue)),
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The latest close across venues' last candles (the first venue with candles).
+    pub fn last_price(&self) -> f64 {
+        self.venues
+            .iter()
+            .filter_map(|v| v.candles.last())
+            .map(|c| c.close)
+            .next()
+            .unwrap_or(f64::NAN)
+    }
+
+    /// Venue names joined for titles (`binance+okx`).
+    pub fn venue_label(&self) -> String {
+        self.venues.iter().map(|v| v.venue.as_str()).collect::<Vec<_>>().join("+")
+    }
+}
+
+fn check_price(what: &str, i: usize, x: f64) -> Result<(), Error> {
+    if !x.is_finite() || x <= 0.0 {
+        return Err(Error::Invalid(format!("{what} #{i}: price {x} is not a positive finite number")));
+    }
+    Ok(())
+}
+
+fn check_sorted<T>(what: &str, items: &[T], time: impl Fn(&T) -> DateTime<Utc>) -> Result<(), Error> {
+    for (i, w) in items.windows(2).enumerate() {
+        let (a, b) = (time(&w[0]), time(&w[1]));
+        if b == a {
+            return Err(Error::Invalid(format!("{what} #{}: duplicate time {a}", i + 1)));
+        }
+        if b < a {
+            return Err(Error::Invalid(format!("{what} #{}: time {b} is before {a} (must ascend)", i + 1)));
+        }
+    }
+    Ok(())
+}
+
+impl VenueSeries {
+    fn validate(&self) -> Result<(), Error> {
+        let bad = |msg: String| Err(Error::Invalid(msg));
+        if self.candles.is_empty() {
+            return bad("candles is empty".into());
+        }
+        if self.open_interest.is_empty() {
+            return bad("open_interest is empty".into());
+        }
+        for (i, c) in self.candles.iter().enumerate() {
+            for x in [c.open, c.high, c.low, c.close] {
+                check_price("candle", i, x)?;
+            }
+            if c.high < c.low {
+                return bad(format!("candle #{i} ({}): high {} < low {}", c.open_time, c.high, c.low));
+            }
+            if c.open > c.high || c.open < c.low || c.close > c.high || c.close < c.low {
+                return bad(format!("candle #{i} ({}): open/close outside high-low", c.open_time));
+            }
+            if !c.volume.is_finite() || c.volume < 0.0 {
+                return bad(format!("candle #{i} ({}): volume {} is negative or not finite", c.open_time, c.volume));
+            }
+            if let Some(t) = c.taker_buy_volume {
+                if !t.is_finite() || t < 0.0 || t > c.volume * (1.0 + 1e-9) + 1e-12 {
+                    return bad(format!(
+                        "candle #{i} ({}): taker_buy_volume {t} is not within 0..=volume {}",
+                        c.open_time, c.volume
+                    ));
+                }
+            }
+        }
+        check_sorted("candle", &self.candles, |c| c.open_time)?;
+        for (i, p) in self.open_interest.iter().enumerate() {
+            if !p.oi_usd.is_finite() || p.oi_usd < 0.0 {
+                return bad(format!("open_interest #{i} ({}): {} is negative or not finite", p.time, p.oi_usd));
+            }
+        }
+        check_sorted("open_interest", &self.open_interest, |p| p.time)?;
+        for (i, f) in self.funding.iter().enumerate() {
+            if !f.rate.is_finite() {
+                return bad(format!("funding #{i} ({}): rate is not finite", f.time));
+            }
+        }
+        check_sorted("funding", &self.funding, |f| f.time)?;
+        if let Some(m) = self.mark_price {
+            check_price("mark_price", 0, m)?;
+        }
+        if let Some(t) = self.tick_size {
+            if !t.is_finite() || t <= 0.0 {
+                return bad(format!("tick_size {t} is not a positive finite number"));
+            }
+        }
+        crate::tiers::validate(&self.margin_tiers).map_err(|m| Error::Invalid(format!("margin_tiers: {m}")))?;
+        Ok(())
+    }
+}
