@@ -9,3 +9,4 @@ pub mod tiers;
 
 pub use error::Error;
 pub use snapshot::MarketSnapshot;
+pub mod estimate;

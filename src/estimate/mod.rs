@@ -1,0 +1,281 @@
+//! The estimation engine: a time-evolving position ledger per venue, summed into a
+//! density grid and a live profile. Pure: no clock, no I/O.
+//!
+//! Per candle, in time order (see README "How the estimate is made"):
+//! 1. consume: long levels the candle's low reaches and short levels its high reaches die;
+//! 2. close: when open interest falls, every level shrinks in proportion;
+//! 3. open: when open interest rises, the new notional is split into longs and shorts, spread
+//!    over the candle's range and over the leverage mix, each slice at its exact liquidation price;
+//! 4. decay (optional): every level shrinks by the half-life.
+
+pub mod grid;
+pub mod ledger;
+pub mod leverage;
+pub mod liquidation;
+pub mod oi_align;
+
+use chrono::{DateTime, Duration, Utc};
+
+pub use grid::{Grid, Profile};
+pub use leverage::LeverageMix;
+pub use liquidation::{Formula, Side};
+
+use crate::error::Error;
+use crate::snapshot::{Candle, MarketSnapshot, VenueSeries};
+use crate::tiers;
+use grid::Rebin;
+use ledger::{Bins, Ledger};
+
+/// Tunable inputs of the estimate. `Default` is documented in the README.
+#[derive(Debug, Clone)]
+pub struct EstimateParams {
+    /// Assumed leverages and their shares.
+    pub mix: LeverageMix,
+    /// `--leverage`: show only these leverages of the mix.
+    pub leverage_filter: Option<Vec<f64>>,
+    /// Relative width of a ledger bin (0.0002 = 0.02 % of price).
+    pub bin_step: f64,
+    /// Optional half-life of levels, in seconds.
+    pub half_life_secs: Option<f64>,
+    /// Notional of a typical position, used to pick its margin tier.
+    pub typical_position_usd: f64,
+    /// Time span shown in the grid, seconds.
+    pub window_secs: i64,
+    /// Number of price rows in the grid.
+    pub rows: usize,
+}
+
+impl Default for EstimateParams {
+    fn default() -> Self {
+        EstimateParams {
+            mix: LeverageMix::default(),
+            leverage_filter: None,
+            bin_step: 0.0002,
+            half_life_secs: None,
+            typical_position_usd: 10_000.0,
+            window_secs: 86_400,
+            rows: 600,
+        }
+    }
+}
+
+/// What happened to one venue's estimated positions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueStats {
+    pub venue: String,
+    pub candles: usize,
+    /// Candles whose close had open-interest data (inside the sampled range).
+    pub candles_with_oi: usize,
+    pub opened_usd: f64,
+    pub closed_usd: f64,
+    pub decayed_usd: f64,
+    pub liquidated_long_usd: f64,
+    pub liquidated_short_usd: f64,
+    pub alive_long_usd: f64,
+    pub alive_short_usd: f64,
+    /// Whether taker-buy volume decided the long/short split (else the candle-body fallback).
+    pub taker_split: bool,
+    /// The mix actually used (after the venue's leverage cap and `--leverage`).
+    pub mix: LeverageMix,
+    pub formula: Formula,
+    pub mmr: f64,
+}
+
+/// The estimate: grid for the window, live profile, and per-venue accounting.
+#[derive(Debug, Clone)]
+pub struct Estimate {
+    pub grid: Grid,
+    pub profile: Profile,
+    pub last_price: f64,
+    pub venues: Vec<VenueStats>,
+}
+
+/// Share of new notional assumed long for one candle: taker-buy share of volume when known,
+/// else `0.5 + 0.25 * (close - open) / (high - low)` (25 % to 75 %).
+pub fn long_share(c: &Candle) -> (f64, bool) {
+    match c.taker_buy_volume {
+        Some(tb) if c.volume > 0.0 => ((tb / c.volume).clamp(0.0, 1.0), true),
+        _ if c.high > c.low => (0.5 + 0.25 * (c.close - c.open) / (c.high - c.low), false),
+        _ => (0.5, false),
+    }
+}
+
+fn window_bounds(snap: &MarketSnapshot, window_secs: i64) -> (DateTime<Utc>, DateTime<Utc>) {
+    let step = Duration::seconds(snap.interval_secs());
+    let end = snap.venues.iter().filter_map(|v| v.candles.last()).map(|c| c.open_time + step).max();
+    let first = snap.venues.iter().filter_map(|v| v.candles.first()).map(|c| c.open_time).min();
+    let end = end.unwrap_or(snap.captured_at);
+    let start = (end - Duration::seconds(window_secs)).max(first.unwrap_or(end));
+    (start, end)
+}
+
+/// Runs the estimate for every venue of `snap` and sums them.
+pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estimate, Error> {
+    if params.window_secs <= 0 {
+        return Err(Error::Usage("--window must be positive".into()));
+    }
+    if params.rows < 10 {
+        return Err(Error::Usage("grid needs at least 10 price rows".into()));
+    }
+    let step = snap.interval_secs();
+    let (start, end) = window_bounds(snap, params.window_secs);
+    let cols = (((end - start).num_seconds() + step - 1) / step).max(1) as usize;
+
+    // Price range of everything (for the ledger) and of the window (for the grid).
+    let all = snap.venues.iter().flat_map(|v| v.candles.iter());
+    let (mut lo_all, mut hi_all) = (f64::INFINITY, 0.0f64);
+    let (mut lo_w, mut hi_w) = (f64::INFINITY, 0.0f64);
+    for c in all {
+        lo_all = lo_all.min(c.low);
+        hi_all = hi_all.max(c.high);
+        if c.open_time >= start {
+            lo_w = lo_w.min(c.low);
+            hi_w = hi_w.max(c.high);
+        }
+    }
+    if !lo_w.is_finite() {
+        (lo_w, hi_w) = (lo_all, hi_all);
+    }
+    let min_lev = params.mix.slices.iter().map(|s| s.0).fold(f64::INFINITY, f64::min).max(2.0);
+    let reach = 1.0 / min_lev + 0.05;
+    let bins = Bins::new(lo_all * (1.0 - reach).max(0.01), hi_all * (1.0 + reach), params.bin_step);
+
+    // Grid: the window's range, padded by a third of its span and at least 3 % each side.
+    let pad = (0.35 * (hi_w / lo_w).ln()).max(1.03f64.ln());
+    let mut grid = Grid::new(start, step, cols, params.rows, lo_w * (-pad).exp(), hi_w * pad.exp());
+    let rebin = Rebin::new(&bins, &grid);
+
+    let mut profile = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };
+    let mut venues = Vec::new();
+    for v in &snap.venues {
+        let (ledger, stats) = run_venue(v, step, params, bins, &mut grid, &rebin)?;
+        ledger.add_longs_into(&mut profile.long);
+        ledger.add_shorts_into(&mut profile.short);
+        venues.push(stats);
+    }
+    Ok(Estimate { grid, profile, last_price: snap.last_price(), venues })
+}
+
+fn run_venue(
+    v: &VenueSeries,
+    step: i64,
+    params: &EstimateParams,
+    bins: Bins,
+    grid: &mut Grid,
+    rebin: &Rebin,
+) -> Result<(Ledger, VenueStats), Error> {
+    let formula = Formula::for_venue(&v.venue);
+    let (tier, maint) = tiers::tier_for(&v.margin_tiers, params.typical_position_usd);
+    let mut mix = params.mix.clone();
+    if let Some(keep) = &params.leverage_filter {
+        mix = mix.restrict(keep)?;
+    }
+    let mix = mix.capped(tier.max_leverage);
+
+    let closes: Vec<DateTime<Utc>> = v.candles.iter().map(|c| c.open_time + Duration::seconds(step)).collect();
+    let oi = oi_align::align(&v.open_interest, &closes);
+    let decay = params.half_life_secs.map(|h| 0.5f64.powf(step as f64 / h)).unwrap_or(1.0);
+
+    let mut ledger = Ledger::new(bins);
+    let mut stats = VenueStats {
+        venue: v.venue.clone(),
+        candles: v.candles.len(),
+        candles_with_oi: oi.iter().filter(|o| o.is_some()).count(),
+        opened_usd: 0.0,
+        closed_usd: 0.0,
+        decayed_usd: 0.0,
+        liquidated_long_usd: 0.0,
+        liquidated_short_usd: 0.0,
+        alive_long_usd: 0.0,
+        alive_short_usd: 0.0,
+        taker_split: v.candles.iter().any(|c| c.taker_buy_volume.is_some()),
+        mix: mix.clone(),
+        formula,
+        mmr: tier.mmr,
+    };
+    let mut prev_oi: Option<f64> = None;
+    for (i, c) in v.candles.iter().enumerate() {
+        // 1. consume
+        let liq_l = ledger.consume_longs(c.low);
+        let liq_s = ledger.consume_shorts(c.high);
+        stats.liquidated_long_usd += liq_l;
+        stats.liquidated_short_usd += liq_s;
+        let col = grid.col_of(c.open_time);
+        if let Some(col) = col {
+            grid.liquidated_long[col] += liq_l;
+            grid.liquidated_short[col] += liq_s;
+        }
+        // 2./3. close or open on the change in open interest
+        if let (Some(a), Some(b)) = (prev_oi, oi[i]) {
+            if b < a && a > 0.0 {
+                let before = ledger.long_total() + ledger.short_total();
+                ledger.shrink(b / a);
+                stats.closed_usd += before - (ledger.long_total() + ledger.short_total());
+            } else if b > a {
+                let added = open_positions(&mut ledger, c, b - a, &mix, formula, tier.mmr, maint, params);
+                stats.opened_usd += added;
+            }
+        }
+        if oi[i].is_some() {
+            prev_oi = oi[i];
+        }
+        // 4. decay
+        if decay < 1.0 {
+            let before = ledger.long_total() + ledger.short_total();
+            ledger.shrink(decay);
+            stats.decayed_usd += before - (ledger.long_total() + ledger.short_total());
+        }
+        if let Some(col) = col {
+            rebin.add_column(&ledger, grid, col);
+        }
+    }
+    stats.alive_long_usd = ledger.long_total();
+    stats.alive_short_usd = ledger.short_total();
+    Ok((ledger, stats))
+}
+
+/// Adds `usd` of new positions opened during candle `c`. Returns the USD placed
+/// (less than `usd` only after `--leverage` restricted the mix).
+#[allow(clippy::too_many_arguments)]
+fn open_positions(
+    ledger: &mut Ledger,
+    c: &Candle,
+    usd: f64,
+    mix: &LeverageMix,
+    formula: Formula,
+    mmr: f64,
+    maint: f64,
+    params: &EstimateParams,
+) -> f64 {
+    let (share, _) = long_share(c);
+    let bins = ledger.bins;
+    // Entry points spread evenly (in log price) over the candle's range, about one per bin.
+    let span = (c.high / c.low).ln();
+    let k = ((span / (1.0 + bins.step).ln()).ceil() as usize).clamp(1, 12);
+    let mut placed = 0.0;
+    for j in 0..k {
+        let entry = c.low * (span * (j as f64 + 0.5) / k as f64).exp();
+        for &(lev, w) in &mix.slices {
+            let part = usd * w / k as f64;
+            for side in [Side::Long, Side::Short] {
+                let amount = if side == Side::Long { part * share } else { part * (1.0 - share) };
+                if amount <= 0.0 {
+                    continue;
+                }
+                let p = liquidation::liquidation_price(formula, side, entry, lev, mmr, maint, params.typical_position_usd);
+                // Levels outside the ledger's range (only possible for extreme inputs) are dropped.
+                if let Some(b) = bins.index(p) {
+                    match side {
+                        Side::Long => ledger.add_long(b, amount),
+                        Side::Short => ledger.add_short(b, amount),
+                    }
+                    placed += amount;
+                }
+            }
+        }
+    }
+    placed
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,193 @@
+//! Scenario and property tests of the whole engine.
+
+use chrono::{Duration, TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::*;
+use crate::snapshot::{Candle, OiPoint, FORMAT};
+
+fn snap(candles: Vec<Candle>, oi: Vec<OiPoint>) -> MarketSnapshot {
+    let (margin_tiers, src) = tiers::builtin("binance", "BTCUSDT");
+    let captured_at = candles.last().unwrap().open_time + Duration::minutes(5);
+    MarketSnapshot {
+        format: FORMAT.into(),
+        symbol: "BTCUSDT".into(),
+        captured_at,
+        interval: "5m".into(),
+        venues: vec![VenueSeries {
+            venue: "binance".into(),
+            instrument: "BTCUSDT".into(),
+            candles,
+            open_interest: oi,
+            funding: vec![],
+            mark_price: None,
+            tick_size: None,
+            margin_tiers,
+            margin_tiers_source: src,
+            notes: vec![],
+        }],
+        notes: vec![],
+    }
+}
+
+fn candle(i: i64, o: f64, h: f64, l: f64, c: f64, taker: Option<f64>) -> Candle {
+    let t0 = Utc.with_ymd_and_hms(2025, 11, 1, 0, 0, 0).unwrap();
+    Candle { open_time: t0 + Duration::minutes(5 * i), open: o, high: h, low: l, close: c, volume: 10.0, taker_buy_volume: taker }
+}
+
+fn oi(i: i64, usd: f64) -> OiPoint {
+    let t0 = Utc.with_ymd_and_hms(2025, 11, 1, 0, 0, 0).unwrap();
+    OiPoint { time: t0 + Duration::minutes(5 * i), oi_usd: usd }
+}
+
+#[test]
+fn scenario_open_then_wick_liquidates_high_leverage_longs() {
+    // Candle 0 closes at t=5m with OI 1M; candle 1 (flat at 100) opens 1M more; candle 2 wicks to 97.
+    let candles = vec![
+        candle(0, 100.0, 100.0, 100.0, 100.0, Some(5.0)),
+        candle(1, 100.0, 100.0, 100.0, 100.0, Some(5.0)),
+        candle(2, 100.0, 100.0, 97.0, 99.0, Some(5.0)),
+    ];
+    let s = snap(candles, vec![oi(1, 1e6), oi(2, 2e6), oi(3, 2e6)]);
+    let e = estimate(&s, &EstimateParams::default()).unwrap();
+    let v = &e.venues[0];
+    assert!((v.opened_usd - 1e6).abs() < 1e-3, "{v:?}");
+    // 50x (liq 98.39) and 100x (99.40) longs die at 97: 30 % of the 0.5M long side.
+    assert!((v.liquidated_long_usd - 150_000.0).abs() < 1e-3, "{v:?}");
+    assert_eq!(v.liquidated_short_usd, 0.0);
+    assert!((v.alive_long_usd - 350_000.0).abs() < 1e-3);
+    assert!((v.alive_short_usd - 500_000.0).abs() < 1e-3);
+    // The 25x long level sits at (100 * 0.96) / 0.996 = 96.386.
+    let b = e.profile.bins.index(96.386).unwrap();
+    assert!((e.profile.long[b] - 125_000.0).abs() < 1e-3);
+    assert!(taker_split_used(&e));
+}
+
+fn taker_split_used(e: &Estimate) -> bool {
+    e.venues.iter().all(|v| v.taker_split)
+}
+
+#[test]
+fn falling_open_interest_shrinks_levels_in_proportion() {
+    let candles = vec![
+        candle(0, 100.0, 100.0, 100.0, 100.0, None),
+        candle(1, 100.0, 100.0, 100.0, 100.0, None),
+        candle(2, 100.0, 100.0, 100.0, 100.0, None),
+    ];
+    // +1M, then OI falls from 2M to 1.5M: a quarter of everything closes.
+    let s = snap(candles, vec![oi(1, 1e6), oi(2, 2e6), oi(3, 1.5e6)]);
+    let e = estimate(&s, &EstimateParams::default()).unwrap();
+    let v = &e.venues[0];
+    assert!((v.closed_usd - 250_000.0).abs() < 1e-3, "{v:?}");
+    assert!((v.alive_long_usd - 375_000.0).abs() < 1e-3);
+    assert!(!v.taker_split);
+}
+
+#[test]
+fn leverage_cap_and_filter() {
+    let candles = vec![candle(0, 100.0, 100.0, 100.0, 100.0, None), candle(1, 100.0, 100.0, 100.0, 100.0, None)];
+    let mut s = snap(candles, vec![oi(1, 1e6), oi(2, 2e6)]);
+    s.venues[0].venue = "hyperliquid".into();
+    s.venues[0].margin_tiers = tiers::builtin("hyperliquid", "BTC").0;
+    let e = estimate(&s, &EstimateParams::default()).unwrap();
+    assert_eq!(e.venues[0].mix.slices.last().unwrap().0, 40.0);
+    // No level closer to price than a 40x position allows.
+    let nearest = (0..e.profile.bins.count)
+        .filter(|&i| e.profile.long[i] > 0.0)
+        .map(|i| e.profile.bins.upper(i))
+        .fold(0.0, f64::max);
+    assert!(nearest < 100.0 * (1.0 - 1.0 / 40.0) / (1.0 - 0.0125) + 0.05, "{nearest}");
+
+    let params = EstimateParams { leverage_filter: Some(vec![25.0, 50.0, 100.0]), ..Default::default() };
+    let e = estimate(&snap(s.venues[0].candles.clone(), s.venues[0].open_interest.clone()), &params).unwrap();
+    assert!((e.venues[0].opened_usd - 550_000.0).abs() < 1e-3);
+}
+
+#[test]
+fn long_share_rules() {
+    assert_eq!(long_share(&candle(0, 100.0, 110.0, 90.0, 110.0, None)).0, 0.625);
+    assert_eq!(long_share(&candle(0, 100.0, 110.0, 90.0, 100.0, Some(7.0))), (0.7, true));
+    assert_eq!(long_share(&candle(0, 100.0, 100.0, 100.0, 100.0, None)).0, 0.5);
+}
+
+#[test]
+fn grid_columns_cover_the_window() {
+    let candles: Vec<Candle> = (0..24).map(|i| candle(i, 100.0, 101.0, 99.0, 100.0, None)).collect();
+    let oi_pts: Vec<OiPoint> = (0..=24).map(|i| oi(i, 1e6 + 1e4 * i as f64)).collect();
+    let params = EstimateParams { window_secs: 3600, ..Default::default() };
+    let e = estimate(&snap(candles, oi_pts), &params).unwrap();
+    assert_eq!(e.grid.cols, 12);
+    assert_eq!(e.grid.start, Utc.with_ymd_and_hms(2025, 11, 1, 1, 0, 0).unwrap());
+    // The last column holds what the profile holds inside the grid's price range.
+    let last: f64 = (0..e.grid.rows).map(|r| e.grid.total(11, r) as f64).sum();
+    let alive = e.profile.long_total() + e.profile.short_total();
+    assert!(last > 0.0 && last <= alive * 1.0001, "{last} vs {alive}");
+}
+
+fn arb_market() -> impl Strategy<Value = MarketSnapshot> {
+    (
+        prop::collection::vec((-0.02f64..0.02, 0.0f64..0.015, 0.0f64..0.015, 0.0f64..1.0, prop::bool::ANY), 3..60),
+        prop::collection::vec(-0.05f64..0.08, 3..60),
+        50.0f64..50_000.0,
+    )
+        .prop_map(|(moves, oi_moves, start)| {
+            let mut price = start;
+            let mut candles = Vec::new();
+            for (i, (mv, up, down, tb, has_tb)) in moves.iter().enumerate() {
+                let open = price;
+                let close = price * (1.0 + mv);
+                let high = open.max(close) * (1.0 + up);
+                let low = open.min(close) * (1.0 - down);
+                candles.push(candle(i as i64, open, high, low, close, has_tb.then_some(10.0 * tb)));
+                price = close;
+            }
+            let mut level = 1e6;
+            // OI samples end before the last candle's close: the last candle opens nothing.
+            let n = candles.len() as i64;
+            let oi_pts = oi_moves
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    level *= 1.0 + m;
+                    oi(i as i64, level)
+                })
+                .filter(|p| p.time < candles[0].open_time + Duration::minutes(5 * n))
+                .collect();
+            snap(candles, oi_pts)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn notional_is_conserved_and_never_negative(s in arb_market(), half_life in prop::option::of(600.0f64..86_400.0)) {
+        let params = EstimateParams { half_life_secs: half_life, ..Default::default() };
+        let e = estimate(&s, &params).unwrap();
+        for v in &e.venues {
+            let out = v.alive_long_usd + v.alive_short_usd + v.liquidated_long_usd + v.liquidated_short_usd
+                + v.closed_usd + v.decayed_usd;
+            prop_assert!((v.opened_usd - out).abs() <= 1e-6 * v.opened_usd.max(1.0), "{v:?}");
+            prop_assert!(v.alive_long_usd >= 0.0 && v.alive_short_usd >= 0.0);
+        }
+        prop_assert!(e.profile.long.iter().chain(&e.profile.short).all(|x| *x >= 0.0));
+        prop_assert!(e.grid.long.iter().chain(&e.grid.short).all(|x| *x >= 0.0));
+        let alive: f64 = e.venues.iter().map(|v| v.alive_long_usd + v.alive_short_usd).sum();
+        prop_assert!((alive - e.profile.long_total() - e.profile.short_total()).abs() <= 1e-6 * alive.max(1.0));
+    }
+
+    #[test]
+    fn nothing_survives_beyond_a_price_that_crossed_it(s in arb_market()) {
+        let e = estimate(&s, &EstimateParams::default()).unwrap();
+        let last = s.venues[0].candles.last().unwrap();
+        let bins = e.profile.bins;
+        for i in 0..bins.count {
+            if e.profile.long[i] > 0.0 {
+                prop_assert!(bins.upper(i) <= last.low, "long alive in bin {}..{} after low {}", bins.lower(i), bins.upper(i), last.low);
+            }
+            if e.profile.short[i] > 0.0 {
+                prop_assert!(bins.lower(i) > last.high, "short alive in bin {}..{} after high {}", bins.lower(i), bins.upper(i), last.high);
+            }
+        }
+    }
+}
