@@ -10,3 +10,4 @@ pub mod tiers;
 pub use error::Error;
 pub use snapshot::MarketSnapshot;
 pub mod estimate;
+pub mod zones;

@@ -1,0 +1,308 @@
+//! Zones A, B and C: the nearest dense clusters of estimated liquidations around price.
+//!
+//! The rule (documented in the README):
+//! 1. The live profile is summed into cluster bins `cluster_width` wide (0.1 % of price) within
+//!    `max_distance` (25 %) of price, shorts above price and longs below, each side alone.
+//! 2. Each side is smoothed with a triangular kernel (1-2-3-2-1) and a cluster bin is *dense*
+//!    when its smoothed USD is at least `density_factor` (1.5) times the mean over the side's
+//!    non-empty cluster bins.
+//! 3. Runs of dense bins (one non-dense bin may interrupt a run) form clusters; clusters holding
+//!    less than `min_share` (2 %) of the side's total are noise and dropped.
+//! 4. A = the nearest cluster above price; B = the nearest below; C = the largest cluster beyond A
+//!    (above) and the largest beyond B (below), where one exists.
+
+use serde::Serialize;
+
+use crate::estimate::Profile;
+
+/// Parameters of the dense-cluster rule.
+#[derive(Debug, Clone, Copy)]
+pub struct ZoneParams {
+    pub cluster_width: f64,
+    pub density_factor: f64,
+    pub min_share: f64,
+    pub max_distance: f64,
+}
+
+impl Default for ZoneParams {
+    fn default() -> Self {
+        ZoneParams { cluster_width: 0.001, density_factor: 1.5, min_share: 0.02, max_distance: 0.25 }
+    }
+}
+
+/// Which side of price a zone is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Where {
+    /// Above price: short positions are liquidated there.
+    Above,
+    /// Below price: long positions are liquidated there.
+    Below,
+}
+
+/// One labelled zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Zone {
+    /// `A`, `B` or `C`.
+    pub name: String,
+    pub side: Where,
+    /// `shorts` (above) or `longs` (below): whose liquidations sit there.
+    pub liquidates: String,
+    pub low: f64,
+    pub high: f64,
+    /// Price of the densest level in the zone.
+    pub peak: f64,
+    /// Estimated USD notional liquidated across the zone.
+    pub usd: f64,
+    /// Distance from price to the peak, % (positive above, negative below).
+    pub distance_pct: f64,
+    /// Distance from price to the zone's near edge, % (positive above, negative below).
+    pub edge_distance_pct: f64,
+    /// Share of the side's total estimated notional (0..1).
+    pub share_of_side: f64,
+}
+
+/// The zones around `price`, with the side totals they were measured against.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Zones {
+    pub price: f64,
+    /// Estimated short notional above price, within `max_distance`.
+    pub above_usd: f64,
+    /// Estimated long notional below price, within `max_distance`.
+    pub below_usd: f64,
+    /// A, B, C (above), C (below), in that order, where each exists.
+    pub zones: Vec<Zone>,
+}
+
+impl Zones {
+    pub fn get(&self, name: &str, side: Where) -> Option<&Zone> {
+        self.zones.iter().find(|z| z.name == name && z.side == side)
+    }
+}
+
+/// One side's cluster bins, ordered from price outwards.
+struct SideBins {
+    /// (inner price edge, outer price edge) per cluster bin.
+    edges: Vec<(f64, f64)>,
+    usd: Vec<f64>,
+    /// Per cluster bin: (peak price, peak usd) of the profile bins inside.
+    peak: Vec<(f64, f64)>,
+}
+
+fn side_bins(profile: &Profile, price: f64, side: Where, p: &ZoneParams) -> SideBins {
+    let bins = &profile.bins;
+    let ln_w = (1.0 + p.cluster_width).ln();
+    let n = ((1.0 + p.max_distance).ln() / ln_w).ceil() as usize;
+    let mut out = SideBins { edges: Vec::with_capacity(n), usd: vec![0.0; n], peak: vec![(0.0, 0.0); n] };
+    for k in 0..n {
+        let (a, b) = ((ln_w * k as f64).exp(), (ln_w * (k + 1) as f64).exp());
+        out.edges.push(match side {
+            Where::Above => (price * a, price * b),
+            Where::Below => (price / a, price / b),
+        });
+    }
+    let values = match side {
+        Where::Above => &profile.short,
+        Where::Below => &profile.long,
+    };
+    for (i, &v) in values.iter().enumerate() {
+        if v <= 0.0 {
+            continue;
+        }
+        let c = bins.center(i);
+        let d = match side {
+            Where::Above if c > price => (c / price).ln(),
+            Where::Below if c < price => (price / c).ln(),
+            _ => continue,
+        };
+        let k = (d / ln_w) as usize;
+        if k < n {
+            out.usd[k] += v;
+            if v > out.peak[k].1 {
+                out.peak[k] = (c, v);
+            }
+        }
+    }
+    out
+}
+
+/// Clusters on one side as (first bin, last bin), ordered from price outwards.
+fn clusters(s: &SideBins, p: &ZoneParams) -> Vec<(usize, usize)> {
+    let n = s.usd.len();
+    let kernel = [1.0, 2.0, 3.0, 2.0, 1.0];
+    let smooth: Vec<f64> = (0..n)
+        .map(|i| {
+            let mut acc = 0.0;
+            for (j, w) in kernel.iter().enumerate() {
+                let k = i as isize + j as isize - 2;
+                if k >= 0 && (k as usize) < n {
+                    acc += w * s.usd[k as usize];
+                }
+            }
+            acc / 9.0
+        })
+        .collect();
+    let nonzero: Vec<f64> = smooth.iter().copied().filter(|v| *v > 0.0).collect();
+    if nonzero.is_empty() {
+        return vec![];
+    }
+    let threshold = p.density_factor * nonzero.iter().sum::<f64>() / nonzero.len() as f64;
+    let total: f64 = s.usd.iter().sum();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if smooth[i] < threshold {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut j = i + 1;
+        while j < n {
+            if smooth[j] >= threshold {
+                end = j;
+                j += 1;
+            } else if j + 1 < n && smooth[j + 1] >= threshold {
+                j += 1; // a one-bin gap does not split a cluster
+            } else {
+                break;
+            }
+        }
+        let usd: f64 = s.usd[start..=end].iter().sum();
+        if usd >= p.min_share * total && usd > 0.0 {
+            out.push((start, end));
+        }
+        i = end + 1;
+    }
+    out
+}
+
+fn make_zone(name: &str, side: Where, s: &SideBins, (a, b): (usize, usize), price: f64, total: f64) -> Zone {
+    let usd: f64 = s.usd[a..=b].iter().sum();
+    let peak = s.peak[a..=b].iter().copied().fold((0.0, -1.0), |m, x| if x.1 > m.1 { x } else { m }).0;
+    let (inner, outer) = (s.edges[a].0, s.edges[b].1);
+    let (low, high) = if inner < outer { (inner, outer) } else { (outer, inner) };
+    Zone {
+        name: name.into(),
+        side,
+        liquidates: if side == Where::Above { "shorts" } else { "longs" }.into(),
+        low,
+        high,
+        peak,
+        usd,
+        distance_pct: (peak / price - 1.0) * 100.0,
+        edge_distance_pct: (inner / price - 1.0) * 100.0,
+        share_of_side: if total > 0.0 { usd / total } else { 0.0 },
+    }
+}
+
+/// Finds zones A, B and C around `price` in the live profile.
+pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams) -> Zones {
+    let mut zones = Vec::new();
+    let mut totals = [0.0; 2];
+    let mut found: [Vec<Zone>; 2] = [vec![], vec![]];
+    for (k, side) in [Where::Above, Where::Below].into_iter().enumerate() {
+        let s = side_bins(profile, price, side, p);
+        let total: f64 = s.usd.iter().sum();
+        totals[k] = total;
+        let cl = clusters(&s, p);
+        if let Some(&first) = cl.first() {
+            found[k].push(make_zone(if side == Where::Above { "A" } else { "B" }, side, &s, first, price, total));
+            let beyond = cl[1..].iter().copied().max_by(|x, y| {
+                let ux: f64 = s.usd[x.0..=x.1].iter().sum();
+                let uy: f64 = s.usd[y.0..=y.1].iter().sum();
+                ux.total_cmp(&uy)
+            });
+            if let Some(c) = beyond {
+                found[k].push(make_zone("C", side, &s, c, price, total));
+            }
+        }
+    }
+    // Order: A, B, C above, C below.
+    let [mut above, mut below] = found;
+    let c_above = (above.len() > 1).then(|| above.remove(1));
+    let c_below = (below.len() > 1).then(|| below.remove(1));
+    zones.extend(above);
+    zones.extend(below);
+    zones.extend(c_above);
+    zones.extend(c_below);
+    Zones { price, above_usd: totals[0], below_usd: totals[1], zones }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::estimate::ledger::Bins;
+
+    fn profile_with(levels: &[(f64, f64, bool)]) -> Profile {
+        let bins = Bins::new(50.0, 200.0, 0.0002);
+        let mut p = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };
+        // A thin uniform background on both sides so "dense" is relative to something.
+        for i in 0..bins.count {
+            let c = bins.center(i);
+            if c < 100.0 {
+                p.long[i] = 1.0;
+            } else {
+                p.short[i] = 1.0;
+            }
+        }
+        for &(price, usd, long) in levels {
+            let i = bins.index(price).unwrap();
+            if long {
+                p.long[i] += usd;
+            } else {
+                p.short[i] += usd;
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn finds_nearest_and_larger_secondary_each_side() {
+        let p = profile_with(&[
+            (101.0, 500.0, false),
+            (105.0, 2000.0, false),
+            (103.0, 800.0, false),
+            (97.0, 700.0, true),
+            (90.0, 3000.0, true),
+        ]);
+        let z = find_zones(&p, 100.0, &ZoneParams::default());
+        let names: Vec<(String, Where)> = z.zones.iter().map(|z| (z.name.clone(), z.side)).collect();
+        assert_eq!(
+            names,
+            vec![("A".into(), Where::Above), ("B".into(), Where::Below), ("C".into(), Where::Above), ("C".into(), Where::Below)]
+        );
+        let a = z.get("A", Where::Above).unwrap();
+        assert!(a.low <= 101.0 && a.high >= 101.0, "{a:?}");
+        assert!((a.peak - 101.0).abs() < 0.05);
+        assert!((a.distance_pct - 1.0).abs() < 0.05);
+        let c = z.get("C", Where::Above).unwrap();
+        assert!((c.peak - 105.0).abs() < 0.05, "C is the larger one beyond A: {c:?}");
+        let b = z.get("B", Where::Below).unwrap();
+        assert!((b.peak - 97.0).abs() < 0.05 && b.distance_pct < 0.0 && b.liquidates == "longs");
+        assert!(z.get("C", Where::Below).unwrap().usd > 3000.0);
+        assert!(b.share_of_side > 0.0 && b.share_of_side < 1.0);
+    }
+
+    #[test]
+    fn uniform_or_empty_profiles_have_no_zones() {
+        let z = find_zones(&profile_with(&[]), 100.0, &ZoneParams::default());
+        assert!(z.zones.is_empty(), "{:?}", z.zones);
+        let bins = Bins::new(50.0, 200.0, 0.0002);
+        let empty = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };
+        let z = find_zones(&empty, 100.0, &ZoneParams::default());
+        assert!(z.zones.is_empty() && z.above_usd == 0.0);
+    }
+
+    #[test]
+    fn tiny_spikes_below_the_share_floor_are_noise() {
+        // Background 5 USD per cluster bin; a 10 USD spike is dense (smoothed 8.3 >= 1.5 x mean)
+        // but holds ~1.3 % of the side (under the 2 % floor).
+        let p = profile_with(&[(102.0, 10.0, false)]);
+        let z = find_zones(&p, 100.0, &ZoneParams::default());
+        assert!(z.get("A", Where::Above).is_none(), "{:?}", z.zones);
+        let no_floor = ZoneParams { min_share: 0.0, ..Default::default() };
+        let a = find_zones(&p, 100.0, &no_floor).get("A", Where::Above).cloned().unwrap();
+        assert!((a.peak - 102.0).abs() < 0.05);
+    }
+}
