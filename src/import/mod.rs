@@ -114,8 +114,13 @@ impl<T> Parsed<T> {
         Ok(p)
     }
 
-    /// `fmt, N rows, first to last UTC[; rows sorted by time]` for provenance notes.
+    /// `fmt, N rows, first to last UTC[; ...sorted...]` for provenance notes.
     fn describe(&self) -> String {
+        format!("{}, {}", self.format, self.describe_rows())
+    }
+
+    /// `N rows, first to last UTC[; ...sorted...]`.
+    fn describe_rows(&self) -> String {
         let span = match (self.times.first(), self.times.last()) {
             (Some(a), Some(b)) => timefmt::span(*a, *b),
             _ => "no times".to_string(),
@@ -123,7 +128,7 @@ impl<T> Parsed<T> {
         let n = self.items.len();
         let rows = if n == 1 { "row" } else { "rows" };
         let sorted = if self.resorted { "; rows were out of order and have been sorted by time" } else { "" };
-        format!("{}, {n} {rows}, {span}{sorted}", self.format)
+        format!("{n} {rows}, {span}{sorted}")
     }
 
     /// Keeps the items whose time is within `lo..=hi`; returns how many were dropped.
@@ -186,7 +191,7 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
     let captured_at = TimeDelta::try_seconds(step)
         .and_then(|d| last.checked_add_signed(d))
         .ok_or_else(|| Error::Usage(format!("interval of {step} seconds is too large")))?;
-    let window_start = first - TimeDelta::days(1);
+    let window_start = first.checked_sub_signed(TimeDelta::days(1)).unwrap_or(DateTime::<Utc>::MIN_UTC);
 
     let mut oi_file = open_interest::read(&opts.oi)?;
     let oi_name = file_name(&opts.oi);
@@ -220,7 +225,7 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
             Some(f)
         }
         (None, Some(f)) => {
-            notes.push(format!("funding: taken from the funding_rate column of {oi_name}, {}", f.describe()));
+            notes.push(format!("funding: from the funding_rate column of {oi_name}, {}", f.describe_rows()));
             Some(f)
         }
         (None, None) => {
@@ -350,6 +355,36 @@ mod tests {
         assert_eq!(infer_interval(&[t(0), t(5), t(65)]), Some(300));
         assert_eq!(infer_interval(&[t(0)]), None);
         assert_eq!(infer_interval(&[]), None);
+    }
+
+    proptest::proptest! {
+        /// No input makes a reader panic.
+        #[test]
+        fn readers_never_panic(text in "[0-9a-z_,.:+ \\-\\n\\r\"]{0,300}", bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            for data in [text.as_bytes(), &bytes[..]] {
+                if let Ok(t) = table::Table::from_bytes(Path::new("x.csv"), data) {
+                    let _ = klines::parse(&t);
+                    let _ = open_interest::parse(&t);
+                    let _ = funding::parse(&t);
+                }
+            }
+        }
+
+        /// Headed klines with arbitrary cells: errors always name the file and a line.
+        #[test]
+        fn kline_errors_name_a_line(cells in proptest::collection::vec("[0-9a-z.\\-]{0,6}", 6..18)) {
+            let mut s = String::from("open_time,open,high,low,close,volume\n");
+            for row in cells.chunks(6) {
+                s.push_str(&row.join(","));
+                s.push('\n');
+            }
+            if let Ok(t) = table::Table::from_bytes(Path::new("x.csv"), s.as_bytes()) {
+                if let Err(e) = klines::parse(&t) {
+                    let m = e.to_string();
+                    proptest::prop_assert!(m.starts_with("x.csv: line "), "{}", m);
+                }
+            }
+        }
     }
 
     #[test]
