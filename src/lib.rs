@@ -4,6 +4,7 @@
 //! → [`render`]. Every stage after loading is a pure function of its input.
 
 pub mod error;
+pub mod render;
 pub mod snapshot;
 pub mod tiers;
 
