@@ -4,6 +4,7 @@
 
 pub mod raster;
 pub mod scene;
+pub mod svg;
 pub mod text;
 
 pub use scene::{Color, HAlign, Item, Scene, VAlign};
