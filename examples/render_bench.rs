@@ -46,17 +46,45 @@ fn build() -> Scene {
         let x = 200.5 + i as f32 * 100.0;
         s.dashed_line(x, 100.0, x, 800.0, Color::WHITE.with_alpha(60), 1.0, 4.0);
     }
-    let price: Vec<(f32, f32)> = (0..1200).map(|i| (200.0 + i as f32, 450.0 + (i as f32 * 0.05).sin() * 120.0)).collect();
+    let price: Vec<(f32, f32)> =
+        (0..1200).map(|i| (200.0 + i as f32, 450.0 + (i as f32 * 0.05).sin() * 120.0)).collect();
     s.polyline(price, Color::rgb(255, 255, 255), 1.5);
     for i in 0..140 {
         let y = 100.0 + i as f32 * 5.0;
-        s.text(190.0, y, &format!("{:.1}", 60_000.0 + i as f32 * 25.0), 12.0, Color::WHITE, HAlign::Right, VAlign::Middle, false);
+        s.text(
+            190.0,
+            y,
+            &format!("{:.1}", 60_000.0 + i as f32 * 25.0),
+            12.0,
+            Color::WHITE,
+            HAlign::Right,
+            VAlign::Middle,
+            false,
+        );
     }
     for i in 0..120 {
         let x = 200.0 + i as f32 * 10.0;
-        s.text(x, 812.0, &format!("{:02}:{:02}", i / 6, (i % 6) * 10), 10.0, Color::WHITE, HAlign::Center, VAlign::Top, false);
+        s.text(
+            x,
+            812.0,
+            &format!("{:02}:{:02}", i / 6, (i % 6) * 10),
+            10.0,
+            Color::WHITE,
+            HAlign::Center,
+            VAlign::Top,
+            false,
+        );
     }
-    s.text(800.0, 40.0, "BTCUSDT estimated liquidations — time (UTC)", 24.0, Color::WHITE, HAlign::Center, VAlign::Middle, true);
+    s.text(
+        800.0,
+        40.0,
+        "BTCUSDT estimated liquidations — time (UTC)",
+        24.0,
+        Color::WHITE,
+        HAlign::Center,
+        VAlign::Middle,
+        true,
+    );
     s.text_rotated(60.0, 450.0, "price (USDT)", 16.0, Color::WHITE, HAlign::Center, VAlign::Middle, false, -90.0);
     s.stroke_rect(200.5, 100.5, 1199.0, 699.0, Color::WHITE, 1.0);
     s

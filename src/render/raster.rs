@@ -7,8 +7,8 @@
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder, RgbaImage};
 use tiny_skia::{
-    FillRule, FilterQuality, IntSize, LineCap, LineJoin, Paint, PathBuilder, Pattern, Pixmap, Rect, SpreadMode,
-    Stroke, StrokeDash, Transform,
+    FillRule, FilterQuality, IntSize, LineCap, LineJoin, Paint, PathBuilder, Pattern, Pixmap, Rect, SpreadMode, Stroke,
+    StrokeDash, Transform,
 };
 
 use super::scene::{image_is_valid, positive, Color, Item, Scene};
@@ -145,7 +145,7 @@ fn draw_image(pm: &mut Pixmap, x: f32, y: f32, w: f32, h: f32, px_w: u32, px_h: 
     let Some(rect) = Rect::from_xywh(x, y, w, h) else { return };
     let ts = Transform::from_row(w / px_w as f32, 0.0, 0.0, h / px_h as f32, x, y);
     let shader = Pattern::new(src.as_ref(), SpreadMode::Pad, FilterQuality::Nearest, 1.0, ts);
-    let p = Paint { shader, anti_alias: false, ..Paint::default() };
+    let p = Paint { shader, anti_alias: true, ..Paint::default() };
     pm.fill_rect(rect, &p, Transform::identity(), None);
 }
 

@@ -217,17 +217,7 @@ impl Scene {
         valign: VAlign,
         bold: bool,
     ) -> &mut Self {
-        self.push(Item::Text {
-            x,
-            y,
-            text: text.to_owned(),
-            size,
-            color,
-            halign,
-            valign,
-            bold,
-            rotation: 0.0,
-        })
+        self.push(Item::Text { x, y, text: text.to_owned(), size, color, halign, valign, bold, rotation: 0.0 })
     }
 
     /// Like [`Scene::text`], rotated by `rotation` degrees (clockwise on screen)
@@ -265,10 +255,7 @@ pub(crate) fn positive(v: f32) -> bool {
 pub(crate) fn image_is_valid(px_w: u32, px_h: u32, rgba: &[u8]) -> bool {
     px_w > 0
         && px_h > 0
-        && (px_w as usize)
-            .checked_mul(px_h as usize)
-            .and_then(|n| n.checked_mul(4))
-            .is_some_and(|n| n == rgba.len())
+        && (px_w as usize).checked_mul(px_h as usize).and_then(|n| n.checked_mul(4)).is_some_and(|n| n == rgba.len())
 }
 
 #[cfg(test)]
@@ -293,9 +280,16 @@ mod tests {
     #[test]
     fn builders_append_items_in_order() {
         let mut s = Scene::new(10, 10, Color::WHITE);
-        s.rect(0.0, 0.0, 1.0, 1.0, RED)
-            .dashed_line(0.0, 0.0, 5.0, 5.0, RED, 1.0, 3.0)
-            .text(1.0, 2.0, "a", 12.0, RED, HAlign::Left, VAlign::Top, false);
+        s.rect(0.0, 0.0, 1.0, 1.0, RED).dashed_line(0.0, 0.0, 5.0, 5.0, RED, 1.0, 3.0).text(
+            1.0,
+            2.0,
+            "a",
+            12.0,
+            RED,
+            HAlign::Left,
+            VAlign::Top,
+            false,
+        );
         assert_eq!(s.items.len(), 3);
         assert!(matches!(s.items[1], Item::Line { dash: Some(d), .. } if d == 3.0));
         assert!(matches!(&s.items[2], Item::Text { text, rotation, .. } if text == "a" && *rotation == 0.0));

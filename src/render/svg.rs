@@ -19,10 +19,7 @@ use super::text::{outline_rotated, PathCmd};
 pub fn to_svg(scene: &Scene) -> Vec<u8> {
     let (w, h) = (scene.width, scene.height);
     let mut s = String::with_capacity(1024 + scene.items.len() * 96);
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#
-    );
+    let _ = write!(s, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#);
     s.push('\n');
     let bg = scene.background;
     let _ = writeln!(s, r#"<rect width="{w}" height="{h}" fill="{}"/>"#, bg.to_hex_rgb());
@@ -201,7 +198,8 @@ mod tests {
     #[test]
     fn svg_structure_and_escaping() {
         let svg = String::from_utf8(to_svg(&sample())).expect("utf-8");
-        assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100">"#));
+        assert!(svg
+            .starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100">"#));
         assert!(!svg.contains("<text"));
         assert!(!svg.contains("font-family"));
         assert!(svg.contains(r#"<g aria-label="a &lt; b &amp; &quot;c&quot;"><path d="M"#));
