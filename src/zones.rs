@@ -6,8 +6,10 @@
 //! 2. Each side is smoothed with a triangular kernel (1-2-3-2-1) and a cluster bin is *dense*
 //!    when its smoothed USD is at least `density_factor` (1.5) times the mean over the side's
 //!    non-empty cluster bins.
-//! 3. Runs of dense bins (one non-dense bin may interrupt a run) form clusters; clusters holding
-//!    less than `min_share` (2 %) of the side's total are noise and dropped.
+//! 3. Every local maximum of the smoothed profile that is dense is a cluster peak (strongest
+//!    first); its cluster reaches out to where the smoothed profile falls to half the peak's
+//!    height (or to the side's mean, if higher) or starts rising again. Clusters holding less than `min_share`
+//!    (2 %) of the side's total are noise and dropped.
 //! 4. A = the nearest cluster above price; B = the nearest below; C = the largest cluster beyond A
 //!    (above) and the largest beyond B (below), where one exists.
 
@@ -130,7 +132,7 @@ fn side_bins(profile: &Profile, price: f64, side: Where, p: &ZoneParams) -> Side
 fn clusters(s: &SideBins, p: &ZoneParams) -> Vec<(usize, usize)> {
     let n = s.usd.len();
     let kernel = [1.0, 2.0, 3.0, 2.0, 1.0];
-    let smooth: Vec<f64> = (0..n)
+    let sm: Vec<f64> = (0..n)
         .map(|i| {
             let mut acc = 0.0;
             for (j, w) in kernel.iter().enumerate() {
@@ -142,38 +144,46 @@ fn clusters(s: &SideBins, p: &ZoneParams) -> Vec<(usize, usize)> {
             acc / 9.0
         })
         .collect();
-    let nonzero: Vec<f64> = smooth.iter().copied().filter(|v| *v > 0.0).collect();
+    let nonzero: Vec<f64> = sm.iter().copied().filter(|v| *v > 0.0).collect();
     if nonzero.is_empty() {
         return vec![];
     }
-    let threshold = p.density_factor * nonzero.iter().sum::<f64>() / nonzero.len() as f64;
+    let mean = nonzero.iter().sum::<f64>() / nonzero.len() as f64;
+    let threshold = p.density_factor * mean;
     let total: f64 = s.usd.iter().sum();
+    // Dense peaks: local maxima of the smoothed profile at or above the threshold,
+    // strongest first so a weaker peak inside a stronger one's extent is absorbed.
+    let mut peaks: Vec<usize> = (0..n)
+        .filter(|&i| {
+            let left = if i > 0 { sm[i - 1] } else { 0.0 };
+            let right = if i + 1 < n { sm[i + 1] } else { 0.0 };
+            sm[i] >= threshold && sm[i] >= left && sm[i] > right
+        })
+        .collect();
+    peaks.sort_by(|a, b| sm[*b].total_cmp(&sm[*a]).then(a.cmp(b)));
+    let mut taken = vec![false; n];
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < n {
-        if smooth[i] < threshold {
-            i += 1;
+    for k in peaks {
+        if taken[k] {
             continue;
         }
-        let start = i;
-        let mut end = i;
-        let mut j = i + 1;
-        while j < n {
-            if smooth[j] >= threshold {
-                end = j;
-                j += 1;
-            } else if j + 1 < n && smooth[j + 1] >= threshold {
-                j += 1; // a one-bin gap does not split a cluster
-            } else {
-                break;
-            }
+        // Extent: while above half the peak's height (and above the side's mean), stopping
+        // where the profile rises again.
+        let level = (0.5 * sm[k]).max(mean);
+        let (mut a, mut b) = (k, k);
+        while a > 0 && !taken[a - 1] && sm[a - 1] > level && sm[a - 1] <= sm[a] {
+            a -= 1;
         }
-        let usd: f64 = s.usd[start..=end].iter().sum();
-        if usd >= p.min_share * total && usd > 0.0 {
-            out.push((start, end));
+        while b + 1 < n && !taken[b + 1] && sm[b + 1] > level && sm[b + 1] <= sm[b] {
+            b += 1;
         }
-        i = end + 1;
+        taken[a..=b].iter_mut().for_each(|t| *t = true);
+        let usd: f64 = s.usd[a..=b].iter().sum();
+        if usd > 0.0 && usd >= p.min_share * total {
+            out.push((a, b));
+        }
     }
+    out.sort();
     out
 }
 
@@ -295,14 +305,16 @@ mod tests {
     }
 
     #[test]
-    fn tiny_spikes_below_the_share_floor_are_noise() {
+    fn clusters_under_the_share_floor_are_noise() {
         // Background 5 USD per cluster bin; a 10 USD spike is dense (smoothed 8.3 >= 1.5 x mean)
-        // but holds ~1.3 % of the side (under the 2 % floor).
+        // and its cluster holds ~3 % of the side's ~1,100 USD.
         let p = profile_with(&[(102.0, 10.0, false)]);
-        let z = find_zones(&p, 100.0, &ZoneParams::default());
-        assert!(z.get("A", Where::Above).is_none(), "{:?}", z.zones);
-        let no_floor = ZoneParams { min_share: 0.0, ..Default::default() };
-        let a = find_zones(&p, 100.0, &no_floor).get("A", Where::Above).cloned().unwrap();
+        let strict = ZoneParams { min_share: 0.05, ..Default::default() };
+        assert!(find_zones(&p, 100.0, &strict).get("A", Where::Above).is_none());
+        let a = find_zones(&p, 100.0, &ZoneParams::default()).get("A", Where::Above).cloned().unwrap();
         assert!((a.peak - 102.0).abs() < 0.05);
+        assert!(a.share_of_side > 0.02 && a.share_of_side < 0.05, "{a:?}");
+        // The zone is the spike's neighbourhood, not the whole flat background.
+        assert!(a.high - a.low < 1.0, "{a:?}");
     }
 }

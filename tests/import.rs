@@ -50,7 +50,7 @@ fn plain_klines_and_okx_oi_with_funding_column() {
     assert_eq!(v.funding[0].rate, 0.0001);
     assert_eq!(v.margin_tiers_source, "built-in binance default for BTC/ETH (2026-11)");
     assert_eq!(
-        snap.notes,
+        v.notes,
         vec![
             "klines: plain-klines.csv, plain CSV klines, 29 rows, 2025-11-01 00:00:00 to 2025-11-01 02:20:00 UTC",
             "interval 5m inferred from the klines (most common spacing)",
@@ -70,7 +70,8 @@ fn snapshot_round_trips_through_json() {
     let mut o = opts("plain-klines.csv", "okx-oi.csv");
     o.notes = vec!["test note".into()];
     let snap = import(&o).expect("imports");
-    assert_eq!(snap.notes.last().map(String::as_str), Some("test note"));
+    assert_eq!(snap.notes, vec!["test note".to_string()]);
+    assert!(!snap.venues[0].notes.iter().any(|n| n == "test note"));
     let json = snap.to_json();
     let back = MarketSnapshot::from_json(&json).expect("parses");
     assert_eq!(back, snap);
@@ -87,8 +88,8 @@ fn binance_vision_klines_with_and_without_header_agree() {
     assert_eq!(c[0].open_time, utc("2025-11-01T00:00:00Z"));
     assert_eq!(c[0].taker_buy_volume, Some(456.506));
     assert_eq!(a.captured_at, utc("2025-11-01T00:30:00Z"));
-    assert_eq!(a.notes[0], "klines: binance-klines-noheader.csv, Binance Vision klines (no header), 6 rows, 2025-11-01 00:00:00 to 2025-11-01 00:25:00 UTC");
-    assert_eq!(b.notes[0], "klines: binance-klines-header.csv, Binance Vision klines (with header), 6 rows, 2025-11-01 00:00:00 to 2025-11-01 00:25:00 UTC");
+    assert_eq!(a.venues[0].notes[0], "klines: binance-klines-noheader.csv, Binance Vision klines (no header), 6 rows, 2025-11-01 00:00:00 to 2025-11-01 00:25:00 UTC");
+    assert_eq!(b.venues[0].notes[0], "klines: binance-klines-header.csv, Binance Vision klines (with header), 6 rows, 2025-11-01 00:00:00 to 2025-11-01 00:25:00 UTC");
 }
 
 #[test]
@@ -110,7 +111,7 @@ fn binance_vision_metrics_and_funding_files() {
     assert_eq!(v.open_interest[0].oi_usd, 8_760_000_000.0);
     assert_eq!(v.funding.iter().map(|f| f.rate).collect::<Vec<_>>(), vec![0.0001, 0.00007436]);
     assert_eq!(
-        snap.notes,
+        v.notes,
         vec![
             "klines: binance-klines-noheader.csv, Binance Vision klines (no header), 6 rows, 2025-11-01 00:00:00 to 2025-11-01 00:25:00 UTC",
             "interval 5m as given",
@@ -131,7 +132,7 @@ fn bom_crlf_blank_lines_and_unsorted_rows() {
         times,
         vec![utc("2025-11-01T00:00:00Z"), utc("2025-11-01T00:05:00Z"), utc("2025-11-01T00:10:00Z"), utc("2025-11-01T00:15:00Z")]
     );
-    assert!(snap.notes[0].ends_with("; rows were out of order and have been sorted by time"), "{}", snap.notes[0]);
+    assert!(snap.venues[0].notes[0].ends_with("; rows were out of order and have been sorted by time"), "{}", snap.venues[0].notes[0]);
 }
 
 #[test]

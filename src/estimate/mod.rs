@@ -43,6 +43,8 @@ pub struct EstimateParams {
     pub window_secs: i64,
     /// Number of price rows in the grid.
     pub rows: usize,
+    /// Price range of the grid; `None` pads the window's range (see [`estimate`]).
+    pub price_range: Option<(f64, f64)>,
 }
 
 impl Default for EstimateParams {
@@ -55,6 +57,7 @@ impl Default for EstimateParams {
             typical_position_usd: 10_000.0,
             window_secs: 86_400,
             rows: 600,
+            price_range: None,
         }
     }
 }
@@ -142,7 +145,12 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
 
     // Grid: the window's range, padded by a third of its span and at least 3 % each side.
     let pad = (0.35 * (hi_w / lo_w).ln()).max(1.03f64.ln());
-    let mut grid = Grid::new(start, step, cols, params.rows, lo_w * (-pad).exp(), hi_w * pad.exp());
+    let (g_lo, g_hi) = match params.price_range {
+        Some((lo, hi)) if lo > 0.0 && hi > lo => (lo, hi),
+        Some(r) => return Err(Error::Usage(format!("price range {r:?} is not low < high, both positive"))),
+        None => (lo_w * (-pad).exp(), hi_w * pad.exp()),
+    };
+    let mut grid = Grid::new(start, step, cols, params.rows, g_lo, g_hi);
     let rebin = Rebin::new(&bins, &grid);
 
     let mut profile = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };

@@ -239,7 +239,6 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
             notes.push(format!("funding: dropped {dropped} sample(s) outside {window}"));
         }
     }
-    notes.extend(opts.notes.iter().cloned());
 
     let (margin_tiers, margin_tiers_source) = tiers::builtin(&venue, &symbol);
     let instrument = opts.instrument.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -253,7 +252,8 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         tick_size: None,
         margin_tiers,
         margin_tiers_source,
-        notes: Vec::new(),
+        // What the files were and how they were read: provenance of this venue's series.
+        notes,
     };
     let snap = MarketSnapshot {
         format: snapshot::FORMAT.to_string(),
@@ -261,7 +261,8 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         captured_at,
         interval: snapshot::format_interval(step),
         venues: vec![venue_series],
-        notes,
+        // The user's own notes (shown on the chart).
+        notes: opts.notes.clone(),
     };
     snap.validate().map_err(|e| match e {
         Error::Invalid(m) => Error::Invalid(format!("imported snapshot is invalid: {m}")),

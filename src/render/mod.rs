@@ -1,7 +1,11 @@
-//! Backend-independent drawing: build a [`Scene`] (display list), then turn it
+//! The chart ([`chart::build`]) and the backend-independent drawing under it: build a [`Scene`] (display list), then turn it
 //! into PNG ([`raster::to_png`]) or SVG ([`svg::to_svg`]). Text is drawn from
 //! the bundled fonts' outlines in both, so the two outputs have the same geometry.
 
+pub mod axis;
+pub mod chart;
+pub mod layout;
+pub mod palette;
 pub mod raster;
 pub mod scene;
 pub mod svg;

@@ -1,0 +1,141 @@
+//! `liqshot bench`: times each stage on a snapshot and prints the figures.
+
+use std::time::Instant;
+
+use chrono::Duration;
+
+use crate::app::{RenderSettings, render_scene};
+use crate::cli::{parse_duration, parse_size, BenchArgs};
+use crate::error::Error;
+use crate::estimate::{self, EstimateParams};
+use crate::render::{chart, raster, svg};
+use crate::snapshot::MarketSnapshot;
+use crate::zones::{self, ZoneParams};
+
+fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut times = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let v = f();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        last = Some(v);
+    }
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], last.expect("at least one run"))
+}
+
+/// Peak resident memory of this process so far, in MB (Linux `VmHWM`).
+pub fn peak_rss_mb() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// The snapshot with its price and open-interest paths repeated `k` times end to end
+/// (each copy scaled to start where the previous one ended), for scaling measurements.
+pub fn repeated(snap: &MarketSnapshot, k: usize) -> MarketSnapshot {
+    let mut out = snap.clone();
+    let step = snap.interval_secs();
+    for v in &mut out.venues {
+        let base_c = v.candles.clone();
+        let base_oi = v.open_interest.clone();
+        let span = Duration::seconds(step * base_c.len() as i64);
+        let p_ratio = base_c.last().unwrap().close / base_c[0].open;
+        let oi_ratio = base_oi.last().unwrap().oi_usd / base_oi[0].oi_usd.max(1e-9);
+        for i in 1..k {
+            let (pf, of) = (p_ratio.powi(i as i32), oi_ratio.powi(i as i32));
+            let shift = span * i as i32;
+            v.candles.extend(base_c.iter().map(|c| {
+                let mut c = *c;
+                c.open_time += shift;
+                (c.open, c.high, c.low, c.close) = (c.open * pf, c.high * pf, c.low * pf, c.close * pf);
+                c
+            }));
+            let last_t = v.open_interest.last().unwrap().time;
+            v.open_interest.extend(base_oi.iter().filter_map(|p| {
+                let mut p = *p;
+                p.time += shift;
+                p.oi_usd *= of;
+                (p.time > last_t).then_some(p)
+            }));
+        }
+    }
+    out.captured_at += Duration::seconds(step * snap.venues[0].candles.len() as i64 * (k as i64 - 1));
+    out
+}
+
+pub fn run(a: BenchArgs) -> Result<(), Error> {
+    let bytes = std::fs::read(&a.snapshot).map_err(|e| Error::io(&a.snapshot, e))?;
+    let window = parse_duration("--window", &a.window)?;
+    let (w, h) = parse_size(&a.size)?;
+    let runs = a.runs.max(1);
+    let (t_load, snap) = median_ms(runs, || MarketSnapshot::from_json(&bytes));
+    let snap = snap.map_err(|e| e.in_file(&a.snapshot))?;
+    let settings = RenderSettings::new(EstimateParams::default(), window, w, h);
+    let n = snap.venues.iter().map(|v| v.candles.len()).sum::<usize>();
+
+    let (t_est, est) = median_ms(runs, || estimate::estimate(&snap, &settings.params));
+    let est = est?;
+    let (t_zones, zones) = median_ms(runs, || zones::find_zones(&est.profile, est.last_price, &ZoneParams::default()));
+    let analysis = crate::pipeline::Analysis { estimate: est, zones };
+    let (t_scene, scene) = median_ms(runs, || chart::build(&snap, &analysis, &settings.chart));
+    let (t_png, png) = median_ms(runs, || raster::to_png(&scene));
+    let (t_svg, svg_bytes) = median_ms(runs, || svg::to_svg(&scene));
+    let (t_total, _) = median_ms(runs, || {
+        let s = MarketSnapshot::from_json(&bytes).expect("parsed above");
+        let (_, scene) = render_scene(&s, &settings).expect("rendered above");
+        raster::to_png(&scene)
+    });
+
+    println!(
+        "liqshot bench: {} ({} candles of {}, {} venue(s)), {}x{}, window {}, median of {} runs, release={}",
+        a.snapshot.display(),
+        n,
+        snap.interval,
+        snap.venues.len(),
+        w,
+        h,
+        a.window,
+        runs,
+        !cfg!(debug_assertions)
+    );
+    println!("  load snapshot     {t_load:8.2} ms");
+    println!("  estimate          {t_est:8.2} ms");
+    println!("  zones             {t_zones:8.2} ms");
+    println!("  chart scene       {t_scene:8.2} ms");
+    println!("  PNG encode        {t_png:8.2} ms  ({} bytes)", png.len());
+    println!("  SVG encode        {t_svg:8.2} ms  ({} bytes)", svg_bytes.len());
+    println!("  render to PNG     {t_total:8.2} ms  (load + estimate + zones + scene + PNG)");
+    if let Some(mb) = peak_rss_mb() {
+        println!("  peak RSS          {mb:8.1} MB  (whole bench process so far)");
+    }
+
+    if a.scale > 1 {
+        println!("scaling (path repeated end to end; same window and size):");
+        let mut base = None;
+        for k in [1, a.scale] {
+            let big = repeated(&snap, k);
+            let big_json = big.to_json();
+            let candles = big.venues[0].candles.len();
+            let (t_e, _) = median_ms(runs, || estimate::estimate(&big, &settings.params));
+            let (t_all, _) = median_ms(runs, || {
+                let s = MarketSnapshot::from_json(&big_json).expect("valid");
+                let (_, scene) = render_scene(&s, &settings).expect("renders");
+                raster::to_png(&scene)
+            });
+            let per = t_e * 1000.0 / candles as f64;
+            println!("  {candles:6} candles: estimate {t_e:8.2} ms ({per:.2} µs/candle), render to PNG {t_all:8.2} ms");
+            match base {
+                None => base = Some((candles, t_e)),
+                Some((c0, e0)) => println!(
+                    "  estimate cost ratio {:.2} for {:.2}x the candles (linear = equal)",
+                    t_e / e0,
+                    candles as f64 / c0 as f64
+                ),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Command-line parsing (clap) and conversion into typed library options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+use crate::estimate::{leverage, EstimateParams, LeverageMix};
+use crate::snapshot::parse_interval;
+
+#[derive(Debug, Parser)]
+#[command(name = "liqshot", version, about = "Estimated liquidation heatmaps and zones from crypto-futures market data")]
+#[command(after_help = "Exit codes: 0 success, 1 bad input data or failed output, 2 usage error.\nEvery level is a model estimate, not actual positions.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a snapshot from CSV files (Binance Vision klines/metrics or plain CSV)
+    Import(ImportArgs),
+    /// Print zones A, B and C of a snapshot
+    Zones(ZonesArgs),
+    /// Render the heatmap to PNG and/or SVG
+    Render(RenderArgs),
+    /// Time each stage on a snapshot and print the figures
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Kline CSV (Binance Vision 12-column, or header open_time,open,high,low,close,volume[,taker_buy_volume])
+    #[arg(long)]
+    pub klines: PathBuf,
+    /// Open-interest CSV (Binance Vision metrics, or header with timestamp and open_interest_usd)
+    #[arg(long)]
+    pub oi: PathBuf,
+    /// Funding CSV (Binance Vision fundingRate, or header with timestamp and funding_rate)
+    #[arg(long)]
+    pub funding: Option<PathBuf>,
+    /// Symbol, e.g. BTCUSDT
+    #[arg(long)]
+    pub symbol: String,
+    /// Venue whose margin tiers and liquidation formula apply
+    #[arg(long, default_value = "binance")]
+    pub venue: String,
+    /// Candle interval (inferred from the klines when omitted)
+    #[arg(long)]
+    pub interval: Option<String>,
+    /// Provenance note stored in the snapshot (repeatable)
+    #[arg(long = "note")]
+    pub notes: Vec<String>,
+    /// Output snapshot JSON
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+}
+
+/// Options of the estimate shared by zones, render and bench.
+#[derive(Debug, Args, Clone)]
+pub struct EstimateArgs {
+    /// Snapshot JSON written by `liqshot import`
+    #[arg(long)]
+    pub snapshot: PathBuf,
+    /// Show only these leverages of the mix, e.g. 25,50,100
+    #[arg(long)]
+    pub leverage: Option<String>,
+    /// Leverage mix as LEVERAGE:WEIGHT,... [default: 5:15,10:30,25:25,50:20,100:10]
+    #[arg(long)]
+    pub leverage_mix: Option<String>,
+    /// Halve every level's size after this long (e.g. 3d); off by default
+    #[arg(long)]
+    pub half_life: Option<String>,
+    /// Notional of a typical position in USD (selects its margin tier)
+    #[arg(long, default_value_t = 10_000.0)]
+    pub position_usd: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ZonesArgs {
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
+    /// Print JSON (format liqshot-zones/1) instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ThemeArg {
+    Dark,
+    Light,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
+    /// Output file(s): .png or .svg, by extension (repeat for both)
+    #[arg(short = 'o', long = "output", required = true)]
+    pub outputs: Vec<PathBuf>,
+    /// Time span shown: 12h, 24h, 3d, 7d, ...
+    #[arg(long, default_value = "24h")]
+    pub window: String,
+    /// Image size WIDTHxHEIGHT
+    #[arg(long, default_value = "1600x900")]
+    pub size: String,
+    #[arg(long, value_enum, default_value = "dark")]
+    pub theme: ThemeArg,
+    /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare
+    #[arg(long)]
+    pub color_max: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Snapshot to time [default: examples/btcusdt-2025-11-01_10.snapshot.json]
+    #[arg(long, default_value = "examples/btcusdt-2025-11-01_10.snapshot.json")]
+    pub snapshot: PathBuf,
+    /// Repetitions per stage (the median is printed)
+    #[arg(long, default_value_t = 7)]
+    pub runs: usize,
+    #[arg(long, default_value = "24h")]
+    pub window: String,
+    #[arg(long, default_value = "1600x900")]
+    pub size: String,
+    /// Also time snapshots made N times longer by repeating the price path (e.g. 3 for 30 days)
+    #[arg(long, default_value_t = 3)]
+    pub scale: usize,
+}
+
+/// Parses a duration like `24h`, `3d`, `90m`.
+pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
+    parse_interval(s).ok_or_else(|| Error::Usage(format!("{flag}: {s:?} is not a duration like 12h, 24h, 3d or 7d")))
+}
+
+/// Parses `1600x900`.
+pub fn parse_size(s: &str) -> Result<(u32, u32), Error> {
+    let err = || Error::Usage(format!("--size: {s:?} is not WIDTHxHEIGHT between 480x320 and 8000x8000 (e.g. 1600x900)"));
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(err)?;
+    let (w, h): (u32, u32) = (w.trim().parse().map_err(|_| err())?, h.trim().parse().map_err(|_| err())?);
+    if !(480..=8000).contains(&w) || !(320..=8000).contains(&h) {
+        return Err(err());
+    }
+    Ok((w, h))
+}
+
+impl EstimateArgs {
+    /// Typed estimate parameters (window and rows are set by the caller).
+    pub fn params(&self) -> Result<EstimateParams, Error> {
+        let mut p = EstimateParams::default();
+        if let Some(m) = &self.leverage_mix {
+            p.mix = LeverageMix::parse(m)?;
+        }
+        if let Some(l) = &self.leverage {
+            let keep = leverage::parse_leverage_list(l)?;
+            p.mix.restrict(&keep)?; // fail early with the flag's name
+            p.leverage_filter = Some(keep);
+        }
+        if let Some(h) = &self.half_life {
+            p.half_life_secs = Some(parse_duration("--half-life", h)? as f64);
+        }
+        if !(self.position_usd.is_finite() && self.position_usd > 0.0) {
+            return Err(Error::Usage(format!("--position-usd: {} is not a positive amount", self.position_usd)));
+        }
+        p.typical_position_usd = self.position_usd;
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_durations() {
+        assert_eq!(parse_size("1600x900").unwrap(), (1600, 900));
+        assert!(parse_size("16x9").unwrap_err().to_string().contains("--size"));
+        assert!(parse_size("axb").is_err());
+        assert_eq!(parse_duration("--window", "3d").unwrap(), 259_200);
+        assert!(parse_duration("--window", "3 days").unwrap_err().to_string().contains("--window"));
+    }
+}

@@ -1,0 +1,93 @@
+//! Number formatting shared by the chart and text outputs.
+
+/// Decimals that show a price to about five significant figures (0 for >= 10,000).
+pub fn price_decimals(price: f64) -> usize {
+    let p = price.abs();
+    if p >= 10_000.0 {
+        0
+    } else if p >= 1_000.0 {
+        1
+    } else if p >= 100.0 {
+        2
+    } else if p >= 1.0 {
+        3
+    } else if p > 0.0 {
+        (4.0 - p.log10().floor()).min(10.0) as usize
+    } else {
+        2
+    }
+}
+
+/// `109523.4` → `109,523`; `0.153421` → `0.15342`.
+pub fn price(p: f64) -> String {
+    thousands(p, price_decimals(p))
+}
+
+/// Formats with `decimals` and thousands separators.
+pub fn thousands(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s, None),
+    };
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(&f);
+    }
+    if x < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Compact USD: `$950`, `$12.3k`, `$4.56M`, `$1.2B`.
+pub fn usd(x: f64) -> String {
+    let a = x.abs();
+    let sign = if x < 0.0 { "-" } else { "" };
+    let (v, unit) = if a >= 1e9 {
+        (a / 1e9, "B")
+    } else if a >= 1e6 {
+        (a / 1e6, "M")
+    } else if a >= 1e3 {
+        (a / 1e3, "k")
+    } else {
+        return format!("{sign}${a:.0}");
+    };
+    let s = if v >= 100.0 { format!("{v:.0}") } else if v >= 10.0 { format!("{v:.1}") } else { format!("{v:.2}") };
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    format!("{sign}${s}{unit}")
+}
+
+/// Signed percentage with two decimals: `+1.23%`, `-0.50%`.
+pub fn pct(x: f64) -> String {
+    format!("{x:+.2}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_and_money() {
+        assert_eq!(price(109_523.4), "109,523");
+        assert_eq!(price(3_412.56), "3,412.6");
+        assert_eq!(price(187.123), "187.12");
+        assert_eq!(price(0.153421), "0.15342");
+        assert_eq!(price(0.00001234), "0.000012340");
+        assert_eq!(thousands(-1234567.891, 2), "-1,234,567.89");
+        assert_eq!(usd(950.0), "$950");
+        assert_eq!(usd(12_345.0), "$12.3k");
+        assert_eq!(usd(4_560_000.0), "$4.56M");
+        assert_eq!(usd(1_200_000_000.0), "$1.2B");
+        assert_eq!(usd(100_000.0), "$100k");
+        assert_eq!(pct(1.234), "+1.23%");
+        assert_eq!(pct(-0.5), "-0.50%");
+    }
+}

@@ -1,0 +1,469 @@
+//! The annotated liquidation heatmap, built as a [`Scene`] from the analysis. Pure.
+
+use chrono::Duration;
+
+use super::axis;
+use super::layout::{Layout, Rect};
+use super::palette::{viridis_lut, Theme};
+use super::scene::{Color, HAlign, Scene, VAlign};
+use super::text;
+use crate::estimate::Grid;
+use crate::fmt;
+use crate::pipeline::Analysis;
+use crate::snapshot::{format_interval, Candle, MarketSnapshot};
+use crate::zones::{Where, Zone};
+
+/// Colour scales and cell values are in USD per this fraction of price.
+pub const BAND: f64 = 0.001;
+
+/// Chart settings.
+#[derive(Debug, Clone)]
+pub struct ChartOptions {
+    pub width: u32,
+    pub height: u32,
+    pub dark: bool,
+    /// Top of the colour scale in USD per 0.1 % band; `None` picks it from the data.
+    pub color_max: Option<f64>,
+    /// Extra lines for the caption (e.g. fallbacks used).
+    pub notes: Vec<String>,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![] }
+    }
+}
+
+/// How many times smaller than the top the bottom of the colour scale is.
+pub const DECADES_SHOWN: f64 = 100.0;
+
+/// The colour scale: log from `lo` to `hi` (USD per 0.1 % band), two decades; less is not drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColorScale {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl ColorScale {
+    /// From the option, or the 99.5th percentile of non-empty cells rounded up to 1-2-5,
+    /// so a single outlier cannot wash out the rest of the map.
+    pub fn pick(grid: &Grid, color_max: Option<f64>) -> Self {
+        let hi = color_max.unwrap_or_else(|| {
+            let k = (BAND / grid.row_rel_width()) as f32;
+            let mut v: Vec<f32> = (0..grid.long.len()).map(|i| (grid.long[i] + grid.short[i]) * k).filter(|x| *x > 0.0).collect();
+            if v.is_empty() {
+                return 1_000.0;
+            }
+            let idx = ((v.len() - 1) as f64 * 0.995).round() as usize;
+            let (_, p, _) = v.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
+            axis::nice_ceil(*p as f64)
+        });
+        ColorScale { lo: hi / DECADES_SHOWN, hi }
+    }
+
+    /// Position 0..=1 on the scale, `None` below its bottom.
+    pub fn t(&self, v: f64) -> Option<f64> {
+        if v < self.lo || v <= 0.0 {
+            return None;
+        }
+        Some(((v / self.lo).log10() / (self.hi / self.lo).log10()).min(1.0))
+    }
+}
+
+struct Ctx<'a> {
+    scene: Scene,
+    l: Layout,
+    th: Theme,
+    grid: &'a Grid,
+    p_lo: f64,
+    p_hi: f64,
+}
+
+impl Ctx<'_> {
+    /// Pixel y of a price (log scale, matching the grid rows).
+    fn y(&self, price: f64) -> f32 {
+        let f = (price / self.p_lo).ln() / (self.p_hi / self.p_lo).ln();
+        self.l.plot.bottom() - (f as f32) * self.l.plot.h
+    }
+
+    fn x_of_secs(&self, secs_from_start: f64) -> f32 {
+        let span = (self.grid.end() - self.grid.start).num_seconds() as f64;
+        self.l.plot.x + (secs_from_start / span) as f32 * self.l.plot.w
+    }
+
+    fn font(&self, px: f32) -> f32 {
+        (px * self.l.s).max(9.0)
+    }
+
+    fn label(&mut self, x: f32, y: f32, s: &str, size: f32, color: Color, h: HAlign, bold: bool) {
+        let size = self.font(size);
+        self.scene.text(x, y, s, size, color, h, VAlign::Middle, bold);
+    }
+}
+
+/// Builds the chart. The grid in `a` should have `Layout::plot_rows` rows.
+pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene {
+    let l = Layout::new(opts.width, opts.height);
+    let th = if opts.dark { Theme::dark() } else { Theme::light() };
+    let grid = &a.estimate.grid;
+    let mut c = Ctx { scene: Scene::new(opts.width, opts.height, th.background), l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi };
+    let scale = ColorScale::pick(grid, opts.color_max);
+
+    c.scene.rect(l.plot.x, l.plot.y, l.plot.w, l.plot.h, th.plot_background);
+    c.scene.rect(l.profile.x, l.profile.y, l.profile.w, l.profile.h, th.plot_background);
+    price_axis(&mut c);
+    heatmap(&mut c, &scale);
+    time_axis(&mut c);
+    let candles = window_candles(snap, grid);
+    draw_candles(&mut c, &candles);
+    zones(&mut c, &a.zones.zones);
+    profile(&mut c, a);
+    price_marker(&mut c, a.estimate.last_price);
+    colorbar(&mut c, &scale);
+    header(&mut c, snap, a);
+    caption(&mut c, a, opts);
+    c.scene
+}
+
+fn heatmap(c: &mut Ctx, scale: &ColorScale) {
+    let g = c.grid;
+    let lut = viridis_lut();
+    let k = BAND / g.row_rel_width();
+    let (w, h) = (g.cols, g.rows);
+    let mut rgba = vec![0u8; w * h * 4];
+    for col in 0..w {
+        for row in 0..h {
+            let v = g.total(col, row) as f64 * k;
+            if let Some(t) = scale.t(v) {
+                let color = lut[(t * 255.0).round() as usize];
+                // Fade the faintest levels into the background.
+                let alpha = (90.0 + t * 400.0).min(255.0) as u8;
+                let i = ((h - 1 - row) * w + col) * 4;
+                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, alpha]);
+            }
+        }
+    }
+    let p = c.l.plot;
+    c.scene.image(p.x, p.y, p.w, p.h, w as u32, h as u32, rgba);
+}
+
+fn price_axis(c: &mut Ctx) {
+    let (ticks, step) = axis::price_ticks(c.p_lo, c.p_hi, (c.l.plot.h / (55.0 * c.l.s)).max(3.0) as usize);
+    let dec = axis::step_decimals(step).max(if step >= 1.0 { 0 } else { 1 });
+    let p = c.l.plot;
+    let x_axis = p.right() + 8.0 * c.l.s;
+    for t in ticks {
+        let y = c.y(t);
+        if y < p.y + 4.0 || y > p.bottom() - 4.0 {
+            continue;
+        }
+        c.scene.line(p.x, y, p.right(), y, c.th.gridline, 1.0);
+        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, 1.0);
+        let muted = c.th.muted;
+        c.label(x_axis, y, &fmt::thousands(t, dec), 13.0, muted, HAlign::Left, false);
+    }
+}
+
+fn time_axis(c: &mut Ctx) {
+    let g = c.grid;
+    let span = (g.end() - g.start).num_seconds().max(1);
+    let min_gap = (span as f64 * (110.0 * c.l.s as f64) / c.l.plot.w as f64) as i64;
+    let p = c.l.plot;
+    for t in axis::time_ticks(g.start, g.end(), min_gap) {
+        let x = c.x_of_secs((t - g.start).num_seconds() as f64);
+        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, 1.0);
+        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, 1.0);
+        let (muted, y) = (c.th.muted, p.bottom() + 16.0 * c.l.s);
+        let label = axis::time_label(t);
+        // Keep labels at the plot's ends inside the plot's width.
+        let half = text::measure(&label, c.font(13.0), false) / 2.0;
+        let xl = x.clamp(p.x + half, p.right() - half);
+        c.label(xl, y, &label, 13.0, muted, HAlign::Center, false);
+    }
+    let (muted, y) = (c.th.muted, p.bottom() + 34.0 * c.l.s);
+    c.label(p.right(), y, "time (UTC)", 12.0, muted, HAlign::Right, false);
+}
+
+/// The first venue's candles inside the grid window, merged so each is >= 3 px wide.
+fn window_candles(snap: &MarketSnapshot, g: &Grid) -> Vec<(f64, f64, Candle)> {
+    let Some(v) = snap.venues.first() else { return vec![] };
+    let inside: Vec<&Candle> = v.candles.iter().filter(|c| c.open_time >= g.start && c.open_time < g.end()).collect();
+    let span = (g.end() - g.start).num_seconds() as f64;
+    let step = snap.interval_secs() as f64;
+    // Group so a display candle spans at least 3 px of a 1600-px-wide plot share.
+    let per_px = span / 1100.0;
+    let group = ((3.0 * per_px / step).ceil() as usize).max(1);
+    let mut out = Vec::new();
+    for chunk in inside.chunks(group) {
+        let first = chunk[0];
+        let last = chunk[chunk.len() - 1];
+        let mut m = *first;
+        m.close = last.close;
+        m.high = chunk.iter().map(|c| c.high).fold(f64::MIN, f64::max);
+        m.low = chunk.iter().map(|c| c.low).fold(f64::MAX, f64::min);
+        let t0 = (first.open_time - g.start).num_seconds() as f64;
+        let t1 = (last.open_time + Duration::seconds(step as i64) - g.start).num_seconds() as f64;
+        out.push((t0, t1, m));
+    }
+    out
+}
+
+fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
+    for &(t0, t1, k) in candles {
+        let (x0, x1) = (c.x_of_secs(t0), c.x_of_secs(t1));
+        let w = ((x1 - x0) * 0.7).max(1.0);
+        let xm = (x0 + x1) / 2.0;
+        let (yo, yc) = (c.y(k.open), c.y(k.close));
+        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, 2.0));
+        let color = if k.close >= k.open { c.th.candle_up } else { c.th.candle_down };
+        let (top, bottom) = (yo.min(yc), yo.max(yc));
+        c.scene.rect(xm - w / 2.0, top, w, (bottom - top).max(1.0), color);
+    }
+}
+
+fn zones(c: &mut Ctx, zones: &[Zone]) {
+    let (p, prof) = (c.l.plot, c.l.profile);
+    let mut labels = Vec::new();
+    for z in zones {
+        let (y0, y1) = (c.y(z.high), c.y(z.low));
+        let color = if z.side == Where::Above { c.th.shorts } else { c.th.longs };
+        let range = format!("{}–{}  {}  {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.distance_pct));
+        if y1 < p.y {
+            labels.push((p.y, format!("↑ {} {range} (off chart)", z.name), color));
+            continue;
+        }
+        if y0 > p.bottom() {
+            labels.push((p.bottom(), format!("↓ {} {range} (off chart)", z.name), color));
+            continue;
+        }
+        let (y0, y1) = (y0.max(p.y), y1.min(p.bottom()));
+        c.scene.rect(p.x, y0, p.w, (y1 - y0).max(1.0), color.with_alpha(0x26));
+        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
+        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
+        labels.push(((y0 + y1) / 2.0, format!("{} {range}", z.name), color));
+    }
+    // Place labels at the plot's right edge, pushed apart so none overlaps another.
+    let size = c.font(13.0);
+    let h = text::line_height(size, true) + 4.0 * c.l.s;
+    let ys = spread(&labels.iter().map(|l| l.0).collect::<Vec<_>>(), h + 2.0, p.y + h / 2.0 + 2.0, p.bottom() - h / 2.0 - 2.0);
+    for ((_, s, color), y) in labels.into_iter().zip(ys) {
+        let w = text::measure(&s, size, true) + 12.0 * c.l.s;
+        let x = p.right() - w - 6.0 * c.l.s;
+        c.scene.rect(x, y - h / 2.0, w, h, c.th.label_background);
+        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, 1.0);
+        c.scene.text(x + 6.0 * c.l.s, y, &s, size, c.th.text, HAlign::Left, VAlign::Middle, true);
+    }
+}
+
+/// Moves label centres `ys` apart to at least `gap`, keeping them within `[lo, hi]` and in order.
+pub fn spread(ys: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
+    let mut idx: Vec<usize> = (0..ys.len()).collect();
+    idx.sort_by(|a, b| ys[*a].total_cmp(&ys[*b]));
+    let mut out: Vec<f32> = idx.iter().map(|&i| ys[i].clamp(lo, hi)).collect();
+    for i in 1..out.len() {
+        out[i] = out[i].max(out[i - 1] + gap);
+    }
+    if let Some(&last) = out.last() {
+        if last > hi {
+            let shift = last - hi;
+            for v in out.iter_mut() {
+                *v -= shift;
+            }
+            for i in (0..out.len().saturating_sub(1)).rev() {
+                out[i] = out[i].min(out[i + 1] - gap);
+            }
+        }
+    }
+    let mut result = vec![0.0; ys.len()];
+    for (k, &i) in idx.iter().enumerate() {
+        result[i] = out[k];
+    }
+    result
+}
+
+fn profile(c: &mut Ctx, a: &Analysis) {
+    let prof = c.l.profile;
+    let pr = &a.estimate.profile;
+    let rows = (prof.h / (2.0 * c.l.s).max(1.0)).max(10.0) as usize;
+    let row_h = prof.h / rows as f32;
+    let mut long = vec![0.0f64; rows];
+    let mut short = vec![0.0f64; rows];
+    for i in 0..pr.bins.count {
+        let (l, s) = (pr.long[i], pr.short[i]);
+        if l == 0.0 && s == 0.0 {
+            continue;
+        }
+        let y = c.y(pr.bins.center(i));
+        if y < prof.y || y >= prof.bottom() {
+            continue;
+        }
+        let r = (((y - prof.y) / row_h) as usize).min(rows - 1);
+        long[r] += l;
+        short[r] += s;
+    }
+    // USD per 0.1 % band: a display row spans this fraction of price.
+    let rel = (c.p_hi / c.p_lo).ln() / rows as f64;
+    let k = BAND / rel;
+    let max = long.iter().chain(&short).fold(0.0f64, |m, v| m.max(*v)) * k;
+    let top = axis::nice_ceil(max.max(1.0));
+    let bar = |v: f64| (v * k / top) as f32 * (prof.w - 2.0);
+    for r in 0..rows {
+        let y = prof.y + r as f32 * row_h;
+        if long[r] > 0.0 {
+            c.scene.rect(prof.x + 1.0, y, bar(long[r]), row_h.max(1.0), c.th.longs);
+        }
+        if short[r] > 0.0 {
+            c.scene.rect(prof.x + 1.0, y, bar(short[r]), row_h.max(1.0), c.th.shorts);
+        }
+    }
+    let s = c.l.s;
+    let (text_c, muted) = (c.th.text, c.th.muted);
+    c.label(prof.x, prof.y - 36.0 * s, "Still open now (estimated)", 13.0, text_c, HAlign::Left, true);
+    c.label(prof.x, prof.y - 18.0 * s, &format!("0 … {} per 0.1 %", fmt::usd(top)), 12.0, muted, HAlign::Left, false);
+    let (shorts, longs) = (c.th.shorts, c.th.longs);
+    let size = c.font(12.0);
+    let h = text::line_height(size, true) + 4.0 * s;
+    for (y, label, color) in [
+        (prof.y + 12.0 * s, format!("shorts above {}", fmt::usd(a.zones.above_usd)), shorts),
+        (prof.bottom() - 12.0 * s, format!("longs below {}", fmt::usd(a.zones.below_usd)), longs),
+    ] {
+        let w = text::measure(&label, size, true) + 8.0 * s;
+        c.scene.rect(prof.right() - w - 2.0 * s, y - h / 2.0, w, h, c.th.label_background);
+        c.scene.text(prof.right() - 6.0 * s, y, &label, size, color, HAlign::Right, VAlign::Middle, true);
+    }
+}
+
+fn price_marker(c: &mut Ctx, price: f64) {
+    let (p, prof) = (c.l.plot, c.l.profile);
+    let y = c.y(price);
+    if y < p.y || y > p.bottom() {
+        return;
+    }
+    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), 1.0, 6.0 * c.l.s);
+    let size = c.font(13.0);
+    let s = fmt::price(price);
+    let w = text::measure(&s, size, true) + 10.0 * c.l.s;
+    let h = text::line_height(size, true) + 4.0 * c.l.s;
+    let x = p.right() + 2.0 * c.l.s;
+    c.scene.rect(x, y - h / 2.0, w, h, c.th.price_line);
+    c.scene.text(x + 5.0 * c.l.s, y, &s, size, c.th.background, HAlign::Left, VAlign::Middle, true);
+}
+
+fn colorbar(c: &mut Ctx, scale: &ColorScale) {
+    let r: Rect = c.l.colorbar;
+    let lut = viridis_lut();
+    let mut rgba = Vec::with_capacity(256 * 4);
+    for col in lut.iter() {
+        rgba.extend_from_slice(&[col.r, col.g, col.b, 255]);
+    }
+    c.scene.image(r.x, r.y, r.w, r.h, 256, 1, rgba);
+    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, 1.0);
+    let (text_c, muted) = (c.th.text, c.th.muted);
+    let s = c.l.s;
+    c.label(r.x, r.y - 12.0 * s, "Estimated liquidation notional, USD per 0.1 % price band (log scale)", 12.0, text_c, HAlign::Left, false);
+    for t in axis::log_ticks(scale.lo, scale.hi) {
+        let Some(f) = scale.t(t) else { continue };
+        let x = r.x + f as f32 * r.w;
+        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, 1.0);
+        c.label(x, r.bottom() + 13.0 * s, &fmt::usd(t), 12.0, muted, HAlign::Center, false);
+    }
+}
+
+fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis) {
+    let s = c.l.s;
+    let g = c.grid;
+    let hours = (g.end() - g.start).num_hours();
+    let window = if hours % 24 == 0 && hours >= 48 { format!("{}d", hours / 24) } else { format!("{hours}h") };
+    let title = format!("{}  liquidation heatmap — ESTIMATED", snap.symbol);
+    let (text_c, muted, warn) = (c.th.text, c.th.muted, c.th.warning);
+    c.label(c.l.plot.x, 24.0 * s, &title, 22.0, text_c, HAlign::Left, true);
+    let sub = format!(
+        "{} · {} candles · last {} to {} UTC · price {}",
+        snap.venue_label(),
+        format_interval(snap.interval_secs()),
+        window,
+        snap.captured_at.format("%Y-%m-%d %H:%M"),
+        fmt::price(a.estimate.last_price),
+    );
+    c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);
+    let right = c.l.profile.right();
+    c.label(right, 24.0 * s, "Model estimate, not actual positions", 13.0, warn, HAlign::Right, true);
+}
+
+fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
+    let s = c.l.s;
+    let mixes: Vec<String> = a.estimate.venues.iter().map(|v| v.mix.describe()).collect();
+    let mut mix = mixes.first().cloned().unwrap_or_default();
+    if mixes.iter().any(|m| *m != mix) {
+        mix = "per venue (capped at each venue's maximum)".into();
+    }
+    let split = if a.estimate.venues.iter().all(|v| v.taker_split) { "taker-buy share" } else { "candle-body fallback (no taker volume)" };
+    let line1 = format!(
+        "Estimated from rising open interest spread over each candle's range; leverage mix {mix}; long/short split: {split}."
+    );
+    let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below, C larger beyond). Not advice.".to_string();
+    let muted = c.th.muted;
+    let x = c.l.colorbar.right() + 28.0 * s;
+    let w_avail = c.l.width - x - 18.0 * s;
+    let mut y = c.l.colorbar.y - 12.0 * s;
+    let step = 15.0 * s;
+    let mut lines = vec![line1, line2];
+    lines.extend(opts.notes.iter().cloned());
+    let pieces: Vec<String> = lines.iter().flat_map(|l| wrap(l, c.font(11.5), w_avail)).collect();
+    // Never draw past the bottom edge: the last line that fits says how much was left out.
+    let fit = ((c.l.height - 8.0 * s - y) / step).floor().max(1.0) as usize + 1;
+    for (i, piece) in pieces.iter().enumerate() {
+        if i + 1 == fit && pieces.len() > fit {
+            c.label(x, y, &format!("… {} more caption line(s) omitted (see the snapshot notes)", pieces.len() - i), 11.5, muted, HAlign::Left, false);
+            break;
+        }
+        c.label(x, y, piece, 11.5, muted, HAlign::Left, false);
+        y += step;
+    }
+}
+
+/// Greedy word wrap to `width` pixels.
+pub fn wrap(s: &str, size: f32, width: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if !line.is_empty() && text::measure(&candidate, size, false) > width {
+            out.push(std::mem::take(&mut line));
+            line = word.to_string();
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_separates_and_keeps_order() {
+        let ys = spread(&[100.0, 101.0, 99.0, 300.0], 20.0, 0.0, 1000.0);
+        let mut sorted: Vec<(f32, f32)> = [100.0, 101.0, 99.0, 300.0].into_iter().zip(ys.clone()).collect();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for w in sorted.windows(2) {
+            assert!(w[1].1 - w[0].1 >= 20.0 - 1e-3, "{ys:?}");
+        }
+        assert_eq!(ys[3], 300.0);
+        // Near the bottom edge they are pushed up, not out.
+        let ys = spread(&[995.0, 996.0], 20.0, 0.0, 1000.0);
+        assert!(ys.iter().all(|y| *y <= 1000.0) && (ys[0] - ys[1]).abs() >= 20.0 - 1e-3, "{ys:?}");
+    }
+
+    #[test]
+    fn wrap_respects_width() {
+        let lines = wrap("the quick brown fox jumps over the lazy dog", 12.0, 80.0);
+        assert!(lines.len() > 2);
+        assert!(lines.iter().all(|l| text::measure(l, 12.0, false) <= 80.0 || !l.contains(' ')));
+        assert_eq!(lines.join(" "), "the quick brown fox jumps over the lazy dog");
+    }
+}

@@ -1,0 +1,102 @@
+//! `liqshot zones` output: a text table and a versioned JSON document.
+
+use serde::Serialize;
+
+use crate::fmt;
+use crate::pipeline::Analysis;
+use crate::snapshot::MarketSnapshot;
+use crate::zones::Zone;
+
+/// The value of the `format` field of the zones JSON.
+pub const ZONES_FORMAT: &str = "liqshot-zones/1";
+
+#[derive(Serialize)]
+struct VenueDoc<'a> {
+    venue: &'a str,
+    leverage_mix: String,
+    maintenance_rate: f64,
+    long_short_split: &'static str,
+    alive_long_usd: f64,
+    alive_short_usd: f64,
+}
+
+#[derive(Serialize)]
+struct ZonesDoc<'a> {
+    format: &'static str,
+    estimated: bool,
+    symbol: &'a str,
+    venues: Vec<VenueDoc<'a>>,
+    captured_at: String,
+    price: f64,
+    above_usd: f64,
+    below_usd: f64,
+    zones: &'a [Zone],
+}
+
+/// The zones as pretty JSON (see README "zones JSON").
+pub fn to_json(snap: &MarketSnapshot, a: &Analysis) -> Vec<u8> {
+    let venues = a
+        .estimate
+        .venues
+        .iter()
+        .map(|v| VenueDoc {
+            venue: &v.venue,
+            leverage_mix: v.mix.describe(),
+            maintenance_rate: v.mmr,
+            long_short_split: if v.taker_split { "taker-buy share" } else { "candle-body fallback" },
+            alive_long_usd: v.alive_long_usd,
+            alive_short_usd: v.alive_short_usd,
+        })
+        .collect();
+    let doc = ZonesDoc {
+        format: ZONES_FORMAT,
+        estimated: true,
+        symbol: &snap.symbol,
+        venues,
+        captured_at: snap.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        price: a.zones.price,
+        above_usd: a.zones.above_usd,
+        below_usd: a.zones.below_usd,
+        zones: &a.zones.zones,
+    };
+    let mut v = serde_json::to_vec_pretty(&doc).expect("zones serialise");
+    v.push(b'\n');
+    v
+}
+
+/// A plain-text table of the zones.
+pub fn to_text(snap: &MarketSnapshot, a: &Analysis) -> String {
+    let z = &a.zones;
+    let mut out = format!(
+        "{} {} at {} UTC, price {} (estimated liquidation zones)\n",
+        snap.symbol,
+        snap.venue_label(),
+        snap.captured_at.format("%Y-%m-%d %H:%M"),
+        fmt::price(z.price)
+    );
+    out += &format!(
+        "estimated shorts above: {}   longs below: {}   (within 25 % of price)\n",
+        fmt::usd(z.above_usd),
+        fmt::usd(z.below_usd)
+    );
+    if z.zones.is_empty() {
+        out += "no dense cluster found on either side\n";
+        return out;
+    }
+    out += "zone  side   liquidates  range                      peak          size      distance  share\n";
+    for zone in &z.zones {
+        let range = format!("{} – {}", fmt::price(zone.low), fmt::price(zone.high));
+        out += &format!(
+            "{:<5} {:<6} {:<11} {:<26} {:<13} {:<9} {:<9} {:.0}%\n",
+            zone.name,
+            format!("{:?}", zone.side).to_lowercase(),
+            zone.liquidates,
+            range,
+            fmt::price(zone.peak),
+            fmt::usd(zone.usd),
+            fmt::pct(zone.distance_pct),
+            zone.share_of_side * 100.0
+        );
+    }
+    out
+}
