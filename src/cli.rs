@@ -104,6 +104,7 @@ pub struct RenderArgs {
     /// Image size WIDTHxHEIGHT
     #[arg(long, default_value = "1600x900")]
     pub size: String,
+    /// Colour theme
     #[arg(long, value_enum, default_value = "dark")]
     pub theme: ThemeArg,
     /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare
@@ -135,10 +136,10 @@ pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
 
 /// Parses `1600x900`.
 pub fn parse_size(s: &str) -> Result<(u32, u32), Error> {
-    let err = || Error::Usage(format!("--size: {s:?} is not WIDTHxHEIGHT between 480x320 and 8000x8000 (e.g. 1600x900)"));
+    let err = || Error::Usage(format!("--size: {s:?} is not WIDTHxHEIGHT between 720x400 and 8000x8000 (e.g. 1600x900)"));
     let (w, h) = s.split_once(['x', 'X']).ok_or_else(err)?;
     let (w, h): (u32, u32) = (w.trim().parse().map_err(|_| err())?, h.trim().parse().map_err(|_| err())?);
-    if !(480..=8000).contains(&w) || !(320..=8000).contains(&h) {
+    if !(720..=8000).contains(&w) || !(400..=8000).contains(&h) {
         return Err(err());
     }
     Ok((w, h))

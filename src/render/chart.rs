@@ -349,6 +349,8 @@ fn price_marker(c: &mut Ctx, price: f64) {
     c.scene.text(x + 5.0 * c.l.s, y, &s, size, c.th.background, HAlign::Left, VAlign::Middle, true);
 }
 
+const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (log scale)";
+
 fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     let r: Rect = c.l.colorbar;
     let lut = viridis_lut();
@@ -360,12 +362,14 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, 1.0);
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
-    c.label(r.x, r.y - 12.0 * s, "Estimated liquidation notional, USD per 0.1 % price band (log scale)", 12.0, text_c, HAlign::Left, false);
+    c.label(r.x, r.y - 12.0 * s, COLORBAR_TITLE, 12.0, text_c, HAlign::Left, false);
     for t in axis::log_ticks(scale.lo, scale.hi) {
         let Some(f) = scale.t(t) else { continue };
         let x = r.x + f as f32 * r.w;
         c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, 1.0);
-        c.label(x, r.bottom() + 13.0 * s, &fmt::usd(t), 12.0, muted, HAlign::Center, false);
+        let label = fmt::usd(t);
+        let half = text::measure(&label, c.font(12.0), false) / 2.0;
+        c.label(x.max(r.x + half - 2.0), r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
 
@@ -387,7 +391,11 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis) {
     );
     c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);
     let right = c.l.profile.right();
-    c.label(right, 24.0 * s, "Model estimate, not actual positions", 13.0, warn, HAlign::Right, true);
+    let warning = "Model estimate, not actual positions";
+    let free = right - c.l.plot.x - text::measure(&title, c.font(22.0), true) - 24.0 * s;
+    if text::measure(warning, c.font(13.0), true) <= free {
+        c.label(right, 24.0 * s, warning, 13.0, warn, HAlign::Right, true);
+    }
 }
 
 fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
@@ -403,7 +411,8 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
     );
     let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below, C larger beyond). Not advice.".to_string();
     let muted = c.th.muted;
-    let x = c.l.colorbar.right() + 28.0 * s;
+    let title_w = text::measure(COLORBAR_TITLE, c.font(12.0), false);
+    let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
     let w_avail = c.l.width - x - 18.0 * s;
     let mut y = c.l.colorbar.y - 12.0 * s;
     let step = 15.0 * s;

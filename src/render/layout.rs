@@ -36,7 +36,7 @@ pub struct Layout {
 impl Layout {
     pub fn new(width: u32, height: u32) -> Self {
         let (w, h) = (width as f32, height as f32);
-        let s = (w / 1600.0).min(h / 900.0).clamp(0.45, 4.0);
+        let s = (w / 1600.0).min(h / 900.0).clamp(0.7, 4.0);
         let margin = 18.0 * s;
         let top = 84.0 * s;
         let bottom = 136.0 * s;

@@ -1,0 +1,47 @@
+//! The estimate works in relative terms: the same market at a millionth of the price
+//! (BTC at 106,000 vs a DOGE-like 0.106) gives the same zones at the same distances.
+
+use liqshot::app::{render_scene, RenderSettings};
+use liqshot::estimate::EstimateParams;
+use liqshot::MarketSnapshot;
+
+fn example() -> MarketSnapshot {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json");
+    MarketSnapshot::load(std::path::Path::new(path)).expect("example snapshot loads")
+}
+
+#[test]
+fn zones_keep_their_distances_at_any_price_level() {
+    let btc = example();
+    let mut doge = btc.clone();
+    doge.symbol = "DOGEUSDT".into();
+    for v in &mut doge.venues {
+        // Keep BTC's margin tiers so only the price level differs.
+        for c in &mut v.candles {
+            (c.open, c.high, c.low, c.close) = (c.open * 1e-6, c.high * 1e-6, c.low * 1e-6, c.close * 1e-6);
+            c.volume *= 1e6;
+        }
+    }
+    doge.validate().unwrap();
+    let settings = RenderSettings::new(EstimateParams::default(), 86_400, 1600, 900);
+    let (a, _) = render_scene(&btc, &settings).unwrap();
+    let (b, scene) = render_scene(&doge, &settings).unwrap();
+    assert!(!a.zones.zones.is_empty(), "the example has zones");
+    assert_eq!(a.zones.zones.len(), b.zones.zones.len());
+    for (x, y) in a.zones.zones.iter().zip(&b.zones.zones) {
+        assert_eq!((&x.name, x.side), (&y.name, y.side));
+        assert!((x.distance_pct - y.distance_pct).abs() < 0.05, "{x:?} vs {y:?}");
+        assert!((x.usd - y.usd).abs() <= 0.02 * x.usd, "{x:?} vs {y:?}");
+        assert!((y.low * 1e6 / x.low - 1.0).abs() < 0.002, "{x:?} vs {y:?}");
+    }
+    // Price labels on the DOGE chart carry enough decimals to tell levels apart.
+    let labels: Vec<String> = scene
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            liqshot::render::Item::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(labels.iter().any(|t| t.starts_with("0.10")), "{labels:?}");
+}
