@@ -23,7 +23,7 @@ impl Bins {
 
     /// The bin holding `price`, or `None` outside the range.
     pub fn index(&self, price: f64) -> Option<usize> {
-        if !(price >= self.p0) {
+        if price.is_nan() || price < self.p0 {
             return None;
         }
         let i = ((price / self.p0).ln() / self.ln_r).floor() as usize;
@@ -32,7 +32,7 @@ impl Bins {
 
     /// The bin holding `price`, clamped to the range (below → 0, above → last).
     pub fn index_clamped(&self, price: f64) -> usize {
-        if !(price > self.p0) {
+        if price.is_nan() || price <= self.p0 {
             return 0;
         }
         (((price / self.p0).ln() / self.ln_r).floor() as usize).min(self.count - 1)

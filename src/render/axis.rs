@@ -72,7 +72,7 @@ pub fn time_label(t: DateTime<Utc>) -> String {
 
 /// Round `x` up to 1, 2 or 5 times a power of ten.
 pub fn nice_ceil(x: f64) -> f64 {
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return 1.0;
     }
     let p = 10f64.powf(x.log10().floor());

@@ -95,6 +95,7 @@ impl Ctx<'_> {
         (px * self.l.s).max(9.0)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn label(&mut self, x: f32, y: f32, s: &str, size: f32, color: Color, h: HAlign, bold: bool) {
         let size = self.font(size);
         self.scene.text(x, y, s, size, color, h, VAlign::Middle, bold);
