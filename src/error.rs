@@ -16,6 +16,9 @@ pub enum Error {
     /// A bad option value; the message names the flag.
     #[error("{0}")]
     Usage(String),
+    /// Nothing could be fetched from any venue.
+    #[error("{0}")]
+    Fetch(String),
 }
 
 impl Error {

@@ -70,6 +70,11 @@ pub fn pct(x: f64) -> String {
     format!("{x:+.2}%")
 }
 
+/// Seconds as the shortest whole unit: `604800` → `7d`, `5400` → `90m`.
+pub fn duration(secs: i64) -> String {
+    crate::snapshot::format_interval(secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod cli;
 pub mod error;
 pub mod estimate;
+pub mod fetch;
 pub mod fmt;
 pub mod import;
 pub mod output;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
             eprintln!("liqshot: error: {e}");
             match e {
                 Error::Usage(_) => ExitCode::from(2),
+                Error::Fetch(_) => ExitCode::from(3),
                 _ => ExitCode::from(1),
             }
         }

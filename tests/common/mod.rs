@@ -1,4 +1,2 @@
-//! Helpers shared by integration tests (`mod common;`).
-#![allow(dead_code)]
-
 pub mod imgdiff;
+pub mod mock_server;

@@ -1,0 +1,9 @@
+//! hyperliquid client (being written).
+
+use super::{FetchError, VenueCtx};
+use crate::snapshot::VenueSeries;
+
+/// Fetches candles, open interest, funding, mark price and margin tiers for `ctx.base`.
+pub fn fetch(_ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
+    Err(FetchError::new("hyperliquid: client not written yet"))
+}

@@ -1,0 +1,270 @@
+//! Live data: each venue's public REST API → one [`MarketSnapshot`].
+//!
+//! All venues are fetched at once (one thread each); inside a venue, independent requests and
+//! pages whose time ranges are known in advance run concurrently, bounded per venue. One venue
+//! failing does not stop the others: the failure is recorded in the snapshot and shown on the chart.
+
+pub mod binance;
+pub mod bybit;
+pub mod http;
+pub mod hyperliquid;
+pub mod num;
+pub mod okx;
+pub mod symbols;
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::error::Error;
+use crate::snapshot::{format_interval, MarketSnapshot, VenueSeries, FORMAT};
+pub use http::{ErrorDecoder, FetchError, Http, HttpConfig};
+
+/// A supported venue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Venue {
+    Binance,
+    Bybit,
+    Okx,
+    Hyperliquid,
+}
+
+impl Venue {
+    pub const ALL: [Venue; 4] = [Venue::Binance, Venue::Bybit, Venue::Okx, Venue::Hyperliquid];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Venue::Binance => "binance",
+            Venue::Bybit => "bybit",
+            Venue::Okx => "okx",
+            Venue::Hyperliquid => "hyperliquid",
+        }
+    }
+
+    /// The public API's base URL.
+    pub fn default_url(self) -> &'static str {
+        match self {
+            Venue::Binance => "https://fapi.binance.com",
+            Venue::Bybit => "https://api.bybit.com",
+            Venue::Okx => "https://www.okx.com",
+            Venue::Hyperliquid => "https://api.hyperliquid.xyz",
+        }
+    }
+
+    /// Parses `binance,bybit,okx` (for `--exchange`).
+    pub fn parse_list(s: &str) -> Result<Vec<Venue>, Error> {
+        let mut out = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let v = Venue::ALL
+                .into_iter()
+                .find(|v| v.name().eq_ignore_ascii_case(part))
+                .ok_or_else(|| Error::Usage(format!("--exchange: unknown venue {part:?} (use binance, bybit, okx, hyperliquid)")))?;
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::Usage("--exchange: no venue given".into()));
+        }
+        Ok(out)
+    }
+}
+
+/// What one venue client needs to know. Candles wanted: open times in `[start, end)`, where
+/// `end` is the close of the last closed candle.
+pub struct VenueCtx<'a> {
+    pub http: &'a Http,
+    pub venue: Venue,
+    pub base_url: String,
+    /// Base asset, e.g. `SOL`.
+    pub base: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub interval_secs: i64,
+    /// Requests in flight at once for this venue.
+    pub max_parallel: usize,
+}
+
+/// A boxed job for [`VenueCtx::parallel`].
+pub type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
+
+impl VenueCtx<'_> {
+    /// GET `base_url + path`.
+    pub fn get(&self, path: &str, query: &[(&str, String)], decode: ErrorDecoder) -> Result<Vec<u8>, FetchError> {
+        self.http.get(self.venue.name(), &format!("{}{}", self.base_url.trim_end_matches('/'), path), query, decode)
+    }
+
+    /// POST JSON to `base_url + path`.
+    pub fn post(&self, path: &str, body: &str, decode: ErrorDecoder) -> Result<Vec<u8>, FetchError> {
+        self.http.post_json(self.venue.name(), &format!("{}{}", self.base_url.trim_end_matches('/'), path), body, decode)
+    }
+
+    /// Runs `jobs` with at most `max_parallel` at once; results in job order.
+    pub fn parallel<'j, T: Send>(&self, jobs: Vec<Job<'j, T>>) -> Vec<T> {
+        let n = jobs.len();
+        let queue = Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
+        let results: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
+        std::thread::scope(|s| {
+            for _ in 0..self.max_parallel.clamp(1, n.max(1)) {
+                s.spawn(|| loop {
+                    let next = queue.lock().expect("queue lock").pop();
+                    let Some((i, job)) = next else { break };
+                    let r = job();
+                    results.lock().expect("results lock")[i] = Some(r);
+                });
+            }
+        });
+        results.into_inner().expect("results lock").into_iter().map(|r| r.expect("every job ran")).collect()
+    }
+
+    /// Candle interval in milliseconds.
+    pub fn interval_ms(&self) -> i64 {
+        self.interval_secs * 1000
+    }
+
+    /// Splits `[start, end)` into pages of at most `rows` candles: `(page_start, page_end)`,
+    /// end exclusive, oldest first.
+    pub fn pages(&self, rows: i64) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let span = Duration::seconds(self.interval_secs * rows);
+        let mut out = Vec::new();
+        let mut t = self.start;
+        while t < self.end {
+            let e = (t + span).min(self.end);
+            out.push((t, e));
+            t = e;
+        }
+        out
+    }
+}
+
+/// Settings of one fetch.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// As the user typed it (`SOL`, `SOLUSDT`, ...).
+    pub symbol: String,
+    pub venues: Vec<Venue>,
+    /// How much history builds the ledger, seconds.
+    pub lookback_secs: i64,
+    pub interval_secs: i64,
+    /// Base URL per venue (defaults to [`Venue::default_url`]).
+    pub urls: Vec<(Venue, String)>,
+    pub http: HttpConfig,
+    pub max_parallel_per_venue: usize,
+    /// The time of the fetch (the caller's clock).
+    pub now: DateTime<Utc>,
+}
+
+/// Intervals every venue serves candles for.
+pub const INTERVALS: [&str; 5] = ["5m", "15m", "1h", "4h", "1d"];
+
+/// The outcome of a fetch.
+#[derive(Debug)]
+pub struct FetchReport {
+    pub snapshot: MarketSnapshot,
+    pub failures: Vec<(Venue, FetchError)>,
+    pub requests: usize,
+    pub elapsed: std::time::Duration,
+}
+
+/// Fetches every venue concurrently and builds the snapshot. Fails only when no venue
+/// produced data (the error lists each venue's failure).
+pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
+    let base = symbols::base_asset(&opts.symbol)?;
+    if !INTERVALS.contains(&format_interval(opts.interval_secs).as_str()) {
+        return Err(Error::Usage(format!(
+            "--interval {}: not served by every venue (use one of {})",
+            format_interval(opts.interval_secs),
+            INTERVALS.join(", ")
+        )));
+    }
+    let http = Http::new(opts.http.clone()).map_err(|e| Error::Usage(e.message))?;
+    let step = opts.interval_secs;
+    let end_secs = opts.now.timestamp().div_euclid(step) * step;
+    let end = DateTime::<Utc>::from_timestamp(end_secs, 0).unwrap_or(opts.now);
+    let start = end - Duration::seconds((opts.lookback_secs / step).max(2) * step);
+    let t0 = Instant::now();
+    let results: Vec<(Venue, Result<VenueSeries, FetchError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = opts
+            .venues
+            .iter()
+            .map(|&venue| {
+                let url = opts.urls.iter().find(|(v, _)| *v == venue).map(|(_, u)| u.clone());
+                let ctx = VenueCtx {
+                    http: &http,
+                    venue,
+                    base_url: url.unwrap_or_else(|| venue.default_url().to_string()),
+                    base: base.clone(),
+                    start,
+                    end,
+                    interval_secs: step,
+                    max_parallel: opts.max_parallel_per_venue,
+                };
+                s.spawn(move || (venue, fetch_venue(&ctx)))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("venue thread panicked")).collect()
+    });
+    let elapsed = t0.elapsed();
+    let mut venues = Vec::new();
+    let mut failures = Vec::new();
+    for (venue, r) in results {
+        match r.and_then(|v| check_series(venue, v)) {
+            Ok(v) => venues.push(v),
+            Err(e) => failures.push((venue, e)),
+        }
+    }
+    if venues.is_empty() {
+        let all: Vec<String> = failures.iter().map(|(_, e)| e.message.clone()).collect();
+        return Err(Error::Fetch(format!("no venue returned data: {}", all.join("; "))));
+    }
+    let mut notes = vec![format!(
+        "fetched {} at {} UTC: {} lookback of {} candles",
+        opts.venues.iter().map(|v| v.name()).collect::<Vec<_>>().join(","),
+        opts.now.format("%Y-%m-%d %H:%M:%S"),
+        crate::fmt::duration(opts.lookback_secs),
+        format_interval(step)
+    )];
+    for (v, e) in &failures {
+        notes.push(format!("{} unavailable: {}", v.name(), e.message));
+    }
+    let snapshot = MarketSnapshot {
+        format: FORMAT.to_string(),
+        symbol: format!("{base}USDT"),
+        captured_at: end,
+        interval: format_interval(step),
+        venues,
+        notes,
+    };
+    snapshot.validate().map_err(|e| Error::Fetch(format!("fetched data failed validation: {e}")))?;
+    Ok(FetchReport { snapshot, failures, requests: http.request_count(), elapsed })
+}
+
+fn fetch_venue(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
+    match ctx.venue {
+        Venue::Binance => binance::fetch(ctx),
+        Venue::Bybit => bybit::fetch(ctx),
+        Venue::Okx => okx::fetch(ctx),
+        Venue::Hyperliquid => hyperliquid::fetch(ctx),
+    }
+}
+
+/// Rejects a venue's series that the estimator cannot use (validation in words of the venue).
+fn check_series(venue: Venue, v: VenueSeries) -> Result<VenueSeries, FetchError> {
+    if v.candles.len() < 2 {
+        return Err(FetchError::new(format!("{}: too few closed candles ({}), a new listing?", venue.name(), v.candles.len())));
+    }
+    if v.open_interest.is_empty() {
+        return Err(FetchError::new(format!("{}: no open-interest data", venue.name())));
+    }
+    let probe = MarketSnapshot {
+        format: FORMAT.into(),
+        symbol: "X".into(),
+        captured_at: Utc::now(),
+        interval: "5m".into(),
+        venues: vec![v],
+        notes: vec![],
+    };
+    probe.validate().map_err(|e| FetchError::new(format!("{}: bad data: {e}", venue.name())))?;
+    Ok(probe.venues.into_iter().next().expect("one venue"))
+}
