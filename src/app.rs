@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{parse_duration, parse_size, Command, EstimateArgs, ImportArgs, RenderArgs, ThemeArg, ZonesArgs};
+use crate::cli::{parse_duration, parse_size, Command, EstimateArgs, FetchArgs, FetchCmdArgs, ImportArgs, RenderArgs, ThemeArg, ZonesArgs};
 use crate::error::Error;
 use crate::estimate::EstimateParams;
 use crate::output::write_atomic;
@@ -19,6 +19,7 @@ use crate::{import, zone_report};
 pub fn run(cmd: Command) -> Result<(), Error> {
     match cmd {
         Command::Import(a) => run_import(a),
+        Command::Fetch(a) => run_fetch(a),
         Command::Zones(a) => run_zones(a),
         Command::Render(a) => run_render(a),
         Command::Bench(a) => crate::bench::run(a),
@@ -50,14 +51,49 @@ fn run_import(a: ImportArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn load(args: &EstimateArgs) -> Result<(MarketSnapshot, EstimateParams), Error> {
+/// Fetches live data, reporting each venue that failed on stderr (the snapshot's notes and
+/// the chart say so too).
+fn fetch_live(symbol: &str, args: &FetchArgs, window: Option<i64>) -> Result<MarketSnapshot, Error> {
+    let opts = args.options(symbol, window, chrono::Utc::now())?;
+    let report = crate::fetch::fetch(&opts)?;
+    for (venue, e) in &report.failures {
+        eprintln!("liqshot: warning: {} left out: {}", venue.name(), e.message);
+    }
+    eprintln!(
+        "fetched {} from {} in {:.1} s ({} requests)",
+        report.snapshot.symbol,
+        report.snapshot.venue_label(),
+        report.elapsed.as_secs_f64(),
+        report.requests
+    );
+    Ok(report.snapshot)
+}
+
+fn run_fetch(a: FetchCmdArgs) -> Result<(), Error> {
+    let snap = fetch_live(&a.symbol, &a.fetch, None)?;
+    write_atomic(&a.output, &snap.to_json())?;
+    eprintln!("wrote {}", a.output.display());
+    Ok(())
+}
+
+fn load(args: &EstimateArgs, window: Option<i64>) -> Result<(MarketSnapshot, EstimateParams), Error> {
     let params = args.params()?;
-    let snap = MarketSnapshot::load(&args.snapshot)?;
+    let snap = match (&args.snapshot, &args.symbol) {
+        (Some(path), _) => MarketSnapshot::load(path)?,
+        (None, Some(symbol)) => {
+            let snap = fetch_live(symbol, &args.fetch, window)?;
+            if let Some(path) = &args.save_snapshot {
+                write_atomic(path, &snap.to_json())?;
+            }
+            snap
+        }
+        (None, None) => return Err(Error::Usage("give --snapshot FILE or --symbol SYMBOL".into())),
+    };
     Ok((snap, params))
 }
 
 fn run_zones(a: ZonesArgs) -> Result<(), Error> {
-    let (snap, mut params) = load(&a.estimate)?;
+    let (snap, mut params) = load(&a.estimate, None)?;
     params.window_secs = 86_400;
     let analysis = analyse(&snap, &params, &ZoneParams::default())?;
     let out = if a.json { zone_report::to_json(&snap, &analysis) } else { zone_report::to_text(&snap, &analysis).into_bytes() };
@@ -123,7 +159,7 @@ fn run_render(a: RenderArgs) -> Result<(), Error> {
             return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
         }
     }
-    let (snap, params) = load(&a.estimate)?;
+    let (snap, params) = load(&a.estimate, Some(window))?;
     let mut settings = RenderSettings::new(params, window, w, h);
     settings.chart.dark = matches!(a.theme, ThemeArg::Dark);
     settings.chart.color_max = a.color_max;

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Build a snapshot from CSV files (Binance Vision klines/metrics or plain CSV)
     Import(ImportArgs),
+    /// Fetch live public data from the exchanges and save it as a snapshot
+    Fetch(FetchCmdArgs),
     /// Print zones A, B and C of a snapshot
     Zones(ZonesArgs),
     /// Render the heatmap to PNG and/or SVG
@@ -56,12 +58,70 @@ pub struct ImportArgs {
     pub output: PathBuf,
 }
 
+/// Where live data comes from (fetch, and render/zones with --symbol).
+#[derive(Debug, Args, Clone)]
+pub struct FetchArgs {
+    /// Venues to fetch and sum: binance, bybit, okx, hyperliquid
+    #[arg(long, default_value = "binance,bybit,okx")]
+    pub exchange: String,
+    /// History that builds the ledger (Binance keeps 30 days of open interest)
+    #[arg(long, default_value = "7d")]
+    pub lookback: String,
+    /// Candle interval: 5m, 15m, 1h, 4h, 1d [default: from --window: 5m up to 24h, 15m up to 3d, else 1h]
+    #[arg(long)]
+    pub interval: Option<String>,
+    /// Base URL of Binance USD-M futures
+    #[arg(long, env = "LIQSHOT_BINANCE_URL", default_value = "https://fapi.binance.com")]
+    pub binance_url: String,
+    /// Base URL of Bybit v5
+    #[arg(long, env = "LIQSHOT_BYBIT_URL", default_value = "https://api.bybit.com")]
+    pub bybit_url: String,
+    /// Base URL of OKX v5
+    #[arg(long, env = "LIQSHOT_OKX_URL", default_value = "https://www.okx.com")]
+    pub okx_url: String,
+    /// Base URL of the Hyperliquid info API
+    #[arg(long, env = "LIQSHOT_HYPERLIQUID_URL", default_value = "https://api.hyperliquid.xyz")]
+    pub hyperliquid_url: String,
+    /// Whole-request timeout
+    #[arg(long, default_value = "20s")]
+    pub timeout: String,
+    /// Connection timeout
+    #[arg(long, default_value = "5s")]
+    pub connect_timeout: String,
+    /// Retries on timeouts, connection errors, 429 and 5xx
+    #[arg(long, default_value_t = 3)]
+    pub retries: u32,
+    /// Requests in flight at once per venue
+    #[arg(long, default_value_t = 6)]
+    pub parallel: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchCmdArgs {
+    /// Symbol: SOL, sol, SOLUSDT, SOL-USDT and SOL/USDT all mean the USDT-margined perpetual
+    #[arg(long)]
+    pub symbol: String,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+    /// Output snapshot JSON
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+}
+
 /// Options of the estimate shared by zones, render and bench.
 #[derive(Debug, Args, Clone)]
 pub struct EstimateArgs {
-    /// Snapshot JSON written by `liqshot import`
+    /// Snapshot JSON written by `liqshot import` or `liqshot fetch`
+    #[arg(long, required_unless_present = "symbol", conflicts_with = "symbol")]
+    pub snapshot: Option<PathBuf>,
+    /// Fetch live data for this symbol instead of reading a snapshot (e.g. SOL)
     #[arg(long)]
-    pub snapshot: PathBuf,
+    pub symbol: Option<String>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+    /// With --symbol: also save the fetched data as a snapshot (replay it with --snapshot)
+    #[arg(long, requires = "symbol")]
+    pub save_snapshot: Option<PathBuf>,
     /// Show only these leverages of the mix, e.g. 25,50,100
     #[arg(long)]
     pub leverage: Option<String>,
@@ -134,6 +194,74 @@ pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
     parse_interval(s).ok_or_else(|| Error::Usage(format!("{flag}: {s:?} is not a duration like 12h, 24h, 3d or 7d")))
 }
 
+/// Parses `20s`, `500ms`, `1m` into a duration (for timeouts).
+pub fn parse_timeout(flag: &str, s: &str) -> Result<std::time::Duration, Error> {
+    let t = s.trim();
+    let d = if let Some(ms) = t.strip_suffix("ms") {
+        ms.trim().parse::<u64>().ok().map(std::time::Duration::from_millis)
+    } else {
+        parse_interval(t).map(|secs| std::time::Duration::from_secs(secs as u64))
+    };
+    d.filter(|d| !d.is_zero())
+        .ok_or_else(|| Error::Usage(format!("{flag}: {s:?} is not a duration like 500ms, 20s or 1m")))
+}
+
+impl FetchArgs {
+    /// Typed fetch options for `symbol`; `window_secs` picks the default interval.
+    pub fn options(&self, symbol: &str, window_secs: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> Result<crate::fetch::FetchOptions, Error> {
+        use crate::fetch::{FetchOptions, HttpConfig, Venue};
+        let venues = Venue::parse_list(&self.exchange)?;
+        let lookback = parse_duration("--lookback", &self.lookback)?;
+        let interval = match &self.interval {
+            Some(i) => parse_duration("--interval", i)?,
+            None => match window_secs.unwrap_or(86_400) {
+                w if w <= 86_400 => 300,
+                w if w <= 3 * 86_400 => 900,
+                _ => 3600,
+            },
+        };
+        if lookback < 2 * interval {
+            return Err(Error::Usage(format!("--lookback {}: shorter than two candles of {}", self.lookback, crate::fmt::duration(interval))));
+        }
+        if let Some(w) = window_secs {
+            if w > lookback {
+                return Err(Error::Usage(format!("--window is longer than --lookback {} (raise --lookback)", self.lookback)));
+            }
+        }
+        let mut urls = Vec::new();
+        for (venue, flag, url) in [
+            (Venue::Binance, "--binance-url", &self.binance_url),
+            (Venue::Bybit, "--bybit-url", &self.bybit_url),
+            (Venue::Okx, "--okx-url", &self.okx_url),
+            (Venue::Hyperliquid, "--hyperliquid-url", &self.hyperliquid_url),
+        ] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Error::Usage(format!("{flag}: {url:?} is not an http:// or https:// URL")));
+            }
+            urls.push((venue, url.clone()));
+        }
+        let http = HttpConfig {
+            timeout: parse_timeout("--timeout", &self.timeout)?,
+            connect_timeout: parse_timeout("--connect-timeout", &self.connect_timeout)?,
+            retries: self.retries,
+            ..Default::default()
+        };
+        if self.parallel == 0 {
+            return Err(Error::Usage("--parallel must be at least 1".into()));
+        }
+        Ok(FetchOptions {
+            symbol: symbol.to_string(),
+            venues,
+            lookback_secs: lookback,
+            interval_secs: interval,
+            urls,
+            http,
+            max_parallel_per_venue: self.parallel,
+            now,
+        })
+    }
+}
+
 /// Parses `1600x900`.
 pub fn parse_size(s: &str) -> Result<(u32, u32), Error> {
     let err = || Error::Usage(format!("--size: {s:?} is not WIDTHxHEIGHT between 720x400 and 8000x8000 (e.g. 1600x900)"));
@@ -179,5 +307,8 @@ mod tests {
         assert!(parse_size("axb").is_err());
         assert_eq!(parse_duration("--window", "3d").unwrap(), 259_200);
         assert!(parse_duration("--window", "3 days").unwrap_err().to_string().contains("--window"));
+        assert_eq!(parse_timeout("--timeout", "500ms").unwrap(), std::time::Duration::from_millis(500));
+        assert_eq!(parse_timeout("--timeout", "20s").unwrap(), std::time::Duration::from_secs(20));
+        assert!(parse_timeout("--timeout", "0s").unwrap_err().to_string().contains("--timeout"));
     }
 }
