@@ -280,10 +280,16 @@ fn failed_render_leaves_existing_output_untouched() {
 /// Returns the run and the good path. `good.png` may exist only if it is complete.
 fn render_good_then_bad(dir: &Path, bad: &Path) -> common::Run {
     let good = dir.join("good.png");
-    let run = liqshot(["render", "--snapshot", s(&example_snapshot()), "--size", "800x450", "-o", s(&good), "-o", s(bad)]);
+    let run =
+        liqshot(["render", "--snapshot", s(&example_snapshot()), "--size", "800x450", "-o", s(&good), "-o", s(bad)]);
     assert_eq!(run.code, Some(1), "{run:#?}");
     let last = run.stderr.lines().last().unwrap_or("");
-    assert!(last.starts_with("liqshot: error: ") && last.contains(s(bad)), "error does not name {}: {}", bad.display(), run.stderr);
+    assert!(
+        last.starts_with("liqshot: error: ") && last.contains(s(bad)),
+        "error does not name {}: {}",
+        bad.display(),
+        run.stderr
+    );
     if good.exists() {
         assert_eq!(read_png(&good).dimensions(), (800, 450), "good.png is incomplete");
     }
@@ -335,7 +341,10 @@ fn import_bad_number_names_file_line_and_column() {
         s(&out),
     ]);
     let line = run.one_line_error(1);
-    assert_eq!(line, format!("liqshot: error: {}: line 17: column \"high\": \"abc\" is not a number", klines.display()));
+    assert_eq!(
+        line,
+        format!("liqshot: error: {}: line 17: column \"high\": \"abc\" is not a number", klines.display())
+    );
     assert_eq!(dir_names(dir.path()), Vec::<String>::new(), "snapshot written");
 }
 
@@ -344,8 +353,17 @@ fn import_high_below_low_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snap.json");
     let klines = import_fixture("high-below-low-klines.csv");
-    let run =
-        liqshot(["import", "--klines", s(&klines), "--oi", s(&import_fixture("okx-oi.csv")), "--symbol", "btc", "-o", s(&out)]);
+    let run = liqshot([
+        "import",
+        "--klines",
+        s(&klines),
+        "--oi",
+        s(&import_fixture("okx-oi.csv")),
+        "--symbol",
+        "btc",
+        "-o",
+        s(&out),
+    ]);
     let line = run.one_line_error(1);
     assert!(line.contains(s(&klines)) && line.contains("line 5") && line.contains("below low"), "{line}");
     assert!(!out.exists());
