@@ -132,7 +132,7 @@ pub struct EstimateArgs {
     #[arg(long)]
     pub half_life: Option<String>,
     /// Notional of a typical position in USD (selects its margin tier)
-    #[arg(long, default_value_t = 10_000.0)]
+    #[arg(long, default_value_t = 10_000.0, allow_negative_numbers = true)]
     pub position_usd: f64,
 }
 
@@ -168,7 +168,7 @@ pub struct RenderArgs {
     #[arg(long, value_enum, default_value = "dark")]
     pub theme: ThemeArg,
     /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub color_max: Option<f64>,
 }
 

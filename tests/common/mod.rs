@@ -1,2 +1,100 @@
+#![allow(dead_code)]
+//! Helpers shared by the integration tests.
+
 pub mod imgdiff;
 pub mod mock_server;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+/// The crate root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled example snapshot (10 days of 5m BTCUSDT candles, hourly OI).
+pub fn example_snapshot() -> PathBuf {
+    root().join("examples/btcusdt-2025-11-01_10.snapshot.json")
+}
+
+/// A file under `tests/fixtures/import`.
+pub fn import_fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/import").join(name)
+}
+
+/// A file under `tests/fixtures/render`.
+pub fn render_fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/render").join(name)
+}
+
+/// A scratch path under `target/tmp` (kept after the run, for diff images).
+pub fn target_tmp(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
+}
+
+/// The outcome of one run of the real `liqshot` binary.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (`None` if killed by a signal).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panics with the whole run unless it exited 0.
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, Some(0), "liqshot failed: {self:#?}");
+        self
+    }
+
+    /// The stderr of a failed run, checked to be exactly one line
+    /// `liqshot: error: ...` and exit code `code`.
+    pub fn one_line_error(&self, code: i32) -> &str {
+        assert_eq!(self.code, Some(code), "exit code: {self:#?}");
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "stderr should be one line: {:?}", self.stderr);
+        assert!(lines[0].starts_with("liqshot: error: "), "stderr: {:?}", self.stderr);
+        lines[0]
+    }
+}
+
+/// Runs `liqshot args...` (working directory: the crate root).
+pub fn liqshot<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = assert_cmd::Command::cargo_bin("liqshot")
+        .expect("liqshot binary is built")
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("liqshot runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Sorted file names in `dir` (hidden ones too).
+pub fn dir_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Decodes a PNG file to RGBA.
+pub fn read_png(path: &Path) -> image::RgbaImage {
+    image::open(path).unwrap_or_else(|e| panic!("{} does not decode: {e}", path.display())).to_rgba8()
+}
+
+/// The example snapshot as a JSON value, to be mutated by tests.
+pub fn example_json() -> serde_json::Value {
+    let bytes = std::fs::read(example_snapshot()).expect("example snapshot");
+    serde_json::from_slice(&bytes).expect("example is JSON")
+}
