@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{parse_duration, parse_size, Command, EstimateArgs, FetchArgs, FetchCmdArgs, ImportArgs, RenderArgs, ThemeArg, ZonesArgs};
 use crate::error::Error;
 use crate::estimate::EstimateParams;
-use crate::output::write_atomic;
+use crate::output::{write_all_atomic, write_atomic};
 use crate::pipeline::{analyse, Analysis};
 use crate::render::chart::{self, ChartOptions};
 use crate::render::layout::Layout;
@@ -165,8 +165,8 @@ fn run_render(a: RenderArgs) -> Result<(), Error> {
     settings.chart.color_max = a.color_max;
     let (_, scene) = render_scene(&snap, &settings)?;
     let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.into_iter().map(|(p, f)| (p, encode(&scene, f))).collect();
+    write_all_atomic(&encoded)?;
     for (path, bytes) in &encoded {
-        write_atomic(path, bytes)?;
         eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
     }
     Ok(())
