@@ -118,7 +118,9 @@ impl Http {
         decode: ErrorDecoder,
         build: impl Fn() -> reqwest::blocking::RequestBuilder,
     ) -> Result<Vec<u8>, FetchError> {
-        let path = url.split('?').next().unwrap_or(url);
+        // The endpoint path (without host and query) names the request in messages.
+        let no_query = url.split('?').next().unwrap_or(url);
+        let path = no_query.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or(no_query);
         let mut attempt = 0;
         loop {
             self.requests.fetch_add(1, Ordering::Relaxed);

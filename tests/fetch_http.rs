@@ -1,0 +1,112 @@
+//! The HTTP layer against a local server: retries, Retry-After, bans, timeouts, size cap.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::mock_server::{MockServer, Reply};
+use liqshot::fetch::{Http, HttpConfig};
+
+fn http(retries: u32, timeout_ms: u64) -> Http {
+    Http::new(HttpConfig {
+        retries,
+        backoff: Duration::from_millis(20),
+        timeout: Duration::from_millis(timeout_ms),
+        connect_timeout: Duration::from_millis(500),
+        max_body_bytes: 1 << 16,
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn binance_decoder(_status: u16, body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    Some(format!("{} (code {})", v["msg"].as_str()?, v["code"]))
+}
+
+#[test]
+fn retries_429_honouring_retry_after_then_succeeds() {
+    let srv = MockServer::start();
+    srv.route(
+        "GET",
+        "/x",
+        vec![Reply::json("{}").status(429).header("Retry-After", "1"), Reply::json("[1,2,3]")],
+    );
+    let h = http(3, 2000);
+    let t = Instant::now();
+    let body = h.get("binance", &format!("{}/x", srv.base), &[("a", "1".into())], binance_decoder).unwrap();
+    assert_eq!(body, b"[1,2,3]");
+    assert!(t.elapsed() >= Duration::from_millis(950), "Retry-After 1 s was not honoured: {:?}", t.elapsed());
+    assert_eq!(srv.seen_path("/x").len(), 2);
+    assert_eq!(h.request_count(), 2);
+    assert_eq!(srv.seen_path("/x")[0].param("a").as_deref(), Some("1"));
+}
+
+#[test]
+fn a_ban_is_not_retried_and_says_when_to_come_back() {
+    let srv = MockServer::start();
+    srv.route("GET", "/x", vec![Reply::json(r#"{"code":-1003,"msg":"Way too many requests; IP banned."}"#).status(418).header("Retry-After", "600")]);
+    let h = http(3, 2000);
+    let e = h.get("binance", &format!("{}/x", srv.base), &[], binance_decoder).unwrap_err();
+    assert!(e.banned);
+    assert!(e.message.contains("HTTP 418") && e.message.contains("10 min") && e.message.contains("IP banned"), "{}", e.message);
+    assert_eq!(srv.seen_path("/x").len(), 1, "a ban must not be retried");
+}
+
+#[test]
+fn server_errors_are_retried_then_reported() {
+    let srv = MockServer::start();
+    srv.route("GET", "/x", vec![Reply::json("oops").status(503)]);
+    let h = http(2, 2000);
+    let e = h.get("okx", &format!("{}/x", srv.base), &[], |_, _| None).unwrap_err();
+    assert!(e.message.contains("HTTP 503") && e.message.contains("gave up after 3 attempts"), "{}", e.message);
+    assert_eq!(srv.seen_path("/x").len(), 3);
+}
+
+#[test]
+fn timeouts_are_retried_and_named() {
+    let srv = MockServer::start();
+    srv.route("GET", "/slow", vec![Reply::json("[]").delay(Duration::from_millis(800))]);
+    let h = http(1, 200);
+    let e = h.get("bybit", &format!("{}/slow", srv.base), &[], |_, _| None).unwrap_err();
+    assert!(e.message.starts_with("bybit: timed out") && e.message.contains("/slow"), "{}", e.message);
+    assert_eq!(srv.seen_path("/slow").len(), 2);
+}
+
+#[test]
+fn client_errors_use_the_venue_decoder_and_are_not_retried() {
+    let srv = MockServer::start();
+    srv.route("GET", "/fapi/v1/klines", vec![Reply::json(r#"{"code":-1121,"msg":"Invalid symbol."}"#).status(400)]);
+    let h = http(3, 2000);
+    let e = h.get("binance", &format!("{}/fapi/v1/klines", srv.base), &[], binance_decoder).unwrap_err();
+    assert_eq!(e.message, "binance: Invalid symbol. (code -1121) (/fapi/v1/klines)");
+    assert_eq!(srv.seen_path("/fapi/v1/klines").len(), 1);
+}
+
+#[test]
+fn oversized_bodies_are_refused() {
+    let srv = MockServer::start();
+    srv.route("GET", "/big", vec![Reply::json(vec![b'x'; 100_000])]);
+    let e = http(0, 2000).get("okx", &format!("{}/big", srv.base), &[], |_, _| None).unwrap_err();
+    assert!(e.message.contains("larger than 65536 bytes"), "{}", e.message);
+}
+
+#[test]
+fn sends_a_user_agent_naming_liqshot_and_posts_json() {
+    let srv = MockServer::start();
+    srv.route("POST", "/info", vec![Reply::json("[]")]);
+    http(0, 2000).post_json("hyperliquid", &format!("{}/info", srv.base), r#"{"type":"meta"}"#, |_, _| None).unwrap();
+    let seen = &srv.seen_path("/info")[0];
+    let ua = seen.headers.iter().find(|(k, _)| k == "user-agent").map(|(_, v)| v.clone()).unwrap_or_default();
+    assert!(ua.starts_with(concat!("liqshot/", env!("CARGO_PKG_VERSION"))), "{ua}");
+    assert_eq!(seen.body, r#"{"type":"meta"}"#);
+    assert!(seen.headers.iter().any(|(k, v)| k == "content-type" && v == "application/json"));
+}
+
+#[test]
+fn connection_refused_is_reported() {
+    // Bind then drop a listener to get a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let e = http(1, 1000).get("binance", &format!("http://127.0.0.1:{port}/x"), &[], |_, _| None).unwrap_err();
+    assert!(e.message.contains("cannot connect"), "{}", e.message);
+}
