@@ -114,8 +114,11 @@ fn plan_series(ctx: &VenueCtx, coin: &str) -> Result<Vec<Request>, FetchError> {
     Ok(out)
 }
 
+/// One request's kind and body.
+type Answer = (Kind, Result<Vec<u8>, FetchError>);
+
 /// The bodies of the planned requests, by kind.
-struct Answers(Vec<(Kind, Result<Vec<u8>, FetchError>)>);
+struct Answers(Vec<Answer>);
 
 impl Answers {
     fn all(&self, kind: Kind) -> impl Iterator<Item = Result<&[u8], FetchError>> {
@@ -131,7 +134,7 @@ impl Answers {
 
 /// Runs every request concurrently (bounded by `ctx.max_parallel`).
 fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
-    let jobs: Vec<Job<(Kind, Result<Vec<u8>, FetchError>)>> = requests
+    let jobs: Vec<Job<Answer>> = requests
         .into_iter()
         .map(|r| -> Job<'_, _> { Box::new(move || (r.kind, ctx.post(PATH, &r.body, decode_error))) })
         .collect();

@@ -169,8 +169,11 @@ fn oi_range(ctx: &VenueCtx, step_ms: i64) -> (i64, i64) {
     (ctx.start.timestamp_millis() - step_ms, ctx.end.timestamp_millis())
 }
 
+/// One request's endpoint and body.
+type Answer = (Endpoint, Result<Vec<u8>, FetchError>);
+
 /// The bodies of the planned requests, by endpoint.
-struct Answers(Vec<(Endpoint, Result<Vec<u8>, FetchError>)>);
+struct Answers(Vec<Answer>);
 
 impl Answers {
     fn all(&self, ep: Endpoint) -> impl Iterator<Item = Result<&[u8], FetchError>> {
@@ -186,7 +189,7 @@ impl Answers {
 
 /// Runs every request concurrently (bounded by `ctx.max_parallel`).
 fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
-    let jobs: Vec<Job<(Endpoint, Result<Vec<u8>, FetchError>)>> = requests
+    let jobs: Vec<Job<Answer>> = requests
         .into_iter()
         .map(|r| -> Job<'_, _> { Box::new(move || (r.endpoint, ctx.get(r.endpoint.path(), &r.query, decode_error))) })
         .collect();
