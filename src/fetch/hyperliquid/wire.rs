@@ -1,0 +1,124 @@
+//! Raw JSON of Hyperliquid's `POST /info`. Numbers arrive as strings, some as numbers; the
+//! [`crate::fetch::num`] helpers accept both.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fetch::num;
+
+/// The request body of `candleSnapshot`:
+///
+/// ```json
+/// {"type":"candleSnapshot","req":{"coin":"kPEPE","interval":"1h","startTime":1684702007000,"endTime":1684784807000}}
+/// ```
+#[derive(Debug, Serialize)]
+pub struct CandleSnapshotRequest<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub req: CandleReq<'a>,
+}
+
+/// The `req` of [`CandleSnapshotRequest`].
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CandleReq<'a> {
+    pub coin: &'a str,
+    pub interval: &'a str,
+    pub start_time: i64,
+    pub end_time: i64,
+}
+
+/// The request body of `fundingHistory` (at most 500 rows per answer):
+///
+/// ```json
+/// {"type":"fundingHistory","coin":"SOL","startTime":1683849600000,"endTime":1685649600000}
+/// ```
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FundingHistoryRequest<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub coin: &'a str,
+    pub start_time: i64,
+    pub end_time: i64,
+}
+
+/// One candle of a `candleSnapshot` answer (ascending list):
+///
+/// ```json
+/// {"T":1684702799999,"c":"0.001604","h":"0.001616","i":"1h","l":"0.001601","n":709,
+///  "o":"0.001601","s":"kPEPE","t":1684699200000,"v":"520665683.0"}
+/// ```
+///
+/// `t` is the open time, `T` the close time, `v` the volume in coins, `n` the number of trades.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WireCandle {
+    #[serde(deserialize_with = "num::i64_ms")]
+    pub t: i64,
+    #[serde(deserialize_with = "num::f64")]
+    pub o: f64,
+    #[serde(deserialize_with = "num::f64")]
+    pub h: f64,
+    #[serde(deserialize_with = "num::f64")]
+    pub l: f64,
+    #[serde(deserialize_with = "num::f64")]
+    pub c: f64,
+    #[serde(deserialize_with = "num::f64")]
+    pub v: f64,
+}
+
+/// The answer to `{"type":"metaAndAssetCtxs"}`: a two-element array, the perpetuals'
+/// metadata and their live contexts, where `universe[i]` belongs to `contexts[i]`:
+///
+/// ```json
+/// [{"universe":[{"maxLeverage":50,"name":"SOL","onlyIsolated":false,"szDecimals":2}]},
+///  [{"dayNtlVlm":"9450588.2273","funding":"0.0000198","impactPxs":["108.04","108.06"],"markPx":"108.04",
+///    "midPx":"108.05","openInterest":"10764.48","oraclePx":"107.99","premium":"0.00055561","prevDayPx":"111.81"}]]
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetaAndAssetCtxs(pub Meta, pub Vec<AssetCtx>);
+
+/// `{"universe":[...]}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Meta {
+    #[serde(default)]
+    pub universe: Vec<Asset>,
+}
+
+/// One perpetual: `{"maxLeverage":50,"name":"SOL","onlyIsolated":false,"szDecimals":2}`
+/// (delisted ones carry `"isDelisted":true`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Asset {
+    pub name: String,
+    #[serde(deserialize_with = "num::f64")]
+    pub max_leverage: f64,
+    #[serde(default)]
+    pub is_delisted: bool,
+}
+
+/// One live context: open interest in coins (one side), mark price, the current hourly funding.
+/// Fields can be missing or `null` on new listings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssetCtx {
+    #[serde(default, deserialize_with = "num::opt_f64")]
+    pub funding: Option<f64>,
+    #[serde(default, deserialize_with = "num::opt_f64")]
+    pub mark_px: Option<f64>,
+    #[serde(default, deserialize_with = "num::opt_f64")]
+    pub open_interest: Option<f64>,
+}
+
+/// One row of a `fundingHistory` answer (hourly, ascending):
+///
+/// ```json
+/// {"coin":"SOL","fundingRate":"-0.00022196","premium":"-0.00052196","time":1683849600076}
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FundingRow {
+    #[serde(deserialize_with = "num::f64")]
+    pub funding_rate: f64,
+    #[serde(deserialize_with = "num::i64_ms")]
+    pub time: i64,
+}
