@@ -216,7 +216,7 @@ fn okx_unknown_instrument_lists_close_matches() {
     let server = okx_server(T0 + n * STEP, |_| {});
     let http = http();
     let e = fetch_err(okx::fetch(&ctx(&http, Venue::Okx, &server, "SOLL", n)));
-    assert_eq!(e, "okx: no perpetual SOLL-USDT-SWAP (Instrument ID does not exist); close matches: SOL, SOLV");
+    assert_eq!(e, "okx: no perpetual SOLL-USDT-SWAP (Instrument ID does not exist); close matches: SOLV, SOL");
 }
 
 #[test]

@@ -68,6 +68,8 @@ pub struct MockServer {
     seen: Arc<Mutex<Vec<Seen>>>,
     /// Latency added to every reply.
     latency: Arc<Mutex<Duration>>,
+    /// (requests being answered now, the most there ever were at once).
+    in_flight: Arc<Mutex<(usize, usize)>>,
 }
 
 impl MockServer {
@@ -77,16 +79,17 @@ impl MockServer {
         let routes: Arc<Mutex<Vec<Arc<Route>>>> = Arc::default();
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let latency = Arc::new(Mutex::new(Duration::ZERO));
-        let (r, s, l) = (routes.clone(), seen.clone(), latency.clone());
+        let in_flight: Arc<Mutex<(usize, usize)>> = Arc::default();
+        let (r, s, l, f) = (routes.clone(), seen.clone(), latency.clone(), in_flight.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (r, s, l) = (r.clone(), s.clone(), l.clone());
+                let (r, s, l, f) = (r.clone(), s.clone(), l.clone(), f.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(stream, &r, &s, &l);
+                    let _ = serve(stream, &r, &s, &l, &f);
                 });
             }
         });
-        MockServer { base, routes, seen, latency }
+        MockServer { base, routes, seen, latency, in_flight }
     }
 
     /// Serves `replies` (in order, the last repeating) for `method path`.
@@ -115,6 +118,11 @@ impl MockServer {
         *self.latency.lock().unwrap() = d;
     }
 
+    /// The most requests that were being answered at the same moment (concurrency seen).
+    pub fn max_in_flight(&self) -> usize {
+        self.in_flight.lock().unwrap().1
+    }
+
     /// Requests received so far.
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
@@ -126,7 +134,13 @@ impl MockServer {
     }
 }
 
-fn serve(stream: TcpStream, routes: &Mutex<Vec<Arc<Route>>>, seen: &Mutex<Vec<Seen>>, latency: &Mutex<Duration>) -> std::io::Result<()> {
+fn serve(
+    stream: TcpStream,
+    routes: &Mutex<Vec<Arc<Route>>>,
+    seen: &Mutex<Vec<Seen>>,
+    latency: &Mutex<Duration>,
+    in_flight: &Mutex<(usize, usize)>,
+) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
@@ -171,9 +185,15 @@ fn serve(stream: TcpStream, routes: &Mutex<Vec<Arc<Route>>>, seen: &Mutex<Vec<Se
     }
     let reply = reply.unwrap_or_else(|| Reply::json(format!("{{\"error\":\"no mock route for {method} {path}\"}}")).status(404));
     let wait = *latency.lock().unwrap() + reply.delay;
+    {
+        let mut f = in_flight.lock().unwrap();
+        f.0 += 1;
+        f.1 = f.1.max(f.0);
+    }
     if !wait.is_zero() {
         std::thread::sleep(wait);
     }
+    in_flight.lock().unwrap().0 -= 1;
     let mut out = stream;
     let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
     for (k, v) in &reply.headers {
