@@ -218,16 +218,25 @@ pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
         let all: Vec<String> = failures.iter().map(|(_, e)| e.message.clone()).collect();
         return Err(Error::Fetch(format!("no venue returned data: {}", all.join("; "))));
     }
-    let mut notes = vec![format!(
+    // Most important first: the chart shows as many as fit.
+    let mut notes = Vec::new();
+    for (v, e) in &failures {
+        notes.push(format!("{} unavailable: {}", v.name(), e.message));
+    }
+    // Each venue's own notes (fallbacks, clamps) go on the chart too.
+    for v in &venues {
+        for n in &v.notes {
+            let n = n.strip_prefix(&format!("{}: ", v.venue)).unwrap_or(n);
+            notes.push(format!("{}: {n}", v.venue));
+        }
+    }
+    notes.push(format!(
         "fetched {} at {} UTC: {} lookback of {} candles",
         opts.venues.iter().map(|v| v.name()).collect::<Vec<_>>().join(","),
         opts.now.format("%Y-%m-%d %H:%M:%S"),
         crate::fmt::duration(opts.lookback_secs),
         format_interval(step)
-    )];
-    for (v, e) in &failures {
-        notes.push(format!("{} unavailable: {}", v.name(), e.message));
-    }
+    ));
     let snapshot = MarketSnapshot {
         format: FORMAT.to_string(),
         symbol: format!("{base}USDT"),

@@ -406,7 +406,15 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
     if mixes.iter().any(|m| *m != mix) {
         mix = "per venue (capped at each venue's maximum)".into();
     }
-    let split = if a.estimate.venues.iter().all(|v| v.taker_split) { "taker-buy share" } else { "candle-body fallback (no taker volume)" };
+    let vs = &a.estimate.venues;
+    let split = if vs.iter().all(|v| v.taker_split) {
+        "taker-buy share".to_string()
+    } else if vs.iter().all(|v| !v.taker_split) {
+        "candle-body fallback (no taker volume)".to_string()
+    } else {
+        let names = |t: bool| vs.iter().filter(|v| v.taker_split == t).map(|v| v.venue.as_str()).collect::<Vec<_>>().join(", ");
+        format!("taker-buy share ({}), candle-body fallback ({})", names(true), names(false))
+    };
     let line1 = format!(
         "Estimated from rising open interest spread over each candle's range; leverage mix {mix}; long/short split: {split}."
     );

@@ -2,6 +2,7 @@
 //! Helpers shared by the integration tests.
 
 pub mod imgdiff;
+pub mod fake_exchange;
 pub mod mock_server;
 
 use std::ffi::OsStr;

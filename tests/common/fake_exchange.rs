@@ -1,0 +1,287 @@
+//! One local server that speaks the public APIs of Binance, Bybit, OKX and Hyperliquid for
+//! BTC, generating rows for whatever time range and interval is asked from a smooth made-up
+//! price and open-interest path (realistic magnitudes, rising and falling open interest). Rows
+//! exist up to the real current time, so the newest candle is still open, as on the venues.
+//! Used by the end-to-end tests and the fetch benchmark.
+#![allow(dead_code)]
+
+use std::f64::consts::TAU;
+
+use serde_json::{json, Value};
+
+use super::mock_server::{MockServer, Reply, Seen};
+
+const MIN: i64 = 60_000;
+
+/// BTC price at `ms` (epoch milliseconds).
+pub fn price(ms: i64) -> f64 {
+    let t = ms as f64 / 1000.0;
+    let w = |period_s: f64| (TAU * t / period_s).sin();
+    100_000.0 * (0.04 * w(3.1 * 86_400.0) + 0.015 * w(7.3 * 3600.0) + 0.004 * w(47.0 * 60.0)).exp()
+}
+
+/// One-sided open interest in USD at `ms`.
+pub fn oi_usd(ms: i64) -> f64 {
+    let t = ms as f64 / 1000.0;
+    let w = |period_s: f64| (TAU * t / period_s).sin();
+    8e9 * (1.0 + 0.05 * w(2.3 * 86_400.0) + 0.02 * w(5.1 * 3600.0) + 0.004 * w(23.0 * 60.0))
+}
+
+/// Open, high, low, close, base volume, taker-buy volume of the candle `[t, t + step)`.
+pub fn candle(t: i64, step: i64) -> [f64; 6] {
+    let (o, c) = (price(t), price(t + step));
+    let mid = price(t + step / 2);
+    let wiggle = 1.0 + 0.0008 * ((t / step) % 5) as f64 / 4.0;
+    let high = o.max(c).max(mid) * wiggle;
+    let low = o.min(c).min(mid) / wiggle;
+    let volume = 50.0 + ((t / step) % 7) as f64 * 10.0;
+    let taker = volume * if c >= o { 0.56 } else { 0.44 };
+    [o, high, low, c, volume, taker]
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn num(s: &Seen, k: &str) -> Option<i64> {
+    s.param(k)?.parse().ok()
+}
+
+/// Grid times on `step` within `[from, to]`, not after now, oldest first, at most `limit`.
+fn grid(from: i64, to: i64, step: i64, limit: i64) -> Vec<i64> {
+    let first = (from + step - 1).div_euclid(step) * step;
+    let last = to.min(now_ms());
+    (0..limit.max(0)).map(|i| first + i * step).take_while(|t| *t <= last).collect()
+}
+
+/// Times on `step` strictly between `lo` and `hi`, not after now, newest first, at most `limit`.
+fn newest_first(lo: i64, hi: i64, step: i64, limit: i64) -> Vec<i64> {
+    let newest = (hi.min(now_ms() + 1) - 1).div_euclid(step) * step;
+    (0..limit.max(0)).map(|i| newest - i * step).take_while(|&t| t > lo).collect()
+}
+
+fn step_of(name: &str) -> Option<i64> {
+    let m = match name {
+        "5m" | "5" | "5min" => 5,
+        "15m" | "15" | "15min" => 15,
+        "30m" | "30" | "30min" => 30,
+        "1h" | "1H" | "60" => 60,
+        "2h" | "120" => 120,
+        "4h" | "4H" | "240" => 240,
+        "1d" | "1D" | "1Dutc" | "D" => 1440,
+        _ => return None,
+    };
+    Some(m * MIN)
+}
+
+fn reply(v: Value) -> Option<Reply> {
+    Some(Reply::json(v.to_string()))
+}
+
+fn s(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// Starts the server with every venue's routes. `first` may add routes that win over the
+/// standard ones (to make a venue fail).
+pub fn start(first: impl FnOnce(&MockServer)) -> MockServer {
+    let server = MockServer::start();
+    first(&server);
+    binance(&server);
+    bybit(&server);
+    okx(&server);
+    hyperliquid(&server);
+    server
+}
+
+/// Binance's answer to a symbol it does not list (`None` when the symbol is BTCUSDT or absent).
+fn binance_unknown(q: &Seen) -> Option<Reply> {
+    match q.param("symbol") {
+        Some(sym) if sym != "BTCUSDT" => Some(Reply::json(r#"{"code":-1121,"msg":"Invalid symbol."}"#).status(400)),
+        _ => None,
+    }
+}
+
+fn binance(server: &MockServer) {
+    for path in ["/fapi/v1/klines", "/futures/data/openInterestHist", "/fapi/v1/fundingRate", "/fapi/v1/premiumIndex"] {
+        server.handle("GET", path, binance_unknown);
+    }
+    server.handle("GET", "/fapi/v1/klines", |q| {
+        let step = step_of(&q.param("interval")?)?;
+        let limit = num(q, "limit").unwrap_or(500).min(1500);
+        let rows: Vec<Value> = grid(num(q, "startTime")?, num(q, "endTime").unwrap_or(i64::MAX), step, limit)
+            .into_iter()
+            .map(|t| {
+                let [o, h, l, c, v, tb] = candle(t, step);
+                json!([t, s(o), s(h), s(l), s(c), format!("{v:.3}"), t + step - 1, s(v * c), 100, format!("{tb:.3}"), s(tb * c), "0"])
+            })
+            .collect();
+        reply(Value::Array(rows))
+    });
+    server.handle("GET", "/futures/data/openInterestHist", |q| {
+        let step = step_of(&q.param("period")?)?;
+        let limit = num(q, "limit").unwrap_or(30).min(500);
+        let rows: Vec<Value> = grid(num(q, "startTime")?, num(q, "endTime").unwrap_or(i64::MAX), step, limit)
+            .into_iter()
+            .map(|t| json!({"symbol": "BTCUSDT", "sumOpenInterest": s(oi_usd(t) / price(t)), "sumOpenInterestValue": s(oi_usd(t)), "timestamp": t}))
+            .collect();
+        reply(Value::Array(rows))
+    });
+    server.handle("GET", "/fapi/v1/fundingRate", |q| {
+        let rows: Vec<Value> = grid(num(q, "startTime").unwrap_or(0), num(q, "endTime").unwrap_or(i64::MAX), 480 * MIN, 1000)
+            .into_iter()
+            .map(|t| json!({"symbol": "BTCUSDT", "fundingRate": "0.00010000", "fundingTime": t, "markPrice": s(price(t))}))
+            .collect();
+        reply(Value::Array(rows))
+    });
+    server.handle("GET", "/fapi/v1/premiumIndex", |_| {
+        let t = now_ms();
+        reply(json!({"symbol": "BTCUSDT", "markPrice": s(price(t)), "indexPrice": s(price(t)), "lastFundingRate": "0.00010000", "nextFundingTime": t + 3_600_000, "time": t}))
+    });
+    server.handle("GET", "/fapi/v1/exchangeInfo", |_| {
+        reply(json!({"timezone": "UTC", "symbols": [
+            {"symbol": "BTCUSDT", "contractType": "PERPETUAL", "baseAsset": "BTC", "quoteAsset": "USDT",
+             "filters": [{"filterType": "PRICE_FILTER", "tickSize": "0.10"}]},
+            {"symbol": "ETHUSDT", "contractType": "PERPETUAL", "baseAsset": "ETH", "quoteAsset": "USDT", "filters": []},
+            {"symbol": "BTCDOMUSDT", "contractType": "PERPETUAL", "baseAsset": "BTCDOM", "quoteAsset": "USDT", "filters": []}
+        ]}))
+    });
+}
+
+fn bybit_ok(list: Vec<Value>) -> Option<Reply> {
+    reply(json!({"retCode": 0, "retMsg": "OK", "result": {"category": "linear", "list": list, "nextPageCursor": ""}, "retExtInfo": {}, "time": now_ms()}))
+}
+
+fn bybit(server: &MockServer) {
+    server.handle("GET", "/v5/market/kline", |q| {
+        if q.param("symbol")? != "BTCUSDT" {
+            return reply(json!({"retCode": 10001, "retMsg": "params error: symbol invalid", "result": {}, "retExtInfo": {}, "time": now_ms()}));
+        }
+        let step = step_of(&q.param("interval")?)?;
+        let mut ts = grid(num(q, "start")?, num(q, "end").unwrap_or(i64::MAX), step, num(q, "limit").unwrap_or(200).min(1000));
+        ts.reverse();
+        bybit_ok(ts.into_iter().map(|t| {
+            let [o, h, l, c, v, _] = candle(t, step);
+            json!([t.to_string(), s(o), s(h), s(l), s(c), format!("{v:.3}"), s(v * c)])
+        }).collect())
+    });
+    server.handle("GET", "/v5/market/open-interest", |q| {
+        let step = step_of(&q.param("intervalTime")?)?;
+        let mut ts = grid(num(q, "startTime")?, num(q, "endTime").unwrap_or(i64::MAX), step, num(q, "limit").unwrap_or(50).min(200));
+        ts.reverse();
+        bybit_ok(ts.into_iter().map(|t| {
+            let coins = oi_usd(t) / price(t) * 0.6;
+            json!({"openInterest": format!("{:.3}", 2.0 * coins), "singleOpenInterest": format!("{coins:.3}"), "timestamp": t.to_string()})
+        }).collect())
+    });
+    server.handle("GET", "/v5/market/funding/history", |q| {
+        let mut ts = grid(num(q, "startTime").unwrap_or(0), num(q, "endTime").unwrap_or(i64::MAX), 480 * MIN, 200);
+        ts.reverse();
+        bybit_ok(ts.into_iter().map(|t| json!({"symbol": "BTCUSDT", "fundingRate": "0.0001", "fundingRateTimestamp": t.to_string()})).collect())
+    });
+    server.handle("GET", "/v5/market/tickers", |_| bybit_ok(vec![json!({"symbol": "BTCUSDT", "markPrice": s(price(now_ms()))})]));
+    server.handle("GET", "/v5/market/instruments-info", |_| {
+        bybit_ok(vec![json!({"symbol": "BTCUSDT", "contractType": "LinearPerpetual", "baseCoin": "BTC", "quoteCoin": "USDT", "priceFilter": {"tickSize": "0.10"}})])
+    });
+    server.handle("GET", "/v5/market/risk-limit", |_| {
+        bybit_ok(vec![
+            json!({"id": 1, "symbol": "BTCUSDT", "riskLimitValue": "2000000", "maintenanceMargin": "0.005", "initialMargin": "0.01", "maxLeverage": "100.00", "mmDeduction": ""}),
+            json!({"id": 2, "symbol": "BTCUSDT", "riskLimitValue": "4000000", "maintenanceMargin": "0.01", "initialMargin": "0.02", "maxLeverage": "50.00", "mmDeduction": "10000"}),
+        ])
+    });
+}
+
+fn okx_ok(data: Value) -> Option<Reply> {
+    reply(json!({"code": "0", "msg": "", "data": data}))
+}
+
+fn okx_known(q: &Seen) -> bool {
+    q.param("instId").is_none_or(|i| i == "BTC-USDT-SWAP")
+}
+
+fn okx(server: &MockServer) {
+    server.handle("GET", "/api/v5/market/history-candles", |q| {
+        if !okx_known(q) {
+            return reply(json!({"code": "51001", "msg": "Instrument ID does not exist", "data": []}));
+        }
+        let step = step_of(&q.param("bar")?)?;
+        let ts = newest_first(num(q, "before").unwrap_or(0), num(q, "after").unwrap_or(i64::MAX), step, num(q, "limit").unwrap_or(100).min(100));
+        let now = now_ms();
+        okx_ok(Value::Array(ts.into_iter().map(|t| {
+            let [o, h, l, c, v, _] = candle(t, step);
+            let confirm = if t + step <= now { "1" } else { "0" };
+            json!([t.to_string(), s(o), s(h), s(l), s(c), format!("{:.0}", v * 100.0), format!("{v:.3}"), s(v * c), confirm])
+        }).collect()))
+    });
+    server.handle("GET", "/api/v5/rubik/stat/contracts/open-interest-history", |q| {
+        let step = step_of(&q.param("period")?)?;
+        let ts = newest_first(num(q, "begin").unwrap_or(0), num(q, "end").unwrap_or(i64::MAX), step, num(q, "limit").unwrap_or(100).min(100));
+        okx_ok(Value::Array(ts.into_iter().map(|t| {
+            let usd = oi_usd(t) * 0.4;
+            json!([t.to_string(), format!("{:.0}", usd / price(t) * 100.0), format!("{:.3}", usd / price(t)), s(usd)])
+        }).collect()))
+    });
+    server.handle("GET", "/api/v5/public/instruments", |q| {
+        let inst = |id: &str| json!({"instId": id, "instType": "SWAP", "ctVal": "0.01", "tickSz": "0.1", "state": "live"});
+        match q.param("instId").as_deref() {
+            None => okx_ok(json!([inst("BTC-USDT-SWAP"), inst("ETH-USDT-SWAP"), inst("BTC-USD-SWAP")])),
+            Some("BTC-USDT-SWAP") => okx_ok(json!([inst("BTC-USDT-SWAP")])),
+            Some(_) => reply(json!({"code": "51001", "msg": "Instrument ID does not exist", "data": []})),
+        }
+    });
+    server.handle("GET", "/api/v5/public/mark-price", |_| okx_ok(json!([{"instId": "BTC-USDT-SWAP", "markPx": s(price(now_ms()))}])));
+    server.handle("GET", "/api/v5/public/funding-rate", |_| okx_ok(json!([{"fundingRate": "0.0001", "fundingTime": (now_ms() + 3_600_000).to_string()}])));
+    server.handle("GET", "/api/v5/public/funding-rate-history", |_| {
+        let ts = newest_first(0, now_ms(), 480 * MIN, 20);
+        okx_ok(Value::Array(ts.into_iter().map(|t| json!({"fundingRate": "0.0001", "realizedRate": "0.0001", "fundingTime": t.to_string()})).collect()))
+    });
+    server.handle("GET", "/api/v5/public/position-tiers", |_| {
+        let tier = |n: u32, min: &str, max: &str, mmr: &str, lev: &str| {
+            json!({"tier": n.to_string(), "minSz": min, "maxSz": max, "mmr": mmr, "maxLever": lev, "instFamily": "BTC-USDT", "uly": "BTC-USDT", "instId": ""})
+        };
+        okx_ok(json!([tier(1, "0", "50000", "0.004", "100"), tier(2, "50001", "100000", "0.006", "75")]))
+    });
+}
+
+fn hyperliquid(server: &MockServer) {
+    server.handle("POST", "/info", |q| {
+        let req: Value = serde_json::from_str(&q.body).ok()?;
+        let body = match req["type"].as_str()? {
+            "metaAndAssetCtxs" => json!([
+                {"universe": [{"name": "BTC", "maxLeverage": 40, "szDecimals": 5}, {"name": "ETH", "maxLeverage": 25, "szDecimals": 4}]},
+                [
+                    {"markPx": s(price(now_ms())), "openInterest": format!("{:.3}", oi_usd(now_ms()) * 0.1 / price(now_ms())), "funding": "0.0000125"},
+                    {"markPx": "3500", "openInterest": "100000", "funding": "0.0000125"}
+                ]
+            ]),
+            "candleSnapshot" => {
+                let r = &req["req"];
+                let step = step_of(r["interval"].as_str()?)?;
+                let ts = grid(r["startTime"].as_i64()?, r["endTime"].as_i64().unwrap_or(i64::MAX), step, 5000);
+                Value::Array(ts.into_iter().map(|t| {
+                    let [o, h, l, c, v, _] = candle(t, step);
+                    json!({"t": t, "T": t + step - 1, "s": r["coin"], "i": r["interval"], "o": s(o), "h": s(h), "l": s(l), "c": s(c), "v": format!("{v:.3}"), "n": 10})
+                }).collect())
+            }
+            "fundingHistory" => {
+                let ts = grid(req["startTime"].as_i64()?, req["endTime"].as_i64().unwrap_or(i64::MAX), 60 * MIN, 500);
+                Value::Array(ts.into_iter().map(|t| json!({"coin": req["coin"], "fundingRate": "0.0000125", "premium": "0", "time": t})).collect())
+            }
+            _ => return Some(Reply::json("Failed to deserialize the JSON body into the target type").status(422)),
+        };
+        reply(body)
+    });
+}
+
+/// Which venue a request path belongs to.
+pub fn venue_of(path: &str) -> &'static str {
+    if path.starts_with("/fapi") || path.starts_with("/futures") {
+        "binance"
+    } else if path.starts_with("/v5") {
+        "bybit"
+    } else if path.starts_with("/api/v5") {
+        "okx"
+    } else {
+        "hyperliquid"
+    }
+}
