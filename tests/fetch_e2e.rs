@@ -63,7 +63,7 @@ fn render_symbol_btc_from_three_venues() {
         let oi = v.open_interest.last().unwrap().oi_usd;
         assert!((1e9..1e10).contains(&oi), "{}: {oi}", v.venue);
     }
-    assert_eq!(snapshot.venues[0].candles.last().unwrap().taker_buy_volume.is_some(), true);
+    assert!(snapshot.venues[0].candles.last().unwrap().taker_buy_volume.is_some());
     assert!(snapshot.venues[1].margin_tiers_source.contains("fetched"), "{}", snapshot.venues[1].margin_tiers_source);
 
     // The saved snapshot replays offline to the same image.

@@ -59,17 +59,24 @@ pub fn bar(interval_secs: i64) -> Option<&'static str> {
     }
 }
 
-/// The open-interest period for a candle interval (the longest of `5m`, `1H`, `1D` that is not
-/// longer than the candle) and its length in milliseconds.
-pub fn oi_period(interval_secs: i64) -> (&'static str, i64) {
-    if interval_secs >= 86_400 {
+/// The open-interest period for a candle interval and a lookback of `span_secs`, and its length
+/// in milliseconds: the finest of `5m`, `1H`, `1D` not finer than needed, coarser when the
+/// lookback would need more than [`MAX_OI_PAGES`] pages (linear interpolation fills between).
+pub fn oi_period(interval_secs: i64, span_secs: i64) -> (&'static str, i64) {
+    // The rubik endpoint allows 5 requests per 2 s per IP: use the finest period at or
+    // above the candle interval that needs at most MAX_OI_PAGES pages for the lookback.
+    let fits = |period: i64| span_secs / period <= MAX_OI_PAGES * PAGE_ROWS as i64;
+    if interval_secs >= 86_400 || !fits(3600) {
         ("1D", 86_400_000)
-    } else if interval_secs >= 3600 {
+    } else if interval_secs >= 3600 || !fits(300) {
         ("1H", 3_600_000)
     } else {
         ("5m", 300_000)
     }
 }
+
+/// Most open-interest pages requested at once (the endpoint's rate limit is 5 per 2 s).
+pub const MAX_OI_PAGES: i64 = 4;
 
 /// The endpoints this client calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +145,7 @@ fn plan(ctx: &VenueCtx) -> Result<Vec<Request>, FetchError> {
             ],
         ));
     }
-    let (period, step) = oi_period(ctx.interval_secs);
+    let (period, step) = oi_period(ctx.interval_secs, (ctx.end - ctx.start).num_seconds());
     let (from, to) = oi_range(ctx, step);
     for (s, e) in time_pages(from, to + step, step, PAGE_ROWS) {
         out.push(one(
@@ -203,7 +210,7 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     let answers = run(ctx, plan(ctx)?);
     let instrument = instrument(ctx, &answers, &id)?;
     let candles = candles(ctx, &answers, &id)?;
-    let (period, step) = oi_period(ctx.interval_secs);
+    let (period, step) = oi_period(ctx.interval_secs, (ctx.end - ctx.start).num_seconds());
     let open_interest = open_interest(ctx, &answers, &id, step)?;
     let mut notes = vec![
         format!("{VENUE}: candle volume is volCcy (base coins); OKX gives no taker buy/sell split"),

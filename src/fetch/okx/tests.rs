@@ -180,9 +180,11 @@ fn names_bars_and_periods() {
     let bars: Vec<_> = [300, 900, 3600, 14_400, 86_400].iter().map(|&s| bar(s).unwrap()).collect();
     assert_eq!(bars, ["5m", "15m", "1H", "4H", "1Dutc"]);
     assert_eq!(bar(60), None);
-    assert_eq!(oi_period(900).0, "5m");
-    assert_eq!(oi_period(14_400).0, "1H");
-    assert_eq!(oi_period(86_400).0, "1D");
+    assert_eq!(oi_period(900, 86_400).0, "5m");
+    assert_eq!(oi_period(300, 7 * 86_400).0, "1H", "a week of 5m samples would take 21 pages");
+    assert_eq!(oi_period(14_400, 86_400).0, "1H");
+    assert_eq!(oi_period(86_400, 86_400).0, "1D");
+    assert_eq!(oi_period(3600, 30 * 86_400).0, "1D");
 }
 
 #[test]
