@@ -15,6 +15,7 @@ pub mod import;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod snapshot;
 pub mod tiers;
 pub mod zone_report;

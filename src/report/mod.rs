@@ -1,0 +1,4 @@
+//! The daily pre-trade checklist: data computed from the snapshot ([`model::Report`]) and
+//! rendered through templates to Markdown, HTML and `zones.json`.
+
+pub mod model;

@@ -1,0 +1,169 @@
+//! The report's data: everything a template can show, computed from the snapshot. This is the
+//! contract between the computations (`compute`) and the templates (`templates`); it is also
+//! what `zones.json` is made from. Templates see it as the variable `r`.
+
+use serde::{Deserialize, Serialize};
+
+/// Value of `Report::format`.
+pub const REPORT_FORMAT: &str = "liqshot-report/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub format: String,
+    pub meta: Meta,
+    /// Zones A, B, C (above), C (below), where they exist.
+    pub zones: Vec<ZoneRow>,
+    pub positioning: Positioning,
+    pub structure: Structure,
+    /// One plan per zone, same order as `zones`.
+    pub plans: Vec<ZonePlan>,
+    pub scenarios: Scenarios,
+    /// Catalysts the user passed (`--event`, `--events-file`), in order.
+    pub events: Vec<String>,
+    /// When to recalculate, each marked fired or not since `--previous` (None without it).
+    pub triggers: Vec<Trigger>,
+    pub image: Image,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub symbol: String,
+    pub venues: Vec<String>,
+    /// RFC 3339, UTC.
+    pub captured_at: String,
+    /// `2025-11-11 00:00 UTC`.
+    pub captured_at_human: String,
+    /// `2025-11-11`.
+    pub date: String,
+    /// Shown window, e.g. `24h`.
+    pub window: String,
+    /// Candle interval, e.g. `5m`.
+    pub interval: String,
+    pub price: f64,
+    /// Change of the last close over 24 h, % (None when the data is shorter).
+    pub change_24h_pct: Option<f64>,
+    /// "Estimated, not advice" text shown at the top.
+    pub notice: String,
+    /// `liqshot 0.1.0`.
+    pub generator: String,
+    /// Snapshot notes (fallbacks, failures) worth repeating in the report.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZoneRow {
+    /// `A`, `B`, `C`.
+    pub name: String,
+    /// `above` or `below`.
+    pub side: String,
+    /// `shorts` (above) or `longs` (below).
+    pub liquidates: String,
+    pub low: f64,
+    pub high: f64,
+    pub peak: f64,
+    pub usd: f64,
+    pub distance_pct: f64,
+    pub edge_distance_pct: f64,
+    /// 0..1
+    pub share_of_side: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Positioning {
+    /// Open interest (summed over venues, USD) change over 24 h and over the window, %.
+    pub oi_change_24h_pct: Option<f64>,
+    pub oi_change_window_pct: Option<f64>,
+    /// `rising`, `flat` or `falling` (24 h change beyond ± `oi_flat_band_pct`).
+    pub oi_trend: String,
+    pub oi_flat_band_pct: f64,
+    /// Latest funding rate per period (0.0001 = 0.01 %), mean over venues that report it.
+    pub funding_rate: Option<f64>,
+    /// `longs pay shorts (long crowding)`, `shorts pay longs (short crowding)`, `neutral`, `unknown`.
+    pub funding_bias: String,
+    pub funding_extreme: bool,
+    /// |rate| at or above this per 8 h equivalent is "extreme".
+    pub funding_extreme_threshold: f64,
+    /// Estimated liquidation notional within `asymmetry_band_pct` of price, above and below.
+    pub liq_above_usd: f64,
+    pub liq_below_usd: f64,
+    pub asymmetry_band_pct: f64,
+    /// above / below (None when below is 0).
+    pub asymmetry_ratio: Option<f64>,
+    /// e.g. `more short liquidations above (1.4x)`.
+    pub asymmetry_label: String,
+    /// Volume of the last 24 h vs the 24 h before, %.
+    pub volume_change_pct: Option<f64>,
+    /// `expanding`, `contracting`, `steady` or `unknown`.
+    pub volume_trend: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Structure {
+    /// Interval the structure is read on (the candle interval).
+    pub interval: String,
+    pub ema200: Option<f64>,
+    /// `uptrend`, `downtrend` or `range` (price vs EMA 200 and the swing pattern).
+    pub trend: String,
+    /// e.g. `higher highs and higher lows`.
+    pub swing_pattern: String,
+    /// Nearest swing low below price and swing high above price.
+    pub support: Option<f64>,
+    pub resistance: Option<f64>,
+    /// e.g. `swept the prior high 107,120 and closed back below` (None if no sweep).
+    pub sweep: Option<String>,
+    pub rsi14: Option<f64>,
+    /// `overbought` (>= 70), `oversold` (<= 30) or `neutral`.
+    pub rsi_label: String,
+    /// Cumulative volume delta over the window in base units (None without taker volume).
+    pub cvd: Option<f64>,
+    pub cvd_label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZonePlan {
+    /// Zone name and side, e.g. `A` / `above`.
+    pub zone: String,
+    pub side: String,
+    /// Where to be alerted (the near edge, rounded to the tick).
+    pub alert_level: f64,
+    /// In words, e.g. `a 5m close back below 106,649 after tagging the zone`.
+    pub entry_condition: String,
+    /// The plan is wrong beyond this level.
+    pub invalidation: f64,
+    /// First take-profit / de-risk level.
+    pub take_profit: f64,
+    /// Where a stop sits: on the cold side of the cluster, never inside it.
+    pub stop: f64,
+    /// `tap and reject`, `tap and continue`, `front-run` or `ignore`.
+    pub reaction: String,
+    /// Why the inputs favour that reaction.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenarios {
+    pub bullish: String,
+    pub bearish: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// `range breakout`, `open interest shock`, `funding extreme`, ...
+    pub name: String,
+    pub description: String,
+    /// Since the previous report; None when no `--previous` was given.
+    pub fired: Option<bool>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    /// File names relative to the report (`heatmap.png`, `heatmap.svg`).
+    pub png: String,
+    pub svg: String,
+    /// `--image-base-url` + png, for e-mail.
+    pub url: Option<String>,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
