@@ -2,3 +2,8 @@
 //! rendered through templates to Markdown, HTML and `zones.json`.
 
 pub mod model;
+pub mod compute;
+pub mod indicators;
+pub mod plan;
+pub mod positioning;
+pub mod triggers;

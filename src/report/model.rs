@@ -73,7 +73,8 @@ pub struct Positioning {
     /// Open interest (summed over venues, USD) change over 24 h and over the window, %.
     pub oi_change_24h_pct: Option<f64>,
     pub oi_change_window_pct: Option<f64>,
-    /// `rising`, `flat` or `falling` (24 h change beyond ± `oi_flat_band_pct`).
+    /// `rising`, `flat` or `falling` (24 h change beyond ± `oi_flat_band_pct`); `unknown` when
+    /// the open-interest data does not reach back 24 h.
     pub oi_trend: String,
     pub oi_flat_band_pct: f64,
     /// Latest funding rate per period (0.0001 = 0.01 %), mean over venues that report it.
@@ -112,7 +113,7 @@ pub struct Structure {
     /// e.g. `swept the prior high 107,120 and closed back below` (None if no sweep).
     pub sweep: Option<String>,
     pub rsi14: Option<f64>,
-    /// `overbought` (>= 70), `oversold` (<= 30) or `neutral`.
+    /// `overbought` (>= 70), `oversold` (<= 30) or `neutral`; `unknown` with fewer than 15 candles.
     pub rsi_label: String,
     /// Cumulative volume delta over the window in base units (None without taker volume).
     pub cvd: Option<f64>,
