@@ -354,7 +354,6 @@ pub(crate) mod tests {
             assert_eq!((&a.name, &a.side), (&b.name, &b.side));
             assert!((a.low / b.low - 1.0).abs() < 1e-12 && (a.high / b.high - 1.0).abs() < 1e-12, "{a:?} {b:?}");
         }
-        std::fs::write(std::env::temp_dir().join("liqshot-rcalc-example-report.json"), &bytes).ok();
         assert_eq!(prev.captured_at, snap.captured_at);
         assert_eq!((prev.funding_rate, prev.funding_extreme), (r.positioning.funding_rate, r.positioning.funding_extreme));
         let again = report_for(&snap, 86_400, Some(prev.clone()));

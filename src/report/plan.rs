@@ -9,13 +9,14 @@ use crate::report::model::{Positioning, Structure, ZonePlan, ZoneRow};
 /// The stop sits this far beyond the zone's far edge (0.15 %): outside the cluster, so the
 /// liquidation wick that runs the zone does not take it.
 pub const STOP_BUFFER: f64 = 0.0015;
-/// A zone with less than this share of its side (5 %) is `ignore`.
+/// A zone holding less than this share (5 %) of the estimated liquidations on its side within
+/// the asymmetry band (± 5 % of price, see [`band_share`]) is `ignore`.
 pub const IGNORE_SHARE: f64 = 0.05;
 /// A zone whose near edge is farther than this (8 %) is `ignore`.
 pub const IGNORE_DISTANCE_PCT: f64 = 8.0;
 /// A zone whose near edge is closer than this (0.3 %) ...
 pub const FRONT_RUN_DISTANCE_PCT: f64 = 0.3;
-/// ... and that holds at least this share of its side (15 %) is `front-run`.
+/// ... and that holds at least this band share (15 %, see [`band_share`]) is `front-run`.
 pub const FRONT_RUN_SHARE: f64 = 0.15;
 /// A take-profit candidate must be at least this many times the entry-to-stop risk away.
 pub const MIN_REWARD_RISK: f64 = 1.0;
@@ -36,6 +37,20 @@ pub struct PlanInputs<'a> {
 
 fn above(z: &ZoneRow) -> bool {
     z.side == "above"
+}
+
+/// The zone's USD as a share of the estimated liquidations on its side within the asymmetry
+/// band (`liq_above_usd` / `liq_below_usd`, ± 5 % of price). The zone finder's
+/// `share_of_side` is measured over ± 25 %, where even the nearest clusters hold a few
+/// percent, so it is used only when the band holds nothing. May exceed 1 for a zone that
+/// reaches beyond the band.
+pub fn band_share(z: &ZoneRow, pos: &Positioning) -> f64 {
+    let band = if above(z) { pos.liq_above_usd } else { pos.liq_below_usd };
+    if band > 0.0 {
+        z.usd / band
+    } else {
+        z.share_of_side
+    }
 }
 
 /// `x` rounded to the nearest multiple of `tick` (unchanged without a positive tick).
@@ -93,10 +108,10 @@ pub fn take_profit(z: &ZoneRow, entry: f64, stop: f64, p: &PlanInputs) -> f64 {
 }
 
 /// How price is expected to treat the zone, with the reasons, decided in this order:
-/// 1. `ignore` when the zone holds under [`IGNORE_SHARE`] of its side or its near edge is more
+/// 1. `ignore` when the zone's [`band_share`] is under [`IGNORE_SHARE`] or its near edge is more
 ///    than [`IGNORE_DISTANCE_PCT`] away;
-/// 2. `front-run` when the near edge is under [`FRONT_RUN_DISTANCE_PCT`] away and the zone
-///    holds at least [`FRONT_RUN_SHARE`] of its side (price tends to react just ahead of it);
+/// 2. `front-run` when the near edge is under [`FRONT_RUN_DISTANCE_PCT`] away and the
+///    [`band_share`] is at least [`FRONT_RUN_SHARE`] (price tends to react just ahead of it);
 /// 3. `tap and continue` when trend and open interest are with the break and funding is not
 ///    extreme: uptrend + rising OI for a zone above, downtrend + rising OI for a zone below;
 /// 4. otherwise `tap and reject`, the default for a liquidation cluster (it is a magnet that is
@@ -108,21 +123,22 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     let up = above(z);
     let who = if up { "shorts above" } else { "longs below" };
     let dist = z.edge_distance_pct.abs();
-    let size = format!(
-        "Zone {} holds {} of estimated {} liquidations, {:.0}% of the {who} price.",
-        z.name,
-        fmt::usd(z.usd),
-        z.liquidates.trim_end_matches('s'),
-        z.share_of_side * 100.0
-    );
+    let share = band_share(z, p.positioning);
+    let band = p.positioning.asymmetry_band_pct;
+    let kind = z.liquidates.trim_end_matches('s');
+    let size = if z.edge_distance_pct.abs() > band {
+        format!("Zone {} holds {} of estimated {kind} liquidations, beyond the ±{band}% band.", z.name, fmt::usd(z.usd))
+    } else {
+        format!("Zone {} holds {} of estimated {kind} liquidations, {:.0}% of the {who} price within {band}%.", z.name, fmt::usd(z.usd), share * 100.0)
+    };
     let near = format!("Its near edge is {:.2}% from price.", dist);
-    if z.share_of_side < IGNORE_SHARE {
-        return ("ignore".into(), vec![size, format!("That is under {:.0}% of the side: too small to plan around.", IGNORE_SHARE * 100.0)]);
+    if share < IGNORE_SHARE {
+        return ("ignore".into(), vec![size, format!("That is under {:.0}% of them: too small to plan around.", IGNORE_SHARE * 100.0)]);
     }
     if dist > IGNORE_DISTANCE_PCT {
         return ("ignore".into(), vec![size, format!("Its near edge is {dist:.2}% away, beyond {IGNORE_DISTANCE_PCT:.0}%: too far for today.")]);
     }
-    if dist < FRONT_RUN_DISTANCE_PCT && z.share_of_side >= FRONT_RUN_SHARE {
+    if dist < FRONT_RUN_DISTANCE_PCT && share >= FRONT_RUN_SHARE {
         return (
             "front-run".into(),
             vec![size, format!("{near} Under {FRONT_RUN_DISTANCE_PCT}% and dense: orders ahead of it may fill before the edge.")],
@@ -213,9 +229,9 @@ fn context_clause(p: &PlanInputs, bullish: bool) -> String {
         None => "EMA 200 not available".into(),
     };
     let rsi = s.rsi14.map(|r| format!("RSI {r:.0} ({})", s.rsi_label)).unwrap_or_else(|| "RSI unknown".into());
-    let mut out = format!("Trend: {} ({ema}, {}); {rsi}; funding {}", s.trend, s.swing_pattern, pos.funding_bias);
+    let mut out = format!("Trend: {}; {ema}; swings {}; {rsi}; funding: {}", s.trend, s.swing_pattern, pos.funding_bias);
     if pos.funding_extreme {
-        out.push_str(" and extreme");
+        out.push_str(", extreme");
     }
     out.push('.');
     let caveat = match bullish {
@@ -313,8 +329,8 @@ mod tests {
             funding_bias: bias.into(),
             funding_extreme: extreme,
             funding_extreme_threshold: 0.0005,
-            liq_above_usd: 1.0,
-            liq_below_usd: 1.0,
+            liq_above_usd: 10e6,
+            liq_below_usd: 8e6,
             asymmetry_band_pct: 5.0,
             asymmetry_ratio: Some(1.0),
             asymmetry_label: "balanced (1.0x)".into(),
@@ -386,6 +402,14 @@ mod tests {
         assert_eq!(reaction(&z[3], &p).0, "ignore");
         let far = zone("C", "above", 109.0, 110.0, 5e6, 0.4, 100.0);
         assert_eq!(reaction(&far, &p).0, "ignore");
+        // Near but small: $0.2M of the $10M shorts within 5 % (2 %) is ignored.
+        let small = zone("A", "above", 101.0, 101.5, 2e5, 0.3, 100.0);
+        let (r, reasons) = reaction(&small, &p);
+        assert_eq!(r, "ignore", "{reasons:?}");
+        assert!(reasons[1].contains("under 5%"), "{reasons:?}");
+        // Without band notional the zone finder's share is used.
+        let empty = Positioning { liq_above_usd: 0.0, ..pos.clone() };
+        assert_eq!(band_share(&small, &empty), 0.3);
         // Uptrend + rising OI + calm funding: A continues; B below does not (trend against).
         assert_eq!(reaction(&z[0], &p).0, "tap and continue");
         assert_eq!(reaction(&z[1], &p).0, "tap and reject");
@@ -400,7 +424,7 @@ mod tests {
         assert_eq!(r, "tap and reject");
         assert!(reasons.iter().any(|x| x.contains("RSI 14 is 75")), "{reasons:?}");
         assert!(reasons.iter().any(|x| x.contains("Longs pay funding at an extreme")), "{reasons:?}");
-        assert!(reasons[0].contains("$3M") && reasons[0].contains("30%"), "{reasons:?}");
+        assert!(reasons[0].contains("$3M") && reasons[0].contains("30% of the shorts above price within 5%"), "{reasons:?}");
     }
 
     #[test]
