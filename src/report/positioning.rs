@@ -64,16 +64,16 @@ pub fn oi_trend(change_pct: Option<f64>, band: f64) -> String {
     .into()
 }
 
-/// A venue's funding period, from the spacing of its samples: the median of the last (up to)
-/// 8 gaps, clamped to 1 h..8 h; 8 h when there are fewer than two samples.
-pub fn funding_period_secs(points: &[FundingPoint]) -> i64 {
-    let tail = &points[points.len().saturating_sub(9)..];
-    let mut gaps: Vec<i64> = tail.windows(2).map(|w| (w[1].time - w[0].time).num_seconds()).collect();
-    if gaps.is_empty() {
-        return EIGHT_HOURS;
+/// A venue's funding period: 1 h on Hyperliquid, 8 h elsewhere (the period of BTC, ETH, SOL
+/// and most USDT perpetuals on Binance, Bybit and OKX). Not read from the spacing of the
+/// samples: imported series are often observations (e.g. hourly snapshots of an 8-hour rate),
+/// not settlements.
+pub fn funding_period_secs(venue: &str) -> i64 {
+    if venue == "hyperliquid" {
+        3600
+    } else {
+        EIGHT_HOURS
     }
-    gaps.sort_unstable();
-    gaps[gaps.len() / 2].clamp(3600, EIGHT_HOURS)
 }
 
 /// `rate` per `period_secs` scaled to an 8-hour equivalent (hourly 0.0001 → 0.0008).
@@ -98,7 +98,7 @@ pub fn funding(snap: &MarketSnapshot) -> FundingRead {
     let latest: Vec<(f64, f64)> = snap
         .venues
         .iter()
-        .filter_map(|v| v.funding.last().map(|f| (f.rate, to_8h(f.rate, funding_period_secs(&v.funding)))))
+        .filter_map(|v| v.funding.last().map(|f| (f.rate, to_8h(f.rate, funding_period_secs(&v.venue)))))
         .collect();
     let mean = |f: fn(&(f64, f64)) -> f64| (!latest.is_empty()).then(|| latest.iter().map(f).sum::<f64>() / latest.len() as f64);
     let rate = mean(|x| x.0);
@@ -207,14 +207,9 @@ mod tests {
 
     #[test]
     fn funding_period_and_8h_equivalent() {
-        let hourly: Vec<FundingPoint> = (0..24).map(|h| fp(h, 0.0001)).collect();
-        assert_eq!(funding_period_secs(&hourly), 3600);
-        let eight: Vec<FundingPoint> = (0..5).map(|k| fp(8 * k, 0.0001)).collect();
-        assert_eq!(funding_period_secs(&eight), 8 * 3600);
-        let four: Vec<FundingPoint> = (0..5).map(|k| fp(4 * k, 0.0001)).collect();
-        assert_eq!(funding_period_secs(&four), 4 * 3600);
-        assert_eq!(funding_period_secs(&[fp(0, 0.0001)]), 8 * 3600);
-        assert_eq!(funding_period_secs(&[]), 8 * 3600);
+        assert_eq!(funding_period_secs("hyperliquid"), 3600);
+        assert_eq!(funding_period_secs("binance"), 8 * 3600);
+        assert_eq!(funding_period_secs("okx"), 8 * 3600);
         assert!((to_8h(0.0001, 3600) - 0.0008).abs() < 1e-15);
         assert!((to_8h(0.0001, 8 * 3600) - 0.0001).abs() < 1e-15);
         assert!((to_8h(0.0001, 4 * 3600) - 0.0002).abs() < 1e-15);
@@ -226,11 +221,16 @@ mod tests {
         assert_eq!(funding_bias(Some(-0.0001)), "shorts pay longs (short crowding)");
         assert_eq!(funding_bias(Some(0.00005)), "neutral");
         assert_eq!(funding_bias(None), "unknown");
-        // 0.0001 hourly is 0.08 %/8h: extreme; 0.0001 per 8 h is not.
+        // 0.0001 per hour on Hyperliquid is 0.08 %/8h: extreme; 0.0001 per 8 h elsewhere is not,
+        // however often it was sampled.
         let mut snap = crate::report::compute::tests::tiny_snapshot(3);
+        snap.venues[0].venue = "hyperliquid".into();
         snap.venues[0].funding = (0..10).map(|h| fp(h, 0.0001)).collect();
         let f = funding(&snap);
         assert!(f.extreme && f.rate == Some(0.0001) && (f.rate_8h.unwrap() - 0.0008).abs() < 1e-12, "{f:?}");
+        snap.venues[0].venue = "binance".into();
+        let f = funding(&snap);
+        assert!(!f.extreme && (f.rate_8h.unwrap() - 0.0001).abs() < 1e-12, "hourly samples of an 8-hour rate: {f:?}");
         snap.venues[0].funding = (0..4).map(|k| fp(8 * k, 0.0001)).collect();
         let f = funding(&snap);
         assert!(!f.extreme && f.bias.starts_with("longs pay"), "{f:?}");
