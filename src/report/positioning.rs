@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::estimate::oi_align::oi_at;
 use crate::estimate::Profile;
 use crate::fmt;
-use crate::snapshot::{Candle, FundingPoint, MarketSnapshot};
+use crate::snapshot::{Candle, MarketSnapshot};
 
 /// Open-interest changes within ± this (in %) read as `flat`.
 pub const OI_FLAT_BAND_PCT: f64 = 1.0;
@@ -197,6 +197,7 @@ pub fn describe_oi(oi: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::snapshot::FundingPoint;
     use crate::estimate::ledger::Bins;
     use crate::report::indicators::tests::hl;
     use chrono::TimeZone;

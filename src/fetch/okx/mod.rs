@@ -65,7 +65,7 @@ pub fn bar(interval_secs: i64) -> Option<&'static str> {
 pub fn oi_period(interval_secs: i64, span_secs: i64) -> (&'static str, i64) {
     // The rubik endpoint allows 5 requests per 2 s per IP: use the finest period at or
     // above the candle interval that needs at most MAX_OI_PAGES pages for the lookback.
-    let fits = |period: i64| span_secs / period <= MAX_OI_PAGES * PAGE_ROWS as i64;
+    let fits = |period: i64| span_secs / period <= MAX_OI_PAGES * PAGE_ROWS;
     if interval_secs >= 86_400 || !fits(3600) {
         ("1D", 86_400_000)
     } else if interval_secs >= 3600 || !fits(300) {
