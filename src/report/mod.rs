@@ -1,4 +1,6 @@
 //! The daily pre-trade checklist: data computed from the snapshot ([`model::Report`]) and
-//! rendered through templates to Markdown, HTML and `zones.json`.
+//! rendered through templates ([`templates`]) to Markdown, HTML and `zones.json`.
 
+pub mod filters;
 pub mod model;
+pub mod templates;
