@@ -140,7 +140,6 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
 /// (`& < > " '`) but `/` is kept, so URLs and `liqshot-report/1` stay readable; everything
 /// else (numbers, safe strings, other escape modes, undefined values) is minijinja's default.
 fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
-    use std::fmt::Write;
     match (state.auto_escape(), value.as_str()) {
         (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => Ok(out.write_str(&escape_html(s))?),
         _ => minijinja::escape_formatter(out, state, value),
