@@ -55,7 +55,7 @@ fn report_flag_errors_name_the_flag_and_write_nothing() {
         (&["--image-base-url", "example.com"], 2, "--image-base-url"),
         (&["--templates", &missing], 2, "--templates"),
         (&["--events-file", &missing], 2, "--events-file"),
-        (&["--previous", &missing], 1, "missing"),
+        (&["--previous", &missing], 2, "--previous"),
         (&["--event", " "], 2, "--event"),
         (&["--templates", &bad_tpl], 1, "report.html.j2 line 2"),
     ];

@@ -41,7 +41,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
     let events = gather_events(&a.events, a.events_file.as_deref())?;
     let previous = match &a.previous {
         Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            let bytes = std::fs::read(p).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))?;
             Some(compute::previous_from_json(&bytes).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))?)
         }
         None => None,
