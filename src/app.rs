@@ -22,6 +22,7 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Fetch(a) => run_fetch(a),
         Command::Zones(a) => run_zones(a),
         Command::Render(a) => run_render(a),
+        Command::Report(a) => crate::report::run::run(a),
         Command::Bench(a) => crate::bench::run(a),
     }
 }
@@ -76,7 +77,8 @@ fn run_fetch(a: FetchCmdArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn load(args: &EstimateArgs, window: Option<i64>) -> Result<(MarketSnapshot, EstimateParams), Error> {
+/// The snapshot (read, or fetched with `--symbol`) and the estimate parameters of `args`.
+pub(crate) fn load(args: &EstimateArgs, window: Option<i64>) -> Result<(MarketSnapshot, EstimateParams), Error> {
     let params = args.params()?;
     let snap = match (&args.snapshot, &args.symbol) {
         (Some(path), _) => MarketSnapshot::load(path)?,

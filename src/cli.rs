@@ -26,6 +26,8 @@ pub enum Command {
     Zones(ZonesArgs),
     /// Render the heatmap to PNG and/or SVG
     Render(RenderArgs),
+    /// Write the daily pre-trade checklist: heatmap.png/.svg, report.md, report.html, zones.json
+    Report(ReportArgs),
     /// Time each stage on a snapshot and print the figures
     Bench(BenchArgs),
 }
@@ -170,6 +172,45 @@ pub struct RenderArgs {
     /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare
     #[arg(long, allow_negative_numbers = true)]
     pub color_max: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
+    /// Directory for heatmap.png, heatmap.svg, report.md, report.html and zones.json
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Time span shown: 12h, 24h, 3d, 7d, ...
+    #[arg(long, default_value = "24h")]
+    pub window: String,
+    /// Image size WIDTHxHEIGHT
+    #[arg(long, default_value = "1600x900")]
+    pub size: String,
+    /// Colour theme of the heatmap
+    #[arg(long, value_enum, default_value = "dark")]
+    pub theme: ThemeArg,
+    /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare
+    #[arg(long, allow_negative_numbers = true)]
+    pub color_max: Option<f64>,
+    /// Directory of templates (report.md.j2, report.html.j2, report.css.j2) overriding the built-in ones
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Start report.md with YAML front matter (title, date, tags) for Hugo/Jekyll
+    #[arg(long)]
+    pub front_matter: bool,
+    /// Newsletter mode: the HTML shows URL/heatmap.png instead of inline SVG (publish the PNG there)
+    #[arg(long)]
+    pub image_base_url: Option<String>,
+    /// Catalyst to list under event risk (repeatable), e.g. "FOMC 19:00 UTC"
+    #[arg(long = "event")]
+    pub events: Vec<String>,
+    /// File of events, one per line (blank lines and # comments skipped), after the --event ones
+    #[arg(long)]
+    pub events_file: Option<PathBuf>,
+    /// The previous run's zones.json: marks which recalculation triggers fired since
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,9 @@ pub enum Error {
     /// Nothing could be fetched from any venue.
     #[error("{0}")]
     Fetch(String),
+    /// A report template failed: `template report.md.j2 line 3: undefined value`.
+    #[error("{0}")]
+    Template(String),
 }
 
 impl Error {

@@ -1,9 +1,13 @@
-//! The daily pre-trade checklist: data computed from the snapshot ([`model::Report`]) and
-//! rendered through templates to Markdown, HTML and `zones.json`.
+//! The daily pre-trade checklist: data computed from the snapshot ([`model::Report`], by
+//! [`compute`]) and rendered through templates ([`templates`]) to Markdown, HTML and
+//! `zones.json` ([`run`]).
 
-pub mod model;
 pub mod compute;
+pub mod filters;
 pub mod indicators;
+pub mod model;
 pub mod plan;
 pub mod positioning;
+pub mod run;
+pub mod templates;
 pub mod triggers;

@@ -4,6 +4,7 @@
 pub mod imgdiff;
 pub mod fake_exchange;
 pub mod mock_server;
+pub mod report;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

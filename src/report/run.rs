@@ -1,0 +1,149 @@
+//! `liqshot report`: snapshot → heatmap (PNG, SVG) → [`Report`] → Markdown, HTML and
+//! `zones.json` in one directory, written all-or-nothing.
+
+use std::path::{Path, PathBuf};
+
+use super::compute::{self, ReportInputs};
+use super::model::{Image, Report};
+use super::templates::{self, TemplateOptions};
+use crate::app::{encode, load, render_scene, Format, RenderSettings};
+use crate::cli::{parse_duration, parse_size, ReportArgs, ThemeArg};
+use crate::error::Error;
+use crate::output::write_all_atomic;
+
+/// File names written into `--out-dir`.
+pub const PNG: &str = "heatmap.png";
+pub const SVG: &str = "heatmap.svg";
+pub const MARKDOWN: &str = "report.md";
+pub const HTML: &str = "report.html";
+pub const JSON: &str = "zones.json";
+
+/// Runs `liqshot report`. Every flag is checked (and the templates compiled) before any data is
+/// read or fetched; nothing is written unless every output was produced.
+pub fn run(a: ReportArgs) -> Result<(), Error> {
+    let window = parse_duration("--window", &a.window)?;
+    let (w, h) = parse_size(&a.size)?;
+    if let Some(m) = a.color_max {
+        if !(m.is_finite() && m > 0.0) {
+            return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
+        }
+    }
+    if let Some(dir) = &a.templates {
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!("--templates {}: not a directory", dir.display())));
+        }
+    }
+    if let Some(url) = &a.image_base_url {
+        check_base_url(url)?;
+    }
+    let opts = TemplateOptions { dir: a.templates.clone(), front_matter: a.front_matter, image_base_url: a.image_base_url.clone() };
+    templates::check(&opts)?;
+    let events = gather_events(&a.events, a.events_file.as_deref())?;
+    let previous = match &a.previous {
+        Some(p) => {
+            let bytes = std::fs::read(p).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))?;
+            Some(compute::previous_from_json(&bytes).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))?)
+        }
+        None => None,
+    };
+
+    let (snap, params) = load(&a.estimate, Some(window))?;
+    let mut settings = RenderSettings::new(params, window, w, h);
+    settings.chart.dark = matches!(a.theme, ThemeArg::Dark);
+    settings.chart.color_max = a.color_max;
+    let (analysis, scene) = render_scene(&snap, &settings)?;
+    let (png, svg) = (encode(&scene, Format::Png), encode(&scene, Format::Svg));
+
+    let image = Image {
+        png: PNG.into(),
+        svg: SVG.into(),
+        url: opts.image_url(PNG),
+        alt: format!(
+            "Estimated liquidation heatmap of {} over {}, captured {}",
+            snap.symbol,
+            crate::fmt::duration(window),
+            snap.captured_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        width: w,
+        height: h,
+    };
+    let report = compute::compute(&ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events, previous, image });
+    let files = outputs(&report, png, svg, &opts)?;
+    let files: Vec<(PathBuf, Vec<u8>)> = files.into_iter().map(|(name, bytes)| (a.out_dir.join(name), bytes)).collect();
+    write_all_atomic(&files)?;
+    for (path, bytes) in &files {
+        eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
+    }
+    Ok(())
+}
+
+/// The five output files (name, bytes) of `report` and its rendered chart.
+pub fn outputs(report: &Report, png: Vec<u8>, svg: Vec<u8>, opts: &TemplateOptions) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
+    let svg_text = std::str::from_utf8(&svg).map_err(|e| Error::Invalid(format!("rendered SVG is not UTF-8: {e}")))?;
+    let md = templates::render_markdown(report, opts)?;
+    let html = templates::render_html(report, Some(svg_text), &png, opts)?;
+    Ok(vec![(PNG, png), (SVG, svg), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
+}
+
+/// `zones.json`: the report as pretty JSON with a final newline.
+pub fn to_json(report: &Report) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(report).expect("a report serialises");
+    v.push(b'\n');
+    v
+}
+
+/// `--image-base-url` must be an absolute http(s) URL that can sit in an HTML attribute.
+fn check_base_url(url: &str) -> Result<(), Error> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!("--image-base-url: {url:?} is not an http:// or https:// URL")))
+    }
+}
+
+/// The `--event` values, then the lines of `--events-file`.
+fn gather_events(flags: &[String], file: Option<&Path>) -> Result<Vec<String>, Error> {
+    let mut events = Vec::new();
+    for e in flags {
+        let e = e.trim();
+        if e.is_empty() {
+            return Err(Error::Usage("--event: empty text".into()));
+        }
+        events.push(e.to_string());
+    }
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--events-file {}: {e}", path.display())))?;
+        events.extend(parse_events(&text));
+    }
+    Ok(events)
+}
+
+/// Events from a file: one per line, trimmed; blank lines and lines starting with `#` skipped.
+pub fn parse_events(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_file_skips_blanks_and_comments() {
+        let text = "# this week\n\nFOMC 19:00 UTC\n  CPI Thursday  \n   # later\r\nETF flows #BTC\n";
+        assert_eq!(parse_events(text), ["FOMC 19:00 UTC", "CPI Thursday", "ETF flows #BTC"]);
+        assert!(gather_events(&["  ".into()], None).unwrap_err().to_string().contains("--event"));
+        let err = gather_events(&[], Some(Path::new("/nonexistent/events.txt"))).unwrap_err().to_string();
+        assert!(err.contains("--events-file /nonexistent/events.txt"), "{err}");
+    }
+
+    #[test]
+    fn base_url_is_checked() {
+        assert!(check_base_url("https://example.com/x").is_ok());
+        for bad in ["example.com", "https://", "https://a b", "https://x\"><script>", "ftp://x"] {
+            assert!(check_base_url(bad).unwrap_err().to_string().contains("--image-base-url"), "{bad}");
+        }
+    }
+}

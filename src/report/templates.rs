@@ -1,0 +1,224 @@
+//! Rendering a [`Report`] through minijinja templates to Markdown and HTML.
+//!
+//! Templates are looked up by name: a file of that name in the user's `--templates DIR` wins,
+//! otherwise the default compiled into the binary (see [`DEFAULTS`]) is used, so a user can
+//! override one template or partial and keep the others. Names ending in `.html.j2` are
+//! HTML-escaped automatically; `.md.j2` is not. Undefined values are errors
+//! ([`UndefinedBehavior::Strict`]), reported with the template name and line.
+//!
+//! Variables every template sees:
+//!
+//! | variable | meaning |
+//! |---|---|
+//! | `r` | the [`Report`] (see `docs/report-format.md`) |
+//! | `front_matter` | `--front-matter` was given (Markdown) |
+//! | `email` | `--image-base-url` was given: newsletter markup, image by URL |
+//! | `image_src` | what the image element points at: the PNG URL in e-mail mode, else the relative PNG path (Markdown) or a PNG data URI (HTML without SVG) |
+//! | `svg` | the chart as inline SVG markup (HTML only, `none` in e-mail mode or when not given) |
+//!
+//! Filters: see [`super::filters`].
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use minijinja::value::{Serde, Value};
+use minijinja::{context, Environment, UndefinedBehavior};
+
+use super::filters;
+use super::model::Report;
+use crate::error::Error;
+
+/// Name of the Markdown template.
+pub const MARKDOWN: &str = "report.md.j2";
+/// Name of the HTML template.
+pub const HTML: &str = "report.html.j2";
+
+/// The built-in templates: name and source.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    (MARKDOWN, include_str!("../../templates/report.md.j2")),
+    (HTML, include_str!("../../templates/report.html.j2")),
+    ("report.css.j2", include_str!("../../templates/report.css.j2")),
+];
+
+/// How the templates are found and what they are told.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// `--templates DIR`: files here override the built-in templates of the same name.
+    pub dir: Option<PathBuf>,
+    /// `--front-matter`: start the Markdown with YAML front matter (title, date, tags).
+    pub front_matter: bool,
+    /// `--image-base-url URL`: newsletter mode; the image is `{URL}/heatmap.png`.
+    pub image_base_url: Option<String>,
+}
+
+impl TemplateOptions {
+    /// The URL of the published image `file` in e-mail mode (`None` otherwise).
+    pub fn image_url(&self, file: &str) -> Option<String> {
+        self.image_base_url.as_ref().map(|base| format!("{}/{}", base.trim_end_matches('/'), file))
+    }
+}
+
+/// Renders the Markdown report.
+pub fn render_markdown(r: &Report, o: &TemplateOptions) -> Result<String, Error> {
+    let image_src = o.image_url(&r.image.png).unwrap_or_else(|| r.image.png.clone());
+    let ctx = context! {
+        r => Value::from(Serde(r)),
+        front_matter => o.front_matter,
+        email => o.image_base_url.is_some(),
+        image_src => image_src,
+        svg => Value::from(()),
+    };
+    render(MARKDOWN, ctx, o)
+}
+
+/// Renders the self-contained HTML report. The chart is `svg` inlined when given, else `png`
+/// as a data URI; in e-mail mode (`image_base_url`) it is an `<img>` pointing at the published
+/// PNG, since mail clients block inline SVG and data URIs.
+pub fn render_html(r: &Report, svg: Option<&str>, png: &[u8], o: &TemplateOptions) -> Result<String, Error> {
+    let (image_src, svg) = match o.image_url(&r.image.png) {
+        Some(url) => (url, None),
+        None => match svg {
+            Some(s) => (String::new(), Some(inline_svg(s))),
+            None => (format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png)), None),
+        },
+    };
+    let ctx = context! {
+        r => Value::from(Serde(r)),
+        front_matter => o.front_matter,
+        email => o.image_base_url.is_some(),
+        image_src => image_src,
+        svg => svg.map(Value::from_safe_string).unwrap_or(Value::from(())),
+    };
+    render(HTML, ctx, o)
+}
+
+/// Loads and compiles both report templates (and what they include at the top level), so a
+/// broken user template is reported before any data is fetched or computed.
+pub fn check(o: &TemplateOptions) -> Result<(), Error> {
+    let env = environment(o.dir.clone());
+    for name in [MARKDOWN, HTML] {
+        env.get_template(name).map_err(|e| template_error(&e, o))?;
+    }
+    Ok(())
+}
+
+/// SVG markup ready to sit inside HTML: any XML declaration or doctype before `<svg` dropped.
+fn inline_svg(s: &str) -> String {
+    match s.find("<svg") {
+        Some(i) => s[i..].trim_end().to_string(),
+        None => s.trim().to_string(),
+    }
+}
+
+fn render(name: &str, ctx: Value, o: &TemplateOptions) -> Result<String, Error> {
+    let env = environment(o.dir.clone());
+    let tmpl = env.get_template(name).map_err(|e| template_error(&e, o))?;
+    tmpl.render(ctx).map_err(|e| template_error(&e, o))
+}
+
+/// The environment: loader (user directory first, then defaults), strict undefined values,
+/// autoescape by extension, filters, block-tag whitespace trimmed.
+fn environment(dir: Option<PathBuf>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
+    env.set_auto_escape_callback(minijinja::default_auto_escape_callback);
+    env.set_formatter(format_value);
+    filters::register(&mut env);
+    env.set_loader(move |name| load(dir.as_deref(), name));
+    env
+}
+
+/// Writes a value into the output. In HTML, strings are escaped for text and quoted attributes
+/// (`& < > " '`) but `/` is kept, so URLs and `liqshot-report/1` stay readable; everything
+/// else (numbers, safe strings, other escape modes, undefined values) is minijinja's default.
+fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => Ok(out.write_str(&escape_html(s))?),
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// Escapes `& < > " '` for HTML text and quoted attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Loads `name`: from `dir` when a file of that name is there, else the built-in default.
+fn load(dir: Option<&Path>, name: &str) -> Result<Option<String>, minijinja::Error> {
+    if !is_plain_name(name) {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("template name {name:?} must be a file name inside the templates directory"),
+        ));
+    }
+    if let Some(path) = dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {}: {e}", path.display()))
+        });
+    }
+    Ok(DEFAULTS.iter().find(|(n, _)| *n == name).map(|(_, src)| src.to_string()))
+}
+
+/// A relative name of files and subdirectories, without `..`, so templates stay in their directory.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('/') && !name.contains('\\') && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// `template DIR/report.md.j2 line 3: undefined value: ...`, naming where the template came from.
+fn template_error(e: &minijinja::Error, o: &TemplateOptions) -> Error {
+    let name = e.name().unwrap_or("?");
+    let origin = match &o.dir {
+        Some(d) if d.join(name).is_file() => d.join(name).display().to_string(),
+        _ => format!("{name} (built-in)"),
+    };
+    let place = match e.line() {
+        Some(l) => format!("template {origin} line {l}"),
+        None => format!("template {origin}"),
+    };
+    let what = match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.kind().to_string(),
+    };
+    Error::Template(format!("{place}: {what}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_inside_the_directory() {
+        assert!(is_plain_name("report.md.j2"));
+        assert!(is_plain_name("partials/zones.html.j2"));
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "a\\b"] {
+            assert!(!is_plain_name(bad), "{bad}");
+        }
+        assert!(load(None, "../report.md.j2").is_err());
+        assert!(load(None, "nope.j2").unwrap().is_none());
+        assert!(load(None, MARKDOWN).unwrap().is_some());
+    }
+
+    #[test]
+    fn svg_declaration_is_dropped() {
+        assert_eq!(inline_svg("<?xml version=\"1.0\"?>\n<svg a=\"1\"></svg>\n"), "<svg a=\"1\"></svg>");
+    }
+}

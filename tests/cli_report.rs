@@ -1,0 +1,70 @@
+//! `liqshot report` end to end on the bundled example: the five files, events, flag errors.
+
+mod common;
+
+use common::{dir_names, example_snapshot, liqshot};
+
+#[test]
+fn report_writes_five_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let events = dir.path().join("events.txt");
+    std::fs::write(&events, "# week 46\n\nCPI Thursday\n").unwrap();
+    let snap = example_snapshot();
+    liqshot([
+        "report".as_ref(),
+        "--snapshot".as_ref(),
+        snap.as_os_str(),
+        "--out-dir".as_ref(),
+        out.as_os_str(),
+        "--size".as_ref(),
+        "800x450".as_ref(),
+        "--event".as_ref(),
+        "FOMC & <b>".as_ref(),
+        "--events-file".as_ref(),
+        events.as_os_str(),
+        "--front-matter".as_ref(),
+    ])
+    .ok();
+    assert_eq!(dir_names(&out), ["heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    let r: liqshot::report::model::Report = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
+    assert_eq!(r.format, "liqshot-report/1");
+    assert_eq!(r.events, ["FOMC & <b>", "CPI Thursday"]);
+    assert_eq!((r.image.width, r.image.height, r.image.url), (800, 450, None));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.starts_with("---\ntitle: ") && md.contains("](heatmap.png)"), "{md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("FOMC &amp; &lt;b&gt;"));
+    common::read_png(&out.join("heatmap.png"));
+}
+
+#[test]
+fn report_flag_errors_name_the_flag_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let snap = example_snapshot().display().to_string();
+    let o = out.display().to_string();
+    let missing = dir.path().join("missing").display().to_string();
+    let bad_tpl = dir.path().join("tpl");
+    std::fs::create_dir(&bad_tpl).unwrap();
+    std::fs::write(bad_tpl.join("report.html.j2"), "<p>\n{% for x in %}\n").unwrap();
+    let bad_tpl = bad_tpl.display().to_string();
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["--window", "1 day"], 2, "--window"),
+        (&["--size", "10x10"], 2, "--size"),
+        (&["--image-base-url", "example.com"], 2, "--image-base-url"),
+        (&["--templates", &missing], 2, "--templates"),
+        (&["--events-file", &missing], 2, "--events-file"),
+        (&["--previous", &missing], 2, "--previous"),
+        (&["--event", " "], 2, "--event"),
+        (&["--templates", &bad_tpl], 1, "report.html.j2 line 2"),
+    ];
+    for (extra, code, needle) in cases {
+        let mut args = vec!["report", "--snapshot", &snap, "--out-dir", &o];
+        args.extend_from_slice(extra);
+        let run = liqshot(&args);
+        let line = run.one_line_error(*code);
+        assert!(line.contains(needle), "{extra:?}: {line}");
+        assert!(!out.exists(), "{extra:?} wrote output");
+    }
+}

@@ -1,0 +1,134 @@
+//! A hand-built sample [`Report`] for the template tests: every section filled, hostile text
+//! (`<script>`, `&`) in the symbol and an event, one trigger of each state.
+#![allow(dead_code)]
+
+use liqshot::report::model::*;
+
+/// The sample report (BTC-like numbers, 1600x900 image).
+pub fn sample_report() -> Report {
+    Report {
+        format: REPORT_FORMAT.into(),
+        meta: Meta {
+            symbol: "BTCUSDT<b>&".into(),
+            venues: vec!["binance".into(), "bybit".into(), "okx".into()],
+            captured_at: "2025-11-11T00:00:00Z".into(),
+            captured_at_human: "2025-11-11 00:00 UTC".into(),
+            date: "2025-11-11".into(),
+            window: "24h".into(),
+            interval: "5m".into(),
+            price: 104_523.4,
+            change_24h_pct: Some(-1.234),
+            notice: "Estimated levels from a model, not actual positions. Not advice.".into(),
+            generator: "liqshot 0.1.0".into(),
+            notes: vec!["okx: open interest sampled hourly".into()],
+        },
+        zones: vec![
+            zone("A", "above", 105_100.0, 105_600.0, 105_350.0, 1.2e9, 0.0055, 0.0352),
+            zone("B", "below", 102_900.0, 103_400.0, 103_150.0, 3.6e6, -0.0131, 0.021),
+            zone("C", "above", 108_000.0, 108_900.0, 108_400.0, 950.0, 0.0371, 0.012),
+        ],
+        positioning: Positioning {
+            oi_change_24h_pct: Some(3.456),
+            oi_change_window_pct: Some(2.5),
+            oi_trend: "rising".into(),
+            oi_flat_band_pct: 1.0,
+            funding_rate: Some(0.0001),
+            funding_bias: "longs pay shorts (long crowding)".into(),
+            funding_extreme: false,
+            funding_extreme_threshold: 0.0005,
+            liq_above_usd: 1_234_567_890.0,
+            liq_below_usd: 880_000_000.0,
+            asymmetry_band_pct: 3.0,
+            asymmetry_ratio: Some(1.4),
+            asymmetry_label: "more short liquidations above (1.4x)".into(),
+            volume_change_pct: None,
+            volume_trend: "unknown".into(),
+        },
+        structure: Structure {
+            interval: "5m".into(),
+            ema200: Some(103_988.12),
+            trend: "uptrend".into(),
+            swing_pattern: "higher highs and higher lows".into(),
+            support: Some(103_210.0),
+            resistance: Some(105_020.0),
+            sweep: Some("swept the prior high 105,020 and closed back below".into()),
+            rsi14: Some(61.27),
+            rsi_label: "neutral".into(),
+            cvd: Some(1234567.8),
+            cvd_label: Some("buyers in control".into()),
+        },
+        plans: vec![
+            ZonePlan {
+                zone: "A".into(),
+                side: "above".into(),
+                alert_level: 105_100.0,
+                entry_condition: "a 5m close back below 105,100 after tagging the zone".into(),
+                invalidation: 105_900.0,
+                take_profit: 104_000.0,
+                stop: 105_950.0,
+                reaction: "tap and reject".into(),
+                reasons: vec!["funding positive: longs crowded".into(), "RSI not overbought".into()],
+            },
+            ZonePlan {
+                zone: "B".into(),
+                side: "below".into(),
+                alert_level: 103_400.0,
+                entry_condition: "a 5m close back above 103,400".into(),
+                invalidation: 102_700.0,
+                take_profit: 104_500.0,
+                stop: 102_650.0,
+                reaction: "tap and continue".into(),
+                reasons: vec![],
+            },
+            ZonePlan {
+                zone: "C".into(),
+                side: "above".into(),
+                alert_level: 108_000.0,
+                entry_condition: "none".into(),
+                invalidation: 109_000.0,
+                take_profit: 107_000.0,
+                stop: 109_100.0,
+                reaction: "ignore".into(),
+                reasons: vec!["too far".into()],
+            },
+        ],
+        scenarios: Scenarios {
+            bullish: "Hold 103,400 and squeeze shorts into zone A at 105,100–105,600.".into(),
+            bearish: "Lose 103,210 and flush longs into zone B at 102,900–103,400.".into(),
+        },
+        events: vec!["FOMC minutes 19:00 UTC <script>alert(1)</script> & more".into(), "CPI Thursday".into()],
+        triggers: vec![
+            trigger("range breakout", Some(true), "price left 103,210–105,020"),
+            trigger("open interest shock", Some(false), "OI +3.5% (threshold ±5%)"),
+            trigger("funding extreme", None, "no previous report"),
+        ],
+        image: Image {
+            png: "heatmap.png".into(),
+            svg: "heatmap.svg".into(),
+            url: None,
+            alt: "Estimated liquidation heatmap of BTCUSDT, 24h".into(),
+            width: 1600,
+            height: 900,
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn zone(name: &str, side: &str, low: f64, high: f64, peak: f64, usd: f64, dist: f64, share: f64) -> ZoneRow {
+    ZoneRow {
+        name: name.into(),
+        side: side.into(),
+        liquidates: if side == "above" { "shorts" } else { "longs" }.into(),
+        low,
+        high,
+        peak,
+        usd,
+        distance_pct: dist * 100.0,
+        edge_distance_pct: dist * 80.0,
+        share_of_side: share,
+    }
+}
+
+fn trigger(name: &str, fired: Option<bool>, detail: &str) -> Trigger {
+    Trigger { name: name.into(), description: format!("when the {name} condition holds"), fired, detail: detail.into() }
+}

@@ -1,0 +1,161 @@
+//! The report templates: escaping, user overrides, errors, filters, front matter, e-mail mode,
+//! and snapshots of the Markdown and HTML of a hand-built sample report.
+
+mod common;
+
+use std::path::Path;
+
+use common::report::sample_report;
+use liqshot::report::run::to_json;
+use liqshot::report::templates::{render_html, render_markdown, TemplateOptions};
+
+/// A short stand-in for the chart, so the HTML snapshot stays readable.
+const DUMMY_SVG: &str = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="16" height="9" viewBox="0 0 16 9"><rect width="16" height="9" fill="red"/></svg>"#;
+
+fn opts() -> TemplateOptions {
+    TemplateOptions::default()
+}
+
+fn with_dir(dir: &Path) -> TemplateOptions {
+    TemplateOptions { dir: Some(dir.to_path_buf()), ..Default::default() }
+}
+
+fn email() -> TemplateOptions {
+    TemplateOptions { image_base_url: Some("https://example.com/x/".into()), ..Default::default() }
+}
+
+#[test]
+fn html_escapes_user_text_and_markdown_keeps_it() {
+    let r = sample_report();
+    let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
+    assert!(!html.contains("<script>alert"), "raw script in HTML");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "escaped event missing");
+    assert!(html.contains("BTCUSDT&lt;b&gt;&amp;"), "escaped symbol missing");
+    assert!(!html.contains("BTCUSDT<b>"));
+    let md = render_markdown(&r, &opts()).unwrap();
+    assert!(md.contains("FOMC minutes 19:00 UTC <script>alert(1)</script> & more"), "{md}");
+    assert!(md.starts_with("# BTCUSDT<b>& pre-trade checklist"), "{md}");
+}
+
+#[test]
+fn user_template_error_names_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.md.j2"), "# {{ r.meta.symbol }}\n\nfine\n{{ r.nope }}\n").unwrap();
+    let err = render_markdown(&sample_report(), &with_dir(dir.path())).unwrap_err().to_string();
+    assert!(err.contains("report.md.j2") && err.contains("line 4") && err.contains("undefined"), "{err}");
+    assert!(err.contains(&dir.path().display().to_string()), "names the user's file: {err}");
+    // Strict also inside filters, and syntax errors name the line too.
+    std::fs::write(dir.path().join("report.md.j2"), "{{ r.meta.price | usd }}\n{{ r.meta.nope | usd }}\n").unwrap();
+    let err = render_markdown(&sample_report(), &with_dir(dir.path())).unwrap_err().to_string();
+    assert!(err.contains("report.md.j2") && err.contains("line 2"), "{err}");
+    std::fs::write(dir.path().join("report.md.j2"), "ok\n{% if %}\n").unwrap();
+    let err = render_markdown(&sample_report(), &with_dir(dir.path())).unwrap_err().to_string();
+    assert!(err.contains("report.md.j2") && err.contains("line 2") && err.contains("syntax"), "{err}");
+}
+
+#[test]
+fn overriding_one_template_keeps_the_other_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.md.j2"), "custom {{ r.meta.date }}\n").unwrap();
+    let o = with_dir(dir.path());
+    let r = sample_report();
+    assert_eq!(render_markdown(&r, &o).unwrap(), "custom 2025-11-11\n");
+    let html = render_html(&r, Some(DUMMY_SVG), &[], &o).unwrap();
+    assert_eq!(html, render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap());
+    // A partial overrides on its own: the default HTML includes the user's CSS.
+    std::fs::write(dir.path().join("report.css.j2"), "body { color: rebeccapurple; }\n").unwrap();
+    let html = render_html(&r, Some(DUMMY_SVG), &[], &o).unwrap();
+    assert!(html.contains("rebeccapurple") && html.contains("class=\"data zones\""), "{html}");
+}
+
+#[test]
+fn filters_format_as_specified() {
+    let dir = tempfile::tempdir().unwrap();
+    let tpl = "{{ 1234567.8 | thousands }}|{{ 1234567.891 | thousands(2) }}|{{ 1.2e9 | usd }}|{{ 3.6e6 | usd }}|{{ 950 | usd }}|\
+{{ 1.234 | pct }}|{{ -0.5 | pct }}|{{ 0.035 | share }}|{{ 109523.4 | price }}|{{ 0.153421 | price }}|{{ 0.0001 | rate }}|\
+{{ none | usd }}|{{ r.positioning.volume_change_pct | pct }}|{{ 'a|b' | cell }}|{{ 'x: \"y\"' | yaml }}\n";
+    std::fs::write(dir.path().join("report.md.j2"), tpl).unwrap();
+    let out = render_markdown(&sample_report(), &with_dir(dir.path())).unwrap();
+    assert_eq!(
+        out,
+        "1,234,568|1,234,567.89|$1.2B|$3.6M|$950|+1.23%|-0.50%|3.5%|109,523|0.15342|0.0100%|n/a|n/a|a\\|b|\"x: \\\"y\\\"\"\n"
+    );
+    std::fs::write(dir.path().join("report.md.j2"), "{{ 'abc' | usd }}").unwrap();
+    let err = render_markdown(&sample_report(), &with_dir(dir.path())).unwrap_err().to_string();
+    assert!(err.contains("report.md.j2") && err.contains("expected a number"), "{err}");
+}
+
+#[test]
+fn front_matter_only_with_the_option() {
+    let r = sample_report();
+    let plain = render_markdown(&r, &opts()).unwrap();
+    assert!(!plain.starts_with("---"), "{plain}");
+    let o = TemplateOptions { front_matter: true, ..Default::default() };
+    let fm = render_markdown(&r, &o).unwrap();
+    let head = fm.strip_prefix("---\n").expect("front matter first");
+    let (yaml, body) = head.split_once("\n---\n").expect("front matter closed");
+    assert!(yaml.contains("title: \"BTCUSDT<b>& pre-trade checklist 2025-11-11\""), "{yaml}");
+    assert!(yaml.contains("date: \"2025-11-11T00:00:00Z\""), "{yaml}");
+    assert!(yaml.contains("tags: [\"liqshot\", \"liquidations\", \"BTCUSDT<b>&\"]"), "{yaml}");
+    assert_eq!(body.trim_start(), plain);
+}
+
+#[test]
+fn email_mode_references_the_published_png() {
+    let r = sample_report();
+    let html = render_html(&r, Some(DUMMY_SVG), b"\x89PNG", &email()).unwrap();
+    assert!(html.contains(r#"<img src="https://example.com/x/heatmap.png" width="648" height="364" alt="Estimated liquidation heatmap of BTCUSDT, 24h""#), "{html}");
+    assert!(!html.contains("<svg"), "inline SVG in e-mail mode");
+    assert!(!html.contains("data:"), "data URI in e-mail mode");
+    assert!(html.contains("<table role=\"presentation\""), "table layout");
+    assert!(html.contains("<td style=\"padding:6px 8px;border-bottom:1px solid #d9dde4"), "inline styles");
+    let md = render_markdown(&r, &email()).unwrap();
+    assert!(md.contains("](https://example.com/x/heatmap.png)"), "{md}");
+}
+
+#[test]
+fn default_html_inlines_the_svg_and_loads_nothing() {
+    let r = sample_report();
+    let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
+    assert!(html.contains("<svg xmlns"), "inline SVG");
+    assert!(!html.contains("<?xml"), "XML declaration inside HTML");
+    for needle in ["src=\"http", "href=\"http", "url(", "@import", "<script", "<link", "style=\""] {
+        assert!(!html.contains(needle), "{needle} in the default HTML");
+    }
+    let outside_svg = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(!outside_svg.contains("http://") && !outside_svg.contains("https://"), "external reference");
+    assert!(html.contains("<meta name=\"viewport\"") && html.contains("prefers-color-scheme: dark") && html.contains("@media print"));
+    let md = render_markdown(&r, &opts()).unwrap();
+    assert!(md.contains("![Estimated liquidation heatmap of BTCUSDT, 24h](heatmap.png)"), "{md}");
+}
+
+#[test]
+fn html_without_svg_falls_back_to_a_png_data_uri() {
+    let html = render_html(&sample_report(), None, b"\x89PNG", &opts()).unwrap();
+    assert!(html.contains(r#"<img src="data:image/png;base64,iVBORw==" width="1600" height="900""#), "{html}");
+}
+
+#[test]
+fn zones_json_round_trips() {
+    let r = sample_report();
+    let bytes = to_json(&r);
+    assert!(bytes.ends_with(b"}\n"));
+    let back: liqshot::report::model::Report = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(back, r);
+    assert!(String::from_utf8(bytes).unwrap().contains("\"format\": \"liqshot-report/1\""));
+}
+
+#[test]
+fn snapshot_markdown() {
+    insta::assert_snapshot!("report_md", render_markdown(&sample_report(), &opts()).unwrap());
+}
+
+#[test]
+fn snapshot_html() {
+    insta::assert_snapshot!("report_html", render_html(&sample_report(), Some(DUMMY_SVG), &[], &opts()).unwrap());
+}
+
+#[test]
+fn snapshot_html_email() {
+    insta::assert_snapshot!("report_html_email", render_html(&sample_report(), None, &[], &email()).unwrap());
+}
