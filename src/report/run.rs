@@ -61,7 +61,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         alt: format!(
             "Estimated liquidation heatmap of {} over {}, captured {}",
             snap.symbol,
-            crate::fmt::duration(window),
+            compute::window_label(window),
             snap.captured_at.format("%Y-%m-%d %H:%M UTC")
         ),
         width: w,
