@@ -36,6 +36,7 @@ fn main() {
             http: HttpConfig::default(),
             max_parallel_per_venue: parallel,
             now: chrono::Utc::now(),
+            cache: None,
         };
         let mut walls = Vec::new();
         let mut last = None;

@@ -96,6 +96,12 @@ pub struct FetchArgs {
     /// Requests in flight at once per venue
     #[arg(long, default_value_t = 6)]
     pub parallel: usize,
+    /// Cache of fetched history: later runs fetch only what is new [default: $XDG_CACHE_HOME/liqshot or ~/.cache/liqshot]
+    #[arg(long, env = "LIQSHOT_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Fetch the whole lookback and neither read nor write the cache
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -299,6 +305,7 @@ impl FetchArgs {
             http,
             max_parallel_per_venue: self.parallel,
             now,
+            cache: if self.no_cache { None } else { self.cache_dir.clone().or_else(crate::fetch::cache::default_dir) },
         })
     }
 }

@@ -26,6 +26,7 @@ fn ctx<'a>(http: &'a Http, server: &MockServer, venue: Venue, base: &str) -> Ven
         base: base.into(),
         start: DateTime::<Utc>::from_timestamp_millis(START).unwrap(),
         end: DateTime::<Utc>::from_timestamp_millis(END).unwrap(),
+        lookback_start: DateTime::<Utc>::from_timestamp_millis(START).unwrap(),
         interval_secs: 300,
         max_parallel: 8,
     }

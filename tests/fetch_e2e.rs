@@ -18,6 +18,8 @@ fn urls(server: &MockServer) -> Vec<String> {
         v.push(server.base.clone());
     }
     v.extend(["--retries".to_string(), "1".to_string(), "--timeout".to_string(), "10s".to_string()]);
+    // Every run fetches the whole lookback (tests/fetch_cache.rs covers the cache).
+    v.push("--no-cache".to_string());
     v
 }
 
@@ -155,6 +157,7 @@ fn base_urls_come_from_the_environment_too() {
     let r = assert_cmd::Command::cargo_bin("liqshot")
         .unwrap()
         .env("LIQSHOT_OKX_URL", &server.base)
+        .env("LIQSHOT_CACHE_DIR", dir.path().join("cache"))
         .args(["fetch", "--symbol", "BTC", "--exchange", "okx", "--lookback", "1d", "-o", s(&out)])
         .output()
         .unwrap();

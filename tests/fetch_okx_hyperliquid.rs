@@ -31,6 +31,7 @@ fn ctx<'a>(http: &'a Http, venue: Venue, server: &MockServer, base: &str, candle
         base: base.to_string(),
         start: at(T0),
         end: at(T0 + candles * STEP),
+        lookback_start: at(T0),
         interval_secs: 300,
         max_parallel: 4,
     }

@@ -6,12 +6,14 @@
 
 pub mod binance;
 pub mod bybit;
+pub mod cache;
 pub mod http;
 pub mod hyperliquid;
 pub mod num;
 pub mod okx;
 pub mod symbols;
 
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -81,9 +83,30 @@ pub struct VenueCtx<'a> {
     pub base: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// Start of the whole lookback: equals `start` unless the history before `start` comes from
+    /// the local cache. Choices that depend on the lookback's length (OKX's open-interest
+    /// period) use it, so an incremental fetch samples like a full one.
+    pub lookback_start: DateTime<Utc>,
     pub interval_secs: i64,
     /// Requests in flight at once for this venue.
     pub max_parallel: usize,
+}
+
+impl<'a> VenueCtx<'a> {
+    /// The same venue and lookback, asking only for the history from `start` on.
+    pub fn starting_at(&self, start: DateTime<Utc>) -> VenueCtx<'a> {
+        VenueCtx {
+            http: self.http,
+            venue: self.venue,
+            base_url: self.base_url.clone(),
+            base: self.base.clone(),
+            start,
+            end: self.end,
+            lookback_start: self.lookback_start,
+            interval_secs: self.interval_secs,
+            max_parallel: self.max_parallel,
+        }
+    }
 }
 
 /// A boxed job for [`VenueCtx::parallel`].
@@ -153,6 +176,8 @@ pub struct FetchOptions {
     pub max_parallel_per_venue: usize,
     /// The time of the fetch (the caller's clock).
     pub now: DateTime<Utc>,
+    /// Directory of the local history cache ([`cache`]); `None` fetches the whole lookback.
+    pub cache: Option<PathBuf>,
 }
 
 /// Intervals every venue serves candles for.
@@ -165,10 +190,15 @@ pub struct FetchReport {
     pub failures: Vec<(Venue, FetchError)>,
     pub requests: usize,
     pub elapsed: std::time::Duration,
+    /// Problems that did not stop the fetch (an unusable cache file), already printed on
+    /// stderr as `liqshot: warning: ...`.
+    pub warnings: Vec<String>,
 }
 
 /// Fetches every venue concurrently and builds the snapshot. Fails only when no venue
-/// produced data (the error lists each venue's failure).
+/// produced data (the error lists each venue's failure). With [`FetchOptions::cache`], each
+/// venue fetches only the history its cache file lacks; cache problems are printed on stderr
+/// as warnings and never fail the fetch.
 pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
     let base = symbols::base_asset(&opts.symbol)?;
     if !INTERVALS.contains(&format_interval(opts.interval_secs).as_str()) {
@@ -184,6 +214,7 @@ pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
     let end = DateTime::<Utc>::from_timestamp(end_secs, 0).unwrap_or(opts.now);
     let start = end - Duration::seconds((opts.lookback_secs / step).max(2) * step);
     let t0 = Instant::now();
+    let warnings = Mutex::new(Vec::new());
     let results: Vec<(Venue, Result<VenueSeries, FetchError>)> = std::thread::scope(|s| {
         let handles: Vec<_> = opts
             .venues
@@ -197,19 +228,25 @@ pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
                     base: base.clone(),
                     start,
                     end,
+                    lookback_start: start,
                     interval_secs: step,
                     max_parallel: opts.max_parallel_per_venue,
                 };
-                s.spawn(move || (venue, fetch_venue(&ctx)))
+                let (cache, warnings) = (opts.cache.as_deref(), &warnings);
+                s.spawn(move || (venue, fetch_checked(&ctx, cache, warnings)))
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("venue thread panicked")).collect()
     });
     let elapsed = t0.elapsed();
+    let warnings = warnings.into_inner().expect("warnings lock");
+    for w in &warnings {
+        eprintln!("liqshot: warning: {w}");
+    }
     let mut venues = Vec::new();
     let mut failures = Vec::new();
     for (venue, r) in results {
-        match r.and_then(|v| check_series(venue, v)) {
+        match r {
             Ok(v) => venues.push(v),
             Err(e) => failures.push((venue, e)),
         }
@@ -246,7 +283,15 @@ pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
         notes,
     };
     snapshot.validate().map_err(|e| Error::Fetch(format!("fetched data failed validation: {e}")))?;
-    Ok(FetchReport { snapshot, failures, requests: http.request_count(), elapsed })
+    Ok(FetchReport { snapshot, failures, requests: http.request_count(), elapsed, warnings })
+}
+
+/// One venue's checked series: through the cache in `cache` when given, else fetched whole.
+fn fetch_checked(ctx: &VenueCtx, cache: Option<&Path>, warnings: &Mutex<Vec<String>>) -> Result<VenueSeries, FetchError> {
+    match cache {
+        Some(dir) => cache::fetch(ctx, dir, warnings),
+        None => fetch_venue(ctx).and_then(|v| check_series(ctx.venue, v)),
+    }
 }
 
 fn fetch_venue(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {

@@ -145,7 +145,7 @@ fn plan(ctx: &VenueCtx) -> Result<Vec<Request>, FetchError> {
             ],
         ));
     }
-    let (period, step) = oi_period(ctx.interval_secs, (ctx.end - ctx.start).num_seconds());
+    let (period, step) = oi_period(ctx.interval_secs, (ctx.end - ctx.lookback_start).num_seconds());
     let (from, to) = oi_range(ctx, step);
     for (s, e) in time_pages(from, to + step, step, PAGE_ROWS) {
         out.push(one(
@@ -210,7 +210,7 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     let answers = run(ctx, plan(ctx)?);
     let instrument = instrument(ctx, &answers, &id)?;
     let candles = candles(ctx, &answers, &id)?;
-    let (period, step) = oi_period(ctx.interval_secs, (ctx.end - ctx.start).num_seconds());
+    let (period, step) = oi_period(ctx.interval_secs, (ctx.end - ctx.lookback_start).num_seconds());
     let open_interest = open_interest(ctx, &answers, &id, step)?;
     let mut notes = vec![
         format!("{VENUE}: candle volume is volCcy (base coins); OKX gives no taker buy/sell split"),
