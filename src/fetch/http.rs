@@ -86,6 +86,12 @@ impl Http {
         Ok(Http { client, config, requests: AtomicUsize::new(0) })
     }
 
+    /// A handle on the same client and connection pool with a request counter of its own
+    /// (cloning a reqwest client shares its pool).
+    pub fn fork(&self) -> Http {
+        Http { client: self.client.clone(), config: self.config.clone(), requests: AtomicUsize::new(0) }
+    }
+
     /// Requests sent so far (retries included).
     pub fn request_count(&self) -> usize {
         self.requests.load(Ordering::Relaxed)
