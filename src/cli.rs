@@ -269,6 +269,10 @@ pub struct BenchArgs {
     /// Also time snapshots made N times longer by repeating the price path (e.g. 3 for 30 days)
     #[arg(long, default_value_t = 3)]
     pub scale: usize,
+    /// Instead: an offline batch of N symbols (the snapshot with prices scaled per symbol),
+    /// rendered to PNG with --jobs 1 and 2 (and the core count), with total, per-symbol time and peak RSS
+    #[arg(long)]
+    pub batch: Option<usize>,
 }
 
 /// Parses a duration like `24h`, `3d`, `90m`.
