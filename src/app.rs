@@ -71,7 +71,7 @@ pub struct Source {
 
 enum Kind {
     File(PathBuf),
-    Live { symbols: Vec<String>, args: FetchArgs, window: Option<i64>, http: Http },
+    Live { symbols: Vec<String>, args: Box<FetchArgs>, window: Option<i64>, http: Http },
 }
 
 impl Source {
@@ -84,7 +84,7 @@ impl Source {
             names.push(format!("{}USDT", FetchOptions { symbol: s.clone(), ..opts.clone() }.check()?));
         }
         let http = Http::new(opts.http.clone()).map_err(|e| Error::Usage(e.message))?;
-        Ok(Source { kind: Kind::Live { symbols, args: args.clone(), window, http }, names, jobs: args.jobs, window_label, save: None })
+        Ok(Source { kind: Kind::Live { symbols, args: Box::new(args.clone()), window, http }, names, jobs: args.jobs, window_label, save: None })
     }
 
     /// The snapshot (`--snapshot`) or live symbols (`--symbol`) of `args`, with `--save-snapshot`.

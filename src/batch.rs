@@ -17,13 +17,16 @@ pub struct Outcome<T> {
     pub elapsed: Duration,
 }
 
+/// A result and how long it took.
+type Timed<T> = (Result<T, Error>, Duration);
+
 /// Runs `work(i)` for every `i` in `0..names.len()`, at most `jobs` at once; outcomes in the
 /// order of `names`. Shows a progress counter when stderr is a terminal.
 pub fn run<T: Send>(names: &[String], jobs: usize, work: impl Fn(usize) -> Result<T, Error> + Sync) -> Vec<Outcome<T>> {
     let n = names.len();
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<(Result<T, Error>, Duration)>>> = Mutex::new((0..n).map(|_| None).collect());
+    let results: Mutex<Vec<Option<Timed<T>>>> = Mutex::new((0..n).map(|_| None).collect());
     let progress = n > 1 && crate::log::progress_wanted();
     std::thread::scope(|s| {
         for _ in 0..jobs.clamp(1, n.max(1)) {

@@ -133,6 +133,7 @@ impl Http {
             let (err, wait) = match build().send() {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
+                    tracing::trace!(venue, path, status, attempt, "{venue}: {path}: HTTP {status}");
                     let wait = retry_after(&resp);
                     let body = self.read_body(venue, path, resp)?;
                     if (200..300).contains(&status) {
@@ -167,6 +168,7 @@ impl Http {
                 Some(w) => w,
                 None => self.backoff(attempt),
             };
+            tracing::debug!(venue, path, attempt, "{err}; retrying in {:.1} s", delay.as_secs_f64());
             std::thread::sleep(delay);
             attempt += 1;
         }
