@@ -3,10 +3,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::batch;
 use crate::cli::{parse_duration, parse_size, Command, EstimateArgs, FetchArgs, FetchCmdArgs, ImportArgs, RenderArgs, ThemeArg, ZonesArgs};
 use crate::error::Error;
 use crate::estimate::EstimateParams;
+use crate::fetch::{FetchOptions, Http};
+use crate::naming::{latest_path, split_symbols, PathTemplate, Vars};
 use crate::output::{write_all_atomic, write_atomic};
+use crate::report::compute::window_label;
 use crate::pipeline::{analyse, Analysis};
 use crate::render::chart::{self, ChartOptions};
 use crate::render::layout::Layout;
@@ -41,7 +45,7 @@ fn run_import(a: ImportArgs) -> Result<(), Error> {
     let snap = import::import(&opts)?;
     write_atomic(&a.output, &snap.to_json())?;
     let v = &snap.venues[0];
-    eprintln!(
+    tracing::info!(
         "wrote {}: {} {} candles, {} open-interest points, {} funding points",
         a.output.display(),
         v.candles.len(),
@@ -52,54 +56,178 @@ fn run_import(a: ImportArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Fetches live data, reporting each venue that failed on stderr (the snapshot's notes and
-/// the chart say so too).
-fn fetch_live(symbol: &str, args: &FetchArgs, window: Option<i64>) -> Result<MarketSnapshot, Error> {
-    let opts = args.options(symbol, window, chrono::Utc::now())?;
-    let report = crate::fetch::fetch(&opts)?;
-    for (venue, e) in &report.failures {
-        eprintln!("liqshot: warning: {} left out: {}", venue.name(), e.message);
+/// Where the snapshots of a run come from: one snapshot file, or live data for one or more
+/// symbols (`--symbol BTC,ETH,SOL`) fetched through one HTTP client whose connection pool all
+/// symbols share.
+pub struct Source {
+    kind: Kind,
+    /// The names shown in per-symbol messages (`BTCUSDT`).
+    names: Vec<String>,
+    jobs: usize,
+    /// `{window}` of output paths (`24h`).
+    pub window_label: String,
+    save: Option<PathTemplate>,
+}
+
+enum Kind {
+    File(PathBuf),
+    Live { symbols: Vec<String>, args: Box<FetchArgs>, window: Option<i64>, http: Http },
+}
+
+impl Source {
+    /// Live data for the comma-separated `symbols`; every option is checked before any request.
+    pub fn live(symbols: &str, args: &FetchArgs, window: Option<i64>, window_label: String) -> Result<Self, Error> {
+        let symbols = split_symbols(symbols)?;
+        let opts = args.options(&symbols[0], window, chrono::Utc::now())?;
+        let mut names = Vec::new();
+        for s in &symbols {
+            names.push(format!("{}USDT", FetchOptions { symbol: s.clone(), ..opts.clone() }.check()?));
+        }
+        let http = Http::new(opts.http.clone()).map_err(|e| Error::Usage(e.message))?;
+        Ok(Source { kind: Kind::Live { symbols, args: Box::new(args.clone()), window, http }, names, jobs: args.jobs, window_label, save: None })
     }
-    eprintln!(
-        "fetched {} from {} in {:.1} s ({} requests)",
-        report.snapshot.symbol,
-        report.snapshot.venue_label(),
-        report.elapsed.as_secs_f64(),
-        report.requests
-    );
-    Ok(report.snapshot)
+
+    /// The snapshot (`--snapshot`) or live symbols (`--symbol`) of `args`, with `--save-snapshot`.
+    pub fn of(args: &EstimateArgs, window: Option<i64>, window_label: String) -> Result<Self, Error> {
+        let mut src = match (&args.snapshot, &args.symbol) {
+            (Some(path), _) => Source {
+                kind: Kind::File(path.clone()),
+                names: vec![path.display().to_string()],
+                jobs: 1,
+                window_label,
+                save: None,
+            },
+            (None, Some(symbols)) => Source::live(symbols, &args.fetch, window, window_label)?,
+            (None, None) => return Err(Error::Usage("give --snapshot FILE or --symbol SYMBOL".into())),
+        };
+        if let Some(path) = &args.save_snapshot {
+            let t = PathTemplate::parse("--save-snapshot", path)?;
+            t.check_for(src.len())?;
+            src.save = Some(t);
+        }
+        Ok(src)
+    }
+
+    /// How many snapshots (symbols) the run has.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Always false: a source has at least one snapshot.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Checks that output paths can hold every symbol's files.
+    pub fn check_outputs<'a>(&self, templates: impl IntoIterator<Item = &'a PathTemplate>) -> Result<(), Error> {
+        templates.into_iter().try_for_each(|t| t.check_for(self.len()))
+    }
+
+    /// Reads or fetches snapshot `i` (saving it with `--save-snapshot`). A venue that failed is
+    /// reported as a warning; the snapshot's notes and the chart say so too.
+    pub fn load(&self, i: usize) -> Result<MarketSnapshot, Error> {
+        let (symbols, args, window, http) = match &self.kind {
+            Kind::File(path) => return MarketSnapshot::load(path),
+            Kind::Live { symbols, args, window, http } => (symbols, args, *window, http),
+        };
+        let opts = args.options(&symbols[i], window, chrono::Utc::now())?;
+        let report = crate::fetch::fetch_with(http, &opts)?;
+        let snap = report.snapshot;
+        for (venue, e) in &report.failures {
+            tracing::warn!(symbol = %snap.symbol, venue = venue.name(), "{} left out: {}", venue.name(), e.message);
+        }
+        tracing::info!(
+            symbol = %snap.symbol,
+            requests = report.requests,
+            "fetched {} from {} in {:.1} s ({} requests)",
+            snap.symbol,
+            snap.venue_label(),
+            report.elapsed.as_secs_f64(),
+            report.requests
+        );
+        if let Some(t) = &self.save {
+            let path = t.expand(&Vars::of(&snap, &self.window_label));
+            write_atomic(&path, &snap.to_json())?;
+            tracing::info!(symbol = %snap.symbol, "wrote {}", path.display());
+        }
+        Ok(snap)
+    }
+
+    /// Runs `work` on every snapshot, `--jobs` at a time, and concludes the batch: a summary
+    /// line per symbol (several symbols) and the run's result (see [`batch::conclude`]).
+    pub fn each<T: Send>(
+        &self,
+        work: impl Fn(MarketSnapshot) -> Result<T, Error> + Sync,
+        summary: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Result<(), Error>) {
+        let outcomes = batch::run(&self.names, self.jobs, |i| work(self.load(i)?));
+        batch::conclude(outcomes, summary)
+    }
+}
+
+/// `files` plus, with `latest`, a copy of each named `{symbol}-latest.{ext}` beside it.
+pub fn with_latest(mut files: Vec<(PathBuf, Vec<u8>)>, latest: bool, symbol: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    if latest {
+        let copies: Vec<_> = files
+            .iter()
+            .map(|(p, b)| (latest_path(p, symbol), b.clone()))
+            .filter(|(p, _)| !files.iter().any(|(q, _)| q == p))
+            .collect();
+        files.extend(copies);
+    }
+    files
+}
+
+/// Writes `files` all-or-nothing and logs each; returns the summary `wrote a, b`.
+pub fn write_logged(files: &[(PathBuf, Vec<u8>)]) -> Result<String, Error> {
+    write_all_atomic(files)?;
+    for (path, bytes) in files {
+        tracing::info!(path = %path.display(), bytes = bytes.len(), "wrote {} ({} bytes)", path.display(), bytes.len());
+    }
+    Ok(format!("wrote {}", files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ")))
 }
 
 fn run_fetch(a: FetchCmdArgs) -> Result<(), Error> {
-    let snap = fetch_live(&a.symbol, &a.fetch, None)?;
-    write_atomic(&a.output, &snap.to_json())?;
-    eprintln!("wrote {}", a.output.display());
-    Ok(())
-}
-
-/// The snapshot (read, or fetched with `--symbol`) and the estimate parameters of `args`.
-pub(crate) fn load(args: &EstimateArgs, window: Option<i64>) -> Result<(MarketSnapshot, EstimateParams), Error> {
-    let params = args.params()?;
-    let snap = match (&args.snapshot, &args.symbol) {
-        (Some(path), _) => MarketSnapshot::load(path)?,
-        (None, Some(symbol)) => {
-            let snap = fetch_live(symbol, &args.fetch, window)?;
-            if let Some(path) = &args.save_snapshot {
-                write_atomic(path, &snap.to_json())?;
-            }
-            snap
-        }
-        (None, None) => return Err(Error::Usage("give --snapshot FILE or --symbol SYMBOL".into())),
-    };
-    Ok((snap, params))
+    let out = PathTemplate::parse("-o", &a.output)?;
+    let lookback = parse_duration("--lookback", &a.fetch.lookback)?;
+    let src = Source::live(&a.symbol, &a.fetch, None, window_label(lookback))?;
+    src.check_outputs([&out])?;
+    src.each(
+        |snap| {
+            let path = out.expand(&Vars::of(&snap, &src.window_label));
+            write_logged(&with_latest(vec![(path, snap.to_json())], a.latest, &snap.symbol))
+        },
+        String::clone,
+    )
+    .1
 }
 
 fn run_zones(a: ZonesArgs) -> Result<(), Error> {
-    let (snap, mut params) = load(&a.estimate, None)?;
+    let src = Source::of(&a.estimate, None, "24h".into())?;
+    let mut params = a.estimate.params()?;
     params.window_secs = 86_400;
-    let analysis = analyse(&snap, &params, &ZoneParams::default())?;
-    let out = if a.json { zone_report::to_json(&snap, &analysis) } else { zone_report::to_text(&snap, &analysis).into_bytes() };
-    std::io::stdout().write_all(&out).map_err(|e| Error::io(Path::new("<stdout>"), e))
+    let (texts, result) = src.each(
+        |snap| {
+            let analysis = analyse(&snap, &params, &ZoneParams::default())?;
+            Ok(if a.json { zone_report::to_json(&snap, &analysis) } else { zone_report::to_text(&snap, &analysis).into_bytes() })
+        },
+        |_| "zones printed".into(),
+    );
+    // The symbols that worked are printed even when others failed.
+    let out = match (texts.len(), a.json) {
+        (0, _) => Vec::new(),
+        (1, _) if src.len() == 1 => texts.into_iter().next().expect("one"),
+        // Several JSON documents: one array, in the order of --symbol.
+        (_, true) => {
+            let docs: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_slice(t).expect("zones JSON")).collect();
+            let mut v = serde_json::to_vec_pretty(&docs).expect("serialises");
+            v.push(b'\n');
+            v
+        }
+        (_, false) => texts.join(&b"\n"[..]),
+    };
+    std::io::stdout().write_all(&out).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    result
 }
 
 /// Output formats, chosen by file extension.
@@ -152,8 +280,11 @@ pub fn encode(scene: &crate::render::Scene, format: Format) -> Vec<u8> {
 }
 
 fn run_render(a: RenderArgs) -> Result<(), Error> {
-    let outputs: Vec<(PathBuf, Format)> =
-        a.outputs.iter().map(|p| format_of(p).map(|f| (p.clone(), f))).collect::<Result<_, _>>()?;
+    let outputs: Vec<(PathTemplate, Format)> = a
+        .outputs
+        .iter()
+        .map(|p| Ok((PathTemplate::parse("-o", p)?, format_of(p)?)))
+        .collect::<Result<_, Error>>()?;
     let window = parse_duration("--window", &a.window)?;
     let (w, h) = parse_size(&a.size)?;
     if let Some(m) = a.color_max {
@@ -161,15 +292,20 @@ fn run_render(a: RenderArgs) -> Result<(), Error> {
             return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
         }
     }
-    let (snap, params) = load(&a.estimate, Some(window))?;
+    let params = a.estimate.params()?;
+    let src = Source::of(&a.estimate, Some(window), window_label(window))?;
+    src.check_outputs(outputs.iter().map(|(t, _)| t))?;
     let mut settings = RenderSettings::new(params, window, w, h);
     settings.chart.dark = matches!(a.theme, ThemeArg::Dark);
     settings.chart.color_max = a.color_max;
-    let (_, scene) = render_scene(&snap, &settings)?;
-    let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.into_iter().map(|(p, f)| (p, encode(&scene, f))).collect();
-    write_all_atomic(&encoded)?;
-    for (path, bytes) in &encoded {
-        eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
-    }
-    Ok(())
+    src.each(
+        |snap| {
+            let (_, scene) = render_scene(&snap, &settings)?;
+            let vars = Vars::of(&snap, &src.window_label);
+            let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
+            write_logged(&with_latest(encoded, a.latest, &snap.symbol))
+        },
+        String::clone,
+    )
+    .1
 }

@@ -66,10 +66,94 @@ pub fn repeated(snap: &MarketSnapshot, k: usize) -> MarketSnapshot {
     out
 }
 
+/// Resets this process's peak RSS (`VmHWM`) to the current RSS (Linux `clear_refs` value 5);
+/// false where unsupported.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// `n` snapshots of different symbols made from `snap`: prices scaled by a different factor
+/// each (`SYM01USDT` ...), as JSON, the way a batch run would read them.
+pub fn batch_snapshots(snap: &MarketSnapshot, n: usize) -> Vec<(String, Vec<u8>)> {
+    (0..n)
+        .map(|i| {
+            let mut s = snap.clone();
+            let k = 1.0 / (1.0 + i as f64 * 0.37);
+            s.symbol = format!("SYM{:02}USDT", i + 1);
+            for v in &mut s.venues {
+                for c in &mut v.candles {
+                    (c.open, c.high, c.low, c.close) = (c.open * k, c.high * k, c.low * k, c.close * k);
+                    if let Some(t) = &mut c.taker_buy_volume {
+                        *t /= k;
+                    }
+                    c.volume /= k;
+                }
+            }
+            (s.symbol.clone(), s.to_json())
+        })
+        .collect()
+}
+
+/// `liqshot bench --batch N`: the render pipeline (parse, estimate, zones, scene, PNG) for N
+/// symbols through the batch runner with `--jobs` 1, 2 and the core count.
+fn run_batch(a: &BenchArgs, n: usize, snap: &MarketSnapshot, settings: &RenderSettings) -> Result<(), Error> {
+    let snaps = batch_snapshots(snap, n.max(1));
+    let names: Vec<String> = snaps.iter().map(|(name, _)| name.clone()).collect();
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let mut jobs_list = vec![1, 2, cores];
+    jobs_list.dedup();
+    println!(
+        "liqshot bench --batch {}: {} symbols from {} ({}x{}, window {}), render to PNG, {} core(s), release={}",
+        n,
+        snaps.len(),
+        a.snapshot.display(),
+        settings.chart.width,
+        settings.chart.height,
+        a.window,
+        cores,
+        !cfg!(debug_assertions)
+    );
+    // Warm-up (fonts, allocator, page cache), untimed, so the first pass is not penalised.
+    let warm = MarketSnapshot::from_json(&snaps[0].1)?;
+    raster::to_png(&render_scene(&warm, settings)?.1);
+    let mut first = None;
+    for jobs in jobs_list {
+        let reset = reset_peak_rss();
+        let t0 = Instant::now();
+        let outcomes = crate::batch::run(&names, jobs, |i| {
+            let s = MarketSnapshot::from_json(&snaps[i].1)?;
+            let (_, scene) = render_scene(&s, settings)?;
+            Ok(raster::to_png(&scene).len())
+        });
+        let total = t0.elapsed().as_secs_f64();
+        let mut per: Vec<f64> = outcomes.iter().map(|o| o.elapsed.as_secs_f64() * 1000.0).collect();
+        if let Some(o) = outcomes.iter().find(|o| o.result.is_err()) {
+            return Err(Error::Invalid(format!("bench batch: {} failed: {:?}", o.name, o.result.as_ref().err())));
+        }
+        per.sort_by(f64::total_cmp);
+        let rss = peak_rss_mb().map_or("n/a".into(), |mb| format!("{mb:.1} MB{}", if reset { "" } else { " (whole process)" }));
+        let speedup = first.map_or(String::new(), |t1: f64| format!(", {:.2}x the speed of --jobs 1", t1 / total));
+        println!(
+            "  --jobs {jobs}: total {:7.2} s, {:6.1} ms/symbol (wall), per symbol median {:6.1} ms (min {:.1}, max {:.1}), peak RSS {rss}{speedup}",
+            total,
+            total * 1000.0 / per.len() as f64,
+            per[per.len() / 2],
+            per[0],
+            per[per.len() - 1]
+        );
+        first.get_or_insert(total);
+    }
+    Ok(())
+}
+
 pub fn run(a: BenchArgs) -> Result<(), Error> {
     let bytes = std::fs::read(&a.snapshot).map_err(|e| Error::io(&a.snapshot, e))?;
     let window = parse_duration("--window", &a.window)?;
     let (w, h) = parse_size(&a.size)?;
+    if let Some(n) = a.batch {
+        let snap = MarketSnapshot::from_json(&bytes).map_err(|e| e.in_file(&a.snapshot))?;
+        return run_batch(&a, n, &snap, &RenderSettings::new(EstimateParams::default(), window, w, h));
+    }
     let runs = a.runs.max(1);
     let (t_load, snap) = median_ms(runs, || MarketSnapshot::from_json(&bytes));
     let snap = snap.map_err(|e| e.in_file(&a.snapshot))?;

@@ -10,10 +10,39 @@ use crate::snapshot::parse_interval;
 
 #[derive(Debug, Parser)]
 #[command(name = "liqshot", version, about = "Estimated liquidation heatmaps and zones from crypto-futures market data")]
-#[command(after_help = "Exit codes: 0 success, 1 bad input data or failed output, 2 usage error.\nEvery level is a model estimate, not actual positions.")]
+#[command(after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print only errors (no progress, no warnings)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail on stderr: -v debug, -vv trace (default: LIQSHOT_LOG, else progress and warnings)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Write diagnostics on stderr as JSON lines (for log collectors)
+    #[arg(long, global = true)]
+    pub log_json: bool,
+}
+
+/// Printed after `--help`.
+pub const AFTER_HELP: &str = "\
+Exit codes:
+  0  success (every symbol done)
+  1  some symbols failed, bad input data, or an output could not be written
+  2  usage or config error (the message names the flag)
+  3  nothing could be fetched (every venue of every symbol failed)
+
+Output paths (-o, --out-dir, --save-snapshot) may use {symbol} {date} {time} {window} {venues},
+e.g. -o \"out/{symbol}-{date}.png\"; with several symbols (--symbol BTC,ETH,SOL) they must use {symbol}.
+Logging: --quiet, -v, -vv, --log-json, or LIQSHOT_LOG=debug (an env-filter directive).
+Every level is a model estimate, not actual positions.";
+
+impl Cli {
+    /// The logging options of the global flags.
+    pub fn log_options(&self) -> crate::log::LogOptions {
+        crate::log::LogOptions { quiet: self.quiet, verbose: self.verbose, json: self.log_json }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,18 +131,24 @@ pub struct FetchArgs {
     /// Fetch the whole lookback and neither read nor write the cache
     #[arg(long)]
     pub no_cache: bool,
+    /// Symbols processed at once (with --symbol A,B,C); they share one HTTP connection pool
+    #[arg(long, default_value_t = 4)]
+    pub jobs: usize,
 }
 
 #[derive(Debug, Args)]
 pub struct FetchCmdArgs {
-    /// Symbol: SOL, sol, SOLUSDT, SOL-USDT and SOL/USDT all mean the USDT-margined perpetual
+    /// Symbol(s), comma-separated: SOL, sol, SOLUSDT, SOL-USDT and SOL/USDT all mean the USDT-margined perpetual
     #[arg(long)]
     pub symbol: String,
     #[command(flatten)]
     pub fetch: FetchArgs,
-    /// Output snapshot JSON
+    /// Output snapshot JSON; may use {symbol} {date} {time} {window} (the lookback) {venues}
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
+    /// Also write a stable copy {symbol}-latest.json beside the output
+    #[arg(long)]
+    pub latest: bool,
 }
 
 /// Options of the estimate shared by zones, render and bench.
@@ -122,12 +157,12 @@ pub struct EstimateArgs {
     /// Snapshot JSON written by `liqshot import` or `liqshot fetch`
     #[arg(long, required_unless_present = "symbol", conflicts_with = "symbol")]
     pub snapshot: Option<PathBuf>,
-    /// Fetch live data for this symbol instead of reading a snapshot (e.g. SOL)
+    /// Fetch live data for these symbols instead of reading a snapshot (e.g. SOL, or BTC,ETH,SOL)
     #[arg(long)]
     pub symbol: Option<String>,
     #[command(flatten)]
     pub fetch: FetchArgs,
-    /// With --symbol: also save the fetched data as a snapshot (replay it with --snapshot)
+    /// With --symbol: also save the fetched data as a snapshot (replay it with --snapshot); placeholders allowed
     #[arg(long, requires = "symbol")]
     pub save_snapshot: Option<PathBuf>,
     /// Show only these leverages of the mix, e.g. 25,50,100
@@ -163,9 +198,12 @@ pub enum ThemeArg {
 pub struct RenderArgs {
     #[command(flatten)]
     pub estimate: EstimateArgs,
-    /// Output file(s): .png or .svg, by extension (repeat for both)
+    /// Output file(s): .png or .svg, by extension (repeat for both); may use {symbol} {date} {time} {window} {venues}
     #[arg(short = 'o', long = "output", required = true)]
     pub outputs: Vec<PathBuf>,
+    /// Also write a stable copy {symbol}-latest.png (.svg) beside each output
+    #[arg(long)]
+    pub latest: bool,
     /// Time span shown: 12h, 24h, 3d, 7d, ...
     #[arg(long, default_value = "24h")]
     pub window: String,
@@ -184,9 +222,12 @@ pub struct RenderArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub estimate: EstimateArgs,
-    /// Directory for heatmap.png, heatmap.svg, report.md, report.html and zones.json
+    /// Directory for heatmap.png, heatmap.svg, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
     #[arg(long)]
     pub out_dir: PathBuf,
+    /// Also write the five files into a stable directory {symbol}-latest beside the output directory
+    #[arg(long)]
+    pub latest: bool,
     /// Time span shown: 12h, 24h, 3d, 7d, ...
     #[arg(long, default_value = "24h")]
     pub window: String,
@@ -214,7 +255,7 @@ pub struct ReportArgs {
     /// File of events, one per line (blank lines and # comments skipped), after the --event ones
     #[arg(long)]
     pub events_file: Option<PathBuf>,
-    /// The previous run's zones.json: marks which recalculation triggers fired since
+    /// The previous run's zones.json: marks which recalculation triggers fired since ({symbol} allowed)
     #[arg(long)]
     pub previous: Option<PathBuf>,
 }
@@ -234,6 +275,10 @@ pub struct BenchArgs {
     /// Also time snapshots made N times longer by repeating the price path (e.g. 3 for 30 days)
     #[arg(long, default_value_t = 3)]
     pub scale: usize,
+    /// Instead: an offline batch of N symbols (the snapshot with prices scaled per symbol),
+    /// rendered to PNG with --jobs 1 and 2 (and the core count), with total, per-symbol time and peak RSS
+    #[arg(long)]
+    pub batch: Option<usize>,
 }
 
 /// Parses a duration like `24h`, `3d`, `90m`.
@@ -295,6 +340,9 @@ impl FetchArgs {
         };
         if self.parallel == 0 {
             return Err(Error::Usage("--parallel must be at least 1".into()));
+        }
+        if self.jobs == 0 {
+            return Err(Error::Usage("--jobs must be at least 1".into()));
         }
         Ok(FetchOptions {
             symbol: symbol.to_string(),

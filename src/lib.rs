@@ -5,6 +5,7 @@
 //! in-memory entry point is [`app::render_scene`].
 
 pub mod app;
+pub mod batch;
 pub mod bench;
 pub mod cli;
 pub mod error;
@@ -12,6 +13,8 @@ pub mod estimate;
 pub mod fetch;
 pub mod fmt;
 pub mod import;
+pub mod log;
+pub mod naming;
 pub mod output;
 pub mod pipeline;
 pub mod render;

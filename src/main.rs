@@ -1,21 +1,22 @@
-//! The `liqshot` command: parse the command line, call the library, map errors to exit codes.
+//! The `liqshot` command: parse the command line, set up logging, call the library, map errors
+//! to exit codes (see [`liqshot::cli::AFTER_HELP`]).
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use liqshot::{app, cli::Cli, Error};
+use liqshot::{app, cli::Cli, log};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = log::init(cli.log_options()) {
+        eprintln!("liqshot: error: {e}");
+        return ExitCode::from(e.exit_code());
+    }
     match app::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("liqshot: error: {e}");
-            match e {
-                Error::Usage(_) => ExitCode::from(2),
-                Error::Fetch(_) => ExitCode::from(3),
-                _ => ExitCode::from(1),
-            }
+            log::final_error(&e);
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -86,6 +86,12 @@ impl Http {
         Ok(Http { client, config, requests: AtomicUsize::new(0) })
     }
 
+    /// A handle on the same client and connection pool with a request counter of its own
+    /// (cloning a reqwest client shares its pool).
+    pub fn fork(&self) -> Http {
+        Http { client: self.client.clone(), config: self.config.clone(), requests: AtomicUsize::new(0) }
+    }
+
     /// Requests sent so far (retries included).
     pub fn request_count(&self) -> usize {
         self.requests.load(Ordering::Relaxed)
@@ -127,6 +133,7 @@ impl Http {
             let (err, wait) = match build().send() {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
+                    tracing::trace!(venue, path, status, attempt, "{venue}: {path}: HTTP {status}");
                     let wait = retry_after(&resp);
                     let body = self.read_body(venue, path, resp)?;
                     if (200..300).contains(&status) {
@@ -161,6 +168,7 @@ impl Http {
                 Some(w) => w,
                 None => self.backoff(attempt),
             };
+            tracing::debug!(venue, path, attempt, "{err}; retrying in {:.1} s", delay.as_secs_f64());
             std::thread::sleep(delay);
             attempt += 1;
         }

@@ -195,20 +195,37 @@ pub struct FetchReport {
     pub warnings: Vec<String>,
 }
 
-/// Fetches every venue concurrently and builds the snapshot. Fails only when no venue
-/// produced data (the error lists each venue's failure). With [`FetchOptions::cache`], each
-/// venue fetches only the history its cache file lacks; cache problems are printed on stderr
-/// as warnings and never fail the fetch.
-pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
-    let base = symbols::base_asset(&opts.symbol)?;
-    if !INTERVALS.contains(&format_interval(opts.interval_secs).as_str()) {
-        return Err(Error::Usage(format!(
-            "--interval {}: not served by every venue (use one of {})",
-            format_interval(opts.interval_secs),
-            INTERVALS.join(", ")
-        )));
+impl FetchOptions {
+    /// Checks what can be checked before any request: the symbol's spelling and the interval.
+    pub fn check(&self) -> Result<String, Error> {
+        let base = symbols::base_asset(&self.symbol)?;
+        if !INTERVALS.contains(&format_interval(self.interval_secs).as_str()) {
+            return Err(Error::Usage(format!(
+                "--interval {}: not served by every venue (use one of {})",
+                format_interval(self.interval_secs),
+                INTERVALS.join(", ")
+            )));
+        }
+        Ok(base)
     }
+}
+
+/// Fetches every venue concurrently and builds the snapshot, with a client of its own made from
+/// `opts.http`. Fails only when no venue produced data (the error lists each venue's failure).
+/// With [`FetchOptions::cache`], each venue fetches only the history its cache file lacks;
+/// cache problems are printed on stderr as warnings and never fail the fetch.
+pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
+    opts.check()?;
     let http = Http::new(opts.http.clone()).map_err(|e| Error::Usage(e.message))?;
+    fetch_with(&http, opts)
+}
+
+/// [`fetch`] through `http`, whose connection pool may be shared by several fetches running at
+/// once (a batch of symbols); `opts.http` is not used. The report's request count is this
+/// fetch's own.
+pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error> {
+    let base = opts.check()?;
+    let http = &http.fork();
     let step = opts.interval_secs;
     let end_secs = opts.now.timestamp().div_euclid(step) * step;
     let end = DateTime::<Utc>::from_timestamp(end_secs, 0).unwrap_or(opts.now);
@@ -222,7 +239,7 @@ pub fn fetch(opts: &FetchOptions) -> Result<FetchReport, Error> {
             .map(|&venue| {
                 let url = opts.urls.iter().find(|(v, _)| *v == venue).map(|(_, u)| u.clone());
                 let ctx = VenueCtx {
-                    http: &http,
+                    http,
                     venue,
                     base_url: url.unwrap_or_else(|| venue.default_url().to_string()),
                     base: base.clone(),

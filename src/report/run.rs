@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use super::compute::{self, ReportInputs};
 use super::model::{Image, Report};
 use super::templates::{self, TemplateOptions};
-use crate::app::{encode, load, render_scene, Format, RenderSettings};
+use crate::app::{encode, render_scene, write_logged, Format, RenderSettings, Source};
 use crate::cli::{parse_duration, parse_size, ReportArgs, ThemeArg};
 use crate::error::Error;
-use crate::output::write_all_atomic;
+use crate::naming::{latest_path, PathTemplate, Vars};
 
 /// File names written into `--out-dir`.
 pub const PNG: &str = "heatmap.png";
@@ -39,42 +39,68 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
     let opts = TemplateOptions { dir: a.templates.clone(), front_matter: a.front_matter, image_base_url: a.image_base_url.clone() };
     templates::check(&opts)?;
     let events = gather_events(&a.events, a.events_file.as_deref())?;
+    let out_dir = PathTemplate::parse("--out-dir", &a.out_dir)?;
     let previous = match &a.previous {
-        Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))?;
-            Some(compute::previous_from_json(&bytes).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))?)
-        }
+        Some(p) => Some(PathTemplate::parse("--previous", p)?),
         None => None,
     };
-
-    let (snap, params) = load(&a.estimate, Some(window))?;
+    let src = Source::of(&a.estimate, Some(window), compute::window_label(window))?;
+    src.check_outputs([&out_dir])?;
+    if let Some(t) = &previous {
+        t.check_for(src.len())?;
+    }
+    // A --previous without placeholders is read before any data is fetched.
+    let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
+        Some(p) => Some(read_previous(&p)?),
+        None => None,
+    };
+    let params = a.estimate.params()?;
     let mut settings = RenderSettings::new(params, window, w, h);
     settings.chart.dark = matches!(a.theme, ThemeArg::Dark);
     settings.chart.color_max = a.color_max;
-    let (analysis, scene) = render_scene(&snap, &settings)?;
-    let (png, svg) = (encode(&scene, Format::Png), encode(&scene, Format::Svg));
 
-    let image = Image {
-        png: PNG.into(),
-        svg: SVG.into(),
-        url: opts.image_url(PNG),
-        alt: format!(
-            "Estimated liquidation heatmap of {} over {}, captured {}",
-            snap.symbol,
-            compute::window_label(window),
-            snap.captured_at.format("%Y-%m-%d %H:%M UTC")
-        ),
-        width: w,
-        height: h,
+    let one = |snap: crate::snapshot::MarketSnapshot| -> Result<String, Error> {
+        let vars = Vars::of(&snap, &src.window_label);
+        let previous = match (&fixed_previous, &previous) {
+            (Some(p), _) => Some(p.clone()),
+            (None, Some(t)) => Some(read_previous(&t.expand(&vars))?),
+            (None, None) => None,
+        };
+        let (analysis, scene) = render_scene(&snap, &settings)?;
+        let (png, svg) = (encode(&scene, Format::Png), encode(&scene, Format::Svg));
+        let image = Image {
+            png: PNG.into(),
+            svg: SVG.into(),
+            url: opts.image_url(PNG),
+            alt: format!(
+                "Estimated liquidation heatmap of {} over {}, captured {}",
+                snap.symbol,
+                compute::window_label(window),
+                snap.captured_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            width: w,
+            height: h,
+        };
+        let inputs = ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image };
+        let report = compute::compute(&inputs);
+        let named = outputs(&report, png, svg, &opts)?;
+        let dir = out_dir.expand(&vars);
+        let mut dirs = vec![dir.clone()];
+        if a.latest {
+            dirs.push(latest_path(&dir, &snap.symbol));
+        }
+        let files: Vec<(PathBuf, Vec<u8>)> =
+            dirs.iter().flat_map(|d| named.iter().map(move |(name, bytes)| (d.join(name), bytes.clone()))).collect();
+        write_logged(&files)?;
+        Ok(format!("wrote {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")))
     };
-    let report = compute::compute(&ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events, previous, image });
-    let files = outputs(&report, png, svg, &opts)?;
-    let files: Vec<(PathBuf, Vec<u8>)> = files.into_iter().map(|(name, bytes)| (a.out_dir.join(name), bytes)).collect();
-    write_all_atomic(&files)?;
-    for (path, bytes) in &files {
-        eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
-    }
-    Ok(())
+    src.each(one, String::clone).1
+}
+
+/// Reads `--previous`: an unreadable or malformed file is a usage error naming the flag.
+fn read_previous(p: &Path) -> Result<super::triggers::PreviousZones, Error> {
+    let bytes = std::fs::read(p).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))?;
+    compute::previous_from_json(&bytes).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))
 }
 
 /// The five output files (name, bytes) of `report` and its rendered chart.

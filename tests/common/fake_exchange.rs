@@ -285,3 +285,83 @@ pub fn venue_of(path: &str) -> &'static str {
         "hyperliquid"
     }
 }
+
+/// Price scale of the extra symbols served by [`start_multi`] (BTC is 1).
+pub fn scale_of(symbol: &str) -> Option<f64> {
+    match symbol {
+        "BTCUSDT" => Some(1.0),
+        "ETHUSDT" => Some(0.04),
+        "SOLUSDT" => Some(0.002),
+        _ => None,
+    }
+}
+
+/// Like [`start`], and Binance also serves ETHUSDT and SOLUSDT (prices scaled by
+/// [`scale_of`], open interest halved and quartered), for runs with several symbols and
+/// `--exchange binance`. BTC answers are unchanged; other symbols get Binance's "invalid
+/// symbol" error.
+pub fn start_multi(first: impl FnOnce(&MockServer)) -> MockServer {
+    start(|server| {
+        first(server);
+        binance_alts(server);
+    })
+}
+
+/// Binance routes for ETHUSDT and SOLUSDT; `None` (fall through to the BTC routes) otherwise.
+fn binance_alts(server: &MockServer) {
+    fn alt(q: &Seen) -> Option<(String, f64)> {
+        let sym = q.param("symbol")?;
+        let k = scale_of(&sym).filter(|k| *k != 1.0)?;
+        Some((sym, k))
+    }
+    server.handle("GET", "/fapi/v1/klines", |q| {
+        let (_, k) = alt(q)?;
+        let step = step_of(&q.param("interval")?)?;
+        let limit = num(q, "limit").unwrap_or(500).min(1500);
+        let p = |x: f64| format!("{:.4}", x * k);
+        let rows: Vec<Value> = grid(num(q, "startTime")?, num(q, "endTime").unwrap_or(i64::MAX), step, limit)
+            .into_iter()
+            .map(|t| {
+                let [o, h, l, c, v, tb] = candle(t, step);
+                let (v, tb) = (v / k, tb / k);
+                json!([t, p(o), p(h), p(l), p(c), format!("{v:.3}"), t + step - 1, s(v * c * k), 100, format!("{tb:.3}"), s(tb * c * k), "0"])
+            })
+            .collect();
+        reply(Value::Array(rows))
+    });
+    server.handle("GET", "/futures/data/openInterestHist", |q| {
+        let (sym, k) = alt(q)?;
+        let share = if k > 0.01 { 0.5 } else { 0.25 };
+        let step = step_of(&q.param("period")?)?;
+        let limit = num(q, "limit").unwrap_or(30).min(500);
+        let rows: Vec<Value> = grid(num(q, "startTime")?, num(q, "endTime").unwrap_or(i64::MAX), step, limit)
+            .into_iter()
+            .map(|t| {
+                let usd = oi_usd(t) * share;
+                json!({"symbol": sym, "sumOpenInterest": s(usd / (price(t) * k)), "sumOpenInterestValue": s(usd), "timestamp": t})
+            })
+            .collect();
+        reply(Value::Array(rows))
+    });
+    server.handle("GET", "/fapi/v1/fundingRate", |q| {
+        let (sym, k) = alt(q)?;
+        let rows: Vec<Value> = grid(num(q, "startTime").unwrap_or(0), num(q, "endTime").unwrap_or(i64::MAX), 480 * MIN, 1000)
+            .into_iter()
+            .map(|t| json!({"symbol": sym, "fundingRate": "0.00010000", "fundingTime": t, "markPrice": format!("{:.4}", price(t) * k)}))
+            .collect();
+        reply(Value::Array(rows))
+    });
+    server.handle("GET", "/fapi/v1/premiumIndex", |q| {
+        let (sym, k) = alt(q)?;
+        let t = now_ms();
+        let m = format!("{:.4}", price(t) * k);
+        reply(json!({"symbol": sym, "markPrice": m, "indexPrice": m, "lastFundingRate": "0.00010000", "nextFundingTime": t + 3_600_000, "time": t}))
+    });
+    server.handle("GET", "/fapi/v1/exchangeInfo", |_| {
+        let sym = |base: &str, tick: &str| {
+            json!({"symbol": format!("{base}USDT"), "contractType": "PERPETUAL", "baseAsset": base, "quoteAsset": "USDT",
+                   "filters": [{"filterType": "PRICE_FILTER", "tickSize": tick}]})
+        };
+        reply(json!({"timezone": "UTC", "symbols": [sym("BTC", "0.10"), sym("ETH", "0.01"), sym("SOL", "0.0010")]}))
+    });
+}

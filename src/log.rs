@@ -1,0 +1,134 @@
+//! Diagnostics on stderr through `tracing`: levels chosen by `--quiet`, `-v`/`-vv` or the
+//! `LIQSHOT_LOG` environment variable (an `EnvFilter` directive such as `debug` or
+//! `liqshot=trace`), printed either as plain lines (`liqshot: warning: okx left out: ...`) or,
+//! with `--log-json`, as one JSON object per line for log collectors.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::EnvFilter;
+
+use crate::error::Error;
+
+/// The environment variable read when neither `--quiet` nor `-v` is given.
+pub const ENV: &str = "LIQSHOT_LOG";
+
+/// How much to log and in which format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogOptions {
+    /// Errors only.
+    pub quiet: bool,
+    /// 0: progress and warnings; 1: debug; 2 or more: trace.
+    pub verbose: u8,
+    /// One JSON object per line instead of plain text.
+    pub json: bool,
+}
+
+static JSON: AtomicBool = AtomicBool::new(false);
+/// A progress line is on screen: plain events first clear it.
+static PROGRESS_SHOWN: AtomicBool = AtomicBool::new(false);
+
+/// Installs the global subscriber writing to stderr. An invalid `LIQSHOT_LOG` is a usage error.
+pub fn init(o: LogOptions) -> Result<(), Error> {
+    let directive = match (o.quiet, o.verbose) {
+        (true, _) => "error".to_string(),
+        (false, 1) => "warn,liqshot=debug".to_string(),
+        (false, v) if v >= 2 => "info,liqshot=trace".to_string(),
+        _ => match std::env::var(ENV) {
+            Ok(s) if !s.trim().is_empty() => s,
+            _ => "warn,liqshot=info".to_string(),
+        },
+    };
+    let filter = EnvFilter::try_new(&directive).map_err(|e| Error::Usage(format!("{ENV}={directive:?}: {e}")))?;
+    JSON.store(o.json, Ordering::Relaxed);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let installed = if o.json {
+        builder.json().flatten_event(true).with_current_span(false).with_span_list(false).try_init()
+    } else {
+        builder.event_format(Plain).try_init()
+    };
+    // A second call (tests in one process) keeps the first subscriber.
+    let _ = installed;
+    Ok(())
+}
+
+/// Whether diagnostics are JSON lines.
+pub fn is_json() -> bool {
+    JSON.load(Ordering::Relaxed)
+}
+
+/// Whether a progress display makes sense: plain output, info level on, stderr a terminal.
+pub fn progress_wanted() -> bool {
+    !is_json() && tracing::enabled!(Level::INFO) && std::io::stderr().is_terminal()
+}
+
+/// Shows `text` as the (single, rewritten) progress line on stderr.
+pub fn show_progress(text: &str) {
+    PROGRESS_SHOWN.store(true, Ordering::Relaxed);
+    eprint!("\r\x1b[2K{text}");
+}
+
+/// Removes the progress line.
+pub fn clear_progress() {
+    if PROGRESS_SHOWN.swap(false, Ordering::Relaxed) {
+        eprint!("\r\x1b[2K");
+    }
+}
+
+/// Prints the final error of a run: the one line `liqshot: error: ...` (or a JSON error event).
+pub fn final_error(e: &Error) {
+    clear_progress();
+    if is_json() {
+        tracing::error!(exit_code = e.exit_code(), "{e}");
+    } else {
+        eprintln!("liqshot: error: {e}");
+    }
+}
+
+/// Plain lines: `liqshot: error: `, `liqshot: warning: `, no prefix for info, `liqshot: debug: `.
+/// Only the message is printed; the structured fields are for `--log-json`.
+struct Plain;
+
+struct Message(String);
+
+impl Visit for Message {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.0 = format!("{value:?}");
+        }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            self.0 = value.to_string();
+        }
+    }
+}
+
+impl<S, N> FormatEvent<S, N> for Plain
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(&self, _ctx: &FmtContext<'_, S, N>, mut w: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+        if PROGRESS_SHOWN.swap(false, Ordering::Relaxed) {
+            w.write_str("\r\x1b[2K")?;
+        }
+        let prefix = match *event.metadata().level() {
+            Level::ERROR => "liqshot: error: ",
+            Level::WARN => "liqshot: warning: ",
+            Level::INFO => "",
+            Level::DEBUG => "liqshot: debug: ",
+            Level::TRACE => "liqshot: trace: ",
+        };
+        let mut m = Message(String::new());
+        event.record(&mut m);
+        writeln!(w, "{prefix}{}", m.0)
+    }
+}
