@@ -251,7 +251,7 @@ pub fn candles_from_wire(rows: &[WireCandle], start: DateTime<Utc>, end: DateTim
     let mut out = Vec::with_capacity(rows.len());
     for w in rows {
         let c = Candle::try_from(w)?;
-        if c.open_time >= start && c.open_time + step <= end {
+        if c.open_time >= start && c.open_time.checked_add_signed(step).is_some_and(|close| close <= end) {
             out.push(c);
         }
     }
@@ -306,10 +306,11 @@ pub fn oi_by_volume(candles: &[Candle], interval_secs: i64, oi_now_usd: f64) -> 
     candles
         .iter()
         .enumerate()
-        .map(|(i, c)| {
+        .filter_map(|(i, c)| {
             cum += weight(c);
             let share = if i + 1 == candles.len() { 1.0 } else { (cum / total).min(1.0) };
-            OiPoint { time: c.open_time + step, oi_usd: oi_now_usd * share }
+            // A close past chrono's last date cannot be represented: no point for it.
+            Some(OiPoint { time: c.open_time.checked_add_signed(step)?, oi_usd: oi_now_usd * share })
         })
         .collect()
 }
