@@ -112,6 +112,35 @@ impl<'a> VenueCtx<'a> {
 /// A boxed job for [`VenueCtx::parallel`].
 pub type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
 
+/// What a planned request asked for, named in messages (an endpoint path or a request type).
+pub trait RequestKind: Copy + PartialEq {
+    fn label(self) -> &'static str;
+}
+
+/// The bodies of a venue's planned requests (run at once), each tagged with its kind.
+pub struct Answers<K> {
+    venue: &'static str,
+    items: Vec<(K, Result<Vec<u8>, FetchError>)>,
+}
+
+impl<K: RequestKind> Answers<K> {
+    pub fn new(venue: &'static str, items: Vec<(K, Result<Vec<u8>, FetchError>)>) -> Self {
+        Answers { venue, items }
+    }
+
+    /// Every answer of `kind`, in request order.
+    pub fn all(&self, kind: K) -> impl Iterator<Item = Result<&[u8], FetchError>> + '_ {
+        self.items.iter().filter(move |(k, _)| *k == kind).map(|(_, r)| r.as_deref().map_err(Clone::clone))
+    }
+
+    /// The first answer of `kind` (an error if none was planned).
+    pub fn one(&self, kind: K) -> Result<&[u8], FetchError> {
+        self.all(kind)
+            .next()
+            .unwrap_or_else(|| Err(FetchError::new(format!("{}: {} was not requested", self.venue, kind.label()))))
+    }
+}
+
 impl VenueCtx<'_> {
     /// GET `base_url + path`.
     pub fn get(&self, path: &str, query: &[(&str, String)], decode: ErrorDecoder) -> Result<Vec<u8>, FetchError> {

@@ -118,17 +118,11 @@ fn plan_series(ctx: &VenueCtx, coin: &str) -> Result<Vec<Request>, FetchError> {
 type Answer = (Kind, Result<Vec<u8>, FetchError>);
 
 /// The bodies of the planned requests, by kind.
-struct Answers(Vec<Answer>);
+type Answers = super::Answers<Kind>;
 
-impl Answers {
-    fn all(&self, kind: Kind) -> impl Iterator<Item = Result<&[u8], FetchError>> {
-        self.0.iter().filter(move |(k, _)| *k == kind).map(|(_, r)| r.as_deref().map_err(Clone::clone))
-    }
-
-    fn one(&self, kind: Kind) -> Result<&[u8], FetchError> {
-        self.all(kind)
-            .next()
-            .unwrap_or_else(|| Err(FetchError::new(format!("{VENUE}: {} was not requested", kind.name()))))
+impl super::RequestKind for Kind {
+    fn label(self) -> &'static str {
+        self.name()
     }
 }
 
@@ -138,7 +132,7 @@ fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
         .into_iter()
         .map(|r| -> Job<'_, _> { Box::new(move || (r.kind, ctx.post(PATH, &r.body, decode_error))) })
         .collect();
-    Answers(ctx.parallel(jobs))
+    Answers::new(VENUE, ctx.parallel(jobs))
 }
 
 /// Fetches candles, funding, mark price and the margin tier of the perpetual on `ctx.base`,

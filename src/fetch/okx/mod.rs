@@ -180,17 +180,11 @@ fn oi_range(ctx: &VenueCtx, step_ms: i64) -> (i64, i64) {
 type Answer = (Endpoint, Result<Vec<u8>, FetchError>);
 
 /// The bodies of the planned requests, by endpoint.
-struct Answers(Vec<Answer>);
+type Answers = super::Answers<Endpoint>;
 
-impl Answers {
-    fn all(&self, ep: Endpoint) -> impl Iterator<Item = Result<&[u8], FetchError>> {
-        self.0.iter().filter(move |(e, _)| *e == ep).map(|(_, r)| r.as_deref().map_err(Clone::clone))
-    }
-
-    fn one(&self, ep: Endpoint) -> Result<&[u8], FetchError> {
-        self.all(ep)
-            .next()
-            .unwrap_or_else(|| Err(FetchError::new(format!("{VENUE}: {} was not requested", ep.path()))))
+impl super::RequestKind for Endpoint {
+    fn label(self) -> &'static str {
+        self.path()
     }
 }
 
@@ -200,7 +194,7 @@ fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
         .into_iter()
         .map(|r| -> Job<'_, _> { Box::new(move || (r.endpoint, ctx.get(r.endpoint.path(), &r.query, decode_error))) })
         .collect();
-    Answers(ctx.parallel(jobs))
+    Answers::new(VENUE, ctx.parallel(jobs))
 }
 
 /// Fetches candles, open interest, funding, mark price, tick size and margin tiers of the
