@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::batch;
-use crate::cli::{parse_duration, parse_size, Command, EstimateArgs, FetchArgs, FetchCmdArgs, ImportArgs, RenderArgs, ThemeArg, ZonesArgs};
+use crate::cli::{parse_duration, Command, EstimateArgs, FetchArgs, FetchCmdArgs, ImportArgs, RenderArgs, ZonesArgs};
 use crate::error::Error;
 use crate::estimate::EstimateParams;
 use crate::fetch::{FetchOptions, Http};
@@ -285,19 +285,9 @@ fn run_render(a: RenderArgs) -> Result<(), Error> {
         .iter()
         .map(|p| Ok((PathTemplate::parse("-o", p)?, format_of(p)?)))
         .collect::<Result<_, Error>>()?;
-    let window = parse_duration("--window", &a.window)?;
-    let (w, h) = parse_size(&a.size)?;
-    if let Some(m) = a.color_max {
-        if !(m.is_finite() && m > 0.0) {
-            return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
-        }
-    }
-    let params = a.estimate.params()?;
+    let (window, settings) = a.chart.settings(a.estimate.params()?)?;
     let src = Source::of(&a.estimate, Some(window), window_label(window))?;
     src.check_outputs(outputs.iter().map(|(t, _)| t))?;
-    let mut settings = RenderSettings::new(params, window, w, h);
-    settings.chart.dark = matches!(a.theme, ThemeArg::Dark);
-    settings.chart.color_max = a.color_max;
     src.each(
         |snap| {
             let (_, scene) = render_scene(&snap, &settings)?;

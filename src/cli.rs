@@ -204,30 +204,13 @@ pub struct RenderArgs {
     /// Also write a stable copy {symbol}-latest.png (.svg) beside each output
     #[arg(long)]
     pub latest: bool,
-    /// Time span shown: 12h, 24h, 3d, 7d, ...
-    #[arg(long, default_value = "24h")]
-    pub window: String,
-    /// Image size WIDTHxHEIGHT
-    #[arg(long, default_value = "1600x900")]
-    pub size: String,
-    /// Colour theme
-    #[arg(long, value_enum, default_value = "dark")]
-    pub theme: ThemeArg,
-    /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare
-    #[arg(long, allow_negative_numbers = true)]
-    pub color_max: Option<f64>,
+    #[command(flatten)]
+    pub chart: ChartArgs,
 }
 
+/// How the heatmap looks (render and report).
 #[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[command(flatten)]
-    pub estimate: EstimateArgs,
-    /// Directory for heatmap.png, heatmap.svg, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
-    #[arg(long)]
-    pub out_dir: PathBuf,
-    /// Also write the five files into a stable directory {symbol}-latest beside the output directory
-    #[arg(long)]
-    pub latest: bool,
+pub struct ChartArgs {
     /// Time span shown: 12h, 24h, 3d, 7d, ...
     #[arg(long, default_value = "24h")]
     pub window: String,
@@ -240,6 +223,37 @@ pub struct ReportArgs {
     /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare
     #[arg(long, allow_negative_numbers = true)]
     pub color_max: Option<f64>,
+}
+
+impl ChartArgs {
+    /// The window in seconds and the render settings for `params`, each flag checked.
+    pub fn settings(&self, params: EstimateParams) -> Result<(i64, crate::app::RenderSettings), Error> {
+        let window = parse_duration("--window", &self.window)?;
+        let (w, h) = parse_size(&self.size)?;
+        if let Some(m) = self.color_max {
+            if !(m.is_finite() && m > 0.0) {
+                return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
+            }
+        }
+        let mut settings = crate::app::RenderSettings::new(params, window, w, h);
+        settings.chart.dark = matches!(self.theme, ThemeArg::Dark);
+        settings.chart.color_max = self.color_max;
+        Ok((window, settings))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
+    /// Directory for heatmap.png, heatmap.svg, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Also write the five files into a stable directory {symbol}-latest beside the output directory
+    #[arg(long)]
+    pub latest: bool,
+    #[command(flatten)]
+    pub chart: ChartArgs,
     /// Directory of templates (report.md.j2, report.html.j2, report.css.j2) overriding the built-in ones
     #[arg(long)]
     pub templates: Option<PathBuf>,

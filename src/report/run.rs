@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use super::compute::{self, ReportInputs};
 use super::model::{Image, Report};
 use super::templates::{self, TemplateOptions};
-use crate::app::{encode, render_scene, write_logged, Format, RenderSettings, Source};
-use crate::cli::{parse_duration, parse_size, ReportArgs, ThemeArg};
+use crate::app::{encode, render_scene, write_logged, Format, Source};
+use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::naming::{latest_path, PathTemplate, Vars};
 
@@ -21,13 +21,7 @@ pub const JSON: &str = "zones.json";
 /// Runs `liqshot report`. Every flag is checked (and the templates compiled) before any data is
 /// read or fetched; nothing is written unless every output was produced.
 pub fn run(a: ReportArgs) -> Result<(), Error> {
-    let window = parse_duration("--window", &a.window)?;
-    let (w, h) = parse_size(&a.size)?;
-    if let Some(m) = a.color_max {
-        if !(m.is_finite() && m > 0.0) {
-            return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
-        }
-    }
+    let (window, settings) = a.chart.settings(a.estimate.params()?)?;
     if let Some(dir) = &a.templates {
         if !dir.is_dir() {
             return Err(Error::Usage(format!("--templates {}: not a directory", dir.display())));
@@ -54,10 +48,6 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         Some(p) => Some(read_previous(&p)?),
         None => None,
     };
-    let params = a.estimate.params()?;
-    let mut settings = RenderSettings::new(params, window, w, h);
-    settings.chart.dark = matches!(a.theme, ThemeArg::Dark);
-    settings.chart.color_max = a.color_max;
 
     let one = |snap: crate::snapshot::MarketSnapshot| -> Result<String, Error> {
         let vars = Vars::of(&snap, &src.window_label);
@@ -78,8 +68,8 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
                 compute::window_label(window),
                 snap.captured_at.format("%Y-%m-%d %H:%M UTC")
             ),
-            width: w,
-            height: h,
+            width: settings.chart.width,
+            height: settings.chart.height,
         };
         let inputs = ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image };
         let report = compute::compute(&inputs);
