@@ -112,6 +112,13 @@ impl<'a> VenueCtx<'a> {
 /// A boxed job for [`VenueCtx::parallel`].
 pub type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
 
+/// Whether the candle opening at `open_time` belongs to a fetch of `[start, end)`: opened at or
+/// after `start` and closed by `end` (the venues also return the still-open candle). A close
+/// past chrono's last date (possible in hostile input) is not representable and counts as open.
+pub fn closed_within(open_time: DateTime<Utc>, start: DateTime<Utc>, end: DateTime<Utc>, step: Duration) -> bool {
+    open_time >= start && open_time.checked_add_signed(step).is_some_and(|close| close <= end)
+}
+
 /// What a planned request asked for, named in messages (an endpoint path or a request type).
 pub trait RequestKind: Copy + PartialEq {
     fn label(self) -> &'static str;

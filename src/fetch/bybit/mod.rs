@@ -144,7 +144,7 @@ pub fn parse_klines(body: &[u8], start: DateTime<Utc>, end: DateTime<Utc>, inter
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let c = Candle::try_from(r)?;
-        if c.open_time >= start && c.open_time.checked_add_signed(step).is_some_and(|close| close <= end) {
+        if super::closed_within(c.open_time, start, end, step) {
             out.push(c);
         }
     }

@@ -245,7 +245,7 @@ pub fn candles_from_wire(rows: &[WireCandle], start: DateTime<Utc>, end: DateTim
     let mut out = Vec::with_capacity(rows.len());
     for w in rows {
         let c = Candle::try_from(w)?;
-        if c.open_time >= start && c.open_time.checked_add_signed(step).is_some_and(|close| close <= end) {
+        if super::closed_within(c.open_time, start, end, step) {
             out.push(c);
         }
     }

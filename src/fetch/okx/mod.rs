@@ -335,7 +335,7 @@ pub fn candles_from_rows(rows: &[Row], start: DateTime<Utc>, end: DateTime<Utc>,
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let c = OkxCandle::try_from(row)?;
-        if c.confirmed && c.candle.open_time >= start && c.candle.open_time.checked_add_signed(step).is_some_and(|close| close <= end) {
+        if c.confirmed && super::closed_within(c.candle.open_time, start, end, step) {
             out.push(c.candle);
         }
     }
