@@ -42,9 +42,18 @@ fn venue<'a>(r: &'a FetchReport, name: &str) -> &'a VenueSeries {
     r.snapshot.venues.iter().find(|v| v.venue == name).unwrap_or_else(|| panic!("no {name}"))
 }
 
+/// Where the cache file `rel` (e.g. `binance/BTCUSDT-5m.json`) of the local test server is:
+/// its history sits apart from the public API's, in `binance@127.0.0.1_PORT/`.
+fn real(dir: &Path, rel: &str) -> PathBuf {
+    let (venue, file) = rel.split_once('/').unwrap();
+    let entries = std::fs::read_dir(dir).map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect::<Vec<_>>());
+    let site = entries.unwrap_or_default().into_iter().find(|n| n.starts_with(&format!("{venue}@127.0.0.1_")));
+    dir.join(site.as_deref().unwrap_or(venue)).join(file)
+}
+
 /// The cache file of `rel` (e.g. `binance/BTCUSDT-5m.json`) as JSON.
 fn cache_json(dir: &Path, rel: &str) -> Value {
-    let bytes = std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let bytes = std::fs::read(real(dir, rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{rel} is not JSON: {e}"))
 }
 
@@ -56,7 +65,13 @@ fn files(dir: &Path) -> Vec<String> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                out.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                // `binance@127.0.0.1_PORT/x` (the test server's history) → `binance/x`.
+                let rel = match rel.split_once("@127.0.0.1_") {
+                    Some((venue, rest)) => format!("{venue}{}", &rest[rest.find('/').unwrap()..]),
+                    None => rel,
+                };
+                out.push(rel);
             }
         }
     }
@@ -168,7 +183,9 @@ fn second_run_fetches_only_new_rows_and_matches_a_full_fetch() {
 fn fetch_over(bytes: &[u8]) -> (FetchReport, Vec<Seen>, tempfile::TempDir) {
     let server = fake_exchange::start(|_| {});
     let cache = tempfile::tempdir().unwrap();
-    let path = cache.path().join(FILES[0]);
+    let (venue, file) = FILES[0].split_once('/').unwrap();
+    let site = server.base.trim_start_matches("http://").replace(':', "_");
+    let path = cache.path().join(format!("{venue}@{site}")).join(file);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, bytes).unwrap();
     let r = run(&options(&server, &[Venue::Binance], DAY, Some(cache.path())));
@@ -279,9 +296,9 @@ fn cli_cache_flags_environment_and_warning() {
     // --cache-dir; then a corrupt file is reported on stderr and replaced.
     cli(&server, &out, &["--cache-dir", dir("flag").to_str().unwrap()], &[]).ok();
     assert_eq!(files(&dir("flag")), ["binance/BTCUSDT-5m.json"]);
-    std::fs::write(dir("flag").join(FILES[0]), b"{\"format\": 7").unwrap();
+    std::fs::write(real(&dir("flag"), FILES[0]), b"{\"format\": 7").unwrap();
     let r = cli(&server, &out, &["--cache-dir", dir("flag").to_str().unwrap()], &[]).ok();
-    let line = format!("liqshot: warning: cache file {} ignored: not cache JSON", dir("flag").join(FILES[0]).display());
+    let line = format!("liqshot: warning: cache file {} ignored: not cache JSON", real(&dir("flag"), FILES[0]).display());
     assert!(r.stderr.contains(&line), "{}", r.stderr);
     assert_eq!(cache_json(&dir("flag"), FILES[0])["format"], "liqshot-cache/1");
 

@@ -60,6 +60,9 @@ pub struct Key {
     pub venue: Venue,
     pub instrument: String,
     pub interval: String,
+    /// The server when it is not the venue's public API (a test server, a mirror): its
+    /// history is kept apart, `binance@127.0.0.1_8080/`.
+    pub site: Option<String>,
 }
 
 impl Key {
@@ -71,17 +74,32 @@ impl Key {
             Venue::Okx => okx::inst_id(base),
             Venue::Hyperliquid => base.to_string(),
         };
-        Key { venue, instrument, interval: format_interval(interval_secs) }
+        Key { venue, instrument, interval: format_interval(interval_secs), site: None }
     }
 
-    /// `dir/<venue>/<instrument>-<interval>.json` (characters unsafe in a file name become `_`).
+    /// The same key for data served by `base_url`.
+    pub fn at(mut self, base_url: &str) -> Self {
+        let url = base_url.trim_end_matches('/');
+        if url != self.venue.default_url() {
+            let host = url.split_once("://").map_or(url, |(_, rest)| rest);
+            self.site = Some(host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect());
+        }
+        self
+    }
+
+    /// `dir/<venue>/<instrument>-<interval>.json` (characters unsafe in a file name become `_`);
+    /// `dir/<venue>@<site>/...` for another server.
     pub fn path(&self, dir: &Path) -> PathBuf {
         let safe: String = self
             .instrument
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
             .collect();
-        dir.join(self.venue.name()).join(format!("{safe}-{}.json", self.interval))
+        let venue_dir = match &self.site {
+            Some(site) => format!("{}@{site}", self.venue.name()),
+            None => self.venue.name().to_string(),
+        };
+        dir.join(venue_dir).join(format!("{safe}-{}.json", self.interval))
     }
 }
 
@@ -273,7 +291,7 @@ pub fn store(path: &Path, file: &CacheFile) -> Result<(), String> {
 /// problems go to `warnings` and never fail the fetch.
 pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Result<VenueSeries, FetchError> {
     let warn = |w: String| warnings.lock().expect("warnings lock").push(w);
-    let key = Key::new(ctx.venue, &ctx.base, ctx.interval_secs);
+    let key = Key::new(ctx.venue, &ctx.base, ctx.interval_secs).at(&ctx.base_url);
     let path = key.path(dir);
     let cached = load(&path, &key).unwrap_or_else(|why| {
         warn(format!("cache file {} ignored: {why}", path.display()));
@@ -370,6 +388,9 @@ mod tests {
         assert_eq!(key().path(dir), Path::new("/c/binance/BTCUSDT-5m.json"));
         assert_eq!(Key::new(Venue::Okx, "BTC", 3600).path(dir), Path::new("/c/okx/BTC-USDT-SWAP-1h.json"));
         assert_eq!(Key::new(Venue::Hyperliquid, "BTC", 900).path(dir), Path::new("/c/hyperliquid/BTC-15m.json"));
+        // Another server's history is kept apart from the public API's.
+        assert_eq!(key().at("https://fapi.binance.com/").path(dir), Path::new("/c/binance/BTCUSDT-5m.json"));
+        assert_eq!(key().at("http://127.0.0.1:8080").path(dir), Path::new("/c/binance@127.0.0.1_8080/BTCUSDT-5m.json"));
     }
 
     #[test]

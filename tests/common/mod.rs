@@ -61,18 +61,33 @@ impl Run {
     }
 }
 
-/// Runs `liqshot args...` (working directory: the crate root).
+/// The `liqshot` binary (working directory: the crate root) in a hermetic environment: no
+/// `LIQSHOT_*` variable of the caller, no default config file, the history cache under
+/// `target/tmp`.
+pub fn command() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("liqshot").expect("liqshot binary is built");
+    cmd.current_dir(root());
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("LIQSHOT_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("XDG_CONFIG_HOME", target_tmp("no-config-home")).env("LIQSHOT_CACHE_DIR", target_tmp("cache"));
+    cmd
+}
+
+/// Runs `liqshot args...` (see [`command`]).
 pub fn liqshot<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = assert_cmd::Command::cargo_bin("liqshot")
-        .expect("liqshot binary is built")
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("liqshot runs");
+    run_cmd(command().args(args))
+}
+
+/// Runs a prepared command.
+pub fn run_cmd(cmd: &mut assert_cmd::Command) -> Run {
+    let out = cmd.output().expect("liqshot runs");
     Run {
         code: out.status.code(),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
