@@ -1,10 +1,12 @@
 //! The commands: glue between typed options and the pipeline stages.
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::batch;
-use crate::cli::{parse_duration, Command, EstimateArgs, FetchArgs, FetchCmdArgs, ImportArgs, RenderArgs, ZonesArgs};
+use crate::cli::{parse_duration, Cli, Command, ConfigCommand, EstimateArgs, FetchArgs, FetchCmdArgs, ImportArgs, RenderArgs, ZonesArgs};
+use crate::config;
 use crate::error::Error;
 use crate::estimate::EstimateParams;
 use crate::fetch::{FetchOptions, Http};
@@ -19,15 +21,67 @@ use crate::snapshot::MarketSnapshot;
 use crate::zones::ZoneParams;
 use crate::{import, zone_report};
 
+/// Everything `main` does once logging is set up: finds the config file (`--config`,
+/// `LIQSHOT_CONFIG` or the default location), layers its settings under the command line
+/// (`argv`, the process arguments) and runs the command.
+pub fn main(cli: Cli, argv: Vec<OsString>) -> Result<(), Error> {
+    if let Command::Config(c) = &cli.command {
+        return match c {
+            ConfigCommand::Check { file } => {
+                let lines = config::jobs::check_file(file.as_deref(), cli.config.as_deref())?;
+                println!("{}", lines.join("\n"));
+                Ok(())
+            }
+            ConfigCommand::Path => {
+                let p = config::default_path().ok_or_else(|| Error::Usage("no home directory: give --config FILE".into()))?;
+                let state = if p.is_file() { "exists" } else { "does not exist" };
+                println!("{} ({state})", p.display());
+                Ok(())
+            }
+        };
+    }
+    let found = config::find(cli.config.as_deref(), cli.no_config)?;
+    match (cli.command, found) {
+        (Command::Run(a), Some(c)) => config::jobs::run(&c, &a.jobs, a.dry_run),
+        (Command::Run(_), None) => Err(Error::Usage(format!(
+            "run: no config file (give --config FILE or create {})",
+            config::default_path().map_or_else(|| config::FILE_NAME.to_string(), |p| p.display().to_string())
+        ))),
+        (command, None) => run(command),
+        (command, Some(c)) => {
+            if c.settings.is_empty() {
+                return run(command);
+            }
+            let settings: Vec<&config::Setting> = c.settings.iter().collect();
+            let layered = config::layer::layer(&argv, &settings, &c.path)?;
+            tracing::debug!("config {}: {}", c.path.display(), config::jobs::shell_line(&layered));
+            run(config::layer::parse(&layered, &c.path)?.command)
+        }
+    }
+}
+
 /// Runs one command. Output files are written only after everything succeeded.
 pub fn run(cmd: Command) -> Result<(), Error> {
     match cmd {
         Command::Import(a) => run_import(a),
-        Command::Fetch(a) => run_fetch(a),
+        Command::Fetch(a) => FetchPlan::new(&a)?.run(&a),
         Command::Zones(a) => run_zones(a),
-        Command::Render(a) => run_render(a),
+        Command::Render(a) => RenderPlan::new(&a)?.run(&a),
         Command::Report(a) => crate::report::run::run(a),
         Command::Bench(a) => crate::bench::run(a),
+        Command::Run(_) | Command::Config(_) => Err(Error::Usage("run and config need the config file (see app::main)".into())),
+    }
+}
+
+/// Checks a command's options as far as possible without reading or fetching any data or
+/// writing anything (what `liqshot config check` does for each job).
+pub fn check(cmd: &Command) -> Result<(), Error> {
+    match cmd {
+        Command::Fetch(a) => FetchPlan::new(a).map(drop),
+        Command::Render(a) => RenderPlan::new(a).map(drop),
+        Command::Report(a) => crate::report::run::Plan::new(a).map(drop),
+        Command::Zones(a) => a.estimate.params().map(drop),
+        _ => Ok(()),
     }
 }
 
@@ -187,19 +241,32 @@ pub fn write_logged(files: &[(PathBuf, Vec<u8>)]) -> Result<String, Error> {
     Ok(format!("wrote {}", files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ")))
 }
 
-fn run_fetch(a: FetchCmdArgs) -> Result<(), Error> {
-    let out = PathTemplate::parse("-o", &a.output)?;
-    let lookback = parse_duration("--lookback", &a.fetch.lookback)?;
-    let src = Source::live(&a.symbol, &a.fetch, None, window_label(lookback))?;
-    src.check_outputs([&out])?;
-    src.each(
-        |snap| {
-            let path = out.expand(&Vars::of(&snap, &src.window_label));
-            write_logged(&with_latest(vec![(path, snap.to_json())], a.latest, &snap.symbol))
-        },
-        String::clone,
-    )
-    .1
+/// `liqshot fetch` with every option checked.
+struct FetchPlan {
+    out: PathTemplate,
+    src: Source,
+}
+
+impl FetchPlan {
+    fn new(a: &FetchCmdArgs) -> Result<Self, Error> {
+        let out = PathTemplate::parse("-o", &a.output)?;
+        let lookback = parse_duration("--lookback", &a.fetch.lookback)?;
+        let src = Source::live(&a.symbol, &a.fetch, None, window_label(lookback))?;
+        src.check_outputs([&out])?;
+        Ok(FetchPlan { out, src })
+    }
+
+    fn run(self, a: &FetchCmdArgs) -> Result<(), Error> {
+        let FetchPlan { out, src } = self;
+        src.each(
+            |snap| {
+                let path = out.expand(&Vars::of(&snap, &src.window_label));
+                write_logged(&with_latest(vec![(path, snap.to_json())], a.latest, &snap.symbol))
+            },
+            String::clone,
+        )
+        .1
+    }
 }
 
 fn run_zones(a: ZonesArgs) -> Result<(), Error> {
@@ -279,23 +346,37 @@ pub fn encode(scene: &crate::render::Scene, format: Format) -> Vec<u8> {
     }
 }
 
-fn run_render(a: RenderArgs) -> Result<(), Error> {
-    let outputs: Vec<(PathTemplate, Format)> = a
-        .outputs
-        .iter()
-        .map(|p| Ok((PathTemplate::parse("-o", p)?, format_of(p)?)))
-        .collect::<Result<_, Error>>()?;
-    let (window, settings) = a.chart.settings(a.estimate.params()?)?;
-    let src = Source::of(&a.estimate, Some(window), window_label(window))?;
-    src.check_outputs(outputs.iter().map(|(t, _)| t))?;
-    src.each(
-        |snap| {
-            let (_, scene) = render_scene(&snap, &settings)?;
-            let vars = Vars::of(&snap, &src.window_label);
-            let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
-            write_logged(&with_latest(encoded, a.latest, &snap.symbol))
-        },
-        String::clone,
-    )
-    .1
+/// `liqshot render` with every option checked.
+struct RenderPlan {
+    outputs: Vec<(PathTemplate, Format)>,
+    settings: RenderSettings,
+    src: Source,
+}
+
+impl RenderPlan {
+    fn new(a: &RenderArgs) -> Result<Self, Error> {
+        let outputs: Vec<(PathTemplate, Format)> = a
+            .outputs
+            .iter()
+            .map(|p| Ok((PathTemplate::parse("-o", p)?, format_of(p)?)))
+            .collect::<Result<_, Error>>()?;
+        let (window, settings) = a.chart.settings(a.estimate.params()?)?;
+        let src = Source::of(&a.estimate, Some(window), window_label(window))?;
+        src.check_outputs(outputs.iter().map(|(t, _)| t))?;
+        Ok(RenderPlan { outputs, settings, src })
+    }
+
+    fn run(self, a: &RenderArgs) -> Result<(), Error> {
+        let RenderPlan { outputs, settings, src } = self;
+        src.each(
+            |snap| {
+                let (_, scene) = render_scene(&snap, &settings)?;
+                let vars = Vars::of(&snap, &src.window_label);
+                let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
+                write_logged(&with_latest(encoded, a.latest, &snap.symbol))
+            },
+            String::clone,
+        )
+        .1
+    }
 }

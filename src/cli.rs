@@ -23,6 +23,12 @@ pub struct Cli {
     /// Write diagnostics on stderr as JSON lines (for log collectors)
     #[arg(long, global = true)]
     pub log_json: bool,
+    /// Config file [default: $XDG_CONFIG_HOME/liqshot/liqshot.toml or ~/.config/liqshot/liqshot.toml, when it exists]
+    #[arg(long, global = true, env = "LIQSHOT_CONFIG", value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore the default config file
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 /// Printed after `--help`.
@@ -30,12 +36,15 @@ pub const AFTER_HELP: &str = "\
 Exit codes:
   0  success (every symbol done)
   1  some symbols failed, bad input data, or an output could not be written
-  2  usage or config error (the message names the flag)
+  2  usage or config error (the message names the flag, or the config file and key)
   3  nothing could be fetched (every venue of every symbol failed)
 
 Output paths (-o, --out-dir, --save-snapshot) may use {symbol} {date} {time} {window} {venues},
 e.g. -o \"out/{symbol}-{date}.png\"; with several symbols (--symbol BTC,ETH,SOL) they must use {symbol}.
-Logging: --quiet, -v, -vv, --log-json, or LIQSHOT_LOG=debug (an env-filter directive).
+Logging: --quiet, -v, -vv, --log-json, or LIQSHOT_LOG=debug (an env-filter directive; RUST_LOG too).
+Config: flags override LIQSHOT_* variables, which override the config file (--config FILE, or
+liqshot.toml in the user's config directory); `liqshot config check` validates a file and
+`liqshot run` carries out its [[job]] tables.
 Every level is a model estimate, not actual positions.";
 
 impl Cli {
@@ -59,6 +68,32 @@ pub enum Command {
     Report(ReportArgs),
     /// Time each stage on a snapshot and print the figures
     Bench(BenchArgs),
+    /// Run the [[job]] tables of the config file (render, report or fetch jobs)
+    Run(RunArgs),
+    /// Config file commands
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Run only this job (repeatable) [default: every job, in file order]
+    #[arg(long = "job", value_name = "NAME")]
+    pub jobs: Vec<String>,
+    /// Print the command line of each job run instead of running it
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check a config file (keys, values, every job's command line) without fetching anything
+    Check {
+        /// The file [default: --config, else the default location]
+        file: Option<PathBuf>,
+    },
+    /// Print where the default config file is looked for
+    Path,
 }
 
 #[derive(Debug, Args)]
@@ -93,13 +128,13 @@ pub struct ImportArgs {
 #[derive(Debug, Args, Clone)]
 pub struct FetchArgs {
     /// Venues to fetch and sum: binance, bybit, okx, hyperliquid
-    #[arg(long, default_value = "binance,bybit,okx")]
+    #[arg(long, env = "LIQSHOT_EXCHANGE", default_value = "binance,bybit,okx")]
     pub exchange: String,
     /// History that builds the ledger (Binance keeps 30 days of open interest)
-    #[arg(long, default_value = "7d")]
+    #[arg(long, env = "LIQSHOT_LOOKBACK", default_value = "7d")]
     pub lookback: String,
     /// Candle interval: 5m, 15m, 1h, 4h, 1d [default: from --window: 5m up to 24h, 15m up to 3d, else 1h]
-    #[arg(long)]
+    #[arg(long, env = "LIQSHOT_INTERVAL")]
     pub interval: Option<String>,
     /// Base URL of Binance USD-M futures
     #[arg(long, env = "LIQSHOT_BINANCE_URL", default_value = "https://fapi.binance.com")]
@@ -114,16 +149,16 @@ pub struct FetchArgs {
     #[arg(long, env = "LIQSHOT_HYPERLIQUID_URL", default_value = "https://api.hyperliquid.xyz")]
     pub hyperliquid_url: String,
     /// Whole-request timeout
-    #[arg(long, default_value = "20s")]
+    #[arg(long, env = "LIQSHOT_TIMEOUT", default_value = "20s")]
     pub timeout: String,
     /// Connection timeout
-    #[arg(long, default_value = "5s")]
+    #[arg(long, env = "LIQSHOT_CONNECT_TIMEOUT", default_value = "5s")]
     pub connect_timeout: String,
     /// Retries on timeouts, connection errors, 429 and 5xx
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, env = "LIQSHOT_RETRIES", default_value_t = 3)]
     pub retries: u32,
     /// Requests in flight at once per venue
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, env = "LIQSHOT_PARALLEL", default_value_t = 6)]
     pub parallel: usize,
     /// Cache of fetched history: later runs fetch only what is new [default: $XDG_CACHE_HOME/liqshot or ~/.cache/liqshot]
     #[arg(long, env = "LIQSHOT_CACHE_DIR", value_name = "DIR")]
@@ -132,7 +167,7 @@ pub struct FetchArgs {
     #[arg(long)]
     pub no_cache: bool,
     /// Symbols processed at once (with --symbol A,B,C); they share one HTTP connection pool
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, env = "LIQSHOT_JOBS", default_value_t = 4)]
     pub jobs: usize,
 }
 
@@ -169,13 +204,13 @@ pub struct EstimateArgs {
     #[arg(long)]
     pub leverage: Option<String>,
     /// Leverage mix as LEVERAGE:WEIGHT,... [default: 5:15,10:30,25:25,50:20,100:10]
-    #[arg(long)]
+    #[arg(long, env = "LIQSHOT_LEVERAGE_MIX")]
     pub leverage_mix: Option<String>,
     /// Halve every level's size after this long (e.g. 3d); off by default
-    #[arg(long)]
+    #[arg(long, env = "LIQSHOT_HALF_LIFE")]
     pub half_life: Option<String>,
     /// Notional of a typical position in USD (selects its margin tier)
-    #[arg(long, default_value_t = 10_000.0, allow_negative_numbers = true)]
+    #[arg(long, env = "LIQSHOT_POSITION_USD", default_value_t = 10_000.0, allow_negative_numbers = true)]
     pub position_usd: f64,
 }
 
@@ -212,16 +247,16 @@ pub struct RenderArgs {
 #[derive(Debug, Args)]
 pub struct ChartArgs {
     /// Time span shown: 12h, 24h, 3d, 7d, ...
-    #[arg(long, default_value = "24h")]
+    #[arg(long, env = "LIQSHOT_WINDOW", default_value = "24h")]
     pub window: String,
     /// Image size WIDTHxHEIGHT
-    #[arg(long, default_value = "1600x900")]
+    #[arg(long, env = "LIQSHOT_SIZE", default_value = "1600x900")]
     pub size: String,
     /// Colour theme of the heatmap
-    #[arg(long, value_enum, default_value = "dark")]
+    #[arg(long, env = "LIQSHOT_THEME", value_enum, default_value = "dark")]
     pub theme: ThemeArg,
     /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, env = "LIQSHOT_COLOR_MAX", allow_negative_numbers = true)]
     pub color_max: Option<f64>,
 }
 
@@ -255,7 +290,7 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub chart: ChartArgs,
     /// Directory of templates (report.md.j2, report.html.j2, report.css.j2) overriding the built-in ones
-    #[arg(long)]
+    #[arg(long, env = "LIQSHOT_TEMPLATES")]
     pub templates: Option<PathBuf>,
     /// Start report.md with YAML front matter (title, date, tags) for Hugo/Jekyll
     #[arg(long)]

@@ -8,6 +8,7 @@ pub mod app;
 pub mod batch;
 pub mod bench;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod estimate;
 pub mod fetch;

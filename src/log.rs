@@ -16,7 +16,8 @@ use tracing_subscriber::EnvFilter;
 
 use crate::error::Error;
 
-/// The environment variable read when neither `--quiet` nor `-v` is given.
+/// The environment variable read when neither `--quiet` nor `-v` is given (`RUST_LOG` when
+/// it is unset).
 pub const ENV: &str = "LIQSHOT_LOG";
 
 /// How much to log and in which format.
@@ -34,18 +35,22 @@ static JSON: AtomicBool = AtomicBool::new(false);
 /// A progress line is on screen: plain events first clear it.
 static PROGRESS_SHOWN: AtomicBool = AtomicBool::new(false);
 
-/// Installs the global subscriber writing to stderr. An invalid `LIQSHOT_LOG` is a usage error.
+/// Installs the global subscriber writing to stderr. An invalid `LIQSHOT_LOG` (or `RUST_LOG`) is a usage error.
 pub fn init(o: LogOptions) -> Result<(), Error> {
+    let mut source = ENV;
     let directive = match (o.quiet, o.verbose) {
         (true, _) => "error".to_string(),
         (false, 1) => "warn,liqshot=debug".to_string(),
         (false, v) if v >= 2 => "info,liqshot=trace".to_string(),
-        _ => match std::env::var(ENV) {
-            Ok(s) if !s.trim().is_empty() => s,
-            _ => "warn,liqshot=info".to_string(),
+        _ => match [ENV, "RUST_LOG"].into_iter().find_map(|var| std::env::var(var).ok().filter(|s| !s.trim().is_empty()).map(|s| (var, s))) {
+            Some((var, s)) => {
+                source = var;
+                s
+            }
+            None => "warn,liqshot=info".to_string(),
         },
     };
-    let filter = EnvFilter::try_new(&directive).map_err(|e| Error::Usage(format!("{ENV}={directive:?}: {e}")))?;
+    let filter = EnvFilter::try_new(&directive).map_err(|e| Error::Usage(format!("{source}={directive:?}: {e}")))?;
     JSON.store(o.json, Ordering::Relaxed);
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let installed = if o.json {

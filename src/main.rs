@@ -7,12 +7,13 @@ use clap::Parser;
 use liqshot::{app, cli::Cli, log};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = Cli::parse_from(&argv);
     if let Err(e) = log::init(cli.log_options()) {
         eprintln!("liqshot: error: {e}");
         return ExitCode::from(e.exit_code());
     }
-    match app::run(cli.command) {
+    match app::main(cli, argv) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             log::final_error(&e);

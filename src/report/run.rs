@@ -18,31 +18,50 @@ pub const MARKDOWN: &str = "report.md";
 pub const HTML: &str = "report.html";
 pub const JSON: &str = "zones.json";
 
+/// `liqshot report` with every flag checked and the templates compiled.
+pub struct Plan {
+    window: i64,
+    settings: crate::app::RenderSettings,
+    opts: TemplateOptions,
+    events: Vec<String>,
+    out_dir: PathTemplate,
+    previous: Option<PathTemplate>,
+    src: Source,
+}
+
+impl Plan {
+    /// Checks every flag (and compiles the templates) without reading or fetching any data.
+    pub fn new(a: &ReportArgs) -> Result<Self, Error> {
+        let (window, settings) = a.chart.settings(a.estimate.params()?)?;
+        if let Some(dir) = &a.templates {
+            if !dir.is_dir() {
+                return Err(Error::Usage(format!("--templates {}: not a directory", dir.display())));
+            }
+        }
+        if let Some(url) = &a.image_base_url {
+            check_base_url(url)?;
+        }
+        let opts = TemplateOptions { dir: a.templates.clone(), front_matter: a.front_matter, image_base_url: a.image_base_url.clone() };
+        templates::check(&opts)?;
+        let events = gather_events(&a.events, a.events_file.as_deref())?;
+        let out_dir = PathTemplate::parse("--out-dir", &a.out_dir)?;
+        let previous = match &a.previous {
+            Some(p) => Some(PathTemplate::parse("--previous", p)?),
+            None => None,
+        };
+        let src = Source::of(&a.estimate, Some(window), compute::window_label(window))?;
+        src.check_outputs([&out_dir])?;
+        if let Some(t) = &previous {
+            t.check_for(src.len())?;
+        }
+        Ok(Plan { window, settings, opts, events, out_dir, previous, src })
+    }
+}
+
 /// Runs `liqshot report`. Every flag is checked (and the templates compiled) before any data is
 /// read or fetched; nothing is written unless every output was produced.
 pub fn run(a: ReportArgs) -> Result<(), Error> {
-    let (window, settings) = a.chart.settings(a.estimate.params()?)?;
-    if let Some(dir) = &a.templates {
-        if !dir.is_dir() {
-            return Err(Error::Usage(format!("--templates {}: not a directory", dir.display())));
-        }
-    }
-    if let Some(url) = &a.image_base_url {
-        check_base_url(url)?;
-    }
-    let opts = TemplateOptions { dir: a.templates.clone(), front_matter: a.front_matter, image_base_url: a.image_base_url.clone() };
-    templates::check(&opts)?;
-    let events = gather_events(&a.events, a.events_file.as_deref())?;
-    let out_dir = PathTemplate::parse("--out-dir", &a.out_dir)?;
-    let previous = match &a.previous {
-        Some(p) => Some(PathTemplate::parse("--previous", p)?),
-        None => None,
-    };
-    let src = Source::of(&a.estimate, Some(window), compute::window_label(window))?;
-    src.check_outputs([&out_dir])?;
-    if let Some(t) = &previous {
-        t.check_for(src.len())?;
-    }
+    let Plan { window, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
     // A --previous without placeholders is read before any data is fetched.
     let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
         Some(p) => Some(read_previous(&p)?),
@@ -109,7 +128,7 @@ pub fn to_json(report: &Report) -> Vec<u8> {
 }
 
 /// `--image-base-url` must be an absolute http(s) URL that can sit in an HTML attribute.
-fn check_base_url(url: &str) -> Result<(), Error> {
+pub(crate) fn check_base_url(url: &str) -> Result<(), Error> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() > "https://".len()
         && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'));

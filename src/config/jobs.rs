@@ -1,0 +1,402 @@
+//! `[[job]]` tables and `liqshot run`: each job is the command line it stands for
+//! (`liqshot report --symbol BTC,ETH --out-dir ... --window 24h` plus the file's settings),
+//! built and checked for every job before the first one starts.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use super::keys::{self, KeyDef};
+use super::{layer, section_settings, Config, Setting};
+use crate::cli::{parse_duration, Cli, Command};
+use crate::error::Error;
+use crate::naming::{split_symbols, PathTemplate};
+
+/// What a job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobCommand {
+    Render,
+    Report,
+    Fetch,
+}
+
+impl JobCommand {
+    pub fn name(self) -> &'static str {
+        match self {
+            JobCommand::Render => "render",
+            JobCommand::Report => "report",
+            JobCommand::Fetch => "fetch",
+        }
+    }
+}
+
+/// One `[[job]]`.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: String,
+    pub command: JobCommand,
+    /// `BTC,ETH,SOL`.
+    pub symbols: String,
+    /// One run per window; empty: the window of `[defaults]` or the built-in one.
+    pub windows: Vec<String>,
+    /// render: image files; fetch: the snapshot file (resolved against the config directory).
+    pub outputs: Vec<String>,
+    /// report: the output directory.
+    pub out_dir: Option<String>,
+    pub previous: Option<String>,
+    pub save_snapshot: Option<String>,
+    /// The job's own settings (they replace the file's sections).
+    pub settings: Vec<Setting>,
+}
+
+impl Job {
+    /// Reads and checks the `index`-th `[[job]]` of `file`.
+    pub fn parse(file: &Path, base: &Path, index: usize, v: &toml::Value) -> Result<Job, Error> {
+        let t = v.as_table().ok_or_else(|| Error::Usage(format!("{}: job[{index}]: expected a [[job]] table", file.display())))?;
+        let name = match t.get("name") {
+            Some(n) => keys::text(&keys::label(file, &format!("job[{index}].name")), n, "a string")?,
+            None => return Err(Error::Usage(format!("{}: job[{index}]: missing key name (every job needs a name)", file.display()))),
+        };
+        if name.trim().is_empty() || name.contains(char::is_whitespace) {
+            return Err(Error::Usage(format!("{}: job[{index}].name: {name:?} must be one word (it is given to --job)", file.display())));
+        }
+        let at = format!("job \"{name}\"");
+        let label = |key: &str| keys::label(file, &format!("{at}.{key}"));
+        let missing = |key: &str, what: &str| Error::Usage(format!("{}: {at}: missing key {key} ({what})", file.display()));
+        let not_for = |key: &str, cmd: JobCommand| Error::Usage(format!("{}: not used by a {} job", label(key), cmd.name()));
+
+        let command = match t.get("command") {
+            Some(c) => match keys::text(&label("command"), c, "\"render\", \"report\" or \"fetch\"")?.as_str() {
+                "render" => JobCommand::Render,
+                "report" => JobCommand::Report,
+                "fetch" => JobCommand::Fetch,
+                other => return Err(Error::Usage(format!("{}: {other:?} is not a job command (use render, report or fetch)", label("command")))),
+            },
+            None => return Err(missing("command", "render, report or fetch")),
+        };
+        let symbols = match t.get("symbols") {
+            Some(s) => keys::texts(&label("symbols"), s, true)?.join(","),
+            None => return Err(missing("symbols", "e.g. symbols = [\"BTC\", \"ETH\"]")),
+        };
+        split_symbols(&symbols).map_err(|e| keys::relabel(e, "--symbol", &label("symbols")))?;
+
+        let windows = match t.get("windows") {
+            Some(_) if command == JobCommand::Fetch => return Err(not_for("windows", command)),
+            Some(w) => keys::texts(&label("windows"), w, true)?,
+            None => Vec::new(),
+        };
+        for (i, w) in windows.iter().enumerate() {
+            parse_duration("--window", w).map_err(|e| keys::relabel(e, "--window", &label("windows")))?;
+            if windows[..i].contains(w) {
+                return Err(Error::Usage(format!("{}: {w} is listed twice", label("windows"))));
+            }
+        }
+        let path = |key: &str| -> Result<Option<String>, Error> {
+            t.get(key).map(|v| keys::text(&label(key), v, "a path").map(|p| keys::resolve(base, &p, true))).transpose()
+        };
+        let outputs: Vec<String> = match t.get("outputs") {
+            Some(_) if command == JobCommand::Report => return Err(not_for("outputs", command)),
+            Some(o) => keys::texts(&label("outputs"), o, false)?.iter().map(|p| keys::resolve(base, p, true)).collect(),
+            None if command == JobCommand::Report => Vec::new(),
+            None => return Err(missing("outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]")),
+        };
+        match command {
+            JobCommand::Render if outputs.is_empty() => return Err(missing("outputs", "at least one .png or .svg file")),
+            JobCommand::Render => {
+                for o in &outputs {
+                    crate::app::format_of(Path::new(o)).map_err(|e| keys::relabel(e, "-o", &label("outputs")))?;
+                }
+            }
+            JobCommand::Fetch if outputs.len() != 1 => {
+                return Err(Error::Usage(format!("{}: a fetch job writes one snapshot file (one path)", label("outputs"))))
+            }
+            _ => {}
+        }
+        let out_dir = path("out_dir")?;
+        match (command, &out_dir) {
+            (JobCommand::Report, None) => return Err(missing("out_dir", "the report directory, e.g. out_dir = \"reports/{symbol}/{date}\"")),
+            (JobCommand::Report, Some(_)) => {}
+            (_, Some(_)) => return Err(not_for("out_dir", command)),
+            _ => {}
+        }
+        let previous = path("previous")?;
+        if previous.is_some() && command != JobCommand::Report {
+            return Err(not_for("previous", command));
+        }
+        let save_snapshot = path("save_snapshot")?;
+        if save_snapshot.is_some() && command == JobCommand::Fetch {
+            return Err(not_for("save_snapshot", command));
+        }
+
+        let defs: Vec<KeyDef> = keys::DEFAULTS.iter().copied().filter(|d| d.key != "window").collect();
+        if t.contains_key("window") {
+            return Err(Error::Usage(format!("{}: unknown key (a job has windows = [\"24h\", ...])", label("window"))));
+        }
+        let settings = section_settings(file, base, &at, t, &defs, keys::JOB_KEYS)
+            .map_err(|e| Error::Usage(e.to_string().replace(&format!("(allowed in {at}: "), "(allowed in a job: ")))?;
+        if let Some(s) = settings.iter().find(|s| !applies(command, s.id)) {
+            return Err(not_for(s.at.rsplit('.').next().unwrap_or(""), command));
+        }
+
+        // Several windows write several files per symbol: each path must tell them apart.
+        if windows.len() > 1 {
+            let paths = outputs.iter().chain(&out_dir).chain(&save_snapshot);
+            for p in paths {
+                let tpl = PathTemplate::parse("-o", Path::new(p))?;
+                if !tpl.raw().contains("{window}") {
+                    return Err(Error::Usage(format!(
+                        "{}: {p}: several windows need {{window}} in the path, or they would overwrite each other",
+                        keys::label(file, &at)
+                    )));
+                }
+            }
+            if settings.iter().any(|s| s.id == "latest" && s.value == keys::Value::Switch(true)) {
+                return Err(Error::Usage(format!(
+                    "{}: with several windows the {{symbol}}-latest copies would overwrite each other (make one job per window)",
+                    label("latest")
+                )));
+            }
+        }
+        Ok(Job { name, command, symbols, windows, outputs, out_dir, previous, save_snapshot, settings })
+    }
+
+    /// The command lines of this job, one per window, with `base` (the file's sections) and
+    /// the job's settings layered under them.
+    pub fn command_lines(&self, config: &Config) -> Result<Vec<Vec<OsString>>, Error> {
+        let windows: Vec<Option<&String>> = if self.windows.is_empty() { vec![None] } else { self.windows.iter().map(Some).collect() };
+        let settings = layer::merged(&self.settings, &config.settings);
+        windows
+            .into_iter()
+            .map(|w| {
+                let mut argv: Vec<String> = vec!["liqshot".into(), self.command.name().into(), format!("--symbol={}", self.symbols)];
+                argv.extend(self.outputs.iter().map(|o| format!("--output={o}")));
+                argv.extend(self.out_dir.iter().map(|d| format!("--out-dir={d}")));
+                argv.extend(w.map(|w| format!("--window={w}")));
+                argv.extend(self.previous.iter().map(|p| format!("--previous={p}")));
+                argv.extend(self.save_snapshot.iter().map(|p| format!("--save-snapshot={p}")));
+                let argv: Vec<OsString> = argv.into_iter().map(OsString::from).collect();
+                layer::layer(&argv, &settings, &config.path)
+            })
+            .collect()
+    }
+
+    /// `report BTC,ETH, windows 24h,7d → reports/{symbol}/{date}`.
+    pub fn describe(&self) -> String {
+        let windows = if self.windows.is_empty() { String::new() } else { format!(", windows {}", self.windows.join(",")) };
+        let to: Vec<&String> = self.outputs.iter().chain(&self.out_dir).collect();
+        format!("{} {}{windows} -> {}", self.command.name(), self.symbols, to.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+    }
+}
+
+/// Whether a `[defaults]` key makes sense for a job's command (fetch has no chart or report).
+fn applies(cmd: JobCommand, id: &str) -> bool {
+    const CHART: [&str; 3] = ["size", "theme", "color_max"];
+    const REPORT: [&str; 5] = ["templates", "front_matter", "image_base_url", "events", "events_file"];
+    match cmd {
+        JobCommand::Report => true,
+        JobCommand::Render => !REPORT.contains(&id),
+        JobCommand::Fetch => !CHART.contains(&id) && !REPORT.contains(&id),
+    }
+}
+
+/// One window of one job, parsed and checked.
+pub struct Planned<'a> {
+    pub job: &'a Job,
+    pub window: Option<&'a str>,
+    pub argv: Vec<OsString>,
+    pub command: Command,
+}
+
+impl Planned<'_> {
+    /// `daily` or `daily (7d)`.
+    pub fn title(&self) -> String {
+        match self.window {
+            Some(w) if self.job.windows.len() > 1 => format!("{} ({w})", self.job.name),
+            _ => self.job.name.clone(),
+        }
+    }
+}
+
+/// The jobs named in `only` (all when empty), each window parsed and checked like the command
+/// line it stands for — no data is read or fetched. Errors name the file and the job.
+pub fn plan<'a>(config: &'a Config, only: &[String]) -> Result<Vec<Planned<'a>>, Error> {
+    if config.jobs.is_empty() {
+        return Err(Error::Usage(format!("{}: no [[job]] to run", config.path.display())));
+    }
+    for name in only {
+        if !config.jobs.iter().any(|j| &j.name == name) {
+            let names: Vec<&str> = config.jobs.iter().map(|j| j.name.as_str()).collect();
+            return Err(Error::Usage(format!("--job {name}: no such job in {} (it has {})", config.path.display(), names.join(", "))));
+        }
+    }
+    let mut out = Vec::new();
+    for job in config.jobs.iter().filter(|j| only.is_empty() || only.contains(&j.name)) {
+        let at = |e: Error| Error::Usage(format!("{}: job \"{}\": {e}", config.path.display(), job.name));
+        let lines = job.command_lines(config)?;
+        let windows: Vec<Option<&str>> =
+            if job.windows.is_empty() { vec![None] } else { job.windows.iter().map(|w| Some(w.as_str())).collect() };
+        for (argv, window) in lines.into_iter().zip(windows) {
+            let cli: Cli = layer::parse(&argv, &config.path)?;
+            crate::app::check(&cli.command).map_err(at)?;
+            out.push(Planned { job, window, argv, command: cli.command });
+        }
+    }
+    Ok(out)
+}
+
+/// `liqshot run`: every selected job in file order; a job's failure does not stop the others.
+/// The result is Ok when all succeeded, the failure's own error when there was one job run,
+/// `Fetch` (exit 3) when every run failed to fetch anything, `Partial` (exit 1) otherwise.
+pub fn run(config: &Config, only: &[String], dry_run: bool) -> Result<(), Error> {
+    let planned = plan(config, only)?;
+    if dry_run {
+        for p in &planned {
+            println!("{}", shell_line(&p.argv));
+        }
+        return Ok(());
+    }
+    let total = planned.len();
+    let mut failures: Vec<(String, Error)> = Vec::new();
+    for p in planned {
+        let title = p.title();
+        tracing::info!(job = %title, "job {title}: {}", shell_line(&p.argv));
+        match crate::app::run(p.command) {
+            Ok(()) => tracing::info!(job = %title, "job {title}: done"),
+            Err(e) => {
+                tracing::error!(job = %title, exit_code = e.exit_code(), "job {title}: {e}");
+                failures.push((title, e));
+            }
+        }
+    }
+    match failures.len() {
+        0 => Ok(()),
+        _ if total == 1 => Err(failures.pop().expect("one").1),
+        n if n == total && failures.iter().all(|(_, e)| matches!(e, Error::Fetch(_))) => {
+            Err(Error::Fetch(format!("every job failed: nothing could be fetched ({n} runs)")))
+        }
+        n => Err(Error::Partial(format!(
+            "{n} of {total} job runs failed: {}",
+            failures.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// The arguments as one shell line (quoted where needed), for logs and `--dry-run`.
+pub fn shell_line(argv: &[OsString]) -> String {
+    argv.iter()
+        .map(|a| {
+            let s = a.to_string_lossy();
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./,:{}+@%".contains(c)) {
+                s.into_owned()
+            } else {
+                format!("'{}'", s.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `liqshot config check [FILE]`: loads the file (or the one `--config`/the default names),
+/// plans every job, and returns the lines to print.
+pub fn check_file(file: Option<&Path>, explicit: Option<&Path>) -> Result<Vec<String>, Error> {
+    let path: PathBuf = match file.or(explicit) {
+        Some(p) => p.to_path_buf(),
+        None => match super::default_path() {
+            Some(p) if p.is_file() => p,
+            Some(p) => return Err(Error::Usage(format!("config check: no file given and {} does not exist", p.display()))),
+            None => return Err(Error::Usage("config check: no file given and no home directory for the default".into())),
+        },
+    };
+    let config = Config::load(&path)?;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut lines = vec![format!(
+        "{}: OK ({}, {})",
+        path.display(),
+        plural(config.settings.len(), "setting"),
+        plural(config.jobs.len(), "job")
+    )];
+    if !config.jobs.is_empty() {
+        plan(&config, &[])?;
+        lines.extend(config.jobs.iter().map(|j| format!("  job {}: {}", j.name, j.describe())));
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(Path::new("/srv/liq/liqshot.toml"), text).map_err(|e| e.to_string())
+    }
+
+    const GOOD: &str = r#"
+[defaults]
+theme = "light"
+[[job]]
+name = "majors"
+command = "report"
+symbols = ["BTC", "ETH"]
+windows = ["24h", "7d"]
+out_dir = "reports/{symbol}/{date}-{window}"
+events = ["FOMC 19:00 UTC"]
+[[job]]
+name = "sol"
+command = "render"
+symbols = "SOL"
+outputs = ["img/{symbol}.png", "/abs/{symbol}.svg"]
+theme = "dark"
+latest = true
+"#;
+
+    #[test]
+    fn jobs_become_command_lines() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.jobs.len(), 2);
+        let lines: Vec<String> = c.jobs[0].command_lines(&c).unwrap().iter().map(|a| shell_line(a)).collect();
+        assert_eq!(
+            lines,
+            [
+                "liqshot report --symbol=BTC,ETH --out-dir=/srv/liq/reports/{symbol}/{date}-{window} --window=24h '--event=FOMC 19:00 UTC' --theme=light",
+                "liqshot report --symbol=BTC,ETH --out-dir=/srv/liq/reports/{symbol}/{date}-{window} --window=7d '--event=FOMC 19:00 UTC' --theme=light",
+            ]
+        );
+        let sol = shell_line(&c.jobs[1].command_lines(&c).unwrap()[0]);
+        assert_eq!(sol, "liqshot render --symbol=SOL --output=/srv/liq/img/{symbol}.png --output=/abs/{symbol}.svg --latest --theme=dark");
+        assert!(c.jobs[0].describe().starts_with("report BTC,ETH, windows 24h,7d -> /srv/liq/reports/"));
+    }
+
+    #[test]
+    fn job_errors_name_the_job_and_key() {
+        let e = |text: &str| parse(text).unwrap_err();
+        let job = |extra: &str| format!("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = [\"BTC\"]\noutputs = [\"o/{{symbol}}.png\"]\n{extra}");
+        assert!(e(&job("colour = 1")).contains("job \"d\".colour: unknown key (allowed in a job: name, command, symbols, windows, outputs"), "{}", e(&job("colour = 1")));
+        assert!(e(&job("window = \"24h\"")).contains("a job has windows"));
+        assert!(e(&job("templates = \"t\"")).contains("job \"d\".templates: not used by a render job"));
+        assert!(e(&job("windows = [\"24h\", \"7d\"]")).contains("several windows need {window}"));
+        assert!(e(&job("windows = [\"1 day\"]")).contains("job \"d\".windows: \"1 day\" is not a duration"));
+        assert!(e("[[job]]\nname = \"d\"\ncommand = \"draw\"\n").contains("\"draw\" is not a job command (use render, report or fetch)"));
+        assert!(e("[[job]]\ncommand = \"render\"\n").contains("job[0]: missing key name"));
+        assert!(e("[[job]]\nname = \"d\"\ncommand = \"report\"\nsymbols = \"BTC\"\n").contains("missing key out_dir"));
+        assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.jpg\"]\n").contains("job \"d\".outputs: /srv/liq/a.jpg: unknown image format (use a .png or .svg"));
+        assert!(e(&format!("{}{}", job(""), job(""))).contains("job \"d\": two jobs have this name"));
+        assert!(e("[[job]]\nname = \"f\"\ncommand = \"fetch\"\nsymbols = \"BTC\"\noutputs = [\"a.json\", \"b.json\"]\n").contains("one snapshot file"));
+        assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC,ETH-USD\"\noutputs = [\"a.png\"]\n").contains("job \"d\".symbols"));
+    }
+
+    #[test]
+    fn planning_checks_each_command_line() {
+        let c = parse(GOOD).unwrap();
+        let planned = plan(&c, &["sol".into()]).unwrap();
+        assert_eq!(planned.len(), 1);
+        assert_eq!(planned[0].title(), "sol");
+        let e = plan(&c, &["nope".into()]).err().unwrap().to_string();
+        assert!(e.contains("--job nope: no such job") && e.contains("majors, sol"), "{e}");
+        // Two symbols into one file: caught before anything runs, naming the job.
+        let two = parse("[[job]]\nname = \"x\"\ncommand = \"render\"\nsymbols = \"BTC,ETH\"\noutputs = [\"a.png\"]\n").unwrap();
+        let e = plan(&two, &[]).err().unwrap().to_string();
+        assert!(e.contains("job \"x\"") && e.contains("several symbols need {symbol}"), "{e}");
+        // A window longer than the lookback.
+        let long = parse("[defaults]\nlookback = \"1d\"\n[[job]]\nname = \"x\"\ncommand = \"render\"\nsymbols = \"BTC\"\nwindows = \"3d\"\noutputs = [\"a.png\"]\n").unwrap();
+        assert!(plan(&long, &[]).err().unwrap().to_string().contains("--window is longer than --lookback"));
+    }
+}

@@ -1,0 +1,188 @@
+//! The config file: precedence (flags > LIQSHOT_* variables > file > built-in defaults), the
+//! default location, errors naming the file and key, `liqshot config check`, and `liqshot run`
+//! of [[job]] tables against the local fake exchange.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{command, dir_names, example_snapshot, fake_exchange, liqshot, read_png, run_cmd};
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Renders the example snapshot to `out` with `args` and `env`; returns the image size.
+fn render_size(out: &Path, args: &[&str], env: &[(&str, &str)]) -> (u32, u32) {
+    let mut cmd = command();
+    cmd.args(["render", "--snapshot", s(&example_snapshot()), "-o", s(out)]).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run_cmd(&mut cmd).ok();
+    read_png(out).dimensions()
+}
+
+#[test]
+fn flags_beat_environment_beats_file_beats_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(dir.path(), "liqshot.toml", "[defaults]\nsize = \"800x450\"\ntheme = \"light\"\nwindow = \"12h\"\n");
+    let out = dir.path().join("a.png");
+    let c = s(&cfg);
+    assert_eq!(render_size(&out, &["--config", c], &[]), (800, 450), "file");
+    assert_eq!(render_size(&out, &["--config", c], &[("LIQSHOT_SIZE", "900x500")]), (900, 500), "environment over file");
+    assert_eq!(render_size(&out, &["--config", c, "--size", "1000x560"], &[("LIQSHOT_SIZE", "900x500")]), (1000, 560), "flag over both");
+    assert_eq!(render_size(&out, &[], &[("LIQSHOT_CONFIG", c)]), (800, 450), "LIQSHOT_CONFIG names the file");
+    assert_eq!(render_size(&out, &[], &[]), (1600, 900), "no file: built-in default");
+
+    // Every setting of the file applies, not just the size: the image equals one drawn with
+    // the same values as flags.
+    let by_flags = dir.path().join("flags.png");
+    liqshot(["render", "--snapshot", s(&example_snapshot()), "-o", s(&by_flags), "--size", "800x450", "--theme", "light", "--window", "12h"]).ok();
+    render_size(&out, &["--config", c], &[]);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&by_flags).unwrap());
+
+    // The default location under XDG_CONFIG_HOME, and --no-config ignoring it.
+    let home = dir.path().join("xdg");
+    write(&home, "liqshot/liqshot.toml", "[defaults]\nsize = \"720x400\"\n");
+    let xdg = s(&home);
+    assert_eq!(render_size(&out, &[], &[("XDG_CONFIG_HOME", xdg)]), (720, 400), "default file");
+    assert_eq!(render_size(&out, &["--no-config"], &[("XDG_CONFIG_HOME", xdg)]), (1600, 900), "--no-config");
+    let r = liqshot(["config", "path"]);
+    assert!(r.ok().stdout.contains("liqshot/liqshot.toml (does not exist)"));
+}
+
+#[test]
+fn bad_files_are_usage_errors_naming_file_key_and_what_is_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = example_snapshot();
+    let out = dir.path().join("a.png");
+    let cases = [
+        ("[defaults]\nthme = \"dark\"\n", "defaults.thme: unknown key (allowed in defaults: venues, lookback, interval, window, size, theme,"),
+        ("[http]\nretries = \"three\"\n", "http.retries: expected a whole number, at least 0, found \"three\""),
+        ("[leverage]\nmix = { 1 = 100 }\n", "leverage.mix: leverage 1 is below 2x"),
+        ("[defaults]\nvenues = [\"binance\", \"kraken\"]\n", "defaults.venues: unknown venue \"kraken\" (use binance, bybit, okx, hyperliquid)"),
+        ("[chart]\nsize = \"1x1\"\n", "unknown section [chart] (allowed: [defaults], [http], [leverage], [[job]])"),
+        ("[defaults]\nsize = 800x450\n", "liqshot.toml:2:8: "),
+    ];
+    for (text, want) in cases {
+        let cfg = write(dir.path(), "liqshot.toml", text);
+        let r = liqshot(["--config", s(&cfg), "render", "--snapshot", s(&snap), "-o", s(&out)]);
+        let line = r.one_line_error(2);
+        assert!(line.contains(&format!("{}", cfg.display())) && line.contains(want), "{text:?}: {line}");
+        let r = liqshot(["config", "check", s(&cfg)]);
+        assert!(r.one_line_error(2).contains(want), "config check {text:?}");
+        assert!(!out.exists(), "nothing written");
+    }
+    let missing = dir.path().join("nope.toml");
+    let line = liqshot(["render", "--config", s(&missing), "--snapshot", s(&snap), "-o", s(&out)]).one_line_error(2).to_string();
+    assert!(line.contains("config file") && line.contains("nope.toml"), "{line}");
+}
+
+const JOBS: &str = r#"
+[defaults]
+venues = ["binance"]
+lookback = "1d"
+size = "800x450"
+
+[http]
+retries = 0
+timeout = "10s"
+binance_url = "BASE"
+
+[[job]]
+name = "majors"
+command = "render"
+symbols = ["BTC", "ETH"]
+windows = ["12h", "24h"]
+outputs = ["img/{symbol}-{window}.png"]
+
+[[job]]
+name = "sol-report"
+command = "report"
+symbols = "SOL"
+out_dir = "reports/{symbol}"
+theme = "light"
+events = ["FOMC 19:00 UTC"]
+"#;
+
+#[test]
+fn run_carries_out_every_job_relative_to_the_config_directory() {
+    let server = fake_exchange::start_multi(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(dir.path(), "liqshot.toml", &JOBS.replace("BASE", &server.base));
+    let c = s(&cfg);
+
+    let r = liqshot(["config", "check", c]).ok();
+    assert!(r.stdout.contains("liqshot.toml: OK (6 settings, 2 jobs)"), "{}", r.stdout);
+    assert!(r.stdout.contains("job majors: render BTC,ETH, windows 12h,24h -> "), "{}", r.stdout);
+
+    // --dry-run: the command lines, nothing fetched or written.
+    let r = liqshot(["--config", c, "run", "--dry-run"]).ok();
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert!(lines[0].starts_with("liqshot render --symbol=BTC,ETH --output=") && lines[0].contains("--window=12h"), "{}", lines[0]);
+    assert!(lines[2].contains("'--event=FOMC 19:00 UTC'") && lines[2].contains("--theme=light"), "{}", lines[2]);
+    assert!(server.seen().is_empty() && !dir.path().join("img").exists());
+
+    // A real run; the size from the environment beats the file's.
+    let r = run_cmd(command().args(["--config", c, "run"]).env("LIQSHOT_SIZE", "720x400")).ok();
+    let img = dir.path().join("img");
+    assert_eq!(dir_names(&img), ["BTCUSDT-12h.png", "BTCUSDT-24h.png", "ETHUSDT-12h.png", "ETHUSDT-24h.png"]);
+    assert_eq!(read_png(&img.join("BTCUSDT-24h.png")).dimensions(), (720, 400));
+    let report = dir.path().join("reports/SOLUSDT");
+    assert_eq!(dir_names(&report), ["heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    assert!(std::fs::read_to_string(report.join("report.md")).unwrap().contains("FOMC 19:00 UTC"));
+    assert!(r.stderr.contains("job majors (12h): liqshot render"), "{}", r.stderr);
+    assert!(r.stderr.contains("job sol-report: done"), "{}", r.stderr);
+
+    // --job picks one; an unknown name is a usage error listing the jobs.
+    std::fs::remove_dir_all(&img).unwrap();
+    liqshot(["--config", c, "run", "--job", "sol-report"]).ok();
+    assert!(!img.exists());
+    let line = liqshot(["--config", c, "run", "--job", "btc"]).one_line_error(2).to_string();
+    assert!(line.contains("--job btc: no such job") && line.contains("majors, sol-report"), "{line}");
+}
+
+#[test]
+fn a_failing_job_does_not_stop_the_others() {
+    let server = fake_exchange::start_multi(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let text = JOBS.replace("BASE", &server.base).replace("symbols = [\"BTC\", \"ETH\"]", "symbols = [\"NOPE\"]");
+    let cfg = write(dir.path(), "liqshot.toml", &text);
+    let r = liqshot(["--config", s(&cfg), "run"]);
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert!(r.stderr.contains("job majors (12h): "), "{}", r.stderr);
+    assert!(r.stderr.lines().last().unwrap().contains("2 of 3 job runs failed: majors (12h), majors (24h)"), "{}", r.stderr);
+    assert!(dir.path().join("reports/SOLUSDT/report.md").exists(), "the report job still ran");
+}
+
+#[test]
+fn config_check_catches_what_the_run_would_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = [
+        ("windows = [\"3d\"]\n", "job \"majors\": --window is longer than --lookback 1d"),
+        ("outputs = [\"img/{window}.png\"]\n", "several symbols need {symbol}"),
+        ("templates = \"t\"\n", "job \"majors\".templates: not used by a render job"),
+    ];
+    for (extra, want) in bad {
+        let text = JOBS
+            .replace("BASE", "http://127.0.0.1:9")
+            .replace("windows = [\"12h\", \"24h\"]\noutputs = [\"img/{symbol}-{window}.png\"]\n", &format!("outputs = [\"img/{{symbol}}.png\"]\n{extra}"));
+        let text = if extra.starts_with("outputs") { text.replace("outputs = [\"img/{symbol}.png\"]\n", "") } else { text };
+        let cfg = write(dir.path(), "liqshot.toml", &text);
+        let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
+        assert!(line.contains(want), "{extra:?}: {line}");
+        let line = liqshot(["--config", s(&cfg), "run"]).one_line_error(2).to_string();
+        assert!(line.contains(want), "run {extra:?}: {line}");
+    }
+    let line = liqshot(["--no-config", "run"]).one_line_error(2).to_string();
+    assert!(line.contains("run: no config file"), "{line}");
+}
