@@ -1,5 +1,8 @@
 //! Syntax checks of the unattended-run examples in `examples/` (cron, systemd, GitHub Actions):
-//! they are documentation people copy, so they must at least parse.
+//! they are documentation people copy, so they must at least parse; the sample config file must
+//! pass `liqshot config check`.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -219,4 +222,34 @@ fn systemd_analyze_verify_accepts_the_units() {
     // Complaints about other (system) units are not ours; any line naming our units is.
     let ours: Vec<&str> = text.lines().filter(|l| l.contains("liqshot-daily")).collect();
     assert!(out.status.success() && ours.is_empty(), "systemd-analyze verify failed ({}):\n{text}", out.status);
+}
+
+#[test]
+fn example_config_passes_config_check() {
+    let r = common::liqshot(["config", "check", "examples/config/liqshot.toml"]).ok();
+    assert!(r.stdout.starts_with("examples/config/liqshot.toml: OK ("), "{}", r.stdout);
+    assert!(r.stdout.contains(" 3 jobs)"), "{}", r.stdout);
+    for job in ["job daily-report: report BTC,ETH,SOL", "job charts: render BTC,ETH, windows 24h,7d", "job snapshots: fetch BTC,ETH,SOL"] {
+        assert!(r.stdout.contains(job), "{job}: {}", r.stdout);
+    }
+    // Every key the file documents in a comment is a real key: uncommented, the file still checks.
+    let text = read("config/liqshot.toml");
+    let uncommented: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if rest.contains(" = ") && !rest.contains("liqshot") => rest.to_string(),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("liqshot.toml");
+    std::fs::write(&file, &uncommented).unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    for name in ["report.md.j2", "report.html.j2", "report.css.j2"] {
+        std::fs::copy(common::root().join("templates").join(name), dir.path().join("templates").join(name)).unwrap();
+    }
+    std::fs::write(dir.path().join("events.txt"), "CPI Thursday\n").unwrap();
+    let r = common::liqshot(["config", "check", file.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{uncommented}\n{r:#?}");
 }
