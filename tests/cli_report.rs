@@ -55,7 +55,7 @@ fn report_flag_errors_name_the_flag_and_write_nothing() {
         (&["--image-base-url", "example.com"], 2, "--image-base-url"),
         (&["--templates", &missing], 2, "--templates"),
         (&["--events-file", &missing], 2, "--events-file"),
-        (&["--previous", &missing], 2, "--previous"),
+        (&["--previous", &bad_tpl], 2, "--previous"),
         (&["--event", " "], 2, "--event"),
         (&["--templates", &bad_tpl], 1, "report.html.j2 line 2"),
     ];
@@ -67,4 +67,19 @@ fn report_flag_errors_name_the_flag_and_write_nothing() {
         assert!(line.contains(needle), "{extra:?}: {line}");
         assert!(!out.exists(), "{extra:?} wrote output");
     }
+}
+
+#[test]
+fn a_previous_report_that_does_not_exist_yet_is_a_warning() {
+    // The first run of a daily job: --previous names the file the run itself will write.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let prev = out.join("zones.json");
+    let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
+    assert!(run.stderr.contains(&format!("liqshot: warning: --previous {}: no such file yet; recalculation triggers not evaluated", prev.display())), "{}", run.stderr);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| range breakout | unknown |") && md.contains("no previous report given"), "the report says so too");
+    // The second run reads it.
+    let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }

@@ -64,7 +64,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
     let Plan { window, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
     // A --previous without placeholders is read before any data is fetched.
     let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
-        Some(p) => Some(read_previous(&p)?),
+        Some(p) => read_previous(&p)?,
         None => None,
     };
 
@@ -72,7 +72,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         let vars = Vars::of(&snap, &src.window_label);
         let previous = match (&fixed_previous, &previous) {
             (Some(p), _) => Some(p.clone()),
-            (None, Some(t)) => Some(read_previous(&t.expand(&vars))?),
+            (None, Some(t)) => read_previous(&t.expand(&vars))?,
             (None, None) => None,
         };
         let (analysis, scene) = render_scene(&snap, &settings)?;
@@ -106,10 +106,19 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
     src.each(one, String::clone).1
 }
 
-/// Reads `--previous`: an unreadable or malformed file is a usage error naming the flag.
-fn read_previous(p: &Path) -> Result<super::triggers::PreviousZones, Error> {
-    let bytes = std::fs::read(p).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))?;
-    compute::previous_from_json(&bytes).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))
+/// Reads `--previous`. A file that does not exist yet (the first run of a daily job) is a
+/// warning, and the triggers are reported as not evaluated; an unreadable or malformed file is
+/// a usage error naming the flag.
+fn read_previous(p: &Path) -> Result<Option<super::triggers::PreviousZones>, Error> {
+    let bytes = match std::fs::read(p) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            tracing::warn!(path = %p.display(), "--previous {}: no such file yet; recalculation triggers not evaluated", p.display());
+            return Ok(None);
+        }
+        Err(e) => return Err(Error::Usage(format!("--previous {}: {e}", p.display()))),
+    };
+    compute::previous_from_json(&bytes).map(Some).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))
 }
 
 /// The five output files (name, bytes) of `report` and its rendered chart.
