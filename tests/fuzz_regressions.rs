@@ -1,6 +1,11 @@
 //! Inputs found by (or while writing) the fuzz targets in `fuzz/` that made a parser panic.
 //! Each must now give an error or a value, never a panic.
 //!
+//! Snapshot round trip (found by the `snapshot` target in a 600 s run): a price written with many
+//! digits (`109682.2277777777777777...`) loaded as one f64, was saved in shortest form and loaded
+//! back as a *different* f64, because serde_json's default float parser is not correctly
+//! rounded for long inputs. serde_json's `float_roundtrip` feature makes it exact.
+//!
 //! Candle times: every venue parser accepts open times up to chrono's largest date
 //! (year 262142) and then adds the candle interval to filter by close time. `DateTime + Duration`
 //! panics on overflow, so a candle opened within one interval of that date crashed the parse.
@@ -49,4 +54,20 @@ fn hyperliquid_candle_at_the_end_of_time_does_not_panic() {
     let (start, end) = window();
     let candles = hyperliquid::candles_from_wire(&rows, start, end, 300).expect("parses");
     assert!(candles.is_empty());
+}
+
+#[test]
+fn a_snapshot_survives_save_and_load_unchanged_with_long_numbers() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
+    // The literal the fuzzer found, on the candle it was found on (2025-11-01 00:50, low 109682.22).
+    let long = format!("109682.22{}", "7".repeat(97));
+    let text = text.replacen("\"close\": 109682.22,", &format!("\"close\": {long},"), 1);
+    assert!(text.contains(&long));
+    let snap = liqshot::MarketSnapshot::from_json(text.as_bytes()).expect("loads");
+    let again = liqshot::MarketSnapshot::from_json(&snap.to_json()).expect("reloads");
+    let close = |s: &liqshot::MarketSnapshot| s.venues[0].candles[10].close;
+    assert_eq!(close(&snap), close(&again));
+    assert_eq!(snap, again);
+    // The value is the correctly rounded double of the decimal text (Rust's parser is exact).
+    assert_eq!(close(&snap), long.parse::<f64>().unwrap());
 }
