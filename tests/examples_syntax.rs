@@ -228,8 +228,8 @@ fn systemd_analyze_verify_accepts_the_units() {
 fn example_config_passes_config_check() {
     let r = common::liqshot(["config", "check", "examples/config/liqshot.toml"]).ok();
     assert!(r.stdout.starts_with("examples/config/liqshot.toml: OK ("), "{}", r.stdout);
-    assert!(r.stdout.contains(" 3 jobs)"), "{}", r.stdout);
-    for job in ["job daily-report: report BTC,ETH,SOL", "job charts: render BTC,ETH, windows 24h,7d", "job snapshots: fetch BTC,ETH,SOL"] {
+    assert!(r.stdout.contains(" 4 jobs)"), "{}", r.stdout);
+    for job in ["job daily-report: report BTC,ETH,SOL", "job charts: render BTC,ETH, windows 24h,7d", "job high-leverage: render BTC", "job snapshots: fetch BTC,ETH,SOL"] {
         assert!(r.stdout.contains(job), "{job}: {}", r.stdout);
     }
     // Every key the file documents in a comment is a real key: uncommented, the file still checks.

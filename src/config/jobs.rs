@@ -131,10 +131,18 @@ impl Job {
         if t.contains_key("window") {
             return Err(Error::Usage(format!("{}: unknown key (a job has windows = [\"24h\", ...])", label("window"))));
         }
-        let settings = section_settings(file, base, &at, t, &defs, keys::JOB_KEYS)
+        let mut settings = section_settings(file, base, &at, t, &defs, keys::JOB_KEYS)
             .map_err(|e| Error::Usage(e.to_string().replace(&format!("(allowed in {at}: "), "(allowed in a job: ")))?;
+        // [job.http] and [job.leverage]: the sections' keys, for this job only.
+        for (sub, sub_defs) in [("http", keys::HTTP), ("leverage", keys::LEVERAGE)] {
+            if let Some(v) = t.get(sub) {
+                let sub_at = format!("{at}.{sub}");
+                let table = v.as_table().ok_or_else(|| Error::Usage(format!("{}: expected a [job.{sub}] table", keys::label(file, &sub_at))))?;
+                settings.extend(section_settings(file, base, &sub_at, table, sub_defs, &[])?);
+            }
+        }
         if let Some(s) = settings.iter().find(|s| !applies(command, s.id)) {
-            return Err(not_for(s.at.rsplit('.').next().unwrap_or(""), command));
+            return Err(Error::Usage(format!("{}: not used by a {} job", keys::label(file, &s.at), command.name())));
         }
 
         // Several windows write several files per symbol: each path must tell them apart.
@@ -191,10 +199,11 @@ impl Job {
 fn applies(cmd: JobCommand, id: &str) -> bool {
     const CHART: [&str; 3] = ["size", "theme", "color_max"];
     const REPORT: [&str; 5] = ["templates", "front_matter", "image_base_url", "events", "events_file"];
+    const ESTIMATE: [&str; 4] = ["leverage_mix", "leverage", "half_life", "position_usd"];
     match cmd {
         JobCommand::Report => true,
         JobCommand::Render => !REPORT.contains(&id),
-        JobCommand::Fetch => !CHART.contains(&id) && !REPORT.contains(&id),
+        JobCommand::Fetch => !CHART.contains(&id) && !REPORT.contains(&id) && !ESTIMATE.contains(&id),
     }
 }
 
@@ -366,12 +375,29 @@ latest = true
     }
 
     #[test]
+    fn jobs_may_have_their_own_http_and_leverage_tables() {
+        let c = parse(
+            "[leverage]\nposition_usd = 5000\n[http]\nretries = 2\n\
+             [[job]]\nname = \"hi\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n\
+             [job.leverage]\nshow = [50, 100]\n[job.http]\nretries = 5\n",
+        )
+        .unwrap();
+        let line = shell_line(&c.jobs[0].command_lines(&c).unwrap()[0]);
+        assert!(line.contains("--leverage=50,100") && line.contains("--retries=5") && line.contains("--position-usd=5000"), "{line}");
+        assert!(!line.contains("--retries=2"), "the job's table replaces the section's value: {line}");
+        let e = parse("[[job]]\nname = \"hi\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n[job.leverage]\nmixx = 1\n").unwrap_err();
+        assert!(e.contains("job \"hi\".leverage.mixx: unknown key (allowed in job \"hi\".leverage: mix, show, half_life, position_usd)"), "{e}");
+    }
+
+    #[test]
     fn job_errors_name_the_job_and_key() {
         let e = |text: &str| parse(text).unwrap_err();
         let job = |extra: &str| format!("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = [\"BTC\"]\noutputs = [\"o/{{symbol}}.png\"]\n{extra}");
         assert!(e(&job("colour = 1")).contains("job \"d\".colour: unknown key (allowed in a job: name, command, symbols, windows, outputs"), "{}", e(&job("colour = 1")));
         assert!(e(&job("window = \"24h\"")).contains("a job has windows"));
         assert!(e(&job("templates = \"t\"")).contains("job \"d\".templates: not used by a render job"));
+        let fetch = "[[job]]\nname = \"f\"\ncommand = \"fetch\"\nsymbols = \"BTC\"\noutputs = [\"a.json\"]\n[job.leverage]\nshow = [50]\n";
+        assert!(e(fetch).contains("job \"f\".leverage.show: not used by a fetch job"), "{}", e(fetch));
         assert!(e(&job("windows = [\"24h\", \"7d\"]")).contains("several windows need {window}"));
         assert!(e(&job("windows = [\"1 day\"]")).contains("job \"d\".windows: \"1 day\" is not a duration"));
         assert!(e("[[job]]\nname = \"d\"\ncommand = \"draw\"\n").contains("\"draw\" is not a job command (use render, report or fetch)"));

@@ -97,7 +97,7 @@ pub const LEVERAGE: &[KeyDef] = &[
 ];
 
 /// Keys only a `[[job]]` has.
-pub const JOB_KEYS: &[&str] = &["name", "command", "symbols", "windows", "outputs", "out_dir", "previous", "save_snapshot"];
+pub const JOB_KEYS: &[&str] = &["name", "command", "symbols", "windows", "outputs", "out_dir", "previous", "save_snapshot", "http", "leverage"];
 
 /// The keys allowed in a `[[job]]`, for messages.
 pub fn job_allowed() -> Vec<&'static str> {
