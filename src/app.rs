@@ -25,20 +25,25 @@ use crate::{import, zone_report};
 /// `LIQSHOT_CONFIG` or the default location), layers its settings under the command line
 /// (`argv`, the process arguments) and runs the command.
 pub fn main(cli: Cli, argv: Vec<OsString>) -> Result<(), Error> {
-    if let Command::Config(c) = &cli.command {
-        return match c {
-            ConfigCommand::Check { file } => {
-                let lines = config::jobs::check_file(file.as_deref(), cli.config.as_deref())?;
-                println!("{}", lines.join("\n"));
-                Ok(())
+    let named = config::named(cli.config.as_deref());
+    match &cli.command {
+        Command::Config(ConfigCommand::Check { file }) => {
+            if file.is_none() && cli.no_config {
+                return Err(Error::Usage("config check: --no-config leaves nothing to check (give FILE)".into()));
             }
-            ConfigCommand::Path => {
-                let p = config::default_path().ok_or_else(|| Error::Usage("no home directory: give --config FILE".into()))?;
-                let state = if p.is_file() { "exists" } else { "does not exist" };
-                println!("{} ({state})", p.display());
-                Ok(())
-            }
-        };
+            let lines = config::jobs::check_file(file.as_deref().or(named.as_deref()))?;
+            println!("{}", lines.join("\n"));
+            return Ok(());
+        }
+        Command::Config(ConfigCommand::Path) => {
+            let p = config::default_path().ok_or_else(|| Error::Usage("no home directory: give --config FILE".into()))?;
+            let state = if p.is_file() { "exists" } else { "does not exist" };
+            println!("{} ({state})", p.display());
+            return Ok(());
+        }
+        // Their input is explicit and their figures must not depend on a user's file.
+        Command::Import(_) | Command::Bench(_) => return run(cli.command),
+        _ => {}
     }
     let found = config::find(cli.config.as_deref(), cli.no_config)?;
     match (cli.command, found) {
@@ -47,15 +52,15 @@ pub fn main(cli: Cli, argv: Vec<OsString>) -> Result<(), Error> {
             "run: no config file (give --config FILE or create {})",
             config::default_path().map_or_else(|| config::FILE_NAME.to_string(), |p| p.display().to_string())
         ))),
-        (command, None) => run(command),
+        (command, None) => run(command).map_err(|e| config::layer::explain(e, &[], None)),
         (command, Some(c)) => {
-            if c.settings.is_empty() {
-                return run(command);
-            }
             let settings: Vec<&config::Setting> = c.settings.iter().collect();
             let layered = config::layer::layer(&argv, &settings, &c.path)?;
-            tracing::debug!("config {}: {}", c.path.display(), config::jobs::shell_line(&layered));
-            run(config::layer::parse(&layered, &c.path)?.command)
+            if !layered.added.is_empty() {
+                tracing::debug!("config {}: {}", c.path.display(), config::jobs::shell_line(&layered.argv));
+            }
+            let command = if layered.added.is_empty() { command } else { config::layer::parse(&layered.argv, &c.path)?.command };
+            run(command).map_err(|e| config::layer::explain(e, &layered.added, Some(&c.path)))
         }
     }
 }

@@ -23,10 +23,10 @@ pub struct Cli {
     /// Write diagnostics on stderr as JSON lines (for log collectors)
     #[arg(long, global = true)]
     pub log_json: bool,
-    /// Config file [default: $XDG_CONFIG_HOME/liqshot/liqshot.toml or ~/.config/liqshot/liqshot.toml, when it exists]
-    #[arg(long, global = true, env = "LIQSHOT_CONFIG", value_name = "FILE", conflicts_with = "no_config")]
+    /// Config file [default: LIQSHOT_CONFIG, else $XDG_CONFIG_HOME/liqshot/liqshot.toml or ~/.config/liqshot/liqshot.toml when it exists]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
-    /// Ignore the default config file
+    /// Use no config file (neither LIQSHOT_CONFIG nor the default one)
     #[arg(long, global = true)]
     pub no_config: bool,
 }
@@ -164,8 +164,11 @@ pub struct FetchArgs {
     #[arg(long, env = "LIQSHOT_CACHE_DIR", value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Fetch the whole lookback and neither read nor write the cache
-    #[arg(long)]
+    #[arg(long, overrides_with = "cache")]
     pub no_cache: bool,
+    /// Use the cache (undoes no_cache = true of the config file)
+    #[arg(long, overrides_with = "no_cache")]
+    pub cache: bool,
     /// Symbols processed at once (with --symbol A,B,C); they share one HTTP connection pool
     #[arg(long, env = "LIQSHOT_JOBS", default_value_t = 4)]
     pub jobs: usize,
@@ -182,8 +185,11 @@ pub struct FetchCmdArgs {
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
     /// Also write a stable copy {symbol}-latest.json beside the output
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_latest")]
     pub latest: bool,
+    /// No latest copy (undoes latest = true of the config file)
+    #[arg(long, overrides_with = "latest")]
+    pub no_latest: bool,
 }
 
 /// Options of the estimate shared by zones, render and bench.
@@ -237,8 +243,11 @@ pub struct RenderArgs {
     #[arg(short = 'o', long = "output", required = true)]
     pub outputs: Vec<PathBuf>,
     /// Also write a stable copy {symbol}-latest.png (.svg) beside each output
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_latest")]
     pub latest: bool,
+    /// No latest copy (undoes latest = true of the config file)
+    #[arg(long, overrides_with = "latest")]
+    pub no_latest: bool,
     #[command(flatten)]
     pub chart: ChartArgs,
 }
@@ -285,16 +294,22 @@ pub struct ReportArgs {
     #[arg(long)]
     pub out_dir: PathBuf,
     /// Also write the five files into a stable directory {symbol}-latest beside the output directory
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_latest")]
     pub latest: bool,
+    /// No latest copy (undoes latest = true of the config file)
+    #[arg(long, overrides_with = "latest")]
+    pub no_latest: bool,
     #[command(flatten)]
     pub chart: ChartArgs,
     /// Directory of templates (report.md.j2, report.html.j2, report.css.j2) overriding the built-in ones
     #[arg(long, env = "LIQSHOT_TEMPLATES")]
     pub templates: Option<PathBuf>,
     /// Start report.md with YAML front matter (title, date, tags) for Hugo/Jekyll
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_front_matter")]
     pub front_matter: bool,
+    /// No front matter (undoes front_matter = true of the config file)
+    #[arg(long, overrides_with = "front_matter")]
+    pub no_front_matter: bool,
     /// Newsletter mode: the HTML shows URL/heatmap.png instead of inline SVG (publish the PNG there)
     #[arg(long)]
     pub image_base_url: Option<String>,

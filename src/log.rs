@@ -89,10 +89,12 @@ pub fn clear_progress() {
 /// Prints the final error of a run: the one line `liqshot: error: ...` (or a JSON error event).
 pub fn final_error(e: &Error) {
     clear_progress();
+    // One line, whatever the message quotes (a path or key with a newline in it).
+    let text = e.to_string().replace('\r', "\\r").replace('\n', "\\n");
     if is_json() {
-        tracing::error!(exit_code = e.exit_code(), "{e}");
+        tracing::error!(exit_code = e.exit_code(), "{text}");
     } else {
-        eprintln!("liqshot: error: {e}");
+        eprintln!("liqshot: error: {text}");
     }
 }
 

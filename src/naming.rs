@@ -119,7 +119,12 @@ impl PathTemplate {
 
     /// Whether the template uses `{symbol}`.
     pub fn has_symbol(&self) -> bool {
-        self.parts.contains(&Part::Var("symbol"))
+        self.uses("symbol")
+    }
+
+    /// Whether the template uses the placeholder `name` (not a literal `{{name}}`).
+    pub fn uses(&self, name: &str) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Var(v) if *v == name))
     }
 
     /// With several symbols, every output must name the symbol, or the files would overwrite

@@ -128,7 +128,7 @@ fn run_carries_out_every_job_relative_to_the_config_directory() {
     let r = liqshot(["--config", c, "run", "--dry-run"]).ok();
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", r.stdout);
-    assert!(lines[0].starts_with("liqshot render --symbol=BTC,ETH --output=") && lines[0].contains("--window=12h"), "{}", lines[0]);
+    assert!(lines[0].starts_with("liqshot render --symbol=BTC,ETH '--output=") && lines[0].contains("--window=12h"), "{}", lines[0]);
     assert!(lines[2].contains("'--event=FOMC 19:00 UTC'") && lines[2].contains("--theme=light"), "{}", lines[2]);
     assert!(server.seen().is_empty() && !dir.path().join("img").exists());
 
@@ -185,4 +185,81 @@ fn config_check_catches_what_the_run_would_reject() {
     }
     let line = liqshot(["--no-config", "run"]).one_line_error(2).to_string();
     assert!(line.contains("run: no config file"), "{line}");
+}
+
+#[test]
+fn file_switches_yield_to_their_negations_and_settings_go_before_a_double_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(dir.path(), "liqshot.toml", "[defaults]\nlatest = true\nsize = \"800x450\"\n");
+    let c = s(&cfg);
+    let out = dir.path().join("out/BTC-day.png");
+    let snap = example_snapshot();
+    liqshot(["--config", c, "render", "--snapshot", s(&snap), "-o", s(&out), "--"]).ok();
+    assert_eq!(dir_names(&dir.path().join("out")), ["BTC-day.png", "BTCUSDT-latest.png"], "latest from the file");
+    assert_eq!(read_png(&out).dimensions(), (800, 450), "settings added before --");
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    liqshot(["--config", c, "render", "--snapshot", s(&snap), "-o", s(&out), "--no-latest"]).ok();
+    assert_eq!(dir_names(&dir.path().join("out")), ["BTC-day.png"], "--no-latest beats the file");
+}
+
+#[test]
+fn config_environment_and_no_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.toml", "[defaults]\nthme = 1\n");
+    let out = dir.path().join("a.png");
+    let snap = example_snapshot();
+    // --no-config beats LIQSHOT_CONFIG; an empty LIQSHOT_CONFIG is no file.
+    let r = run_cmd(command().args(["--no-config", "render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", s(&bad)));
+    r.ok();
+    let r = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", ""));
+    r.ok();
+    let line = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", s(&bad))).one_line_error(2).to_string();
+    assert!(line.contains("bad.toml: defaults.thme: unknown key"), "{line}");
+    // import and bench do not read the config file, so a broken default file does not stop them.
+    let home = dir.path().join("home");
+    write(&home, "liqshot/liqshot.toml", "[defaults]\nthme = 1\n");
+    let r = run_cmd(command().args(["import", "--klines", "nope.csv", "--oi", "nope.csv", "--symbol", "X", "-o", s(&out)]).env("XDG_CONFIG_HOME", &home));
+    let line = r.one_line_error(1);
+    assert!(line.contains("nope.csv") && !line.contains("thme"), "{line}");
+    let line = liqshot(["--no-config", "config", "check"]).one_line_error(2).to_string();
+    assert!(line.contains("--no-config leaves nothing to check"), "{line}");
+}
+
+#[test]
+fn errors_say_where_a_value_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = example_snapshot();
+    let out = dir.path().join("a.png");
+    // A variable.
+    let line = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_SIZE", "10x10")).one_line_error(2).to_string();
+    assert!(line.contains("--size: \"10x10\"") && line.ends_with("(--size from LIQSHOT_SIZE)"), "{line}");
+    // A file setting that only the command can reject, and config check catching it without jobs.
+    let cfg = write(dir.path(), "liqshot.toml", "[leverage]\nshow = [7]\n");
+    let line = liqshot(["--config", s(&cfg), "render", "--snapshot", s(&snap), "-o", s(&out)]).one_line_error(2).to_string();
+    assert!(line.contains("--leverage: none of [7.0] is in the leverage mix") && line.contains("(--leverage from ") && line.ends_with("liqshot.toml: leverage.show)"), "{line}");
+    let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
+    assert!(line.contains("leverage.show"), "{line}");
+    let cfg = write(dir.path(), "liqshot.toml", "[defaults]\nwindow = \"7d\"\nlookback = \"1d\"\n");
+    let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
+    assert!(line.contains("--window is longer than --lookback 1d") && line.contains("defaults.window"), "{line}");
+}
+
+#[test]
+fn jobs_whose_runs_would_overwrite_each_other_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = |extra: &str| format!("[[job]]\nname = \"c\"\ncommand = \"render\"\nsymbols = \"BTC\"\n{extra}\n");
+    let cases = [
+        (format!("[defaults]\nlatest = true\n{}", job("windows = [\"24h\", \"7d\"]\noutputs = [\"{symbol}-{window}.png\"]")), "latest = true (from defaults.latest) with several windows"),
+        (job("windows = [\"24h\", \"7d\"]\noutputs = [\"{{window}}-{symbol}.png\"]"), "job \"c\".outputs: "),
+        (job("windows = [\"24h\", \"1d\"]\noutputs = [\"{symbol}-{window}.png\"]"), "job \"c\".windows: 1d is the same window as one listed before"),
+        (job("windows = []\noutputs = [\"a.png\"]"), "job \"c\".windows: empty list"),
+        (job("outputs = []"), "job \"c\".outputs: empty list"),
+        (job("outputs = [\"\"]"), "job \"c\".outputs[0]: empty text"),
+        ("[[job]]\nname = \"-x\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n".to_string(), "must be one word"),
+    ];
+    for (text, want) in cases {
+        let cfg = write(dir.path(), "liqshot.toml", &text);
+        let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
+        assert!(line.contains(want), "{text}\n{line}");
+    }
 }

@@ -56,8 +56,13 @@ impl Job {
             Some(n) => keys::text(&keys::label(file, &format!("job[{index}].name")), n, "a string")?,
             None => return Err(Error::Usage(format!("{}: job[{index}]: missing key name (every job needs a name)", file.display()))),
         };
-        if name.trim().is_empty() || name.contains(char::is_whitespace) {
-            return Err(Error::Usage(format!("{}: job[{index}].name: {name:?} must be one word (it is given to --job)", file.display())));
+        let word = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !word {
+            return Err(Error::Usage(format!(
+                "{}: job[{index}].name: {name:?} must be one word of letters, digits, -, _ or . (it is given to --job)",
+                file.display()
+            )));
         }
         let at = format!("job \"{name}\"");
         let label = |key: &str| keys::label(file, &format!("{at}.{key}"));
@@ -84,23 +89,29 @@ impl Job {
             Some(w) => keys::texts(&label("windows"), w, true)?,
             None => Vec::new(),
         };
-        for (i, w) in windows.iter().enumerate() {
-            parse_duration("--window", w).map_err(|e| keys::relabel(e, "--window", &label("windows")))?;
-            if windows[..i].contains(w) {
-                return Err(Error::Usage(format!("{}: {w} is listed twice", label("windows"))));
+        if t.contains_key("windows") && windows.is_empty() {
+            return Err(Error::Usage(format!("{}: empty list (leave the key out for the default window)", label("windows"))));
+        }
+        let mut seconds = Vec::new();
+        for w in &windows {
+            let secs = parse_duration("--window", w).map_err(|e| keys::relabel(e, "--window", &label("windows")))?;
+            if seconds.contains(&secs) {
+                return Err(Error::Usage(format!("{}: {w} is the same window as one listed before", label("windows"))));
             }
+            seconds.push(secs);
         }
         let path = |key: &str| -> Result<Option<String>, Error> {
-            t.get(key).map(|v| keys::text(&label(key), v, "a path").map(|p| keys::resolve(base, &p, true))).transpose()
+            t.get(key).map(|v| keys::path_text(&label(key), v).map(|p| keys::resolve(base, &p, true))).transpose()
         };
         let outputs: Vec<String> = match t.get("outputs") {
             Some(_) if command == JobCommand::Report => return Err(not_for("outputs", command)),
+            // A single string is one path (a path may hold a comma).
             Some(o) => keys::texts(&label("outputs"), o, false)?.iter().map(|p| keys::resolve(base, p, true)).collect(),
             None if command == JobCommand::Report => Vec::new(),
             None => return Err(missing("outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]")),
         };
         match command {
-            JobCommand::Render if outputs.is_empty() => return Err(missing("outputs", "at least one .png or .svg file")),
+            JobCommand::Render if outputs.is_empty() => return Err(Error::Usage(format!("{}: empty list (at least one .png or .svg file)", label("outputs")))),
             JobCommand::Render => {
                 for o in &outputs {
                     crate::app::format_of(Path::new(o)).map_err(|e| keys::relabel(e, "-o", &label("outputs")))?;
@@ -145,22 +156,16 @@ impl Job {
             return Err(Error::Usage(format!("{}: not used by a {} job", keys::label(file, &s.at), command.name())));
         }
 
-        // Several windows write several files per symbol: each path must tell them apart.
-        if windows.len() > 1 {
-            let paths = outputs.iter().chain(&out_dir).chain(&save_snapshot);
-            for p in paths {
-                let tpl = PathTemplate::parse("-o", Path::new(p))?;
-                if !tpl.raw().contains("{window}") {
-                    return Err(Error::Usage(format!(
-                        "{}: {p}: several windows need {{window}} in the path, or they would overwrite each other",
-                        keys::label(file, &at)
-                    )));
-                }
-            }
-            if settings.iter().any(|s| s.id == "latest" && s.value == keys::Value::Switch(true)) {
+        // Every path must be a valid template (checked here to name the key); with several
+        // windows each must use {window}, or the windows would overwrite each other's files.
+        let keyed = outputs.iter().map(|p| ("outputs", p)).chain(out_dir.iter().map(|p| ("out_dir", p)));
+        let keyed = keyed.chain(previous.iter().map(|p| ("previous", p))).chain(save_snapshot.iter().map(|p| ("save_snapshot", p)));
+        for (key, p) in keyed {
+            let tpl = PathTemplate::parse("-o", Path::new(p)).map_err(|e| keys::relabel(e, "-o", &label(key)))?;
+            if windows.len() > 1 && key != "previous" && !tpl.uses("window") {
                 return Err(Error::Usage(format!(
-                    "{}: with several windows the {{symbol}}-latest copies would overwrite each other (make one job per window)",
-                    label("latest")
+                    "{}: {p}: several windows need {{window}} in the path, or they would overwrite each other",
+                    label(key)
                 )));
             }
         }
@@ -169,7 +174,7 @@ impl Job {
 
     /// The command lines of this job, one per window, with `base` (the file's sections) and
     /// the job's settings layered under them.
-    pub fn command_lines(&self, config: &Config) -> Result<Vec<Vec<OsString>>, Error> {
+    pub fn command_lines(&self, config: &Config) -> Result<Vec<layer::Layered>, Error> {
         let windows: Vec<Option<&String>> = if self.windows.is_empty() { vec![None] } else { self.windows.iter().map(Some).collect() };
         let settings = layer::merged(&self.settings, &config.settings);
         windows
@@ -212,6 +217,8 @@ pub struct Planned<'a> {
     pub job: &'a Job,
     pub window: Option<&'a str>,
     pub argv: Vec<OsString>,
+    /// The flags the file's settings added, for messages.
+    pub added: Vec<(&'static str, String)>,
     pub command: Command,
 }
 
@@ -240,13 +247,20 @@ pub fn plan<'a>(config: &'a Config, only: &[String]) -> Result<Vec<Planned<'a>>,
     let mut out = Vec::new();
     for job in config.jobs.iter().filter(|j| only.is_empty() || only.contains(&j.name)) {
         let at = |e: Error| Error::Usage(format!("{}: job \"{}\": {e}", config.path.display(), job.name));
+        let latest = layer::merged(&job.settings, &config.settings).into_iter().find(|s| s.id == "latest");
+        if job.windows.len() > 1 && latest.is_some_and(|s| s.value == keys::Value::Switch(true)) {
+            return Err(at(Error::Usage(format!(
+                "latest = true (from {}) with several windows: the {{symbol}}-latest copies would overwrite each other (make one job per window, or latest = false in the job)",
+                latest.map_or("", |s| s.at.as_str())
+            ))));
+        }
         let lines = job.command_lines(config)?;
         let windows: Vec<Option<&str>> =
             if job.windows.is_empty() { vec![None] } else { job.windows.iter().map(|w| Some(w.as_str())).collect() };
-        for (argv, window) in lines.into_iter().zip(windows) {
-            let cli: Cli = layer::parse(&argv, &config.path)?;
-            crate::app::check(&cli.command).map_err(at)?;
-            out.push(Planned { job, window, argv, command: cli.command });
+        for (l, window) in lines.into_iter().zip(windows) {
+            let cli: Cli = layer::parse(&l.argv, &config.path)?;
+            crate::app::check(&cli.command).map_err(|e| at(layer::explain(e, &l.added, Some(&config.path))))?;
+            out.push(Planned { job, window, argv: l.argv, added: l.added, command: cli.command });
         }
     }
     Ok(out)
@@ -268,7 +282,7 @@ pub fn run(config: &Config, only: &[String], dry_run: bool) -> Result<(), Error>
     for p in planned {
         let title = p.title();
         tracing::info!(job = %title, "job {title}: {}", shell_line(&p.argv));
-        match crate::app::run(p.command) {
+        match crate::app::run(p.command).map_err(|e| layer::explain(e, &p.added, Some(&config.path))) {
             Ok(()) => tracing::info!(job = %title, "job {title}: done"),
             Err(e) => {
                 tracing::error!(job = %title, exit_code = e.exit_code(), "job {title}: {e}");
@@ -294,7 +308,7 @@ pub fn shell_line(argv: &[OsString]) -> String {
     argv.iter()
         .map(|a| {
             let s = a.to_string_lossy();
-            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./,:{}+@%".contains(c)) {
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./,:+@%".contains(c)) {
                 s.into_owned()
             } else {
                 format!("'{}'", s.replace('\'', r"'\''"))
@@ -304,10 +318,11 @@ pub fn shell_line(argv: &[OsString]) -> String {
         .join(" ")
 }
 
-/// `liqshot config check [FILE]`: loads the file (or the one `--config`/the default names),
-/// plans every job, and returns the lines to print.
-pub fn check_file(file: Option<&Path>, explicit: Option<&Path>) -> Result<Vec<String>, Error> {
-    let path: PathBuf = match file.or(explicit) {
+/// `liqshot config check [FILE]`: loads `file` (else the default file), checks the file-wide
+/// settings as the command line of a report (the command that has every flag) and plans every
+/// job; returns the lines to print.
+pub fn check_file(file: Option<&Path>) -> Result<Vec<String>, Error> {
+    let path: PathBuf = match file {
         Some(p) => p.to_path_buf(),
         None => match super::default_path() {
             Some(p) if p.is_file() => p,
@@ -316,6 +331,13 @@ pub fn check_file(file: Option<&Path>, explicit: Option<&Path>) -> Result<Vec<St
         },
     };
     let config = Config::load(&path)?;
+    let probe: Vec<OsString> = ["liqshot", "report", "--symbol=BTC", "--out-dir=probe"].map(OsString::from).to_vec();
+    let settings: Vec<&Setting> = config.settings.iter().collect();
+    let l = layer::layer(&probe, &settings, &config.path)?;
+    let cli = layer::parse(&l.argv, &config.path)?;
+    crate::app::check(&cli.command).map_err(|e| {
+        Error::Usage(format!("{}: {}", path.display(), layer::explain(e, &l.added, Some(&config.path))))
+    })?;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut lines = vec![format!(
         "{}: OK ({}, {})",
@@ -361,16 +383,16 @@ latest = true
     fn jobs_become_command_lines() {
         let c = parse(GOOD).unwrap();
         assert_eq!(c.jobs.len(), 2);
-        let lines: Vec<String> = c.jobs[0].command_lines(&c).unwrap().iter().map(|a| shell_line(a)).collect();
+        let lines: Vec<String> = c.jobs[0].command_lines(&c).unwrap().iter().map(|l| shell_line(&l.argv)).collect();
         assert_eq!(
             lines,
             [
-                "liqshot report --symbol=BTC,ETH --out-dir=/srv/liq/reports/{symbol}/{date}-{window} --window=24h '--event=FOMC 19:00 UTC' --theme=light",
-                "liqshot report --symbol=BTC,ETH --out-dir=/srv/liq/reports/{symbol}/{date}-{window} --window=7d '--event=FOMC 19:00 UTC' --theme=light",
+                "liqshot report --symbol=BTC,ETH '--out-dir=/srv/liq/reports/{symbol}/{date}-{window}' --window=24h '--event=FOMC 19:00 UTC' --theme=light",
+                "liqshot report --symbol=BTC,ETH '--out-dir=/srv/liq/reports/{symbol}/{date}-{window}' --window=7d '--event=FOMC 19:00 UTC' --theme=light",
             ]
         );
-        let sol = shell_line(&c.jobs[1].command_lines(&c).unwrap()[0]);
-        assert_eq!(sol, "liqshot render --symbol=SOL --output=/srv/liq/img/{symbol}.png --output=/abs/{symbol}.svg --latest --theme=dark");
+        let sol = shell_line(&c.jobs[1].command_lines(&c).unwrap()[0].argv);
+        assert_eq!(sol, "liqshot render --symbol=SOL '--output=/srv/liq/img/{symbol}.png' '--output=/abs/{symbol}.svg' --latest --theme=dark");
         assert!(c.jobs[0].describe().starts_with("report BTC,ETH, windows 24h,7d -> /srv/liq/reports/"));
     }
 
@@ -382,7 +404,7 @@ latest = true
              [job.leverage]\nshow = [50, 100]\n[job.http]\nretries = 5\n",
         )
         .unwrap();
-        let line = shell_line(&c.jobs[0].command_lines(&c).unwrap()[0]);
+        let line = shell_line(&c.jobs[0].command_lines(&c).unwrap()[0].argv);
         assert!(line.contains("--leverage=50,100") && line.contains("--retries=5") && line.contains("--position-usd=5000"), "{line}");
         assert!(!line.contains("--retries=2"), "the job's table replaces the section's value: {line}");
         let e = parse("[[job]]\nname = \"hi\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n[job.leverage]\nmixx = 1\n").unwrap_err();

@@ -49,10 +49,17 @@ pub struct KeyDef {
     pub id: &'static str,
     pub flag: &'static str,
     pub kind: Kind,
+    /// For a switch: the argument id of the flag that turns it off (`no_latest`), which on the
+    /// command line also beats the file.
+    pub negation: Option<&'static str>,
 }
 
 const fn k(key: &'static str, id: &'static str, flag: &'static str, kind: Kind) -> KeyDef {
-    KeyDef { key, id, flag, kind }
+    KeyDef { key, id, flag, kind, negation: None }
+}
+
+const fn switch(key: &'static str, id: &'static str, flag: &'static str, negation: &'static str) -> KeyDef {
+    KeyDef { key, id, flag, kind: Kind::Bool, negation: Some(negation) }
 }
 
 /// `[defaults]`: settings for every command and job (each also allowed inside a `[[job]]`,
@@ -67,10 +74,10 @@ pub const DEFAULTS: &[KeyDef] = &[
     k("color_max", "color_max", "--color-max", Kind::Positive),
     k("jobs", "jobs", "--jobs", Kind::Count1),
     k("cache_dir", "cache_dir", "--cache-dir", Kind::Path),
-    k("no_cache", "no_cache", "--no-cache", Kind::Bool),
-    k("latest", "latest", "--latest", Kind::Bool),
+    switch("no_cache", "no_cache", "--no-cache", "cache"),
+    switch("latest", "latest", "--latest", "no_latest"),
     k("templates", "templates", "--templates", Kind::Path),
-    k("front_matter", "front_matter", "--front-matter", Kind::Bool),
+    switch("front_matter", "front_matter", "--front-matter", "no_front_matter"),
     k("image_base_url", "image_base_url", "--image-base-url", Kind::Url),
     k("events", "events", "--event", Kind::Texts),
     k("events_file", "events_file", "--events-file", Kind::Path),
@@ -147,11 +154,19 @@ pub fn text(label: &str, v: &toml::Value, expected: &str) -> Result<String, Erro
 pub fn texts(label: &str, v: &toml::Value, comma: bool) -> Result<Vec<String>, Error> {
     match v {
         toml::Value::String(s) if comma => Ok(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()),
+        toml::Value::String(s) if s.trim().is_empty() => Err(Error::Usage(format!("{label}: empty text"))),
         toml::Value::String(s) => Ok(vec![s.clone()]),
         toml::Value::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| text(&format!("{label}[{i}]"), item, "a string"))
+            .map(|(i, item)| {
+                let at = format!("{label}[{i}]");
+                let s = text(&at, item, "a string")?;
+                if s.trim().is_empty() {
+                    return Err(Error::Usage(format!("{at}: empty text")));
+                }
+                Ok(s)
+            })
             .collect(),
         other => Err(type_error(label, "a list of strings", other)),
     }
@@ -196,7 +211,8 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
         }
         Kind::Url => {
             let s = text(label, v, "an http:// or https:// URL")?;
-            if !(s.starts_with("http://") || s.starts_with("https://")) || s.len() <= "https://".len() {
+            let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+            if !rest.is_some_and(|r| !r.is_empty()) {
                 return Err(Error::Usage(format!("{label}: {s:?} is not an http:// or https:// URL")));
             }
             if def.id == "image_base_url" {
@@ -220,7 +236,7 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
             Value::One(n.to_string())
         }
         Kind::Bool => Value::Switch(v.as_bool().ok_or_else(|| type_error(label, "true or false", v))?),
-        Kind::Path => Value::One(resolve(base, &text(label, v, "a path")?, false)),
+        Kind::Path => Value::One(resolve(base, &path_text(label, v)?, false)),
         Kind::Texts => {
             let items = texts(label, v, false)?;
             if let Some(i) = items.iter().position(|s| s.trim().is_empty()) {
@@ -256,6 +272,15 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
             Value::One(joined)
         }
     })
+}
+
+/// A non-empty path string.
+pub fn path_text(label: &str, v: &toml::Value) -> Result<String, Error> {
+    let p = text(label, v, "a path")?;
+    if p.trim().is_empty() {
+        return Err(Error::Usage(format!("{label}: empty path")));
+    }
+    Ok(p)
 }
 
 /// `path` relative to `base` (a leading `~/` is the home directory). In an output template
@@ -327,6 +352,11 @@ mod tests {
         assert_eq!(e("events", r#"["ok", " "]"#), "f.toml: s.events[1]: empty text");
         assert_eq!(e("binance_url", r#""ftp://x""#), r#"f.toml: s.binance_url: "ftp://x" is not an http:// or https:// URL"#);
         assert!(e("timeout", r#""0s""#).starts_with("f.toml: s.timeout: \"0s\" is not a duration"));
+        assert_eq!(e("venues", r#"["binance", ""]"#), "f.toml: s.venues[1]: empty text");
+        assert_eq!(e("events_file", r#""""#), "f.toml: s.events_file: empty path");
+        assert_eq!(e("binance_url", r#""https://""#), r#"f.toml: s.binance_url: "https://" is not an http:// or https:// URL"#);
+        let base = Path::new("");
+        assert!(check(def("binance_url"), "x", &val(r#""http://a""#), base).is_ok(), "as --binance-url accepts it");
     }
 
     #[test]

@@ -16,28 +16,48 @@ use crate::error::Error;
 /// whose figures must not depend on a user's file).
 pub const LAYERED: [&str; 4] = ["fetch", "zones", "render", "report"];
 
-/// `argv` with the flags of `settings` appended where the command line and environment left
-/// them unset. `file` names the config in messages. Settings for flags the command does not
-/// have are skipped.
-pub fn layer(argv: &[OsString], settings: &[&Setting], file: &Path) -> Result<Vec<OsString>, Error> {
+/// A command line with the file's settings added.
+#[derive(Debug, Clone)]
+pub struct Layered {
+    pub argv: Vec<OsString>,
+    /// The flags added and the keys they came from (`--size`, `defaults.size`).
+    pub added: Vec<(&'static str, String)>,
+}
+
+/// `argv` with the flags of `settings` added (before a `--`, if any) where the command line and
+/// environment left them unset. A switch is not added when the flag that turns it off
+/// (`--no-latest`) is on the command line. `file` names the config in messages. Settings for
+/// flags the command does not have are skipped.
+pub fn layer(argv: &[OsString], settings: &[&Setting], file: &Path) -> Result<Layered, Error> {
     let cmd = Cli::command();
     let m = cmd.clone().try_get_matches_from(argv).map_err(|e| clap_error(file, &e))?;
-    let mut out = argv.to_vec();
-    let Some((name, sub)) = m.subcommand() else { return Ok(out) };
+    let mut layered = Layered { argv: argv.to_vec(), added: Vec::new() };
+    let Some((name, sub)) = m.subcommand() else { return Ok(layered) };
     if !LAYERED.contains(&name) {
-        return Ok(out);
+        return Ok(layered);
     }
     let def = cmd.find_subcommand(name).expect("the subcommand that was parsed exists");
+    let has = |id: &str| def.get_arguments().any(|a| a.get_id() == id);
+    let mut extra: Vec<OsString> = Vec::new();
     for s in settings {
-        if !def.get_arguments().any(|a| a.get_id() == s.id) {
+        if !has(s.id) {
             continue;
         }
         if matches!(sub.value_source(s.id), Some(ValueSource::CommandLine | ValueSource::EnvVariable)) {
             continue;
         }
-        out.extend(s.args().into_iter().map(OsString::from));
+        if s.negation.is_some_and(|n| has(n) && sub.value_source(n) == Some(ValueSource::CommandLine)) {
+            continue;
+        }
+        let args = s.args();
+        if !args.is_empty() {
+            layered.added.push((s.flag, s.at.clone()));
+        }
+        extra.extend(args.into_iter().map(OsString::from));
     }
-    Ok(out)
+    let at = layered.argv.iter().position(|a| a == "--").unwrap_or(layered.argv.len());
+    layered.argv.splice(at..at, extra);
+    Ok(layered)
 }
 
 /// Parses `argv` after layering: an error now comes from a config value.
@@ -51,7 +71,42 @@ pub fn parse(argv: &[OsString], file: &Path) -> Result<Cli, Error> {
 fn clap_error(file: &Path, e: &clap::Error) -> Error {
     let text = e.render().to_string();
     let first = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
-    Error::Usage(format!("{} (with config {})", first, file.display()))
+    explain(Error::Usage(format!("{} (with config {})", first, file.display())), &[], None)
+}
+
+/// Whether `msg` names `flag` (`--size`, not the start of `--size-x`).
+fn mentions(msg: &str, flag: &str) -> bool {
+    msg.match_indices(flag).any(|(i, _)| !msg[i + flag.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-'))
+}
+
+/// Adds to a usage error where the flags it names got their values when that was not the
+/// command line: a key of the config `file` (`added`, from [`layer`]) or a `LIQSHOT_*` variable.
+pub fn explain(e: Error, added: &[(&'static str, String)], file: Option<&Path>) -> Error {
+    let Error::Usage(msg) = e else { return e };
+    let mut from: Vec<String> = Vec::new();
+    if let Some(file) = file {
+        for (flag, at) in added {
+            if mentions(&msg, flag) {
+                from.push(format!("{flag} from {}: {at}", file.display()));
+            }
+        }
+    }
+    let mut vars: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| k.starts_with("LIQSHOT_") && !matches!(k.as_str(), "LIQSHOT_LOG" | "LIQSHOT_CONFIG"))
+        .collect();
+    vars.sort();
+    for var in vars {
+        let flag = format!("--{}", var["LIQSHOT_".len()..].to_ascii_lowercase().replace('_', "-"));
+        if mentions(&msg, &flag) && !from.iter().any(|f| f.starts_with(&format!("{flag} "))) {
+            from.push(format!("{flag} from {var}"));
+        }
+    }
+    if from.is_empty() {
+        Error::Usage(msg)
+    } else {
+        Error::Usage(format!("{msg} ({})", from.join("; ")))
+    }
 }
 
 /// The latest settings for each flag: `overrides` (a job's) replace `base` (the file's
@@ -68,7 +123,7 @@ mod tests {
     use crate::config::keys::Value;
 
     fn setting(id: &'static str, flag: &'static str, v: &str) -> Setting {
-        Setting { at: format!("defaults.{id}"), id, flag, value: Value::One(v.into()) }
+        Setting { at: format!("defaults.{id}"), id, flag, negation: None, value: Value::One(v.into()) }
     }
 
     fn args(v: &[&str]) -> Vec<OsString> {
@@ -82,15 +137,40 @@ mod tests {
         let timeout = setting("timeout", "--timeout", "9s");
         let s = [&theme, &size, &timeout];
         let f = Path::new("c.toml");
-        let out = layer(&args(&["liqshot", "render", "--snapshot", "s.json", "-o", "a.png", "--size", "1000x500"]), &s, f).unwrap();
-        let cli = parse(&out, f).unwrap();
+        let out = layer(&args(&["liqshot", "render", "--snapshot", "s.json", "-o", "a.png", "--size", "1000x500", "--"]), &s, f).unwrap();
+        assert_eq!(out.argv.last().unwrap(), "--", "added before --");
+        assert_eq!(out.added, [("--theme", "defaults.theme".to_string()), ("--timeout", "defaults.timeout".to_string())]);
+        let cli = parse(&out.argv, f).unwrap();
         let crate::cli::Command::Render(r) = cli.command else { panic!("render") };
         assert!(matches!(r.chart.theme, crate::cli::ThemeArg::Light), "from the file");
         assert_eq!(r.chart.size, "1000x500", "the flag wins");
         assert_eq!(r.estimate.fetch.timeout, "9s");
         // import has none of these flags: nothing is added.
         let imp = args(&["liqshot", "import", "--klines", "k", "--oi", "o", "--symbol", "X", "-o", "x.json"]);
-        assert_eq!(layer(&imp, &s, f).unwrap(), imp);
+        assert_eq!(layer(&imp, &s, f).unwrap().argv, imp);
+    }
+
+    #[test]
+    fn a_switch_from_the_file_yields_to_its_negation_on_the_command_line() {
+        let latest = Setting { at: "defaults.latest".into(), id: "latest", flag: "--latest", negation: Some("no_latest"), value: Value::Switch(true) };
+        let f = Path::new("c.toml");
+        let base = ["liqshot", "render", "--snapshot", "s.json", "-o", "a.png"];
+        let on = layer(&args(&base), &[&latest], f).unwrap();
+        let crate::cli::Command::Render(r) = parse(&on.argv, f).unwrap().command else { panic!("render") };
+        assert!(r.latest);
+        let off = layer(&args(&[&base[..], &["--no-latest"]].concat()), &[&latest], f).unwrap();
+        assert!(off.added.is_empty());
+        let crate::cli::Command::Render(r) = parse(&off.argv, f).unwrap().command else { panic!("render") };
+        assert!(!r.latest);
+    }
+
+    #[test]
+    fn errors_say_which_key_set_the_flag() {
+        let added = [("--window", "defaults.window".to_string()), ("--leverage", "leverage.show".to_string())];
+        let e = explain(Error::Usage("--window is longer than --lookback 1d".into()), &added, Some(Path::new("c.toml")));
+        assert_eq!(e.to_string(), "--window is longer than --lookback 1d (--window from c.toml: defaults.window)");
+        let e = explain(Error::Usage("--leverage-mix: empty mix".into()), &added, Some(Path::new("c.toml")));
+        assert_eq!(e.to_string(), "--leverage-mix: empty mix", "--leverage is not --leverage-mix");
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct Setting {
     pub id: &'static str,
     /// The flag (`--timeout`).
     pub flag: &'static str,
+    /// The id of the flag that turns a switch off (`no_latest`).
+    pub negation: Option<&'static str>,
     pub value: Value,
 }
 
@@ -64,13 +66,21 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|d| d.join(FILE_NAME))
 }
 
-/// The config of a run: the file named by `--config` (or `LIQSHOT_CONFIG`), which must exist;
+/// The environment variable naming the config file (when `--config` is not given).
+pub const ENV: &str = "LIQSHOT_CONFIG";
+
+/// The file `--config` names, else `LIQSHOT_CONFIG` (when set and not empty).
+pub fn named(flag: Option<&Path>) -> Option<PathBuf> {
+    flag.map(Path::to_path_buf).or_else(|| std::env::var_os(ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+}
+
+/// The config of a run: the file named by `--config` or `LIQSHOT_CONFIG`, which must exist;
 /// else the default file when it exists; none with `--no-config`.
-pub fn find(explicit: Option<&Path>, no_config: bool) -> Result<Option<Config>, Error> {
+pub fn find(flag: Option<&Path>, no_config: bool) -> Result<Option<Config>, Error> {
     if no_config {
         return Ok(None);
     }
-    match explicit {
+    match named(flag).as_deref() {
         Some(p) => Config::load(p).map(Some),
         None => match default_path() {
             Some(p) if p.is_file() => Config::load(&p).map(Some),
@@ -145,7 +155,7 @@ pub fn section_settings(
             return Err(Error::Usage(format!("{}: unknown key (allowed in {at}: {})", keys::label(file, &format!("{at}.{key}")), allowed.join(", "))));
         };
         let label = keys::label(file, &format!("{at}.{key}"));
-        out.push(Setting { at: format!("{at}.{key}"), id: def.id, flag: def.flag, value: keys::check(def, &label, v, base)? });
+        out.push(Setting { at: format!("{at}.{key}"), id: def.id, flag: def.flag, negation: def.negation, value: keys::check(def, &label, v, base)? });
     }
     Ok(out)
 }
