@@ -1,6 +1,11 @@
 //! Inputs found by (or while writing) the fuzz targets in `fuzz/` that made a parser panic.
 //! Each must now give an error or a value, never a panic.
 //!
+//! Price range (found by the `snapshot` target in a second 600 s run): a candle low of 1e-307
+//! made the ledger's price range infinite, so the bin count became `usize::MAX` and the estimate
+//! overflowed (debug) or tried to allocate it (release). The estimate now refuses a snapshot whose
+//! prices span more than a factor of 10^6.
+//!
 //! Snapshot round trip (found by the `snapshot` target in a 600 s run): a price written with many
 //! digits (`109682.2277777777777777...`) loaded as one f64, was saved in shortest form and loaded
 //! back as a *different* f64, because serde_json's default float parser is not correctly
@@ -70,4 +75,19 @@ fn a_snapshot_survives_save_and_load_unchanged_with_long_numbers() {
     assert_eq!(snap, again);
     // The value is the correctly rounded double of the decimal text (Rust's parser is exact).
     assert_eq!(close(&snap), long.parse::<f64>().unwrap());
+}
+
+#[test]
+fn a_wick_to_almost_zero_is_an_error_not_a_crash() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
+    // The first candle's low (109441.26), as the fuzzer changed it.
+    let text = text.replacen("\"low\": 109441.26", "\"low\": 1.10126444e-307", 1);
+    let snap = liqshot::MarketSnapshot::from_json(text.as_bytes()).expect("a valid snapshot");
+    let params = liqshot::estimate::EstimateParams { rows: 64, ..Default::default() };
+    let err = liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).unwrap_err().to_string();
+    assert!(err.contains("candle prices range from 1.10126444e-307 to") && err.contains("more than a factor of 1e6"), "{err}");
+    // A real crash (a 90 % wick) is still estimated.
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
+    let snap = liqshot::MarketSnapshot::from_json(text.replacen("\"low\": 109441.26", "\"low\": 10944.13", 1).as_bytes()).unwrap();
+    assert!(liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).is_ok());
 }

@@ -113,6 +113,9 @@ fn window_bounds(snap: &MarketSnapshot, window_secs: i64) -> (DateTime<Utc>, Dat
 }
 
 /// Runs the estimate for every venue of `snap` and sums them.
+/// The largest ratio of highest high to lowest low a snapshot may have.
+pub const MAX_PRICE_RATIO: f64 = 1e6;
+
 pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estimate, Error> {
     if params.window_secs <= 0 {
         return Err(Error::Usage("--window must be positive".into()));
@@ -138,6 +141,13 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
     }
     if !lo_w.is_finite() {
         (lo_w, hi_w) = (lo_all, hi_all);
+    }
+    // One bin per 0.02 % of price: a range of a factor 10^6 is ~69,000 bins. Beyond that the
+    // data is not a price series (a wick to 1e-300 would ask for infinitely many bins).
+    if !(hi_all / lo_all <= MAX_PRICE_RATIO) {
+        return Err(Error::Invalid(format!(
+            "candle prices range from {lo_all:e} to {hi_all:e}, more than a factor of {MAX_PRICE_RATIO:e}: not a price series the estimate can bin"
+        )));
     }
     let min_lev = params.mix.slices.iter().map(|s| s.0).fold(f64::INFINITY, f64::min).max(2.0);
     let reach = 1.0 / min_lev + 0.05;
