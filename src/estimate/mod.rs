@@ -144,7 +144,8 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
     }
     // One bin per 0.02 % of price: a range of a factor 10^6 is ~69,000 bins. Beyond that the
     // data is not a price series (a wick to 1e-300 would ask for infinitely many bins).
-    if !(hi_all / lo_all <= MAX_PRICE_RATIO) {
+    let ratio = hi_all / lo_all;
+    if ratio.is_nan() || ratio > MAX_PRICE_RATIO {
         return Err(Error::Invalid(format!(
             "candle prices range from {lo_all:e} to {hi_all:e}, more than a factor of {MAX_PRICE_RATIO:e}: not a price series the estimate can bin"
         )));
