@@ -99,10 +99,9 @@ pub struct FundingPoint {
 /// Parses an interval such as `1m`, `5m`, `15m`, `1h`, `4h`, `1d` into seconds.
 pub fn parse_interval(s: &str) -> Option<i64> {
     let s = s.trim();
-    if s.len() < 2 {
-        return None;
-    }
-    let (num, unit) = s.split_at(s.len() - 1);
+    // The unit is the last character (which may be any character in bad input).
+    let unit_at = s.char_indices().last()?.0;
+    let (num, unit) = s.split_at(unit_at);
     let n: i64 = num.parse().ok().filter(|n| *n > 0)?;
     let mult = match unit {
         "s" => 1,
@@ -112,7 +111,7 @@ pub fn parse_interval(s: &str) -> Option<i64> {
         "w" => 604_800,
         _ => return None,
     };
-    Some(n * mult)
+    n.checked_mul(mult)
 }
 
 /// Formats seconds as the shortest interval string (`300` → `5m`).

@@ -6,6 +6,10 @@
 //! overflowed (debug) or tried to allocate it (release). The estimate now refuses a snapshot whose
 //! prices span more than a factor of 10^6.
 //!
+//! Intervals (found by the `snapshot` target in a third 600 s run): `parse_interval` split off
+//! the last *byte* as the unit, so an interval ending in a multi-byte character (`"˕"`, or
+//! `--window 5é` on the command line) panicked; a huge count overflowed `n * 86400`.
+//!
 //! Snapshot round trip (found by the `snapshot` target in a 600 s run): a price written with many
 //! digits (`109682.2277777777777777...`) loaded as one f64, was saved in shortest form and loaded
 //! back as a *different* f64, because serde_json's default float parser is not correctly
@@ -90,4 +94,26 @@ fn a_wick_to_almost_zero_is_an_error_not_a_crash() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
     let snap = liqshot::MarketSnapshot::from_json(text.replacen("\"low\": 109441.26", "\"low\": 10944.13", 1).as_bytes()).unwrap();
     assert!(liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).is_ok());
+}
+
+#[test]
+fn intervals_ending_in_multibyte_characters_or_overflowing_are_rejected() {
+    use liqshot::snapshot::parse_interval;
+    for bad in ["\u{2d5}", "5\u{e9}", "\u{e9}m", "9223372036854775807d", "m", ""] {
+        assert_eq!(parse_interval(bad), None, "{bad:?}");
+    }
+    assert_eq!(parse_interval("15m"), Some(900));
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
+    let bad = text.replacen("\"interval\": \"5m\"", "\"interval\": \"\u{2d5}\"", 1);
+    assert_ne!(bad, text);
+    let err = liqshot::MarketSnapshot::from_json(bad.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("interval"), "{err}");
+    // The command line: a usage error naming the flag, not a panic.
+    let out = assert_cmd::Command::cargo_bin("liqshot")
+        .unwrap()
+        .args(["render", "--no-config", "--snapshot", "x.json", "-o", "x.png", "--window", "5\u{e9}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--window"));
 }
