@@ -124,15 +124,23 @@ pub trait RequestKind: Copy + PartialEq {
     fn label(self) -> &'static str;
 }
 
+/// One planned request's kind and the body it got.
+pub type Answer<K> = (K, Result<Vec<u8>, FetchError>);
+
 /// The bodies of a venue's planned requests (run at once), each tagged with its kind.
 pub struct Answers<K> {
     venue: &'static str,
-    items: Vec<(K, Result<Vec<u8>, FetchError>)>,
+    items: Vec<Answer<K>>,
 }
 
-impl<K: RequestKind> Answers<K> {
-    pub fn new(venue: &'static str, items: Vec<(K, Result<Vec<u8>, FetchError>)>) -> Self {
-        Answers { venue, items }
+impl<K: RequestKind + Send> Answers<K> {
+    /// Runs `call` on every planned request concurrently (bounded by `ctx.max_parallel`) and
+    /// keeps each answer, tagged with its kind, in request order.
+    pub fn gather<R: Send>(ctx: &VenueCtx, requests: Vec<R>, call: impl Fn(R) -> Answer<K> + Sync) -> Self {
+        let call = &call;
+        let jobs: Vec<Job<Answer<K>>> =
+            requests.into_iter().map(|r| -> Job<'_, _> { Box::new(move || call(r)) }).collect();
+        Answers { venue: ctx.venue.name(), items: ctx.parallel(jobs) }
     }
 
     /// Every answer of `kind`, in request order.

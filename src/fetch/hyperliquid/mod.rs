@@ -20,7 +20,7 @@ mod tests;
 use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
 
-use super::{symbols, FetchError, Job, VenueCtx};
+use super::{symbols, FetchError, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers::{self, MarginTier};
 use wire::{Asset, AssetCtx, CandleReq, CandleSnapshotRequest, FundingHistoryRequest, FundingRow, MetaAndAssetCtxs, WireCandle};
@@ -114,9 +114,6 @@ fn plan_series(ctx: &VenueCtx, coin: &str) -> Result<Vec<Request>, FetchError> {
     Ok(out)
 }
 
-/// One request's kind and body.
-type Answer = (Kind, Result<Vec<u8>, FetchError>);
-
 /// The bodies of the planned requests, by kind.
 type Answers = super::Answers<Kind>;
 
@@ -128,11 +125,7 @@ impl super::RequestKind for Kind {
 
 /// Runs every request concurrently (bounded by `ctx.max_parallel`).
 fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
-    let jobs: Vec<Job<Answer>> = requests
-        .into_iter()
-        .map(|r| -> Job<'_, _> { Box::new(move || (r.kind, ctx.post(PATH, &r.body, decode_error))) })
-        .collect();
-    Answers::new(VENUE, ctx.parallel(jobs))
+    Answers::gather(ctx, requests, |r| (r.kind, ctx.post(PATH, &r.body, decode_error)))
 }
 
 /// Fetches candles, funding, mark price and the margin tier of the perpetual on `ctx.base`,

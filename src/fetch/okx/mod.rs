@@ -22,7 +22,7 @@ mod tests;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
-use super::{symbols, FetchError, Job, VenueCtx};
+use super::{symbols, FetchError, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers::{self, MarginTier};
 use wire::{Data, FundingHistory, FundingRate, Head, Instrument, MarkPrice, PositionTier, Row};
@@ -176,9 +176,6 @@ fn oi_range(ctx: &VenueCtx, step_ms: i64) -> (i64, i64) {
     (ctx.start.timestamp_millis() - step_ms, ctx.end.timestamp_millis())
 }
 
-/// One request's endpoint and body.
-type Answer = (Endpoint, Result<Vec<u8>, FetchError>);
-
 /// The bodies of the planned requests, by endpoint.
 type Answers = super::Answers<Endpoint>;
 
@@ -190,11 +187,7 @@ impl super::RequestKind for Endpoint {
 
 /// Runs every request concurrently (bounded by `ctx.max_parallel`).
 fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
-    let jobs: Vec<Job<Answer>> = requests
-        .into_iter()
-        .map(|r| -> Job<'_, _> { Box::new(move || (r.endpoint, ctx.get(r.endpoint.path(), &r.query, decode_error))) })
-        .collect();
-    Answers::new(VENUE, ctx.parallel(jobs))
+    Answers::gather(ctx, requests, |r| (r.endpoint, ctx.get(r.endpoint.path(), &r.query, decode_error)))
 }
 
 /// Fetches candles, open interest, funding, mark price, tick size and margin tiers of the
