@@ -175,9 +175,8 @@ impl Job {
     /// The command lines of this job, one per window, with `base` (the file's sections) and
     /// the job's settings layered under them.
     pub fn command_lines(&self, config: &Config) -> Result<Vec<layer::Layered>, Error> {
-        let windows: Vec<Option<&String>> = if self.windows.is_empty() { vec![None] } else { self.windows.iter().map(Some).collect() };
         let settings = layer::merged(&self.settings, &config.settings);
-        windows
+        self.runs()
             .into_iter()
             .map(|w| {
                 let mut argv: Vec<String> = vec!["liqshot".into(), self.command.name().into(), format!("--symbol={}", self.symbols)];
@@ -190,6 +189,15 @@ impl Job {
                 layer::layer(&argv, &settings, &config.path)
             })
             .collect()
+    }
+
+    /// The window of each run: one per listed window, or a single run with the default window.
+    pub fn runs(&self) -> Vec<Option<&str>> {
+        if self.windows.is_empty() {
+            vec![None]
+        } else {
+            self.windows.iter().map(|w| Some(w.as_str())).collect()
+        }
     }
 
     /// `report BTC,ETH, windows 24h,7d → reports/{symbol}/{date}`.
@@ -254,10 +262,7 @@ pub fn plan<'a>(config: &'a Config, only: &[String]) -> Result<Vec<Planned<'a>>,
                 latest.map_or("", |s| s.at.as_str())
             ))));
         }
-        let lines = job.command_lines(config)?;
-        let windows: Vec<Option<&str>> =
-            if job.windows.is_empty() { vec![None] } else { job.windows.iter().map(|w| Some(w.as_str())).collect() };
-        for (l, window) in lines.into_iter().zip(windows) {
+        for (l, window) in job.command_lines(config)?.into_iter().zip(job.runs()) {
             let cli: Cli = layer::parse(&l.argv, &config.path)?;
             crate::app::check(&cli.command).map_err(|e| at(layer::explain(e, &l.added, Some(&config.path))))?;
             out.push(Planned { job, window, argv: l.argv, added: l.added, command: cli.command });
