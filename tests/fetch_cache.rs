@@ -271,19 +271,14 @@ fn concurrent_runs_on_one_cache_both_succeed_and_leave_a_valid_file() {
 /// `liqshot fetch --symbol BTC --exchange binance --lookback 1d` against `server`, with `args`
 /// and `env` added, and neither cache variable inherited.
 fn cli(server: &MockServer, out: &Path, args: &[&str], env: &[(&str, &Path)]) -> common::Run {
-    let mut cmd = assert_cmd::Command::cargo_bin("liqshot").unwrap();
+    let mut cmd = common::command();
     cmd.env_remove("LIQSHOT_CACHE_DIR").env_remove("XDG_CACHE_HOME");
     for (k, v) in env {
         cmd.env(k, v);
     }
     let o = out.to_str().unwrap();
     let base = ["fetch", "--symbol", "BTC", "--exchange", "binance", "--lookback", "1d", "--retries", "1", "-o", o, "--binance-url", &server.base];
-    let r = cmd.args(base).args(args).output().unwrap();
-    common::Run {
-        code: r.status.code(),
-        stdout: String::from_utf8_lossy(&r.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&r.stderr).into_owned(),
-    }
+    common::run_cmd(cmd.args(base).args(args))
 }
 
 #[test]
