@@ -106,11 +106,6 @@ pub const LEVERAGE: &[KeyDef] = &[
 /// Keys only a `[[job]]` has.
 pub const JOB_KEYS: &[&str] = &["name", "command", "symbols", "windows", "outputs", "out_dir", "previous", "save_snapshot", "http", "leverage"];
 
-/// The keys allowed in a `[[job]]`, for messages.
-pub fn job_allowed() -> Vec<&'static str> {
-    JOB_KEYS.iter().copied().chain(DEFAULTS.iter().map(|d| d.key).filter(|k| *k != "window")).collect()
-}
-
 /// A checked value, ready to become flag arguments.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
