@@ -126,7 +126,7 @@ impl Job {
                 }
             }
             Some(Err(e)) => {
-                p.add(&path("symbols"), e.to_string());
+                p.add_value(&path("symbols"), &label("symbols"), e.to_string());
                 None
             }
             None => {
@@ -138,22 +138,24 @@ impl Job {
         let mut windows = Vec::new();
         match t.get("windows") {
             Some(_) if command == Some(JobCommand::Fetch) => not_for(p, "windows", JobCommand::Fetch),
-            Some(w) => match keys::texts(&label("windows"), w, true) {
+            Some(wv) => match keys::texts(&label("windows"), wv, true) {
                 Ok(list) if list.is_empty() => p.add(&path("windows"), format!("{}: empty list (leave the key out for the default window)", label("windows"))),
                 Ok(list) => {
                     let mut seconds = Vec::new();
-                    for w in &list {
+                    for (i, w) in list.iter().enumerate() {
+                        // The element's line when the list is written as one (not "24h,7d").
+                        let at = if wv.is_array() { format!("{}[{i}]", path("windows")) } else { path("windows") };
                         match parse_duration("--window", w) {
                             Ok(secs) if seconds.contains(&secs) => {
-                                p.add(&path("windows"), format!("{}: {w} is the same window as one listed before", label("windows")))
+                                p.add(&at, format!("{}: {w} is the same window as one listed before", label("windows")))
                             }
                             Ok(secs) => seconds.push(secs),
-                            Err(e) => p.add(&path("windows"), keys::relabel(e, "--window", &label("windows")).to_string()),
+                            Err(e) => p.add(&at, keys::relabel(e, "--window", &label("windows")).to_string()),
                         }
                     }
                     windows = list;
                 }
-                Err(e) => p.add(&path("windows"), e.to_string()),
+                Err(e) => p.add_value(&path("windows"), &label("windows"), e.to_string()),
             },
             None => {}
         }
@@ -191,7 +193,7 @@ impl Job {
                         _ => {}
                     }
                 }
-                Err(e) => p.add(&path("outputs"), e.to_string()),
+                Err(e) => p.add_value(&path("outputs"), &label("outputs"), e.to_string()),
             },
             None if command == Some(JobCommand::Render) => missing(p, "outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]"),
             None if command == Some(JobCommand::Fetch) => missing(p, "outputs", "the snapshot file to write, e.g. outputs = [\"snap/{symbol}.json\"]"),

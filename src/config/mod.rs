@@ -248,7 +248,7 @@ pub fn section_settings(p: &mut Problems, base: &Path, scope: &Scope, t: &toml::
         };
         match keys::check(def, &at, v, base) {
             Ok(value) => out.push(Setting { line: p.lines.of(&path), at, id: def.id, flag: def.flag, negation: def.negation, value }),
-            Err(e) => p.add(&path, e.to_string()),
+            Err(e) => p.add_value(&path, &at, e.to_string()),
         }
     }
     out
@@ -361,5 +361,19 @@ no-cache = true
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].starts_with("c.toml:3:8: "), "{p:?}");
         assert!(!c.sections_ok && c.config.settings.is_empty());
+    }
+
+    #[test]
+    fn a_bad_element_of_a_list_is_reported_at_its_line() {
+        let job = "[[job]]\nname = \"j\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"{symbol}-{window}.png\"]\nwindows = [\n  \"24h\",\n  \"1d\",\n]\n";
+        let (p, _) = problems(&format!("[defaults]\nevents = [\n  \"FOMC\",\n  \" \",\n]\nvenues = [\"binance\",\n  3]\n{job}"));
+        assert_eq!(
+            p,
+            [
+                "c.toml:4: defaults.events[1]: empty text",
+                "c.toml:7: defaults.venues[1]: expected a string, found 3",
+                "c.toml:15: job \"j\".windows: 1d is the same window as one listed before",
+            ]
+        );
     }
 }

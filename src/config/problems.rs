@@ -147,6 +147,17 @@ impl Problems {
         self.list.push(Problem { line, column: None, message: message.into() });
     }
 
+    /// A problem of the value at `path` whose message starts with `at`: when it names an element
+    /// of a list (`defaults.events[2]: empty text`), the element's line.
+    pub fn add_value(&mut self, path: &str, at: &str, message: impl Into<String>) {
+        let message = message.into();
+        let index = message.strip_prefix(at).and_then(|r| r.strip_prefix('[')).and_then(|r| r.split_once(']')).map(|(i, _)| i);
+        match index.filter(|i| i.parse::<usize>().is_ok()) {
+            Some(i) => self.add(&format!("{path}[{i}]"), message),
+            None => self.add(path, message),
+        }
+    }
+
     /// A problem on `line` (none: not tied to a place).
     pub fn add_at(&mut self, line: Option<usize>, message: impl Into<String>) {
         self.list.push(Problem { line, column: None, message: message.into() });
