@@ -65,11 +65,11 @@ fn bad_files_are_usage_errors_naming_file_key_and_what_is_allowed() {
     let snap = example_snapshot();
     let out = dir.path().join("a.png");
     let cases = [
-        ("[defaults]\nthme = \"dark\"\n", "defaults.thme: unknown key (allowed in defaults: venues, lookback, interval, window, size, theme,"),
-        ("[http]\nretries = \"three\"\n", "http.retries: expected a whole number, at least 0, found \"three\""),
+        ("[defaults]\nthme = \"dark\"\n", "liqshot.toml:2: defaults.thme: unknown key; did you mean theme? (allowed in defaults: venues, lookback, interval, window, size, theme,"),
+        ("[http]\nretries = \"three\"\n", "liqshot.toml:2: http.retries: expected a whole number, at least 0, found \"three\""),
         ("[leverage]\nmix = { 1 = 100 }\n", "leverage.mix: leverage 1 is below 2x"),
         ("[defaults]\nvenues = [\"binance\", \"kraken\"]\n", "defaults.venues: unknown venue \"kraken\" (use binance, bybit, okx, hyperliquid)"),
-        ("[chart]\nsize = \"1x1\"\n", "unknown section [chart] (allowed: [defaults], [http], [leverage], [[job]])"),
+        ("[chart]\nsize = \"1x1\"\n", "liqshot.toml:1: chart: unknown section [chart] (allowed: [defaults], [http], [leverage], [[job]])"),
         ("[defaults]\nsize = 800x450\n", "liqshot.toml:2:8: "),
     ];
     for (text, want) in cases {
@@ -214,7 +214,7 @@ fn config_environment_and_no_config() {
     let r = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", ""));
     r.ok();
     let line = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", s(&bad))).one_line_error(2).to_string();
-    assert!(line.contains("bad.toml: defaults.thme: unknown key"), "{line}");
+    assert!(line.contains("bad.toml:2: defaults.thme: unknown key"), "{line}");
     // import and bench do not read the config file, so a broken default file does not stop them.
     let home = dir.path().join("home");
     write(&home, "liqshot/liqshot.toml", "[defaults]\nthme = 1\n");
@@ -262,4 +262,136 @@ fn jobs_whose_runs_would_overwrite_each_other_are_rejected() {
         let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
         assert!(line.contains(want), "{text}\n{line}");
     }
+}
+
+/// A file with mistakes of every kind in every table: `config check` reports all of them in one
+/// run, in file order, each on its own line with its line number, then the count (issue 9).
+const MISTAKES: &str = r#"[defaults]
+theme = "blue"
+colour_max = 5e7
+window = "7d"
+lookback = "1d"
+
+[http]
+retries = "three"
+timeuot = "10s"
+
+[leverage]
+mix = { 1 = 100 }
+
+[[job]]
+name = "daily"
+command = "report"
+symbol = ["BTC"]
+windows = ["24h", "7d"]
+out_dir = "reports/{symbol}"
+
+[job.http]
+retriez = 2
+
+[[job]]
+name = "daily"
+command = "reprot"
+symbols = "ETH"
+
+[charts]
+size = "800x450"
+"#;
+
+#[test]
+fn config_check_reports_every_problem_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(dir.path(), "liqshot.toml", MISTAKES);
+    let f = cfg.display().to_string();
+    let r = liqshot(["config", "check", s(&cfg)]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let want = [
+        format!("{f}:2: defaults.theme: \"blue\" is not a theme (use \"dark\" or \"light\")"),
+        format!("{f}:3: defaults.colour_max: unknown key; did you mean color_max? (allowed in defaults: venues, lookback, "),
+        format!("{f}:8: http.retries: expected a whole number, at least 0, found \"three\""),
+        format!("{f}:9: http.timeuot: unknown key; did you mean timeout? (allowed in http: timeout, "),
+        format!("{f}:12: leverage.mix: leverage 1 is below 2x"),
+        format!("{f}:14: job \"daily\": missing key symbols (e.g. symbols = [\"BTC\", \"ETH\"])"),
+        format!("{f}:17: job \"daily\".symbol: unknown key; did you mean symbols? (allowed in a job: name, command, symbols, "),
+        format!("{f}:19: job \"daily\".out_dir: {}/reports/{{symbol}}: several windows need {{window}} in the path", dir.path().display()),
+        format!("{f}:22: job \"daily\".http.retriez: unknown key; did you mean retries? (allowed in job \"daily\".http: timeout, "),
+        format!("{f}:25: job \"daily\".name: two jobs have this name (the first is on line 15)"),
+        format!("{f}:26: job \"daily\".command: \"reprot\" is not a job command; did you mean report? (use render, report or fetch)"),
+        format!("{f}:29: charts: unknown section [charts] (allowed: [defaults], [http], [leverage], [[job]])"),
+        format!("liqshot: error: {f}: 12 problems"),
+    ];
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), want.len(), "{}", r.stderr);
+    for (line, want) in lines.iter().zip(&want) {
+        let rest = line.strip_prefix("liqshot: error: ").unwrap_or_else(|| panic!("{line}"));
+        assert!(rest.starts_with(want.trim_start_matches("liqshot: error: ")), "want {want}\ngot  {line}\n{}", r.stderr);
+    }
+    assert_eq!(*lines.last().unwrap(), want.last().unwrap().as_str(), "the final line is the count");
+
+    // Other commands loading the file print the same problems (and write nothing).
+    let out = dir.path().join("a.png");
+    let r = liqshot(["--config", s(&cfg), "render", "--snapshot", s(&example_snapshot()), "-o", s(&out)]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert_eq!(r.stderr.lines().count(), want.len(), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().last().unwrap(), want.last().unwrap().as_str());
+    assert!(!out.exists());
+}
+
+#[test]
+fn config_check_reports_combination_problems_beside_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |text: &str| {
+        let cfg = write(dir.path(), "liqshot.toml", text);
+        let r = liqshot(["config", "check", s(&cfg)]);
+        assert_eq!(r.code, Some(2), "{r:#?}");
+        let lines: Vec<String> = r.stderr.lines().map(|l| l.replace(&format!("liqshot: error: {}", cfg.display()), "F")).collect();
+        lines
+    };
+    // Valid sections whose combination is not (reported at the first key blamed, line 2), and
+    // a job with a bad key.
+    let lines = check("[defaults]\nlookback = \"1d\"\nwindow = \"7d\"\n[[job]]\nname = \"b\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"b.jpg\"]\n");
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(lines[0].starts_with("F:2: --window is longer than --lookback 1d") && lines[0].contains("--window from ") && lines[0].ends_with(": defaults.window)"), "{}", lines[0]);
+    assert!(lines[1].starts_with("F:8: job \"b\".outputs: ") && lines[1].contains("unknown image format"), "{}", lines[1]);
+    assert_eq!(lines[2], "F: 2 problems");
+    // Valid sections: every job is planned; each rejected command line is reported at its
+    // [[job]] line, beside a key problem of another job.
+    let job = |name: &str, rest: &str| format!("[[job]]\nname = \"{name}\"\ncommand = \"render\"\n{rest}\n");
+    let text = format!(
+        "[defaults]\nlookback = \"1d\"\n{}{}{}",
+        job("a", "symbols = \"BTC,ETH\"\noutputs = [\"a.png\"]"),
+        job("b", "symbols = \"BTC\"\noutputs = [\"b.jpg\"]"),
+        job("c", "symbols = \"BTC\"\nwindows = [\"3d\"]\noutputs = [\"c.png\"]"),
+    );
+    let lines = check(&text);
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    assert!(lines[0].starts_with("F:3: job \"a\": ") && lines[0].contains("several symbols need {symbol}"), "{}", lines[0]);
+    assert!(lines[1].starts_with("F:12: job \"b\".outputs: "), "{}", lines[1]);
+    assert!(lines[2].starts_with("F:13: job \"c\": --window is longer than --lookback 1d"), "{}", lines[2]);
+    assert_eq!(lines[3], "F: 3 problems");
+    // `liqshot run` plans the same way: both rejected jobs, nothing run.
+    let cfg = write(dir.path(), "liqshot.toml", &text.replace("outputs = [\"b.jpg\"]", "outputs = [\"b.png\"]"));
+    let r = liqshot(["--config", s(&cfg), "run"]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stderr);
+    assert!(lines[0].contains("liqshot.toml:3: job \"a\": ") && lines[1].contains("liqshot.toml:13: job \"c\": "), "{}", r.stderr);
+    assert!(lines[2].ends_with("liqshot.toml: 2 problems"), "{}", r.stderr);
+    assert!(!dir.path().join("b.png").exists());
+}
+
+#[test]
+fn syntax_errors_are_all_reported_one_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(dir.path(), "liqshot.toml", "[defaults]\ntheme = dark\nsize = 800x450\n[http]\nretries = = 3\n");
+    let f = cfg.display().to_string();
+    let r = liqshot(["config", "check", s(&cfg)]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", r.stderr);
+    assert!(lines[0].starts_with(&format!("liqshot: error: {f}:2:9: ")), "{}", lines[0]);
+    assert!(lines[1].starts_with(&format!("liqshot: error: {f}:3:8: ")), "{}", lines[1]);
+    assert!(lines[2].starts_with(&format!("liqshot: error: {f}:5:11: ")), "{}", lines[2]);
+    assert!(lines[3].starts_with(&format!("liqshot: error: {f}: 3 problems")), "{}", lines[3]);
 }

@@ -6,7 +6,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::keys::{self, KeyDef};
-use super::{layer, section_settings, Config, Setting};
+use super::problems::{did_you_mean, Problems};
+use super::{layer, section_settings, Config, Scope, Setting};
 use crate::cli::{parse_duration, Cli, Command};
 use crate::error::Error;
 use crate::naming::{split_symbols, PathTemplate};
@@ -46,130 +47,216 @@ pub struct Job {
     pub save_snapshot: Option<String>,
     /// The job's own settings (they replace the file's sections).
     pub settings: Vec<Setting>,
+    /// Its place among the file's `[[job]]` tables, and the line of its header.
+    pub index: usize,
+    pub line: Option<usize>,
+}
+
+/// A job name: one word, as `--job` takes it.
+pub(super) fn is_word(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphanumeric()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 impl Job {
-    /// Reads and checks the `index`-th `[[job]]` of `file`.
-    pub fn parse(file: &Path, base: &Path, index: usize, v: &toml::Value) -> Result<Job, Error> {
-        let t = v.as_table().ok_or_else(|| Error::Usage(format!("{}: job[{index}]: expected a [[job]] table", file.display())))?;
-        let name = match t.get("name") {
-            Some(n) => keys::text(&keys::label(file, &format!("job[{index}].name")), n, "a string")?,
-            None => return Err(Error::Usage(format!("{}: job[{index}]: missing key name (every job needs a name)", file.display()))),
+    /// Reads and checks the `index`-th `[[job]]`; every problem goes to `p`. None when it had
+    /// any (the other jobs are still checked).
+    pub fn parse(p: &mut Problems, base: &Path, index: usize, v: &toml::Value) -> Option<Job> {
+        let before = p.len();
+        let jp = format!("job[{index}]");
+        let Some(t) = v.as_table() else {
+            p.add(&jp, format!("{jp}: expected a [[job]] table"));
+            return None;
         };
-        let word = name.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !word {
-            return Err(Error::Usage(format!(
-                "{}: job[{index}].name: {name:?} must be one word of letters, digits, -, _ or . (it is given to --job)",
-                file.display()
-            )));
-        }
-        let at = format!("job \"{name}\"");
-        let label = |key: &str| keys::label(file, &format!("{at}.{key}"));
-        let missing = |key: &str, what: &str| Error::Usage(format!("{}: {at}: missing key {key} ({what})", file.display()));
-        let not_for = |key: &str, cmd: JobCommand| Error::Usage(format!("{}: not used by a {} job", label(key), cmd.name()));
+        let name = match t.get("name") {
+            Some(n) => match keys::text(&format!("{jp}.name"), n, "a string") {
+                Ok(name) if is_word(&name) => Some(name),
+                Ok(name) => {
+                    p.add(&format!("{jp}.name"), format!("{jp}.name: {name:?} must be one word of letters, digits, -, _ or . (it is given to --job)"));
+                    None
+                }
+                Err(e) => {
+                    p.add(&format!("{jp}.name"), e.to_string());
+                    None
+                }
+            },
+            None => {
+                p.add(&jp, format!("{jp}: missing key name (every job needs a name)"));
+                None
+            }
+        };
+        // Messages name the job (`job "daily".theme`); lines come from its place (`job[0].theme`).
+        let at = name.as_ref().map_or_else(|| jp.clone(), |n| format!("job \"{n}\""));
+        let label = |key: &str| format!("{at}.{key}");
+        let path = |key: &str| format!("{jp}.{key}");
+        let missing = |p: &mut Problems, key: &str, what: &str| p.add(&jp, format!("{at}: missing key {key} ({what})"));
+        let not_for = |p: &mut Problems, key: &str, cmd: JobCommand| p.add(&path(key), format!("{}: not used by a {} job", label(key), cmd.name()));
 
         let command = match t.get("command") {
-            Some(c) => match keys::text(&label("command"), c, "\"render\", \"report\" or \"fetch\"")?.as_str() {
-                "render" => JobCommand::Render,
-                "report" => JobCommand::Report,
-                "fetch" => JobCommand::Fetch,
-                other => return Err(Error::Usage(format!("{}: {other:?} is not a job command (use render, report or fetch)", label("command")))),
+            Some(c) => match keys::text(&label("command"), c, "\"render\", \"report\" or \"fetch\"") {
+                Ok(c) => match c.as_str() {
+                    "render" => Some(JobCommand::Render),
+                    "report" => Some(JobCommand::Report),
+                    "fetch" => Some(JobCommand::Fetch),
+                    other => {
+                        let names = [JobCommand::Render, JobCommand::Report, JobCommand::Fetch].map(JobCommand::name);
+                        let hint = did_you_mean(other, names).map_or(String::new(), |n| format!("; did you mean {n}?"));
+                        p.add(&path("command"), format!("{}: {other:?} is not a job command{hint} (use render, report or fetch)", label("command")));
+                        None
+                    }
+                },
+                Err(e) => {
+                    p.add(&path("command"), e.to_string());
+                    None
+                }
             },
-            None => return Err(missing("command", "render, report or fetch")),
-        };
-        let symbols = match t.get("symbols") {
-            Some(s) => keys::texts(&label("symbols"), s, true)?.join(","),
-            None => return Err(missing("symbols", "e.g. symbols = [\"BTC\", \"ETH\"]")),
-        };
-        split_symbols(&symbols).map_err(|e| keys::relabel(e, "--symbol", &label("symbols")))?;
-
-        let windows = match t.get("windows") {
-            Some(_) if command == JobCommand::Fetch => return Err(not_for("windows", command)),
-            Some(w) => keys::texts(&label("windows"), w, true)?,
-            None => Vec::new(),
-        };
-        if t.contains_key("windows") && windows.is_empty() {
-            return Err(Error::Usage(format!("{}: empty list (leave the key out for the default window)", label("windows"))));
-        }
-        let mut seconds = Vec::new();
-        for w in &windows {
-            let secs = parse_duration("--window", w).map_err(|e| keys::relabel(e, "--window", &label("windows")))?;
-            if seconds.contains(&secs) {
-                return Err(Error::Usage(format!("{}: {w} is the same window as one listed before", label("windows"))));
+            None => {
+                missing(p, "command", "render, report or fetch");
+                None
             }
-            seconds.push(secs);
-        }
-        let path = |key: &str| -> Result<Option<String>, Error> {
-            t.get(key).map(|v| keys::path_text(&label(key), v).map(|p| keys::resolve(base, &p, true))).transpose()
         };
-        let outputs: Vec<String> = match t.get("outputs") {
-            Some(_) if command == JobCommand::Report => return Err(not_for("outputs", command)),
-            // A single string is one path (a path may hold a comma).
-            Some(o) => keys::texts(&label("outputs"), o, false)?.iter().map(|p| keys::resolve(base, p, true)).collect(),
-            None if command == JobCommand::Report => Vec::new(),
-            None => return Err(missing("outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]")),
-        };
-        match command {
-            JobCommand::Render if outputs.is_empty() => return Err(Error::Usage(format!("{}: empty list (at least one .png or .svg file)", label("outputs")))),
-            JobCommand::Render => {
-                for o in &outputs {
-                    crate::app::format_of(Path::new(o)).map_err(|e| keys::relabel(e, "-o", &label("outputs")))?;
+        let symbols = match t.get("symbols").map(|s| keys::texts(&label("symbols"), s, true)) {
+            Some(Ok(list)) => {
+                let joined = list.join(",");
+                match split_symbols(&joined) {
+                    Ok(_) => Some(joined),
+                    Err(e) => {
+                        p.add(&path("symbols"), keys::relabel(e, "--symbol", &label("symbols")).to_string());
+                        None
+                    }
                 }
             }
-            JobCommand::Fetch if outputs.len() != 1 => {
-                return Err(Error::Usage(format!("{}: a fetch job writes one snapshot file (one path)", label("outputs"))))
+            Some(Err(e)) => {
+                p.add_value(&path("symbols"), &label("symbols"), e.to_string());
+                None
             }
+            None => {
+                missing(p, "symbols", "e.g. symbols = [\"BTC\", \"ETH\"]");
+                None
+            }
+        };
+
+        let mut windows = Vec::new();
+        match t.get("windows") {
+            Some(_) if command == Some(JobCommand::Fetch) => not_for(p, "windows", JobCommand::Fetch),
+            Some(wv) => match keys::texts(&label("windows"), wv, true) {
+                Ok(list) if list.is_empty() => p.add(&path("windows"), format!("{}: empty list (leave the key out for the default window)", label("windows"))),
+                Ok(list) => {
+                    let mut seconds = Vec::new();
+                    for (i, w) in list.iter().enumerate() {
+                        // The element's line when the list is written as one (not "24h,7d").
+                        let at = if wv.is_array() { format!("{}[{i}]", path("windows")) } else { path("windows") };
+                        match parse_duration("--window", w) {
+                            Ok(secs) if seconds.contains(&secs) => {
+                                p.add(&at, format!("{}: {w} is the same window as one listed before", label("windows")))
+                            }
+                            Ok(secs) => seconds.push(secs),
+                            Err(e) => p.add(&at, keys::relabel(e, "--window", &label("windows")).to_string()),
+                        }
+                    }
+                    windows = list;
+                }
+                Err(e) => p.add_value(&path("windows"), &label("windows"), e.to_string()),
+            },
+            None => {}
+        }
+        let path_key = |p: &mut Problems, key: &str| -> Option<String> {
+            match t.get(key).map(|v| keys::path_text(&label(key), v)) {
+                Some(Ok(s)) => Some(keys::resolve(base, &s, true)),
+                Some(Err(e)) => {
+                    p.add(&path(key), e.to_string());
+                    None
+                }
+                None => None,
+            }
+        };
+        let mut outputs: Vec<String> = Vec::new();
+        match t.get("outputs") {
+            Some(_) if command == Some(JobCommand::Report) => not_for(p, "outputs", JobCommand::Report),
+            // A single string is one path (a path may hold a comma).
+            Some(o) => match keys::texts(&label("outputs"), o, false) {
+                Ok(list) => {
+                    outputs = list.iter().map(|o| keys::resolve(base, o, true)).collect();
+                    match command {
+                        Some(JobCommand::Render) if outputs.is_empty() => {
+                            p.add(&path("outputs"), format!("{}: empty list (at least one .png or .svg file)", label("outputs")))
+                        }
+                        Some(JobCommand::Render) => {
+                            for o in &outputs {
+                                if let Err(e) = crate::app::format_of(Path::new(o)) {
+                                    p.add(&path("outputs"), keys::relabel(e, "-o", &label("outputs")).to_string());
+                                }
+                            }
+                        }
+                        Some(JobCommand::Fetch) if outputs.len() != 1 => {
+                            p.add(&path("outputs"), format!("{}: a fetch job writes one snapshot file (one path)", label("outputs")))
+                        }
+                        _ => {}
+                    }
+                }
+                Err(e) => p.add_value(&path("outputs"), &label("outputs"), e.to_string()),
+            },
+            None if command == Some(JobCommand::Render) => missing(p, "outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]"),
+            None if command == Some(JobCommand::Fetch) => missing(p, "outputs", "the snapshot file to write, e.g. outputs = [\"snap/{symbol}.json\"]"),
+            None => {}
+        }
+        let out_dir = path_key(p, "out_dir");
+        match (command, t.contains_key("out_dir")) {
+            (Some(JobCommand::Report), false) => missing(p, "out_dir", "the report directory, e.g. out_dir = \"reports/{symbol}/{date}\""),
+            (Some(c @ (JobCommand::Render | JobCommand::Fetch)), true) => not_for(p, "out_dir", c),
             _ => {}
         }
-        let out_dir = path("out_dir")?;
-        match (command, &out_dir) {
-            (JobCommand::Report, None) => return Err(missing("out_dir", "the report directory, e.g. out_dir = \"reports/{symbol}/{date}\"")),
-            (JobCommand::Report, Some(_)) => {}
-            (_, Some(_)) => return Err(not_for("out_dir", command)),
-            _ => {}
+        let previous = path_key(p, "previous");
+        if let Some(c @ (JobCommand::Render | JobCommand::Fetch)) = command.filter(|_| t.contains_key("previous")) {
+            not_for(p, "previous", c);
         }
-        let previous = path("previous")?;
-        if previous.is_some() && command != JobCommand::Report {
-            return Err(not_for("previous", command));
-        }
-        let save_snapshot = path("save_snapshot")?;
-        if save_snapshot.is_some() && command == JobCommand::Fetch {
-            return Err(not_for("save_snapshot", command));
+        let save_snapshot = path_key(p, "save_snapshot");
+        if command == Some(JobCommand::Fetch) && t.contains_key("save_snapshot") {
+            not_for(p, "save_snapshot", JobCommand::Fetch);
         }
 
+        // A job has `windows`, not `window`: the unknown key's message suggests it.
         let defs: Vec<KeyDef> = keys::DEFAULTS.iter().copied().filter(|d| d.key != "window").collect();
-        if t.contains_key("window") {
-            return Err(Error::Usage(format!("{}: unknown key (a job has windows = [\"24h\", ...])", label("window"))));
-        }
-        let mut settings = section_settings(file, base, &at, t, &defs, keys::JOB_KEYS)
-            .map_err(|e| Error::Usage(e.to_string().replace(&format!("(allowed in {at}: "), "(allowed in a job: ")))?;
+        let scope = Scope { at: &at, path: &jp, allowed_in: "a job" };
+        let mut settings = section_settings(p, base, &scope, t, &defs, keys::JOB_KEYS);
         // [job.http] and [job.leverage]: the sections' keys, for this job only.
         for (sub, sub_defs) in [("http", keys::HTTP), ("leverage", keys::LEVERAGE)] {
             if let Some(v) = t.get(sub) {
-                let sub_at = format!("{at}.{sub}");
-                let table = v.as_table().ok_or_else(|| Error::Usage(format!("{}: expected a [job.{sub}] table", keys::label(file, &sub_at))))?;
-                settings.extend(section_settings(file, base, &sub_at, table, sub_defs, &[])?);
+                let (sub_at, sub_path) = (label(sub), path(sub));
+                match v.as_table() {
+                    Some(table) => {
+                        let scope = Scope { at: &sub_at, path: &sub_path, allowed_in: &sub_at };
+                        settings.extend(section_settings(p, base, &scope, table, sub_defs, &[]));
+                    }
+                    None => p.add(&sub_path, format!("{sub_at}: expected a [job.{sub}] table")),
+                }
             }
         }
-        if let Some(s) = settings.iter().find(|s| !applies(command, s.id)) {
-            return Err(Error::Usage(format!("{}: not used by a {} job", keys::label(file, &s.at), command.name())));
+        if let Some(c) = command {
+            for s in settings.iter().filter(|s| !applies(c, s.id)) {
+                p.add_at(s.line, format!("{}: not used by a {} job", s.at, c.name()));
+            }
         }
 
         // Every path must be a valid template (checked here to name the key); with several
         // windows each must use {window}, or the windows would overwrite each other's files.
-        let keyed = outputs.iter().map(|p| ("outputs", p)).chain(out_dir.iter().map(|p| ("out_dir", p)));
-        let keyed = keyed.chain(previous.iter().map(|p| ("previous", p))).chain(save_snapshot.iter().map(|p| ("save_snapshot", p)));
-        for (key, p) in keyed {
-            let tpl = PathTemplate::parse("-o", Path::new(p)).map_err(|e| keys::relabel(e, "-o", &label(key)))?;
-            if windows.len() > 1 && key != "previous" && !tpl.uses("window") {
-                return Err(Error::Usage(format!(
-                    "{}: {p}: several windows need {{window}} in the path, or they would overwrite each other",
-                    label(key)
-                )));
+        let keyed = outputs.iter().map(|o| ("outputs", o)).chain(out_dir.iter().map(|o| ("out_dir", o)));
+        let keyed = keyed.chain(previous.iter().map(|o| ("previous", o))).chain(save_snapshot.iter().map(|o| ("save_snapshot", o)));
+        for (key, o) in keyed {
+            match PathTemplate::parse("-o", Path::new(o)) {
+                Ok(tpl) if windows.len() > 1 && key != "previous" && !tpl.uses("window") => p.add(
+                    &path(key),
+                    format!("{}: {o}: several windows need {{window}} in the path, or they would overwrite each other", label(key)),
+                ),
+                Ok(_) => {}
+                Err(e) => p.add(&path(key), keys::relabel(e, "-o", &label(key)).to_string()),
             }
         }
-        Ok(Job { name, command, symbols, windows, outputs, out_dir, previous, save_snapshot, settings })
+        if p.len() > before {
+            return None;
+        }
+        let (name, command, symbols) = (name?, command?, symbols?);
+        let line = p.lines.of(&jp);
+        Some(Job { name, command, symbols, windows, outputs, out_dir, previous, save_snapshot, settings, index, line })
     }
 
     /// The command lines of this job, one per window, with `base` (the file's sections) and
@@ -241,7 +328,8 @@ impl Planned<'_> {
 }
 
 /// The jobs named in `only` (all when empty), each window parsed and checked like the command
-/// line it stands for — no data is read or fetched. Errors name the file and the job.
+/// line it stands for — no data is read or fetched. Every job is planned; the error reports
+/// each rejected job at its `[[job]]` line (see [`Problems::into_error`]).
 pub fn plan<'a>(config: &'a Config, only: &[String]) -> Result<Vec<Planned<'a>>, Error> {
     if config.jobs.is_empty() {
         return Err(Error::Usage(format!("{}: no [[job]] to run", config.path.display())));
@@ -253,20 +341,36 @@ pub fn plan<'a>(config: &'a Config, only: &[String]) -> Result<Vec<Planned<'a>>,
         }
     }
     let mut out = Vec::new();
+    let mut problems = Problems::new(&config.path, Default::default());
     for job in config.jobs.iter().filter(|j| only.is_empty() || only.contains(&j.name)) {
-        let at = |e: Error| Error::Usage(format!("{}: job \"{}\": {e}", config.path.display(), job.name));
-        let latest = layer::merged(&job.settings, &config.settings).into_iter().find(|s| s.id == "latest");
-        if job.windows.len() > 1 && latest.is_some_and(|s| s.value == keys::Value::Switch(true)) {
-            return Err(at(Error::Usage(format!(
-                "latest = true (from {}) with several windows: the {{symbol}}-latest copies would overwrite each other (make one job per window, or latest = false in the job)",
-                latest.map_or("", |s| s.at.as_str())
-            ))));
+        match plan_job(config, job) {
+            Ok(runs) => out.extend(runs),
+            Err(e) => problems.add_at(job.line, e.to_string()),
         }
-        for (l, window) in job.command_lines(config)?.into_iter().zip(job.runs()) {
-            let cli: Cli = layer::parse(&l.argv, &config.path)?;
-            crate::app::check(&cli.command).map_err(|e| at(layer::explain(e, &l.added, Some(&config.path))))?;
-            out.push(Planned { job, window, argv: l.argv, added: l.added, command: cli.command });
-        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems.into_error())
+    }
+}
+
+/// The runs of one job, each window's command line parsed and checked. The error names the
+/// job (`job "daily": --window is longer than --lookback 1d (...)`), not the file.
+pub fn plan_job<'a>(config: &'a Config, job: &'a Job) -> Result<Vec<Planned<'a>>, Error> {
+    let at = |e: Error| Error::Usage(format!("job \"{}\": {e}", job.name));
+    let latest = layer::merged(&job.settings, &config.settings).into_iter().find(|s| s.id == "latest");
+    if job.windows.len() > 1 && latest.is_some_and(|s| s.value == keys::Value::Switch(true)) {
+        return Err(at(Error::Usage(format!(
+            "latest = true (from {}) with several windows: the {{symbol}}-latest copies would overwrite each other (make one job per window, or latest = false in the job)",
+            latest.map_or("", |s| s.at.as_str())
+        ))));
+    }
+    let mut out = Vec::new();
+    for (l, window) in job.command_lines(config).map_err(at)?.into_iter().zip(job.runs()) {
+        let cli: Cli = layer::parse(&l.argv, &config.path).map_err(at)?;
+        crate::app::check(&cli.command).map_err(|e| at(layer::explain(e, &l.added, Some(&config.path))))?;
+        out.push(Planned { job, window, argv: l.argv, added: l.added, command: cli.command });
     }
     Ok(out)
 }
@@ -325,7 +429,10 @@ pub fn shell_line(argv: &[OsString]) -> String {
 
 /// `liqshot config check [FILE]`: loads `file` (else the default file), checks the file-wide
 /// settings as the command line of a report (the command that has every flag) and plans every
-/// job; returns the lines to print.
+/// job; returns the lines to print. Every problem is reported, in file order. The settings are
+/// checked together once each of them is valid, and the jobs are planned once the file-wide
+/// settings pass (else the defaults a bad value falls back to, or the file-wide problem every
+/// job inherits, would be reported again).
 pub fn check_file(file: Option<&Path>) -> Result<Vec<String>, Error> {
     let path: PathBuf = match file {
         Some(p) => p.to_path_buf(),
@@ -335,14 +442,22 @@ pub fn check_file(file: Option<&Path>) -> Result<Vec<String>, Error> {
             None => return Err(Error::Usage("config check: no file given and no home directory for the default".into())),
         },
     };
-    let config = Config::load(&path)?;
-    let probe: Vec<OsString> = ["liqshot", "report", "--symbol=BTC", "--out-dir=probe"].map(OsString::from).to_vec();
-    let settings: Vec<&Setting> = config.settings.iter().collect();
-    let l = layer::layer(&probe, &settings, &config.path)?;
-    let cli = layer::parse(&l.argv, &config.path)?;
-    crate::app::check(&cli.command).map_err(|e| {
-        Error::Usage(format!("{}: {}", path.display(), layer::explain(e, &l.added, Some(&config.path))))
-    })?;
+    let super::Checked { config, mut problems, sections_ok } = Config::check(&path, &super::read(&path)?);
+    if sections_ok {
+        match check_sections(&config) {
+            Ok(()) => {
+                for job in &config.jobs {
+                    if let Err(e) = plan_job(&config, job) {
+                        problems.add_at(job.line, e.to_string());
+                    }
+                }
+            }
+            Err((line, e)) => problems.add_at(line, e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut lines = vec![format!(
         "{}: OK ({}, {})",
@@ -350,11 +465,25 @@ pub fn check_file(file: Option<&Path>) -> Result<Vec<String>, Error> {
         plural(config.settings.len(), "setting"),
         plural(config.jobs.len(), "job")
     )];
-    if !config.jobs.is_empty() {
-        plan(&config, &[])?;
-        lines.extend(config.jobs.iter().map(|j| format!("  job {}: {}", j.name, j.describe())));
-    }
+    lines.extend(config.jobs.iter().map(|j| format!("  job {}: {}", j.name, j.describe())));
     Ok(lines)
+}
+
+/// The file-wide settings together, as the command line of a report. The error is at the line
+/// of the first key it blames (`--window is longer than --lookback 1d (--window from ...)`).
+fn check_sections(config: &Config) -> Result<(), (Option<usize>, String)> {
+    let probe: Vec<OsString> = ["liqshot", "report", "--symbol=BTC", "--out-dir=probe"].map(OsString::from).to_vec();
+    let settings: Vec<&Setting> = config.settings.iter().collect();
+    let unplaced = |e: Error| (None, e.to_string());
+    let l = layer::layer(&probe, &settings, &config.path).map_err(unplaced)?;
+    let blame = |msg: &str| {
+        layer::blamed(msg, &l.added).filter_map(|at| config.settings.iter().find(|s| &s.at == at).and_then(|s| s.line)).min()
+    };
+    let cli = layer::parse(&l.argv, &config.path).map_err(|e| (blame(&e.to_string()), e.to_string()))?;
+    crate::app::check(&cli.command).map_err(|e| {
+        let line = blame(&e.to_string());
+        (line, layer::explain(e, &l.added, Some(&config.path)).to_string())
+    })
 }
 
 #[cfg(test)]
@@ -413,15 +542,16 @@ latest = true
         assert!(line.contains("--leverage=50,100") && line.contains("--retries=5") && line.contains("--position-usd=5000"), "{line}");
         assert!(!line.contains("--retries=2"), "the job's table replaces the section's value: {line}");
         let e = parse("[[job]]\nname = \"hi\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n[job.leverage]\nmixx = 1\n").unwrap_err();
-        assert!(e.contains("job \"hi\".leverage.mixx: unknown key (allowed in job \"hi\".leverage: mix, show, half_life, position_usd)"), "{e}");
+        assert!(e.ends_with(":7: job \"hi\".leverage.mixx: unknown key; did you mean mix? (allowed in job \"hi\".leverage: mix, show, half_life, position_usd)"), "{e}");
     }
 
     #[test]
     fn job_errors_name_the_job_and_key() {
-        let e = |text: &str| parse(text).unwrap_err();
+        // Every problem of the file, one per line.
+        let e = |text: &str| Config::check(Path::new("/srv/liq/liqshot.toml"), text).problems.messages().join("\n");
         let job = |extra: &str| format!("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = [\"BTC\"]\noutputs = [\"o/{{symbol}}.png\"]\n{extra}");
         assert!(e(&job("colour = 1")).contains("job \"d\".colour: unknown key (allowed in a job: name, command, symbols, windows, outputs"), "{}", e(&job("colour = 1")));
-        assert!(e(&job("window = \"24h\"")).contains("a job has windows"));
+        assert!(e(&job("window = \"24h\"")).contains("job \"d\".window: unknown key; did you mean windows? (allowed in a job: "));
         assert!(e(&job("templates = \"t\"")).contains("job \"d\".templates: not used by a render job"));
         let fetch = "[[job]]\nname = \"f\"\ncommand = \"fetch\"\nsymbols = \"BTC\"\noutputs = [\"a.json\"]\n[job.leverage]\nshow = [50]\n";
         assert!(e(fetch).contains("job \"f\".leverage.show: not used by a fetch job"), "{}", e(fetch));
@@ -431,7 +561,7 @@ latest = true
         assert!(e("[[job]]\ncommand = \"render\"\n").contains("job[0]: missing key name"));
         assert!(e("[[job]]\nname = \"d\"\ncommand = \"report\"\nsymbols = \"BTC\"\n").contains("missing key out_dir"));
         assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.jpg\"]\n").contains("job \"d\".outputs: /srv/liq/a.jpg: unknown image format (use a .png or .svg"));
-        assert!(e(&format!("{}{}", job(""), job(""))).contains("job \"d\": two jobs have this name"));
+        assert!(e(&format!("{}{}", job(""), job(""))).contains(":7: job \"d\".name: two jobs have this name (the first is on line 2)"));
         assert!(e("[[job]]\nname = \"f\"\ncommand = \"fetch\"\nsymbols = \"BTC\"\noutputs = [\"a.json\", \"b.json\"]\n").contains("one snapshot file"));
         assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC,ETH-USD\"\noutputs = [\"a.png\"]\n").contains("job \"d\".symbols"));
     }
@@ -451,5 +581,35 @@ latest = true
         // A window longer than the lookback.
         let long = parse("[defaults]\nlookback = \"1d\"\n[[job]]\nname = \"x\"\ncommand = \"render\"\nsymbols = \"BTC\"\nwindows = \"3d\"\noutputs = [\"a.png\"]\n").unwrap();
         assert!(plan(&long, &[]).err().unwrap().to_string().contains("--window is longer than --lookback"));
+    }
+
+    #[test]
+    fn every_problem_of_a_job_is_reported() {
+        let text = "[[job]]\nname = \"d\"\ncommand = \"fetch\"\nwindows = [\"24h\"]\noutputs = [\"a.json\", \"b.json\"]\n\
+                    out_dir = \"x\"\ntheme = \"dark\"\nsymbol = \"BTC\"\n[job.leverage]\nshow = [50]\n[job.http]\nretries = \"x\"\n\
+                    [[job]]\ncommand = \"render\"\nsymbols = \"BTC\"\nwindows = [\"1d\", \"24h\", \"2 days\"]\noutputs = [\"{symbol}.png\", \"{symbol}.jpg\"]\n";
+        let c = Config::check(Path::new("c.toml"), text);
+        let want = [
+            "c.toml:1: job \"d\": missing key symbols (e.g. symbols = [\"BTC\", \"ETH\"])",
+            "c.toml:4: job \"d\".windows: not used by a fetch job",
+            "c.toml:5: job \"d\".outputs: a fetch job writes one snapshot file (one path)",
+            "c.toml:6: job \"d\".out_dir: not used by a fetch job",
+            "c.toml:7: job \"d\".theme: not used by a fetch job",
+            "c.toml:8: job \"d\".symbol: unknown key; did you mean symbols? (allowed in a job: ",
+            "c.toml:10: job \"d\".leverage.show: not used by a fetch job",
+            "c.toml:12: job \"d\".http.retries: expected a whole number, at least 0, found \"x\"",
+            "c.toml:13: job[1]: missing key name (every job needs a name)",
+            "c.toml:16: job[1].windows: 24h is the same window as one listed before",
+            "c.toml:16: job[1].windows: \"2 days\" is not a duration",
+            "c.toml:17: job[1].outputs: {symbol}.jpg: unknown image format (use a .png or .svg file name)",
+            "c.toml:17: job[1].outputs: {symbol}.png: several windows need {window} in the path",
+            "c.toml:17: job[1].outputs: {symbol}.jpg: several windows need {window} in the path",
+        ];
+        let got = c.problems.messages();
+        assert_eq!(got.len(), want.len(), "{got:#?}");
+        for (g, w) in got.iter().zip(want) {
+            assert!(g.starts_with(w), "want {w}\ngot  {g}");
+        }
+        assert!(c.config.jobs.is_empty(), "neither job is kept");
     }
 }

@@ -1,6 +1,6 @@
 //! The keys a config file may hold, the command-line flag each stands for, and the check of
 //! its value. A value is checked with the same parser as its flag; the message then names the
-//! file and the key instead of the flag.
+//! key instead of the flag (the caller adds the file and the line).
 
 use std::path::Path;
 
@@ -115,11 +115,6 @@ pub enum Value {
     One(String),
     /// `--flag=value` repeated.
     Many(Vec<String>),
-}
-
-/// Where a value sits, for messages: `liqshot.toml: http.timeout`.
-pub fn label(file: &Path, at: &str) -> String {
-    format!("{}: {at}", file.display())
 }
 
 /// Replaces the flag a parser put at the start of its message with `label`.

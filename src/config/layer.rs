@@ -79,6 +79,12 @@ fn mentions(msg: &str, flag: &str) -> bool {
     msg.match_indices(flag).any(|(i, _)| !msg[i + flag.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-'))
 }
 
+/// The keys (`defaults.window`) of the flags added from the file (`added`, from [`layer`])
+/// that `msg` names.
+pub fn blamed<'a>(msg: &'a str, added: &'a [(&'static str, String)]) -> impl Iterator<Item = &'a String> + 'a {
+    added.iter().filter(move |(flag, _)| mentions(msg, flag)).map(|(_, at)| at)
+}
+
 /// Adds to a usage error where the flags it names got their values when that was not the
 /// command line: a key of the config `file` (`added`, from [`layer`]) or a `LIQSHOT_*` variable.
 pub fn explain(e: Error, added: &[(&'static str, String)], file: Option<&Path>) -> Error {
@@ -123,7 +129,7 @@ mod tests {
     use crate::config::keys::Value;
 
     fn setting(id: &'static str, flag: &'static str, v: &str) -> Setting {
-        Setting { at: format!("defaults.{id}"), id, flag, negation: None, value: Value::One(v.into()) }
+        Setting { at: format!("defaults.{id}"), line: None, id, flag, negation: None, value: Value::One(v.into()) }
     }
 
     fn args(v: &[&str]) -> Vec<OsString> {
@@ -152,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_switch_from_the_file_yields_to_its_negation_on_the_command_line() {
-        let latest = Setting { at: "defaults.latest".into(), id: "latest", flag: "--latest", negation: Some("no_latest"), value: Value::Switch(true) };
+        let latest = Setting { at: "defaults.latest".into(), line: None, id: "latest", flag: "--latest", negation: Some("no_latest"), value: Value::Switch(true) };
         let f = Path::new("c.toml");
         let base = ["liqshot", "render", "--snapshot", "s.json", "-o", "a.png"];
         let on = layer(&args(&base), &[&latest], f).unwrap();
