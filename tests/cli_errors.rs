@@ -369,6 +369,28 @@ fn import_high_below_low_names_the_line() {
 }
 
 #[test]
+fn import_unknown_venue_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let run = liqshot([
+        "import",
+        "--klines",
+        s(&import_fixture("plain-klines.csv")),
+        "--oi",
+        s(&import_fixture("okx-oi.csv")),
+        "--symbol",
+        "btc",
+        "--venue",
+        "kraken",
+        "-o",
+        s(&out),
+    ]);
+    let line = run.one_line_error(2);
+    assert_eq!(line, "liqshot: error: --venue: unknown venue \"kraken\" (use binance, bybit, okx, hyperliquid)");
+    assert_eq!(dir_names(dir.path()), Vec::<String>::new(), "snapshot written");
+}
+
+#[test]
 fn import_then_zones() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("sub/snap.json");
