@@ -93,6 +93,7 @@ pub fn parse_error_line(e: &clap::Error, argv: &[std::ffi::OsString]) -> String 
     }
     let text = e.render().to_string();
     let mut msg = String::new();
+    let mut list = false;
     for line in text.lines().map(str::trim).take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information")) {
         if line.is_empty() {
             continue;
@@ -101,9 +102,16 @@ pub fn parse_error_line(e: &clap::Error, argv: &[std::ffi::OsString]) -> String 
             msg.push_str(line.strip_prefix("error: ").unwrap_or(line));
         } else if let Some(inner) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
             msg.push_str(&format!(" ({inner})"));
-        } else if msg.ends_with(':') {
-            msg.push(' ');
-            msg.push_str(line);
+        } else if (msg.ends_with(':') || list) && !line.starts_with("tip:") {
+            // The items of `the following required arguments were not provided:`; a group of
+            // alternatives `<--snapshot <FILE>|--symbol <SYMBOLS>>` reads `... or ...`.
+            let item = match line.strip_prefix('<').and_then(|l| l.strip_suffix('>')) {
+                Some(inner) if inner.contains('|') => inner.replace('|', " or "),
+                _ => line.to_string(),
+            };
+            msg.push_str(if list { ", " } else { " " });
+            msg.push_str(&item);
+            list = true;
         } else {
             msg.push_str("; ");
             msg.push_str(line);
@@ -260,11 +268,13 @@ pub struct FetchCmdArgs {
     pub no_latest: bool,
 }
 
-/// Options of the estimate shared by zones, render and bench.
+/// Options of the estimate shared by zones, render and report. One of `--snapshot` and
+/// `--symbol` is required (a missing one names both).
 #[derive(Debug, Args, Clone)]
+#[command(group(clap::ArgGroup::new("source").args(["snapshot", "symbol"]).required(true).multiple(false)))]
 pub struct EstimateArgs {
     /// Snapshot JSON written by `liqshot import` or `liqshot fetch`
-    #[arg(long, required_unless_present = "symbol", conflicts_with = "symbol")]
+    #[arg(long, conflicts_with = "symbol")]
     pub snapshot: Option<PathBuf>,
     /// Fetch live data for these symbols instead of reading a snapshot (e.g. SOL, or BTC,ETH,SOL)
     #[arg(long)]

@@ -542,3 +542,17 @@ fn config_file_values_are_checked_before_the_parser_in_one_line() {
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     assert_eq!(lines[0]["exit_code"], 2);
 }
+
+#[test]
+fn a_missing_source_names_both_snapshot_and_symbol() {
+    for args in [&["render", "-o", "out.png"][..], &["zones"], &["zones", "--json"], &["report", "--out-dir", "reports"]] {
+        let stderr = parser_error(args, &["--snapshot", "--symbol"]);
+        let first = stderr.lines().take_while(|l| !l.starts_with("Usage:")).collect::<Vec<_>>().join("\n");
+        assert!(first.contains("--snapshot") && first.contains("--symbol"), "{args:?}: clap's message names both: {stderr}");
+    }
+    // fetch has no choice: --symbol is its only source.
+    parser_error(&["fetch", "-o", "x.json"], &["--symbol"]);
+    // Both at once is still refused.
+    parser_error(&["zones", "--snapshot", "s.json", "--symbol", "BTC"], &["--snapshot", "--symbol"]);
+    assert!(!common::root().join("out.png").exists());
+}
