@@ -237,3 +237,59 @@ fn zones_text_table_has_a_and_b_rows() {
         );
     }
 }
+
+/// The `aria-label`s of an SVG: the text drawn on the chart.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split(r#"<g aria-label=""#).skip(1).filter_map(|s| s.split('"').next()).map(str::to_string).collect()
+}
+
+#[test]
+fn a_window_longer_than_the_snapshot_is_a_warning_and_said_in_the_title() {
+    // The example holds 10 days (2025-11-01 00:00 to 2025-11-11 00:00 UTC).
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("btc.svg");
+    let run = render(&["--window", "30d", "--size", "800x450", "-o", path_str(&svg)]).ok();
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("liqshot: warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "one warning: {}", run.stderr);
+    assert!(warnings[0].contains("--window 30d") && warnings[0].contains("10d"), "{}", warnings[0]);
+    let texts = svg_texts(&std::fs::read_to_string(&svg).unwrap());
+    assert!(
+        texts.iter().any(|t| t.contains("window 30d requested, 10d of data")),
+        "the title says so: {texts:?}"
+    );
+
+    // A window the snapshot covers: no warning, the usual "last ..." title.
+    for (window, shown) in [("10d", "last 10d"), ("24h", "last 24h")] {
+        let run = render(&["--window", window, "--size", "800x450", "-o", path_str(&svg)]).ok();
+        assert!(!run.stderr.contains("warning"), "{window}: {}", run.stderr);
+        let texts = svg_texts(&std::fs::read_to_string(&svg).unwrap());
+        assert!(texts.iter().any(|t| t.contains(shown)) && !texts.iter().any(|t| t.contains("requested")), "{window}: {texts:?}");
+    }
+}
+
+#[test]
+fn report_with_a_window_longer_than_the_snapshot_warns_and_says_what_it_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let run = liqshot([
+        "report",
+        "--snapshot",
+        path_str(&example_snapshot()),
+        "--window",
+        "30d",
+        "--size",
+        "800x450",
+        "--out-dir",
+        path_str(&out),
+    ])
+    .ok();
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("liqshot: warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "one warning: {}", run.stderr);
+    assert!(warnings[0].contains("--window 30d") && warnings[0].contains("10d"), "{}", warnings[0]);
+    let texts = svg_texts(&std::fs::read_to_string(out.join("heatmap.svg")).unwrap());
+    assert!(texts.iter().any(|t| t.contains("window 30d requested, 10d of data")), "{texts:?}");
+    // The report's figures cover the 10 days there are, and it says so.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| Window | 10d"), "{md}");
+    assert!(!md.contains("30d"), "{md}");
+}
