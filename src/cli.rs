@@ -14,7 +14,7 @@ use crate::snapshot::parse_interval;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Print only errors (no progress, no warnings)
+    /// Only warnings and errors on stderr (no progress, no "wrote ..." lines): for cron
     #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = LOGGING)]
     pub quiet: bool,
     /// More detail on stderr: -v debug, -vv trace (without -q/-v: LIQSHOT_LOG, else progress and warnings)

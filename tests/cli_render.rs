@@ -425,3 +425,25 @@ fn the_offline_examples_of_import_zones_render_and_report_run() {
         }
     }
 }
+
+#[test]
+fn quiet_keeps_warnings_and_errors_but_not_progress() {
+    // What cron mails: warnings and errors, not the "wrote ..." lines.
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("btc.png");
+    let run = render(&["--window", "30d", "--size", "800x450", "-o", path_str(&png), "--quiet"]).ok();
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(lines[0].starts_with("liqshot: warning: --window 30d"), "{}", run.stderr);
+    assert!(png.exists());
+    let run = render(&["--size", "800x450", "-o", path_str(&png), "--quiet"]).ok();
+    assert_eq!(run.stderr, "", "nothing to say on success");
+    let run = render(&["--size", "800x450", "-o", path_str(&png)]).ok();
+    assert!(run.stderr.contains("wrote "), "without --quiet: {}", run.stderr);
+    // --quiet is not overridden by LIQSHOT_LOG.
+    let run = common::run_cmd(
+        common::command().env("LIQSHOT_LOG", "info").args(["render", "--snapshot", path_str(&example_snapshot()), "--window", "30d", "-o", path_str(&png), "--quiet"]),
+    );
+    assert_eq!(run.code, Some(0));
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}
