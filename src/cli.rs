@@ -219,13 +219,16 @@ Examples:
   # 20 symbols rendered with --jobs 1, 2 and the core count
   liqshot bench --batch 20";
 
-/// `Examples:` of `liqshot run --help`.
+/// `Examples:` of `liqshot run --help`. (tests/cli_render.rs runs those without /etc/.)
 pub const RUN_EXAMPLES: &str = "\
 Examples:
-  liqshot --config liqshot.toml run
-  liqshot --config liqshot.toml run --job daily --dry-run";
+  # the command lines the sample config's job daily-report would run
+  liqshot --config examples/config/liqshot.toml run --job daily-report --dry-run
+  # from cron: every job in file order
+  liqshot --config /etc/liqshot/liqshot.toml run --quiet";
 
-/// `Examples:` of `liqshot config --help` and its commands.
+/// `Examples:` of `liqshot config --help` and its commands. (tests/cli_render.rs runs those
+/// without /etc/, as it does those of run.)
 pub const CONFIG_EXAMPLES: &str = "\
 Examples:
   liqshot config check examples/config/liqshot.toml

@@ -389,9 +389,10 @@ fn shell_words(line: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_offline_examples_of_import_zones_render_and_report_run() {
-    // In a directory holding the bundled snapshot and, under the examples' file names, import
-    // fixtures; examples with --symbol (live data) are skipped, except import's.
+fn the_offline_examples_of_import_zones_render_report_run_and_config_work() {
+    // In a directory holding the bundled snapshot, the sample config and, under the examples'
+    // file names, import fixtures; examples with --symbol (live data) are skipped, except
+    // import's, and so are those naming a file under /etc/.
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("examples")).unwrap();
     std::fs::copy(example_snapshot(), dir.path().join("examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
@@ -404,7 +405,9 @@ fn the_offline_examples_of_import_zones_render_and_report_run() {
     ] {
         std::fs::copy(common::import_fixture(fixture), dir.path().join(name)).unwrap();
     }
-    for (cmd, at_least) in [("import", 2), ("zones", 2), ("render", 2), ("report", 1)] {
+    std::fs::create_dir(dir.path().join("examples/config")).unwrap();
+    std::fs::copy(common::root().join("examples/config/liqshot.toml"), dir.path().join("examples/config/liqshot.toml")).unwrap();
+    for (cmd, at_least) in [("import", 2), ("zones", 2), ("render", 2), ("report", 1), ("run", 1), ("config", 2)] {
         let help = help_of(&[cmd]);
         let examples: Vec<Vec<String>> = help
             .lines()
@@ -412,6 +415,7 @@ fn the_offline_examples_of_import_zones_render_and_report_run() {
             .filter(|l| l.trim_start().starts_with("liqshot "))
             .map(shell_words)
             .filter(|w| cmd == "import" || !w.iter().any(|a| a == "--symbol"))
+            .filter(|w| !w.iter().any(|a| a.starts_with("/etc/")))
             .collect();
         assert!(examples.len() >= at_least, "{cmd}: {} offline examples:\n{help}", examples.len());
         for words in examples {
