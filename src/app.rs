@@ -330,8 +330,27 @@ impl RenderSettings {
     pub fn new(mut params: EstimateParams, window_secs: i64, width: u32, height: u32) -> Self {
         params.window_secs = window_secs;
         params.rows = Layout::new(width, height).plot_rows();
-        RenderSettings { params, chart: ChartOptions { width, height, ..Default::default() } }
+        RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), ..Default::default() } }
     }
+}
+
+/// The span the chart of `analysis` shows when the snapshot holds less than the `--window`
+/// of `s` (the chart's title says so too), after a warning naming both; `None` when the
+/// snapshot covers the window.
+pub fn warn_short_window(snap: &MarketSnapshot, analysis: &Analysis, s: &RenderSettings) -> Option<i64> {
+    let grid = &analysis.estimate.grid;
+    let shown = chart::window_shortfall(grid, s.params.window_secs)?;
+    tracing::warn!(
+        symbol = %snap.symbol,
+        "--window {}: {} holds only {} of data ({} to {} UTC); the chart shows those {}",
+        chart::span_label(s.params.window_secs),
+        snap.symbol,
+        chart::span_label(shown),
+        grid.start.format("%Y-%m-%d %H:%M"),
+        grid.end().format("%Y-%m-%d %H:%M"),
+        chart::span_label(shown),
+    );
+    Some(shown)
 }
 
 /// Estimates, finds zones and builds the chart scene: the in-memory entry point tests call.
@@ -375,7 +394,8 @@ impl RenderPlan {
         let RenderPlan { outputs, settings, src } = self;
         src.each(
             |snap| {
-                let (_, scene) = render_scene(&snap, &settings)?;
+                let (analysis, scene) = render_scene(&snap, &settings)?;
+                warn_short_window(&snap, &analysis, &settings);
                 let vars = Vars::of(&snap, &src.window_label);
                 let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
                 write_logged(&with_latest(encoded, a.latest, &snap.symbol))

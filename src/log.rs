@@ -23,7 +23,7 @@ pub const ENV: &str = "LIQSHOT_LOG";
 /// How much to log and in which format.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LogOptions {
-    /// Errors only.
+    /// Warnings and errors only (no progress or "wrote ..." lines).
     pub quiet: bool,
     /// 0: progress and warnings; 1: debug; 2 or more: trace.
     pub verbose: u8,
@@ -39,7 +39,8 @@ static PROGRESS_SHOWN: AtomicBool = AtomicBool::new(false);
 pub fn init(o: LogOptions) -> Result<(), Error> {
     let mut source = ENV;
     let directive = match (o.quiet, o.verbose) {
-        (true, _) => "error".to_string(),
+        // Cron wants warnings (a venue left out, a short snapshot) but no progress.
+        (true, _) => "warn".to_string(),
         (false, 1) => "warn,liqshot=debug".to_string(),
         (false, v) if v >= 2 => "info,liqshot=trace".to_string(),
         _ => match [ENV, "RUST_LOG"].into_iter().find_map(|var| std::env::var(var).ok().filter(|s| !s.trim().is_empty()).map(|s| (var, s))) {

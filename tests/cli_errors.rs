@@ -369,6 +369,28 @@ fn import_high_below_low_names_the_line() {
 }
 
 #[test]
+fn import_unknown_venue_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let run = liqshot([
+        "import",
+        "--klines",
+        s(&import_fixture("plain-klines.csv")),
+        "--oi",
+        s(&import_fixture("okx-oi.csv")),
+        "--symbol",
+        "btc",
+        "--venue",
+        "kraken",
+        "-o",
+        s(&out),
+    ]);
+    let line = run.one_line_error(2);
+    assert_eq!(line, "liqshot: error: --venue: unknown venue \"kraken\" (use binance, bybit, okx, hyperliquid)");
+    assert_eq!(dir_names(dir.path()), Vec::<String>::new(), "snapshot written");
+}
+
+#[test]
 fn import_then_zones() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("sub/snap.json");
@@ -397,4 +419,140 @@ fn import_then_zones() {
     let run = liqshot(["zones", "--snapshot", s(&snap), "--json"]).ok();
     let doc: Value = serde_json::from_str(&run.stdout).expect("zones JSON");
     assert_eq!(doc["format"], "liqshot-zones/1");
+}
+
+// ---- errors of the argument parser: clap's text, then the documented final line ----
+
+/// Runs `liqshot args` (which clap must reject) and checks exit 2, nothing on stdout, and that
+/// the last line of stderr is `liqshot: error: ...` containing every needle. Returns stderr.
+fn parser_error(args: &[&str], needles: &[&str]) -> String {
+    let run = liqshot(args);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert_eq!(run.stdout, "", "{run:#?}");
+    let last = run.stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("liqshot: error: "), "last line of stderr: {last:?}\n{}", run.stderr);
+    for n in needles {
+        assert!(last.contains(n), "final line does not contain {n:?}: {last}");
+    }
+    assert!(!run.stderr.contains("For more information"), "the final line says where help is: {}", run.stderr);
+    run.stderr
+}
+
+/// The same run with `--log-json` (as its first argument): every stderr line is a JSON object,
+/// the last one the error, level ERROR, exit_code 2, its message containing every needle.
+fn parser_error_json(args: &[&str], needles: &[&str]) {
+    let args: Vec<&str> = [&["--log-json"][..], args].concat();
+    let run = liqshot(&args);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert_eq!(run.stdout, "", "{run:#?}");
+    let lines: Vec<Value> =
+        run.stderr.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}\n{}", run.stderr))).collect();
+    let last = lines.last().unwrap_or_else(|| panic!("no stderr: {run:#?}"));
+    assert_eq!(last["level"], "ERROR", "{last}");
+    assert_eq!(last["exit_code"], 2, "{last}");
+    let msg = last["message"].as_str().unwrap_or_default();
+    for n in needles {
+        assert!(msg.contains(n), "message does not contain {n:?}: {msg}");
+    }
+}
+
+#[test]
+fn misspelled_flag_keeps_clap_tip_and_ends_with_the_documented_line() {
+    let args = ["render", "--snapshot", "examples/btcusdt-2025-11-01_10.snapshot.json", "-o", "x.png", "--windw", "3d"];
+    let stderr = parser_error(&args, &["--windw", "--window", "liqshot render --help"]);
+    assert!(stderr.contains("tip: a similar argument exists: '--window'"), "clap's suggestion kept: {stderr}");
+    assert!(stderr.contains("Usage: liqshot render"), "clap's usage line kept: {stderr}");
+    parser_error_json(&args, &["--windw", "--window"]);
+    assert!(!common::root().join("x.png").exists());
+}
+
+#[test]
+fn bad_flag_value_ends_with_the_documented_line() {
+    let args = ["render", "--snapshot", "examples/btcusdt-2025-11-01_10.snapshot.json", "-o", "x.png", "--theme", "sepia"];
+    let stderr = parser_error(&args, &["--theme", "sepia", "dark, light"]);
+    assert!(stderr.starts_with("error: invalid value 'sepia'"), "clap's message first: {stderr}");
+    parser_error_json(&args, &["--theme", "sepia", "dark, light"]);
+    parser_error(&["render", "--snapshot", "s.json", "-o", "x.png", "--retries", "three"], &["--retries", "three"]);
+    parser_error_json(&["render", "--snapshot", "s.json", "-o", "x.png", "--retries", "three"], &["--retries", "three"]);
+}
+
+#[test]
+fn missing_subcommand_ends_with_the_documented_line() {
+    let stderr = parser_error(&[], &["command", "render", "report"]);
+    assert!(stderr.contains("Usage: liqshot"), "{stderr}");
+    parser_error_json(&[], &["command", "render"]);
+    parser_error(&["config"], &["check", "path"]);
+    parser_error_json(&["config"], &["check", "path"]);
+    parser_error(&["rendr"], &["rendr", "render"]);
+    parser_error_json(&["rendr"], &["rendr", "render"]);
+}
+
+#[test]
+fn missing_required_flag_ends_with_the_documented_line() {
+    parser_error(&["fetch", "-o", "x.json"], &["--symbol"]);
+    parser_error_json(&["fetch", "-o", "x.json"], &["--symbol"]);
+}
+
+#[test]
+fn help_and_version_still_go_to_stdout_with_exit_0() {
+    for args in [&["--help"][..], &["-h"], &["render", "--help"], &["help", "render"], &["--version"], &["-V"], &["--log-json", "--help"]] {
+        let run = liqshot(args);
+        assert_eq!(run.code, Some(0), "{args:?}: {run:#?}");
+        assert_eq!(run.stderr, "", "{args:?}");
+        assert!(run.stdout.contains("liqshot"), "{args:?}: {}", run.stdout);
+    }
+    assert_eq!(liqshot(["--version"]).stdout, format!("liqshot {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn config_layering_reparse_errors_are_one_line() {
+    // The layered command line is parsed again (config::layer::parse); whatever clap rejects
+    // there must come back as one line naming the config file, even clap's multi-line errors.
+    use liqshot::config::layer::parse;
+    let file = Path::new("c.toml");
+    let snap = s(&example_snapshot()).to_string();
+    for argv in [
+        vec!["liqshot", "render", "--snapshot", &snap, "-o", "x.png", "--theme=sepia"],
+        vec!["liqshot", "render", "--snapshot", &snap, "-o", "x.png", "--windw=3d"],
+        vec!["liqshot", "render", "--snapshot", &snap],
+        vec!["liqshot", "render", "--snapshot", &snap, "-o", "x.png", "--retries=99999999999"],
+    ] {
+        let argv: Vec<std::ffi::OsString> = argv.into_iter().map(Into::into).collect();
+        let e = parse(&argv, file).err().unwrap_or_else(|| panic!("{argv:?} parses"));
+        let msg = e.to_string();
+        assert_eq!(e.exit_code(), 2, "{msg}");
+        assert!(!msg.contains('\n') && msg.contains("c.toml") && !msg.is_empty(), "{argv:?}: {msg:?}");
+    }
+}
+
+#[test]
+fn config_file_values_are_checked_before_the_parser_in_one_line() {
+    // A value clap would reject (too large for u32) is caught by the file's own check: one line.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("liqshot.toml");
+    std::fs::write(&cfg, "[http]\nretries = 99999999999\n").unwrap();
+    let out = dir.path().join("out.png");
+    let run = liqshot(["--config", s(&cfg), "render", "--snapshot", s(&example_snapshot()), "-o", s(&out)]);
+    let line = run.one_line_error(2);
+    assert!(line.contains("http.retries") && line.contains(s(&cfg)), "{line}");
+    assert!(!out.exists());
+    let run = liqshot(["--log-json", "--config", s(&cfg), "render", "--snapshot", s(&example_snapshot()), "-o", s(&out)]);
+    assert_eq!(run.code, Some(2));
+    let lines: Vec<Value> = run.stderr.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert_eq!(lines[0]["exit_code"], 2);
+}
+
+#[test]
+fn a_missing_source_names_both_snapshot_and_symbol() {
+    for args in [&["render", "-o", "out.png"][..], &["zones"], &["zones", "--json"], &["report", "--out-dir", "reports"]] {
+        let stderr = parser_error(args, &["--snapshot", "--symbol"]);
+        let first = stderr.lines().take_while(|l| !l.starts_with("Usage:")).collect::<Vec<_>>().join("\n");
+        assert!(first.contains("--snapshot") && first.contains("--symbol"), "{args:?}: clap's message names both: {stderr}");
+    }
+    // fetch has no choice: --symbol is its only source.
+    parser_error(&["fetch", "-o", "x.json"], &["--symbol"]);
+    // Both at once is still refused.
+    parser_error(&["zones", "--snapshot", "s.json", "--symbol", "BTC"], &["--snapshot", "--symbol"]);
+    assert!(!common::root().join("out.png").exists());
 }

@@ -237,3 +237,217 @@ fn zones_text_table_has_a_and_b_rows() {
         );
     }
 }
+
+/// The `aria-label`s of an SVG: the text drawn on the chart.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split(r#"<g aria-label=""#).skip(1).filter_map(|s| s.split('"').next()).map(str::to_string).collect()
+}
+
+#[test]
+fn a_window_longer_than_the_snapshot_is_a_warning_and_said_in_the_title() {
+    // The example holds 10 days (2025-11-01 00:00 to 2025-11-11 00:00 UTC).
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("btc.svg");
+    let run = render(&["--window", "30d", "--size", "800x450", "-o", path_str(&svg)]).ok();
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("liqshot: warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "one warning: {}", run.stderr);
+    assert!(warnings[0].contains("--window 30d") && warnings[0].contains("10d"), "{}", warnings[0]);
+    let texts = svg_texts(&std::fs::read_to_string(&svg).unwrap());
+    assert!(
+        texts.iter().any(|t| t.contains("window 30d requested, 10d of data")),
+        "the title says so: {texts:?}"
+    );
+
+    // A window the snapshot covers: no warning, the usual "last ..." title.
+    for (window, shown) in [("10d", "last 10d"), ("24h", "last 24h")] {
+        let run = render(&["--window", window, "--size", "800x450", "-o", path_str(&svg)]).ok();
+        assert!(!run.stderr.contains("warning"), "{window}: {}", run.stderr);
+        let texts = svg_texts(&std::fs::read_to_string(&svg).unwrap());
+        assert!(texts.iter().any(|t| t.contains(shown)) && !texts.iter().any(|t| t.contains("requested")), "{window}: {texts:?}");
+    }
+}
+
+#[test]
+fn report_with_a_window_longer_than_the_snapshot_warns_and_says_what_it_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let run = liqshot([
+        "report",
+        "--snapshot",
+        path_str(&example_snapshot()),
+        "--window",
+        "30d",
+        "--size",
+        "800x450",
+        "--out-dir",
+        path_str(&out),
+    ])
+    .ok();
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("liqshot: warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "one warning: {}", run.stderr);
+    assert!(warnings[0].contains("--window 30d") && warnings[0].contains("10d"), "{}", warnings[0]);
+    let texts = svg_texts(&std::fs::read_to_string(out.join("heatmap.svg")).unwrap());
+    assert!(texts.iter().any(|t| t.contains("window 30d requested, 10d of data")), "{texts:?}");
+    // The report's figures cover the 10 days there are, and it says so.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| Window | 10d"), "{md}");
+    assert!(!md.contains("30d"), "{md}");
+}
+
+// ---- help of every subcommand ----
+
+/// Every subcommand, as arguments.
+const SUBCOMMANDS: [&[&str]; 10] = [
+    &["import"],
+    &["fetch"],
+    &["zones"],
+    &["render"],
+    &["report"],
+    &["bench"],
+    &["run"],
+    &["config"],
+    &["config", "check"],
+    &["config", "path"],
+];
+
+fn help_of(cmd: &[&str]) -> String {
+    let args: Vec<&str> = cmd.iter().copied().chain(["--help"]).collect();
+    liqshot(&args).ok().stdout
+}
+
+/// The index of the line listing `flag` (`--window `, `-o, --output `), if the help has one.
+fn flag_line(help: &str, flag: &str) -> Option<usize> {
+    help.lines().position(|l| l.trim_start().starts_with(flag))
+}
+
+#[test]
+fn every_subcommand_help_has_examples() {
+    for cmd in SUBCOMMANDS {
+        let help = help_of(cmd);
+        let after: Vec<&str> = help.lines().skip_while(|l| *l != "Examples:").skip(1).collect();
+        assert!(
+            after.iter().any(|l| l.starts_with("  liqshot ") || l.starts_with("  cargo run")),
+            "{cmd:?}: no Examples: section with a command:\n{help}"
+        );
+        for l in after.iter().filter(|l| l.trim_start().starts_with("liqshot ")) {
+            assert!(shell_words(l).iter().any(|w| w == cmd[0]), "{cmd:?}: an example of another command: {l}");
+        }
+    }
+}
+
+#[test]
+fn help_lines_mention_a_default_once_and_only_flags_the_command_has() {
+    for cmd in SUBCOMMANDS {
+        let help = help_of(cmd);
+        for l in help.lines() {
+            assert!(l.to_ascii_lowercase().matches("default").count() <= 1, "{cmd:?}: two defaults in one line: {l}");
+        }
+        if flag_line(&help, "--window ").is_none() {
+            assert!(!help.contains("--window"), "{cmd:?} has no --window but its help names it:\n{help}");
+        }
+    }
+}
+
+#[test]
+fn help_lists_the_data_flags_before_the_plumbing() {
+    let data = ["-o, --output ", "--out-dir ", "--window ", "--size ", "--snapshot ", "--symbol "];
+    let plumbing = ["--timeout ", "--retries ", "--binance-url ", "--cache-dir ", "-q, --quiet ", "--log-json ", "--config "];
+    for cmd in SUBCOMMANDS {
+        let help = help_of(cmd);
+        for d in data.iter().filter_map(|f| flag_line(&help, f).map(|i| (f, i))) {
+            for p in plumbing.iter().filter_map(|f| flag_line(&help, f).map(|i| (f, i))) {
+                assert!(d.1 < p.1, "{cmd:?}: {} is listed after {}:\n{help}", d.0, p.0);
+            }
+        }
+    }
+    // The ranges the flags accept are the ones the code enforces.
+    let help = help_of(&["render"]);
+    assert!(help.contains("720x400 to 8000x8000"), "{help}");
+    liqshot(["render", "--snapshot", path_str(&example_snapshot()), "--size", "719x400", "-o", "x.png"]).one_line_error(2);
+    liqshot(["render", "--snapshot", path_str(&example_snapshot()), "--size", "8000x8001", "-o", "x.png"]).one_line_error(2);
+}
+
+/// `liqshot ...` words of an example line (double quotes group, as in a shell).
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut cur, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
+    for ch in line.chars() {
+        match ch {
+            '"' => (quoted, any) = (!quoted, true),
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => (cur.push(c), any = true).1,
+        }
+    }
+    if any {
+        words.push(cur);
+    }
+    words
+}
+
+#[test]
+fn the_offline_examples_of_import_zones_render_report_run_and_config_work() {
+    // In a directory holding the bundled snapshot, the sample config and, under the examples'
+    // file names, import fixtures; examples with --symbol (live data) are skipped, except
+    // import's, and so are those naming a file under /etc/.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("examples")).unwrap();
+    std::fs::copy(example_snapshot(), dir.path().join("examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
+    for (name, fixture) in [
+        ("BTCUSDT-5m-2025-11-01.csv", "binance-klines-noheader.csv"),
+        ("BTCUSDT-metrics-2025-11-01.csv", "binance-metrics.csv"),
+        ("klines.csv", "plain-klines.csv"),
+        ("oi.csv", "okx-oi.csv"),
+        ("funding.csv", "binance-funding.csv"),
+    ] {
+        std::fs::copy(common::import_fixture(fixture), dir.path().join(name)).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("examples/config")).unwrap();
+    std::fs::copy(common::root().join("examples/config/liqshot.toml"), dir.path().join("examples/config/liqshot.toml")).unwrap();
+    for (cmd, at_least) in [("import", 2), ("zones", 2), ("render", 2), ("report", 1), ("run", 1), ("config", 2)] {
+        let help = help_of(&[cmd]);
+        let examples: Vec<Vec<String>> = help
+            .lines()
+            .skip_while(|l| *l != "Examples:")
+            .filter(|l| l.trim_start().starts_with("liqshot "))
+            .map(shell_words)
+            .filter(|w| cmd == "import" || !w.iter().any(|a| a == "--symbol"))
+            .filter(|w| !w.iter().any(|a| a.starts_with("/etc/")))
+            .collect();
+        assert!(examples.len() >= at_least, "{cmd}: {} offline examples:\n{help}", examples.len());
+        for words in examples {
+            let run = common::run_cmd(common::command().current_dir(dir.path()).args(&words[1..]));
+            assert_eq!(run.code, Some(0), "example failed: {}\n{run:#?}", words.join(" "));
+            for (flag, path) in words.iter().zip(words.iter().skip(1)) {
+                if flag == "-o" || flag == "--out-dir" {
+                    assert!(dir.path().join(path).exists(), "{}: {path} not written", words.join(" "));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn quiet_keeps_warnings_and_errors_but_not_progress() {
+    // What cron mails: warnings and errors, not the "wrote ..." lines.
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("btc.png");
+    let run = render(&["--window", "30d", "--size", "800x450", "-o", path_str(&png), "--quiet"]).ok();
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(lines[0].starts_with("liqshot: warning: --window 30d"), "{}", run.stderr);
+    assert!(png.exists());
+    let run = render(&["--size", "800x450", "-o", path_str(&png), "--quiet"]).ok();
+    assert_eq!(run.stderr, "", "nothing to say on success");
+    let run = render(&["--size", "800x450", "-o", path_str(&png)]).ok();
+    assert!(run.stderr.contains("wrote "), "without --quiet: {}", run.stderr);
+    // --quiet is not overridden by LIQSHOT_LOG.
+    let run = common::run_cmd(
+        common::command().env("LIQSHOT_LOG", "info").args(["render", "--snapshot", path_str(&example_snapshot()), "--window", "30d", "-o", path_str(&png), "--quiet"]),
+    );
+    assert_eq!(run.code, Some(0));
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}

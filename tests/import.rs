@@ -250,3 +250,20 @@ fn one_candle_needs_an_interval() {
     assert_eq!(snap.captured_at, utc("2025-11-01T01:30:00Z"));
     assert_eq!(snap.venues[0].open_interest.len(), 1);
 }
+
+#[test]
+fn unknown_venue_is_a_usage_error_listing_the_venues() {
+    let mut o = opts("plain-klines.csv", "okx-oi.csv");
+    o.venue = "kraken".into();
+    match import(&o) {
+        Err(Error::Usage(m)) => assert_eq!(m, "--venue: unknown venue \"kraken\" (use binance, bybit, okx, hyperliquid)"),
+        other => panic!("kraken should be a usage error: {other:?}"),
+    }
+    // Every venue the fetcher knows is accepted, in any case, and gets its own tiers.
+    for name in ["binance", "Bybit", "OKX", "hyperliquid"] {
+        o.venue = name.into();
+        let snap = import(&o).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(snap.venues[0].venue, name.to_ascii_lowercase());
+        assert!(snap.venues[0].margin_tiers_source.contains(&name.to_ascii_lowercase()), "{}", snap.venues[0].margin_tiers_source);
+    }
+}

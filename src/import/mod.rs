@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::error::Error;
+use crate::fetch::Venue;
 use crate::snapshot::{self, Candle, MarketSnapshot, VenueSeries};
 use crate::tiers;
 use table::{err_at, err_file, file_name};
@@ -144,6 +145,22 @@ impl<T> Parsed<T> {
     }
 }
 
+/// The venue of `--venue`, lower-case: one of the venues liqshot knows ([`Venue::ALL`], the list
+/// `--exchange` and the config file's `venues` accept), whose margin tiers and liquidation
+/// formula the snapshot then uses. Anything else is a usage error listing them.
+fn venue_name(given: &str) -> Result<String, Error> {
+    let known = || Venue::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ");
+    let name = given.trim();
+    if name.is_empty() {
+        return Err(Error::Usage(format!("--venue is empty (use {})", known())));
+    }
+    Venue::ALL
+        .iter()
+        .find(|v| v.name().eq_ignore_ascii_case(name))
+        .map(|v| v.name().to_string())
+        .ok_or_else(|| Error::Usage(format!("--venue: unknown venue {name:?} (use {})", known())))
+}
+
 /// Reads the files named in `opts` and builds a validated snapshot.
 ///
 /// See the [module documentation](self) for the accepted formats. The interval is
@@ -152,10 +169,7 @@ impl<T> Parsed<T> {
 /// before the first candle or later than `captured_at` are dropped with a note.
 pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
     let symbol = normalise_symbol(&opts.symbol)?;
-    let venue = opts.venue.trim().to_ascii_lowercase();
-    if venue.is_empty() {
-        return Err(Error::Usage("--venue is empty (e.g. binance, bybit, okx, hyperliquid)".into()));
-    }
+    let venue = venue_name(&opts.venue)?;
     let given_step = match &opts.interval {
         Some(s) => Some(snapshot::parse_interval(s).ok_or_else(|| {
             Error::Usage(format!("--interval {s:?} is not like 5m, 1h or 1d"))

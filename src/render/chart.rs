@@ -26,11 +26,14 @@ pub struct ChartOptions {
     pub color_max: Option<f64>,
     /// Extra lines for the caption (e.g. fallbacks used).
     pub notes: Vec<String>,
+    /// The window asked for (`--window`), seconds. When the snapshot holds less, the title
+    /// says so (`window 30d requested, 10d of data`) instead of `last 10d`.
+    pub window_secs: Option<i64>,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![] }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None }
     }
 }
 
@@ -121,7 +124,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     profile(&mut c, a);
     price_marker(&mut c, a.estimate.last_price);
     colorbar(&mut c, &scale);
-    header(&mut c, snap, a);
+    header(&mut c, snap, a, opts);
     caption(&mut c, a, opts);
     c.scene
 }
@@ -374,23 +377,49 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     }
 }
 
-fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis) {
+/// A time span as the title shows it: `10d` (whole days from two days on), `24h`, else `90m`.
+pub fn span_label(secs: i64) -> String {
+    if secs >= 2 * 86_400 && secs % 86_400 == 0 {
+        format!("{}d", secs / 86_400)
+    } else if secs >= 3600 && secs % 3600 == 0 {
+        format!("{}h", secs / 3600)
+    } else {
+        fmt::duration(secs)
+    }
+}
+
+/// The span the grid shows when `window_secs` was asked for and the snapshot holds less:
+/// `Some(shown seconds)`, else `None`.
+pub fn window_shortfall(grid: &Grid, window_secs: i64) -> Option<i64> {
+    let shown = (grid.end() - grid.start).num_seconds();
+    (shown < window_secs).then_some(shown)
+}
+
+fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) {
     let s = c.l.s;
     let g = c.grid;
-    let hours = (g.end() - g.start).num_hours();
-    let window = if hours % 24 == 0 && hours >= 48 { format!("{}d", hours / 24) } else { format!("{hours}h") };
     let title = format!("{}  liquidation heatmap — ESTIMATED", snap.symbol);
     let (text_c, muted, warn) = (c.th.text, c.th.muted, c.th.warning);
     c.label(c.l.plot.x, 24.0 * s, &title, 22.0, text_c, HAlign::Left, true);
-    let sub = format!(
-        "{} · {} candles · last {} to {} UTC · price {}",
-        snap.venue_label(),
-        format_interval(snap.interval_secs()),
-        window,
-        snap.captured_at.format("%Y-%m-%d %H:%M"),
-        fmt::price(a.estimate.last_price),
-    );
-    c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);
+    let head = format!("{} · {} candles · ", snap.venue_label(), format_interval(snap.interval_secs()));
+    let end = snap.captured_at.format("%Y-%m-%d %H:%M");
+    let tail = format!(" · price {}", fmt::price(a.estimate.last_price));
+    match opts.window_secs.and_then(|w| window_shortfall(g, w).map(|shown| (w, shown))) {
+        None => {
+            let sub = format!("{head}last {} to {end} UTC{tail}", span_label((g.end() - g.start).num_seconds()));
+            c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);
+        }
+        // The snapshot is shorter than the window asked for: said in the warning colour.
+        Some((asked, shown)) => {
+            let short = format!("window {} requested, {} of data", span_label(asked), span_label(shown));
+            let span = format!(": {} to {end} UTC", g.start.format("%Y-%m-%d %H:%M"));
+            let mut x = c.l.plot.x;
+            for (part, color) in [(head.as_str(), muted), (short.as_str(), warn), (span.as_str(), muted), (tail.as_str(), muted)] {
+                c.label(x, 50.0 * s, part, 14.0, color, HAlign::Left, false);
+                x += text::measure(part, c.font(14.0), false);
+            }
+        }
+    }
     let right = c.l.profile.right();
     let warning = "Model estimate, not actual positions";
     let free = right - c.l.plot.x - text::measure(&title, c.font(22.0), true) - 24.0 * s;

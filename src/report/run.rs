@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::compute::{self, ReportInputs};
 use super::model::{Image, Report};
 use super::templates::{self, TemplateOptions};
-use crate::app::{encode, render_scene, write_logged, Format, Source};
+use crate::app::{encode, render_scene, warn_short_window, write_logged, Format, Source};
 use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::naming::{latest_path, PathTemplate, Vars};
@@ -76,6 +76,8 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             (None, None) => None,
         };
         let (analysis, scene) = render_scene(&snap, &settings)?;
+        // A snapshot shorter than --window: the report covers (and names) what there is.
+        let window = warn_short_window(&snap, &analysis, &settings).unwrap_or(window);
         let (png, svg) = (encode(&scene, Format::Png), encode(&scene, Format::Svg));
         let image = Image {
             png: PNG.into(),
