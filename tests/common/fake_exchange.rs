@@ -171,7 +171,8 @@ fn bybit(server: &MockServer) {
         ts.reverse();
         bybit_ok(ts.into_iter().map(|t| {
             let coins = oi_usd(t) / price(t) * 0.6;
-            json!({"openInterest": format!("{:.3}", 2.0 * coins), "singleOpenInterest": format!("{coins:.3}"), "timestamp": t.to_string()})
+            // One side, without singleOpenInterest, as live answers are.
+            json!({"openInterest": format!("{coins:.3}"), "timestamp": t.to_string()})
         }).collect())
     });
     server.handle("GET", "/v5/market/funding/history", |q| {

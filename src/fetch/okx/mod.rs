@@ -25,7 +25,7 @@ use serde::de::DeserializeOwned;
 use super::{symbols, FetchError, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers::{self, MarginTier};
-use wire::{Data, FundingHistory, FundingRate, Head, Instrument, MarkPrice, PositionTier, Row};
+use wire::{Data, FundingHistory, FundingRate, Head, Instrument, MarkPrice, OpenInterestNow, PositionTier, Row};
 
 /// The venue's name in messages and snapshots.
 pub const VENUE: &str = "okx";
@@ -88,6 +88,7 @@ enum Endpoint {
     FundingRate,
     FundingHistory,
     PositionTiers,
+    OpenInterestNow,
 }
 
 impl Endpoint {
@@ -100,6 +101,7 @@ impl Endpoint {
             Endpoint::FundingRate => "/api/v5/public/funding-rate",
             Endpoint::FundingHistory => "/api/v5/public/funding-rate-history",
             Endpoint::PositionTiers => "/api/v5/public/position-tiers",
+            Endpoint::OpenInterestNow => "/api/v5/public/open-interest",
         }
     }
 }
@@ -219,6 +221,47 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
         margin_tiers_source,
         notes,
     })
+}
+
+/// The current open interest of a perpetual (`public/open-interest`), one side.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurrentOi {
+    pub time: DateTime<Utc>,
+    /// `oi`, in contracts.
+    pub contracts: f64,
+    /// The instrument's contract value (`ctVal`, coins per contract).
+    pub ct_val: f64,
+    /// `contracts × ct_val`, in base coins.
+    pub coins: f64,
+}
+
+/// Reads the entry of `id` in a `public/open-interest` answer; coins are `oi × ct_val`.
+pub fn current_oi(body: &[u8], id: &str, ct_val: f64) -> Result<CurrentOi, FetchError> {
+    let path = Endpoint::OpenInterestNow.path();
+    let list: Vec<OpenInterestNow> = parse_envelope(path, body)?;
+    let row = list.iter().find(|r| r.inst_id == id).ok_or_else(|| FetchError::new(format!("{VENUE}: {path} has no entry for {id}")))?;
+    let bad = |what: String| FetchError::new(format!("{VENUE}: {path}: {id}: {what}"));
+    if !(row.oi.is_finite() && row.oi >= 0.0) {
+        return Err(bad(format!("oi {} is not a non-negative number", row.oi)));
+    }
+    if !(ct_val.is_finite() && ct_val > 0.0) {
+        return Err(bad(format!("contract value {ct_val} is not a positive number")));
+    }
+    let time = time(row.ts).map_err(bad)?;
+    Ok(CurrentOi { time, contracts: row.oi, ct_val, coins: row.oi * ct_val })
+}
+
+/// The current open interest of the perpetual on `ctx.base` in coins: `public/instruments`
+/// (for `ctVal`) and `public/open-interest`, both at once. A cross-check of the history's level
+/// against the other venues (the history itself comes from the rubik endpoint, in USD).
+pub fn fetch_current_oi(ctx: &VenueCtx) -> Result<CurrentOi, FetchError> {
+    let id = inst_id(&ctx.base);
+    let swap = |id: &str| vec![("instType", "SWAP".to_string()), ("instId", id.to_string())];
+    let requests =
+        vec![Request { endpoint: Endpoint::Instrument, query: swap(&id) }, Request { endpoint: Endpoint::OpenInterestNow, query: swap(&id) }];
+    let answers = run(ctx, requests);
+    let instrument = instrument(ctx, &answers, &id)?;
+    current_oi(answers.one(Endpoint::OpenInterestNow)?, &id, instrument.ct_val.unwrap_or(f64::NAN))
 }
 
 /// The value of a non-essential request, or `None` with a venue note saying why it is missing.
