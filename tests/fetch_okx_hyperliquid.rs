@@ -103,7 +103,7 @@ fn okx_instruments(s: &Seen) -> Option<Reply> {
     match s.param("instId").as_deref() {
         None => Some(okx_json(json!([inst("BTC-USDT-SWAP"), inst("SOL-USDT-SWAP"), inst("SOLV-USDT-SWAP"), inst("BTC-USD-SWAP")]))),
         Some("SOL-USDT-SWAP") => Some(okx_json(json!([inst("SOL-USDT-SWAP")]))),
-        Some(_) => Some(okx_error("51001", "Instrument ID does not exist")),
+        Some(_) => Some(okx_error("51001", "Instrument ID or Spread ID doesn't exist.")),
     }
 }
 
@@ -200,6 +200,18 @@ fn okx_error_envelope_after_http_200_is_reported() {
 }
 
 #[test]
+fn okx_error_without_msg_names_code_and_http_status() {
+    let n = 20;
+    let server = okx_server(T0 + n * STEP, |s| {
+        s.route("GET", "/api/v5/market/history-candles", vec![okx_error("50011", "").status(429)]);
+    });
+    let http = http();
+    let e = fetch_err(okx::fetch(&ctx(&http, Venue::Okx, &server, "SOL", n)));
+    assert!(e.starts_with("okx: OKX gave no message (code 50011, HTTP 429) from /api/v5/market/history-candles"), "{e}");
+    assert!(!e.contains("refused"), "{e}");
+}
+
+#[test]
 fn okx_numeric_code_on_http_404_is_reported() {
     let n = 20;
     let body = r#"{"code":404,"data":{},"detailMsg":"","error_code":"404","error_message":"Not Found","msg":"Not Found"}"#;
@@ -217,7 +229,7 @@ fn okx_unknown_instrument_lists_close_matches() {
     let server = okx_server(T0 + n * STEP, |_| {});
     let http = http();
     let e = fetch_err(okx::fetch(&ctx(&http, Venue::Okx, &server, "SOLL", n)));
-    assert_eq!(e, "okx: no perpetual SOLL-USDT-SWAP (Instrument ID does not exist); close matches: SOLV, SOL");
+    assert_eq!(e, "okx: no perpetual SOLL-USDT-SWAP: Instrument ID or Spread ID doesn't exist. (code 51001); close matches: SOLV, SOL");
 }
 
 #[test]

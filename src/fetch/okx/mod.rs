@@ -270,14 +270,18 @@ fn optional<T>(r: Result<T, FetchError>, what: &str, notes: &mut Vec<String>) ->
 }
 
 /// [`ErrorDecoder`](super::ErrorDecoder) for OKX: `{"code":"51001","msg":"..."}` (or a numeric
-/// `code` on HTTP 404) → `Instrument ID does not exist (code 51001)`.
-pub fn decode_error(_status: u16, body: &[u8]) -> Option<String> {
-    serde_json::from_slice::<Head>(body).ok().map(|h| describe(&h))
+/// `code` on HTTP 404) → the venue's own `msg` with its code, `Instrument ID does not exist
+/// (code 51001)`; without a `msg`, `OKX gave no message (code 50011, HTTP 429)`.
+pub fn decode_error(status: u16, body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<Head>(body).ok().map(|h| describe(&h, status))
 }
 
-fn describe(head: &Head) -> String {
-    let msg = if head.msg.trim().is_empty() { "request refused" } else { head.msg.trim() };
-    format!("{msg} (code {})", head.code)
+/// The venue's `msg` (surrounding blanks aside) and code; never a text of our own in its place.
+fn describe(head: &Head, status: u16) -> String {
+    match head.msg.trim() {
+        "" => format!("OKX gave no message (code {}, HTTP {status})", head.code),
+        msg => format!("{msg} (code {})", head.code),
+    }
 }
 
 /// Parses an OKX envelope from `path`: a non-`"0"` code (after HTTP 200) is an error, and so is
@@ -286,7 +290,8 @@ pub fn parse_envelope<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T,
     let malformed = |e: serde_json::Error| FetchError::new(format!("{VENUE}: malformed response from {path}: {e}"));
     let head: Head = serde_json::from_slice(body).map_err(malformed)?;
     if head.code != "0" {
-        return Err(FetchError::new(format!("{VENUE}: {} ({path})", describe(&head))));
+        // Envelopes are read from successful (2xx) answers only; OKX sends most errors with 200.
+        return Err(FetchError::new(format!("{VENUE}: {} ({path})", describe(&head, 200))));
     }
     let data: Data<T> = serde_json::from_slice(body).map_err(malformed)?;
     Ok(data.data)
@@ -301,17 +306,22 @@ fn instrument(ctx: &VenueCtx, answers: &Answers, id: &str) -> Result<Instrument,
     match parse::<Vec<Instrument>>(Endpoint::Instrument, answers.one(Endpoint::Instrument)) {
         Ok(list) => match list.into_iter().find(|i| i.inst_id == id) {
             Some(i) => Ok(i),
-            None => Err(unknown_instrument(ctx, id, "not listed")),
+            None => Err(unknown_instrument(ctx, id, " (not listed)")),
         },
-        Err(e) if e.message.contains(&format!("(code {UNKNOWN_INSTRUMENT})")) => Err(unknown_instrument(ctx, id, "Instrument ID does not exist")),
+        Err(e) if e.message.contains(&format!("(code {UNKNOWN_INSTRUMENT}")) => {
+            // The venue's own words: `okx: <msg> (code 51001) (<path>)` → `: <msg> (code 51001)`.
+            let text = e.message.strip_prefix(&format!("{VENUE}: ")).unwrap_or(&e.message);
+            let text = text.strip_suffix(&format!(" ({})", Endpoint::Instrument.path())).unwrap_or(text);
+            Err(unknown_instrument(ctx, id, &format!(": {text}")))
+        }
         Err(e) => Err(e),
     }
 }
 
-/// `okx: no perpetual SOLX-USDT-SWAP (...); close matches: SOL, SOLV`, from the list of
+/// `okx: no perpetual SOLX-USDT-SWAP<why>; close matches: SOL, SOLV`, from the list of
 /// USDT swaps (one more request).
 fn unknown_instrument(ctx: &VenueCtx, id: &str, why: &str) -> FetchError {
-    let head = format!("{VENUE}: no perpetual {id} ({why})");
+    let head = format!("{VENUE}: no perpetual {id}{why}");
     let listed = ctx
         .get(Endpoint::Instrument.path(), &[("instType", "SWAP".to_string())], decode_error)
         .and_then(|b| parse_envelope::<Vec<Instrument>>(Endpoint::Instrument.path(), &b));
