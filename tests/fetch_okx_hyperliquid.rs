@@ -371,12 +371,34 @@ fn hyperliquid_pages_candles_and_estimates_open_interest() {
     assert_eq!(oi[0].time, at(T0 + STEP));
     assert!(v.notes.iter().any(|n| n == hyperliquid::OI_NOTE));
     assert_eq!(v.mark_price, Some(150.0));
-    assert_eq!(v.margin_tiers_source, "hyperliquid metaAndAssetCtxs maxLeverage (fetched)");
+    assert_eq!(v.margin_tiers_source, "hyperliquid maxLeverage (fetched; no marginTables in the answer)");
     assert_eq!((v.margin_tiers[0].max_leverage, v.margin_tiers[0].mmr), (20.0, 0.025));
     // Hourly funding over the lookback, then the current rate at the end.
     assert!(v.funding.len() > 100);
     assert_eq!(v.funding.last().map(|f| (f.time, f.rate)), Some((at(end), 0.0000125)));
     assert!(v.funding.windows(2).all(|w| w[0].time < w[1].time));
+}
+
+#[test]
+fn hyperliquid_margin_tables_give_the_tiers() {
+    // The recorded `meta` answer (with its marginTables) as the first element of
+    // metaAndAssetCtxs; the contexts beside it are made up.
+    let meta = std::fs::read_to_string("tests/fixtures/fetch/hyperliquid/hyperliquid_meta.nautilus-trader_http_meta_perp_sample.json").unwrap();
+    let body = format!(
+        r#"[{meta},[{{"markPx":"100000","openInterest":"10","funding":"0.00001"}},{{"markPx":"3000","openInterest":"100","funding":"0.00001"}},{{"markPx":"5","openInterest":"1000","funding":"0.00001"}}]]"#
+    );
+    let n = 30;
+    let server = hl_server(T0 + n * STEP, move |s| {
+        s.handle("POST", "/info", move |s| s.body.contains("metaAndAssetCtxs").then(|| Reply::json(body.clone())));
+    });
+    let http = http();
+    let v = hyperliquid::fetch(&ctx(&http, Venue::Hyperliquid, &server, "BTC", n)).expect("BTC");
+    assert_eq!(v.margin_tiers_source, "hyperliquid marginTables #56 \"tiered 40x\" (fetched)");
+    let tiers: Vec<_> = v.margin_tiers.iter().map(|t| (t.notional_floor, t.max_leverage, t.mmr, t.maint_amount)).collect();
+    assert_eq!(tiers, [(0.0, 40.0, 0.0125, Some(0.0)), (150_000_000.0, 20.0, 0.025, Some(1_875_000.0))]);
+    let v = hyperliquid::fetch(&ctx(&http, Venue::Hyperliquid, &server, "ATOM", n)).expect("ATOM");
+    assert_eq!(v.margin_tiers_source, "hyperliquid maxLeverage (fetched; margin table #5 not in the answer)");
+    assert_eq!((v.margin_tiers.len(), v.margin_tiers[0].mmr), (1, 0.1));
 }
 
 #[test]
