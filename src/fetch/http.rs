@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 
+use super::progress::Progress;
+
 /// HTTP settings (all configurable from the command line).
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -71,6 +73,7 @@ pub struct Http {
     client: reqwest::blocking::Client,
     pub config: HttpConfig,
     requests: AtomicUsize,
+    progress: Arc<Progress>,
 }
 
 /// What the venue asked for when it said "too many requests": seconds to wait.
@@ -93,13 +96,18 @@ impl Http {
             .pool_max_idle_per_host(8)
             .build()
             .map_err(|e| FetchError::new(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Http { client, config, requests: AtomicUsize::new(0) })
+        Ok(Http { client, config, requests: AtomicUsize::new(0), progress: Arc::default() })
     }
 
-    /// A handle on the same client and connection pool with a request counter of its own
-    /// (cloning a reqwest client shares its pool).
+    /// A handle on the same client and connection pool with a request counter and progress of
+    /// its own (cloning a reqwest client shares its pool).
     pub fn fork(&self) -> Http {
-        Http { client: self.client.clone(), config: self.config.clone(), requests: AtomicUsize::new(0) }
+        Http { client: self.client.clone(), config: self.config.clone(), requests: AtomicUsize::new(0), progress: Arc::default() }
+    }
+
+    /// Requests planned and finished per venue (for a progress display).
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     /// Requests sent so far (retries included).
@@ -130,6 +138,19 @@ impl Http {
     /// 418, 403), a host that does not resolve and a refused connection (neither gets better
     /// within the backoff's seconds; offline, a run should fail at once and say why).
     pub fn send(
+        &self,
+        venue: &str,
+        url: &str,
+        decode: ErrorDecoder,
+        build: impl Fn() -> reqwest::blocking::RequestBuilder,
+    ) -> Result<Vec<u8>, FetchError> {
+        let r = self.send_once(venue, url, decode, build);
+        self.progress.request_done(venue);
+        r
+    }
+
+    /// [`Http::send`] without the progress count.
+    fn send_once(
         &self,
         venue: &str,
         url: &str,
