@@ -209,7 +209,8 @@ pub fn find_asset<'a>(meta: &'a MetaAndAssetCtxs, coin: &str) -> Result<(&'a Ass
         let names: Vec<String> = m.universe.iter().filter(|a| !a.is_delisted).map(|a| a.name.clone()).collect();
         let matches = symbols::close_matches(coin, &names);
         let tail = if matches.is_empty() { "no close matches".to_string() } else { format!("close matches: {}", matches.join(", ")) };
-        return Err(format!("{VENUE}: no perpetual {coin} ({} coins listed); {tail}", names.len()));
+        let listed = if names.len() == 1 { "1 coin".to_string() } else { format!("{} coins", names.len()) };
+        return Err(format!("{VENUE}: no perpetual {coin} ({listed} listed); {tail}"));
     };
     let asset = &m.universe[i];
     if asset.is_delisted {

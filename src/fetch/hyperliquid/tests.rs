@@ -71,7 +71,7 @@ fn meta_lookup_by_position_not_first() {
 #[test]
 fn unknown_coin_lists_close_matches() {
     let e = find_asset(&meta(), "SOLL").unwrap_err();
-    assert_eq!(e, "hyperliquid: no perpetual SOLL (1 coins listed); close matches: SOL");
+    assert_eq!(e, "hyperliquid: no perpetual SOLL (1 coin listed); close matches: SOL");
     let e = find_asset(&meta(), "ZZZZZZZ").unwrap_err();
     assert!(e.ends_with("no close matches"), "{e}");
 }
