@@ -74,6 +74,19 @@ pub fn progress_wanted() -> bool {
     !is_json() && tracing::enabled!(Level::INFO) && std::io::stderr().is_terminal()
 }
 
+/// A fetch is drawing its progress line (batches fetch several symbols at once: one draws).
+static PROGRESS_CLAIMED: AtomicBool = AtomicBool::new(false);
+
+/// Takes the progress line for one fetch; `false` when another fetch has it.
+pub fn claim_progress() -> bool {
+    PROGRESS_CLAIMED.compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+}
+
+/// Gives the progress line back (after [`claim_progress`] returned `true`).
+pub fn release_progress() {
+    PROGRESS_CLAIMED.store(false, Ordering::Release);
+}
+
 /// Shows `text` as the (single, rewritten) progress line on stderr.
 pub fn show_progress(text: &str) {
     PROGRESS_SHOWN.store(true, Ordering::Relaxed);

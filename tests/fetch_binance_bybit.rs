@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use common::mock_server::{MockServer, Reply, Seen};
-use liqshot::fetch::{binance, bybit, Http, HttpConfig, Venue, VenueCtx};
+use liqshot::fetch::{binance, bybit, okx, Http, HttpConfig, Venue, VenueCtx};
 
 const STEP: i64 = 300_000;
 /// A 5-minute boundary; candles wanted: 3000 of them ending here.
@@ -269,4 +269,73 @@ fn empty_lists_give_a_clear_error() {
     }
     let e = bybit::fetch(&ctx(&http, &empty, Venue::Bybit, "NEW")).unwrap_err();
     assert!(e.message.contains("no closed NEWUSDT candles"), "{e}");
+}
+
+/// Hourly candle open times within `[from, to]` (query parameters `from`, `to`).
+fn hours(s: &Seen, from: &str, to: &str) -> Vec<i64> {
+    const HOUR: i64 = 3_600_000;
+    let p = |k: &str| s.param(k).and_then(|v| v.parse::<i64>().ok()).unwrap();
+    let first = (p(from) + HOUR - 1).div_euclid(HOUR) * HOUR;
+    (0..).map(|i| first + i * HOUR).take_while(|t| *t <= p(to)).collect()
+}
+
+/// Real answers recorded in the same hour (2026-08-15 19:00 UTC, `tests/fixtures/fetch/real-2026-08/`)
+/// through the real clients: Binance's `sumOpenInterest`, Bybit's `openInterest` and OKX's `oi`
+/// are all one side, so the venues' open interest keeps its real ratio (Bybit's is not halved).
+#[test]
+fn real_open_interest_of_one_hour_is_one_sided_on_every_venue() {
+    const HOUR: i64 = 3_600_000;
+    const T: i64 = 1_786_820_400_000;
+    let real = |f: &str| std::fs::read(format!("tests/fixtures/fetch/real-2026-08/{f}")).unwrap();
+    // Candles at Binance's own price of that hour (sumOpenInterestValue / sumOpenInterest), so
+    // each venue's USD figure divided by it gives back the coins the venue stated.
+    let price: f64 = 7_039_340_891.315_014 / 111_688.14;
+    let server = MockServer::start();
+    server.handle("GET", "/fapi/v1/klines", move |s| {
+        let rows: Vec<String> = hours(s, "startTime", "endTime")
+            .into_iter()
+            .map(|t| format!(r#"[{t},"{price}","{price}","{price}","{price}","10",{},"1000",7,"5","500","0"]"#, t + HOUR - 1))
+            .collect();
+        json(format!("[{}]", rows.join(",")))
+    });
+    server.route("GET", "/futures/data/openInterestHist", vec![Reply::json(real("binance_openInterestHist_BTCUSDT_1h.json"))]);
+    server.handle("GET", "/v5/market/kline", move |s| {
+        let mut times = hours(s, "start", "end");
+        times.reverse();
+        bybit_ok(times.into_iter().map(|t| format!(r#"["{t}","{price}","{price}","{price}","{price}","10","1000"]"#)).collect())
+    });
+    server.route("GET", "/v5/market/open-interest", vec![Reply::json(real("bybit_open-interest_BTCUSDT_1h.json"))]);
+    let instruments = std::fs::read("tests/fixtures/fetch/okx/okx_public_instruments_SWAP.real_2022-05-13.cryptofeed.json").unwrap();
+    server.route("GET", "/api/v5/public/instruments", vec![Reply::json(instruments)]);
+    server.route("GET", "/api/v5/public/open-interest", vec![Reply::json(real("okx_public_open-interest_BTC-USDT-SWAP.json"))]);
+    let http = http();
+    let at = |ms: i64| DateTime::<Utc>::from_timestamp_millis(ms).unwrap();
+    let ctx = |venue| VenueCtx {
+        http: &http,
+        venue,
+        base_url: server.base.clone(),
+        base: "BTC".into(),
+        start: at(T - 2 * HOUR),
+        end: at(T + HOUR),
+        lookback_start: at(T - 2 * HOUR),
+        interval_secs: 3600,
+        max_parallel: 4,
+    };
+    let coins_at_t = |v: &liqshot::snapshot::VenueSeries| {
+        let p = v.open_interest.iter().find(|p| p.time == at(T)).unwrap_or_else(|| panic!("{}: no sample at {T}: {:?}", v.venue, v.open_interest));
+        p.oi_usd / price
+    };
+    let binance = binance::fetch(&ctx(Venue::Binance)).unwrap();
+    let bybit = bybit::fetch(&ctx(Venue::Bybit)).unwrap();
+    let okx = okx::fetch_current_oi(&ctx(Venue::Okx)).unwrap();
+    let (b, y, o) = (coins_at_t(&binance), coins_at_t(&bybit), okx.coins);
+    let close = |a: f64, want: f64| (a - want).abs() <= 1e-9 * want;
+    assert!(close(b, 111_688.14), "binance {b}");
+    assert!(close(y, 64_992.054), "bybit {y}");
+    assert_eq!((okx.contracts, okx.ct_val), ("3384273.06000001729".parse::<f64>().unwrap(), 0.01));
+    assert!(close(o, 33_842.730_6), "okx {o}");
+    // The ratio the captures show: Bybit about 58 % of Binance, OKX about half of Bybit.
+    assert!((0.58..0.59).contains(&(y / b)), "bybit/binance {}", y / b);
+    assert!((0.52..0.53).contains(&(o / y)), "okx/bybit {}", o / y);
+    assert!(bybit.notes.iter().any(|n| n.contains("openInterest") && n.contains("one side")), "{:?}", bybit.notes);
 }

@@ -42,6 +42,8 @@ fn render_symbol_btc_from_three_venues() {
     let r = run(&server, &["render", "--symbol", "BTC", "-o", s(&png), "--save-snapshot", s(&snap)]).ok();
     assert!(r.stderr.contains("fetched BTCUSDT from binance+bybit+okx"), "{}", r.stderr);
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    // stderr is a pipe here: no progress line, no terminal control codes.
+    assert!(!r.stderr.contains("fetching BTCUSDT") && !r.stderr.contains('\r') && !r.stderr.contains('\x1b'), "{:?}", r.stderr);
     let img = read_png(&png);
     assert_eq!(img.dimensions(), (1600, 900));
     // Kept for a human look: target/tmp/fetch_e2e_btc.png.
@@ -170,4 +172,51 @@ fn base_urls_come_from_the_environment_too() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--okx-url"));
+}
+
+/// Runs liqshot on a pseudo-terminal with `script` (util-linux) in the hermetic environment of
+/// [`common::command`]; `None` when `script` is not installed. The pty's output is stdout and
+/// stderr together.
+fn on_a_terminal(server: &MockServer, args: &[&str]) -> Option<String> {
+    let bin = assert_cmd::cargo::cargo_bin("liqshot");
+    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
+    let mut line = vec![quote(bin.to_str().unwrap())];
+    line.extend(args.iter().map(|a| quote(a)));
+    line.extend(urls(server).iter().map(|a| quote(a)));
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &line.join(" "), "/dev/null"]).current_dir(common::root());
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("LIQSHOT_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("XDG_CONFIG_HOME", common::target_tmp("no-config-home")).env("LIQSHOT_CACHE_DIR", common::target_tmp("cache"));
+    cmd.env_remove("COLUMNS").env_remove("RUST_LOG");
+    let out = cmd.stdin(std::process::Stdio::null()).output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn a_terminal_shows_fetch_progress_and_clears_it() {
+    let server = fake_exchange::start(|_| {});
+    // Slow enough that the line is drawn more than once.
+    server.set_latency(std::time::Duration::from_millis(40));
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("btc.json");
+    let Some(tty) = on_a_terminal(&server, &["fetch", "--symbol", "BTC", "-o", s(&snap)]) else {
+        eprintln!("fetch_e2e: skipped, `script` is not installed");
+        return;
+    };
+    assert!(tty.contains("fetched BTCUSDT"), "{tty:?}");
+    let lines: Vec<&str> = tty.split("\r\x1b[2K").filter(|l| l.starts_with("fetching BTCUSDT: ")).collect();
+    assert!(lines.len() >= 2, "{tty:?}");
+    assert!(lines.iter().all(|l| l.starts_with("fetching BTCUSDT: binance ") && l.contains(", bybit ") && l.contains(", okx ")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.ends_with(" requests") && l.contains('/')), "{lines:?}");
+    // Cleared before the summary line: it starts at the beginning of a clean line.
+    assert!(tty.contains("\r\x1b[2Kfetched BTCUSDT"), "{tty:?}");
+    // --quiet and --log-json: no progress line on the terminal either.
+    for flag in ["--quiet", "--log-json"] {
+        let tty = on_a_terminal(&server, &["fetch", "--symbol", "BTC", "-o", s(&snap), flag]).unwrap();
+        assert!(!tty.contains("fetching BTCUSDT") && !tty.contains("\x1b[2K"), "{flag}: {tty:?}");
+    }
 }

@@ -69,8 +69,12 @@ fn timeouts_are_retried_and_named() {
     srv.route("GET", "/slow", vec![Reply::json("[]").delay(Duration::from_millis(800))]);
     let h = http(1, 200);
     let e = h.get("bybit", &format!("{}/slow", srv.base), &[], |_, _| None).unwrap_err();
-    assert!(e.message.starts_with("bybit: timed out") && e.message.contains("/slow"), "{}", e.message);
+    assert!(e.message.starts_with("bybit: no answer within 0.2 s (timed out) (/slow), gave up after 2 attempts in "), "{}", e.message);
+    assert!(e.message.ends_with(" s"), "{}", e.message);
     assert_eq!(srv.seen_path("/slow").len(), 2);
+    // One attempt is one attempt, not "1 attempts".
+    let e = http(0, 200).get("bybit", &format!("{}/slow", srv.base), &[], |_, _| None).unwrap_err();
+    assert!(e.message.contains("(/slow), gave up after 1 attempt in 0.2"), "{}", e.message);
 }
 
 #[test]
@@ -103,10 +107,59 @@ fn sends_a_user_agent_naming_liqshot_and_posts_json() {
     assert!(seen.headers.iter().any(|(k, v)| k == "content-type" && v == "application/json"));
 }
 
+/// An HTTP client whose retries would take seconds (3 retries, backoff from 1 s).
+fn slow_retrying() -> Http {
+    Http::new(HttpConfig { retries: 3, backoff: Duration::from_secs(1), ..Default::default() }).unwrap()
+}
+
 #[test]
-fn connection_refused_is_reported() {
+fn connection_refused_is_reported_at_once_without_retries() {
     // Bind then drop a listener to get a port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let e = http(1, 1000).get("binance", &format!("http://127.0.0.1:{port}/x"), &[], |_, _| None).unwrap_err();
-    assert!(e.message.contains("cannot connect"), "{}", e.message);
+    let h = slow_retrying();
+    let t = Instant::now();
+    let e = h.get("binance", &format!("http://127.0.0.1:{port}/x"), &[], |_, _| None).unwrap_err();
+    let prefix = format!("binance: connection refused by 127.0.0.1:{port} after 0.");
+    assert!(e.message.starts_with(&prefix) && e.message.ends_with(" s (/x)"), "{}", e.message);
+    assert_eq!(h.request_count(), 1, "a refused connection is not retried");
+    assert!(t.elapsed() < Duration::from_millis(900), "{:?}", t.elapsed());
+}
+
+#[test]
+fn a_host_that_cannot_resolve_fails_fast_without_retries() {
+    // `.invalid` never resolves (RFC 6761): a local resolver failure, no network needed.
+    let h = slow_retrying();
+    let t = Instant::now();
+    let e = h.get("bybit", "http://nonexistent.invalid:1/v5/market/kline", &[], |_, _| None).unwrap_err();
+    let prefix = "bybit: could not resolve host nonexistent.invalid (DNS lookup failed) after ";
+    assert!(e.message.starts_with(prefix) && e.message.ends_with(" s (/v5/market/kline)"), "{}", e.message);
+    assert_eq!(h.request_count(), 1, "a DNS failure is not retried");
+    assert!(t.elapsed() < Duration::from_millis(900), "{:?}", t.elapsed());
+}
+
+#[test]
+fn attempt_counts_and_durations_read_well() {
+    use liqshot::fetch::http::{attempts, seconds};
+    assert_eq!(attempts(1), "1 attempt");
+    assert_eq!(attempts(4), "4 attempts");
+    assert_eq!(seconds(Duration::from_millis(3)), "0.00 s");
+    assert_eq!(seconds(Duration::from_millis(20)), "0.02 s");
+    assert_eq!(seconds(Duration::from_millis(31_449)), "31.4 s");
+    assert_eq!(seconds(Duration::from_secs(20)), "20.0 s");
+}
+
+#[test]
+fn host_names_resolve_and_a_failed_one_is_not_looked_up_again() {
+    let srv = MockServer::start();
+    srv.route("GET", "/x", vec![Reply::json("[1]")]);
+    let port = srv.base.rsplit(':').next().unwrap();
+    let h = slow_retrying();
+    assert_eq!(h.get("okx", &format!("http://localhost:{port}/x"), &[], |_, _| None).unwrap(), b"[1]");
+    // The second request to a host that did not resolve is answered from memory, same words.
+    let first = h.get("okx", "http://nonexistent.invalid/a", &[], |_, _| None).unwrap_err();
+    let t = Instant::now();
+    let again = h.fork().get("okx", "http://nonexistent.invalid/b", &[], |_, _| None).unwrap_err();
+    assert!(t.elapsed() < Duration::from_millis(50), "{:?}", t.elapsed());
+    assert!(first.message.contains("could not resolve host nonexistent.invalid (DNS lookup failed)"), "{}", first.message);
+    assert!(again.message.starts_with("okx: could not resolve host nonexistent.invalid (DNS lookup failed) after 0.0"), "{}", again.message);
 }

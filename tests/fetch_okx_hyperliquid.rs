@@ -103,7 +103,7 @@ fn okx_instruments(s: &Seen) -> Option<Reply> {
     match s.param("instId").as_deref() {
         None => Some(okx_json(json!([inst("BTC-USDT-SWAP"), inst("SOL-USDT-SWAP"), inst("SOLV-USDT-SWAP"), inst("BTC-USD-SWAP")]))),
         Some("SOL-USDT-SWAP") => Some(okx_json(json!([inst("SOL-USDT-SWAP")]))),
-        Some(_) => Some(okx_error("51001", "Instrument ID does not exist")),
+        Some(_) => Some(okx_error("51001", "Instrument ID or Spread ID doesn't exist.")),
     }
 }
 
@@ -200,6 +200,18 @@ fn okx_error_envelope_after_http_200_is_reported() {
 }
 
 #[test]
+fn okx_error_without_msg_names_code_and_http_status() {
+    let n = 20;
+    let server = okx_server(T0 + n * STEP, |s| {
+        s.route("GET", "/api/v5/market/history-candles", vec![okx_error("50011", "").status(429)]);
+    });
+    let http = http();
+    let e = fetch_err(okx::fetch(&ctx(&http, Venue::Okx, &server, "SOL", n)));
+    assert!(e.starts_with("okx: OKX gave no message (code 50011, HTTP 429) from /api/v5/market/history-candles"), "{e}");
+    assert!(!e.contains("refused"), "{e}");
+}
+
+#[test]
 fn okx_numeric_code_on_http_404_is_reported() {
     let n = 20;
     let body = r#"{"code":404,"data":{},"detailMsg":"","error_code":"404","error_message":"Not Found","msg":"Not Found"}"#;
@@ -217,7 +229,7 @@ fn okx_unknown_instrument_lists_close_matches() {
     let server = okx_server(T0 + n * STEP, |_| {});
     let http = http();
     let e = fetch_err(okx::fetch(&ctx(&http, Venue::Okx, &server, "SOLL", n)));
-    assert_eq!(e, "okx: no perpetual SOLL-USDT-SWAP (Instrument ID does not exist); close matches: SOLV, SOL");
+    assert_eq!(e, "okx: no perpetual SOLL-USDT-SWAP: Instrument ID or Spread ID doesn't exist. (code 51001); close matches: SOLV, SOL");
 }
 
 #[test]
@@ -359,12 +371,34 @@ fn hyperliquid_pages_candles_and_estimates_open_interest() {
     assert_eq!(oi[0].time, at(T0 + STEP));
     assert!(v.notes.iter().any(|n| n == hyperliquid::OI_NOTE));
     assert_eq!(v.mark_price, Some(150.0));
-    assert_eq!(v.margin_tiers_source, "hyperliquid metaAndAssetCtxs maxLeverage (fetched)");
+    assert_eq!(v.margin_tiers_source, "hyperliquid maxLeverage (fetched; no marginTables in the answer)");
     assert_eq!((v.margin_tiers[0].max_leverage, v.margin_tiers[0].mmr), (20.0, 0.025));
     // Hourly funding over the lookback, then the current rate at the end.
     assert!(v.funding.len() > 100);
     assert_eq!(v.funding.last().map(|f| (f.time, f.rate)), Some((at(end), 0.0000125)));
     assert!(v.funding.windows(2).all(|w| w[0].time < w[1].time));
+}
+
+#[test]
+fn hyperliquid_margin_tables_give_the_tiers() {
+    // The recorded `meta` answer (with its marginTables) as the first element of
+    // metaAndAssetCtxs; the contexts beside it are made up.
+    let meta = std::fs::read_to_string("tests/fixtures/fetch/hyperliquid/hyperliquid_meta.nautilus-trader_http_meta_perp_sample.json").unwrap();
+    let body = format!(
+        r#"[{meta},[{{"markPx":"100000","openInterest":"10","funding":"0.00001"}},{{"markPx":"3000","openInterest":"100","funding":"0.00001"}},{{"markPx":"5","openInterest":"1000","funding":"0.00001"}}]]"#
+    );
+    let n = 30;
+    let server = hl_server(T0 + n * STEP, move |s| {
+        s.handle("POST", "/info", move |s| s.body.contains("metaAndAssetCtxs").then(|| Reply::json(body.clone())));
+    });
+    let http = http();
+    let v = hyperliquid::fetch(&ctx(&http, Venue::Hyperliquid, &server, "BTC", n)).expect("BTC");
+    assert_eq!(v.margin_tiers_source, "hyperliquid marginTables #56 \"tiered 40x\" (fetched)");
+    let tiers: Vec<_> = v.margin_tiers.iter().map(|t| (t.notional_floor, t.max_leverage, t.mmr, t.maint_amount)).collect();
+    assert_eq!(tiers, [(0.0, 40.0, 0.0125, Some(0.0)), (150_000_000.0, 20.0, 0.025, Some(1_875_000.0))]);
+    let v = hyperliquid::fetch(&ctx(&http, Venue::Hyperliquid, &server, "ATOM", n)).expect("ATOM");
+    assert_eq!(v.margin_tiers_source, "hyperliquid maxLeverage (fetched; margin table #5 not in the answer)");
+    assert_eq!((v.margin_tiers.len(), v.margin_tiers[0].mmr), (1, 0.1));
 }
 
 #[test]

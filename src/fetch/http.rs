@@ -1,11 +1,19 @@
 //! HTTP for the venue clients: timeouts, retries with exponential backoff and jitter,
 //! `Retry-After`, ban detection, a response-size cap and a request counter.
 
+use std::collections::HashMap;
+use std::future::Future;
 use std::io::Read;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
 
 use rand::Rng;
+
+use super::progress::Progress;
 
 /// HTTP settings (all configurable from the command line).
 #[derive(Debug, Clone)]
@@ -65,6 +73,7 @@ pub struct Http {
     client: reqwest::blocking::Client,
     pub config: HttpConfig,
     requests: AtomicUsize,
+    progress: Arc<Progress>,
 }
 
 /// What the venue asked for when it said "too many requests": seconds to wait.
@@ -75,21 +84,30 @@ fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
 
 impl Http {
     pub fn new(config: HttpConfig) -> Result<Self, FetchError> {
+        // DNS answers within 90 % of the connect timeout, so a hanging lookup is reported as
+        // one (reqwest's connect timeout covers lookup and connect and would not say which).
+        let resolver = Arc::new(Resolver { limit: config.connect_timeout.mul_f64(0.9), failed: Arc::default() });
         let client = reqwest::blocking::Client::builder()
             .user_agent(concat!("liqshot/", env!("CARGO_PKG_VERSION"), " (+https://crates.io/crates/liqshot)"))
+            .dns_resolver(resolver)
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .gzip(true)
             .pool_max_idle_per_host(8)
             .build()
             .map_err(|e| FetchError::new(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Http { client, config, requests: AtomicUsize::new(0) })
+        Ok(Http { client, config, requests: AtomicUsize::new(0), progress: Arc::default() })
     }
 
-    /// A handle on the same client and connection pool with a request counter of its own
-    /// (cloning a reqwest client shares its pool).
+    /// A handle on the same client and connection pool with a request counter and progress of
+    /// its own (cloning a reqwest client shares its pool).
     pub fn fork(&self) -> Http {
-        Http { client: self.client.clone(), config: self.config.clone(), requests: AtomicUsize::new(0) }
+        Http { client: self.client.clone(), config: self.config.clone(), requests: AtomicUsize::new(0), progress: Arc::default() }
+    }
+
+    /// Requests planned and finished per venue (for a progress display).
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     /// Requests sent so far (retries included).
@@ -115,9 +133,24 @@ impl Http {
         Duration::from_secs_f64((base * (1.0 + jitter)).min(30.0))
     }
 
-    /// Sends with retries. Returns the body of a 2xx response. Retries timeouts, connection
-    /// errors, 429 and 5xx (honouring `Retry-After`); stops at once on a ban (HTTP 418, 403).
+    /// Sends with retries. Returns the body of a 2xx response. Retries timeouts, other
+    /// connection errors, 429 and 5xx (honouring `Retry-After`); stops at once on a ban (HTTP
+    /// 418, 403), a host that does not resolve and a refused connection (neither gets better
+    /// within the backoff's seconds; offline, a run should fail at once and say why).
     pub fn send(
+        &self,
+        venue: &str,
+        url: &str,
+        decode: ErrorDecoder,
+        build: impl Fn() -> reqwest::blocking::RequestBuilder,
+    ) -> Result<Vec<u8>, FetchError> {
+        let r = self.send_once(venue, url, decode, build);
+        self.progress.request_done(venue);
+        r
+    }
+
+    /// [`Http::send`] without the progress count.
+    fn send_once(
         &self,
         venue: &str,
         url: &str,
@@ -127,9 +160,11 @@ impl Http {
         // The endpoint path (without host and query) names the request in messages.
         let no_query = url.split('?').next().unwrap_or(url);
         let path = no_query.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or(no_query);
+        let started = Instant::now();
         let mut attempt = 0;
         loop {
             self.requests.fetch_add(1, Ordering::Relaxed);
+            let sent = Instant::now();
             let (err, wait) = match build().send() {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
@@ -154,12 +189,29 @@ impl Http {
                         _ => return Err(FetchError::new(format!("{venue}: {detail} ({path})"))),
                     }
                 }
-                Err(e) if e.is_timeout() => (format!("{venue}: timed out after {} ({path})", human(self.config.timeout)), None),
-                Err(e) if e.is_connect() => (format!("{venue}: cannot connect ({path}): {}", root_cause(&e)), None),
-                Err(e) => return Err(FetchError::new(format!("{venue}: request failed ({path}): {}", root_cause(&e)))),
+                Err(e) => match classify(&e) {
+                    Failure::Dns(how) => {
+                        let host = host_port(url).map_or_else(|| url.to_string(), |(h, _)| h);
+                        let took = seconds(sent.elapsed());
+                        return Err(FetchError::new(format!("{venue}: could not resolve host {host} ({how}) after {took} ({path})")));
+                    }
+                    Failure::Refused => {
+                        let at = host_port(url).map_or_else(|| url.to_string(), |(h, p)| format!("{h}:{p}"));
+                        let took = seconds(sent.elapsed());
+                        return Err(FetchError::new(format!("{venue}: connection refused by {at} after {took} ({path})")));
+                    }
+                    Failure::ConnectTimeout => {
+                        let at = host_port(url).map_or_else(|| url.to_string(), |(h, p)| format!("{h}:{p}"));
+                        (format!("{venue}: could not connect to {at} within {} (connect timeout) ({path})", limit(self.config.connect_timeout)), None)
+                    }
+                    Failure::Timeout => (format!("{venue}: no answer within {} (timed out) ({path})", limit(self.config.timeout)), None),
+                    Failure::Connect => (format!("{venue}: cannot connect ({path}): {}", root_cause(&e)), None),
+                    Failure::Other => return Err(FetchError::new(format!("{venue}: request failed ({path}): {}", root_cause(&e)))),
+                },
             };
             if attempt >= self.config.retries {
-                return Err(FetchError::new(format!("{err} (gave up after {} attempts)", attempt + 1)));
+                let n = attempts(attempt + 1);
+                return Err(FetchError::new(format!("{err}, gave up after {n} in {}", seconds(started.elapsed()))));
             }
             let delay = match wait {
                 Some(w) if w > self.config.max_retry_after => {
@@ -188,6 +240,172 @@ impl Http {
         }
         Ok(body)
     }
+}
+
+/// A failed lookup of `host`, as [`Resolver`] reports it.
+#[derive(Debug, Clone)]
+struct DnsError {
+    /// `DNS lookup failed` or `DNS lookup timed out`.
+    how: &'static str,
+    /// The resolver's words (`failed to lookup address information: Name or service not known`).
+    detail: String,
+}
+
+impl std::fmt::Display for DnsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "dns error: {}: {}", self.how, self.detail)
+    }
+}
+
+impl std::error::Error for DnsError {}
+
+type LookupResult = Result<Vec<SocketAddr>, DnsError>;
+
+/// The system resolver (`getaddrinfo`, as reqwest's default) on a thread of its own, with a time
+/// limit and a typed error. A host that failed is answered from memory for [`DNS_MEMORY`], so
+/// the other requests to it fail at once instead of each waiting for the resolver again.
+struct Resolver {
+    limit: Duration,
+    failed: Arc<Mutex<HashMap<String, (Instant, DnsError)>>>,
+}
+
+/// How long a failed lookup is remembered.
+const DNS_MEMORY: Duration = Duration::from_secs(30);
+
+/// The answer of one lookup, handed from the resolving thread (or the timer) to the future.
+#[derive(Default)]
+struct Slot {
+    result: Option<LookupResult>,
+    waker: Option<Waker>,
+}
+
+fn settle(slot: &Mutex<Slot>, r: LookupResult) {
+    let mut s = slot.lock().unwrap_or_else(|e| e.into_inner());
+    if s.result.is_none() {
+        s.result = Some(r);
+        if let Some(w) = s.waker.take() {
+            w.wake();
+        }
+    }
+}
+
+struct Lookup(Arc<Mutex<Slot>>);
+
+impl Future for Lookup {
+    type Output = Result<reqwest::dns::Addrs, Box<dyn std::error::Error + Send + Sync>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match s.result.take() {
+            Some(Ok(addrs)) => Poll::Ready(Ok(Box::new(addrs.into_iter()))),
+            Some(Err(e)) => Poll::Ready(Err(Box::new(e))),
+            None => {
+                s.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        let slot = Arc::new(Mutex::new(Slot::default()));
+        let known = self.failed.lock().unwrap_or_else(|e| e.into_inner()).get(&host).filter(|(at, _)| at.elapsed() < DNS_MEMORY).cloned();
+        if let Some((_, e)) = known {
+            settle(&slot, Err(e));
+            return Box::pin(Lookup(slot));
+        }
+        let (failed, s, limit) = (self.failed.clone(), slot.clone(), self.limit);
+        std::thread::spawn(move || {
+            let r = (host.as_str(), 0).to_socket_addrs().map(|a| a.collect::<Vec<_>>());
+            let r = match r {
+                Ok(a) if !a.is_empty() => Ok(a),
+                Ok(_) => Err(DnsError { how: "DNS lookup failed", detail: "no addresses".into() }),
+                Err(e) => Err(DnsError { how: "DNS lookup failed", detail: e.to_string() }),
+            };
+            if let Err(e) = &r {
+                failed.lock().unwrap_or_else(|e| e.into_inner()).insert(host, (Instant::now(), e.clone()));
+            }
+            settle(&s, r);
+        });
+        let s = slot.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(limit);
+            settle(&s, Err(DnsError { how: "DNS lookup timed out", detail: format!("no answer within {}", self::limit(limit)) }));
+        });
+        Box::pin(Lookup(slot))
+    }
+}
+
+/// What went wrong with a request that got no HTTP answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// The host name did not resolve (`DNS lookup failed` or `DNS lookup timed out`).
+    Dns(&'static str),
+    /// Nobody listens on the port (or a firewall said no).
+    Refused,
+    /// No connection within the connect timeout.
+    ConnectTimeout,
+    /// No (complete) answer within the total timeout.
+    Timeout,
+    /// Another connection failure (TLS, unreachable network, reset).
+    Connect,
+    /// Anything else (a malformed URL, a redirect loop).
+    Other,
+}
+
+/// Reads reqwest's error chain (reqwest → hyper-util's `ConnectError` → the source): a
+/// [`DnsError`] of our resolver (or, through a proxy, text saying `dns error` / `failed to lookup
+/// address information`); a refused connection is an `io::Error` of kind `ConnectionRefused`.
+fn classify(e: &reqwest::Error) -> Failure {
+    let mut dns = None;
+    let mut refused = false;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        if let Some(d) = err.downcast_ref::<DnsError>() {
+            dns = Some(d.how);
+        }
+        let text = err.to_string();
+        if dns.is_none() && (text.starts_with("dns error") || text.contains("failed to lookup address information")) {
+            dns = Some("DNS lookup failed");
+        }
+        cur = err.source();
+    }
+    match () {
+        _ if dns.is_some() => Failure::Dns(dns.unwrap_or_default()),
+        _ if refused => Failure::Refused,
+        _ if e.is_connect() && e.is_timeout() => Failure::ConnectTimeout,
+        _ if e.is_timeout() => Failure::Timeout,
+        _ if e.is_connect() => Failure::Connect,
+        _ => Failure::Other,
+    }
+}
+
+/// The host and port of `url` (the scheme's default port when none is given).
+fn host_port(url: &str) -> Option<(String, u16)> {
+    let u = reqwest::Url::parse(url).ok()?;
+    Some((u.host_str()?.to_string(), u.port_or_known_default()?))
+}
+
+/// `1 attempt`, `3 attempts`.
+pub fn attempts(n: u32) -> String {
+    if n == 1 { "1 attempt".into() } else { format!("{n} attempts") }
+}
+
+/// A measured duration: `0.02 s` under 10 s, `31.4 s` above.
+pub fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 10.0 { format!("{s:.2} s") } else { format!("{s:.1} s") }
+}
+
+/// A configured limit: `10 s`, `0.2 s`.
+fn limit(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 { format!("{s:.0} s") } else { format!("{s} s") }
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

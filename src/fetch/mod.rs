@@ -11,6 +11,7 @@ pub mod http;
 pub mod hyperliquid;
 pub mod num;
 pub mod okx;
+pub mod progress;
 pub mod symbols;
 
 use std::path::{Path, PathBuf};
@@ -170,6 +171,8 @@ impl VenueCtx<'_> {
     /// Runs `jobs` with at most `max_parallel` at once; results in job order.
     pub fn parallel<'j, T: Send>(&self, jobs: Vec<Job<'j, T>>) -> Vec<T> {
         let n = jobs.len();
+        // Every job sends one request (the progress display counts them).
+        self.http.progress().plan(self.venue.name(), n);
         let queue = Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
         let results: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
         std::thread::scope(|s| {
@@ -276,7 +279,28 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
     let start = end - Duration::seconds((opts.lookback_secs / step).max(2) * step);
     let t0 = Instant::now();
     let warnings = Mutex::new(Vec::new());
+    for v in &opts.venues {
+        http.progress().add_venue(v.name());
+    }
+    // On a terminal, one line says how far each venue is, redrawn every 100 ms, cleared at the end
+    // (never with --quiet, --log-json or stderr not a terminal: see log::progress_wanted).
+    let symbol = format!("{base}USDT");
+    let show = crate::log::progress_wanted() && crate::log::claim_progress();
+    let finished = std::sync::atomic::AtomicBool::new(false);
     let results: Vec<(Venue, Result<VenueSeries, FetchError>)> = std::thread::scope(|s| {
+        let ticker = show.then(|| {
+            let (finished, symbol) = (&finished, &symbol);
+            s.spawn(move || {
+                // Nothing is drawn for a fetch done within the first 100 ms (a cached run).
+                loop {
+                    std::thread::park_timeout(std::time::Duration::from_millis(100));
+                    if finished.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    crate::log::show_progress(&progress::line(symbol, &http.progress().snapshot(), progress::width()));
+                }
+            })
+        });
         let handles: Vec<_> = opts
             .venues
             .iter()
@@ -294,11 +318,24 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
                     max_parallel: opts.max_parallel_per_venue,
                 };
                 let (cache, warnings) = (opts.cache.as_deref(), &warnings);
-                s.spawn(move || (venue, fetch_checked(&ctx, cache, warnings)))
+                s.spawn(move || {
+                    let r = fetch_checked(&ctx, cache, warnings);
+                    http.progress().finish(venue.name(), r.is_ok());
+                    (venue, r)
+                })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("venue thread panicked")).collect()
+        let results = handles.into_iter().map(|h| h.join().expect("venue thread panicked")).collect();
+        finished.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = ticker {
+            t.thread().unpark();
+        }
+        results
     });
+    if show {
+        crate::log::clear_progress();
+        crate::log::release_progress();
+    }
     let elapsed = t0.elapsed();
     let warnings = warnings.into_inner().expect("warnings lock");
     for w in &warnings {

@@ -171,7 +171,8 @@ fn bybit(server: &MockServer) {
         ts.reverse();
         bybit_ok(ts.into_iter().map(|t| {
             let coins = oi_usd(t) / price(t) * 0.6;
-            json!({"openInterest": format!("{:.3}", 2.0 * coins), "singleOpenInterest": format!("{coins:.3}"), "timestamp": t.to_string()})
+            // One side, without singleOpenInterest, as live answers are.
+            json!({"openInterest": format!("{coins:.3}"), "timestamp": t.to_string()})
         }).collect())
     });
     server.handle("GET", "/v5/market/funding/history", |q| {
@@ -248,7 +249,13 @@ fn hyperliquid(server: &MockServer) {
         let req: Value = serde_json::from_str(&q.body).ok()?;
         let body = match req["type"].as_str()? {
             "metaAndAssetCtxs" => json!([
-                {"universe": [{"name": "BTC", "maxLeverage": 40, "szDecimals": 5}, {"name": "ETH", "maxLeverage": 25, "szDecimals": 4}]},
+                // Margin tables as in the venue's live answers (tests/fixtures/fetch/hyperliquid/).
+                {"universe": [{"name": "BTC", "maxLeverage": 40, "szDecimals": 5, "marginTableId": 56},
+                              {"name": "ETH", "maxLeverage": 25, "szDecimals": 4, "marginTableId": 55}],
+                 "marginTables": [
+                    [55, {"description": "tiered 25x", "marginTiers": [{"lowerBound": "0.0", "maxLeverage": 25}, {"lowerBound": "100000000.0", "maxLeverage": 15}]}],
+                    [56, {"description": "tiered 40x", "marginTiers": [{"lowerBound": "0.0", "maxLeverage": 40}, {"lowerBound": "150000000.0", "maxLeverage": 20}]}]
+                 ]},
                 [
                     {"markPx": s(price(now_ms())), "openInterest": format!("{:.3}", oi_usd(now_ms()) * 0.1 / price(now_ms())), "funding": "0.0000125"},
                     {"markPx": "3500", "openInterest": "100000", "funding": "0.0000125"}

@@ -3,7 +3,8 @@
 //! One [`fetch`] plans every request up front (kline pages of 1000 rows, open-interest pages
 //! of 200 rows by time range, funding pages, ticker, instrument info, risk limits) and runs
 //! them all at once through [`VenueCtx::parallel`]. Lists arrive newest first and are sorted
-//! ascending. Open interest comes in base coins and is converted to USD with candle closes.
+//! ascending. Open interest comes in base coins, one side (`openInterest`, or
+//! `singleOpenInterest` when an answer has it), and is converted to USD with candle closes.
 
 pub mod wire;
 
@@ -219,21 +220,52 @@ pub fn price_at(candles: &[Candle], t: i64, interval_secs: i64) -> Option<f64> {
     candles.first().filter(|c| c.open_time.timestamp_millis() <= t).map(|c| c.open)
 }
 
-/// Open interest in base coins → one-sided USD notional, priced with [`price_at`]. Uses
-/// `singleOpenInterest` (one side) when present, else half of `openInterest` (both sides).
-/// Returns the points and whether any was halved. Points before the first candle are dropped.
-pub fn oi_to_usd(rows: &[wire::OpenInterest], candles: &[Candle], interval_secs: i64) -> Result<(Vec<OiPoint>, bool), FetchError> {
-    let mut halved = false;
+/// The field of a Bybit open-interest row a figure was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OiField {
+    /// `openInterest`: one side in base coins (each contract counted once), the field every
+    /// answer carries. Bybit's tickers agree: `openInterestValue = openInterest × markPrice`.
+    OpenInterest,
+    /// `singleOpenInterest`: one side, in base coins; preferred when an answer carries it.
+    SingleOpenInterest,
+}
+
+impl OiField {
+    pub fn name(self) -> &'static str {
+        match self {
+            OiField::OpenInterest => "openInterest",
+            OiField::SingleOpenInterest => "singleOpenInterest",
+        }
+    }
+}
+
+/// Open interest in base coins → one-sided USD notional, priced with [`price_at`]. Both fields
+/// are one side (like Binance's `sumOpenInterest` and OKX's `oi`): `singleOpenInterest` is
+/// used when present, else `openInterest`, never halved. Returns the points and the fields
+/// used (sorted, no repeats). Points before the first candle are dropped.
+pub fn oi_to_usd(rows: &[wire::OpenInterest], candles: &[Candle], interval_secs: i64) -> Result<(Vec<OiPoint>, Vec<OiField>), FetchError> {
+    let mut fields = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(price) = price_at(candles, r.timestamp, interval_secs) else { continue };
-        let coins = r.single_open_interest.unwrap_or_else(|| {
-            halved = true;
-            r.open_interest / 2.0
-        });
+        let (coins, field) = match r.single_open_interest {
+            Some(single) => (single, OiField::SingleOpenInterest),
+            None => (r.open_interest, OiField::OpenInterest),
+        };
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
         out.push(OiPoint { time: time_ms(OPEN_INTEREST, r.timestamp)?, oi_usd: coins * price });
     }
-    Ok((out, halved))
+    fields.sort();
+    Ok((out, fields))
+}
+
+/// The snapshot note naming the open-interest fields used.
+pub fn oi_note(fields: &[OiField]) -> String {
+    let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+    let names = if names.is_empty() { "no samples".to_string() } else { names.join(" and ") };
+    format!("open interest from {OPEN_INTEREST} {names} (one side, base coins) × candle close → USD")
 }
 
 /// How the margin rates of a risk-limit row are written: 1 for fractions (`0.005`),
@@ -472,11 +504,8 @@ fn assemble(ctx: &VenueCtx, symbol: &str, g: Gathered) -> Result<VenueSeries, Fe
         )));
     }
     let mut notes: Vec<String> = g.optional.iter().map(|e| format!("skipped: {}", e.message)).collect();
-    let (open_interest, halved) = oi_to_usd(&g.oi, &g.candles, ctx.interval_secs)?;
-    if halved {
-        notes.push("open interest: singleOpenInterest missing, used openInterest / 2 (it counts both sides)".into());
-    }
-    notes.push("open interest converted from coins to USD with candle closes".into());
+    let (open_interest, fields) = oi_to_usd(&g.oi, &g.candles, ctx.interval_secs)?;
+    notes.push(oi_note(&fields));
     let (margin_tiers, margin_tiers_source) = match g.tiers {
         Some(Ok(t)) => (t, TIERS_SOURCE.to_string()),
         other => {

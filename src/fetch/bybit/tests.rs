@@ -56,8 +56,8 @@ fn open_interest_prefers_single_side_and_converts_coins_to_usd() {
     let day = 86_400_000;
     let first = rows[0].timestamp;
     let candles: Vec<Candle> = (0..6).map(|i| candle(first - day + i * day, 100.0 + i as f64, 101.0 + i as f64)).collect();
-    let (oi, halved) = oi_to_usd(&rows, &candles, 86_400).unwrap();
-    assert!(!halved);
+    let (oi, fields) = oi_to_usd(&rows, &candles, 86_400).unwrap();
+    assert_eq!(fields, [OiField::SingleOpenInterest]);
     assert_eq!(oi.len(), 5);
     assert_eq!(oi[0].time, t(first));
     assert_eq!(oi[0].oi_usd, 31_971_156.0 * 101.0);
@@ -65,16 +65,29 @@ fn open_interest_prefers_single_side_and_converts_coins_to_usd() {
 }
 
 #[test]
-fn open_interest_without_single_side_is_halved() {
+fn open_interest_without_single_side_is_one_side_not_halved() {
     let body = br#"{"retCode":0,"retMsg":"OK","result":{"list":[{"openInterest":"10","timestamp":600000},{"openInterest":8,"timestamp":"300000"}],"nextPageCursor":""}}"#;
     let rows = parse_open_interest(body).unwrap();
     let candles = [candle(300_000, 50.0, 60.0), candle(600_000, 60.0, 70.0)];
-    let (oi, halved) = oi_to_usd(&rows, &candles, 300).unwrap();
-    assert!(halved);
+    let (oi, fields) = oi_to_usd(&rows, &candles, 300).unwrap();
+    assert_eq!(fields, [OiField::OpenInterest]);
     // 300000 is inside the first candle (its open), 600000 is after it closed (its close).
-    assert_eq!(oi.iter().map(|p| p.oi_usd).collect::<Vec<_>>(), [4.0 * 50.0, 5.0 * 60.0]);
+    assert_eq!(oi.iter().map(|p| p.oi_usd).collect::<Vec<_>>(), [8.0 * 50.0, 10.0 * 60.0]);
     // A sample before the first candle is dropped.
     assert_eq!(price_at(&candles, 0, 300), None);
+    assert!(oi_note(&fields).contains("openInterest (one side"), "{}", oi_note(&fields));
+}
+
+#[test]
+fn real_capture_open_interest_is_taken_whole() {
+    // A live BTCUSDT answer of 2026-08-15 (tests/fixtures/fetch/real-2026-08/): no singleOpenInterest.
+    let body = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fetch/real-2026-08/bybit_open-interest_BTCUSDT_1h.json")).unwrap();
+    let rows = parse_open_interest(&body).unwrap();
+    assert_eq!(rows.iter().map(|r| (r.timestamp, r.single_open_interest)).collect::<Vec<_>>(), [(1_786_816_800_000, None), (1_786_820_400_000, None)]);
+    let candles: Vec<Candle> = (0..3).map(|i| candle(1_786_813_200_000 + i * 3_600_000, 60_000.0, 60_000.0)).collect();
+    let (oi, fields) = oi_to_usd(&rows, &candles, 3600).unwrap();
+    assert_eq!(fields, [OiField::OpenInterest]);
+    assert_eq!(oi[1].oi_usd, 64_992.054 * 60_000.0);
 }
 
 #[test]

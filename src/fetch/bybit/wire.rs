@@ -97,10 +97,14 @@ impl<'de> Deserialize<'de> for KlineRow {
 /// One element of `GET /v5/market/open-interest` (newest first; base coins for linear):
 ///
 /// ```json
-/// {"openInterest":"63910691.00000000","singleOpenInterest":"31955346","timestamp":"1780963200000"}
+/// {"openInterest":"64992.05400000","timestamp":"1786820400000"}
 /// ```
 ///
-/// `openInterest` counts both sides per current docs; the newer `singleOpenInterest` one side.
+/// `openInterest` is one side in base coins (each contract counted once), like Binance's
+/// `sumOpenInterest` and OKX's `oi`: real answers of the same hour put BTCUSDT at 64,992 BTC
+/// on Bybit, 111,688 on Binance and 33,843 on OKX (`tests/fixtures/fetch/real-2026-08/`), and
+/// Bybit's tickers give `openInterestValue = openInterest × markPrice`. Some documentation
+/// examples also carry `singleOpenInterest` (one side as well); it is used when present.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenInterest {

@@ -152,8 +152,8 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     let oi_now = current_oi_usd(asset_ctx, mark_price.unwrap_or(last_close)).map_err(|m| FetchError::new(format!("{VENUE}: {m}")))?;
     let open_interest = oi_by_volume(&candles, ctx.interval_secs, oi_now);
     let funding = funding(ctx, &answers, asset_ctx, &mut notes);
-    let (margin_tiers, margin_tiers_source) = match tiers_from_max_leverage(asset.max_leverage) {
-        Ok(t) => (t, format!("{VENUE} metaAndAssetCtxs maxLeverage (fetched)")),
+    let (margin_tiers, margin_tiers_source) = match margin_tiers(&meta.0, asset) {
+        Ok(t) => t,
         Err(why) => {
             let (t, source) = tiers::builtin(VENUE, &asset.name);
             notes.push(format!("{VENUE}: {why}; using {source}"));
@@ -209,7 +209,8 @@ pub fn find_asset<'a>(meta: &'a MetaAndAssetCtxs, coin: &str) -> Result<(&'a Ass
         let names: Vec<String> = m.universe.iter().filter(|a| !a.is_delisted).map(|a| a.name.clone()).collect();
         let matches = symbols::close_matches(coin, &names);
         let tail = if matches.is_empty() { "no close matches".to_string() } else { format!("close matches: {}", matches.join(", ")) };
-        return Err(format!("{VENUE}: no perpetual {coin} ({} coins listed); {tail}", names.len()));
+        let listed = if names.len() == 1 { "1 coin".to_string() } else { format!("{} coins", names.len()) };
+        return Err(format!("{VENUE}: no perpetual {coin} ({listed} listed); {tail}"));
     };
     let asset = &m.universe[i];
     if asset.is_delisted {
@@ -332,6 +333,54 @@ fn funding(ctx: &VenueCtx, answers: &Answers, asset_ctx: &AssetCtx, notes: &mut 
         }
     }
     funding_points(&rows, asset_ctx.funding, ctx.start.timestamp_millis(), ctx.end.timestamp_millis(), ctx.end)
+}
+
+/// The margin tiers of `asset` and their source: from its entry in `marginTables` when the
+/// answer has it ([`tiers_from_margin_table`]), else one tier from its `maxLeverage`
+/// ([`tiers_from_max_leverage`]), the source saying why. An unusable table is an error.
+pub fn margin_tiers(meta: &wire::Meta, asset: &Asset) -> Result<(Vec<MarginTier>, String), String> {
+    let table = asset.margin_table_id.and_then(|id| meta.margin_tables.iter().find(|e| e.0 == id));
+    if let Some(wire::MarginTableEntry(id, table)) = table {
+        let t = tiers_from_margin_table(table).map_err(|why| format!("margin table #{id} of {}: {why}", asset.name))?;
+        return Ok((t, format!("{VENUE} marginTables #{id} {:?} (fetched)", table.description)));
+    }
+    let why = match asset.margin_table_id {
+        _ if meta.margin_tables.is_empty() => "no marginTables in the answer".to_string(),
+        Some(id) => format!("margin table #{id} not in the answer"),
+        None => "no marginTableId for the coin".to_string(),
+    };
+    Ok((tiers_from_max_leverage(asset.max_leverage)?, format!("{VENUE} maxLeverage (fetched; {why})")))
+}
+
+/// A margin table → contiguous tiers: tier `i` runs from its `lowerBound` (position notional,
+/// USD) to the next one's (the last is unbounded), with maintenance rate `1 / (2 × maxLeverage)`
+/// and maintenance amount `cum_i = cum_{i-1} + lowerBound_i × (mmr_i − mmr_{i−1})`, so the
+/// maintenance margin `notional × mmr − cum` (and with it the liquidation price) is continuous
+/// where one tier meets the next. The first tier must start at 0.
+pub fn tiers_from_margin_table(table: &wire::MarginTable) -> Result<Vec<MarginTier>, String> {
+    let mut rows = table.margin_tiers.clone();
+    if rows.is_empty() {
+        return Err("no marginTiers".into());
+    }
+    if let Some(r) = rows.iter().find(|r| !(r.lower_bound.is_finite() && r.lower_bound >= 0.0)) {
+        return Err(format!("lowerBound {} is not a number >= 0", r.lower_bound));
+    }
+    rows.sort_by(|a, b| a.lower_bound.total_cmp(&b.lower_bound));
+    if rows[0].lower_bound != 0.0 {
+        return Err(format!("the first tier's lowerBound is {}, not 0", rows[0].lower_bound));
+    }
+    let mut out: Vec<MarginTier> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        if !(r.max_leverage.is_finite() && r.max_leverage >= 1.0) {
+            return Err(format!("maxLeverage {} is not a number >= 1", r.max_leverage));
+        }
+        let mmr = 1.0 / (2.0 * r.max_leverage);
+        let cum = out.last().map_or(0.0, |p| p.maint_amount.unwrap_or(0.0) + r.lower_bound * (mmr - p.mmr));
+        let cap = rows.get(i + 1).map_or(f64::INFINITY, |n| n.lower_bound);
+        out.push(MarginTier { notional_floor: r.lower_bound, notional_cap: cap, max_leverage: r.max_leverage, mmr, maint_amount: Some(cum) });
+    }
+    tiers::validate(&out)?;
+    Ok(out)
 }
 
 /// Hyperliquid's rule: one tier up to the coin's max leverage, maintenance rate

@@ -71,7 +71,7 @@ fn meta_lookup_by_position_not_first() {
 #[test]
 fn unknown_coin_lists_close_matches() {
     let e = find_asset(&meta(), "SOLL").unwrap_err();
-    assert_eq!(e, "hyperliquid: no perpetual SOLL (1 coins listed); close matches: SOL");
+    assert_eq!(e, "hyperliquid: no perpetual SOLL (1 coin listed); close matches: SOL");
     let e = find_asset(&meta(), "ZZZZZZZ").unwrap_err();
     assert!(e.ends_with("no close matches"), "{e}");
 }
@@ -152,4 +152,78 @@ fn interval_names() {
     let names: Vec<_> = [300, 900, 3600, 14_400, 86_400].iter().map(|&s| interval_name(s).unwrap()).collect();
     assert_eq!(names, ["5m", "15m", "1h", "4h", "1d"]);
     assert_eq!(interval_name(7), None);
+}
+
+/// A real `meta` answer with `marginTables` (nautilus_trader's recorded sample, see the fixture README).
+fn real_meta() -> wire::Meta {
+    parse_answer("meta", fixture!("hyperliquid_meta.nautilus-trader_http_meta_perp_sample.json")).unwrap()
+}
+
+#[test]
+fn margin_tables_of_a_real_answer_become_tiers() {
+    let meta = real_meta();
+    // `"isDelisted": null` in the real answer reads as listed.
+    assert!(meta.universe.iter().all(|a| !a.is_delisted));
+    let btc = meta.universe.iter().find(|a| a.name == "BTC").unwrap();
+    let (t, source) = margin_tiers(&meta, btc).unwrap();
+    assert_eq!(source, "hyperliquid marginTables #56 \"tiered 40x\" (fetched)");
+    assert_eq!(t.len(), 2);
+    assert_eq!((t[0].notional_floor, t[0].notional_cap, t[0].max_leverage, t[0].mmr), (0.0, 150_000_000.0, 40.0, 0.0125));
+    assert_eq!((t[1].notional_floor, t[1].notional_cap, t[1].max_leverage, t[1].mmr), (150_000_000.0, f64::INFINITY, 20.0, 0.025));
+    // cum_1 = 150M × (2.5 % − 1.25 %): maintenance margin N × mmr − cum is continuous at 150M.
+    assert_eq!((t[0].maint_amount, t[1].maint_amount), (Some(0.0), Some(1_875_000.0)));
+    let eth = meta.universe.iter().find(|a| a.name == "ETH").unwrap();
+    let (t, _) = margin_tiers(&meta, eth).unwrap();
+    assert_eq!(t.iter().map(|x| (x.notional_floor, x.max_leverage, x.mmr)).collect::<Vec<_>>(), [(0.0, 25.0, 0.02), (100_000_000.0, 15.0, 1.0 / 30.0)]);
+}
+
+#[test]
+fn maintenance_is_continuous_across_a_margin_table_tier() {
+    use crate::estimate::liquidation::{liquidation_price, Formula, Side};
+    let meta = real_meta();
+    let btc = meta.universe.iter().find(|a| a.name == "BTC").unwrap();
+    let (t, _) = margin_tiers(&meta, btc).unwrap();
+    // Maintenance margin N × mmr − cum has no jump where a tier starts.
+    let mm = |n: f64| {
+        let (tier, cum) = crate::tiers::tier_for(&t, n);
+        n * tier.mmr - cum
+    };
+    assert!((mm(150_000_000.0 - 1e-3) - mm(150_000_000.0)).abs() < 1e-3, "{} vs {}", mm(150_000_000.0 - 1e-3), mm(150_000_000.0));
+    // So a position whose notional at its liquidation price is exactly the boundary gets the
+    // same liquidation price from either tier's formula (as with Binance's cum); without the
+    // maintenance amount the two would differ by about 1.3 %.
+    let (lo, hi) = (t[0], t[1]);
+    let (entry, lev) = (100_000.0, 10.0);
+    let f = Formula::for_venue(VENUE);
+    for side in [Side::Long, Side::Short] {
+        let p0 = liquidation_price(f, side, entry, lev, lo.mmr, 0.0, 1.0);
+        let qty = hi.notional_floor / p0;
+        let p1 = liquidation_price(f, side, entry, lev, hi.mmr, hi.maint_amount.unwrap(), qty * entry);
+        assert!((p0 - p1).abs() < 1e-6 * p0, "{side:?}: {p0} vs {p1}");
+        let p1_no_cum = liquidation_price(f, side, entry, lev, hi.mmr, 0.0, qty * entry);
+        assert!((p0 - p1_no_cum).abs() > 0.01 * p0, "{side:?}: {p0} vs {p1_no_cum}");
+    }
+}
+
+#[test]
+fn tiers_fall_back_to_max_leverage_and_say_why() {
+    let real = real_meta();
+    // ATOM refers to table 5, which the answer does not carry (ids below 50 are the venue's
+    // single-tier tables): its maxLeverage is used, and the source says so.
+    let atom = real.universe.iter().find(|a| a.name == "ATOM").unwrap();
+    let (t, source) = margin_tiers(&real, atom).unwrap();
+    assert_eq!(source, "hyperliquid maxLeverage (fetched; margin table #5 not in the answer)");
+    assert_eq!((t.len(), t[0].max_leverage, t[0].mmr), (1, 5.0, 0.1));
+    // An answer without marginTables at all (the ccxt example).
+    let m = meta();
+    let (t, source) = margin_tiers(&m.0, &m.0.universe[0]).unwrap();
+    assert_eq!(source, "hyperliquid maxLeverage (fetched; no marginTables in the answer)");
+    assert_eq!((t[0].max_leverage, t[0].mmr), (50.0, 0.01));
+    // A table that cannot be used is an error naming it (the caller then uses built-in tiers).
+    let bad: wire::Meta = serde_json::from_str(
+        r#"{"universe":[{"name":"X","maxLeverage":10,"marginTableId":60}],"marginTables":[[60,{"description":"","marginTiers":[{"lowerBound":"5.0","maxLeverage":10}]}]]}"#,
+    )
+    .unwrap();
+    let e = margin_tiers(&bad, &bad.universe[0]).unwrap_err();
+    assert!(e.contains("margin table #60") && e.contains("lowerBound"), "{e}");
 }

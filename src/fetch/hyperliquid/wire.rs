@@ -77,23 +77,65 @@ pub struct WireCandle {
 #[derive(Debug, Clone, Deserialize)]
 pub struct MetaAndAssetCtxs(pub Meta, pub Vec<AssetCtx>);
 
-/// `{"universe":[...]}`.
+/// `{"universe":[...],"marginTables":[...]}` (the answer to `meta`, and the first element of
+/// `metaAndAssetCtxs`). Older answers have no `marginTables`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Meta {
     #[serde(default)]
     pub universe: Vec<Asset>,
+    #[serde(default)]
+    pub margin_tables: Vec<MarginTableEntry>,
 }
 
-/// One perpetual: `{"maxLeverage":50,"name":"SOL","onlyIsolated":false,"szDecimals":2}`
-/// (delisted ones carry `"isDelisted":true`).
+/// One perpetual: `{"maxLeverage":40,"name":"BTC","marginTableId":56,"onlyIsolated":false,"szDecimals":5}`
+/// (delisted ones carry `"isDelisted":true`; recorded answers also have `"isDelisted":null`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Asset {
     pub name: String,
     #[serde(deserialize_with = "num::f64")]
     pub max_leverage: f64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_is_false")]
     pub is_delisted: bool,
+    /// The id of the asset's entry in [`Meta::margin_tables`].
+    #[serde(default)]
+    pub margin_table_id: Option<u64>,
+}
+
+/// `true`, `false` or `null` (= `false`).
+fn null_is_false<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))
+}
+
+/// One element of `marginTables`, a pair of the table's id and the table:
+///
+/// ```json
+/// [56,{"description":"tiered 40x","marginTiers":[{"lowerBound":"0.0","maxLeverage":40},
+///                                               {"lowerBound":"150000000.0","maxLeverage":20}]}]
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+pub struct MarginTableEntry(pub u64, pub MarginTable);
+
+/// A margin table: the maximum leverage by position size.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarginTable {
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub margin_tiers: Vec<WireMarginTier>,
+}
+
+/// A tier of a [`MarginTable`]: from `lowerBound` (position notional, USD) on, at most
+/// `maxLeverage`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireMarginTier {
+    #[serde(deserialize_with = "num::f64")]
+    pub lower_bound: f64,
+    #[serde(deserialize_with = "num::f64")]
+    pub max_leverage: f64,
 }
 
 /// One live context: open interest in coins (one side), mark price, the current hourly funding.

@@ -25,7 +25,7 @@ use serde::de::DeserializeOwned;
 use super::{symbols, FetchError, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers::{self, MarginTier};
-use wire::{Data, FundingHistory, FundingRate, Head, Instrument, MarkPrice, PositionTier, Row};
+use wire::{Data, FundingHistory, FundingRate, Head, Instrument, MarkPrice, OpenInterestNow, PositionTier, Row};
 
 /// The venue's name in messages and snapshots.
 pub const VENUE: &str = "okx";
@@ -88,6 +88,7 @@ enum Endpoint {
     FundingRate,
     FundingHistory,
     PositionTiers,
+    OpenInterestNow,
 }
 
 impl Endpoint {
@@ -100,6 +101,7 @@ impl Endpoint {
             Endpoint::FundingRate => "/api/v5/public/funding-rate",
             Endpoint::FundingHistory => "/api/v5/public/funding-rate-history",
             Endpoint::PositionTiers => "/api/v5/public/position-tiers",
+            Endpoint::OpenInterestNow => "/api/v5/public/open-interest",
         }
     }
 }
@@ -221,20 +223,65 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     })
 }
 
+/// The current open interest of a perpetual (`public/open-interest`), one side.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurrentOi {
+    pub time: DateTime<Utc>,
+    /// `oi`, in contracts.
+    pub contracts: f64,
+    /// The instrument's contract value (`ctVal`, coins per contract).
+    pub ct_val: f64,
+    /// `contracts × ct_val`, in base coins.
+    pub coins: f64,
+}
+
+/// Reads the entry of `id` in a `public/open-interest` answer; coins are `oi × ct_val`.
+pub fn current_oi(body: &[u8], id: &str, ct_val: f64) -> Result<CurrentOi, FetchError> {
+    let path = Endpoint::OpenInterestNow.path();
+    let list: Vec<OpenInterestNow> = parse_envelope(path, body)?;
+    let row = list.iter().find(|r| r.inst_id == id).ok_or_else(|| FetchError::new(format!("{VENUE}: {path} has no entry for {id}")))?;
+    let bad = |what: String| FetchError::new(format!("{VENUE}: {path}: {id}: {what}"));
+    if !(row.oi.is_finite() && row.oi >= 0.0) {
+        return Err(bad(format!("oi {} is not a non-negative number", row.oi)));
+    }
+    if !(ct_val.is_finite() && ct_val > 0.0) {
+        return Err(bad(format!("contract value {ct_val} is not a positive number")));
+    }
+    let time = time(row.ts).map_err(bad)?;
+    Ok(CurrentOi { time, contracts: row.oi, ct_val, coins: row.oi * ct_val })
+}
+
+/// The current open interest of the perpetual on `ctx.base` in coins: `public/instruments`
+/// (for `ctVal`) and `public/open-interest`, both at once. A cross-check of the history's level
+/// against the other venues (the history itself comes from the rubik endpoint, in USD).
+pub fn fetch_current_oi(ctx: &VenueCtx) -> Result<CurrentOi, FetchError> {
+    let id = inst_id(&ctx.base);
+    let swap = |id: &str| vec![("instType", "SWAP".to_string()), ("instId", id.to_string())];
+    let requests =
+        vec![Request { endpoint: Endpoint::Instrument, query: swap(&id) }, Request { endpoint: Endpoint::OpenInterestNow, query: swap(&id) }];
+    let answers = run(ctx, requests);
+    let instrument = instrument(ctx, &answers, &id)?;
+    current_oi(answers.one(Endpoint::OpenInterestNow)?, &id, instrument.ct_val.unwrap_or(f64::NAN))
+}
+
 /// The value of a non-essential request, or `None` with a venue note saying why it is missing.
 fn optional<T>(r: Result<T, FetchError>, what: &str, notes: &mut Vec<String>) -> Option<T> {
     r.map_err(|e| notes.push(format!("{VENUE}: no {what}: {}", e.message))).ok()
 }
 
 /// [`ErrorDecoder`](super::ErrorDecoder) for OKX: `{"code":"51001","msg":"..."}` (or a numeric
-/// `code` on HTTP 404) → `Instrument ID does not exist (code 51001)`.
-pub fn decode_error(_status: u16, body: &[u8]) -> Option<String> {
-    serde_json::from_slice::<Head>(body).ok().map(|h| describe(&h))
+/// `code` on HTTP 404) → the venue's own `msg` with its code, `Instrument ID does not exist
+/// (code 51001)`; without a `msg`, `OKX gave no message (code 50011, HTTP 429)`.
+pub fn decode_error(status: u16, body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<Head>(body).ok().map(|h| describe(&h, status))
 }
 
-fn describe(head: &Head) -> String {
-    let msg = if head.msg.trim().is_empty() { "request refused" } else { head.msg.trim() };
-    format!("{msg} (code {})", head.code)
+/// The venue's `msg` (surrounding blanks aside) and code; never a text of our own in its place.
+fn describe(head: &Head, status: u16) -> String {
+    match head.msg.trim() {
+        "" => format!("OKX gave no message (code {}, HTTP {status})", head.code),
+        msg => format!("{msg} (code {})", head.code),
+    }
 }
 
 /// Parses an OKX envelope from `path`: a non-`"0"` code (after HTTP 200) is an error, and so is
@@ -243,7 +290,8 @@ pub fn parse_envelope<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T,
     let malformed = |e: serde_json::Error| FetchError::new(format!("{VENUE}: malformed response from {path}: {e}"));
     let head: Head = serde_json::from_slice(body).map_err(malformed)?;
     if head.code != "0" {
-        return Err(FetchError::new(format!("{VENUE}: {} ({path})", describe(&head))));
+        // Envelopes are read from successful (2xx) answers only; OKX sends most errors with 200.
+        return Err(FetchError::new(format!("{VENUE}: {} ({path})", describe(&head, 200))));
     }
     let data: Data<T> = serde_json::from_slice(body).map_err(malformed)?;
     Ok(data.data)
@@ -258,17 +306,22 @@ fn instrument(ctx: &VenueCtx, answers: &Answers, id: &str) -> Result<Instrument,
     match parse::<Vec<Instrument>>(Endpoint::Instrument, answers.one(Endpoint::Instrument)) {
         Ok(list) => match list.into_iter().find(|i| i.inst_id == id) {
             Some(i) => Ok(i),
-            None => Err(unknown_instrument(ctx, id, "not listed")),
+            None => Err(unknown_instrument(ctx, id, " (not listed)")),
         },
-        Err(e) if e.message.contains(&format!("(code {UNKNOWN_INSTRUMENT})")) => Err(unknown_instrument(ctx, id, "Instrument ID does not exist")),
+        Err(e) if e.message.contains(&format!("(code {UNKNOWN_INSTRUMENT}")) => {
+            // The venue's own words: `okx: <msg> (code 51001) (<path>)` → `: <msg> (code 51001)`.
+            let text = e.message.strip_prefix(&format!("{VENUE}: ")).unwrap_or(&e.message);
+            let text = text.strip_suffix(&format!(" ({})", Endpoint::Instrument.path())).unwrap_or(text);
+            Err(unknown_instrument(ctx, id, &format!(": {text}")))
+        }
         Err(e) => Err(e),
     }
 }
 
-/// `okx: no perpetual SOLX-USDT-SWAP (...); close matches: SOL, SOLV`, from the list of
+/// `okx: no perpetual SOLX-USDT-SWAP<why>; close matches: SOL, SOLV`, from the list of
 /// USDT swaps (one more request).
 fn unknown_instrument(ctx: &VenueCtx, id: &str, why: &str) -> FetchError {
-    let head = format!("{VENUE}: no perpetual {id} ({why})");
+    let head = format!("{VENUE}: no perpetual {id}{why}");
     let listed = ctx
         .get(Endpoint::Instrument.path(), &[("instType", "SWAP".to_string())], decode_error)
         .and_then(|b| parse_envelope::<Vec<Instrument>>(Endpoint::Instrument.path(), &b));

@@ -108,8 +108,21 @@ fn error_code_as_number_on_http_404() {
     let body = fixture!("okx_error_http404_unknown_path.json");
     assert_eq!(decode_error(404, body).as_deref(), Some("Not Found (code 404)"));
     assert!(parse_envelope::<Vec<Row>>("/x", body).unwrap_err().message.contains("(code 404)"));
-    assert_eq!(decode_error(429, br#"{"code":"50011","msg":""}"#).as_deref(), Some("request refused (code 50011)"));
+    // No msg: the code and the HTTP status, and that OKX said nothing (no text of our own).
+    assert_eq!(decode_error(429, br#"{"code":"50011","msg":""}"#).as_deref(), Some("OKX gave no message (code 50011, HTTP 429)"));
+    assert_eq!(decode_error(400, br#"{"code":"51000"}"#).as_deref(), Some("OKX gave no message (code 51000, HTTP 400)"));
     assert_eq!(decode_error(502, b"<html>bad gateway</html>"), None);
+}
+
+#[test]
+fn real_error_bodies_keep_the_venue_text_verbatim() {
+    // The real bodies: the venue's msg, as written, with its code.
+    let e50015 = fixture!("okx_error_50015_uly_or_instFamily_required.json");
+    assert_eq!(decode_error(400, e50015).as_deref(), Some("Either parameter uly or instFamily is required (code 50015)"));
+    assert_eq!(decode_error(404, fixture!("okx_error_http404_unknown_path.json")).as_deref(), Some("Not Found (code 404)"));
+    // An envelope without msg says so and names the code.
+    let e = parse_envelope::<Vec<Row>>("/api/v5/public/open-interest", br#"{"code":"50011","msg":"   ","data":[]}"#).unwrap_err();
+    assert_eq!(e.message, "okx: OKX gave no message (code 50011, HTTP 200) (/api/v5/public/open-interest)");
 }
 
 #[test]

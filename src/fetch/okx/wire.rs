@@ -111,6 +111,24 @@ pub struct Instrument {
     pub state: String,
 }
 
+/// One element of `public/open-interest?instType=SWAP&instId=` (the current open interest):
+///
+/// ```json
+/// {"instId":"BTC-USDT-SWAP","oi":"3384273.06000001729","ts":"1786820650933"}
+/// ```
+///
+/// `oi` counts contracts, one side (each contract once); `oiCcy` (coins) and `oiUsd` are not
+/// always present, so coins are `oi × ctVal` of the instrument.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenInterestNow {
+    pub inst_id: String,
+    #[serde(deserialize_with = "num::f64")]
+    pub oi: f64,
+    #[serde(deserialize_with = "num::i64_ms")]
+    pub ts: i64,
+}
+
 /// `public/mark-price`:
 ///
 /// ```json
