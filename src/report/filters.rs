@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(escape_markdown("# heading"), "\\# heading");
         assert_eq!(escape_markdown("[x](javascript:alert(1))"), "\\[x\\](javascript:alert(1))");
         assert_eq!(escape_markdown("*bold* _it_ `code` ~~s~~"), "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~");
-        assert_eq!(escape_markdown("CPI\n  - item\r\n"), "CPI \\- item");
+        assert_eq!(escape_markdown("CPI\n  - item\r\n"), "CPI - item");
         assert_eq!(escape_markdown("{{ 7*7 }} {% x %}"), "&#123;&#123; 7\\*7 &#125;&#125; &#123;% x %&#125;");
         assert_eq!(escape_markdown("1. first; 2) second; 12 pm"), "1\\. first; 2) second; 12 pm");
         assert_eq!(escape_markdown("2) x"), "2\\) x");
