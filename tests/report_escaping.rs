@@ -105,12 +105,13 @@ fn check_markdown(md: &str, r: &Report) {
     let p = parse(md);
     assert!(p.html.is_empty(), "raw HTML reaches the Markdown parser: {:?}", p.html);
     assert!(p.links.iter().all(|u| !u.to_ascii_lowercase().contains("javascript:")), "javascript: link: {:?}", p.links);
-    assert_eq!(p.links, [r.image.png.clone()], "the only link is the chart");
+    assert!(p.links.len() == 1 && p.links[0] == r.image.png, "the only link is the chart: {:?}", p.links);
     assert!(p.headings.iter().all(|h| !h.contains("heading") && !h.contains("injected")), "{:?}", p.headings);
-    // The list items of the default template and no more: 4 positioning, 3 structure (+sweep,
-    // +CVD), entry + reasons per plan, 2 scenarios, events, notes.
-    let reasons: usize = r.plans.iter().map(|p| 1 + p.reasons.len()).sum();
-    assert_eq!(p.items, 4 + 5 + reasons + 2 + r.events.len() + r.meta.notes.len(), "list items");
+    // The list items of the default template and no more: 4 positioning, 6 structure
+    // (candles, trend, levels, sweep, RSI, CVD), entry + reasons per plan (+ the alert of a
+    // watch-only plan), 2 scenarios, events, notes.
+    let reasons: usize = r.plans.iter().map(|p| 1 + p.reasons.len() + usize::from(p.stop.is_none())).sum();
+    assert_eq!(p.items, 4 + 6 + reasons + 2 + r.events.len() + r.meta.notes.len(), "list items");
     // The text reads back as the user wrote it (line breaks as spaces).
     for h in HOSTILE {
         let flat = h.split('\n').collect::<Vec<_>>().join(" ");

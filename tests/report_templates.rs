@@ -143,7 +143,7 @@ fn zones_json_round_trips() {
     assert!(bytes.ends_with(b"}\n"));
     let back: liqshot::report::model::Report = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(back, r);
-    assert!(String::from_utf8(bytes).unwrap().contains("\"format\": \"liqshot-report/1\""));
+    assert!(String::from_utf8(bytes).unwrap().contains("\"format\": \"liqshot-report/2\""));
 }
 
 #[test]
