@@ -299,10 +299,12 @@ fn structure_source(snap: &MarketSnapshot, tfs: &[&Resampled]) -> String {
     }
     let names = |list: &[&&Resampled]| list.iter().map(|t| crate::fmt::duration(t.interval_secs)).collect::<Vec<_>>().join(" and ");
     let mut s = format!("{} candles resampled from {venue} {} candles (UTC buckets", names(&made), snap.interval);
-    let forming: Vec<&&Resampled> = made.iter().copied().filter(|t| t.dropped_last).collect();
-    if !forming.is_empty() {
-        s.push_str(&format!("; the still-forming last {} {} left out", names(&forming), if forming.len() > 1 { "candles" } else { "candle" }));
-    }
+    let left_out = |list: Vec<&&Resampled>, what: &str| {
+        let n = if list.len() > 1 { "candles" } else { "candle" };
+        (!list.is_empty()).then(|| format!("; the {what} {} {n} left out", names(&list)))
+    };
+    s.extend(left_out(made.iter().copied().filter(|t| t.dropped_first).collect(), "partial first"));
+    s.extend(left_out(made.iter().copied().filter(|t| t.dropped_last).collect(), "still-forming last"));
     s.push(')');
     s
 }
@@ -556,6 +558,21 @@ pub(crate) mod tests {
         // The trend EMA is the 4 h one.
         let h4: Vec<f64> = resample(&snap.venues[0].candles, 300, 4 * 3600).unwrap().candles.iter().map(|c| c.close).collect();
         assert_eq!(s.ema, ind::ema(&h4, TREND_EMA_PERIOD));
+        // 40 candles from 00:00 end at 03:20: the 03:00 hour and the 00:00 4 h bucket are still forming.
+        let r = report_for(&tiny_snapshot(40), 86_400, None);
+        assert_eq!(
+            r.structure.source,
+            "1h and 4h candles resampled from binance 5m candles (UTC buckets; the still-forming last 1h and 4h candles left out)"
+        );
+        let mut late = tiny_snapshot(40);
+        late.venues[0].candles.drain(..3); // starts at 00:15
+        let r = report_for(&late, 86_400, None);
+        // (the one 4 h bucket is counted once, as the partial first one)
+        assert!(
+            r.structure.source.ends_with("(UTC buckets; the partial first 1h and 4h candles left out; the still-forming last 1h candle left out)"),
+            "{}",
+            r.structure.source
+        );
         // A snapshot of 1 d candles cannot be resampled to 1 h or 4 h: read as it is, and said.
         let mut daily = tiny_snapshot(40);
         daily.interval = "1d".into();
