@@ -109,7 +109,7 @@ pub fn escape_markdown(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '{' => o.push_str("&#123;"),
             '}' => o.push_str("&#125;"),
-            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '~' => {
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '~' | '$' => {
                 o.push('\\');
                 o.push(c);
             }
@@ -155,6 +155,7 @@ mod tests {
         assert_eq!(escape_markdown("2) x"), "2\\) x");
         assert_eq!(escape_markdown("> quote & \\| a"), "&gt; quote &amp; \\\\\\| a");
         assert_eq!(escape_markdown("-1.5% + 2"), "\\-1.5% + 2");
+        assert_eq!(escape_markdown("ETF $5 and $6"), "ETF \\$5 and \\$6");
         assert_eq!(yaml("say \"hi\": x"), "\"say \\\"hi\\\": x\"");
     }
 }
