@@ -109,10 +109,13 @@ pub fn escape_markdown(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '{' => o.push_str("&#123;"),
             '}' => o.push_str("&#125;"),
-            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '~' | '$' => {
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '~' => {
                 o.push('\\');
                 o.push(c);
             }
+            // `$` before a digit (`$3.6M`) can neither open nor close inline math (a closing
+            // `$` must not be followed by a digit), so amounts stay readable.
+            '$' if !body[i + 1..].starts_with(|d: char| d.is_ascii_digit()) => o.push_str("\\$"),
             '#' | '-' | '+' | '=' if i == 0 => {
                 o.push('\\');
                 o.push(c);
@@ -155,7 +158,8 @@ mod tests {
         assert_eq!(escape_markdown("2) x"), "2\\) x");
         assert_eq!(escape_markdown("> quote & \\| a"), "&gt; quote &amp; \\\\\\| a");
         assert_eq!(escape_markdown("-1.5% + 2"), "\\-1.5% + 2");
-        assert_eq!(escape_markdown("ETF $5 and $6"), "ETF \\$5 and \\$6");
+        assert_eq!(escape_markdown("ETF $5 and $6"), "ETF $5 and $6");
+        assert_eq!(escape_markdown("$x^2$ and $$y$$ $"), "\\$x^2\\$ and \\$\\$y\\$\\$ \\$");
         assert_eq!(yaml("say \"hi\": x"), "\"say \\\"hi\\\": x\"");
     }
 }
