@@ -28,7 +28,7 @@ fn report_writes_five_files() {
     .ok();
     assert_eq!(dir_names(&out), ["heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     let r: liqshot::report::model::Report = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
-    assert_eq!(r.format, "liqshot-report/1");
+    assert_eq!(r.format, "liqshot-report/2");
     assert_eq!(r.events, ["FOMC & <b>", "CPI Thursday"]);
     assert_eq!((r.image.width, r.image.height, r.image.url), (800, 450, None));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();

@@ -24,7 +24,7 @@ fn live_report_then_previous() {
     assert!(md.contains("binance, bybit, okx") || md.contains("binance+bybit+okx"), "{md}");
     assert!(md.contains("CPI 13:30 UTC"));
     let first: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
-    assert_eq!(first["format"], "liqshot-report/1");
+    assert_eq!(first["format"], "liqshot-report/2");
     assert!(first["triggers"].as_array().unwrap().iter().all(|t| t["fired"].is_null()));
 
     // Second run with the first run's zones.json: every trigger is decided (fired or not).

@@ -25,7 +25,7 @@ fn email() -> TemplateOptions {
 }
 
 #[test]
-fn html_escapes_user_text_and_markdown_keeps_it() {
+fn html_and_markdown_escape_user_text() {
     let r = sample_report();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
     assert!(!html.contains("<script>alert"), "raw script in HTML");
@@ -33,8 +33,9 @@ fn html_escapes_user_text_and_markdown_keeps_it() {
     assert!(html.contains("BTCUSDT&lt;b&gt;&amp;"), "escaped symbol missing");
     assert!(!html.contains("BTCUSDT<b>"));
     let md = render_markdown(&r, &opts()).unwrap();
-    assert!(md.contains("FOMC minutes 19:00 UTC <script>alert(1)</script> & more"), "{md}");
-    assert!(md.starts_with("# BTCUSDT<b>& pre-trade checklist"), "{md}");
+    assert!(md.contains("FOMC minutes 19:00 UTC &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "{md}");
+    assert!(md.starts_with("# BTCUSDT&lt;b&gt;&amp; pre-trade checklist"), "{md}");
+    assert!(!md.contains("<script") && !md.contains("<b>"), "{md}");
 }
 
 #[test]
@@ -142,7 +143,7 @@ fn zones_json_round_trips() {
     assert!(bytes.ends_with(b"}\n"));
     let back: liqshot::report::model::Report = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(back, r);
-    assert!(String::from_utf8(bytes).unwrap().contains("\"format\": \"liqshot-report/1\""));
+    assert!(String::from_utf8(bytes).unwrap().contains("\"format\": \"liqshot-report/2\""));
 }
 
 #[test]

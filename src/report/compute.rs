@@ -9,10 +9,13 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::pipeline::Analysis;
-use crate::report::indicators::{self as ind, EMA_PERIOD, RSI_PERIOD, SWEEP_K, SWING_N};
+use crate::report::indicators::{
+    self as ind, LEVELS_INTERVAL_SECS, LEVELS_SWING_N, RSI_PERIOD, SWEEP_K, TREND_EMA_PERIOD, TREND_INTERVAL_SECS, TREND_SWING_N,
+};
 use crate::report::model::{self, Meta, Positioning, Report, Scenarios, Structure, ZoneRow, REPORT_FORMAT};
 use crate::report::plan::{self, PlanInputs};
 use crate::report::positioning as pos;
+use crate::report::resample::{resample, Resampled};
 use crate::report::triggers::{self, Now};
 use crate::snapshot::{Candle, MarketSnapshot};
 use crate::zones::{Where, Zone};
@@ -49,9 +52,10 @@ pub fn compute(inp: &ReportInputs) -> Report {
     let start = end - Duration::seconds(inp.window_secs.max(0));
 
     let meta = meta(snap, price, candles, inp.window_secs);
-    let zones: Vec<ZoneRow> = inp.analysis.zones.zones.iter().map(zone_row).collect();
     let funding = pos::funding(snap);
     let positioning = positioning(inp, price, candles, end, start, &funding);
+    let profile = &inp.analysis.estimate.profile;
+    let zones: Vec<ZoneRow> = inp.analysis.zones.zones.iter().map(|z| zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT)).collect();
     let structure = structure(snap, candles, price, start);
     let tick = snap.venues.first().and_then(|v| v.tick_size);
     let p = PlanInputs { price, interval: &snap.interval, tick, zones: &zones, structure: &structure, positioning: &positioning };
@@ -129,8 +133,8 @@ fn meta(snap: &MarketSnapshot, price: f64, candles: &[Candle], window_secs: i64)
     }
 }
 
-/// A zone as a report row (`side` is `above` / `below`).
-pub fn zone_row(z: &Zone) -> ZoneRow {
+/// A zone as a report row (`side` is `above` / `below`), with its [`share_in_band`].
+pub fn zone_row(z: &Zone, profile: &crate::estimate::Profile, price: f64, band_pct: f64) -> ZoneRow {
     ZoneRow {
         name: z.name.clone(),
         side: match z.side {
@@ -145,8 +149,34 @@ pub fn zone_row(z: &Zone) -> ZoneRow {
         usd: z.usd,
         distance_pct: z.distance_pct,
         edge_distance_pct: z.edge_distance_pct,
-        share_of_side: z.share_of_side,
+        share_in_band: share_in_band(z, profile, price, band_pct),
     }
+}
+
+/// The report's one zone-share basis: the zone's estimated liquidations inside ± `band_pct` of
+/// price over all estimated liquidations on its side inside that band, both summed over the
+/// same profile bins as [`pos::asymmetry`] (centre strictly between price and the band edge;
+/// for the zone, also within its range). `None` when no bin of the zone is inside the band or
+/// the band holds nothing.
+pub fn share_in_band(z: &Zone, profile: &crate::estimate::Profile, price: f64, band_pct: f64) -> Option<f64> {
+    let (lo, hi) = (price * (1.0 - band_pct / 100.0), price * (1.0 + band_pct / 100.0));
+    let above = z.side == Where::Above;
+    let values = if above { &profile.short } else { &profile.long };
+    let (mut zone, mut band, mut inside) = (0.0, 0.0, false);
+    for i in 0..profile.bins.count {
+        let c = profile.bins.center(i);
+        let in_band = if above { c > price && c < hi } else { c < price && c > lo };
+        if !in_band {
+            continue;
+        }
+        let v = values.get(i).copied().unwrap_or(0.0);
+        band += v;
+        if c >= z.low && c < z.high {
+            zone += v;
+            inside = true;
+        }
+    }
+    (inside && band > 0.0).then(|| zone / band)
 }
 
 fn positioning(
@@ -158,6 +188,9 @@ fn positioning(
     funding: &pos::FundingRead,
 ) -> Positioning {
     let (_, oi_24h, oi_window) = pos::oi_changes(inp.snap, start);
+    // Over a 24 h window the window change would be a second "24 h" figure (anchored at the
+    // candles' end instead of the last OI sample): the 24 h change says it once.
+    let oi_window = if inp.window_secs == DAY { None } else { oi_window };
     let asym = pos::asymmetry(&inp.analysis.estimate.profile, price, pos::ASYMMETRY_BAND_PCT);
     let (volume_change_pct, volume_trend) = pos::volume_change(candles, end);
     Positioning {
@@ -165,7 +198,8 @@ fn positioning(
         oi_change_window_pct: oi_window,
         oi_trend: pos::oi_trend(oi_24h, pos::OI_FLAT_BAND_PCT),
         oi_flat_band_pct: pos::OI_FLAT_BAND_PCT,
-        funding_rate: funding.rate,
+        funding_rate_8h: funding.rate_8h,
+        funding_periods: funding.periods.clone(),
         funding_bias: funding.bias.clone(),
         funding_extreme: funding.extreme,
         funding_extreme_threshold: pos::FUNDING_EXTREME_8H,
@@ -174,16 +208,19 @@ fn positioning(
         asymmetry_band_pct: pos::ASYMMETRY_BAND_PCT,
         asymmetry_ratio: asym.ratio,
         asymmetry_label: asym.label,
+        chart_above_usd: inp.analysis.zones.above_usd,
+        chart_below_usd: inp.analysis.zones.below_usd,
+        chart_band_pct: crate::zones::ZoneParams::default().max_distance * 100.0,
         volume_change_pct,
         volume_trend,
     }
 }
 
-/// Trend from the last close, the EMA 200 and the swing pattern: `uptrend` when the close is
-/// above the EMA and the swings make higher highs and higher lows, `downtrend` when below and
-/// lower highs and lower lows, else `range` (also without an EMA).
-pub fn trend(close: f64, ema200: Option<f64>, pattern: &str) -> String {
-    match ema200 {
+/// Trend from the last close, the trend EMA and the swing pattern: `uptrend` when the close
+/// is above the EMA and the swings make higher highs and higher lows, `downtrend` when below
+/// and lower highs and lower lows, else `range` (also without an EMA).
+pub fn trend(close: f64, ema: Option<f64>, pattern: &str) -> String {
+    match ema {
         Some(e) if close > e && ind::is_bullish_pattern(pattern) => "uptrend",
         Some(e) if close < e && ind::is_bearish_pattern(pattern) => "downtrend",
         _ => "range",
@@ -191,33 +228,85 @@ pub fn trend(close: f64, ema200: Option<f64>, pattern: &str) -> String {
     .into()
 }
 
-/// Structure on the first venue's candles: EMA 200 and RSI 14 of all closes, fractal swings
-/// (N = 12), their pattern, trend ([`trend`]), nearest support / resistance around `price`,
-/// the sweep of the last 6 candles, and CVD over the window (candles opening at or after
-/// `start`).
+/// The candles of one timeframe: `target` resampled from the snapshot's `source` interval when
+/// `target` is a multiple of it, else the snapshot's candles as they are.
+fn timeframe(candles: &[Candle], source: i64, target: i64) -> Resampled {
+    resample(candles, source, target).unwrap_or_else(|| Resampled {
+        interval_secs: source,
+        candles: candles.to_vec(),
+        dropped_first: false,
+        dropped_last: false,
+    })
+}
+
+/// Structure on higher timeframes made from the first venue's candles ([`resample`]):
+/// - trend on 4 h candles: EMA 21 of the closes, fractal swings (N = 2) and their pattern,
+///   [`trend`] of the last 4 h close, and the nearest 4 h swing levels around `price`;
+/// - levels on 1 h candles: fractal swings (N = 3), nearest support / resistance around
+///   `price`, the sweep of the last 3 candles, RSI 14;
+/// - CVD over the window on the snapshot's own candles (candles opening at or after `start`).
+///
+/// When the snapshot's interval does not divide a timeframe (e.g. `1d` candles), that read
+/// uses the snapshot's candles and says so through the interval labels.
 fn structure(snap: &MarketSnapshot, candles: &[Candle], price: f64, start: DateTime<Utc>) -> Structure {
-    let closes: Vec<f64> = candles.iter().map(|c| c.close).collect();
-    let ema200 = ind::ema(&closes, EMA_PERIOD);
-    let rsi14 = ind::rsi_wilder(&closes, RSI_PERIOD);
-    let swings = ind::swings(candles, SWING_N);
-    let swing_pattern = ind::swing_pattern(&swings);
-    let last_close = closes.last().copied().unwrap_or(price);
-    let (support, resistance) = ind::support_resistance(&swings, price);
+    let source = snap.interval_secs();
+    let trend_tf = timeframe(candles, source, TREND_INTERVAL_SECS);
+    let levels_tf = timeframe(candles, source, LEVELS_INTERVAL_SECS);
+    let label = |secs: i64| crate::fmt::duration(secs);
+
+    let trend_closes: Vec<f64> = trend_tf.candles.iter().map(|c| c.close).collect();
+    let ema = ind::ema(&trend_closes, TREND_EMA_PERIOD);
+    let trend_swings = ind::swings(&trend_tf.candles, TREND_SWING_N);
+    let swing_pattern = ind::swing_pattern(&trend_swings);
+    let (major_support, major_resistance) = ind::support_resistance(&trend_swings, price);
+    let last_close = trend_closes.last().copied().unwrap_or(price);
+
+    let level_closes: Vec<f64> = levels_tf.candles.iter().map(|c| c.close).collect();
+    let level_swings = ind::swings(&levels_tf.candles, LEVELS_SWING_N);
+    let (support, resistance) = ind::support_resistance(&level_swings, price);
+    let rsi14 = ind::rsi_wilder(&level_closes, RSI_PERIOD);
+
     let window: &[Candle] = &candles[candles.partition_point(|c| c.open_time < start)..];
     let cvd = ind::cvd(window);
     Structure {
-        interval: snap.interval.clone(),
-        ema200,
-        trend: trend(last_close, ema200, &swing_pattern),
+        source: structure_source(snap, &[&levels_tf, &trend_tf]),
+        trend_interval: label(trend_tf.interval_secs),
+        ema_period: TREND_EMA_PERIOD,
+        ema,
+        trend: trend(last_close, ema, &swing_pattern),
         swing_pattern,
+        levels_interval: label(levels_tf.interval_secs),
         support,
         resistance,
-        sweep: ind::sweep(candles, &swings, SWEEP_K),
+        major_support,
+        major_resistance,
+        sweep: ind::sweep(&levels_tf.candles, &level_swings, SWEEP_K),
         rsi14,
         rsi_label: ind::rsi_label(rsi14),
         cvd,
         cvd_label: ind::cvd_label(cvd, window),
     }
+}
+
+/// `1h and 4h candles resampled from binance 5m candles (UTC buckets; the still-forming last
+/// 1h and 4h candles left out)`, or `binance 1d candles as they are` when nothing was resampled.
+fn structure_source(snap: &MarketSnapshot, tfs: &[&Resampled]) -> String {
+    let source = snap.interval_secs();
+    let venue = snap.venues.first().map(|v| v.venue.as_str()).unwrap_or("no venue");
+    let made: Vec<&&Resampled> = tfs.iter().filter(|t| t.interval_secs != source).collect();
+    if made.is_empty() {
+        return format!("{venue} {} candles as they are", snap.interval);
+    }
+    let names = |list: &[&&Resampled]| list.iter().map(|t| crate::fmt::duration(t.interval_secs)).collect::<Vec<_>>().join(" and ");
+    let mut s = format!("{} candles resampled from {venue} {} candles (UTC buckets", names(&made), snap.interval);
+    let left_out = |list: Vec<&&Resampled>, what: &str| {
+        let n = if list.len() > 1 { "candles" } else { "candle" };
+        (!list.is_empty()).then(|| format!("; the {what} {} {n} left out", names(&list)))
+    };
+    s.extend(left_out(made.iter().copied().filter(|t| t.dropped_first).collect(), "partial first"));
+    s.extend(left_out(made.iter().copied().filter(|t| t.dropped_last).collect(), "still-forming last"));
+    s.push(')');
+    s
 }
 
 #[cfg(test)]
@@ -315,23 +404,25 @@ pub(crate) mod tests {
             assert!(z.low < z.high && z.usd > 0.0 && outside, "{z:?}");
         }
         let p = &r.positioning;
-        assert!(p.oi_change_24h_pct.is_some_and(f64::is_finite) && p.oi_change_window_pct.is_some(), "{p:?}");
+        assert!(p.oi_change_24h_pct.is_some_and(f64::is_finite) && p.oi_change_window_pct.is_none(), "{p:?}");
         assert!(["rising", "flat", "falling"].contains(&p.oi_trend.as_str()));
-        assert!(p.funding_rate.is_some() && p.funding_bias != "unknown");
+        assert!(p.funding_rate_8h.is_some() && p.funding_bias != "unknown" && p.funding_periods == "binance every 8 h", "{p:?}");
         assert!(p.liq_above_usd > 0.0 && p.liq_below_usd > 0.0 && p.asymmetry_ratio.is_some());
         assert!(p.volume_change_pct.is_some() && p.volume_trend != "unknown", "{p:?}");
         let s = &r.structure;
-        assert!(s.ema200.is_some() && s.rsi14.is_some_and(|x| (0.0..=100.0).contains(&x)), "{s:?}");
+        assert!(s.ema.is_some() && s.rsi14.is_some_and(|x| (0.0..=100.0).contains(&x)), "{s:?}");
         assert!(["uptrend", "downtrend", "range"].contains(&s.trend.as_str()));
         assert!(s.support.is_some_and(|x| x < m.price) && s.resistance.is_some_and(|x| x > m.price), "{s:?}");
         assert_eq!((s.cvd, s.cvd_label.clone()), (None, None), "no taker volume in the example");
         assert_eq!(r.plans.len(), r.zones.len());
         for (z, pl) in r.zones.iter().zip(&r.plans) {
             assert_eq!(z.name, pl.zone);
-            if z.side == "above" {
-                assert!(pl.stop > z.high && pl.take_profit < z.low, "{pl:?}");
+            if pl.reaction == "ignore" {
+                assert_eq!((pl.stop, pl.take_profit, pl.invalidation), (None, None, None), "an ignore zone plans nothing: {pl:?}");
+            } else if z.side == "above" {
+                assert!(pl.stop.unwrap() > z.high && pl.take_profit.unwrap() < z.low, "{pl:?}");
             } else {
-                assert!(pl.stop < z.low && pl.take_profit > z.high, "{pl:?}");
+                assert!(pl.stop.unwrap() < z.low && pl.take_profit.unwrap() > z.high, "{pl:?}");
             }
         }
         assert!(r.scenarios.bullish.starts_with("A break above") && r.scenarios.bearish.starts_with("A break below"), "{:?}", r.scenarios);
@@ -355,7 +446,7 @@ pub(crate) mod tests {
             assert!((a.low / b.low - 1.0).abs() < 1e-12 && (a.high / b.high - 1.0).abs() < 1e-12, "{a:?} {b:?}");
         }
         assert_eq!(prev.captured_at, snap.captured_at);
-        assert_eq!((prev.funding_rate, prev.funding_extreme), (r.positioning.funding_rate, r.positioning.funding_extreme));
+        assert_eq!((prev.funding_rate_8h, prev.funding_extreme), (r.positioning.funding_rate_8h, r.positioning.funding_extreme));
         let again = report_for(&snap, 86_400, Some(prev.clone()));
         assert!(again.triggers.iter().all(|t| t.fired.is_some()), "{:?}", again.triggers);
         let by = |n: &str| again.triggers.iter().find(|t| t.name == n).cloned().expect(n);
@@ -387,7 +478,7 @@ pub(crate) mod tests {
     fn short_series_do_not_panic() {
         let r = report_for(&tiny_snapshot(3), 86_400, None);
         assert_eq!(r.meta.change_24h_pct, None);
-        assert_eq!((r.structure.ema200, r.structure.rsi14), (None, None));
+        assert_eq!((r.structure.ema, r.structure.rsi14), (None, None));
         assert_eq!(r.structure.trend, "range");
         assert_eq!(r.positioning.volume_trend, "unknown");
         assert_eq!(r.positioning.funding_bias, "unknown");
@@ -425,8 +516,98 @@ pub(crate) mod tests {
         let mut s = tiny_snapshot(40);
         s.venues[0].funding = (0..3).map(|k| FundingPoint { time: s.captured_at - Duration::hours(8 * (3 - k)), rate: 0.0007 }).collect();
         let r = report_for(&s, 86_400, None);
-        assert!(r.positioning.funding_extreme && r.positioning.funding_rate == Some(0.0007));
+        assert!(r.positioning.funding_extreme && r.positioning.funding_rate_8h == Some(0.0007));
         assert_eq!(r.positioning.funding_bias, "longs pay shorts (long crowding)");
+        assert_eq!(r.positioning.funding_periods, "binance every 8 h");
+        // Hyperliquid funds hourly: its rate is shown per 8 h, its own period said once.
+        s.venues[0].venue = "hyperliquid".into();
+        s.venues[0].funding.iter_mut().for_each(|f| f.rate = 0.00001);
+        let r = report_for(&s, 86_400, None);
+        assert!((r.positioning.funding_rate_8h.unwrap() - 0.00008).abs() < 1e-15, "{:?}", r.positioning);
+        assert_eq!(r.positioning.funding_periods, "hyperliquid every 1 h");
+        assert_eq!(r.positioning.funding_bias, "longs pay shorts (long crowding)", "0.008 %/8h is above the 0.005 % bias line");
+    }
+
+
+    #[test]
+    fn open_interest_change_is_given_once_for_a_24h_window() {
+        let snap = example();
+        let r = report_for(&snap, 86_400, None);
+        assert!(r.positioning.oi_change_24h_pct.is_some());
+        assert_eq!(r.positioning.oi_change_window_pct, None, "a second 24 h figure");
+        let r = report_for(&snap, 2 * 86_400, None);
+        assert!(r.positioning.oi_change_window_pct.is_some(), "a 48h window has its own figure");
+    }
+
+    #[test]
+    fn structure_is_read_on_1h_and_4h_candles() {
+        let snap = example();
+        let r = report_for(&snap, 86_400, None);
+        let s = &r.structure;
+        assert_eq!((s.trend_interval.as_str(), s.levels_interval.as_str(), s.ema_period), ("4h", "1h", 21));
+        assert!(s.source.starts_with("1h and 4h candles resampled from binance 5m candles (UTC buckets"), "{}", s.source);
+        // Support and resistance are swing lows / highs of the 1 h candles, not of the 5 m ones.
+        let h1 = resample(&snap.venues[0].candles, 300, 3600).unwrap().candles;
+        let swings = ind::swings(&h1, LEVELS_SWING_N);
+        let price = r.meta.price;
+        let sup = s.support.expect("support");
+        let res = s.resistance.expect("resistance");
+        assert!(swings.iter().any(|w| w.kind == ind::SwingKind::Low && w.price == sup), "{sup}");
+        assert!(swings.iter().any(|w| w.kind == ind::SwingKind::High && w.price == res), "{res}");
+        assert_eq!(ind::support_resistance(&swings, price), (Some(sup), Some(res)));
+        // The trend EMA is the 4 h one.
+        let h4: Vec<f64> = resample(&snap.venues[0].candles, 300, 4 * 3600).unwrap().candles.iter().map(|c| c.close).collect();
+        assert_eq!(s.ema, ind::ema(&h4, TREND_EMA_PERIOD));
+        // 40 candles from 00:00 end at 03:20: the 03:00 hour and the 00:00 4 h bucket are still forming.
+        let r = report_for(&tiny_snapshot(40), 86_400, None);
+        assert_eq!(
+            r.structure.source,
+            "1h and 4h candles resampled from binance 5m candles (UTC buckets; the still-forming last 1h and 4h candles left out)"
+        );
+        let mut late = tiny_snapshot(40);
+        late.venues[0].candles.drain(..3); // starts at 00:15
+        let r = report_for(&late, 86_400, None);
+        // (the one 4 h bucket is counted once, as the partial first one)
+        assert!(
+            r.structure.source.ends_with("(UTC buckets; the partial first 1h and 4h candles left out; the still-forming last 1h candle left out)"),
+            "{}",
+            r.structure.source
+        );
+        // A snapshot of 1 d candles cannot be resampled to 1 h or 4 h: read as it is, and said.
+        let mut daily = tiny_snapshot(40);
+        daily.interval = "1d".into();
+        for (i, c) in daily.venues[0].candles.iter_mut().enumerate() {
+            c.open_time = daily.captured_at - Duration::days(40 - i as i64);
+        }
+        let r = report_for(&daily, 7 * 86_400, None);
+        assert_eq!((r.structure.trend_interval.as_str(), r.structure.levels_interval.as_str()), ("1d", "1d"));
+        assert_eq!(r.structure.source, "binance 1d candles as they are");
+    }
+
+    #[test]
+    fn zone_shares_have_one_basis() {
+        let snap = example();
+        let r = report_for(&snap, 86_400, None);
+        let p = &r.positioning;
+        for side in ["above", "below"] {
+            let sum: f64 = r.zones.iter().filter(|z| z.side == side).filter_map(|z| z.share_in_band).sum();
+            assert!(sum > 0.0 && sum <= 1.0 + 1e-9, "{side}: {sum}");
+        }
+        for (z, pl) in r.zones.iter().zip(&r.plans) {
+            let band_total = if z.side == "above" { p.liq_above_usd } else { p.liq_below_usd };
+            match z.share_in_band {
+                Some(sh) => {
+                    // Inside the band the zone's part is all of it (up to the bin edges).
+                    if z.edge_distance_pct.abs() < p.asymmetry_band_pct && (z.distance_pct.abs() < p.asymmetry_band_pct) {
+                        assert!((sh * band_total / z.usd - 1.0).abs() < 0.05, "{z:?} {sh} {band_total}");
+                    }
+                    let text = crate::report::filters::share(sh, 1);
+                    assert!(pl.reasons[0].contains(&format!(": {text} of the")), "the plan quotes the table's share {text}: {:?}", pl.reasons);
+                }
+                None => assert!(z.edge_distance_pct.abs() >= p.asymmetry_band_pct, "{z:?}"),
+            }
+        }
+        assert!(r.zones.iter().any(|z| z.share_in_band.is_none()), "zone C below is beyond ±5%");
     }
 
     proptest! {

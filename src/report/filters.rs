@@ -9,8 +9,12 @@
 //! | `share(decimals=1)` | `0.035` (a fraction) | `3.5%` |
 //! | `price` | `109523.4` | `109,523` (about five significant figures) |
 //! | `rate` | `0.0001` (funding per period) | `0.0100%` |
-//! | `cell` | text | the text made safe for one Markdown table cell (`\|`, no line breaks) |
-//! | `yaml` | text | a double-quoted YAML string |
+//! | `cell` | text | the text made inert for a Markdown table cell (as [`escape_markdown`]; the `.md.j2` auto-escape already does this) |
+//! | `yaml` | text | a double-quoted YAML string (for front matter) |
+//!
+//! Every filter returns a *safe* string: the number filters print only digits, signs, `%`, `$`,
+//! `,`, `.` and unit letters, and `cell` / `yaml` have escaped their input for where it goes,
+//! so the auto-escape of `.md.j2` and `.html.j2` templates does not escape them a second time.
 
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind};
@@ -28,24 +32,25 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("share", |v: &Value, decimals: Option<usize>| number(v, |x| share(x, decimals.unwrap_or(1))));
     env.add_filter("price", |v: &Value| number(v, fmt::price));
     env.add_filter("rate", |v: &Value| number(v, rate));
-    env.add_filter("cell", |s: &str| cell(s));
-    env.add_filter("yaml", |s: &str| yaml(s));
+    env.add_filter("cell", |s: &str| Value::from_safe_string(cell(s)));
+    env.add_filter("yaml", |s: &str| Value::from_safe_string(yaml(s)));
 }
 
-/// Applies `f` to a number; `none` gives [`MISSING`]; anything else is an error.
-fn number(v: &Value, f: impl Fn(f64) -> String) -> Result<String, Error> {
+/// Applies `f` to a number; `none` gives [`MISSING`]; anything else is an error. The result is
+/// a safe string (see the module notes).
+fn number(v: &Value, f: impl Fn(f64) -> String) -> Result<Value, Error> {
     if v.is_undefined() {
         return Err(Error::new(ErrorKind::UndefinedError, "a number filter got an undefined value"));
     }
     if v.is_none() {
-        return Ok(MISSING.to_string());
+        return Ok(Value::from_safe_string(MISSING.to_string()));
     }
     let x = f64::try_from(v.clone())
         .map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("expected a number, got {} ({v})", v.kind())))?;
     if !x.is_finite() {
-        return Ok(MISSING.to_string());
+        return Ok(Value::from_safe_string(MISSING.to_string()));
     }
-    Ok(f(x))
+    Ok(Value::from_safe_string(f(x)))
 }
 
 /// A fraction as a percentage: `0.035` → `3.5%`.
@@ -60,9 +65,69 @@ pub fn rate(x: f64) -> String {
     if s == "-0.0000%" { "0.0000%".into() } else { s }
 }
 
-/// Text for one Markdown table cell: pipes escaped, line breaks turned into spaces.
+/// Text for one Markdown table cell: [`escape_markdown`] (pipes escaped, line breaks turned
+/// into spaces, and everything else inert).
 pub fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+    escape_markdown(s)
+}
+
+/// Makes user text inert wherever it lands in a Markdown document (a paragraph, a list item, a
+/// table cell, a heading, link text), for CommonMark, GitHub and kramdown/Jekyll alike:
+/// - `&`, `<`, `>` become entities, so no raw HTML (`<script>`) and no autolink survives;
+/// - `{` and `}` become entities, so Liquid/Jekyll and Hugo shortcodes see no `{{`/`{%`;
+/// - `\`, `|`, `` ` ``, `*`, `_`, `[`, `]`, `~` are backslash-escaped: no table column, code
+///   span, emphasis, link or strike-through;
+/// - line breaks (and the whitespace around them) collapse to one space, so the value cannot
+///   start a new block;
+/// - a block marker at the start of the value (`#`, `-`, `+`, `=`, `1.`, `1)`) is escaped, in
+///   case the template puts the value at the start of a line.
+pub fn escape_markdown(s: &str) -> String {
+    let mut flat = String::with_capacity(s.len());
+    let mut lines = s.split(['\r', '\n']).map(str::trim).filter(|l| !l.is_empty()).peekable();
+    // Keep leading/trailing spaces of a single-line value (they are the template's business).
+    if !s.contains(['\r', '\n']) {
+        flat.push_str(s);
+    } else {
+        while let Some(l) = lines.next() {
+            flat.push_str(l);
+            if lines.peek().is_some() {
+                flat.push(' ');
+            }
+        }
+    }
+    let mut o = String::with_capacity(flat.len() + 8);
+    let start = flat.len() - flat.trim_start().len();
+    o.push_str(&flat[..start]);
+    let body = &flat[start..];
+    // A leading ordered-list marker: digits then `.` or `)`.
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let ordered = digits > 0 && digits <= 9 && matches!(body.as_bytes().get(digits), Some(b'.' | b')'));
+    for (i, c) in body.char_indices() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '{' => o.push_str("&#123;"),
+            '}' => o.push_str("&#125;"),
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '~' => {
+                o.push('\\');
+                o.push(c);
+            }
+            // `$` before a digit (`$3.6M`) can neither open nor close inline math (a closing
+            // `$` must not be followed by a digit), so amounts stay readable.
+            '$' if !body[i + 1..].starts_with(|d: char| d.is_ascii_digit()) => o.push_str("\\$"),
+            '#' | '-' | '+' | '=' if i == 0 => {
+                o.push('\\');
+                o.push(c);
+            }
+            '.' | ')' if ordered && i == digits => {
+                o.push('\\');
+                o.push(c);
+            }
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 /// A double-quoted YAML scalar (JSON string syntax, which YAML accepts).
@@ -81,6 +146,20 @@ mod tests {
         assert_eq!(rate(-0.000_000_01), "0.0000%");
         assert_eq!(rate(-0.00005), "-0.0050%");
         assert_eq!(cell("a|b\nc"), "a\\|b c");
+        assert_eq!(escape_markdown("FOMC 19:00 UTC"), "FOMC 19:00 UTC");
+        assert_eq!(escape_markdown("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(escape_markdown("| a | b |"), "\\| a \\| b \\|");
+        assert_eq!(escape_markdown("# heading"), "\\# heading");
+        assert_eq!(escape_markdown("[x](javascript:alert(1))"), "\\[x\\](javascript:alert(1))");
+        assert_eq!(escape_markdown("*bold* _it_ `code` ~~s~~"), "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~");
+        assert_eq!(escape_markdown("CPI\n  - item\r\n"), "CPI - item");
+        assert_eq!(escape_markdown("{{ 7*7 }} {% x %}"), "&#123;&#123; 7\\*7 &#125;&#125; &#123;% x %&#125;");
+        assert_eq!(escape_markdown("1. first; 2) second; 12 pm"), "1\\. first; 2) second; 12 pm");
+        assert_eq!(escape_markdown("2) x"), "2\\) x");
+        assert_eq!(escape_markdown("> quote & \\| a"), "&gt; quote &amp; \\\\\\| a");
+        assert_eq!(escape_markdown("-1.5% + 2"), "\\-1.5% + 2");
+        assert_eq!(escape_markdown("ETF $5 and $6"), "ETF $5 and $6");
+        assert_eq!(escape_markdown("$x^2$ and $$y$$ $"), "\\$x^2\\$ and \\$\\$y\\$\\$ \\$");
         assert_eq!(yaml("say \"hi\": x"), "\"say \\\"hi\\\": x\"");
     }
 }

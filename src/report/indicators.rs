@@ -5,19 +5,24 @@
 use crate::fmt;
 use crate::snapshot::Candle;
 
-/// Period of the trend EMA (on closes of the snapshot interval).
-pub const EMA_PERIOD: usize = 200;
+/// The trend is read on candles of this timeframe (4 h), resampled from the snapshot.
+pub const TREND_INTERVAL_SECS: i64 = 4 * 3600;
+/// Period of the trend EMA, in trend candles (21 × 4 h = 3.5 days, so a 7-day lookback has it).
+pub const TREND_EMA_PERIOD: usize = 21;
+/// Fractal size of the trend swings: a 4 h swing high is above the 2 candles on each side (8 h).
+pub const TREND_SWING_N: usize = 2;
+/// Support, resistance, sweeps and the RSI are read on candles of this timeframe (1 h).
+pub const LEVELS_INTERVAL_SECS: i64 = 3600;
+/// Fractal size of the level swings: a 1 h swing high is above the 3 candles on each side.
+pub const LEVELS_SWING_N: usize = 3;
 /// Period of the RSI (Wilder's smoothing).
 pub const RSI_PERIOD: usize = 14;
 /// RSI at or above this is `overbought`.
 pub const RSI_OVERBOUGHT: f64 = 70.0;
 /// RSI at or below this is `oversold`.
 pub const RSI_OVERSOLD: f64 = 30.0;
-/// A swing high (low) is a candle whose high (low) is strictly greater (less) than the highs
-/// (lows) of the `SWING_N` candles on each side (a fractal pivot; 12 candles = 1 h at 5m).
-pub const SWING_N: usize = 12;
-/// A sweep is looked for in the last `SWEEP_K` candles (30 min at 5m).
-pub const SWEEP_K: usize = 6;
+/// A sweep is looked for in the last `SWEEP_K` level candles (3 h at 1 h).
+pub const SWEEP_K: usize = 3;
 /// CVD within ± this share of the window's volume is `balanced`.
 pub const CVD_BALANCED_SHARE: f64 = 0.05;
 
@@ -231,7 +236,7 @@ pub(crate) mod tests {
         assert_eq!(ema(&[1.0, 2.0], 3), None);
         assert_eq!(ema(&[], 0), None);
         // A constant series is its own EMA.
-        assert_eq!(ema(&[7.0; 250], EMA_PERIOD), Some(7.0));
+        assert_eq!(ema(&[7.0; 250], 200), Some(7.0));
     }
 
     #[test]

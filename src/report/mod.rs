@@ -8,6 +8,7 @@ pub mod indicators;
 pub mod model;
 pub mod plan;
 pub mod positioning;
+pub mod resample;
 pub mod run;
 pub mod templates;
 pub mod triggers;

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 /// Value of `Report::format`.
-pub const REPORT_FORMAT: &str = "liqshot-report/1";
+pub const REPORT_FORMAT: &str = "liqshot-report/2";
+/// The earlier format, still read by `--previous` (see `triggers::previous_from_json`).
+pub const REPORT_FORMAT_V1: &str = "liqshot-report/1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -64,25 +66,37 @@ pub struct ZoneRow {
     pub usd: f64,
     pub distance_pct: f64,
     pub edge_distance_pct: f64,
-    /// 0..1
-    pub share_of_side: f64,
+    /// The zone's estimated liquidations inside ± `Positioning::asymmetry_band_pct` of price as
+    /// a fraction (0..1) of all estimated liquidations on its side inside that band
+    /// (`Positioning::liq_above_usd` for a zone above, `liq_below_usd` below). The one share
+    /// basis of the report (table, plans, HTML, JSON). `None` when no part of the zone lies
+    /// inside the band.
+    #[serde(default)]
+    pub share_in_band: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Positioning {
-    /// Open interest (summed over venues, USD) change over 24 h and over the window, %.
+    /// Open interest (summed over venues, USD) change over 24 h to each venue's last sample, %.
     pub oi_change_24h_pct: Option<f64>,
+    /// The change from the window's start to the last sample, %; `None` when the window is
+    /// 24 h (the 24 h figure says it) or the data does not reach the window's start.
     pub oi_change_window_pct: Option<f64>,
     /// `rising`, `flat` or `falling` (24 h change beyond ± `oi_flat_band_pct`); `unknown` when
     /// the open-interest data does not reach back 24 h.
     pub oi_trend: String,
     pub oi_flat_band_pct: f64,
-    /// Latest funding rate per period (0.0001 = 0.01 %), mean over venues that report it.
-    pub funding_rate: Option<f64>,
+    /// Latest funding rate as an 8-hour equivalent (0.0001 = 0.01 % per 8 h), mean over the
+    /// venues that report funding, each converted from its own period. The one funding unit
+    /// of the report.
+    pub funding_rate_8h: Option<f64>,
+    /// Each venue's own funding period, said once: e.g. `binance every 8 h` or
+    /// `binance every 8 h, hyperliquid every 1 h` (converted to 8 h); empty without funding.
+    pub funding_periods: String,
     /// `longs pay shorts (long crowding)`, `shorts pay longs (short crowding)`, `neutral`, `unknown`.
     pub funding_bias: String,
     pub funding_extreme: bool,
-    /// |rate| at or above this per 8 h equivalent is "extreme".
+    /// |rate| at or above this per 8 h is "extreme".
     pub funding_extreme_threshold: f64,
     /// Estimated liquidation notional within `asymmetry_band_pct` of price, above and below.
     pub liq_above_usd: f64,
@@ -92,6 +106,11 @@ pub struct Positioning {
     pub asymmetry_ratio: Option<f64>,
     /// e.g. `more short liquidations above (1.4x)`.
     pub asymmetry_label: String,
+    /// The chart's side totals ("shorts above", "longs below" on the profile panel): estimated
+    /// liquidations within ± `chart_band_pct` of price, the zone finder's range.
+    pub chart_above_usd: f64,
+    pub chart_below_usd: f64,
+    pub chart_band_pct: f64,
     /// Volume of the last 24 h vs the 24 h before, %.
     pub volume_change_pct: Option<f64>,
     /// `expanding`, `contracting`, `steady` or `unknown`.
@@ -100,18 +119,35 @@ pub struct Positioning {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Structure {
-    /// Interval the structure is read on (the candle interval).
-    pub interval: String,
-    pub ema200: Option<f64>,
-    /// `uptrend`, `downtrend` or `range` (price vs EMA 200 and the swing pattern).
+    /// How the timeframes were made, e.g. `1h and 4h candles resampled from binance 5m
+    /// candles (UTC buckets; the still-forming last 1h and 4h candles left out)`.
+    pub source: String,
+    /// Timeframe of the trend read: `4h` (resampled), or the snapshot's interval when that is
+    /// not a divisor of 4 h.
+    pub trend_interval: String,
+    /// Period of the trend EMA, in `trend_interval` candles.
+    pub ema_period: usize,
+    /// EMA of the `trend_interval` closes (None with fewer than `ema_period` candles).
+    pub ema: Option<f64>,
+    /// `uptrend`, `downtrend` or `range`: the last `trend_interval` close vs the EMA and the
+    /// `trend_interval` swing pattern.
     pub trend: String,
-    /// e.g. `higher highs and higher lows`.
+    /// Pattern of the last two `trend_interval` swing highs and lows, e.g. `higher highs and
+    /// higher lows`.
     pub swing_pattern: String,
-    /// Nearest swing low below price and swing high above price.
+    /// Timeframe of support / resistance, sweep and RSI: `1h` (resampled), or the snapshot's
+    /// interval when that is longer or not a divisor of 1 h.
+    pub levels_interval: String,
+    /// Nearest `levels_interval` swing low below price and swing high above price.
     pub support: Option<f64>,
     pub resistance: Option<f64>,
+    /// Nearest `trend_interval` swing low below price and swing high above price: the
+    /// higher-timeframe levels.
+    pub major_support: Option<f64>,
+    pub major_resistance: Option<f64>,
     /// e.g. `swept the prior high 107,120 and closed back below` (None if no sweep).
     pub sweep: Option<String>,
+    /// RSI 14 of `levels_interval` closes.
     pub rsi14: Option<f64>,
     /// `overbought` (>= 70), `oversold` (<= 30) or `neutral`; `unknown` with fewer than 15 candles.
     pub rsi_label: String,
@@ -129,12 +165,12 @@ pub struct ZonePlan {
     pub alert_level: f64,
     /// In words, e.g. `a 5m close back below 106,649 after tagging the zone`.
     pub entry_condition: String,
-    /// The plan is wrong beyond this level.
-    pub invalidation: f64,
-    /// First take-profit / de-risk level.
-    pub take_profit: f64,
-    /// Where a stop sits: on the cold side of the cluster, never inside it.
-    pub stop: f64,
+    /// The plan is wrong beyond this level (None for `ignore`: nothing is planned).
+    pub invalidation: Option<f64>,
+    /// First take-profit / de-risk level (None for `ignore`).
+    pub take_profit: Option<f64>,
+    /// Where a stop sits: on the cold side of the cluster, never inside it (None for `ignore`).
+    pub stop: Option<f64>,
     /// `tap and reject`, `tap and continue`, `front-run` or `ignore`.
     pub reaction: String,
     /// Why the inputs favour that reaction.

@@ -10,13 +10,13 @@ use crate::report::model::{Positioning, Structure, ZonePlan, ZoneRow};
 /// liquidation wick that runs the zone does not take it.
 pub const STOP_BUFFER: f64 = 0.0015;
 /// A zone holding less than this share (5 %) of the estimated liquidations on its side within
-/// the asymmetry band (± 5 % of price, see [`band_share`]) is `ignore`.
+/// the asymmetry band (± 5 % of price: the zone's `share_in_band`) is `ignore`.
 pub const IGNORE_SHARE: f64 = 0.05;
 /// A zone whose near edge is farther than this (8 %) is `ignore`.
 pub const IGNORE_DISTANCE_PCT: f64 = 8.0;
 /// A zone whose near edge is closer than this (0.3 %) ...
 pub const FRONT_RUN_DISTANCE_PCT: f64 = 0.3;
-/// ... and that holds at least this band share (15 %, see [`band_share`]) is `front-run`.
+/// ... and that holds at least this `share_in_band` (15 %) is `front-run`.
 pub const FRONT_RUN_SHARE: f64 = 0.15;
 /// A take-profit candidate must be at least this many times the entry-to-stop risk away.
 pub const MIN_REWARD_RISK: f64 = 1.0;
@@ -37,20 +37,6 @@ pub struct PlanInputs<'a> {
 
 fn above(z: &ZoneRow) -> bool {
     z.side == "above"
-}
-
-/// The zone's USD as a share of the estimated liquidations on its side within the asymmetry
-/// band (`liq_above_usd` / `liq_below_usd`, ± 5 % of price). The zone finder's
-/// `share_of_side` is measured over ± 25 %, where even the nearest clusters hold a few
-/// percent, so it is used only when the band holds nothing. May exceed 1 for a zone that
-/// reaches beyond the band.
-pub fn band_share(z: &ZoneRow, pos: &Positioning) -> f64 {
-    let band = if above(z) { pos.liq_above_usd } else { pos.liq_below_usd };
-    if band > 0.0 {
-        z.usd / band
-    } else {
-        z.share_of_side
-    }
 }
 
 /// `x` rounded to the nearest multiple of `tick` (unchanged without a positive tick).
@@ -108,10 +94,10 @@ pub fn take_profit(z: &ZoneRow, entry: f64, stop: f64, p: &PlanInputs) -> f64 {
 }
 
 /// How price is expected to treat the zone, with the reasons, decided in this order:
-/// 1. `ignore` when the zone's [`band_share`] is under [`IGNORE_SHARE`] or its near edge is more
-///    than [`IGNORE_DISTANCE_PCT`] away;
+/// 1. `ignore` when the zone's `share_in_band` is under [`IGNORE_SHARE`] or its near edge is
+///    more than [`IGNORE_DISTANCE_PCT`] away;
 /// 2. `front-run` when the near edge is under [`FRONT_RUN_DISTANCE_PCT`] away and the
-///    [`band_share`] is at least [`FRONT_RUN_SHARE`] (price tends to react just ahead of it);
+///    `share_in_band` is at least [`FRONT_RUN_SHARE`] (price tends to react just ahead of it);
 /// 3. `tap and continue` when trend and open interest are with the break and funding is not
 ///    extreme: uptrend + rising OI for a zone above, downtrend + rising OI for a zone below;
 /// 4. otherwise `tap and reject`, the default for a liquidation cluster (it is a magnet that is
@@ -123,16 +109,20 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     let up = above(z);
     let who = if up { "shorts above" } else { "longs below" };
     let dist = z.edge_distance_pct.abs();
-    let share = band_share(z, p.positioning);
     let band = p.positioning.asymmetry_band_pct;
     let kind = z.liquidates.trim_end_matches('s');
-    let size = if z.edge_distance_pct.abs() > band {
-        format!("Zone {} holds {} of estimated {kind} liquidations, beyond the ±{band}% band.", z.name, fmt::usd(z.usd))
-    } else {
-        format!("Zone {} holds {} of estimated {kind} liquidations, {:.0}% of the {who} price within {band}%.", z.name, fmt::usd(z.usd), share * 100.0)
+    let size = match z.share_in_band {
+        None => format!("Zone {} holds {} of estimated {kind} liquidations, all beyond ±{band:.1}% of price.", z.name, fmt::usd(z.usd)),
+        Some(sh) => format!(
+            "Zone {} holds {} of estimated {kind} liquidations: {} of the {who} price within ±{band:.1}%.",
+            z.name,
+            fmt::usd(z.usd),
+            super::filters::share(sh, 1)
+        ),
     };
     let near = format!("Its near edge is {:.2}% from price.", dist);
-    if share < IGNORE_SHARE {
+    let share = z.share_in_band.unwrap_or(0.0);
+    if z.share_in_band.is_some_and(|sh| sh < IGNORE_SHARE) {
         return ("ignore".into(), vec![size, format!("That is under {:.0}% of them: too small to plan around.", IGNORE_SHARE * 100.0)]);
     }
     if dist > IGNORE_DISTANCE_PCT {
@@ -148,13 +138,13 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     let pos = p.positioning;
     let trend_with = if up { s.trend == "uptrend" } else { s.trend == "downtrend" };
     if trend_with && pos.oi_trend == "rising" && !pos.funding_extreme {
-        let ema = s.ema200.map(|e| format!(" (EMA 200 {})", fmt::price(e))).unwrap_or_default();
+        let ema = s.ema.map(|e| format!(" (EMA {} of {} closes {})", s.ema_period, s.trend_interval, fmt::price(e))).unwrap_or_default();
         let oi = pos.oi_change_24h_pct.map(|c| format!(" ({} over 24 h)", fmt::pct(c))).unwrap_or_default();
         return (
             "tap and continue".into(),
             vec![
                 size,
-                format!("Trend is {}{ema} with {}: the break is with the trend.", s.trend, s.swing_pattern),
+                format!("The {} trend is {}{ema} with {}: the break is with the trend.", s.trend_interval, s.trend, s.swing_pattern),
                 format!("Open interest is rising{oi}: new positions back the move."),
                 "Funding is not extreme, so the move is not yet crowded.".into(),
             ],
@@ -195,20 +185,22 @@ fn entry_condition(z: &ZoneRow, reaction: &str, p: &PlanInputs) -> String {
 
 /// One plan for `z`: alert at the near edge (rounded to the tick); a fade entered back inside
 /// the near edge; invalidation at the far edge (a close beyond it); stop by [`stop_level`];
-/// take-profit by [`take_profit`] from the near edge; reaction by [`reaction`].
+/// take-profit by [`take_profit`] from the near edge; reaction by [`reaction`]. An `ignore`
+/// zone is watched only: no invalidation, take-profit or stop.
 pub fn plan(z: &ZoneRow, p: &PlanInputs) -> ZonePlan {
     let up = above(z);
     let near = if up { z.low } else { z.high };
     let stop = stop_level(z);
     let (reaction, reasons) = reaction(z, p);
+    let planned = reaction != "ignore";
     ZonePlan {
         zone: z.name.clone(),
         side: z.side.clone(),
         alert_level: round_to_tick(near, p.tick),
         entry_condition: entry_condition(z, &reaction, p),
-        invalidation: if up { z.high } else { z.low },
-        take_profit: take_profit(z, near, stop, p),
-        stop,
+        invalidation: planned.then_some(if up { z.high } else { z.low }),
+        take_profit: planned.then(|| take_profit(z, near, stop, p)),
+        stop: planned.then_some(stop),
         reaction,
         reasons,
     }
@@ -223,13 +215,14 @@ pub fn plans(p: &PlanInputs) -> Vec<ZonePlan> {
 fn context_clause(p: &PlanInputs, bullish: bool) -> String {
     let s = p.structure;
     let pos = p.positioning;
-    let ema = match s.ema200 {
-        Some(e) if p.price >= e => format!("price above EMA 200 {}", fmt::price(e)),
-        Some(e) => format!("price below EMA 200 {}", fmt::price(e)),
-        None => "EMA 200 not available".into(),
+    let (n, tf) = (s.ema_period, &s.trend_interval);
+    let ema = match s.ema {
+        Some(e) if p.price >= e => format!("price above the {tf} EMA {n} {}", fmt::price(e)),
+        Some(e) => format!("price below the {tf} EMA {n} {}", fmt::price(e)),
+        None => format!("{tf} EMA {n} not available"),
     };
-    let rsi = s.rsi14.map(|r| format!("RSI {r:.0} ({})", s.rsi_label)).unwrap_or_else(|| "RSI unknown".into());
-    let mut out = format!("Trend: {}; {ema}; swings {}; {rsi}; funding: {}", s.trend, s.swing_pattern, pos.funding_bias);
+    let rsi = s.rsi14.map(|r| format!("{} RSI {r:.0} ({})", s.levels_interval, s.rsi_label)).unwrap_or_else(|| "RSI unknown".into());
+    let mut out = format!("{tf} trend: {}; {ema}; {tf} swings {}; {rsi}; funding: {}", s.trend, s.swing_pattern, pos.funding_bias);
     if pos.funding_extreme {
         out.push_str(", extreme");
     }
@@ -273,7 +266,7 @@ pub fn scenarios(p: &PlanInputs) -> (String, String) {
         s.push('.');
         let level = if up { p.structure.resistance.map(|r| ("resistance", r)) } else { p.structure.support.map(|r| ("support", r)) };
         if let Some((name, x)) = level {
-            s.push_str(&format!(" Swing {name} at {}.", fmt::price(x)));
+            s.push_str(&format!(" {} swing {name} at {}.", p.structure.levels_interval, fmt::price(x)));
         }
         s.push(' ');
         s.push_str(&context_clause(p, up));
@@ -299,18 +292,23 @@ mod tests {
             usd,
             distance_pct: (peak / price - 1.0) * 100.0,
             edge_distance_pct: ((if up { low } else { high }) / price - 1.0) * 100.0,
-            share_of_side: share,
+            share_in_band: Some(share),
         }
     }
 
     pub(crate) fn structure(trend: &str, rsi: Option<f64>) -> Structure {
         Structure {
-            interval: "5m".into(),
-            ema200: Some(100.0),
+            source: "1h and 4h candles resampled from binance 5m candles (UTC buckets)".into(),
+            trend_interval: "4h".into(),
+            ema_period: 21,
+            ema: Some(100.0),
             trend: trend.into(),
             swing_pattern: "higher highs and higher lows".into(),
+            levels_interval: "1h".into(),
             support: Some(98.0),
             resistance: Some(103.0),
+            major_support: None,
+            major_resistance: None,
             sweep: None,
             rsi14: rsi,
             rsi_label: crate::report::indicators::rsi_label(rsi),
@@ -325,7 +323,8 @@ mod tests {
             oi_change_window_pct: Some(2.0),
             oi_trend: oi_trend.into(),
             oi_flat_band_pct: 1.0,
-            funding_rate: Some(0.0001),
+            funding_rate_8h: Some(0.0001),
+            funding_periods: "binance every 8 h".into(),
             funding_bias: bias.into(),
             funding_extreme: extreme,
             funding_extreme_threshold: 0.0005,
@@ -334,6 +333,9 @@ mod tests {
             asymmetry_band_pct: 5.0,
             asymmetry_ratio: Some(1.0),
             asymmetry_label: "balanced (1.0x)".into(),
+            chart_above_usd: 40e6,
+            chart_below_usd: 30e6,
+            chart_band_pct: 25.0,
             volume_change_pct: None,
             volume_trend: "unknown".into(),
         }
@@ -362,21 +364,29 @@ mod tests {
         assert_eq!(plans.len(), z.len(), "every zone gets a plan");
         for (zone, plan) in z.iter().zip(&plans) {
             assert_eq!((&plan.zone, &plan.side), (&zone.name, &zone.side));
+            if plan.reaction == "ignore" {
+                // Watch only: an alert, no invalidation, take-profit or stop.
+                assert_eq!((plan.invalidation, plan.take_profit, plan.stop), (None, None, None), "{plan:?}");
+                assert!(plan.entry_condition.starts_with("none planned"), "{plan:?}");
+                continue;
+            }
+            let (stop, tp, inv) = (plan.stop.unwrap(), plan.take_profit.unwrap(), plan.invalidation.unwrap());
             if zone.side == "above" {
-                assert!(plan.stop > zone.high && plan.invalidation == zone.high, "{plan:?}");
-                assert!(plan.take_profit < plan.alert_level && plan.alert_level == zone.low, "{plan:?}");
+                assert!(stop > zone.high && inv == zone.high, "{plan:?}");
+                assert!(tp < plan.alert_level && plan.alert_level == zone.low, "{plan:?}");
             } else {
-                assert!(plan.stop < zone.low && plan.invalidation == zone.low, "{plan:?}");
-                assert!(plan.take_profit > plan.alert_level && plan.alert_level == zone.high, "{plan:?}");
+                assert!(stop < zone.low && inv == zone.low, "{plan:?}");
+                assert!(tp > plan.alert_level && plan.alert_level == zone.high, "{plan:?}");
             }
             assert!(!plan.reasons.is_empty() && !plan.entry_condition.is_empty());
         }
         // A: entry 101, stop 101.652; risk 0.652: price (1.0 away) is the nearest far-enough target.
-        assert_eq!(plans[0].take_profit, 100.0);
-        assert!((plans[0].stop - 101.5 * 1.0015).abs() < 1e-9);
+        assert_eq!(plans[0].take_profit, Some(100.0));
+        assert!((plans[0].stop.unwrap() - 101.5 * 1.0015).abs() < 1e-9);
         // B: entry 99.2, stop 98.35; risk 0.85: price 0.8 away is too near, resistance 103 ... but
         // zone A's low 101 comes first.
-        assert_eq!(plans[1].take_profit, 101.0);
+        assert_eq!(plans[1].take_profit, Some(101.0));
+        assert_eq!(plans[3].reaction, "ignore", "zone C below: 3 % share, 9 % away");
         assert_eq!(plans[0].entry_condition, "a 5m close back below 101.00 after tagging the zone (short fade)");
     }
 
@@ -402,14 +412,18 @@ mod tests {
         assert_eq!(reaction(&z[3], &p).0, "ignore");
         let far = zone("C", "above", 109.0, 110.0, 5e6, 0.4, 100.0);
         assert_eq!(reaction(&far, &p).0, "ignore");
-        // Near but small: $0.2M of the $10M shorts within 5 % (2 %) is ignored.
-        let small = zone("A", "above", 101.0, 101.5, 2e5, 0.3, 100.0);
+        // Near but small: $0.2M, 2 % of the shorts within 5 %, is ignored; the text quotes the
+        // share as the table prints it.
+        let small = zone("A", "above", 101.0, 101.5, 2e5, 0.02, 100.0);
         let (r, reasons) = reaction(&small, &p);
         assert_eq!(r, "ignore", "{reasons:?}");
+        assert!(reasons[0].contains("$200k of estimated short liquidations: 2.0% of the shorts above price within ±5.0%"), "{reasons:?}");
         assert!(reasons[1].contains("under 5%"), "{reasons:?}");
-        // Without band notional the zone finder's share is used.
-        let empty = Positioning { liq_above_usd: 0.0, ..pos.clone() };
-        assert_eq!(band_share(&small, &empty), 0.3);
+        // A zone with no part inside the band has no share; it is judged by distance alone.
+        let outside = ZoneRow { share_in_band: None, ..zone("C", "above", 105.5, 106.0, 5e6, 0.0, 100.0) };
+        let (r, reasons) = reaction(&outside, &p);
+        assert_ne!(r, "ignore", "{reasons:?}");
+        assert!(reasons[0].contains("all beyond ±5.0% of price"), "{reasons:?}");
         // Uptrend + rising OI + calm funding: A continues; B below does not (trend against).
         assert_eq!(reaction(&z[0], &p).0, "tap and continue");
         assert_eq!(reaction(&z[1], &p).0, "tap and reject");
@@ -424,7 +438,7 @@ mod tests {
         assert_eq!(r, "tap and reject");
         assert!(reasons.iter().any(|x| x.contains("RSI 14 is 75")), "{reasons:?}");
         assert!(reasons.iter().any(|x| x.contains("Longs pay funding at an extreme")), "{reasons:?}");
-        assert!(reasons[0].contains("$3M") && reasons[0].contains("30% of the shorts above price within 5%"), "{reasons:?}");
+        assert!(reasons[0].contains("$3M") && reasons[0].contains("30.0% of the shorts above price within ±5.0%"), "{reasons:?}");
     }
 
     #[test]
@@ -434,7 +448,7 @@ mod tests {
         let pos = positioning("rising", "neutral", false);
         let (bull, bear) = scenarios(&inputs(&z, &s, &pos));
         assert!(bull.starts_with("A break above 101.00 runs into zone A ($3M of estimated short liquidations up to 101.50); above that, zone C at 104.50"), "{bull}");
-        assert!(bull.contains("Swing resistance at 103.00") && bull.contains("Trend: uptrend"), "{bull}");
+        assert!(bull.contains("1h swing resistance at 103.00") && bull.contains("4h trend: uptrend; price above the 4h EMA 21 100.00"), "{bull}");
         assert!(bear.starts_with("A break below 99.200 runs into zone B"), "{bear}");
         let (bull, bear) = scenarios(&inputs(&[], &s, &pos));
         assert!(bull.starts_with("No dense cluster of estimated short liquidations above price."), "{bull}");

@@ -5,7 +5,6 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::estimate::oi_align::oi_at;
 use crate::estimate::Profile;
-use crate::fmt;
 use crate::snapshot::{Candle, MarketSnapshot};
 
 /// Open-interest changes within ± this (in %) read as `flat`.
@@ -81,31 +80,36 @@ pub fn to_8h(rate: f64, period_secs: i64) -> f64 {
     rate * EIGHT_HOURS as f64 / period_secs.max(1) as f64
 }
 
-/// Funding across venues: mean latest rate per period, mean 8-hour equivalent, bias, extreme.
+/// Funding across venues in one unit: the mean of each venue's latest rate converted to 8 h,
+/// the periods it was converted from, bias, extreme.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingRead {
-    pub rate: Option<f64>,
     pub rate_8h: Option<f64>,
+    /// `binance every 8 h` / `binance every 8 h, hyperliquid every 1 h`: each venue's own
+    /// period, once (empty without funding).
+    pub periods: String,
     pub bias: String,
     pub extreme: bool,
 }
 
-/// Latest funding rate of each venue that reports funding; `rate` is their mean per period,
-/// `rate_8h` the mean of each venue's 8-hour equivalent ([`to_8h`] with
-/// [`funding_period_secs`]); extreme when |`rate_8h`| >= [`FUNDING_EXTREME_8H`]; bias by
-/// [`funding_bias`].
+/// Latest funding rate of each venue that reports funding, converted to an 8-hour equivalent
+/// ([`to_8h`] with [`funding_period_secs`]); `rate_8h` is their mean; extreme when
+/// |`rate_8h`| >= [`FUNDING_EXTREME_8H`]; bias by [`funding_bias`].
 pub fn funding(snap: &MarketSnapshot) -> FundingRead {
-    let latest: Vec<(f64, f64)> = snap
+    let latest: Vec<(&str, f64)> = snap
         .venues
         .iter()
-        .filter_map(|v| v.funding.last().map(|f| (f.rate, to_8h(f.rate, funding_period_secs(&v.venue)))))
+        .filter_map(|v| v.funding.last().map(|f| (v.venue.as_str(), to_8h(f.rate, funding_period_secs(&v.venue)))))
         .collect();
-    let mean = |f: fn(&(f64, f64)) -> f64| (!latest.is_empty()).then(|| latest.iter().map(f).sum::<f64>() / latest.len() as f64);
-    let rate = mean(|x| x.0);
-    let rate_8h = mean(|x| x.1);
+    let rate_8h = (!latest.is_empty()).then(|| latest.iter().map(|x| x.1).sum::<f64>() / latest.len() as f64);
+    let periods = latest
+        .iter()
+        .map(|(v, _)| format!("{v} every {} h", funding_period_secs(v) / 3600))
+        .collect::<Vec<_>>()
+        .join(", ");
     FundingRead {
-        rate,
         rate_8h,
+        periods,
         bias: funding_bias(rate_8h),
         extreme: rate_8h.is_some_and(|r| r.abs() >= FUNDING_EXTREME_8H),
     }
@@ -181,19 +185,6 @@ pub fn volume_change(candles: &[Candle], end: DateTime<Utc>) -> (Option<f64>, St
     (change, trend.into())
 }
 
-/// `+0.0095%/period (+0.076%/8h)` for reasons and scenarios.
-pub fn describe_funding(f: &FundingRead) -> String {
-    match (f.rate, f.rate_8h) {
-        (Some(r), Some(r8)) => format!("funding {:+.4}% per period ({:+.3}%/8h eq.), {}", r * 100.0, r8 * 100.0, f.bias),
-        _ => "funding unknown".into(),
-    }
-}
-
-/// `$794M` style total for details.
-pub fn describe_oi(oi: Option<f64>) -> String {
-    oi.map(fmt::usd).unwrap_or_else(|| "unknown".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,7 +219,7 @@ mod tests {
         snap.venues[0].venue = "hyperliquid".into();
         snap.venues[0].funding = (0..10).map(|h| fp(h, 0.0001)).collect();
         let f = funding(&snap);
-        assert!(f.extreme && f.rate == Some(0.0001) && (f.rate_8h.unwrap() - 0.0008).abs() < 1e-12, "{f:?}");
+        assert!(f.extreme && (f.rate_8h.unwrap() - 0.0008).abs() < 1e-12 && f.periods == "hyperliquid every 1 h", "{f:?}");
         snap.venues[0].venue = "binance".into();
         let f = funding(&snap);
         assert!(!f.extreme && (f.rate_8h.unwrap() - 0.0001).abs() < 1e-12, "hourly samples of an 8-hour rate: {f:?}");
@@ -239,7 +230,7 @@ mod tests {
         assert!(funding(&snap).extreme, "negative extremes count too");
         snap.venues[0].funding.clear();
         let f = funding(&snap);
-        assert_eq!((f.rate, f.extreme, f.bias.as_str()), (None, false, "unknown"));
+        assert_eq!((f.rate_8h, f.extreme, f.bias.as_str(), f.periods.as_str()), (None, false, "unknown", ""));
     }
 
     fn profile(levels: &[(f64, f64, bool)]) -> Profile {

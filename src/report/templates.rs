@@ -2,8 +2,12 @@
 //!
 //! Templates are looked up by name: a file of that name in the user's `--templates DIR` wins,
 //! otherwise the default compiled into the binary (see [`DEFAULTS`]) is used, so a user can
-//! override one template or partial and keep the others. Names ending in `.html.j2` are
-//! HTML-escaped automatically; `.md.j2` is not. Undefined values are errors
+//! override one template or partial and keep the others. Every value a template prints is
+//! escaped for the output by the name of the template it is printed in: `.html.j2` (and
+//! `.htm.j2`, `.xml.j2`, `.svg.j2`) for HTML, `.md.j2` (and `.markdown.j2`) for Markdown by
+//! [`filters::escape_markdown`], so a user's template override is as safe as the built-in
+//! one without remembering a filter. Filters return already-escaped (safe) strings; `|safe`
+//! and `{% autoescape false %}` opt out. Undefined values are errors
 //! ([`UndefinedBehavior::Strict`]), reported with the template name and line.
 //!
 //! Variables every template sees:
@@ -129,19 +133,46 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
             .build()
             .expect("default delimiters are valid"),
     );
-    env.set_auto_escape_callback(minijinja::default_auto_escape_callback);
+    env.set_auto_escape_callback(auto_escape_for);
     env.set_formatter(format_value);
     filters::register(&mut env);
     env.set_loader(move |name| load(dir.as_deref(), name));
     env
 }
 
+/// The auto-escape mode [`format_value`] applies in a template called `name`.
+const MARKDOWN_ESCAPE: &str = "markdown";
+
+/// HTML escaping for `.html.j2` (minijinja's default rule), Markdown escaping for `.md.j2` and
+/// `.markdown.j2` (also without the `.j2`), none otherwise.
+fn auto_escape_for(name: &str) -> minijinja::AutoEscape {
+    let base = name.strip_suffix(".j2").unwrap_or(name);
+    if base.ends_with(".md") || base.ends_with(".markdown") {
+        minijinja::AutoEscape::Custom(MARKDOWN_ESCAPE.into())
+    } else {
+        minijinja::default_auto_escape_callback(name)
+    }
+}
+
 /// Writes a value into the output. In HTML, strings are escaped for text and quoted attributes
-/// (`& < > " '`) but `/` is kept, so URLs and `liqshot-report/1` stay readable; everything
-/// else (numbers, safe strings, other escape modes, undefined values) is minijinja's default.
+/// (`& < > " '`) but `/` is kept, so URLs and `liqshot-report/1` stay readable. In Markdown,
+/// numbers and booleans print as they are and everything else (strings, lists, maps, `none`)
+/// is printed and then made inert by [`filters::escape_markdown`]. Safe strings are written
+/// as they are; anything else is minijinja's default.
 fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
-    match (state.auto_escape(), value.as_str()) {
-        (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => Ok(out.write_str(&escape_html(s))?),
+    use minijinja::value::ValueKind;
+    match state.auto_escape() {
+        _ if value.is_safe() => minijinja::escape_formatter(out, state, value),
+        minijinja::AutoEscape::Html => match value.as_str() {
+            Some(s) => Ok(out.write_str(&escape_html(s))?),
+            None => minijinja::escape_formatter(out, state, value),
+        },
+        minijinja::AutoEscape::Custom(m) if m == MARKDOWN_ESCAPE => match value.kind() {
+            ValueKind::Number | ValueKind::Bool => Ok(write!(out, "{value}")?),
+            // Strict undefined values have failed before they get here; others print nothing.
+            ValueKind::Undefined => Ok(()),
+            _ => Ok(out.write_str(&filters::escape_markdown(&value.to_string()))?),
+        },
         _ => minijinja::escape_formatter(out, state, value),
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::fmt;
-use crate::report::model::{Trigger, ZoneRow, REPORT_FORMAT};
+use crate::report::model::{Trigger, ZoneRow, REPORT_FORMAT, REPORT_FORMAT_V1};
 use crate::report::positioning::{self, pct_change};
 use crate::snapshot::{Candle, MarketSnapshot};
 
@@ -23,7 +23,9 @@ pub struct PreviousZones {
     pub captured_at: DateTime<Utc>,
     pub zones: Vec<ZoneRow>,
     pub oi_change_24h_pct: Option<f64>,
-    pub funding_rate: Option<f64>,
+    /// Funding as an 8-hour equivalent (a `liqshot-report/1` file's per-period rate converted
+    /// when all its venues share one period, else `None`).
+    pub funding_rate_8h: Option<f64>,
     pub funding_extreme: bool,
 }
 
@@ -36,14 +38,20 @@ struct PrevDoc {
 struct PrevMeta {
     price: f64,
     captured_at: DateTime<Utc>,
+    #[serde(default)]
+    venues: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct PrevPositioning {
     #[serde(default)]
     oi_change_24h_pct: Option<f64>,
+    /// `liqshot-report/1`: per funding period.
     #[serde(default)]
     funding_rate: Option<f64>,
+    /// `liqshot-report/2`: per 8 h.
+    #[serde(default)]
+    funding_rate_8h: Option<f64>,
     #[serde(default)]
     funding_extreme: bool,
 }
@@ -55,27 +63,42 @@ struct PrevReport {
     positioning: PrevPositioning,
 }
 
-/// Reads a previous report's `zones.json`: checks `format` is `liqshot-report/1` first (an
-/// unknown or missing format is refused with a message naming both), then takes
-/// `meta.price`, `meta.captured_at`, `zones` and `positioning.{oi_change_24h_pct,
-/// funding_rate, funding_extreme}`; other fields are ignored.
+/// Reads a previous report's `zones.json`: checks `format` is `liqshot-report/2` or the
+/// earlier `liqshot-report/1` first (an unknown or missing format is refused with a message
+/// naming it), then takes `meta.price`, `meta.captured_at`, `zones` and
+/// `positioning.{oi_change_24h_pct, funding_rate_8h, funding_extreme}` (`/1`: `funding_rate`
+/// per period, converted to 8 h by `meta.venues`' period when they share one); other fields
+/// are ignored.
 pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
     let tag: PrevDoc = serde_json::from_slice(bytes).map_err(|e| format!("previous report is not JSON: {e}"))?;
-    match tag.format.as_deref() {
-        Some(REPORT_FORMAT) => {}
-        Some(other) => return Err(format!("previous report has unknown format {other:?} (this liqshot reads {REPORT_FORMAT:?})")),
+    let v1 = match tag.format.as_deref() {
+        Some(REPORT_FORMAT) => false,
+        Some(REPORT_FORMAT_V1) => true,
+        Some(other) => {
+            return Err(format!("previous report has unknown format {other:?} (this liqshot reads {REPORT_FORMAT:?} and {REPORT_FORMAT_V1:?})"))
+        }
         None => return Err(format!("previous report has no \"format\" (expected {REPORT_FORMAT:?})")),
-    }
+    };
     let doc: PrevReport = serde_json::from_slice(bytes).map_err(|e| format!("previous report: {e}"))?;
     if !(doc.meta.price.is_finite() && doc.meta.price > 0.0) {
         return Err(format!("previous report: meta.price {} is not a positive number", doc.meta.price));
     }
+    let funding_rate_8h = if v1 {
+        let mut periods = doc.meta.venues.iter().map(|v| positioning::funding_period_secs(v));
+        let first = periods.next();
+        match (doc.positioning.funding_rate, first) {
+            (Some(r), Some(p)) if periods.all(|q| q == p) => Some(positioning::to_8h(r, p)),
+            _ => None,
+        }
+    } else {
+        doc.positioning.funding_rate_8h
+    };
     Ok(PreviousZones {
         price: doc.meta.price,
         captured_at: doc.meta.captured_at,
         zones: doc.zones,
         oi_change_24h_pct: doc.positioning.oi_change_24h_pct,
-        funding_rate: doc.positioning.funding_rate,
+        funding_rate_8h,
         funding_extreme: doc.positioning.funding_extreme,
     })
 }
@@ -178,19 +201,20 @@ pub fn oi_shock(prev: Option<&PreviousZones>, now: &Now) -> Trigger {
 /// Funding extreme: fires when funding is extreme now and was not in the previous report.
 pub fn funding_extreme(prev: Option<&PreviousZones>, now: &Now) -> Trigger {
     let description = format!(
-        "Funding turns extreme (|rate| >= {:.3}% per 8 h equivalent): one side is crowded.",
-        positioning::FUNDING_EXTREME_8H * 100.0
+        "Funding turns extreme (|rate| at or above {} per 8 h): one side is crowded.",
+        crate::report::filters::rate(positioning::FUNDING_EXTREME_8H)
     );
     let Some(prev) = prev else {
         return Trigger { name: "funding extreme".into(), description, fired: None, detail: "no previous report given".into() };
     };
+    let rate = crate::report::filters::rate;
     let now_text = match now.funding_rate_8h {
-        Some(r) => format!("{:+.4}%/8h eq. ({})", r * 100.0, if now.funding_extreme { "extreme" } else { "not extreme" }),
+        Some(r) => format!("{} per 8 h ({})", rate(r), if now.funding_extreme { "extreme" } else { "not extreme" }),
         None => "unknown".into(),
     };
     let prev_text = format!(
         "{}{}",
-        prev.funding_rate.map(|r| format!("{:+.4}% per period, ", r * 100.0)).unwrap_or_default(),
+        prev.funding_rate_8h.map(|r| format!("{} per 8 h, ", rate(r))).unwrap_or_default(),
         if prev.funding_extreme { "extreme" } else { "not extreme" }
     );
     let fired = now.funding_extreme && !prev.funding_extreme;
@@ -223,7 +247,7 @@ mod tests {
             captured_at: Utc.with_ymd_and_hms(2025, 11, 1, 0, 0, 0).unwrap(),
             zones,
             oi_change_24h_pct: None,
-            funding_rate: None,
+            funding_rate_8h: None,
             funding_extreme: false,
         }
     }
@@ -239,8 +263,25 @@ mod tests {
             usd: 1.0,
             distance_pct: 0.0,
             edge_distance_pct: 0.0,
-            share_of_side: 0.5,
+            share_in_band: Some(0.5),
         }
+    }
+
+    #[test]
+    fn a_format_1_previous_report_is_still_read() {
+        // liqshot-report/1: zones with `share_of_side`, funding per period.
+        let v1 = r#"{"format":"liqshot-report/1","meta":{"price":100.0,"captured_at":"2025-11-01T00:00:00Z","venues":["hyperliquid"]},
+            "zones":[{"name":"A","side":"above","liquidates":"shorts","low":101.0,"high":102.0,"peak":101.5,"usd":1.0,
+            "distance_pct":1.5,"edge_distance_pct":1.0,"share_of_side":0.03}],
+            "positioning":{"oi_change_24h_pct":1.0,"funding_rate":0.0001,"funding_extreme":true}}"#;
+        let p = previous_from_json(v1.as_bytes()).unwrap();
+        assert_eq!((p.zones.len(), p.zones[0].share_in_band), (1, None));
+        assert!((p.funding_rate_8h.unwrap() - 0.0008).abs() < 1e-15, "hourly rate converted: {p:?}");
+        // Mixed periods cannot be converted from a mean per-period rate.
+        let mixed = v1.replace(r#"["hyperliquid"]"#, r#"["hyperliquid","binance"]"#);
+        assert_eq!(previous_from_json(mixed.as_bytes()).unwrap().funding_rate_8h, None);
+        let v2 = v1.replace("liqshot-report/1", "liqshot-report/2").replace(r#""funding_rate":"#, r#""funding_rate_8h":"#);
+        assert_eq!(previous_from_json(v2.as_bytes()).unwrap().funding_rate_8h, Some(0.0001));
     }
 
     #[test]
