@@ -329,7 +329,9 @@ impl RenderSettings {
     /// Settings for an image of `width` x `height` showing `window_secs`.
     pub fn new(mut params: EstimateParams, window_secs: i64, width: u32, height: u32) -> Self {
         params.window_secs = window_secs;
-        params.rows = Layout::new(width, height).plot_rows();
+        let layout = Layout::new(width, height);
+        params.rows = layout.plot_rows();
+        params.max_cols = Some(layout.plot_cols());
         RenderSettings { params, chart: ChartOptions { width, height, ..Default::default() } }
     }
 }
