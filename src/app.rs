@@ -339,10 +339,15 @@ impl RenderSettings {
 /// Estimates, finds zones and builds the chart scene: the in-memory entry point tests call.
 pub fn render_scene(snap: &MarketSnapshot, s: &RenderSettings) -> Result<(Analysis, crate::render::Scene), Error> {
     let analysis = analyse(snap, &s.params, &ZoneParams::default())?;
+    let scene = chart::build(snap, &analysis, &chart_options(snap, s));
+    Ok((analysis, scene))
+}
+
+/// The chart options `render_scene` draws `snap` with: the settings' plus the snapshot's notes.
+pub fn chart_options(snap: &MarketSnapshot, s: &RenderSettings) -> ChartOptions {
     let mut chart_opts = s.chart.clone();
     chart_opts.notes.extend(snap.notes.iter().cloned());
-    let scene = chart::build(snap, &analysis, &chart_opts);
-    Ok((analysis, scene))
+    chart_opts
 }
 
 /// Encodes `scene` in `format`.

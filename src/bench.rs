@@ -4,11 +4,14 @@ use std::time::Instant;
 
 use chrono::Duration;
 
-use crate::app::{RenderSettings, render_scene};
+use std::path::Path;
+
+use crate::app::{chart_options, encode, render_scene, Format, RenderSettings};
 use crate::cli::{parse_duration, parse_size, BenchArgs};
 use crate::error::Error;
 use crate::estimate::{self, EstimateParams};
-use crate::render::{chart, raster, svg};
+use crate::pipeline;
+use crate::render::{chart, raster};
 use crate::snapshot::MarketSnapshot;
 use crate::zones::{self, ZoneParams};
 
@@ -146,8 +149,24 @@ fn run_batch(a: &BenchArgs, n: usize, snap: &MarketSnapshot, settings: &RenderSe
     Ok(())
 }
 
+/// Reads the snapshot to time. A missing file is a usage error that says what bench needs:
+/// without `--snapshot` it times the bundled example, found relative to the current directory.
+fn read_snapshot(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            let looked = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
+            Error::Usage(format!(
+                "bench: no snapshot at {}: bench needs the bundled example (run it from the repository root) or --snapshot FILE",
+                looked.display()
+            ))
+        } else {
+            Error::io(path, e)
+        }
+    })
+}
+
 pub fn run(a: BenchArgs) -> Result<(), Error> {
-    let bytes = std::fs::read(&a.snapshot).map_err(|e| Error::io(&a.snapshot, e))?;
+    let bytes = read_snapshot(&a.snapshot)?;
     let window = parse_duration("--window", &a.window)?;
     let (w, h) = parse_size(&a.size)?;
     if let Some(n) = a.batch {
@@ -161,16 +180,20 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
     let n = snap.venues.iter().map(|v| v.candles.len()).sum::<usize>();
 
     let (t_est, est) = median_ms(runs, || estimate::estimate(&snap, &settings.params));
-    let est = est?;
-    let (t_zones, zones) = median_ms(runs, || zones::find_zones(&est.profile, est.last_price, &ZoneParams::default()));
-    let analysis = crate::pipeline::Analysis { estimate: est, zones };
-    let (t_scene, scene) = median_ms(runs, || chart::build(&snap, &analysis, &settings.chart));
-    let (t_png, png) = median_ms(runs, || raster::to_png(&scene));
-    let (t_svg, svg_bytes) = median_ms(runs, || svg::to_svg(&scene));
+    est?;
+    // Zones, scene and encoders run on exactly what `liqshot render` draws (same analysis,
+    // chart options and encoder), so the byte counts printed are those of its files.
+    let analysis = pipeline::analyse(&snap, &settings.params, &ZoneParams::default())?;
+    let (t_zones, _) =
+        median_ms(runs, || zones::find_zones(&analysis.estimate.profile, analysis.estimate.last_price, &ZoneParams::default()));
+    let opts = chart_options(&snap, &settings);
+    let (t_scene, scene) = median_ms(runs, || chart::build(&snap, &analysis, &opts));
+    let (t_png, png) = median_ms(runs, || encode(&scene, Format::Png));
+    let (t_svg, svg_bytes) = median_ms(runs, || encode(&scene, Format::Svg));
     let (t_total, _) = median_ms(runs, || {
         let s = MarketSnapshot::from_json(&bytes).expect("parsed above");
         let (_, scene) = render_scene(&s, &settings).expect("rendered above");
-        raster::to_png(&scene)
+        encode(&scene, Format::Png)
     });
 
     println!(
@@ -207,7 +230,7 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
             let (t_all, _) = median_ms(runs, || {
                 let s = MarketSnapshot::from_json(&big_json).expect("valid");
                 let (_, scene) = render_scene(&s, &settings).expect("renders");
-                raster::to_png(&scene)
+                encode(&scene, Format::Png)
             });
             let per = t_e * 1000.0 / candles as f64;
             println!("  {candles:6} candles: estimate {t_e:8.2} ms ({per:.2} µs/candle), render to PNG {t_all:8.2} ms");
@@ -223,3 +246,4 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
     }
     Ok(())
 }
+
