@@ -4,12 +4,13 @@ use std::time::Instant;
 
 use chrono::Duration;
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::app::{chart_options, encode, render_scene, Format, RenderSettings};
 use crate::cli::{parse_duration, parse_size, BenchArgs};
 use crate::error::Error;
-use crate::estimate::{self, EstimateParams};
+use crate::estimate::{self, long_share, EstimateParams};
 use crate::pipeline;
 use crate::render::{chart, raster};
 use crate::snapshot::MarketSnapshot;
@@ -247,3 +248,76 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// `snap`'s first venue, its path repeated end to end (see [`repeated`]) to `rows` candles, as
+/// Binance Vision files for timing `import`: 12-column klines without a header (times in ms)
+/// and a `metrics` file holding its open interest (`sum_open_interest_value`). The klines'
+/// taker-buy volume is written as the candle-body share of volume (the estimate's own
+/// fallback) where the snapshot has none, so the split the estimate makes is unchanged.
+pub fn vision_csvs(snap: &MarketSnapshot, rows: usize) -> (String, String) {
+    let n0 = snap.venues[0].candles.len().max(1);
+    let big = repeated(snap, rows.div_ceil(n0).max(1));
+    let v = &big.venues[0];
+    let step_ms = big.interval_secs() * 1000;
+    let candles = &v.candles[..rows.min(v.candles.len())];
+    let mut k = String::with_capacity(candles.len() * 140);
+    for c in candles {
+        let t = c.open_time.timestamp_millis();
+        let taker = c.taker_buy_volume.unwrap_or_else(|| long_share(c).0 * c.volume);
+        let _ = writeln!(
+            k,
+            "{t},{},{},{},{},{},{},{},0,{},{},0",
+            c.open,
+            c.high,
+            c.low,
+            c.close,
+            c.volume,
+            t + step_ms - 1,
+            c.volume * c.close,
+            taker,
+            taker * c.close
+        );
+    }
+    let end = candles.last().map(|c| c.open_time + Duration::milliseconds(step_ms));
+    let mut m = String::from(
+        "create_time,symbol,sum_open_interest,sum_open_interest_value,count_toptrader_long_short_ratio,\
+         sum_toptrader_long_short_ratio,count_long_short_ratio,sum_taker_long_short_vol_ratio\n",
+    );
+    let price = candles.last().map_or(1.0, |c| c.close);
+    for p in v.open_interest.iter().filter(|p| end.map_or(true, |e| p.time <= e)) {
+        let _ = writeln!(m, "{},{},{},{},,,,", p.time.format("%Y-%m-%d %H:%M:%S"), big.symbol, p.oi_usd / price, p.oi_usd);
+    }
+    (k, m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generated Binance Vision files import back to the repeated path: same candles
+    /// (prices, volumes, times), the taker split the estimate would use anyway, and the open
+    /// interest up to the last candle's close.
+    #[test]
+    fn vision_csvs_import_back_to_the_repeated_snapshot() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/btcusdt-2025-11-01_10.snapshot.json");
+        let snap = MarketSnapshot::load(&path).unwrap();
+        let (k, m) = vision_csvs(&snap, 3_000);
+        let dir = tempfile::tempdir().unwrap();
+        let (kp, mp) = (dir.path().join("k.csv"), dir.path().join("m.csv"));
+        std::fs::write(&kp, k).unwrap();
+        std::fs::write(&mp, m).unwrap();
+        let got = crate::import::import(&crate::import::ImportOptions::new(&kp, &mp, "BTCUSDT")).unwrap();
+        let want = repeated(&snap, 2);
+        let (g, w) = (&got.venues[0], &want.venues[0]);
+        assert_eq!(got.interval, "5m");
+        assert_eq!(g.candles.len(), 3_000);
+        for (a, b) in g.candles.iter().zip(&w.candles) {
+            assert_eq!((a.open_time, a.open, a.high, a.low, a.close, a.volume), (b.open_time, b.open, b.high, b.low, b.close, b.volume));
+            let share = a.taker_buy_volume.unwrap() / a.volume;
+            assert!(a.volume == 0.0 || (share - long_share(b).0).abs() < 1e-9, "{a:?} vs {b:?}");
+        }
+        let end = g.candles.last().unwrap().open_time + Duration::minutes(5);
+        let oi: Vec<_> = w.open_interest.iter().filter(|p| p.time <= end).collect();
+        assert_eq!(g.open_interest.len(), oi.len());
+        assert!(g.open_interest.iter().zip(oi).all(|(a, b)| a.time == b.time && a.oi_usd == b.oi_usd));
+    }
+}
