@@ -329,7 +329,9 @@ impl RenderSettings {
     /// Settings for an image of `width` x `height` showing `window_secs`.
     pub fn new(mut params: EstimateParams, window_secs: i64, width: u32, height: u32) -> Self {
         params.window_secs = window_secs;
-        params.rows = Layout::new(width, height).plot_rows();
+        let layout = Layout::new(width, height);
+        params.rows = layout.plot_rows();
+        params.max_cols = Some(layout.plot_cols());
         RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), ..Default::default() } }
     }
 }
@@ -356,10 +358,15 @@ pub fn warn_short_window(snap: &MarketSnapshot, analysis: &Analysis, s: &RenderS
 /// Estimates, finds zones and builds the chart scene: the in-memory entry point tests call.
 pub fn render_scene(snap: &MarketSnapshot, s: &RenderSettings) -> Result<(Analysis, crate::render::Scene), Error> {
     let analysis = analyse(snap, &s.params, &ZoneParams::default())?;
+    let scene = chart::build(snap, &analysis, &chart_options(snap, s));
+    Ok((analysis, scene))
+}
+
+/// The chart options `render_scene` draws `snap` with: the settings' plus the snapshot's notes.
+pub fn chart_options(snap: &MarketSnapshot, s: &RenderSettings) -> ChartOptions {
     let mut chart_opts = s.chart.clone();
     chart_opts.notes.extend(snap.notes.iter().cloned());
-    let scene = chart::build(snap, &analysis, &chart_opts);
-    Ok((analysis, scene))
+    chart_opts
 }
 
 /// Encodes `scene` in `format`.

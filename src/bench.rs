@@ -4,11 +4,15 @@ use std::time::Instant;
 
 use chrono::Duration;
 
-use crate::app::{RenderSettings, render_scene};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::app::{chart_options, encode, render_scene, Format, RenderSettings};
 use crate::cli::{parse_duration, parse_size, BenchArgs};
 use crate::error::Error;
-use crate::estimate::{self, EstimateParams};
-use crate::render::{chart, raster, svg};
+use crate::estimate::{self, long_share, EstimateParams};
+use crate::pipeline;
+use crate::render::{chart, raster};
 use crate::snapshot::MarketSnapshot;
 use crate::zones::{self, ZoneParams};
 
@@ -146,8 +150,24 @@ fn run_batch(a: &BenchArgs, n: usize, snap: &MarketSnapshot, settings: &RenderSe
     Ok(())
 }
 
+/// Reads the snapshot to time. A missing file is a usage error that says what bench needs:
+/// without `--snapshot` it times the bundled example, found relative to the current directory.
+fn read_snapshot(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            let looked = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
+            Error::Usage(format!(
+                "bench: no snapshot at {}: bench needs the bundled example (run it from the repository root) or --snapshot FILE",
+                looked.display()
+            ))
+        } else {
+            Error::io(path, e)
+        }
+    })
+}
+
 pub fn run(a: BenchArgs) -> Result<(), Error> {
-    let bytes = std::fs::read(&a.snapshot).map_err(|e| Error::io(&a.snapshot, e))?;
+    let bytes = read_snapshot(&a.snapshot)?;
     let window = parse_duration("--window", &a.window)?;
     let (w, h) = parse_size(&a.size)?;
     if let Some(n) = a.batch {
@@ -161,16 +181,20 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
     let n = snap.venues.iter().map(|v| v.candles.len()).sum::<usize>();
 
     let (t_est, est) = median_ms(runs, || estimate::estimate(&snap, &settings.params));
-    let est = est?;
-    let (t_zones, zones) = median_ms(runs, || zones::find_zones(&est.profile, est.last_price, &ZoneParams::default()));
-    let analysis = crate::pipeline::Analysis { estimate: est, zones };
-    let (t_scene, scene) = median_ms(runs, || chart::build(&snap, &analysis, &settings.chart));
-    let (t_png, png) = median_ms(runs, || raster::to_png(&scene));
-    let (t_svg, svg_bytes) = median_ms(runs, || svg::to_svg(&scene));
+    est?;
+    // Zones, scene and encoders run on exactly what `liqshot render` draws (same analysis,
+    // chart options and encoder), so the byte counts printed are those of its files.
+    let analysis = pipeline::analyse(&snap, &settings.params, &ZoneParams::default())?;
+    let (t_zones, _) =
+        median_ms(runs, || zones::find_zones(&analysis.estimate.profile, analysis.estimate.last_price, &ZoneParams::default()));
+    let opts = chart_options(&snap, &settings);
+    let (t_scene, scene) = median_ms(runs, || chart::build(&snap, &analysis, &opts));
+    let (t_png, png) = median_ms(runs, || encode(&scene, Format::Png));
+    let (t_svg, svg_bytes) = median_ms(runs, || encode(&scene, Format::Svg));
     let (t_total, _) = median_ms(runs, || {
         let s = MarketSnapshot::from_json(&bytes).expect("parsed above");
         let (_, scene) = render_scene(&s, &settings).expect("rendered above");
-        raster::to_png(&scene)
+        encode(&scene, Format::Png)
     });
 
     println!(
@@ -207,7 +231,7 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
             let (t_all, _) = median_ms(runs, || {
                 let s = MarketSnapshot::from_json(&big_json).expect("valid");
                 let (_, scene) = render_scene(&s, &settings).expect("renders");
-                raster::to_png(&scene)
+                encode(&scene, Format::Png)
             });
             let per = t_e * 1000.0 / candles as f64;
             println!("  {candles:6} candles: estimate {t_e:8.2} ms ({per:.2} µs/candle), render to PNG {t_all:8.2} ms");
@@ -222,4 +246,78 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// `snap`'s first venue, its path repeated end to end (see [`repeated`]) to `rows` candles, as
+/// Binance Vision files for timing `import`: 12-column klines without a header (times in ms)
+/// and a `metrics` file holding its open interest (`sum_open_interest_value`). The klines'
+/// taker-buy volume is written as the candle-body share of volume (the estimate's own
+/// fallback) where the snapshot has none, so the split the estimate makes is unchanged.
+pub fn vision_csvs(snap: &MarketSnapshot, rows: usize) -> (String, String) {
+    let n0 = snap.venues[0].candles.len().max(1);
+    let big = repeated(snap, rows.div_ceil(n0).max(1));
+    let v = &big.venues[0];
+    let step_ms = big.interval_secs() * 1000;
+    let candles = &v.candles[..rows.min(v.candles.len())];
+    let mut k = String::with_capacity(candles.len() * 140);
+    for c in candles {
+        let t = c.open_time.timestamp_millis();
+        let taker = c.taker_buy_volume.unwrap_or_else(|| long_share(c).0 * c.volume);
+        let _ = writeln!(
+            k,
+            "{t},{},{},{},{},{},{},{},0,{},{},0",
+            c.open,
+            c.high,
+            c.low,
+            c.close,
+            c.volume,
+            t + step_ms - 1,
+            c.volume * c.close,
+            taker,
+            taker * c.close
+        );
+    }
+    let end = candles.last().map(|c| c.open_time + Duration::milliseconds(step_ms));
+    let mut m = String::from(
+        "create_time,symbol,sum_open_interest,sum_open_interest_value,count_toptrader_long_short_ratio,\
+         sum_toptrader_long_short_ratio,count_long_short_ratio,sum_taker_long_short_vol_ratio\n",
+    );
+    let price = candles.last().map_or(1.0, |c| c.close);
+    for p in v.open_interest.iter().filter(|p| end.map_or(true, |e| p.time <= e)) {
+        let _ = writeln!(m, "{},{},{},{},,,,", p.time.format("%Y-%m-%d %H:%M:%S"), big.symbol, p.oi_usd / price, p.oi_usd);
+    }
+    (k, m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generated Binance Vision files import back to the repeated path: same candles
+    /// (prices, volumes, times), the taker split the estimate would use anyway, and the open
+    /// interest up to the last candle's close.
+    #[test]
+    fn vision_csvs_import_back_to_the_repeated_snapshot() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/btcusdt-2025-11-01_10.snapshot.json");
+        let snap = MarketSnapshot::load(&path).unwrap();
+        let (k, m) = vision_csvs(&snap, 3_000);
+        let dir = tempfile::tempdir().unwrap();
+        let (kp, mp) = (dir.path().join("k.csv"), dir.path().join("m.csv"));
+        std::fs::write(&kp, k).unwrap();
+        std::fs::write(&mp, m).unwrap();
+        let got = crate::import::import(&crate::import::ImportOptions::new(&kp, &mp, "BTCUSDT")).unwrap();
+        let want = repeated(&snap, 2);
+        let (g, w) = (&got.venues[0], &want.venues[0]);
+        assert_eq!(got.interval, "5m");
+        assert_eq!(g.candles.len(), 3_000);
+        for (a, b) in g.candles.iter().zip(&w.candles) {
+            assert_eq!((a.open_time, a.open, a.high, a.low, a.close, a.volume), (b.open_time, b.open, b.high, b.low, b.close, b.volume));
+            let share = a.taker_buy_volume.unwrap() / a.volume;
+            assert!(a.volume == 0.0 || (share - long_share(b).0).abs() < 1e-9, "{a:?} vs {b:?}");
+        }
+        let end = g.candles.last().unwrap().open_time + Duration::minutes(5);
+        let oi: Vec<_> = w.open_interest.iter().filter(|p| p.time <= end).collect();
+        assert_eq!(g.open_interest.len(), oi.len());
+        assert!(g.open_interest.iter().zip(oi).all(|(a, b)| a.time == b.time && a.oi_usd == b.oi_usd));
+    }
 }

@@ -7,12 +7,25 @@ use super::ledger::{Bins, Ledger};
 /// Estimated open notional by time column and price row, long and short kept apart.
 ///
 /// Rows are log-spaced from `price_lo` (row 0) to `price_hi`; each row is the same fraction of
-/// price wide, so a cell's USD means the same at any price level. Column `c` shows the
-/// positions still open at the close of the candle that opened at `start + c * col_secs`.
+/// price wide, so a cell's USD means the same at any price level.
+///
+/// The grid spans `candles` candle slots of `candle_secs` from `start`. With one column per
+/// candle (`cols == candles`), column `c` shows the positions still open at the close of the
+/// candle that opened at `start + c * candle_secs`. With fewer columns (the estimate's
+/// `max_cols`, e.g. the plot's width in pixels), column `c` covers the consecutive slots
+/// [`Grid::slots`]`(c)` (as evenly as integers allow) and each of its cells is the **maximum**
+/// over those slots of what the one-column-per-candle grid would hold there, long and short
+/// each on its own: a level alive at any moment of the column's time is shown, also one swept
+/// before the column's last candle, and cells stay in absolute USD (a maximum, not a sum), so a
+/// colour means the same amount whatever the candle length or window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
     pub start: DateTime<Utc>,
-    pub col_secs: i64,
+    /// Length of one candle slot (the snapshot's interval), seconds.
+    pub candle_secs: i64,
+    /// Candle slots the grid spans (one per candle of the window).
+    pub candles: usize,
+    /// Time columns, `1..=candles`.
     pub cols: usize,
     pub rows: usize,
     pub price_lo: f64,
@@ -20,16 +33,28 @@ pub struct Grid {
     /// USD per cell, index `col * rows + row`.
     pub long: Vec<f32>,
     pub short: Vec<f32>,
-    /// Estimated USD liquidated during each column's candle (longs, shorts).
+    /// Estimated USD liquidated during each column's candles (longs, shorts).
     pub liquidated_long: Vec<f64>,
     pub liquidated_short: Vec<f64>,
 }
 
 impl Grid {
-    pub fn new(start: DateTime<Utc>, col_secs: i64, cols: usize, rows: usize, price_lo: f64, price_hi: f64) -> Self {
+    /// A zero grid of `cols` columns (clamped to `1..=candles`) over `candles` slots.
+    pub fn new(
+        start: DateTime<Utc>,
+        candle_secs: i64,
+        candles: usize,
+        cols: usize,
+        rows: usize,
+        price_lo: f64,
+        price_hi: f64,
+    ) -> Self {
+        let candles = candles.max(1);
+        let cols = cols.clamp(1, candles);
         Grid {
             start,
-            col_secs,
+            candle_secs,
+            candles,
             cols,
             rows,
             price_lo,
@@ -41,9 +66,9 @@ impl Grid {
         }
     }
 
-    /// End of the last column.
+    /// End of the last slot.
     pub fn end(&self) -> DateTime<Utc> {
-        self.start + Duration::seconds(self.col_secs * self.cols as i64)
+        self.start + Duration::seconds(self.candle_secs * self.candles as i64)
     }
 
     /// Relative width of one row (e.g. 0.0003 = 0.03 % of price).
@@ -61,20 +86,48 @@ impl Grid {
         (price / self.price_lo).ln() / self.row_rel_width()
     }
 
-    /// Column holding time `t`, if inside the grid.
-    pub fn col_of(&self, t: DateTime<Utc>) -> Option<usize> {
+    /// Candle slot holding time `t`, if inside the grid.
+    pub fn slot_of(&self, t: DateTime<Utc>) -> Option<usize> {
         let d = (t - self.start).num_seconds();
         if d < 0 {
             return None;
         }
-        let c = (d / self.col_secs) as usize;
-        (c < self.cols).then_some(c)
+        let j = (d / self.candle_secs) as usize;
+        (j < self.candles).then_some(j)
+    }
+
+    /// The slots column `col` covers: `col * candles / cols .. (col + 1) * candles / cols`.
+    pub fn slots(&self, col: usize) -> std::ops::Range<usize> {
+        let (n, k) = (self.candles as u128, self.cols as u128);
+        let at = |c: usize| (c as u128 * n / k) as usize;
+        at(col)..at(col + 1)
+    }
+
+    /// The column covering slot `slot` (the inverse of [`Grid::slots`]).
+    pub fn col_of_slot(&self, slot: usize) -> usize {
+        ((((slot as u128 + 1) * self.cols as u128) - 1) / self.candles as u128) as usize
+    }
+
+    /// Column holding time `t`, if inside the grid.
+    pub fn col_of(&self, t: DateTime<Utc>) -> Option<usize> {
+        self.slot_of(t).map(|j| self.col_of_slot(j))
     }
 
     /// Long + short USD of a cell.
     pub fn total(&self, col: usize, row: usize) -> f32 {
         let i = col * self.rows + row;
         self.long[i] + self.short[i]
+    }
+
+    /// Folds one slot's cells (`rows` values per side) into column `col`: the cell-wise maximum.
+    pub(crate) fn fold_slot(&mut self, col: usize, long: &[f32], short: &[f32]) {
+        let base = col * self.rows;
+        for (g, v) in self.long[base..base + self.rows].iter_mut().zip(long) {
+            *g = g.max(*v);
+        }
+        for (g, v) in self.short[base..base + self.rows].iter_mut().zip(short) {
+            *g = g.max(*v);
+        }
     }
 }
 
@@ -111,9 +164,8 @@ impl Rebin {
         Rebin { offsets, parts }
     }
 
-    /// Adds the ledger's live levels into grid column `col`.
-    pub fn add_column(&self, ledger: &Ledger, grid: &mut Grid, col: usize) {
-        let base = col * grid.rows;
+    /// Adds the ledger's live levels into one column's cells (`rows` values per side).
+    pub fn add_into(&self, ledger: &Ledger, long: &mut [f32], short: &mut [f32]) {
         for i in 0..self.offsets.len() - 1 {
             let (lo, hi) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
             if lo == hi {
@@ -124,9 +176,9 @@ impl Rebin {
                 continue;
             }
             for &(row, frac) in &self.parts[lo..hi] {
-                let k = base + row as usize;
-                grid.long[k] += l as f32 * frac;
-                grid.short[k] += s as f32 * frac;
+                let k = row as usize;
+                long[k] += l as f32 * frac;
+                short[k] += s as f32 * frac;
             }
         }
     }

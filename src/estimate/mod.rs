@@ -43,6 +43,10 @@ pub struct EstimateParams {
     pub window_secs: i64,
     /// Number of price rows in the grid.
     pub rows: usize,
+    /// At most this many time columns in the grid (a chart passes its plot's width in
+    /// pixels); a window of more candles is aggregated (see [`Grid`]). `None`: one column per
+    /// candle.
+    pub max_cols: Option<usize>,
     /// Price range of the grid; `None` pads the window's range (see [`estimate`]).
     pub price_range: Option<(f64, f64)>,
 }
@@ -57,6 +61,7 @@ impl Default for EstimateParams {
             typical_position_usd: 10_000.0,
             window_secs: 86_400,
             rows: 600,
+            max_cols: None,
             price_range: None,
         }
     }
@@ -123,9 +128,13 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
     if params.rows < 10 {
         return Err(Error::Usage("grid needs at least 10 price rows".into()));
     }
+    if params.max_cols == Some(0) {
+        return Err(Error::Usage("grid needs at least one time column".into()));
+    }
     let step = snap.interval_secs();
     let (start, end) = window_bounds(snap, params.window_secs);
-    let cols = (((end - start).num_seconds() + step - 1) / step).max(1) as usize;
+    let candles = (((end - start).num_seconds() + step - 1) / step).max(1) as usize;
+    let cols = params.max_cols.map_or(candles, |m| m.min(candles));
 
     // Price range of everything (for the ledger) and of the window (for the grid).
     let all = snap.venues.iter().flat_map(|v| v.candles.iter());
@@ -161,13 +170,49 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
         Some(r) => return Err(Error::Usage(format!("price range {r:?} is not low < high, both positive"))),
         None => (lo_w * (-pad).exp(), hi_w * pad.exp()),
     };
-    let mut grid = Grid::new(start, step, cols, params.rows, g_lo, g_hi);
+    let mut grid = Grid::new(start, step, candles, cols, params.rows, g_lo, g_hi);
     let rebin = Rebin::new(&bins, &grid);
+
+    // Every venue's candles in time order, slot by slot, so a slot's cells are the sum over
+    // venues at that time before they are folded (maximum) into the slot's column.
+    let mut runs = snap.venues.iter().map(|v| VenueRun::new(v, step, params, bins)).collect::<Result<Vec<_>, _>>()?;
+    for r in &mut runs {
+        while r.next_time().is_some_and(|t| t < start) {
+            r.step(params);
+        }
+    }
+    let (mut slot_long, mut slot_short) = (vec![0.0f32; grid.rows], vec![0.0f32; grid.rows]);
+    for j in 0..grid.candles {
+        let slot_end = start + Duration::seconds(step * (j as i64 + 1));
+        let col = grid.col_of_slot(j);
+        let mut any = false;
+        for r in &mut runs {
+            while r.next_time().is_some_and(|t| t < slot_end) {
+                let (liq_l, liq_s) = r.step(params);
+                grid.liquidated_long[col] += liq_l;
+                grid.liquidated_short[col] += liq_s;
+                if !any {
+                    slot_long.fill(0.0);
+                    slot_short.fill(0.0);
+                    any = true;
+                }
+                rebin.add_into(&r.ledger, &mut slot_long, &mut slot_short);
+            }
+        }
+        if any {
+            grid.fold_slot(col, &slot_long, &slot_short);
+        }
+    }
+    for r in &mut runs {
+        while r.next_time().is_some() {
+            r.step(params);
+        }
+    }
 
     let mut profile = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };
     let mut venues = Vec::new();
-    for v in &snap.venues {
-        let (ledger, stats) = run_venue(v, step, params, bins, &mut grid, &rebin)?;
+    for r in runs {
+        let (ledger, stats) = r.finish();
         ledger.add_longs_into(&mut profile.long);
         ledger.add_shorts_into(&mut profile.short);
         venues.push(stats);
@@ -175,82 +220,109 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
     Ok(Estimate { grid, profile, last_price: snap.last_price(), venues })
 }
 
-fn run_venue(
-    v: &VenueSeries,
-    step: i64,
-    params: &EstimateParams,
-    bins: Bins,
-    grid: &mut Grid,
-    rebin: &Rebin,
-) -> Result<(Ledger, VenueStats), Error> {
-    let formula = Formula::for_venue(&v.venue);
-    let (tier, maint) = tiers::tier_for(&v.margin_tiers, params.typical_position_usd);
-    let mut mix = params.mix.clone();
-    if let Some(keep) = &params.leverage_filter {
-        mix = mix.restrict(keep)?;
+/// One venue's ledger, advanced one candle at a time.
+struct VenueRun<'a> {
+    candles: &'a [Candle],
+    next: usize,
+    oi: Vec<Option<f64>>,
+    prev_oi: Option<f64>,
+    decay: f64,
+    mix: LeverageMix,
+    formula: Formula,
+    mmr: f64,
+    maint: f64,
+    ledger: Ledger,
+    stats: VenueStats,
+}
+
+impl<'a> VenueRun<'a> {
+    fn new(v: &'a VenueSeries, step: i64, params: &EstimateParams, bins: Bins) -> Result<Self, Error> {
+        let formula = Formula::for_venue(&v.venue);
+        let (tier, maint) = tiers::tier_for(&v.margin_tiers, params.typical_position_usd);
+        let mut mix = params.mix.clone();
+        if let Some(keep) = &params.leverage_filter {
+            mix = mix.restrict(keep)?;
+        }
+        let mix = mix.capped(tier.max_leverage);
+
+        let closes: Vec<DateTime<Utc>> = v.candles.iter().map(|c| c.open_time + Duration::seconds(step)).collect();
+        let oi = oi_align::align(&v.open_interest, &closes);
+        let decay = params.half_life_secs.map(|h| 0.5f64.powf(step as f64 / h)).unwrap_or(1.0);
+        let stats = VenueStats {
+            venue: v.venue.clone(),
+            candles: v.candles.len(),
+            candles_with_oi: oi.iter().filter(|o| o.is_some()).count(),
+            opened_usd: 0.0,
+            closed_usd: 0.0,
+            decayed_usd: 0.0,
+            liquidated_long_usd: 0.0,
+            liquidated_short_usd: 0.0,
+            alive_long_usd: 0.0,
+            alive_short_usd: 0.0,
+            taker_split: v.candles.iter().any(|c| c.taker_buy_volume.is_some()),
+            mix: mix.clone(),
+            formula,
+            mmr: tier.mmr,
+        };
+        Ok(VenueRun {
+            candles: &v.candles,
+            next: 0,
+            oi,
+            prev_oi: None,
+            decay,
+            mix,
+            formula,
+            mmr: tier.mmr,
+            maint,
+            ledger: Ledger::new(bins),
+            stats,
+        })
     }
-    let mix = mix.capped(tier.max_leverage);
 
-    let closes: Vec<DateTime<Utc>> = v.candles.iter().map(|c| c.open_time + Duration::seconds(step)).collect();
-    let oi = oi_align::align(&v.open_interest, &closes);
-    let decay = params.half_life_secs.map(|h| 0.5f64.powf(step as f64 / h)).unwrap_or(1.0);
+    /// Open time of the next candle to run, if any is left.
+    fn next_time(&self) -> Option<DateTime<Utc>> {
+        self.candles.get(self.next).map(|c| c.open_time)
+    }
 
-    let mut ledger = Ledger::new(bins);
-    let mut stats = VenueStats {
-        venue: v.venue.clone(),
-        candles: v.candles.len(),
-        candles_with_oi: oi.iter().filter(|o| o.is_some()).count(),
-        opened_usd: 0.0,
-        closed_usd: 0.0,
-        decayed_usd: 0.0,
-        liquidated_long_usd: 0.0,
-        liquidated_short_usd: 0.0,
-        alive_long_usd: 0.0,
-        alive_short_usd: 0.0,
-        taker_split: v.candles.iter().any(|c| c.taker_buy_volume.is_some()),
-        mix: mix.clone(),
-        formula,
-        mmr: tier.mmr,
-    };
-    let mut prev_oi: Option<f64> = None;
-    for (i, c) in v.candles.iter().enumerate() {
+    /// Runs the next candle; returns the USD of longs and shorts it liquidated.
+    fn step(&mut self, params: &EstimateParams) -> (f64, f64) {
+        let i = self.next;
+        let c = &self.candles[i];
+        self.next += 1;
+        let (ledger, stats) = (&mut self.ledger, &mut self.stats);
         // 1. consume
         let liq_l = ledger.consume_longs(c.low);
         let liq_s = ledger.consume_shorts(c.high);
         stats.liquidated_long_usd += liq_l;
         stats.liquidated_short_usd += liq_s;
-        let col = grid.col_of(c.open_time);
-        if let Some(col) = col {
-            grid.liquidated_long[col] += liq_l;
-            grid.liquidated_short[col] += liq_s;
-        }
         // 2./3. close or open on the change in open interest
-        if let (Some(a), Some(b)) = (prev_oi, oi[i]) {
+        if let (Some(a), Some(b)) = (self.prev_oi, self.oi[i]) {
             if b < a && a > 0.0 {
                 let before = ledger.long_total() + ledger.short_total();
                 ledger.shrink(b / a);
                 stats.closed_usd += before - (ledger.long_total() + ledger.short_total());
             } else if b > a {
-                let added = open_positions(&mut ledger, c, b - a, &mix, formula, tier.mmr, maint, params);
+                let added = open_positions(ledger, c, b - a, &self.mix, self.formula, self.mmr, self.maint, params);
                 stats.opened_usd += added;
             }
         }
-        if oi[i].is_some() {
-            prev_oi = oi[i];
+        if self.oi[i].is_some() {
+            self.prev_oi = self.oi[i];
         }
         // 4. decay
-        if decay < 1.0 {
+        if self.decay < 1.0 {
             let before = ledger.long_total() + ledger.short_total();
-            ledger.shrink(decay);
+            ledger.shrink(self.decay);
             stats.decayed_usd += before - (ledger.long_total() + ledger.short_total());
         }
-        if let Some(col) = col {
-            rebin.add_column(&ledger, grid, col);
-        }
+        (liq_l, liq_s)
     }
-    stats.alive_long_usd = ledger.long_total();
-    stats.alive_short_usd = ledger.short_total();
-    Ok((ledger, stats))
+
+    fn finish(mut self) -> (Ledger, VenueStats) {
+        self.stats.alive_long_usd = self.ledger.long_total();
+        self.stats.alive_short_usd = self.ledger.short_total();
+        (self.ledger, self.stats)
+    }
 }
 
 /// Adds `usd` of new positions opened during candle `c`. Returns the USD placed

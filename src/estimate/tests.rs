@@ -191,3 +191,102 @@ proptest! {
         }
     }
 }
+
+/// `s` with a second venue: the same candles with every third one missing (gaps; the first
+/// and last are kept, so the span is the same) and half the open interest, so slots hold
+/// different sums of venues.
+fn with_second_venue(s: &MarketSnapshot) -> MarketSnapshot {
+    let mut out = s.clone();
+    let mut v = s.venues[0].clone();
+    v.venue = "okx".into();
+    let n = v.candles.len();
+    v.candles = v.candles.iter().enumerate().filter(|(i, _)| i % 3 != 1 || *i == n - 1).map(|(_, c)| *c).collect();
+    for p in &mut v.open_interest {
+        p.oi_usd *= 0.5;
+    }
+    out.venues.push(v);
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A grid capped at `cap` columns has `min(cap, candles)` of them, each covering a run of
+    /// consecutive candle slots (together all of them, in order), and each of its cells is the
+    /// maximum of the one-column-per-candle grid's cells over the slots it covers (long and
+    /// short each); liquidations are summed; the ledger's results do not change.
+    #[test]
+    fn capped_grid_columns_are_the_maximum_of_the_columns_they_cover(
+        s in arb_market(),
+        cap in 1usize..70,
+        two_venues in prop::bool::ANY,
+        window in prop::sample::select(vec![3_600i64, 4 * 3_600, 86_400]),
+    ) {
+        let s = if two_venues { with_second_venue(&s) } else { s };
+        let full = estimate(&s, &EstimateParams { window_secs: window, ..Default::default() }).unwrap();
+        let capped = estimate(&s, &EstimateParams { window_secs: window, max_cols: Some(cap), ..Default::default() }).unwrap();
+        let (f, g) = (&full.grid, &capped.grid);
+        prop_assert_eq!(f.cols, f.candles);
+        if two_venues {
+            // Uncapped, a cell is the sum over venues. (The second venue here has every candle,
+            // so each venue alone gets the same ledger bins and grid rows.)
+            let mut both = s.clone();
+            both.venues[1].candles = s.venues[0].candles.clone();
+            let p = EstimateParams { window_secs: window, ..Default::default() };
+            let sum = estimate(&both, &p).unwrap().grid;
+            let one = |k: usize| {
+                let mut s1 = both.clone();
+                s1.venues = vec![both.venues[k].clone()];
+                estimate(&s1, &p).unwrap().grid
+            };
+            let (a, b) = (one(0), one(1));
+            prop_assert_eq!((a.cols, a.price_lo, a.price_hi), (sum.cols, sum.price_lo, sum.price_hi));
+            // (Equal up to f32 rounding: the cells add the same terms in another order.)
+            let close = |x: f32, y: f32| (x - y).abs() <= 1e-5 * x.abs().max(y.abs()).max(1.0);
+            for i in 0..sum.long.len() {
+                prop_assert!(close(sum.long[i], a.long[i] + b.long[i]), "{} vs {} + {}", sum.long[i], a.long[i], b.long[i]);
+                prop_assert!(close(sum.short[i], a.short[i] + b.short[i]), "{} vs {} + {}", sum.short[i], a.short[i], b.short[i]);
+            }
+        }
+        prop_assert_eq!(g.candles, f.candles);
+        prop_assert_eq!(g.cols, cap.min(f.candles));
+        prop_assert!(g.cols <= cap);
+        prop_assert_eq!((g.start, g.end(), g.rows, g.price_lo, g.price_hi), (f.start, f.end(), f.rows, f.price_lo, f.price_hi));
+        prop_assert_eq!(&capped.profile, &full.profile);
+        prop_assert_eq!(&capped.venues, &full.venues);
+        let mut next = 0;
+        for c in 0..g.cols {
+            let slots = g.slots(c);
+            prop_assert_eq!(slots.start, next);
+            prop_assert!(!slots.is_empty());
+            next = slots.end;
+            for j in slots.clone() {
+                prop_assert_eq!(g.col_of_slot(j), c);
+            }
+            for r in 0..g.rows {
+                let max_l = slots.clone().map(|j| f.long[j * f.rows + r]).fold(0.0f32, f32::max);
+                let max_s = slots.clone().map(|j| f.short[j * f.rows + r]).fold(0.0f32, f32::max);
+                prop_assert_eq!(g.long[c * g.rows + r], max_l, "col {} row {}", c, r);
+                prop_assert_eq!(g.short[c * g.rows + r], max_s, "col {} row {}", c, r);
+            }
+            let liq: f64 = slots.clone().map(|j| f.liquidated_long[j] + f.liquidated_short[j]).sum();
+            let got = g.liquidated_long[c] + g.liquidated_short[c];
+            prop_assert!((got - liq).abs() <= 1e-9 * liq.max(1.0), "col {}: {} vs {}", c, got, liq);
+        }
+        prop_assert_eq!(next, g.candles);
+    }
+}
+
+#[test]
+fn a_cap_at_or_above_the_candle_count_changes_nothing() {
+    let candles: Vec<Candle> = (0..24).map(|i| candle(i, 100.0, 101.0 + (i % 5) as f64, 99.0 - (i % 3) as f64, 100.0, None)).collect();
+    let oi_pts: Vec<OiPoint> = (0..=24).map(|i| oi(i, 1e6 + 1e4 * i as f64)).collect();
+    let s = with_second_venue(&snap(candles, oi_pts));
+    let full = estimate(&s, &EstimateParams::default()).unwrap();
+    for cap in [24, 25, 10_000] {
+        let capped = estimate(&s, &EstimateParams { max_cols: Some(cap), ..Default::default() }).unwrap();
+        assert_eq!(capped.grid, full.grid, "cap {cap}");
+    }
+    let e = estimate(&s, &EstimateParams { max_cols: Some(0), ..Default::default() }).unwrap_err();
+    assert_eq!(e.to_string(), "grid needs at least one time column");
+}

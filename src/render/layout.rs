@@ -53,6 +53,11 @@ impl Layout {
     pub fn plot_rows(&self) -> usize {
         self.plot.h.max(10.0) as usize
     }
+
+    /// Time columns the grid needs at most: one per pixel column of the plot (more cannot be seen).
+    pub fn plot_cols(&self) -> usize {
+        self.plot.w.max(1.0) as usize
+    }
 }
 
 #[cfg(test)]
