@@ -119,6 +119,14 @@ fn window_bounds(snap: &MarketSnapshot, window_secs: i64) -> (DateTime<Utc>, Dat
     (start, end)
 }
 
+/// How many candle slots the grid of a `window_secs` window over `snap` spans (its
+/// `Grid::candles`), e.g. to choose [`estimate_history`]'s slots.
+pub fn window_candles(snap: &MarketSnapshot, window_secs: i64) -> usize {
+    let step = snap.interval_secs();
+    let (start, end) = window_bounds(snap, window_secs.max(1));
+    (((end - start).num_seconds() + step - 1) / step).max(1) as usize
+}
+
 /// Runs the estimate for every venue of `snap` and sums them.
 /// The largest ratio of highest high to lowest low a snapshot may have.
 pub const MAX_PRICE_RATIO: f64 = 1e6;

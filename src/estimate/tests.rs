@@ -337,6 +337,7 @@ fn the_last_moment_is_the_final_estimate() {
         let params = EstimateParams { max_cols: cap, ..Default::default() };
         let (full, moments) = estimate_history(&s, &params, &[full_slots(&s) - 1]).unwrap();
         assert_eq!(full.grid, estimate(&s, &params).unwrap().grid);
+        assert_eq!(window_candles(&s, params.window_secs), full.grid.candles);
         let e = moments[0].estimate(&full.grid);
         assert_eq!(e.grid, full.grid);
         assert_eq!(e.profile, full.profile);

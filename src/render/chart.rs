@@ -1,6 +1,6 @@
 //! The annotated liquidation heatmap, built as a [`Scene`] from the analysis. Pure.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::axis;
 use super::layout::{Layout, Rect};
@@ -29,11 +29,14 @@ pub struct ChartOptions {
     /// The window asked for (`--window`), seconds. When the snapshot holds less, the title
     /// says so (`window 30d requested, 10d of data`) instead of `last 10d`.
     pub window_secs: Option<i64>,
+    /// A frame of `animate`: the map as it stood at this time (the title says so and a line
+    /// marks it on the plot); the snapshot holds data up to it only.
+    pub frame_at: Option<DateTime<Utc>>,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, frame_at: None }
     }
 }
 
@@ -80,6 +83,8 @@ struct Ctx<'a> {
     grid: &'a Grid,
     p_lo: f64,
     p_hi: f64,
+    /// `ChartOptions::frame_at`.
+    frame_at: Option<DateTime<Utc>>,
 }
 
 impl Ctx<'_> {
@@ -110,7 +115,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     let l = Layout::new(opts.width, opts.height);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let grid = &a.estimate.grid;
-    let mut c = Ctx { scene: Scene::new(opts.width, opts.height, th.background), l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi };
+    let mut c = Ctx { scene: Scene::new(opts.width, opts.height, th.background), l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at };
     let scale = ColorScale::pick(grid, opts.color_max);
 
     c.scene.rect(l.plot.x, l.plot.y, l.plot.w, l.plot.h, th.plot_background);
@@ -120,6 +125,9 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     time_axis(&mut c);
     let candles = window_candles(snap, grid);
     draw_candles(&mut c, &candles);
+    if let Some(t) = opts.frame_at {
+        now_line(&mut c, t);
+    }
     zones(&mut c, &a.zones.zones);
     profile(&mut c, a);
     price_marker(&mut c, a.estimate.last_price);
@@ -225,6 +233,13 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
     }
 }
 
+/// The time of an animation frame: a dashed vertical line across the plot.
+fn now_line(c: &mut Ctx, t: DateTime<Utc>) {
+    let p = c.l.plot;
+    let x = c.x_of_secs((t - c.grid.start).num_seconds() as f64).clamp(p.x, p.right());
+    c.scene.dashed_line(x, p.y, x, p.bottom(), c.th.muted.with_alpha(0xc0), 1.0, 4.0 * c.l.s);
+}
+
 fn zones(c: &mut Ctx, zones: &[Zone]) {
     let (p, prof) = (c.l.plot, c.l.profile);
     let mut labels = Vec::new();
@@ -322,7 +337,8 @@ fn profile(c: &mut Ctx, a: &Analysis) {
     }
     let s = c.l.s;
     let (text_c, muted) = (c.th.text, c.th.muted);
-    c.label(prof.x, prof.y - 36.0 * s, "Still open now (estimated)", 13.0, text_c, HAlign::Left, true);
+    let title = c.frame_at.map_or_else(|| "Still open now (estimated)".to_string(), |t| format!("Open at {} UTC (estimated)", t.format("%H:%M")));
+    c.label(prof.x, prof.y - 36.0 * s, &title, 13.0, text_c, HAlign::Left, true);
     c.label(prof.x, prof.y - 18.0 * s, &format!("0 … {} per 0.1 %", fmt::usd(top)), 12.0, muted, HAlign::Left, false);
     let (shorts, longs) = (c.th.shorts, c.th.longs);
     let size = c.font(12.0);
@@ -405,6 +421,12 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
     let end = snap.captured_at.format("%Y-%m-%d %H:%M");
     let tail = format!(" · price {}", fmt::price(a.estimate.last_price));
     match opts.window_secs.and_then(|w| window_shortfall(g, w).map(|shown| (w, shown))) {
+        _ if opts.frame_at.is_some() => {
+            let at = opts.frame_at.map_or(snap.captured_at, |t| t).format("%Y-%m-%d %H:%M");
+            let span = span_label((g.end() - g.start).num_seconds());
+            let sub = format!("{head}{span} from {} UTC, as it stood at {at} UTC{tail}", g.start.format("%Y-%m-%d %H:%M"));
+            c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);
+        }
         None => {
             let sub = format!("{head}last {} to {end} UTC{tail}", span_label((g.end() - g.start).num_seconds()));
             c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);

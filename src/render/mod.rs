@@ -2,6 +2,7 @@
 //! into PNG ([`raster::to_png`]) or SVG ([`svg::to_svg`]). Text is drawn from
 //! the bundled fonts' outlines in both, so the two outputs have the same geometry.
 
+pub mod animate;
 pub mod axis;
 pub mod chart;
 pub mod layout;
