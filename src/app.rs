@@ -72,6 +72,7 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Fetch(a) => FetchPlan::new(&a)?.run(&a),
         Command::Zones(a) => run_zones(a),
         Command::Render(a) => RenderPlan::new(&a)?.run(&a),
+        Command::Animate(a) => crate::animate_cmd::run(a),
         Command::Report(a) => crate::report::run::run(a),
         Command::Bench(a) => crate::bench::run(a),
         Command::Run(_) | Command::Config(_) => Err(Error::Usage("run and config need the config file (see app::main)".into())),

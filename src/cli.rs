@@ -146,6 +146,9 @@ pub enum Command {
     /// Fetch live public data from the exchanges and save it as a snapshot
     #[command(after_help = FETCH_EXAMPLES)]
     Fetch(FetchCmdArgs),
+    /// Animate the map's evolution over the window: GIF (.gif) or APNG (.png)
+    #[command(after_help = crate::animate_cmd::ANIMATE_EXAMPLES)]
+    Animate(crate::animate_cmd::AnimateArgs),
     /// Print zones A, B and C of a snapshot
     #[command(after_help = ZONES_EXAMPLES)]
     Zones(ZonesArgs),

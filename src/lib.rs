@@ -4,6 +4,7 @@
 //! → [`render`] (PNG/SVG). Every stage after loading is a pure function of its input; the
 //! in-memory entry point is [`app::render_scene`].
 
+pub mod animate_cmd;
 pub mod app;
 pub mod batch;
 pub mod bench;
