@@ -1,9 +1,13 @@
 //! `animate`: frames of the map as it stood, GIF/APNG encoding. The files are decoded here
 //! (frames composited as a viewer does) and compared with the frames' own renders.
 
+mod common;
+
 use std::path::Path;
 
-use image::{Rgba, RgbaImage};
+use common::anim::{decode_apng, decode_gif};
+
+use image::RgbaImage;
 use liqshot::app::RenderSettings;
 use liqshot::estimate::EstimateParams;
 use liqshot::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
@@ -21,57 +25,6 @@ fn settings(w: u32, h: u32, window: i64) -> RenderSettings {
 
 fn frames<'a>(snap: &'a MarketSnapshot, s: &RenderSettings, n: usize) -> Frames<'a> {
     Frames::new(snap, &s.params, &ZoneParams::default(), &s.chart, n).unwrap()
-}
-
-/// A GIF's frames as shown (each composited over the previous one), with their delays (cs),
-/// and its loop count.
-fn decode_gif(bytes: &[u8]) -> (Vec<(RgbaImage, u16)>, gif::Repeat) {
-    let mut opts = gif::DecodeOptions::new();
-    opts.set_color_output(gif::ColorOutput::RGBA);
-    let mut d = opts.read_info(bytes).unwrap();
-    let (w, h) = (d.width() as u32, d.height() as u32);
-    let mut canvas = RgbaImage::new(w, h);
-    let mut out = Vec::new();
-    while let Some(f) = d.read_next_frame().unwrap() {
-        assert_eq!(f.dispose, gif::DisposalMethod::Keep);
-        for y in 0..f.height as u32 {
-            for x in 0..f.width as u32 {
-                let i = ((y * f.width as u32 + x) * 4) as usize;
-                let p = &f.buffer[i..i + 4];
-                if p[3] != 0 {
-                    canvas.put_pixel(f.left as u32 + x, f.top as u32 + y, Rgba([p[0], p[1], p[2], 255]));
-                }
-            }
-        }
-        out.push((canvas.clone(), f.delay));
-    }
-    (out, d.repeat())
-}
-
-/// An APNG's frames as shown (blend-over, no disposal, as written) and their delays.
-fn decode_apng(bytes: &[u8]) -> (u32, Vec<(RgbaImage, (u16, u16))>) {
-    let mut r = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
-    let info = r.info().clone();
-    let actl = info.animation_control.expect("an animated PNG");
-    let mut canvas = RgbaImage::new(info.width, info.height);
-    let mut buf = vec![0; r.output_buffer_size().unwrap()];
-    let mut out = Vec::new();
-    for _ in 0..actl.num_frames {
-        let fi = r.next_frame(&mut buf).unwrap();
-        let fc = r.info().frame_control.expect("every frame has a control chunk");
-        for y in 0..fi.height {
-            for x in 0..fi.width {
-                let i = ((y * fi.width + x) * 4) as usize;
-                let p = &buf[i..i + 4];
-                assert!(p[3] == 0 || p[3] == 255, "pixels are opaque or transparent");
-                if p[3] == 255 {
-                    canvas.put_pixel(fc.x_offset + x, fc.y_offset + y, Rgba([p[0], p[1], p[2], 255]));
-                }
-            }
-        }
-        out.push((canvas.clone(), (fc.delay_num, fc.delay_den)));
-    }
-    (actl.num_plays, out)
 }
 
 fn mean_abs_diff(a: &RgbaImage, b: &RgbaImage) -> f64 {
@@ -157,6 +110,14 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
     let at0 = f.moment(0).at.format("%Y-%m-%d %H:%M").to_string();
     assert!(t0.iter().any(|t| t.contains(&format!("as it stood at {at0} UTC"))), "{t0:?}");
     assert!(t0.iter().any(|t| t.starts_with(&format!("Open at {} UTC", f.moment(0).at.format("%H:%M")))), "{t0:?}");
+    // One profile scale in every frame (bars keep their meaning), the largest any frame
+    // would pick on its own (no bar is cut).
+    let scale = |i: usize| texts(i).into_iter().find(|t| t.starts_with("0 … ")).expect("the profile's scale label");
+    let scales: Vec<String> = (0..f.len()).map(scale).collect();
+    assert!(scales.iter().all(|x| *x == scales[0]), "{scales:?}");
+    let own: Vec<f64> = (0..f.len()).map(|i| liqshot::render::chart::profile_top(&f.analysis_at(i), &s.chart)).collect();
+    assert!(own.iter().any(|t| *t < own[f.len() - 1]) || own.iter().any(|t| *t > own[f.len() - 1]), "frames pick different scales: {own:?}");
+    assert_eq!(scales[0], format!("0 … {} per 0.1 %", liqshot::fmt::usd(own.iter().copied().fold(0.0, f64::max))));
 }
 
 #[test]

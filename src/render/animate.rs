@@ -107,7 +107,11 @@ impl<'a> Frames<'a> {
         let (analysis, moments) = analyse_history(snap, params, zp, frames)?;
         let mut chart = chart.clone();
         chart.color_max = Some(ColorScale::pick(&analysis.estimate.grid, chart.color_max).hi);
-        Ok(Frames { snap, analysis, moments, chart, zp: *zp })
+        let mut f = Frames { snap, analysis, moments, chart, zp: *zp };
+        // The profile's scale: the largest any frame picks, so bars keep their scale.
+        let top = (0..f.len()).map(|i| chart::profile_top(&f.analysis_at(i), &f.chart)).fold(0.0, f64::max);
+        f.chart.profile_max = Some(top);
+        Ok(f)
     }
 
     /// How many frames.

@@ -32,11 +32,14 @@ pub struct ChartOptions {
     /// A frame of `animate`: the map as it stood at this time (the title says so and a line
     /// marks it on the plot); the snapshot holds data up to it only.
     pub frame_at: Option<DateTime<Utc>>,
+    /// Top of the profile's USD scale (per 0.1 % band); `None` picks it from the profile.
+    /// (`animate` pins it so bars keep their scale from frame to frame.)
+    pub profile_max: Option<f64>,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, frame_at: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, frame_at: None, profile_max: None }
     }
 }
 
@@ -83,8 +86,9 @@ struct Ctx<'a> {
     grid: &'a Grid,
     p_lo: f64,
     p_hi: f64,
-    /// `ChartOptions::frame_at`.
+    /// `ChartOptions::frame_at` and `profile_max`.
     frame_at: Option<DateTime<Utc>>,
+    profile_max: Option<f64>,
 }
 
 impl Ctx<'_> {
@@ -110,12 +114,26 @@ impl Ctx<'_> {
     }
 }
 
+fn ctx<'a>(a: &'a Analysis, opts: &ChartOptions) -> Ctx<'a> {
+    let (l, grid) = (Layout::new(opts.width, opts.height), &a.estimate.grid);
+    let th = if opts.dark { Theme::dark() } else { Theme::light() };
+    let scene = Scene::new(opts.width, opts.height, th.background);
+    Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max }
+}
+
+/// The top of the USD scale the profile panel of `a`'s chart picks from its data (USD per
+/// 0.1 % band), whatever `opts.profile_max` says.
+pub fn profile_top(a: &Analysis, opts: &ChartOptions) -> f64 {
+    let (_, _, _, _, _, max) = profile_rows(&ctx(a, opts), a);
+    axis::nice_ceil(max.max(1.0))
+}
+
 /// Builds the chart. The grid in `a` should have `Layout::plot_rows` rows.
 pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene {
     let l = Layout::new(opts.width, opts.height);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let grid = &a.estimate.grid;
-    let mut c = Ctx { scene: Scene::new(opts.width, opts.height, th.background), l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at };
+    let mut c = ctx(a, opts);
     let scale = ColorScale::pick(grid, opts.color_max);
 
     c.scene.rect(l.plot.x, l.plot.y, l.plot.w, l.plot.h, th.plot_background);
@@ -300,7 +318,9 @@ pub fn spread(ys: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
     result
 }
 
-fn profile(c: &mut Ctx, a: &Analysis) {
+/// The profile binned into the panel's display rows: (rows, row height, long USD, short USD,
+/// factor to USD per 0.1 % band, largest row in USD per 0.1 % band).
+fn profile_rows(c: &Ctx, a: &Analysis) -> (usize, f32, Vec<f64>, Vec<f64>, f64, f64) {
     let prof = c.l.profile;
     let pr = &a.estimate.profile;
     let rows = (prof.h / (2.0 * c.l.s).max(1.0)).max(10.0) as usize;
@@ -324,8 +344,14 @@ fn profile(c: &mut Ctx, a: &Analysis) {
     let rel = (c.p_hi / c.p_lo).ln() / rows as f64;
     let k = BAND / rel;
     let max = long.iter().chain(&short).fold(0.0f64, |m, v| m.max(*v)) * k;
-    let top = axis::nice_ceil(max.max(1.0));
-    let bar = |v: f64| (v * k / top) as f32 * (prof.w - 2.0);
+    (rows, row_h, long, short, k, max)
+}
+
+fn profile(c: &mut Ctx, a: &Analysis) {
+    let prof = c.l.profile;
+    let (rows, row_h, long, short, k, max) = profile_rows(c, a);
+    let top = c.profile_max.unwrap_or_else(|| axis::nice_ceil(max.max(1.0)));
+    let bar = |v: f64| ((v * k / top) as f32).min(1.0) * (prof.w - 2.0);
     for r in 0..rows {
         let y = prof.y + r as f32 * row_h;
         if long[r] > 0.0 {
