@@ -178,3 +178,24 @@ fn default_gif_is_within_x_limits() {
         eprintln!("window {window}: {} bytes", gif.len());
     }
 }
+
+/// The GIF palette holds the colour map as the legend draws it: along the colour bar every
+/// decoded pixel is within a few levels of the render (light theme, whose translucent faint
+/// cells take many of the palette's colours).
+#[test]
+fn gif_keeps_the_colour_map_smooth() {
+    let snap = example();
+    let mut s = settings(1200, 675, 3 * 86_400);
+    s.chart.dark = false;
+    let f = frames(&snap, &s, 2);
+    let (shown, _) = decode_gif(&animate::encode_frames(&f, 8, AnimFormat::Gif));
+    let (gif, direct) = (&shown[1].0, f.image(1));
+    assert!(mean_abs_diff(gif, &direct) < 2.0);
+    let r = Layout::new(1200, 675).colorbar;
+    let y = (r.y + r.h / 2.0) as u32;
+    let worst = ((r.x + 2.0) as u32..(r.right() - 2.0) as u32)
+        .map(|x| (0..3).map(|c| gif.get_pixel(x, y)[c].abs_diff(direct.get_pixel(x, y)[c])).max().unwrap())
+        .max()
+        .unwrap();
+    assert!(worst <= 8, "colour bar off by up to {worst} levels");
+}

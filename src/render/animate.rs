@@ -11,7 +11,8 @@
 //! ledgers (with the zone-widening pass of [`crate::pipeline::analyse`], at most two).
 //!
 //! GIF: one global palette of 255 colours plus a transparent index, built from the final
-//! frame ([`Palette::from_image`]); each later frame stores only the pixels that changed
+//! frame ([`Palette::from_image`]: its most common colours exactly, 64 colours of the colour
+//! map sampled from its legend, the rest by median cut); each later frame stores only the pixels that changed
 //! (cropped to their bounding box, unchanged pixels transparent). APNG: RGBA frames, later ones
 //! cropped and blended over the previous one the same way. Same input, same bytes.
 
@@ -21,6 +22,7 @@ use chrono::{DateTime, Utc};
 use image::RgbaImage;
 
 use super::chart::{self, ChartOptions, ColorScale};
+use super::layout::Layout;
 use super::raster;
 use super::scene::Scene;
 use crate::error::Error;
@@ -197,7 +199,7 @@ pub fn encode_frames(f: &Frames, fps: u32, format: AnimFormat) -> Vec<u8> {
     let (w, h) = last.dimensions();
     match format {
         AnimFormat::Gif => {
-            let mut enc = GifWriter::new(w, h, Palette::from_image(&last));
+            let mut enc = GifWriter::new(w, h, Palette::from_image(&last, &legend_colours(&last)));
             f.each_image(0..n - 1, |i, img| enc.push(&img, gif_delay_cs(i, n, fps)));
             enc.push(&last, gif_delay_cs(n - 1, n, fps));
             enc.finish()
@@ -213,6 +215,24 @@ pub fn encode_frames(f: &Frames, fps: u32, format: AnimFormat) -> Vec<u8> {
             enc.finish()
         }
     }
+}
+
+/// Up to [`MAX_KEPT`] colours evenly spaced along the middle row of the chart's colour bar:
+/// the colour map as the chart draws it (whatever the colour map is).
+pub fn legend_colours(img: &RgbaImage) -> Vec<[u8; 3]> {
+    let r = Layout::new(img.width(), img.height()).colorbar;
+    let y = ((r.y + r.h / 2.0) as u32).min(img.height() - 1);
+    let (x0, x1) = ((r.x + 2.0).max(0.0) as u32, ((r.right() - 2.0) as u32).min(img.width() - 1));
+    if x1 <= x0 {
+        return vec![];
+    }
+    let n = MAX_KEPT as u32;
+    let mut out: Vec<[u8; 3]> = (0..n).map(|k| {
+        let p = img.get_pixel(x0 + (x1 - x0) * k / (n - 1), y).0;
+        [p[0], p[1], p[2]]
+    }).collect();
+    out.dedup();
+    out
 }
 
 /// Delay of GIF frame `i` of `n` in centiseconds: the frame times are rounded so the total
@@ -257,6 +277,8 @@ const COLOURS: usize = 255;
 /// Colours covering at least this share of the image go into the palette exactly.
 const EXACT_SHARE: f64 = 0.000_5;
 const MAX_EXACT: usize = 48;
+/// At most this many colour-map colours are kept in the palette.
+const MAX_KEPT: usize = 64;
 /// Marks a lookup cell that holds one of the exact colours.
 const HAS_EXACT: u16 = 0x8000;
 /// Marks a lookup cell whose nearest entry is not computed yet.
@@ -274,9 +296,10 @@ fn dist(a: [u8; 3], b: [u8; 3]) -> u32 {
 
 impl Palette {
     /// From an image's colours: those covering at least 0.05 % of it (up to 48, most common
-    /// first) verbatim, the rest by median cut of the remaining colours (weighted by count);
-    /// an image of at most 255 colours gets them all verbatim.
-    pub fn from_image(img: &RgbaImage) -> Self {
+    /// first) verbatim, then `keep` (e.g. the colour map, sampled from the chart's legend), the
+    /// rest by median cut of the remaining colours (weighted by count); an image of at most
+    /// 255 colours gets them all verbatim.
+    pub fn from_image(img: &RgbaImage, keep: &[[u8; 3]]) -> Self {
         let mut counts: HashMap<[u8; 3], u32> = HashMap::new();
         for p in img.pixels() {
             *counts.entry([p[0], p[1], p[2]]).or_default() += 1;
@@ -290,7 +313,14 @@ impl Palette {
         let total = img.width() as f64 * img.height() as f64;
         let n_exact = hist.iter().take(MAX_EXACT).take_while(|(_, n)| *n as f64 >= EXACT_SHARE * total).count();
         let mut rgb: Vec<[u8; 3]> = hist[..n_exact].iter().map(|e| e.0).collect();
-        rgb.extend(median_cut(hist[n_exact..].to_vec(), COLOURS - n_exact));
+        for c in keep.iter().take(MAX_KEPT) {
+            if !rgb.contains(c) {
+                rgb.push(*c);
+            }
+        }
+        let rest: Vec<([u8; 3], u32)> = hist[n_exact..].iter().filter(|e| !rgb.contains(&e.0)).copied().collect();
+        let room = COLOURS - rgb.len();
+        rgb.extend(median_cut(rest, room));
         Palette::new(rgb, n_exact)
     }
 
@@ -569,7 +599,7 @@ mod tests {
                 image::Rgba([(x * 2) as u8, (y * 5 - 250) as u8, 128, 255])
             };
         }
-        let mut p = Palette::from_image(&img);
+        let mut p = Palette::from_image(&img, &[]);
         let bg = p.index([0x12, 0x14, 0x1a]);
         assert_eq!(p.rgb[bg as usize], [0x12, 0x14, 0x1a]);
         let fg = p.index([0xe6, 0xe8, 0xee]);
