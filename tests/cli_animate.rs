@@ -102,3 +102,30 @@ fn bundled_example_gif_is_current() {
     let diff = target_tmp("cli_animate/btcusdt-24h-last.diff.png");
     common::imgdiff::compare(&frames[47].0, &f.image(47), 24, 0.01, &diff).unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
 }
+
+#[test]
+fn offline_help_examples_run() {
+    // The `--snapshot` examples of `liqshot animate --help`, with -o in a temporary directory
+    // and 2 frames (to keep the test fast).
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<&str> = liqshot::animate_cmd::ANIMATE_EXAMPLES.lines().map(str::trim).filter(|l| l.starts_with("liqshot animate --snapshot")).collect();
+    assert_eq!(lines.len(), 2);
+    for (k, line) in lines.iter().enumerate() {
+        let mut args: Vec<String> = line.split_whitespace().skip(1).map(String::from).collect();
+        let ext = args[args.iter().position(|a| a == "-o").unwrap() + 1].rsplit('.').next().unwrap().to_string();
+        let out = dir.path().join(format!("ex{k}.{ext}"));
+        for i in 0..args.len() {
+            if args[i] == "-o" {
+                args[i + 1] = s(&out).to_string();
+            }
+            if args[i] == "--frames" {
+                args[i + 1] = "2".into();
+            }
+        }
+        if !args.iter().any(|a| a == "--frames") {
+            args.extend(["--frames".into(), "2".into()]);
+        }
+        liqshot(&args).ok();
+        assert!(out.exists(), "{line}");
+    }
+}
