@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 
-use super::progress::Progress;
+use super::progress::{Display, Progress};
 
 /// HTTP settings (all configurable from the command line).
 #[derive(Debug, Clone)]
@@ -74,6 +74,8 @@ pub struct Http {
     pub config: HttpConfig,
     requests: AtomicUsize,
     progress: Arc<Progress>,
+    /// Where fetches through this client show their progress (none: nothing is drawn).
+    display: Option<Arc<dyn Display>>,
 }
 
 /// What the venue asked for when it said "too many requests": seconds to wait.
@@ -96,13 +98,31 @@ impl Http {
             .pool_max_idle_per_host(8)
             .build()
             .map_err(|e| FetchError::new(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Http { client, config, requests: AtomicUsize::new(0), progress: Arc::default() })
+        Ok(Http { client, config, requests: AtomicUsize::new(0), progress: Arc::default(), display: None })
     }
 
-    /// A handle on the same client and connection pool with a request counter and progress of
-    /// its own (cloning a reqwest client shares its pool).
+    /// A handle on the same client and connection pool (and display) with a request counter and
+    /// progress of its own (cloning a reqwest client shares its pool).
     pub fn fork(&self) -> Http {
-        Http { client: self.client.clone(), config: self.config.clone(), requests: AtomicUsize::new(0), progress: Arc::default() }
+        Http {
+            client: self.client.clone(),
+            config: self.config.clone(),
+            requests: AtomicUsize::new(0),
+            progress: Arc::default(),
+            display: self.display.clone(),
+        }
+    }
+
+    /// This client, showing the progress of its fetches on `display` (the command line's
+    /// terminal line; without one nothing is drawn).
+    pub fn with_display(mut self, display: Arc<dyn Display>) -> Self {
+        self.display = Some(display);
+        self
+    }
+
+    /// The display fetches through this client draw their progress on.
+    pub fn display(&self) -> Option<&dyn Display> {
+        self.display.as_deref()
     }
 
     /// Requests planned and finished per venue (for a progress display).

@@ -282,13 +282,13 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
     for v in &opts.venues {
         http.progress().add_venue(v.name());
     }
-    // On a terminal, one line says how far each venue is, redrawn every 100 ms, cleared at the end
-    // (never with --quiet, --log-json or stderr not a terminal: see log::progress_wanted).
+    // On the client's display (the command line's: a terminal), one line says how far each
+    // venue is, redrawn every 100 ms, cleared at the end.
     let symbol = format!("{base}USDT");
-    let show = crate::log::progress_wanted() && crate::log::claim_progress();
+    let display = http.display().filter(|d| d.claim());
     let finished = std::sync::atomic::AtomicBool::new(false);
     let results: Vec<(Venue, Result<VenueSeries, FetchError>)> = std::thread::scope(|s| {
-        let ticker = show.then(|| {
+        let ticker = display.map(|display| {
             let (finished, symbol) = (&finished, &symbol);
             s.spawn(move || {
                 // Nothing is drawn for a fetch done within the first 100 ms (a cached run).
@@ -297,7 +297,7 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
                     if finished.load(std::sync::atomic::Ordering::Relaxed) {
                         break;
                     }
-                    crate::log::show_progress(&progress::line(symbol, &http.progress().snapshot(), progress::width()));
+                    display.show(symbol, &http.progress().snapshot());
                 }
             })
         });
@@ -332,9 +332,8 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
         }
         results
     });
-    if show {
-        crate::log::clear_progress();
-        crate::log::release_progress();
+    if let Some(display) = display {
+        display.release();
     }
     let elapsed = t0.elapsed();
     let warnings = warnings.into_inner().expect("warnings lock");

@@ -13,3 +13,18 @@ pub mod text;
 
 pub use scene::{Color, HAlign, Item, Scene, VAlign};
 pub use text::PathCmd;
+
+/// Image formats a scene is encoded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+}
+
+/// Encodes `scene` in `format`.
+pub fn encode(scene: &Scene, format: Format) -> Vec<u8> {
+    match format {
+        Format::Png => raster::to_png(scene),
+        Format::Svg => svg::to_svg(scene),
+    }
+}
