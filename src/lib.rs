@@ -18,11 +18,12 @@ pub mod tiers;
 pub mod estimate;
 /// Zones A, B and C: the nearest dense clusters of the profile above and below price.
 pub mod zones;
-/// snapshot → estimate → zones ([`pipeline::analyse`]) → chart scene ([`pipeline::render_scene`]).
+/// snapshot → estimate → zones in one call ([`pipeline::analyse`]).
 pub mod pipeline;
 
 // Output of the analysis.
-/// Render: the chart as a backend-independent scene → PNG or SVG bytes.
+/// Render: the chart as a backend-independent scene → PNG or SVG bytes ([`render::render_scene`]
+/// from a snapshot).
 pub mod render;
 /// `liqshot zones` output: the zones as a text table or JSON.
 pub mod zone_report;
@@ -36,6 +37,8 @@ pub mod output;
 pub mod error;
 /// Number formatting shared by the text outputs.
 pub mod fmt;
+/// Synthetic inputs made from a real snapshot, for scaling measurements (bench, benches/).
+pub mod synth;
 
 // The shell.
 /// The command line: arguments, one module per command, config file, batches, logging.

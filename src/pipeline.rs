@@ -1,12 +1,7 @@
-//! The pure middle of the pipeline: snapshot → estimate → zones ([`analyse`]), and on to the
-//! chart's scene ([`render_scene`], with the plain [`RenderSettings`] a command builds from its
-//! flags).
+//! The pure middle of the pipeline: snapshot → estimate → zones.
 
 use crate::error::Error;
 use crate::estimate::{self, Estimate, EstimateParams};
-use crate::render::chart::{self, ChartOptions};
-use crate::render::layout::Layout;
-use crate::render::Scene;
 use crate::snapshot::MarketSnapshot;
 use crate::zones::{self, ZoneParams, Zones};
 
@@ -41,36 +36,4 @@ pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) 
         }
     }
     Ok(Analysis { estimate, zones })
-}
-
-/// Everything `render` needs besides the snapshot.
-#[derive(Debug, Clone)]
-pub struct RenderSettings {
-    pub params: EstimateParams,
-    pub chart: ChartOptions,
-}
-
-impl RenderSettings {
-    /// Settings for an image of `width` x `height` showing `window_secs`.
-    pub fn new(mut params: EstimateParams, window_secs: i64, width: u32, height: u32) -> Self {
-        params.window_secs = window_secs;
-        let layout = Layout::new(width, height);
-        params.rows = layout.plot_rows();
-        params.max_cols = Some(layout.plot_cols());
-        RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), ..Default::default() } }
-    }
-}
-
-/// Estimates, finds zones and builds the chart scene: the in-memory entry point tests call.
-pub fn render_scene(snap: &MarketSnapshot, s: &RenderSettings) -> Result<(Analysis, Scene), Error> {
-    let analysis = analyse(snap, &s.params, &ZoneParams::default())?;
-    let scene = chart::build(snap, &analysis, &chart_options(snap, s));
-    Ok((analysis, scene))
-}
-
-/// The chart options `render_scene` draws `snap` with: the settings' plus the snapshot's notes.
-pub fn chart_options(snap: &MarketSnapshot, s: &RenderSettings) -> ChartOptions {
-    let mut chart_opts = s.chart.clone();
-    chart_opts.notes.extend(snap.notes.iter().cloned());
-    chart_opts
 }

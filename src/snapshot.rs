@@ -3,8 +3,6 @@
 //! A snapshot carries its own capture time, so every later stage is a pure
 //! function of it. The field-by-field format is documented in `docs/snapshot-format.md`.
 
-pub mod synth;
-
 use std::path::Path;
 
 use chrono::{DateTime, Utc};

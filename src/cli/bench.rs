@@ -8,9 +8,9 @@ use clap::Args;
 use super::options::{parse_duration, parse_size};
 use crate::error::Error;
 use crate::estimate::{self, EstimateParams};
-use crate::pipeline::{self, chart_options, render_scene, RenderSettings};
-use crate::render::{chart, encode, raster, Format};
-use crate::snapshot::synth::{batch_snapshots, repeated};
+use crate::pipeline;
+use crate::render::{chart, chart_options, encode, raster, render_scene, Format, RenderSettings};
+use crate::synth::{batch_snapshots, repeated};
 use crate::snapshot::MarketSnapshot;
 use crate::zones::{self, ZoneParams};
 

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use crate::error::Error;
 use crate::estimate::{leverage, EstimateParams, LeverageMix};
 use crate::fetch::{FetchOptions, HttpConfig, Venue};
-use crate::pipeline::RenderSettings;
+use crate::render::RenderSettings;
 use crate::snapshot::parse_interval;
 
 /// Help headings: the data flags come first (under "Options"), then these, plumbing last

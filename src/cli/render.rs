@@ -8,8 +8,8 @@ use super::naming::{PathTemplate, Vars};
 use super::options::{ChartArgs, EstimateArgs};
 use super::source::{with_latest, write_logged, Source};
 use crate::error::Error;
-use crate::pipeline::{render_scene, Analysis, RenderSettings};
-use crate::render::{chart, encode, Format};
+use crate::pipeline::Analysis;
+use crate::render::{chart, encode, render_scene, Format, RenderSettings};
 use crate::report::compute::window_label;
 use crate::snapshot::MarketSnapshot;
 

@@ -10,5 +10,6 @@ pub mod model;
 pub mod plan;
 pub mod positioning;
 pub mod resample;
+pub mod structure;
 pub mod templates;
 pub mod triggers;

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use chrono::Duration;
 
-use super::MarketSnapshot;
 use crate::estimate::long_share;
+use crate::snapshot::MarketSnapshot;
 
 /// The snapshot with its price and open-interest paths repeated `k` times end to end
 /// (each copy scaled to start where the previous one ended), for scaling measurements.
