@@ -4,44 +4,44 @@
 //! I/O live in `fetch`, `output` and the command line (`cli`). See docs/architecture.md.
 
 // Input: where a snapshot comes from.
-/// Fetch live data: each venue's public REST API → one [`MarketSnapshot`] (network, clock, cache).
+// Fetch live data: each venue's public REST API → one `MarketSnapshot` (network, clock, cache).
 pub mod fetch;
-/// Import CSV files (Binance Vision or plain) → one [`MarketSnapshot`].
+// Import CSV files (Binance Vision or plain) → one `MarketSnapshot`.
 pub mod import;
-/// [`MarketSnapshot`]: the input of every later stage, saved as versioned JSON.
+// `MarketSnapshot`: the input of every later stage, saved as versioned JSON.
 pub mod snapshot;
-/// Maintenance-margin tiers per venue, carried in the snapshot.
+// Maintenance-margin tiers per venue, carried in the snapshot.
 pub mod tiers;
 
 // The pure middle.
-/// Estimate: a time-evolving position ledger per venue → a density grid and a live profile.
+// Estimate: a time-evolving position ledger per venue → a density grid and a live profile.
 pub mod estimate;
-/// Zones A, B and C: the nearest dense clusters of the profile above and below price.
+// Zones A, B and C: the nearest dense clusters of the profile above and below price.
 pub mod zones;
-/// snapshot → estimate → zones in one call ([`pipeline::analyse`]).
+// snapshot → estimate → zones in one call (`pipeline::analyse`).
 pub mod pipeline;
 
 // Output of the analysis.
-/// Render: the chart as a backend-independent scene → PNG or SVG bytes ([`render::render_scene`]
-/// from a snapshot).
+// Render: the chart as a backend-independent scene → PNG or SVG bytes (`render::render_scene`
+// from a snapshot).
 pub mod render;
-/// `liqshot zones` output: the zones as a text table or JSON.
+// `liqshot zones` output: the zones as a text table or JSON.
 pub mod zone_report;
-/// The daily pre-trade report: analysis → [`report::model::Report`] → Markdown, HTML, JSON.
+// The daily pre-trade report: analysis → `report::model::Report` → Markdown, HTML, JSON.
 pub mod report;
-/// Writing files atomically: a failed run never leaves a truncated file.
+// Writing files atomically: a failed run never leaves a truncated file.
 pub mod output;
 
 // Shared helpers.
-/// The library's error type and its exit codes.
+// The library's error type and its exit codes.
 pub mod error;
-/// Number formatting shared by the text outputs.
+// Number formatting shared by the text outputs.
 pub mod fmt;
-/// Synthetic inputs made from a real snapshot, for scaling measurements (bench, benches/).
+// Synthetic inputs made from a real snapshot, for scaling measurements (bench, benches/).
 pub mod synth;
 
 // The shell.
-/// The command line: arguments, one module per command, config file, batches, logging.
+// The command line: arguments, one module per command, config file, batches, logging.
 pub mod cli;
 
 pub use error::Error;

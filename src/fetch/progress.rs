@@ -71,7 +71,7 @@ pub trait Display: Send + Sync {
     /// Takes the display for one fetch; `false` when nothing is to be drawn (no terminal, or
     /// another fetch of a batch has it).
     fn claim(&self) -> bool;
-    /// Draws where `symbol`'s venues stand (see [`line`]).
+    /// Draws where `symbol`'s venues stand (see [`line`](fn@line)).
     fn show(&self, symbol: &str, venues: &[VenueProgress]);
     /// Removes what was drawn and gives the display back (after `claim` returned `true`).
     fn release(&self);
