@@ -126,12 +126,19 @@ fn run_batch(a: &BenchArgs, n: usize, snap: &MarketSnapshot, settings: &RenderSe
     Ok(())
 }
 
+/// `--snapshot`'s default: the bundled example, relative to the current directory.
+const BUNDLED_EXAMPLE: &str = "examples/btcusdt-2025-11-01_10.snapshot.json";
+
 /// Reads the snapshot to time. A missing file is a usage error that says what bench needs:
-/// without `--snapshot` it times the bundled example, found relative to the current directory.
+/// without `--snapshot` it times the bundled example, found relative to the current directory;
+/// a `--snapshot FILE` that does not exist is named as such (no advice to give --snapshot).
 fn read_snapshot(path: &Path) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             let looked = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
+            if path != Path::new(BUNDLED_EXAMPLE) {
+                return Error::Usage(format!("bench: --snapshot: no snapshot at {}", looked.display()));
+            }
             Error::Usage(format!(
                 "bench: no snapshot at {}: bench needs the bundled example (run it from the repository root) or --snapshot FILE",
                 looked.display()
