@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use liqshot::app::{chart_options, RenderSettings};
+use liqshot::render::{chart_options, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::render::animate::{self, encode_frames, AnimFormat, Frames, Palette};
 use liqshot::render::raster;

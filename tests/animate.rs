@@ -8,7 +8,7 @@ use std::path::Path;
 use common::anim::{decode_apng, decode_gif};
 
 use image::RgbaImage;
-use liqshot::app::RenderSettings;
+use liqshot::render::RenderSettings;
 use liqshot::estimate::EstimateParams;
 use liqshot::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
 use liqshot::render::layout::Layout;
@@ -97,7 +97,7 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
         prev_profile = Some(alive);
     }
     // The last frame is the static chart's map: the same estimate as `render`.
-    let (a, _) = liqshot::app::render_scene(&snap, &s).unwrap();
+    let (a, _) = liqshot::render::render_scene(&snap, &s).unwrap();
     let last = f.analysis_at(f.len() - 1);
     assert_eq!(last.estimate.grid, a.estimate.grid);
     assert_eq!(last.estimate.profile, a.estimate.profile);

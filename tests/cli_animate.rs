@@ -15,7 +15,7 @@ use std::path::Path;
 
 use common::anim::{decode_apng, decode_gif};
 use common::{example_snapshot, liqshot, target_tmp};
-use liqshot::app::RenderSettings;
+use liqshot::render::RenderSettings;
 use liqshot::estimate::EstimateParams;
 use liqshot::render::animate::Frames;
 use liqshot::zones::ZoneParams;
@@ -97,7 +97,7 @@ fn bundled_example_gif_is_current() {
     }
     let snap = liqshot::MarketSnapshot::load(&example_snapshot()).unwrap();
     let rs = RenderSettings::new(EstimateParams::default(), 86_400, 1200, 675);
-    let chart = liqshot::app::chart_options(&snap, &rs);
+    let chart = liqshot::render::chart_options(&snap, &rs);
     let f = Frames::new(&snap, &rs.params, &ZoneParams::default(), &chart, 48).unwrap();
     let diff = target_tmp("cli_animate/btcusdt-24h-last.diff.png");
     common::imgdiff::compare(&frames[47].0, &f.image(47), 24, 0.01, &diff).unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
@@ -108,7 +108,7 @@ fn offline_help_examples_run() {
     // The `--snapshot` examples of `liqshot animate --help`, with -o in a temporary directory
     // and 2 frames (to keep the test fast).
     let dir = tempfile::tempdir().unwrap();
-    let lines: Vec<&str> = liqshot::animate_cmd::ANIMATE_EXAMPLES.lines().map(str::trim).filter(|l| l.starts_with("liqshot animate --snapshot")).collect();
+    let lines: Vec<&str> = liqshot::cli::animate::ANIMATE_EXAMPLES.lines().map(str::trim).filter(|l| l.starts_with("liqshot animate --snapshot")).collect();
     assert_eq!(lines.len(), 2);
     for (k, line) in lines.iter().enumerate() {
         let mut args: Vec<String> = line.split_whitespace().skip(1).map(String::from).collect();

@@ -1,15 +1,17 @@
-//! `liqshot animate`: the command around [`crate::render::animate`]. (Moves into the
-//! command-line shell's directory with the other commands.)
+//! `liqshot animate`: each snapshot → the map's evolution over the window as an animated GIF
+//! or APNG (the stage: [`crate::render::animate`]).
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::app::{chart_options, warn_short_window, write_logged, RenderSettings, Source};
-use crate::cli::{parse_duration, parse_size, EstimateArgs, ThemeArg};
+use super::naming::{PathTemplate, Vars};
+use super::options::{parse_duration, parse_size, EstimateArgs, ThemeArg};
+use super::render::warn_short_window;
+use super::source::{write_logged, Source};
 use crate::error::Error;
-use crate::naming::{PathTemplate, Vars};
 use crate::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
+use crate::render::{chart_options, RenderSettings};
 use crate::report::compute::window_label;
 use crate::zones::ZoneParams;
 
