@@ -28,8 +28,11 @@ pub fn decode_gif(bytes: &[u8]) -> (Vec<(RgbaImage, u16)>, gif::Repeat) {
     (out, d.repeat())
 }
 
+/// A frame as shown and its delay (numerator, denominator of a second).
+pub type ApngFrame = (RgbaImage, (u16, u16));
+
 /// An APNG's frames as shown (blend-over, no disposal, as written) and their delays.
-pub fn decode_apng(bytes: &[u8]) -> (u32, Vec<(RgbaImage, (u16, u16))>) {
+pub fn decode_apng(bytes: &[u8]) -> (u32, Vec<ApngFrame>) {
     let mut r = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
     let info = r.info().clone();
     let actl = info.animation_control.expect("an animated PNG");
