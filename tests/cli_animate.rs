@@ -129,3 +129,19 @@ fn offline_help_examples_run() {
         assert!(out.exists(), "{line}");
     }
 }
+
+#[test]
+fn live_symbol_is_animated_from_the_fake_exchange() {
+    // --symbol fetches (here from the local fake of the venues' APIs) and names the file.
+    let server = common::fake_exchange::start(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("{symbol}-{window}.gif");
+    let mut args: Vec<String> = ["animate", "--symbol", "BTC", "--exchange", "binance", "--lookback", "2d", "--frames", "2", "--size", "800x450", "-o", s(&out)]
+        .map(String::from)
+        .to_vec();
+    args.extend(["--binance-url".into(), server.base.clone(), "--retries".into(), "1".into(), "--no-cache".into()]);
+    let run = liqshot(&args).ok();
+    assert!(run.stderr.contains("fetched BTCUSDT from binance"), "{}", run.stderr);
+    let (frames, _) = decode_gif(&std::fs::read(dir.path().join("BTCUSDT-24h.gif")).unwrap());
+    assert_eq!((frames.len(), frames[0].0.dimensions()), (2, (800, 450)));
+}
