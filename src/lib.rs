@@ -14,6 +14,7 @@ pub mod estimate;
 pub mod fetch;
 pub mod fmt;
 pub mod import;
+pub mod levels;
 pub mod log;
 pub mod naming;
 pub mod output;
