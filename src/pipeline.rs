@@ -22,8 +22,9 @@ pub const MAX_ZOOM_OUT_PCT: f64 = 8.0;
 /// the caller fixed it. When zone A or B lies outside it but within [`MAX_ZOOM_OUT_PCT`], the
 /// range is widened to show it; zone C is then chosen among the clusters whose near edge lies
 /// inside that range, the one the chart shows (farther clusters go to [`Zones::far`]), and the
-/// range is widened once more to hold C's far edge. A widened range runs the estimate again
-/// (ledger and zones are the same, only the grid changes).
+/// range is widened to hold C's far edge (then C is chosen again in the wider range, up to a few
+/// rounds). A widened range runs the estimate again (ledger and zones are the same, only the
+/// grid changes).
 pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) -> Result<Analysis, Error> {
     let mut estimate = estimate::estimate(snap, params)?;
     let price = estimate.last_price;
@@ -31,10 +32,20 @@ pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) 
     let mut zones = zones::find_zones(&estimate.profile, price, zp, base);
     if params.price_range.is_none() {
         let g = (estimate.grid.price_lo, estimate.grid.price_hi);
+        // Widen for A and B first, then for C, until the range holds every zone it shows and C is
+        // chosen among all clusters that start inside it (a few rounds: the range only grows,
+        // and never past MAX_ZOOM_OUT_PCT).
         let ab: Vec<&Zone> = zones.zones.iter().filter(|z| z.name != "C").collect();
-        let reach = widen(base.unwrap_or(g), &ab, price);
-        if Some(reach) != base {
-            zones = zones::find_zones(&estimate.profile, price, zp, Some(reach));
+        let mut reach = widen(base.unwrap_or(g), &ab, price);
+        for _ in 0..4 {
+            if Some(reach) != base {
+                zones = zones::find_zones(&estimate.profile, price, zp, Some(reach));
+            }
+            let next = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
+            if next == reach {
+                break;
+            }
+            reach = next;
         }
         let (lo, hi) = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
         let (lo, hi) = (lo.min(g.0), hi.max(g.1));

@@ -12,9 +12,10 @@
 //!    (2 %) of the side's total are noise and dropped.
 //! 4. A = the nearest cluster above price; B = the nearest below. C (each side) = among the
 //!    clusters beyond A (B) whose near edge lies within the window's reach (the chart's price
-//!    range), the one with the largest USD × peak density (smoothed USD per 0.1 % band at its
-//!    peak): a tall cluster a trader can reach beats a wide one far off. Clusters beyond the
-//!    reach are listed as `far` (report and `liqshot zones` only, not on the chart).
+//!    range), the densest: the most USD in one of its 0.1 % bands, its longest bar on the
+//!    chart's profile (of two as dense, the larger). Size counts through step 3's floor (2 % of the side). The brightest
+//!    band a trader can reach is labelled, not a wide cluster far off the chart. Clusters beyond
+//!    the reach are listed as `far` (report and `liqshot zones` only, not on the chart).
 //!
 //! The cluster bins are the bands of [`crate::levels`]: 0.1 % of price wide, out to ±25 %.
 
@@ -237,9 +238,9 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: Option<(
             reach.is_none_or(|(lo, hi)| inner >= lo && inner <= hi)
         };
         let usd = |c: &Cluster| s.usd[c.a..=c.b].iter().sum::<f64>();
-        // C: the reachable cluster beyond A (B) with the most USD times peak density.
-        let score = |c: &Cluster| usd(c) * c.peak;
-        let beyond = cl[1..].iter().filter(|c| within(c)).max_by(|x, y| score(x).total_cmp(&score(y)));
+        // C: the densest reachable cluster beyond A (B); of two as dense, the larger.
+        let densest = |c: &Cluster| s.usd[c.a..=c.b].iter().fold(0.0f64, |m, v| m.max(*v));
+        let beyond = cl[1..].iter().filter(|c| within(c)).max_by(|x, y| densest(x).total_cmp(&densest(y)).then(usd(x).total_cmp(&usd(y))));
         if let Some(c) = beyond {
             found[k].push(make_zone("C", side, &s, c, price, total));
         }
@@ -347,9 +348,10 @@ mod tests {
         // Below: the only cluster beyond B is out of reach: no C below, one far cluster.
         assert!(z.get("C", Where::Below).is_none(), "{:?}", z.zones);
         assert!(z.far.iter().any(|f| f.side == Where::Below && (f.peak - 90.0).abs() < 1.1));
-        // Without a reach limit the +11 % cluster is reachable and wins on size and density.
+        // Without a reach limit nothing is far, and density still beats size.
         let z = find_zones(&p, 100.0, &ZoneParams::default(), None);
-        assert!(z.get("C", Where::Above).unwrap().low > 108.0 && z.far.is_empty());
+        assert!((z.get("C", Where::Above).unwrap().peak - 103.0).abs() < 0.2 && z.far.is_empty());
+        assert!(z.get("C", Where::Below).unwrap().low < 91.0);
     }
 
     #[test]
