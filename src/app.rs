@@ -71,6 +71,7 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Import(a) => run_import(a),
         Command::Fetch(a) => FetchPlan::new(&a)?.run(&a),
         Command::Zones(a) => run_zones(a),
+        Command::Levels(a) => crate::cli::levels::run(a),
         Command::Render(a) => RenderPlan::new(&a)?.run(&a),
         Command::Report(a) => crate::report::run::run(a),
         Command::Bench(a) => crate::bench::run(a),
@@ -86,6 +87,7 @@ pub fn check(cmd: &Command) -> Result<(), Error> {
         Command::Render(a) => RenderPlan::new(a).map(drop),
         Command::Report(a) => crate::report::run::Plan::new(a).map(drop),
         Command::Zones(a) => a.estimate.params().map(drop),
+        Command::Levels(a) => a.estimate.params().map(drop),
         _ => Ok(()),
     }
 }

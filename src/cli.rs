@@ -8,6 +8,8 @@ use crate::error::Error;
 use crate::estimate::{leverage, EstimateParams, LeverageMix};
 use crate::snapshot::parse_interval;
 
+pub mod levels;
+
 #[derive(Debug, Parser)]
 #[command(name = "liqshot", version, about = "Estimated liquidation heatmaps and zones from crypto-futures market data")]
 #[command(after_help = AFTER_HELP)]
@@ -149,6 +151,9 @@ pub enum Command {
     /// Print zones A, B and C of a snapshot
     #[command(after_help = ZONES_EXAMPLES)]
     Zones(ZonesArgs),
+    /// Print the live profile as data: USD per 0.1 % price band within ±25 % of price (CSV or JSON)
+    #[command(after_help = levels::LEVELS_EXAMPLES)]
+    Levels(levels::LevelsArgs),
     /// Render the heatmap to PNG and/or SVG
     #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderArgs),
@@ -438,6 +443,15 @@ pub struct ChartArgs {
     /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare (else: from the data)
     #[arg(long, env = "LIQSHOT_COLOR_MAX", allow_negative_numbers = true, value_name = "USD", help_heading = CHART)]
     pub color_max: Option<f64>,
+    /// The panel at the right: USD per 0.1 % band, or cumulative USD from price outwards
+    #[arg(long, env = "LIQSHOT_PROFILE", value_enum, default_value = "bars", help_heading = CHART)]
+    pub profile: ProfileArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProfileArg {
+    Bars,
+    Cumulative,
 }
 
 impl ChartArgs {
@@ -453,6 +467,10 @@ impl ChartArgs {
         let mut settings = crate::app::RenderSettings::new(params, window, w, h);
         settings.chart.dark = matches!(self.theme, ThemeArg::Dark);
         settings.chart.color_max = self.color_max;
+        settings.chart.profile = match self.profile {
+            ProfileArg::Bars => crate::render::chart::ProfileView::Bars,
+            ProfileArg::Cumulative => crate::render::chart::ProfileView::Cumulative,
+        };
         Ok((window, settings))
     }
 }
