@@ -330,9 +330,12 @@ pub fn profile_bands(a: &Analysis, lo: f64, hi: f64) -> Vec<Band> {
         .collect()
 }
 
+/// Points of a cumulative curve: (outer band edge price, USD summed from price to there).
+pub type Curve = Vec<(f64, f64)>;
+
 /// Cumulative USD from `price` outwards over `bands` (lowest first): shorts above price summed
 /// upwards, longs below summed downwards, as (outer band edge, USD so far) from price out.
-pub fn cumulative(bands: &[Band], price: f64) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+pub fn cumulative(bands: &[Band], price: f64) -> (Curve, Curve) {
     let mut up = Vec::new();
     let mut acc = 0.0;
     for b in bands.iter().filter(|b| b.price_low >= price) {
@@ -349,7 +352,7 @@ pub fn cumulative(bands: &[Band], price: f64) -> (Vec<(f64, f64)>, Vec<(f64, f64
 }
 
 /// The first of `candidates` whose width at `size` fits `width`, else the last.
-fn fitting<'a>(candidates: &'a [String], size: f32, bold: bool, width: f32) -> &'a str {
+fn fitting(candidates: &[String], size: f32, bold: bool, width: f32) -> &str {
     candidates.iter().find(|s| text::measure(s, size, bold) <= width).unwrap_or(&candidates[candidates.len() - 1])
 }
 
