@@ -444,7 +444,7 @@ pub struct ChartArgs {
     #[arg(long, env = "LIQSHOT_COLOR_MAX", allow_negative_numbers = true, value_name = "USD", help_heading = CHART)]
     pub color_max: Option<f64>,
     /// The panel at the right: USD per 0.1 % band, or cumulative USD from price outwards
-    #[arg(long, env = "LIQSHOT_PROFILE", value_enum, default_value = "bars", help_heading = CHART)]
+    #[arg(long, value_enum, default_value = "bars", help_heading = CHART)]
     pub profile: ProfileArg,
 }
 

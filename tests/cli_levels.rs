@@ -117,3 +117,15 @@ fn estimate_options_change_the_rows_like_they_change_the_zones() {
     let above: f64 = high.iter().filter(|r| r[0] >= price).map(|r| r[3]).sum();
     assert!((above - zones["above_usd"].as_f64().unwrap()).abs() < 3.0);
 }
+
+#[test]
+fn the_config_file_applies_to_levels_as_to_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("liqshot.toml");
+    std::fs::write(&cfg, "[leverage]\nmix = { 100 = 1 }\n").unwrap();
+    let from_file = liqshot(["--config", cfg.to_str().unwrap(), "levels", "--snapshot", &snap_arg()]).ok().stdout;
+    let from_flag = liqshot(["levels", "--snapshot", &snap_arg(), "--leverage-mix", "100:1"]).ok().stdout;
+    let default = liqshot(["levels", "--snapshot", &snap_arg()]).ok().stdout;
+    assert_eq!(from_file, from_flag);
+    assert_ne!(from_file, default);
+}
