@@ -256,3 +256,17 @@ fn cumulative_view_sums_from_price_outwards() {
     }
 }
 
+
+#[test]
+fn zones_command_and_chart_find_the_same_zones_at_any_size() {
+    // `liqshot zones` runs the analysis with the default estimate over 24 h; `render` and
+    // `report` with the grid of their image size. The zones (and far clusters) are the same.
+    for (name, snap) in snapshots() {
+        let params = EstimateParams { window_secs: 86_400, ..Default::default() };
+        let z = liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).unwrap().zones;
+        for (w, h) in [(800, 450), (1600, 900), (3840, 2160)] {
+            let (a, _, _) = scene(&snap, 86_400, w, h, ProfileView::Bars);
+            assert_eq!(a.zones, z, "{name} {w}x{h}");
+        }
+    }
+}
