@@ -5,7 +5,7 @@
 mod common;
 
 use common::{example_snapshot, liqshot};
-use liqshot::app::{render_scene, RenderSettings};
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::render::chart;
 

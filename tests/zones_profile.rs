@@ -7,7 +7,7 @@
 
 mod common;
 
-use liqshot::app::{render_scene, RenderSettings};
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::levels;
 use liqshot::pipeline::Analysis;
@@ -231,7 +231,7 @@ fn cumulative_view_sums_from_price_outwards() {
             assert!((end - expect).abs() < 0.5, "{w}x{h}: curve ends at {end}, expected {expect}");
         }
         // The decoded image shows the curves: shorts colour above the price row, longs below.
-        let png = liqshot::app::encode(&sc, liqshot::app::Format::Png);
+        let png = liqshot::render::encode(&sc, liqshot::render::Format::Png);
         let img = image::load_from_memory(&png).unwrap().to_rgba8();
         let p = l.profile;
         let count = |c: liqshot::render::Color, y0: f32, y1: f32| {

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{interval_without_window, EstimateArgs};
-use crate::app::{write_logged, Source};
+use super::naming::{PathTemplate, Vars};
+use super::options::{interval_without_window, EstimateArgs};
+use super::source::{write_logged, Source};
 use crate::error::Error;
 use crate::estimate;
 use crate::levels::{self, LevelsMeta};
-use crate::naming::{PathTemplate, Vars};
 use crate::snapshot::MarketSnapshot;
 
 /// `Examples:` of `liqshot levels --help`. (tests/cli_levels.rs runs those without --symbol.)
