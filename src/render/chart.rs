@@ -13,6 +13,11 @@ use crate::pipeline::Analysis;
 use crate::snapshot::{format_interval, Candle, MarketSnapshot};
 use crate::zones::{Where, Zone};
 
+mod profile;
+
+pub use profile::{cumulative, fine_ceil, profile_bands, Curve, ProfileView};
+use profile::profile;
+
 /// Colour scales and cell values are in USD per this fraction of price.
 pub const BAND: f64 = 0.001;
 
@@ -29,11 +34,13 @@ pub struct ChartOptions {
     /// The window asked for (`--window`), seconds. When the snapshot holds less, the title
     /// says so (`window 30d requested, 10d of data`) instead of `last 10d`.
     pub window_secs: Option<i64>,
+    /// What the profile panel shows (`--profile`).
+    pub profile: ProfileView,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars }
     }
 }
 
@@ -121,7 +128,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     let candles = window_candles(snap, grid);
     draw_candles(&mut c, &candles);
     zones(&mut c, &a.zones.zones);
-    profile(&mut c, a);
+    profile(&mut c, a, opts.profile);
     price_marker(&mut c, a.estimate.last_price);
     colorbar(&mut c, &scale);
     header(&mut c, snap, a, opts);
@@ -231,7 +238,7 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
     for z in zones {
         let (y0, y1) = (c.y(z.high), c.y(z.low));
         let color = if z.side == Where::Above { c.th.shorts } else { c.th.longs };
-        let range = format!("{}–{}  {}  {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.distance_pct));
+        let range = zone_label_text(z);
         if y1 < p.y {
             labels.push((p.y, format!("↑ {} {range} (off chart)", z.name), color));
             continue;
@@ -259,6 +266,12 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
     }
 }
 
+/// A zone's label without its name: range, USD and the distance from price to its near edge
+/// (the report's "Edge distance"), e.g. `102,162–102,674  $4.34M  edge -3.15%`.
+pub fn zone_label_text(z: &Zone) -> String {
+    format!("{}–{}  {}  edge {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.edge_distance_pct))
+}
+
 /// Moves label centres `ys` apart to at least `gap`, keeping them within `[lo, hi]` and in order.
 pub fn spread(ys: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
     let mut idx: Vec<usize> = (0..ys.len()).collect();
@@ -283,58 +296,6 @@ pub fn spread(ys: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
         result[i] = out[k];
     }
     result
-}
-
-fn profile(c: &mut Ctx, a: &Analysis) {
-    let prof = c.l.profile;
-    let pr = &a.estimate.profile;
-    let rows = (prof.h / (2.0 * c.l.s).max(1.0)).max(10.0) as usize;
-    let row_h = prof.h / rows as f32;
-    let mut long = vec![0.0f64; rows];
-    let mut short = vec![0.0f64; rows];
-    for i in 0..pr.bins.count {
-        let (l, s) = (pr.long[i], pr.short[i]);
-        if l == 0.0 && s == 0.0 {
-            continue;
-        }
-        let y = c.y(pr.bins.center(i));
-        if y < prof.y || y >= prof.bottom() {
-            continue;
-        }
-        let r = (((y - prof.y) / row_h) as usize).min(rows - 1);
-        long[r] += l;
-        short[r] += s;
-    }
-    // USD per 0.1 % band: a display row spans this fraction of price.
-    let rel = (c.p_hi / c.p_lo).ln() / rows as f64;
-    let k = BAND / rel;
-    let max = long.iter().chain(&short).fold(0.0f64, |m, v| m.max(*v)) * k;
-    let top = axis::nice_ceil(max.max(1.0));
-    let bar = |v: f64| (v * k / top) as f32 * (prof.w - 2.0);
-    for r in 0..rows {
-        let y = prof.y + r as f32 * row_h;
-        if long[r] > 0.0 {
-            c.scene.rect(prof.x + 1.0, y, bar(long[r]), row_h.max(1.0), c.th.longs);
-        }
-        if short[r] > 0.0 {
-            c.scene.rect(prof.x + 1.0, y, bar(short[r]), row_h.max(1.0), c.th.shorts);
-        }
-    }
-    let s = c.l.s;
-    let (text_c, muted) = (c.th.text, c.th.muted);
-    c.label(prof.x, prof.y - 36.0 * s, "Still open now (estimated)", 13.0, text_c, HAlign::Left, true);
-    c.label(prof.x, prof.y - 18.0 * s, &format!("0 … {} per 0.1 %", fmt::usd(top)), 12.0, muted, HAlign::Left, false);
-    let (shorts, longs) = (c.th.shorts, c.th.longs);
-    let size = c.font(12.0);
-    let h = text::line_height(size, true) + 4.0 * s;
-    for (y, label, color) in [
-        (prof.y + 12.0 * s, format!("shorts above {}", fmt::usd(a.zones.above_usd)), shorts),
-        (prof.bottom() - 12.0 * s, format!("longs below {}", fmt::usd(a.zones.below_usd)), longs),
-    ] {
-        let w = text::measure(&label, size, true) + 8.0 * s;
-        c.scene.rect(prof.right() - w - 2.0 * s, y - h / 2.0, w, h, c.th.label_background);
-        c.scene.text(prof.right() - 6.0 * s, y, &label, size, color, HAlign::Right, VAlign::Middle, true);
-    }
 }
 
 fn price_marker(c: &mut Ctx, price: f64) {
@@ -447,7 +408,7 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
     let line1 = format!(
         "Estimated from rising open interest spread over each candle's range; leverage mix {mix}; long/short split: {split}."
     );
-    let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below, C larger beyond). Not advice.".to_string();
+    let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below), C the densest beyond them on the chart. Not advice.".to_string();
     let muted = c.th.muted;
     let title_w = text::measure(COLORBAR_TITLE, c.font(12.0), false);
     let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
