@@ -4,7 +4,7 @@ use chrono::Duration;
 
 use super::axis;
 use super::layout::{Layout, Rect};
-use super::palette::{viridis_lut, Theme};
+use super::palette::{heat_color, inferno_lut, Theme};
 use super::scene::{Color, HAlign, Scene, VAlign};
 use super::text;
 use crate::estimate::Grid;
@@ -37,10 +37,21 @@ impl Default for ChartOptions {
     }
 }
 
-/// How many times smaller than the top the bottom of the colour scale is.
-pub const DECADES_SHOWN: f64 = 100.0;
+/// Cells below the top of the colour scale divided by this are not drawn (they would be
+/// indistinguishable from the background).
+pub const FLOOR_RATIO: f64 = 100.0;
 
-/// The colour scale: log from `lo` to `hi` (USD per 0.1 % band), two decades; less is not drawn.
+/// The top of the colour scale is this percentile of the non-empty cells (USD per 0.1 % band),
+/// rounded up with [`axis::fine_ceil`]; chosen on the 24 h charts of 3-7 Nov 2025 and checked on
+/// 8-11 Nov and on 7-day charts (README "The chart", `tests/render_heat.rs`).
+pub const SCALE_TOP_PERCENTILE: f64 = 0.99;
+
+/// Cells at or above this position of the colour scale are "hot" (its top third: orange to
+/// pale yellow).
+pub const HOT_T: f64 = 2.0 / 3.0;
+
+/// The colour scale: linear in USD per 0.1 % band from 0 to `hi` (cells above `hi` are drawn
+/// as `hi`); cells below `lo` are not drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ColorScale {
     pub lo: f64,
@@ -48,8 +59,9 @@ pub struct ColorScale {
 }
 
 impl ColorScale {
-    /// From the option, or the 99.5th percentile of non-empty cells rounded up to 1-2-5,
-    /// so a single outlier cannot wash out the rest of the map.
+    /// From the option, or the [`SCALE_TOP_PERCENTILE`] of non-empty cells rounded up with
+    /// [`axis::fine_ceil`], so the bulk of the map stays dark, only dense levels are bright,
+    /// and a single outlier cannot wash out the rest.
     pub fn pick(grid: &Grid, color_max: Option<f64>) -> Self {
         let hi = color_max.unwrap_or_else(|| {
             let k = (BAND / grid.row_rel_width()) as f32;
@@ -57,20 +69,35 @@ impl ColorScale {
             if v.is_empty() {
                 return 1_000.0;
             }
-            let idx = ((v.len() - 1) as f64 * 0.995).round() as usize;
+            let idx = ((v.len() - 1) as f64 * SCALE_TOP_PERCENTILE).round() as usize;
             let (_, p, _) = v.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
-            axis::nice_ceil(*p as f64)
+            axis::fine_ceil(*p as f64)
         });
-        ColorScale { lo: hi / DECADES_SHOWN, hi }
+        ColorScale { lo: hi / FLOOR_RATIO, hi }
     }
 
-    /// Position 0..=1 on the scale, `None` below its bottom.
+    /// Position 0..=1 on the scale, `None` below its floor.
     pub fn t(&self, v: f64) -> Option<f64> {
         if v < self.lo || v <= 0.0 {
             return None;
         }
-        Some(((v / self.lo).log10() / (self.hi / self.lo).log10()).min(1.0))
+        Some((v / self.hi).min(1.0))
     }
+}
+
+/// Share of the heatmap's cells (all of them, empty ones included) drawn in the top third of
+/// the colour scale: the figure README "The chart" reports per day.
+pub fn hot_share(grid: &Grid, scale: &ColorScale) -> f64 {
+    let k = BAND / grid.row_rel_width();
+    let n = grid.cols * grid.rows;
+    if n == 0 {
+        return 0.0;
+    }
+    let hot = (0..grid.cols)
+        .flat_map(|c| (0..grid.rows).map(move |r| (c, r)))
+        .filter(|&(c, r)| scale.t(grid.total(c, r) as f64 * k).is_some_and(|t| t >= HOT_T))
+        .count();
+    hot as f64 / n as f64
 }
 
 struct Ctx<'a> {
@@ -131,7 +158,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
 
 fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     let g = c.grid;
-    let lut = viridis_lut();
+    let lut = inferno_lut();
     let k = BAND / g.row_rel_width();
     let (w, h) = (g.cols, g.rows);
     let mut rgba = vec![0u8; w * h * 4];
@@ -139,11 +166,9 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
         for row in 0..h {
             let v = g.total(col, row) as f64 * k;
             if let Some(t) = scale.t(v) {
-                let color = lut[(t * 255.0).round() as usize];
-                // Fade the faintest levels into the background.
-                let alpha = (90.0 + t * 400.0).min(255.0) as u8;
+                let color = heat_color(&lut, t);
                 let i = ((h - 1 - row) * w + col) * 4;
-                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, alpha]);
+                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, color.a]);
             }
         }
     }
@@ -241,7 +266,8 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
             continue;
         }
         let (y0, y1) = (y0.max(p.y), y1.min(p.bottom()));
-        c.scene.rect(p.x, y0, p.w, (y1 - y0).max(1.0), color.with_alpha(0x26));
+        // No tint over the band: over swept, empty rows it read as an unexplained brown block.
+        // The zone is its two dashed edges and its label, both in the side's colour.
         c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
         c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
         labels.push(((y0 + y1) / 2.0, format!("{} {range}", z.name), color));
@@ -353,27 +379,38 @@ fn price_marker(c: &mut Ctx, price: f64) {
     c.scene.text(x + 5.0 * c.l.s, y, &s, size, c.th.background, HAlign::Left, VAlign::Middle, true);
 }
 
-const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (log scale)";
+const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (linear scale)";
 
+/// The legend: the colour of every scale position drawn with the cells' own colour function
+/// ([`heat_color`]) over the plot background, as the cells are, so faint translucent cells look
+/// on the legend as they do on the map.
 fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     let r: Rect = c.l.colorbar;
-    let lut = viridis_lut();
-    let mut rgba = Vec::with_capacity(256 * 4);
-    for col in lut.iter() {
-        rgba.extend_from_slice(&[col.r, col.g, col.b, 255]);
+    let lut = inferno_lut();
+    const N: usize = 256;
+    let mut rgba = Vec::with_capacity(N * 4);
+    for i in 0..N {
+        // The value at this legend column's centre, coloured exactly as a cell of that value.
+        let v = scale.hi * (i as f64 + 0.5) / N as f64;
+        let col = scale.t(v).map_or(Color::rgba(0, 0, 0, 0), |t| heat_color(&lut, t));
+        rgba.extend_from_slice(&[col.r, col.g, col.b, col.a]);
     }
-    c.scene.image(r.x, r.y, r.w, r.h, 256, 1, rgba);
+    c.scene.rect(r.x, r.y, r.w, r.h, c.th.plot_background);
+    c.scene.image(r.x, r.y, r.w, r.h, N as u32, 1, rgba);
     c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, 1.0);
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
     c.label(r.x, r.y - 12.0 * s, COLORBAR_TITLE, 12.0, text_c, HAlign::Left, false);
-    for t in axis::log_ticks(scale.lo, scale.hi) {
-        let Some(f) = scale.t(t) else { continue };
-        let x = r.x + f as f32 * r.w;
+    let (ticks, _) = axis::price_ticks(0.0, scale.hi, 5);
+    let n = ticks.len();
+    for (i, t) in ticks.into_iter().enumerate() {
+        let x = r.x + (t / scale.hi) as f32 * r.w;
         c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, 1.0);
-        let label = fmt::usd(t);
+        // The top of the scale is a ceiling: denser cells are drawn in its colour.
+        let top = i + 1 == n && (t - scale.hi).abs() <= 1e-9 * scale.hi;
+        let label = if t == 0.0 { "$0".to_string() } else if top { format!("{}+", fmt::usd(t)) } else { fmt::usd(t) };
         let half = text::measure(&label, c.font(12.0), false) / 2.0;
-        c.label(x.max(r.x + half - 2.0), r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
+        c.label(x.clamp(r.x + half - 2.0, r.right() + half), r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
 
