@@ -125,6 +125,11 @@ impl Ctx<'_> {
         (px * self.l.s).max(9.0)
     }
 
+    /// A stroke width of `px` at 1600x900, scaled with the image (never below one pixel).
+    fn stroke(&self, px: f32) -> f32 {
+        (px * self.l.s).max(1.0)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn label(&mut self, x: f32, y: f32, s: &str, size: f32, color: Color, h: HAlign, bold: bool) {
         let size = self.font(size);
@@ -186,8 +191,9 @@ fn price_axis(c: &mut Ctx) {
         if y < p.y + 4.0 || y > p.bottom() - 4.0 {
             continue;
         }
-        c.scene.line(p.x, y, p.right(), y, c.th.gridline, 1.0);
-        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, 1.0);
+        let w = c.stroke(1.0);
+        c.scene.line(p.x, y, p.right(), y, c.th.gridline, w);
+        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, w);
         let muted = c.th.muted;
         c.label(x_axis, y, &fmt::thousands(t, dec), 13.0, muted, HAlign::Left, false);
     }
@@ -200,8 +206,9 @@ fn time_axis(c: &mut Ctx) {
     let p = c.l.plot;
     for t in axis::time_ticks(g.start, g.end(), min_gap) {
         let x = c.x_of_secs((t - g.start).num_seconds() as f64);
-        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, 1.0);
-        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, 1.0);
+        let w = c.stroke(1.0);
+        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, w);
+        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, w);
         let (muted, y) = (c.th.muted, p.bottom() + 16.0 * c.l.s);
         let label = axis::time_label(t);
         // Keep labels at the plot's ends inside the plot's width.
@@ -243,7 +250,7 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
         let w = ((x1 - x0) * 0.7).max(1.0);
         let xm = (x0 + x1) / 2.0;
         let (yo, yc) = (c.y(k.open), c.y(k.close));
-        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, 2.0));
+        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, c.stroke(2.0)));
         let color = if k.close >= k.open { c.th.candle_up } else { c.th.candle_down };
         let (top, bottom) = (yo.min(yc), yo.max(yc));
         c.scene.rect(xm - w / 2.0, top, w, (bottom - top).max(1.0), color);
@@ -268,8 +275,9 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
         let (y0, y1) = (y0.max(p.y), y1.min(p.bottom()));
         // No tint over the band: over swept, empty rows it read as an unexplained brown block.
         // The zone is its two dashed edges and its label, both in the side's colour.
-        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
-        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
+        let w = c.stroke(1.0);
+        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), w, 4.0 * c.l.s);
+        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), w, 4.0 * c.l.s);
         labels.push(((y0 + y1) / 2.0, format!("{} {range}", z.name), color));
     }
     // Place labels at the plot's right edge, pushed apart so none overlaps another.
@@ -280,7 +288,7 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
         let w = text::measure(&s, size, true) + 12.0 * c.l.s;
         let x = p.right() - w - 6.0 * c.l.s;
         c.scene.rect(x, y - h / 2.0, w, h, c.th.label_background);
-        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, 1.0);
+        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, c.stroke(1.0));
         c.scene.text(x + 6.0 * c.l.s, y, &s, size, c.th.text, HAlign::Left, VAlign::Middle, true);
     }
 }
@@ -369,7 +377,7 @@ fn price_marker(c: &mut Ctx, price: f64) {
     if y < p.y || y > p.bottom() {
         return;
     }
-    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), 1.0, 6.0 * c.l.s);
+    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), c.stroke(1.0), 6.0 * c.l.s);
     let size = c.font(13.0);
     let s = fmt::price(price);
     let w = text::measure(&s, size, true) + 10.0 * c.l.s;
@@ -397,7 +405,7 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     }
     c.scene.rect(r.x, r.y, r.w, r.h, c.th.plot_background);
     c.scene.image(r.x, r.y, r.w, r.h, N as u32, 1, rgba);
-    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, 1.0);
+    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, c.stroke(1.0));
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
     c.label(r.x, r.y - 12.0 * s, COLORBAR_TITLE, 12.0, text_c, HAlign::Left, false);
@@ -405,7 +413,7 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     let n = ticks.len();
     for (i, t) in ticks.into_iter().enumerate() {
         let x = r.x + (t / scale.hi) as f32 * r.w;
-        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, 1.0);
+        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, c.stroke(1.0));
         // The top of the scale is a ceiling: denser cells are drawn in its colour.
         let top = i + 1 == n && (t - scale.hi).abs() <= 1e-9 * scale.hi;
         let label = if t == 0.0 { "$0".to_string() } else if top { format!("{}+", fmt::usd(t)) } else { fmt::usd(t) };
@@ -432,10 +440,26 @@ pub fn window_shortfall(grid: &Grid, window_secs: i64) -> Option<i64> {
     (shown < window_secs).then_some(shown)
 }
 
+/// `50x,100x` when the estimate was restricted to part of the leverage mix (`--leverage`), so
+/// the title says the map is filtered; `None` for the whole mix.
+pub fn leverage_filter(a: &Analysis) -> Option<String> {
+    let filtered = a.estimate.venues.iter().any(|v| v.mix.total_weight() < 1.0 - 1e-9);
+    if !filtered {
+        return None;
+    }
+    let mut levs: Vec<f64> = a.estimate.venues.iter().flat_map(|v| v.mix.slices.iter().map(|s| s.0)).collect();
+    levs.sort_by(f64::total_cmp);
+    levs.dedup();
+    Some(levs.iter().map(|l| format!("{l}x")).collect::<Vec<_>>().join(","))
+}
+
 fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) {
     let s = c.l.s;
     let g = c.grid;
-    let title = format!("{}  liquidation heatmap — ESTIMATED", snap.symbol);
+    let title = match leverage_filter(a) {
+        Some(only) => format!("{}  liquidation heatmap — ESTIMATED, leverage {only} only", snap.symbol),
+        None => format!("{}  liquidation heatmap — ESTIMATED", snap.symbol),
+    };
     let (text_c, muted, warn) = (c.th.text, c.th.muted, c.th.warning);
     c.label(c.l.plot.x, 24.0 * s, &title, 22.0, text_c, HAlign::Left, true);
     let head = format!("{} · {} candles · ", snap.venue_label(), format_interval(snap.interval_secs()));
