@@ -160,3 +160,19 @@ fn a_leverage_filtered_chart_says_so_in_its_title() {
     let title = t.iter().find(|s| s.contains("liquidation heatmap")).expect("a title");
     assert!(!title.contains("only"), "the full mix is not filtered: {title:?}");
 }
+
+/// A window that starts where the data starts (the example's 10 days, or a 7-day chart of a
+/// 7-day fetch) has no levels from before: its empty left edge is labelled as such.
+#[test]
+fn a_window_that_starts_with_the_data_says_earlier_levels_are_missing() {
+    let (_, scene) = render(EstimateParams::default(), 10, 1600, 900);
+    let t = texts(&scene);
+    assert!(
+        t.iter().any(|s| s == "No data before Nov 1 00:00 UTC: levels opened earlier are missing"),
+        "{t:?}"
+    );
+    for days in [1, 7] {
+        let (_, scene) = render(EstimateParams::default(), days, 1600, 900);
+        assert!(!texts(&scene).iter().any(|s| s.starts_with("No data before")), "{days}d has data before its window");
+    }
+}

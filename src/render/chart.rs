@@ -152,6 +152,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     time_axis(&mut c);
     let candles = window_candles(snap, grid);
     draw_candles(&mut c, &candles);
+    data_start(&mut c, snap);
     zones(&mut c, &a.zones.zones);
     profile(&mut c, a);
     price_marker(&mut c, a.estimate.last_price);
@@ -255,6 +256,24 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
         let (top, bottom) = (yo.min(yc), yo.max(yc));
         c.scene.rect(xm - w / 2.0, top, w, (bottom - top).max(1.0), color);
     }
+}
+
+/// When the window begins where the snapshot's data begins, the map's left part lacks every
+/// level opened before: said at the plot's top-left, so an empty or faint left edge is not read
+/// as "no liquidity there".
+fn data_start(c: &mut Ctx, snap: &MarketSnapshot) {
+    let Some(first) = snap.venues.iter().filter_map(|v| v.candles.first()).map(|k| k.open_time).min() else { return };
+    if first < c.grid.start {
+        return;
+    }
+    let s = c.l.s;
+    let p = c.l.plot;
+    let label = format!("No data before {} UTC: levels opened earlier are missing", first.format("%b %-d %H:%M"));
+    let size = c.font(12.0);
+    let (w, h) = (text::measure(&label, size, false) + 10.0 * s, text::line_height(size, false) + 4.0 * s);
+    c.scene.rect(p.x + 4.0 * s, p.y + 4.0 * s, w, h, c.th.label_background);
+    let muted = c.th.muted;
+    c.scene.text(p.x + 9.0 * s, p.y + 4.0 * s + h / 2.0, &label, size, muted, HAlign::Left, VAlign::Middle, false);
 }
 
 fn zones(c: &mut Ctx, zones: &[Zone]) {
