@@ -236,3 +236,41 @@ fn the_legend_shows_the_cells_colours() {
         assert!(checked >= 6, "cells found at only {checked} scale positions");
     }
 }
+
+/// A tool rather than a check: prints the hot-area share of any charts liqshot rendered at any
+/// size, e.g. of a snapshot imported from other data:
+///
+/// ```text
+/// LIQSHOT_HEAT_PNGS=a.png,b.png cargo test --locked --test render_heat hot_share_of_files -- --ignored --nocapture
+/// ```
+#[test]
+#[ignore = "prints the hot share of the PNGs named in LIQSHOT_HEAT_PNGS"]
+fn hot_share_of_files() {
+    let list = std::env::var("LIQSHOT_HEAT_PNGS").expect("LIQSHOT_HEAT_PNGS=a.png,b.png");
+    for f in list.split(',').filter(|f| !f.is_empty()) {
+        let img = image::open(f).unwrap_or_else(|e| panic!("{f}: {e}")).to_rgba8();
+        let (_, share) = hot_rows(&img, &Layout::new(img.width(), img.height()));
+        println!("{f}: {:.1} % of the heatmap area hot", share * 100.0);
+    }
+}
+
+/// The legend labels the top of the scale, with a "+" (denser cells are drawn in its colour),
+/// also when the top is not a multiple of the round tick step, and its end labels stay within
+/// the bar's width (the caption starts right of it).
+#[test]
+fn the_legend_labels_the_top_of_the_scale() {
+    let r = Layout::new(1600, 900).colorbar;
+    for (days, pinned) in [(1, None), (7, None), (1, Some(1.2e6)), (1, Some(7e5))] {
+        let mut settings = RenderSettings::new(EstimateParams::default(), days * 86_400, 1600, 900);
+        settings.chart.color_max = pinned;
+        let (a, scene) = render_scene(&example(), &settings).unwrap();
+        let top = format!("{}+", liqshot::fmt::usd(ColorScale::pick(&a.estimate.grid, pinned).hi));
+        let label = scene.items.iter().find_map(|i| match i {
+            liqshot::render::Item::Text { text, x, size, .. } if *text == top => Some((*x, *size)),
+            _ => None,
+        });
+        let Some((x, size)) = label else { panic!("{days}d, top {pinned:?}: no legend label {top:?}") };
+        let right = x + liqshot::render::text::measure(&top, size, false) / 2.0;
+        assert!(right <= r.right() + 2.5, "{days}d, top {pinned:?}: {top:?} ends at {right}, past the bar's end {}", r.right());
+    }
+}

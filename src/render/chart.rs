@@ -428,16 +428,20 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
     c.label(r.x, r.y - 12.0 * s, COLORBAR_TITLE, 12.0, text_c, HAlign::Left, false);
-    let (ticks, _) = axis::price_ticks(0.0, scale.hi, 5);
+    let (mut ticks, step) = axis::price_ticks(0.0, scale.hi, 5);
+    // The top of the scale is always labelled (it is a ceiling: denser cells are drawn in its
+    // colour, hence the "+"); a round tick too close to it to fit a label gives way.
+    ticks.retain(|t| scale.hi - t >= 0.6 * step);
+    ticks.push(scale.hi);
     let n = ticks.len();
     for (i, t) in ticks.into_iter().enumerate() {
         let x = r.x + (t / scale.hi) as f32 * r.w;
         c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, c.stroke(1.0));
-        // The top of the scale is a ceiling: denser cells are drawn in its colour.
-        let top = i + 1 == n && (t - scale.hi).abs() <= 1e-9 * scale.hi;
-        let label = if t == 0.0 { "$0".to_string() } else if top { format!("{}+", fmt::usd(t)) } else { fmt::usd(t) };
+        let label = if t == 0.0 { "$0".to_string() } else if i + 1 == n { format!("{}+", fmt::usd(t)) } else { fmt::usd(t) };
         let half = text::measure(&label, c.font(12.0), false) / 2.0;
-        c.label(x.clamp(r.x + half - 2.0, r.right() + half), r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
+        // Labels at the ends stay within the bar's width (the caption starts right of it).
+        let xl = x.max(r.x + half - 2.0).min(r.right() - half + 2.0);
+        c.label(xl, r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
 
