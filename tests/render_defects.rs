@@ -3,7 +3,7 @@
 //! the image; a title that says when the map shows only part of the leverage mix.
 
 use image::RgbaImage;
-use liqshot::app::{render_scene, RenderSettings};
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::pipeline::Analysis;
 use liqshot::render::chart::{ColorScale, BAND};

@@ -15,7 +15,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use image::RgbaImage;
-use liqshot::app::{render_scene, RenderSettings};
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::pipeline::Analysis;
 use liqshot::render::chart::{hot_share, ColorScale, BAND};
