@@ -4,7 +4,7 @@ use chrono::Duration;
 
 use super::axis;
 use super::layout::{Layout, Rect};
-use super::palette::{viridis_lut, Theme};
+use super::palette::{heat_color, inferno_lut, Theme};
 use super::scene::{Color, HAlign, Scene, VAlign};
 use super::text;
 use crate::estimate::Grid;
@@ -44,41 +44,7 @@ impl Default for ChartOptions {
     }
 }
 
-/// How many times smaller than the top the bottom of the colour scale is.
-pub const DECADES_SHOWN: f64 = 100.0;
-
-/// The colour scale: log from `lo` to `hi` (USD per 0.1 % band), two decades; less is not drawn.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ColorScale {
-    pub lo: f64,
-    pub hi: f64,
-}
-
-impl ColorScale {
-    /// From the option, or the 99.5th percentile of non-empty cells rounded up to 1-2-5,
-    /// so a single outlier cannot wash out the rest of the map.
-    pub fn pick(grid: &Grid, color_max: Option<f64>) -> Self {
-        let hi = color_max.unwrap_or_else(|| {
-            let k = (BAND / grid.row_rel_width()) as f32;
-            let mut v: Vec<f32> = (0..grid.long.len()).map(|i| (grid.long[i] + grid.short[i]) * k).filter(|x| *x > 0.0).collect();
-            if v.is_empty() {
-                return 1_000.0;
-            }
-            let idx = ((v.len() - 1) as f64 * 0.995).round() as usize;
-            let (_, p, _) = v.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
-            axis::nice_ceil(*p as f64)
-        });
-        ColorScale { lo: hi / DECADES_SHOWN, hi }
-    }
-
-    /// Position 0..=1 on the scale, `None` below its bottom.
-    pub fn t(&self, v: f64) -> Option<f64> {
-        if v < self.lo || v <= 0.0 {
-            return None;
-        }
-        Some(((v / self.lo).log10() / (self.hi / self.lo).log10()).min(1.0))
-    }
-}
+pub use super::heat::{hot_share, ColorScale, FLOOR_RATIO, HOT_T, SCALE_TOP_PERCENTILE};
 
 struct Ctx<'a> {
     scene: Scene,
@@ -105,6 +71,11 @@ impl Ctx<'_> {
         (px * self.l.s).max(9.0)
     }
 
+    /// A stroke width of `px` at 1600x900, scaled with the image (never below one pixel).
+    fn stroke(&self, px: f32) -> f32 {
+        (px * self.l.s).max(1.0)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn label(&mut self, x: f32, y: f32, s: &str, size: f32, color: Color, h: HAlign, bold: bool) {
         let size = self.font(size);
@@ -127,6 +98,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     time_axis(&mut c);
     let candles = window_candles(snap, grid);
     draw_candles(&mut c, &candles);
+    data_start(&mut c, snap);
     zones(&mut c, &a.zones.zones);
     profile(&mut c, a, opts.profile);
     price_marker(&mut c, a.estimate.last_price);
@@ -138,7 +110,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
 
 fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     let g = c.grid;
-    let lut = viridis_lut();
+    let lut = inferno_lut();
     let k = BAND / g.row_rel_width();
     let (w, h) = (g.cols, g.rows);
     let mut rgba = vec![0u8; w * h * 4];
@@ -146,11 +118,9 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
         for row in 0..h {
             let v = g.total(col, row) as f64 * k;
             if let Some(t) = scale.t(v) {
-                let color = lut[(t * 255.0).round() as usize];
-                // Fade the faintest levels into the background.
-                let alpha = (90.0 + t * 400.0).min(255.0) as u8;
+                let color = heat_color(&lut, t);
                 let i = ((h - 1 - row) * w + col) * 4;
-                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, alpha]);
+                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, color.a]);
             }
         }
     }
@@ -168,8 +138,9 @@ fn price_axis(c: &mut Ctx) {
         if y < p.y + 4.0 || y > p.bottom() - 4.0 {
             continue;
         }
-        c.scene.line(p.x, y, p.right(), y, c.th.gridline, 1.0);
-        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, 1.0);
+        let w = c.stroke(1.0);
+        c.scene.line(p.x, y, p.right(), y, c.th.gridline, w);
+        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, w);
         let muted = c.th.muted;
         c.label(x_axis, y, &fmt::thousands(t, dec), 13.0, muted, HAlign::Left, false);
     }
@@ -182,8 +153,9 @@ fn time_axis(c: &mut Ctx) {
     let p = c.l.plot;
     for t in axis::time_ticks(g.start, g.end(), min_gap) {
         let x = c.x_of_secs((t - g.start).num_seconds() as f64);
-        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, 1.0);
-        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, 1.0);
+        let w = c.stroke(1.0);
+        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, w);
+        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, w);
         let (muted, y) = (c.th.muted, p.bottom() + 16.0 * c.l.s);
         let label = axis::time_label(t);
         // Keep labels at the plot's ends inside the plot's width.
@@ -225,11 +197,29 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
         let w = ((x1 - x0) * 0.7).max(1.0);
         let xm = (x0 + x1) / 2.0;
         let (yo, yc) = (c.y(k.open), c.y(k.close));
-        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, 2.0));
+        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, c.stroke(2.0)));
         let color = if k.close >= k.open { c.th.candle_up } else { c.th.candle_down };
         let (top, bottom) = (yo.min(yc), yo.max(yc));
         c.scene.rect(xm - w / 2.0, top, w, (bottom - top).max(1.0), color);
     }
+}
+
+/// When the window begins where the snapshot's data begins, the map's left part lacks every
+/// level opened before: said at the plot's top-left, so an empty or faint left edge is not read
+/// as "no liquidity there".
+fn data_start(c: &mut Ctx, snap: &MarketSnapshot) {
+    let Some(first) = snap.venues.iter().filter_map(|v| v.candles.first()).map(|k| k.open_time).min() else { return };
+    if first < c.grid.start {
+        return;
+    }
+    let s = c.l.s;
+    let p = c.l.plot;
+    let label = format!("No data before {} UTC: levels opened earlier are missing", first.format("%b %-d %H:%M"));
+    let size = c.font(12.0);
+    let (w, h) = (text::measure(&label, size, false) + 10.0 * s, text::line_height(size, false) + 4.0 * s);
+    c.scene.rect(p.x + 4.0 * s, p.y + 4.0 * s, w, h, c.th.label_background);
+    let muted = c.th.muted;
+    c.scene.text(p.x + 9.0 * s, p.y + 4.0 * s + h / 2.0, &label, size, muted, HAlign::Left, VAlign::Middle, false);
 }
 
 fn zones(c: &mut Ctx, zones: &[Zone]) {
@@ -248,9 +238,11 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
             continue;
         }
         let (y0, y1) = (y0.max(p.y), y1.min(p.bottom()));
-        c.scene.rect(p.x, y0, p.w, (y1 - y0).max(1.0), color.with_alpha(0x26));
-        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
-        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
+        // No tint over the band: over swept, empty rows it read as an unexplained brown block.
+        // The zone is its two dashed edges and its label, both in the side's colour.
+        let w = c.stroke(1.0);
+        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), w, 4.0 * c.l.s);
+        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), w, 4.0 * c.l.s);
         labels.push(((y0 + y1) / 2.0, format!("{} {range}", z.name), color));
     }
     // Place labels at the plot's right edge, pushed apart so none overlaps another.
@@ -261,7 +253,7 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
         let w = text::measure(&s, size, true) + 12.0 * c.l.s;
         let x = p.right() - w - 6.0 * c.l.s;
         c.scene.rect(x, y - h / 2.0, w, h, c.th.label_background);
-        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, 1.0);
+        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, c.stroke(1.0));
         c.scene.text(x + 6.0 * c.l.s, y, &s, size, c.th.text, HAlign::Left, VAlign::Middle, true);
     }
 }
@@ -304,7 +296,7 @@ fn price_marker(c: &mut Ctx, price: f64) {
     if y < p.y || y > p.bottom() {
         return;
     }
-    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), 1.0, 6.0 * c.l.s);
+    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), c.stroke(1.0), 6.0 * c.l.s);
     let size = c.font(13.0);
     let s = fmt::price(price);
     let w = text::measure(&s, size, true) + 10.0 * c.l.s;
@@ -314,27 +306,42 @@ fn price_marker(c: &mut Ctx, price: f64) {
     c.scene.text(x + 5.0 * c.l.s, y, &s, size, c.th.background, HAlign::Left, VAlign::Middle, true);
 }
 
-const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (log scale)";
+const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (linear scale)";
 
+/// The legend: the colour of every scale position drawn with the cells' own colour function
+/// ([`heat_color`]) over the plot background, as the cells are, so faint translucent cells look
+/// on the legend as they do on the map.
 fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     let r: Rect = c.l.colorbar;
-    let lut = viridis_lut();
-    let mut rgba = Vec::with_capacity(256 * 4);
-    for col in lut.iter() {
-        rgba.extend_from_slice(&[col.r, col.g, col.b, 255]);
+    let lut = inferno_lut();
+    const N: usize = 256;
+    let mut rgba = Vec::with_capacity(N * 4);
+    for i in 0..N {
+        // The value at this legend column's centre, coloured exactly as a cell of that value.
+        let v = scale.hi * (i as f64 + 0.5) / N as f64;
+        let col = scale.t(v).map_or(Color::rgba(0, 0, 0, 0), |t| heat_color(&lut, t));
+        rgba.extend_from_slice(&[col.r, col.g, col.b, col.a]);
     }
-    c.scene.image(r.x, r.y, r.w, r.h, 256, 1, rgba);
-    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, 1.0);
+    c.scene.rect(r.x, r.y, r.w, r.h, c.th.plot_background);
+    c.scene.image(r.x, r.y, r.w, r.h, N as u32, 1, rgba);
+    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, c.stroke(1.0));
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
     c.label(r.x, r.y - 12.0 * s, COLORBAR_TITLE, 12.0, text_c, HAlign::Left, false);
-    for t in axis::log_ticks(scale.lo, scale.hi) {
-        let Some(f) = scale.t(t) else { continue };
-        let x = r.x + f as f32 * r.w;
-        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, 1.0);
-        let label = fmt::usd(t);
+    let (mut ticks, step) = axis::price_ticks(0.0, scale.hi, 5);
+    // The top of the scale is always labelled (it is a ceiling: denser cells are drawn in its
+    // colour, hence the "+"); a round tick too close to it to fit a label gives way.
+    ticks.retain(|t| scale.hi - t >= 0.6 * step);
+    ticks.push(scale.hi);
+    let n = ticks.len();
+    for (i, t) in ticks.into_iter().enumerate() {
+        let x = r.x + (t / scale.hi) as f32 * r.w;
+        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, c.stroke(1.0));
+        let label = if t == 0.0 { "$0".to_string() } else if i + 1 == n { format!("{}+", fmt::usd(t)) } else { fmt::usd(t) };
         let half = text::measure(&label, c.font(12.0), false) / 2.0;
-        c.label(x.max(r.x + half - 2.0), r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
+        // Labels at the ends stay within the bar's width (the caption starts right of it).
+        let xl = x.max(r.x + half - 2.0).min(r.right() - half + 2.0);
+        c.label(xl, r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
 
@@ -356,10 +363,26 @@ pub fn window_shortfall(grid: &Grid, window_secs: i64) -> Option<i64> {
     (shown < window_secs).then_some(shown)
 }
 
+/// `50x,100x` when the estimate was restricted to part of the leverage mix (`--leverage`), so
+/// the title says the map is filtered; `None` for the whole mix.
+pub fn leverage_filter(a: &Analysis) -> Option<String> {
+    let filtered = a.estimate.venues.iter().any(|v| v.mix.total_weight() < 1.0 - 1e-9);
+    if !filtered {
+        return None;
+    }
+    let mut levs: Vec<f64> = a.estimate.venues.iter().flat_map(|v| v.mix.slices.iter().map(|s| s.0)).collect();
+    levs.sort_by(f64::total_cmp);
+    levs.dedup();
+    Some(levs.iter().map(|l| format!("{l}x")).collect::<Vec<_>>().join(","))
+}
+
 fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) {
     let s = c.l.s;
     let g = c.grid;
-    let title = format!("{}  liquidation heatmap — ESTIMATED", snap.symbol);
+    let title = match leverage_filter(a) {
+        Some(only) => format!("{}  liquidation heatmap — ESTIMATED, leverage {only} only", snap.symbol),
+        None => format!("{}  liquidation heatmap — ESTIMATED", snap.symbol),
+    };
     let (text_c, muted, warn) = (c.th.text, c.th.muted, c.th.warning);
     c.label(c.l.plot.x, 24.0 * s, &title, 22.0, text_c, HAlign::Left, true);
     let head = format!("{} · {} candles · ", snap.venue_label(), format_interval(snap.interval_secs()));

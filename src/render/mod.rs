@@ -7,6 +7,7 @@
 
 pub mod axis;
 pub mod chart;
+pub mod heat;
 pub mod layout;
 pub mod palette;
 pub mod raster;
