@@ -18,6 +18,8 @@ pub mod tiers;
 pub mod estimate;
 // Zones A, B and C: the nearest dense clusters of the profile above and below price.
 pub mod zones;
+// The live profile in 0.1 % price bands (the bands of zones, the chart's profile and `levels`).
+pub mod levels;
 // snapshot → estimate → zones in one call (`pipeline::analyse`).
 pub mod pipeline;
 

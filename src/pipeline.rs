@@ -1,9 +1,9 @@
 //! The pure middle of the pipeline: snapshot → estimate → zones.
 
 use crate::error::Error;
-use crate::estimate::{self, history, Estimate, EstimateParams, Grid, Moment};
+use crate::estimate::{self, history, Estimate, EstimateParams, Moment};
 use crate::snapshot::MarketSnapshot;
-use crate::zones::{self, ZoneParams, Zones};
+use crate::zones::{self, Zone, ZoneParams, Zones};
 
 /// The estimate of one snapshot and the zones found in it.
 #[derive(Debug, Clone)]
@@ -16,17 +16,17 @@ pub struct Analysis {
 /// at its edge instead, so a distant zone does not squash the candles.
 pub const MAX_ZOOM_OUT_PCT: f64 = 8.0;
 
-/// Runs the estimate and finds the zones around the last price. When the caller did not fix
-/// the price range and a zone within [`MAX_ZOOM_OUT_PCT`] lies outside the grid, the grid is
-/// widened to show it (the estimate is run again; ledger and zones are the same, only the grid
-/// changes).
+/// Runs the estimate and finds the zones around the last price.
+///
+/// The chart's price range is the window's (padded, [`estimate::window_price_range`]) unless
+/// the caller fixed it. When zone A or B lies outside it but within [`MAX_ZOOM_OUT_PCT`], the
+/// range is widened to show it; zone C is then chosen among the clusters whose near edge lies
+/// inside that range, the one the chart shows (farther clusters go to [`Zones::far`]), and the
+/// range is widened to hold C's far edge (then C is chosen again in the wider range, up to a few
+/// rounds). A widened range runs the estimate again (ledger and zones are the same, only the
+/// grid changes).
 pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) -> Result<Analysis, Error> {
-    let mut estimate = estimate::estimate(snap, params)?;
-    let zones = zones::find_zones(&estimate.profile, estimate.last_price, zp);
-    if let Some(wider) = widened(params, &zones, &estimate.grid) {
-        estimate = estimate::estimate(snap, &wider)?;
-    }
-    Ok(Analysis { estimate, zones })
+    analyse_with(snap, params, zp, |p| estimate::estimate(snap, p).map(|e| (e, ()))).map(|(a, ())| a)
 }
 
 /// [`analyse`], plus the map as it stood at `frames` times spread evenly over the window (the
@@ -34,24 +34,54 @@ pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) 
 /// that makes the final grid, on the final grid's axes.
 pub fn analyse_history(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, frames: usize) -> Result<(Analysis, Vec<Moment>), Error> {
     let slots = history::slots_for_frames(estimate::window_candles(snap, params.window_secs), frames);
-    let (mut estimate, mut moments) = estimate::estimate_history(snap, params, &slots)?;
-    let zones = zones::find_zones(&estimate.profile, estimate.last_price, zp);
-    if let Some(wider) = widened(params, &zones, &estimate.grid) {
-        (estimate, moments) = estimate::estimate_history(snap, &wider, &slots)?;
-    }
-    Ok((Analysis { estimate, zones }, moments))
+    analyse_with(snap, params, zp, |p| estimate::estimate_history(snap, p, &slots))
 }
 
-/// The parameters of the estimate again with a price range widened to show the zones within
-/// [`MAX_ZOOM_OUT_PCT`], when the caller did not fix the range and one lies outside `g`.
-fn widened(params: &EstimateParams, zones: &Zones, g: &Grid) -> Option<EstimateParams> {
-    if params.price_range.is_some() {
-        return None;
+/// [`analyse`] with `run` as the estimate (which may return something besides, of the run
+/// that made the final grid).
+fn analyse_with<T>(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    zp: &ZoneParams,
+    run: impl Fn(&EstimateParams) -> Result<(Estimate, T), Error>,
+) -> Result<(Analysis, T), Error> {
+    let (mut estimate, mut extra) = run(params)?;
+    let price = estimate.last_price;
+    let base = params.price_range.or_else(|| estimate::window_price_range(snap, params.window_secs));
+    let mut zones = zones::find_zones(&estimate.profile, price, zp, base);
+    if params.price_range.is_none() {
+        let g = (estimate.grid.price_lo, estimate.grid.price_hi);
+        // Widen for A and B first, then for C, until the range holds every zone it shows and C is
+        // chosen among all clusters that start inside it (a few rounds: the range only grows,
+        // and never past MAX_ZOOM_OUT_PCT).
+        let ab: Vec<&Zone> = zones.zones.iter().filter(|z| z.name != "C").collect();
+        let mut reach = widen(base.unwrap_or(g), &ab, price);
+        for _ in 0..4 {
+            if Some(reach) != base {
+                zones = zones::find_zones(&estimate.profile, price, zp, Some(reach));
+            }
+            let next = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
+            if next == reach {
+                break;
+            }
+            reach = next;
+        }
+        let (lo, hi) = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
+        let (lo, hi) = (lo.min(g.0), hi.max(g.1));
+        if (lo, hi) != g {
+            let wider = EstimateParams { price_range: Some((lo, hi)), ..params.clone() };
+            (estimate, extra) = run(&wider)?;
+        }
     }
-    let near = zones.zones.iter().filter(|z| z.edge_distance_pct.abs() <= MAX_ZOOM_OUT_PCT);
-    let (lo, hi) = near.fold((f64::INFINITY, 0.0f64), |(lo, hi), z| {
-        (lo.min(z.low.max(zones.price * (1.0 - MAX_ZOOM_OUT_PCT / 100.0))), hi.max(z.high.min(zones.price * (1.0 + MAX_ZOOM_OUT_PCT / 100.0))))
-    });
-    let (lo, hi) = (lo / 1.005, hi * 1.005);
-    (lo < g.price_lo || hi > g.price_hi).then(|| EstimateParams { price_range: Some((lo.min(g.price_lo), hi.max(g.price_hi))), ..params.clone() })
+    Ok((Analysis { estimate, zones }, extra))
+}
+
+/// `range` widened to hold every zone of `zs` whose near edge is within [`MAX_ZOOM_OUT_PCT`]
+/// of `price` (cut at that distance, plus 0.5 % of margin).
+fn widen(range: (f64, f64), zs: &[&Zone], price: f64) -> (f64, f64) {
+    let (min, max) = (price * (1.0 - MAX_ZOOM_OUT_PCT / 100.0), price * (1.0 + MAX_ZOOM_OUT_PCT / 100.0));
+    zs.iter().filter(|z| z.edge_distance_pct.abs() <= MAX_ZOOM_OUT_PCT).fold(range, |(lo, hi), z| {
+        let (zl, zh) = (z.low.max(min) / 1.005, z.high.min(max) * 1.005);
+        (if zl < lo { zl } else { lo }, if zh > hi { zh } else { hi })
+    })
 }

@@ -31,6 +31,8 @@ struct ZonesDoc<'a> {
     above_usd: f64,
     below_usd: f64,
     zones: &'a [Zone],
+    /// Clusters beyond the window's reach (not labelled on the chart), nearest first per side.
+    far: &'a [Zone],
 }
 
 /// The zones as pretty JSON (see README "zones JSON").
@@ -58,6 +60,7 @@ pub fn to_json(snap: &MarketSnapshot, a: &Analysis) -> Vec<u8> {
         above_usd: a.zones.above_usd,
         below_usd: a.zones.below_usd,
         zones: &a.zones.zones,
+        far: &a.zones.far,
     };
     let mut v = serde_json::to_vec_pretty(&doc).expect("zones serialise");
     v.push(b'\n');
@@ -75,7 +78,7 @@ pub fn to_text(snap: &MarketSnapshot, a: &Analysis) -> String {
         fmt::price(z.price)
     );
     out += &format!(
-        "estimated shorts above: {}   longs below: {}   (within 25 % of price)\n",
+        "estimated shorts above: {}   longs below: {}   (within ±25 % of price)\n",
         fmt::usd(z.above_usd),
         fmt::usd(z.below_usd)
     );
@@ -83,20 +86,31 @@ pub fn to_text(snap: &MarketSnapshot, a: &Analysis) -> String {
         out += "no dense cluster found on either side\n";
         return out;
     }
-    out += "zone  side   liquidates  range                      peak          size      distance  share\n";
+    out += "zone  side   liquidates  range                      peak          size      edge dist  peak dist  share\n";
     for zone in &z.zones {
-        let range = format!("{} – {}", fmt::price(zone.low), fmt::price(zone.high));
-        out += &format!(
-            "{:<5} {:<6} {:<11} {:<26} {:<13} {:<9} {:<9} {:.0}%\n",
-            zone.name,
-            format!("{:?}", zone.side).to_lowercase(),
-            zone.liquidates,
-            range,
-            fmt::price(zone.peak),
-            fmt::usd(zone.usd),
-            fmt::pct(zone.distance_pct),
-            zone.share_of_side * 100.0
-        );
+        out += &row(zone);
+    }
+    if !z.far.is_empty() {
+        out += "farther clusters (beyond the chart's price range, not labelled on the chart):\n";
+        for zone in &z.far {
+            out += &row(zone);
+        }
     }
     out
+}
+
+fn row(zone: &Zone) -> String {
+    let range = format!("{} – {}", fmt::price(zone.low), fmt::price(zone.high));
+    format!(
+        "{:<5} {:<6} {:<11} {:<26} {:<13} {:<9} {:<10} {:<10} {:.0}%\n",
+        zone.name,
+        format!("{:?}", zone.side).to_lowercase(),
+        zone.liquidates,
+        range,
+        fmt::price(zone.peak),
+        fmt::usd(zone.usd),
+        fmt::pct(zone.edge_distance_pct),
+        fmt::pct(zone.distance_pct),
+        zone.share_of_side * 100.0
+    )
 }

@@ -109,7 +109,7 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
     let t0 = texts(0);
     let at0 = f.moment(0).at.format("%Y-%m-%d %H:%M").to_string();
     assert!(t0.iter().any(|t| t.contains(&format!("as it stood at {at0} UTC"))), "{t0:?}");
-    assert!(t0.iter().any(|t| t.starts_with(&format!("Open at {} UTC", f.moment(0).at.format("%H:%M")))), "{t0:?}");
+    assert!(t0.iter().any(|t| t.starts_with(&format!("Still open at {} UTC", f.moment(0).at.format("%H:%M")))), "{t0:?}");
     // One profile scale in every frame (bars keep their meaning), the largest any frame
     // would pick on its own (no bar is cut).
     let scale = |i: usize| texts(i).into_iter().find(|t| t.starts_with("0 … ")).expect("the profile's scale label");
@@ -117,7 +117,7 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
     assert!(scales.iter().all(|x| *x == scales[0]), "{scales:?}");
     let own: Vec<f64> = (0..f.len()).map(|i| liqshot::render::chart::profile_top(&f.analysis_at(i), &s.chart)).collect();
     assert!(own.iter().any(|t| *t < own[f.len() - 1]) || own.iter().any(|t| *t > own[f.len() - 1]), "frames pick different scales: {own:?}");
-    assert_eq!(scales[0], format!("0 … {} per 0.1 %", liqshot::fmt::usd(own.iter().copied().fold(0.0, f64::max))));
+    assert_eq!(scales[0], format!("0 … {} per 0.1 % band", liqshot::fmt::usd(own.iter().copied().fold(0.0, f64::max))));
 }
 
 #[test]

@@ -297,10 +297,11 @@ fn report_with_a_window_longer_than_the_snapshot_warns_and_says_what_it_covers()
 // ---- help of every subcommand ----
 
 /// Every subcommand, as arguments.
-const SUBCOMMANDS: [&[&str]; 10] = [
+const SUBCOMMANDS: [&[&str]; 11] = [
     &["import"],
     &["fetch"],
     &["zones"],
+    &["levels"],
     &["render"],
     &["report"],
     &["bench"],
@@ -407,7 +408,7 @@ fn the_offline_examples_of_import_zones_render_report_run_and_config_work() {
     }
     std::fs::create_dir(dir.path().join("examples/config")).unwrap();
     std::fs::copy(common::root().join("examples/config/liqshot.toml"), dir.path().join("examples/config/liqshot.toml")).unwrap();
-    for (cmd, at_least) in [("import", 2), ("zones", 2), ("render", 2), ("report", 1), ("run", 1), ("config", 2)] {
+    for (cmd, at_least) in [("import", 2), ("zones", 2), ("levels", 2), ("render", 2), ("report", 1), ("run", 1), ("config", 2)] {
         let help = help_of(&[cmd]);
         let examples: Vec<Vec<String>> = help
             .lines()

@@ -16,10 +16,16 @@ use liqshot::MarketSnapshot;
 const DUMMY_SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="9"><rect width="16" height="9"/></svg>"#;
 
 fn report() -> liqshot::report::model::Report {
+    report_with(|_| {})
+}
+
+/// The example's report after `edit` changed its analysis.
+fn report_with(edit: impl FnOnce(&mut liqshot::pipeline::Analysis)) -> liqshot::report::model::Report {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json"));
     let snap = MarketSnapshot::load(path).unwrap();
     let params = EstimateParams { window_secs: 86_400, ..Default::default() };
-    let analysis = analyse(&snap, &params, &ZoneParams::default()).unwrap();
+    let mut analysis = analyse(&snap, &params, &ZoneParams::default()).unwrap();
+    edit(&mut analysis);
     let image = Image {
         png: "heatmap.png".into(),
         svg: "heatmap.svg".into(),
@@ -96,7 +102,15 @@ fn every_figure_has_one_basis_across_markdown_html_and_json() {
     assert!(shown >= 2, "at least two zones inside the band");
     assert!(md.contains("the chart's side totals count ±25.0%"), "the chart's basis is said");
 
-    // An ignore zone prints no take-profit and no stop, in Markdown and HTML.
+    // An ignore zone prints no take-profit and no stop, in Markdown and HTML. The example's
+    // zone C below is on the chart, so a far cluster (-11.3 %) stands in for it here.
+    let r = report_with(|a| {
+        let far = a.zones.far.iter().find(|f| f.edge_distance_pct < -10.0).expect("a far cluster below").clone();
+        let c = a.zones.zones.iter_mut().find(|z| z.name == "C" && z.side == liqshot::zones::Where::Below).unwrap();
+        *c = liqshot::zones::Zone { name: "C".into(), ..far };
+    });
+    let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
+    let html = render_html(&r, Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap();
     let ignored = r.plans.iter().find(|p| p.reaction == "ignore").expect("zone C below is ignored");
     assert_eq!((ignored.take_profit, ignored.stop), (None, None));
     let head = format!("### Zone {} ({}): ignore", ignored.zone, ignored.side);

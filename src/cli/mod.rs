@@ -9,6 +9,7 @@ pub mod bench;
 pub mod config;
 pub mod fetch;
 pub mod import;
+pub mod levels;
 pub mod log;
 pub mod naming;
 pub mod options;
@@ -30,6 +31,7 @@ use bench::BENCH_EXAMPLES;
 use config::command::CONFIG_EXAMPLES;
 use fetch::FETCH_EXAMPLES;
 use import::IMPORT_EXAMPLES;
+use levels::LEVELS_EXAMPLES;
 use render::RENDER_EXAMPLES;
 use report::REPORT_EXAMPLES;
 use run::RUN_EXAMPLES;
@@ -40,6 +42,7 @@ pub use bench::BenchArgs;
 pub use config::command::ConfigCommand;
 pub use fetch::FetchCmdArgs;
 pub use import::ImportArgs;
+pub use levels::LevelsArgs;
 pub use options::{parse_duration, parse_size, parse_timeout, ChartArgs, EstimateArgs, FetchArgs, ThemeArg};
 pub use parse_error::{parse_error_line, parse_error_text};
 pub use render::RenderArgs;
@@ -110,6 +113,9 @@ pub enum Command {
     /// Print zones A, B and C of a snapshot
     #[command(after_help = ZONES_EXAMPLES)]
     Zones(ZonesArgs),
+    /// Print the live profile as data: USD per 0.1 % price band within ±25 % of price (CSV or JSON)
+    #[command(after_help = LEVELS_EXAMPLES)]
+    Levels(LevelsArgs),
     /// Render the heatmap to PNG and/or SVG
     #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderArgs),
@@ -164,6 +170,7 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Import(a) => import::run(a),
         Command::Fetch(a) => fetch::FetchPlan::new(&a)?.run(&a),
         Command::Zones(a) => zones::run(a),
+        Command::Levels(a) => levels::run(a),
         Command::Render(a) => render::RenderPlan::new(&a)?.run(&a),
         Command::Animate(a) => animate::run(a),
         Command::Report(a) => report::run(a),
@@ -180,6 +187,7 @@ pub fn check(cmd: &Command) -> Result<(), Error> {
         Command::Render(a) => render::RenderPlan::new(a).map(drop),
         Command::Report(a) => report::Plan::new(a).map(drop),
         Command::Zones(a) => a.estimate.params().map(drop),
+        Command::Levels(a) => a.estimate.params().map(drop),
         _ => Ok(()),
     }
 }

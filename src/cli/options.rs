@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use crate::error::Error;
 use crate::estimate::{leverage, EstimateParams, LeverageMix};
 use crate::fetch::{FetchOptions, HttpConfig, Venue};
+use crate::render::chart::ProfileView;
 use crate::render::RenderSettings;
 use crate::snapshot::parse_interval;
 
@@ -126,6 +127,15 @@ pub struct ChartArgs {
     /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare (else: from the data)
     #[arg(long, env = "LIQSHOT_COLOR_MAX", allow_negative_numbers = true, value_name = "USD", help_heading = CHART)]
     pub color_max: Option<f64>,
+    /// The panel at the right: USD per 0.1 % band, or cumulative USD from price outwards
+    #[arg(long, value_enum, default_value = "bars", help_heading = CHART)]
+    pub profile: ProfileArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProfileArg {
+    Bars,
+    Cumulative,
 }
 
 impl ChartArgs {
@@ -141,6 +151,10 @@ impl ChartArgs {
         let mut settings = RenderSettings::new(params, window, w, h);
         settings.chart.dark = matches!(self.theme, ThemeArg::Dark);
         settings.chart.color_max = self.color_max;
+        settings.chart.profile = match self.profile {
+            ProfileArg::Bars => ProfileView::Bars,
+            ProfileArg::Cumulative => ProfileView::Cumulative,
+        };
         Ok((window, settings))
     }
 }

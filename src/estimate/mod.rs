@@ -127,6 +127,26 @@ pub fn window_candles(snap: &MarketSnapshot, window_secs: i64) -> usize {
     (((end - start).num_seconds() + step - 1) / step).max(1) as usize
 }
 
+/// The grid's default price range for a window whose candles span `lo..hi`: padded by 35 % of
+/// the window's (log) span and at least 3 % each side.
+pub fn pad_range(lo: f64, hi: f64) -> (f64, f64) {
+    let pad = (0.35 * (hi / lo).ln()).max(1.03f64.ln());
+    (lo * (-pad).exp(), hi * pad.exp())
+}
+
+/// The price range the chart of a `window_secs` window of `snap` shows by default (no
+/// `--price-range`): the window's low and high, padded by [`pad_range`]. `None` without candles.
+pub fn window_price_range(snap: &MarketSnapshot, window_secs: i64) -> Option<(f64, f64)> {
+    let (start, _) = window_bounds(snap, window_secs);
+    let all = || snap.venues.iter().flat_map(|v| v.candles.iter());
+    let fold = |it: &mut dyn Iterator<Item = &Candle>| it.fold((f64::INFINITY, 0.0f64), |(lo, hi), c| (lo.min(c.low), hi.max(c.high)));
+    let (mut lo, mut hi) = fold(&mut all().filter(|c| c.open_time >= start));
+    if !lo.is_finite() {
+        (lo, hi) = fold(&mut all());
+    }
+    (lo.is_finite() && lo > 0.0 && hi > lo).then(|| pad_range(lo, hi))
+}
+
 /// Runs the estimate for every venue of `snap` and sums them.
 /// The largest ratio of highest high to lowest low a snapshot may have.
 pub const MAX_PRICE_RATIO: f64 = 1e6;
@@ -185,12 +205,10 @@ fn run(snap: &MarketSnapshot, params: &EstimateParams, frame_slots: &[usize]) ->
     let reach = 1.0 / min_lev + 0.05;
     let bins = Bins::new(lo_all * (1.0 - reach).max(0.01), hi_all * (1.0 + reach), params.bin_step);
 
-    // Grid: the window's range, padded by a third of its span and at least 3 % each side.
-    let pad = (0.35 * (hi_w / lo_w).ln()).max(1.03f64.ln());
     let (g_lo, g_hi) = match params.price_range {
         Some((lo, hi)) if lo > 0.0 && hi > lo => (lo, hi),
         Some(r) => return Err(Error::Usage(format!("price range {r:?} is not low < high, both positive"))),
-        None => (lo_w * (-pad).exp(), hi_w * pad.exp()),
+        None => pad_range(lo_w, hi_w),
     };
     let mut grid = Grid::new(start, step, candles, cols, params.rows, g_lo, g_hi);
     let rebin = Rebin::new(&bins, &grid);

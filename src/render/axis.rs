@@ -70,6 +70,20 @@ pub fn time_label(t: DateTime<Utc>) -> String {
     }
 }
 
+/// The steps of [`fine_ceil`] within a decade (close to a Renard R10 series): the result is
+/// at most a third above the input, and nearby inputs give the same value.
+pub const FINE_STEPS: [f64; 11] = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0];
+
+/// Round `x` up to one of [`FINE_STEPS`] times a power of ten.
+pub fn fine_ceil(x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    let f = x / p;
+    FINE_STEPS.iter().copied().find(|m| f <= m + 1e-9).unwrap_or(10.0) * p
+}
+
 /// Round `x` up to 1, 2 or 5 times a power of ten.
 pub fn nice_ceil(x: f64) -> f64 {
     if x.is_nan() || x <= 0.0 {
@@ -150,5 +164,18 @@ mod tests {
         assert_eq!(nice_ceil(1e6), 1e6);
         assert_eq!(log_ticks(5e3, 5e6), vec![1e4, 1e5, 1e6]);
         assert_eq!(log_ticks(2e5, 5e6), vec![2e5, 5e5, 1e6, 2e6, 5e6]);
+    }
+
+    #[test]
+    fn fine_ceil_rounds_up_at_most_a_third() {
+        assert_eq!(fine_ceil(1_391_873.0), 1.5e6);
+        assert_eq!(fine_ceil(1.5e6), 1.5e6);
+        assert_eq!(fine_ceil(2.01e6), 2.5e6);
+        assert_eq!(fine_ceil(8.5e4), 1e5);
+        for i in 1..1000 {
+            let x = i as f64 * 137.0;
+            let r = fine_ceil(x);
+            assert!(r >= x && r <= 4.0 / 3.0 * x + 1e-6, "{x} -> {r}");
+        }
     }
 }

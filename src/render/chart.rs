@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::axis;
 use super::layout::{Layout, Rect};
-use super::palette::{viridis_lut, Theme};
+use super::palette::{heat_color, inferno_lut, Theme};
 use super::scene::{Color, HAlign, Scene, VAlign};
 use super::text;
 use crate::estimate::Grid;
@@ -12,6 +12,11 @@ use crate::fmt;
 use crate::pipeline::Analysis;
 use crate::snapshot::{format_interval, Candle, MarketSnapshot};
 use crate::zones::{Where, Zone};
+
+mod profile;
+
+pub use profile::{cumulative, fine_ceil, profile_bands, Curve, ProfileView};
+use profile::profile;
 
 /// Colour scales and cell values are in USD per this fraction of price.
 pub const BAND: f64 = 0.001;
@@ -35,49 +40,17 @@ pub struct ChartOptions {
     /// Top of the profile's USD scale (per 0.1 % band); `None` picks it from the profile.
     /// (`animate` pins it so bars keep their scale from frame to frame.)
     pub profile_max: Option<f64>,
+    /// What the profile panel shows (`--profile`).
+    pub profile: ProfileView,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, frame_at: None, profile_max: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, frame_at: None, profile_max: None }
     }
 }
 
-/// How many times smaller than the top the bottom of the colour scale is.
-pub const DECADES_SHOWN: f64 = 100.0;
-
-/// The colour scale: log from `lo` to `hi` (USD per 0.1 % band), two decades; less is not drawn.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ColorScale {
-    pub lo: f64,
-    pub hi: f64,
-}
-
-impl ColorScale {
-    /// From the option, or the 99.5th percentile of non-empty cells rounded up to 1-2-5,
-    /// so a single outlier cannot wash out the rest of the map.
-    pub fn pick(grid: &Grid, color_max: Option<f64>) -> Self {
-        let hi = color_max.unwrap_or_else(|| {
-            let k = (BAND / grid.row_rel_width()) as f32;
-            let mut v: Vec<f32> = (0..grid.long.len()).map(|i| (grid.long[i] + grid.short[i]) * k).filter(|x| *x > 0.0).collect();
-            if v.is_empty() {
-                return 1_000.0;
-            }
-            let idx = ((v.len() - 1) as f64 * 0.995).round() as usize;
-            let (_, p, _) = v.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
-            axis::nice_ceil(*p as f64)
-        });
-        ColorScale { lo: hi / DECADES_SHOWN, hi }
-    }
-
-    /// Position 0..=1 on the scale, `None` below its bottom.
-    pub fn t(&self, v: f64) -> Option<f64> {
-        if v < self.lo || v <= 0.0 {
-            return None;
-        }
-        Some(((v / self.lo).log10() / (self.hi / self.lo).log10()).min(1.0))
-    }
-}
+pub use super::heat::{hot_share, ColorScale, FLOOR_RATIO, HOT_T, SCALE_TOP_PERCENTILE};
 
 struct Ctx<'a> {
     scene: Scene,
@@ -107,6 +80,11 @@ impl Ctx<'_> {
         (px * self.l.s).max(9.0)
     }
 
+    /// A stroke width of `px` at 1600x900, scaled with the image (never below one pixel).
+    fn stroke(&self, px: f32) -> f32 {
+        (px * self.l.s).max(1.0)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn label(&mut self, x: f32, y: f32, s: &str, size: f32, color: Color, h: HAlign, bold: bool) {
         let size = self.font(size);
@@ -121,11 +99,10 @@ fn ctx<'a>(a: &'a Analysis, opts: &ChartOptions) -> Ctx<'a> {
     Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max }
 }
 
-/// The top of the USD scale the profile panel of `a`'s chart picks from its data (USD per
-/// 0.1 % band), whatever `opts.profile_max` says.
+/// The top of the scale the profile panel of `a`'s chart picks from its data (USD per 0.1 %
+/// band, or cumulative USD), whatever `opts.profile_max` says.
 pub fn profile_top(a: &Analysis, opts: &ChartOptions) -> f64 {
-    let (_, _, _, _, _, max) = profile_rows(&ctx(a, opts), a);
-    axis::nice_ceil(max.max(1.0))
+    profile::scale_top(a, a.estimate.grid.price_lo, a.estimate.grid.price_hi, opts.profile)
 }
 
 /// Builds the chart. The grid in `a` should have `Layout::plot_rows` rows.
@@ -143,11 +120,12 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     time_axis(&mut c);
     let candles = window_candles(snap, grid);
     draw_candles(&mut c, &candles);
+    data_start(&mut c, snap);
     if let Some(t) = opts.frame_at {
         now_line(&mut c, t);
     }
     zones(&mut c, &a.zones.zones);
-    profile(&mut c, a);
+    profile(&mut c, a, opts.profile);
     price_marker(&mut c, a.estimate.last_price);
     colorbar(&mut c, &scale);
     header(&mut c, snap, a, opts);
@@ -157,7 +135,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
 
 fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     let g = c.grid;
-    let lut = viridis_lut();
+    let lut = inferno_lut();
     let k = BAND / g.row_rel_width();
     let (w, h) = (g.cols, g.rows);
     let mut rgba = vec![0u8; w * h * 4];
@@ -165,11 +143,9 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
         for row in 0..h {
             let v = g.total(col, row) as f64 * k;
             if let Some(t) = scale.t(v) {
-                let color = lut[(t * 255.0).round() as usize];
-                // Fade the faintest levels into the background.
-                let alpha = (90.0 + t * 400.0).min(255.0) as u8;
+                let color = heat_color(&lut, t);
                 let i = ((h - 1 - row) * w + col) * 4;
-                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, alpha]);
+                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, color.a]);
             }
         }
     }
@@ -187,8 +163,9 @@ fn price_axis(c: &mut Ctx) {
         if y < p.y + 4.0 || y > p.bottom() - 4.0 {
             continue;
         }
-        c.scene.line(p.x, y, p.right(), y, c.th.gridline, 1.0);
-        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, 1.0);
+        let w = c.stroke(1.0);
+        c.scene.line(p.x, y, p.right(), y, c.th.gridline, w);
+        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, w);
         let muted = c.th.muted;
         c.label(x_axis, y, &fmt::thousands(t, dec), 13.0, muted, HAlign::Left, false);
     }
@@ -201,8 +178,9 @@ fn time_axis(c: &mut Ctx) {
     let p = c.l.plot;
     for t in axis::time_ticks(g.start, g.end(), min_gap) {
         let x = c.x_of_secs((t - g.start).num_seconds() as f64);
-        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, 1.0);
-        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, 1.0);
+        let w = c.stroke(1.0);
+        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, w);
+        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, w);
         let (muted, y) = (c.th.muted, p.bottom() + 16.0 * c.l.s);
         let label = axis::time_label(t);
         // Keep labels at the plot's ends inside the plot's width.
@@ -244,7 +222,7 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
         let w = ((x1 - x0) * 0.7).max(1.0);
         let xm = (x0 + x1) / 2.0;
         let (yo, yc) = (c.y(k.open), c.y(k.close));
-        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, 2.0));
+        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, c.stroke(2.0)));
         let color = if k.close >= k.open { c.th.candle_up } else { c.th.candle_down };
         let (top, bottom) = (yo.min(yc), yo.max(yc));
         c.scene.rect(xm - w / 2.0, top, w, (bottom - top).max(1.0), color);
@@ -255,7 +233,25 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
 fn now_line(c: &mut Ctx, t: DateTime<Utc>) {
     let p = c.l.plot;
     let x = c.x_of_secs((t - c.grid.start).num_seconds() as f64).clamp(p.x, p.right());
-    c.scene.dashed_line(x, p.y, x, p.bottom(), c.th.muted.with_alpha(0xc0), 1.0, 4.0 * c.l.s);
+    c.scene.dashed_line(x, p.y, x, p.bottom(), c.th.muted.with_alpha(0xc0), c.stroke(1.0), 4.0 * c.l.s);
+}
+
+/// When the window begins where the snapshot's data begins, the map's left part lacks every
+/// level opened before: said at the plot's top-left, so an empty or faint left edge is not read
+/// as "no liquidity there".
+fn data_start(c: &mut Ctx, snap: &MarketSnapshot) {
+    let Some(first) = snap.venues.iter().filter_map(|v| v.candles.first()).map(|k| k.open_time).min() else { return };
+    if first < c.grid.start {
+        return;
+    }
+    let s = c.l.s;
+    let p = c.l.plot;
+    let label = format!("No data before {} UTC: levels opened earlier are missing", first.format("%b %-d %H:%M"));
+    let size = c.font(12.0);
+    let (w, h) = (text::measure(&label, size, false) + 10.0 * s, text::line_height(size, false) + 4.0 * s);
+    c.scene.rect(p.x + 4.0 * s, p.y + 4.0 * s, w, h, c.th.label_background);
+    let muted = c.th.muted;
+    c.scene.text(p.x + 9.0 * s, p.y + 4.0 * s + h / 2.0, &label, size, muted, HAlign::Left, VAlign::Middle, false);
 }
 
 fn zones(c: &mut Ctx, zones: &[Zone]) {
@@ -264,7 +260,7 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
     for z in zones {
         let (y0, y1) = (c.y(z.high), c.y(z.low));
         let color = if z.side == Where::Above { c.th.shorts } else { c.th.longs };
-        let range = format!("{}–{}  {}  {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.distance_pct));
+        let range = zone_label_text(z);
         if y1 < p.y {
             labels.push((p.y, format!("↑ {} {range} (off chart)", z.name), color));
             continue;
@@ -274,9 +270,11 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
             continue;
         }
         let (y0, y1) = (y0.max(p.y), y1.min(p.bottom()));
-        c.scene.rect(p.x, y0, p.w, (y1 - y0).max(1.0), color.with_alpha(0x26));
-        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
-        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
+        // No tint over the band: over swept, empty rows it read as an unexplained brown block.
+        // The zone is its two dashed edges and its label, both in the side's colour.
+        let w = c.stroke(1.0);
+        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), w, 4.0 * c.l.s);
+        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), w, 4.0 * c.l.s);
         labels.push(((y0 + y1) / 2.0, format!("{} {range}", z.name), color));
     }
     // Place labels at the plot's right edge, pushed apart so none overlaps another.
@@ -287,9 +285,15 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
         let w = text::measure(&s, size, true) + 12.0 * c.l.s;
         let x = p.right() - w - 6.0 * c.l.s;
         c.scene.rect(x, y - h / 2.0, w, h, c.th.label_background);
-        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, 1.0);
+        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, c.stroke(1.0));
         c.scene.text(x + 6.0 * c.l.s, y, &s, size, c.th.text, HAlign::Left, VAlign::Middle, true);
     }
+}
+
+/// A zone's label without its name: range, USD and the distance from price to its near edge
+/// (the report's "Edge distance"), e.g. `102,162–102,674  $4.34M  edge -3.15%`.
+pub fn zone_label_text(z: &Zone) -> String {
+    format!("{}–{}  {}  edge {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.edge_distance_pct))
 }
 
 /// Moves label centres `ys` apart to at least `gap`, keeping them within `[lo, hi]` and in order.
@@ -318,74 +322,13 @@ pub fn spread(ys: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
     result
 }
 
-/// The profile binned into the panel's display rows: (rows, row height, long USD, short USD,
-/// factor to USD per 0.1 % band, largest row in USD per 0.1 % band).
-fn profile_rows(c: &Ctx, a: &Analysis) -> (usize, f32, Vec<f64>, Vec<f64>, f64, f64) {
-    let prof = c.l.profile;
-    let pr = &a.estimate.profile;
-    let rows = (prof.h / (2.0 * c.l.s).max(1.0)).max(10.0) as usize;
-    let row_h = prof.h / rows as f32;
-    let mut long = vec![0.0f64; rows];
-    let mut short = vec![0.0f64; rows];
-    for i in 0..pr.bins.count {
-        let (l, s) = (pr.long[i], pr.short[i]);
-        if l == 0.0 && s == 0.0 {
-            continue;
-        }
-        let y = c.y(pr.bins.center(i));
-        if y < prof.y || y >= prof.bottom() {
-            continue;
-        }
-        let r = (((y - prof.y) / row_h) as usize).min(rows - 1);
-        long[r] += l;
-        short[r] += s;
-    }
-    // USD per 0.1 % band: a display row spans this fraction of price.
-    let rel = (c.p_hi / c.p_lo).ln() / rows as f64;
-    let k = BAND / rel;
-    let max = long.iter().chain(&short).fold(0.0f64, |m, v| m.max(*v)) * k;
-    (rows, row_h, long, short, k, max)
-}
-
-fn profile(c: &mut Ctx, a: &Analysis) {
-    let prof = c.l.profile;
-    let (rows, row_h, long, short, k, max) = profile_rows(c, a);
-    let top = c.profile_max.unwrap_or_else(|| axis::nice_ceil(max.max(1.0)));
-    let bar = |v: f64| ((v * k / top) as f32).min(1.0) * (prof.w - 2.0);
-    for r in 0..rows {
-        let y = prof.y + r as f32 * row_h;
-        if long[r] > 0.0 {
-            c.scene.rect(prof.x + 1.0, y, bar(long[r]), row_h.max(1.0), c.th.longs);
-        }
-        if short[r] > 0.0 {
-            c.scene.rect(prof.x + 1.0, y, bar(short[r]), row_h.max(1.0), c.th.shorts);
-        }
-    }
-    let s = c.l.s;
-    let (text_c, muted) = (c.th.text, c.th.muted);
-    let title = c.frame_at.map_or_else(|| "Still open now (estimated)".to_string(), |t| format!("Open at {} UTC (estimated)", t.format("%H:%M")));
-    c.label(prof.x, prof.y - 36.0 * s, &title, 13.0, text_c, HAlign::Left, true);
-    c.label(prof.x, prof.y - 18.0 * s, &format!("0 … {} per 0.1 %", fmt::usd(top)), 12.0, muted, HAlign::Left, false);
-    let (shorts, longs) = (c.th.shorts, c.th.longs);
-    let size = c.font(12.0);
-    let h = text::line_height(size, true) + 4.0 * s;
-    for (y, label, color) in [
-        (prof.y + 12.0 * s, format!("shorts above {}", fmt::usd(a.zones.above_usd)), shorts),
-        (prof.bottom() - 12.0 * s, format!("longs below {}", fmt::usd(a.zones.below_usd)), longs),
-    ] {
-        let w = text::measure(&label, size, true) + 8.0 * s;
-        c.scene.rect(prof.right() - w - 2.0 * s, y - h / 2.0, w, h, c.th.label_background);
-        c.scene.text(prof.right() - 6.0 * s, y, &label, size, color, HAlign::Right, VAlign::Middle, true);
-    }
-}
-
 fn price_marker(c: &mut Ctx, price: f64) {
     let (p, prof) = (c.l.plot, c.l.profile);
     let y = c.y(price);
     if y < p.y || y > p.bottom() {
         return;
     }
-    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), 1.0, 6.0 * c.l.s);
+    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), c.stroke(1.0), 6.0 * c.l.s);
     let size = c.font(13.0);
     let s = fmt::price(price);
     let w = text::measure(&s, size, true) + 10.0 * c.l.s;
@@ -395,27 +338,42 @@ fn price_marker(c: &mut Ctx, price: f64) {
     c.scene.text(x + 5.0 * c.l.s, y, &s, size, c.th.background, HAlign::Left, VAlign::Middle, true);
 }
 
-const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (log scale)";
+const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (linear scale)";
 
+/// The legend: the colour of every scale position drawn with the cells' own colour function
+/// ([`heat_color`]) over the plot background, as the cells are, so faint translucent cells look
+/// on the legend as they do on the map.
 fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     let r: Rect = c.l.colorbar;
-    let lut = viridis_lut();
-    let mut rgba = Vec::with_capacity(256 * 4);
-    for col in lut.iter() {
-        rgba.extend_from_slice(&[col.r, col.g, col.b, 255]);
+    let lut = inferno_lut();
+    const N: usize = 256;
+    let mut rgba = Vec::with_capacity(N * 4);
+    for i in 0..N {
+        // The value at this legend column's centre, coloured exactly as a cell of that value.
+        let v = scale.hi * (i as f64 + 0.5) / N as f64;
+        let col = scale.t(v).map_or(Color::rgba(0, 0, 0, 0), |t| heat_color(&lut, t));
+        rgba.extend_from_slice(&[col.r, col.g, col.b, col.a]);
     }
-    c.scene.image(r.x, r.y, r.w, r.h, 256, 1, rgba);
-    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, 1.0);
+    c.scene.rect(r.x, r.y, r.w, r.h, c.th.plot_background);
+    c.scene.image(r.x, r.y, r.w, r.h, N as u32, 1, rgba);
+    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, c.stroke(1.0));
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
     c.label(r.x, r.y - 12.0 * s, COLORBAR_TITLE, 12.0, text_c, HAlign::Left, false);
-    for t in axis::log_ticks(scale.lo, scale.hi) {
-        let Some(f) = scale.t(t) else { continue };
-        let x = r.x + f as f32 * r.w;
-        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, 1.0);
-        let label = fmt::usd(t);
+    let (mut ticks, step) = axis::price_ticks(0.0, scale.hi, 5);
+    // The top of the scale is always labelled (it is a ceiling: denser cells are drawn in its
+    // colour, hence the "+"); a round tick too close to it to fit a label gives way.
+    ticks.retain(|t| scale.hi - t >= 0.6 * step);
+    ticks.push(scale.hi);
+    let n = ticks.len();
+    for (i, t) in ticks.into_iter().enumerate() {
+        let x = r.x + (t / scale.hi) as f32 * r.w;
+        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, c.stroke(1.0));
+        let label = if t == 0.0 { "$0".to_string() } else if i + 1 == n { format!("{}+", fmt::usd(t)) } else { fmt::usd(t) };
         let half = text::measure(&label, c.font(12.0), false) / 2.0;
-        c.label(x.max(r.x + half - 2.0), r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
+        // Labels at the ends stay within the bar's width (the caption starts right of it).
+        let xl = x.max(r.x + half - 2.0).min(r.right() - half + 2.0);
+        c.label(xl, r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
 
@@ -437,10 +395,26 @@ pub fn window_shortfall(grid: &Grid, window_secs: i64) -> Option<i64> {
     (shown < window_secs).then_some(shown)
 }
 
+/// `50x,100x` when the estimate was restricted to part of the leverage mix (`--leverage`), so
+/// the title says the map is filtered; `None` for the whole mix.
+pub fn leverage_filter(a: &Analysis) -> Option<String> {
+    let filtered = a.estimate.venues.iter().any(|v| v.mix.total_weight() < 1.0 - 1e-9);
+    if !filtered {
+        return None;
+    }
+    let mut levs: Vec<f64> = a.estimate.venues.iter().flat_map(|v| v.mix.slices.iter().map(|s| s.0)).collect();
+    levs.sort_by(f64::total_cmp);
+    levs.dedup();
+    Some(levs.iter().map(|l| format!("{l}x")).collect::<Vec<_>>().join(","))
+}
+
 fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) {
     let s = c.l.s;
     let g = c.grid;
-    let title = format!("{}  liquidation heatmap — ESTIMATED", snap.symbol);
+    let title = match leverage_filter(a) {
+        Some(only) => format!("{}  liquidation heatmap — ESTIMATED, leverage {only} only", snap.symbol),
+        None => format!("{}  liquidation heatmap — ESTIMATED", snap.symbol),
+    };
     let (text_c, muted, warn) = (c.th.text, c.th.muted, c.th.warning);
     c.label(c.l.plot.x, 24.0 * s, &title, 22.0, text_c, HAlign::Left, true);
     let head = format!("{} · {} candles · ", snap.venue_label(), format_interval(snap.interval_secs()));
@@ -495,7 +469,7 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
     let line1 = format!(
         "Estimated from rising open interest spread over each candle's range; leverage mix {mix}; long/short split: {split}."
     );
-    let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below, C larger beyond). Not advice.".to_string();
+    let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below), C the densest beyond them on the chart. Not advice.".to_string();
     let muted = c.th.muted;
     let title_w = text::measure(COLORBAR_TITLE, c.font(12.0), false);
     let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;

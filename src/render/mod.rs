@@ -8,6 +8,7 @@
 pub mod animate;
 pub mod axis;
 pub mod chart;
+pub mod heat;
 pub mod layout;
 pub mod palette;
 pub mod raster;

@@ -1,32 +1,68 @@
-//! Colours: the viridis colour map (readable with colour-vision deficiencies) and the themes.
+//! Colours: the heatmap's colour map (inferno: dark floor, perceptually ordered, readable with
+//! colour-vision deficiencies), the one function that colours a heatmap cell, and the themes.
 
 use super::scene::Color;
 
-/// Viridis sampled at nine evenly spaced points (matplotlib's values).
-const VIRIDIS: [(u8, u8, u8); 9] = [
-    (0x44, 0x01, 0x54),
-    (0x47, 0x2c, 0x7a),
-    (0x3b, 0x51, 0x8b),
-    (0x2c, 0x71, 0x8e),
-    (0x21, 0x90, 0x8d),
-    (0x27, 0xad, 0x81),
-    (0x5c, 0xc8, 0x63),
-    (0xaa, 0xdc, 0x32),
-    (0xfd, 0xe7, 0x25),
+/// Matplotlib's inferno sampled at sixteen evenly spaced points (t = 0, 1/15, ..., 1).
+/// Its lightness rises monotonically from near-black to pale yellow, so order reads without
+/// hue (deuteranopia, protanopia and greyscale keep it), and its dark floor lets a few dense
+/// levels stand out on a dark field.
+const INFERNO: [(u8, u8, u8); 16] = [
+    (0, 0, 4),
+    (12, 8, 38),
+    (36, 12, 79),
+    (66, 10, 104),
+    (93, 18, 110),
+    (120, 28, 109),
+    (147, 38, 103),
+    (174, 48, 92),
+    (199, 62, 76),
+    (220, 81, 57),
+    (237, 105, 37),
+    (246, 133, 17),
+    (251, 163, 12),
+    (249, 195, 41),
+    (240, 226, 96),
+    (252, 255, 164),
 ];
 
-/// A 256-entry lookup table of viridis.
-pub fn viridis_lut() -> [Color; 256] {
+/// A 256-entry lookup table of inferno (linear interpolation between the anchors).
+pub fn inferno_lut() -> [Color; 256] {
     let mut lut = [Color::BLACK; 256];
+    let n = (INFERNO.len() - 1) as f32;
     for (i, c) in lut.iter_mut().enumerate() {
-        let t = i as f32 / 255.0 * 8.0;
-        let k = (t.floor() as usize).min(7);
+        let t = i as f32 / 255.0 * n;
+        let k = (t.floor() as usize).min(INFERNO.len() - 2);
         let f = t - k as f32;
-        let (a, b) = (VIRIDIS[k], VIRIDIS[k + 1]);
+        let (a, b) = (INFERNO[k], INFERNO[k + 1]);
         let mix = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * f).round() as u8;
         *c = Color::rgb(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2));
     }
     lut
+}
+
+/// Below this scale position a cell fades into the plot background (alpha ramps from
+/// [`FADE_FLOOR_ALPHA`] at 0 to opaque here), so the faintest levels do not draw a black
+/// sheet over empty space.
+pub const FADE_BELOW: f64 = 0.25;
+/// Alpha of a cell at the very bottom of the scale.
+pub const FADE_FLOOR_ALPHA: f64 = 96.0;
+
+/// The colour of a heatmap cell at scale position `t` (0..=1), straight RGBA: the heatmap and
+/// its legend are both drawn with this, over the plot background, so the legend shows exactly
+/// the colours of the cells (faint, translucent ones included).
+pub fn heat_color(lut: &[Color; 256], t: f64) -> Color {
+    let t = t.clamp(0.0, 1.0);
+    let c = lut[(t * 255.0).round() as usize];
+    let a = if t >= FADE_BELOW { 255.0 } else { FADE_FLOOR_ALPHA + (255.0 - FADE_FLOOR_ALPHA) * t / FADE_BELOW };
+    c.with_alpha(a.round() as u8)
+}
+
+/// `top` composited over an opaque `under` (what a straight-alpha pixel looks like when drawn).
+pub fn over(top: Color, under: Color) -> Color {
+    let a = top.a as f32 / 255.0;
+    let m = |t: u8, u: u8| (t as f32 * a + u as f32 * (1.0 - a)).round() as u8;
+    Color::rgb(m(top.r, under.r), m(top.g, under.g), m(top.b, under.b))
 }
 
 /// Chart colours for one theme.
@@ -93,13 +129,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lut_runs_from_purple_to_yellow_and_brightens() {
-        let lut = viridis_lut();
-        assert_eq!(lut[0], Color::rgb(0x44, 0x01, 0x54));
-        assert_eq!(lut[255], Color::rgb(0xfd, 0xe7, 0x25));
+    fn lut_runs_from_black_to_pale_yellow_and_brightens() {
+        let lut = inferno_lut();
+        assert_eq!(lut[0], Color::rgb(0, 0, 4));
+        assert_eq!(lut[255], Color::rgb(252, 255, 164));
         let luma = |c: Color| 0.2126 * c.r as f32 + 0.7152 * c.g as f32 + 0.0722 * c.b as f32;
         for w in lut.windows(2) {
             assert!(luma(w[1]) + 0.5 >= luma(w[0]), "{:?} -> {:?}", w[0], w[1]);
         }
+    }
+
+    #[test]
+    fn heat_colour_fades_only_below_the_fade_point() {
+        let lut = inferno_lut();
+        assert_eq!(heat_color(&lut, 0.0).a, FADE_FLOOR_ALPHA as u8);
+        assert_eq!(heat_color(&lut, FADE_BELOW).a, 255);
+        assert_eq!(heat_color(&lut, 1.0), lut[255]);
+        let alphas: Vec<u8> = (0..=100).map(|i| heat_color(&lut, i as f64 / 100.0).a).collect();
+        assert!(alphas.windows(2).all(|w| w[1] >= w[0]), "{alphas:?}");
+        assert_eq!(over(Color::rgba(255, 0, 0, 128), Color::rgb(0, 0, 255)), Color::rgb(128, 0, 127));
     }
 }

@@ -54,6 +54,7 @@ pub fn compute(inp: &ReportInputs) -> Report {
     let positioning = positioning(inp, price, candles, end, start, &funding);
     let profile = &inp.analysis.estimate.profile;
     let zones: Vec<ZoneRow> = inp.analysis.zones.zones.iter().map(|z| zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT)).collect();
+    let far_zones: Vec<ZoneRow> = inp.analysis.zones.far.iter().map(|z| zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT)).collect();
     let structure = structure(snap, candles, price, start);
     let tick = snap.venues.first().and_then(|v| v.tick_size);
     let p = PlanInputs { price, interval: &snap.interval, tick, zones: &zones, structure: &structure, positioning: &positioning };
@@ -72,6 +73,7 @@ pub fn compute(inp: &ReportInputs) -> Report {
         format: REPORT_FORMAT.into(),
         meta,
         zones,
+        far_zones,
         positioning,
         structure,
         plans,
@@ -458,7 +460,11 @@ pub(crate) mod tests {
                 None => assert!(z.edge_distance_pct.abs() >= p.asymmetry_band_pct, "{z:?}"),
             }
         }
-        assert!(r.zones.iter().any(|z| z.share_in_band.is_none()), "zone C below is beyond ±5%");
+        // The example's zones all reach into ±5 %; its farther clusters beyond ±5 % have no share.
+        for z in r.far_zones.iter().filter(|z| z.share_in_band.is_none()) {
+            assert!(z.edge_distance_pct.abs() >= p.asymmetry_band_pct, "{z:?}");
+        }
+        assert!(r.far_zones.iter().any(|z| z.share_in_band.is_none()), "far clusters lie beyond ±5%");
     }
 
     proptest! {

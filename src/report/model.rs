@@ -15,6 +15,10 @@ pub struct Report {
     pub meta: Meta,
     /// Zones A, B, C (above), C (below), where they exist.
     pub zones: Vec<ZoneRow>,
+    /// Clusters beyond the chart's price range (named `far`, not labelled on the chart), nearest
+    /// first per side, above then below.
+    #[serde(default)]
+    pub far_zones: Vec<ZoneRow>,
     pub positioning: Positioning,
     pub structure: Structure,
     /// One plan per zone, same order as `zones`.

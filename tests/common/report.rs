@@ -27,6 +27,10 @@ pub fn sample_report() -> Report {
             zone("B", "below", 102_900.0, 103_400.0, 103_150.0, 3.6e6, -0.0131, 0.021),
             zone("C", "above", 108_000.0, 108_900.0, 108_400.0, 950.0, 0.0371, 0.012),
         ],
+        far_zones: vec![
+            zone("far", "above", 112_000.0, 112_600.0, 112_300.0, 8.5e6, 0.0731, 0.011),
+            zone("far", "below", 93_000.0, 94_000.0, 93_700.0, 8.4e6, -0.1130, 0.010),
+        ],
         positioning: Positioning {
             oi_change_24h_pct: Some(3.456),
             oi_change_window_pct: Some(2.5),

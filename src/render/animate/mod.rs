@@ -147,7 +147,9 @@ impl<'a> Frames<'a> {
         let m = &self.moments[i];
         let estimate = m.estimate(&self.analysis.estimate.grid);
         let price = if m.last_price.is_finite() { m.last_price } else { self.analysis.estimate.last_price };
-        let zones = zones::find_zones(&estimate.profile, price, &self.zp);
+        // Zone C among the clusters the chart's (final) price range shows, as for `render`.
+        let range = (self.analysis.estimate.grid.price_lo, self.analysis.estimate.grid.price_hi);
+        let zones = zones::find_zones(&estimate.profile, price, &self.zp, Some(range));
         Analysis { estimate, zones }
     }
 

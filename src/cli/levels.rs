@@ -1,0 +1,107 @@
+//! `liqshot levels`: the live profile as data, one row per 0.1 % price band within ±25 % of
+//! price (CSV or JSON), to stdout or written atomically to `-o FILE`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::naming::{PathTemplate, Vars};
+use super::options::{interval_without_window, EstimateArgs};
+use super::source::{write_logged, Source};
+use crate::error::Error;
+use crate::estimate;
+use crate::levels::{self, LevelsMeta};
+use crate::snapshot::MarketSnapshot;
+
+/// `Examples:` of `liqshot levels --help`. (tests/cli_levels.rs runs those without --symbol.)
+pub const LEVELS_EXAMPLES: &str = "\
+Examples:
+  liqshot levels --snapshot examples/btcusdt-2025-11-01_10.snapshot.json
+  # JSON (liqshot-levels/1) to a file, high-leverage part of the estimate only
+  liqshot levels --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --json --leverage 25,50,100 -o levels.json
+  # live data, one CSV per symbol
+  liqshot levels --symbol BTC,ETH --csv -o \"levels-{symbol}.csv\"";
+
+#[derive(Debug, Args)]
+#[command(mut_arg("interval", interval_without_window))]
+pub struct LevelsArgs {
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
+    /// CSV with header price_low,price_high,long_usd,short_usd (the default)
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// JSON (format liqshot-levels/1) instead of CSV
+    #[arg(long)]
+    pub json: bool,
+    /// Write to FILE (atomically) instead of stdout; may use {symbol} {date} {time} {window} {venues}
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The bytes `liqshot levels` prints for one snapshot: the live profile of the estimate with
+/// `params` (the same profile the chart's panel and the zones use), as CSV or JSON.
+pub fn levels_bytes(snap: &MarketSnapshot, params: &estimate::EstimateParams, json: bool) -> Result<Vec<u8>, Error> {
+    let est = estimate::estimate(snap, params)?;
+    let lv = levels::levels(&est.profile, est.last_price);
+    if !json {
+        return Ok(levels::to_csv(&lv));
+    }
+    let mixes: Vec<String> = est.venues.iter().map(|v| v.mix.describe()).collect();
+    let mix = match mixes.first() {
+        Some(m) if mixes.iter().all(|x| x == m) => m.clone(),
+        Some(_) => "per venue (capped at each venue's maximum)".into(),
+        None => String::new(),
+    };
+    let meta = LevelsMeta {
+        symbol: snap.symbol.clone(),
+        venues: snap.venues.iter().map(|v| v.venue.clone()).collect(),
+        captured_at: snap.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        leverage_mix: mix,
+    };
+    Ok(levels::to_json(&lv, &meta))
+}
+
+/// Runs `liqshot levels`.
+pub fn run(a: LevelsArgs) -> Result<(), Error> {
+    let src = Source::of(&a.estimate, None, "24h".into())?;
+    let out = a.output.as_ref().map(|p| PathTemplate::parse("-o", p)).transpose()?;
+    match &out {
+        Some(t) => src.check_outputs([t])?,
+        None if src.len() > 1 && !a.json => {
+            return Err(Error::Usage(
+                "levels: several symbols print one CSV table each; give -o FILE with {symbol}, or --json for one array".into(),
+            ))
+        }
+        None => {}
+    }
+    let mut params = a.estimate.params()?;
+    params.window_secs = 86_400;
+    let (docs, result) = src.each(
+        |snap| {
+            let bytes = levels_bytes(&snap, &params, a.json)?;
+            match &out {
+                Some(t) => {
+                    let path = t.expand(&Vars::of(&snap, &src.window_label));
+                    write_logged(&[(path, bytes)]).map(|_| None)
+                }
+                None => Ok(Some(bytes)),
+            }
+        },
+        |_| "levels written".into(),
+    );
+    let docs: Vec<Vec<u8>> = docs.into_iter().flatten().collect();
+    let bytes = match docs.len() {
+        0 => return result,
+        1 if src.len() == 1 => docs.into_iter().next().expect("one"),
+        // Several JSON documents: one array, in the order of --symbol.
+        _ => {
+            let values: Vec<serde_json::Value> = docs.iter().map(|d| serde_json::from_slice(d).expect("levels JSON")).collect();
+            let mut v = serde_json::to_vec_pretty(&values).expect("serialises");
+            v.push(b'\n');
+            v
+        }
+    };
+    std::io::stdout().write_all(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    result
+}

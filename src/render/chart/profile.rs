@@ -1,0 +1,160 @@
+//! The profile panel at the right of the chart: the live profile in the 0.1 % bands of
+//! [`crate::levels`] (bars, on a scale from the data only) or cumulative from price outwards,
+//! and the side totals under the panel. Pure.
+
+use super::{text, Ctx, HAlign, VAlign};
+use crate::fmt;
+use crate::levels::{self, Band};
+use crate::pipeline::Analysis;
+
+/// What the profile panel at the right of the chart shows (`--profile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProfileView {
+    /// Estimated USD per 0.1 % band: the rows of `liqshot levels`.
+    #[default]
+    Bars,
+    /// Cumulative USD from price outwards (shorts upwards, longs downwards), Coinglass's
+    /// "liquidation map".
+    Cumulative,
+}
+
+/// Round `x` up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten, so the largest bar
+/// of a scale topped there spans at least 80 % of the panel.
+pub fn fine_ceil(x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    let f = x / p;
+    let m = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0].into_iter().find(|m| f <= m + 1e-9).unwrap_or(10.0);
+    m * p
+}
+
+/// The bands of [`levels::levels`] the profile panel draws: those whose (log) middle lies in
+/// the chart's price range `lo..=hi`, lowest first. Data only: the same at every image size.
+pub fn profile_bands(a: &Analysis, lo: f64, hi: f64) -> Vec<Band> {
+    let lv = levels::levels(&a.estimate.profile, a.estimate.last_price);
+    lv.bands
+        .into_iter()
+        .filter(|b| {
+            let m = (b.price_low * b.price_high).sqrt();
+            m >= lo && m <= hi
+        })
+        .collect()
+}
+
+/// Points of a cumulative curve: (outer band edge price, USD summed from price to there).
+pub type Curve = Vec<(f64, f64)>;
+
+/// Cumulative USD from `price` outwards over `bands` (lowest first): shorts above price summed
+/// upwards, longs below summed downwards, as (outer band edge, USD so far) from price out.
+pub fn cumulative(bands: &[Band], price: f64) -> (Curve, Curve) {
+    let mut up = Vec::new();
+    let mut acc = 0.0;
+    for b in bands.iter().filter(|b| b.price_low >= price) {
+        acc += b.short_usd;
+        up.push((b.price_high, acc));
+    }
+    let mut down = Vec::new();
+    acc = 0.0;
+    for b in bands.iter().rev().filter(|b| b.price_high <= price) {
+        acc += b.long_usd;
+        down.push((b.price_low, acc));
+    }
+    (up, down)
+}
+
+/// The first of `candidates` whose width at `size` fits `width`, else the last.
+fn fitting(candidates: &[String], size: f32, bold: bool, width: f32) -> &str {
+    candidates.iter().find(|s| text::measure(s, size, bold) <= width).unwrap_or(&candidates[candidates.len() - 1])
+}
+
+/// The top of the scale the panel picks for `a` in the price range `lo..=hi` from its data
+/// alone (USD per 0.1 % band for bars, cumulative USD for curves).
+pub fn scale_top(a: &Analysis, lo: f64, hi: f64, view: ProfileView) -> f64 {
+    let bands = profile_bands(a, lo, hi);
+    let max = match view {
+        ProfileView::Bars => bands.iter().fold(0.0f64, |m, b| m.max(b.long_usd).max(b.short_usd)),
+        ProfileView::Cumulative => {
+            let (up, down) = cumulative(&bands, a.estimate.last_price);
+            up.last().map_or(0.0, |p| p.1).max(down.last().map_or(0.0, |p| p.1))
+        }
+    };
+    fine_ceil(max.max(1.0))
+}
+
+pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
+    let prof = c.l.profile;
+    let s = c.l.s;
+    let price = a.estimate.last_price;
+    let bands = profile_bands(a, c.p_lo, c.p_hi);
+    let width = prof.w - 2.0;
+    let (longs, shorts) = (c.th.longs, c.th.shorts);
+    let band_y = |c: &Ctx, b: &Band| {
+        let (y0, y1) = (c.y(b.price_high).max(prof.y), c.y(b.price_low).min(prof.bottom()));
+        (y0, (y1 - y0).max(1.0))
+    };
+    let (title, scale) = match view {
+        ProfileView::Bars => {
+            // `profile_max` (animate) pins the scale; a bar never passes the panel.
+            let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
+            let bar = |v: f64| ((v / top) as f32).min(1.0) * width;
+            for b in &bands {
+                let (y, h) = band_y(c, b);
+                // The longer bar first, so a band holding both shows both.
+                let mut parts = [(b.long_usd, longs), (b.short_usd, shorts)];
+                parts.sort_by(|x, y| y.0.total_cmp(&x.0));
+                for (v, color) in parts {
+                    if v > 0.0 {
+                        c.scene.rect(prof.x + 1.0, y, bar(v), h, color);
+                    }
+                }
+            }
+            ("Still open now (estimated)", format!("0 … {} per 0.1 % band", fmt::usd(top)))
+        }
+        ProfileView::Cumulative => {
+            let (up, down) = cumulative(&bands, price);
+            let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
+            let x = |v: f64| prof.x + 1.0 + ((v / top) as f32).min(1.0) * width;
+            let y_price = c.y(price).clamp(prof.y, prof.bottom());
+            for (curve, color) in [(&up, shorts), (&down, longs)] {
+                let mut points = vec![(prof.x + 1.0, y_price)];
+                let mut inner = y_price;
+                for &(edge, usd) in curve.iter() {
+                    let y = c.y(edge).clamp(prof.y, prof.bottom());
+                    // A translucent area under the curve, band by band, then the curve.
+                    let (y0, y1) = (inner.min(y), inner.max(y));
+                    c.scene.rect(prof.x + 1.0, y0, x(usd) - prof.x - 1.0, (y1 - y0).max(0.5), color.with_alpha(0x50));
+                    points.push((x(usd), inner));
+                    points.push((x(usd), y));
+                    inner = y;
+                }
+                if points.len() > 1 {
+                    c.scene.polyline(points, color, (1.5 * s).max(1.0));
+                }
+            }
+            ("Cumulative from price (estimated)", format!("0 … {} cumulative USD", fmt::usd(top)))
+        }
+    };
+    let (text_c, muted) = (c.th.text, c.th.muted);
+    // A frame of `animate` says when its profile stood.
+    let title = match c.frame_at {
+        None => title.to_string(),
+        Some(t) => title.replace("now", &format!("at {} UTC", t.format("%H:%M"))).replace("from price", &format!("from price at {}", t.format("%H:%M"))),
+    };
+    c.label(prof.x, prof.y - 36.0 * s, &title, 13.0, text_c, HAlign::Left, true);
+    c.label(prof.x, prof.y - 18.0 * s, &scale, 12.0, muted, HAlign::Left, false);
+    // The side totals under the panel, never over its bars, with the band they count.
+    let size = c.font(12.0);
+    let room = prof.w + 12.0 * s;
+    let (above, below) = (fmt::usd(a.zones.above_usd), fmt::usd(a.zones.below_usd));
+    let lines = [
+        ([format!("shorts above, to +25 %: {above}"), format!("shorts to +25 %: {above}"), format!("shorts {above}")], shorts, 14.0),
+        ([format!("longs below, to −25 %: {below}"), format!("longs to −25 %: {below}"), format!("longs {below}")], longs, 30.0),
+    ];
+    for (candidates, color, dy) in lines {
+        let label = fitting(&candidates, size, true, room).to_string();
+        c.scene.text(prof.x, prof.bottom() + dy * s, &label, size, color, HAlign::Left, VAlign::Middle, true);
+    }
+}
+

@@ -1,0 +1,276 @@
+//! The heatmap's colour transfer, checked on decoded PNGs: a dark field with few hot levels
+//! (1-15 % of the heatmap area in the top third of the colour scale) on the bundled examples
+//! and on every day of the example's data, zones among the hottest rows, and a legend that
+//! shows exactly the colours the cells are drawn in.
+//!
+//! "Hot" is read off the picture itself: a plot pixel is hot when its colour is one of the
+//! colours the legend shows over the top third of its width. Run
+//!
+//! ```text
+//! cargo test --locked --test render_heat -- --nocapture
+//! ```
+//!
+//! to print the hot-area share of every day's 24 h chart and of the 7-day charts (README
+//! "The chart" quotes this table).
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use image::RgbaImage;
+use liqshot::render::{render_scene, RenderSettings};
+use liqshot::estimate::EstimateParams;
+use liqshot::pipeline::Analysis;
+use liqshot::render::chart::{hot_share, ColorScale, BAND};
+use liqshot::render::layout::Layout;
+use liqshot::render::raster;
+use liqshot::MarketSnapshot;
+
+fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn example() -> MarketSnapshot {
+    MarketSnapshot::load(&root().join("examples/btcusdt-2025-11-01_10.snapshot.json")).expect("example snapshot loads")
+}
+
+/// The example as it stood at `end`: candles closed by then, open interest sampled by then.
+fn cut(snap: &MarketSnapshot, end: DateTime<Utc>) -> MarketSnapshot {
+    let mut s = snap.clone();
+    let step = Duration::seconds(s.interval_secs());
+    for v in &mut s.venues {
+        v.candles.retain(|c| c.open_time + step <= end);
+        v.open_interest.retain(|p| p.time <= end);
+        v.funding.retain(|p| p.time <= end);
+    }
+    s.captured_at = end;
+    s
+}
+
+fn day_end(d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 11, d, 0, 0, 0).unwrap()
+}
+
+struct Chart {
+    a: Analysis,
+    img: RgbaImage,
+    l: Layout,
+}
+
+/// Renders like `liqshot render` (default estimate) and decodes the PNG.
+fn chart(snap: &MarketSnapshot, window_days: i64, w: u32, h: u32, dark: bool) -> Chart {
+    let mut settings = RenderSettings::new(EstimateParams::default(), window_days * 86_400, w, h);
+    settings.chart.dark = dark;
+    let (a, scene) = render_scene(snap, &settings).unwrap();
+    let img = image::load_from_memory(&raster::to_png(&scene)).expect("PNG decodes").to_rgba8();
+    Chart { a, img, l: Layout::new(w, h) }
+}
+
+fn rgb(img: &RgbaImage, x: u32, y: u32) -> [u8; 3] {
+    let p = img.get_pixel(x, y).0;
+    [p[0], p[1], p[2]]
+}
+
+fn close(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
+    (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= tol)
+}
+
+/// The top third of the colour scale.
+const HOT_T: f64 = 2.0 / 3.0;
+
+/// Which RGB colours count as hot: those within 3 per channel of a colour the legend shows
+/// over the top third of its width, as drawn (a 2^24-entry table).
+fn hot_table(img: &RgbaImage, l: &Layout) -> Vec<bool> {
+    let mut table = vec![false; 1 << 24];
+    for c in hot_colours(img, l) {
+        for dr in -3i32..=3 {
+            for dg in -3i32..=3 {
+                for db in -3i32..=3 {
+                    let (r, g, b) = (c[0] as i32 + dr, c[1] as i32 + dg, c[2] as i32 + db);
+                    if (0..256).contains(&r) && (0..256).contains(&g) && (0..256).contains(&b) {
+                        table[((r << 16) | (g << 8) | b) as usize] = true;
+                    }
+                }
+            }
+        }
+    }
+    table
+}
+
+/// The colours the legend shows over the top third of its width, as drawn.
+fn hot_colours(img: &RgbaImage, l: &Layout) -> Vec<[u8; 3]> {
+    let r = l.colorbar;
+    let y = (r.y + r.h / 2.0) as u32;
+    let x0 = (r.x + r.w * 2.0 / 3.0).ceil() as u32 + 1;
+    let x1 = (r.right() - 2.0).floor() as u32;
+    let mut v: Vec<[u8; 3]> = (x0..x1).map(|x| rgb(img, x, y)).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Per plot row, how many pixels are hot; and the hot share of the whole plot.
+fn hot_rows(img: &RgbaImage, l: &Layout) -> (Vec<usize>, f64) {
+    let hot = hot_table(img, l);
+    let p = l.plot;
+    let (x0, x1) = (p.x.ceil() as u32, p.right().floor() as u32);
+    let (y0, y1) = (p.y.ceil() as u32, p.bottom().floor() as u32);
+    let rows: Vec<usize> =
+        (y0..y1).map(|y| (x0..x1)
+            .filter(|&x| {
+                let [r, g, b] = rgb(img, x, y);
+                hot[((r as usize) << 16) | ((g as usize) << 8) | b as usize]
+            })
+            .count()).collect();
+    let share = rows.iter().sum::<usize>() as f64 / ((x1 - x0) * (y1 - y0)) as f64;
+    (rows, share)
+}
+
+#[test]
+fn bundled_examples_are_a_dark_field_with_few_hot_levels() {
+    for (file, w) in [("examples/btcusdt-24h.png", 1), ("examples/btcusdt-7d-light.png", 7)] {
+        let img = image::open(root().join(file)).expect("example PNG decodes").to_rgba8();
+        let (_, share) = hot_rows(&img, &Layout::new(img.width(), img.height()));
+        println!("{file} ({w}d): {:.1} % of the heatmap area hot", share * 100.0);
+        assert!((0.01..=0.15).contains(&share), "{file}: {:.1} % of the heatmap area is hot (want 1-15 %)", share * 100.0);
+    }
+}
+
+#[test]
+fn every_day_has_between_1_and_15_percent_hot_area() {
+    let ex = example();
+    let mut bad = Vec::new();
+    println!("chart                    scale top   hot cells   hot pixels");
+    // 24 h charts ending at each midnight from 3 Nov (the day ending 2 Nov has one day of data
+    // behind it: printed, not checked), then the 7-day charts.
+    let cases: Vec<(i64, u32)> = (2..=11).map(|d| (1, d)).chain((8..=11).map(|d| (7, d))).collect();
+    for (win, d) in cases {
+        let snap = cut(&ex, day_end(d));
+        let c = chart(&snap, win, 1600, 900, true);
+        // What is drawn in hot colours (cells, before anything is drawn over them), and what
+        // the decoded picture shows (candles, lines and labels cover some cells).
+        let (_, pixels) = hot_rows(&c.img, &c.l);
+        let scale = ColorScale::pick(&c.a.estimate.grid, None);
+        let cells = hot_share(&c.a.estimate.grid, &scale);
+        println!("{}d to 2025-11-{d:02} 00:00    {:>9}     {:5.1} %      {:5.1} %", win, liqshot::fmt::usd(scale.hi), cells * 100.0, pixels * 100.0);
+        for (what, share) in [("cells", cells), ("pixels", pixels)] {
+            if (win, d) != (1, 2) && !(0.01..=0.15).contains(&share) {
+                bad.push(format!("{win}d to Nov {d}: {:.1} % of {what}", share * 100.0));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "hot area outside 1-15 %: {bad:?}");
+}
+
+/// The dark field must not come from a scale raised until nothing is bright: every zone's
+/// densest level, as the map stands now (its last column, what the zones are computed from), is
+/// drawn hot and is among the hottest tenth of that column's rows.
+#[test]
+fn zone_bands_are_among_the_hottest_rows() {
+    for (win, dark) in [(1, true), (7, false)] {
+        let c = chart(&example(), win, 1600, 900, dark);
+        let g = &c.a.estimate.grid;
+        let scale = ColorScale::pick(g, None);
+        let k = BAND / g.row_rel_width();
+        let last = g.cols - 1;
+        let t_of = |row: usize| scale.t(g.total(last, row) as f64 * k).unwrap_or(0.0);
+        let mut ts: Vec<f64> = (0..g.rows).map(t_of).collect();
+        ts.sort_by(|a, b| b.total_cmp(a));
+        println!("{win}d last column: top t {:.2}, 10th pct {:.2}, 5th pct {:.2}", ts[0], ts[g.rows / 10], ts[g.rows / 20]);
+        let mut checked = 0;
+        for z in &c.a.zones.zones {
+            let (r0, r1) = (g.row_of(z.low).floor().max(0.0) as usize, (g.row_of(z.high).ceil() as usize).min(g.rows));
+            if r1 <= r0 {
+                continue; // off the chart
+            }
+            let best = (r0..r1).map(t_of).fold(0.0, f64::max);
+            println!("{win}d zone {} {:.0}-{:.0}: densest level now at scale position {best:.2}", z.name, z.low, z.high);
+            assert!(best >= HOT_T, "{win}d: zone {} is not drawn hot (scale position {best:.2})", z.name);
+            assert!(best >= ts[g.rows / 10], "{win}d: zone {} is not among the hottest tenth of rows", z.name);
+            checked += 1;
+        }
+        assert!(checked >= 2, "{win}d: at least two zones on the chart");
+    }
+}
+
+#[test]
+fn the_legend_shows_the_cells_colours() {
+    // Light theme first: there faint cells were translucent over the light plot background and
+    // the legend opaque, so cells showed a lavender the legend did not have.
+    for dark in [false, true] {
+        let c = chart(&example(), 1, 1600, 900, dark);
+        let g = &c.a.estimate.grid;
+        let scale = ColorScale::pick(g, None);
+        let (p, r) = (c.l.plot, c.l.colorbar);
+        let k = BAND / g.row_rel_width();
+        let legend_y = (r.y + r.h / 2.0) as u32;
+        let mut checked = 0;
+        for target in [0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95] {
+            let (mut same, mut n) = (0, 0);
+            'cells: for col in 0..g.cols {
+                for row in 0..g.rows {
+                    let Some(t) = scale.t(g.total(col, row) as f64 * k) else { continue };
+                    if (t - target).abs() > 0.002 {
+                        continue;
+                    }
+                    let x = (p.x + (col as f32 + 0.5) * p.w / g.cols as f32) as u32;
+                    let y = (p.y + ((g.rows - 1 - row) as f32 + 0.5) * p.h / g.rows as f32) as u32;
+                    let lx = (r.x + t as f32 * r.w) as u32;
+                    n += 1;
+                    if close(rgb(&c.img, x, y), rgb(&c.img, lx, legend_y), 4) {
+                        same += 1;
+                    }
+                    if n == 40 {
+                        break 'cells;
+                    }
+                }
+            }
+            if n < 5 {
+                continue;
+            }
+            checked += 1;
+            // Candles and lines cover some cells; most must show the legend's colour.
+            assert!(
+                same * 10 >= n * 8,
+                "{} theme: only {same} of {n} cells at scale position {target} look like the legend there",
+                if dark { "dark" } else { "light" }
+            );
+        }
+        assert!(checked >= 6, "cells found at only {checked} scale positions");
+    }
+}
+
+/// A tool rather than a check: prints the hot-area share of any charts liqshot rendered at any
+/// size, e.g. of a snapshot imported from other data:
+///
+/// ```text
+/// LIQSHOT_HEAT_PNGS=a.png,b.png cargo test --locked --test render_heat hot_share_of_files -- --ignored --nocapture
+/// ```
+#[test]
+#[ignore = "prints the hot share of the PNGs named in LIQSHOT_HEAT_PNGS"]
+fn hot_share_of_files() {
+    let list = std::env::var("LIQSHOT_HEAT_PNGS").expect("LIQSHOT_HEAT_PNGS=a.png,b.png");
+    for f in list.split(',').filter(|f| !f.is_empty()) {
+        let img = image::open(f).unwrap_or_else(|e| panic!("{f}: {e}")).to_rgba8();
+        let (_, share) = hot_rows(&img, &Layout::new(img.width(), img.height()));
+        println!("{f}: {:.1} % of the heatmap area hot", share * 100.0);
+    }
+}
+
+/// The legend labels the top of the scale, with a "+" (denser cells are drawn in its colour),
+/// also when the top is not a multiple of the round tick step, and its end labels stay within
+/// the bar's width (the caption starts right of it).
+#[test]
+fn the_legend_labels_the_top_of_the_scale() {
+    let r = Layout::new(1600, 900).colorbar;
+    for (days, pinned) in [(1, None), (7, None), (1, Some(1.2e6)), (1, Some(7e5))] {
+        let mut settings = RenderSettings::new(EstimateParams::default(), days * 86_400, 1600, 900);
+        settings.chart.color_max = pinned;
+        let (a, scene) = render_scene(&example(), &settings).unwrap();
+        let top = format!("{}+", liqshot::fmt::usd(ColorScale::pick(&a.estimate.grid, pinned).hi));
+        let label = scene.items.iter().find_map(|i| match i {
+            liqshot::render::Item::Text { text, x, size, .. } if *text == top => Some((*x, *size)),
+            _ => None,
+        });
+        let Some((x, size)) = label else { panic!("{days}d, top {pinned:?}: no legend label {top:?}") };
+        let right = x + liqshot::render::text::measure(&top, size, false) / 2.0;
+        assert!(right <= r.right() + 2.5, "{days}d, top {pinned:?}: {top:?} ends at {right}, past the bar's end {}", r.right());
+    }
+}
