@@ -13,6 +13,9 @@ use crate::pipeline::Analysis;
 use crate::snapshot::{format_interval, Candle, MarketSnapshot};
 use crate::zones::{Where, Zone};
 
+/// The smallest text size the chart draws at scale 1 (the caption), px.
+pub const SMALLEST_TEXT: f32 = 11.5;
+
 /// Colour scales and cell values are in USD per this fraction of price.
 pub const BAND: f64 = 0.001;
 
@@ -29,11 +32,14 @@ pub struct ChartOptions {
     /// The window asked for (`--window`), seconds. When the snapshot holds less, the title
     /// says so (`window 30d requested, 10d of data`) instead of `last 10d`.
     pub window_secs: Option<i64>,
+    /// Scale of text, strokes and margins (1 = a 1600x900 chart's); `None`: fitted to the size.
+    /// Presets set it so text stays legible where the image is shown.
+    pub scale: Option<f32>,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, scale: None }
     }
 }
 
@@ -107,7 +113,7 @@ impl Ctx<'_> {
 
 /// Builds the chart. The grid in `a` should have `Layout::plot_rows` rows.
 pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene {
-    let l = Layout::new(opts.width, opts.height);
+    let l = Layout::with_scale(opts.width, opts.height, opts.scale);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let grid = &a.estimate.grid;
     let mut c = Ctx { scene: Scene::new(opts.width, opts.height, th.background), l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi };
@@ -115,7 +121,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
 
     c.scene.rect(l.plot.x, l.plot.y, l.plot.w, l.plot.h, th.plot_background);
     c.scene.rect(l.profile.x, l.profile.y, l.profile.w, l.profile.h, th.plot_background);
-    price_axis(&mut c);
+    price_axis(&mut c, a.estimate.last_price);
     heatmap(&mut c, &scale);
     time_axis(&mut c);
     let candles = window_candles(snap, grid);
@@ -151,7 +157,7 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     c.scene.image(p.x, p.y, p.w, p.h, w as u32, h as u32, rgba);
 }
 
-fn price_axis(c: &mut Ctx) {
+fn price_axis(c: &mut Ctx, price: f64) {
     let (ticks, step) = axis::price_ticks(c.p_lo, c.p_hi, (c.l.plot.h / (55.0 * c.l.s)).max(3.0) as usize);
     let dec = axis::step_decimals(step).max(if step >= 1.0 { 0 } else { 1 });
     let p = c.l.plot;
@@ -163,6 +169,10 @@ fn price_axis(c: &mut Ctx) {
         }
         c.scene.line(p.x, y, p.right(), y, c.th.gridline, 1.0);
         c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, 1.0);
+        // The price marker's box covers this label: leave it out rather than under the box.
+        if (y - c.y(price)).abs() < text::line_height(c.font(13.0), true) + 4.0 * c.l.s {
+            continue;
+        }
         let muted = c.th.muted;
         c.label(x_axis, y, &fmt::thousands(t, dec), 13.0, muted, HAlign::Left, false);
     }
@@ -184,8 +194,10 @@ fn time_axis(c: &mut Ctx) {
         let xl = x.clamp(p.x + half, p.right() - half);
         c.label(xl, y, &label, 13.0, muted, HAlign::Center, false);
     }
-    let (muted, y) = (c.th.muted, p.bottom() + 34.0 * c.l.s);
-    c.label(p.right(), y, "time (UTC)", 12.0, muted, HAlign::Right, false);
+    if !c.l.compact {
+        let (muted, y) = (c.th.muted, p.bottom() + 34.0 * c.l.s);
+        c.label(p.right(), y, "time (UTC)", 12.0, muted, HAlign::Right, false);
+    }
 }
 
 /// The first venue's candles inside the grid window, merged so each is >= 3 px wide.
@@ -250,9 +262,14 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
     let size = c.font(13.0);
     let h = text::line_height(size, true) + 4.0 * c.l.s;
     let ys = spread(&labels.iter().map(|l| l.0).collect::<Vec<_>>(), h + 2.0, p.y + h / 2.0 + 2.0, p.bottom() - h / 2.0 - 2.0);
-    for ((_, s, color), y) in labels.into_iter().zip(ys) {
-        let w = text::measure(&s, size, true) + 12.0 * c.l.s;
-        let x = p.right() - w - 6.0 * c.l.s;
+    for ((_, mut s, color), y) in labels.into_iter().zip(ys) {
+        let mut w = text::measure(&s, size, true) + 12.0 * c.l.s;
+        // Too wide for the plot (large text): the arrow already says "off chart".
+        if w + 6.0 * c.l.s > p.w && s.ends_with(" (off chart)") {
+            s.truncate(s.len() - " (off chart)".len());
+            w = text::measure(&s, size, true) + 12.0 * c.l.s;
+        }
+        let x = (p.right() - w - 6.0 * c.l.s).max(2.0);
         c.scene.rect(x, y - h / 2.0, w, h, c.th.label_background);
         c.scene.stroke_rect(x, y - h / 2.0, w, h, color, 1.0);
         c.scene.text(x + 6.0 * c.l.s, y, &s, size, c.th.text, HAlign::Left, VAlign::Middle, true);
@@ -322,8 +339,13 @@ fn profile(c: &mut Ctx, a: &Analysis) {
     }
     let s = c.l.s;
     let (text_c, muted) = (c.th.text, c.th.muted);
-    c.label(prof.x, prof.y - 36.0 * s, "Still open now (estimated)", 13.0, text_c, HAlign::Left, true);
-    c.label(prof.x, prof.y - 18.0 * s, &format!("0 … {} per 0.1 %", fmt::usd(top)), 12.0, muted, HAlign::Left, false);
+    // Compact: under the panel, beside the time axis labels (the header has no room).
+    let (y1, y2) = if c.l.compact { (prof.bottom() + 16.0 * s, prof.bottom() + 34.0 * s) } else { (prof.y - 36.0 * s, prof.y - 18.0 * s) };
+    // Compact: right-aligned to the panel, so a heading wider than the panel runs into the
+    // empty space under the price axis rather than off the image.
+    let (x, h) = if c.l.compact { (prof.right(), HAlign::Right) } else { (prof.x, HAlign::Left) };
+    c.label(x, y1, "Still open now (estimated)", 13.0, text_c, h, true);
+    c.label(x, y2, &format!("0 … {} per 0.1 %", fmt::usd(top)), 12.0, muted, h, false);
     let (shorts, longs) = (c.th.shorts, c.th.longs);
     let size = c.font(12.0);
     let h = text::line_height(size, true) + 4.0 * s;
@@ -354,6 +376,8 @@ fn price_marker(c: &mut Ctx, price: f64) {
 }
 
 const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (log scale)";
+/// The colour bar's title in a compact layout (same facts, fewer words).
+const COLORBAR_TITLE_SHORT: &str = "Estimated liquidations, USD per 0.1 % band (log)";
 
 fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     let r: Rect = c.l.colorbar;
@@ -366,14 +390,22 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, 1.0);
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
-    c.label(r.x, r.y - 12.0 * s, COLORBAR_TITLE, 12.0, text_c, HAlign::Left, false);
+    let title = if c.l.compact { COLORBAR_TITLE_SHORT } else { COLORBAR_TITLE };
+    c.label(r.x, r.y - 12.0 * s, title, 12.0, text_c, HAlign::Left, false);
+    let mut free_from = f32::MIN;
     for t in axis::log_ticks(scale.lo, scale.hi) {
         let Some(f) = scale.t(t) else { continue };
         let x = r.x + f as f32 * r.w;
         c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, 1.0);
         let label = fmt::usd(t);
         let half = text::measure(&label, c.font(12.0), false) / 2.0;
-        c.label(x.max(r.x + half - 2.0), r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
+        let xl = x.max(r.x + half - 2.0);
+        // A label that would touch the one before it is left out (its tick stays).
+        if xl - half < free_from {
+            continue;
+        }
+        free_from = xl + half + 6.0 * s;
+        c.label(xl, r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
 
@@ -398,12 +430,20 @@ pub fn window_shortfall(grid: &Grid, window_secs: i64) -> Option<i64> {
 fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) {
     let s = c.l.s;
     let g = c.grid;
-    let title = format!("{}  liquidation heatmap — ESTIMATED", snap.symbol);
+    let mut title = format!("{}  liquidation heatmap — ESTIMATED", snap.symbol);
+    let width = c.l.width - 2.0 * c.l.plot.x;
+    if text::measure(&title, c.font(22.0), true) > width {
+        title = format!("{}  liquidations — ESTIMATED", snap.symbol);
+    }
     let (text_c, muted, warn) = (c.th.text, c.th.muted, c.th.warning);
     c.label(c.l.plot.x, 24.0 * s, &title, 22.0, text_c, HAlign::Left, true);
     let head = format!("{} · {} candles · ", snap.venue_label(), format_interval(snap.interval_secs()));
     let end = snap.captured_at.format("%Y-%m-%d %H:%M");
-    let tail = format!(" · price {}", fmt::price(a.estimate.last_price));
+    let mut tail = format!(" · price {}", fmt::price(a.estimate.last_price));
+    // The price is also on the price axis marker: left out of a subtitle too long for the image.
+    if c.l.compact && text::measure(&format!("{head}last 24h to {end} UTC{tail}"), c.font(14.0), false) > width {
+        tail.clear();
+    }
     match opts.window_secs.and_then(|w| window_shortfall(g, w).map(|shown| (w, shown))) {
         None => {
             let sub = format!("{head}last {} to {end} UTC{tail}", span_label((g.end() - g.start).num_seconds()));
@@ -450,11 +490,15 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
     let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below, C larger beyond). Not advice.".to_string();
     let muted = c.th.muted;
     let title_w = text::measure(COLORBAR_TITLE, c.font(12.0), false);
-    let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
-    let w_avail = c.l.width - x - 18.0 * s;
-    let mut y = c.l.colorbar.y - 12.0 * s;
+    let (x, w_avail, mut y, mut lines) = if c.l.compact {
+        // Under the colour bar, full width, three lines: the short form of the same facts.
+        let short = format!("Estimated from rising open interest; leverage mix {mix}; split: {split}. Not advice.");
+        (c.l.caption.x, c.l.caption.w, c.l.caption.y, vec![short])
+    } else {
+        let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
+        (x, c.l.width - x - 18.0 * s, c.l.colorbar.y - 12.0 * s, vec![line1, line2])
+    };
     let step = 15.0 * s;
-    let mut lines = vec![line1, line2];
     lines.extend(opts.notes.iter().cloned());
     let pieces: Vec<String> = lines.iter().flat_map(|l| wrap(l, c.font(11.5), w_avail)).collect();
     // Never draw past the bottom edge: the last line that fits says how much was left out.

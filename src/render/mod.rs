@@ -6,6 +6,7 @@ pub mod axis;
 pub mod chart;
 pub mod layout;
 pub mod palette;
+pub mod preset;
 pub mod raster;
 pub mod scene;
 pub mod svg;
