@@ -237,6 +237,20 @@ pub fn with_latest(mut files: Vec<(PathBuf, Vec<u8>)>, latest: bool, symbol: &st
     files
 }
 
+/// `images` plus the alt text `alt` beside each (`a.png` → `a.alt.txt`, once for `a.png` and `a.svg`).
+pub fn with_alt_text(mut images: Vec<(PathBuf, Vec<u8>)>, alt: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for (p, _) in &images {
+        let a = crate::report::alt::alt_path(p);
+        if !paths.contains(&a) && !images.iter().any(|(q, _)| *q == a) {
+            paths.push(a);
+        }
+    }
+    let bytes = crate::report::alt::file_bytes(alt);
+    images.extend(paths.into_iter().map(|p| (p, bytes.clone())));
+    images
+}
+
 /// Writes `files` all-or-nothing and logs each; returns the summary `wrote a, b`.
 pub fn write_logged(files: &[(PathBuf, Vec<u8>)]) -> Result<String, Error> {
     write_all_atomic(files)?;
@@ -416,7 +430,8 @@ impl RenderPlan {
                 warn_short_window(&snap, &analysis, &settings);
                 let vars = Vars::of(&snap, &src.window_label);
                 let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
-                write_logged(&with_latest(encoded, a.latest, &snap.symbol))
+                let alt = crate::report::alt::alt_text(&snap, &analysis);
+                write_logged(&with_alt_text(with_latest(encoded, a.latest, &snap.symbol), &alt))
             },
             String::clone,
         )

@@ -1,11 +1,11 @@
-//! `liqshot report` end to end on the bundled example: the five files, events, flag errors.
+//! `liqshot report` end to end on the bundled example: the six files, events, flag errors.
 
 mod common;
 
 use common::{dir_names, example_snapshot, liqshot};
 
 #[test]
-fn report_writes_five_files() {
+fn report_writes_six_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let events = dir.path().join("events.txt");
@@ -26,7 +26,7 @@ fn report_writes_five_files() {
         "--front-matter".as_ref(),
     ])
     .ok();
-    assert_eq!(dir_names(&out), ["heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    assert_eq!(dir_names(&out), ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     let r: liqshot::report::model::Report = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
     assert_eq!(r.format, "liqshot-report/2");
     assert_eq!(r.events, ["FOMC & <b>", "CPI Thursday"]);

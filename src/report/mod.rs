@@ -2,6 +2,7 @@
 //! [`compute`]) and rendered through templates ([`templates`]) to Markdown, HTML and
 //! `zones.json` ([`run`]).
 
+pub mod alt;
 pub mod compute;
 pub mod filters;
 pub mod indicators;

@@ -17,6 +17,8 @@ pub const SVG: &str = "heatmap.svg";
 pub const MARKDOWN: &str = "report.md";
 pub const HTML: &str = "report.html";
 pub const JSON: &str = "zones.json";
+/// The chart's alt text (see [`super::alt`]).
+pub const ALT: &str = "heatmap.alt.txt";
 
 /// `liqshot report` with every flag checked and the templates compiled.
 pub struct Plan {
@@ -83,12 +85,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             png: PNG.into(),
             svg: SVG.into(),
             url: opts.image_url(PNG),
-            alt: format!(
-                "Estimated liquidation heatmap of {} over {}, captured {}",
-                snap.symbol,
-                compute::window_label(window),
-                snap.captured_at.format("%Y-%m-%d %H:%M UTC")
-            ),
+            alt: super::alt::alt_text(&snap, &analysis),
             width: settings.chart.width,
             height: settings.chart.height,
         };
@@ -123,12 +120,13 @@ fn read_previous(p: &Path) -> Result<Option<super::triggers::PreviousZones>, Err
     compute::previous_from_json(&bytes).map(Some).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))
 }
 
-/// The five output files (name, bytes) of `report` and its rendered chart.
+/// The six output files (name, bytes) of `report` and its rendered chart.
 pub fn outputs(report: &Report, png: Vec<u8>, svg: Vec<u8>, opts: &TemplateOptions) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
     let svg_text = std::str::from_utf8(&svg).map_err(|e| Error::Invalid(format!("rendered SVG is not UTF-8: {e}")))?;
     let md = templates::render_markdown(report, opts)?;
     let html = templates::render_html(report, Some(svg_text), &png, opts)?;
-    Ok(vec![(PNG, png), (SVG, svg), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
+    let alt = super::alt::file_bytes(&report.image.alt);
+    Ok(vec![(PNG, png), (SVG, svg), (ALT, alt), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
 }
 
 /// `zones.json`: the report as pretty JSON with a final newline.
