@@ -78,7 +78,10 @@ fn a_previous_report_that_does_not_exist_yet_is_a_warning() {
     let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
     assert!(run.stderr.contains(&format!("liqshot: warning: --previous {}: no such file yet; recalculation triggers not evaluated", prev.display())), "{}", run.stderr);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("| range breakout | unknown |") && md.contains("no previous report given"), "the report says so too");
+    assert!(md.contains("First report: nothing to compare with yet") && md.contains("- [ ] **range breakout:** "), "the report says so too: {md}");
+    assert!(!md.contains("| unknown |"), "no rows of unknowns: {md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(r#"<ul class="checklist">"#) && !html.contains(">unknown<"), "a checklist in the HTML too");
     // The second run reads it.
     let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
