@@ -56,6 +56,24 @@ fn preset_text_is_legible_as_displayed() {
 }
 
 #[test]
+fn preset_strokes_are_at_least_one_css_pixel() {
+    for p in Preset::ALL {
+        let scene = scene_of(p);
+        let widths: Vec<f32> = scene
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Line { width, .. } | Item::StrokeRect { width, .. } => Some(*width),
+                _ => None,
+            })
+            .collect();
+        assert!(widths.len() > 20, "{p}");
+        let thinnest = widths.iter().copied().fold(f32::MAX, f32::min);
+        assert!(thinnest * p.display_scale() >= 1.0 - 1e-3, "{p}: a {thinnest} px stroke shows at {:.2} CSS px", thinnest * p.display_scale());
+    }
+}
+
+#[test]
 fn preset_text_stays_on_the_image_and_off_other_text() {
     for p in Preset::ALL {
         let scene = scene_of(p);

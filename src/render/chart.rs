@@ -124,7 +124,10 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     price_axis(&mut c, a.estimate.last_price);
     heatmap(&mut c, &scale);
     time_axis(&mut c);
-    let candles = window_candles(snap, grid);
+    // Candles at least 3 px wide on a 1100-px plot share; compact: 3 px at the text's scale.
+    let span = (grid.end() - grid.start).num_seconds() as f64;
+    let per_px = if l.compact { span * l.s as f64 / l.plot.w as f64 } else { span / 1100.0 };
+    let candles = window_candles(snap, grid, per_px);
     draw_candles(&mut c, &candles);
     zones(&mut c, &a.zones.zones);
     profile(&mut c, a);
@@ -167,8 +170,8 @@ fn price_axis(c: &mut Ctx, price: f64) {
         if y < p.y + 4.0 || y > p.bottom() - 4.0 {
             continue;
         }
-        c.scene.line(p.x, y, p.right(), y, c.th.gridline, 1.0);
-        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, 1.0);
+        c.scene.line(p.x, y, p.right(), y, c.th.gridline, c.l.stroke(1.0));
+        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, c.l.stroke(1.0));
         // The price marker's box covers this label: leave it out rather than under the box.
         if (y - c.y(price)).abs() < text::line_height(c.font(13.0), true) + 4.0 * c.l.s {
             continue;
@@ -185,8 +188,8 @@ fn time_axis(c: &mut Ctx) {
     let p = c.l.plot;
     for t in axis::time_ticks(g.start, g.end(), min_gap) {
         let x = c.x_of_secs((t - g.start).num_seconds() as f64);
-        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, 1.0);
-        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, 1.0);
+        c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, c.l.stroke(1.0));
+        c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, c.l.stroke(1.0));
         let (muted, y) = (c.th.muted, p.bottom() + 16.0 * c.l.s);
         let label = axis::time_label(t);
         // Keep labels at the plot's ends inside the plot's width.
@@ -201,13 +204,11 @@ fn time_axis(c: &mut Ctx) {
 }
 
 /// The first venue's candles inside the grid window, merged so each is >= 3 px wide.
-fn window_candles(snap: &MarketSnapshot, g: &Grid) -> Vec<(f64, f64, Candle)> {
+fn window_candles(snap: &MarketSnapshot, g: &Grid, per_px: f64) -> Vec<(f64, f64, Candle)> {
     let Some(v) = snap.venues.first() else { return vec![] };
     let inside: Vec<&Candle> = v.candles.iter().filter(|c| c.open_time >= g.start && c.open_time < g.end()).collect();
-    let span = (g.end() - g.start).num_seconds() as f64;
     let step = snap.interval_secs() as f64;
-    // Group so a display candle spans at least 3 px of a 1600-px-wide plot share.
-    let per_px = span / 1100.0;
+    // Group so a display candle spans at least 3 px (`per_px`: seconds per px).
     let group = ((3.0 * per_px / step).ceil() as usize).max(1);
     let mut out = Vec::new();
     for chunk in inside.chunks(group) {
@@ -230,7 +231,7 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
         let w = ((x1 - x0) * 0.7).max(1.0);
         let xm = (x0 + x1) / 2.0;
         let (yo, yc) = (c.y(k.open), c.y(k.close));
-        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, 2.0));
+        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(c.l.stroke(1.0), c.l.stroke(2.0)).min(w));
         let color = if k.close >= k.open { c.th.candle_up } else { c.th.candle_down };
         let (top, bottom) = (yo.min(yc), yo.max(yc));
         c.scene.rect(xm - w / 2.0, top, w, (bottom - top).max(1.0), color);
@@ -254,8 +255,8 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
         }
         let (y0, y1) = (y0.max(p.y), y1.min(p.bottom()));
         c.scene.rect(p.x, y0, p.w, (y1 - y0).max(1.0), color.with_alpha(0x26));
-        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
-        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), 1.0, 4.0 * c.l.s);
+        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), c.l.stroke(1.0), 4.0 * c.l.s);
+        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), c.l.stroke(1.0), 4.0 * c.l.s);
         labels.push(((y0 + y1) / 2.0, format!("{} {range}", z.name), color));
     }
     // Place labels at the plot's right edge, pushed apart so none overlaps another.
@@ -271,7 +272,7 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
         }
         let x = (p.right() - w - 6.0 * c.l.s).max(2.0);
         c.scene.rect(x, y - h / 2.0, w, h, c.th.label_background);
-        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, 1.0);
+        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, c.l.stroke(1.0));
         c.scene.text(x + 6.0 * c.l.s, y, &s, size, c.th.text, HAlign::Left, VAlign::Middle, true);
     }
 }
@@ -365,7 +366,7 @@ fn price_marker(c: &mut Ctx, price: f64) {
     if y < p.y || y > p.bottom() {
         return;
     }
-    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), 1.0, 6.0 * c.l.s);
+    c.scene.dashed_line(p.x, y, prof.right(), y, c.th.price_line.with_alpha(0xd0), c.l.stroke(1.0), 6.0 * c.l.s);
     let size = c.font(13.0);
     let s = fmt::price(price);
     let w = text::measure(&s, size, true) + 10.0 * c.l.s;
@@ -387,7 +388,7 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
         rgba.extend_from_slice(&[col.r, col.g, col.b, 255]);
     }
     c.scene.image(r.x, r.y, r.w, r.h, 256, 1, rgba);
-    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, 1.0);
+    c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, c.l.stroke(1.0));
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
     let title = if c.l.compact { COLORBAR_TITLE_SHORT } else { COLORBAR_TITLE };
@@ -396,7 +397,7 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     for t in axis::log_ticks(scale.lo, scale.hi) {
         let Some(f) = scale.t(t) else { continue };
         let x = r.x + f as f32 * r.w;
-        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, 1.0);
+        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, c.l.stroke(1.0));
         let label = fmt::usd(t);
         let half = text::measure(&label, c.font(12.0), false) / 2.0;
         let xl = x.max(r.x + half - 2.0);

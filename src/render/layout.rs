@@ -78,9 +78,10 @@ impl Layout {
         Layout { width: w, height: h, s, plot, profile, colorbar, compact, caption }
     }
 
-    /// A stroke of `w` px at 1600x900, at this scale (never thinner than one pixel).
+    /// A stroke of `w` px at 1600x900, at this scale, in whole pixels (crisp; never thinner
+    /// than one pixel).
     pub fn stroke(&self, w: f32) -> f32 {
-        (w * self.s).max(1.0)
+        (w * self.s).round().max(1.0)
     }
 
     /// Price rows the grid should have so one row is one pixel of the plot.
