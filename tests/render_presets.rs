@@ -37,21 +37,37 @@ fn text_boxes(scene: &Scene) -> Vec<(f32, f32, f32, f32, f32, String)> {
 }
 
 fn scene_of(p: Preset) -> Scene {
+    scene_with(p, 86_400, true)
+}
+
+fn scene_with(p: Preset, window_secs: i64, dark: bool) -> Scene {
     let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
-    let s = RenderSettings::preset(EstimateParams::default(), 86_400, p);
+    let mut s = RenderSettings::preset(EstimateParams::default(), window_secs, p);
+    s.chart.dark = dark;
     render_scene(&snap, &s).unwrap().1
+}
+
+/// Each preset with the 24 h and the 7 d window (different labels, zones and candles).
+fn scenes() -> Vec<(String, Preset, Scene)> {
+    let mut v = Vec::new();
+    for p in Preset::ALL {
+        v.push((format!("{p} 24h"), p, scene_with(p, 86_400, true)));
+        v.push((format!("{p} 7d light"), p, scene_with(p, 7 * 86_400, false)));
+    }
+    v
 }
 
 #[test]
 fn preset_text_is_legible_as_displayed() {
-    for p in Preset::ALL {
-        let scene = scene_of(p);
-        assert_eq!((scene.width, scene.height), p.size(), "{p}");
+    for (p, _, scene) in scenes() {
+        let p = &p;
+        let pr = Preset::ALL.into_iter().find(|x| p.starts_with(x.name())).unwrap();
+        assert_eq!((scene.width, scene.height), pr.size(), "{p}");
         let boxes = text_boxes(&scene);
         assert!(boxes.len() > 15, "{p}: only {} texts", boxes.len());
         let smallest = boxes.iter().map(|b| b.4).fold(f32::MAX, f32::min);
-        let css = smallest * p.display_scale();
-        assert!(css >= MIN_TEXT_CSS_PX - 1e-3, "{p}: smallest text {smallest} px = {css:.1} CSS px at {} px wide", p.display_width());
+        let css = smallest * pr.display_scale();
+        assert!(css >= MIN_TEXT_CSS_PX - 1e-3, "{p}: smallest text {smallest} px = {css:.1} CSS px at {} px wide", pr.display_width());
     }
 }
 
@@ -75,8 +91,7 @@ fn preset_strokes_are_at_least_one_css_pixel() {
 
 #[test]
 fn preset_text_stays_on_the_image_and_off_other_text() {
-    for p in Preset::ALL {
-        let scene = scene_of(p);
+    for (p, _, scene) in scenes() {
         let boxes = text_boxes(&scene);
         let (w, h) = (scene.width as f32, scene.height as f32);
         for b in &boxes {

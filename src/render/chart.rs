@@ -184,7 +184,9 @@ fn price_axis(c: &mut Ctx, price: f64) {
 fn time_axis(c: &mut Ctx) {
     let g = c.grid;
     let span = (g.end() - g.start).num_seconds().max(1);
-    let min_gap = (span as f64 * (110.0 * c.l.s as f64) / c.l.plot.w as f64) as i64;
+    // Compact plots are few label widths wide: ticks closer (labels still apart, see the tests).
+    let gap_px = if c.l.compact { 75.0 } else { 110.0 } * c.l.s as f64;
+    let min_gap = (span as f64 * gap_px / c.l.plot.w as f64) as i64;
     let p = c.l.plot;
     for t in axis::time_ticks(g.start, g.end(), min_gap) {
         let x = c.x_of_secs((t - g.start).num_seconds() as f64);

@@ -7,6 +7,7 @@
 //! on high-density screens), so its text is twice [`MIN_TEXT_CSS_PX`] in image pixels.
 
 use super::chart::SMALLEST_TEXT;
+use super::scene::{Item, Scene};
 
 /// Smallest text of a preset's chart, in CSS pixels as displayed.
 pub const MIN_TEXT_CSS_PX: f32 = 11.0;
@@ -88,6 +89,22 @@ impl Preset {
     }
 }
 
+/// The width, CSS px, at which the newsletter HTML (`--image-base-url`) shows a chart at most:
+/// the mail column (the chart's `<img>` gets `width` = the smaller of this and the image's).
+pub const MAIL_COLUMN_PX: f32 = 648.0;
+
+/// The em size of the smallest text of `scene`, px (`None` without text).
+pub fn smallest_text(scene: &Scene) -> Option<f32> {
+    scene.items.iter().filter_map(|i| if let Item::Text { size, .. } = i { Some(*size) } else { None }).reduce(f32::min)
+}
+
+/// The smallest text of `scene` in CSS px when the image is shown `display_width` CSS px wide
+/// (never enlarged past its own width).
+pub fn displayed_text_px(scene: &Scene, display_width: f32) -> Option<f32> {
+    let k = (display_width / scene.width.max(1) as f32).min(1.0);
+    smallest_text(scene).map(|px| px * k)
+}
+
 impl std::fmt::Display for Preset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -106,6 +123,18 @@ mod tests {
         }
         assert_eq!(Preset::parse("instagram"), None);
         assert_eq!(Preset::names(), "x, telegram, newsletter, square");
+    }
+
+    #[test]
+    fn displayed_text_size() {
+        let mut s = Scene::new(1600, 900, crate::render::Color::BLACK);
+        assert_eq!(smallest_text(&s), None);
+        for px in [14.0, 9.0, 22.0] {
+            s.text(0.0, 0.0, "a", px, crate::render::Color::WHITE, crate::render::HAlign::Left, crate::render::VAlign::Top, false);
+        }
+        assert_eq!(smallest_text(&s), Some(9.0));
+        assert_eq!(displayed_text_px(&s, 800.0), Some(4.5));
+        assert_eq!(displayed_text_px(&s, 3200.0), Some(9.0), "not enlarged");
     }
 
     #[test]

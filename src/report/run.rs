@@ -78,6 +78,9 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             (None, None) => None,
         };
         let (analysis, scene) = render_scene(&snap, &settings)?;
+        if opts.image_base_url.is_some() {
+            warn_small_mail_text(&scene);
+        }
         // A snapshot shorter than --window: the report covers (and names) what there is.
         let window = warn_short_window(&snap, &analysis, &settings).unwrap_or(window);
         let (png, svg) = (encode(&scene, Format::Png), encode(&scene, Format::Svg));
@@ -103,6 +106,19 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         Ok(format!("wrote {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")))
     };
     src.each(one, String::clone).1
+}
+
+/// In newsletter mode, a warning when the chart's smallest text shows below the legible size in
+/// the mail column (a 1600x900 chart there has 4.5 px labels): `--preset newsletter` fixes it.
+fn warn_small_mail_text(scene: &crate::render::Scene) {
+    use crate::render::preset::{displayed_text_px, MAIL_COLUMN_PX, MIN_TEXT_CSS_PX};
+    if let Some(px) = displayed_text_px(scene, MAIL_COLUMN_PX).filter(|px| *px < MIN_TEXT_CSS_PX - 0.05) {
+        tracing::warn!(
+            "--image-base-url: the {}x{} chart shows {MAIL_COLUMN_PX} px wide in the mail, its smallest text at {px:.1} px; --preset newsletter keeps it at {MIN_TEXT_CSS_PX} px or more",
+            scene.width,
+            scene.height
+        );
+    }
 }
 
 /// Reads `--previous`. A file that does not exist yet (the first run of a daily job) is a
