@@ -65,7 +65,7 @@ fn bad_files_are_usage_errors_naming_file_key_and_what_is_allowed() {
     let snap = example_snapshot();
     let out = dir.path().join("a.png");
     let cases = [
-        ("[defaults]\nthme = \"dark\"\n", "liqshot.toml:2: defaults.thme: unknown key; did you mean theme? (allowed in defaults: venues, lookback, interval, window, size, theme,"),
+        ("[defaults]\nthme = \"dark\"\n", "liqshot.toml:2: defaults.thme: unknown key; did you mean theme? (allowed in defaults: venues, lookback, interval, window, size, preset, theme,"),
         ("[http]\nretries = \"three\"\n", "liqshot.toml:2: http.retries: expected a whole number, at least 0, found \"three\""),
         ("[leverage]\nmix = { 1 = 100 }\n", "leverage.mix: leverage 1 is below 2x"),
         ("[defaults]\nvenues = [\"binance\", \"kraken\"]\n", "defaults.venues: unknown venue \"kraken\" (use binance, bybit, okx, hyperliquid)"),

@@ -117,3 +117,88 @@ fn preset_files_are_within_the_places_limits() {
         }
     }
 }
+
+// ---- the command line ----
+
+fn s(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn render_with_a_preset_writes_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.png");
+    common::liqshot(["render", "--snapshot", s(&common::example_snapshot()), "--preset", "x", "-o", s(&out)]).ok();
+    assert_eq!(common::read_png(&out).dimensions(), (1200, 675));
+    assert!(dir.path().join("x.alt.txt").is_file());
+}
+
+#[test]
+fn preset_and_size_together_are_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.png");
+    let snap = common::example_snapshot();
+    let base = ["render", "--snapshot", s(&snap), "-o", s(&out)];
+    let run = common::liqshot(base.iter().copied().chain(["--preset", "x", "--size", "800x450"]));
+    let line = run.one_line_error(2);
+    assert!(line.contains("--preset x and --size 800x450: give one"), "{line}");
+    // Rejected by the parser: its message, then the final one-line error.
+    let run = common::liqshot(base.iter().copied().chain(["--preset", "instagram"]));
+    assert_eq!(run.code, Some(2), "{run:?}");
+    let line = run.stderr.lines().last().unwrap();
+    assert!(line.starts_with("liqshot: error: invalid value 'instagram' for '--preset <PLACE>'") && line.contains("x, telegram, newsletter, square"), "{line}");
+    // A size from the environment is named as such.
+    let mut cmd = common::command();
+    cmd.args(base).args(["--preset", "square"]).env("LIQSHOT_SIZE", "800x450");
+    let out_ = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out_.stderr);
+    assert_eq!(out_.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--preset square and --size 800x450") && stderr.contains("--size from LIQSHOT_SIZE"), "{stderr}");
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn the_config_files_size_or_preset_yields_to_the_other_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = common::example_snapshot();
+    let out = dir.path().join("a.png");
+    let with_size = dir.path().join("size.toml");
+    std::fs::write(&with_size, "[defaults]\nsize = \"800x450\"\n").unwrap();
+    let with_preset = dir.path().join("preset.toml");
+    std::fs::write(&with_preset, "[defaults]\npreset = \"telegram\"\n").unwrap();
+    let render = |cfg: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["--config", s(cfg), "render", "--snapshot", s(&snap), "-o", s(&out)];
+        args.extend_from_slice(extra);
+        common::liqshot(args).ok();
+        common::read_png(&out).dimensions()
+    };
+    assert_eq!(render(&with_size, &[]), (800, 450));
+    assert_eq!(render(&with_size, &["--preset", "square"]), (1080, 1080), "a --preset beats the file's size");
+    assert_eq!(render(&with_preset, &[]), (1280, 720), "preset from the file");
+    assert_eq!(render(&with_preset, &["--size", "720x400"]), (720, 400), "a --size beats the file's preset");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[defaults]\npreset = \"tiktok\"\n").unwrap();
+    let run = common::liqshot(["--config", s(&bad), "render", "--snapshot", s(&snap), "-o", s(&out)]);
+    let line = run.one_line_error(2);
+    assert!(line.contains("defaults.preset") && line.contains("\"tiktok\" is not a preset"), "{line}");
+}
+
+#[test]
+fn newsletter_report_with_the_preset_is_legible_and_says_so_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = common::example_snapshot();
+    let out = dir.path().join("plain");
+    let url = "https://example.com/d";
+    let run = common::liqshot(["report", "--snapshot", s(&snap), "--out-dir", s(&out), "--image-base-url", url]).ok();
+    assert!(
+        run.stderr.contains("liqshot: warning: --image-base-url: the 1600x900 chart shows 648 px wide in the mail, its smallest text at 4.7 px; --preset newsletter"),
+        "{}",
+        run.stderr
+    );
+    let out = dir.path().join("news");
+    let run = common::liqshot(["report", "--snapshot", s(&snap), "--out-dir", s(&out), "--image-base-url", url, "--preset", "newsletter"]).ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert_eq!(common::read_png(&out.join("heatmap.png")).dimensions(), (1280, 960));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(r#"width="648" height="486""#), "the mail column shows it 648 px wide");
+}
