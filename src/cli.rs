@@ -197,6 +197,8 @@ Examples:
   # the bundled example (10 days of BTC) as PNG and SVG
   liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc.png -o out/btc.svg
   liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-7d.png --window 7d --size 1200x800 --theme light
+  # sized and lettered for an X post (1200x675; also telegram, newsletter, square); out/btc-x.alt.txt is its alt text
+  liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-x.png --preset x
   # live data from Binance, Bybit and OKX, saved for replay with --snapshot
   liqshot render --symbol SOL -o sol.png --save-snapshot sol.snapshot.json
   # from cron: a file per symbol and hour, plus charts/{symbol}/{symbol}-latest.png
@@ -208,8 +210,8 @@ Examples:
   liqshot report --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --out-dir out/report --event \"FOMC 19:00 UTC\"
   # daily from cron, compared with yesterday's run (the latest copy, read before it is replaced)
   liqshot report --symbol BTC,ETH,SOL --out-dir \"reports/{symbol}/{date}\" --latest --previous \"reports/{symbol}/{symbol}-latest/zones.json\" --quiet
-  # newsletter mode: the HTML links the PNG published at that URL
-  liqshot report --symbol BTC --out-dir site/btc --image-base-url https://example.com/btc --front-matter";
+  # newsletter mode: the HTML links the PNG published at that URL, drawn legible in a 640 px mail column
+  liqshot report --symbol BTC --out-dir site/btc --image-base-url https://example.com/btc --preset newsletter --front-matter";
 
 /// `Examples:` of `liqshot bench --help`.
 pub const BENCH_EXAMPLES: &str = "\

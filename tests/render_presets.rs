@@ -202,3 +202,23 @@ fn newsletter_report_with_the_preset_is_legible_and_says_so_without_it() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains(r#"width="648" height="486""#), "the mail column shows it 648 px wide");
 }
+
+#[test]
+fn bundled_preset_examples_are_current() {
+    // The README shows examples/btcusdt-24h-x.png and examples/btcusdt-7d-square.png (and their
+    // alt text); regenerate with the commands in the README's "Presets" section.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = common::example_snapshot();
+    for (name, extra) in [("btcusdt-24h-x", &["--preset", "x"][..]), ("btcusdt-7d-square", &["--preset", "square", "--window", "7d"][..])] {
+        let out = dir.path().join(format!("{name}.png"));
+        let mut args = vec!["render", "--snapshot", s(&snap), "-o", s(&out)];
+        args.extend_from_slice(extra);
+        common::liqshot(args).ok();
+        let bundled = common::root().join(format!("examples/{name}.png"));
+        let diff = common::target_tmp(&format!("render_presets/{name}.diff.png"));
+        common::imgdiff::compare(&common::read_png(&out), &common::read_png(&bundled), 16, 0.005, &diff)
+            .unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
+        let alt = |d: &std::path::Path| std::fs::read_to_string(d.join(format!("{name}.alt.txt"))).unwrap();
+        assert_eq!(alt(dir.path()), alt(&common::root().join("examples")), "examples/{name}.alt.txt is stale");
+    }
+}

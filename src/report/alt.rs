@@ -31,9 +31,10 @@ pub fn alt_text(snap: &MarketSnapshot, a: &Analysis) -> String {
         fmt::price(a.estimate.last_price),
     );
     let totals = format!(
-        " Estimated shorts above price {}, longs below {}.",
+        " Estimated shorts above price {}, longs below {} (within ±{}% of price).",
         fmt::usd(a.zones.above_usd),
-        fmt::usd(a.zones.below_usd)
+        fmt::usd(a.zones.below_usd),
+        crate::zones::ZoneParams::default().max_distance * 100.0
     );
     let zones: Vec<String> = a.zones.zones.iter().map(zone_sentence).collect();
     let none = if zones.is_empty() { " No zone stands out." } else { "" };
