@@ -88,18 +88,20 @@ fn html_report_renders_in_chromium() {
 /// A page showing the report in an iframe `{W}` CSS px wide (headless Chromium's window is at
 /// least 500 px wide, so narrower viewports are framed) and, once it has loaded, writing into
 /// attributes of its own `<body>` (which `--dump-dom` shows): the report's scroll width, its
-/// elements that stick out of the frame, the zones rows' display and the main text's wrapping
+/// elements that stick out of the page's column (or the frame), the zones rows' display and the main text's wrapping
 /// rule. The report itself has no scripts.
 const HARNESS: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">
 <iframe id="f" src="{PAGE}" style="width:{W}px;height:3200px;border:0;display:block"></iframe>
 <script>
 document.getElementById('f').onload = function () {
   var d = this.contentDocument, vw = d.documentElement.clientWidth, over = [];
-  d.querySelectorAll('body *').forEach(function (e) {
+  // The page's column: nothing may stick out of it (a table scrolling inside it would).
+  var main = d.querySelector('.main'), limit = Math.min(vw, main.getBoundingClientRect().right);
+  main.querySelectorAll('*').forEach(function (e) {
     var r = e.getBoundingClientRect();
-    if (r.width > 0 && r.right > vw + 0.5 && !e.closest('svg')) { over.push(e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || '') + ':' + Math.round(r.right)); }
+    if (r.width > 0 && r.right > limit + 0.5 && !e.closest('svg')) { over.push(e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || '') + ':' + Math.round(r.right)); }
   });
-  var row = d.querySelector('table.zones tbody tr'), main = d.querySelector('.main'), b = document.body, cs = getComputedStyle(main);
+  var row = d.querySelector('table.zones tbody tr'), b = document.body, cs = getComputedStyle(main);
   b.setAttribute('data-vw', vw);
   b.setAttribute('data-sw', d.scrollingElement.scrollWidth);
   b.setAttribute('data-over', over.slice(0, 8).join(' '));
@@ -152,6 +154,8 @@ fn html_report_fits_a_phone_without_sideways_scrolling() {
         ("inline", render_html(&r, Some(&svg), &[], &TemplateOptions::default()).unwrap()),
         ("email", render_html(&r, None, &[], &email).unwrap()),
         ("first", render_html(&first, Some(&svg), &[], &TemplateOptions::default()).unwrap()),
+        // The bundled example report (real numbers, a zone "beyond ±5.0%").
+        ("example", std::fs::read_to_string(common::root().join("examples/report/report.html")).unwrap()),
     ];
     for (tag, html) in &pages {
         let (dom, shot) = probe(&bin, dir.path(), tag, html, 390);
@@ -164,6 +168,10 @@ fn html_report_fits_a_phone_without_sideways_scrolling() {
         assert_eq!(body_attr(&dom, "data-split"), "", "{tag}: flags or numbers broken across lines");
         assert!(common::read_png(&shot).width() >= 390);
 
+        for width in [640, 1280] {
+            let (dom, _) = probe(&bin, dir.path(), tag, html, width);
+            assert_eq!(body_attr(&dom, "data-over"), "", "{tag}: elements wider than {width} px");
+        }
         let (dom, _) = probe(&bin, dir.path(), tag, html, 1280);
         assert_eq!(body_attr(&dom, "data-vw"), "1280", "{tag}: viewport");
         assert_eq!(body_attr(&dom, "data-row"), "table-row", "{tag}: a table on a desktop");
