@@ -1,5 +1,5 @@
 //! Import benchmark: Binance Vision 5-minute klines and a `metrics` open-interest file made from
-//! the bundled example (its ten real days repeated end to end, see `liqshot::bench::vision_csvs`),
+//! the bundled example (its ten real days repeated end to end, see `liqshot::synth::vision_csvs`),
 //! at 2,880 rows (the example), 10,512 (36.5 days), 28,800 (10x) and 105,120 (a year), written to
 //! a temporary directory and imported with `liqshot::import::import`; then the snapshot JSON is
 //! serialised. Prints the median time of each and the time per row (linear = equal per row).
@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use liqshot::bench::{repeated, vision_csvs};
+use liqshot::synth::{repeated, vision_csvs};
 use liqshot::import::{import, ImportOptions};
 use liqshot::MarketSnapshot;
 

@@ -1,29 +1,48 @@
 //! liqshot: estimated liquidation heatmaps from public exchange data.
 //!
-//! Pipeline: snapshot ([`import`] or a saved file) → [`estimate`] → density grid → [`zones`]
-//! → [`render`] (PNG/SVG). Every stage after loading is a pure function of its input; the
-//! in-memory entry point is [`app::render_scene`].
+//! The stages, in pipeline order. Each takes plain data and returns plain data; the clock and
+//! I/O live in `fetch`, `output` and the command line (`cli`). See docs/architecture.md.
 
-pub mod app;
-pub mod batch;
-pub mod bench;
-pub mod cli;
-pub mod config;
-pub mod error;
-pub mod estimate;
+// Input: where a snapshot comes from.
+// Fetch live data: each venue's public REST API → one `MarketSnapshot` (network, clock, cache).
 pub mod fetch;
-pub mod fmt;
+// Import CSV files (Binance Vision or plain) → one `MarketSnapshot`.
 pub mod import;
-pub mod log;
-pub mod naming;
-pub mod output;
-pub mod pipeline;
-pub mod render;
-pub mod report;
+// `MarketSnapshot`: the input of every later stage, saved as versioned JSON.
 pub mod snapshot;
+// Maintenance-margin tiers per venue, carried in the snapshot.
 pub mod tiers;
-pub mod zone_report;
+
+// The pure middle.
+// Estimate: a time-evolving position ledger per venue → a density grid and a live profile.
+pub mod estimate;
+// Zones A, B and C: the nearest dense clusters of the profile above and below price.
 pub mod zones;
+// snapshot → estimate → zones in one call (`pipeline::analyse`).
+pub mod pipeline;
+
+// Output of the analysis.
+// Render: the chart as a backend-independent scene → PNG or SVG bytes (`render::render_scene`
+// from a snapshot).
+pub mod render;
+// `liqshot zones` output: the zones as a text table or JSON.
+pub mod zone_report;
+// The daily pre-trade report: analysis → `report::model::Report` → Markdown, HTML, JSON.
+pub mod report;
+// Writing files atomically: a failed run never leaves a truncated file.
+pub mod output;
+
+// Shared helpers.
+// The library's error type and its exit codes.
+pub mod error;
+// Number formatting shared by the text outputs.
+pub mod fmt;
+// Synthetic inputs made from a real snapshot, for scaling measurements (bench, benches/).
+pub mod synth;
+
+// The shell.
+// The command line: arguments, one module per command, config file, batches, logging.
+pub mod cli;
 
 pub use error::Error;
 pub use snapshot::MarketSnapshot;

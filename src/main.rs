@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use std::io::IsTerminal;
 
 use clap::Parser;
-use liqshot::{app, cli, cli::Cli, log, Error};
+use liqshot::cli::{self, log, Cli};
+use liqshot::Error;
 
 fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
         eprintln!("liqshot: error: {e}");
         return ExitCode::from(e.exit_code());
     }
-    match app::main(cli, argv) {
+    match cli::main(cli, argv) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             log::final_error(&e);

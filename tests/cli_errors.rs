@@ -508,7 +508,7 @@ fn help_and_version_still_go_to_stdout_with_exit_0() {
 fn config_layering_reparse_errors_are_one_line() {
     // The layered command line is parsed again (config::layer::parse); whatever clap rejects
     // there must come back as one line naming the config file, even clap's multi-line errors.
-    use liqshot::config::layer::parse;
+    use liqshot::cli::config::layer::parse;
     let file = Path::new("c.toml");
     let snap = s(&example_snapshot()).to_string();
     for argv in [

@@ -395,3 +395,18 @@ fn syntax_errors_are_all_reported_one_per_line() {
     assert!(lines[2].starts_with(&format!("liqshot: error: {f}:5:11: ")), "{}", lines[2]);
     assert!(lines[3].starts_with(&format!("liqshot: error: {f}: 3 problems")), "{}", lines[3]);
 }
+
+/// An empty `symbols` list (or string) is reported as an empty list, not as `"": empty symbol
+/// in the list` (which sounds like a list holding one empty item); `--symbol ""` likewise.
+#[test]
+fn an_empty_symbols_list_says_no_symbol_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    for value in ["[]", "\"\"", "\" , \""] {
+        let text = format!("[[job]]\nname = \"a\"\ncommand = \"render\"\nsymbols = {value}\noutputs = [\"a.png\"]\n");
+        let cfg = write(dir.path(), "liqshot.toml", &text);
+        let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
+        assert!(line.ends_with("liqshot.toml:4: job \"a\".symbols: no symbol given (e.g. BTC or BTC,ETH,SOL)"), "{value}: {line}");
+    }
+    let line = liqshot(["render", "--symbol", "", "-o", "x.png"]).one_line_error(2).to_string();
+    assert!(line.ends_with("--symbol: no symbol given (e.g. BTC or BTC,ETH,SOL)"), "{line}");
+}

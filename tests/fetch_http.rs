@@ -163,3 +163,40 @@ fn host_names_resolve_and_a_failed_one_is_not_looked_up_again() {
     assert!(first.message.contains("could not resolve host nonexistent.invalid (DNS lookup failed)"), "{}", first.message);
     assert!(again.message.starts_with("okx: could not resolve host nonexistent.invalid (DNS lookup failed) after 0.0"), "{}", again.message);
 }
+
+/// A listener whose accept queue is full, so a further connection attempt is never answered
+/// (the SYN is dropped) and times out: a host that does not accept connections, on 127.0.0.1.
+/// Returns the port and what keeps the queue full.
+fn port_that_never_accepts() -> (u16, std::net::TcpListener, Vec<std::net::TcpStream>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fill = Vec::new();
+    // Never accepted: each completes in the kernel until the queue (backlog 128) is full.
+    while let Ok(s) = std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+        fill.push(s);
+        assert!(fill.len() < 10_000, "the accept queue never filled");
+    }
+    (addr.port(), listener, fill)
+}
+
+#[test]
+fn after_a_connect_timeout_the_other_requests_to_that_host_fail_at_once() {
+    let (port, _listener, _fill) = port_that_never_accepts();
+    let h = Http::new(HttpConfig { retries: 1, backoff: Duration::from_millis(20), connect_timeout: Duration::from_millis(300), ..Default::default() }).unwrap();
+    let url = |p: &str| format!("http://127.0.0.1:{port}{p}");
+    let t = Instant::now();
+    let first = h.get("okx", &url("/a"), &[], |_, _| None).unwrap_err();
+    assert!(t.elapsed() >= Duration::from_millis(600), "two connect timeouts: {:?}", t.elapsed());
+    let want = format!("okx: could not connect to 127.0.0.1:{port} within 0.3 s (connect timeout) (/a), gave up after 2 attempts in ");
+    assert!(first.message.starts_with(&want), "{}", first.message);
+    // The venue's other planned requests (queued behind the first ones) do not each wait the
+    // same connect timeouts again: they fail at once, saying why, and send nothing.
+    // (A fork, as a batch's symbols use, shares what the client learnt.)
+    let fork = h.fork();
+    let t = Instant::now();
+    let again = fork.get("okx", &url("/b"), &[], |_, _| None).unwrap_err();
+    assert!(t.elapsed() < Duration::from_millis(100), "{:?}", t.elapsed());
+    assert_eq!(fork.request_count(), 0, "nothing sent");
+    let want = format!("okx: not tried (/b): 127.0.0.1:{port} did not accept a connection within 0.3 s in an earlier request (2 attempts)");
+    assert_eq!(again.message, want);
+}

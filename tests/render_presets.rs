@@ -3,7 +3,7 @@
 
 mod common;
 
-use liqshot::app::{encode, render_scene, Format, RenderSettings};
+use liqshot::render::{encode, render_scene, Format, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::render::preset::{Preset, MIN_TEXT_CSS_PX};
 use liqshot::render::{text, HAlign, Item, Scene, VAlign};

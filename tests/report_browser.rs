@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::report::sample_report;
-use liqshot::app::{encode, render_scene, Format, RenderSettings};
+use liqshot::render::{encode, render_scene, Format, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::report::templates::{render_html, TemplateOptions};
 use liqshot::MarketSnapshot;

@@ -7,7 +7,7 @@ mod common;
 
 use common::report::sample_report;
 use liqshot::report::model::Report;
-use liqshot::report::run::to_json;
+use liqshot::report::files::to_json;
 use liqshot::report::templates::{render_html, render_markdown, TemplateOptions};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 

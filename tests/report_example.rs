@@ -60,7 +60,7 @@ fn every_figure_has_one_basis_across_markdown_html_and_json() {
     let r = report();
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap();
-    let json = String::from_utf8(liqshot::report::run::to_json(&r)).unwrap();
+    let json = String::from_utf8(liqshot::report::files::to_json(&r)).unwrap();
     let back: serde_json::Value = serde_json::from_str(&json).unwrap();
 
     // Open interest over a 24 h window: one 24 h figure, not two.

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::report::sample_report;
-use liqshot::report::run::to_json;
+use liqshot::report::files::to_json;
 use liqshot::report::templates::{render_html, render_markdown, TemplateOptions};
 
 /// A short stand-in for the chart, so the HTML snapshot stays readable.

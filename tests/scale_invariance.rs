@@ -1,7 +1,7 @@
 //! The estimate works in relative terms: the same market at a millionth of the price
 //! (BTC at 106,000 vs a DOGE-like 0.106) gives the same zones at the same distances.
 
-use liqshot::app::{render_scene, RenderSettings};
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::MarketSnapshot;
 

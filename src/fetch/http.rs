@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 
-use super::progress::Progress;
+use super::progress::{Display, Progress};
 
 /// HTTP settings (all configurable from the command line).
 #[derive(Debug, Clone)]
@@ -74,6 +74,11 @@ pub struct Http {
     pub config: HttpConfig,
     requests: AtomicUsize,
     progress: Arc<Progress>,
+    /// Where fetches through this client show their progress (none: nothing is drawn).
+    display: Option<Arc<dyn Display>>,
+    /// Hosts (`host:port`) that did not accept a connection within the connect timeout on any
+    /// attempt of a request: when, and how it was worded. Shared by forks.
+    unreachable: Arc<Mutex<HashMap<String, (Instant, String)>>>,
 }
 
 /// What the venue asked for when it said "too many requests": seconds to wait.
@@ -96,13 +101,32 @@ impl Http {
             .pool_max_idle_per_host(8)
             .build()
             .map_err(|e| FetchError::new(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Http { client, config, requests: AtomicUsize::new(0), progress: Arc::default() })
+        Ok(Http { client, config, requests: AtomicUsize::new(0), progress: Arc::default(), display: None, unreachable: Arc::default() })
     }
 
-    /// A handle on the same client and connection pool with a request counter and progress of
-    /// its own (cloning a reqwest client shares its pool).
+    /// A handle on the same client and connection pool (and display) with a request counter and
+    /// progress of its own (cloning a reqwest client shares its pool).
     pub fn fork(&self) -> Http {
-        Http { client: self.client.clone(), config: self.config.clone(), requests: AtomicUsize::new(0), progress: Arc::default() }
+        Http {
+            client: self.client.clone(),
+            config: self.config.clone(),
+            requests: AtomicUsize::new(0),
+            progress: Arc::default(),
+            display: self.display.clone(),
+            unreachable: self.unreachable.clone(),
+        }
+    }
+
+    /// This client, showing the progress of its fetches on `display` (the command line's
+    /// terminal line; without one nothing is drawn).
+    pub fn with_display(mut self, display: Arc<dyn Display>) -> Self {
+        self.display = Some(display);
+        self
+    }
+
+    /// The display fetches through this client draw their progress on.
+    pub fn display(&self) -> Option<&dyn Display> {
+        self.display.as_deref()
     }
 
     /// Requests planned and finished per venue (for a progress display).
@@ -136,7 +160,11 @@ impl Http {
     /// Sends with retries. Returns the body of a 2xx response. Retries timeouts, other
     /// connection errors, 429 and 5xx (honouring `Retry-After`); stops at once on a ban (HTTP
     /// 418, 403), a host that does not resolve and a refused connection (neither gets better
-    /// within the backoff's seconds; offline, a run should fail at once and say why).
+    /// within the backoff's seconds; offline, a run should fail at once and say why). A host
+    /// that let every attempt of a request run into the connect timeout is not tried again for
+    /// [`UNREACHABLE_MEMORY`]: the venue's queued requests fail at once instead of each waiting
+    /// out the same timeouts (which made a run take rounds × attempts × the connect timeout
+    /// while its message named one request's time).
     pub fn send(
         &self,
         venue: &str,
@@ -160,8 +188,14 @@ impl Http {
         // The endpoint path (without host and query) names the request in messages.
         let no_query = url.split('?').next().unwrap_or(url);
         let path = no_query.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or(no_query);
+        let at = host_port(url).map_or_else(|| url.to_string(), |(h, p)| format!("{h}:{p}"));
+        let known = self.unreachable.lock().unwrap_or_else(|e| e.into_inner()).get(&at).filter(|(t, _)| t.elapsed() < UNREACHABLE_MEMORY).cloned();
+        if let Some((_, why)) = known {
+            return Err(FetchError::new(format!("{venue}: not tried ({path}): {at} {why}")));
+        }
         let started = Instant::now();
         let mut attempt = 0;
+        let mut connect_timeouts = 0;
         loop {
             self.requests.fetch_add(1, Ordering::Relaxed);
             let sent = Instant::now();
@@ -196,12 +230,11 @@ impl Http {
                         return Err(FetchError::new(format!("{venue}: could not resolve host {host} ({how}) after {took} ({path})")));
                     }
                     Failure::Refused => {
-                        let at = host_port(url).map_or_else(|| url.to_string(), |(h, p)| format!("{h}:{p}"));
                         let took = seconds(sent.elapsed());
                         return Err(FetchError::new(format!("{venue}: connection refused by {at} after {took} ({path})")));
                     }
                     Failure::ConnectTimeout => {
-                        let at = host_port(url).map_or_else(|| url.to_string(), |(h, p)| format!("{h}:{p}"));
+                        connect_timeouts += 1;
                         (format!("{venue}: could not connect to {at} within {} (connect timeout) ({path})", limit(self.config.connect_timeout)), None)
                     }
                     Failure::Timeout => (format!("{venue}: no answer within {} (timed out) ({path})", limit(self.config.timeout)), None),
@@ -211,6 +244,10 @@ impl Http {
             };
             if attempt >= self.config.retries {
                 let n = attempts(attempt + 1);
+                if connect_timeouts == attempt + 1 {
+                    let why = format!("did not accept a connection within {} in an earlier request ({n})", limit(self.config.connect_timeout));
+                    self.unreachable.lock().unwrap_or_else(|e| e.into_inner()).insert(at.clone(), (Instant::now(), why));
+                }
                 return Err(FetchError::new(format!("{err}, gave up after {n} in {}", seconds(started.elapsed()))));
             }
             let delay = match wait {
@@ -271,6 +308,9 @@ struct Resolver {
 
 /// How long a failed lookup is remembered.
 const DNS_MEMORY: Duration = Duration::from_secs(30);
+
+/// How long a host that did not accept connections is remembered (see [`Http::send`]).
+pub const UNREACHABLE_MEMORY: Duration = DNS_MEMORY;
 
 /// The answer of one lookup, handed from the resolving thread (or the timer) to the future.
 #[derive(Default)]

@@ -194,18 +194,38 @@ impl VenueCtx<'_> {
     }
 
     /// Splits `[start, end)` into pages of at most `rows` candles: `(page_start, page_end)`,
-    /// end exclusive, oldest first.
+    /// end exclusive, oldest first (see [`time_pages`]).
     pub fn pages(&self, rows: i64) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-        let span = Duration::seconds(self.interval_secs * rows);
-        let mut out = Vec::new();
-        let mut t = self.start;
-        while t < self.end {
-            let e = (t + span).min(self.end);
-            out.push((t, e));
-            t = e;
-        }
-        out
+        let at = |ms: i64| DateTime::from_timestamp_millis(ms).expect("a page bound lies between start and end");
+        time_pages(self.start.timestamp_millis(), self.end.timestamp_millis(), self.interval_ms(), rows)
+            .into_iter()
+            .map(|(s, e)| (at(s), at(e)))
+            .collect()
     }
+}
+
+/// Splits `[start_ms, end_ms)` into pages of at most `rows` steps of `step_ms`: `(page_start,
+/// page_end)` in epoch milliseconds, end exclusive, oldest first. Every venue plans its paged
+/// requests with this (candles through [`VenueCtx::pages`]; open interest and funding, whose
+/// step is not the candle interval, directly); how a page becomes a request (parameter names,
+/// inclusive or exclusive bounds) is the venue's own.
+pub fn time_pages(start_ms: i64, end_ms: i64, step_ms: i64, rows: i64) -> Vec<(i64, i64)> {
+    let span = step_ms.max(1) * rows.max(1);
+    let mut out = Vec::new();
+    let mut t = start_ms;
+    while t < end_ms {
+        let e = (t + span).min(end_ms);
+        out.push((t, e));
+        t = e;
+    }
+    out
+}
+
+/// Sorts rows by `key` (their time) and drops repeated keys, keeping the first of each: pages
+/// may overlap by a row, and some venues list newest first.
+pub fn sort_dedup<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    v.sort_by_key(|x| key(x));
+    v.dedup_by_key(|x| key(x));
 }
 
 /// Settings of one fetch.
@@ -282,13 +302,13 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
     for v in &opts.venues {
         http.progress().add_venue(v.name());
     }
-    // On a terminal, one line says how far each venue is, redrawn every 100 ms, cleared at the end
-    // (never with --quiet, --log-json or stderr not a terminal: see log::progress_wanted).
+    // On the client's display (the command line's: a terminal), one line says how far each
+    // venue is, redrawn every 100 ms, cleared at the end.
     let symbol = format!("{base}USDT");
-    let show = crate::log::progress_wanted() && crate::log::claim_progress();
+    let display = http.display().filter(|d| d.claim());
     let finished = std::sync::atomic::AtomicBool::new(false);
     let results: Vec<(Venue, Result<VenueSeries, FetchError>)> = std::thread::scope(|s| {
-        let ticker = show.then(|| {
+        let ticker = display.map(|display| {
             let (finished, symbol) = (&finished, &symbol);
             s.spawn(move || {
                 // Nothing is drawn for a fetch done within the first 100 ms (a cached run).
@@ -297,7 +317,7 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
                     if finished.load(std::sync::atomic::Ordering::Relaxed) {
                         break;
                     }
-                    crate::log::show_progress(&progress::line(symbol, &http.progress().snapshot(), progress::width()));
+                    display.show(symbol, &http.progress().snapshot());
                 }
             })
         });
@@ -332,9 +352,8 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
         }
         results
     });
-    if show {
-        crate::log::clear_progress();
-        crate::log::release_progress();
+    if let Some(display) = display {
+        display.release();
     }
     let elapsed = t0.elapsed();
     let warnings = warnings.into_inner().expect("warnings lock");
@@ -419,4 +438,44 @@ fn check_series(venue: Venue, v: VenueSeries) -> Result<VenueSeries, FetchError>
     };
     probe.validate().map_err(|e| FetchError::new(format!("{}: bad data: {e}", venue.name())))?;
     Ok(probe.venues.into_iter().next().expect("one venue"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One page plan for every venue: the candle pages of a fetch are [`time_pages`] of its
+    /// range in candle steps, and a range that is not a whole number of pages ends in a short one.
+    #[test]
+    fn candle_pages_and_time_pages_are_one_plan() {
+        let http = Http::new(HttpConfig::default()).unwrap();
+        let start = DateTime::<Utc>::from_timestamp(1_762_000_200, 0).unwrap();
+        let ctx = VenueCtx {
+            http: &http,
+            venue: Venue::Okx,
+            base_url: String::new(),
+            base: "BTC".into(),
+            start,
+            end: start + Duration::seconds(300 * 250),
+            lookback_start: start,
+            interval_secs: 300,
+            max_parallel: 1,
+        };
+        let pages = ctx.pages(100);
+        let ms: Vec<(i64, i64)> = pages.iter().map(|(s, e)| (s.timestamp_millis(), e.timestamp_millis())).collect();
+        assert_eq!(ms, time_pages(ctx.start.timestamp_millis(), ctx.end.timestamp_millis(), 300_000, 100));
+        assert_eq!(pages.len(), 3);
+        assert_eq!((pages[0].0, pages[2].1), (ctx.start, ctx.end));
+        assert_eq!(pages[2].1 - pages[2].0, Duration::seconds(300 * 50));
+        assert!(time_pages(5, 5, 10, 50).is_empty());
+        // A zero step or row count still ends (one page per millisecond / step).
+        assert_eq!(time_pages(0, 3, 0, 0), [(0, 1), (1, 2), (2, 3)]);
+    }
+
+    #[test]
+    fn sort_dedup_orders_by_key_and_keeps_the_first_of_a_repeated_one() {
+        let mut rows = vec![(3, "c"), (1, "a"), (3, "c again"), (2, "b")];
+        sort_dedup(&mut rows, |r| r.0);
+        assert_eq!(rows, [(1, "a"), (2, "b"), (3, "c")]);
+    }
 }

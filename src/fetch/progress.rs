@@ -1,6 +1,9 @@
 //! Progress of one fetch: per venue, requests planned and finished, shown on a terminal as one
 //! line rewritten in place (`fetching SOLUSDT: binance 4/10, bybit 2/18, okx 0/28 requests`).
-//! The counting is always on (one short mutex update per request); the line is drawn only when [`crate::log::progress_wanted`] says stderr is a terminal showing info.
+//! The counting is always on (one short mutex update per request); the line is drawn only
+//! through a [`Display`] the caller gives the client ([`Http::with_display`](super::Http::with_display)):
+//! the library itself never writes to the terminal (the command line's display draws only when
+//! stderr is a terminal showing info).
 
 use std::sync::Mutex;
 
@@ -61,6 +64,19 @@ impl Progress {
     }
 }
 
+/// Where a fetch shows how far it is. A fetch [`claim`](Display::claim)s the display, calls
+/// [`show`](Display::show) about every 100 ms while its venues run, and
+/// [`release`](Display::release)s it at the end.
+pub trait Display: Send + Sync {
+    /// Takes the display for one fetch; `false` when nothing is to be drawn (no terminal, or
+    /// another fetch of a batch has it).
+    fn claim(&self) -> bool;
+    /// Draws where `symbol`'s venues stand (see [`line`](fn@line)).
+    fn show(&self, symbol: &str, venues: &[VenueProgress]);
+    /// Removes what was drawn and gives the display back (after `claim` returned `true`).
+    fn release(&self);
+}
+
 /// The progress line: `fetching SOLUSDT: binance 4/10, bybit 2/18, okx 0/28 requests`. A venue
 /// that is through shows `done` (or `failed`), one that has planned nothing yet `0/?`; a
 /// request not planned up front (a follow-up) counts in both numbers. Cut to `max_chars` characters (ending in `…`) so it never wraps,
@@ -83,11 +99,6 @@ pub fn line(symbol: &str, venues: &[VenueProgress], max_chars: usize) -> String 
     let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
     cut.push('…');
     cut
-}
-
-/// Characters a progress line may take: `COLUMNS - 1` when the shell exports it, else 79.
-pub fn width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|c| *c > 10).map_or(79, |c| c - 1)
 }
 
 #[cfg(test)]

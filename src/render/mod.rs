@@ -1,6 +1,9 @@
 //! The chart ([`chart::build`]) and the backend-independent drawing under it: build a [`Scene`] (display list), then turn it
 //! into PNG ([`raster::to_png`]) or SVG ([`svg::to_svg`]). Text is drawn from
 //! the bundled fonts' outlines in both, so the two outputs have the same geometry.
+//!
+//! [`render_scene`] is the in-memory entry point from a snapshot: the analysis and the chart's
+//! scene for plain [`RenderSettings`] (which a command builds from its flags).
 
 pub mod axis;
 pub mod chart;
@@ -14,3 +17,69 @@ pub mod text;
 
 pub use scene::{Color, HAlign, Item, Scene, VAlign};
 pub use text::PathCmd;
+
+use crate::error::Error;
+use crate::estimate::EstimateParams;
+use crate::pipeline::{analyse, Analysis};
+use crate::snapshot::MarketSnapshot;
+use crate::zones::ZoneParams;
+use chart::ChartOptions;
+use layout::Layout;
+
+/// Image formats a scene is encoded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+}
+
+/// Encodes `scene` in `format`.
+pub fn encode(scene: &Scene, format: Format) -> Vec<u8> {
+    match format {
+        Format::Png => raster::to_png(scene),
+        Format::Svg => svg::to_svg(scene),
+    }
+}
+
+/// Everything `render` needs besides the snapshot.
+#[derive(Debug, Clone)]
+pub struct RenderSettings {
+    pub params: EstimateParams,
+    pub chart: ChartOptions,
+}
+
+impl RenderSettings {
+    /// Settings for an image of `width` x `height` showing `window_secs`.
+    pub fn new(params: EstimateParams, window_secs: i64, width: u32, height: u32) -> Self {
+        RenderSettings::scaled(params, window_secs, width, height, None)
+    }
+
+    /// Settings for a preset's image (its size and text scale).
+    pub fn preset(params: EstimateParams, window_secs: i64, preset: preset::Preset) -> Self {
+        let (w, h) = preset.size();
+        RenderSettings::scaled(params, window_secs, w, h, Some(preset.layout_scale()))
+    }
+
+    /// Like [`RenderSettings::new`] with text and margins at `scale` (see [`ChartOptions::scale`]).
+    pub fn scaled(mut params: EstimateParams, window_secs: i64, width: u32, height: u32, scale: Option<f32>) -> Self {
+        params.window_secs = window_secs;
+        let layout = Layout::with_scale(width, height, scale);
+        params.rows = layout.plot_rows();
+        params.max_cols = Some(layout.plot_cols());
+        RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), scale, ..Default::default() } }
+    }
+}
+
+/// Estimates, finds zones and builds the chart scene: the in-memory entry point tests call.
+pub fn render_scene(snap: &MarketSnapshot, s: &RenderSettings) -> Result<(Analysis, Scene), Error> {
+    let analysis = analyse(snap, &s.params, &ZoneParams::default())?;
+    let scene = chart::build(snap, &analysis, &chart_options(snap, s));
+    Ok((analysis, scene))
+}
+
+/// The chart options `render_scene` draws `snap` with: the settings' plus the snapshot's notes.
+pub fn chart_options(snap: &MarketSnapshot, s: &RenderSettings) -> ChartOptions {
+    let mut chart_opts = s.chart.clone();
+    chart_opts.notes.extend(snap.notes.iter().cloned());
+    chart_opts
+}

@@ -1,15 +1,16 @@
 //! The daily pre-trade checklist: data computed from the snapshot ([`model::Report`], by
 //! [`compute`]) and rendered through templates ([`templates`]) to Markdown, HTML and
-//! `zones.json` ([`run`]).
+//! `zones.json` ([`files`]). The `liqshot report` command around it is `cli::report`.
 
 pub mod alt;
 pub mod compute;
+pub mod files;
 pub mod filters;
 pub mod indicators;
 pub mod model;
 pub mod plan;
 pub mod positioning;
 pub mod resample;
-pub mod run;
+pub mod structure;
 pub mod templates;
 pub mod triggers;

@@ -10,7 +10,7 @@ pub mod wire;
 use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
 
-use super::{symbols, FetchError, Job, VenueCtx};
+use super::{sort_dedup, symbols, time_pages, FetchError, Job, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers;
 
@@ -193,24 +193,6 @@ pub fn perpetual_bases(info: &wire::ExchangeInfo) -> Vec<String> {
     bases
 }
 
-/// Sorts by time and drops repeated times (pages may overlap by a row).
-fn sort_dedup<T>(v: &mut Vec<T>, time: impl Fn(&T) -> DateTime<Utc>) {
-    v.sort_by_key(|x| time(x));
-    v.dedup_by_key(|x| time(x));
-}
-
-/// Splits `[start, end)` into pages of at most `rows` steps: `(start_ms, end_ms)`, end exclusive.
-fn time_pages(start: DateTime<Utc>, end: DateTime<Utc>, step_secs: i64, rows: i64) -> Vec<(i64, i64)> {
-    let (mut t, end, span) = (start.timestamp_millis(), end.timestamp_millis(), step_secs * 1000 * rows);
-    let mut out = Vec::new();
-    while t < end {
-        let e = (t + span).min(end);
-        out.push((t, e));
-        t = e;
-    }
-    out
-}
-
 /// Where open-interest history can start: `start`, or the oldest time Binance still serves
 /// (30 days before `end`, rounded up to the interval), whichever is later.
 pub fn oi_start(start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64) -> DateTime<Utc> {
@@ -236,6 +218,14 @@ fn get(ctx: &VenueCtx, path: &str, query: Vec<(&str, String)>) -> Result<Vec<u8>
     ctx.get(path, &query, decode_error)
 }
 
+// The page plan is shared with every venue (`VenueCtx::pages`, `time_pages`); what stays here
+// and in bybit/mod.rs is only what the two APIs really do differently: parameter names
+// (`startTime`/`endTime` and `period` here, `start`/`end`, `intervalTime` and `category=linear`
+// there), page sizes, where open interest can start (Binance keeps 30 days), and what an answer
+// holds (Binance's open interest is already USD; Bybit's is in coins, converted after
+// gathering, and Bybit adds tick size and margin tiers), hence each venue's own `Part` and
+// `Gathered`.
+
 /// Kline pages of [`KLINE_ROWS`] rows over `[ctx.start, ctx.end)`.
 fn candle_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str, interval: &'static str) -> Vec<PartJob<'a>> {
     ctx.pages(KLINE_ROWS)
@@ -259,7 +249,7 @@ fn candle_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str, interval: &'static str) -
 /// Open-interest pages of [`OI_ROWS`] rows over `[from, ctx.end]`.
 fn oi_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str, period: &'static str, from: DateTime<Utc>) -> Vec<PartJob<'a>> {
     let until = ctx.end + Duration::seconds(ctx.interval_secs);
-    time_pages(from, until, ctx.interval_secs, OI_ROWS)
+    time_pages(from.timestamp_millis(), until.timestamp_millis(), ctx.interval_ms(), OI_ROWS)
         .into_iter()
         .map(|(s, e)| -> PartJob<'a> {
             Box::new(move || {
@@ -278,7 +268,7 @@ fn oi_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str, period: &'static str, from: D
 
 /// Funding pages of [`FUNDING_ROWS`] hourly periods over `[ctx.start, ctx.end)`.
 fn funding_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str) -> Vec<PartJob<'a>> {
-    time_pages(ctx.start, ctx.end, MIN_FUNDING_SECS, FUNDING_ROWS)
+    time_pages(ctx.start.timestamp_millis(), ctx.end.timestamp_millis(), MIN_FUNDING_SECS * 1000, FUNDING_ROWS)
         .into_iter()
         .map(|(s, e)| -> PartJob<'a> {
             Box::new(move || {

@@ -111,7 +111,7 @@ fn intervals_and_pages() {
         [Some("5m"), Some("15m"), Some("1h"), Some("4h"), Some("1d")]
     );
     assert_eq!(interval_name(60), None);
-    let p = time_pages(t(0), t(3_000 * 300_000), 300, 1500);
+    let p = time_pages(t(0).timestamp_millis(), t(3_000 * 300_000).timestamp_millis(), 300_000, 1500);
     assert_eq!(p, [(0, 450_000_000), (450_000_000, 900_000_000)]);
     assert_eq!(instrument("sol"), "SOLUSDT");
 }

@@ -11,7 +11,7 @@ pub mod wire;
 use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
 
-use super::{symbols, FetchError, Job, VenueCtx};
+use super::{sort_dedup, symbols, time_pages, FetchError, Job, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers::{self, MarginTier};
 
@@ -131,12 +131,6 @@ impl TryFrom<wire::Funding> for FundingPoint {
     }
 }
 
-/// Sorts by time and drops repeated times (lists come newest first; pages may overlap).
-fn sort_dedup<T>(v: &mut Vec<T>, time: impl Fn(&T) -> i64) {
-    v.sort_by_key(|x| time(x));
-    v.dedup_by_key(|x| time(x));
-}
-
 /// Parses a kline answer into closed candles with open time in `[start, end)`, ascending.
 pub fn parse_klines(body: &[u8], start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64) -> Result<Vec<Candle>, FetchError> {
     let mut rows: Vec<wire::KlineRow> = parse_list(KLINE, body)?;
@@ -169,8 +163,7 @@ pub fn parse_open_interest(body: &[u8]) -> Result<Vec<wire::OpenInterest>, Fetch
 pub fn parse_funding(body: &[u8]) -> Result<Vec<FundingPoint>, FetchError> {
     let rows: Vec<wire::Funding> = parse_list(FUNDING, body)?;
     let mut out = rows.into_iter().map(FundingPoint::try_from).collect::<Result<Vec<_>, _>>()?;
-    out.sort_by_key(|p| p.time);
-    out.dedup_by_key(|p| p.time);
+    sort_dedup(&mut out, |p| p.time);
     Ok(out)
 }
 
@@ -334,17 +327,8 @@ fn get(ctx: &VenueCtx, path: &str, query: &[(&'static str, String)]) -> Result<V
     ctx.get(path, &q, decode_error)
 }
 
-/// Splits `[start, end)` into pages of at most `rows` steps: `(start_ms, end_ms)`, end exclusive.
-fn time_pages(start: DateTime<Utc>, end: DateTime<Utc>, step_secs: i64, rows: i64) -> Vec<(i64, i64)> {
-    let (mut t, end, span) = (start.timestamp_millis(), end.timestamp_millis(), step_secs * 1000 * rows);
-    let mut out = Vec::new();
-    while t < end {
-        let e = (t + span).min(end);
-        out.push((t, e));
-        t = e;
-    }
-    out
-}
+// The page plan is shared (`VenueCtx::pages`, `time_pages`); the requests built from it are
+// Bybit's own (see the note above binance::candle_jobs for what differs between the two).
 
 /// Kline pages of [`KLINE_ROWS`] rows over `[ctx.start, ctx.end)`.
 fn candle_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str, interval: &'static str) -> Vec<PartJob<'a>> {
@@ -368,7 +352,7 @@ fn candle_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str, interval: &'static str) -
 /// Open-interest pages of [`OI_ROWS`] rows over `[ctx.start, ctx.end]`, planned by time range.
 fn oi_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str, interval: &'static str) -> Vec<PartJob<'a>> {
     let until = ctx.end + Duration::seconds(ctx.interval_secs);
-    time_pages(ctx.start, until, ctx.interval_secs, OI_ROWS)
+    time_pages(ctx.start.timestamp_millis(), until.timestamp_millis(), ctx.interval_ms(), OI_ROWS)
         .into_iter()
         .map(|(s, e)| -> PartJob<'a> {
             Box::new(move || {
@@ -387,7 +371,7 @@ fn oi_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str, interval: &'static str) -> Ve
 
 /// Funding pages of [`FUNDING_ROWS`] hourly periods over `[ctx.start, ctx.end)`.
 fn funding_jobs<'a>(ctx: &'a VenueCtx, symbol: &'a str) -> Vec<PartJob<'a>> {
-    time_pages(ctx.start, ctx.end, MIN_FUNDING_SECS, FUNDING_ROWS)
+    time_pages(ctx.start.timestamp_millis(), ctx.end.timestamp_millis(), MIN_FUNDING_SECS * 1000, FUNDING_ROWS)
         .into_iter()
         .map(|(s, e)| -> PartJob<'a> {
             Box::new(move || {
@@ -446,11 +430,9 @@ fn gather(results: Vec<Result<Part, FetchError>>, optional_from: usize) -> Gathe
             Err(e) => g.optional.push(e),
         }
     }
-    g.candles.sort_by_key(|c| c.open_time);
-    g.candles.dedup_by_key(|c| c.open_time);
+    sort_dedup(&mut g.candles, |c| c.open_time);
     sort_dedup(&mut g.oi, |r| r.timestamp);
-    g.funding.sort_by_key(|p| p.time);
-    g.funding.dedup_by_key(|p| p.time);
+    sort_dedup(&mut g.funding, |p| p.time);
     g
 }
 

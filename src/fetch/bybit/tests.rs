@@ -152,5 +152,5 @@ fn intervals_and_pages() {
     assert_eq!([300, 900, 3600, 14_400, 86_400].map(kline_interval), [Some("5"), Some("15"), Some("60"), Some("240"), Some("D")]);
     assert_eq!([300, 900, 3600, 14_400, 86_400].map(oi_interval), [Some("5min"), Some("15min"), Some("1h"), Some("4h"), Some("1d")]);
     assert_eq!(kline_interval(60), None);
-    assert_eq!(time_pages(t(0), t(450 * 300_000), 300, 200).len(), 3);
+    assert_eq!(time_pages(t(0).timestamp_millis(), t(450 * 300_000).timestamp_millis(), 300_000, 200).len(), 3);
 }

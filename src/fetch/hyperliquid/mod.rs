@@ -20,7 +20,7 @@ mod tests;
 use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
 
-use super::{symbols, FetchError, VenueCtx};
+use super::{sort_dedup, symbols, time_pages, FetchError, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers::{self, MarginTier};
 use wire::{Asset, AssetCtx, CandleReq, CandleSnapshotRequest, FundingHistoryRequest, FundingRow, MetaAndAssetCtxs, WireCandle};
@@ -82,19 +82,6 @@ fn to_body(kind: Kind, value: &impl serde::Serialize) -> Result<Request, FetchEr
         .map_err(|e| FetchError::new(format!("{VENUE}: cannot encode a {} request: {e}", kind.name())))
 }
 
-/// Splits `[start_ms, end_ms)` into pages of at most `rows` steps of `step_ms`, oldest first.
-fn time_pages(start_ms: i64, end_ms: i64, step_ms: i64, rows: i64) -> Vec<(i64, i64)> {
-    let span = step_ms.max(1) * rows.max(1);
-    let mut out = Vec::new();
-    let mut t = start_ms;
-    while t < end_ms {
-        let e = (t + span).min(end_ms);
-        out.push((t, e));
-        t = e;
-    }
-    out
-}
-
 /// Candle and funding requests for `coin`; times are inclusive on Hyperliquid, so each page
 /// asks for `[page_start, page_end - 1]`.
 fn plan_series(ctx: &VenueCtx, coin: &str) -> Result<Vec<Request>, FetchError> {
@@ -123,7 +110,10 @@ impl super::RequestKind for Kind {
     }
 }
 
-/// Runs every request concurrently (bounded by `ctx.max_parallel`).
+/// Runs every request concurrently (bounded by `ctx.max_parallel`). Running and tagging the
+/// answers is shared with OKX ([`Answers::gather`](super::Answers::gather)); only the transport
+/// is Hyperliquid's: a POST of a JSON body to the one `/info` path (OKX GETs an endpoint per
+/// kind with a query), decoded as Hyperliquid's plain-text errors.
 fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
     Answers::gather(ctx, requests, |r| (r.kind, ctx.post(PATH, &r.body, decode_error)))
 }
@@ -243,8 +233,7 @@ pub fn candles_from_wire(rows: &[WireCandle], start: DateTime<Utc>, end: DateTim
             out.push(c);
         }
     }
-    out.sort_by_key(|c| c.open_time);
-    out.dedup_by_key(|c| c.open_time);
+    sort_dedup(&mut out, |c| c.open_time);
     Ok(out)
 }
 
@@ -311,8 +300,7 @@ pub fn funding_points(rows: &[FundingRow], current: Option<f64>, from_ms: i64, t
         .filter(|r| (from_ms..to_ms).contains(&r.time) && r.funding_rate.is_finite())
         .filter_map(|r| Some(FundingPoint { time: DateTime::<Utc>::from_timestamp_millis(r.time)?, rate: r.funding_rate }))
         .collect();
-    out.sort_by_key(|p| p.time);
-    out.dedup_by_key(|p| p.time);
+    sort_dedup(&mut out, |p| p.time);
     if let Some(rate) = current.filter(|r| r.is_finite()) {
         if out.last().map_or(true, |l| l.time < now) {
             out.push(FundingPoint { time: now, rate });

@@ -22,7 +22,7 @@ mod tests;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
-use super::{symbols, FetchError, VenueCtx};
+use super::{sort_dedup, symbols, time_pages, FetchError, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers::{self, MarginTier};
 use wire::{Data, FundingHistory, FundingRate, Head, Instrument, MarkPrice, OpenInterestNow, PositionTier, Row};
@@ -112,19 +112,6 @@ struct Request {
     query: Vec<(&'static str, String)>,
 }
 
-/// Splits `[start_ms, end_ms)` into pages of at most `rows` steps of `step_ms`, oldest first.
-fn time_pages(start_ms: i64, end_ms: i64, step_ms: i64, rows: i64) -> Vec<(i64, i64)> {
-    let span = step_ms.max(1) * rows.max(1);
-    let mut out = Vec::new();
-    let mut t = start_ms;
-    while t < end_ms {
-        let e = (t + span).min(end_ms);
-        out.push((t, e));
-        t = e;
-    }
-    out
-}
-
 /// Every request of one fetch. Page bounds are sent as `page_start - 1` (newer than) and
 /// `page_end - 1` (older than): that selects `[page_start, page_end)` whether OKX treats the
 /// bounds as exclusive (as documented) or inclusive.
@@ -187,7 +174,10 @@ impl super::RequestKind for Endpoint {
     }
 }
 
-/// Runs every request concurrently (bounded by `ctx.max_parallel`).
+/// Runs every request concurrently (bounded by `ctx.max_parallel`). Running and tagging the
+/// answers is shared with Hyperliquid ([`Answers::gather`](super::Answers::gather)); only the
+/// transport is OKX's: a GET per endpoint with a query (Hyperliquid POSTs a JSON body to one
+/// path), decoded with OKX's error envelope.
 fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
     Answers::gather(ctx, requests, |r| (r.endpoint, ctx.get(r.endpoint.path(), &r.query, decode_error)))
 }
@@ -385,8 +375,7 @@ pub fn candles_from_rows(rows: &[Row], start: DateTime<Utc>, end: DateTime<Utc>,
             out.push(c.candle);
         }
     }
-    out.sort_by_key(|c| c.open_time);
-    out.dedup_by_key(|c| c.open_time);
+    sort_dedup(&mut out, |c| c.open_time);
     Ok(out)
 }
 
@@ -432,8 +421,7 @@ pub fn oi_from_rows(rows: &[Row], from_ms: i64, to_ms: i64) -> Result<Vec<OiPoin
             out.push(p);
         }
     }
-    out.sort_by_key(|p| p.time);
-    out.dedup_by_key(|p| p.time);
+    sort_dedup(&mut out, |p| p.time);
     Ok(out)
 }
 
@@ -469,8 +457,7 @@ pub fn funding_points(history: &[FundingHistory], current: Option<&FundingRate>,
         .filter_map(|h| Some(FundingPoint { time: time(h.funding_time).ok()?, rate: h.realized_rate.unwrap_or(h.funding_rate) }))
         .filter(|p| p.rate.is_finite())
         .collect();
-    out.sort_by_key(|p| p.time);
-    out.dedup_by_key(|p| p.time);
+    sort_dedup(&mut out, |p| p.time);
     if let Some(c) = current {
         if let Ok(t) = time(c.funding_time) {
             if c.funding_rate.is_finite() && out.last().map_or(true, |l| l.time < t) {

@@ -126,7 +126,7 @@ pub fn merged<'a>(overrides: &'a [Setting], base: &'a [Setting]) -> Vec<&'a Sett
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::keys::Value;
+    use crate::cli::config::keys::Value;
 
     fn setting(id: &'static str, flag: &'static str, v: &str) -> Setting {
         Setting { at: format!("defaults.{id}"), line: None, id, flag, negation: None, value: Value::One(v.into()) }

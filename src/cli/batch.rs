@@ -27,7 +27,7 @@ pub fn run<T: Send>(names: &[String], jobs: usize, work: impl Fn(usize) -> Resul
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Timed<T>>>> = Mutex::new((0..n).map(|_| None).collect());
-    let progress = n > 1 && crate::log::progress_wanted();
+    let progress = n > 1 && crate::cli::log::progress_wanted();
     std::thread::scope(|s| {
         for _ in 0..jobs.clamp(1, n.max(1)) {
             s.spawn(|| loop {
@@ -42,13 +42,13 @@ pub fn run<T: Send>(names: &[String], jobs: usize, work: impl Fn(usize) -> Resul
                 let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
                 if progress {
                     let status = if r.is_ok() { "done" } else { "failed" };
-                    crate::log::show_progress(&format!("[{done}/{n}] {} {status}", names[i]));
+                    crate::cli::log::show_progress(&format!("[{done}/{n}] {} {status}", names[i]));
                 }
                 results.lock().expect("results lock")[i] = Some((r, elapsed));
             });
         }
     });
-    crate::log::clear_progress();
+    crate::cli::log::clear_progress();
     let results = results.into_inner().expect("results lock");
     names
         .iter()

@@ -171,6 +171,9 @@ pub fn latest_path(output: &Path, symbol: &str) -> PathBuf {
 pub fn split_symbols(list: &str) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
     let mut bases: Vec<String> = Vec::new();
+    if list.split(',').all(|s| s.trim().is_empty()) {
+        return Err(Error::Usage("--symbol: no symbol given (e.g. BTC or BTC,ETH,SOL)".into()));
+    }
     for s in list.split(',').map(str::trim) {
         if s.is_empty() {
             return Err(Error::Usage(format!("--symbol {list:?}: empty symbol in the list")));
@@ -248,6 +251,9 @@ mod tests {
         assert_eq!(split_symbols("BTC,ETH, sol").unwrap(), ["BTC", "ETH", "sol"]);
         assert_eq!(split_symbols("BTC,btcusdt,BTC-USDT").unwrap(), ["BTC"]);
         assert!(split_symbols("BTC,,ETH").unwrap_err().to_string().contains("empty symbol"));
+        for empty in ["", " ", ",", " , "] {
+            assert_eq!(split_symbols(empty).unwrap_err().to_string(), "--symbol: no symbol given (e.g. BTC or BTC,ETH,SOL)");
+        }
         assert!(matches!(split_symbols("BTC,ETH-USD"), Err(Error::Usage(_))));
     }
 }

@@ -1,16 +1,16 @@
-//! `[[job]]` tables and `liqshot run`: each job is the command line it stands for
-//! (`liqshot report --symbol BTC,ETH --out-dir ... --window 24h` plus the file's settings),
-//! built and checked for every job before the first one starts.
+//! `[[job]]` tables: each job is the command line it stands for (`liqshot report --symbol
+//! BTC,ETH --out-dir ... --window 24h` plus the file's settings); `liqshot run` (`cli::run`)
+//! plans and runs them.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::keys::{self, KeyDef};
 use super::problems::{did_you_mean, Problems};
 use super::{layer, section_settings, Config, Scope, Setting};
-use crate::cli::{parse_duration, Cli, Command};
+use crate::cli::parse_duration;
 use crate::error::Error;
-use crate::naming::{split_symbols, PathTemplate};
+use crate::cli::naming::{split_symbols, PathTemplate};
 
 /// What a job runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +182,7 @@ impl Job {
                         }
                         Some(JobCommand::Render) => {
                             for o in &outputs {
-                                if let Err(e) = crate::app::format_of(Path::new(o)) {
+                                if let Err(e) = crate::cli::render::format_of(Path::new(o)) {
                                     p.add(&path("outputs"), keys::relabel(e, "-o", &label("outputs")).to_string());
                                 }
                             }
@@ -307,194 +307,16 @@ fn applies(cmd: JobCommand, id: &str) -> bool {
     }
 }
 
-/// One window of one job, parsed and checked.
-pub struct Planned<'a> {
-    pub job: &'a Job,
-    pub window: Option<&'a str>,
-    pub argv: Vec<OsString>,
-    /// The flags the file's settings added, for messages.
-    pub added: Vec<(&'static str, String)>,
-    pub command: Command,
-}
-
-impl Planned<'_> {
-    /// `daily` or `daily (7d)`.
-    pub fn title(&self) -> String {
-        match self.window {
-            Some(w) if self.job.windows.len() > 1 => format!("{} ({w})", self.job.name),
-            _ => self.job.name.clone(),
-        }
-    }
-}
-
-/// The jobs named in `only` (all when empty), each window parsed and checked like the command
-/// line it stands for — no data is read or fetched. Every job is planned; the error reports
-/// each rejected job at its `[[job]]` line (see [`Problems::into_error`]).
-pub fn plan<'a>(config: &'a Config, only: &[String]) -> Result<Vec<Planned<'a>>, Error> {
-    if config.jobs.is_empty() {
-        return Err(Error::Usage(format!("{}: no [[job]] to run", config.path.display())));
-    }
-    for name in only {
-        if !config.jobs.iter().any(|j| &j.name == name) {
-            let names: Vec<&str> = config.jobs.iter().map(|j| j.name.as_str()).collect();
-            return Err(Error::Usage(format!("--job {name}: no such job in {} (it has {})", config.path.display(), names.join(", "))));
-        }
-    }
-    let mut out = Vec::new();
-    let mut problems = Problems::new(&config.path, Default::default());
-    for job in config.jobs.iter().filter(|j| only.is_empty() || only.contains(&j.name)) {
-        match plan_job(config, job) {
-            Ok(runs) => out.extend(runs),
-            Err(e) => problems.add_at(job.line, e.to_string()),
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems.into_error())
-    }
-}
-
-/// The runs of one job, each window's command line parsed and checked. The error names the
-/// job (`job "daily": --window is longer than --lookback 1d (...)`), not the file.
-pub fn plan_job<'a>(config: &'a Config, job: &'a Job) -> Result<Vec<Planned<'a>>, Error> {
-    let at = |e: Error| Error::Usage(format!("job \"{}\": {e}", job.name));
-    let latest = layer::merged(&job.settings, &config.settings).into_iter().find(|s| s.id == "latest");
-    if job.windows.len() > 1 && latest.is_some_and(|s| s.value == keys::Value::Switch(true)) {
-        return Err(at(Error::Usage(format!(
-            "latest = true (from {}) with several windows: the {{symbol}}-latest copies would overwrite each other (make one job per window, or latest = false in the job)",
-            latest.map_or("", |s| s.at.as_str())
-        ))));
-    }
-    let mut out = Vec::new();
-    for (l, window) in job.command_lines(config).map_err(at)?.into_iter().zip(job.runs()) {
-        let cli: Cli = layer::parse(&l.argv, &config.path).map_err(at)?;
-        crate::app::check(&cli.command).map_err(|e| at(layer::explain(e, &l.added, Some(&config.path))))?;
-        out.push(Planned { job, window, argv: l.argv, added: l.added, command: cli.command });
-    }
-    Ok(out)
-}
-
-/// `liqshot run`: every selected job in file order; a job's failure does not stop the others.
-/// The result is Ok when all succeeded, the failure's own error when there was one job run,
-/// `Fetch` (exit 3) when every run failed to fetch anything, `Partial` (exit 1) otherwise.
-pub fn run(config: &Config, only: &[String], dry_run: bool) -> Result<(), Error> {
-    let planned = plan(config, only)?;
-    if dry_run {
-        for p in &planned {
-            println!("{}", shell_line(&p.argv));
-        }
-        return Ok(());
-    }
-    let total = planned.len();
-    let mut failures: Vec<(String, Error)> = Vec::new();
-    for p in planned {
-        let title = p.title();
-        tracing::info!(job = %title, "job {title}: {}", shell_line(&p.argv));
-        match crate::app::run(p.command).map_err(|e| layer::explain(e, &p.added, Some(&config.path))) {
-            Ok(()) => tracing::info!(job = %title, "job {title}: done"),
-            Err(e) => {
-                tracing::error!(job = %title, exit_code = e.exit_code(), "job {title}: {e}");
-                failures.push((title, e));
-            }
-        }
-    }
-    match failures.len() {
-        0 => Ok(()),
-        _ if total == 1 => Err(failures.pop().expect("one").1),
-        n if n == total && failures.iter().all(|(_, e)| matches!(e, Error::Fetch(_))) => {
-            Err(Error::Fetch(format!("every job failed: nothing could be fetched ({n} runs)")))
-        }
-        n => Err(Error::Partial(format!(
-            "{n} of {total} job runs failed: {}",
-            failures.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(", ")
-        ))),
-    }
-}
-
-/// The arguments as one shell line (quoted where needed), for logs and `--dry-run`.
-pub fn shell_line(argv: &[OsString]) -> String {
-    argv.iter()
-        .map(|a| {
-            let s = a.to_string_lossy();
-            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./,:+@%".contains(c)) {
-                s.into_owned()
-            } else {
-                format!("'{}'", s.replace('\'', r"'\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `liqshot config check [FILE]`: loads `file` (else the default file), checks the file-wide
-/// settings as the command line of a report (the command that has every flag) and plans every
-/// job; returns the lines to print. Every problem is reported, in file order. The settings are
-/// checked together once each of them is valid, and the jobs are planned once the file-wide
-/// settings pass (else the defaults a bad value falls back to, or the file-wide problem every
-/// job inherits, would be reported again).
-pub fn check_file(file: Option<&Path>) -> Result<Vec<String>, Error> {
-    let path: PathBuf = match file {
-        Some(p) => p.to_path_buf(),
-        None => match super::default_path() {
-            Some(p) if p.is_file() => p,
-            Some(p) => return Err(Error::Usage(format!("config check: no file given and {} does not exist", p.display()))),
-            None => return Err(Error::Usage("config check: no file given and no home directory for the default".into())),
-        },
-    };
-    let super::Checked { config, mut problems, sections_ok } = Config::check(&path, &super::read(&path)?);
-    if sections_ok {
-        match check_sections(&config) {
-            Ok(()) => {
-                for job in &config.jobs {
-                    if let Err(e) = plan_job(&config, job) {
-                        problems.add_at(job.line, e.to_string());
-                    }
-                }
-            }
-            Err((line, e)) => problems.add_at(line, e),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems.into_error());
-    }
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut lines = vec![format!(
-        "{}: OK ({}, {})",
-        path.display(),
-        plural(config.settings.len(), "setting"),
-        plural(config.jobs.len(), "job")
-    )];
-    lines.extend(config.jobs.iter().map(|j| format!("  job {}: {}", j.name, j.describe())));
-    Ok(lines)
-}
-
-/// The file-wide settings together, as the command line of a report. The error is at the line
-/// of the first key it blames (`--window is longer than --lookback 1d (--window from ...)`).
-fn check_sections(config: &Config) -> Result<(), (Option<usize>, String)> {
-    let probe: Vec<OsString> = ["liqshot", "report", "--symbol=BTC", "--out-dir=probe"].map(OsString::from).to_vec();
-    let settings: Vec<&Setting> = config.settings.iter().collect();
-    let unplaced = |e: Error| (None, e.to_string());
-    let l = layer::layer(&probe, &settings, &config.path).map_err(unplaced)?;
-    let blame = |msg: &str| {
-        layer::blamed(msg, &l.added).filter_map(|at| config.settings.iter().find(|s| &s.at == at).and_then(|s| s.line)).min()
-    };
-    let cli = layer::parse(&l.argv, &config.path).map_err(|e| (blame(&e.to_string()), e.to_string()))?;
-    crate::app::check(&cli.command).map_err(|e| {
-        let line = blame(&e.to_string());
-        (line, layer::explain(e, &l.added, Some(&config.path)).to_string())
-    })
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::cli::run::shell_line;
 
-    fn parse(text: &str) -> Result<Config, String> {
+    pub(crate) fn parse(text: &str) -> Result<Config, String> {
         Config::parse(Path::new("/srv/liq/liqshot.toml"), text).map_err(|e| e.to_string())
     }
 
-    const GOOD: &str = r#"
+    pub(crate) const GOOD: &str = r#"
 [defaults]
 theme = "light"
 [[job]]
@@ -564,23 +386,6 @@ latest = true
         assert!(e(&format!("{}{}", job(""), job(""))).contains(":7: job \"d\".name: two jobs have this name (the first is on line 2)"));
         assert!(e("[[job]]\nname = \"f\"\ncommand = \"fetch\"\nsymbols = \"BTC\"\noutputs = [\"a.json\", \"b.json\"]\n").contains("one snapshot file"));
         assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC,ETH-USD\"\noutputs = [\"a.png\"]\n").contains("job \"d\".symbols"));
-    }
-
-    #[test]
-    fn planning_checks_each_command_line() {
-        let c = parse(GOOD).unwrap();
-        let planned = plan(&c, &["sol".into()]).unwrap();
-        assert_eq!(planned.len(), 1);
-        assert_eq!(planned[0].title(), "sol");
-        let e = plan(&c, &["nope".into()]).err().unwrap().to_string();
-        assert!(e.contains("--job nope: no such job") && e.contains("majors, sol"), "{e}");
-        // Two symbols into one file: caught before anything runs, naming the job.
-        let two = parse("[[job]]\nname = \"x\"\ncommand = \"render\"\nsymbols = \"BTC,ETH\"\noutputs = [\"a.png\"]\n").unwrap();
-        let e = plan(&two, &[]).err().unwrap().to_string();
-        assert!(e.contains("job \"x\"") && e.contains("several symbols need {symbol}"), "{e}");
-        // A window longer than the lookback.
-        let long = parse("[defaults]\nlookback = \"1d\"\n[[job]]\nname = \"x\"\ncommand = \"render\"\nsymbols = \"BTC\"\nwindows = \"3d\"\noutputs = [\"a.png\"]\n").unwrap();
-        assert!(plan(&long, &[]).err().unwrap().to_string().contains("--window is longer than --lookback"));
     }
 
     #[test]

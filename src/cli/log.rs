@@ -15,6 +15,7 @@ use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::EnvFilter;
 
 use crate::error::Error;
+use crate::fetch::progress;
 
 /// The environment variable read when neither `--quiet` nor `-v` is given (`RUST_LOG` when
 /// it is unset).
@@ -85,6 +86,31 @@ pub fn claim_progress() -> bool {
 /// Gives the progress line back (after [`claim_progress`] returned `true`).
 pub fn release_progress() {
     PROGRESS_CLAIMED.store(false, Ordering::Release);
+}
+
+/// The progress line of fetches on stderr, for [`Http::with_display`](crate::fetch::Http::with_display):
+/// drawn only when [`progress_wanted`] (never with --quiet, --log-json or stderr not a
+/// terminal), by one fetch of a batch at a time.
+pub struct TerminalProgress;
+
+impl progress::Display for TerminalProgress {
+    fn claim(&self) -> bool {
+        progress_wanted() && claim_progress()
+    }
+
+    fn show(&self, symbol: &str, venues: &[progress::VenueProgress]) {
+        show_progress(&progress::line(symbol, venues, width()));
+    }
+
+    fn release(&self) {
+        clear_progress();
+        release_progress();
+    }
+}
+
+/// Characters a progress line may take: `COLUMNS - 1` when the shell exports it, else 79.
+pub fn width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|c| *c > 10).map_or(79, |c| c - 1)
 }
 
 /// Shows `text` as the (single, rewritten) progress line on stderr.

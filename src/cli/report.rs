@@ -1,29 +1,73 @@
-//! `liqshot report`: snapshot → heatmap (PNG, SVG) → [`Report`] → Markdown, HTML and
-//! `zones.json` in one directory, written all-or-nothing.
+//! `liqshot report`: snapshot → heatmap (PNG, SVG) → [`Report`](crate::report::model::Report)
+//! → Markdown, HTML and `zones.json` in one directory, written all-or-nothing.
 
 use std::path::{Path, PathBuf};
 
-use super::compute::{self, ReportInputs};
-use super::model::{Image, Report};
-use super::templates::{self, TemplateOptions};
-use crate::app::{encode, render_scene, warn_short_window, write_logged, Format, Source};
-use crate::cli::ReportArgs;
-use crate::error::Error;
-use crate::naming::{latest_path, PathTemplate, Vars};
+use clap::Args;
 
-/// File names written into `--out-dir`.
-pub const PNG: &str = "heatmap.png";
-pub const SVG: &str = "heatmap.svg";
-pub const MARKDOWN: &str = "report.md";
-pub const HTML: &str = "report.html";
-pub const JSON: &str = "zones.json";
-/// The chart's alt text (see [`super::alt`]).
-pub const ALT: &str = "heatmap.alt.txt";
+use super::naming::{latest_path, PathTemplate, Vars};
+use super::options::{ChartArgs, EstimateArgs};
+use super::render::warn_short_window;
+use super::source::{write_logged, Source};
+use crate::error::Error;
+use crate::render::{encode, render_scene, Format, RenderSettings};
+use crate::report::compute::{self, ReportInputs};
+use crate::report::files::{outputs, PNG, SVG};
+use crate::report::model::Image;
+use crate::report::templates::{self, TemplateOptions};
+use crate::report::triggers::PreviousZones;
+
+/// `Examples:` of `liqshot report --help`. (tests/cli_render.rs runs those without --symbol.)
+pub const REPORT_EXAMPLES: &str = "\
+Examples:
+  liqshot report --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --out-dir out/report --event \"FOMC 19:00 UTC\"
+  # daily from cron, compared with yesterday's run (the latest copy, read before it is replaced)
+  liqshot report --symbol BTC,ETH,SOL --out-dir \"reports/{symbol}/{date}\" --latest --previous \"reports/{symbol}/{symbol}-latest/zones.json\" --quiet
+  # newsletter mode: the HTML links the PNG published at that URL, drawn legible in a 640 px mail column
+  liqshot report --symbol BTC --out-dir site/btc --image-base-url https://example.com/btc --preset newsletter --front-matter";
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub chart: ChartArgs,
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
+    /// Directory for heatmap.png, heatmap.svg, heatmap.alt.txt, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// Also write the six files into a stable directory {symbol}-latest beside the output directory
+    #[arg(long, overrides_with = "no_latest")]
+    pub latest: bool,
+    /// No latest copy (undoes latest = true of the config file)
+    #[arg(long, overrides_with = "latest")]
+    pub no_latest: bool,
+    /// Catalyst to list under event risk (repeatable), e.g. "FOMC 19:00 UTC"
+    #[arg(long = "event", value_name = "TEXT")]
+    pub events: Vec<String>,
+    /// File of events, one per line (blank lines and # comments skipped), after the --event ones
+    #[arg(long, value_name = "FILE")]
+    pub events_file: Option<PathBuf>,
+    /// The previous run's zones.json: marks which recalculation triggers fired since ({symbol} allowed)
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Directory of templates (report.md.j2, report.html.j2, report.css.j2) overriding the built-in ones
+    #[arg(long, env = "LIQSHOT_TEMPLATES", value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Start report.md with YAML front matter (title, date, tags) for Hugo/Jekyll
+    #[arg(long, overrides_with = "no_front_matter")]
+    pub front_matter: bool,
+    /// No front matter (undoes front_matter = true of the config file)
+    #[arg(long, overrides_with = "front_matter")]
+    pub no_front_matter: bool,
+    /// Newsletter mode: the HTML shows URL/heatmap.png instead of inline SVG (publish the PNG there)
+    #[arg(long, value_name = "URL")]
+    pub image_base_url: Option<String>,
+}
 
 /// `liqshot report` with every flag checked and the templates compiled.
 pub struct Plan {
     window: i64,
-    settings: crate::app::RenderSettings,
+    settings: RenderSettings,
     opts: TemplateOptions,
     events: Vec<String>,
     out_dir: PathTemplate,
@@ -88,7 +132,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             png: PNG.into(),
             svg: SVG.into(),
             url: opts.image_url(PNG),
-            alt: super::alt::alt_text(&snap, &analysis),
+            alt: crate::report::alt::alt_text(&snap, &analysis),
             width: settings.chart.width,
             height: settings.chart.height,
         };
@@ -124,7 +168,7 @@ fn warn_small_mail_text(scene: &crate::render::Scene) {
 /// Reads `--previous`. A file that does not exist yet (the first run of a daily job) is a
 /// warning, and the triggers are reported as not evaluated; an unreadable or malformed file is
 /// a usage error naming the flag.
-fn read_previous(p: &Path) -> Result<Option<super::triggers::PreviousZones>, Error> {
+fn read_previous(p: &Path) -> Result<Option<PreviousZones>, Error> {
     let bytes = match std::fs::read(p) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -134,22 +178,6 @@ fn read_previous(p: &Path) -> Result<Option<super::triggers::PreviousZones>, Err
         Err(e) => return Err(Error::Usage(format!("--previous {}: {e}", p.display()))),
     };
     compute::previous_from_json(&bytes).map(Some).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))
-}
-
-/// The six output files (name, bytes) of `report` and its rendered chart.
-pub fn outputs(report: &Report, png: Vec<u8>, svg: Vec<u8>, opts: &TemplateOptions) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
-    let svg_text = std::str::from_utf8(&svg).map_err(|e| Error::Invalid(format!("rendered SVG is not UTF-8: {e}")))?;
-    let md = templates::render_markdown(report, opts)?;
-    let html = templates::render_html(report, Some(svg_text), &png, opts)?;
-    let alt = super::alt::file_bytes(&report.image.alt);
-    Ok(vec![(PNG, png), (SVG, svg), (ALT, alt), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
-}
-
-/// `zones.json`: the report as pretty JSON with a final newline.
-pub fn to_json(report: &Report) -> Vec<u8> {
-    let mut v = serde_json::to_vec_pretty(report).expect("a report serialises");
-    v.push(b'\n');
-    v
 }
 
 /// `--image-base-url` must be an absolute http(s) URL that can sit in an HTML attribute.

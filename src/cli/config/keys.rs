@@ -191,7 +191,7 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
         }
         Kind::Preset => {
             let s = text(label, v, "a preset name")?;
-            crate::cli::parse_preset(&s).map_err(|e| Error::Usage(format!("{label}: {e}")))?;
+            crate::cli::options::parse_preset(&s).map_err(|e| Error::Usage(format!("{label}: {e}")))?;
             Value::One(s)
         }
         Kind::Size => {
@@ -215,7 +215,7 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
                 return Err(Error::Usage(format!("{label}: {s:?} is not an http:// or https:// URL")));
             }
             if def.id == "image_base_url" {
-                crate::report::run::check_base_url(&s).map_err(relabelled)?;
+                crate::cli::report::check_base_url(&s).map_err(relabelled)?;
             }
             Value::One(s)
         }

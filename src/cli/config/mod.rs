@@ -9,6 +9,7 @@
 //! bad value is a problem naming the file, the line, the key and what is allowed, and all of a
 //! file's problems are reported at once, in file order ([`problems`]).
 
+pub mod command;
 pub mod jobs;
 pub mod keys;
 pub mod layer;

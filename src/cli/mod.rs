@@ -1,0 +1,178 @@
+//! The command line: argument types (clap), one module per command, the config file, batch
+//! runs, output path naming and logging. Everything here is shell: it turns flags into the
+//! plain types of the pipeline stages, calls them, and does the I/O around them. No stage
+//! imports this module.
+
+pub mod batch;
+pub mod bench;
+pub mod config;
+pub mod fetch;
+pub mod import;
+pub mod log;
+pub mod naming;
+pub mod options;
+pub mod parse_error;
+pub mod render;
+pub mod report;
+pub mod run;
+pub mod source;
+pub mod zones;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+use bench::BENCH_EXAMPLES;
+use config::command::CONFIG_EXAMPLES;
+use fetch::FETCH_EXAMPLES;
+use import::IMPORT_EXAMPLES;
+use render::RENDER_EXAMPLES;
+use report::REPORT_EXAMPLES;
+use run::RUN_EXAMPLES;
+use zones::ZONES_EXAMPLES;
+
+pub use bench::BenchArgs;
+pub use config::command::ConfigCommand;
+pub use fetch::FetchCmdArgs;
+pub use import::ImportArgs;
+pub use options::{parse_duration, parse_size, parse_timeout, ChartArgs, EstimateArgs, FetchArgs, ThemeArg};
+pub use parse_error::{parse_error_line, parse_error_text};
+pub use render::RenderArgs;
+pub use report::ReportArgs;
+pub use run::RunArgs;
+pub use zones::ZonesArgs;
+
+#[derive(Debug, Parser)]
+#[command(name = "liqshot", version, about = "Estimated liquidation heatmaps and zones from crypto-futures market data")]
+#[command(after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Only warnings and errors on stderr (no progress, no "wrote ..." lines): for cron
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = LOGGING)]
+    pub quiet: bool,
+    /// More detail on stderr: -v debug, -vv trace (without -q/-v: LIQSHOT_LOG, else progress and warnings)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = LOGGING)]
+    pub verbose: u8,
+    /// Write diagnostics on stderr as JSON lines (for log collectors)
+    #[arg(long, global = true, help_heading = LOGGING)]
+    pub log_json: bool,
+    /// Config file [default: LIQSHOT_CONFIG, else $XDG_CONFIG_HOME/liqshot/liqshot.toml or ~/.config/liqshot/liqshot.toml when it exists]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config", help_heading = LOGGING)]
+    pub config: Option<PathBuf>,
+    /// Use no config file (neither LIQSHOT_CONFIG nor the one in the user's config directory)
+    #[arg(long, global = true, help_heading = LOGGING)]
+    pub no_config: bool,
+}
+
+/// Help heading of the global flags (those of the commands: [`options`]).
+const LOGGING: &str = "Logging and config (any command)";
+
+/// Printed after `--help`.
+pub const AFTER_HELP: &str = "\
+Exit codes:
+  0  success (every symbol done)
+  1  some symbols failed, bad input data, or an output could not be written
+  2  usage or config error (the message names the flag, or the config file and key)
+  3  nothing could be fetched (every venue of every symbol failed)
+
+Output paths (-o, --out-dir, --save-snapshot) may use {symbol} {date} {time} {window} {venues},
+e.g. -o \"out/{symbol}-{date}.png\"; with several symbols (--symbol BTC,ETH,SOL) they must use {symbol}.
+Logging: --quiet, -v, -vv, --log-json, or LIQSHOT_LOG=debug (an env-filter directive; RUST_LOG too).
+Config: flags override LIQSHOT_* variables, which override the config file (--config FILE, or
+liqshot.toml in the user's config directory); `liqshot config check` validates a file and
+`liqshot run` carries out its [[job]] tables.
+Every level is a model estimate, not actual positions.";
+
+impl Cli {
+    /// The logging options of the global flags.
+    pub fn log_options(&self) -> log::LogOptions {
+        log::LogOptions { quiet: self.quiet, verbose: self.verbose, json: self.log_json }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a snapshot from CSV files (Binance Vision klines/metrics or plain CSV)
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
+    /// Fetch live public data from the exchanges and save it as a snapshot
+    #[command(after_help = FETCH_EXAMPLES)]
+    Fetch(FetchCmdArgs),
+    /// Print zones A, B and C of a snapshot
+    #[command(after_help = ZONES_EXAMPLES)]
+    Zones(ZonesArgs),
+    /// Render the heatmap to PNG and/or SVG
+    #[command(after_help = RENDER_EXAMPLES)]
+    Render(RenderArgs),
+    /// Write the daily pre-trade checklist: heatmap.png/.svg, report.md, report.html, zones.json
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
+    /// Time each stage on a snapshot and print the figures
+    #[command(after_help = BENCH_EXAMPLES)]
+    Bench(BenchArgs),
+    /// Run the [[job]] tables of the config file (render, report or fetch jobs)
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(RunArgs),
+    /// Config file commands
+    #[command(subcommand, after_help = CONFIG_EXAMPLES)]
+    Config(ConfigCommand),
+}
+
+/// Everything `main` does once logging is set up: finds the config file (`--config`,
+/// `LIQSHOT_CONFIG` or the default location), layers its settings under the command line
+/// (`argv`, the process arguments) and runs the command.
+pub fn main(cli: Cli, argv: Vec<OsString>) -> Result<(), Error> {
+    let named = config::named(cli.config.as_deref());
+    match &cli.command {
+        Command::Config(c) => return config::command::run(c, named.as_deref(), cli.no_config),
+        // Their input is explicit and their figures must not depend on a user's file.
+        Command::Import(_) | Command::Bench(_) => return run(cli.command),
+        _ => {}
+    }
+    let found = config::find(cli.config.as_deref(), cli.no_config)?;
+    match (cli.command, found) {
+        (Command::Run(a), Some(c)) => run::run(&c, &a.jobs, a.dry_run),
+        (Command::Run(_), None) => Err(Error::Usage(format!(
+            "run: no config file (give --config FILE or create {})",
+            config::default_path().map_or_else(|| config::FILE_NAME.to_string(), |p| p.display().to_string())
+        ))),
+        (command, None) => run(command).map_err(|e| config::layer::explain(e, &[], None)),
+        (command, Some(c)) => {
+            let settings: Vec<&config::Setting> = c.settings.iter().collect();
+            let layered = config::layer::layer(&argv, &settings, &c.path)?;
+            if !layered.added.is_empty() {
+                tracing::debug!("config {}: {}", c.path.display(), run::shell_line(&layered.argv));
+            }
+            let command = if layered.added.is_empty() { command } else { config::layer::parse(&layered.argv, &c.path)?.command };
+            run(command).map_err(|e| config::layer::explain(e, &layered.added, Some(&c.path)))
+        }
+    }
+}
+
+/// Runs one command. Output files are written only after everything succeeded.
+pub fn run(cmd: Command) -> Result<(), Error> {
+    match cmd {
+        Command::Import(a) => import::run(a),
+        Command::Fetch(a) => fetch::FetchPlan::new(&a)?.run(&a),
+        Command::Zones(a) => zones::run(a),
+        Command::Render(a) => render::RenderPlan::new(&a)?.run(&a),
+        Command::Report(a) => report::run(a),
+        Command::Bench(a) => bench::run(a),
+        Command::Run(_) | Command::Config(_) => Err(Error::Usage("run and config need the config file (see cli::main)".into())),
+    }
+}
+
+/// Checks a command's options as far as possible without reading or fetching any data or
+/// writing anything (what `liqshot config check` does for each job).
+pub fn check(cmd: &Command) -> Result<(), Error> {
+    match cmd {
+        Command::Fetch(a) => fetch::FetchPlan::new(a).map(drop),
+        Command::Render(a) => render::RenderPlan::new(a).map(drop),
+        Command::Report(a) => report::Plan::new(a).map(drop),
+        Command::Zones(a) => a.estimate.params().map(drop),
+        _ => Ok(()),
+    }
+}

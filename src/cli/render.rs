@@ -1,0 +1,125 @@
+//! `liqshot render`: each snapshot → its heatmap as PNG and/or SVG files.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::naming::{PathTemplate, Vars};
+use super::options::{ChartArgs, EstimateArgs};
+use super::source::{with_latest, write_logged, Source};
+use crate::error::Error;
+use crate::pipeline::Analysis;
+use crate::render::{chart, encode, render_scene, Format, RenderSettings};
+use crate::report::compute::window_label;
+use crate::snapshot::MarketSnapshot;
+
+/// `Examples:` of `liqshot render --help`. (tests/cli_render.rs runs those without --symbol.)
+pub const RENDER_EXAMPLES: &str = "\
+Examples:
+  # the bundled example (10 days of BTC) as PNG and SVG
+  liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc.png -o out/btc.svg
+  liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-7d.png --window 7d --size 1200x800 --theme light
+  # sized and lettered for an X post (1200x675; also telegram, newsletter, square); out/btc-x.alt.txt is its alt text
+  liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-x.png --preset x
+  # live data from Binance, Bybit and OKX, saved for replay with --snapshot
+  liqshot render --symbol SOL -o sol.png --save-snapshot sol.snapshot.json
+  # from cron: a file per symbol and hour, plus charts/{symbol}/{symbol}-latest.png
+  liqshot render --symbol BTC,ETH,SOL -o \"charts/{symbol}/{date}_{time}.png\" --latest --quiet";
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub chart: ChartArgs,
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
+    /// Output file(s): .png or .svg, by extension (repeat for both); may use {symbol} {date} {time} {window} {venues}
+    #[arg(short = 'o', long = "output", required = true, value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
+    /// Also write a stable copy {symbol}-latest.png (.svg) beside each output
+    #[arg(long, overrides_with = "no_latest")]
+    pub latest: bool,
+    /// No latest copy (undoes latest = true of the config file)
+    #[arg(long, overrides_with = "latest")]
+    pub no_latest: bool,
+}
+
+/// The format of an output path, or a usage error naming `-o`.
+pub fn format_of(path: &Path) -> Result<Format, Error> {
+    match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+        Some("png") => Ok(Format::Png),
+        Some("svg") => Ok(Format::Svg),
+        _ => Err(Error::Usage(format!("-o {}: unknown image format (use a .png or .svg file name)", path.display()))),
+    }
+}
+
+/// The span the chart of `analysis` shows when the snapshot holds less than the `--window`
+/// of `s` (the chart's title says so too), after a warning naming both; `None` when the
+/// snapshot covers the window.
+pub fn warn_short_window(snap: &MarketSnapshot, analysis: &Analysis, s: &RenderSettings) -> Option<i64> {
+    let grid = &analysis.estimate.grid;
+    let shown = chart::window_shortfall(grid, s.params.window_secs)?;
+    tracing::warn!(
+        symbol = %snap.symbol,
+        "--window {}: {} holds only {} of data ({} to {} UTC); the chart shows those {}",
+        chart::span_label(s.params.window_secs),
+        snap.symbol,
+        chart::span_label(shown),
+        grid.start.format("%Y-%m-%d %H:%M"),
+        grid.end().format("%Y-%m-%d %H:%M"),
+        chart::span_label(shown),
+    );
+    Some(shown)
+}
+
+/// `liqshot render` with every option checked.
+pub struct RenderPlan {
+    outputs: Vec<(PathTemplate, Format)>,
+    settings: RenderSettings,
+    src: Source,
+}
+
+impl RenderPlan {
+    /// Checks every option without reading or fetching any data.
+    pub fn new(a: &RenderArgs) -> Result<Self, Error> {
+        let outputs: Vec<(PathTemplate, Format)> = a
+            .outputs
+            .iter()
+            .map(|p| Ok((PathTemplate::parse("-o", p)?, format_of(p)?)))
+            .collect::<Result<_, Error>>()?;
+        let (window, settings) = a.chart.settings(a.estimate.params()?)?;
+        let src = Source::of(&a.estimate, Some(window), window_label(window))?;
+        src.check_outputs(outputs.iter().map(|(t, _)| t))?;
+        Ok(RenderPlan { outputs, settings, src })
+    }
+
+    /// Renders every snapshot and writes its images.
+    pub fn run(self, a: &RenderArgs) -> Result<(), Error> {
+        let RenderPlan { outputs, settings, src } = self;
+        src.each(
+            |snap| {
+                let (analysis, scene) = render_scene(&snap, &settings)?;
+                warn_short_window(&snap, &analysis, &settings);
+                let vars = Vars::of(&snap, &src.window_label);
+                let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
+                let alt = crate::report::alt::alt_text(&snap, &analysis);
+                write_logged(&with_alt_text(with_latest(encoded, a.latest, &snap.symbol), &alt))
+            },
+            String::clone,
+        )
+        .1
+    }
+}
+
+/// `images` plus the alt text `alt` beside each (`a.png` → `a.alt.txt`, once for `a.png` and `a.svg`).
+fn with_alt_text(mut images: Vec<(PathBuf, Vec<u8>)>, alt: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for (p, _) in &images {
+        let a = crate::report::alt::alt_path(p);
+        if !paths.contains(&a) && !images.iter().any(|(q, _)| *q == a) {
+            paths.push(a);
+        }
+    }
+    let bytes = crate::report::alt::file_bytes(alt);
+    images.extend(paths.into_iter().map(|p| (p, bytes.clone())));
+    images
+}

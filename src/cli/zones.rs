@@ -1,0 +1,61 @@
+//! `liqshot zones`: zones A, B and C of each snapshot, as a table or JSON on stdout.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::Args;
+
+use super::options::{interval_without_window, EstimateArgs};
+use super::source::Source;
+use crate::error::Error;
+use crate::pipeline::analyse;
+use crate::zone_report;
+use crate::zones::ZoneParams;
+
+/// `Examples:` of `liqshot zones --help`. (tests/cli_render.rs runs those without --symbol.)
+pub const ZONES_EXAMPLES: &str = "\
+Examples:
+  liqshot zones --snapshot examples/btcusdt-2025-11-01_10.snapshot.json
+  # JSON (liqshot-zones/1), high-leverage part of the estimate only
+  liqshot zones --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --json --leverage 25,50,100
+  # live data
+  liqshot zones --symbol BTC,ETH,SOL --exchange binance,bybit";
+
+#[derive(Debug, Args)]
+#[command(mut_arg("interval", interval_without_window))]
+pub struct ZonesArgs {
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
+    /// Print JSON (format liqshot-zones/1) instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `liqshot zones`.
+pub fn run(a: ZonesArgs) -> Result<(), Error> {
+    let src = Source::of(&a.estimate, None, "24h".into())?;
+    let mut params = a.estimate.params()?;
+    params.window_secs = 86_400;
+    let (texts, result) = src.each(
+        |snap| {
+            let analysis = analyse(&snap, &params, &ZoneParams::default())?;
+            Ok(if a.json { zone_report::to_json(&snap, &analysis) } else { zone_report::to_text(&snap, &analysis).into_bytes() })
+        },
+        |_| "zones printed".into(),
+    );
+    // The symbols that worked are printed even when others failed.
+    let out = match (texts.len(), a.json) {
+        (0, _) => Vec::new(),
+        (1, _) if src.len() == 1 => texts.into_iter().next().expect("one"),
+        // Several JSON documents: one array, in the order of --symbol.
+        (_, true) => {
+            let docs: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_slice(t).expect("zones JSON")).collect();
+            let mut v = serde_json::to_vec_pretty(&docs).expect("serialises");
+            v.push(b'\n');
+            v
+        }
+        (_, false) => texts.join(&b"\n"[..]),
+    };
+    std::io::stdout().write_all(&out).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    result
+}
