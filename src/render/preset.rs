@@ -73,7 +73,8 @@ impl Preset {
     }
 
     /// The largest file the place accepts, if it has a limit worth checking (bytes):
-    /// X: 5 MB per image; Telegram: 10 MB per photo.
+    /// X: 5 MB per image; Telegram: 10 MB per photo. A preset's PNG cannot exceed it: even
+    /// uncompressed its pixels are smaller (tested).
     pub fn max_bytes(self) -> Option<usize> {
         match self {
             Preset::X | Preset::Square => Some(5_000_000),
@@ -135,6 +136,20 @@ mod tests {
         assert_eq!(smallest_text(&s), Some(9.0));
         assert_eq!(displayed_text_px(&s, 800.0), Some(4.5));
         assert_eq!(displayed_text_px(&s, 3200.0), Some(9.0), "not enlarged");
+    }
+
+    #[test]
+    fn no_png_of_a_preset_can_exceed_the_places_limit() {
+        // Worst case: incompressible RGBA rows (a filter byte each) in stored deflate blocks
+        // (5 bytes per 65,535), plus the PNG and zlib framing: still under the limit.
+        for p in Preset::ALL {
+            let (w, h) = p.size();
+            let raw = (w as usize * 4 + 1) * h as usize;
+            let worst = raw + raw.div_ceil(65_535) * 5 + 1_000;
+            if let Some(max) = p.max_bytes() {
+                assert!(worst < max, "{p}: {worst} bytes possible, limit {max}");
+            }
+        }
     }
 
     #[test]
