@@ -124,19 +124,25 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
         }
     };
     let (text_c, muted) = (c.th.text, c.th.muted);
-    c.label(prof.x, prof.y - 36.0 * s, title, 13.0, text_c, HAlign::Left, true);
-    c.label(prof.x, prof.y - 18.0 * s, &scale, 12.0, muted, HAlign::Left, false);
+    // Compact layouts have no room in the header: the heading goes under the panel,
+    // right-aligned so a heading wider than the panel runs into the empty space under the
+    // price axis rather than off the image; the side totals then follow below it.
+    let (y1, y2) = if c.l.compact { (prof.bottom() + 16.0 * s, prof.bottom() + 34.0 * s) } else { (prof.y - 36.0 * s, prof.y - 18.0 * s) };
+    let (hx, h) = if c.l.compact { (prof.right(), HAlign::Right) } else { (prof.x, HAlign::Left) };
+    c.label(hx, y1, title, 13.0, text_c, h, true);
+    c.label(hx, y2, &scale, 12.0, muted, h, false);
+    let below = if c.l.compact { 38.0 } else { 0.0 };
     // The side totals under the panel, never over its bars, with the band they count.
     let size = c.font(12.0);
     let room = prof.w + 12.0 * s;
-    let (above, below) = (fmt::usd(a.zones.above_usd), fmt::usd(a.zones.below_usd));
+    let (above, below_usd) = (fmt::usd(a.zones.above_usd), fmt::usd(a.zones.below_usd));
     let lines = [
         ([format!("shorts above, to +25 %: {above}"), format!("shorts to +25 %: {above}"), format!("shorts {above}")], shorts, 14.0),
-        ([format!("longs below, to −25 %: {below}"), format!("longs to −25 %: {below}"), format!("longs {below}")], longs, 30.0),
+        ([format!("longs below, to −25 %: {below_usd}"), format!("longs to −25 %: {below_usd}"), format!("longs {below_usd}")], longs, 30.0),
     ];
     for (candidates, color, dy) in lines {
         let label = fitting(&candidates, size, true, room).to_string();
-        c.scene.text(prof.x, prof.bottom() + dy * s, &label, size, color, HAlign::Left, VAlign::Middle, true);
+        c.scene.text(prof.x, prof.bottom() + (dy + below) * s, &label, size, color, HAlign::Left, VAlign::Middle, true);
     }
 }
 
