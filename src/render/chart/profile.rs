@@ -64,11 +64,6 @@ pub fn cumulative(bands: &[Band], price: f64) -> (Curve, Curve) {
     (up, down)
 }
 
-/// The first of `candidates` whose width at `size` fits `width`, else the last.
-fn fitting(candidates: &[String], size: f32, bold: bool, width: f32) -> &str {
-    candidates.iter().find(|s| text::measure(s, size, bold) <= width).unwrap_or(&candidates[candidates.len() - 1])
-}
-
 pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
     let prof = c.l.profile;
     let s = c.l.s;
@@ -140,8 +135,10 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
         ([format!("shorts above, to +25 %: {above}"), format!("shorts to +25 %: {above}"), format!("shorts {above}")], shorts, 14.0),
         ([format!("longs below, to −25 %: {below_usd}"), format!("longs to −25 %: {below_usd}"), format!("longs {below_usd}")], longs, 30.0),
     ];
+    // One wording for both lines: the longest form that fits them both.
+    let form = (0..3).find(|&i| lines.iter().all(|l| text::measure(&l.0[i], size, true) <= room)).unwrap_or(2);
     for (candidates, color, dy) in lines {
-        let label = fitting(&candidates, size, true, room).to_string();
+        let label = candidates[form].clone();
         c.scene.text(prof.x, prof.bottom() + (dy + below) * s, &label, size, color, HAlign::Left, VAlign::Middle, true);
     }
 }
