@@ -51,7 +51,7 @@ fn main() {
             let mid = f.len() / 2;
             let (t_scene, scene) = median_ms(runs, || f.scene(mid));
             let (t_raster, img) = median_ms(runs, || raster::to_rgba(&scene));
-            let (t_pal, _) = median_ms(runs, || Palette::from_image(&img, &animate::legend_colours(&img)));
+            let (t_pal, _) = median_ms(runs, || Palette::from_image(&img, &animate::legend_colours(&img, &liqshot::render::layout::Layout::with_scale(1200, 675, chart.scale))));
             let (t_gif, gif) = median_ms(runs, || encode_frames(&f, 8, AnimFormat::Gif));
             let (t_apng, apng) = median_ms(runs, || encode_frames(&f, 8, AnimFormat::Apng));
             println!("{label} window, {n} frames ({} candles per frame):", f.analysis().estimate.grid.candles / f.len());

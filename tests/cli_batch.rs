@@ -24,9 +24,10 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// The one file in `dir` whose name starts with `prefix` and is not a `-latest` copy.
+/// The one file in `dir` whose name starts with `prefix` and is not a `-latest` copy (nor alt text).
 fn dated(dir: &Path, prefix: &str) -> String {
-    let v: Vec<String> = dir_names(dir).into_iter().filter(|n| n.starts_with(prefix) && !n.contains("latest")).collect();
+    let v: Vec<String> =
+        dir_names(dir).into_iter().filter(|n| n.starts_with(prefix) && !n.contains("latest") && !n.ends_with(".alt.txt")).collect();
     assert_eq!(v.len(), 1, "{prefix} in {:?}", dir_names(dir));
     v[0].clone()
 }
@@ -38,7 +39,7 @@ fn renders_one_file_per_symbol_with_placeholders_and_latest_copies() {
     let out = dir.path().join("out/{symbol}-{date}-{window}-{venues}.png");
     let r = run(&server, &["render", "--symbol", "BTC,eth,SOL/USDT", "-o", s(&out), "--latest", "--size", "800x450", "--jobs", "2"]).ok();
     let out_dir = dir.path().join("out");
-    assert_eq!(dir_names(&out_dir).len(), 6, "{:?}", dir_names(&out_dir));
+    assert_eq!(dir_names(&out_dir).len(), 12, "an image and its alt text per symbol and latest copy: {:?}", dir_names(&out_dir));
     let today = chrono::Utc::now().date_naive();
     for sym in ["BTCUSDT", "ETHUSDT", "SOLUSDT"] {
         let name = dated(&out_dir, &format!("{sym}-"));
@@ -66,7 +67,7 @@ fn one_bad_symbol_exits_1_and_the_others_are_written() {
     let out = dir.path().join("{symbol}.png");
     let r = run(&server, &["render", "--symbol", "BTC,FOO,ETH", "-o", s(&out), "--size", "800x450"]);
     assert_eq!(r.code, Some(1), "{r:#?}");
-    assert_eq!(dir_names(dir.path()), ["BTCUSDT.png", "ETHUSDT.png"]);
+    assert_eq!(dir_names(dir.path()), ["BTCUSDT.alt.txt", "BTCUSDT.png", "ETHUSDT.alt.txt", "ETHUSDT.png"]);
     assert!(r.stderr.lines().any(|l| l.starts_with("liqshot: error: FOOUSDT: ") && l.contains("FOOUSDT")), "{}", r.stderr);
     let last = r.stderr.lines().last().unwrap();
     assert_eq!(last, "liqshot: error: 1 of 3 symbols failed: FOOUSDT");
@@ -144,7 +145,7 @@ fn report_for_several_symbols_into_placeholder_directories() {
     assert_eq!(dir_names(&reports), ["BTCUSDT", "BTCUSDT-latest", "SOLUSDT", "SOLUSDT-latest"]);
     for sym in ["BTCUSDT", "SOLUSDT"] {
         let names = dir_names(&reports.join(sym));
-        assert_eq!(names, ["heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"], "{sym}");
+        assert_eq!(names, ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"], "{sym}");
         let md = std::fs::read_to_string(reports.join(sym).join("report.md")).unwrap();
         assert!(md.contains(sym), "{sym} report names another symbol");
         assert_eq!(md, std::fs::read_to_string(reports.join(format!("{sym}-latest/report.md"))).unwrap());

@@ -1,11 +1,11 @@
-//! `liqshot report` end to end on the bundled example: the five files, events, flag errors.
+//! `liqshot report` end to end on the bundled example: the six files, events, flag errors.
 
 mod common;
 
 use common::{dir_names, example_snapshot, liqshot};
 
 #[test]
-fn report_writes_five_files() {
+fn report_writes_six_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let events = dir.path().join("events.txt");
@@ -26,7 +26,7 @@ fn report_writes_five_files() {
         "--front-matter".as_ref(),
     ])
     .ok();
-    assert_eq!(dir_names(&out), ["heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    assert_eq!(dir_names(&out), ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     let r: liqshot::report::model::Report = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
     assert_eq!(r.format, "liqshot-report/2");
     assert_eq!(r.events, ["FOMC & <b>", "CPI Thursday"]);
@@ -78,7 +78,10 @@ fn a_previous_report_that_does_not_exist_yet_is_a_warning() {
     let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
     assert!(run.stderr.contains(&format!("liqshot: warning: --previous {}: no such file yet; recalculation triggers not evaluated", prev.display())), "{}", run.stderr);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("| range breakout | unknown |") && md.contains("no previous report given"), "the report says so too");
+    assert!(md.contains("First report: nothing to compare with yet") && md.contains("- [ ] **range breakout:** "), "the report says so too: {md}");
+    assert!(!md.contains("| unknown |"), "no rows of unknowns: {md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(r#"<ul class="checklist">"#) && !html.contains(">unknown<"), "a checklist in the HTML too");
     // The second run reads it.
     let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);

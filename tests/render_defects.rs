@@ -117,8 +117,8 @@ fn strokes_and_text_scale_with_the_image() {
         let s = Layout::new(w, h).s / Layout::new(1600, 900).s;
         assert_eq!(lines.len(), l2.len(), "{w}x{h}: same zone and price lines");
         for (a, b) in lines.iter().zip(&l2) {
-            // Proportional to the image, except that no line gets thinner than one pixel.
-            let want = (a * s).max(1.0);
+            // Proportional to the image in whole pixels (crisp lines), never thinner than one.
+            let want = (a * s).round().max(1.0);
             assert!((b - want).abs() < 0.01, "{w}x{h}: a {a} px line at 1600x900 is {b} px, want {want}");
         }
         assert!((t2 - title * s).abs() < 0.01 * title * s, "{w}x{h}: title {t2} px, want {}", title * s);

@@ -66,7 +66,7 @@ fn overriding_one_template_keeps_the_other_defaults() {
     // A partial overrides on its own: the default HTML includes the user's CSS.
     std::fs::write(dir.path().join("report.css.j2"), "body { color: rebeccapurple; }\n").unwrap();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &o).unwrap();
-    assert!(html.contains("rebeccapurple") && html.contains("class=\"data zones\""), "{html}");
+    assert!(html.contains("rebeccapurple") && html.contains("class=\"data zones cards\""), "{html}");
 }
 
 #[test]
@@ -109,7 +109,8 @@ fn email_mode_references_the_published_png() {
     assert!(!html.contains("<svg"), "inline SVG in e-mail mode");
     assert!(!html.contains("data:"), "data URI in e-mail mode");
     assert!(html.contains("<table role=\"presentation\""), "table layout");
-    assert!(html.contains("<td style=\"padding:6px 8px;border-bottom:1px solid #d9dde4"), "inline styles");
+    assert!(html.contains("<td class=\"head\" data-label=\"Zone\" style=\"padding:6px 8px;border-bottom:1px solid #d9dde4"), "inline styles");
+    assert!(html.contains(r#"<a href="https://example.com/x/heatmap.png"><img src="https://example.com/x/heatmap.png""#), "the chart links to the full-size PNG: {html}");
     let md = render_markdown(&r, &email()).unwrap();
     assert!(md.contains("](https://example.com/x/heatmap.png)"), "{md}");
 }

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::estimate::{leverage, EstimateParams, LeverageMix};
 use crate::fetch::{FetchOptions, HttpConfig, Venue};
 use crate::render::chart::ProfileView;
+use crate::render::preset::Preset;
 use crate::render::RenderSettings;
 use crate::snapshot::parse_interval;
 
@@ -118,9 +119,12 @@ pub struct ChartArgs {
     /// Time span shown, e.g. 12h, 24h, 3d, 7d (a snapshot holding less is a warning)
     #[arg(long, env = "LIQSHOT_WINDOW", default_value = "24h", value_name = "DURATION", help_heading = CHART)]
     pub window: String,
-    /// Image size WIDTHxHEIGHT, from 720x400 to 8000x8000
-    #[arg(long, env = "LIQSHOT_SIZE", default_value = "1600x900", value_name = "WxH", help_heading = CHART)]
-    pub size: String,
+    /// Image size WIDTHxHEIGHT, from 720x400 to 8000x8000 [default: 1600x900] (not with --preset)
+    #[arg(long, env = "LIQSHOT_SIZE", value_name = "WxH", help_heading = CHART)]
+    pub size: Option<String>,
+    /// Where the image is posted: x (1200x675), telegram (1280x720), newsletter (1280x960), square (1080x1080); sets the size and scales text and lines to stay legible as shown there (not with --size)
+    #[arg(long, value_name = "PLACE", value_parser = parse_preset, help_heading = CHART)]
+    pub preset: Option<Preset>,
     /// Colour theme of the heatmap
     #[arg(long, env = "LIQSHOT_THEME", value_enum, default_value = "dark", help_heading = CHART)]
     pub theme: ThemeArg,
@@ -142,13 +146,21 @@ impl ChartArgs {
     /// The window in seconds and the render settings for `params`, each flag checked.
     pub fn settings(&self, params: EstimateParams) -> Result<(i64, RenderSettings), Error> {
         let window = parse_duration("--window", &self.window)?;
-        let (w, h) = parse_size(&self.size)?;
         if let Some(m) = self.color_max {
             if !(m.is_finite() && m > 0.0) {
                 return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
             }
         }
-        let mut settings = RenderSettings::new(params, window, w, h);
+        let mut settings = match (self.preset, &self.size) {
+            (Some(p), Some(s)) => {
+                return Err(Error::Usage(format!("--preset {p} and --size {s}: give one (the preset sets the size and the text scale)")))
+            }
+            (Some(p), None) => RenderSettings::preset(params, window, p),
+            (None, s) => {
+                let (w, h) = parse_size(s.as_deref().unwrap_or(DEFAULT_SIZE))?;
+                RenderSettings::new(params, window, w, h)
+            }
+        };
         settings.chart.dark = matches!(self.theme, ThemeArg::Dark);
         settings.chart.color_max = self.color_max;
         settings.chart.profile = match self.profile {
@@ -233,6 +245,14 @@ impl FetchArgs {
             cache: if self.no_cache { None } else { self.cache_dir.clone().or_else(crate::fetch::cache::default_dir) },
         })
     }
+}
+
+/// The image size without `--size` or `--preset`.
+pub const DEFAULT_SIZE: &str = "1600x900";
+
+/// Parses `--preset`: `x`, `telegram`, `newsletter` or `square`.
+pub fn parse_preset(s: &str) -> Result<Preset, String> {
+    Preset::parse(s).ok_or_else(|| format!("{s:?} is not a preset (use {})", Preset::names()))
 }
 
 /// Parses `1600x900`.

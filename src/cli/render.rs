@@ -19,6 +19,8 @@ Examples:
   # the bundled example (10 days of BTC) as PNG and SVG
   liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc.png -o out/btc.svg
   liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-7d.png --window 7d --size 1200x800 --theme light
+  # sized and lettered for an X post (1200x675; also telegram, newsletter, square); out/btc-x.alt.txt is its alt text
+  liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-x.png --preset x
   # live data from Binance, Bybit and OKX, saved for replay with --snapshot
   liqshot render --symbol SOL -o sol.png --save-snapshot sol.snapshot.json
   # from cron: a file per symbol and hour, plus charts/{symbol}/{symbol}-latest.png
@@ -99,10 +101,25 @@ impl RenderPlan {
                 warn_short_window(&snap, &analysis, &settings);
                 let vars = Vars::of(&snap, &src.window_label);
                 let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
-                write_logged(&with_latest(encoded, a.latest, &snap.symbol))
+                let alt = crate::report::alt::alt_text(&snap, &analysis);
+                write_logged(&with_alt_text(with_latest(encoded, a.latest, &snap.symbol), &alt))
             },
             String::clone,
         )
         .1
     }
+}
+
+/// `images` plus the alt text `alt` beside each (`a.png` → `a.alt.txt`, once for `a.png` and `a.svg`).
+fn with_alt_text(mut images: Vec<(PathBuf, Vec<u8>)>, alt: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for (p, _) in &images {
+        let a = crate::report::alt::alt_path(p);
+        if !paths.contains(&a) && !images.iter().any(|(q, _)| *q == a) {
+            paths.push(a);
+        }
+    }
+    let bytes = crate::report::alt::file_bytes(alt);
+    images.extend(paths.into_iter().map(|p| (p, bytes.clone())));
+    images
 }

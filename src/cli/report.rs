@@ -23,8 +23,8 @@ Examples:
   liqshot report --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --out-dir out/report --event \"FOMC 19:00 UTC\"
   # daily from cron, compared with yesterday's run (the latest copy, read before it is replaced)
   liqshot report --symbol BTC,ETH,SOL --out-dir \"reports/{symbol}/{date}\" --latest --previous \"reports/{symbol}/{symbol}-latest/zones.json\" --quiet
-  # newsletter mode: the HTML links the PNG published at that URL
-  liqshot report --symbol BTC --out-dir site/btc --image-base-url https://example.com/btc --front-matter";
+  # newsletter mode: the HTML links the PNG published at that URL, drawn legible in a 640 px mail column
+  liqshot report --symbol BTC --out-dir site/btc --image-base-url https://example.com/btc --preset newsletter --front-matter";
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -32,10 +32,10 @@ pub struct ReportArgs {
     pub chart: ChartArgs,
     #[command(flatten)]
     pub estimate: EstimateArgs,
-    /// Directory for heatmap.png, heatmap.svg, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
+    /// Directory for heatmap.png, heatmap.svg, heatmap.alt.txt, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
-    /// Also write the five files into a stable directory {symbol}-latest beside the output directory
+    /// Also write the six files into a stable directory {symbol}-latest beside the output directory
     #[arg(long, overrides_with = "no_latest")]
     pub latest: bool,
     /// No latest copy (undoes latest = true of the config file)
@@ -122,6 +122,9 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             (None, None) => None,
         };
         let (analysis, scene) = render_scene(&snap, &settings)?;
+        if opts.image_base_url.is_some() {
+            warn_small_mail_text(&scene);
+        }
         // A snapshot shorter than --window: the report covers (and names) what there is.
         let window = warn_short_window(&snap, &analysis, &settings).unwrap_or(window);
         let (png, svg) = (encode(&scene, Format::Png), encode(&scene, Format::Svg));
@@ -129,12 +132,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             png: PNG.into(),
             svg: SVG.into(),
             url: opts.image_url(PNG),
-            alt: format!(
-                "Estimated liquidation heatmap of {} over {}, captured {}",
-                snap.symbol,
-                compute::window_label(window),
-                snap.captured_at.format("%Y-%m-%d %H:%M UTC")
-            ),
+            alt: crate::report::alt::alt_text(&snap, &analysis),
             width: settings.chart.width,
             height: settings.chart.height,
         };
@@ -152,6 +150,19 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         Ok(format!("wrote {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")))
     };
     src.each(one, String::clone).1
+}
+
+/// In newsletter mode, a warning when the chart's smallest text shows below the legible size in
+/// the mail column (a 1600x900 chart there has 4.5 px labels): `--preset newsletter` fixes it.
+fn warn_small_mail_text(scene: &crate::render::Scene) {
+    use crate::render::preset::{displayed_text_px, MAIL_COLUMN_PX, MIN_TEXT_CSS_PX};
+    if let Some(px) = displayed_text_px(scene, MAIL_COLUMN_PX).filter(|px| *px < MIN_TEXT_CSS_PX - 0.05) {
+        tracing::warn!(
+            "--image-base-url: the {}x{} chart shows {MAIL_COLUMN_PX} px wide in the mail, its smallest text at {px:.1} px; --preset newsletter keeps it at {MIN_TEXT_CSS_PX} px or more",
+            scene.width,
+            scene.height
+        );
+    }
 }
 
 /// Reads `--previous`. A file that does not exist yet (the first run of a daily job) is a

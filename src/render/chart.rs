@@ -17,6 +17,8 @@ mod profile;
 
 pub use profile::{cumulative, fine_ceil, profile_bands, Curve, ProfileView};
 use profile::profile;
+/// The smallest text size the chart draws at scale 1 (the caption), px.
+pub const SMALLEST_TEXT: f32 = 11.5;
 
 /// Colour scales and cell values are in USD per this fraction of price.
 pub const BAND: f64 = 0.001;
@@ -42,11 +44,14 @@ pub struct ChartOptions {
     pub profile_max: Option<f64>,
     /// What the profile panel shows (`--profile`).
     pub profile: ProfileView,
+    /// Scale of text, strokes and margins (1 = a 1600x900 chart's); `None`: fitted to the size.
+    /// Presets set it so text stays legible where the image is shown.
+    pub scale: Option<f32>,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, frame_at: None, profile_max: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None }
     }
 }
 
@@ -81,8 +86,9 @@ impl Ctx<'_> {
     }
 
     /// A stroke width of `px` at 1600x900, scaled with the image (never below one pixel).
+    /// A stroke of `px` at scale 1, scaled with the image in whole pixels (never under 1 px).
     fn stroke(&self, px: f32) -> f32 {
-        (px * self.l.s).max(1.0)
+        self.l.stroke(px)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -93,7 +99,7 @@ impl Ctx<'_> {
 }
 
 fn ctx<'a>(a: &'a Analysis, opts: &ChartOptions) -> Ctx<'a> {
-    let (l, grid) = (Layout::new(opts.width, opts.height), &a.estimate.grid);
+    let (l, grid) = (Layout::with_scale(opts.width, opts.height, opts.scale), &a.estimate.grid);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let scene = Scene::new(opts.width, opts.height, th.background);
     Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max }
@@ -107,7 +113,7 @@ pub fn profile_top(a: &Analysis, opts: &ChartOptions) -> f64 {
 
 /// Builds the chart. The grid in `a` should have `Layout::plot_rows` rows.
 pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene {
-    let l = Layout::new(opts.width, opts.height);
+    let l = Layout::with_scale(opts.width, opts.height, opts.scale);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let grid = &a.estimate.grid;
     let mut c = ctx(a, opts);
@@ -115,10 +121,13 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
 
     c.scene.rect(l.plot.x, l.plot.y, l.plot.w, l.plot.h, th.plot_background);
     c.scene.rect(l.profile.x, l.profile.y, l.profile.w, l.profile.h, th.plot_background);
-    price_axis(&mut c);
+    price_axis(&mut c, a.estimate.last_price);
     heatmap(&mut c, &scale);
     time_axis(&mut c);
-    let candles = window_candles(snap, grid);
+    // Candles at least 3 px wide on a 1100-px plot share; compact: 3 px at the text's scale.
+    let span = (grid.end() - grid.start).num_seconds() as f64;
+    let per_px = if l.compact { span * l.s as f64 / l.plot.w as f64 } else { span / 1100.0 };
+    let candles = window_candles(snap, grid, per_px);
     draw_candles(&mut c, &candles);
     data_start(&mut c, snap);
     if let Some(t) = opts.frame_at {
@@ -153,7 +162,7 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     c.scene.image(p.x, p.y, p.w, p.h, w as u32, h as u32, rgba);
 }
 
-fn price_axis(c: &mut Ctx) {
+fn price_axis(c: &mut Ctx, price: f64) {
     let (ticks, step) = axis::price_ticks(c.p_lo, c.p_hi, (c.l.plot.h / (55.0 * c.l.s)).max(3.0) as usize);
     let dec = axis::step_decimals(step).max(if step >= 1.0 { 0 } else { 1 });
     let p = c.l.plot;
@@ -163,9 +172,12 @@ fn price_axis(c: &mut Ctx) {
         if y < p.y + 4.0 || y > p.bottom() - 4.0 {
             continue;
         }
-        let w = c.stroke(1.0);
-        c.scene.line(p.x, y, p.right(), y, c.th.gridline, w);
-        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, w);
+        c.scene.line(p.x, y, p.right(), y, c.th.gridline, c.stroke(1.0));
+        c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, c.stroke(1.0));
+        // The price marker's box covers this label: leave it out rather than under the box.
+        if (y - c.y(price)).abs() < text::line_height(c.font(13.0), true) + 4.0 * c.l.s {
+            continue;
+        }
         let muted = c.th.muted;
         c.label(x_axis, y, &fmt::thousands(t, dec), 13.0, muted, HAlign::Left, false);
     }
@@ -174,7 +186,9 @@ fn price_axis(c: &mut Ctx) {
 fn time_axis(c: &mut Ctx) {
     let g = c.grid;
     let span = (g.end() - g.start).num_seconds().max(1);
-    let min_gap = (span as f64 * (110.0 * c.l.s as f64) / c.l.plot.w as f64) as i64;
+    // Compact plots are few label widths wide: ticks closer (labels still apart, see the tests).
+    let gap_px = if c.l.compact { 75.0 } else { 110.0 } * c.l.s as f64;
+    let min_gap = (span as f64 * gap_px / c.l.plot.w as f64) as i64;
     let p = c.l.plot;
     for t in axis::time_ticks(g.start, g.end(), min_gap) {
         let x = c.x_of_secs((t - g.start).num_seconds() as f64);
@@ -188,18 +202,18 @@ fn time_axis(c: &mut Ctx) {
         let xl = x.clamp(p.x + half, p.right() - half);
         c.label(xl, y, &label, 13.0, muted, HAlign::Center, false);
     }
-    let (muted, y) = (c.th.muted, p.bottom() + 34.0 * c.l.s);
-    c.label(p.right(), y, "time (UTC)", 12.0, muted, HAlign::Right, false);
+    if !c.l.compact {
+        let (muted, y) = (c.th.muted, p.bottom() + 34.0 * c.l.s);
+        c.label(p.right(), y, "time (UTC)", 12.0, muted, HAlign::Right, false);
+    }
 }
 
 /// The first venue's candles inside the grid window, merged so each is >= 3 px wide.
-fn window_candles(snap: &MarketSnapshot, g: &Grid) -> Vec<(f64, f64, Candle)> {
+fn window_candles(snap: &MarketSnapshot, g: &Grid, per_px: f64) -> Vec<(f64, f64, Candle)> {
     let Some(v) = snap.venues.first() else { return vec![] };
     let inside: Vec<&Candle> = v.candles.iter().filter(|c| c.open_time >= g.start && c.open_time < g.end()).collect();
-    let span = (g.end() - g.start).num_seconds() as f64;
     let step = snap.interval_secs() as f64;
-    // Group so a display candle spans at least 3 px of a 1600-px-wide plot share.
-    let per_px = span / 1100.0;
+    // Group so a display candle spans at least 3 px (`per_px`: seconds per px).
     let group = ((3.0 * per_px / step).ceil() as usize).max(1);
     let mut out = Vec::new();
     for chunk in inside.chunks(group) {
@@ -222,7 +236,7 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
         let w = ((x1 - x0) * 0.7).max(1.0);
         let xm = (x0 + x1) / 2.0;
         let (yo, yc) = (c.y(k.open), c.y(k.close));
-        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(1.0, c.stroke(2.0)));
+        c.scene.line(xm, c.y(k.high), xm, c.y(k.low), c.th.wick, (0.12 * w).clamp(c.stroke(1.0), c.stroke(2.0)).min(w));
         let color = if k.close >= k.open { c.th.candle_up } else { c.th.candle_down };
         let (top, bottom) = (yo.min(yc), yo.max(yc));
         c.scene.rect(xm - w / 2.0, top, w, (bottom - top).max(1.0), color);
@@ -281,9 +295,14 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
     let size = c.font(13.0);
     let h = text::line_height(size, true) + 4.0 * c.l.s;
     let ys = spread(&labels.iter().map(|l| l.0).collect::<Vec<_>>(), h + 2.0, p.y + h / 2.0 + 2.0, p.bottom() - h / 2.0 - 2.0);
-    for ((_, s, color), y) in labels.into_iter().zip(ys) {
-        let w = text::measure(&s, size, true) + 12.0 * c.l.s;
-        let x = p.right() - w - 6.0 * c.l.s;
+    for ((_, mut s, color), y) in labels.into_iter().zip(ys) {
+        let mut w = text::measure(&s, size, true) + 12.0 * c.l.s;
+        // Too wide for the plot (large text): the arrow already says "off chart".
+        if w + 6.0 * c.l.s > p.w && s.ends_with(" (off chart)") {
+            s.truncate(s.len() - " (off chart)".len());
+            w = text::measure(&s, size, true) + 12.0 * c.l.s;
+        }
+        let x = (p.right() - w - 6.0 * c.l.s).max(2.0);
         c.scene.rect(x, y - h / 2.0, w, h, c.th.label_background);
         c.scene.stroke_rect(x, y - h / 2.0, w, h, color, c.stroke(1.0));
         c.scene.text(x + 6.0 * c.l.s, y, &s, size, c.th.text, HAlign::Left, VAlign::Middle, true);
@@ -339,6 +358,8 @@ fn price_marker(c: &mut Ctx, price: f64) {
 }
 
 const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (linear scale)";
+/// The colour bar's title in a compact layout (same facts, fewer words).
+const COLORBAR_TITLE_SHORT: &str = "Estimated liquidations, USD per 0.1 % band (linear)";
 
 /// The legend: the colour of every scale position drawn with the cells' own colour function
 /// ([`heat_color`]) over the plot background, as the cells are, so faint translucent cells look
@@ -359,13 +380,15 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, c.stroke(1.0));
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
-    c.label(r.x, r.y - 12.0 * s, COLORBAR_TITLE, 12.0, text_c, HAlign::Left, false);
+    let title = if c.l.compact { COLORBAR_TITLE_SHORT } else { COLORBAR_TITLE };
+    c.label(r.x, r.y - 12.0 * s, title, 12.0, text_c, HAlign::Left, false);
     let (mut ticks, step) = axis::price_ticks(0.0, scale.hi, 5);
     // The top of the scale is always labelled (it is a ceiling: denser cells are drawn in its
     // colour, hence the "+"); a round tick too close to it to fit a label gives way.
     ticks.retain(|t| scale.hi - t >= 0.6 * step);
     ticks.push(scale.hi);
     let n = ticks.len();
+    let mut free_from = f32::MIN;
     for (i, t) in ticks.into_iter().enumerate() {
         let x = r.x + (t / scale.hi) as f32 * r.w;
         c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, c.stroke(1.0));
@@ -373,6 +396,12 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
         let half = text::measure(&label, c.font(12.0), false) / 2.0;
         // Labels at the ends stay within the bar's width (the caption starts right of it).
         let xl = x.max(r.x + half - 2.0).min(r.right() - half + 2.0);
+        // A label that would touch the one before it is left out (its tick stays); the top
+        // of the scale is always labelled.
+        if i + 1 < n && xl - half < free_from {
+            continue;
+        }
+        free_from = xl + half + 6.0 * s;
         c.label(xl, r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
@@ -411,15 +440,26 @@ pub fn leverage_filter(a: &Analysis) -> Option<String> {
 fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) {
     let s = c.l.s;
     let g = c.grid;
-    let title = match leverage_filter(a) {
+    let mut title = match leverage_filter(a) {
         Some(only) => format!("{}  liquidation heatmap — ESTIMATED, leverage {only} only", snap.symbol),
         None => format!("{}  liquidation heatmap — ESTIMATED", snap.symbol),
     };
+    let width = c.l.width - 2.0 * c.l.plot.x;
+    if text::measure(&title, c.font(22.0), true) > width {
+        title = match leverage_filter(a) {
+            Some(only) => format!("{}  liquidations — ESTIMATED, {only} only", snap.symbol),
+            None => format!("{}  liquidations — ESTIMATED", snap.symbol),
+        };
+    }
     let (text_c, muted, warn) = (c.th.text, c.th.muted, c.th.warning);
     c.label(c.l.plot.x, 24.0 * s, &title, 22.0, text_c, HAlign::Left, true);
     let head = format!("{} · {} candles · ", snap.venue_label(), format_interval(snap.interval_secs()));
     let end = snap.captured_at.format("%Y-%m-%d %H:%M");
-    let tail = format!(" · price {}", fmt::price(a.estimate.last_price));
+    let mut tail = format!(" · price {}", fmt::price(a.estimate.last_price));
+    // The price is also on the price axis marker: left out of a subtitle too long for the image.
+    if c.l.compact && text::measure(&format!("{head}last 24h to {end} UTC{tail}"), c.font(14.0), false) > width {
+        tail.clear();
+    }
     match opts.window_secs.and_then(|w| window_shortfall(g, w).map(|shown| (w, shown))) {
         _ if opts.frame_at.is_some() => {
             let at = opts.frame_at.map_or(snap.captured_at, |t| t).format("%Y-%m-%d %H:%M");
@@ -472,11 +512,15 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
     let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below), C the densest beyond them on the chart. Not advice.".to_string();
     let muted = c.th.muted;
     let title_w = text::measure(COLORBAR_TITLE, c.font(12.0), false);
-    let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
-    let w_avail = c.l.width - x - 18.0 * s;
-    let mut y = c.l.colorbar.y - 12.0 * s;
+    let (x, w_avail, mut y, mut lines) = if c.l.compact {
+        // Under the colour bar, full width, three lines: the short form of the same facts.
+        let short = format!("Estimated from rising open interest; leverage mix {mix}; split: {split}. Not advice.");
+        (c.l.caption.x, c.l.caption.w, c.l.caption.y, vec![short])
+    } else {
+        let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
+        (x, c.l.width - x - 18.0 * s, c.l.colorbar.y - 12.0 * s, vec![line1, line2])
+    };
     let step = 15.0 * s;
-    let mut lines = vec![line1, line2];
     lines.extend(opts.notes.iter().cloned());
     let pieces: Vec<String> = lines.iter().flat_map(|l| wrap(l, c.font(11.5), w_avail)).collect();
     // Never draw past the bottom edge: the last line that fits says how much was left out.

@@ -31,22 +31,57 @@ pub struct Layout {
     pub profile: Rect,
     /// The colour bar under the plot.
     pub colorbar: Rect,
+    /// Text is large for the image (a preset's scale well above [`Layout::fit_scale`]): the
+    /// chart packs its furniture tighter (see [`Layout::with_scale`]).
+    pub compact: bool,
+    /// Where the caption goes in a compact layout: its first line's middle at `y`, lines
+    /// `15 * s` apart, `w` wide, down to `bottom()`.
+    pub caption: Rect,
 }
 
 impl Layout {
     pub fn new(width: u32, height: u32) -> Self {
+        Layout::with_scale(width, height, None)
+    }
+
+    /// The scale text and margins get at `width` x `height` by default: that of a 1600x900
+    /// chart fitted into the image.
+    pub fn fit_scale(width: u32, height: u32) -> f32 {
+        (width as f32 / 1600.0).min(height as f32 / 900.0).clamp(0.7, 4.0)
+    }
+
+    /// The regions with text and margins at scale `s` (a preset's, see
+    /// [`super::preset::Preset::layout_scale`]) instead of [`Layout::fit_scale`].
+    pub fn with_scale(width: u32, height: u32, s: Option<f32>) -> Self {
         let (w, h) = (width as f32, height as f32);
-        let s = (w / 1600.0).min(h / 900.0).clamp(0.7, 4.0);
+        let fit = Layout::fit_scale(width, height);
+        let s = s.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(fit);
+        // Compact: the profile's heading moves under the panel (beside the time axis), the
+        // colour bar right under the time labels and the caption under the colour bar, full
+        // width, three lines.
+        let compact = s > 1.25 * fit;
         let margin = 18.0 * s;
-        let top = 84.0 * s;
-        let bottom = 136.0 * s;
+        let top = if compact { 66.0 } else { 84.0 } * s;
+        let bottom = if compact { 140.0 } else { 136.0 } * s;
         let axis_w = 84.0 * s;
         let profile_w = (w * 0.17).max(150.0 * s).round();
         let plot_w = (w - 2.0 * margin - axis_w - profile_w).round();
         let plot = Rect { x: margin.round(), y: top.round(), w: plot_w, h: (h - top - bottom).round() };
         let profile = Rect { x: plot.right() + axis_w, y: plot.y, w: profile_w, h: plot.h };
-        let colorbar = Rect { x: plot.x, y: plot.bottom() + 62.0 * s, w: (plot.w * 0.45).max(220.0 * s), h: 12.0 * s };
-        Layout { width: w, height: h, s, plot, profile, colorbar }
+        let colorbar = if compact {
+            Rect { x: plot.x, y: plot.bottom() + 50.0 * s, w: (plot.w * 0.8).max(220.0 * s).min(w - 2.0 * margin), h: 12.0 * s }
+        } else {
+            Rect { x: plot.x, y: plot.bottom() + 62.0 * s, w: (plot.w * 0.45).max(220.0 * s), h: 12.0 * s }
+        };
+        let cap_y = colorbar.bottom() + 36.0 * s;
+        let caption = Rect { x: plot.x, y: cap_y, w: w - 2.0 * margin, h: (h - cap_y).max(0.0) };
+        Layout { width: w, height: h, s, plot, profile, colorbar, compact, caption }
+    }
+
+    /// A stroke of `w` px at 1600x900, at this scale, in whole pixels (crisp; never thinner
+    /// than one pixel).
+    pub fn stroke(&self, w: f32) -> f32 {
+        (w * self.s).round().max(1.0)
     }
 
     /// Price rows the grid should have so one row is one pixel of the plot.
@@ -72,6 +107,20 @@ mod tests {
             assert!(l.plot.right() < l.profile.x, "{w}x{h}");
             assert!(l.profile.right() <= w as f32, "{w}x{h}");
             assert!(l.colorbar.bottom() + 40.0 * l.s <= h as f32, "{w}x{h}: {l:?}");
+            assert!(!l.compact, "{w}x{h}");
+        }
+    }
+
+    #[test]
+    fn preset_layouts_are_compact_and_fit() {
+        for p in crate::render::preset::Preset::ALL {
+            let (w, h) = p.size();
+            let l = Layout::with_scale(w, h, Some(p.layout_scale()));
+            assert!(l.compact, "{p}");
+            assert!(l.plot.h >= 0.4 * h as f32, "{p}: plot {} of {h} px high", l.plot.h);
+            assert!(l.profile.right() <= w as f32 && l.colorbar.right() <= w as f32, "{p}: {l:?}");
+            // Three caption lines fit under the colour bar.
+            assert!(l.caption.y + 2.0 * 15.0 * l.s + 8.0 * l.s <= h as f32, "{p}: {l:?}");
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod chart;
 pub mod heat;
 pub mod layout;
 pub mod palette;
+pub mod preset;
 pub mod raster;
 pub mod scene;
 pub mod svg;
@@ -51,12 +52,23 @@ pub struct RenderSettings {
 
 impl RenderSettings {
     /// Settings for an image of `width` x `height` showing `window_secs`.
-    pub fn new(mut params: EstimateParams, window_secs: i64, width: u32, height: u32) -> Self {
+    pub fn new(params: EstimateParams, window_secs: i64, width: u32, height: u32) -> Self {
+        RenderSettings::scaled(params, window_secs, width, height, None)
+    }
+
+    /// Settings for a preset's image (its size and text scale).
+    pub fn preset(params: EstimateParams, window_secs: i64, preset: preset::Preset) -> Self {
+        let (w, h) = preset.size();
+        RenderSettings::scaled(params, window_secs, w, h, Some(preset.layout_scale()))
+    }
+
+    /// Like [`RenderSettings::new`] with text and margins at `scale` (see [`ChartOptions::scale`]).
+    pub fn scaled(mut params: EstimateParams, window_secs: i64, width: u32, height: u32, scale: Option<f32>) -> Self {
         params.window_secs = window_secs;
-        let layout = Layout::new(width, height);
+        let layout = Layout::with_scale(width, height, scale);
         params.rows = layout.plot_rows();
         params.max_cols = Some(layout.plot_cols());
-        RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), ..Default::default() } }
+        RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), scale, ..Default::default() } }
     }
 }
 

@@ -1,5 +1,5 @@
-//! The five files of a report, by name: the rendered chart (PNG, SVG), the [`Report`] through
-//! the templates (Markdown, HTML) and as `zones.json`.
+//! The six files of a report, by name: the rendered chart (PNG, SVG) and its alt text, the
+//! [`Report`] through the templates (Markdown, HTML) and as `zones.json`.
 
 use super::model::Report;
 use super::templates::{self, TemplateOptions};
@@ -11,13 +11,16 @@ pub const SVG: &str = "heatmap.svg";
 pub const MARKDOWN: &str = "report.md";
 pub const HTML: &str = "report.html";
 pub const JSON: &str = "zones.json";
+/// The chart's alt text (see [`super::alt`]).
+pub const ALT: &str = "heatmap.alt.txt";
 
-/// The five output files (name, bytes) of `report` and its rendered chart.
+/// The six output files (name, bytes) of `report` and its rendered chart.
 pub fn outputs(report: &Report, png: Vec<u8>, svg: Vec<u8>, opts: &TemplateOptions) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
     let svg_text = std::str::from_utf8(&svg).map_err(|e| Error::Invalid(format!("rendered SVG is not UTF-8: {e}")))?;
     let md = templates::render_markdown(report, opts)?;
     let html = templates::render_html(report, Some(svg_text), &png, opts)?;
-    Ok(vec![(PNG, png), (SVG, svg), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
+    let alt = super::alt::file_bytes(&report.image.alt);
+    Ok(vec![(PNG, png), (SVG, svg), (ALT, alt), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
 }
 
 /// `zones.json`: the report as pretty JSON with a final newline.

@@ -2,6 +2,7 @@
 //! [`compute`]) and rendered through templates ([`templates`]) to Markdown, HTML and
 //! `zones.json` ([`files`]). The `liqshot report` command around it is `cli::report`.
 
+pub mod alt;
 pub mod compute;
 pub mod files;
 pub mod filters;

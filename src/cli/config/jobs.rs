@@ -297,7 +297,7 @@ impl Job {
 
 /// Whether a `[defaults]` key makes sense for a job's command (fetch has no chart or report).
 fn applies(cmd: JobCommand, id: &str) -> bool {
-    const CHART: [&str; 3] = ["size", "theme", "color_max"];
+    const CHART: [&str; 4] = ["size", "preset", "theme", "color_max"];
     const REPORT: [&str; 5] = ["templates", "front_matter", "image_base_url", "events", "events_file"];
     const ESTIMATE: [&str; 4] = ["leverage_mix", "leverage", "half_life", "position_usd"];
     match cmd {

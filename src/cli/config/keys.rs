@@ -18,6 +18,8 @@ pub enum Kind {
     Timeout,
     /// `"1600x900"`.
     Size,
+    /// `"x"`, `"telegram"`, `"newsletter"`, `"square"`.
+    Preset,
     /// `"dark"` or `"light"`.
     Theme,
     /// `["binance", "bybit"]` or `"binance,bybit"`.
@@ -69,7 +71,9 @@ pub const DEFAULTS: &[KeyDef] = &[
     k("lookback", "lookback", "--lookback", Kind::Duration),
     k("interval", "interval", "--interval", Kind::Duration),
     k("window", "window", "--window", Kind::Duration),
-    k("size", "size", "--size", Kind::Size),
+    // --preset and --size exclude each other: the file's one is not added when the command line has the other.
+    KeyDef { key: "size", id: "size", flag: "--size", kind: Kind::Size, negation: Some("preset") },
+    KeyDef { key: "preset", id: "preset", flag: "--preset", kind: Kind::Preset, negation: Some("size") },
     k("theme", "theme", "--theme", Kind::Theme),
     k("color_max", "color_max", "--color-max", Kind::Positive),
     k("jobs", "jobs", "--jobs", Kind::Count1),
@@ -183,6 +187,11 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
         Kind::Timeout => {
             let s = text(label, v, "a duration like \"20s\" or \"500ms\"")?;
             parse_timeout(def.flag, &s).map_err(relabelled)?;
+            Value::One(s)
+        }
+        Kind::Preset => {
+            let s = text(label, v, "a preset name")?;
+            crate::cli::options::parse_preset(&s).map_err(|e| Error::Usage(format!("{label}: {e}")))?;
             Value::One(s)
         }
         Kind::Size => {

@@ -149,7 +149,7 @@ mod tests {
         let cli = parse(&out.argv, f).unwrap();
         let crate::cli::Command::Render(r) = cli.command else { panic!("render") };
         assert!(matches!(r.chart.theme, crate::cli::ThemeArg::Light), "from the file");
-        assert_eq!(r.chart.size, "1000x500", "the flag wins");
+        assert_eq!(r.chart.size.as_deref(), Some("1000x500"), "the flag wins");
         assert_eq!(r.estimate.fetch.timeout, "9s");
         // import has none of these flags: nothing is added.
         let imp = args(&["liqshot", "import", "--klines", "k", "--oi", "o", "--symbol", "X", "-o", "x.json"]);

@@ -207,7 +207,7 @@ pub fn encode_frames(f: &Frames, fps: u32, format: AnimFormat) -> Vec<u8> {
     let (w, h) = last.dimensions();
     match format {
         AnimFormat::Gif => {
-            let mut enc = GifWriter::new(w, h, Palette::from_image(&last, &legend_colours(&last)));
+            let mut enc = GifWriter::new(w, h, Palette::from_image(&last, &legend_colours(&last, &Layout::with_scale(w, h, f.chart.scale))));
             f.each_image(0..n - 1, |i, img| enc.push(&img, gif_delay_cs(i, n, fps)));
             enc.push(&last, gif_delay_cs(n - 1, n, fps));
             enc.finish()
@@ -227,8 +227,8 @@ pub fn encode_frames(f: &Frames, fps: u32, format: AnimFormat) -> Vec<u8> {
 
 /// Up to [`MAX_KEPT`] colours evenly spaced along the middle row of the chart's colour bar:
 /// the colour map as the chart draws it (whatever the colour map is).
-pub fn legend_colours(img: &RgbaImage) -> Vec<[u8; 3]> {
-    let r = Layout::new(img.width(), img.height()).colorbar;
+pub fn legend_colours(img: &RgbaImage, layout: &Layout) -> Vec<[u8; 3]> {
+    let r = layout.colorbar;
     let y = ((r.y + r.h / 2.0) as u32).min(img.height() - 1);
     let (x0, x1) = ((r.x + 2.0).max(0.0) as u32, ((r.right() - 2.0) as u32).min(img.width() - 1));
     if x1 <= x0 {

@@ -64,11 +64,6 @@ pub fn cumulative(bands: &[Band], price: f64) -> (Curve, Curve) {
     (up, down)
 }
 
-/// The first of `candidates` whose width at `size` fits `width`, else the last.
-fn fitting(candidates: &[String], size: f32, bold: bool, width: f32) -> &str {
-    candidates.iter().find(|s| text::measure(s, size, bold) <= width).unwrap_or(&candidates[candidates.len() - 1])
-}
-
 /// The top of the scale the panel picks for `a` in the price range `lo..=hi` from its data
 /// alone (USD per 0.1 % band for bars, cumulative USD for curves).
 pub fn scale_top(a: &Analysis, lo: f64, hi: f64, view: ProfileView) -> f64 {
@@ -142,19 +137,27 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
         None => title.to_string(),
         Some(t) => title.replace("now", &format!("at {} UTC", t.format("%H:%M"))).replace("from price", &format!("from price at {}", t.format("%H:%M"))),
     };
-    c.label(prof.x, prof.y - 36.0 * s, &title, 13.0, text_c, HAlign::Left, true);
-    c.label(prof.x, prof.y - 18.0 * s, &scale, 12.0, muted, HAlign::Left, false);
+    // Compact layouts have no room in the header: the heading goes under the panel,
+    // right-aligned so a heading wider than the panel runs into the empty space under the
+    // price axis rather than off the image; the side totals then follow below it.
+    let (y1, y2) = if c.l.compact { (prof.bottom() + 16.0 * s, prof.bottom() + 34.0 * s) } else { (prof.y - 36.0 * s, prof.y - 18.0 * s) };
+    let (hx, h) = if c.l.compact { (prof.right(), HAlign::Right) } else { (prof.x, HAlign::Left) };
+    c.label(hx, y1, &title, 13.0, text_c, h, true);
+    c.label(hx, y2, &scale, 12.0, muted, h, false);
+    let below = if c.l.compact { 38.0 } else { 0.0 };
     // The side totals under the panel, never over its bars, with the band they count.
     let size = c.font(12.0);
     let room = prof.w + 12.0 * s;
-    let (above, below) = (fmt::usd(a.zones.above_usd), fmt::usd(a.zones.below_usd));
+    let (above, below_usd) = (fmt::usd(a.zones.above_usd), fmt::usd(a.zones.below_usd));
     let lines = [
         ([format!("shorts above, to +25 %: {above}"), format!("shorts to +25 %: {above}"), format!("shorts {above}")], shorts, 14.0),
-        ([format!("longs below, to −25 %: {below}"), format!("longs to −25 %: {below}"), format!("longs {below}")], longs, 30.0),
+        ([format!("longs below, to −25 %: {below_usd}"), format!("longs to −25 %: {below_usd}"), format!("longs {below_usd}")], longs, 30.0),
     ];
+    // One wording for both lines: the longest form that fits them both.
+    let form = (0..3).find(|&i| lines.iter().all(|l| text::measure(&l.0[i], size, true) <= room)).unwrap_or(2);
     for (candidates, color, dy) in lines {
-        let label = fitting(&candidates, size, true, room).to_string();
-        c.scene.text(prof.x, prof.bottom() + dy * s, &label, size, color, HAlign::Left, VAlign::Middle, true);
+        let label = candidates[form].clone();
+        c.scene.text(prof.x, prof.bottom() + (dy + below) * s, &label, size, color, HAlign::Left, VAlign::Middle, true);
     }
 }
 

@@ -1,0 +1,105 @@
+//! Alt text for every chart image, from the data: symbol, venues, window, price, zones with
+//! ranges and USD, and the estimate notice. Plain text (escaped by whatever prints it), at most
+//! [`MAX_CHARS`] characters (X's limit for an image description), written beside each image
+//! as `NAME.alt.txt` and used as the `alt` of the report's image. Pure.
+
+use std::path::{Path, PathBuf};
+
+use crate::fmt;
+use crate::pipeline::Analysis;
+use crate::render::chart::span_label;
+use crate::snapshot::{format_interval, MarketSnapshot};
+use crate::zones::{Where, Zone};
+
+/// X's limit for an image description, in characters.
+pub const MAX_CHARS: usize = 1000;
+
+/// Longest symbol or venue list quoted in full (a longer one is shortened with `…`).
+const MAX_NAME_CHARS: usize = 40;
+
+/// The alt text of the chart of `a` (drawn from `snap`), at most [`MAX_CHARS`] characters.
+pub fn alt_text(snap: &MarketSnapshot, a: &Analysis) -> String {
+    let g = &a.estimate.grid;
+    let symbol = shorten(&snap.symbol, MAX_NAME_CHARS);
+    let venues = shorten(&snap.venue_label(), MAX_NAME_CHARS);
+    let head = format!(
+        "Estimated liquidation heatmap of {symbol} ({venues}, {} candles), {} to {} UTC; price {}. \
+         A model estimate from open interest and price, not actual positions; not advice.",
+        format_interval(snap.interval_secs()),
+        span_label((g.end() - g.start).num_seconds()),
+        snap.captured_at.format("%Y-%m-%d %H:%M"),
+        fmt::price(a.estimate.last_price),
+    );
+    let totals = format!(
+        " Estimated shorts above price {}, longs below {} (within ±{}% of price).",
+        fmt::usd(a.zones.above_usd),
+        fmt::usd(a.zones.below_usd),
+        crate::zones::ZoneParams::default().max_distance * 100.0
+    );
+    let zones: Vec<String> = a.zones.zones.iter().map(zone_sentence).collect();
+    let none = if zones.is_empty() { " No zone stands out." } else { "" };
+    // As many zones as fit, in order (A, B, C), then how many were left out.
+    for keep in (0..=zones.len()).rev() {
+        let left = zones.len() - keep;
+        let more = match left {
+            0 => String::new(),
+            1 => " 1 more zone in the report.".to_string(),
+            n => format!(" {n} more zones in the report."),
+        };
+        let text = format!("{head}{}{none}{more}{totals}", zones[..keep].concat());
+        if text.chars().count() <= MAX_CHARS {
+            return text;
+        }
+    }
+    shorten(&format!("{head}{totals}"), MAX_CHARS)
+}
+
+/// ` Zone A above: 106,649–107,076, $3.6M of short liquidations, near edge +0.60%.`
+fn zone_sentence(z: &Zone) -> String {
+    let side = if z.side == Where::Above { "above" } else { "below" };
+    format!(
+        " Zone {} {side}: {}–{}, {} of {} liquidations, near edge {}.",
+        shorten(&z.name, 8),
+        fmt::price(z.low),
+        fmt::price(z.high),
+        fmt::usd(z.usd),
+        if z.side == Where::Above { "short" } else { "long" },
+        fmt::pct(z.edge_distance_pct)
+    )
+}
+
+/// `s` cut to `max` characters, the last one `…`, when longer.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Where the alt text of `image` goes: `heatmap.png` → `heatmap.alt.txt`.
+pub fn alt_path(image: &Path) -> PathBuf {
+    image.with_extension("alt.txt")
+}
+
+/// `text` as the bytes of a `.alt.txt` file (one line, final newline).
+pub fn file_bytes(text: &str) -> Vec<u8> {
+    let mut v = text.replace(['\n', '\r'], " ").into_bytes();
+    v.push(b'\n');
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_counts_characters() {
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("ääää", 3), "ää…");
+        assert_eq!(alt_path(Path::new("out/heatmap.png")), PathBuf::from("out/heatmap.alt.txt"));
+        assert_eq!(alt_path(Path::new("x.svg")), PathBuf::from("x.alt.txt"));
+        assert_eq!(file_bytes("a\nb"), b"a b\n");
+    }
+}
