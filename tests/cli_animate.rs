@@ -40,6 +40,11 @@ fn writes_a_gif_and_an_apng() {
     assert_eq!(frames.len(), 3);
     assert_eq!(frames[0].0.dimensions(), (1200, 675), "X's size by default");
     assert_eq!(repeat, gif::Repeat::Infinite);
+    // Its alt text beside it, from the data, within X's 1,000 characters.
+    let alt = std::fs::read_to_string(dir.path().join("new/dir/map.alt.txt")).unwrap();
+    assert!(alt.starts_with("Animation, 3 frames from 2025-11-10 08:00 to 2025-11-11 00:00 UTC:"), "{alt}");
+    assert!(alt.contains("Zone A above") && alt.contains("not actual positions"), "{alt}");
+    assert!(alt.chars().count() <= 1000 && alt.ends_with('\n') && alt.lines().count() == 1);
     let apng = dir.path().join("map.png");
     animate(&["--frames", "2", "--fps", "4", "--size", "800x450", "-o", s(&apng)]).ok();
     let (plays, frames) = decode_apng(&std::fs::read(&apng).unwrap());

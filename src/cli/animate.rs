@@ -12,6 +12,7 @@ use super::source::{write_logged, Source};
 use crate::error::Error;
 use crate::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
 use crate::render::{chart_options, RenderSettings};
+use crate::report::alt;
 use crate::report::compute::window_label;
 use crate::zones::ZoneParams;
 
@@ -56,7 +57,7 @@ pub struct AnimateArgs {
 }
 
 /// Runs `liqshot animate`: every option is checked before any data is read or fetched; the
-/// file is written atomically, and only when within `--max-mb`.
+/// file and its alt text (`map.alt.txt`) are written atomically, and only when within `--max-mb`.
 pub fn run(a: AnimateArgs) -> Result<(), Error> {
     let format = AnimFormat::of(&a.output)?;
     let out = PathTemplate::parse("-o", &a.output)?;
@@ -96,7 +97,10 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
                 )));
             }
             tracing::info!(symbol = %snap.symbol, "{} frames of {w}x{h} in {:.1} s", frames.len(), t.elapsed().as_secs_f64());
-            write_logged(&[(path, bytes)])
+            // The alt text beside it, as `render` writes one beside each image.
+            let last = frames.analysis_at(frames.len() - 1);
+            let alt = alt::animation_alt_text(&snap, &last, frames.len(), frames.moment(0).at);
+            write_logged(&[(alt::alt_path(&path), alt::file_bytes(&alt)), (path, bytes)])
         },
         String::clone,
     )
