@@ -41,7 +41,7 @@ fn writes_a_gif_and_an_apng() {
     assert_eq!(frames[0].0.dimensions(), (1200, 675), "X's size by default");
     assert_eq!(repeat, gif::Repeat::Infinite);
     // Its alt text beside it, from the data, within X's 1,000 characters.
-    let alt = std::fs::read_to_string(dir.path().join("new/dir/map.alt.txt")).unwrap();
+    let alt = std::fs::read_to_string(dir.path().join("new/dir/map.gif.alt.txt")).unwrap();
     assert!(alt.starts_with("Animation, 3 frames from 2025-11-10 08:00 to 2025-11-11 00:00 UTC:"), "{alt}");
     assert!(alt.contains("Zone A above") && alt.contains("not actual positions"), "{alt}");
     assert!(alt.chars().count() <= 1000 && alt.ends_with('\n') && alt.lines().count() == 1);
@@ -82,7 +82,7 @@ fn an_animation_over_the_size_limit_is_not_written_and_leaves_the_old_file() {
     let line = run.one_line_error(2);
     assert!(line.contains("over --max-mb 0.01") && line.contains("fewer --frames or a smaller --size"), "{line}");
     assert_eq!(std::fs::read(&out).unwrap(), b"the good old file");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file and no alt text left");
 }
 
 #[test]

@@ -57,7 +57,7 @@ pub struct AnimateArgs {
 }
 
 /// Runs `liqshot animate`: every option is checked before any data is read or fetched; the
-/// file and its alt text (`map.alt.txt`) are written atomically, and only when within `--max-mb`.
+/// file and its alt text (`map.gif.alt.txt`) are written atomically, and only when within `--max-mb`.
 pub fn run(a: AnimateArgs) -> Result<(), Error> {
     let format = AnimFormat::of(&a.output)?;
     let out = PathTemplate::parse("-o", &a.output)?;
@@ -97,10 +97,13 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
                 )));
             }
             tracing::info!(symbol = %snap.symbol, "{} frames of {w}x{h} in {:.1} s", frames.len(), t.elapsed().as_secs_f64());
-            // The alt text beside it, as `render` writes one beside each image.
+            // The alt text beside it, as `render` writes one beside each image; named after the
+            // whole file name (`map.gif.alt.txt`), so it never replaces a still's `map.alt.txt`.
             let last = frames.analysis_at(frames.len() - 1);
             let alt = alt::animation_alt_text(&snap, &last, frames.len(), frames.moment(0).at);
-            write_logged(&[(alt::alt_path(&path), alt::file_bytes(&alt)), (path, bytes)])
+            let mut alt_path = path.clone().into_os_string();
+            alt_path.push(".alt.txt");
+            write_logged(&[(path, bytes), (alt_path.into(), alt::file_bytes(&alt))])
         },
         String::clone,
     )
