@@ -1,7 +1,7 @@
 //! The pure middle of the pipeline: snapshot → estimate → zones.
 
 use crate::error::Error;
-use crate::estimate::{self, Estimate, EstimateParams};
+use crate::estimate::{self, history, Estimate, EstimateParams, Moment};
 use crate::snapshot::MarketSnapshot;
 use crate::zones::{self, Zone, ZoneParams, Zones};
 
@@ -26,7 +26,26 @@ pub const MAX_ZOOM_OUT_PCT: f64 = 8.0;
 /// rounds). A widened range runs the estimate again (ledger and zones are the same, only the
 /// grid changes).
 pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) -> Result<Analysis, Error> {
-    let mut estimate = estimate::estimate(snap, params)?;
+    analyse_with(snap, params, zp, |p| estimate::estimate(snap, p).map(|e| (e, ()))).map(|(a, ())| a)
+}
+
+/// [`analyse`], plus the map as it stood at `frames` times spread evenly over the window (the
+/// last one its end; see [`estimate::history`]), recorded in the same pass of the ledgers
+/// that makes the final grid, on the final grid's axes.
+pub fn analyse_history(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, frames: usize) -> Result<(Analysis, Vec<Moment>), Error> {
+    let slots = history::slots_for_frames(estimate::window_candles(snap, params.window_secs), frames);
+    analyse_with(snap, params, zp, |p| estimate::estimate_history(snap, p, &slots))
+}
+
+/// [`analyse`] with `run` as the estimate (which may return something besides, of the run
+/// that made the final grid).
+fn analyse_with<T>(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    zp: &ZoneParams,
+    run: impl Fn(&EstimateParams) -> Result<(Estimate, T), Error>,
+) -> Result<(Analysis, T), Error> {
+    let (mut estimate, mut extra) = run(params)?;
     let price = estimate.last_price;
     let base = params.price_range.or_else(|| estimate::window_price_range(snap, params.window_secs));
     let mut zones = zones::find_zones(&estimate.profile, price, zp, base);
@@ -51,10 +70,10 @@ pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) 
         let (lo, hi) = (lo.min(g.0), hi.max(g.1));
         if (lo, hi) != g {
             let wider = EstimateParams { price_range: Some((lo, hi)), ..params.clone() };
-            estimate = estimate::estimate(snap, &wider)?;
+            (estimate, extra) = run(&wider)?;
         }
     }
-    Ok(Analysis { estimate, zones })
+    Ok((Analysis { estimate, zones }, extra))
 }
 
 /// `range` widened to hold every zone of `zs` whose near edge is within [`MAX_ZOOM_OUT_PCT`]

@@ -3,6 +3,7 @@
 //! plain types of the pipeline stages, calls them, and does the I/O around them. No stage
 //! imports this module.
 
+pub mod animate;
 pub mod batch;
 pub mod bench;
 pub mod config;
@@ -25,6 +26,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
+use animate::ANIMATE_EXAMPLES;
 use bench::BENCH_EXAMPLES;
 use config::command::CONFIG_EXAMPLES;
 use fetch::FETCH_EXAMPLES;
@@ -35,6 +37,7 @@ use report::REPORT_EXAMPLES;
 use run::RUN_EXAMPLES;
 use zones::ZONES_EXAMPLES;
 
+pub use animate::AnimateArgs;
 pub use bench::BenchArgs;
 pub use config::command::ConfigCommand;
 pub use fetch::FetchCmdArgs;
@@ -104,6 +107,9 @@ pub enum Command {
     /// Fetch live public data from the exchanges and save it as a snapshot
     #[command(after_help = FETCH_EXAMPLES)]
     Fetch(FetchCmdArgs),
+    /// Animate the map's evolution over the window: GIF (.gif) or APNG (.png)
+    #[command(after_help = ANIMATE_EXAMPLES)]
+    Animate(AnimateArgs),
     /// Print zones A, B and C of a snapshot
     #[command(after_help = ZONES_EXAMPLES)]
     Zones(ZonesArgs),
@@ -166,6 +172,7 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Zones(a) => zones::run(a),
         Command::Levels(a) => levels::run(a),
         Command::Render(a) => render::RenderPlan::new(&a)?.run(&a),
+        Command::Animate(a) => animate::run(a),
         Command::Report(a) => report::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Run(_) | Command::Config(_) => Err(Error::Usage("run and config need the config file (see cli::main)".into())),

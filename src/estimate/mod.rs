@@ -9,6 +9,7 @@
 //! 4. decay (optional): every level shrinks by the half-life.
 
 pub mod grid;
+pub mod history;
 pub mod ledger;
 pub mod leverage;
 pub mod liquidation;
@@ -17,6 +18,7 @@ pub mod oi_align;
 use chrono::{DateTime, Duration, Utc};
 
 pub use grid::{Grid, Profile};
+pub use history::Moment;
 pub use leverage::LeverageMix;
 pub use liquidation::{Formula, Side};
 
@@ -117,6 +119,14 @@ fn window_bounds(snap: &MarketSnapshot, window_secs: i64) -> (DateTime<Utc>, Dat
     (start, end)
 }
 
+/// How many candle slots the grid of a `window_secs` window over `snap` spans (its
+/// `Grid::candles`), e.g. to choose [`estimate_history`]'s slots.
+pub fn window_candles(snap: &MarketSnapshot, window_secs: i64) -> usize {
+    let step = snap.interval_secs();
+    let (start, end) = window_bounds(snap, window_secs.max(1));
+    (((end - start).num_seconds() + step - 1) / step).max(1) as usize
+}
+
 /// The grid's default price range for a window whose candles span `lo..hi`: padded by 35 % of
 /// the window's (log) span and at least 3 % each side.
 pub fn pad_range(lo: f64, hi: f64) -> (f64, f64) {
@@ -142,6 +152,18 @@ pub fn window_price_range(snap: &MarketSnapshot, window_secs: i64) -> Option<(f6
 pub const MAX_PRICE_RATIO: f64 = 1e6;
 
 pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estimate, Error> {
+    run(snap, params, &[]).map(|(e, _)| e)
+}
+
+/// The estimate of `snap` and, in the same pass of the ledgers, the map as it stood at the end
+/// of each of the window's candle `slots` (ascending, each `< grid.candles`; see
+/// [`history::slots_for_frames`]): a [`Moment`] per slot, holding only what data up to that
+/// time gives. [`Moment::estimate`] turns one into the estimate a chart draws.
+pub fn estimate_history(snap: &MarketSnapshot, params: &EstimateParams, slots: &[usize]) -> Result<(Estimate, Vec<Moment>), Error> {
+    run(snap, params, slots)
+}
+
+fn run(snap: &MarketSnapshot, params: &EstimateParams, frame_slots: &[usize]) -> Result<(Estimate, Vec<Moment>), Error> {
     if params.window_secs <= 0 {
         return Err(Error::Usage("--window must be positive".into()));
     }
@@ -200,6 +222,9 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
         }
     }
     let (mut slot_long, mut slot_short) = (vec![0.0f32; grid.rows], vec![0.0f32; grid.rows]);
+    let mut moments = Vec::with_capacity(frame_slots.len());
+    let slots = grid.candles;
+    let mut wanted = frame_slots.iter().copied().filter(|&j| j < slots).peekable();
     for j in 0..grid.candles {
         let slot_end = start + Duration::seconds(step * (j as i64 + 1));
         let col = grid.col_of_slot(j);
@@ -220,6 +245,9 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
         if any {
             grid.fold_slot(col, &slot_long, &slot_short);
         }
+        while wanted.next_if(|&w| w <= j).is_some() {
+            moments.push(history::capture(&grid, j, slot_end, bins, runs.iter().map(|r| (&r.ledger, &r.stats, r.last_close()))));
+        }
     }
     for r in &mut runs {
         while r.next_time().is_some() {
@@ -235,7 +263,7 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
         ledger.add_shorts_into(&mut profile.short);
         venues.push(stats);
     }
-    Ok(Estimate { grid, profile, last_price: snap.last_price(), venues })
+    Ok((Estimate { grid, profile, last_price: snap.last_price(), venues }, moments))
 }
 
 /// One venue's ledger, advanced one candle at a time.
@@ -300,6 +328,11 @@ impl<'a> VenueRun<'a> {
     /// Open time of the next candle to run, if any is left.
     fn next_time(&self) -> Option<DateTime<Utc>> {
         self.candles.get(self.next).map(|c| c.open_time)
+    }
+
+    /// Close of the last candle run, if any.
+    fn last_close(&self) -> Option<f64> {
+        self.next.checked_sub(1).map(|i| self.candles[i].close)
     }
 
     /// Runs the next candle; returns the USD of longs and shorts it liquidated.

@@ -290,3 +290,104 @@ fn a_cap_at_or_above_the_candle_count_changes_nothing() {
     let e = estimate(&s, &EstimateParams { max_cols: Some(0), ..Default::default() }).unwrap_err();
     assert_eq!(e.to_string(), "grid needs at least one time column");
 }
+
+/// A flat market at 100 whose open interest rises by 1M in candle 5 (levels open) and whose
+/// candle 10 wicks to 95 (the long levels above 95 are swept).
+fn open_then_sweep() -> MarketSnapshot {
+    let candles: Vec<Candle> = (0..16)
+        .map(|i| if i == 10 { candle(i, 100.0, 100.0, 95.0, 100.0, Some(5.0)) } else { candle(i, 100.0, 100.0, 100.0, 100.0, Some(5.0)) })
+        .collect();
+    let oi_pts: Vec<OiPoint> = (1..=16).map(|i| oi(i, if i >= 6 { 2e6 } else { 1e6 })).collect();
+    snap(candles, oi_pts)
+}
+
+#[test]
+fn a_moment_shows_levels_opened_before_it_and_not_after_and_keeps_those_swept_later() {
+    let s = open_then_sweep();
+    let params = EstimateParams { price_range: Some((90.0, 110.0)), ..Default::default() };
+    let (full, moments) = estimate_history(&s, &params, &[3, 7, 12]).unwrap();
+    assert_eq!(moments.iter().map(|m| m.slot).collect::<Vec<_>>(), vec![3, 7, 12]);
+    // The 25x long level at 96.386 (opened in candle 5, swept by candle 10's wick to 95).
+    let b = full.profile.bins.index(96.386).unwrap();
+    let row = full.grid.row_of(96.386) as usize;
+    let cell = |g: &Grid, col: usize| g.long[col * g.rows + row];
+    let [before, between, after] = [&moments[0], &moments[1], &moments[2]];
+    // Before it opened: nowhere, not in the profile and not in any column.
+    assert_eq!(before.profile.long_total() + before.profile.short_total(), 0.0);
+    let g = before.estimate(&full.grid).grid;
+    assert!(g.long.iter().chain(&g.short).all(|v| *v == 0.0));
+    assert_eq!(before.at, s.venues[0].candles[3].open_time + Duration::minutes(5));
+    // Opened, not yet swept: in the profile, and in the columns from candle 5 to 7 only.
+    assert!((between.profile.long[b] - 125_000.0).abs() < 1e-3, "{}", between.profile.long[b]);
+    let g = between.estimate(&full.grid).grid;
+    assert!(cell(&g, 4) == 0.0 && cell(&g, 5) > 0.0 && cell(&g, 7) > 0.0 && cell(&g, 8) == 0.0);
+    assert_eq!(g.long.len(), full.grid.long.len());
+    // Swept: gone from the profile, while the columns before the sweep still show it.
+    assert_eq!(after.profile.long[b], 0.0);
+    let g = after.estimate(&full.grid).grid;
+    assert!(cell(&g, 9) > 0.0 && cell(&g, 10) == 0.0 && cell(&g, 12) == 0.0);
+    assert!((after.venues[0].liquidated_long_usd - full.venues[0].liquidated_long_usd).abs() < 1e-6);
+    assert_eq!(between.venues[0].liquidated_long_usd, 0.0);
+}
+
+#[test]
+fn the_last_moment_is_the_final_estimate() {
+    let s = with_second_venue(&open_then_sweep());
+    for cap in [None, Some(5)] {
+        let params = EstimateParams { max_cols: cap, ..Default::default() };
+        let (full, moments) = estimate_history(&s, &params, &[full_slots(&s) - 1]).unwrap();
+        assert_eq!(full.grid, estimate(&s, &params).unwrap().grid);
+        assert_eq!(window_candles(&s, params.window_secs), full.grid.candles);
+        let e = moments[0].estimate(&full.grid);
+        assert_eq!(e.grid, full.grid);
+        assert_eq!(e.profile, full.profile);
+        assert_eq!(e.last_price, full.last_price);
+        assert_eq!(e.venues, full.venues);
+    }
+}
+
+fn full_slots(s: &MarketSnapshot) -> usize {
+    estimate(s, &EstimateParams::default()).unwrap().grid.candles
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// No look-ahead: two markets that agree up to a moment (the later candles reversed, so
+    /// the all-time price range and hence the ledger bins are the same, and the later open
+    /// interest different) have the same moment there. With capped columns, the moment's own
+    /// column is the maximum over its slots up to the moment only.
+    #[test]
+    fn a_moment_depends_on_data_up_to_its_time_only(s in arb_market(), cut in 0.0f64..1.0, cap in prop::option::of(1usize..20)) {
+        let n = s.venues[0].candles.len();
+        let j = ((n - 1) as f64 * cut) as usize;
+        let mut other = s.clone();
+        let v = &mut other.venues[0];
+        let t0 = v.candles[0].open_time;
+        let mut later: Vec<Candle> = v.candles[j + 1..].to_vec();
+        later.reverse();
+        for (k, c) in later.iter_mut().enumerate() {
+            c.open_time = t0 + Duration::minutes(5 * (j + 1 + k) as i64);
+        }
+        v.candles.truncate(j + 1);
+        v.candles.extend(later);
+        let close_j = t0 + Duration::minutes(5 * (j as i64 + 1));
+        for p in v.open_interest.iter_mut().filter(|p| p.time > close_j) {
+            p.oi_usd *= 1.5;
+        }
+        let params = EstimateParams { price_range: Some((10.0, 100_000.0)), max_cols: cap, ..Default::default() };
+        let (fa, ma) = estimate_history(&s, &params, &[j]).unwrap();
+        let (fb, mb) = estimate_history(&other, &params, &[j]).unwrap();
+        prop_assert_eq!(&ma, &mb);
+        let (ga, gb) = (ma[0].grid(&fa.grid), mb[0].grid(&fb.grid));
+        prop_assert_eq!(&ga, &gb);
+        // The partial column against the one-column-per-candle grid.
+        let uncapped = estimate(&s, &EstimateParams { max_cols: None, ..params.clone() }).unwrap().grid;
+        let c = ma[0].col;
+        let slots = fa.grid.slots(c);
+        for r in 0..ga.rows {
+            let want = (slots.start..=j).map(|k| uncapped.long[k * uncapped.rows + r]).fold(0.0f32, f32::max);
+            prop_assert_eq!(ga.long[c * ga.rows + r], want, "row {}", r);
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! The annotated liquidation heatmap, built as a [`Scene`] from the analysis. Pure.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::axis;
 use super::layout::{Layout, Rect};
@@ -36,6 +36,12 @@ pub struct ChartOptions {
     /// The window asked for (`--window`), seconds. When the snapshot holds less, the title
     /// says so (`window 30d requested, 10d of data`) instead of `last 10d`.
     pub window_secs: Option<i64>,
+    /// A frame of `animate`: the map as it stood at this time (the title says so and a line
+    /// marks it on the plot); the snapshot holds data up to it only.
+    pub frame_at: Option<DateTime<Utc>>,
+    /// Top of the profile's USD scale (per 0.1 % band); `None` picks it from the profile.
+    /// (`animate` pins it so bars keep their scale from frame to frame.)
+    pub profile_max: Option<f64>,
     /// What the profile panel shows (`--profile`).
     pub profile: ProfileView,
     /// Scale of text, strokes and margins (1 = a 1600x900 chart's); `None`: fitted to the size.
@@ -45,7 +51,7 @@ pub struct ChartOptions {
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None }
     }
 }
 
@@ -58,6 +64,9 @@ struct Ctx<'a> {
     grid: &'a Grid,
     p_lo: f64,
     p_hi: f64,
+    /// `ChartOptions::frame_at` and `profile_max`.
+    frame_at: Option<DateTime<Utc>>,
+    profile_max: Option<f64>,
 }
 
 impl Ctx<'_> {
@@ -89,12 +98,25 @@ impl Ctx<'_> {
     }
 }
 
+fn ctx<'a>(a: &'a Analysis, opts: &ChartOptions) -> Ctx<'a> {
+    let (l, grid) = (Layout::with_scale(opts.width, opts.height, opts.scale), &a.estimate.grid);
+    let th = if opts.dark { Theme::dark() } else { Theme::light() };
+    let scene = Scene::new(opts.width, opts.height, th.background);
+    Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max }
+}
+
+/// The top of the scale the profile panel of `a`'s chart picks from its data (USD per 0.1 %
+/// band, or cumulative USD), whatever `opts.profile_max` says.
+pub fn profile_top(a: &Analysis, opts: &ChartOptions) -> f64 {
+    profile::scale_top(a, a.estimate.grid.price_lo, a.estimate.grid.price_hi, opts.profile)
+}
+
 /// Builds the chart. The grid in `a` should have `Layout::plot_rows` rows.
 pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene {
     let l = Layout::with_scale(opts.width, opts.height, opts.scale);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let grid = &a.estimate.grid;
-    let mut c = Ctx { scene: Scene::new(opts.width, opts.height, th.background), l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi };
+    let mut c = ctx(a, opts);
     let scale = ColorScale::pick(grid, opts.color_max);
 
     c.scene.rect(l.plot.x, l.plot.y, l.plot.w, l.plot.h, th.plot_background);
@@ -108,6 +130,9 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     let candles = window_candles(snap, grid, per_px);
     draw_candles(&mut c, &candles);
     data_start(&mut c, snap);
+    if let Some(t) = opts.frame_at {
+        now_line(&mut c, t);
+    }
     zones(&mut c, &a.zones.zones);
     profile(&mut c, a, opts.profile);
     price_marker(&mut c, a.estimate.last_price);
@@ -216,6 +241,13 @@ fn draw_candles(c: &mut Ctx, candles: &[(f64, f64, Candle)]) {
         let (top, bottom) = (yo.min(yc), yo.max(yc));
         c.scene.rect(xm - w / 2.0, top, w, (bottom - top).max(1.0), color);
     }
+}
+
+/// The time of an animation frame: a dashed vertical line across the plot.
+fn now_line(c: &mut Ctx, t: DateTime<Utc>) {
+    let p = c.l.plot;
+    let x = c.x_of_secs((t - c.grid.start).num_seconds() as f64).clamp(p.x, p.right());
+    c.scene.dashed_line(x, p.y, x, p.bottom(), c.th.muted.with_alpha(0xc0), c.stroke(1.0), 4.0 * c.l.s);
 }
 
 /// When the window begins where the snapshot's data begins, the map's left part lacks every
@@ -429,6 +461,12 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
         tail.clear();
     }
     match opts.window_secs.and_then(|w| window_shortfall(g, w).map(|shown| (w, shown))) {
+        _ if opts.frame_at.is_some() => {
+            let at = opts.frame_at.map_or(snap.captured_at, |t| t).format("%Y-%m-%d %H:%M");
+            let span = span_label((g.end() - g.start).num_seconds());
+            let sub = format!("{head}{span} from {} UTC, as it stood at {at} UTC{tail}", g.start.format("%Y-%m-%d %H:%M"));
+            c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);
+        }
         None => {
             let sub = format!("{head}last {} to {end} UTC{tail}", span_label((g.end() - g.start).num_seconds()));
             c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);

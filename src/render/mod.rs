@@ -5,6 +5,7 @@
 //! [`render_scene`] is the in-memory entry point from a snapshot: the analysis and the chart's
 //! scene for plain [`RenderSettings`] (which a command builds from its flags).
 
+pub mod animate;
 pub mod axis;
 pub mod chart;
 pub mod heat;

@@ -19,6 +19,23 @@ const MAX_NAME_CHARS: usize = 40;
 
 /// The alt text of the chart of `a` (drawn from `snap`), at most [`MAX_CHARS`] characters.
 pub fn alt_text(snap: &MarketSnapshot, a: &Analysis) -> String {
+    alt_text_within(snap, a, "", MAX_CHARS)
+}
+
+/// The alt text of an animation (`liqshot animate`) of `frames` frames from `first` to the
+/// window's end, whose last frame is the chart of `a`: what it shows, then the last frame's
+/// alt text; at most [`MAX_CHARS`] characters.
+pub fn animation_alt_text(snap: &MarketSnapshot, a: &Analysis, frames: usize, first: chrono::DateTime<chrono::Utc>) -> String {
+    let intro = format!(
+        "Animation, {frames} frames from {} to {} UTC: the estimated liquidation levels as they stood at each time, appearing as open interest rose and vanishing as price ran through them. Last frame: ",
+        first.format("%Y-%m-%d %H:%M"),
+        a.estimate.grid.end().format("%Y-%m-%d %H:%M"),
+    );
+    alt_text_within(snap, a, &intro, MAX_CHARS)
+}
+
+/// `intro` and the alt text of the chart of `a`, at most `max` characters.
+fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize) -> String {
     let g = &a.estimate.grid;
     let symbol = shorten(&snap.symbol, MAX_NAME_CHARS);
     let venues = shorten(&snap.venue_label(), MAX_NAME_CHARS);
@@ -46,12 +63,12 @@ pub fn alt_text(snap: &MarketSnapshot, a: &Analysis) -> String {
             1 => " 1 more zone in the report.".to_string(),
             n => format!(" {n} more zones in the report."),
         };
-        let text = format!("{head}{}{none}{more}{totals}", zones[..keep].concat());
-        if text.chars().count() <= MAX_CHARS {
+        let text = format!("{intro}{head}{}{none}{more}{totals}", zones[..keep].concat());
+        if text.chars().count() <= max {
             return text;
         }
     }
-    shorten(&format!("{head}{totals}"), MAX_CHARS)
+    shorten(&format!("{intro}{head}{totals}"), max)
 }
 
 /// ` Zone A above: 106,649–107,076, $3.6M of short liquidations, near edge +0.60%.`

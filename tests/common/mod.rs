@@ -1,6 +1,7 @@
 #![allow(dead_code)]
 //! Helpers shared by the integration tests.
 
+pub mod anim;
 pub mod imgdiff;
 pub mod fake_exchange;
 pub mod mock_server;

@@ -64,6 +64,20 @@ pub fn cumulative(bands: &[Band], price: f64) -> (Curve, Curve) {
     (up, down)
 }
 
+/// The top of the scale the panel picks for `a` in the price range `lo..=hi` from its data
+/// alone (USD per 0.1 % band for bars, cumulative USD for curves).
+pub fn scale_top(a: &Analysis, lo: f64, hi: f64, view: ProfileView) -> f64 {
+    let bands = profile_bands(a, lo, hi);
+    let max = match view {
+        ProfileView::Bars => bands.iter().fold(0.0f64, |m, b| m.max(b.long_usd).max(b.short_usd)),
+        ProfileView::Cumulative => {
+            let (up, down) = cumulative(&bands, a.estimate.last_price);
+            up.last().map_or(0.0, |p| p.1).max(down.last().map_or(0.0, |p| p.1))
+        }
+    };
+    fine_ceil(max.max(1.0))
+}
+
 pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
     let prof = c.l.profile;
     let s = c.l.s;
@@ -77,9 +91,9 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
     };
     let (title, scale) = match view {
         ProfileView::Bars => {
-            let max = bands.iter().fold(0.0f64, |m, b| m.max(b.long_usd).max(b.short_usd));
-            let top = fine_ceil(max.max(1.0));
-            let bar = |v: f64| (v / top) as f32 * width;
+            // `profile_max` (animate) pins the scale; a bar never passes the panel.
+            let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
+            let bar = |v: f64| ((v / top) as f32).min(1.0) * width;
             for b in &bands {
                 let (y, h) = band_y(c, b);
                 // The longer bar first, so a band holding both shows both.
@@ -95,9 +109,8 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
         }
         ProfileView::Cumulative => {
             let (up, down) = cumulative(&bands, price);
-            let max = up.last().map_or(0.0, |p| p.1).max(down.last().map_or(0.0, |p| p.1));
-            let top = fine_ceil(max.max(1.0));
-            let x = |v: f64| prof.x + 1.0 + (v / top) as f32 * width;
+            let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
+            let x = |v: f64| prof.x + 1.0 + ((v / top) as f32).min(1.0) * width;
             let y_price = c.y(price).clamp(prof.y, prof.bottom());
             for (curve, color) in [(&up, shorts), (&down, longs)] {
                 let mut points = vec![(prof.x + 1.0, y_price)];
@@ -119,12 +132,17 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
         }
     };
     let (text_c, muted) = (c.th.text, c.th.muted);
+    // A frame of `animate` says when its profile stood.
+    let title = match c.frame_at {
+        None => title.to_string(),
+        Some(t) => title.replace("now", &format!("at {} UTC", t.format("%H:%M"))).replace("from price", &format!("from price at {}", t.format("%H:%M"))),
+    };
     // Compact layouts have no room in the header: the heading goes under the panel,
     // right-aligned so a heading wider than the panel runs into the empty space under the
     // price axis rather than off the image; the side totals then follow below it.
     let (y1, y2) = if c.l.compact { (prof.bottom() + 16.0 * s, prof.bottom() + 34.0 * s) } else { (prof.y - 36.0 * s, prof.y - 18.0 * s) };
     let (hx, h) = if c.l.compact { (prof.right(), HAlign::Right) } else { (prof.x, HAlign::Left) };
-    c.label(hx, y1, title, 13.0, text_c, h, true);
+    c.label(hx, y1, &title, 13.0, text_c, h, true);
     c.label(hx, y2, &scale, 12.0, muted, h, false);
     let below = if c.l.compact { 38.0 } else { 0.0 };
     // The side totals under the panel, never over its bars, with the band they count.
