@@ -291,8 +291,15 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
         c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), w, 4.0 * c.l.s);
         labels.push(((y0 + y1) / 2.0, format!("{} {range}", z.name), color));
     }
-    // Place labels at the plot's right edge, pushed apart so none overlaps another.
-    let size = c.font(13.0);
+    // Place labels at the plot's right edge, pushed apart so none overlaps another. Compact
+    // layouts (large text on a small image) draw them at the smallest legible size with single
+    // spaces, so they cover less of the plot.
+    let size = c.font(if c.l.compact { SMALLEST_TEXT } else { 13.0 });
+    if c.l.compact {
+        for l in &mut labels {
+            l.1 = l.1.replace("  ", " ");
+        }
+    }
     let h = text::line_height(size, true) + 4.0 * c.l.s;
     let ys = spread(&labels.iter().map(|l| l.0).collect::<Vec<_>>(), h + 2.0, p.y + h / 2.0 + 2.0, p.bottom() - h / 2.0 - 2.0);
     for ((_, mut s, color), y) in labels.into_iter().zip(ys) {
