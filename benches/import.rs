@@ -10,28 +10,13 @@
 //! `liqshot import` and `liqshot render` processes, e.g. with `/usr/bin/time -v`).
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use liqshot::synth::{repeated, vision_csvs};
 use liqshot::import::{import, ImportOptions};
 use liqshot::MarketSnapshot;
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
-}
-
-fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut times = Vec::new();
-    let mut last = None;
-    for _ in 0..runs.max(1) {
-        let t = Instant::now();
-        last = Some(f());
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], last.expect("one run"))
-}
+mod common;
+use common::{arg, median_ms};
 
 fn main() {
     let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(3);
