@@ -42,14 +42,20 @@ fn run_chromium(bin: &Path, profile: &Path, args: &[String]) -> std::process::Ou
         .expect("chromium starts")
 }
 
-/// The sample report's HTML around a real chart of the example at 800x450.
-fn sample_html() -> String {
+/// A real chart of the example at 800x450 as SVG, and the sample report sized for it.
+fn sample_report_with_chart() -> (liqshot::report::model::Report, String) {
     let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
     let settings = RenderSettings::new(EstimateParams::default(), 86_400, 800, 450);
     let (_, scene) = render_scene(&snap, &settings).unwrap();
     let svg = String::from_utf8(encode(&scene, Format::Svg)).unwrap();
     let mut r = sample_report();
     (r.image.width, r.image.height) = (800, 450);
+    (r, svg)
+}
+
+/// The sample report's HTML around a real chart of the example at 800x450.
+fn sample_html() -> String {
+    let (r, svg) = sample_report_with_chart();
     render_html(&r, Some(&svg), &[], &TemplateOptions::default()).unwrap()
 }
 
@@ -108,7 +114,7 @@ document.getElementById('f').onload = function () {
   b.setAttribute('data-row', row ? getComputedStyle(row).display : 'none');
   b.setAttribute('data-wrap', cs.overflowWrap + '/' + cs.wordBreak);
   var split = [];
-  d.querySelectorAll('code, td.num, .fired').forEach(function (e) { if (e.getClientRects().length > 1 || (e.tagName == 'CODE' && e.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(e).lineHeight || 20))) { split.push(e.textContent); } });
+  d.querySelectorAll('code, td.num, .fired, h1 .date').forEach(function (e) { if (e.getClientRects().length > 1 || (e.tagName == 'CODE' && e.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(e).lineHeight || 20))) { split.push(e.textContent); } });
   b.setAttribute('data-split', split.join(' | '));
 };
 </script></body></html>"#;
@@ -141,12 +147,7 @@ fn probe(bin: &Path, dir: &Path, tag: &str, html: &str, width: u32) -> (String, 
 fn html_report_fits_a_phone_without_sideways_scrolling() {
     let Some(bin) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
-    let settings = RenderSettings::new(EstimateParams::default(), 86_400, 800, 450);
-    let (_, scene) = render_scene(&snap, &settings).unwrap();
-    let svg = String::from_utf8(encode(&scene, Format::Svg)).unwrap();
-    let mut r = sample_report();
-    (r.image.width, r.image.height) = (800, 450);
+    let (r, svg) = sample_report_with_chart();
     let email = TemplateOptions { image_base_url: Some("https://example.com/daily".into()), ..Default::default() };
     let mut first = r.clone();
     first.triggers.iter_mut().for_each(|t| t.fired = None);
