@@ -15,7 +15,8 @@ use crate::zones::{Where, Zone};
 
 mod profile;
 
-pub use profile::{cumulative, fine_ceil, profile_bands, Curve, ProfileView};
+pub use super::axis::fine_ceil;
+pub use profile::{cumulative, profile_bands, Curve, ProfileView};
 use profile::profile;
 /// The smallest text size the chart draws at scale 1 (the caption), px.
 pub const SMALLEST_TEXT: f32 = 11.5;
@@ -274,7 +275,7 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
     for z in zones {
         let (y0, y1) = (c.y(z.high), c.y(z.low));
         let color = if z.side == Where::Above { c.th.shorts } else { c.th.longs };
-        let range = zone_label_text(z);
+        let range = zone_label_with(z, if c.l.compact { " " } else { "  " });
         if y1 < p.y {
             labels.push((p.y, format!("↑ {} {range} (off chart)", z.name), color));
             continue;
@@ -295,11 +296,6 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
     // layouts (large text on a small image) draw them at the smallest legible size with single
     // spaces, so they cover less of the plot.
     let size = c.font(if c.l.compact { SMALLEST_TEXT } else { 13.0 });
-    if c.l.compact {
-        for l in &mut labels {
-            l.1 = l.1.replace("  ", " ");
-        }
-    }
     let h = text::line_height(size, true) + 4.0 * c.l.s;
     let ys = spread(&labels.iter().map(|l| l.0).collect::<Vec<_>>(), h + 2.0, p.y + h / 2.0 + 2.0, p.bottom() - h / 2.0 - 2.0);
     for ((_, mut s, color), y) in labels.into_iter().zip(ys) {
@@ -319,7 +315,12 @@ fn zones(c: &mut Ctx, zones: &[Zone]) {
 /// A zone's label without its name: range, USD and the distance from price to its near edge
 /// (the report's "Edge distance"), e.g. `102,162–102,674  $4.34M  edge -3.15%`.
 pub fn zone_label_text(z: &Zone) -> String {
-    format!("{}–{}  {}  edge {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.edge_distance_pct))
+    zone_label_with(z, "  ")
+}
+
+/// [`zone_label_text`] with `sep` between its parts (one space in compact layouts).
+fn zone_label_with(z: &Zone, sep: &str) -> String {
+    format!("{}–{}{sep}{}{sep}edge {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.edge_distance_pct))
 }
 
 /// Moves label centres `ys` apart to at least `gap`, keeping them within `[lo, hi]` and in order.

@@ -2,7 +2,7 @@
 //! [`crate::levels`] (bars, on a scale from the data only) or cumulative from price outwards,
 //! and the side totals under the panel. Pure.
 
-use super::{text, Ctx, HAlign, VAlign};
+use super::{axis, text, Ctx, HAlign, VAlign};
 use crate::fmt;
 use crate::levels::{self, Band};
 use crate::pipeline::Analysis;
@@ -16,18 +16,6 @@ pub enum ProfileView {
     /// Cumulative USD from price outwards (shorts upwards, longs downwards), Coinglass's
     /// "liquidation map".
     Cumulative,
-}
-
-/// Round `x` up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten, so the largest bar
-/// of a scale topped there spans at least 80 % of the panel.
-pub fn fine_ceil(x: f64) -> f64 {
-    if x.is_nan() || x <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    let f = x / p;
-    let m = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0].into_iter().find(|m| f <= m + 1e-9).unwrap_or(10.0);
-    m * p
 }
 
 /// The bands of [`levels::levels`] the profile panel draws: those whose (log) middle lies in
@@ -75,7 +63,7 @@ pub fn scale_top(a: &Analysis, lo: f64, hi: f64, view: ProfileView) -> f64 {
             up.last().map_or(0.0, |p| p.1).max(down.last().map_or(0.0, |p| p.1))
         }
     };
-    fine_ceil(max.max(1.0))
+    axis::fine_ceil(max.max(1.0))
 }
 
 pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
