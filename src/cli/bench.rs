@@ -25,7 +25,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Snapshot to time
-    #[arg(long, default_value = "examples/btcusdt-2025-11-01_10.snapshot.json", value_name = "FILE")]
+    #[arg(long, default_value = BUNDLED_EXAMPLE, value_name = "FILE")]
     pub snapshot: PathBuf,
     /// Repetitions per stage (the median is printed)
     #[arg(long, default_value_t = 7, value_name = "N")]

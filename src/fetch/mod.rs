@@ -55,14 +55,21 @@ impl Venue {
         }
     }
 
+    /// The venue called `name` (any case), as `--exchange`, `--venue` and the config file take it.
+    pub fn from_name(name: &str) -> Option<Venue> {
+        Venue::ALL.into_iter().find(|v| v.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The venue names, comma-separated, for messages listing what is allowed.
+    pub fn names() -> String {
+        Venue::ALL.map(Venue::name).join(", ")
+    }
+
     /// Parses `binance,bybit,okx` (for `--exchange`).
     pub fn parse_list(s: &str) -> Result<Vec<Venue>, Error> {
         let mut out = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let v = Venue::ALL
-                .into_iter()
-                .find(|v| v.name().eq_ignore_ascii_case(part))
-                .ok_or_else(|| Error::Usage(format!("--exchange: unknown venue {part:?} (use binance, bybit, okx, hyperliquid)")))?;
+            let v = Venue::from_name(part).ok_or_else(|| Error::Usage(format!("--exchange: unknown venue {part:?} (use {})", Venue::names())))?;
             if !out.contains(&v) {
                 out.push(v);
             }

@@ -149,16 +149,13 @@ impl<T> Parsed<T> {
 /// `--exchange` and the config file's `venues` accept), whose margin tiers and liquidation
 /// formula the snapshot then uses. Anything else is a usage error listing them.
 fn venue_name(given: &str) -> Result<String, Error> {
-    let known = || Venue::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ");
     let name = given.trim();
     if name.is_empty() {
-        return Err(Error::Usage(format!("--venue is empty (use {})", known())));
+        return Err(Error::Usage(format!("--venue is empty (use {})", Venue::names())));
     }
-    Venue::ALL
-        .iter()
-        .find(|v| v.name().eq_ignore_ascii_case(name))
+    Venue::from_name(name)
         .map(|v| v.name().to_string())
-        .ok_or_else(|| Error::Usage(format!("--venue: unknown venue {name:?} (use {})", known())))
+        .ok_or_else(|| Error::Usage(format!("--venue: unknown venue {name:?} (use {})", Venue::names())))
 }
 
 /// Reads the files named in `opts` and builds a validated snapshot.
