@@ -75,6 +75,17 @@ pub fn duration(secs: i64) -> String {
     crate::snapshot::format_interval(secs)
 }
 
+
+/// `s` cut to `max` characters, the last one `…`, when longer (counts characters, not bytes).
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,12 +93,7 @@ pub fn line(symbol: &str, venues: &[VenueProgress], max_chars: usize) -> String 
         .collect();
     let running = venues.iter().any(|v| v.ok.is_none());
     let text = format!("fetching {symbol}: {}{}", parts.join(", "), if running { " requests" } else { "" });
-    if text.chars().count() <= max_chars {
-        return text;
-    }
-    let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    crate::fmt::shorten(&text, max_chars)
 }
 
 #[cfg(test)]

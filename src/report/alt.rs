@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::fmt;
+use crate::fmt::{self, shorten};
 use crate::pipeline::Analysis;
 use crate::render::chart::span_label;
 use crate::snapshot::{format_interval, MarketSnapshot};
@@ -83,16 +83,6 @@ fn zone_sentence(z: &Zone) -> String {
         if z.side == Where::Above { "short" } else { "long" },
         fmt::pct(z.edge_distance_pct)
     )
-}
-
-/// `s` cut to `max` characters, the last one `…`, when longer.
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 /// Where the alt text of `image` goes: `heatmap.png` → `heatmap.alt.txt`.
