@@ -130,12 +130,11 @@ fn side_bins(profile: &Profile, price: f64, side: Where, p: &ZoneParams) -> Side
     out
 }
 
-/// One cluster: its first and last bin (from price outwards) and its smoothed peak (USD per bin).
+/// One cluster: its first and last bin (from price outwards).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Cluster {
     a: usize,
     b: usize,
-    peak: f64,
 }
 
 /// Clusters on one side, ordered from price outwards.
@@ -190,7 +189,7 @@ fn clusters(s: &SideBins, p: &ZoneParams) -> Vec<Cluster> {
         taken[a..=b].iter_mut().for_each(|t| *t = true);
         let usd: f64 = s.usd[a..=b].iter().sum();
         if usd > 0.0 && usd >= p.min_share * total {
-            out.push(Cluster { a, b, peak: sm[k] });
+            out.push(Cluster { a, b });
         }
     }
     out.sort_by_key(|c| c.a);
