@@ -22,6 +22,9 @@ pub mod zones;
 pub mod levels;
 // snapshot → estimate → zones in one call (`pipeline::analyse`).
 pub mod pipeline;
+// Walk-forward evidence: how often each step's zones were reached against levels at the same
+// distance, with bootstrap intervals and calibrated touch probabilities.
+pub mod backtest;
 
 // Output of the analysis.
 // Render: the chart as a backend-independent scene → PNG or SVG bytes (`render::render_scene`

@@ -1,0 +1,35 @@
+//! Walk-forward evidence for zones: how often the zones `liqshot zones` would have printed at
+//! each moment of a snapshot were reached, and whether they beat levels at the same distance.
+//! Pure: no clock, no I/O; the snapshot carries its own time.
+//!
+//! `walk` finds each step's zones in one pass of the ledgers (data up to the step only);
+//! `score` follows the price path after each step (touch, time to touch, reaction, which of A
+//! and B first); `placebo` and `volmodel` are the two baselines (the same distance on other
+//! steps' paths; a driftless walk with the trailing realised volatility); `bootstrap` gives
+//! 90 % intervals by resampling whole days; `calibration` the reliability table and Brier
+//! scores; `summary` puts it together into [`Backtest`] (`liqshot-backtest/1`).
+
+pub mod bootstrap;
+pub mod calibration;
+pub mod odds;
+pub mod placebo;
+pub mod score;
+pub mod summary;
+pub mod types;
+pub mod volmodel;
+pub mod walk;
+
+pub use types::*;
+
+use crate::error::Error;
+use crate::estimate::EstimateParams;
+use crate::snapshot::MarketSnapshot;
+use crate::zones::ZoneParams;
+
+/// Walks `snap` forward and scores every step: what `liqshot backtest` prints.
+pub fn run(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt: &BacktestParams) -> Result<Backtest, Error> {
+    bt.validate(snap)?;
+    let steps = walk::walk(snap, params, zp, bt)?;
+    let path = walk::price_path(snap);
+    Ok(summary::summarise(snap, &steps, &path, bt))
+}
