@@ -5,7 +5,7 @@
 //! at spaces). Pure.
 
 use super::types::{Backtest, ReliabilityBin, Summary};
-use crate::fmt;
+use crate::render::chart::span_label;
 
 /// Widest line the table prints (characters).
 pub const WIDTH: usize = 100;
@@ -139,25 +139,25 @@ pub fn to_text(bt: &Backtest) -> String {
         bt.interval,
         bt.data_from.format("%Y-%m-%d %H:%M"),
         bt.data_to.format("%Y-%m-%d %H:%M"),
-        fmt::duration(span_secs.max(1))
+        span_label(span_secs.max(1))
     ));
     let history = match bt.lookback_secs {
-        Some(l) => format!("each step's estimate from its trailing {}", fmt::duration(l)),
+        Some(l) => format!("each step's estimate from its trailing {}", span_label(l)),
         None => "each step's estimate from all history up to it".to_string(),
     };
-    let warmup = if bt.warmup_secs > 0 { format!("after a {} warm-up", fmt::duration(bt.warmup_secs)) } else { "no warm-up".into() };
+    let warmup = if bt.warmup_secs > 0 { format!("after a {} warm-up", span_label(bt.warmup_secs)) } else { "no warm-up".into() };
     let steps = format!(
         "{} steps every {} {warmup}, each scored over the next {}; {history}",
         bt.steps,
-        fmt::duration(bt.step_secs),
-        fmt::duration(bt.horizon_secs)
+        span_label(bt.step_secs),
+        span_label(bt.horizon_secs)
     );
     out.extend(wrap(&steps, "", 2, WIDTH));
     let how = format!(
         "reaction: {} % within {}; volatility over the trailing {}; {} bootstrap resamples of whole days, seed {}",
         bt.reaction_move * 100.0,
-        fmt::duration(bt.reaction_secs),
-        fmt::duration(bt.vol_window_secs),
+        span_label(bt.reaction_secs),
+        span_label(bt.vol_window_secs),
         bt.resamples,
         bt.seed
     );
@@ -181,7 +181,7 @@ pub fn to_text(bt: &Backtest) -> String {
     }
     out.push(String::new());
 
-    out.push(format!("Reliability of P(touch within {}), zones A and B (per letter: --json)", fmt::duration(bt.horizon_secs)));
+    out.push(format!("Reliability of P(touch within {}), zones A and B (per letter: --json)", span_label(bt.horizon_secs)));
     out.extend(reliability(&bt.overall.reliability, &bt.overall.reliability_adjusted));
     out.push(String::new());
 

@@ -13,7 +13,6 @@ use super::scene::{Color, HAlign, Scene, VAlign};
 use super::text;
 use crate::backtest::table::{lift_ci, NA};
 use crate::backtest::{Backtest, ReliabilityBin, Summary};
-use crate::fmt;
 
 /// Size and theme of the chart.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +35,9 @@ pub const ADJUSTED: Color = Color::rgb(0xf2, 0x8e, 0x2b);
 pub const TOUCH: Color = Color::rgb(0x4e, 0x9b, 0xe6);
 pub const REACTION: Color = Color::rgb(0xf2, 0x8e, 0x2b);
 pub const MAGNET: Color = Color::rgb(0xff, 0x6b, 0x9a);
+
+/// Width of the lift panel's row labels, px.
+const LABELS: f32 = 150.0;
 
 /// Thickness of an error bar, px (odd, so a bar on a half-pixel row covers whole pixels).
 pub const BAR: f32 = 3.0;
@@ -141,8 +143,8 @@ pub fn geometry(bt: &Backtest, style: &ChartStyle) -> Geometry {
     let bottom = h - 110.0;
     let side = (bottom - top).min(w * 0.4);
     let calib = Rect { x: 100.0, y: top, w: side, h: side };
-    let lx = calib.right() + 250.0;
-    let lifts = Rect { x: lx, y: top, w: (w - 230.0 - lx).max(100.0), h: side };
+    let lx = calib.right() + LABELS + 90.0;
+    let lifts = Rect { x: lx, y: top, w: (w - 190.0 - lx).max(100.0), h: side };
     let mut rows = Vec::new();
     for lift in [Lift::Touch, Lift::Reaction, Lift::Magnet] {
         for (name, s) in groups(bt) {
@@ -154,10 +156,10 @@ pub fn geometry(bt: &Backtest, style: &ChartStyle) -> Geometry {
             rows.push(LiftRow { lift, group: name.to_string(), value, ci90, y: 0.0 });
         }
     }
-    // Rows evenly down the plot, a gap between the lifts.
-    let gaps = 2.0;
+    // Rows evenly down the plot, a gap above each lift's rows (for its heading).
+    let gaps = 3.0;
     let unit = lifts.h / (rows.len() as f32 + gaps);
-    let mut y = lifts.y + unit / 2.0;
+    let mut y = lifts.y + 1.5 * unit;
     for i in 0..rows.len() {
         if i > 0 && rows[i].lift != rows[i - 1].lift {
             y += unit;
@@ -205,7 +207,7 @@ impl Ctx {
     }
 }
 
-/// The span of the data as the title shows it: `10d`, `36h`.
+/// A span as the title shows it: `10d`, `24h`, `90m` (the heatmap's title's rule).
 fn span_label(secs: i64) -> String {
     super::chart::span_label(secs.max(1))
 }
@@ -233,7 +235,7 @@ fn header(c: &mut Ctx, bt: &Backtest, style: &ChartStyle) {
         c.label(style.width as f32 - 24.0, 26.0, notice, 13.0, warn, HAlign::Right, true);
     }
     let history = match bt.lookback_secs {
-        Some(l) => format!("estimate from the trailing {} at each step", fmt::duration(l)),
+        Some(l) => format!("estimate from the trailing {} at each step", span_label(l)),
         None => "estimate from all history up to each step".into(),
     };
     let sub = format!(
@@ -244,9 +246,9 @@ fn header(c: &mut Ctx, bt: &Backtest, style: &ChartStyle) {
         bt.data_to.format("%Y-%m-%d %H:%M"),
         span_label((bt.data_to - bt.data_from).num_seconds()),
         bt.steps,
-        fmt::duration(bt.step_secs),
-        if bt.warmup_secs > 0 { format!("{} warm-up", fmt::duration(bt.warmup_secs)) } else { "no warm-up".into() },
-        fmt::duration(bt.horizon_secs),
+        span_label(bt.step_secs),
+        if bt.warmup_secs > 0 { format!("{} warm-up", span_label(bt.warmup_secs)) } else { "no warm-up".into() },
+        span_label(bt.horizon_secs),
     );
     let mut y = 52.0;
     for line in wrap(&sub, 14.0, width).into_iter().take(2) {
@@ -254,10 +256,29 @@ fn header(c: &mut Ctx, bt: &Backtest, style: &ChartStyle) {
         y += 19.0;
     }
     y += 6.0;
-    for line in wrap(&bt.headline, 16.0, width).into_iter().take(2) {
+    for line in wrap_bold(&bt.headline, 16.0, width).into_iter().take(2) {
         c.label(x, y, &line, 16.0, text_c, HAlign::Left, true);
         y += 21.0;
     }
+}
+
+/// Greedy word wrap of bold text to `width` pixels.
+fn wrap_bold(s: &str, size: f32, width: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if !line.is_empty() && text::measure(&candidate, size, true) > width {
+            out.push(std::mem::take(&mut line));
+            line = word.to_string();
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 fn frame(c: &mut Ctx, r: Rect) {
@@ -282,7 +303,7 @@ fn disk(scene: &mut Scene, x: f32, y: f32, r: f32, color: Color) {
 fn calibration(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
     let r = g.calib;
     let (text_c, muted, grid) = (c.th.text, c.th.muted, c.th.gridline);
-    c.label(r.x, r.y - 20.0, &format!("Calibration, zones A and B: P(touch within {})", fmt::duration(bt.horizon_secs)), 15.0, text_c, HAlign::Left, true);
+    c.label(r.x, r.y - 20.0, &format!("Calibration, zones A and B: P(touch within {})", span_label(bt.horizon_secs)), 15.0, text_c, HAlign::Left, true);
     frame(c, r);
     for i in 0..=5 {
         let v = i as f64 / 5.0;
@@ -343,7 +364,7 @@ fn markers(c: &mut Ctx, g: &Geometry, bins: &[ReliabilityBin], color: Color, rou
 fn lifts(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
     let r = g.lifts;
     let (text_c, muted, grid) = (c.th.text, c.th.muted, c.th.gridline);
-    c.label(r.x - 230.0, r.y - 20.0, "Lifts against the baselines, 90 % intervals (bootstrap over days)", 15.0, text_c, HAlign::Left, true);
+    c.label(r.x - LABELS, r.y - 20.0, "Lifts against the baselines, 90 % intervals (bootstrap over days)", 15.0, text_c, HAlign::Left, true);
     frame(c, r);
     for t in lift_ticks(g.lift_lo, g.lift_hi) {
         let x = g.lift_x(t);
@@ -362,16 +383,16 @@ fn lifts(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
     for row in &g.rows {
         if last != Some(row.lift) {
             let heading = match row.lift {
-                Lift::Touch => "touches vs placebo",
-                Lift::Reaction => "rejections vs placebo",
-                Lift::Magnet => "bigger zone first vs random walk",
+                Lift::Touch => "touch lift: touches / placebo's",
+                Lift::Reaction => "reaction lift: reject rate / placebo's",
+                Lift::Magnet => "magnet lift: bigger zone first / random walk's",
             };
             let unit = if g.rows.len() > 1 { (g.rows[1].y - g.rows[0].y).abs() } else { 20.0 };
-            c.label(r.x - 230.0, row.y - 0.62 * unit.min(40.0), heading, 12.0, muted, HAlign::Left, false);
+            c.label(r.x - LABELS, row.y - 0.75 * unit.min(40.0), heading, 13.0, row.lift.color(), HAlign::Left, true);
             last = Some(row.lift);
         }
-        let label = format!("{} · {}", row.lift.name(), if row.group == "overall" { "A+B" } else { row.group.as_str() });
-        c.label(r.x - 222.0, row.y, &label, 13.0, text_c, HAlign::Left, false);
+        let label = if row.group == "overall" { "A and B".to_string() } else { format!("zone {}", row.group) };
+        c.label(r.x - LABELS + 12.0, row.y, &label, 13.0, text_c, HAlign::Left, false);
         c.label(r.right() + 10.0, row.y, &lift_ci(row.value, row.ci90), 13.0, text_c, HAlign::Left, false);
         let color = row.lift.color();
         if let Some([lo, hi]) = row.ci90 {
@@ -395,15 +416,15 @@ fn caption(c: &mut Ctx, bt: &Backtest, style: &ChartStyle) {
         format!(
             "Touch: a candle within {} reaches the zone's near edge. Placebo: the same log distance on the other steps' paths (horizons not overlapping). \
              Reaction: {} % away from the edge (reject) before {} % through it, within {}. Magnet: the bigger of A and B reached first, against a driftless walk's odds.",
-            fmt::duration(bt.horizon_secs),
+            span_label(bt.horizon_secs),
             bt.reaction_move * 100.0,
             bt.reaction_move * 100.0,
-            fmt::duration(bt.reaction_secs)
+            span_label(bt.reaction_secs)
         ),
         format!(
             "Model: driftless random walk (reflection principle) with the trailing {} realised volatility. Intervals: {} resamples of whole UTC days, seed {}; \
              an edge is claimed only when its interval excludes 1. Not advice.",
-            fmt::duration(bt.vol_window_secs),
+            span_label(bt.vol_window_secs),
             bt.resamples,
             bt.seed
         ),
