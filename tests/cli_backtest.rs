@@ -431,3 +431,143 @@ fn hostile_options_name_the_flag_exit_2_and_leave_the_output_alone() {
     }
     assert_eq!(common::dir_names(dir.path()), ["backtest.png"]);
 }
+
+// ---- end to end (the walk and the scoring on real data) --------------------------------------
+
+fn backtest_json(extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["backtest", "--snapshot", &snap_arg(), "--json", "--resamples", "300"].into_iter().map(String::from).collect::<Vec<_>>();
+    args.extend(extra.iter().map(|a| a.to_string()));
+    serde_json::from_str(&liqshot(&args).ok().stdout).expect("backtest --json prints JSON")
+}
+
+#[test]
+fn the_bundled_example_walks_37_steps_and_the_table_says_what_the_json_says() {
+    let v = backtest_json(&[]);
+    assert_eq!(v["format"], FORMAT);
+    // 1-11 Nov 2025: the first step at 4 Nov 00:00 (3 days of warm-up), the last at 10 Nov
+    // 00:00 (its 24 h end with the data), every 4 h: 6 days x 6 + 1.
+    assert_eq!(v["steps"], 37, "{}", v["steps"]);
+    assert_eq!(v["data_from"], "2025-11-01T00:00:00Z");
+    assert_eq!(v["data_to"], "2025-11-11T00:00:00Z");
+    let outcomes = v["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes.first().unwrap()["at"], "2025-11-04T00:00:00Z");
+    assert_eq!(outcomes.last().unwrap()["at"], "2025-11-10T00:00:00Z");
+    // The JSON is the sum of its rows.
+    let ab: Vec<&serde_json::Value> = outcomes.iter().filter(|o| o["name"] == "A" || o["name"] == "B").collect();
+    let o = &v["overall"];
+    assert_eq!(o["n"].as_u64().unwrap() as usize, ab.len());
+    assert_eq!(o["touches"].as_u64().unwrap() as usize, ab.iter().filter(|o| o["touched"] == true).count());
+    let placebo: f64 = ab.iter().map(|o| o["placebo_touch"].as_f64().unwrap()).sum();
+    assert!((o["placebo_expected_touches"].as_f64().unwrap() - placebo).abs() < 1e-6, "{} vs {placebo}", o["placebo_expected_touches"]);
+    assert!(undocumented(&v, &format_doc()).is_empty(), "{:?}", undocumented(&v, &format_doc()));
+
+    let text = liqshot(["backtest", "--snapshot", &snap_arg(), "--resamples", "300"]).ok().stdout;
+    assert!(text.starts_with("BTCUSDT backtest"), "{text}");
+    assert!(text.contains("37 steps every 4h after a 3d warm-up, each scored over the next 24h"), "{text}");
+    let touches = text.lines().find(|l| l.starts_with("touches (placebo)")).unwrap();
+    let expected = format!("{} ({:.1})", o["touches"], o["placebo_expected_touches"].as_f64().unwrap());
+    assert!(touches[20..].trim_start().starts_with(&expected), "{touches} vs {expected}");
+    assert!(squash(&text).contains(&squash(v["headline"].as_str().unwrap())), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_and_the_chart_files_come_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let (png, svg) = (dir.path().join("bt.png"), dir.path().join("bt.svg"));
+    let args = |out: &Path| vec!["backtest".to_string(), "--snapshot".into(), snap_arg(), "--json".into(), "--resamples".into(), "300".into(), "-o".into(), s(out).into()];
+    let mut first = args(&png);
+    first.extend(["-o".to_string(), s(&svg).to_string()]);
+    let a = liqshot(&first).ok();
+    let png_bytes = std::fs::read(&png).unwrap();
+    let img = image::load_from_memory(&png_bytes).expect("PNG decodes").to_rgba8();
+    assert_eq!(img.dimensions(), (1600, 900));
+    resvg::usvg::Tree::from_data(&std::fs::read(&svg).unwrap(), &resvg::usvg::Options::default()).expect("SVG parses");
+    let again = dir.path().join("again.png");
+    let b = liqshot(args(&again)).ok();
+    assert_eq!(a.stdout, b.stdout, "same seed, same JSON");
+    assert_eq!(std::fs::read(&again).unwrap(), png_bytes, "same seed, same chart");
+    // The chart draws the backtest it was made from: the line at 1 and the overall touch
+    // interval where the printed JSON puts them.
+    let v: serde_json::Value = serde_json::from_str(&a.stdout).unwrap();
+    let snap = liqshot::MarketSnapshot::load(&example_snapshot()).unwrap();
+    let bt = backtest::run(&snap, &chart_params(), &liqshot::zones::ZoneParams::default(), &liqshot::backtest::BacktestParams { resamples: 300, ..Default::default() }).unwrap();
+    assert_eq!(serde_json::to_value(&bt).unwrap(), v, "the library's backtest is the command's");
+    std::fs::write(common::target_tmp("backtest-example.png"), &png_bytes).unwrap();
+    let g = backtest_chart::geometry(&bt, &ChartStyle::default());
+    let row = g.rows.iter().find(|r| r.lift == Lift::Touch && r.group == "overall").unwrap();
+    let [lo, hi] = row.ci90.expect("the example has an overall touch interval");
+    let (xl, xv, xh) = (g.lift_x(lo), g.lift_x(row.value.unwrap()), g.lift_x(hi));
+    // On the bar, in the longer arm (away from the point marker).
+    let x = if xv - xl > xh - xv { (xl + xv) / 2.0 } else { (xv + xh) / 2.0 };
+    assert!((x - xv).abs() > 8.0, "interval {lo}-{hi} too short to probe");
+    assert!(near(px(&img, x, row.y), rgb(backtest_chart::TOUCH), 40), "bar at x {x}: {:?}", px(&img, x, row.y));
+    let one = g.lift_x(1.0);
+    let gap = (g.rows[0].y + g.rows[1].y) / 2.0;
+    assert!(px(&img, one, gap)[0] > 150, "line at 1: {:?}", px(&img, one, gap));
+    let other = dir.path().join("seed2.png");
+    let mut seed2 = args(&other);
+    seed2.extend(["--seed".to_string(), "2".to_string()]);
+    let c = liqshot(&seed2).ok();
+    let vc: serde_json::Value = serde_json::from_str(&c.stdout).unwrap();
+    assert_eq!(vc["seed"], 2);
+    assert_eq!(vc["overall"]["touches"], v["overall"]["touches"], "the seed moves only the intervals");
+}
+
+/// The estimate options `liqshot backtest` uses by default (zones' 24 h window).
+fn chart_params() -> liqshot::estimate::EstimateParams {
+    liqshot::estimate::EstimateParams { window_secs: 86_400, ..Default::default() }
+}
+
+#[test]
+fn lookback_with_a_snapshot_limits_each_steps_history() {
+    let v = backtest_json(&["--lookback", "2d"]);
+    assert_eq!(v["lookback_secs"], 2 * 86_400);
+    assert_eq!(v["steps"], 37, "the lookback does not move the steps");
+    let all = backtest_json(&[]);
+    assert_eq!(all["lookback_secs"], serde_json::Value::Null);
+    let edges = |v: &serde_json::Value| v["outcomes"].as_array().unwrap().iter().map(|o| o["edge"].as_f64().unwrap()).collect::<Vec<_>>();
+    assert_ne!(edges(&v), edges(&all), "two days of history give other zones than ten");
+}
+
+#[test]
+fn a_horizon_longer_than_the_data_is_a_usage_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("backtest.png");
+    std::fs::write(&png, b"a good chart").unwrap();
+    for (flag, value) in [("--horizon", "30d"), ("--warmup", "12d")] {
+        let r = liqshot(["backtest", "--snapshot", &snap_arg(), flag, value, "-o", s(&png)]);
+        let line = r.one_line_error(2);
+        assert!(line.contains(flag), "{flag} {value}: {line}");
+        assert_eq!(std::fs::read(&png).unwrap(), b"a good chart");
+    }
+    assert_eq!(common::dir_names(dir.path()), ["backtest.png"]);
+}
+
+#[test]
+fn several_live_symbols_print_one_json_array_and_one_chart_each() {
+    let server = common::fake_exchange::start_multi(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("{symbol}-backtest.png");
+    let base = server.base.clone();
+    let mut args: Vec<String> = ["backtest", "--symbol", "BTC,ETH", "--json", "--resamples", "200", "-o", s(&out)].iter().map(|a| a.to_string()).collect();
+    for (flag, value) in [("--binance-url", base.as_str()), ("--exchange", "binance"), ("--lookback", "5d"), ("--retries", "0"), ("--timeout", "10s")] {
+        args.extend([flag.to_string(), value.to_string()]);
+    }
+    let r = liqshot(&args).ok();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let docs = v.as_array().expect("one array");
+    assert_eq!(docs.iter().map(|d| d["symbol"].as_str().unwrap()).collect::<Vec<_>>(), ["BTCUSDT", "ETHUSDT"]);
+    for d in docs {
+        assert_eq!(d["format"], FORMAT);
+        assert_eq!(d["lookback_secs"], serde_json::Value::Null, "with --symbol the lookback is what was fetched");
+        assert!(d["steps"].as_u64().unwrap() >= 6, "{}", d["steps"]);
+    }
+    assert_eq!(common::dir_names(dir.path()), ["BTCUSDT-backtest.png", "ETHUSDT-backtest.png"]);
+    // Without {symbol}, two charts cannot share one name: refused before fetching.
+    let mut clash = args.clone();
+    let i = clash.iter().position(|a| a == "-o").unwrap();
+    clash[i + 1] = s(&dir.path().join("one.png")).to_string();
+    let line = liqshot(&clash).one_line_error(2).to_string();
+    assert!(line.contains("{symbol}"), "{line}");
+}
