@@ -219,7 +219,7 @@ pub fn build(bt: &Backtest, style: &ChartStyle) -> Scene {
     let mut c = Ctx { scene: Scene::new(style.width, style.height, th.background), th };
     header(&mut c, bt, style);
     calibration(&mut c, bt, &g);
-    lifts(&mut c, bt, &g);
+    lifts(&mut c, &g);
     caption(&mut c, bt, style);
     c.scene
 }
@@ -361,7 +361,7 @@ fn markers(c: &mut Ctx, g: &Geometry, bins: &[ReliabilityBin], color: Color, rou
     }
 }
 
-fn lifts(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
+fn lifts(c: &mut Ctx, g: &Geometry) {
     let r = g.lifts;
     let (text_c, muted, grid) = (c.th.text, c.th.muted, c.th.gridline);
     c.label(r.x - LABELS, r.y - 20.0, "Lifts against the baselines, 90 % intervals (bootstrap over days)", 15.0, text_c, HAlign::Left, true);
@@ -407,7 +407,6 @@ fn lifts(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
             None => c.label(r.x + 10.0, row.y, NA, 12.0, muted, HAlign::Left, false),
         }
     }
-    let _ = bt;
 }
 
 fn caption(c: &mut Ctx, bt: &Backtest, style: &ChartStyle) {
