@@ -571,3 +571,40 @@ fn several_live_symbols_print_one_json_array_and_one_chart_each() {
     let line = liqshot(&clash).one_line_error(2).to_string();
     assert!(line.contains("{symbol}"), "{line}");
 }
+
+#[test]
+fn a_missing_snapshot_is_one_line_exit_1_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.snapshot.json");
+    let r = liqshot(["backtest", "--snapshot", s(&missing), "-o", s(&dir.path().join("bt.png"))]);
+    let line = r.one_line_error(1);
+    assert!(line.contains("nope.snapshot.json"), "{line}");
+    assert_eq!(r.stdout, "");
+    assert!(common::dir_names(dir.path()).is_empty());
+}
+
+#[test]
+fn offline_help_examples_run() {
+    // The `--snapshot` examples of `liqshot backtest --help`, with -o in a temporary directory
+    // and fewer resamples (to keep the test fast).
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<&str> =
+        liqshot::cli::backtest::BACKTEST_EXAMPLES.lines().map(str::trim).filter(|l| l.starts_with("liqshot backtest --snapshot")).collect();
+    assert_eq!(lines.len(), 3);
+    for (k, line) in lines.iter().enumerate() {
+        let mut args: Vec<String> = line.split_whitespace().skip(1).map(String::from).collect();
+        let mut outs = Vec::new();
+        for i in 0..args.len() {
+            if args[i] == "-o" {
+                let ext = args[i + 1].rsplit('.').next().unwrap().to_string();
+                let out = dir.path().join(format!("ex{k}.{ext}"));
+                args[i + 1] = s(&out).to_string();
+                outs.push(out);
+            }
+        }
+        args.extend(["--resamples".to_string(), "200".to_string()]);
+        let r = liqshot(&args).ok();
+        assert!(r.stdout.starts_with("BTCUSDT backtest") || r.stdout.starts_with('{'), "{line}: {}", r.stdout);
+        assert!(outs.iter().all(|o| o.exists()), "{line}: {outs:?}");
+    }
+}
