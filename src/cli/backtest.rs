@@ -90,7 +90,8 @@ impl BacktestArgs {
             step_secs: positive_duration("--step", &self.step)?,
             horizon_secs: positive_duration("--horizon", &self.horizon)?,
             warmup_secs: match self.warmup.trim() {
-                "0" => 0,
+                // No warm-up: `0`, or zero of any unit (`0h`).
+                w if w.trim_end_matches(['s', 'm', 'h', 'd', 'w']) == "0" => 0,
                 w => parse_duration("--warmup", w)
                     .map_err(|_| Error::Usage(format!("--warmup: {w:?} is not a duration like 0, 24h or 3d")))?,
             },
@@ -172,4 +173,39 @@ pub fn run(a: BacktestArgs) -> Result<(), Error> {
     };
     std::io::stdout().write_all(&out).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> BacktestArgs {
+        let argv = ["liqshot", "backtest"].iter().chain(extra).copied();
+        match Cli::try_parse_from(argv).expect("parses").command {
+            Command::Backtest(a) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn flags_become_params_and_the_lookback_depends_on_the_source() {
+        let p = args(&["--snapshot", "s.json"]).params().unwrap();
+        assert_eq!(p, BacktestParams::default());
+        let p = args(&["--snapshot", "s.json", "--step", "1h", "--horizon", "12h", "--warmup", "0h", "--lookback", "3d", "--seed", "7", "--resamples", "50", "--vol-window", "1d"])
+            .params()
+            .unwrap();
+        assert_eq!((p.step_secs, p.horizon_secs, p.warmup_secs, p.lookback_secs), (3600, 43_200, 0, Some(259_200)));
+        assert_eq!((p.seed, p.resamples, p.vol_window_secs), (7, 50, 86_400));
+        // With --symbol the lookback is what is fetched (30 days unless given), not a per-step cut.
+        let live = args(&["--symbol", "BTC"]);
+        assert_eq!(live.params().unwrap().lookback_secs, None);
+        assert_eq!(live.estimate_args().fetch.lookback, "30d");
+        assert_eq!(args(&["--symbol", "BTC", "--lookback", "9d"]).estimate_args().fetch.lookback, "9d");
+        for (flag, v) in [("--step", "0"), ("--horizon", "0d"), ("--resamples", "0"), ("--resamples", "100001"), ("--warmup", "-"), ("--lookback", "0d")] {
+            let e = args(&["--snapshot", "s.json", flag, v]).params().unwrap_err();
+            assert!(matches!(&e, Error::Usage(m) if m.starts_with(flag)), "{flag} {v}: {e}");
+        }
+    }
 }
