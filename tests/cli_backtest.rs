@@ -84,7 +84,7 @@ pub fn sample() -> Backtest {
     let mut zones = BTreeMap::new();
     zones.insert("A".to_string(), summary(37, 12, 13.9, [0.86, 0.52, 1.21], 3, 0.41, [0.59, 0.18, 1.3], None));
     zones.insert("B".to_string(), summary(37, 10, 13.2, [0.76, 0.41, 1.12], 3, 0.47, [0.64, 0.2, 1.45], None));
-    zones.insert("C".to_string(), summary(52, 9, 6.1, [1.48, 1.08, 2.05], 2, 0.39, [0.57, 0.1, 1.6], None));
+    zones.insert("C".to_string(), summary(52, 9, 6.1, [1.48, 1.08, 2.05], 2, 0.39, [0.57, 0.0, 1.6], None));
     Backtest {
         format: FORMAT,
         symbol: "BTCUSDT".into(),
@@ -379,6 +379,14 @@ fn chart_draws_the_diagonal_the_bins_and_the_intervals_where_the_data_puts_them(
     // The line at 1 crosses the whole plot, between the rows too.
     let between = (g.rows[0].y + g.rows[1].y) / 2.0;
     assert!(px(&img, g.lift_x(1.0), between)[0] > 150, "line at 1: {:?}", px(&img, g.lift_x(1.0), between));
+    // Zone C's reaction interval starts at 0, off the log axis: an arrowhead at the left edge, no cap.
+    let cr = g.rows.iter().find(|r| r.lift == Lift::Reaction && r.group == "C").unwrap();
+    assert_eq!(cr.ci90, Some([0.0, 1.6]));
+    let (x0, react) = (g.lift_x(0.0), rgb(backtest_chart::REACTION));
+    assert_eq!(x0, g.lifts.x);
+    assert!(near(px(&img, x0 + 2.0, cr.y), react, 40), "bar to the edge: {:?}", px(&img, x0 + 2.0, cr.y));
+    assert!(near(px(&img, x0 + 4.5, cr.y - 3.0), react, 70), "arrowhead: {:?}", px(&img, x0 + 4.5, cr.y - 3.0));
+    assert!(near(px(&img, x0 + 0.5, cr.y - 6.0), bg, 24), "no cap: {:?}", px(&img, x0 + 0.5, cr.y - 6.0));
     // Magnet: overall only; the per-letter rows are left out.
     assert_eq!(g.rows.iter().filter(|r| r.lift == Lift::Magnet).count(), 1);
 }

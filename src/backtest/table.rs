@@ -142,26 +142,23 @@ pub fn to_text(bt: &Backtest) -> String {
         span_label(span_secs.max(1))
     ));
     let history = match bt.lookback_secs {
-        Some(l) => format!("each step's estimate from its trailing {}", span_label(l)),
-        None => "each step's estimate from all history up to it".to_string(),
+        Some(l) => format!("its trailing {}", span_label(l)),
+        None => "all history up to it".to_string(),
     };
     let warmup = if bt.warmup_secs > 0 { format!("after a {} warm-up", span_label(bt.warmup_secs)) } else { "no warm-up".into() };
-    let steps = format!(
-        "{} steps every {} {warmup}, each scored over the next {}; {history}",
+    out.push(format!(
+        "{} steps every {} {warmup}, each scored over the next {}",
         bt.steps,
         span_label(bt.step_secs),
         span_label(bt.horizon_secs)
-    );
-    out.extend(wrap(&steps, "", 2, WIDTH));
-    let how = format!(
-        "reaction: {} % within {}; volatility over the trailing {}; {} bootstrap resamples of whole days, seed {}",
+    ));
+    out.push(format!(
+        "each step's estimate from {history}; reaction: {} % within {}; volatility: trailing {}",
         bt.reaction_move * 100.0,
         span_label(bt.reaction_secs),
         span_label(bt.vol_window_secs),
-        bt.resamples,
-        bt.seed
-    );
-    out.extend(wrap(&how, "", 2, WIDTH));
+    ));
+    out.push(format!("90 % intervals: {} bootstrap resamples of whole UTC days, seed {}", bt.resamples, bt.seed));
     out.push(String::new());
 
     let groups = groups(bt);
@@ -186,6 +183,8 @@ pub fn to_text(bt: &Backtest) -> String {
     out.push(String::new());
 
     out.extend(wrap(&bt.headline, "", 2, WIDTH));
+    out.push(String::new());
+    out.push("Verdicts (an edge only when the 90 % interval excludes 1):".into());
     for (name, s) in &groups {
         let Some(s) = s else { continue };
         for v in &s.verdict {

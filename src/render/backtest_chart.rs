@@ -398,8 +398,13 @@ fn lifts(c: &mut Ctx, g: &Geometry) {
         if let Some([lo, hi]) = row.ci90 {
             let (x0, x1) = (g.lift_x(lo), g.lift_x(hi));
             c.scene.line(x0, row.y, x1, row.y, color, BAR);
-            for x in [x0, x1] {
-                c.scene.line(x, row.y - 7.0, x, row.y + 7.0, color, 2.0);
+            for (v, x, dir) in [(lo, x0, -1.0), (hi, x1, 1.0)] {
+                if v < g.lift_lo || v > g.lift_hi {
+                    // Beyond the axis (a lower end of 0 has no place on a log scale): an arrowhead.
+                    c.scene.polyline(vec![(x - dir * 9.0, row.y - 6.0), (x, row.y), (x - dir * 9.0, row.y + 6.0)], color, 2.0);
+                } else {
+                    c.scene.line(x, row.y - 7.0, x, row.y + 7.0, color, 2.0);
+                }
             }
         }
         match row.value {
