@@ -57,6 +57,12 @@ pub struct BacktestArgs {
     /// History before the first step (0 for none)
     #[arg(long, default_value = "72h", value_name = "DURATION", help_heading = BACKTEST)]
     pub warmup: String,
+    /// Reaction at a touched zone's near edge: a move of this fraction of the edge away from it (reject) or through it (continue); 0.005 = 0.5 %
+    #[arg(long, default_value_t = 0.005, allow_negative_numbers = true, value_name = "FRACTION", help_heading = BACKTEST)]
+    pub reaction_move: f64,
+    /// ...within this long after the touching candle's open
+    #[arg(long, default_value = "1h", value_name = "DURATION", help_heading = BACKTEST)]
+    pub reaction_window: String,
     /// Trailing window of the realised volatility the distance-only model uses
     #[arg(long, default_value = "72h", value_name = "DURATION", help_heading = BACKTEST)]
     pub vol_window: String,
@@ -96,10 +102,15 @@ impl BacktestArgs {
                     .map_err(|_| Error::Usage(format!("--warmup: {w:?} is not a duration like 0, 24h or 3d")))?,
             },
             vol_window_secs: positive_duration("--vol-window", &self.vol_window)?,
+            reaction_move: self.reaction_move,
+            reaction_secs: positive_duration("--reaction-window", &self.reaction_window)?,
             resamples: self.resamples,
             seed: self.seed,
             ..BacktestParams::default()
         };
+        if !(self.reaction_move.is_finite() && self.reaction_move > 0.0 && self.reaction_move < 0.5) {
+            return Err(Error::Usage(format!("--reaction-move {}: give a fraction of price above 0 and below 0.5 (0.005 = 0.5 %)", self.reaction_move)));
+        }
         if !(1..=MAX_RESAMPLES).contains(&self.resamples) {
             return Err(Error::Usage(format!("--resamples {}: give 1 to {MAX_RESAMPLES}", self.resamples)));
         }
@@ -145,7 +156,7 @@ pub fn run(a: BacktestArgs) -> Result<(), Error> {
         |snap| {
             let t = std::time::Instant::now();
             let bt = backtest::run(&snap, &params, &ZoneParams::default(), &bt_params)?;
-            tracing::info!(symbol = %snap.symbol, steps = bt.steps, "backtest of {}: {} steps in {:.2} s", snap.symbol, bt.steps, t.elapsed().as_secs_f64());
+            tracing::info!(symbol = %snap.symbol, steps = bt.steps, "backtest of {}: {} step{} in {:.2} s", snap.symbol, bt.steps, if bt.steps == 1 { "" } else { "s" }, t.elapsed().as_secs_f64());
             let mut wrote = String::from("backtest done");
             if !outputs.is_empty() {
                 let scene = backtest_chart::build(&bt, &backtest_chart::ChartStyle::default());
@@ -198,12 +209,14 @@ mod tests {
             .unwrap();
         assert_eq!((p.step_secs, p.horizon_secs, p.warmup_secs, p.lookback_secs), (3600, 43_200, 0, Some(259_200)));
         assert_eq!((p.seed, p.resamples, p.vol_window_secs), (7, 50, 86_400));
+        let p = args(&["--snapshot", "s.json", "--reaction-move", "0.01", "--reaction-window", "30m"]).params().unwrap();
+        assert_eq!((p.reaction_move, p.reaction_secs), (0.01, 1800));
         // With --symbol the lookback is what is fetched (30 days unless given), not a per-step cut.
         let live = args(&["--symbol", "BTC"]);
         assert_eq!(live.params().unwrap().lookback_secs, None);
         assert_eq!(live.estimate_args().fetch.lookback, "30d");
         assert_eq!(args(&["--symbol", "BTC", "--lookback", "9d"]).estimate_args().fetch.lookback, "9d");
-        for (flag, v) in [("--step", "0"), ("--horizon", "0d"), ("--resamples", "0"), ("--resamples", "100001"), ("--warmup", "-"), ("--lookback", "0d")] {
+        for (flag, v) in [("--step", "0"), ("--horizon", "0d"), ("--resamples", "0"), ("--resamples", "100001"), ("--warmup", "-"), ("--lookback", "0d"), ("--reaction-move", "0"), ("--reaction-move", "0.5"), ("--reaction-window", "0m")] {
             let e = args(&["--snapshot", "s.json", flag, v]).params().unwrap_err();
             assert!(matches!(&e, Error::Usage(m) if m.starts_with(flag)), "{flag} {v}: {e}");
         }
