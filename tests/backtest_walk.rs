@@ -137,6 +137,29 @@ fn lookback_steps_equal_cut_snapshots_with_lookback() {
 }
 
 #[test]
+fn one_pass_equals_cut_snapshots_with_decay_and_a_leverage_filter() {
+    // With a half-life every candle shrinks the ledger, also the consume-only ones after the
+    // last OI sample; --leverage restricts the mix per venue.
+    let snap = two_venues(&example());
+    let params = EstimateParams { half_life_secs: Some(6.0 * 3600.0), leverage_filter: Some(vec![25.0, 50.0, 100.0]), ..zones_params() };
+    let zp = ZoneParams::default();
+    for bt in [
+        BacktestParams { step_secs: 2 * 3600 + 35 * 60, ..BacktestParams::default() },
+        BacktestParams { step_secs: 4 * 3600 + 10 * 60, lookback_secs: Some(86_400 + 7 * 300), ..BacktestParams::default() },
+    ] {
+        let steps = walk(&snap, &params, &zp, &bt).unwrap();
+        assert!(steps.len() > 20);
+        for i in sampled(&steps, 6) {
+            let s = &steps[i];
+            let cut = snap.cut(bt.lookback_secs.map(|l| s.at - Duration::seconds(l)), s.at);
+            let a = analyse(&cut, &params, &zp).unwrap();
+            assert_eq!(s.zones, a.zones, "step {i} at {} ({bt:?})", s.at);
+            assert!(!s.zones.zones.is_empty());
+        }
+    }
+}
+
+#[test]
 fn a_cut_file_gives_the_step_zones_with_the_real_binary() {
     let snap = example();
     let bt = BacktestParams::default();
