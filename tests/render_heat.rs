@@ -219,7 +219,7 @@ fn the_legend_shows_the_cells_colours() {
         let mut checked = 0;
         for target in [0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95] {
             let (mut same, mut n) = (0, 0);
-            let mut per_row = vec![0u8; g.rows];
+            let mut per_row = std::collections::HashMap::<usize, u8>::new();
             'cells: for col in 0..g.cols {
                 for row in 0..g.rows {
                     let Some(t) = scale.t(g.total(col, row) as f64 * k) else { continue };
@@ -232,10 +232,11 @@ fn the_legend_shows_the_cells_colours() {
                         (r0..=r1).contains(&(row as f64))
                     });
                     // At most two cells per row: one row under a grid line must not be the sample.
-                    if in_zone || per_row[row] >= 2 {
+                    let used = per_row.entry(row).or_insert(0);
+                    if in_zone || *used >= 2 {
                         continue;
                     }
-                    per_row[row] += 1;
+                    *used += 1;
                     let x = (p.x + (col as f32 + 0.5) * p.w / g.cols as f32) as u32;
                     let y = (p.y + ((g.rows - 1 - row) as f32 + 0.5) * p.h / g.rows as f32) as u32;
                     let lx = (r.x + t as f32 * r.w) as u32;
