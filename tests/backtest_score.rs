@@ -378,3 +378,18 @@ fn todays_odds_from_the_history() {
     let o2 = odds::zone_odds(&none, &path, &z, price);
     assert_eq!((o2.touch_probability, o2.model_probability.is_some()), (None, true));
 }
+
+#[test]
+fn too_few_touches_or_first_touches_are_not_judged() {
+    let (path, steps, bt) = planted_reversals(40);
+    let b = summary::summarise(&snap(), &steps, &path, &bt);
+    let mut a = b.zones["A"].clone();
+    assert!(summary::verdicts(&a)[1].ends_with("evidence of an edge over distance alone."));
+    a.touches = 9;
+    let v = summary::verdicts(&a);
+    assert!(v[1].starts_with("Reaction lift") && v[1].contains("too few touches (9) to judge"), "{v:?}");
+    let mut o = b.overall.clone();
+    o.first_touch_steps = Some(9);
+    let v = summary::verdicts(&o);
+    assert!(v[2].starts_with("Magnet lift") && v[2].contains("too few steps (9) to judge"), "{v:?}");
+}

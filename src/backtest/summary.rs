@@ -5,7 +5,8 @@
 //!
 //! Undefined figures (nothing expected, no touches) are `None`, never NaN or infinite. With
 //! fewer than [`MIN_ZONES`] zones or [`MIN_DAYS`] days the sentences say there is too little
-//! history instead of judging a figure.
+//! history instead of judging a figure; a reaction lift resting on fewer than [`MIN_ZONES`]
+//! touches, or a magnet lift on fewer steps, is printed but not judged.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -145,6 +146,16 @@ pub fn judge(ci: Option<[f64; 2]>) -> &'static str {
     }
 }
 
+/// [`judge`], unless the lift rests on fewer than [`MIN_ZONES`] `what` (touches for the
+/// reaction, steps for the magnet): then it is not judged.
+fn judge_n(ci: Option<[f64; 2]>, n: usize, what: &str) -> String {
+    if n < MIN_ZONES {
+        format!("too few {what} ({n}) to judge (at least {MIN_ZONES} are needed)")
+    } else {
+        judge(ci).to_string()
+    }
+}
+
 fn ci_text(ci: Option<[f64; 2]>) -> String {
     match ci {
         Some([lo, hi]) => format!("90 % interval {lo:.2}-{hi:.2}"),
@@ -181,7 +192,7 @@ pub fn verdicts(s: &Summary) -> Vec<String> {
             ci_text(s.reaction_lift_ci90),
             pct(s.reject_rate),
             pct(s.placebo_reject_rate),
-            judge(s.reaction_lift_ci90)
+            judge_n(s.reaction_lift_ci90, s.touches, "touches")
         ),
         None if s.touches == 0 => "Reaction lift undefined: no zone was touched.".to_string(),
         None => "Reaction lift undefined: no level at the same distances was rejected elsewhere.".to_string(),
@@ -191,7 +202,7 @@ pub fn verdicts(s: &Summary) -> Vec<String> {
             Some(l) if steps > 0 => format!(
                 "Magnet lift {l:.2} ({}; the bigger of A and B first in {big} of {steps} steps against {exp:.1} for a random walk): {}.",
                 ci_text(s.magnet_lift_ci90),
-                judge(s.magnet_lift_ci90)
+                judge_n(s.magnet_lift_ci90, steps, "steps")
             ),
             _ => "Magnet lift undefined: no step where A or B was touched first.".to_string(),
         });
