@@ -27,14 +27,12 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::types::{BacktestParams, PricePath, Step};
 use crate::error::Error;
+use super::volmodel::trailing_vol;
 use crate::estimate::ledger::{Bins, Ledger};
 use crate::estimate::{self, oi_align, EstimateParams, Profile, VenueRun};
 use crate::pipeline::choose_zones;
 use crate::snapshot::{Candle, MarketSnapshot, VenueSeries};
 use crate::zones::{ZoneParams, Zones};
-
-/// Fewer close-to-close returns than this in the volatility window give no `Step::vol`.
-pub const MIN_VOL_RETURNS: usize = 10;
 
 /// The path's data span: the open of its first candle to the close of its last (`None`
 /// without candles). The path is [`price_path`]'s venue.
@@ -245,23 +243,6 @@ impl Walker<'_> {
         let (zones, _) = choose_zones(&self.profile, price, self.zp, base, self.params.price_range, grid);
         Ok((price, zones))
     }
-}
-
-/// Standard deviation (sample, n - 1) of the close-to-close log returns of the path's candles
-/// that closed by `at` and opened at or after `at - window`, per sqrt(second) (divided by
-/// `sqrt(interval)`); `None` with fewer than [`MIN_VOL_RETURNS`] returns.
-pub fn trailing_vol(path: &PricePath, at: DateTime<Utc>, window_secs: i64) -> Option<f64> {
-    let step = Duration::seconds(path.interval_secs);
-    let n = path.open_time.partition_point(|&t| t + step <= at);
-    let a = path.open_time[..n].partition_point(|&t| t < at - Duration::seconds(window_secs));
-    let closes = &path.close[a..n];
-    if closes.len() < MIN_VOL_RETURNS + 1 {
-        return None;
-    }
-    let r: Vec<f64> = closes.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
-    let mean = r.iter().sum::<f64>() / r.len() as f64;
-    let var = r.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (r.len() - 1) as f64;
-    Some(var.sqrt() / (path.interval_secs as f64).sqrt())
 }
 
 /// The path touches are scored on (see [`PricePath`]): the candles of the first venue with
