@@ -11,7 +11,7 @@ use super::naming::{PathTemplate, Vars};
 use super::options::{parse_duration, EstimateArgs};
 use super::render::format_of;
 use super::source::{write_logged, Source};
-use crate::backtest::{self, Backtest, BacktestParams};
+use crate::backtest::{self, Backtest, BacktestParams, MAX_RESAMPLES, MIN_RESAMPLES};
 use crate::error::Error;
 use crate::render::{backtest_chart, encode, Format};
 use crate::zones::ZoneParams;
@@ -66,7 +66,7 @@ pub struct BacktestArgs {
     /// Trailing window of the realised volatility the distance-only model uses
     #[arg(long, default_value = "72h", value_name = "DURATION", help_heading = BACKTEST)]
     pub vol_window: String,
-    /// Bootstrap resamples of whole days for the 90 % intervals, 1 to 100000
+    /// Bootstrap resamples of whole days for the 90 % intervals, 20 to 1000000
     #[arg(long, default_value_t = 2000, value_name = "N", help_heading = BACKTEST)]
     pub resamples: usize,
     /// Seed of the bootstrap (same seed, same intervals)
@@ -79,9 +79,6 @@ pub struct BacktestArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub outputs: Vec<PathBuf>,
 }
-
-/// Most bootstrap resamples accepted (more changes the intervals' third digit, at a cost).
-pub const MAX_RESAMPLES: usize = 100_000;
 
 /// A positive duration for `flag` (`0` is refused with the flag's name).
 fn positive_duration(flag: &str, s: &str) -> Result<i64, Error> {
@@ -111,8 +108,8 @@ impl BacktestArgs {
         if !(self.reaction_move.is_finite() && self.reaction_move > 0.0 && self.reaction_move < 0.5) {
             return Err(Error::Usage(format!("--reaction-move {}: give a fraction of price above 0 and below 0.5 (0.005 = 0.5 %)", self.reaction_move)));
         }
-        if !(1..=MAX_RESAMPLES).contains(&self.resamples) {
-            return Err(Error::Usage(format!("--resamples {}: give 1 to {MAX_RESAMPLES}", self.resamples)));
+        if !(MIN_RESAMPLES..=MAX_RESAMPLES).contains(&self.resamples) {
+            return Err(Error::Usage(format!("--resamples {}: give {MIN_RESAMPLES} to {MAX_RESAMPLES}", self.resamples)));
         }
         let lookback = self.estimate.fetch.lookback.trim();
         if !lookback.is_empty() && self.estimate.snapshot.is_some() {
@@ -216,7 +213,7 @@ mod tests {
         assert_eq!(live.params().unwrap().lookback_secs, None);
         assert_eq!(live.estimate_args().fetch.lookback, "30d");
         assert_eq!(args(&["--symbol", "BTC", "--lookback", "9d"]).estimate_args().fetch.lookback, "9d");
-        for (flag, v) in [("--step", "0"), ("--horizon", "0d"), ("--resamples", "0"), ("--resamples", "100001"), ("--warmup", "-"), ("--lookback", "0d"), ("--reaction-move", "0"), ("--reaction-move", "0.5"), ("--reaction-window", "0m")] {
+        for (flag, v) in [("--step", "0"), ("--horizon", "0d"), ("--resamples", "0"), ("--resamples", "19"), ("--resamples", "1000001"), ("--warmup", "-"), ("--lookback", "0d"), ("--reaction-move", "0"), ("--reaction-move", "0.5"), ("--reaction-window", "0m")] {
             let e = args(&["--snapshot", "s.json", flag, v]).params().unwrap_err();
             assert!(matches!(&e, Error::Usage(m) if m.starts_with(flag)), "{flag} {v}: {e}");
         }
