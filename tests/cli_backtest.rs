@@ -627,3 +627,15 @@ fn the_readme_states_the_bundled_examples_figures_as_the_command_prints_them() {
     let printed: Vec<&str> = text.lines().skip_while(|l| !l.trim_start().starts_with("overall (A+B)")).take(12).collect();
     assert_eq!(block, printed, "README's table is stale: rerun liqshot backtest --snapshot examples/...");
 }
+
+#[test]
+fn the_bundled_backtest_chart_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("bt.png");
+    liqshot(["-q", "backtest", "--snapshot", &snap_arg(), "-o", s(&png)]).ok();
+    let bundled = root().join("examples/btcusdt-backtest.png");
+    let diff = common::target_tmp("cli_backtest/btcusdt-backtest.diff.png");
+    std::fs::create_dir_all(diff.parent().unwrap()).unwrap();
+    common::imgdiff::compare(&common::read_png(&png), &common::read_png(&bundled), 24, 0.002, &diff)
+        .unwrap_or_else(|e| panic!("{} is stale (scripts/regen-examples remakes it): {e}", bundled.display()));
+}
