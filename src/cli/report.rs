@@ -9,13 +9,17 @@ use super::naming::{latest_path, PathTemplate, Vars};
 use super::options::{ChartArgs, EstimateArgs};
 use super::render::warn_short_window;
 use super::source::{write_logged, Source};
+use crate::backtest::{self, Backtest, BacktestParams, PricePath};
 use crate::error::Error;
+use crate::estimate::EstimateParams;
 use crate::render::{encode, render_scene, Format, RenderSettings};
-use crate::report::compute::{self, ReportInputs};
+use crate::report::compute::{self, History, ReportInputs};
 use crate::report::files::{outputs, PNG, SVG};
 use crate::report::model::Image;
 use crate::report::templates::{self, TemplateOptions};
 use crate::report::triggers::PreviousZones;
+use crate::snapshot::MarketSnapshot;
+use crate::zones::ZoneParams;
 
 /// `Examples:` of `liqshot report --help`. (tests/cli_render.rs runs those without --symbol.)
 pub const REPORT_EXAMPLES: &str = "\
@@ -62,11 +66,16 @@ pub struct ReportArgs {
     /// Newsletter mode: the HTML shows URL/heatmap.png instead of inline SVG (publish the PNG there)
     #[arg(long, value_name = "URL")]
     pub image_base_url: Option<String>,
+    /// Horizon of each zone's touch probability and of the backtest behind it, e.g. 12h, 24h, 3d
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    pub horizon: String,
 }
 
 /// `liqshot report` with every flag checked and the templates compiled.
 pub struct Plan {
     window: i64,
+    horizon: i64,
+    estimate: EstimateParams,
     settings: RenderSettings,
     opts: TemplateOptions,
     events: Vec<String>,
@@ -78,7 +87,9 @@ pub struct Plan {
 impl Plan {
     /// Checks every flag (and compiles the templates) without reading or fetching any data.
     pub fn new(a: &ReportArgs) -> Result<Self, Error> {
-        let (window, settings) = a.chart.settings(a.estimate.params()?)?;
+        let estimate = a.estimate.params()?;
+        let (window, settings) = a.chart.settings(estimate.clone())?;
+        let horizon = super::options::parse_duration("--horizon", &a.horizon)?;
         if let Some(dir) = &a.templates {
             if !dir.is_dir() {
                 return Err(Error::Usage(format!("--templates {}: not a directory", dir.display())));
@@ -100,14 +111,14 @@ impl Plan {
         if let Some(t) = &previous {
             t.check_for(src.len())?;
         }
-        Ok(Plan { window, settings, opts, events, out_dir, previous, src })
+        Ok(Plan { window, horizon, estimate, settings, opts, events, out_dir, previous, src })
     }
 }
 
 /// Runs `liqshot report`. Every flag is checked (and the templates compiled) before any data is
 /// read or fetched; nothing is written unless every output was produced.
 pub fn run(a: ReportArgs) -> Result<(), Error> {
-    let Plan { window, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
+    let Plan { window, horizon, estimate, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
     // A --previous without placeholders is read before any data is fetched.
     let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
         Some(p) => read_previous(&p)?,
@@ -136,7 +147,9 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             width: settings.chart.width,
             height: settings.chart.height,
         };
-        let inputs = ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image };
+        let tested = backtest_for(&snap, &estimate, horizon)?;
+        let inputs =
+            ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image, history: tested.history() };
         let report = compute::compute(&inputs);
         let named = outputs(&report, png, svg, &opts)?;
         let dir = out_dir.expand(&vars);
@@ -150,6 +163,77 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         Ok(format!("wrote {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")))
     };
     src.each(one, String::clone).1
+}
+
+/// The backtest behind a report's odds, or why there is none.
+pub enum Backtested {
+    Tested(Box<Backtest>, PricePath),
+    TooShort { params: BacktestParams, needs: String },
+}
+
+impl Backtested {
+    /// What [`compute::compute`] reads.
+    pub fn history(&self) -> History<'_> {
+        match self {
+            Backtested::Tested(backtest, path) => History::Tested { backtest, path },
+            Backtested::TooShort { params, needs } => History::TooShort {
+                horizon_secs: params.horizon_secs,
+                step_secs: params.step_secs,
+                warmup_secs: params.warmup_secs,
+                needs: needs.clone(),
+            },
+        }
+    }
+}
+
+/// The backtest options of a report of `snap`: `liqshot backtest`'s defaults (72 h warm-up,
+/// 4 h steps) with the report's horizon; steps of one candle when candles are longer than 4 h
+/// (a whole number of candles otherwise).
+pub fn backtest_params(snap: &MarketSnapshot, horizon_secs: i64) -> BacktestParams {
+    let d = BacktestParams::default();
+    let interval = snap.interval_secs().max(1);
+    let step_secs = (d.step_secs + interval - 1) / interval * interval;
+    BacktestParams { step_secs, horizon_secs, ..d }
+}
+
+/// Walks `snap` forward like `liqshot backtest` (the zones of `liqshot zones`: the user's
+/// estimate options with a 24 h window) with the report's horizon. A snapshot too short for it
+/// is not an error: the report then says so instead of printing numbers.
+pub fn backtest_for(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_secs: i64) -> Result<Backtested, Error> {
+    let params = backtest_params(snap, horizon_secs);
+    if let Err(e) = params.validate(snap) {
+        tracing::debug!("no backtest for the report: {e}");
+        let needs = needs_text(snap, &params, &e);
+        tracing::warn!("{}: too little history for touch probabilities: {needs}", snap.symbol);
+        return Ok(Backtested::TooShort { params, needs });
+    }
+    let est = EstimateParams { window_secs: 86_400, ..estimate.clone() };
+    let bt = backtest::run(snap, &est, &ZoneParams::default(), &params)?;
+    let path = backtest::walk::price_path(snap);
+    Ok(Backtested::Tested(Box::new(bt), path))
+}
+
+/// What a backtest needs and what the snapshot has (`needs 100 h of candles or more: 72 h of
+/// warm-up, then steps every 4 h each scored 24 h ahead; the snapshot has 48 h`), or the backtest's own reason when it is not the length.
+fn needs_text(snap: &MarketSnapshot, p: &BacktestParams, rejected: &Error) -> String {
+    let d = compute::duration_text;
+    let need = p.warmup_secs + p.horizon_secs;
+    let span = snap.venues.iter().find(|v| !v.candles.is_empty()).map(|v| {
+        let (first, last) = (&v.candles[0], &v.candles[v.candles.len() - 1]);
+        (last.open_time - first.open_time).num_seconds() + snap.interval_secs()
+    });
+    match span {
+        Some(have) if have < need + p.step_secs => format!(
+            "needs {} of candles or more: {} of warm-up, then steps every {} each scored {} ahead; the snapshot has {}",
+            d(need + p.step_secs),
+            d(p.warmup_secs),
+            d(p.step_secs),
+            d(p.horizon_secs),
+            d(have)
+        ),
+        None => "needs candles; the snapshot has none".into(),
+        Some(_) => format!("the backtest rejected this snapshot: {rejected}"),
+    }
 }
 
 /// In newsletter mode, a warning when the chart's smallest text shows below the legible size in

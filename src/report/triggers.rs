@@ -264,6 +264,10 @@ mod tests {
             distance_pct: 0.0,
             edge_distance_pct: 0.0,
             share_in_band: Some(0.5),
+            touch_probability: None,
+            model_probability: None,
+            track_record: None,
+            odds_note: None,
         }
     }
 

@@ -23,9 +23,13 @@ pub fn sample_report() -> Report {
             notes: vec!["okx: open interest sampled hourly".into()],
         },
         zones: vec![
-            zone("A", "above", 105_100.0, 105_600.0, 105_350.0, 1.2e9, 0.0055, 0.0352),
-            zone("B", "below", 102_900.0, 103_400.0, 103_150.0, 3.6e6, -0.0131, 0.021),
-            zone("C", "above", 108_000.0, 108_900.0, 108_400.0, 950.0, 0.0371, 0.012),
+            with_odds(zone("A", "above", 105_100.0, 105_600.0, 105_350.0, 1.2e9, 0.0055, 0.0352), 0.3804, 0.409, (21, 9, 10.44, 0.93)),
+            ZoneRow {
+                model_probability: Some(0.2),
+                odds_note: Some("needs earlier zones B below at a similar distance; none in the 7 days tested".into()),
+                ..zone("B", "below", 102_900.0, 103_400.0, 103_150.0, 3.6e6, -0.0131, 0.021)
+            },
+            with_odds(zone("C", "above", 108_000.0, 108_900.0, 108_400.0, 950.0, 0.0371, 0.012), 0.0042, 0.0051, (5, 0, 0.6, 0.0)),
         ],
         far_zones: vec![
             zone("far", "above", 112_000.0, 112_600.0, 112_300.0, 8.5e6, 0.0731, 0.011),
@@ -105,6 +109,23 @@ pub fn sample_report() -> Report {
                 reasons: vec!["too far".into()],
             },
         ],
+        evidence: Evidence {
+            tested: true,
+            headline: "No measurable edge over distance alone: zones A and B were touched 22 times where levels at the same distances were touched 27.1 times.".into(),
+            horizon_secs: 86_400,
+            horizon: "24 h".into(),
+            step_secs: 4 * 3600,
+            warmup_secs: 72 * 3600,
+            steps: 42,
+            days: 7,
+            n: 84,
+            touches: 22,
+            placebo_expected_touches: 27.1,
+            touch_lift: Some(0.812),
+            touch_lift_ci90: Some([0.561, 1.034]),
+            reaction_lift: Some(0.61),
+            reaction_lift_ci90: Some([0.3, 1.12]),
+        },
         scenarios: Scenarios {
             bullish: "Hold 103,400 and squeeze shorts into zone A at 105,100–105,600.".into(),
             bearish: "Lose 103,210 and flush longs into zone B at 102,900–103,400.".into(),
@@ -139,7 +160,17 @@ fn zone(name: &str, side: &str, low: f64, high: f64, peak: f64, usd: f64, dist: 
         distance_pct: dist * 100.0,
         edge_distance_pct: dist * 80.0,
         share_in_band: Some(share),
+        touch_probability: None,
+        model_probability: None,
+        track_record: None,
+        odds_note: None,
     }
+}
+
+/// `row` with a touch probability, the model's, and a track record (steps, touched, placebo, lift).
+fn with_odds(row: ZoneRow, p: f64, model: f64, (steps, touched, placebo, lift): (usize, usize, f64, f64)) -> ZoneRow {
+    let track_record = TrackRecord { steps, touched, placebo_expected: placebo, lift: Some(lift), lift_ci90: Some([lift * 0.6, lift * 1.4]), days: 5 };
+    ZoneRow { touch_probability: Some(p), model_probability: Some(model), track_record: Some(track_record), ..row }
 }
 
 fn trigger(name: &str, fired: Option<bool>, detail: &str) -> Trigger {
