@@ -26,7 +26,7 @@ fn report_with(edit: impl FnOnce(&mut liqshot::pipeline::Analysis)) -> liqshot::
     let params = EstimateParams { window_secs: 86_400, ..Default::default() };
     let mut analysis = analyse(&snap, &params, &ZoneParams::default()).unwrap();
     edit(&mut analysis);
-    let tested = liqshot::cli::report::backtest_for(&snap, &params, 86_400).unwrap();
+    let tested = liqshot::report::evidence::backtest_for(&snap, &params, 86_400).unwrap();
     let image = Image {
         png: "heatmap.png".into(),
         svg: "heatmap.svg".into(),

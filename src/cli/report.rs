@@ -9,17 +9,15 @@ use super::naming::{latest_path, PathTemplate, Vars};
 use super::options::{ChartArgs, EstimateArgs};
 use super::render::warn_short_window;
 use super::source::{write_logged, Source};
-use crate::backtest::{self, Backtest, BacktestParams, PricePath};
 use crate::error::Error;
 use crate::estimate::EstimateParams;
 use crate::render::{encode, render_scene, Format, RenderSettings};
-use crate::report::compute::{self, History, ReportInputs};
+use crate::report::compute::{self, ReportInputs};
+use crate::report::evidence::{backtest_for, Backtested};
 use crate::report::files::{outputs, PNG, SVG};
 use crate::report::model::Image;
 use crate::report::templates::{self, TemplateOptions};
 use crate::report::triggers::PreviousZones;
-use crate::snapshot::MarketSnapshot;
-use crate::zones::ZoneParams;
 
 /// `Examples:` of `liqshot report --help`. (tests/cli_render.rs runs those without --symbol.)
 pub const REPORT_EXAMPLES: &str = "\
@@ -148,6 +146,9 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             height: settings.chart.height,
         };
         let tested = backtest_for(&snap, &estimate, horizon)?;
+        if let Backtested::TooShort { needs, .. } = &tested {
+            tracing::warn!("{}: too little history for touch probabilities: the backtest {needs}", snap.symbol);
+        }
         let inputs =
             ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image, history: tested.history() };
         let report = compute::compute(&inputs);
@@ -163,77 +164,6 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         Ok(format!("wrote {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")))
     };
     src.each(one, String::clone).1
-}
-
-/// The backtest behind a report's odds, or why there is none.
-pub enum Backtested {
-    Tested(Box<Backtest>, PricePath),
-    TooShort { params: BacktestParams, needs: String },
-}
-
-impl Backtested {
-    /// What [`compute::compute`] reads.
-    pub fn history(&self) -> History<'_> {
-        match self {
-            Backtested::Tested(backtest, path) => History::Tested { backtest, path },
-            Backtested::TooShort { params, needs } => History::TooShort {
-                horizon_secs: params.horizon_secs,
-                step_secs: params.step_secs,
-                warmup_secs: params.warmup_secs,
-                needs: needs.clone(),
-            },
-        }
-    }
-}
-
-/// The backtest options of a report of `snap`: `liqshot backtest`'s defaults (72 h warm-up,
-/// 4 h steps) with the report's horizon; steps of one candle when candles are longer than 4 h
-/// (a whole number of candles otherwise).
-pub fn backtest_params(snap: &MarketSnapshot, horizon_secs: i64) -> BacktestParams {
-    let d = BacktestParams::default();
-    let interval = snap.interval_secs().max(1);
-    let step_secs = (d.step_secs + interval - 1) / interval * interval;
-    BacktestParams { step_secs, horizon_secs, ..d }
-}
-
-/// Walks `snap` forward like `liqshot backtest` (the zones of `liqshot zones`: the user's
-/// estimate options with a 24 h window) with the report's horizon. A snapshot too short for it
-/// is not an error: the report then says so instead of printing numbers.
-pub fn backtest_for(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_secs: i64) -> Result<Backtested, Error> {
-    let params = backtest_params(snap, horizon_secs);
-    if let Err(e) = params.validate(snap) {
-        tracing::debug!("no backtest for the report: {e}");
-        let needs = needs_text(snap, &params, &e);
-        tracing::warn!("{}: too little history for touch probabilities: {needs}", snap.symbol);
-        return Ok(Backtested::TooShort { params, needs });
-    }
-    let est = EstimateParams { window_secs: 86_400, ..estimate.clone() };
-    let bt = backtest::run(snap, &est, &ZoneParams::default(), &params)?;
-    let path = backtest::walk::price_path(snap);
-    Ok(Backtested::Tested(Box::new(bt), path))
-}
-
-/// What a backtest needs and what the snapshot has (`needs 100 h of candles or more: 72 h of
-/// warm-up, then steps every 4 h each scored 24 h ahead; the snapshot has 48 h`), or the backtest's own reason when it is not the length.
-fn needs_text(snap: &MarketSnapshot, p: &BacktestParams, rejected: &Error) -> String {
-    let d = compute::duration_text;
-    let need = p.warmup_secs + p.horizon_secs;
-    let span = snap.venues.iter().find(|v| !v.candles.is_empty()).map(|v| {
-        let (first, last) = (&v.candles[0], &v.candles[v.candles.len() - 1]);
-        (last.open_time - first.open_time).num_seconds() + snap.interval_secs()
-    });
-    match span {
-        Some(have) if have < need + p.step_secs => format!(
-            "needs {} of candles or more: {} of warm-up, then steps every {} each scored {} ahead; the snapshot has {}",
-            d(need + p.step_secs),
-            d(p.warmup_secs),
-            d(p.step_secs),
-            d(p.horizon_secs),
-            d(have)
-        ),
-        None => "needs candles; the snapshot has none".into(),
-        Some(_) => format!("the backtest rejected this snapshot: {rejected}"),
-    }
 }
 
 /// In newsletter mode, a warning when the chart's smallest text shows below the legible size in
