@@ -75,7 +75,7 @@ fn the_example_reports_each_zones_odds_from_its_own_backtest() {
                 numbers += 1;
                 assert!((0.0..1.0).contains(&p), "{row:?}");
                 assert!(line.contains(&format!("Touch within 24 h: {}", shown(p))), "{line}");
-                assert!(html.contains(&format!("<b>{}</b> (distance-only {}", shown(p), shown(row.model_probability.unwrap()))), "{html}");
+                assert!(html.contains(&format!("<b>{}</b> (<span class=\"nb\">distance-only</span> {}", shown(p), shown(row.model_probability.unwrap()))), "{html}");
             }
             None => {
                 assert!(line.contains("Too little history for a touch probability (needs"), "{line}");

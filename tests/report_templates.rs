@@ -171,7 +171,7 @@ fn every_zone_says_its_touch_probability_and_track_record() {
     let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
     let a = "Touch within 24 h: 38% (distance-only 41% × lift 0.93). Zones at this distance, last 7 days: touched 9 of 21; levels at the same distance elsewhere: 10.4.";
     assert!(md.contains(&format!("- **Zone A (above):** {a}\n")), "{md}");
-    let a_html = "Touch within <span class=\"nb\">24 h</span>: <b>38%</b> (distance-only 41% × lift 0.93). Zones at this distance, last 7 days: touched 9 of 21; levels at the same distance elsewhere: 10.4.";
+    let a_html = "Touch within <span class=\"nb\">24 h</span>: <b>38%</b> (<span class=\"nb\">distance-only</span> 41% × lift 0.93). Zones at this distance, last 7 days: touched 9 of 21; levels at the same distance elsewhere: 10.4.";
     assert!(html.contains(&format!("<li class=\"above\"><b>Zone A (above):</b> {a_html}</li>")), "{html}");
     let b = "Too little history for a touch probability (needs earlier zones B below at a similar distance; none in the 7 days tested).";
     assert!(md.contains(&format!("- **Zone B (below):** {b}\n")), "{md}");
@@ -181,7 +181,7 @@ fn every_zone_says_its_touch_probability_and_track_record() {
     // The header: the backtest's headline and its figures, once per output.
     let head = "(backtest of this snapshot's last 7 days: 42 steps, each scored 24 h ahead): No measurable edge over distance alone: zones A and B were touched 22 times where levels at the same distances were touched 27.1 times. Touch lift 0.81 (90% interval 0.56–1.03), reversal lift 0.61 (0.30–1.12); n = 84 zones A and B.";
     assert!(md.contains(&format!("**Zones against distance alone** {head}\n")), "{md}");
-    assert!(html.contains(&format!("<b>Zones against distance alone</b> {head}</p>")), "{html}");
+    assert!(html.contains(&format!("<b>Zones against distance alone</b> {}</p>", head.replace("scored 24 h ahead", "scored <span class=\"nb\">24 h</span> ahead"))), "{html}");
     assert!(md.find("Zones against distance alone").unwrap() < md.find("## Liquidation zones").unwrap(), "in the header");
 
     let back: serde_json::Value = serde_json::from_slice(&to_json(&r)).unwrap();
