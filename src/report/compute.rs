@@ -166,6 +166,7 @@ pub fn zone_row(z: &Zone, profile: &crate::estimate::Profile, price: f64, band_p
         share_in_band: share_in_band(z, profile, price, band_pct),
         touch_probability: None,
         model_probability: None,
+        calibration_lift: None,
         track_record: None,
         odds_note: None,
     }

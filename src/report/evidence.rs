@@ -118,23 +118,28 @@ pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
         lift_ci90: t.lift_ci90,
         days: t.days,
     });
-    let odds_note = match (&odds.touch_probability, &odds.model_probability, &track_record) {
-        (Some(_), _, _) => None,
-        (None, None, _) => Some(format!(
-            "needs {} of candles before the capture for the trailing volatility",
-            duration_text(bt.vol_window_secs)
-        )),
-        (None, Some(_), None) | (None, Some(_), Some(TrackRecord { steps: 0, .. })) => Some(format!(
-            "needs earlier zones {} {} at a similar distance; none in the {} tested",
-            row.name,
-            row.side,
-            days_text(bt.overall.days)
-        )),
-        (None, Some(_), Some(_)) => {
-            Some("needs touches of levels at this distance elsewhere in the history to measure a lift against; there were none".into())
+    // The model is calibrated by the touch lift of every earlier zone of the letter.
+    let letter = bt.zones.get(&row.name);
+    let calibration_lift = letter.and_then(|s| s.touch_lift);
+    let odds_note = match (odds.touch_probability, odds.model_probability) {
+        (Some(_), _) => None,
+        (None, None) => Some(format!("needs {} of candles before the capture for the trailing volatility", duration_text(bt.vol_window_secs))),
+        (None, Some(_)) if letter.is_none_or(|s| s.n == 0) => {
+            Some(format!("needs earlier zones {} to calibrate the model; none in the {} tested", row.name, days_text(bt.overall.days)))
         }
+        (None, Some(_)) => Some(format!(
+            "needs touches of levels at the distances of earlier zones {} on the other steps' paths to calibrate the model; there were none",
+            row.name
+        )),
     };
-    ZoneRow { touch_probability: odds.touch_probability, model_probability: odds.model_probability, track_record, odds_note, ..row }
+    ZoneRow {
+        touch_probability: odds.touch_probability,
+        model_probability: odds.model_probability,
+        calibration_lift: odds.touch_probability.and(calibration_lift),
+        track_record,
+        odds_note,
+        ..row
+    }
 }
 
 /// `1 day`, `7 days`.
@@ -184,6 +189,7 @@ pub fn evidence(history: &History) -> Evidence {
                 touch_lift_ci90: o.touch_lift_ci90,
                 reaction_lift: o.reaction_lift,
                 reaction_lift_ci90: o.reaction_lift_ci90,
+                reaction_verdict: o.verdict.iter().find(|v| v.starts_with("Reaction")).cloned(),
             }
         }
         History::TooShort { horizon_secs, step_secs, warmup_secs, needs } => Evidence {
@@ -232,7 +238,10 @@ pub(crate) mod tests {
             reliability_adjusted: vec![],
             brier_adjusted: None,
             brier_base_rate: None,
-            verdict: vec!["no measurable edge over distance alone".into()],
+            verdict: vec![
+                "Touch lift: no measurable edge over distance alone.".into(),
+                "Reaction lift 0.61: no measurable edge over distance alone.".into(),
+            ],
         }
     }
 
@@ -285,6 +294,7 @@ pub(crate) mod tests {
         assert_eq!(e.placebo_expected_touches, 27.1);
         assert_eq!((e.touch_lift, e.touch_lift_ci90), (bt.overall.touch_lift, Some([0.56, 1.03])));
         assert_eq!((e.reaction_lift, e.reaction_lift_ci90), (Some(0.61), Some([0.3, 1.12])));
+        assert_eq!(e.reaction_verdict.as_deref(), Some("Reaction lift 0.61: no measurable edge over distance alone."));
     }
 
     #[test]
@@ -317,18 +327,25 @@ pub(crate) mod tests {
         let full = ZoneOdds { touch_probability: Some(0.38), model_probability: Some(0.41), track_record: Some(record.clone()) };
         let z = odds_row(row(), full, &bt);
         assert_eq!((z.touch_probability, z.model_probability, z.odds_note.clone()), (Some(0.38), Some(0.41), None));
+        assert_eq!(z.calibration_lift, bt.zones["B"].touch_lift, "the lift that calibrates the model is zone B's");
         let t = z.track_record.expect("track record");
         assert_eq!((t.steps, t.touched, t.placebo_expected, t.lift, t.lift_ci90, t.days), (21, 9, 10.4, record.lift, Some([0.5, 1.4]), 6));
         assert_eq!((z.name.as_str(), z.low, z.share_in_band), ("B", 98.0, Some(0.3)), "the zone's own fields are kept");
 
+        // No trailing volatility: no model, no probability.
         let no_vol = odds_row(row(), ZoneOdds { touch_probability: None, model_probability: None, track_record: Some(record.clone()) }, &bt);
         assert!(no_vol.odds_note.as_deref().is_some_and(|n| n.contains("72 h of candles") && n.contains("volatility")), "{no_vol:?}");
-        let none_like = odds_row(row(), ZoneOdds { touch_probability: None, model_probability: Some(0.4), track_record: None }, &bt);
-        assert_eq!(none_like.odds_note.as_deref(), Some("needs earlier zones B below at a similar distance; none in the 7 days tested"));
-        assert_eq!(none_like.model_probability, Some(0.4), "the model's own figure is still given");
-        let no_placebo = Tr { placebo_expected: 0.0, lift: None, lift_ci90: None, ..record };
-        let z = odds_row(row(), ZoneOdds { touch_probability: None, model_probability: Some(0.4), track_record: Some(no_placebo) }, &bt);
-        assert!(z.odds_note.as_deref().is_some_and(|n| n.contains("elsewhere")), "{z:?}");
+        assert_eq!((no_vol.calibration_lift, no_vol.track_record.is_some()), (None, true), "the record stands on its own");
+        // A model but no lift for the letter: none scored, or no placebo touches.
+        let mut none_scored = constructed_backtest();
+        none_scored.zones.get_mut("B").unwrap().n = 0;
+        let z = odds_row(row(), ZoneOdds { touch_probability: None, model_probability: Some(0.4), track_record: None }, &none_scored);
+        assert_eq!(z.odds_note.as_deref(), Some("needs earlier zones B to calibrate the model; none in the 7 days tested"));
+        assert_eq!((z.model_probability, z.calibration_lift), (Some(0.4), None), "the model's own figure is still given");
+        let mut no_placebo = constructed_backtest();
+        no_placebo.zones.get_mut("B").unwrap().touch_lift = None;
+        let z = odds_row(row(), ZoneOdds { touch_probability: None, model_probability: Some(0.4), track_record: None }, &no_placebo);
+        assert!(z.odds_note.as_deref().is_some_and(|n| n.contains("other steps' paths") && n.contains("zones B")), "{z:?}");
     }
 
     #[test]

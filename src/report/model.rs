@@ -90,6 +90,11 @@ pub struct ZoneRow {
     /// The distance-only model alone (a driftless walk with the trailing realised volatility).
     #[serde(default)]
     pub model_probability: Option<f64>,
+    /// The touch lift of every zone of this letter on the history (`Summary::touch_lift` of
+    /// the backtest's `zones[name]`): `touch_probability = model_probability x
+    /// calibration_lift`, capped below 1. `None` when there is no touch probability.
+    #[serde(default)]
+    pub calibration_lift: Option<f64>,
     /// How zones of this letter and side at a similar distance did on the snapshot's history.
     #[serde(default)]
     pub track_record: Option<TrackRecord>,
@@ -148,6 +153,10 @@ pub struct Evidence {
     /// Reject rate after a touch / the placebo's, with its 90 % interval.
     pub reaction_lift: Option<f64>,
     pub reaction_lift_ci90: Option<[f64; 2]>,
+    /// The backtest's sentence on reversals after a touch (`Summary::verdict`), e.g.
+    /// `Reaction lift 0.61 (90 % interval 0.30-1.12; ...): no measurable edge over distance alone.`
+    #[serde(default)]
+    pub reaction_verdict: Option<String>,
 }
 
 impl Default for Evidence {
@@ -169,6 +178,7 @@ impl Default for Evidence {
             touch_lift_ci90: None,
             reaction_lift: None,
             reaction_lift_ci90: None,
+            reaction_verdict: None,
         }
     }
 }

@@ -295,6 +295,7 @@ pub(crate) mod tests {
             share_in_band: Some(share),
             touch_probability: None,
             model_probability: None,
+            calibration_lift: None,
             track_record: None,
             odds_note: None,
         }

@@ -266,6 +266,7 @@ mod tests {
             share_in_band: Some(0.5),
             touch_probability: None,
             model_probability: None,
+            calibration_lift: None,
             track_record: None,
             odds_note: None,
         }
