@@ -349,6 +349,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn backtest_options_fit_the_snapshots_candles() {
+        let mut snap = tiny_snapshot(3);
+        let p = backtest_params(&snap, 12 * 3600);
+        let d = BacktestParams::default();
+        assert_eq!(p, BacktestParams { horizon_secs: 12 * 3600, ..d.clone() }, "liqshot backtest's defaults, the report's horizon");
+        for (interval, step) in [("1h", 4 * 3600), ("4h", 4 * 3600), ("15m", 4 * 3600), ("7m", 245 * 60), ("6h", 6 * 3600), ("1d", 86_400)] {
+            snap.interval = interval.into();
+            assert_eq!(backtest_params(&snap, 86_400).step_secs, step, "{interval} candles");
+        }
+    }
+
+    #[test]
     fn durations_as_the_report_says_them() {
         assert_eq!(duration_text(86_400), "24 h");
         assert_eq!(duration_text(12 * 3600), "12 h");
