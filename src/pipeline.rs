@@ -1,7 +1,7 @@
 //! The pure middle of the pipeline: snapshot → estimate → zones.
 
 use crate::error::Error;
-use crate::estimate::{self, history, Estimate, EstimateParams, Moment};
+use crate::estimate::{self, history, Estimate, EstimateParams, Moment, Profile};
 use crate::snapshot::MarketSnapshot;
 use crate::zones::{self, Zone, ZoneParams, Zones};
 
@@ -48,32 +48,53 @@ fn analyse_with<T>(
     let (mut estimate, mut extra) = run(params)?;
     let price = estimate.last_price;
     let base = params.price_range.or_else(|| estimate::window_price_range(snap, params.window_secs));
-    let mut zones = zones::find_zones(&estimate.profile, price, zp, base);
-    if params.price_range.is_none() {
-        let g = (estimate.grid.price_lo, estimate.grid.price_hi);
-        // Widen for A and B first, then for C, until the range holds every zone it shows and C is
-        // chosen among all clusters that start inside it (a few rounds: the range only grows,
-        // and never past MAX_ZOOM_OUT_PCT).
-        let ab: Vec<&Zone> = zones.zones.iter().filter(|z| z.name != "C").collect();
-        let mut reach = widen(base.unwrap_or(g), &ab, price);
-        for _ in 0..4 {
-            if Some(reach) != base {
-                zones = zones::find_zones(&estimate.profile, price, zp, Some(reach));
-            }
-            let next = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
-            if next == reach {
-                break;
-            }
-            reach = next;
-        }
-        let (lo, hi) = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
-        let (lo, hi) = (lo.min(g.0), hi.max(g.1));
-        if (lo, hi) != g {
-            let wider = EstimateParams { price_range: Some((lo, hi)), ..params.clone() };
-            (estimate, extra) = run(&wider)?;
-        }
+    let g = (estimate.grid.price_lo, estimate.grid.price_hi);
+    let (zones, wider) = choose_zones(&estimate.profile, price, zp, base, params.price_range, g);
+    if let Some(range) = wider {
+        let wider = EstimateParams { price_range: Some(range), ..params.clone() };
+        (estimate, extra) = run(&wider)?;
     }
     Ok((Analysis { estimate, zones }, extra))
+}
+
+/// The zones [`analyse`] prints, from the live `profile` around `price`: `base` is the
+/// window's price range (`fixed` when the caller fixed it, else [`estimate::window_price_range`]),
+/// `grid` the range of the estimate's grid (the same as `base` unless the window has no range).
+/// Without `fixed`, the range is widened for A and B, then C is chosen among the clusters inside
+/// it and the range widened for C (a few rounds; see [`analyse`]). Returns the zones and, when
+/// the chart must show more than `grid`, the wider range to run the estimate again with.
+/// (The backtest calls this on each step's profile without building a grid.)
+pub fn choose_zones(
+    profile: &Profile,
+    price: f64,
+    zp: &ZoneParams,
+    base: Option<(f64, f64)>,
+    fixed: Option<(f64, f64)>,
+    grid: (f64, f64),
+) -> (Zones, Option<(f64, f64)>) {
+    let mut zones = zones::find_zones(profile, price, zp, base);
+    if fixed.is_some() {
+        return (zones, None);
+    }
+    let g = grid;
+    // Widen for A and B first, then for C, until the range holds every zone it shows and C is
+    // chosen among all clusters that start inside it (a few rounds: the range only grows,
+    // and never past MAX_ZOOM_OUT_PCT).
+    let ab: Vec<&Zone> = zones.zones.iter().filter(|z| z.name != "C").collect();
+    let mut reach = widen(base.unwrap_or(g), &ab, price);
+    for _ in 0..4 {
+        if Some(reach) != base {
+            zones = zones::find_zones(profile, price, zp, Some(reach));
+        }
+        let next = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
+        if next == reach {
+            break;
+        }
+        reach = next;
+    }
+    let (lo, hi) = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
+    let (lo, hi) = (lo.min(g.0), hi.max(g.1));
+    (zones, ((lo, hi) != g).then_some((lo, hi)))
 }
 
 /// `range` widened to hold every zone of `zs` whose near edge is within [`MAX_ZOOM_OUT_PCT`]

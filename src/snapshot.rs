@@ -204,6 +204,34 @@ impl MarketSnapshot {
             .unwrap_or(f64::NAN)
     }
 
+    /// The snapshot as a live run at `to` would have captured it (pure): candles that closed by
+    /// `to` (`open_time + interval <= to`), open-interest and funding samples at or before `to`,
+    /// and with `from` only candles opening and samples at or after `from` (a `--lookback`).
+    /// `captured_at` = `to`; `mark_price` (a capture-time value) is dropped; a note records
+    /// the cut. Every venue is kept, also one left with no candles or samples (which
+    /// [`MarketSnapshot::validate`] rejects: cut where every venue has data to save a file).
+    pub fn cut(&self, from: Option<DateTime<Utc>>, to: DateTime<Utc>) -> MarketSnapshot {
+        let step = chrono::Duration::seconds(self.interval_secs());
+        let after = |t: DateTime<Utc>| from.map_or(true, |f| t >= f);
+        let venues = self
+            .venues
+            .iter()
+            .map(|v| VenueSeries {
+                candles: v.candles.iter().filter(|c| after(c.open_time) && c.open_time + step <= to).copied().collect(),
+                open_interest: v.open_interest.iter().filter(|p| after(p.time) && p.time <= to).copied().collect(),
+                funding: v.funding.iter().filter(|f| after(f.time) && f.time <= to).copied().collect(),
+                mark_price: None,
+                ..v.clone()
+            })
+            .collect();
+        let mut notes = self.notes.clone();
+        notes.push(match from {
+            Some(f) => format!("cut to {f} .. {to} from a snapshot captured at {}", self.captured_at),
+            None => format!("cut at {to} from a snapshot captured at {}", self.captured_at),
+        });
+        MarketSnapshot { captured_at: to, venues, notes, ..self.clone() }
+    }
+
     /// Venue names joined for titles (`binance+okx`).
     pub fn venue_label(&self) -> String {
         self.venues.iter().map(|v| v.venue.as_str()).collect::<Vec<_>>().join("+")

@@ -219,12 +219,24 @@ fn the_legend_shows_the_cells_colours() {
         let mut checked = 0;
         for target in [0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95] {
             let (mut same, mut n) = (0, 0);
+            let mut per_row = std::collections::HashMap::<usize, u8>::new();
             'cells: for col in 0..g.cols {
                 for row in 0..g.rows {
                     let Some(t) = scale.t(g.total(col, row) as f64 * k) else { continue };
                     if (t - target).abs() > 0.002 {
                         continue;
                     }
+                    // Zone bands are tinted over the cells on purpose (and edged by lines).
+                    let in_zone = c.a.zones.zones.iter().any(|z| {
+                        let (r0, r1) = (g.row_of(z.low).floor() - 1.0, g.row_of(z.high).ceil() + 1.0);
+                        (r0..=r1).contains(&(row as f64))
+                    });
+                    // At most two cells per row: one row under a grid line must not be the sample.
+                    let used = per_row.entry(row).or_insert(0);
+                    if in_zone || *used >= 2 {
+                        continue;
+                    }
+                    *used += 1;
                     let x = (p.x + (col as f32 + 0.5) * p.w / g.cols as f32) as u32;
                     let y = (p.y + ((g.rows - 1 - row) as f32 + 0.5) * p.h / g.rows as f32) as u32;
                     let lx = (r.x + t as f32 * r.w) as u32;

@@ -30,9 +30,17 @@ fn zones_keep_their_distances_at_any_price_level() {
     assert_eq!(a.zones.zones.len(), b.zones.zones.len());
     for (x, y) in a.zones.zones.iter().zip(&b.zones.zones) {
         assert_eq!((&x.name, x.side), (&y.name, y.side));
-        assert!((x.distance_pct - y.distance_pct).abs() < 0.05, "{x:?} vs {y:?}");
-        assert!((x.usd - y.usd).abs() <= 0.02 * x.usd, "{x:?} vs {y:?}");
+        // Ledger bins lie on one absolute lattice (powers of 1.0002, so every cut of a snapshot
+        // bins a level alike: the backtest needs it), which a price scale of 1e-6 shifts by a
+        // fraction of a bin (ln 1e-6 / ln 1.0002 = -69,081.6 bins). So the densest bin inside a
+        // zone (its peak) may be a near-equal neighbour, and a cluster's edge may move by one of
+        // the 0.1 % bands it is summed into, with the USD that band holds.
+        assert!((x.edge_distance_pct - y.edge_distance_pct).abs() < 0.11, "{x:?} vs {y:?}");
+        assert!((x.distance_pct - y.distance_pct).abs() < 0.1, "{x:?} vs {y:?}");
+        assert!(y.peak >= y.low && y.peak <= y.high, "{y:?}");
+        assert!((x.usd - y.usd).abs() <= 0.1 * x.usd, "{x:?} vs {y:?}");
         assert!((y.low * 1e6 / x.low - 1.0).abs() < 0.002, "{x:?} vs {y:?}");
+        assert!((y.high * 1e6 / x.high - 1.0).abs() < 0.002, "{x:?} vs {y:?}");
     }
     // Price labels on the DOGE chart carry enough decimals to tell levels apart.
     let labels: Vec<String> = scene

@@ -50,9 +50,86 @@ impl Default for BacktestParams {
 
 impl BacktestParams {
     /// Rejects options no backtest of `snap` can use, naming the flag (`Error::Usage`).
+    ///
+    /// The flags named: `--step`, `--horizon`, `--warmup`, `--lookback`, `--reaction-move`,
+    /// `--reaction-window`, `--vol-window`, `--resamples` (the fields above, in that order).
     pub fn validate(&self, snap: &MarketSnapshot) -> Result<(), Error> {
-        let _ = snap;
-        todo!("walk: --step 0, horizon/warm-up longer than the data, ...")
+        let usage = |m: String| Err(Error::Usage(m));
+        let interval = snap.interval_secs();
+        let durations: [(&str, i64, i64); 5] = [
+            ("--step", self.step_secs, 1),
+            ("--horizon", self.horizon_secs, 1),
+            ("--warmup", self.warmup_secs, 0),
+            ("--reaction-window", self.reaction_secs, 1),
+            ("--vol-window", self.vol_window_secs, 1),
+        ];
+        for (flag, secs, min) in durations {
+            if secs < min {
+                let what = if min == 0 { "must not be negative" } else { "must be positive" };
+                return usage(format!("{flag} {}: {what}", duration(secs)));
+            }
+            if secs > MAX_DURATION_SECS {
+                return usage(format!("{flag} {}: longer than {} is not a backtest setting", duration(secs), duration(MAX_DURATION_SECS)));
+            }
+        }
+        if let Some(l) = self.lookback_secs {
+            if l < interval {
+                return usage(format!("--lookback {}: must be at least one candle ({})", duration(l), duration(interval)));
+            }
+            if l > MAX_DURATION_SECS {
+                return usage(format!("--lookback {}: longer than {} is not a backtest setting", duration(l), duration(MAX_DURATION_SECS)));
+            }
+        }
+        if !(self.reaction_move.is_finite() && self.reaction_move > 0.0 && self.reaction_move < 0.5) {
+            return usage(format!("--reaction-move {}: must be a fraction of price above 0 and below 0.5 (0.005 = 0.5 %)", self.reaction_move));
+        }
+        if !(MIN_RESAMPLES..=MAX_RESAMPLES).contains(&self.resamples) {
+            return usage(format!("--resamples {}: must be between {MIN_RESAMPLES} and {MAX_RESAMPLES}", self.resamples));
+        }
+        let Some((start, end)) = super::walk::data_span(snap) else {
+            return Err(Error::Invalid("the snapshot has no candles to backtest".into()));
+        };
+        let span = (end - start).num_seconds();
+        if self.warmup_secs + self.horizon_secs > span {
+            let flag = if self.horizon_secs >= span || self.warmup_secs < self.horizon_secs { "--horizon" } else { "--warmup" };
+            let value = if flag == "--horizon" { self.horizon_secs } else { self.warmup_secs };
+            return usage(format!(
+                "{flag} {}: the snapshot holds {} of data; warm-up {} + horizon {} need more",
+                duration(value),
+                duration(span),
+                duration(self.warmup_secs),
+                duration(self.horizon_secs)
+            ));
+        }
+        if super::walk::step_times(snap, self).is_empty() {
+            return usage(format!(
+                "--step {}: no step falls between {} (data start + warm-up {}) and {} (data end - horizon {})",
+                duration(self.step_secs),
+                start + chrono::Duration::seconds(self.warmup_secs),
+                duration(self.warmup_secs),
+                end - chrono::Duration::seconds(self.horizon_secs),
+                duration(self.horizon_secs)
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The longest duration any backtest option takes (ten years).
+pub const MAX_DURATION_SECS: i64 = 3650 * 86_400;
+/// Bootstrap resamples allowed.
+pub const MIN_RESAMPLES: usize = 20;
+pub const MAX_RESAMPLES: usize = 1_000_000;
+
+/// `30d`, `72h`, `90m`, `9.5d`: a duration as a user would write it (to quote options back):
+/// whole days from 4 days up, else whole hours, else days with one decimal past 2 days.
+pub fn duration(secs: i64) -> String {
+    match secs {
+        s if s <= 0 => format!("{s}s"),
+        s if s % 86_400 == 0 && s >= 4 * 86_400 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s > 2 * 86_400 => format!("{:.1}d", s as f64 / 86_400.0),
+        s => crate::snapshot::format_interval(s),
     }
 }
 

@@ -4,43 +4,56 @@
 //! DOGE at 0.15 get the same relative resolution. Consumption, proportional closing and decay
 //! are O(1) or amortised O(bins touched): shrinking uses a per-side scale factor.
 
-/// Log-spaced price bins: bin `i` covers `[p0 * r^i, p0 * r^(i+1))`, `r = 1 + step`.
+/// Log-spaced price bins on one absolute lattice: bin `i` covers `[r^(k+i), r^(k+i+1))`,
+/// `r = 1 + step`, for the integer `k` of the range's low end. Every range of the same `step`
+/// bins a price identically (same edges, bit for bit), so the ledger of a snapshot cut at some
+/// moment holds each level in the same bin as the full snapshot's (the backtest relies on it).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bins {
+    /// Lower edge of bin 0 (`r^k`).
     pub p0: f64,
     pub step: f64,
     pub count: usize,
+    /// Lattice index of bin 0: bin `i` is lattice bin `k + i`.
+    pub k: i64,
     ln_r: f64,
 }
 
 impl Bins {
-    /// Bins covering `[lo, hi]` with relative width `step`.
+    /// The lattice bins covering `[lo, hi]` with relative width `step`.
     pub fn new(lo: f64, hi: f64, step: f64) -> Self {
         let ln_r = (1.0 + step).ln();
-        let count = ((hi / lo).ln() / ln_r).ceil().max(1.0) as usize;
-        Bins { p0: lo, step, count, ln_r }
+        let k = (lo.ln() / ln_r).floor() as i64;
+        let top = (hi.ln() / ln_r).floor() as i64;
+        let count = (top - k + 1).max(1) as usize;
+        Bins { p0: (ln_r * k as f64).exp(), step, count, k, ln_r }
+    }
+
+    /// Lattice index of `price` (unbounded).
+    fn lattice(&self, price: f64) -> i64 {
+        (price.ln() / self.ln_r).floor() as i64
     }
 
     /// The bin holding `price`, or `None` outside the range.
     pub fn index(&self, price: f64) -> Option<usize> {
-        if price.is_nan() || price < self.p0 {
+        if price.is_nan() || price <= 0.0 {
             return None;
         }
-        let i = ((price / self.p0).ln() / self.ln_r).floor() as usize;
-        (i < self.count).then_some(i)
+        let i = self.lattice(price) - self.k;
+        (i >= 0 && (i as usize) < self.count).then_some(i as usize)
     }
 
     /// The bin holding `price`, clamped to the range (below → 0, above → last).
     pub fn index_clamped(&self, price: f64) -> usize {
-        if price.is_nan() || price <= self.p0 {
+        if price.is_nan() || price <= 0.0 {
             return 0;
         }
-        (((price / self.p0).ln() / self.ln_r).floor() as usize).min(self.count - 1)
+        (self.lattice(price) - self.k).clamp(0, self.count as i64 - 1) as usize
     }
 
     /// Lower edge of bin `i`.
     pub fn lower(&self, i: usize) -> f64 {
-        self.p0 * (self.ln_r * i as f64).exp()
+        (self.ln_r * (self.k + i as i64) as f64).exp()
     }
 
     /// Upper edge of bin `i`.
@@ -50,7 +63,7 @@ impl Bins {
 
     /// Geometric centre of bin `i`.
     pub fn center(&self, i: usize) -> f64 {
-        self.p0 * (self.ln_r * (i as f64 + 0.5)).exp()
+        (self.ln_r * ((self.k + i as i64) as f64 + 0.5)).exp()
     }
 }
 
@@ -109,6 +122,26 @@ pub struct Ledger {
 impl Ledger {
     pub fn new(bins: Bins) -> Self {
         Ledger { bins, long: Book::new(bins.count), short: Book::new(bins.count) }
+    }
+
+    /// Empties the ledger, keeping its buffers (for a new run on the same bins).
+    pub fn clear(&mut self) {
+        for b in [&mut self.long, &mut self.short] {
+            b.raw.fill(0.0);
+            b.sum = 0.0;
+            b.scale = 1.0;
+            b.edge = None;
+        }
+    }
+
+    /// Copies `other`'s levels into this ledger (same bins), reusing its buffers.
+    pub fn copy_from(&mut self, other: &Ledger) {
+        self.bins = other.bins;
+        for (b, o) in [(&mut self.long, &other.long), (&mut self.short, &other.short)] {
+            b.raw.clear();
+            b.raw.extend_from_slice(&o.raw);
+            (b.sum, b.scale, b.edge) = (o.sum, o.scale, o.edge);
+        }
     }
 
     /// Adds a long level; its liquidation price lies in `bin`.
@@ -200,14 +233,30 @@ mod tests {
     #[test]
     fn bins_are_relative() {
         let b = Bins::new(100.0, 200.0, 0.01);
-        assert_eq!(b.index(100.0), Some(0));
-        assert_eq!(b.index(100.99), Some(0));
-        assert_eq!(b.index(101.01), Some(1));
-        assert_eq!(b.index(99.0), None);
+        let i100 = b.index(100.0).unwrap();
+        assert!(b.lower(i100) <= 100.0 && b.upper(i100) > 100.0);
+        assert_eq!(b.index(100.0 * 1.01 * 1.0001), Some(i100 + 1));
+        assert_eq!(b.index(b.lower(0) * 0.999), None);
         assert_eq!(b.index(1e9), None);
-        assert!((b.upper(0) - 101.0).abs() < 1e-9);
+        assert!(b.index(200.0).is_some());
+        assert!((b.upper(0) / b.lower(0) - 1.01).abs() < 1e-12);
+        // Same relative resolution at any price level.
         let doge = Bins::new(0.1, 0.2, 0.01);
-        assert_eq!(doge.count, b.count);
+        assert!((doge.count as i64 - b.count as i64).abs() <= 1);
+        assert!((doge.upper(3) / doge.lower(3) - 1.01).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bins_share_one_absolute_lattice() {
+        // Two ranges bin every common price identically: same lattice bin, same edges, bit for bit.
+        let wide = Bins::new(61_234.5, 140_000.0, 0.0002);
+        let narrow = Bins::new(98_765.4, 101_000.0, 0.0002);
+        for p in [98_765.4, 99_000.0, 99_999.99, 100_000.0, 100_500.25, 100_999.0] {
+            let (iw, inn) = (wide.index(p).unwrap(), narrow.index(p).unwrap());
+            assert_eq!(wide.lower(iw).to_bits(), narrow.lower(inn).to_bits(), "{p}");
+            assert_eq!(wide.center(iw).to_bits(), narrow.center(inn).to_bits());
+        }
+        assert_eq!(narrow.p0.to_bits(), narrow.lower(0).to_bits());
     }
 
     #[test]
@@ -218,12 +267,12 @@ mod tests {
         let b130 = bins.index(130.0).unwrap();
         l.add_long(b120, 10.0);
         l.add_long(b130, 5.0);
-        assert_eq!(l.consume_longs(131.0), 0.0);
+        assert_eq!(l.consume_longs(132.0), 0.0);
         assert!((l.consume_longs(125.0) - 5.0).abs() < 1e-12);
         assert!((l.long_total() - 10.0).abs() < 1e-12);
         // A new long above the old edge is tracked again.
         l.add_long(b130, 1.0);
-        assert!((l.consume_longs(119.0) - 11.0).abs() < 1e-12);
+        assert!((l.consume_longs(118.0) - 11.0).abs() < 1e-12);
         assert_eq!(l.long_total(), 0.0);
 
         l.add_short(b120, 3.0);

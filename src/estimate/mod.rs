@@ -193,17 +193,7 @@ fn run(snap: &MarketSnapshot, params: &EstimateParams, frame_slots: &[usize]) ->
     if !lo_w.is_finite() {
         (lo_w, hi_w) = (lo_all, hi_all);
     }
-    // One bin per 0.02 % of price: a range of a factor 10^6 is ~69,000 bins. Beyond that the
-    // data is not a price series (a wick to 1e-300 would ask for infinitely many bins).
-    let ratio = hi_all / lo_all;
-    if ratio.is_nan() || ratio > MAX_PRICE_RATIO {
-        return Err(Error::Invalid(format!(
-            "candle prices range from {lo_all:e} to {hi_all:e}, more than a factor of {MAX_PRICE_RATIO:e}: not a price series the estimate can bin"
-        )));
-    }
-    let min_lev = params.mix.slices.iter().map(|s| s.0).fold(f64::INFINITY, f64::min).max(2.0);
-    let reach = 1.0 / min_lev + 0.05;
-    let bins = Bins::new(lo_all * (1.0 - reach).max(0.01), hi_all * (1.0 + reach), params.bin_step);
+    let bins = ledger_bins(lo_all, hi_all, params)?;
 
     let (g_lo, g_hi) = match params.price_range {
         Some((lo, hi)) if lo > 0.0 && hi > lo => (lo, hi),
@@ -266,8 +256,35 @@ fn run(snap: &MarketSnapshot, params: &EstimateParams, frame_slots: &[usize]) ->
     Ok((Estimate { grid, profile, last_price: snap.last_price(), venues }, moments))
 }
 
+/// The ledger bins for candles spanning `lo_all..hi_all`: wide enough for every liquidation
+/// level of the mix (the lowest leverage's reach plus 5 %), on the absolute lattice of
+/// [`Bins`] (so any sub-range bins a level identically).
+pub(crate) fn ledger_bins(lo_all: f64, hi_all: f64, params: &EstimateParams) -> Result<Bins, Error> {
+    // One bin per 0.02 % of price: a range of a factor 10^6 is ~69,000 bins. Beyond that the
+    // data is not a price series (a wick to 1e-300 would ask for infinitely many bins).
+    let ratio = hi_all / lo_all;
+    if ratio.is_nan() || ratio > MAX_PRICE_RATIO {
+        return Err(Error::Invalid(format!(
+            "candle prices range from {lo_all:e} to {hi_all:e}, more than a factor of {MAX_PRICE_RATIO:e}: not a price series the estimate can bin"
+        )));
+    }
+    let min_lev = params.mix.slices.iter().map(|s| s.0).fold(f64::INFINITY, f64::min).max(2.0);
+    let reach = 1.0 / min_lev + 0.05;
+    Ok(Bins::new(lo_all * (1.0 - reach).max(0.01), hi_all * (1.0 + reach), params.bin_step))
+}
+
+/// Steps 1 and 4 of a candle without open-interest data: consume what its wick reaches, then
+/// decay (what [`VenueRun::step`] does to the ledger when the candle's close has no OI).
+pub(crate) fn consume_only(ledger: &mut Ledger, c: &Candle, decay: f64) {
+    ledger.consume_longs(c.low);
+    ledger.consume_shorts(c.high);
+    if decay < 1.0 {
+        ledger.shrink(decay);
+    }
+}
+
 /// One venue's ledger, advanced one candle at a time.
-struct VenueRun<'a> {
+pub(crate) struct VenueRun<'a> {
     candles: &'a [Candle],
     next: usize,
     oi: Vec<Option<f64>>,
@@ -283,6 +300,21 @@ struct VenueRun<'a> {
 
 impl<'a> VenueRun<'a> {
     fn new(v: &'a VenueSeries, step: i64, params: &EstimateParams, bins: Bins) -> Result<Self, Error> {
+        let closes: Vec<DateTime<Utc>> = v.candles.iter().map(|c| c.open_time + Duration::seconds(step)).collect();
+        let oi = oi_align::align(&v.open_interest, &closes);
+        Self::over(v, &v.candles, oi, step, params, Ledger::new(bins))
+    }
+
+    /// A run of `candles` (a part of `v`'s), with `oi` their open interest at close, starting
+    /// from `ledger` (which must be empty).
+    pub(crate) fn over(
+        v: &VenueSeries,
+        candles: &'a [Candle],
+        oi: Vec<Option<f64>>,
+        step: i64,
+        params: &EstimateParams,
+        ledger: Ledger,
+    ) -> Result<Self, Error> {
         let formula = Formula::for_venue(&v.venue);
         let (tier, maint) = tiers::tier_for(&v.margin_tiers, params.typical_position_usd);
         let mut mix = params.mix.clone();
@@ -291,12 +323,10 @@ impl<'a> VenueRun<'a> {
         }
         let mix = mix.capped(tier.max_leverage);
 
-        let closes: Vec<DateTime<Utc>> = v.candles.iter().map(|c| c.open_time + Duration::seconds(step)).collect();
-        let oi = oi_align::align(&v.open_interest, &closes);
         let decay = params.half_life_secs.map(|h| 0.5f64.powf(step as f64 / h)).unwrap_or(1.0);
         let stats = VenueStats {
             venue: v.venue.clone(),
-            candles: v.candles.len(),
+            candles: candles.len(),
             candles_with_oi: oi.iter().filter(|o| o.is_some()).count(),
             opened_usd: 0.0,
             closed_usd: 0.0,
@@ -305,13 +335,13 @@ impl<'a> VenueRun<'a> {
             liquidated_short_usd: 0.0,
             alive_long_usd: 0.0,
             alive_short_usd: 0.0,
-            taker_split: v.candles.iter().any(|c| c.taker_buy_volume.is_some()),
+            taker_split: candles.iter().any(|c| c.taker_buy_volume.is_some()),
             mix: mix.clone(),
             formula,
             mmr: tier.mmr,
         };
         Ok(VenueRun {
-            candles: &v.candles,
+            candles,
             next: 0,
             oi,
             prev_oi: None,
@@ -320,9 +350,29 @@ impl<'a> VenueRun<'a> {
             formula,
             mmr: tier.mmr,
             maint,
-            ledger: Ledger::new(bins),
+            ledger,
             stats,
         })
+    }
+
+    /// Candles run so far.
+    pub(crate) fn ran(&self) -> usize {
+        self.next
+    }
+
+    /// The ledger as it stands.
+    pub(crate) fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The per-candle decay factor (1 without a half-life).
+    pub(crate) fn decay(&self) -> f64 {
+        self.decay
+    }
+
+    /// The ledger, to reuse its buffers.
+    pub(crate) fn into_ledger(self) -> Ledger {
+        self.ledger
     }
 
     /// Open time of the next candle to run, if any is left.
@@ -336,7 +386,7 @@ impl<'a> VenueRun<'a> {
     }
 
     /// Runs the next candle; returns the USD of longs and shorts it liquidated.
-    fn step(&mut self, params: &EstimateParams) -> (f64, f64) {
+    pub(crate) fn step(&mut self, params: &EstimateParams) -> (f64, f64) {
         let i = self.next;
         let c = &self.candles[i];
         self.next += 1;
