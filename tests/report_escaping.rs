@@ -109,9 +109,9 @@ fn check_markdown(md: &str, r: &Report) {
     assert!(p.headings.iter().all(|h| !h.contains("heading") && !h.contains("injected")), "{:?}", p.headings);
     // The list items of the default template and no more: 4 positioning, 6 structure
     // (candles, trend, levels, sweep, RSI, CVD), entry + reasons per plan (+ the alert of a
-    // watch-only plan), 2 scenarios, events, notes.
+    // watch-only plan), 2 scenarios, events, notes, and the odds of each zone.
     let reasons: usize = r.plans.iter().map(|p| 1 + p.reasons.len() + usize::from(p.stop.is_none())).sum();
-    assert_eq!(p.items, 4 + 6 + reasons + 2 + r.events.len() + r.meta.notes.len(), "list items");
+    assert_eq!(p.items, 4 + 6 + reasons + 2 + r.events.len() + r.meta.notes.len() + r.zones.len(), "list items");
     // The text reads back as the user wrote it (line breaks as spaces).
     for h in HOSTILE {
         let flat = h.split('\n').collect::<Vec<_>>().join(" ");

@@ -26,6 +26,7 @@ fn report_with(edit: impl FnOnce(&mut liqshot::pipeline::Analysis)) -> liqshot::
     let params = EstimateParams { window_secs: 86_400, ..Default::default() };
     let mut analysis = analyse(&snap, &params, &ZoneParams::default()).unwrap();
     edit(&mut analysis);
+    let tested = liqshot::report::evidence::backtest_for(&snap, &params, 86_400).unwrap();
     let image = Image {
         png: "heatmap.png".into(),
         svg: "heatmap.svg".into(),
@@ -41,6 +42,7 @@ fn report_with(edit: impl FnOnce(&mut liqshot::pipeline::Analysis)) -> liqshot::
         events: vec!["US CPI 13:30 UTC".into()],
         previous: None,
         image,
+        history: tested.history(),
     })
 }
 

@@ -161,3 +161,64 @@ fn snapshot_html() {
 fn snapshot_html_email() {
     insta::assert_snapshot!("report_html_email", render_html(&sample_report(), None, &[], &email()).unwrap());
 }
+
+/// Each zone's odds in one sentence, the backtest's verdict in the header (Markdown and HTML
+/// alike), "too little history" instead of a number where there is none, and the JSON fields.
+#[test]
+fn every_zone_says_its_touch_probability_and_track_record() {
+    let r = sample_report();
+    let md = render_markdown(&r, &opts()).unwrap();
+    let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
+    let a = "Touch within 24 h: 38% (distance-only 41% × lift 0.93). Zones at this distance, last 7 days: touched 9 of 21; levels at the same distance elsewhere: 10.4.";
+    assert!(md.contains(&format!("- **Zone A (above):** {a}\n")), "{md}");
+    let a_html = "Touch within <span class=\"nb\">24 h</span>: <b>38%</b> (<span class=\"nb\">distance-only</span> 41% × lift 0.93). Zones at this distance, last 7 days: touched 9 of 21; levels at the same distance elsewhere: 10.4.";
+    assert!(html.contains(&format!("<li class=\"above\"><b>Zone A (above):</b> {a_html}</li>")), "{html}");
+    let b = "Too little history for a touch probability (needs earlier zones B to calibrate the model; none in the 7 days tested). Zones at this distance, last 7 days: too few for a track record.";
+    assert!(md.contains(&format!("- **Zone B (below):** {b}\n")), "{md}");
+    assert!(html.contains(&format!("<b>Zone B (below):</b> {b}</li>")), "{html}");
+    // A small probability is not rounded to 0 %; too few past zones for a record says so.
+    assert!(md.contains("- **Zone C (above):** Touch within 24 h: 0.4% (distance-only 0.5% × lift 0.82). Zones at this distance, last 7 days: too few for a track record.\n"), "{md}");
+    // The header: the backtest's headline and its sentence on reversals, once per output.
+    let head = "(backtest of this snapshot: 42 steps, each scored 24 h ahead): On this history (84 zones, 7 days) zones A and B were touched 22 times against 27.1 expected at the same distances (lift 0.81, 90 % interval 0.56-1.03): no measurable edge over distance alone. Reaction lift 0.61 (90 % interval 0.30-1.12; 27 % of touches rejected against 44 % at the same distances): no measurable edge over distance alone.";
+    assert!(md.contains(&format!("**Zones against distance alone** {head}\n\n")), "a paragraph of its own: {md}");
+    assert!(html.contains(&format!("<b>Zones against distance alone</b> {}</p>", head.replace("scored 24 h ahead", "scored <span class=\"nb\">24 h</span> ahead"))), "{html}");
+    assert!(md.find("Zones against distance alone").unwrap() < md.find("## Liquidation zones").unwrap(), "in the header");
+
+    let back: serde_json::Value = serde_json::from_slice(&to_json(&r)).unwrap();
+    let z = &back["zones"][0];
+    assert_eq!((z["touch_probability"].as_f64(), z["model_probability"].as_f64(), z["calibration_lift"].as_f64()), (Some(0.3804), Some(0.409), Some(0.93)));
+    let t = &z["track_record"];
+    assert_eq!((t["steps"].as_u64(), t["touched"].as_u64(), t["placebo_expected"].as_f64(), t["lift"].as_f64()), (Some(21), Some(9), Some(10.44), Some(9.0 / 10.44)));
+    assert_eq!(t["lift_ci90"].as_array().map(Vec::len), Some(2));
+    assert!(back["zones"][1]["touch_probability"].is_null() && back["zones"][1]["odds_note"].is_string());
+    assert!(back["far_zones"][0]["touch_probability"].is_null() && back["far_zones"][0]["track_record"].is_null());
+    let e = &back["evidence"];
+    assert_eq!((e["tested"].as_bool(), e["steps"].as_u64(), e["days"].as_u64(), e["horizon_secs"].as_i64()), (Some(true), Some(42), Some(7), Some(86_400)));
+    assert_eq!((e["touch_lift"].as_f64(), e["reaction_lift_ci90"][1].as_f64()), (Some(0.812), Some(1.12)));
+    assert!(e["headline"].as_str().unwrap().ends_with("no measurable edge over distance alone."));
+    assert!(e["reaction_verdict"].as_str().unwrap().starts_with("Reaction lift 0.61"));
+}
+
+/// Too little history for the backtest: the header says so and no zone prints a number.
+#[test]
+fn too_little_history_prints_no_number() {
+    let mut r = sample_report();
+    let needs = "needs 100 h of candles or more: 72 h of warm-up, then steps every 4 h each scored 24 h ahead; the snapshot has 48 h";
+    r.evidence = liqshot::report::model::Evidence {
+        tested: false,
+        headline: format!("Not tested: too little history (the backtest {needs})."),
+        horizon_secs: 86_400,
+        horizon: "24 h".into(),
+        ..Default::default()
+    };
+    for z in &mut r.zones {
+        (z.touch_probability, z.model_probability, z.track_record, z.odds_note) = (None, None, None, Some(needs.into()));
+    }
+    let md = render_markdown(&r, &opts()).unwrap();
+    let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
+    for text in [&md, &html] {
+        assert!(text.contains(&format!("Zones against distance alone:</b> Not tested: too little history (the backtest {needs}).</p>")) || text.contains(&format!("**Zones against distance alone:** Not tested: too little history (the backtest {needs}).\n")), "{text}");
+        assert_eq!(text.matches(&format!("Too little history for a touch probability ({needs}).")).count(), 3, "{text}");
+        assert!(!text.contains("Touch within") && !text.contains("track record") && !text.contains("× lift"), "{text}");
+    }
+}

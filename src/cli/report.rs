@@ -10,8 +10,10 @@ use super::options::{ChartArgs, EstimateArgs};
 use super::render::warn_short_window;
 use super::source::{write_logged, Source};
 use crate::error::Error;
+use crate::estimate::EstimateParams;
 use crate::render::{encode, render_scene, Format, RenderSettings};
 use crate::report::compute::{self, ReportInputs};
+use crate::report::evidence::{backtest_for, Backtested};
 use crate::report::files::{outputs, PNG, SVG};
 use crate::report::model::Image;
 use crate::report::templates::{self, TemplateOptions};
@@ -62,11 +64,16 @@ pub struct ReportArgs {
     /// Newsletter mode: the HTML shows URL/heatmap.png instead of inline SVG (publish the PNG there)
     #[arg(long, value_name = "URL")]
     pub image_base_url: Option<String>,
+    /// Horizon of each zone's touch probability and of the backtest behind it, e.g. 12h, 24h, 3d
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    pub horizon: String,
 }
 
 /// `liqshot report` with every flag checked and the templates compiled.
 pub struct Plan {
     window: i64,
+    horizon: i64,
+    estimate: EstimateParams,
     settings: RenderSettings,
     opts: TemplateOptions,
     events: Vec<String>,
@@ -78,7 +85,9 @@ pub struct Plan {
 impl Plan {
     /// Checks every flag (and compiles the templates) without reading or fetching any data.
     pub fn new(a: &ReportArgs) -> Result<Self, Error> {
-        let (window, settings) = a.chart.settings(a.estimate.params()?)?;
+        let estimate = a.estimate.params()?;
+        let (window, settings) = a.chart.settings(estimate.clone())?;
+        let horizon = super::options::parse_duration("--horizon", &a.horizon)?;
         if let Some(dir) = &a.templates {
             if !dir.is_dir() {
                 return Err(Error::Usage(format!("--templates {}: not a directory", dir.display())));
@@ -100,14 +109,14 @@ impl Plan {
         if let Some(t) = &previous {
             t.check_for(src.len())?;
         }
-        Ok(Plan { window, settings, opts, events, out_dir, previous, src })
+        Ok(Plan { window, horizon, estimate, settings, opts, events, out_dir, previous, src })
     }
 }
 
 /// Runs `liqshot report`. Every flag is checked (and the templates compiled) before any data is
 /// read or fetched; nothing is written unless every output was produced.
 pub fn run(a: ReportArgs) -> Result<(), Error> {
-    let Plan { window, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
+    let Plan { window, horizon, estimate, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
     // A --previous without placeholders is read before any data is fetched.
     let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
         Some(p) => read_previous(&p)?,
@@ -136,7 +145,12 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             width: settings.chart.width,
             height: settings.chart.height,
         };
-        let inputs = ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image };
+        let tested = backtest_for(&snap, &estimate, horizon)?;
+        if let Backtested::TooShort { needs, .. } = &tested {
+            tracing::warn!("{}: too little history for touch probabilities: the backtest {needs}", snap.symbol);
+        }
+        let inputs =
+            ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image, history: tested.history() };
         let report = compute::compute(&inputs);
         let named = outputs(&report, png, svg, &opts)?;
         let dir = out_dir.expand(&vars);

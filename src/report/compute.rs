@@ -5,11 +5,14 @@
 //! report"); the modules hold the details: [`indicators`](super::indicators) (EMA, RSI, swings,
 //! sweep, CVD), [`positioning`](super::positioning) (OI, funding, asymmetry, volume),
 //! [`plan`](super::plan) (zone plans, reactions, scenarios), [`triggers`](super::triggers),
-//! [`structure`](super::structure) (trend and levels on 1 h / 4 h candles).
+//! [`structure`](super::structure) (trend and levels on 1 h / 4 h candles). The odds of each
+//! zone and the report's [`Evidence`](model::Evidence) come from the backtest of the snapshot's
+//! own history, which the command runs and passes in ([`History`], see [`evidence`](super::evidence)).
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::pipeline::Analysis;
+use crate::report::evidence::{evidence, with_odds};
 use crate::report::model::{self, Meta, Positioning, Report, Scenarios, ZoneRow, REPORT_FORMAT};
 use crate::report::plan::{self, PlanInputs};
 use crate::report::positioning as pos;
@@ -18,6 +21,7 @@ use crate::report::triggers::{self, Now};
 use crate::snapshot::{Candle, MarketSnapshot};
 use crate::zones::{Where, Zone};
 
+pub use crate::report::evidence::History;
 pub use crate::report::triggers::{previous_from_json, PreviousZones};
 
 /// The notice at the top of every report.
@@ -37,6 +41,8 @@ pub struct ReportInputs<'a> {
     /// The previous report's zones (`--previous`), for the triggers.
     pub previous: Option<PreviousZones>,
     pub image: model::Image,
+    /// The backtest of the snapshot's own history (or why there is none).
+    pub history: History<'a>,
 }
 
 /// Builds the whole report. Structure, volume and the 24 h change are read on the first
@@ -53,7 +59,14 @@ pub fn compute(inp: &ReportInputs) -> Report {
     let funding = pos::funding(snap);
     let positioning = positioning(inp, price, candles, end, start, &funding);
     let profile = &inp.analysis.estimate.profile;
-    let zones: Vec<ZoneRow> = inp.analysis.zones.zones.iter().map(|z| zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT)).collect();
+    let zones: Vec<ZoneRow> = inp
+        .analysis
+        .zones
+        .zones
+        .iter()
+        .map(|z| with_odds(zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT), z, price, &inp.history))
+        .collect();
+    let evidence = evidence(&inp.history);
     let far_zones: Vec<ZoneRow> = inp.analysis.zones.far.iter().map(|z| zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT)).collect();
     let structure = structure(snap, candles, price, start);
     let tick = snap.venues.first().and_then(|v| v.tick_size);
@@ -77,6 +90,7 @@ pub fn compute(inp: &ReportInputs) -> Report {
         positioning,
         structure,
         plans,
+        evidence,
         scenarios: Scenarios { bullish, bearish },
         events: inp.events.clone(),
         triggers,
@@ -150,6 +164,11 @@ pub fn zone_row(z: &Zone, profile: &crate::estimate::Profile, price: f64, band_p
         distance_pct: z.distance_pct,
         edge_distance_pct: z.edge_distance_pct,
         share_in_band: share_in_band(z, profile, price, band_pct),
+        touch_probability: None,
+        model_probability: None,
+        calibration_lift: None,
+        track_record: None,
+        odds_note: None,
     }
 }
 
@@ -229,7 +248,7 @@ pub(crate) mod tests {
     use crate::snapshot::{FundingPoint, OiPoint, VenueSeries, FORMAT};
     use crate::zones::ZoneParams;
 
-    fn image() -> model::Image {
+    pub(crate) fn image() -> model::Image {
         model::Image { png: "heatmap.png".into(), svg: "heatmap.svg".into(), url: None, alt: "heatmap".into(), width: 1600, height: 900 }
     }
 
@@ -285,7 +304,16 @@ pub(crate) mod tests {
     pub(crate) fn report_for(snap: &MarketSnapshot, window_secs: i64, previous: Option<PreviousZones>) -> Report {
         let params = EstimateParams { window_secs, ..Default::default() };
         let analysis = analyse(snap, &params, &ZoneParams::default()).expect("analysis");
-        compute(&ReportInputs { snap, analysis: &analysis, window_secs, events: vec!["FOMC 18:00".into()], previous, image: image() })
+        let tested = crate::report::evidence::backtest_for(snap, &params, 86_400).expect("backtest");
+        compute(&ReportInputs {
+            snap,
+            analysis: &analysis,
+            window_secs,
+            events: vec!["FOMC 18:00".into()],
+            previous,
+            image: image(),
+            history: tested.history(),
+        })
     }
 
     pub(crate) fn example() -> MarketSnapshot {

@@ -7,6 +7,7 @@
 //! | `usd` | `1.2e9`, `3.6e6`, `950` | `$1.2B`, `$3.6M`, `$950` |
 //! | `pct` | `1.234` (already in %) | `+1.23%` |
 //! | `share(decimals=1)` | `0.035` (a fraction) | `3.5%` |
+//! | `prob` | `0.384`, `0.004`, `0.0002`, `0.998` (a probability) | `38%`, `0.4%`, `<0.1%`, `>99%` |
 //! | `price` | `109523.4` | `109,523` (about five significant figures) |
 //! | `rate` | `0.0001` (funding per period) | `0.0100%` |
 //! | `cell` | text | the text made inert for a Markdown table cell (as [`escape_markdown`]; the `.md.j2` auto-escape already does this) |
@@ -30,6 +31,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("usd", |v: &Value| number(v, fmt::usd));
     env.add_filter("pct", |v: &Value| number(v, fmt::pct));
     env.add_filter("share", |v: &Value, decimals: Option<usize>| number(v, |x| share(x, decimals.unwrap_or(1))));
+    env.add_filter("prob", |v: &Value| number(v, prob));
     env.add_filter("price", |v: &Value| number(v, fmt::price));
     env.add_filter("rate", |v: &Value| number(v, rate));
     env.add_filter("cell", |s: &str| Value::from_safe_string(cell(s)));
@@ -56,6 +58,25 @@ fn number(v: &Value, f: impl Fn(f64) -> String) -> Result<Value, Error> {
 /// A fraction as a percentage: `0.035` → `3.5%`.
 pub fn share(x: f64, decimals: usize) -> String {
     format!("{:.*}%", decimals, x * 100.0)
+}
+
+/// A probability as a percentage a trader reads at a glance: whole percents from 1 % to 99 %,
+/// one decimal below 1 %, and `<0.1%` / `>99%` at the ends (never a rounded `0%` or `100%`
+/// for what is neither impossible nor certain).
+pub fn prob(x: f64) -> String {
+    if x <= 0.0 {
+        "0%".into()
+    } else if x >= 1.0 {
+        "100%".into()
+    } else if x < 0.0005 {
+        "<0.1%".into()
+    } else if x < 0.00995 {
+        format!("{:.1}%", x * 100.0)
+    } else if x < 0.995 {
+        format!("{:.0}%", x * 100.0)
+    } else {
+        ">99%".into()
+    }
 }
 
 /// A funding rate per period as a percentage with four decimals: `0.0001` → `0.0100%`.
@@ -143,6 +164,9 @@ mod tests {
     fn formats() {
         assert_eq!(share(0.035, 1), "3.5%");
         assert_eq!(rate(0.0001), "0.0100%");
+        let probs = [0.0, 0.0002, 0.0005, 0.004, 0.00994, 0.00996, 0.384, 0.5, 0.994, 0.995, 0.9999, 1.0];
+        let shown: Vec<String> = probs.iter().map(|&p| prob(p)).collect();
+        assert_eq!(shown, ["0%", "<0.1%", "0.1%", "0.4%", "1.0%", "1%", "38%", "50%", "99%", ">99%", ">99%", "100%"]);
         assert_eq!(rate(-0.000_000_01), "0.0000%");
         assert_eq!(rate(-0.00005), "-0.0050%");
         assert_eq!(cell("a|b\nc"), "a\\|b c");

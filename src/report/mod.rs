@@ -4,6 +4,7 @@
 
 pub mod alt;
 pub mod compute;
+pub mod evidence;
 pub mod files;
 pub mod filters;
 pub mod indicators;

@@ -23,6 +23,10 @@ pub struct Report {
     pub structure: Structure,
     /// One plan per zone, same order as `zones`.
     pub plans: Vec<ZonePlan>,
+    /// What the backtest of the snapshot's own history says: has the liquidation model shown an
+    /// edge over distance alone? Absent in files written before it: read as not tested.
+    #[serde(default)]
+    pub evidence: Evidence,
     pub scenarios: Scenarios,
     /// Catalysts the user passed (`--event`, `--events-file`), in order.
     pub events: Vec<String>,
@@ -77,6 +81,106 @@ pub struct ZoneRow {
     /// inside the band.
     #[serde(default)]
     pub share_in_band: Option<f64>,
+    /// Probability (0..1) that price reaches the zone's near edge within
+    /// `Evidence::horizon_secs`: the distance-only model calibrated by the touch lift of zones
+    /// like this one on the snapshot's own history (`backtest::odds::zone_odds`). `None` with
+    /// too little history (`odds_note` says why), and always in `far_zones`.
+    #[serde(default)]
+    pub touch_probability: Option<f64>,
+    /// The distance-only model alone (a driftless walk with the trailing realised volatility).
+    #[serde(default)]
+    pub model_probability: Option<f64>,
+    /// The touch lift of every zone of this letter on the history (`Summary::touch_lift` of
+    /// the backtest's `zones[name]`): `touch_probability = model_probability x
+    /// calibration_lift`, capped below 1. `None` when there is no touch probability.
+    #[serde(default)]
+    pub calibration_lift: Option<f64>,
+    /// How zones of this letter and side at a similar distance did on the snapshot's history.
+    #[serde(default)]
+    pub track_record: Option<TrackRecord>,
+    /// Why `touch_probability` is `None` (e.g. `needs 100 h of candles or more (...); the snapshot has 48 h`);
+    /// `None` when there is a probability, and in `far_zones`.
+    #[serde(default)]
+    pub odds_note: Option<String>,
+}
+
+/// Past zones of the same letter and side whose near edge lay within a factor of 2 of this
+/// zone's distance from price, over the backtested history (`backtest::odds::TrackRecord`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackRecord {
+    /// Such zones scored (one per step that had one).
+    pub steps: usize,
+    /// Of those, reached within the horizon.
+    pub touched: usize,
+    /// Touches levels at the same distances would have had on the other steps' paths.
+    pub placebo_expected: f64,
+    /// touched / placebo_expected (`None` when the placebo expects none).
+    pub lift: Option<f64>,
+    /// 90 % interval of the lift, from resampling whole days.
+    pub lift_ci90: Option<[f64; 2]>,
+    /// Distinct UTC days those steps fell on.
+    pub days: usize,
+}
+
+/// The backtest behind the odds: the zones `liqshot zones` would have printed at every step of
+/// the snapshot's history (data up to the step only), scored against levels at the same
+/// distance (`liqshot backtest`, `liqshot-backtest/1`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Whether the history was long enough to backtest; when false the numbers below are
+    /// `0` / `null` and `headline` says what was missing.
+    pub tested: bool,
+    /// One plain sentence: has the liquidation model shown an edge over distance alone on this
+    /// history (`Backtest::headline`), or why it could not be tested.
+    pub headline: String,
+    /// Horizon of the touch probabilities and the backtest, seconds (`--horizon`).
+    pub horizon_secs: i64,
+    /// The horizon as shown, e.g. `24 h`.
+    pub horizon: String,
+    /// Time between steps and the history before the first one, seconds.
+    pub step_secs: i64,
+    pub warmup_secs: i64,
+    /// Steps scored, and the distinct UTC days they fell on.
+    pub steps: usize,
+    pub days: usize,
+    /// Zones A and B scored (steps x zones), their touches and the placebo's expectation.
+    pub n: usize,
+    pub touches: usize,
+    pub placebo_expected_touches: f64,
+    /// Observed touches / placebo touches of zones A and B, with its 90 % interval.
+    pub touch_lift: Option<f64>,
+    pub touch_lift_ci90: Option<[f64; 2]>,
+    /// Reject rate after a touch / the placebo's, with its 90 % interval.
+    pub reaction_lift: Option<f64>,
+    pub reaction_lift_ci90: Option<[f64; 2]>,
+    /// The backtest's sentence on reversals after a touch (`Summary::verdict`), e.g.
+    /// `Reaction lift 0.61 (90 % interval 0.30-1.12; ...): no measurable edge over distance alone.`
+    #[serde(default)]
+    pub reaction_verdict: Option<String>,
+}
+
+impl Default for Evidence {
+    /// Not tested (what a file written before the field reads as).
+    fn default() -> Self {
+        Evidence {
+            tested: false,
+            headline: String::new(),
+            horizon_secs: 0,
+            horizon: String::new(),
+            step_secs: 0,
+            warmup_secs: 0,
+            steps: 0,
+            days: 0,
+            n: 0,
+            touches: 0,
+            placebo_expected_touches: 0.0,
+            touch_lift: None,
+            touch_lift_ci90: None,
+            reaction_lift: None,
+            reaction_lift_ci90: None,
+            reaction_verdict: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -276,7 +276,7 @@ pub fn scenarios(p: &PlanInputs) -> (String, String) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn zone(name: &str, side: &str, low: f64, high: f64, usd: f64, share: f64, price: f64) -> ZoneRow {
@@ -293,6 +293,11 @@ mod tests {
             distance_pct: (peak / price - 1.0) * 100.0,
             edge_distance_pct: ((if up { low } else { high }) / price - 1.0) * 100.0,
             share_in_band: Some(share),
+            touch_probability: None,
+            model_probability: None,
+            calibration_lift: None,
+            track_record: None,
+            odds_note: None,
         }
     }
 

@@ -264,6 +264,11 @@ mod tests {
             distance_pct: 0.0,
             edge_distance_pct: 0.0,
             share_in_band: Some(0.5),
+            touch_probability: None,
+            model_probability: None,
+            calibration_lift: None,
+            track_record: None,
+            odds_note: None,
         }
     }
 
