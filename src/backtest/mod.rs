@@ -11,10 +11,12 @@
 
 pub mod bootstrap;
 pub mod calibration;
+pub mod json;
 pub mod odds;
 pub mod placebo;
 pub mod score;
 pub mod summary;
+pub mod table;
 pub mod types;
 pub mod volmodel;
 pub mod walk;

@@ -4,6 +4,7 @@
 //! imports this module.
 
 pub mod animate;
+pub mod backtest;
 pub mod batch;
 pub mod bench;
 pub mod config;
@@ -27,6 +28,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::Error;
 use animate::ANIMATE_EXAMPLES;
+use backtest::BACKTEST_EXAMPLES;
 use bench::BENCH_EXAMPLES;
 use config::command::CONFIG_EXAMPLES;
 use fetch::FETCH_EXAMPLES;
@@ -38,6 +40,7 @@ use run::RUN_EXAMPLES;
 use zones::ZONES_EXAMPLES;
 
 pub use animate::AnimateArgs;
+pub use backtest::BacktestArgs;
 pub use bench::BenchArgs;
 pub use config::command::ConfigCommand;
 pub use fetch::FetchCmdArgs;
@@ -116,6 +119,9 @@ pub enum Command {
     /// Print the live profile as data: USD per 0.1 % price band within ±25 % of price (CSV or JSON)
     #[command(after_help = LEVELS_EXAMPLES)]
     Levels(LevelsArgs),
+    /// Walk the snapshot forward: were its zones touched more often than levels at the same distance?
+    #[command(after_help = BACKTEST_EXAMPLES)]
+    Backtest(BacktestArgs),
     /// Render the heatmap to PNG and/or SVG
     #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderArgs),
@@ -171,6 +177,7 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Fetch(a) => fetch::FetchPlan::new(&a)?.run(&a),
         Command::Zones(a) => zones::run(a),
         Command::Levels(a) => levels::run(a),
+        Command::Backtest(a) => backtest::run(a),
         Command::Render(a) => render::RenderPlan::new(&a)?.run(&a),
         Command::Animate(a) => animate::run(a),
         Command::Report(a) => report::run(a),
@@ -188,6 +195,7 @@ pub fn check(cmd: &Command) -> Result<(), Error> {
         Command::Report(a) => report::Plan::new(a).map(drop),
         Command::Zones(a) => a.estimate.params().map(drop),
         Command::Levels(a) => a.estimate.params().map(drop),
+        Command::Backtest(a) => a.params().and(a.estimate.params()).map(drop),
         _ => Ok(()),
     }
 }

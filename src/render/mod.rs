@@ -7,6 +7,7 @@
 
 pub mod animate;
 pub mod axis;
+pub mod backtest_chart;
 pub mod chart;
 pub mod heat;
 pub mod layout;
