@@ -7,9 +7,10 @@
 //!   4 h steps, `--lookback 30d` (each step runs the ledgers over its own 30 days);
 //! - the same nine months without a lookback.
 //!
-//! Prints the median wall time of each. Run: `cargo bench --bench backtest` (`-- --runs 5`).
-//! The scoring after the walk (touches, baselines, bootstrap) is not included: time the whole
-//! `liqshot backtest` process for that.
+//! Prints the median wall time of each: the walk alone, and the whole backtest
+//! (`liqshot::backtest::run`: walk, scoring, both baselines, bootstrap, calibration) in-process.
+//! Run: `cargo bench --bench backtest` (`-- --runs 5`; `-- --write DIR` also writes each
+//! synthetic snapshot to DIR, to time the whole `liqshot backtest` process on it).
 
 use liqshot::backtest::walk::{step_times, walk};
 use liqshot::backtest::BacktestParams;
@@ -76,6 +77,12 @@ fn main() {
         let (ms, steps) = median_ms(runs, || walk(&s, &params, &zp, &bt).expect("the walk runs"));
         assert_eq!(steps.len(), n);
         let with_zones = steps.iter().filter(|x| !x.zones.zones.is_empty()).count();
+        let (run_ms, bt_out) = median_ms(runs, || liqshot::backtest::run(&s, &params, &zp, &bt).expect("the backtest runs"));
+        assert_eq!(bt_out.steps, n);
+        if let Some(dir) = arg("--write") {
+            let name: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+            std::fs::write(std::path::Path::new(&dir).join(format!("{name}.snapshot.json")), s.to_json()).expect("writes the snapshot");
+        }
         let per_step = ms * 1000.0 / n as f64;
         let ratio = match (per_step_base, bt.lookback_secs) {
             (Some(b), None) => format!(", {:.2}x the 30 days' time per step", per_step / b),
@@ -85,7 +92,7 @@ fn main() {
             per_step_base.get_or_insert(per_step);
         }
         println!(
-            "  {label:40} {candles:6} candles ({days:.0} days, {}), {n:5} steps ({with_zones} with zones): walk {ms:8.1} ms ({per_step:.0} µs/step{ratio})",
+            "  {label:40} {candles:6} candles ({days:.0} days, {}), {n:5} steps ({with_zones} with zones): walk {ms:8.1} ms ({per_step:.0} µs/step{ratio}); whole backtest {run_ms:8.1} ms",
             s.interval
         );
     }

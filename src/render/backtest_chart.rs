@@ -317,7 +317,7 @@ fn calibration(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
         c.label(x, r.bottom() + 14.0, &l, 12.0, muted, HAlign::Center, false);
         c.label(r.x - 8.0, y, &l, 12.0, muted, HAlign::Right, false);
     }
-    c.label(r.x + r.w / 2.0, r.bottom() + 34.0, "predicted (distance-only model)", 13.0, muted, HAlign::Center, false);
+    c.label(r.x + r.w / 2.0, r.bottom() + 34.0, "predicted P(touch): circles the model, squares adjusted", 13.0, muted, HAlign::Center, false);
     c.scene.text_rotated(r.x - 58.0, r.y + r.h / 2.0, "observed touch frequency", 13.0, muted, HAlign::Center, VAlign::Middle, false, -90.0);
     // The diagonal: a perfectly calibrated model.
     let (x0, y0) = g.calib_xy(0.0, 0.0);
