@@ -363,7 +363,13 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
         display.release();
     }
     let elapsed = t0.elapsed();
-    let warnings = warnings.into_inner().expect("warnings lock");
+    let mut warnings = warnings.into_inner().expect("warnings lock");
+    // A venue's optional series that failed (OKX's realized liquidations) is a warning too.
+    for (_, r) in &results {
+        if let Ok(v) = r {
+            warnings.extend(v.notes.iter().filter(|n| n.contains(okx::liquidations::UNAVAILABLE)).cloned());
+        }
+    }
     for w in &warnings {
         eprintln!("liqshot: warning: {w}");
     }
