@@ -335,6 +335,10 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
         warn(format!("cache file {} ignored: {why}", path.display()));
         None
     });
+    // Realized liquidations are paged back to the newest cached one (none cached: as far as
+    // the lookback, or the venue, goes), so a run after a failed one fills the gap.
+    let since = cached.as_ref().map(|f| f.liquidations.last().map_or(ctx.lookback_start, |l| l.time.max(ctx.lookback_start)));
+    let ctx = &VenueCtx { liquidations_since: since, ..ctx.starting_at(ctx.start) };
     let (series, cached_liquidations) = match cached {
         Some(file) => (fetch_rest(ctx, &file, &path, &warn)?, file.liquidations),
         None => (fetch_venue(ctx)?, Vec::new()),

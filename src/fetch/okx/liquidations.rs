@@ -168,8 +168,14 @@ pub fn fetch_pages(ctx: &VenueCtx, since_ms: i64) -> Result<Pages, FetchError> {
         }
         let list = page(ctx, &query)?;
         let oldest = list.iter().flat_map(|o| &o.details).filter_map(detail_ms).min();
+        let details = list.iter().map(|o| o.details.len()).sum::<usize>();
         orders.extend(list);
         let Some(oldest) = oldest else { return Ok(Pages { orders, pages: n, reach: Reach::VenueEnd }) };
+        // A page short of full that holds only the millisecond the cursor re-reads: nothing older.
+        let only_overlap = after == Some(oldest + 1) && details < PAGE_ROWS;
+        if only_overlap {
+            return Ok(Pages { orders, pages: n, reach: Reach::VenueEnd });
+        }
         if oldest < since_ms {
             return Ok(Pages { orders, pages: n, reach: Reach::Lookback });
         }
@@ -181,11 +187,12 @@ pub fn fetch_pages(ctx: &VenueCtx, since_ms: i64) -> Result<Pages, FetchError> {
     Ok(Pages { orders, pages: MAX_PAGES, reach: Reach::PageCap })
 }
 
-/// The realized liquidations of `id` for `ctx` (times in `[ctx.start, ctx.end)`), with venue
+/// The realized liquidations of `id` for `ctx`, with times in the whole lookback
+/// (`[ctx.lookback_start, ctx.end)`: an incremental fetch keeps every one the pages brought), with venue
 /// notes; a failure is a note starting with [`UNAVAILABLE`] (the fetch shows it as a warning)
 /// and no liquidations, never an error.
 pub fn collect(ctx: &VenueCtx, pages: Result<Pages, FetchError>, id: &str, ct_val: Option<f64>, notes: &mut Vec<String>) -> Vec<Liquidation> {
-    let (from, to) = (ctx.start.timestamp_millis(), ctx.end.timestamp_millis());
+    let (from, to) = (ctx.lookback_start.timestamp_millis(), ctx.end.timestamp_millis());
     let read = pages.map_err(|e| e.message).and_then(|p| {
         normalise(&p.orders, id, ct_val.unwrap_or(f64::NAN), from, to).map(|n| (p.pages, p.reach, n))
     });

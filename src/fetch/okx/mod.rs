@@ -194,7 +194,8 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     // The liquidation pages go one after another (each needs the one before) while the
     // planned requests run.
     let (answers, liquidation_pages) = std::thread::scope(|s| {
-        let pages = s.spawn(|| liquidations::fetch_pages(ctx, ctx.start.timestamp_millis()));
+        let since = ctx.liquidations_since.unwrap_or(ctx.start);
+        let pages = s.spawn(move || liquidations::fetch_pages(ctx, since.timestamp_millis()));
         let answers = run(ctx, requests);
         (answers, pages.join().unwrap_or_else(|_| Err(FetchError::new("the liquidation pager panicked"))))
     });
