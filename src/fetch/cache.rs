@@ -539,6 +539,24 @@ mod tests {
     }
 
     #[test]
+    fn version_1_is_read_and_liquidations_merge_keep_and_show() {
+        let good = file(vec![candle(0, 100.0), candle(5, 100.0)], vec![oi(0, 1.0)]);
+        let mut v = serde_json::to_value(&good).unwrap();
+        v["format"] = FORMAT_V1.into();
+        assert_eq!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap(), good);
+        v["liquidations"] = serde_json::json!([{"time": t(0), "side": "long", "price": 1.0, "usd": 1.0}]);
+        assert!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap_err().contains("not part of"));
+        let l = |min: i64, usd: f64| Liquidation { time: t(min), side: crate::snapshot::Side::Long, price: 100.0, usd };
+        let old = Liquidation { time: t(10) - Duration::days(LIQUIDATIONS_KEPT_DAYS + 1), ..l(0, 9.0) };
+        let (kept, shown, from_cache) = merge_liquidations(&[old, l(-10, 1.0), l(0, 1.0), l(5, 2.0)], &[l(5, 2.0), l(10, 3.0)], t(0), t(10));
+        assert_eq!(kept, [l(-10, 1.0), l(0, 1.0), l(5, 2.0), l(10, 3.0)]);
+        assert_eq!((shown, from_cache), (vec![l(0, 1.0), l(5, 2.0)], 1));
+        let mut bad = good;
+        bad.liquidations = vec![l(5, 2.0), l(0, 1.0)];
+        assert!(validate(&bad).unwrap_err().starts_with("liquidations #1"));
+    }
+
+    #[test]
     fn store_replaces_the_file_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().unwrap();
         let path = key().path(dir.path());
