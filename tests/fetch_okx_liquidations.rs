@@ -161,6 +161,61 @@ fn stops_where_the_venue_keeps_no_more_and_paces_its_requests() {
 }
 
 #[test]
+fn orders_sharing_a_millisecond_across_a_page_boundary_are_all_read() {
+    // 150 orders one second apart, except that the 100th and 101st newest share a millisecond:
+    // the first page ends between them.
+    let base = (Utc::now().timestamp_millis() - HOUR) / 1000 * 1000;
+    let times: Vec<i64> = (0..150).map(|k| base - 1000 * k.min(99) - 1000 * (k - 100).max(0)).collect();
+    assert_eq!(times[99], times[100]);
+    let server = fake_exchange::start(|s| {
+        s.handle("GET", PATH, move |q| {
+            let after = param(q, "after").unwrap_or(i64::MAX);
+            let details: Vec<Value> = times
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| **t < after)
+                .take(100)
+                .map(|(k, t)| serde_json::json!({"bkPx": "100000", "side": "sell", "posSide": "long", "sz": format!("{}", 1 + k), "ts": t.to_string()}))
+                .collect();
+            let data = if details.is_empty() { serde_json::json!([]) } else { serde_json::json!([{"instId": "BTC-USDT-SWAP", "details": details}]) };
+            Some(Reply::json(serde_json::json!({"code": "0", "msg": "", "data": data}).to_string()))
+        });
+    });
+    let r = run(&options(&server, 6 * 3600, Utc::now(), None));
+    let sizes: Vec<f64> = liquidations(&r).iter().map(|l| l.usd / (CT_VAL * 100_000.0)).collect();
+    assert_eq!(liquidations(&r).len(), 150, "{sizes:?}");
+}
+
+#[test]
+fn after_a_run_whose_liquidations_failed_the_next_fills_the_gap() {
+    let failing = Arc::new(Mutex::new(true));
+    let server = fake_exchange::start(|s| {
+        let failing = failing.clone();
+        s.handle("GET", PATH, move |q| {
+            if *failing.lock().unwrap() {
+                return Some(Reply::json(r#"{"code":"50001","msg":"Service temporarily unavailable"}"#).status(503));
+            }
+            let now = Utc::now().timestamp_millis();
+            okx_liquidations_page(q, now - 24 * HOUR, now)
+        });
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let lookback = 2 * 86_400;
+    let first = run(&options(&server, lookback, Utc::now(), Some(cache.path())));
+    assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
+    assert!(liquidations(&first).is_empty());
+    *failing.lock().unwrap() = false;
+    let second = run(&options(&server, lookback, Utc::now(), Some(cache.path())));
+    assert!(second.warnings.is_empty(), "{:?}", second.warnings);
+    // The cache held candles but no liquidations: the pages go back as far as the venue keeps
+    // (the whole day), not only to where the candles resume.
+    let (start, end) = span(&second, lookback);
+    let got = liquidations(&second);
+    assert_eq!(got, expected(start.max(got[0].time.timestamp_millis()), end).as_slice());
+    assert!((125..=135).contains(&got.len()), "{}", got.len());
+}
+
+#[test]
 fn empty_answers_are_no_liquidations() {
     for body in [r#"{"code":"0","msg":"","data":[]}"#, r#"{"code":"0","msg":"","data":[{"details":[],"instId":"BTC-USDT-SWAP"}]}"#] {
         let server = fake_exchange::start(|s| {
