@@ -62,6 +62,10 @@ fn format_2_round_trips_with_liquidations() {
     let back = MarketSnapshot::from_json(&bytes).expect("reads back");
     assert_eq!(back, snap);
     assert_eq!(back.to_json(), bytes);
+    // A cut (the backtest's view of an earlier moment) keeps the liquidations known by then.
+    let cut = snap.cut(Some(utc("2025-11-01T00:15:00Z")), utc("2025-11-01T00:35:00Z"));
+    let times: Vec<String> = cut.venues[0].liquidations.iter().map(|l| l.time.to_rfc3339()).collect();
+    assert_eq!(times, ["2025-11-01T00:15:00+00:00", "2025-11-01T00:30:00+00:00"]);
 }
 
 #[test]
