@@ -9,10 +9,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+pub use crate::estimate::liquidation::Side;
 use crate::tiers::MarginTier;
 
-/// The value of the `format` field this version reads and writes.
-pub const FORMAT: &str = "liqshot-snapshot/1";
+/// The value of the `format` field this version writes (and reads).
+pub const FORMAT: &str = "liqshot-snapshot/2";
+
+/// The previous format, still read: the same fields without `liquidations`. A version-1 file
+/// loads as a version-2 snapshot with no realized liquidations.
+pub const FORMAT_V1: &str = "liqshot-snapshot/1";
 
 /// Everything the estimator needs for one symbol, from one or more venues.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +67,88 @@ pub struct VenueSeries {
     /// Free-form notes for this venue (substitutions, fallbacks).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Realized liquidations (force-closed positions) on this venue, where known: sorted by
+    /// [`Liquidation::order`], no two equal. Optional (format 2 on; absent = none known).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub liquidations: Vec<Liquidation>,
+}
+
+/// One realized liquidation: a position of `side` force-closed at `time`, at `price` (OKX: the
+/// bankruptcy price `bkPx`), of `usd` notional.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Liquidation {
+    pub time: DateTime<Utc>,
+    /// The side that was liquidated: `long` (closed by a sell) or `short` (closed by a buy).
+    #[serde(deserialize_with = "liquidated_side")]
+    pub side: Side,
+    pub price: f64,
+    /// Notional in USD (size in coins × price).
+    pub usd: f64,
+}
+
+/// `"long"` or `"short"`; anything else is an error naming the field.
+fn liquidated_side<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Side, D::Error> {
+    let s = String::deserialize(d)?;
+    match s.as_str() {
+        "long" => Ok(Side::Long),
+        "short" => Ok(Side::Short),
+        _ => Err(serde::de::Error::custom(format!("liquidations: side {s:?} is not \"long\" or \"short\""))),
+    }
+}
+
+impl Liquidation {
+    /// The order of a liquidation series: by time, then side (long first), price and USD. Two
+    /// liquidations equal in all four are one event (seen twice: overlapping pages, cache runs).
+    pub fn order(&self, other: &Liquidation) -> std::cmp::Ordering {
+        let side = |s: Side| matches!(s, Side::Short) as u8;
+        self.time
+            .cmp(&other.time)
+            .then(side(self.side).cmp(&side(other.side)))
+            .then(self.price.total_cmp(&other.price))
+            .then(self.usd.total_cmp(&other.usd))
+    }
+}
+
+/// Sorts liquidations by [`Liquidation::order`] and drops repeats (equal in all four fields).
+pub fn sort_liquidations(v: &mut Vec<Liquidation>) {
+    v.sort_by(Liquidation::order);
+    v.dedup_by(|a, b| a.order(b).is_eq());
+}
+
+/// The union of two liquidation series, sorted, each event once.
+pub fn union_liquidations(a: &[Liquidation], b: &[Liquidation]) -> Vec<Liquidation> {
+    let mut all: Vec<Liquidation> = a.iter().chain(b).copied().collect();
+    sort_liquidations(&mut all);
+    all
+}
+
+/// Checks a liquidation series: price and USD finite and positive, sorted by
+/// [`Liquidation::order`] with no repeats. The message names the item and field:
+/// `liquidations #3 (2025-11-01 00:05:00 UTC): usd -5 is not a positive finite number`.
+pub fn check_liquidations(items: &[Liquidation]) -> Result<(), String> {
+    for (i, l) in items.iter().enumerate() {
+        for (name, x) in [("price", l.price), ("usd", l.usd)] {
+            if !x.is_finite() || x <= 0.0 {
+                return Err(format!("liquidations #{i} ({}): {name} {x} is not a positive finite number", l.time));
+            }
+        }
+    }
+    for (i, w) in items.windows(2).enumerate() {
+        match w[0].order(&w[1]) {
+            std::cmp::Ordering::Less => {}
+            std::cmp::Ordering::Equal => return Err(format!("liquidations #{}: repeats #{i} ({})", i + 1, w[1].time)),
+            std::cmp::Ordering::Greater => {
+                return Err(format!(
+                    "liquidations #{}: time {} is before {} (must ascend by time, then side, price, usd)",
+                    i + 1,
+                    w[1].time,
+                    w[0].time
+                ))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One candle. Times are candle open times (UTC).
@@ -146,17 +233,28 @@ impl MarketSnapshot {
         }
         let tag: Tag = serde_json::from_slice(bytes)
             .map_err(|e| Error::Invalid(format!("not snapshot JSON: {e}")))?;
-        match tag.format.as_deref() {
-            Some(FORMAT) => {}
+        let v1 = match tag.format.as_deref() {
+            Some(FORMAT) => false,
+            Some(FORMAT_V1) => true,
             Some(other) => {
                 return Err(Error::Invalid(format!(
-                    "unknown format {other:?} (this liqshot reads {FORMAT:?})"
+                    "unknown format {other:?} (this liqshot reads {FORMAT:?} and {FORMAT_V1:?})"
                 )))
             }
             None => return Err(Error::Invalid(format!("missing \"format\": {FORMAT:?}"))),
-        }
-        let snap: MarketSnapshot =
+        };
+        let mut snap: MarketSnapshot =
             serde_json::from_slice(bytes).map_err(|e| Error::Invalid(e.to_string()))?;
+        if v1 {
+            if let Some(v) = snap.venues.iter().find(|v| !v.liquidations.is_empty()) {
+                return Err(Error::Invalid(format!(
+                    "venue {:?}: liquidations: not part of {FORMAT_V1:?} (use {FORMAT:?})",
+                    v.venue
+                )));
+            }
+            // Version 1 is version 2 without liquidations: read it as such.
+            snap.format = FORMAT.to_string();
+        }
         snap.validate()?;
         Ok(snap)
     }
@@ -207,6 +305,7 @@ impl MarketSnapshot {
     /// The snapshot as a live run at `to` would have captured it (pure): candles that closed by
     /// `to` (`open_time + interval <= to`), open-interest and funding samples at or before `to`,
     /// and with `from` only candles opening and samples at or after `from` (a `--lookback`).
+    /// Realized liquidations are cut like the samples.
     /// `captured_at` = `to`; `mark_price` (a capture-time value) is dropped; a note records
     /// the cut. Every venue is kept, also one left with no candles or samples (which
     /// [`MarketSnapshot::validate`] rejects: cut where every venue has data to save a file).
@@ -220,6 +319,7 @@ impl MarketSnapshot {
                 candles: v.candles.iter().filter(|c| after(c.open_time) && c.open_time + step <= to).copied().collect(),
                 open_interest: v.open_interest.iter().filter(|p| after(p.time) && p.time <= to).copied().collect(),
                 funding: v.funding.iter().filter(|f| after(f.time) && f.time <= to).copied().collect(),
+                liquidations: v.liquidations.iter().filter(|l| after(l.time) && l.time <= to).copied().collect(),
                 mark_price: None,
                 ..v.clone()
             })
@@ -311,6 +411,7 @@ impl VenueSeries {
             }
         }
         crate::tiers::validate(&self.margin_tiers).map_err(|m| Error::Invalid(format!("margin_tiers: {m}")))?;
+        check_liquidations(&self.liquidations).map_err(Error::Invalid)?;
         Ok(())
     }
 }

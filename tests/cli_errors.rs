@@ -410,7 +410,7 @@ fn import_then_zones() {
     .ok();
     assert!(run.stderr.contains("29 5m candles"), "{}", run.stderr);
     let v: Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).expect("snapshot JSON");
-    assert_eq!(v["format"], "liqshot-snapshot/1");
+    assert_eq!(v["format"], "liqshot-snapshot/2");
     assert_eq!(v["notes"], json!(["cli test"]));
     assert_eq!(dir_names(&dir.path().join("sub")), ["snap.json"]);
 

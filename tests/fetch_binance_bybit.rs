@@ -29,6 +29,7 @@ fn ctx<'a>(http: &'a Http, server: &MockServer, venue: Venue, base: &str) -> Ven
         lookback_start: DateTime::<Utc>::from_timestamp_millis(START).unwrap(),
         interval_secs: 300,
         max_parallel: 8,
+        liquidations_since: None,
     }
 }
 
@@ -320,6 +321,7 @@ fn real_open_interest_of_one_hour_is_one_sided_on_every_venue() {
         lookback_start: at(T - 2 * HOUR),
         interval_secs: 3600,
         max_parallel: 4,
+        liquidations_since: None,
     };
     let coins_at_t = |v: &liqshot::snapshot::VenueSeries| {
         let p = v.open_interest.iter().find(|p| p.time == at(T)).unwrap_or_else(|| panic!("{}: no sample at {T}: {:?}", v.venue, v.open_interest));

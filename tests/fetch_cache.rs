@@ -121,7 +121,7 @@ fn second_run_fetches_only_new_rows_and_matches_a_full_fetch() {
     let first_requests = server.seen().len();
     for rel in FILES {
         let v = cache_json(cache.path(), rel);
-        assert_eq!(v["format"], "liqshot-cache/1", "{rel}");
+        assert_eq!(v["format"], "liqshot-cache/2", "{rel}");
         assert_eq!(v["interval"], "5m", "{rel}");
         assert!(v["candles"].as_array().unwrap().len() >= 2015, "{rel}");
         // Hyperliquid's open interest is an estimate from today's value: not cached.
@@ -225,7 +225,7 @@ fn unusable_cache_files_are_ignored_with_a_warning_and_replaced() {
         assert_eq!(kline_starts(&seen), [("binance", start.timestamp_millis())], "{what}");
         // The file is rewritten and holds the new history.
         let v = cache_json(cache.path(), FILES[0]);
-        assert_eq!((v["format"].as_str(), v["instrument"].as_str()), (Some("liqshot-cache/1"), Some("BTCUSDT")), "{what}");
+        assert_eq!((v["format"].as_str(), v["instrument"].as_str()), (Some("liqshot-cache/2"), Some("BTCUSDT")), "{what}");
         assert_eq!(v["candles"].as_array().unwrap().len(), r.snapshot.venues[0].candles.len(), "{what}");
     }
 }
@@ -259,7 +259,7 @@ fn concurrent_runs_on_one_cache_both_succeed_and_leave_a_valid_file() {
         let names = files(cache.path());
         assert_eq!(names, ["binance/BTCUSDT-5m.json", "hyperliquid/BTC-5m.json", "okx/BTC-USDT-SWAP-5m.json"], "round {round}");
         for rel in &names {
-            assert_eq!(cache_json(cache.path(), rel)["format"], "liqshot-cache/1", "round {round}: {rel}");
+            assert_eq!(cache_json(cache.path(), rel)["format"], "liqshot-cache/2", "round {round}: {rel}");
         }
     }
     // The files left behind are used by the next run without complaint.
@@ -295,7 +295,7 @@ fn cli_cache_flags_environment_and_warning() {
     let r = cli(&server, &out, &["--cache-dir", dir("flag").to_str().unwrap()], &[]).ok();
     let line = format!("liqshot: warning: cache file {} ignored: not cache JSON", real(&dir("flag"), FILES[0]).display());
     assert!(r.stderr.contains(&line), "{}", r.stderr);
-    assert_eq!(cache_json(&dir("flag"), FILES[0])["format"], "liqshot-cache/1");
+    assert_eq!(cache_json(&dir("flag"), FILES[0])["format"], "liqshot-cache/2");
 
     // LIQSHOT_CACHE_DIR, and the default under XDG_CACHE_HOME.
     cli(&server, &out, &[], &[("LIQSHOT_CACHE_DIR", &dir("env"))]).ok();

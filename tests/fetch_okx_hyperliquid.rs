@@ -34,6 +34,7 @@ fn ctx<'a>(http: &'a Http, venue: Venue, server: &MockServer, base: &str, candle
         lookback_start: at(T0),
         interval_secs: 300,
         max_parallel: 4,
+        liquidations_since: None,
     }
 }
 

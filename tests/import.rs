@@ -34,7 +34,7 @@ fn at(name: &str, rest: &str) -> String {
 #[test]
 fn plain_klines_and_okx_oi_with_funding_column() {
     let snap = import(&opts("plain-klines.csv", "okx-oi.csv")).expect("imports");
-    assert_eq!(snap.format, "liqshot-snapshot/1");
+    assert_eq!(snap.format, "liqshot-snapshot/2");
     assert_eq!(snap.symbol, "BTCUSDT");
     assert_eq!(snap.interval, "5m");
     assert_eq!(snap.captured_at, utc("2025-11-01T02:25:00Z"));

@@ -62,7 +62,7 @@ fn killed_midway_leaves_nothing_partial_and_the_next_run_works() {
     assert_eq!(cached.len(), 3, "{cached:?}");
     for f in cached {
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
-        assert_eq!(v["format"], "liqshot-cache/1", "{}", f.display());
+        assert_eq!(v["format"], "liqshot-cache/2", "{}", f.display());
     }
 }
 

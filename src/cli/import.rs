@@ -27,6 +27,9 @@ pub struct ImportArgs {
     /// Funding CSV (Binance Vision fundingRate, or header with timestamp and funding_rate)
     #[arg(long, value_name = "FILE")]
     pub funding: Option<PathBuf>,
+    /// Realized liquidations CSV, header time,side,price,usd (side = the side liquidated: long or short)
+    #[arg(long, value_name = "FILE")]
+    pub liquidations: Option<PathBuf>,
     /// Symbol, e.g. BTCUSDT or BTC
     #[arg(long)]
     pub symbol: String,
@@ -50,6 +53,7 @@ pub fn run(a: ImportArgs) -> Result<(), Error> {
         klines: a.klines,
         oi: a.oi,
         funding: a.funding,
+        liquidations: a.liquidations,
         symbol: a.symbol,
         venue: a.venue,
         instrument: None,
@@ -60,12 +64,13 @@ pub fn run(a: ImportArgs) -> Result<(), Error> {
     write_atomic(&a.output, &snap.to_json())?;
     let v = &snap.venues[0];
     tracing::info!(
-        "wrote {}: {} {} candles, {} open-interest points, {} funding points",
+        "wrote {}: {} {} candles, {} open-interest points, {} funding points, {} liquidations",
         a.output.display(),
         v.candles.len(),
         snap.interval,
         v.open_interest.len(),
-        v.funding.len()
+        v.funding.len(),
+        v.liquidations.len()
     );
     Ok(())
 }

@@ -25,6 +25,7 @@ fn snap(candles: Vec<Candle>, oi: Vec<OiPoint>) -> MarketSnapshot {
             margin_tiers,
             margin_tiers_source: src,
             notes: vec![],
+            liquidations: vec![],
         }],
         notes: vec![],
     }

@@ -12,6 +12,12 @@
 //! interest, see [`super::hyperliquid::oi_by_volume`]), so only its candles and funding are
 //! cached and the estimate is made again over the merged candles.
 //!
+//! Realized liquidations (OKX's) are kept too, and each run adds the new ones (one event = equal
+//! time, side, price and USD), so an hourly job builds a history far longer than the venue's
+//! day: the file keeps them for [`LIQUIDATIONS_KEPT_DAYS`] days or the lookback, whichever is
+//! longer; the snapshot gets those within the lookback. Version-1 files (no liquidations) are
+//! still read.
+//!
 //! A cache file that cannot be used (not JSON, another format version, another venue,
 //! instrument or interval, an invalid series) is ignored with a warning and rewritten; cache
 //! problems never fail a fetch. Files are replaced atomically (a temporary file in the same
@@ -26,10 +32,16 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{binance, bybit, check_series, fetch_venue, hyperliquid, okx, FetchError, Venue, VenueCtx};
-use crate::snapshot::{format_interval, Candle, FundingPoint, OiPoint, VenueSeries};
+use crate::snapshot::{check_liquidations, format_interval, union_liquidations, Candle, FundingPoint, Liquidation, OiPoint, VenueSeries};
 
-/// The value of the `format` field this version reads and writes.
-pub const FORMAT: &str = "liqshot-cache/1";
+/// The value of the `format` field this version writes (and reads).
+pub const FORMAT: &str = "liqshot-cache/2";
+
+/// The previous format, still read: the same fields without `liquidations`.
+pub const FORMAT_V1: &str = "liqshot-cache/1";
+
+/// Realized liquidations stay in a cache file this many days (or the lookback, if longer).
+pub const LIQUIDATIONS_KEPT_DAYS: i64 = 90;
 
 /// The cached history of one venue, instrument and interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +64,9 @@ pub struct CacheFile {
     pub open_interest: Vec<OiPoint>,
     /// Funding rates, ascending.
     pub funding: Vec<FundingPoint>,
+    /// Realized liquidations seen by this and earlier runs, sorted, each once (format 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub liquidations: Vec<Liquidation>,
 }
 
 /// What a cache file must hold to be used: venue, instrument and interval.
@@ -136,12 +151,19 @@ pub fn parse(bytes: &[u8], key: &Key) -> Result<CacheFile, String> {
         format: Option<String>,
     }
     let tag: Tag = serde_json::from_slice(bytes).map_err(|e| format!("not cache JSON: {e}"))?;
-    match tag.format.as_deref() {
-        Some(FORMAT) => {}
-        Some(other) => return Err(format!("format {other:?} (this liqshot reads {FORMAT:?})")),
+    let v1 = match tag.format.as_deref() {
+        Some(FORMAT) => false,
+        Some(FORMAT_V1) => true,
+        Some(other) => return Err(format!("format {other:?} (this liqshot reads {FORMAT:?} and {FORMAT_V1:?})")),
         None => return Err(format!("no \"format\": {FORMAT:?}")),
+    };
+    let mut file: CacheFile = serde_json::from_slice(bytes).map_err(|e| format!("not cache JSON: {e}"))?;
+    if v1 {
+        if !file.liquidations.is_empty() {
+            return Err(format!("liquidations are not part of {FORMAT_V1:?}"));
+        }
+        file.format = FORMAT.into();
     }
-    let file: CacheFile = serde_json::from_slice(bytes).map_err(|e| format!("not cache JSON: {e}"))?;
     let want = (key.venue.name(), key.instrument.as_str(), key.interval.as_str());
     if (file.venue.as_str(), file.instrument.as_str(), file.interval.as_str()) != want {
         return Err(format!(
@@ -173,7 +195,7 @@ pub fn validate(file: &CacheFile) -> Result<(), String> {
     if let Some((i, f)) = file.funding.iter().enumerate().find(|(_, f)| !f.rate.is_finite()) {
         return Err(format!("funding #{i} ({}): rate is not finite", f.time));
     }
-    Ok(())
+    check_liquidations(&file.liquidations)
 }
 
 /// Fails unless `items` ascend strictly by `time`.
@@ -245,12 +267,14 @@ pub fn merge(file: &CacheFile, mut fresh: VenueSeries, venue: Venue, cutoff: Dat
         candles: fresh.candles.clone(),
         open_interest: fresh.open_interest.clone(),
         funding: fresh.funding.clone(),
+        liquidations: Vec::new(),
     };
     validate(&merged).map(|()| fresh)
 }
 
-/// The cache file of a checked series fetched for the lookback from `from`.
-pub fn to_file(series: &VenueSeries, venue: Venue, from: DateTime<Utc>, interval_secs: i64) -> CacheFile {
+/// The cache file of a checked series fetched for the lookback from `from`, with the realized
+/// liquidations `liquidations` (the series' own and earlier runs').
+pub fn to_file(series: &VenueSeries, venue: Venue, from: DateTime<Utc>, interval_secs: i64, liquidations: Vec<Liquidation>) -> CacheFile {
     CacheFile {
         format: FORMAT.into(),
         venue: venue.name().into(),
@@ -260,7 +284,21 @@ pub fn to_file(series: &VenueSeries, venue: Venue, from: DateTime<Utc>, interval
         candles: series.candles.clone(),
         open_interest: if caches_open_interest(venue) { series.open_interest.clone() } else { Vec::new() },
         funding: series.funding.clone(),
+        liquidations,
     }
+}
+
+/// Realized liquidations after a run: `kept`, the union of the cached and the fresh ones from
+/// [`LIQUIDATIONS_KEPT_DAYS`] days before `end` (or `start`, if earlier) on, for the cache file;
+/// and those in `[start, end)` for the snapshot, with how many of them only the cache had.
+pub fn merge_liquidations(cached: &[Liquidation], fresh: &[Liquidation], start: DateTime<Utc>, end: DateTime<Utc>) -> (Vec<Liquidation>, Vec<Liquidation>, usize) {
+    let keep_from = start.min(end - Duration::days(LIQUIDATIONS_KEPT_DAYS));
+    let mut kept = union_liquidations(cached, fresh);
+    kept.retain(|l| l.time >= keep_from);
+    let shown: Vec<Liquidation> = kept.iter().filter(|l| l.time >= start && l.time < end).copied().collect();
+    let fresh_shown = fresh.iter().filter(|l| l.time >= start && l.time < end).count();
+    let from_cache = shown.len().saturating_sub(fresh_shown);
+    (kept, shown, from_cache)
 }
 
 /// Writes `file` to `path` atomically: a uniquely named temporary file in the same directory
@@ -297,14 +335,23 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
         warn(format!("cache file {} ignored: {why}", path.display()));
         None
     });
-    let series = match cached {
-        Some(file) => fetch_rest(ctx, &file, &path, &warn)?,
-        None => fetch_venue(ctx)?,
+    // Realized liquidations are paged back to the newest cached one (none cached: as far as
+    // the lookback, or the venue, goes), so a run after a failed one fills the gap.
+    let since = cached.as_ref().map(|f| f.liquidations.last().map_or(ctx.lookback_start, |l| l.time.max(ctx.lookback_start)));
+    let ctx = &VenueCtx { liquidations_since: since, ..ctx.starting_at(ctx.start) };
+    let (series, cached_liquidations) = match cached {
+        Some(file) => (fetch_rest(ctx, &file, &path, &warn)?, file.liquidations),
+        None => (fetch_venue(ctx)?, Vec::new()),
     };
-    let series = check_series(ctx.venue, series)?;
+    let mut series = check_series(ctx.venue, series)?;
+    let (kept, shown, from_cache) = merge_liquidations(&cached_liquidations, &series.liquidations, ctx.start, ctx.end);
+    if from_cache > 0 {
+        series.notes.push(format!("{from_cache} of {} realized liquidations from the local cache", shown.len()));
+    }
+    series.liquidations = shown;
     // A renamed instrument (Hyperliquid's own spelling of the coin) would not match the key.
     if series.instrument == key.instrument {
-        if let Err(why) = store(&path, &to_file(&series, ctx.venue, ctx.start, ctx.interval_secs)) {
+        if let Err(why) = store(&path, &to_file(&series, ctx.venue, ctx.start, ctx.interval_secs, kept)) {
             warn(format!("cache file {} not written: {why}", path.display()));
         }
     }
@@ -359,6 +406,7 @@ mod tests {
             candles,
             open_interest,
             funding: vec![],
+            liquidations: vec![],
         }
     }
 
@@ -375,6 +423,7 @@ mod tests {
             margin_tiers,
             margin_tiers_source,
             notes: vec![],
+            liquidations: vec![],
         }
     }
 
@@ -465,7 +514,7 @@ mod tests {
         let m = merge(&f, fresh, Venue::Hyperliquid, t(40), t(0), 300).unwrap();
         assert_eq!(m.open_interest, hyperliquid::oi_by_volume(&m.candles, 300, 1000.0));
         assert_eq!(m.open_interest.len(), 10);
-        assert!(to_file(&m, Venue::Hyperliquid, t(0), 300).open_interest.is_empty());
+        assert!(to_file(&m, Venue::Hyperliquid, t(0), 300, vec![]).open_interest.is_empty());
     }
 
     #[test]
@@ -475,8 +524,8 @@ mod tests {
         assert_eq!(parse(&json(&good), &key()).unwrap(), good);
         assert!(parse(b"\x00\xffgarbage", &key()).unwrap_err().contains("not cache JSON"));
         let mut other = good.clone();
-        other.format = "liqshot-cache/2".into();
-        assert!(parse(&json(&other), &key()).unwrap_err().contains("liqshot-cache/2"));
+        other.format = "liqshot-cache/9".into();
+        assert!(parse(&json(&other), &key()).unwrap_err().contains("liqshot-cache/9"));
         let mut other = good.clone();
         other.instrument = "ETHUSDT".into();
         assert!(parse(&json(&other), &key()).unwrap_err().contains("holds binance ETHUSDT 5m"));
@@ -487,6 +536,24 @@ mod tests {
         let mut other = good;
         other.candles[1].open_time = t(0);
         assert!(parse(&json(&other), &key()).unwrap_err().contains("does not come after"));
+    }
+
+    #[test]
+    fn version_1_is_read_and_liquidations_merge_keep_and_show() {
+        let good = file(vec![candle(0, 100.0), candle(5, 100.0)], vec![oi(0, 1.0)]);
+        let mut v = serde_json::to_value(&good).unwrap();
+        v["format"] = FORMAT_V1.into();
+        assert_eq!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap(), good);
+        v["liquidations"] = serde_json::json!([{"time": t(0), "side": "long", "price": 1.0, "usd": 1.0}]);
+        assert!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap_err().contains("not part of"));
+        let l = |min: i64, usd: f64| Liquidation { time: t(min), side: crate::snapshot::Side::Long, price: 100.0, usd };
+        let old = Liquidation { time: t(10) - Duration::days(LIQUIDATIONS_KEPT_DAYS + 1), ..l(0, 9.0) };
+        let (kept, shown, from_cache) = merge_liquidations(&[old, l(-10, 1.0), l(0, 1.0), l(5, 2.0)], &[l(5, 2.0), l(10, 3.0)], t(0), t(10));
+        assert_eq!(kept, [l(-10, 1.0), l(0, 1.0), l(5, 2.0), l(10, 3.0)]);
+        assert_eq!((shown, from_cache), (vec![l(0, 1.0), l(5, 2.0)], 1));
+        let mut bad = good;
+        bad.liquidations = vec![l(5, 2.0), l(0, 1.0)];
+        assert!(validate(&bad).unwrap_err().starts_with("liquidations #1"));
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub struct VenueCtx<'a> {
     pub interval_secs: i64,
     /// Requests in flight at once for this venue.
     pub max_parallel: usize,
+    /// How far back realized liquidations are paged (OKX): `None` = `start`. The cache sets
+    /// its newest liquidation, so a run asks only for what it has not seen.
+    pub liquidations_since: Option<DateTime<Utc>>,
 }
 
 impl<'a> VenueCtx<'a> {
@@ -113,6 +116,7 @@ impl<'a> VenueCtx<'a> {
             lookback_start: self.lookback_start,
             interval_secs: self.interval_secs,
             max_parallel: self.max_parallel,
+            liquidations_since: self.liquidations_since,
         }
     }
 }
@@ -343,6 +347,7 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
                     lookback_start: start,
                     interval_secs: step,
                     max_parallel: opts.max_parallel_per_venue,
+                    liquidations_since: None,
                 };
                 let (cache, warnings) = (opts.cache.as_deref(), &warnings);
                 s.spawn(move || {
@@ -363,7 +368,13 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
         display.release();
     }
     let elapsed = t0.elapsed();
-    let warnings = warnings.into_inner().expect("warnings lock");
+    let mut warnings = warnings.into_inner().expect("warnings lock");
+    // A venue's optional series that failed (OKX's realized liquidations) is a warning too.
+    for (_, r) in &results {
+        if let Ok(v) = r {
+            warnings.extend(v.notes.iter().filter(|n| n.contains(okx::liquidations::UNAVAILABLE)).cloned());
+        }
+    }
     for w in &warnings {
         eprintln!("liqshot: warning: {w}");
     }
@@ -467,6 +478,7 @@ mod tests {
             lookback_start: start,
             interval_secs: 300,
             max_parallel: 1,
+            liquidations_since: None,
         };
         let pages = ctx.pages(100);
         let ms: Vec<(i64, i64)> = pages.iter().map(|(s, e)| (s.timestamp_millis(), e.timestamp_millis())).collect();

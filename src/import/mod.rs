@@ -21,6 +21,7 @@
 
 mod funding;
 mod klines;
+mod liquidations;
 mod open_interest;
 mod table;
 mod timefmt;
@@ -44,6 +45,8 @@ pub struct ImportOptions {
     pub oi: PathBuf,
     /// Funding-rate CSV. When absent, a `funding_rate` column of a plain OI CSV is used.
     pub funding: Option<PathBuf>,
+    /// Realized-liquidation CSV (`time,side,price,usd`), stored on the venue's series.
+    pub liquidations: Option<PathBuf>,
     /// Symbol, e.g. `BTCUSDT`, `btcusdt` or `BTC` (normalised to `BTCUSDT`).
     pub symbol: String,
     /// Venue label, `binance` by default; selects the built-in margin tiers.
@@ -62,6 +65,7 @@ impl Default for ImportOptions {
             klines: PathBuf::new(),
             oi: PathBuf::new(),
             funding: None,
+            liquidations: None,
             symbol: String::new(),
             venue: "binance".to_string(),
             instrument: None,
@@ -251,6 +255,11 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         }
     }
 
+    let liquidations = match &opts.liquidations {
+        Some(path) => read_liquidations(path, first, captured_at, &mut notes)?,
+        None => Vec::new(),
+    };
+
     let (margin_tiers, margin_tiers_source) = tiers::builtin(&venue, &symbol);
     let instrument = opts.instrument.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let venue_series = VenueSeries {
@@ -265,6 +274,7 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         margin_tiers_source,
         // What the files were and how they were read: provenance of this venue's series.
         notes,
+        liquidations,
     };
     let snap = MarketSnapshot {
         format: snapshot::FORMAT.to_string(),
@@ -280,6 +290,42 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         other => other,
     })?;
     Ok(snap)
+}
+
+/// The liquidations of `path` from the first candle's open to `captured_at` (others dropped
+/// with a note), with a provenance note: rows, span, count and USD per side.
+fn read_liquidations(path: &Path, first: DateTime<Utc>, captured_at: DateTime<Utc>, notes: &mut Vec<String>) -> Result<Vec<snapshot::Liquidation>, Error> {
+    let read = liquidations::read(path)?;
+    let name = file_name(path);
+    let total = read.items.len();
+    let mut items = read.items;
+    items.retain(|l| l.time >= first && l.time <= captured_at);
+    let side = |s: snapshot::Side| {
+        let of: Vec<_> = items.iter().filter(|l| l.side == s).collect();
+        (of.len(), of.iter().map(|l| l.usd).sum::<f64>())
+    };
+    let ((nl, ul), (ns, us)) = (side(snapshot::Side::Long), side(snapshot::Side::Short));
+    let span = match (items.first(), items.last()) {
+        (Some(a), Some(b)) => format!(", {}", timefmt::span(a.time, b.time)),
+        _ => String::new(),
+    };
+    notes.push(format!(
+        "liquidations: {name}, {} kept{span}: {nl} long ({}), {ns} short ({})",
+        items.len(),
+        crate::fmt::usd(ul),
+        crate::fmt::usd(us)
+    ));
+    if read.repeats > 0 {
+        notes.push(format!("liquidations: {} repeated row(s) (equal time, side, price and usd) kept once", read.repeats));
+    }
+    if items.len() < total {
+        notes.push(format!(
+            "liquidations: dropped {} outside {} (the first candle to captured_at)",
+            total - items.len(),
+            timefmt::span(first, captured_at)
+        ));
+    }
+    Ok(items)
 }
 
 /// Upper-cases a symbol and completes a bare base asset with `USDT`:

@@ -290,6 +290,7 @@ pub(crate) mod tests {
                 margin_tiers,
                 margin_tiers_source: src,
                 notes: vec![],
+                liquidations: vec![],
             }],
             notes: vec!["synthetic".into()],
         }

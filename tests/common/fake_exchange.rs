@@ -200,7 +200,56 @@ fn okx_known(q: &Seen) -> bool {
     q.param("instId").map_or(true, |i| i == "BTC-USDT-SWAP")
 }
 
+/// The fake OKX has a liquidation every this often (epoch-aligned).
+pub const LIQ_EVERY: i64 = 11 * MIN;
+
+/// How far back the fake OKX keeps liquidations (the real one: about a day).
+pub const LIQ_KEPT: i64 = 24 * 60 * MIN;
+
+/// The fake OKX's liquidation details with times in `[lo, hi]`, newest first, as the venue
+/// sends them: `bkPx` a little beyond the price (below for longs), `sz` in contracts; most
+/// carry `posSide`, every fifth only `side` (as in a recorded answer).
+pub fn okx_liquidation_details(lo: i64, hi: i64) -> Vec<Value> {
+    let (first, last) = ((lo + LIQ_EVERY - 1).div_euclid(LIQ_EVERY), hi.div_euclid(LIQ_EVERY));
+    (first..=last)
+        .rev()
+        .map(|k| {
+            let t = k * LIQ_EVERY;
+            let long = k % 3 != 0;
+            let px = price(t) * if long { 0.998 } else { 1.002 };
+            let mut d = json!({"bkLoss": "0", "bkPx": format!("{px:.1}"), "ccy": "", "side": if long { "sell" } else { "buy" },
+                               "sz": format!("{:.2}", 1.0 + (k % 7) as f64 * 3.5), "ts": t.to_string()});
+            if k % 5 != 0 {
+                d["posSide"] = json!(if long { "long" } else { "short" });
+            }
+            d
+        })
+        .collect()
+}
+
+/// A `public/liquidation-orders` page of the details in `[lo, hi]` older than the request's
+/// `after` (if any), newest first, at most `limit` (100); an empty page is `"data": []`.
+pub fn okx_liquidations_page(q: &Seen, lo: i64, hi: i64) -> Option<Reply> {
+    let hi = match num(q, "after") {
+        Some(a) => hi.min(a - 1),
+        None => hi,
+    };
+    let limit = num(q, "limit").unwrap_or(100).clamp(1, 100) as usize;
+    let details: Vec<Value> = okx_liquidation_details(lo, hi).into_iter().take(limit).collect();
+    if details.is_empty() {
+        return okx_ok(json!([]));
+    }
+    okx_ok(json!([{"details": details, "instFamily": "BTC-USDT", "instId": "BTC-USDT-SWAP", "instType": "SWAP", "totalLoss": "0", "uly": "BTC-USDT"}]))
+}
+
 fn okx(server: &MockServer) {
+    server.handle("GET", "/api/v5/public/liquidation-orders", |q| {
+        if q.param("instFamily").as_deref() != Some("BTC-USDT") {
+            return reply(json!({"code": "51000", "msg": "Parameter instFamily error", "data": []}));
+        }
+        let now = now_ms();
+        okx_liquidations_page(q, now - LIQ_KEPT, now)
+    });
     server.handle("GET", "/api/v5/market/history-candles", |q| {
         if !okx_known(q) {
             return reply(json!({"code": "51001", "msg": "Instrument ID does not exist", "data": []}));

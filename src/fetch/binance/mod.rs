@@ -389,6 +389,7 @@ fn assemble(ctx: &VenueCtx, symbol: &str, g: Gathered, mut notes: Vec<String>) -
         margin_tiers,
         margin_tiers_source,
         notes,
+        liquidations: Vec::new(),
     })
 }
 

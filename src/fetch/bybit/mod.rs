@@ -508,6 +508,7 @@ fn assemble(ctx: &VenueCtx, symbol: &str, g: Gathered) -> Result<VenueSeries, Fe
         margin_tiers,
         margin_tiers_source,
         notes,
+        liquidations: Vec::new(),
     })
 }
 

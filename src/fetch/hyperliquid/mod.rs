@@ -161,6 +161,7 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
         margin_tiers,
         margin_tiers_source,
         notes,
+        liquidations: Vec::new(),
     })
 }
 

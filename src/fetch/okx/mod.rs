@@ -13,7 +13,11 @@
 //!
 //! Only candles, open interest and the instrument are required; the others fall back with a
 //! venue note (built-in tiers, no mark price, no funding).
+//!
+//! Alongside them, `public/liquidation-orders` is paged back one page at a time for the
+//! realized liquidations ([`liquidations`]); its failure is a note and a warning, never fatal.
 
+pub mod liquidations;
 pub mod wire;
 
 #[cfg(test)]
@@ -186,7 +190,15 @@ fn run(ctx: &VenueCtx, requests: Vec<Request>) -> Answers {
 /// USDT perpetual on `ctx.base`.
 pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     let id = inst_id(&ctx.base);
-    let answers = run(ctx, plan(ctx)?);
+    let requests = plan(ctx)?;
+    // The liquidation pages go one after another (each needs the one before) while the
+    // planned requests run.
+    let (answers, liquidation_pages) = std::thread::scope(|s| {
+        let since = ctx.liquidations_since.unwrap_or(ctx.start);
+        let pages = s.spawn(move || liquidations::fetch_pages(ctx, since.timestamp_millis()));
+        let answers = run(ctx, requests);
+        (answers, pages.join().unwrap_or_else(|_| Err(FetchError::new("the liquidation pager panicked"))))
+    });
     let instrument = instrument(ctx, &answers, &id)?;
     let candles = candles(ctx, &answers, &id)?;
     let (period, step) = oi_period(ctx.interval_secs, (ctx.end - ctx.lookback_start).num_seconds());
@@ -199,6 +211,7 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     let funding = funding(ctx, &answers, &mut notes);
     let last_close = candles.last().map(|c| c.close).unwrap_or(f64::NAN);
     let (margin_tiers, margin_tiers_source) = margin_tiers(ctx, &answers, instrument.ct_val, last_close, &mut notes);
+    let liquidations = liquidations::collect(ctx, liquidation_pages, &id, instrument.ct_val, &mut notes);
     Ok(VenueSeries {
         venue: VENUE.to_string(),
         instrument: id,
@@ -210,6 +223,7 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
         margin_tiers,
         margin_tiers_source,
         notes,
+        liquidations,
     })
 }
 

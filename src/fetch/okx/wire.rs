@@ -199,3 +199,39 @@ pub struct PositionTier {
     #[serde(default)]
     pub uly: String,
 }
+
+/// One instrument's entry of `public/liquidation-orders?instType=SWAP&instFamily=...&state=filled`,
+/// newest first. A recorded answer (tests/fixtures/fetch/okx/) carries no `posSide`, `bkLoss`
+/// or `ccy`, so everything but `details` is optional:
+///
+/// ```json
+/// {"details":[{"bkPx":"63064.9","side":"buy","sz":"2.41","ts":"1786810247378"}],
+///  "instFamily":"BTC-USDT","instId":"BTC-USDT-SWAP","instType":"SWAP"}
+/// ```
+///
+/// `sz` counts contracts (× `ctVal` for coins); `side` is the closing order's side (`buy`
+/// closes a short), `posSide` (where sent) the liquidated position's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiquidationOrders {
+    #[serde(default)]
+    pub inst_id: String,
+    #[serde(default)]
+    pub details: Vec<LiquidationDetail>,
+}
+
+/// One filled liquidation order of [`LiquidationOrders`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiquidationDetail {
+    #[serde(default)]
+    pub side: String,
+    #[serde(default)]
+    pub pos_side: String,
+    #[serde(default, deserialize_with = "num::opt_f64")]
+    pub bk_px: Option<f64>,
+    #[serde(default, deserialize_with = "num::opt_f64")]
+    pub sz: Option<f64>,
+    #[serde(default, deserialize_with = "num::opt_f64")]
+    pub ts: Option<f64>,
+}
