@@ -11,7 +11,7 @@ use crate::snapshot::{Liquidation, MarketSnapshot};
 
 /// Where the section's data comes from, said when the snapshot holds none.
 pub const NONE_NOTE: &str =
-    "The snapshot has no realized liquidations (they come from an OKX fetch, or `liqshot import --liquidations FILE.csv`).";
+    "The snapshot has no realized liquidations (they come from an OKX fetch, or liqshot import --liquidations FILE.csv).";
 
 /// One side's last 24 h.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -50,8 +50,8 @@ pub struct Previous {
     pub inside_share: Option<f64>,
 }
 
-/// The report's `realized` section.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// The report's `realized` section (the default: a snapshot without realized liquidations).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RealizedSection {
     /// Whether the snapshot holds any realized liquidation.
     pub available: bool,
@@ -69,6 +69,22 @@ pub struct RealizedSection {
     pub previous: Option<Previous>,
 }
 
+impl Default for RealizedSection {
+    fn default() -> Self {
+        RealizedSection {
+            available: false,
+            note: NONE_NOTE.into(),
+            venues: vec![],
+            longs: SideRow::default(),
+            shorts: SideRow::default(),
+            events: 0,
+            usd: 0.0,
+            cluster: None,
+            previous: None,
+        }
+    }
+}
+
 fn side_row(t: &SideTotals) -> SideRow {
     SideRow {
         events: t.events,
@@ -82,7 +98,7 @@ fn side_row(t: &SideTotals) -> SideRow {
 /// The section for `snap` (its last 24 h up to `captured_at`) and the previous report's zones.
 pub fn section(snap: &MarketSnapshot, previous: Option<&PreviousZones>) -> RealizedSection {
     if !realized::any(snap) {
-        return RealizedSection { note: NONE_NOTE.into(), ..Default::default() };
+        return RealizedSection::default();
     }
     let s = realized::summary(snap, snap.captured_at, realized::LAST_SECS);
     let note = if s.total_events() == 0 {
