@@ -123,3 +123,45 @@ fn svg_has_outlined_circles_in_the_side_colours() {
     assert_eq!(n(th.shorts.to_hex_rgb()), 2);
     assert!(out.contains("realized 24 h: longs $2M"));
 }
+
+/// The REAL recorded OKX answer (two filled liquidations on 2026-08-15, see
+/// tests/fixtures/fetch/README.md) fetched from the local fake exchange (its candles are
+/// synthetic): both drawn, the legend with their totals.
+#[test]
+fn the_real_okx_sample_fetched_from_the_fake_exchange_is_drawn() {
+    #[path = "common/mod.rs"]
+    #[allow(dead_code)]
+    mod common;
+    use common::fake_exchange;
+    use common::mock_server::Reply;
+    use liqshot::fetch::{fetch, FetchOptions, HttpConfig, Venue};
+    let body = std::fs::read(common::root().join("tests/fixtures/fetch/okx/okx_public_liquidation-orders.real_2026-08-15.EzequielBes-invest.json")).unwrap();
+    let server = fake_exchange::start(|s| {
+        s.handle("GET", "/api/v5/public/liquidation-orders", move |q| {
+            Some(Reply::json(if q.param("after").is_some() { br#"{"code":"0","msg":"","data":[]}"#.to_vec() } else { body.clone() }))
+        });
+    });
+    let now = chrono::DateTime::from_timestamp_millis(1_786_809_600_000 + 2 * 3_600_000).unwrap();
+    let opts = FetchOptions {
+        symbol: "BTC".into(),
+        venues: vec![Venue::Okx],
+        lookback_secs: 86_400,
+        interval_secs: 300,
+        urls: vec![(Venue::Okx, server.base.clone())],
+        http: HttpConfig { retries: 2, backoff: std::time::Duration::from_millis(10), ..Default::default() },
+        max_parallel_per_venue: 6,
+        now,
+        cache: None,
+    };
+    let snap = fetch(&opts).expect("fetch").snapshot;
+    assert_eq!(snap.venues[0].liquidations.len(), 2);
+    let (a, scene) = render_scene(&snap, &settings()).unwrap();
+    std::fs::write(std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render_realized_okx.png"), raster::to_png(&scene)).unwrap();
+    let legend = scene.items.iter().find_map(|i| if let Item::Text { text, .. } = i { text.starts_with("realized").then(|| text.clone()) } else { None });
+    assert_eq!(legend.as_deref(), Some("realized 24 h: longs $95, shorts $1.52k, 2 events, OKX"));
+    // A dot per event whose price is on the chart (the fake exchange's candles are synthetic),
+    // plus the legend's two swatches.
+    let g = &a.estimate.grid;
+    let on_chart = snap.venues[0].liquidations.iter().filter(|l| l.price >= g.price_lo && l.price <= g.price_hi).count();
+    assert_eq!(circles(&scene.items).len(), on_chart + 2, "grid {}..{}", g.price_lo, g.price_hi);
+}

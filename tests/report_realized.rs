@@ -71,3 +71,20 @@ fn without_events_one_line_says_where_they_come_from() {
     assert!(line.contains("no realized liquidations") && line.contains("OKX fetch") && line.contains("--liquidations"), "{md}");
     assert!(html.contains("The snapshot has no realized liquidations"), "{html}");
 }
+
+#[test]
+fn a_hostile_venue_name_is_inert_in_markdown_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut snap = MarketSnapshot::load(&example_snapshot()).unwrap();
+    let end = snap.captured_at;
+    let p = snap.last_price();
+    snap.venues[0].venue = "<script>x</script>|*y*".into();
+    snap.venues[0].liquidations = vec![Liquidation { time: end - Duration::hours(1), side: Side::Long, price: p * 0.99, usd: 5e4 }];
+    let path = dir.path().join("s.json");
+    std::fs::write(&path, snap.to_json()).unwrap();
+    let (_, md, html) = report(&path, &dir.path().join("out"), None);
+    let html_line = html.lines().find(|l| l.contains("Realized liquidations (force-closed")).unwrap();
+    assert!(!html_line.contains("<script>") && html_line.contains("&lt;script&gt;"), "{html_line}");
+    let md_line = md.lines().find(|l| l.contains("Realized liquidations (force-closed")).unwrap();
+    assert!(!md_line.contains("<script>") && !md_line.contains("|*y*"), "{md_line}");
+}

@@ -134,7 +134,7 @@ pub struct ChartArgs {
     /// The panel at the right: USD per 0.1 % band, or cumulative USD from price outwards
     #[arg(long, value_enum, default_value = "bars", help_heading = CHART)]
     pub profile: ProfileArg,
-    /// Leave out realized liquidations (dots and legend on the chart; the report's section)
+    /// Leave realized liquidations off the chart (their dots and legend; the report still lists them)
     #[arg(long, help_heading = CHART)]
     pub no_realized: bool,
 }
