@@ -3,6 +3,8 @@
 //! The events here are SYNTHETIC (planted at chosen times and prices of the bundled example):
 //! the example holds no realized liquidations.
 
+mod common;
+
 use chrono::Duration;
 use liqshot::estimate::EstimateParams;
 use liqshot::render::chart::realized::{legend_text, radius};
@@ -129,9 +131,6 @@ fn svg_has_outlined_circles_in_the_side_colours() {
 /// synthetic): both drawn, the legend with their totals.
 #[test]
 fn the_real_okx_sample_fetched_from_the_fake_exchange_is_drawn() {
-    #[path = "common/mod.rs"]
-    #[allow(dead_code)]
-    mod common;
     use common::fake_exchange;
     use common::mock_server::Reply;
     use liqshot::fetch::{fetch, FetchOptions, HttpConfig, Venue};
