@@ -22,6 +22,8 @@ pub mod zones;
 pub mod levels;
 // snapshot → estimate → zones in one call (`pipeline::analyse`).
 pub mod pipeline;
+// Realized liquidations (what was force-closed): per-side totals and clusters of a span.
+pub mod realized;
 // Walk-forward evidence: how often each step's zones were reached against levels at the same
 // distance, with bootstrap intervals and calibrated touch probabilities.
 pub mod backtest;

@@ -31,6 +31,7 @@ fn reaction_of(candles: &[(f64, f64, f64)]) -> (bool, Option<Reaction>) {
         price: 99.0,
         zones: zones(99.0, vec![zone("A", Where::Above, 100.0, 1.0, 99.0)]),
         vol: None,
+        bands: vec![],
     };
     let o = score::score(&[step], &path, &bt).remove(0);
     (o.touched, o.reaction)
@@ -68,6 +69,7 @@ fn below_side_and_time_to_touch() {
         price: 101.0,
         zones: zones(101.0, vec![zone("B", Where::Below, 100.0, 1.0, 101.0)]),
         vol: None,
+        bands: vec![],
     };
     let o = score::score(&[step], &path, &bt_5m()).remove(0);
     assert_eq!((o.touched, o.time_to_touch_secs, o.reaction), (true, Some(600), Some(Reaction::Reject)));
@@ -83,6 +85,7 @@ fn first_touch_same_candle_is_not_counted() {
         price: 100.0,
         zones: zones(100.0, vec![zone("A", Where::Above, 101.0, usd_a, 100.0), zone("B", Where::Below, 99.0, 2.0, 100.0)]),
         vol: None,
+        bands: vec![],
     };
     let steps = [mk(1.0)];
     let o = score::score(&steps, &path, &bt_5m());

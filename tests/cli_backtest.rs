@@ -110,6 +110,21 @@ pub fn sample() -> Backtest {
             FirstTouch { step: 0, first: Some("A".into()), bigger: "B".into(), random_walk_bigger_first: 0.36 },
             FirstTouch { step: 1, first: None, bigger: "A".into(), random_walk_bigger_first: 0.52 },
         ],
+        realized: Some(backtest::realized::Realized {
+            events_in_snapshot: 40,
+            usd_in_snapshot: 3.1e6,
+            events: 30,
+            usd: 2.5e6,
+            steps: 12,
+            step_events: 90,
+            spearman_pooled: Some(0.21),
+            spearman_mean: Some(0.18),
+            spearman_steps: 11,
+            top_usd_share: Some(0.34),
+            random_share: Some(0.101),
+            top_event_share: Some(0.3),
+            top_event_wilson_lower: Some(0.215),
+        }),
     }
 }
 

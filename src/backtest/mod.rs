@@ -7,13 +7,14 @@
 //! and B first); `placebo` and `volmodel` are the two baselines (the same distance on other
 //! steps' paths; a driftless walk with the trailing realised volatility); `bootstrap` gives
 //! 90 % intervals by resampling whole days; `calibration` the reliability table and Brier
-//! scores; `summary` puts it together into [`Backtest`] (`liqshot-backtest/1`).
+//! scores; `realized` scores the map against realized liquidations; `summary` puts it together into [`Backtest`] (`liqshot-backtest/1`).
 
 pub mod bootstrap;
 pub mod calibration;
 pub mod json;
 pub mod odds;
 pub mod placebo;
+pub mod realized;
 pub mod score;
 pub mod summary;
 pub mod table;

@@ -57,6 +57,7 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
         headline,
         outcomes,
         first_touches,
+        realized: super::realized::realized(snap, steps, path, bt.horizon_secs),
     }
 }
 

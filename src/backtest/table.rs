@@ -191,6 +191,7 @@ pub fn to_text(bt: &Backtest) -> String {
             out.extend(wrap(v, &format!("  {name}: "), 4, WIDTH));
         }
     }
+    out.extend(super::realized::table_lines(bt.realized.as_ref()));
     let mut text = out.join("\n");
     text.push('\n');
     text

@@ -144,6 +144,9 @@ pub struct Step {
     /// Trailing realised volatility at `at`: standard deviation of log returns per second^0.5,
     /// over `vol_window_secs` of the path (`None` with too few candles).
     pub vol: Option<f64>,
+    /// The step's live profile in 0.1 % bands within ±25 % of `price` ([`crate::levels::levels`]),
+    /// lowest first: what `realized` ranks against realized liquidations.
+    pub bands: Vec<crate::levels::Band>,
 }
 
 /// The path touches are scored on: the candles of the venue whose close is the price
@@ -291,4 +294,7 @@ pub struct Backtest {
     pub headline: String,
     pub outcomes: Vec<ZoneOutcome>,
     pub first_touches: Vec<FirstTouch>,
+    /// The map against realized liquidations ([`super::realized`]); `None` (JSON null) when
+    /// the snapshot holds none.
+    pub realized: Option<super::realized::Realized>,
 }

@@ -104,6 +104,7 @@ pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt:
         interval,
         profile: Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] },
         ranges: vec![(0, 0); snap.venues.len()],
+        want_bands: crate::realized::any(snap),
     };
     let mut steps = Vec::with_capacity(times.len());
     match bt.lookback_secs {
@@ -136,8 +137,8 @@ pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt:
                     }
                     w.ranges[vi] = (0, n);
                 }
-                let (price, zones) = w.zones(&scratch)?;
-                steps.push(Step { at, price, zones, vol: trailing_vol(&path, at, bt.vol_window_secs) });
+                let (price, zones, bands) = w.zones(&scratch)?;
+                steps.push(Step { at, price, zones, vol: trailing_vol(&path, at, bt.vol_window_secs), bands });
             }
         }
         Some(lookback) => {
@@ -155,8 +156,8 @@ pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt:
                     ledgers[vi] = run_part(v, part, oi, interval, params, ledger)?;
                     w.ranges[vi] = (a, n);
                 }
-                let (price, zones) = w.zones(&ledgers)?;
-                steps.push(Step { at, price, zones, vol: trailing_vol(&path, at, bt.vol_window_secs) });
+                let (price, zones, bands) = w.zones(&ledgers)?;
+                steps.push(Step { at, price, zones, vol: trailing_vol(&path, at, bt.vol_window_secs), bands });
             }
         }
     }
@@ -191,12 +192,14 @@ struct Walker<'a> {
     profile: Profile,
     /// Per venue: the candles of the cut (`start..end` indices).
     ranges: Vec<(usize, usize)>,
+    /// Whether steps carry their bands ([`Step::bands`]): only with realized liquidations.
+    want_bands: bool,
 }
 
 impl Walker<'_> {
     /// The cut's price and zones, from the venues' ledgers at the step (in venue order, as the
     /// estimate sums them) and the candles in `ranges`.
-    fn zones(&mut self, ledgers: &[Ledger]) -> Result<(f64, Zones), Error> {
+    fn zones(&mut self, ledgers: &[Ledger]) -> Result<(f64, Zones, Vec<crate::levels::Band>), Error> {
         let p = &mut self.profile;
         p.long.fill(0.0);
         p.short.fill(0.0);
@@ -241,7 +244,9 @@ impl Walker<'_> {
         let base = self.params.price_range.or(window);
         let grid = self.params.price_range.unwrap_or_else(|| estimate::pad_range(lo_w, hi_w));
         let (zones, _) = choose_zones(&self.profile, price, self.zp, base, self.params.price_range, grid);
-        Ok((price, zones))
+        // Only a snapshot with realized liquidations needs the bands (`realized`).
+        let bands = if self.want_bands { crate::levels::levels(&self.profile, price).bands } else { vec![] };
+        Ok((price, zones, bands))
     }
 }
 

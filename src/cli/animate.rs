@@ -54,6 +54,9 @@ pub struct AnimateArgs {
     /// Refuse to write a file larger than this many MB (10^6 bytes); X takes GIFs up to 15
     #[arg(long, default_value_t = 15.0, allow_negative_numbers = true, value_name = "MB")]
     pub max_mb: f64,
+    /// Leave out realized liquidations (the dots and their legend)
+    #[arg(long)]
+    pub no_realized: bool,
 }
 
 /// Runs `liqshot animate`: every option is checked before any data is read or fetched; the
@@ -74,6 +77,7 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
     let mut settings = RenderSettings::new(a.estimate.params()?, window, w, h);
     settings.chart.dark = matches!(a.theme, ThemeArg::Dark);
     settings.chart.color_max = a.color_max;
+    settings.chart.realized = !a.no_realized;
     let src = Source::of(&a.estimate, Some(window), window_label(window))?;
     src.check_outputs([&out])?;
     src.each(

@@ -134,6 +134,9 @@ pub struct ChartArgs {
     /// The panel at the right: USD per 0.1 % band, or cumulative USD from price outwards
     #[arg(long, value_enum, default_value = "bars", help_heading = CHART)]
     pub profile: ProfileArg,
+    /// Leave realized liquidations off the chart (their dots and legend; the report still lists them)
+    #[arg(long, help_heading = CHART)]
+    pub no_realized: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -163,6 +166,7 @@ impl ChartArgs {
         };
         settings.chart.dark = matches!(self.theme, ThemeArg::Dark);
         settings.chart.color_max = self.color_max;
+        settings.chart.realized = !self.no_realized;
         settings.chart.profile = match self.profile {
             ProfileArg::Bars => ProfileView::Bars,
             ProfileArg::Cumulative => ProfileView::Cumulative,

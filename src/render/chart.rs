@@ -14,6 +14,7 @@ use crate::snapshot::{format_interval, Candle, MarketSnapshot};
 use crate::zones::{Where, Zone};
 
 mod profile;
+pub mod realized;
 
 pub use super::axis::fine_ceil;
 pub use profile::{cumulative, profile_bands, Curve, ProfileView};
@@ -48,11 +49,13 @@ pub struct ChartOptions {
     /// Scale of text, strokes and margins (1 = a 1600x900 chart's); `None`: fitted to the size.
     /// Presets set it so text stays legible where the image is shown.
     pub scale: Option<f32>,
+    /// Draw the snapshot's realized liquidations (dots and a legend); off by `--no-realized`.
+    pub realized: bool,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, realized: true }
     }
 }
 
@@ -133,6 +136,9 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     data_start(&mut c, snap);
     if let Some(t) = opts.frame_at {
         now_line(&mut c, t);
+    }
+    if opts.realized {
+        realized::draw(&mut c, snap, opts.frame_at.unwrap_or(snap.captured_at));
     }
     zones(&mut c, &a.zones.zones);
     profile(&mut c, a, opts.profile);

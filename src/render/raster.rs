@@ -85,6 +85,17 @@ fn draw_item(pm: &mut Pixmap, item: &Item) {
             }
         }
         Item::Image { x, y, w, h, px_w, px_h, rgba } => draw_image(pm, *x, *y, *w, *h, *px_w, *px_h, rgba),
+        Item::Circle { cx, cy, r, fill, stroke, width } => {
+            if !(positive(*r) && cx.is_finite() && cy.is_finite()) {
+                return;
+            }
+            let Some(path) = PathBuilder::from_circle(*cx, *cy, *r) else { return };
+            pm.fill_path(&path, &paint(*fill, true), FillRule::Winding, Transform::identity(), None);
+            if positive(*width) {
+                let st = Stroke { width: *width, ..Stroke::default() };
+                pm.stroke_path(&path, &paint(*stroke, true), &st, Transform::identity(), None);
+            }
+        }
     }
 }
 

@@ -145,6 +145,9 @@ pub enum Item {
     /// scaled to the box (`x`, `y`, `w`, `h`) with nearest-neighbour sampling.
     /// Renderers skip an image whose `rgba.len()` is not `px_w * px_h * 4`.
     Image { x: f32, y: f32, w: f32, h: f32, px_w: u32, px_h: u32, rgba: Vec<u8> },
+    /// A filled disc of radius `r` centred at (`cx`, `cy`), outlined by a stroke of `width`
+    /// in `stroke` centred on its edge (no outline when `width` is 0).
+    Circle { cx: f32, cy: f32, r: f32, fill: Color, stroke: Color, width: f32 },
 }
 
 /// A picture: size, an opaque background and items painted in order.
@@ -236,6 +239,11 @@ impl Scene {
         rotation: f32,
     ) -> &mut Self {
         self.push(Item::Text { x, y, text: text.to_owned(), size, color, halign, valign, bold, rotation })
+    }
+
+    /// A filled, outlined disc; see [`Item::Circle`].
+    pub fn circle(&mut self, cx: f32, cy: f32, r: f32, fill: Color, stroke: Color, width: f32) -> &mut Self {
+        self.push(Item::Circle { cx, cy, r, fill, stroke, width })
     }
 
     /// A raster of straight RGBA bytes scaled to (`x`, `y`, `w`, `h`) with

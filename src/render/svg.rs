@@ -129,6 +129,18 @@ fn write_item(s: &mut String, item: &Item) {
             paint_attr(s, "fill", *color);
             s.push_str("/></g>\n");
         }
+        Item::Circle { cx, cy, r, fill, stroke, width } => {
+            if !(positive(*r) && cx.is_finite() && cy.is_finite()) {
+                return;
+            }
+            let _ = write!(s, r#"<circle cx="{}" cy="{}" r="{}""#, num(*cx), num(*cy), num(*r));
+            paint_attr(s, "fill", *fill);
+            if positive(*width) {
+                paint_attr(s, "stroke", *stroke);
+                let _ = write!(s, r#" stroke-width="{}""#, num(*width));
+            }
+            s.push_str("/>\n");
+        }
         Item::Image { x, y, w, h, px_w, px_h, rgba } => {
             if !(image_is_valid(*px_w, *px_h, rgba) && positive(*w) && positive(*h)) {
                 return;

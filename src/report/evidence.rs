@@ -275,6 +275,7 @@ pub(crate) mod tests {
             headline: "No measurable edge over distance alone (touch lift 0.81, 90 % interval 0.56-1.03).".into(),
             outcomes: vec![],
             first_touches: vec![],
+            realized: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod model;
 pub mod plan;
 pub mod positioning;
+pub mod realized;
 pub mod resample;
 pub mod structure;
 pub mod templates;

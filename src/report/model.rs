@@ -33,6 +33,9 @@ pub struct Report {
     /// When to recalculate, each marked fired or not since `--previous` (None without it).
     pub triggers: Vec<Trigger>,
     pub image: Image,
+    /// Realized liquidations of the last 24 h and, with `--previous`, inside its zones.
+    #[serde(default, skip_deserializing)]
+    pub realized: super::realized::RealizedSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

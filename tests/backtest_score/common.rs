@@ -109,7 +109,7 @@ pub fn steps(path: &PricePath, bt: &BacktestParams, mut make: impl FnMut(i64, f6
         .map(|a| {
             let at = Utc.timestamp_opt(a, 0).unwrap();
             let price = price_at(path, a);
-            Step { at, price, zones: zones(price, make(a, price)), vol: volmodel::trailing_vol(path, at, bt.vol_window_secs) }
+            Step { at, price, zones: zones(price, make(a, price)), vol: volmodel::trailing_vol(path, at, bt.vol_window_secs), bands: vec![] }
         })
         .collect()
 }
