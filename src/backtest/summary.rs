@@ -25,7 +25,11 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
     let mut outcomes = score::score(steps, path, bt);
     placebo::fill(&mut outcomes, steps, path, bt);
     let vols: Vec<Option<f64>> = steps.iter().map(|s| s.vol).collect();
-    volmodel::fill(&mut outcomes, &vols, bt);
+    let horizons = placebo::Horizons::new(steps, path, bt.horizon_secs);
+    let step_at: Vec<_> = steps.iter().map(|s| s.at).collect();
+    volmodel::fill(&mut outcomes, &vols, &step_at, bt, |s, o| {
+        horizons.placebo_touched(s, o.at.timestamp(), o.log_distance, o.side, bt.horizon_secs)
+    });
     let first_touches = score::first_touches(steps, &outcomes);
 
     let overall = group(&outcomes, |o| o.name == "A" || o.name == "B", Some((&first_touches, steps)), bt);
