@@ -428,6 +428,12 @@ fn hostile_options_name_the_flag_exit_2_and_leave_the_output_alone() {
         (vec!["--vol-window", "3 days"], "--vol-window"),
         (vec!["--lookback", "forever"], "--lookback"),
         (vec!["-o", "out.jpg"], "-o out.jpg"),
+        // Whole candles only (the example has 5m candles): a step or horizon between candle
+        // closes, or shorter than a candle (a 1s step would walk 500,000 steps).
+        (vec!["--step", "7m"], "--step 7m: must be a whole number of the snapshot's 5m candles"),
+        (vec!["--step", "1s"], "--step 1s"),
+        (vec!["--horizon", "1m"], "--horizon 1m: must be a whole number"),
+        (vec!["--horizon", "1441m"], "--horizon 1441m"),
     ] {
         let mut all = vec!["backtest", "--snapshot", &snap_arg(), "-o", s(&png)].into_iter().map(String::from).collect::<Vec<_>>();
         all.extend(args.iter().map(|a| a.to_string()));
