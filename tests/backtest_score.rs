@@ -440,3 +440,30 @@ fn the_adjusted_probability_reads_no_candle_after_its_step() {
     }
     assert!(compared > 20, "steps whose adjustment departs from the model: {compared}");
 }
+
+#[test]
+fn hourly_candles_with_an_hour_of_reaction_window_say_that_reactions_measure_nothing() {
+    // The random walk case has 1 h candles and the default 1 h reaction window: no candle
+    // after the touching one fits in it, so no zone can be a rejection.
+    let (path, steps, bt) = random_walk_case(20, 3);
+    let b = summary::summarise(&snap(), &steps, &path, &bt);
+    assert!(b.outcomes.iter().all(|o| o.reaction != Some(Reaction::Reject)));
+    assert_eq!(b.notes.len(), 1, "{:?}", b.notes);
+    assert!(b.notes[0].contains("reaction window (1h) is not longer than one candle (1h)") && b.notes[0].contains("--reaction-window"), "{}", b.notes[0]);
+    let text = liqshot::backtest::table::to_text(&b);
+    assert!(text.contains("Note: The reaction window (1h)"), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&liqshot::backtest::json::to_json(&b)).unwrap();
+    assert_eq!(json["notes"][0].as_str(), Some(b.notes[0].as_str()));
+    // Two hours of window: a later candle fits, no note.
+    let bt2 = BacktestParams { reaction_secs: 7200, ..bt.clone() };
+    assert!(summary::summarise(&snap(), &steps, &path, &bt2).notes.is_empty());
+    // A gap of three candles in the path is said too.
+    let mut gapped = path.clone();
+    for v in [&mut gapped.high, &mut gapped.low, &mut gapped.close] {
+        v.drain(100..103);
+    }
+    gapped.open_time.drain(100..103);
+    let notes = summary::notes(&gapped, &bt2);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("The price path has 1 gap (3 candles missing)"), "{}", notes[0]);
+}

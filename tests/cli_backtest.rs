@@ -105,6 +105,7 @@ pub fn sample() -> Backtest {
         overall: summary(74, 22, 27.1, [0.81, 0.56, 1.03], 6, 0.44, [0.62, 0.3, 1.1], Some([1.28, 0.84, 1.66])),
         zones,
         headline: "No measurable edge over distance alone: zones A and B were touched 22 times where levels at the same distances were touched 27.1 times (touch lift 0.81, 90 % interval 0.56-1.03; 74 zones over 7 days).".into(),
+        notes: vec![],
         outcomes: vec![outcome(0, "A", Where::Above, 106_648.8, 106_011.1, true), outcome(0, "B", Where::Below, 104_900.0, 106_011.1, false)],
         first_touches: vec![
             FirstTouch { step: 0, first: Some("A".into()), bigger: "B".into(), random_walk_bigger_first: 0.36 },

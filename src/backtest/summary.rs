@@ -59,9 +59,42 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
         overall,
         zones,
         headline,
+        notes: notes(path, bt),
         outcomes,
         first_touches,
     }
+}
+
+/// The caveats of `bt` on `path` ([`Backtest::notes`]).
+pub fn notes(path: &PricePath, bt: &BacktestParams) -> Vec<String> {
+    let mut out = Vec::new();
+    let iv = path.interval_secs;
+    if iv > 0 && bt.reaction_secs <= iv {
+        out.push(format!(
+            "The reaction window ({}) is not longer than one candle ({}): no candle after the touching one fits in it, \
+             so a reaction can only be \"continue\" (the touching candle ran through) or \"neither\", never \"reject\"; \
+             the reaction figures measure nothing here (give --reaction-window longer than the candles, or use finer candles).",
+            super::types::duration(bt.reaction_secs),
+            super::types::duration(iv)
+        ));
+    }
+    let (mut gaps, mut missing) = (0usize, 0i64);
+    for w in path.open_time.windows(2) {
+        let d = (w[1] - w[0]).num_seconds();
+        if iv > 0 && d > iv {
+            gaps += 1;
+            missing += d / iv - 1;
+        }
+    }
+    if gaps > 0 {
+        out.push(format!(
+            "The price path has {gaps} gap{} ({missing} candle{} missing): a touch inside a gap is not seen, and the trailing \
+             volatility counts a return across a gap as one candle's.",
+            if gaps == 1 { "" } else { "s" },
+            if missing == 1 { "" } else { "s" }
+        ));
+    }
+    out
 }
 
 /// The figures of the outcomes `keep` selects; `first` (overall only) adds the magnet figures.

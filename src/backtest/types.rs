@@ -304,6 +304,10 @@ pub struct Backtest {
     pub zones: std::collections::BTreeMap<String, Summary>,
     /// One plain sentence: has the model shown an edge over distance alone on this history?
     pub headline: String,
+    /// Caveats of these options on this data, one sentence each (empty when there is none):
+    /// a reaction window no longer than a candle (reactions can then only be continue or
+    /// neither), gaps in the price path.
+    pub notes: Vec<String>,
     pub outcomes: Vec<ZoneOutcome>,
     pub first_touches: Vec<FirstTouch>,
 }
