@@ -151,6 +151,11 @@ fn a_path_that_always_reverses_at_zone_a_gives_reaction_lift_above_one() {
     let [lo, hi] = a.reaction_lift_ci90.unwrap();
     assert!(lift > 1.3 && lo > 1.0 && lo <= lift && lift <= hi, "reaction lift {lift} [{lo}, {hi}], placebo rate {:?}", a.placebo_reject_rate);
     assert!(a.verdict.iter().any(|v| v.starts_with("Reaction lift") && v.ends_with("evidence of an edge over distance alone.")), "{:?}", a.verdict);
+    // The headline (the report's header) must not say only "no measurable edge" when the
+    // overall reaction lift is evidence.
+    let o = &b.overall;
+    assert!(o.verdict.iter().any(|v| v.starts_with("Reaction lift") && v.ends_with("evidence of an edge over distance alone.")), "{:?}", o.verdict);
+    assert!(b.headline.contains("after a touch, reaction lift") && b.headline.ends_with("evidence of an edge over distance alone."), "{}", b.headline);
 }
 
 /// Hourly candles of a minute-resolution driftless walk (0.5 % an hour), 4 h steps, and four

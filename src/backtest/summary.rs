@@ -256,9 +256,20 @@ pub fn headline(overall: &Summary) -> String {
              (at least {MIN_ZONES} zones on {MIN_DAYS} days are needed)."
         );
     }
+    // A reaction or magnet lift whose interval excludes 1 (and rests on enough touches or
+    // steps) is said too, so the headline never reads "no measurable edge" over a lift the
+    // verdicts call evidence.
+    let mut also = String::new();
+    let judged = |ci: Option<[f64; 2]>, n: usize| (n >= MIN_ZONES && judge(ci) != judge(None)).then(|| judge(ci));
+    if let (Some(l), Some(j)) = (overall.reaction_lift, judged(overall.reaction_lift_ci90, overall.touches)) {
+        also.push_str(&format!("; after a touch, reaction lift {l:.2} ({}): {j}", ci_text(overall.reaction_lift_ci90)));
+    }
+    if let (Some(l), Some(j)) = (overall.magnet_lift, judged(overall.magnet_lift_ci90, overall.first_touch_steps.unwrap_or(0))) {
+        also.push_str(&format!("; bigger zone first, magnet lift {l:.2} ({}): {j}", ci_text(overall.magnet_lift_ci90)));
+    }
     match overall.touch_lift {
         Some(l) => format!(
-            "On this history ({scope}) zones A and B were touched {} times against {:.1} expected at the same distances (lift {l:.2}, {}): {}.",
+            "On this history ({scope}) zones A and B were touched {} times against {:.1} expected at the same distances (lift {l:.2}, {}): {}{also}.",
             overall.touches,
             overall.placebo_expected_touches,
             ci_text(overall.touch_lift_ci90),
