@@ -154,6 +154,11 @@ fn a_path_that_always_reverses_at_zone_a_gives_reaction_lift_above_one() {
     let [lo, hi] = a.reaction_lift_ci90.unwrap();
     assert!(lift > 1.3 && lo > 1.0 && lo <= lift && lift <= hi, "reaction lift {lift} [{lo}, {hi}], placebo rate {:?}", a.placebo_reject_rate);
     assert!(a.verdict.iter().any(|v| v.starts_with("Reaction lift") && v.ends_with("evidence of an edge over distance alone.")), "{:?}", a.verdict);
+    // The headline (the report's header) must not say only "no measurable edge" when the
+    // overall reaction lift is evidence.
+    let o = &b.overall;
+    assert!(o.verdict.iter().any(|v| v.starts_with("Reaction lift") && v.ends_with("evidence of an edge over distance alone.")), "{:?}", o.verdict);
+    assert!(b.headline.contains("after a touch, reaction lift") && b.headline.ends_with("evidence of an edge over distance alone."), "{}", b.headline);
 }
 
 /// Hourly candles of a minute-resolution driftless walk (0.5 % an hour), 4 h steps, and four
@@ -305,31 +310,46 @@ fn outcome(i: i64, touched: bool) -> ZoneOutcome {
 
 #[test]
 fn the_adjusted_probability_uses_only_horizons_already_over() {
-    // Hourly steps, 24 h horizon; every third zone touched.
+    // Hourly steps, 24 h horizon; every third zone touched; a placebo level is touched on
+    // every fourth step's path.
     let bt = BacktestParams { horizon_secs: 24 * 3600, ..BacktestParams::default() };
     let mut o: Vec<ZoneOutcome> = (0..80).map(|i| outcome(i, i % 3 == 0)).collect();
-    let vols = vec![Some(0.0001); 80];
-    volmodel::fill(&mut o, &vols, &bt);
+    let vols = vec![Some(0.000015); 80];
+    let step_at: Vec<_> = (0..80).map(|i| t(i * 3600)).collect();
+    let placebo = |s: usize, z: &ZoneOutcome| ((step_at[s] - z.at).num_seconds().abs() >= bt.horizon_secs).then_some(s % 4 == 0);
+    volmodel::fill(&mut o, &vols, &step_at, &bt, placebo);
     let p = o[0].model_probability.unwrap();
-    assert!((p - volmodel::erfc(0.01 / (0.0001 * (2.0 * 86_400f64).sqrt()))).abs() < 1e-15);
+    assert!((p - volmodel::erfc(0.01 / (0.000015 * (2.0 * 86_400f64).sqrt()))).abs() < 1e-15);
     // Steps 0..=32 have fewer than 10 finished horizons before them: the model alone.
     for z in &o[..33] {
         assert_eq!(z.adjusted_probability, Some(p), "step {}", z.step);
     }
-    // Step 50 sees steps 0..=26 (27 outcomes, 9 touched, 6.75 expected).
-    let want = (p * 9.0 / 6.75).min(0.999);
-    assert!((o[50].adjusted_probability.unwrap() - want).abs() < 1e-12);
-    // What happens at or after step 27 cannot change step 50's figure.
-    let before = o[50].adjusted_probability;
-    for z in &mut o[27..] {
+    // Step 70 sees steps 0..=46 (47 outcomes, 16 touched); each one's placebo counts only the
+    // steps 0..=46 (over by step 70) that do not overlap it.
+    let expected: f64 = (0..=46usize)
+        .map(|j| {
+            let eligible: Vec<usize> = (0..=46usize).filter(|&s| s.abs_diff(j) >= 24).collect();
+            if eligible.is_empty() { 0.0 } else { eligible.iter().filter(|&&s| s % 4 == 0).count() as f64 / eligible.len() as f64 }
+        })
+        .sum();
+    let want = p * 16.0 / expected;
+    assert!(want < 0.9, "not capped: {want}");
+    assert!((o[70].adjusted_probability.unwrap() - want).abs() < 1e-12, "{:?} vs {want}", o[70].adjusted_probability);
+    // What happens at or after step 47 cannot change step 70's figure: neither the touches...
+    let before = o[70].adjusted_probability;
+    for z in &mut o[47..] {
         z.touched = !z.touched;
     }
-    volmodel::fill(&mut o, &vols, &bt);
-    assert_eq!(o[50].adjusted_probability, before);
-    // ...but step 26 can.
-    o[26].touched = !o[26].touched;
-    volmodel::fill(&mut o, &vols, &bt);
-    assert_ne!(o[50].adjusted_probability, before);
+    volmodel::fill(&mut o, &vols, &step_at, &bt, placebo);
+    assert_eq!(o[70].adjusted_probability, before);
+    // ...nor the placebo levels on those later paths.
+    let later = |s: usize, z: &ZoneOutcome| placebo(s, z).map(|hit| if s >= 47 { !hit } else { hit });
+    volmodel::fill(&mut o, &vols, &step_at, &bt, later);
+    assert_eq!(o[70].adjusted_probability, before);
+    // ...but step 46 can.
+    o[46].touched = !o[46].touched;
+    volmodel::fill(&mut o, &vols, &step_at, &bt, placebo);
+    assert_ne!(o[70].adjusted_probability, before);
 }
 
 #[test]
@@ -395,4 +415,63 @@ fn too_few_touches_or_first_touches_are_not_judged() {
     o.first_touch_steps = Some(9);
     let v = summary::verdicts(&o);
     assert!(v[2].starts_with("Magnet lift") && v[2].contains("too few steps (9) to judge"), "{v:?}");
+}
+
+#[test]
+fn the_adjusted_probability_reads_no_candle_after_its_step() {
+    // The whole summary on a random walk; then every candle from day 12 on is replaced by
+    // another walk. The adjusted probability of a step up to day 12 (its zones, price and
+    // volatility are fixed) must not move: it is a forecast made at the step. The placebo
+    // expectation of the earlier steps it divides by must come from paths over by then too.
+    let (path, steps, bt) = random_walk_case(24, 21);
+    let before = summary::summarise(&snap(), &steps, &path, &bt);
+    let cut = t(12 * 86_400);
+    let mut other = path.clone();
+    let mut rng = StdRng::seed_from_u64(99);
+    let alt = random_walk(&mut rng, path.open_time.len(), 3600, 60, 0.02 / 60f64.sqrt());
+    let from = other.open_time.partition_point(|o| *o < cut);
+    let scale = other.close[from - 1] / alt.close[from - 1];
+    for k in from..other.open_time.len() {
+        other.high[k] = alt.high[k] * scale;
+        other.low[k] = alt.low[k] * scale;
+        other.close[k] = alt.close[k] * scale;
+    }
+    let after = summary::summarise(&snap(), &steps, &other, &bt);
+    let mut compared = 0;
+    for (a, b) in before.outcomes.iter().zip(&after.outcomes) {
+        if a.at > cut {
+            continue;
+        }
+        assert_eq!(a.model_probability, b.model_probability, "the model at {} reads only the past", a.at);
+        assert_eq!(a.adjusted_probability, b.adjusted_probability, "{} zone {} at {}: adjusted probability moved with later candles", a.step, a.name, a.at);
+        compared += (a.adjusted_probability != a.model_probability) as usize;
+    }
+    assert!(compared > 20, "steps whose adjustment departs from the model: {compared}");
+}
+
+#[test]
+fn hourly_candles_with_an_hour_of_reaction_window_say_that_reactions_measure_nothing() {
+    // The random walk case has 1 h candles and the default 1 h reaction window: no candle
+    // after the touching one fits in it, so no zone can be a rejection.
+    let (path, steps, bt) = random_walk_case(20, 3);
+    let b = summary::summarise(&snap(), &steps, &path, &bt);
+    assert!(b.outcomes.iter().all(|o| o.reaction != Some(Reaction::Reject)));
+    assert_eq!(b.notes.len(), 1, "{:?}", b.notes);
+    assert!(b.notes[0].contains("reaction window (1h) is not longer than one candle (1h)") && b.notes[0].contains("--reaction-window"), "{}", b.notes[0]);
+    let text = liqshot::backtest::table::to_text(&b);
+    assert!(text.contains("Note: The reaction window (1h)"), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&liqshot::backtest::json::to_json(&b)).unwrap();
+    assert_eq!(json["notes"][0].as_str(), Some(b.notes[0].as_str()));
+    // Two hours of window: a later candle fits, no note.
+    let bt2 = BacktestParams { reaction_secs: 7200, ..bt.clone() };
+    assert!(summary::summarise(&snap(), &steps, &path, &bt2).notes.is_empty());
+    // A gap of three candles in the path is said too.
+    let mut gapped = path.clone();
+    for v in [&mut gapped.high, &mut gapped.low, &mut gapped.close] {
+        v.drain(100..103);
+    }
+    gapped.open_time.drain(100..103);
+    let notes = summary::notes(&gapped, &bt2);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("The price path has 1 gap (3 candles missing)"), "{}", notes[0]);
 }

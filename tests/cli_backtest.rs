@@ -105,6 +105,7 @@ pub fn sample() -> Backtest {
         overall: summary(74, 22, 27.1, [0.81, 0.56, 1.03], 6, 0.44, [0.62, 0.3, 1.1], Some([1.28, 0.84, 1.66])),
         zones,
         headline: "No measurable edge over distance alone: zones A and B were touched 22 times where levels at the same distances were touched 27.1 times (touch lift 0.81, 90 % interval 0.56-1.03; 74 zones over 7 days).".into(),
+        notes: vec![],
         outcomes: vec![outcome(0, "A", Where::Above, 106_648.8, 106_011.1, true), outcome(0, "B", Where::Below, 104_900.0, 106_011.1, false)],
         first_touches: vec![
             FirstTouch { step: 0, first: Some("A".into()), bigger: "B".into(), random_walk_bigger_first: 0.36 },
@@ -443,6 +444,12 @@ fn hostile_options_name_the_flag_exit_2_and_leave_the_output_alone() {
         (vec!["--vol-window", "3 days"], "--vol-window"),
         (vec!["--lookback", "forever"], "--lookback"),
         (vec!["-o", "out.jpg"], "-o out.jpg"),
+        // Whole candles only (the example has 5m candles): a step or horizon between candle
+        // closes, or shorter than a candle (a 1s step would walk 500,000 steps).
+        (vec!["--step", "7m"], "--step 7m: must be a whole number of the snapshot's 5m candles"),
+        (vec!["--step", "1s"], "--step 1s"),
+        (vec!["--horizon", "1m"], "--horizon 1m: must be a whole number"),
+        (vec!["--horizon", "1441m"], "--horizon 1441m"),
     ] {
         let mut all = vec!["backtest", "--snapshot", &snap_arg(), "-o", s(&png)].into_iter().map(String::from).collect::<Vec<_>>();
         all.extend(args.iter().map(|a| a.to_string()));

@@ -51,6 +51,16 @@ impl Horizons {
     }
 
     /// The candle of step `j`'s path that first reaches `level` on `side`, if any.
+    /// Whether step `j` counts as a placebo for a zone of the step at `at` (its horizon does
+    /// not overlap, and it has candles), and if so whether a level at `log_distance` from
+    /// step `j`'s price was touched on its path.
+    pub fn placebo_touched(&self, j: usize, at: i64, log_distance: f64, side: Where, horizon_secs: i64) -> Option<bool> {
+        if (self.at[j] - at).abs() < horizon_secs || self.span[j].0 == self.span[j].1 {
+            return None;
+        }
+        Some(self.first_touch(j, self.price[j] * log_distance.exp(), side).is_some())
+    }
+
     pub fn first_touch(&self, j: usize, level: f64, side: Where) -> Option<usize> {
         let (from, to) = self.span[j];
         if from == to {

@@ -25,7 +25,11 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
     let mut outcomes = score::score(steps, path, bt);
     placebo::fill(&mut outcomes, steps, path, bt);
     let vols: Vec<Option<f64>> = steps.iter().map(|s| s.vol).collect();
-    volmodel::fill(&mut outcomes, &vols, bt);
+    let horizons = placebo::Horizons::new(steps, path, bt.horizon_secs);
+    let step_at: Vec<_> = steps.iter().map(|s| s.at).collect();
+    volmodel::fill(&mut outcomes, &vols, &step_at, bt, |s, o| {
+        horizons.placebo_touched(s, o.at.timestamp(), o.log_distance, o.side, bt.horizon_secs)
+    });
     let first_touches = score::first_touches(steps, &outcomes);
 
     let overall = group(&outcomes, |o| o.name == "A" || o.name == "B", Some((&first_touches, steps)), bt);
@@ -55,10 +59,43 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
         overall,
         zones,
         headline,
+        notes: notes(path, bt),
         outcomes,
         first_touches,
         realized: super::realized::realized(snap, steps, path, bt.horizon_secs),
     }
+}
+
+/// The caveats of `bt` on `path` ([`Backtest::notes`]).
+pub fn notes(path: &PricePath, bt: &BacktestParams) -> Vec<String> {
+    let mut out = Vec::new();
+    let iv = path.interval_secs;
+    if iv > 0 && bt.reaction_secs <= iv {
+        out.push(format!(
+            "The reaction window ({}) is not longer than one candle ({}): no candle after the touching one fits in it, \
+             so a reaction can only be \"continue\" (the touching candle ran through) or \"neither\", never \"reject\"; \
+             the reaction figures measure nothing here (give --reaction-window longer than the candles, or use finer candles).",
+            super::types::duration(bt.reaction_secs),
+            super::types::duration(iv)
+        ));
+    }
+    let (mut gaps, mut missing) = (0usize, 0i64);
+    for w in path.open_time.windows(2) {
+        let d = (w[1] - w[0]).num_seconds();
+        if iv > 0 && d > iv {
+            gaps += 1;
+            missing += d / iv - 1;
+        }
+    }
+    if gaps > 0 {
+        out.push(format!(
+            "The price path has {gaps} gap{} ({missing} candle{} missing): a touch inside a gap is not seen, and the trailing \
+             volatility counts a return across a gap as one candle's.",
+            if gaps == 1 { "" } else { "s" },
+            if missing == 1 { "" } else { "s" }
+        ));
+    }
+    out
 }
 
 /// The figures of the outcomes `keep` selects; `first` (overall only) adds the magnet figures.
@@ -220,9 +257,20 @@ pub fn headline(overall: &Summary) -> String {
              (at least {MIN_ZONES} zones on {MIN_DAYS} days are needed)."
         );
     }
+    // A reaction or magnet lift whose interval excludes 1 (and rests on enough touches or
+    // steps) is said too, so the headline never reads "no measurable edge" over a lift the
+    // verdicts call evidence.
+    let mut also = String::new();
+    let judged = |ci: Option<[f64; 2]>, n: usize| (n >= MIN_ZONES && judge(ci) != judge(None)).then(|| judge(ci));
+    if let (Some(l), Some(j)) = (overall.reaction_lift, judged(overall.reaction_lift_ci90, overall.touches)) {
+        also.push_str(&format!("; after a touch, reaction lift {l:.2} ({}): {j}", ci_text(overall.reaction_lift_ci90)));
+    }
+    if let (Some(l), Some(j)) = (overall.magnet_lift, judged(overall.magnet_lift_ci90, overall.first_touch_steps.unwrap_or(0))) {
+        also.push_str(&format!("; bigger zone first, magnet lift {l:.2} ({}): {j}", ci_text(overall.magnet_lift_ci90)));
+    }
     match overall.touch_lift {
         Some(l) => format!(
-            "On this history ({scope}) zones A and B were touched {} times against {:.1} expected at the same distances (lift {l:.2}, {}): {}.",
+            "On this history ({scope}) zones A and B were touched {} times against {:.1} expected at the same distances (lift {l:.2}, {}): {}{also}.",
             overall.touches,
             overall.placebo_expected_touches,
             ci_text(overall.touch_lift_ci90),

@@ -184,6 +184,10 @@ pub fn to_text(bt: &Backtest) -> String {
 
     out.extend(wrap(&bt.headline, "", 2, WIDTH));
     out.push(String::new());
+    for n in &bt.notes {
+        out.extend(wrap(n, "Note: ", 2, WIDTH));
+        out.push(String::new());
+    }
     out.push("Verdicts (an edge only when the 90 % interval excludes 1):".into());
     for (name, s) in &groups {
         let Some(s) = s else { continue };

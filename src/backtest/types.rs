@@ -72,6 +72,21 @@ impl BacktestParams {
                 return usage(format!("{flag} {}: longer than {} is not a backtest setting", duration(secs), duration(MAX_DURATION_SECS)));
             }
         }
+        // A step between candle closes would score from the next candle's open (its first
+        // minutes unseen) and sub-candle steps multiply the work for nothing; a horizon that is
+        // not whole candles is scored on fewer candles than the model's `h` assumes.
+        if interval > 0 {
+            for (flag, secs) in [("--step", self.step_secs), ("--horizon", self.horizon_secs)] {
+                if secs % interval != 0 {
+                    return usage(format!(
+                        "{flag} {}: must be a whole number of the snapshot's {} candles (e.g. {})",
+                        duration(secs),
+                        duration(interval),
+                        duration((secs / interval).max(1) * interval)
+                    ));
+                }
+            }
+        }
         if let Some(l) = self.lookback_secs {
             if l < interval {
                 return usage(format!("--lookback {}: must be at least one candle ({})", duration(l), duration(interval)));
@@ -292,6 +307,10 @@ pub struct Backtest {
     pub zones: std::collections::BTreeMap<String, Summary>,
     /// One plain sentence: has the model shown an edge over distance alone on this history?
     pub headline: String,
+    /// Caveats of these options on this data, one sentence each (empty when there is none):
+    /// a reaction window no longer than a candle (reactions can then only be continue or
+    /// neither), gaps in the price path.
+    pub notes: Vec<String>,
     pub outcomes: Vec<ZoneOutcome>,
     pub first_touches: Vec<FirstTouch>,
     /// The map against realized liquidations ([`super::realized`]); `None` (JSON null) when

@@ -5,7 +5,8 @@
 //! baseline; the empirical alternative (the distribution of trailing maxima) is not used.
 //!
 //! The adjusted probability multiplies it by the touch lift of the zone's letter measured on
-//! earlier steps only, those whose horizon had ended by the step (no look-ahead).
+//! earlier steps only, those whose horizon had ended by the step, against placebo levels on
+//! paths that had ended by then too (no look-ahead).
 
 use std::collections::HashMap;
 
@@ -111,31 +112,73 @@ pub fn letter(o: &ZoneOutcome) -> &str {
 /// `adjusted_probability` from the touch lift of the same letter at earlier steps whose
 /// horizon had ended by the outcome's step (`at_j + horizon <= at_i`); with fewer than
 /// [`MIN_ADJUST_OUTCOMES`] of them, or none touched by the placebo, the lift is 1.
-pub fn fill(outcomes: &mut [ZoneOutcome], vols: &[Option<f64>], bt: &BacktestParams) {
+///
+/// No look-ahead, in the placebo either: the expected touches of an earlier zone j are
+/// counted, as of step i, on the paths of the steps whose horizon had ended by `at_i` (and
+/// does not overlap j's), not on every other step's path as `placebo_touch` is (that one is a
+/// description of the whole history, this a forecast made at step i).
+/// `step_at[s]` is step s's time; `placebo(s, o)` says whether a level at `o`'s log distance
+/// was touched on step s's path within the horizon, `None` when step s does not count for `o`
+/// (its horizon overlaps `o`'s, or it has no candles).
+pub fn fill(
+    outcomes: &mut [ZoneOutcome],
+    vols: &[Option<f64>],
+    step_at: &[DateTime<Utc>],
+    bt: &BacktestParams,
+    placebo: impl Fn(usize, &ZoneOutcome) -> Option<bool>,
+) {
     for o in outcomes.iter_mut() {
         o.model_probability = model_probability(vols.get(o.step).copied().flatten(), o.log_distance, bt.horizon_secs);
     }
-    let mut by_at: Vec<usize> = (0..outcomes.len()).collect();
-    by_at.sort_by_key(|&i| outcomes[i].at);
-    // Every horizon has the same length, so ending order is starting order.
-    // letter -> (outcomes, touched, placebo expected)
-    let mut seen: HashMap<String, (usize, f64, f64)> = HashMap::new();
-    let mut next = 0;
-    for &i in &by_at {
-        let at_i = outcomes[i].at.timestamp();
-        while next < by_at.len() && outcomes[by_at[next]].at.timestamp() + bt.horizon_secs <= at_i {
-            let j = &outcomes[by_at[next]];
-            let e = seen.entry(letter(j).to_string()).or_insert((0, 0.0, 0.0));
-            e.0 += 1;
-            e.1 += j.touched as u8 as f64;
-            e.2 += j.placebo_touch;
-            next += 1;
+    // Per outcome: (eligible steps ended so far, of them touched); per letter over the
+    // outcomes whose own horizon has ended: (outcomes, touched, sum of their current rates).
+    let mut counts = vec![(0usize, 0usize); outcomes.len()];
+    let rate = |c: (usize, usize)| if c.0 > 0 { c.1 as f64 / c.0 as f64 } else { 0.0 };
+    let mut seen = vec![false; outcomes.len()];
+    let mut letters: HashMap<String, (usize, f64, f64)> = HashMap::new();
+    let mut by_step: Vec<Vec<usize>> = vec![Vec::new(); step_at.len()];
+    for (i, o) in outcomes.iter().enumerate() {
+        if let Some(v) = by_step.get_mut(o.step) {
+            v.push(i);
         }
-        let lift = match seen.get(letter(&outcomes[i])) {
+    }
+    let mut order: Vec<usize> = (0..outcomes.len()).collect();
+    order.sort_by_key(|&i| (outcomes[i].at, i));
+    // Steps in time order; every horizon has the same length, so ending order is starting order.
+    let mut steps_by_at: Vec<usize> = (0..step_at.len()).collect();
+    steps_by_at.sort_by_key(|&s| (step_at[s], s));
+    let mut next = 0;
+    let mut lifts = vec![1.0; outcomes.len()];
+    for &i in &order {
+        let at_i = outcomes[i].at.timestamp();
+        while next < steps_by_at.len() && step_at[steps_by_at[next]].timestamp() + bt.horizon_secs <= at_i {
+            let s = steps_by_at[next];
+            next += 1;
+            // Step s's path is now history: it counts for every zone it does not overlap.
+            for j in 0..outcomes.len() {
+                let Some(hit) = placebo(s, &outcomes[j]) else { continue };
+                let old = rate(counts[j]);
+                counts[j].0 += 1;
+                counts[j].1 += hit as usize;
+                if seen[j] {
+                    letters.get_mut(letter(&outcomes[j])).expect("seen letter").2 += rate(counts[j]) - old;
+                }
+            }
+            // Step s's own zones are over: their outcomes join their letter's record.
+            for &j in &by_step[s] {
+                seen[j] = true;
+                let e = letters.entry(letter(&outcomes[j]).to_string()).or_insert((0, 0.0, 0.0));
+                e.0 += 1;
+                e.1 += outcomes[j].touched as u8 as f64;
+                e.2 += rate(counts[j]);
+            }
+        }
+        lifts[i] = match letters.get(letter(&outcomes[i])) {
             Some(&(n, obs, exp)) if n >= MIN_ADJUST_OUTCOMES && exp > 0.0 => obs / exp,
             _ => 1.0,
         };
-        let o = &mut outcomes[i];
+    }
+    for (o, lift) in outcomes.iter_mut().zip(lifts) {
         o.adjusted_probability = o.model_probability.map(|p| (p * lift).min(CAP));
     }
 }

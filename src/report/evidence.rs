@@ -273,6 +273,7 @@ pub(crate) mod tests {
             overall: summary(84, 7, 22, 27.1, Some([0.56, 1.03])),
             zones,
             headline: "No measurable edge over distance alone (touch lift 0.81, 90 % interval 0.56-1.03).".into(),
+            notes: vec![],
             outcomes: vec![],
             first_touches: vec![],
             realized: None,
