@@ -291,6 +291,8 @@ pub(crate) mod tests {
                 margin_tiers_source: src,
                 notes: vec![],
                 liquidations: vec![],
+                measured_accounts: None,
+                measured_positions: vec![],
             }],
             notes: vec!["synthetic".into()],
         }
