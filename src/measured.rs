@@ -260,14 +260,16 @@ pub fn summarise(snap: &MarketSnapshot, params: &EstimateParams, zones: &[Zone],
     })
 }
 
-/// The chart's label of the measured layer: `measured: N accounts, $X = Y % of Hyperliquid open
-/// interest` (N accounts with a position, X their notional with a level).
-pub fn label(s: &MeasuredSummary) -> String {
-    let share = match s.share_of_open_interest {
-        Some(x) => format!(" = {} of Hyperliquid open interest", crate::fmt::pct(x * 100.0).trim_start_matches('+')),
+/// The chart's label of the measured layer of `v`: `measured: N accounts, $X = Y % of
+/// Hyperliquid open interest` (N accounts with a position, X their notional, Y that over the
+/// venue's open interest, both sides).
+pub fn headline(v: &VenueSeries) -> String {
+    let usd: f64 = v.measured_positions.iter().map(|p| p.notional_usd).sum();
+    let share = match v.open_interest.last().map(|p| p.oi_usd).filter(|x| *x > 0.0) {
+        Some(oi) => format!(" = {:.2} % of Hyperliquid open interest", 100.0 * usd / (2.0 * oi)),
         None => String::new(),
     };
-    format!("measured: {} accounts, {}{share}", s.accounts_with_position, crate::fmt::usd(s.position_usd))
+    format!("measured: {} accounts, {}{share}", v.measured_positions.len(), crate::fmt::usd(usd))
 }
 
 /// The measured section as text lines for `liqshot zones`.

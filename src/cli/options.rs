@@ -140,6 +140,9 @@ pub struct ChartArgs {
     /// The panel at the right: USD per 0.1 % band, or cumulative USD from price outwards
     #[arg(long, value_enum, default_value = "bars", help_heading = CHART)]
     pub profile: ProfileArg,
+    /// Draw the measured Hyperliquid levels of the snapshot (--hl-accounts) as outlined ticks on the profile panel
+    #[arg(long, help_heading = CHART)]
+    pub measured: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -169,6 +172,7 @@ impl ChartArgs {
         };
         settings.chart.dark = matches!(self.theme, ThemeArg::Dark);
         settings.chart.color_max = self.color_max;
+        settings.chart.measured = self.measured;
         settings.chart.profile = match self.profile {
             ProfileArg::Bars => ProfileView::Bars,
             ProfileArg::Cumulative => ProfileView::Cumulative,

@@ -48,11 +48,14 @@ pub struct ChartOptions {
     /// Scale of text, strokes and margins (1 = a 1600x900 chart's); `None`: fitted to the size.
     /// Presets set it so text stays legible where the image is shown.
     pub scale: Option<f32>,
+    /// `--measured`: draw the snapshot's measured Hyperliquid levels as outlined ticks on the
+    /// profile panel, labelled with their accounts, USD and share of open interest.
+    pub measured: bool,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, measured: false }
     }
 }
 
@@ -136,6 +139,9 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     }
     zones(&mut c, &a.zones.zones);
     profile(&mut c, a, opts.profile);
+    if opts.measured {
+        profile::measured(&mut c, snap, a, opts.profile);
+    }
     price_marker(&mut c, a.estimate.last_price);
     colorbar(&mut c, &scale);
     header(&mut c, snap, a, opts);
