@@ -319,6 +319,27 @@ mod tests {
     }
 
     #[test]
+    fn headline_counts_positions_usd_and_share_of_both_sides_of_open_interest() {
+        let snap = crate::snapshot::MarketSnapshot::from_json(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap()).unwrap();
+        let mut v = snap.venues[0].clone();
+        let oi = v.open_interest.last().unwrap().oi_usd;
+        let p = |i: u8, liq: Option<f64>, usd: f64| MeasuredPosition {
+            account: format!("0x{i:040x}"),
+            side: Side::Long,
+            size_coins: 1.0,
+            entry: 1.0,
+            leverage: 1.0,
+            margin_mode: MarginMode::Cross,
+            liquidation_price: liq,
+            notional_usd: usd,
+        };
+        v.measured_accounts = Some(9);
+        v.measured_positions = vec![p(1, Some(1.0), oi * 0.02), p(2, None, oi * 0.02)];
+        let want = format!("measured: 2 accounts, {} = 2.00 % of Hyperliquid open interest", crate::fmt::usd(oi * 0.04));
+        assert_eq!(headline(&v), want);
+    }
+
+    #[test]
     fn addresses() {
         assert!(is_address("0x5e9ee1089755c3435139848e47e6635505d5a13a"));
         assert!(!is_address("0x5e9ee1089755c3435139848e47e6635505d5a13"));

@@ -195,6 +195,9 @@ fn measured(account: &str, p: &Position) -> Result<Option<MeasuredPosition>, Str
     Ok(Some(pos))
 }
 
+/// One account's answer: its position in the coin (if any), or why it could not be read.
+type AccountResult = Result<Option<MeasuredPosition>, String>;
+
 /// What reading the accounts gave.
 #[derive(Debug, Clone, Default)]
 pub struct Measured {
@@ -221,7 +224,7 @@ pub fn measure(http: &Http, base_url: &str, coin: &str, opts: &MeasuredOptions, 
     let url = format!("{}{PATH}", base_url.trim_end_matches('/'));
     let next_slot = Mutex::new(Instant::now());
     let queue = Mutex::new(accounts.iter().enumerate());
-    let results: Mutex<Vec<(usize, Result<Option<MeasuredPosition>, String>)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<(usize, AccountResult)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..parallel.clamp(1, accounts.len().max(1)) {
             s.spawn(|| loop {
