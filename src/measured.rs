@@ -153,7 +153,7 @@ fn ranks(v: &[f64]) -> Vec<f64> {
 }
 
 /// The `measured` section of the zones JSON: what was measured and how the model compares.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeasuredSummary {
     pub venue: String,
     /// Accounts whose state was read.
@@ -178,7 +178,7 @@ pub struct MeasuredSummary {
 
 /// The modelled Hyperliquid profile against the measured levels, on the 0.1 % bands within
 /// ±25 % of price.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelCheck {
     /// Modelled Hyperliquid levels within ±25 % (USD, both sides).
     pub model_usd: f64,

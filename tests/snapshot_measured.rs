@@ -113,3 +113,20 @@ fn zones_reads_the_measured_positions_from_a_snapshot_file() {
     let plain: Value = serde_json::from_str(&liqshot(["zones", "--snapshot", EXAMPLE, "--json"]).ok().stdout).unwrap();
     assert!(plain.get("measured").is_none());
 }
+
+#[test]
+fn report_zones_json_carries_the_measured_section_and_reads_as_previous() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.json");
+    std::fs::write(&file, with_measured(FORMAT, json!(7), json!([pos(A1, "long", json!(103900.0), 4e6), pos(A2, "short", Value::Null, 1e6)]))).unwrap();
+    let out = dir.path().join("r");
+    liqshot(["report", "--snapshot", file.to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--measured"]).ok();
+    let doc: Value = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
+    assert_eq!(doc["measured"]["accounts_queried"], 7);
+    assert_eq!(doc["measured"]["accounts_with_liquidation_price"], 1);
+    assert_eq!(doc["measured"]["model_check"]["bands_with_measured"], 1);
+    // A report with it is a valid --previous.
+    let out2 = dir.path().join("r2");
+    let prev = out.join("zones.json");
+    liqshot(["report", "--snapshot", file.to_str().unwrap(), "--out-dir", out2.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
+}

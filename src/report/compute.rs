@@ -95,6 +95,7 @@ pub fn compute(inp: &ReportInputs) -> Report {
         events: inp.events.clone(),
         triggers,
         image: inp.image.clone(),
+        measured: None,
     }
 }
 

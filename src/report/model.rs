@@ -33,6 +33,10 @@ pub struct Report {
     /// When to recalculate, each marked fired or not since `--previous` (None without it).
     pub triggers: Vec<Trigger>,
     pub image: Image,
+    /// Measured Hyperliquid positions and the model check (`--hl-accounts`; as in `zones
+    /// --json`). Absent without them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<crate::measured::MeasuredSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -145,6 +145,7 @@ pub fn sample_report() -> Report {
             width: 1600,
             height: 900,
         },
+        measured: None,
     }
 }
 
