@@ -37,6 +37,7 @@ fn main() {
             max_parallel_per_venue: parallel,
             now: chrono::Utc::now(),
             cache: None,
+            measured: None,
         };
         let mut walls = Vec::new();
         let mut last = None;

@@ -10,6 +10,8 @@ pub mod fetch;
 pub mod import;
 // `MarketSnapshot`: the input of every later stage, saved as versioned JSON.
 pub mod snapshot;
+// Measured Hyperliquid positions and the model check against them.
+pub mod measured;
 // Maintenance-margin tiers per venue, carried in the snapshot.
 pub mod tiers;
 

@@ -71,6 +71,14 @@ pub struct VenueSeries {
     /// [`Liquidation::order`], no two equal. Optional (format 2 on; absent = none known).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub liquidations: Vec<Liquidation>,
+    /// How many accounts' positions were read (Hyperliquid `--hl-accounts`); absent = none.
+    /// Optional and additive within format 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_accounts: Option<u64>,
+    /// The open positions in the symbol of those accounts (one per account), see
+    /// [`crate::measured`]. Needs `measured_accounts`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measured_positions: Vec<crate::measured::MeasuredPosition>,
 }
 
 /// One realized liquidation: a position of `side` force-closed at `time`, at `price` (OKX: the
@@ -246,6 +254,12 @@ impl MarketSnapshot {
         let mut snap: MarketSnapshot =
             serde_json::from_slice(bytes).map_err(|e| Error::Invalid(e.to_string()))?;
         if v1 {
+            if let Some(v) = snap.venues.iter().find(|v| v.measured_accounts.is_some() || !v.measured_positions.is_empty()) {
+                return Err(Error::Invalid(format!(
+                    "venue {:?}: measured_positions: not part of {FORMAT_V1:?} (use {FORMAT:?})",
+                    v.venue
+                )));
+            }
             if let Some(v) = snap.venues.iter().find(|v| !v.liquidations.is_empty()) {
                 return Err(Error::Invalid(format!(
                     "venue {:?}: liquidations: not part of {FORMAT_V1:?} (use {FORMAT:?})",
@@ -321,6 +335,9 @@ impl MarketSnapshot {
                 funding: v.funding.iter().filter(|f| after(f.time) && f.time <= to).copied().collect(),
                 liquidations: v.liquidations.iter().filter(|l| after(l.time) && l.time <= to).copied().collect(),
                 mark_price: None,
+                // Measured positions are a fact of the capture time: a cut before it drops them.
+                measured_accounts: v.measured_accounts.filter(|_| to >= self.captured_at),
+                measured_positions: if to >= self.captured_at { v.measured_positions.clone() } else { Vec::new() },
                 ..v.clone()
             })
             .collect();
@@ -412,6 +429,7 @@ impl VenueSeries {
         }
         crate::tiers::validate(&self.margin_tiers).map_err(|m| Error::Invalid(format!("margin_tiers: {m}")))?;
         check_liquidations(&self.liquidations).map_err(Error::Invalid)?;
+        crate::measured::check(self.measured_accounts, &self.measured_positions).map_err(Error::Invalid)?;
         Ok(())
     }
 }

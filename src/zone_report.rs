@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::fmt;
+use crate::measured::{self, MeasuredSummary};
 use crate::pipeline::Analysis;
 use crate::snapshot::MarketSnapshot;
 use crate::zones::Zone;
@@ -33,10 +34,13 @@ struct ZonesDoc<'a> {
     zones: &'a [Zone],
     /// Clusters beyond the window's reach (not labelled on the chart), nearest first per side.
     far: &'a [Zone],
+    /// Measured Hyperliquid positions and the model check against them (with `--hl-accounts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    measured: Option<&'a MeasuredSummary>,
 }
 
 /// The zones as pretty JSON (see README "zones JSON").
-pub fn to_json(snap: &MarketSnapshot, a: &Analysis) -> Vec<u8> {
+pub fn to_json(snap: &MarketSnapshot, a: &Analysis, m: Option<&MeasuredSummary>) -> Vec<u8> {
     let venues = a
         .estimate
         .venues
@@ -61,6 +65,7 @@ pub fn to_json(snap: &MarketSnapshot, a: &Analysis) -> Vec<u8> {
         below_usd: a.zones.below_usd,
         zones: &a.zones.zones,
         far: &a.zones.far,
+        measured: m,
     };
     let mut v = serde_json::to_vec_pretty(&doc).expect("zones serialise");
     v.push(b'\n');
@@ -68,7 +73,15 @@ pub fn to_json(snap: &MarketSnapshot, a: &Analysis) -> Vec<u8> {
 }
 
 /// A plain-text table of the zones.
-pub fn to_text(snap: &MarketSnapshot, a: &Analysis) -> String {
+pub fn to_text(snap: &MarketSnapshot, a: &Analysis, m: Option<&MeasuredSummary>) -> String {
+    let mut out = zones_text(snap, a);
+    if let Some(m) = m {
+        out += &measured::to_text(m);
+    }
+    out
+}
+
+fn zones_text(snap: &MarketSnapshot, a: &Analysis) -> String {
     let z = &a.zones;
     let mut out = format!(
         "{} {} at {} UTC, price {} (estimated liquidation zones)\n",

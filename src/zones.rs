@@ -40,7 +40,7 @@ impl Default for ZoneParams {
 }
 
 /// Which side of price a zone is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Where {
     /// Above price: short positions are liquidated there.

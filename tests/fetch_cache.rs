@@ -29,6 +29,7 @@ fn options(server: &MockServer, venues: &[Venue], lookback_secs: i64, cache: Opt
         max_parallel_per_venue: 6,
         now: Utc::now(),
         cache: cache.map(Path::to_path_buf),
+        measured: None,
     }
 }
 

@@ -37,6 +37,7 @@ fn options(server: &MockServer, lookback_secs: i64, now: DateTime<Utc>, cache: O
         max_parallel_per_venue: 6,
         now,
         cache: cache.map(Path::to_path_buf),
+        measured: None,
     }
 }
 

@@ -48,6 +48,7 @@ fn options(server: &MockServer) -> FetchOptions {
         max_parallel_per_venue: 2,
         now: Utc::now(),
         cache: None,
+        measured: None,
     }
 }
 

@@ -151,6 +151,7 @@ fn the_real_okx_sample_fetched_from_the_fake_exchange_is_drawn() {
         max_parallel_per_venue: 6,
         now,
         cache: None,
+        measured: None,
     };
     let snap = fetch(&opts).expect("fetch").snapshot;
     assert_eq!(snap.venues[0].liquidations.len(), 2);

@@ -46,6 +46,12 @@ pub struct FetchArgs {
     /// Base URL of OKX v5
     #[arg(long, env = "LIQSHOT_OKX_URL", default_value = "https://www.okx.com", value_name = "URL", help_heading = HTTP)]
     pub okx_url: String,
+    /// Measured Hyperliquid positions: FILE of account addresses (one per line, # comments), or top:N (the N largest accounts of the leaderboard); needs hyperliquid in --exchange
+    #[arg(long, env = "LIQSHOT_HL_ACCOUNTS", value_name = "FILE|top:N", help_heading = LIVE)]
+    pub hl_accounts: Option<String>,
+    /// URL of Hyperliquid's leaderboard JSON (for --hl-accounts top:N)
+    #[arg(long, env = "LIQSHOT_HL_STATS_URL", default_value = crate::fetch::hyperliquid::positions::DEFAULT_STATS_URL, value_name = "URL", help_heading = HTTP)]
+    pub hl_stats_url: String,
     /// Base URL of the Hyperliquid info API
     #[arg(long, env = "LIQSHOT_HYPERLIQUID_URL", default_value = "https://api.hyperliquid.xyz", value_name = "URL", help_heading = HTTP)]
     pub hyperliquid_url: String,
@@ -137,6 +143,9 @@ pub struct ChartArgs {
     /// Leave realized liquidations off the chart (their dots and legend; the report still lists them)
     #[arg(long, help_heading = CHART)]
     pub no_realized: bool,
+    /// Draw the measured Hyperliquid levels of the snapshot (--hl-accounts) as outlined ticks on the profile panel
+    #[arg(long, help_heading = CHART)]
+    pub measured: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -167,6 +176,7 @@ impl ChartArgs {
         settings.chart.dark = matches!(self.theme, ThemeArg::Dark);
         settings.chart.color_max = self.color_max;
         settings.chart.realized = !self.no_realized;
+        settings.chart.measured = self.measured;
         settings.chart.profile = match self.profile {
             ProfileArg::Bars => ProfileView::Bars,
             ProfileArg::Cumulative => ProfileView::Cumulative,
@@ -231,6 +241,16 @@ impl FetchArgs {
             retries: self.retries,
             ..Default::default()
         };
+        if !(self.hl_stats_url.starts_with("http://") || self.hl_stats_url.starts_with("https://")) {
+            return Err(Error::Usage(format!("--hl-stats-url: {:?} is not an http:// or https:// URL", self.hl_stats_url)));
+        }
+        let measured = match &self.hl_accounts {
+            Some(v) => Some(crate::fetch::hyperliquid::positions::MeasuredOptions {
+                accounts: crate::fetch::hyperliquid::positions::parse_accounts_arg(v)?,
+                stats_url: self.hl_stats_url.clone(),
+            }),
+            None => None,
+        };
         if self.parallel == 0 {
             return Err(Error::Usage("--parallel must be at least 1".into()));
         }
@@ -247,6 +267,7 @@ impl FetchArgs {
             max_parallel_per_venue: self.parallel,
             now,
             cache: if self.no_cache { None } else { self.cache_dir.clone().or_else(crate::fetch::cache::default_dir) },
+            measured,
         })
     }
 }

@@ -151,7 +151,8 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         }
         let inputs =
             ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image, history: tested.history() };
-        let report = compute::compute(&inputs);
+        let mut report = compute::compute(&inputs);
+        report.measured = crate::measured::summarise(&snap, &estimate, &analysis.zones.zones, analysis.zones.price);
         let named = outputs(&report, png, svg, &opts)?;
         let dir = out_dir.expand(&vars);
         let mut dirs = vec![dir.clone()];

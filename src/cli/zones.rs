@@ -39,7 +39,8 @@ pub fn run(a: ZonesArgs) -> Result<(), Error> {
     let (texts, result) = src.each(
         |snap| {
             let analysis = analyse(&snap, &params, &ZoneParams::default())?;
-            Ok(if a.json { zone_report::to_json(&snap, &analysis) } else { zone_report::to_text(&snap, &analysis).into_bytes() })
+            let m = crate::measured::summarise(&snap, &params, &analysis.zones.zones, analysis.zones.price);
+            Ok(if a.json { zone_report::to_json(&snap, &analysis, m.as_ref()) } else { zone_report::to_text(&snap, &analysis, m.as_ref()).into_bytes() })
         },
         |_| "zones printed".into(),
     );

@@ -26,6 +26,8 @@ fn snap(candles: Vec<Candle>, oi: Vec<OiPoint>) -> MarketSnapshot {
             margin_tiers_source: src,
             notes: vec![],
             liquidations: vec![],
+            measured_accounts: None,
+            measured_positions: vec![],
         }],
         notes: vec![],
     }

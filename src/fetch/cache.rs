@@ -424,6 +424,8 @@ mod tests {
             margin_tiers_source,
             notes: vec![],
             liquidations: vec![],
+            measured_accounts: None,
+            measured_positions: vec![],
         }
     }
 

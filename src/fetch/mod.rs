@@ -256,6 +256,9 @@ pub struct FetchOptions {
     pub now: DateTime<Utc>,
     /// Directory of the local history cache ([`cache`]); `None` fetches the whole lookback.
     pub cache: Option<PathBuf>,
+    /// `--hl-accounts`: read these Hyperliquid accounts' positions into the Hyperliquid series
+    /// ([`hyperliquid::positions`]); needs `hyperliquid` among the venues.
+    pub measured: Option<hyperliquid::positions::MeasuredOptions>,
 }
 
 /// Intervals every venue serves candles for.
@@ -277,6 +280,9 @@ impl FetchOptions {
     /// Checks what can be checked before any request: the symbol's spelling and the interval.
     pub fn check(&self) -> Result<String, Error> {
         let base = symbols::base_asset(&self.symbol)?;
+        if self.measured.is_some() && !self.venues.contains(&Venue::Hyperliquid) {
+            return Err(Error::Usage("--hl-accounts: needs hyperliquid in --exchange (e.g. --exchange binance,bybit,okx,hyperliquid)".into()));
+        }
         if !INTERVALS.contains(&format_interval(self.interval_secs).as_str()) {
             return Err(Error::Usage(format!(
                 "--interval {}: not served by every venue (use one of {})",
@@ -382,7 +388,12 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
     let mut failures = Vec::new();
     for (venue, r) in results {
         match r {
-            Ok(v) => venues.push(v),
+            Ok(mut v) => {
+                if let (Venue::Hyperliquid, Some(m)) = (venue, &opts.measured) {
+                    add_measured(http, opts, m, &mut v, &mut warnings);
+                }
+                venues.push(v)
+            }
             Err(e) => failures.push((venue, e)),
         }
     }
@@ -419,6 +430,49 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
     };
     snapshot.validate().map_err(|e| Error::Fetch(format!("fetched data failed validation: {e}")))?;
     Ok(FetchReport { snapshot, failures, requests: http.request_count(), elapsed, warnings })
+}
+
+/// Reads the measured positions of `--hl-accounts` into the Hyperliquid series `v`. Says on
+/// stderr how long the accounts take at the venue's pace; a failure (the leaderboard cannot be
+/// read) is a warning and a note, the series stays without measured positions.
+fn add_measured(http: &Http, opts: &FetchOptions, m: &hyperliquid::positions::MeasuredOptions, v: &mut VenueSeries, warnings: &mut Vec<String>) {
+    use hyperliquid::positions;
+    let url = opts.urls.iter().find(|(v, _)| *v == Venue::Hyperliquid).map_or(Venue::Hyperliquid.default_url(), |(_, u)| u.as_str());
+    if let positions::AccountSource::List(a) = &m.accounts {
+        eprintln!(
+            "liqshot: hyperliquid: reading {} accounts at {} per second (clearinghouseState weighs {} of {} per minute): about {:.0} s",
+            a.len(),
+            1000 / positions::ACCOUNT_PACE.as_millis(),
+            positions::STATE_WEIGHT,
+            positions::WEIGHT_PER_MINUTE,
+            positions::duration_for(a.len()).as_secs_f64()
+        );
+    } else if let positions::AccountSource::Top(n) = &m.accounts {
+        eprintln!(
+            "liqshot: hyperliquid: reading the top {n} accounts at {} per second (clearinghouseState weighs {} of {} per minute): about {:.0} s",
+            1000 / positions::ACCOUNT_PACE.as_millis(),
+            positions::STATE_WEIGHT,
+            positions::WEIGHT_PER_MINUTE,
+            positions::duration_for(*n).as_secs_f64()
+        );
+    }
+    match positions::measure(http, url, &v.instrument, m, opts.cache.as_deref(), opts.now, opts.max_parallel_per_venue) {
+        Ok(r) => {
+            for w in &r.warnings {
+                eprintln!("liqshot: warning: {w}");
+            }
+            warnings.extend(r.warnings);
+            v.notes.extend(r.notes);
+            v.measured_accounts = Some(r.accounts);
+            v.measured_positions = r.positions;
+        }
+        Err(e) => {
+            let w = format!("{}: no measured positions: {}", Venue::Hyperliquid.name(), e.message);
+            eprintln!("liqshot: warning: {w}");
+            v.notes.push(w.clone());
+            warnings.push(w);
+        }
+    }
 }
 
 /// One venue's checked series: through the cache in `cache` when given, else fetched whole.

@@ -275,6 +275,8 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         // What the files were and how they were read: provenance of this venue's series.
         notes,
         liquidations,
+        measured_accounts: None,
+        measured_positions: Vec::new(),
     };
     let snap = MarketSnapshot {
         format: snapshot::FORMAT.to_string(),

@@ -51,11 +51,14 @@ pub struct ChartOptions {
     pub scale: Option<f32>,
     /// Draw the snapshot's realized liquidations (dots and a legend); off by `--no-realized`.
     pub realized: bool,
+    /// `--measured`: draw the snapshot's measured Hyperliquid levels as outlined ticks on the
+    /// profile panel, labelled with their accounts, USD and share of open interest.
+    pub measured: bool,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, realized: true }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, realized: true, measured: false }
     }
 }
 
@@ -142,6 +145,9 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     }
     zones(&mut c, &a.zones.zones);
     profile(&mut c, a, opts.profile);
+    if opts.measured {
+        profile::measured(&mut c, snap, a, opts.profile);
+    }
     price_marker(&mut c, a.estimate.last_price);
     colorbar(&mut c, &scale);
     header(&mut c, snap, a, opts);
@@ -569,28 +575,4 @@ pub fn wrap(s: &str, size: f32, width: f32) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spread_separates_and_keeps_order() {
-        let ys = spread(&[100.0, 101.0, 99.0, 300.0], 20.0, 0.0, 1000.0);
-        let mut sorted: Vec<(f32, f32)> = [100.0, 101.0, 99.0, 300.0].into_iter().zip(ys.clone()).collect();
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for w in sorted.windows(2) {
-            assert!(w[1].1 - w[0].1 >= 20.0 - 1e-3, "{ys:?}");
-        }
-        assert_eq!(ys[3], 300.0);
-        // Near the bottom edge they are pushed up, not out.
-        let ys = spread(&[995.0, 996.0], 20.0, 0.0, 1000.0);
-        assert!(ys.iter().all(|y| *y <= 1000.0) && (ys[0] - ys[1]).abs() >= 20.0 - 1e-3, "{ys:?}");
-    }
-
-    #[test]
-    fn wrap_respects_width() {
-        let lines = wrap("the quick brown fox jumps over the lazy dog", 12.0, 80.0);
-        assert!(lines.len() > 2);
-        assert!(lines.iter().all(|l| text::measure(l, 12.0, false) <= 80.0 || !l.contains(' ')));
-        assert_eq!(lines.join(" "), "the quick brown fox jumps over the lazy dog");
-    }
-}
+mod tests;

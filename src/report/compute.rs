@@ -96,6 +96,7 @@ pub fn compute(inp: &ReportInputs) -> Report {
         triggers,
         image: inp.image.clone(),
         realized: super::realized::section(snap, inp.previous.as_ref()),
+        measured: None,
     }
 }
 
@@ -292,6 +293,8 @@ pub(crate) mod tests {
                 margin_tiers_source: src,
                 notes: vec![],
                 liquidations: vec![],
+                measured_accounts: None,
+                measured_positions: vec![],
             }],
             notes: vec!["synthetic".into()],
         }

@@ -36,6 +36,10 @@ pub struct Report {
     /// Realized liquidations of the last 24 h and, with `--previous`, inside its zones.
     #[serde(default, skip_deserializing)]
     pub realized: super::realized::RealizedSection,
+    /// Measured Hyperliquid positions and the model check (`--hl-accounts`; as in `zones
+    /// --json`). Absent without them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<crate::measured::MeasuredSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

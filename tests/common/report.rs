@@ -146,6 +146,7 @@ pub fn sample_report() -> Report {
             height: 900,
         },
         realized: Default::default(),
+        measured: None,
     }
 }
 

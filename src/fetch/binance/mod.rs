@@ -390,6 +390,8 @@ fn assemble(ctx: &VenueCtx, symbol: &str, g: Gathered, mut notes: Vec<String>) -
         margin_tiers_source,
         notes,
         liquidations: Vec::new(),
+        measured_accounts: None,
+        measured_positions: vec![],
     })
 }
 

@@ -509,6 +509,8 @@ fn assemble(ctx: &VenueCtx, symbol: &str, g: Gathered) -> Result<VenueSeries, Fe
         margin_tiers_source,
         notes,
         liquidations: Vec::new(),
+        measured_accounts: None,
+        measured_positions: vec![],
     })
 }
 

@@ -12,6 +12,7 @@
 //! [`oi_by_volume`], and a venue note says so. Candle requests are sent with the coin as the user
 //! spelled it (upper case); if the venue spells it differently (`kPEPE`) they are sent again.
 
+pub mod positions;
 pub mod wire;
 
 #[cfg(test)]
@@ -162,6 +163,8 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
         margin_tiers_source,
         notes,
         liquidations: Vec::new(),
+        measured_accounts: None,
+        measured_positions: vec![],
     })
 }
 

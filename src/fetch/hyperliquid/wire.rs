@@ -164,3 +164,93 @@ pub struct FundingRow {
     #[serde(deserialize_with = "num::i64_ms")]
     pub time: i64,
 }
+
+/// The request body of `clearinghouseState` (weight 2 of the 1200 per minute):
+///
+/// ```json
+/// {"type":"clearinghouseState","user":"0x5e9ee1089755c3435139848e47e6635505d5a13a"}
+/// ```
+#[derive(Debug, Serialize)]
+pub struct ClearinghouseStateRequest<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub user: &'a str,
+}
+
+/// The answer to `clearinghouseState`: the account's open perpetual positions and margin
+/// summaries (a recorded answer, shortened to one position):
+///
+/// ```json
+/// {"assetPositions":[{"position":{"coin":"BTC","entryPx":"26951.0","leverage":{"type":"cross","value":20},
+///    "liquidationPx":"173198.69592357","marginUsed":"10.582271","maxTradeSzs":["0.76534","0.74964"],
+///    "positionValue":"211.64542","returnOnEquity":"-0.00756643","szi":"-0.00785","unrealizedPnl":"-0.08007"},
+///   "type":"oneWay"}],
+///  "crossMarginSummary":{"accountValue":"1182.312496","totalMarginUsed":"171.740766","totalNtlPos":"3434.815334","totalRawUsd":"86.549602"},
+///  "marginSummary":{"accountValue":"1182.312496",...},"withdrawable":"1010.57173"}
+/// ```
+///
+/// An account that never traded answers with an empty `assetPositions`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClearinghouseState {
+    #[serde(default)]
+    pub asset_positions: Vec<AssetPosition>,
+}
+
+/// `{"position":{...},"type":"oneWay"}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AssetPosition {
+    pub position: Position,
+}
+
+/// One open position: `szi` is the signed size in coins (negative = short), `liquidationPx`
+/// is `null` for a cross-margin position the account's collateral covers, `positionValue` the
+/// notional in USD at the mark price, `marginUsed` the margin it holds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Position {
+    pub coin: String,
+    #[serde(deserialize_with = "num::f64")]
+    pub szi: f64,
+    #[serde(deserialize_with = "num::f64")]
+    pub entry_px: f64,
+    pub leverage: Leverage,
+    #[serde(default, deserialize_with = "num::opt_f64")]
+    pub liquidation_px: Option<f64>,
+    #[serde(deserialize_with = "num::f64")]
+    pub position_value: f64,
+    #[serde(default, deserialize_with = "num::opt_f64")]
+    pub margin_used: Option<f64>,
+}
+
+/// `{"type":"cross","value":20}` or `{"type":"isolated","value":10,"rawUsd":"-1033.3"}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Leverage {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(deserialize_with = "num::f64")]
+    pub value: f64,
+}
+
+/// Hyperliquid's public leaderboard (`GET https://stats-data.hyperliquid.xyz/Mainnet/leaderboard`,
+/// the data of the app's leaderboard page, tens of thousands of rows):
+///
+/// ```json
+/// {"leaderboardRows":[{"ethAddress":"0x87f9cd15f5050a9283b8896300f7c8cf69ece2cf","accountValue":"30915834.6125889979",
+///   "windowPerformances":[["day",{"pnl":"-4553.58","roi":"-0.000147","vlm":"0.0"}],["week",{...}],["month",{...}],["allTime",{...}]],
+///   "prize":0,"displayName":null}]}
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Leaderboard {
+    pub leaderboard_rows: Vec<LeaderboardRow>,
+}
+
+/// One leaderboard row: the account and its value in USD.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaderboardRow {
+    pub eth_address: String,
+    #[serde(deserialize_with = "num::f64")]
+    pub account_value: f64,
+}

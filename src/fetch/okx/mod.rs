@@ -224,6 +224,8 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
         margin_tiers_source,
         notes,
         liquidations,
+        measured_accounts: None,
+        measured_positions: Vec::new(),
     })
 }
 

@@ -149,3 +149,63 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
     }
 }
 
+
+/// `--measured`: the measured Hyperliquid levels of `snap` (positions with a liquidation price,
+/// summed in the same 0.1 % bands) as outlined ticks on the profile panel, on the bars' scale
+/// (a tick as long as the measured USD of its band, never filled so the estimated bars show
+/// through), and the label `measured: N accounts, $X = Y % of Hyperliquid open interest` under
+/// the side totals. A snapshot without measured positions gets the label saying so.
+pub(super) fn measured(c: &mut Ctx, snap: &crate::snapshot::MarketSnapshot, a: &Analysis, view: ProfileView) {
+    let prof = c.l.profile;
+    let s = c.l.s;
+    let Some(v) = crate::measured::venue(snap) else {
+        let muted = c.th.muted;
+        c.label(prof.x + 4.0 * s, prof.y + 12.0 * s, "measured: none (--hl-accounts)", 12.0, muted, HAlign::Left, false);
+        return;
+    };
+    let g = levels::BandGrid::standard(a.estimate.last_price);
+    let lv = crate::measured::levels_in(&v.measured_positions, &g);
+    let top = match view {
+        ProfileView::Bars => c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars)),
+        // The cumulative view's scale is for sums: ticks use the bars' scale of the estimate.
+        ProfileView::Cumulative => scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars),
+    };
+    let width = prof.w - 2.0;
+    let line = (1.5 * s).max(1.0);
+    let (longs, shorts, text_c) = (c.th.longs, c.th.shorts, c.th.text);
+    for b in &lv.bands {
+        let m = (b.price_low * b.price_high).sqrt();
+        if m < c.p_lo || m > c.p_hi {
+            continue;
+        }
+        let (y0, y1) = (c.y(b.price_high).max(prof.y), c.y(b.price_low).min(prof.bottom()));
+        let h = (y1 - y0).max(3.0 * s);
+        for (usd, color) in [(b.long_usd, longs), (b.short_usd, shorts)] {
+            if usd > 0.0 {
+                // At least a few pixels, so a small account still shows; capped at the panel.
+                let w = (((usd / top) as f32).min(1.0) * width).max(6.0 * s);
+                c.scene.stroke_rect(prof.x + 1.0, y0 - (h - (y1 - y0)).max(0.0) / 2.0, w, h, text_c, line + 1.0);
+                c.scene.stroke_rect(prof.x + 1.0, y0 - (h - (y1 - y0)).max(0.0) / 2.0, w, h, color, line);
+            }
+        }
+    }
+    // The label in the panel's top-left corner on a backing (the space under the panel holds
+    // the side totals and the caption): two lines where one does not fit the panel.
+    let summary = crate::measured::headline(v);
+    let size = c.font(12.0);
+    let lines: Vec<String> = if text::measure(&summary, size, true) <= prof.w - 8.0 * s {
+        vec![summary]
+    } else {
+        match summary.split_once(" = ") {
+            Some((a, b)) => vec![a.to_string(), format!("= {b}")],
+            None => vec![summary],
+        }
+    };
+    let w = lines.iter().map(|l| text::measure(l, size, true)).fold(0.0f32, f32::max) + 8.0 * s;
+    let lh = 16.0 * s;
+    let bg = c.th.plot_background.with_alpha(0xd8);
+    c.scene.rect(prof.x + 1.0, prof.y + 2.0 * s, w, lh * lines.len() as f32 + 4.0 * s, bg);
+    for (i, l) in lines.iter().enumerate() {
+        c.scene.text(prof.x + 4.0 * s, prof.y + 4.0 * s + lh * (i as f32 + 0.5), l, size, text_c, HAlign::Left, VAlign::Middle, true);
+    }
+}
