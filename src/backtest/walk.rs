@@ -71,15 +71,7 @@ pub fn step_times(snap: &MarketSnapshot, bt: &BacktestParams) -> Vec<DateTime<Ut
 /// as `liqshot zones` does).
 pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt: &BacktestParams) -> Result<Vec<Step>, Error> {
     // The estimate's own checks, so the walk refuses what `liqshot zones` refuses.
-    if params.window_secs <= 0 {
-        return Err(Error::Usage("--window must be positive".into()));
-    }
-    if params.rows < 10 {
-        return Err(Error::Usage("grid needs at least 10 price rows".into()));
-    }
-    if params.max_cols == Some(0) {
-        return Err(Error::Usage("grid needs at least one time column".into()));
-    }
+    params.check()?;
     if let Some(r @ (lo, hi)) = params.price_range {
         if !(lo > 0.0 && hi > lo) {
             return Err(Error::Usage(format!("price range {r:?} is not low < high, both positive")));

@@ -53,6 +53,22 @@ pub struct EstimateParams {
     pub price_range: Option<(f64, f64)>,
 }
 
+impl EstimateParams {
+    /// Rejects parameters no estimate can use (`Error::Usage` naming the flag).
+    pub fn check(&self) -> Result<(), Error> {
+        if self.window_secs <= 0 {
+            return Err(Error::Usage("--window must be positive".into()));
+        }
+        if self.rows < 10 {
+            return Err(Error::Usage("grid needs at least 10 price rows".into()));
+        }
+        if self.max_cols == Some(0) {
+            return Err(Error::Usage("grid needs at least one time column".into()));
+        }
+        Ok(())
+    }
+}
+
 impl Default for EstimateParams {
     fn default() -> Self {
         EstimateParams {
@@ -164,15 +180,7 @@ pub fn estimate_history(snap: &MarketSnapshot, params: &EstimateParams, slots: &
 }
 
 fn run(snap: &MarketSnapshot, params: &EstimateParams, frame_slots: &[usize]) -> Result<(Estimate, Vec<Moment>), Error> {
-    if params.window_secs <= 0 {
-        return Err(Error::Usage("--window must be positive".into()));
-    }
-    if params.rows < 10 {
-        return Err(Error::Usage("grid needs at least 10 price rows".into()));
-    }
-    if params.max_cols == Some(0) {
-        return Err(Error::Usage("grid needs at least one time column".into()));
-    }
+    params.check()?;
     let step = snap.interval_secs();
     let (start, end) = window_bounds(snap, params.window_secs);
     let candles = (((end - start).num_seconds() + step - 1) / step).max(1) as usize;

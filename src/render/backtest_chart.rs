@@ -6,7 +6,7 @@
 //! 90 % intervals as error bars on a log axis with a line at 1; the title (symbol, span, steps,
 //! horizon) and the headline under it. Every number comes from the backtest. Pure.
 
-use super::chart::wrap;
+use super::chart::{wrap, wrap_bold};
 use super::layout::Rect;
 use super::palette::Theme;
 use super::scene::{Color, HAlign, Scene, VAlign};
@@ -260,25 +260,6 @@ fn header(c: &mut Ctx, bt: &Backtest, style: &ChartStyle) {
         c.label(x, y, &line, 16.0, text_c, HAlign::Left, true);
         y += 21.0;
     }
-}
-
-/// Greedy word wrap of bold text to `width` pixels.
-fn wrap_bold(s: &str, size: f32, width: f32) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in s.split_whitespace() {
-        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-        if !line.is_empty() && text::measure(&candidate, size, true) > width {
-            out.push(std::mem::take(&mut line));
-            line = word.to_string();
-        } else {
-            line = candidate;
-        }
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    out
 }
 
 fn frame(c: &mut Ctx, r: Rect) {

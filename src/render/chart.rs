@@ -557,11 +557,20 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
 
 /// Greedy word wrap to `width` pixels.
 pub fn wrap(s: &str, size: f32, width: f32) -> Vec<String> {
+    wrap_text(s, size, false, width)
+}
+
+/// [`wrap`] of bold text.
+pub fn wrap_bold(s: &str, size: f32, width: f32) -> Vec<String> {
+    wrap_text(s, size, true, width)
+}
+
+fn wrap_text(s: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
     let mut out = Vec::new();
     let mut line = String::new();
     for word in s.split_whitespace() {
         let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-        if !line.is_empty() && text::measure(&candidate, size, false) > width {
+        if !line.is_empty() && text::measure(&candidate, size, bold) > width {
             out.push(std::mem::take(&mut line));
             line = word.to_string();
         } else {
