@@ -231,11 +231,12 @@ pub fn summarise(snap: &MarketSnapshot, params: &EstimateParams, zones: &[Zone],
     let by_zone: Vec<(String, Where, f64)> = zones
         .iter()
         .map(|z| {
-            let usd: f64 = with_levels.iter().filter(|p| in_zone(z, p)).map(|p| p.notional_usd).sum();
+            let usd: f64 = with_levels.iter().filter(|p| in_zone(z, p)).map(|p| p.notional_usd).sum::<f64>() + 0.0;
             (z.name.clone(), z.side, if measured_in_range > 0.0 { usd / measured_in_range } else { 0.0 })
         })
         .collect();
-    let inside: f64 = with_levels.iter().filter(|p| zones.iter().any(|z| in_zone(z, p))).map(|p| p.notional_usd).sum();
+    // `+ 0.0`: an empty f64 sum is -0.0, which would print as "-0.0 %".
+    let inside: f64 = with_levels.iter().filter(|p| zones.iter().any(|z| in_zone(z, p))).map(|p| p.notional_usd).sum::<f64>() + 0.0;
     Some(MeasuredSummary {
         venue: v.venue.clone(),
         accounts_queried,

@@ -126,6 +126,7 @@ pub fn sample() -> Backtest {
             top_event_share: Some(0.3),
             top_event_wilson_lower: Some(0.215),
         }),
+        measured: None,
     }
 }
 

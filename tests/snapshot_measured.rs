@@ -125,8 +125,43 @@ fn report_zones_json_carries_the_measured_section_and_reads_as_previous() {
     assert_eq!(doc["measured"]["accounts_queried"], 7);
     assert_eq!(doc["measured"]["accounts_with_liquidation_price"], 1);
     assert_eq!(doc["measured"]["model_check"]["bands_with_measured"], 1);
+    // The Markdown and HTML say it in words, with the model check.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for text in [&md, &html] {
+        assert!(text.contains("Measured positions (hyperliquid)"), "{text}");
+        assert!(text.contains("7 accounts queried, 2 with a position ($5M"), "{text}");
+        assert!(text.contains("1 with a liquidation price ($4M: longs $4M, shorts $0)"), "{text}");
+        let bands = format!("over {} bands (1 with a measured level)", doc["measured"]["model_check"]["bands"]);
+        assert!(text.contains("Model check against them") && text.contains(&bands), "{text}");
+        // No measured level lies in a zone here: 0 %, never "-0.0%".
+        assert!(text.contains("0.0% of the measured USD inside zones A/B/C") && !text.contains("-0.0%"), "{text}");
+    }
+    // Without measured positions there is no such section.
+    let plain = dir.path().join("plain");
+    liqshot(["report", "--snapshot", EXAMPLE, "--out-dir", plain.to_str().unwrap()]).ok();
+    assert!(!std::fs::read_to_string(plain.join("report.md")).unwrap().contains("Measured positions"));
     // A report with it is a valid --previous.
     let out2 = dir.path().join("r2");
     let prev = out.join("zones.json");
     liqshot(["report", "--snapshot", file.to_str().unwrap(), "--out-dir", out2.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
+}
+
+#[test]
+fn backtest_prints_the_model_check_of_the_measured_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.json");
+    std::fs::write(&file, with_measured(FORMAT, json!(5), json!([pos(A1, "long", json!(103900.0), 4e6), pos(A2, "short", json!(109200.0), 2e6)]))).unwrap();
+    let zones: Value = serde_json::from_str(&liqshot(["zones", "--snapshot", file.to_str().unwrap(), "--json"]).ok().stdout).unwrap();
+    let bt: Value = serde_json::from_str(&liqshot(["backtest", "--snapshot", file.to_str().unwrap(), "--json"]).ok().stdout).unwrap();
+    // The same section `zones` prints: the model check on the whole snapshot's zones.
+    assert_eq!(bt["measured"], zones["measured"]);
+    assert_eq!(bt["measured"]["accounts_queried"], 5);
+    let table = liqshot(["backtest", "--snapshot", file.to_str().unwrap()]).ok().stdout;
+    assert!(table.contains("measured (hyperliquid): 5 accounts queried, 2 with a position"), "{table}");
+    assert!(table.contains("model check: coverage"), "{table}");
+    // Without measured positions: null, and no such lines.
+    let plain: Value = serde_json::from_str(&liqshot(["backtest", "--snapshot", EXAMPLE, "--json"]).ok().stdout).unwrap();
+    assert!(plain["measured"].is_null());
+    assert!(!liqshot(["backtest", "--snapshot", EXAMPLE]).ok().stdout.contains("model check"));
 }

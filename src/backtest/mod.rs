@@ -34,5 +34,12 @@ pub fn run(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt: 
     bt.validate(snap)?;
     let steps = walk::walk(snap, params, zp, bt)?;
     let path = walk::price_path(snap);
-    Ok(summary::summarise(snap, &steps, &path, bt))
+    let mut out = summary::summarise(snap, &steps, &path, bt);
+    // The model check against measured positions, as `liqshot zones` prints it (zones of the
+    // whole snapshot): only when the snapshot holds them.
+    if crate::measured::venue(snap).is_some() {
+        let a = crate::pipeline::analyse(snap, params, zp)?;
+        out.measured = crate::measured::summarise(snap, params, &a.zones.zones, a.zones.price);
+    }
+    Ok(out)
 }

@@ -196,6 +196,10 @@ pub fn to_text(bt: &Backtest) -> String {
         }
     }
     out.extend(super::realized::table_lines(bt.realized.as_ref()));
+    if let Some(m) = &bt.measured {
+        out.push(String::new());
+        out.extend(crate::measured::to_text(m).lines().map(|l| l.to_string()));
+    }
     let mut text = out.join("\n");
     text.push('\n');
     text

@@ -277,6 +277,7 @@ pub(crate) mod tests {
             outcomes: vec![],
             first_touches: vec![],
             realized: None,
+            measured: None,
         }
     }
 
