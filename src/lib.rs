@@ -46,6 +46,8 @@ pub mod output;
 pub mod error;
 // Number formatting shared by the text outputs.
 pub mod fmt;
+// Rank statistics (Spearman) shared by the realized and measured checks.
+pub mod stats;
 // Synthetic inputs made from a real snapshot, for scaling measurements (bench, benches/).
 pub mod synth;
 

@@ -1,7 +1,7 @@
 //! Today's zones in the light of the backtest: each one's touch probability within a horizon
 //! and its track record (what the report and zones.json print).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeSet;
 
@@ -14,18 +14,22 @@ use crate::zones::Zone;
 /// Past outcomes a track record needs.
 pub const MIN_TRACK: usize = 10;
 
-/// How zones like this one did on the snapshot's own history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// How zones like this one did on the snapshot's own history (also the `track_record` of a
+/// report's zone row, which reads it back from zones.json).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackRecord {
     /// Past zones of the same letter and side whose near edge lay within a factor of 2 of this
-    /// zone's distance from price.
+    /// zone's distance from price (one per step that had one).
     pub steps: usize,
+    /// Of those, reached within the horizon.
     pub touched: usize,
     /// Touches levels at the same distances would have had on other steps' paths.
     pub placebo_expected: f64,
+    /// touched / placebo_expected (`None` when the placebo expects none).
     pub lift: Option<f64>,
+    /// 90 % interval of the lift, from resampling whole days.
     pub lift_ci90: Option<[f64; 2]>,
-    /// Distinct days those steps fell on.
+    /// Distinct UTC days those steps fell on.
     pub days: usize,
 }
 

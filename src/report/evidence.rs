@@ -7,7 +7,7 @@ use crate::backtest::odds::{zone_odds, ZoneOdds};
 use crate::backtest::{self, Backtest, BacktestParams, PricePath};
 use crate::error::Error;
 use crate::estimate::EstimateParams;
-use crate::report::model::{Evidence, TrackRecord, ZoneRow};
+use crate::report::model::{Evidence, ZoneRow};
 use crate::snapshot::MarketSnapshot;
 use crate::zones::{Zone, ZoneParams};
 
@@ -110,14 +110,7 @@ pub(crate) fn with_odds(row: ZoneRow, z: &Zone, price: f64, history: &History) -
 /// `row` with `odds` filled in; when the probability is missing, `odds_note` says which part
 /// of the history was missing.
 pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
-    let track_record = odds.track_record.map(|t| TrackRecord {
-        steps: t.steps,
-        touched: t.touched,
-        placebo_expected: t.placebo_expected,
-        lift: t.lift,
-        lift_ci90: t.lift_ci90,
-        days: t.days,
-    });
+    let track_record = odds.track_record;
     // The model is calibrated by the touch lift of every earlier zone of the letter.
     let letter = bt.zones.get(&row.name);
     let calibration_lift = letter.and_then(|s| s.touch_lift);

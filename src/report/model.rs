@@ -111,23 +111,8 @@ pub struct ZoneRow {
     pub odds_note: Option<String>,
 }
 
-/// Past zones of the same letter and side whose near edge lay within a factor of 2 of this
-/// zone's distance from price, over the backtested history (`backtest::odds::TrackRecord`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrackRecord {
-    /// Such zones scored (one per step that had one).
-    pub steps: usize,
-    /// Of those, reached within the horizon.
-    pub touched: usize,
-    /// Touches levels at the same distances would have had on the other steps' paths.
-    pub placebo_expected: f64,
-    /// touched / placebo_expected (`None` when the placebo expects none).
-    pub lift: Option<f64>,
-    /// 90 % interval of the lift, from resampling whole days.
-    pub lift_ci90: Option<[f64; 2]>,
-    /// Distinct UTC days those steps fell on.
-    pub days: usize,
-}
+/// Past zones of the same letter and side at a similar distance, over the backtested history.
+pub use crate::backtest::odds::TrackRecord;
 
 /// The backtest behind the odds: the zones `liqshot zones` would have printed at every step of
 /// the snapshot's history (data up to the step only), scored against levels at the same
