@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::estimate::{self, history, Estimate, EstimateParams, Moment, Profile};
 use crate::snapshot::MarketSnapshot;
-use crate::zones::{self, Zone, ZoneParams, Zones};
+use crate::zones::{self, Zone, ZoneParams, ZoneRule, Zones};
 
 /// The estimate of one snapshot and the zones found in it.
 #[derive(Debug, Clone)]
@@ -12,18 +12,16 @@ pub struct Analysis {
     pub zones: Zones,
 }
 
-/// Zones farther than this from price (in %) do not widen the grid; the chart marks them
-/// at its edge instead, so a distant zone does not squash the candles.
+/// v1 rule: zones farther than this from price (in %) do not widen the grid; the chart marks
+/// them at its edge instead. (v2 widens the grid for every labelled zone.)
 pub const MAX_ZOOM_OUT_PCT: f64 = 8.0;
 
 /// Runs the estimate and finds the zones around the last price.
 ///
-/// The chart's price range is the window's (padded, [`estimate::window_price_range`]) unless
-/// the caller fixed it. When zone A or B lies outside it but within [`MAX_ZOOM_OUT_PCT`], the
-/// range is widened to show it; zone C is then chosen among the clusters whose near edge lies
-/// inside that range, the one the chart shows (farther clusters go to [`Zones::far`]), and the
-/// range is widened to hold C's far edge (then C is chosen again in the wider range, up to a few
-/// rounds). A widened range runs the estimate again (ledger and zones are the same, only the
+/// The zones come from the live profile and the snapshot's reach ([`zones::reach_of`]); the
+/// chart's price range is the window's (padded, [`estimate::window_price_range`]) unless the
+/// caller fixed it, widened to show every labelled zone (see [`choose_zones`]; the v1 rule
+/// differs). A widened range runs the estimate again (ledger and zones are the same, only the
 /// grid changes).
 pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) -> Result<Analysis, Error> {
     analyse_with(snap, params, zp, |p| estimate::estimate(snap, p).map(|e| (e, ()))).map(|(a, ())| a)
@@ -49,7 +47,8 @@ fn analyse_with<T>(
     let price = estimate.last_price;
     let base = params.price_range.or_else(|| estimate::window_price_range(snap, params.window_secs));
     let g = (estimate.grid.price_lo, estimate.grid.price_hi);
-    let (zones, wider) = choose_zones(&estimate.profile, price, zp, base, params.price_range, g);
+    let reach = zones::reach_of(snap, zp);
+    let (zones, wider) = choose_zones(&estimate.profile, price, zp, params.zone_rule, reach, base, params.price_range, g);
     if let Some(range) = wider {
         let wider = EstimateParams { price_range: Some(range), ..params.clone() };
         (estimate, extra) = run(&wider)?;
@@ -57,22 +56,45 @@ fn analyse_with<T>(
     Ok((Analysis { estimate, zones }, extra))
 }
 
-/// The zones [`analyse`] prints, from the live `profile` around `price`: `base` is the
-/// window's price range (`fixed` when the caller fixed it, else [`estimate::window_price_range`]),
-/// `grid` the range of the estimate's grid (the same as `base` unless the window has no range).
-/// Without `fixed`, the range is widened for A and B, then C is chosen among the clusters inside
-/// it and the range widened for C (a few rounds; see [`analyse`]). Returns the zones and, when
-/// the chart must show more than `grid`, the wider range to run the estimate again with.
-/// (The backtest calls this on each step's profile without building a grid.)
+/// The zones [`analyse`] prints, from the live `profile` around `price`, and, when the chart
+/// must show more than `grid`, the wider range to run the estimate again with. (The backtest
+/// calls this on each step's profile without building a grid.)
+///
+/// `rule` v2 (the default): the zones depend on `profile`, `price` and `reach` (see
+/// [`zones::reach`]) alone; the chart's range is `base` (the window's, or `fixed`, the
+/// user's `--price-range`) widened to show every labelled zone with a 0.5 % margin (never when
+/// the range is fixed: zones off it get arrows at the chart's edge).
+///
+/// `rule` v1 ([`zones::v1`]): `base` is the window's price range; the range is widened for A
+/// and B, then C is chosen among the clusters inside it and the range widened for C (a few
+/// rounds, never past [`MAX_ZOOM_OUT_PCT`]); `reach` is unused.
+#[allow(clippy::too_many_arguments)]
 pub fn choose_zones(
     profile: &Profile,
     price: f64,
     zp: &ZoneParams,
+    rule: ZoneRule,
+    reach: f64,
     base: Option<(f64, f64)>,
     fixed: Option<(f64, f64)>,
     grid: (f64, f64),
 ) -> (Zones, Option<(f64, f64)>) {
-    let mut zones = zones::find_zones(profile, price, zp, base);
+    if rule == ZoneRule::V1 {
+        return choose_v1(profile, price, zp, base, fixed, grid);
+    }
+    let zones = zones::shelves::find_zones(profile, price, zp, reach);
+    if fixed.is_some() {
+        return (zones, None);
+    }
+    let g = grid;
+    let (lo, hi) = zones.zones.iter().fold(base.unwrap_or(g), |(lo, hi), z| (lo.min(z.low / 1.005), hi.max(z.high * 1.005)));
+    let (lo, hi) = (lo.min(g.0), hi.max(g.1));
+    (zones, ((lo, hi) != g).then_some((lo, hi)))
+}
+
+/// [`choose_zones`] by the v1 rule.
+fn choose_v1(profile: &Profile, price: f64, zp: &ZoneParams, base: Option<(f64, f64)>, fixed: Option<(f64, f64)>, grid: (f64, f64)) -> (Zones, Option<(f64, f64)>) {
+    let mut zones = zones::v1::find_zones(profile, price, zp, base);
     if fixed.is_some() {
         return (zones, None);
     }
@@ -80,11 +102,11 @@ pub fn choose_zones(
     // Widen for A and B first, then for C, until the range holds every zone it shows and C is
     // chosen among all clusters that start inside it (a few rounds: the range only grows,
     // and never past MAX_ZOOM_OUT_PCT).
-    let ab: Vec<&Zone> = zones.zones.iter().filter(|z| z.name != "C").collect();
+    let ab: Vec<&Zone> = zones.zones.iter().filter(|z| z.name == zones::A || z.name == zones::B).collect();
     let mut reach = widen(base.unwrap_or(g), &ab, price);
     for _ in 0..4 {
         if Some(reach) != base {
-            zones = zones::find_zones(profile, price, zp, Some(reach));
+            zones = zones::v1::find_zones(profile, price, zp, Some(reach));
         }
         let next = widen(reach, &zones.zones.iter().collect::<Vec<_>>(), price);
         if next == reach {

@@ -31,8 +31,15 @@ struct ZonesDoc<'a> {
     price: f64,
     above_usd: f64,
     below_usd: f64,
+    /// The rule that found the zones (`v2`, or `v1` with `--zone-rule v1`).
+    zone_rule: &'static str,
+    /// v2: the reach zone C is chosen within, % of price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reach_pct: Option<f64>,
     zones: &'a [Zone],
-    /// Clusters beyond the window's reach (not labelled on the chart), nearest first per side.
+    /// v2: dense shelves within the reach that carry no letter, nearest first per side.
+    other: &'a [Zone],
+    /// Clusters beyond the reach (not labelled on the chart), nearest first per side.
     far: &'a [Zone],
     /// Measured Hyperliquid positions and the model check against them (with `--hl-accounts`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,7 +70,10 @@ pub fn to_json(snap: &MarketSnapshot, a: &Analysis, m: Option<&MeasuredSummary>)
         price: a.zones.price,
         above_usd: a.zones.above_usd,
         below_usd: a.zones.below_usd,
+        zone_rule: a.zones.rule.as_str(),
+        reach_pct: a.zones.reach_pct,
         zones: &a.zones.zones,
+        other: &a.zones.other,
         far: &a.zones.far,
         measured: m,
     };
@@ -99,12 +109,22 @@ fn zones_text(snap: &MarketSnapshot, a: &Analysis) -> String {
         out += "no dense cluster found on either side\n";
         return out;
     }
-    out += "zone  side   liquidates  range                      peak          size      edge dist  peak dist  share\n";
+    out += &match z.reach_pct {
+        Some(r) => format!("zone rule v2: whole shelves; C = the most fuel within the reach of ±{r:.1} % (3 daily sigmas, at least 8 %)\n"),
+        None => "zone rule v1: C = the densest cluster within the 24 h chart's price range\n".into(),
+    };
+    out += "zone     side   liquidates  range                      peak          size      edge dist  peak dist  share\n";
     for zone in &z.zones {
         out += &row(zone);
     }
+    if !z.other.is_empty() {
+        out += "other dense shelves within the reach (no letter):\n";
+        for zone in &z.other {
+            out += &row(zone);
+        }
+    }
     if !z.far.is_empty() {
-        out += "farther clusters (beyond the chart's price range, not labelled on the chart):\n";
+        out += "farther shelves (beyond the reach, not labelled on the chart):\n";
         for zone in &z.far {
             out += &row(zone);
         }
@@ -115,7 +135,7 @@ fn zones_text(snap: &MarketSnapshot, a: &Analysis) -> String {
 fn row(zone: &Zone) -> String {
     let range = format!("{} – {}", fmt::price(zone.low), fmt::price(zone.high));
     format!(
-        "{:<5} {:<6} {:<11} {:<26} {:<13} {:<9} {:<10} {:<10} {:.0}%\n",
+        "{:<8} {:<6} {:<11} {:<26} {:<13} {:<9} {:<10} {:<10} {:.0}%\n",
         zone.name,
         format!("{:?}", zone.side).to_lowercase(),
         zone.liquidates,

@@ -84,7 +84,7 @@ pub fn sample() -> Backtest {
     let mut zones = BTreeMap::new();
     zones.insert("A".to_string(), summary(37, 12, 13.9, [0.86, 0.52, 1.21], 3, 0.41, [0.59, 0.18, 1.3], None));
     zones.insert("B".to_string(), summary(37, 10, 13.2, [0.76, 0.41, 1.12], 3, 0.47, [0.64, 0.2, 1.45], None));
-    zones.insert("C".to_string(), summary(52, 9, 6.1, [1.48, 1.08, 2.05], 2, 0.39, [0.57, 0.0, 1.6], None));
+    zones.insert("C above".to_string(), summary(52, 9, 6.1, [1.48, 1.08, 2.05], 2, 0.39, [0.57, 0.0, 1.6], None));
     Backtest {
         format: FORMAT,
         symbol: "BTCUSDT".into(),
@@ -159,7 +159,7 @@ fn empty() -> Backtest {
     };
     let mut bt = sample();
     bt.overall = none.clone();
-    bt.zones = ["A", "B", "C"].iter().map(|k| (k.to_string(), none.clone())).collect();
+    bt.zones = ["A", "B", "C above", "C below"].iter().map(|k| (k.to_string(), none.clone())).collect();
     bt.steps = 1;
     bt.outcomes.clear();
     bt.first_touches.clear();
@@ -182,22 +182,22 @@ fn table_shows_each_group_the_reliability_table_and_the_words_as_they_are() {
     }
     let row = |label: &str| text.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no row {label:?} in\n{text}")).to_string();
     let head = row("                    ");
-    for g in ["overall (A+B)", "A", "B", "C"] {
+    for g in ["overall (A+B)", "A", "B", "C above", "C below"] {
         assert!(head.contains(g), "{head}");
     }
-    // Each group's column, in order overall, A, B, C.
+    // Each group's column, in order overall, A, B, C above, C below (none in this sample: n/a).
     let cells = |label: &str| -> Vec<String> {
         let r = row(label);
         r[20..].split("  ").map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
     };
-    assert_eq!(cells("zones / days"), ["74 / 7", "37 / 7", "37 / 7", "52 / 7"]);
-    assert_eq!(cells("touches (placebo)"), ["22 (27.1)", "12 (13.9)", "10 (13.2)", "9 (6.1)"]);
-    assert_eq!(cells("touch lift [90 %]"), ["0.81 [0.56-1.03]", "0.86 [0.52-1.21]", "0.76 [0.41-1.12]", "1.48 [1.08-2.05]"]);
+    assert_eq!(cells("zones / days"), ["74 / 7", "37 / 7", "37 / 7", "52 / 7", "n/a"]);
+    assert_eq!(cells("touches (placebo)"), ["22 (27.1)", "12 (13.9)", "10 (13.2)", "9 (6.1)", "n/a"]);
+    assert_eq!(cells("touch lift [90 %]"), ["0.81 [0.56-1.03]", "0.86 [0.52-1.21]", "0.76 [0.41-1.12]", "1.48 [1.08-2.05]", "n/a"]);
     assert_eq!(cells("reject rate (plac.)")[0], "27 % (44 %)");
     assert_eq!(cells("reaction lift [90 %]")[0], "0.62 [0.30-1.10]");
     // Which of A and B came first is an overall figure: n/a per letter.
-    assert_eq!(cells("bigger first (walk)"), ["12 of 20 (9.4)", "n/a", "n/a", "n/a"]);
-    assert_eq!(cells("magnet lift [90 %]"), ["1.28 [0.84-1.66]", "n/a", "n/a", "n/a"]);
+    assert_eq!(cells("bigger first (walk)"), ["12 of 20 (9.4)", "n/a", "n/a", "n/a", "n/a"]);
+    assert_eq!(cells("magnet lift [90 %]"), ["1.28 [0.84-1.66]", "n/a", "n/a", "n/a", "n/a"]);
     assert_eq!(cells("median time to touch")[0], "5h 20m");
     assert_eq!(cells("Brier model / adj.")[0], "0.182 / 0.190");
     assert_eq!(cells("Brier base rate")[0], "0.201");
@@ -210,7 +210,7 @@ fn table_shows_each_group_the_reliability_table_and_the_words_as_they_are() {
     // The headline and every verdict, word for word.
     let flat = squash(&text);
     assert!(flat.contains(&squash(&bt.headline)), "{text}");
-    for (name, s) in [("overall (A+B)", &bt.overall), ("C", &bt.zones["C"])] {
+    for (name, s) in [("overall (A+B)", &bt.overall), ("C above", &bt.zones["C above"])] {
         for v in &s.verdict {
             assert!(flat.contains(&format!("{name}: {}", squash(v))), "{name}: {v} in\n{text}");
         }
@@ -222,8 +222,8 @@ fn table_says_n_a_and_the_headline_with_too_little_history() {
     let bt = empty();
     let text = backtest::table::to_text(&bt);
     let lift = text.lines().find(|l| l.starts_with("touch lift")).unwrap();
-    assert_eq!(squash(&lift[20..]), "n/a n/a n/a n/a", "{text}");
-    assert!(text.lines().any(|l| l.starts_with("median time to touch") && squash(&l[20..]) == "n/a n/a n/a n/a"), "{text}");
+    assert_eq!(squash(&lift[20..]), "n/a n/a n/a n/a n/a", "{text}");
+    assert!(text.lines().any(|l| l.starts_with("median time to touch") && squash(&l[20..]) == "n/a n/a n/a n/a n/a"), "{text}");
     assert!(text.contains("n/a: no zone had a model probability"), "{text}");
     assert!(squash(&text).contains(&bt.headline), "{text}");
     assert!(!text.contains("NaN") && !text.contains("None"), "{text}");
@@ -244,7 +244,7 @@ fn json_carries_the_issues_fields_under_overall_and_each_letter() {
     assert_eq!(v["format"], "liqshot-backtest/1");
     assert_eq!(v["symbol"], "BTCUSDT");
     assert_eq!(v["data_from"], "2025-11-01T00:00:00Z");
-    for (path, g) in [("overall", &v["overall"]), ("zones.A", &v["zones"]["A"]), ("zones.B", &v["zones"]["B"]), ("zones.C", &v["zones"]["C"])] {
+    for (path, g) in [("overall", &v["overall"]), ("zones.A", &v["zones"]["A"]), ("zones.B", &v["zones"]["B"]), ("zones.C above", &v["zones"]["C above"])] {
         for k in ["touches", "placebo_expected_touches", "touch_lift", "touch_lift_ci90", "reaction_lift", "reaction_lift_ci90", "magnet_lift", "reliability", "brier", "brier_base_rate"] {
             assert!(g.get(k).is_some(), "{path}.{k} missing");
         }
@@ -391,13 +391,13 @@ fn chart_draws_the_diagonal_the_bins_and_the_intervals_where_the_data_puts_them(
     assert!(near(px(&img, g.lift_x(lo) - 6.0, row.y), bg, 24), "left of the interval: {:?}", px(&img, g.lift_x(lo) - 6.0, row.y));
     assert!(near(px(&img, g.lift_x(hi) + 6.0, row.y), bg, 24), "right of the interval: {:?}", px(&img, g.lift_x(hi) + 6.0, row.y));
     // Zone C's touch lift lies wholly above 1: its bar starts right of the line at 1.
-    let c = g.rows.iter().find(|r| r.lift == Lift::Touch && r.group == "C").unwrap();
+    let c = g.rows.iter().find(|r| r.lift == Lift::Touch && r.group == "C above").unwrap();
     assert!(near(px(&img, g.lift_x(1.5), c.y), bar, 30) && near(px(&img, g.lift_x(1.0) + 6.0, c.y), bg, 24));
     // The line at 1 crosses the whole plot, between the rows too.
     let between = (g.rows[0].y + g.rows[1].y) / 2.0;
     assert!(px(&img, g.lift_x(1.0), between)[0] > 150, "line at 1: {:?}", px(&img, g.lift_x(1.0), between));
     // Zone C's reaction interval starts at 0, off the log axis: an arrowhead at the left edge, no cap.
-    let cr = g.rows.iter().find(|r| r.lift == Lift::Reaction && r.group == "C").unwrap();
+    let cr = g.rows.iter().find(|r| r.lift == Lift::Reaction && r.group == "C above").unwrap();
     assert_eq!(cr.ci90, Some([0.0, 1.6]));
     let (x0, react) = (g.lift_x(0.0), rgb(backtest_chart::REACTION));
     assert_eq!(x0, g.lifts.x);
@@ -499,7 +499,7 @@ fn the_bundled_example_walks_37_steps_and_the_table_says_what_the_json_says() {
     let expected = format!("{} ({:.1})", o["touches"], o["placebo_expected_touches"].as_f64().unwrap());
     assert!(touches[20..].trim_start().starts_with(&expected), "{touches} vs {expected}");
     assert!(squash(&text).contains(&squash(v["headline"].as_str().unwrap())), "{text}");
-    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= backtest::table::WIDTH), "{text}");
 }
 
 #[test]

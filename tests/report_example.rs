@@ -108,17 +108,19 @@ fn every_figure_has_one_basis_across_markdown_html_and_json() {
     // zone C below is on the chart, so a far cluster (-11.3 %) stands in for it here.
     let r = report_with(|a| {
         let far = a.zones.far.iter().find(|f| f.edge_distance_pct < -10.0).expect("a far cluster below").clone();
-        let c = a.zones.zones.iter_mut().find(|z| z.name == "C" && z.side == liqshot::zones::Where::Below).unwrap();
-        *c = liqshot::zones::Zone { name: "C".into(), ..far };
+        let c = a.zones.zones.iter_mut().find(|z| z.name == liqshot::zones::C_BELOW).unwrap();
+        *c = liqshot::zones::Zone { name: liqshot::zones::C_BELOW.into(), ..far };
     });
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap();
     let ignored = r.plans.iter().find(|p| p.reaction == "ignore").expect("zone C below is ignored");
     assert_eq!((ignored.take_profit, ignored.stop), (None, None));
-    let head = format!("### Zone {} ({}): ignore", ignored.zone, ignored.side);
+    // `C above` / `C below` say their side: no "(above)" after them.
+    let title = if ignored.zone.contains(' ') { format!("Zone {}: ignore", ignored.zone) } else { format!("Zone {} ({}): ignore", ignored.zone, ignored.side) };
+    let head = format!("### {title}");
     let sec = section(&md, &head).join("\n");
     assert!(!sec.contains("Take profit") && !sec.contains("Stop") && sec.contains("watch only"), "{sec}");
-    let html_sec = html.split(&format!("Zone {} ({}): ignore", ignored.zone, ignored.side)).nth(1).unwrap();
+    let html_sec = html.split(&title).nth(1).unwrap();
     let html_sec = html_sec.split("<h3").next().unwrap().split("<h2").next().unwrap();
     assert!(!html_sec.contains("Take profit") && !html_sec.contains("Stop"), "{html_sec}");
 

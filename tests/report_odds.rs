@@ -69,7 +69,8 @@ fn the_example_reports_each_zones_odds_from_its_own_backtest() {
         assert_eq!((row.touch_probability, row.model_probability), (odds.touch_probability, odds.model_probability), "{row:?}");
         let t = odds.track_record.as_ref().map(|t| (t.steps, t.touched, t.lift));
         assert_eq!(row.track_record.as_ref().map(|t| (t.steps, t.touched, t.lift)), t, "{row:?}");
-        let line = md.lines().find(|l| l.starts_with(&format!("- **Zone {} ({}):** ", row.name, row.side))).unwrap_or_else(|| panic!("no line for {row:?}\n{md}"));
+        let title = if row.name.contains(' ') { row.name.clone() } else { format!("{} ({})", row.name, row.side) };
+        let line = md.lines().find(|l| l.starts_with(&format!("- **Zone {title}:** "))).unwrap_or_else(|| panic!("no line for {row:?}\n{md}"));
         match row.touch_probability {
             Some(p) => {
                 numbers += 1;

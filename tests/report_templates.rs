@@ -177,7 +177,7 @@ fn every_zone_says_its_touch_probability_and_track_record() {
     assert!(md.contains(&format!("- **Zone B (below):** {b}\n")), "{md}");
     assert!(html.contains(&format!("<b>Zone B (below):</b> {b}</li>")), "{html}");
     // A small probability is not rounded to 0 %; too few past zones for a record says so.
-    assert!(md.contains("- **Zone C (above):** Touch within 24 h: 0.4% (distance-only 0.5% × lift 0.82). Zones at this distance, last 7 days: too few for a track record.\n"), "{md}");
+    assert!(md.contains("- **Zone C above:** Touch within 24 h: 0.4% (distance-only 0.5% × lift 0.82). Zones at this distance, last 7 days: too few for a track record.\n"), "{md}");
     // The header: the backtest's headline and its sentence on reversals, once per output.
     let head = "(backtest of this snapshot: 42 steps, each scored 24 h ahead): On this history (84 zones, 7 days) zones A and B were touched 22 times against 27.1 expected at the same distances (lift 0.81, 90 % interval 0.56-1.03): no measurable edge over distance alone. Reaction lift 0.61 (90 % interval 0.30-1.12; 27 % of touches rejected against 44 % at the same distances): no measurable edge over distance alone.";
     assert!(md.contains(&format!("**Zones against distance alone** {head}\n\n")), "a paragraph of its own: {md}");

@@ -1,7 +1,7 @@
 //! Zones on the chart and the profile panel, checked on the bundled example and on snapshots
 //! cut at other days of the shared data (tests/fixtures/render/btcusdt-*-cut.snapshot.json,
-//! imported from ../shared/data): zone C is a band the chart shows and the densest band has a
-//! label; labels say the near edge's distance; the profile's scale depends on the data only,
+//! imported from ../shared/data): every labelled zone is on the chart, its label clear of its
+//! peak band, the densest band within ±8 % labelled, the zones the same at every window; labels say the near edge's distance; the profile's scale depends on the data only,
 //! its bars fill the panel and agree with `levels`; the side totals never cover a bar; the
 //! cumulative view sums from price outwards.
 
@@ -62,49 +62,74 @@ fn panel_rects(sc: &Scene, l: &Layout, color: liqshot::render::Color) -> Vec<(f3
         .collect()
 }
 
+/// The rows a label's box covers: (top, bottom) of the label-background rectangle behind the
+/// text item starting with `prefix`.
+fn label_box(sc: &Scene, prefix: &str) -> Option<(f32, f32)> {
+    let th = Theme::dark();
+    let (tx, ty) = sc.items.iter().find_map(|i| match i {
+        Item::Text { x, y, text, .. } if text.starts_with(prefix) => Some((*x, *y)),
+        _ => None,
+    })?;
+    sc.items.iter().find_map(|i| match *i {
+        Item::Rect { x, y, w, h, fill } if fill == th.label_background && x <= tx && x + w >= tx && y <= ty && y + h >= ty => Some((y, y + h)),
+        _ => None,
+    })
+}
+
 #[test]
-fn zone_c_is_on_the_chart_and_the_densest_band_is_labelled() {
+fn every_zone_is_on_the_chart_its_label_clear_of_its_peak_and_the_densest_band_labelled() {
     for (name, snap) in snapshots() {
+        let mut seen = Vec::new();
         for window in [86_400, 7 * 86_400] {
-            let (a, sc, _) = scene(&snap, window, 1600, 900, ProfileView::Bars);
+            let (a, sc, l) = scene(&snap, window, 1600, 900, ProfileView::Bars);
             let (lo, hi) = (a.estimate.grid.price_lo, a.estimate.grid.price_hi);
+            let y = |p: f64| l.plot.bottom() - ((p / lo).ln() / (hi / lo).ln()) as f32 * l.plot.h;
             let labels = texts(&sc);
-            for z in a.zones.zones.iter().filter(|z| z.name == "C") {
-                let near = if z.side == Where::Above { z.low } else { z.high };
-                assert!(near >= lo && near <= hi, "{name} {window}: C {z:?} starts off the chart {lo}..{hi}");
+            for z in &a.zones.zones {
+                assert!(z.low > lo && z.high < hi, "{name} {window}: {z:?} not wholly on the chart {lo}..{hi}");
+                let label = format!("{} {}", z.tag(), chart::zone_label_text(z));
+                assert!(labels.iter().any(|t| t == &label), "{name} {window}: no label {label:?} in {labels:?}");
+                let (top, bottom) = label_box(&sc, &label).expect("label box");
+                let (pt, pb) = (y(z.peak * 1.0005), y(z.peak / 1.0005));
+                assert!(bottom <= pt || top >= pb, "{name} {window}: label of {} ({top}..{bottom}) covers its peak band ({pt}..{pb})", z.name);
             }
-            // Farther clusters are not labelled on the chart.
-            for f in &a.zones.far {
-                let near = if f.side == Where::Above { f.low } else { f.high };
-                assert!(f.name == "far" && (near < lo || near > hi), "{name} {window}: far cluster starts on the chart {lo}..{hi}: {f:?}");
-                assert!(!labels.iter().any(|t| t.contains(&chart::zone_label_text(f))), "{name}: far cluster labelled: {f:?}");
+            // Farther and unlettered shelves are not labelled on the chart.
+            for f in a.zones.far.iter().chain(&a.zones.other) {
+                assert!(!labels.iter().any(|t| t.contains(&chart::zone_label_text(f))), "{name}: {} labelled: {f:?}", f.name);
             }
-            // The longest bar of the profile (the band with the most USD on the chart) lies in a
-            // zone whose label is drawn.
-            let bands = chart::profile_bands(&a, lo, hi);
-            let (best, usd, side) = bands
-                .iter()
-                .flat_map(|b| [(b, b.short_usd, Where::Above), (b, b.long_usd, Where::Below)])
-                .max_by(|x, y| x.1.total_cmp(&y.1))
-                .unwrap();
-            let mid = (best.price_low * best.price_high).sqrt();
-            let zone = a.zones.zones.iter().find(|z| z.side == side && z.low <= mid && z.high >= mid);
-            let zone = zone.unwrap_or_else(|| panic!("{name} {window}: densest band {best:?} ({usd}) has no zone: {:?}", a.zones.zones));
-            let label = format!("{} {}", zone.name, chart::zone_label_text(zone));
-            assert!(labels.iter().any(|t| t == &label), "{name} {window}: no label {label:?} in {labels:?}");
+            // The densest band within ±8 % of price on each side lies in a labelled zone.
+            let lv = levels::levels(&a.estimate.profile, a.estimate.last_price);
+            let price = a.estimate.last_price;
+            for side in [Where::Above, Where::Below] {
+                let best = lv
+                    .bands
+                    .iter()
+                    .filter(|b| match side {
+                        Where::Above => b.price_low >= price && b.price_high <= price * 1.08,
+                        Where::Below => b.price_high <= price && b.price_low >= price * 0.92,
+                    })
+                    .map(|b| (b, if side == Where::Above { b.short_usd } else { b.long_usd }))
+                    .filter(|(_, u)| *u > 0.0)
+                    .max_by(|x, y| x.1.total_cmp(&y.1));
+                let Some((best, usd)) = best else { continue };
+                let inside = a.zones.zones.iter().any(|z| z.side == side && z.low <= best.price_low + 1e-9 && z.high >= best.price_high - 1e-9);
+                assert!(inside, "{name} {window}: densest band {best:?} ({usd}) is in no labelled zone: {:?}", a.zones.zones);
+            }
+            seen.push(a.zones);
         }
+        assert_eq!(seen[0], seen[1], "{name}: the 24 h and 7 d charts find the same zones");
     }
 }
 
 #[test]
 fn the_example_labels_the_long_cluster_near_102400() {
     let (a, sc, _) = scene(&load(&common::example_snapshot()), 86_400, 1600, 900, ProfileView::Bars);
-    let c = a.zones.get("C", Where::Below).expect("zone C below");
+    let c = a.zones.named(liqshot::zones::C_BELOW).expect("zone C below");
     assert!(c.low < 102_400.0 && c.high > 102_400.0, "{c:?}");
     // The label gives the range and the distance to the near edge (the high end below price).
     let edge = (c.high / a.zones.price - 1.0) * 100.0;
     assert!((c.edge_distance_pct - edge).abs() < 1e-9);
-    let label = format!("C {}", chart::zone_label_text(c));
+    let label = format!("C↓ {}", chart::zone_label_text(c));
     assert!(label.contains(&format!("edge {}", liqshot::fmt::pct(edge))), "{label}");
     assert!(texts(&sc).contains(&label), "{label}");
     // The wide cluster 11 % below is listed as far, not as C.
@@ -253,8 +278,9 @@ fn cumulative_view_sums_from_price_outwards() {
         };
         assert!(count(th.shorts, p.y, yp) > 50 && count(th.shorts, yp + 2.0, p.bottom()) == 0, "{w}x{h}");
         // Pixels of exactly the curve's colour along an anti-aliased line: at 800x450 the longs
-        // curve has 50 over the 148 px below price (moved with the bin lattice), so ask for 40.
-        assert!(count(th.longs, yp, p.bottom()) >= 40 && count(th.longs, p.y, yp - 2.0) == 0, "{w}x{h}: {}", count(th.longs, yp, p.bottom()));
+        // curve has 31 below price (the chart's range now holds zone C above, so fewer pixels
+        // lie below price), so ask for 25.
+        assert!(count(th.longs, yp, p.bottom()) >= 25 && count(th.longs, p.y, yp - 2.0) == 0, "{w}x{h}: {}", count(th.longs, yp, p.bottom()));
     }
 }
 
@@ -262,13 +288,16 @@ fn cumulative_view_sums_from_price_outwards() {
 #[test]
 fn zones_command_and_chart_find_the_same_zones_at_any_size() {
     // `liqshot zones` runs the analysis with the default estimate over 24 h; `render` and
-    // `report` with the grid of their image size. The zones (and far clusters) are the same.
+    // `report` with the grid of their image size and window. The zones (and far clusters) are
+    // the same.
     for (name, snap) in snapshots() {
         let params = EstimateParams { window_secs: 86_400, ..Default::default() };
         let z = liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).unwrap().zones;
         for (w, h) in [(800, 450), (1600, 900), (3840, 2160)] {
-            let (a, _, _) = scene(&snap, 86_400, w, h, ProfileView::Bars);
-            assert_eq!(a.zones, z, "{name} {w}x{h}");
+            for window in [12 * 3600, 86_400, 3 * 86_400, 7 * 86_400] {
+                let (a, _, _) = scene(&snap, window, w, h, ProfileView::Bars);
+                assert_eq!(a.zones, z, "{name} {w}x{h} {window}");
+            }
         }
     }
 }

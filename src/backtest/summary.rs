@@ -34,7 +34,7 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
 
     let overall = group(&outcomes, |o| o.name == "A" || o.name == "B", Some((&first_touches, steps)), bt);
     let zones: BTreeMap<String, Summary> =
-        ["A", "B", "C"].iter().map(|&l| (l.to_string(), group(&outcomes, |o| o.name == l, None, bt))).collect();
+        crate::zones::LABELLED.iter().map(|&l| (l.to_string(), group(&outcomes, |o| o.name == l, None, bt))).collect();
     let headline = headline(&overall);
 
     let data_from = path.open_time.first().copied().unwrap_or(snap.captured_at);

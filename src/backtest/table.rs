@@ -1,4 +1,4 @@
-//! The terminal table of `liqshot backtest`: per group (overall = A and B, then A, B, C) the
+//! The terminal table of `liqshot backtest`: per group (overall = A and B, then A, B, C above, C below) the
 //! touches against the placebo, the lifts with their 90 % intervals, the reactions, which zone
 //! was reached first, time to touch and the Brier scores; then the reliability table and the
 //! headline and verdicts as they are. At most [`WIDTH`] columns (longer sentences are wrapped
@@ -8,18 +8,20 @@ use super::types::{Backtest, ReliabilityBin, Summary};
 use crate::render::chart::span_label;
 
 /// Widest line the table prints (characters).
-pub const WIDTH: usize = 100;
+pub const WIDTH: usize = 110;
 
 /// What a missing figure prints as.
 pub const NA: &str = "n/a";
 
 /// Width of the row labels and of each group's column.
 const LABEL_W: usize = 20;
-const COL_W: usize = 18;
+const COL_W: usize = 16;
 
 /// The groups in the order the table shows them, with their column headings.
 pub fn groups(bt: &Backtest) -> Vec<(&'static str, Option<&Summary>)> {
-    vec![("overall (A+B)", Some(&bt.overall)), ("A", bt.zones.get("A")), ("B", bt.zones.get("B")), ("C", bt.zones.get("C"))]
+    let mut g = vec![("overall (A+B)", Some(&bt.overall))];
+    g.extend(crate::zones::LABELLED.iter().map(|&n| (n, bt.zones.get(n))));
+    g
 }
 
 /// A lift as the outputs print it: two decimals below 10, one above.

@@ -169,10 +169,7 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
     // chart options and encoder), so the byte counts printed are those of its files.
     let analysis = pipeline::analyse(&snap, &settings.params, &ZoneParams::default())?;
     let (t_zones, _) =
-        median_ms(runs, || {
-            let reach = estimate::window_price_range(&snap, settings.params.window_secs);
-            zones::find_zones(&analysis.estimate.profile, analysis.estimate.last_price, &ZoneParams::default(), reach)
-        });
+        median_ms(runs, || zones::find_zones(&analysis.estimate.profile, analysis.estimate.last_price, &ZoneParams::default(), &snap));
     let opts = chart_options(&snap, &settings);
     let (t_scene, scene) = median_ms(runs, || chart::build(&snap, &analysis, &opts));
     let (t_png, png) = median_ms(runs, || encode(&scene, Format::Png));

@@ -106,11 +106,30 @@ pub struct EstimateArgs {
     /// Notional of a typical position in USD (selects its margin tier)
     #[arg(long, env = "LIQSHOT_POSITION_USD", default_value_t = 10_000.0, allow_negative_numbers = true, value_name = "USD", help_heading = ESTIMATE)]
     pub position_usd: f64,
+    /// Rule that finds zones A, B and C: v2 (whole shelves; C the most fuel within the volatility reach) or v1 (the first rule, to compare)
+    #[arg(long, env = "LIQSHOT_ZONE_RULE", value_enum, default_value = "v2", value_name = "RULE", help_heading = ESTIMATE)]
+    pub zone_rule: ZoneRuleArg,
     /// Also save the fetched data as a snapshot (replay it with --snapshot); may use {symbol} {date} {time} {window} {venues}
     #[arg(long, requires = "symbol", value_name = "FILE", help_heading = LIVE)]
     pub save_snapshot: Option<PathBuf>,
     #[command(flatten)]
     pub fetch: FetchArgs,
+}
+
+/// `--zone-rule`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ZoneRuleArg {
+    V1,
+    V2,
+}
+
+impl From<ZoneRuleArg> for crate::zones::ZoneRule {
+    fn from(a: ZoneRuleArg) -> Self {
+        match a {
+            ZoneRuleArg::V1 => crate::zones::ZoneRule::V1,
+            ZoneRuleArg::V2 => crate::zones::ZoneRule::V2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -310,6 +329,7 @@ impl EstimateArgs {
             return Err(Error::Usage(format!("--position-usd: {} is not a positive amount", self.position_usd)));
         }
         p.typical_position_usd = self.position_usd;
+        p.zone_rule = self.zone_rule.into();
         Ok(p)
     }
 }

@@ -51,6 +51,9 @@ pub struct EstimateParams {
     pub max_cols: Option<usize>,
     /// Price range of the grid; `None` pads the window's range (see [`estimate`]).
     pub price_range: Option<(f64, f64)>,
+    /// `--zone-rule`: which rule finds zones A, B and C in the estimate (not the estimate
+    /// itself; carried here so every command that estimates uses the same rule).
+    pub zone_rule: crate::zones::ZoneRule,
 }
 
 impl EstimateParams {
@@ -81,6 +84,7 @@ impl Default for EstimateParams {
             rows: 600,
             max_cols: None,
             price_range: None,
+            zone_rule: crate::zones::ZoneRule::V2,
         }
     }
 }

@@ -245,7 +245,7 @@ pub(crate) mod tests {
         let mut zones = std::collections::BTreeMap::new();
         zones.insert("A".to_string(), summary(42, 7, 12, 14.0, Some([0.5, 1.2])));
         zones.insert("B".to_string(), summary(42, 7, 10, 13.1, Some([0.4, 1.1])));
-        zones.insert("C".to_string(), summary(60, 7, 3, 4.0, None));
+        zones.insert("C above".to_string(), summary(60, 7, 3, 4.0, None));
         Backtest {
             format: crate::backtest::FORMAT,
             symbol: "BTCUSDT".into(),

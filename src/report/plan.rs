@@ -4,6 +4,7 @@
 //! the zone. Checklist heuristics, not advice.
 
 use crate::fmt;
+use crate::zones;
 use crate::report::model::{Positioning, Structure, ZonePlan, ZoneRow};
 
 /// The stop sits this far beyond the zone's far edge (0.15 %): outside the cluster, so the
@@ -248,7 +249,7 @@ fn context_clause(p: &PlanInputs, bullish: bool) -> String {
 pub fn scenarios(p: &PlanInputs) -> (String, String) {
     let find = |name: &str, side: &str| p.zones.iter().find(|z| z.name == name && z.side == side);
     let side_text = |up: bool| {
-        let (near, far) = (find(if up { "A" } else { "B" }, if up { "above" } else { "below" }), find("C", if up { "above" } else { "below" }));
+        let (near, far) = (find(if up { "A" } else { "B" }, if up { "above" } else { "below" }), find(if up { zones::C_ABOVE } else { zones::C_BELOW }, if up { "above" } else { "below" }));
         let (verb, edge_word, kind) = if up { ("above", "up to", "short") } else { ("below", "down to", "long") };
         let mut s = match near {
             Some(z) => format!(
@@ -261,7 +262,7 @@ pub fn scenarios(p: &PlanInputs) -> (String, String) {
             None => format!("No dense cluster of estimated {kind} liquidations {verb} price"),
         };
         if let Some(c) = far {
-            s.push_str(&format!("; {verb} that, zone C at {} ({}, {:+.2}% from price)", fmt::price(c.peak), fmt::usd(c.usd), c.distance_pct));
+            s.push_str(&format!("; {verb} that, zone {} at {} ({}, {:+.2}% from price)", c.name, fmt::price(c.peak), fmt::usd(c.usd), c.distance_pct));
         }
         s.push('.');
         let level = if up { p.structure.resistance.map(|r| ("resistance", r)) } else { p.structure.support.map(|r| ("support", r)) };
@@ -350,8 +351,8 @@ pub(crate) mod tests {
         vec![
             zone("A", "above", 101.0, 101.5, 3e6, 0.3, 100.0),
             zone("B", "below", 98.5, 99.2, 2e6, 0.25, 100.0),
-            zone("C", "above", 104.0, 105.0, 5e6, 0.4, 100.0),
-            zone("C", "below", 90.0, 91.0, 1e5, 0.03, 100.0),
+            zone("C above", "above", 104.0, 105.0, 5e6, 0.4, 100.0),
+            zone("C below", "below", 90.0, 91.0, 1e5, 0.03, 100.0),
         ]
     }
 
@@ -415,7 +416,7 @@ pub(crate) mod tests {
         let p = inputs(&z, &s, &pos);
         // Tiny far zone (C below, 3 % share, 9 % away): ignore.
         assert_eq!(reaction(&z[3], &p).0, "ignore");
-        let far = zone("C", "above", 109.0, 110.0, 5e6, 0.4, 100.0);
+        let far = zone("C above", "above", 109.0, 110.0, 5e6, 0.4, 100.0);
         assert_eq!(reaction(&far, &p).0, "ignore");
         // Near but small: $0.2M, 2 % of the shorts within 5 %, is ignored; the text quotes the
         // share as the table prints it.
@@ -425,7 +426,7 @@ pub(crate) mod tests {
         assert!(reasons[0].contains("$200k of estimated short liquidations: 2.0% of the shorts above price within ±5.0%"), "{reasons:?}");
         assert!(reasons[1].contains("under 5%"), "{reasons:?}");
         // A zone with no part inside the band has no share; it is judged by distance alone.
-        let outside = ZoneRow { share_in_band: None, ..zone("C", "above", 105.5, 106.0, 5e6, 0.0, 100.0) };
+        let outside = ZoneRow { share_in_band: None, ..zone("C above", "above", 105.5, 106.0, 5e6, 0.0, 100.0) };
         let (r, reasons) = reaction(&outside, &p);
         assert_ne!(r, "ignore", "{reasons:?}");
         assert!(reasons[0].contains("all beyond ±5.0% of price"), "{reasons:?}");
@@ -452,7 +453,7 @@ pub(crate) mod tests {
         let s = structure("uptrend", Some(55.0));
         let pos = positioning("rising", "neutral", false);
         let (bull, bear) = scenarios(&inputs(&z, &s, &pos));
-        assert!(bull.starts_with("A break above 101.00 runs into zone A ($3M of estimated short liquidations up to 101.50); above that, zone C at 104.50"), "{bull}");
+        assert!(bull.starts_with("A break above 101.00 runs into zone A ($3M of estimated short liquidations up to 101.50); above that, zone C above at 104.50"), "{bull}");
         assert!(bull.contains("1h swing resistance at 103.00") && bull.contains("4h trend: uptrend; price above the 4h EMA 21 100.00"), "{bull}");
         assert!(bear.starts_with("A break below 99.200 runs into zone B"), "{bear}");
         let (bull, bear) = scenarios(&inputs(&[], &s, &pos));

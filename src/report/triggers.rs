@@ -96,7 +96,18 @@ pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
     Ok(PreviousZones {
         price: doc.meta.price,
         captured_at: doc.meta.captured_at,
-        zones: doc.zones,
+        // Reports before the two C zones had names of their own call both `C`.
+        zones: doc
+            .zones
+            .into_iter()
+            .map(|mut z| {
+                if z.name == "C" {
+                    let side = if z.side == "above" { crate::zones::Where::Above } else { crate::zones::Where::Below };
+                    z.name = crate::zones::far_name(side).to_string();
+                }
+                z
+            })
+            .collect(),
         oi_change_24h_pct: doc.positioning.oi_change_24h_pct,
         funding_rate_8h,
         funding_extreme: doc.positioning.funding_extreme,

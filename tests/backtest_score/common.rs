@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use liqshot::backtest::{volmodel, BacktestParams, PricePath, Step};
 use liqshot::snapshot::{MarketSnapshot, FORMAT};
-use liqshot::zones::{Where, Zone, Zones};
+use liqshot::zones::{Where, Zone, ZoneRule, Zones};
 use rand::rngs::StdRng;
 use rand::Rng;
 
@@ -84,7 +84,7 @@ pub fn zone(name: &str, side: Where, edge: f64, usd: f64, price: f64) -> Zone {
 pub fn zones(price: f64, list: Vec<Zone>) -> Zones {
     let above_usd = list.iter().filter(|z| z.side == Where::Above).map(|z| z.usd).sum();
     let below_usd = list.iter().filter(|z| z.side == Where::Below).map(|z| z.usd).sum();
-    Zones { price, above_usd, below_usd, zones: list, far: Vec::new() }
+    Zones { price, rule: ZoneRule::V2, reach_pct: None, above_usd, below_usd, zones: list, other: Vec::new(), far: Vec::new() }
 }
 
 /// The step times the shared rules give: multiples of `step_secs` from `warmup` on, the last

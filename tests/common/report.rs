@@ -29,7 +29,7 @@ pub fn sample_report() -> Report {
                 odds_note: Some("needs earlier zones B to calibrate the model; none in the 7 days tested".into()),
                 ..zone("B", "below", 102_900.0, 103_400.0, 103_150.0, 3.6e6, -0.0131, 0.021)
             },
-            with_odds(zone("C", "above", 108_000.0, 108_900.0, 108_400.0, 950.0, 0.0371, 0.012), 0.0042, 0.0051, 0.82, None),
+            with_odds(zone("C above", "above", 108_000.0, 108_900.0, 108_400.0, 950.0, 0.0371, 0.012), 0.0042, 0.0051, 0.82, None),
         ],
         far_zones: vec![
             zone("far", "above", 112_000.0, 112_600.0, 112_300.0, 8.5e6, 0.0731, 0.011),
@@ -98,7 +98,7 @@ pub fn sample_report() -> Report {
                 reasons: vec![],
             },
             ZonePlan {
-                zone: "C".into(),
+                zone: "C above".into(),
                 side: "above".into(),
                 alert_level: 108_000.0,
                 entry_condition: "none planned: watch only".into(),

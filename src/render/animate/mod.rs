@@ -28,7 +28,7 @@ use crate::error::Error;
 use crate::estimate::{EstimateParams, Moment};
 use crate::pipeline::{analyse_history, Analysis};
 use crate::snapshot::MarketSnapshot;
-use crate::zones::{self, ZoneParams};
+use crate::zones::{self, ZoneParams, ZoneRule};
 
 mod palette;
 mod writers;
@@ -105,6 +105,7 @@ pub struct Frames<'a> {
     moments: Vec<Moment>,
     chart: ChartOptions,
     zp: ZoneParams,
+    rule: ZoneRule,
 }
 
 impl<'a> Frames<'a> {
@@ -115,7 +116,7 @@ impl<'a> Frames<'a> {
         let (analysis, moments) = analyse_history(snap, params, zp, frames)?;
         let mut chart = chart.clone();
         chart.color_max = Some(ColorScale::pick(&analysis.estimate.grid, chart.color_max).hi);
-        let mut f = Frames { snap, analysis, moments, chart, zp: *zp };
+        let mut f = Frames { snap, analysis, moments, chart, zp: *zp, rule: params.zone_rule };
         // The profile's scale: the largest any frame picks, so bars keep their scale.
         let top = (0..f.len()).map(|i| chart::profile_top(&f.analysis_at(i), &f.chart)).fold(0.0, f64::max);
         f.chart.profile_max = Some(top);
@@ -147,9 +148,15 @@ impl<'a> Frames<'a> {
         let m = &self.moments[i];
         let estimate = m.estimate(&self.analysis.estimate.grid);
         let price = if m.last_price.is_finite() { m.last_price } else { self.analysis.estimate.last_price };
-        // Zone C among the clusters the chart's (final) price range shows, as for `render`.
-        let range = (self.analysis.estimate.grid.price_lo, self.analysis.estimate.grid.price_hi);
-        let zones = zones::find_zones(&estimate.profile, price, &self.zp, Some(range));
+        // The zones of the snapshot cut at the frame (v2: its own reach); v1: zone C among the
+        // clusters the chart's (final) price range shows.
+        let zones = match self.rule {
+            ZoneRule::V2 => zones::find_zones(&estimate.profile, price, &self.zp, &snapshot_until(self.snap, m.at)),
+            ZoneRule::V1 => {
+                let range = (self.analysis.estimate.grid.price_lo, self.analysis.estimate.grid.price_hi);
+                zones::v1::find_zones(&estimate.profile, price, &self.zp, Some(range))
+            }
+        };
         Analysis { estimate, zones }
     }
 
