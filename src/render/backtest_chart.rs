@@ -128,7 +128,7 @@ impl Geometry {
 /// The groups of the lift panel and their labels.
 fn groups(bt: &Backtest) -> Vec<(&'static str, &Summary)> {
     let mut g = vec![("overall", &bt.overall)];
-    for k in ["A", "B", "C"] {
+    for k in crate::zones::LABELLED {
         if let Some(s) = bt.zones.get(k) {
             g.push((k, s));
         }

@@ -11,13 +11,15 @@ use crate::estimate::Grid;
 use crate::fmt;
 use crate::pipeline::Analysis;
 use crate::snapshot::{format_interval, Candle, MarketSnapshot};
-use crate::zones::{Where, Zone};
 
 mod profile;
 pub mod realized;
+mod zone_labels;
 
 pub use super::axis::fine_ceil;
 pub use profile::{cumulative, profile_bands, Curve, ProfileView};
+pub use zone_labels::{place_labels, spread, zone_label_text, zone_rule_text, LabelSpot};
+use zone_labels::zones;
 use profile::profile;
 /// The smallest text size the chart draws at scale 1 (the caption), px.
 pub const SMALLEST_TEXT: f32 = 11.5;
@@ -281,86 +283,6 @@ fn data_start(c: &mut Ctx, snap: &MarketSnapshot) {
     c.scene.text(p.x + 9.0 * s, p.y + 4.0 * s + h / 2.0, &label, size, muted, HAlign::Left, VAlign::Middle, false);
 }
 
-fn zones(c: &mut Ctx, zones: &[Zone]) {
-    let (p, prof) = (c.l.plot, c.l.profile);
-    let mut labels = Vec::new();
-    for z in zones {
-        let (y0, y1) = (c.y(z.high), c.y(z.low));
-        let color = if z.side == Where::Above { c.th.shorts } else { c.th.longs };
-        let range = zone_label_with(z, if c.l.compact { " " } else { "  " });
-        if y1 < p.y {
-            labels.push((p.y, format!("↑ {} {range} (off chart)", z.name), color));
-            continue;
-        }
-        if y0 > p.bottom() {
-            labels.push((p.bottom(), format!("↓ {} {range} (off chart)", z.name), color));
-            continue;
-        }
-        let (y0, y1) = (y0.max(p.y), y1.min(p.bottom()));
-        // No tint over the band: over swept, empty rows it read as an unexplained brown block.
-        // The zone is its two dashed edges and its label, both in the side's colour.
-        let w = c.stroke(1.0);
-        c.scene.dashed_line(p.x, y0, prof.right(), y0, color.with_alpha(0xb0), w, 4.0 * c.l.s);
-        c.scene.dashed_line(p.x, y1, prof.right(), y1, color.with_alpha(0xb0), w, 4.0 * c.l.s);
-        labels.push(((y0 + y1) / 2.0, format!("{} {range}", z.name), color));
-    }
-    // Place labels at the plot's right edge, pushed apart so none overlaps another. Compact
-    // layouts (large text on a small image) draw them at the smallest legible size with single
-    // spaces, so they cover less of the plot.
-    let size = c.font(if c.l.compact { SMALLEST_TEXT } else { 13.0 });
-    let h = text::line_height(size, true) + 4.0 * c.l.s;
-    let ys = spread(&labels.iter().map(|l| l.0).collect::<Vec<_>>(), h + 2.0, p.y + h / 2.0 + 2.0, p.bottom() - h / 2.0 - 2.0);
-    for ((_, mut s, color), y) in labels.into_iter().zip(ys) {
-        let mut w = text::measure(&s, size, true) + 12.0 * c.l.s;
-        // Too wide for the plot (large text): the arrow already says "off chart".
-        if w + 6.0 * c.l.s > p.w && s.ends_with(" (off chart)") {
-            s.truncate(s.len() - " (off chart)".len());
-            w = text::measure(&s, size, true) + 12.0 * c.l.s;
-        }
-        let x = (p.right() - w - 6.0 * c.l.s).max(2.0);
-        c.scene.rect(x, y - h / 2.0, w, h, c.th.label_background);
-        c.scene.stroke_rect(x, y - h / 2.0, w, h, color, c.stroke(1.0));
-        c.scene.text(x + 6.0 * c.l.s, y, &s, size, c.th.text, HAlign::Left, VAlign::Middle, true);
-    }
-}
-
-/// A zone's label without its name: range, USD and the distance from price to its near edge
-/// (the report's "Edge distance"), e.g. `102,162–102,674  $4.34M  edge -3.15%`.
-pub fn zone_label_text(z: &Zone) -> String {
-    zone_label_with(z, "  ")
-}
-
-/// [`zone_label_text`] with `sep` between its parts (one space in compact layouts).
-fn zone_label_with(z: &Zone, sep: &str) -> String {
-    format!("{}–{}{sep}{}{sep}edge {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.edge_distance_pct))
-}
-
-/// Moves label centres `ys` apart to at least `gap`, keeping them within `[lo, hi]` and in order.
-pub fn spread(ys: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
-    let mut idx: Vec<usize> = (0..ys.len()).collect();
-    idx.sort_by(|a, b| ys[*a].total_cmp(&ys[*b]));
-    let mut out: Vec<f32> = idx.iter().map(|&i| ys[i].clamp(lo, hi)).collect();
-    for i in 1..out.len() {
-        out[i] = out[i].max(out[i - 1] + gap);
-    }
-    if let Some(&last) = out.last() {
-        if last > hi {
-            let shift = last - hi;
-            for v in out.iter_mut() {
-                *v -= shift;
-            }
-            for i in (0..out.len().saturating_sub(1)).rev() {
-                out[i] = out[i].min(out[i + 1] - gap);
-            }
-        }
-    }
-    let mut result = vec![0.0; ys.len()];
-    for (k, &i) in idx.iter().enumerate() {
-        result[i] = out[k];
-    }
-    result
-}
-
 fn price_marker(c: &mut Ctx, price: f64) {
     let (p, prof) = (c.l.plot, c.l.profile);
     let y = c.y(price);
@@ -409,16 +331,26 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     ticks.push(scale.hi);
     let n = ticks.len();
     let mut free_from = f32::MIN;
-    for (i, t) in ticks.into_iter().enumerate() {
+    let font = c.font(12.0);
+    let place = |i: usize, t: f64| {
         let x = r.x + (t / scale.hi) as f32 * r.w;
-        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, c.stroke(1.0));
         let label = if t == 0.0 { "$0".to_string() } else if i + 1 == n { format!("{}+", fmt::usd(t)) } else { fmt::usd(t) };
-        let half = text::measure(&label, c.font(12.0), false) / 2.0;
+        let half = text::measure(&label, font, false) / 2.0;
         // Labels at the ends stay within the bar's width (the caption starts right of it).
         let xl = x.max(r.x + half - 2.0).min(r.right() - half + 2.0);
-        // A label that would touch the one before it is left out (its tick stays); the top
-        // of the scale is always labelled.
-        if i + 1 < n && xl - half < free_from {
+        (x, label, half, xl)
+    };
+    // The top label's left edge: no other label may reach it.
+    let top_from = {
+        let (_, _, half, xl) = place(n - 1, scale.hi);
+        xl - half - 6.0 * s
+    };
+    for (i, t) in ticks.into_iter().enumerate() {
+        let (x, label, half, xl) = place(i, t);
+        c.scene.line(x, r.bottom(), x, r.bottom() + 4.0 * s, muted, c.stroke(1.0));
+        // A label that would touch the one before it or the top one is left out (its tick
+        // stays); the top of the scale is always labelled.
+        if i + 1 < n && (xl - half < free_from || xl + half > top_from) {
             continue;
         }
         free_from = xl + half + 6.0 * s;
@@ -529,7 +461,7 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
     let line1 = format!(
         "Estimated from rising open interest spread over each candle's range; leverage mix {mix}; long/short split: {split}."
     );
-    let line2 = "Levels vanish once price trades through them. Zones: nearest dense clusters (A above, B below), C the densest beyond them on the chart. Not advice.".to_string();
+    let line2 = format!("Levels vanish once price trades through them. Zones: {}. Not advice.", zone_rule_text(&a.zones));
     let muted = c.th.muted;
     let title_w = text::measure(COLORBAR_TITLE, c.font(12.0), false);
     let (x, w_avail, mut y, mut lines) = if c.l.compact {
