@@ -25,7 +25,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
@@ -135,10 +134,11 @@ pub fn default_dir() -> Option<PathBuf> {
 /// Reads the cache file at `path` for `key`: `Ok(None)` when there is none, `Err(why)` when
 /// it exists but cannot be used.
 pub fn load(path: &Path, key: &Key) -> Result<Option<CacheFile>, String> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::input::read_limited(path, crate::input::JSON_MAX, crate::input::Start::JsonObject) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("unreadable: {e}")),
+        Err(crate::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(crate::error::Error::Io { source, .. }) => return Err(format!("unreadable: {source}")),
+        Err(e) => return Err(e.to_string().replacen(&format!("{}: ", path.display()), "", 1)),
     };
     parse(&bytes, key).map(Some)
 }
@@ -189,6 +189,7 @@ pub fn validate(file: &CacheFile) -> Result<(), String> {
             return Err(format!("candle #{i} ({}) is not a valid candle", c.open_time));
         }
     }
+    sparse(file)?;
     if let Some((i, p)) = file.open_interest.iter().enumerate().find(|(_, p)| !(p.oi_usd.is_finite() && p.oi_usd >= 0.0)) {
         return Err(format!("open_interest #{i} ({}): {} is negative or not finite", p.time, p.oi_usd));
     }
@@ -196,6 +197,22 @@ pub fn validate(file: &CacheFile) -> Result<(), String> {
         return Err(format!("funding #{i} ({}): rate is not finite", f.time));
     }
     check_liquidations(&file.liquidations)
+}
+
+/// Fails when the candles miss more than a tenth of the slots of their span (a hand-edited or
+/// foreign file: merged, it would leave holes in every later snapshot), or leave the grid.
+fn sparse(file: &CacheFile) -> Result<(), String> {
+    let Some(step) = crate::snapshot::parse_interval(&file.interval) else { return Err(format!("interval {:?} is not like 5m", file.interval)) };
+    let (Some(first), Some(last)) = (file.candles.first(), file.candles.last()) else { return Ok(()) };
+    if let Some(c) = file.candles.iter().find(|c| c.open_time.timestamp_subsec_nanos() != 0 || c.open_time.timestamp().rem_euclid(step) != 0) {
+        return Err(format!("candle at {} is not on the {} grid", c.open_time, file.interval));
+    }
+    let slots = (last.open_time - first.open_time).num_seconds() / step + 1;
+    let held = file.candles.len() as i64;
+    if held * 10 < slots * 9 {
+        return Err(format!("sparse: {held} candles where their span has {slots} of {}", file.interval));
+    }
+    Ok(())
 }
 
 /// Fails unless `items` ascend strictly by `time`.
@@ -301,15 +318,24 @@ pub fn merge_liquidations(cached: &[Liquidation], fresh: &[Liquidation], start: 
     (kept, shown, from_cache)
 }
 
+/// Drops the cached liquidations dated after `now` (a hand-edited or damaged cache; a clock
+/// that ran ahead) and returns how many: the newest cached one sets how far back the next run
+/// pages, and one in the future would stop the paging at its first page for good.
+pub fn drop_future_liquidations(file: &mut CacheFile, now: DateTime<Utc>) -> usize {
+    let before = file.liquidations.len();
+    file.liquidations.retain(|l| l.time <= now);
+    before - file.liquidations.len()
+}
+
 /// Writes `file` to `path` atomically: a uniquely named temporary file in the same directory
 /// (created if missing), flushed, then renamed over `path`. Concurrent writers each rename a
 /// complete file; the last one wins.
 pub fn store(path: &Path, file: &CacheFile) -> Result<(), String> {
-    static SEQ: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().ok_or("no parent directory")?;
     let name = path.file_name().ok_or("not a file path")?.to_string_lossy();
-    let unique = format!("{}.{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
-    let tmp = dir.join(format!(".{name}.{unique}.tmp"));
+    // What killed runs left beside it goes first.
+    crate::output::temp::remove_stale(dir, &name);
+    let tmp = crate::output::temp::temp_path(dir, &name);
     let bytes = serde_json::to_vec(file).map_err(|e| e.to_string())?;
     let written = (|| {
         std::fs::create_dir_all(dir)?;
@@ -331,17 +357,23 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
     let warn = |w: String| warnings.lock().expect("warnings lock").push(w);
     let key = Key::new(ctx.venue, &ctx.base, ctx.interval_secs).at(&ctx.base_url);
     let path = key.path(dir);
-    let cached = load(&path, &key).unwrap_or_else(|why| {
+    let mut cached = load(&path, &key).unwrap_or_else(|why| {
         warn(format!("cache file {} ignored: {why}", path.display()));
         None
     });
+    if let Some(n) = cached.as_mut().map(|f| drop_future_liquidations(f, ctx.end)).filter(|n| *n > 0) {
+        warn(format!("cache file {}: {n} realized liquidation(s) dated after now ({}) dropped", path.display(), ctx.end.format("%Y-%m-%d %H:%M UTC")));
+    }
     // Realized liquidations are paged back to the newest cached one (none cached: as far as
     // the lookback, or the venue, goes), so a run after a failed one fills the gap.
     let since = cached.as_ref().map(|f| f.liquidations.last().map_or(ctx.lookback_start, |l| l.time.max(ctx.lookback_start)));
     let ctx = &VenueCtx { liquidations_since: since, ..ctx.starting_at(ctx.start) };
-    let (series, cached_liquidations) = match cached {
-        Some(file) => (fetch_rest(ctx, &file, &path, &warn)?, file.liquidations),
-        None => (fetch_venue(ctx)?, Vec::new()),
+    let (series, cached_liquidations, older) = match cached {
+        Some(file) => {
+            let older = Older::of(&file, ctx.start, ctx.end);
+            (fetch_rest(ctx, &file, &path, &warn)?, file.liquidations, older)
+        }
+        None => (fetch_venue(ctx)?, Vec::new(), None),
     };
     let mut series = check_series(ctx.venue, series)?;
     let (kept, shown, from_cache) = merge_liquidations(&cached_liquidations, &series.liquidations, ctx.start, ctx.end);
@@ -351,11 +383,61 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
     series.liquidations = shown;
     // A renamed instrument (Hyperliquid's own spelling of the coin) would not match the key.
     if series.instrument == key.instrument {
-        if let Err(why) = store(&path, &to_file(&series, ctx.venue, ctx.start, ctx.interval_secs, kept)) {
+        let mut file = to_file(&series, ctx.venue, ctx.start, ctx.interval_secs, kept);
+        if let Some(older) = older {
+            let mut longer = file.clone();
+            older.under(&mut longer);
+            if validate(&longer).is_ok() {
+                file = longer;
+            }
+        }
+        if let Err(why) = store(&path, &file) {
             warn(format!("cache file {} not written: {why}", path.display()));
         }
     }
     Ok(series)
+}
+
+/// The history a cache file holds before this run's `start` that stays in the file (not in the
+/// snapshot): a run with a shorter lookback sharing the cache keeps what a longer one fetched,
+/// up to the span the file held (its last candle less its `from`) back from `end`, so runs of
+/// 7d, 1d and 7d on one cache do not fetch the 7 days twice (and the file does not grow).
+#[derive(Debug, Clone, PartialEq)]
+struct Older {
+    from: DateTime<Utc>,
+    candles: Vec<Candle>,
+    open_interest: Vec<OiPoint>,
+    funding: Vec<FundingPoint>,
+}
+
+impl Older {
+    fn of(file: &CacheFile, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Older> {
+        let step = Duration::seconds(crate::snapshot::parse_interval(&file.interval)?);
+        let closed = file.candles.last()?.open_time + step;
+        let from = file.from.max(end - (closed - file.from));
+        let before = |t: DateTime<Utc>| t >= from && t < start;
+        let candles: Vec<Candle> = file.candles.iter().filter(|c| before(c.open_time)).copied().collect();
+        if candles.is_empty() {
+            return None;
+        }
+        let open_interest = file.open_interest.iter().filter(|p| before(p.time)).copied().collect();
+        let funding = file.funding.iter().filter(|f| before(f.time)).copied().collect();
+        Some(Older { from, candles, open_interest, funding })
+    }
+
+    /// Puts this history under `file`'s (each series only before the first row it has).
+    fn under(self, file: &mut CacheFile) {
+        fn join<T: Copy>(older: Vec<T>, newer: &mut Vec<T>, time: impl Fn(&T) -> DateTime<Utc>) {
+            let first = newer.first().map(&time);
+            let mut all: Vec<T> = older.into_iter().filter(|x| first.is_none_or(|f| time(x) < f)).collect();
+            all.append(newer);
+            *newer = all;
+        }
+        join(self.candles, &mut file.candles, |c| c.open_time);
+        join(self.open_interest, &mut file.open_interest, |p| p.time);
+        join(self.funding, &mut file.funding, |f| f.time);
+        file.from = self.from.min(file.from);
+    }
 }
 
 /// Fetches the history after what `file` holds and merges it in; falls back to the whole
@@ -570,6 +652,54 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["BTCUSDT-5m.json"]);
         assert_eq!(load(&dir.path().join("none.json"), &key()).unwrap(), None);
+    }
+
+    #[test]
+    fn a_shorter_lookback_keeps_the_longer_history_in_the_file() {
+        // The file of a run over minutes 0..65 (its lookback from 0); a run whose lookback
+        // starts at minute 50 and ends at 70 keeps minutes 5..50 (the span slid to 70).
+        let mut f = file((0..=12).map(|i| candle(i * 5, 100.0)).collect(), (0..=6).map(|i| oi(i * 10, 1.0)).collect());
+        f.from = t(0);
+        let older = Older::of(&f, t(50), t(70)).unwrap();
+        assert_eq!(older.from, t(5));
+        assert_eq!(older.candles.first().unwrap().open_time, t(5));
+        assert_eq!(older.candles.last().unwrap().open_time, t(45));
+        let mut short = file((10..=13).map(|i| candle(i * 5, 100.0)).collect(), vec![oi(50, 1.0), oi(60, 1.0)]);
+        short.from = t(50);
+        older.under(&mut short);
+        assert_eq!(short.from, t(5));
+        assert_eq!(short.candles.len(), 13);
+        assert_eq!(short.open_interest.iter().map(|p| p.time).collect::<Vec<_>>(), [t(10), t(20), t(30), t(40), t(50), t(60)]);
+        assert!(validate(&short).is_ok());
+        // Nothing older than the run's own lookback: nothing kept.
+        assert_eq!(Older::of(&f, t(0), t(70)), None);
+    }
+
+    #[test]
+    fn a_sparse_or_off_grid_cache_is_refused() {
+        // A 5m file holding only hourly candles.
+        let hourly = file((0..22).map(|h| candle(h * 60, 100.0)).collect(), vec![oi(0, 1.0)]);
+        assert!(validate(&hourly).unwrap_err().starts_with("sparse: 22 candles where their span has 253 of 5m"));
+        let mut off = file(vec![candle(0, 100.0), candle(5, 100.0)], vec![oi(0, 1.0)]);
+        off.candles[1].open_time += Duration::milliseconds(1);
+        assert!(validate(&off).unwrap_err().contains("not on the 5m grid"));
+        // One missing candle in ten is a venue's hiccup, not a broken file.
+        let gappy = file((0..20).filter(|i| i % 10 != 3).map(|i| candle(i * 5, 100.0)).collect(), vec![oi(0, 1.0)]);
+        assert!(validate(&gappy).is_ok());
+    }
+
+    #[test]
+    fn store_removes_what_killed_runs_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = key().path(dir.path());
+        let parent = path.parent().unwrap();
+        std::fs::create_dir_all(parent).unwrap();
+        let stale = parent.join(format!(".{}.4000000000.3.tmp", path.file_name().unwrap().to_string_lossy()));
+        std::fs::write(&stale, b"half").unwrap();
+        store(&path, &file(vec![candle(0, 100.0), candle(5, 100.0)], vec![oi(0, 1.0)])).unwrap();
+        if std::path::Path::new("/proc/self").exists() {
+            assert!(!stale.exists());
+        }
     }
 
     #[test]

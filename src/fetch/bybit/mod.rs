@@ -479,11 +479,7 @@ fn assemble(ctx: &VenueCtx, symbol: &str, g: Gathered) -> Result<VenueSeries, Fe
         return Err(e);
     }
     if g.candles.is_empty() {
-        return Err(FetchError::new(format!(
-            "{VENUE}: no closed {symbol} candles between {} and {} UTC (a new listing?)",
-            ctx.start.format("%Y-%m-%d %H:%M"),
-            ctx.end.format("%Y-%m-%d %H:%M")
-        )));
+        return Err(super::no_candles(VENUE, symbol, ctx));
     }
     let mut notes: Vec<String> = g.optional.iter().map(|e| format!("skipped: {}", e.message)).collect();
     let (open_interest, fields) = oi_to_usd(&g.oi, &g.candles, ctx.interval_secs)?;
