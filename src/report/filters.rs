@@ -145,10 +145,24 @@ pub fn escape_markdown(s: &str) -> String {
                 o.push('\\');
                 o.push(c);
             }
+            // No extended autolink (GitHub: `https://…`, `www.…`, `a@b.c`): the character the
+            // link is found by becomes an entity, which shows the same.
+            ':' if body[i + 1..].starts_with("//") => o.push_str("&#58;"),
+            '@' => o.push_str("&#64;"),
+            '.' if starts_www(&body[..i]) => o.push_str("&#46;"),
             c => o.push(c),
         }
     }
     o
+}
+
+/// Whether `before` ends with a word `www` (any case), which a `.` would make an autolink.
+fn starts_www(before: &str) -> bool {
+    let n = before.len();
+    n >= 3
+        && before.is_char_boundary(n - 3)
+        && before[n - 3..].eq_ignore_ascii_case("www")
+        && !before[..n - 3].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// A double-quoted YAML scalar (JSON string syntax, which YAML accepts).
@@ -158,6 +172,13 @@ pub fn yaml(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn urls_and_mail_addresses_are_no_autolinks() {
+        let out = super::escape_markdown("see https://evil.example/x and www.evil.example, WWW.x.y or mail me: a@evil.example");
+        assert!(!out.contains("://") && !out.to_lowercase().contains("www.") && !out.contains('@'), "{out}");
+        assert_eq!(super::escape_markdown("awww.ok 10:30 //x"), "awww.ok 10:30 //x");
+    }
+
     use super::*;
 
     #[test]
