@@ -13,14 +13,14 @@ use crate::snapshot::MarketSnapshot;
 /// 10^12): above, a value is a unit mistake and would print as a 300-digit amount.
 pub const MAX_USD: f64 = 1e13;
 
-/// How long after its last candle closed a snapshot may have been captured.
-pub const MAX_CAPTURE_LAG_SECS: i64 = 3 * 86_400;
+/// How far a capture time may lie after now (another machine's clock running ahead).
+pub const MAX_CLOCK_AHEAD_SECS: i64 = 86_400;
 
 /// The checks (see the module doc); `step` is the interval in seconds.
 pub fn check(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
     let bad = |msg: String| Err(Error::Invalid(msg));
     if !file_safe(&snap.symbol) {
-        return bad(format!("symbol {:?} is not a symbol like BTCUSDT (letters and digits only)", snap.symbol));
+        return bad(format!("symbol {:?} cannot be part of a file name (no /, \\, control character or leading dot; at most 64 characters)", snap.symbol));
     }
     let mut seen: Vec<&str> = Vec::new();
     for v in &snap.venues {
@@ -48,13 +48,18 @@ pub fn check(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
     capture_time(snap, step)
 }
 
-/// Letters and digits, 1 to 40 of them: what `{symbol}` may put into a file name.
+/// What `{symbol}` may put into a file name: 1 to 64 characters, no path separator, no control
+/// character, no leading dot (so never `.` or `..`). Markup characters are fine: every output
+/// escapes them.
 pub fn file_safe(symbol: &str) -> bool {
-    (1..=40).contains(&symbol.len()) && symbol.bytes().all(|b| b.is_ascii_alphanumeric())
+    (1..=64).contains(&symbol.chars().count())
+        && !symbol.trim().is_empty()
+        && !symbol.starts_with('.')
+        && !symbol.chars().any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
-/// Every candle of `venue` opens on the interval's grid (whole multiples of it from the epoch,
-/// for intervals up to a day) and a whole number of intervals after the one before.
+/// Every candle of `venue` opens on a whole second and a whole number of intervals after the one
+/// before (venues that start daily candles at another hour than 00:00 UTC are fine).
 fn grid(venue: &str, opens: &[DateTime<Utc>], interval: &str, step: i64) -> Result<(), Error> {
     let off_grid = |i: usize, t: &DateTime<Utc>| Err(Error::Invalid(format!("venue {venue:?}: candle #{i} opens at {t}, not on the {interval} grid")));
     if let Some((i, t)) = opens.iter().enumerate().find(|(_, t)| t.timestamp_subsec_nanos() != 0) {
@@ -65,24 +70,22 @@ fn grid(venue: &str, opens: &[DateTime<Utc>], interval: &str, step: i64) -> Resu
         let gap = crate::fmt::duration((opens[i + 1] - opens[i]).num_seconds());
         return Err(Error::Invalid(format!("interval {interval}: candles #{i} and #{} of venue {venue:?} open {gap} apart", i + 1)));
     }
-    match opens.iter().enumerate().find(|(_, t)| step <= 86_400 && t.timestamp().rem_euclid(step) != 0) {
-        Some((i, t)) => off_grid(i, t),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
-/// `captured_at` lies between the last candle's open and [`MAX_CAPTURE_LAG_SECS`] after it closed.
+/// `captured_at` is not before the last candle opened, nor more than [`MAX_CLOCK_AHEAD_SECS`]
+/// after now (a market halted since may have its last candle long before the capture).
 fn capture_time(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
     let Some(last_open) = snap.venues.iter().filter_map(|v| v.candles.last()).map(|c| c.open_time).max() else { return Ok(()) };
     let close = last_open + chrono::Duration::seconds(step);
     let at = snap.captured_at;
-    if at < last_open || at > close + chrono::Duration::seconds(MAX_CAPTURE_LAG_SECS) {
-        return Err(Error::Invalid(format!(
-            "captured_at {} does not fit the candles, whose last closes at {} (captured_at lies from its open to {} after)",
-            at.format("%Y-%m-%d %H:%M UTC"),
-            close.format("%Y-%m-%d %H:%M UTC"),
-            crate::fmt::duration(MAX_CAPTURE_LAG_SECS)
-        )));
-    }
-    Ok(())
+    let latest = Utc::now() + chrono::Duration::seconds(MAX_CLOCK_AHEAD_SECS);
+    let why = if at < last_open {
+        format!("before its last candle opened ({})", last_open.format("%Y-%m-%d %H:%M UTC"))
+    } else if at > latest {
+        format!("in the future (the candles end at {})", close.format("%Y-%m-%d %H:%M UTC"))
+    } else {
+        return Ok(());
+    };
+    Err(Error::Invalid(format!("captured_at {} does not fit the candles: {why}", at.format("%Y-%m-%d %H:%M UTC"))))
 }

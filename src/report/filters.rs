@@ -103,6 +103,16 @@ pub fn cell(s: &str) -> String {
 /// - a block marker at the start of the value (`#`, `-`, `+`, `=`, `1.`, `1)`) is escaped, in
 ///   case the template puts the value at the start of a line.
 pub fn escape_markdown(s: &str) -> String {
+    escape_markdown_with(s, true)
+}
+
+/// [`escape_markdown`] for a link destination liqshot built (the image URL of e-mail mode):
+/// `://`, `www.` and `@` stay as they are, a destination is no autolink.
+pub fn escape_markdown_url(s: &str) -> String {
+    escape_markdown_with(s, false)
+}
+
+fn escape_markdown_with(s: &str, no_autolinks: bool) -> String {
     let mut flat = String::with_capacity(s.len());
     let mut lines = s.split(['\r', '\n']).map(str::trim).filter(|l| !l.is_empty()).peekable();
     // Keep leading/trailing spaces of a single-line value (they are the template's business).
@@ -147,9 +157,9 @@ pub fn escape_markdown(s: &str) -> String {
             }
             // No extended autolink (GitHub: `https://…`, `www.…`, `a@b.c`): the character the
             // link is found by becomes an entity, which shows the same.
-            ':' if body[i + 1..].starts_with("//") => o.push_str("&#58;"),
-            '@' => o.push_str("&#64;"),
-            '.' if starts_www(&body[..i]) => o.push_str("&#46;"),
+            ':' if no_autolinks && body[i + 1..].starts_with("//") => o.push_str("&#58;"),
+            '@' if no_autolinks => o.push_str("&#64;"),
+            '.' if no_autolinks && starts_www(&body[..i]) => o.push_str("&#46;"),
             c => o.push(c),
         }
     }

@@ -69,7 +69,8 @@ pub fn render_markdown(r: &Report, o: &TemplateOptions) -> Result<String, Error>
         r => Value::from(Serde(r)),
         front_matter => o.front_matter,
         email => o.image_base_url.is_some(),
-        image_src => image_src,
+        // A link destination: escaped, but its `https://` is no autolink to defuse.
+        image_src => Value::from_safe_string(filters::escape_markdown_url(&image_src)),
         svg => Value::from(()),
     };
     render(MARKDOWN, ctx, o)
