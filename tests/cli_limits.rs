@@ -3,14 +3,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Stdio;
 
-use common::{command, example_snapshot, liqshot, run_cmd};
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::{arg, command, example_snapshot, liqshot, run_cmd};
 
 #[test]
 fn huge_durations_are_usage_errors_not_panics() {
@@ -21,15 +16,15 @@ fn huge_durations_are_usage_errors_not_panics() {
         for cmd in ["render", "report", "animate"] {
             let target = if cmd == "report" { "--out-dir" } else { "-o" };
             let file = if cmd == "animate" { dir.path().join("x.gif") } else { out.clone() };
-            let r = liqshot([cmd, "--snapshot", s(&snap), target, s(&file), "--window", window]);
+            let r = liqshot([cmd, "--snapshot", arg(&snap), target, arg(&file), "--window", window]);
             let line = r.one_line_error(2);
             assert!(line.contains(&format!("--window {window}: longer than 3650d")), "{cmd}: {line}");
         }
     }
-    let r = run_cmd(command().env("LIQSHOT_WINDOW", "1000000000d").args(["render", "--snapshot", s(&snap), "-o", s(&out)]));
+    let r = run_cmd(command().env("LIQSHOT_WINDOW", "1000000000d").args(["render", "--snapshot", arg(&snap), "-o", arg(&out)]));
     assert!(r.one_line_error(2).contains("longer than 3650d"));
     for lookback in ["1000000000d", "99999d"] {
-        let r = liqshot(["fetch", "--symbol", "BTC", "--lookback", lookback, "--binance-url", "http://127.0.0.1:9", "--exchange", "binance", "-o", s(&dir.path().join("f.json"))]);
+        let r = liqshot(["fetch", "--symbol", "BTC", "--lookback", lookback, "--binance-url", "http://127.0.0.1:9", "--exchange", "binance", "-o", arg(&dir.path().join("f.json"))]);
         let line = r.one_line_error(2);
         assert!(line.contains("--lookback") && line.contains("longer than"), "{line}");
     }
@@ -39,7 +34,7 @@ fn huge_durations_are_usage_errors_not_panics() {
 #[test]
 fn windows_shorter_than_an_hour_are_refused() {
     let out = tempfile::tempdir().unwrap();
-    let r = liqshot(["render", "--snapshot", s(&example_snapshot()), "-o", s(&out.path().join("x.png")), "--window", "1s"]);
+    let r = liqshot(["render", "--snapshot", arg(&example_snapshot()), "-o", arg(&out.path().join("x.png")), "--window", "1s"]);
     assert!(r.one_line_error(2).contains("--window 1s: shorter than 1h"));
 }
 
@@ -53,7 +48,7 @@ fn bench_and_top_accounts_are_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let r = liqshot([
         "fetch", "--symbol", "BTC", "--exchange", "hyperliquid", "--hl-accounts", "top:99999999999", "--hyperliquid-url", "http://127.0.0.1:9", "-o",
-        s(&dir.path().join("x.json")),
+        arg(&dir.path().join("x.json")),
     ]);
     assert!(r.one_line_error(2).contains("from 1 to 1000"));
     for flag in ["--lookback", "--window"] {
@@ -67,11 +62,11 @@ fn bench_and_top_accounts_are_bounded() {
 #[test]
 fn special_files_are_refused_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let r = liqshot(["render", "--snapshot", "/dev/zero", "-o", s(&dir.path().join("x.png"))]);
+    let r = liqshot(["render", "--snapshot", "/dev/zero", "-o", arg(&dir.path().join("x.png"))]);
     assert_eq!(r.one_line_error(1), "liqshot: error: /dev/zero: not JSON: starts with the byte 0x00, not {");
-    let r = liqshot(["import", "--klines", "/dev/zero", "--oi", "/dev/zero", "--symbol", "BTC", "-o", s(&dir.path().join("x.json"))]);
+    let r = liqshot(["import", "--klines", "/dev/zero", "--oi", "/dev/zero", "--symbol", "BTC", "-o", arg(&dir.path().join("x.json"))]);
     assert!(r.one_line_error(1).contains("/dev/zero: binary data"));
-    let r = liqshot(["--config", "/dev/zero", "render", "--snapshot", s(&example_snapshot()), "-o", s(&dir.path().join("x.png"))]);
+    let r = liqshot(["--config", "/dev/zero", "render", "--snapshot", arg(&example_snapshot()), "-o", arg(&dir.path().join("x.png"))]);
     assert!(r.one_line_error(2).contains("config file /dev/zero: binary data"));
 }
 
@@ -92,10 +87,10 @@ fn a_full_or_closed_stdout_is_the_same_error_in_every_command() {
     let snap = example_snapshot();
     let runs: Vec<Vec<&str>> = vec![
         vec!["config", "path"],
-        vec!["--config", s(&cfg), "config", "check"],
-        vec!["--config", s(&cfg), "run", "--dry-run"],
-        vec!["levels", "--snapshot", s(&snap)],
-        vec!["zones", "--snapshot", s(&snap)],
+        vec!["--config", arg(&cfg), "config", "check"],
+        vec!["--config", arg(&cfg), "run", "--dry-run"],
+        vec!["levels", "--snapshot", arg(&snap)],
+        vec!["zones", "--snapshot", arg(&snap)],
     ];
     for args in &runs {
         let full = with_stdout(args, std::fs::File::create("/dev/full").unwrap());
@@ -115,7 +110,7 @@ fn a_dead_proxy_is_named() {
     let srv = common::mock_server::MockServer::start();
     let r = run_cmd(command().env("HTTP_PROXY", "http://127.0.0.1:9").env_remove("NO_PROXY").env_remove("no_proxy").args([
         "fetch", "--symbol", "BTC", "--exchange", "binance", "--binance-url", &srv.base, "--no-cache", "--retries", "0", "-o",
-        s(&dir.path().join("x.json")),
+        arg(&dir.path().join("x.json")),
     ]));
     let line = r.one_line_error(3);
     assert!(line.contains("the proxy http://127.0.0.1:9"), "{line}");

@@ -6,12 +6,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{example_json, liqshot};
+use common::{arg, example_json, liqshot};
 use serde_json::{json, Value};
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// Writes `v` as a snapshot in `dir`; returns its path.
 fn write(dir: &Path, v: &Value) -> std::path::PathBuf {
@@ -24,9 +20,9 @@ fn write(dir: &Path, v: &Value) -> std::path::PathBuf {
 fn refused(v: &Value) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), v);
-    let r = liqshot(["zones", "--snapshot", s(&p)]);
+    let r = liqshot(["zones", "--snapshot", arg(&p)]);
     let line = r.one_line_error(1).to_string();
-    assert!(line.starts_with(&format!("liqshot: error: {}: ", s(&p))), "{line}");
+    assert!(line.starts_with(&format!("liqshot: error: {}: ", arg(&p))), "{line}");
     line
 }
 
@@ -37,7 +33,7 @@ fn names_that_would_leave_the_output_directory_are_refused() {
     v["symbol"] = json!("../../../outside/ESCAPED");
     let p = write(dir.path(), &v);
     let out = dir.path().join("deep/a/b/{symbol}.png");
-    let line = liqshot(["render", "--snapshot", s(&p), "-o", s(&out)]).one_line_error(1).to_string();
+    let line = liqshot(["render", "--snapshot", arg(&p), "-o", arg(&out)]).one_line_error(1).to_string();
     assert!(line.contains("symbol \"../../../outside/ESCAPED\" cannot be part of a file name"), "{line}");
     for bad in ["BTC\u{1b}USDT", "BTC\rUSDT"] {
         let mut v = example_json();
@@ -78,7 +74,7 @@ fn a_very_long_note_is_clipped() {
     v["notes"] = json!(["n".repeat(100_000)]);
     let p = write(dir.path(), &v);
     let out = dir.path().join("r");
-    liqshot(["report", "--snapshot", s(&p), "--out-dir", s(&out), "-q"]).ok();
+    liqshot(["report", "--snapshot", arg(&p), "--out-dir", arg(&out), "-q"]).ok();
     for f in ["heatmap.svg", "report.html", "report.md", "zones.json"] {
         let len = std::fs::metadata(out.join(f)).unwrap().len();
         assert!(len < 2_000_000, "{f}: {len} bytes");
