@@ -341,7 +341,7 @@ impl MarketSnapshot {
     /// [`MarketSnapshot::validate`] rejects: cut where every venue has data to save a file).
     pub fn cut(&self, from: Option<DateTime<Utc>>, to: DateTime<Utc>) -> MarketSnapshot {
         let step = chrono::Duration::seconds(self.interval_secs());
-        let after = |t: DateTime<Utc>| from.map_or(true, |f| t >= f);
+        let after = |t: DateTime<Utc>| from.is_none_or(|f| t >= f);
         let venues = self
             .venues
             .iter()

@@ -47,9 +47,12 @@ fn names_that_would_leave_the_output_directory_are_refused() {
     assert!(!dir.path().join("deep").exists());
 }
 
+/// A change to the example snapshot.
+type Edit = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn inconsistent_snapshots_are_refused_naming_the_field() {
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, &str)> = vec![
+    let cases: Vec<(Edit, &str)> = vec![
         (Box::new(|v| v["captured_at"] = json!("2099-01-01T00:00:00Z")), "captured_at 2099-01-01 00:00 UTC does not fit the candles"),
         (Box::new(|v| v["captured_at"] = json!("2000-01-01T00:00:00Z")), "captured_at 2000-01-01 00:00 UTC does not fit the candles"),
         (Box::new(|v| v["interval"] = json!("1d")), "interval 1d: candles #0 and #1 of venue \"binance\" open 5m apart"),

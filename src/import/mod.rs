@@ -359,7 +359,7 @@ fn infer_interval(times: &[DateTime<Utc>]) -> Option<i64> {
     diffs.sort_unstable();
     let mut best: Option<(i64, usize)> = None;
     for run in diffs.chunk_by(|a, b| a == b) {
-        if best.map_or(true, |(_, n)| run.len() > n) {
+        if best.is_none_or(|(_, n)| run.len() > n) {
             best = Some((run[0], run.len()));
         }
     }

@@ -151,7 +151,7 @@ pub fn parse_open_interest(body: &[u8]) -> Result<Vec<wire::OpenInterest>, Fetch
     let mut rows: Vec<wire::OpenInterest> = parse_list(OPEN_INTEREST, body)?;
     for r in &rows {
         let ok = |x: f64| x.is_finite() && x >= 0.0;
-        if !ok(r.open_interest) || !r.single_open_interest.map_or(true, ok) {
+        if !ok(r.open_interest) || !r.single_open_interest.is_none_or(ok) {
             return Err(FetchError::new(format!("{VENUE}: {OPEN_INTEREST}: open interest at {} ms is negative", r.timestamp)));
         }
     }
