@@ -306,3 +306,20 @@ fn an_html_page_is_named_and_a_status_shows_once() {
     let e = h.get("bybit", &format!("{}/ban", srv.base), &[], no_decoder).unwrap_err();
     assert!(e.message.contains("(HTTP 403)") && !e.message.contains("HTTP 403, HTTP 403"), "{}", e.message);
 }
+
+/// No candles at all (issue 19, E4): the message suspects this computer's clock as well as a
+/// new listing, and says what the clock reads.
+#[test]
+fn no_candles_names_the_local_clock() {
+    let server = common::fake_exchange::start(|s| {
+        s.route("GET", "/fapi/v1/klines", vec![Reply::json("[]")]);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    let r = common::liqshot([
+        "fetch", "--symbol", "BTC", "--exchange", "binance", "--binance-url", &server.base, "--no-cache", "--lookback", "1d", "-o",
+        common::arg(&out),
+    ]);
+    let line = r.one_line_error(3);
+    assert!(line.contains("a new listing, or is this computer's clock ahead (it reads "), "{line}");
+}
