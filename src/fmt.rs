@@ -18,8 +18,14 @@ pub fn price_decimals(price: f64) -> usize {
     }
 }
 
-/// `109523.4` → `109,523`; `0.153421` → `0.15342`.
+/// `109523.4` → `109,523`; `0.153421` → `0.15342`; below 10^-6 (and from 10^15) in
+/// scientific notation with five significant figures, `1.2346e-12`, as fixed decimals would
+/// show nothing but zeros (or 16 digits).
 pub fn price(p: f64) -> String {
+    let a = p.abs();
+    if a > 0.0 && !(1e-6..1e15).contains(&a) {
+        return format!("{p:.4e}");
+    }
     thousands(p, price_decimals(p))
 }
 
@@ -51,7 +57,12 @@ pub fn thousands(x: f64, decimals: usize) -> String {
 pub fn usd(x: f64) -> String {
     let a = x.abs();
     let sign = if x < 0.0 { "-" } else { "" };
-    let (v, unit) = if a >= 1e9 {
+    if a >= 1e15 {
+        return format!("{sign}${a:.2e}");
+    }
+    let (v, unit) = if a >= 1e12 {
+        (a / 1e12, "T")
+    } else if a >= 1e9 {
         (a / 1e9, "B")
     } else if a >= 1e6 {
         (a / 1e6, "M")
@@ -75,6 +86,22 @@ pub fn duration(secs: i64) -> String {
     crate::snapshot::format_interval(secs)
 }
 
+
+/// `s` safe to print on a terminal or in a log line: line breaks as `\\n`/`\\r`, any other
+/// control character (ESC, which starts terminal escape sequences, too) as `\\u{1b}`.
+pub fn inert(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push('\t'),
+            c if c.is_control() => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o
+}
 
 /// `s` cut to `max` characters, the last one `…`, when longer (counts characters, not bytes).
 pub fn shorten(s: &str, max: usize) -> String {
@@ -105,5 +132,14 @@ mod tests {
         assert_eq!(usd(100_000.0), "$100k");
         assert_eq!(pct(1.234), "+1.23%");
         assert_eq!(pct(-0.5), "-0.50%");
+    }
+
+    #[test]
+    fn tiny_and_huge_numbers_stay_readable() {
+        assert_eq!(price(1.23456e-12), "1.2346e-12");
+        assert_eq!(price(0.000001), "0.0000010000");
+        assert_eq!(usd(4.2e12), "$4.2T");
+        assert_eq!(usd(4.1846e300), "$4.18e300");
+        assert_eq!(inert("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\nc");
     }
 }

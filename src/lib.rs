@@ -10,6 +10,8 @@ pub mod fetch;
 pub mod import;
 // `MarketSnapshot`: the input of every later stage, saved as versioned JSON.
 pub mod snapshot;
+// A snapshot's parts checked against each other (names, capture time, grid, amounts).
+pub mod consistency;
 // Measured Hyperliquid positions and the model check against them.
 pub mod measured;
 // Maintenance-margin tiers per venue, carried in the snapshot.
@@ -40,6 +42,8 @@ pub mod zone_report;
 pub mod report;
 // Writing files atomically: a failed run never leaves a truncated file.
 pub mod output;
+// Reading input files with a size limit.
+pub mod input;
 
 // Shared helpers.
 // The library's error type and its exit codes.

@@ -37,7 +37,7 @@ impl SideTotals {
     fn add(&mut self, l: &Liquidation) {
         self.events += 1;
         self.usd += l.usd;
-        if self.largest.map_or(true, |b| l.usd > b.usd) {
+        if self.largest.is_none_or(|b| l.usd > b.usd) {
             self.largest = Some(*l);
         }
     }
@@ -111,7 +111,7 @@ pub fn densest_band(events: &[Liquidation], width: f64) -> Option<Cluster> {
             usd += by_price[j].1;
             j += 1;
         }
-        if best.map_or(true, |b| usd > b.usd * (1.0 + 1e-12)) {
+        if best.is_none_or(|b| usd > b.usd * (1.0 + 1e-12)) {
             best = Some(Cluster { low: lo, high: hi, usd, events: j - i });
         }
         usd -= by_price[i].1;

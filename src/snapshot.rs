@@ -219,6 +219,9 @@ pub fn format_interval(secs: i64) -> String {
     format!("{secs}s")
 }
 
+/// The longest note kept (see [`MarketSnapshot::clip_notes`]).
+pub const MAX_NOTE_CHARS: usize = 500;
+
 impl MarketSnapshot {
     /// Interval in seconds (validated by [`MarketSnapshot::validate`]).
     pub fn interval_secs(&self) -> i64 {
@@ -227,7 +230,7 @@ impl MarketSnapshot {
 
     /// Reads and validates a snapshot file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::input::read_limited(path, crate::input::DATA_MAX, crate::input::Start::JsonObject)?;
         Self::from_json(&bytes).map_err(|e| e.in_file(path))
     }
 
@@ -269,8 +272,22 @@ impl MarketSnapshot {
             // Version 1 is version 2 without liquidations: read it as such.
             snap.format = FORMAT.to_string();
         }
+        snap.clip_notes();
         snap.validate()?;
         Ok(snap)
+    }
+
+    /// Cuts every note (the snapshot's and each venue's) to [`MAX_NOTE_CHARS`] characters: a
+    /// note is shown in the chart's caption, the alt text and the report, where a 100,000
+    /// character note ran off the image and made 20 MB files.
+    pub fn clip_notes(&mut self) {
+        let clip = |n: &mut String| {
+            if n.chars().count() > MAX_NOTE_CHARS {
+                *n = crate::fmt::shorten(n, MAX_NOTE_CHARS);
+            }
+        };
+        self.notes.iter_mut().for_each(clip);
+        self.venues.iter_mut().flat_map(|v| v.notes.iter_mut()).for_each(clip);
     }
 
     /// Serialises to pretty JSON (deterministic: same snapshot, same bytes).
@@ -293,7 +310,6 @@ impl MarketSnapshot {
             Some(s) => s,
             None => return bad(format!("interval {:?} is not like 5m, 1h or 1d", self.interval)),
         };
-        let _ = step;
         if self.venues.is_empty() {
             return bad("venues is empty: a snapshot needs at least one venue".into());
         }
@@ -303,7 +319,7 @@ impl MarketSnapshot {
                 other => other,
             })?;
         }
-        Ok(())
+        crate::consistency::check(self, step)
     }
 
     /// The latest close across venues' last candles (the first venue with candles).
@@ -325,7 +341,7 @@ impl MarketSnapshot {
     /// [`MarketSnapshot::validate`] rejects: cut where every venue has data to save a file).
     pub fn cut(&self, from: Option<DateTime<Utc>>, to: DateTime<Utc>) -> MarketSnapshot {
         let step = chrono::Duration::seconds(self.interval_secs());
-        let after = |t: DateTime<Utc>| from.map_or(true, |f| t >= f);
+        let after = |t: DateTime<Utc>| from.is_none_or(|f| t >= f);
         let venues = self
             .venues
             .iter()

@@ -99,7 +99,7 @@ pub fn vision_csvs(snap: &MarketSnapshot, rows: usize) -> (String, String) {
          sum_toptrader_long_short_ratio,count_long_short_ratio,sum_taker_long_short_vol_ratio\n",
     );
     let price = candles.last().map_or(1.0, |c| c.close);
-    for p in v.open_interest.iter().filter(|p| end.map_or(true, |e| p.time <= e)) {
+    for p in v.open_interest.iter().filter(|p| end.is_none_or(|e| p.time <= e)) {
         let _ = writeln!(m, "{},{},{},{},,,,", p.time.format("%Y-%m-%d %H:%M:%S"), big.symbol, p.oi_usd / price, p.oi_usd);
     }
     (k, m)

@@ -318,7 +318,7 @@ fn the_adjusted_probability_uses_only_horizons_already_over() {
     let mut o: Vec<ZoneOutcome> = (0..80).map(|i| outcome(i, i % 3 == 0)).collect();
     let vols = vec![Some(0.000015); 80];
     let step_at: Vec<_> = (0..80).map(|i| t(i * 3600)).collect();
-    let placebo = |s: usize, z: &ZoneOutcome| ((step_at[s] - z.at).num_seconds().abs() >= bt.horizon_secs).then_some(s % 4 == 0);
+    let placebo = |s: usize, z: &ZoneOutcome| ((step_at[s] - z.at).num_seconds().abs() >= bt.horizon_secs).then_some(s.is_multiple_of(4));
     volmodel::fill(&mut o, &vols, &step_at, &bt, placebo);
     let p = o[0].model_probability.unwrap();
     assert!((p - volmodel::erfc(0.01 / (0.000015 * (2.0 * 86_400f64).sqrt()))).abs() < 1e-15);

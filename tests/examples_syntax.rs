@@ -95,7 +95,7 @@ fn cron_field_ok(field: &str, lo: u32, hi: u32) -> bool {
             Some((r, s)) => (r, Some(s)),
             None => (part, None),
         };
-        let step_ok = step.map_or(true, |s| s.parse::<u32>().is_ok_and(|s| s > 0));
+        let step_ok = step.is_none_or(|s| s.parse::<u32>().is_ok_and(|s| s > 0));
         let in_range = |s: &str| s.parse::<u32>().is_ok_and(|v| (lo..=hi).contains(&v));
         let range_ok = range == "*"
             || match range.split_once('-') {

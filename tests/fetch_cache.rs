@@ -201,6 +201,23 @@ fn valid_binance_file() -> Value {
     cache_json(cache.path(), FILES[0])
 }
 
+/// One cache shared by runs of different lookbacks (issue 19, D15): a 1d run between two 7d runs
+/// no longer cuts the file to a day, so the second 7d run asks only for what is new.
+#[test]
+fn a_shorter_run_between_two_longer_ones_does_not_make_them_fetch_everything() {
+    let server = fake_exchange::start(|_| {});
+    let cache = tempfile::tempdir().unwrap();
+    let klines = || server.seen_path("/fapi/v1/klines").len();
+    let first = run(&options(&server, &[Venue::Binance], 7 * DAY, Some(cache.path())));
+    assert!(klines() >= 2, "a week of 5m candles takes several pages: {}", klines());
+    let short = run(&options(&server, &[Venue::Binance], DAY, Some(cache.path())));
+    assert_eq!(short.snapshot.venues[0].candles.len(), 288, "the snapshot has its own lookback");
+    let before = klines();
+    let again = run(&options(&server, &[Venue::Binance], 7 * DAY, Some(cache.path())));
+    assert_eq!(klines() - before, 1, "only the newest candles are asked for");
+    assert_eq!(again.snapshot.venues[0].candles.len(), first.snapshot.venues[0].candles.len());
+}
+
 #[test]
 fn unusable_cache_files_are_ignored_with_a_warning_and_replaced() {
     let valid = valid_binance_file();

@@ -73,7 +73,7 @@ fn without_events_one_line_says_where_they_come_from() {
 }
 
 #[test]
-fn a_hostile_venue_name_is_inert_in_markdown_and_html() {
+fn a_hostile_venue_name_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut snap = MarketSnapshot::load(&example_snapshot()).unwrap();
     let end = snap.captured_at;
@@ -82,9 +82,10 @@ fn a_hostile_venue_name_is_inert_in_markdown_and_html() {
     snap.venues[0].liquidations = vec![Liquidation { time: end - Duration::hours(1), side: Side::Long, price: p * 0.99, usd: 5e4 }];
     let path = dir.path().join("s.json");
     std::fs::write(&path, snap.to_json()).unwrap();
-    let (_, md, html) = report(&path, &dir.path().join("out"), None);
-    let html_line = html.lines().find(|l| l.contains("Realized liquidations (force-closed")).unwrap();
-    assert!(!html_line.contains("<script>") && html_line.contains("&lt;script&gt;"), "{html_line}");
-    let md_line = md.lines().find(|l| l.contains("Realized liquidations (force-closed")).unwrap();
-    assert!(!md_line.contains("<script>") && !md_line.contains("|*y*"), "{md_line}");
+    // Venue names are one of the four liqshot knows (issue 19, D2/D6): a hostile one never
+    // reaches a file name or a report.
+    let out = dir.path().join("out");
+    let r = liqshot(["report", "--snapshot", path.to_str().unwrap(), "--out-dir", out.to_str().unwrap()]);
+    assert!(r.one_line_error(1).contains("venues: unknown venue \"<script>x</script>|*y*\""), "{r:?}");
+    assert!(!out.exists());
 }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::collide::Dest;
 use super::naming::{PathTemplate, Vars};
-use super::options::{parse_duration, parse_size, EstimateArgs, ThemeArg};
+use super::options::{parse_size, EstimateArgs, ThemeArg};
 use super::render::warn_short_window;
 use super::source::{write_logged, Source};
 use crate::error::Error;
@@ -59,12 +60,19 @@ pub struct AnimateArgs {
     pub no_realized: bool,
 }
 
+/// The alt text of an animation: named after the whole file name (`map.gif.alt.txt`).
+fn alt_path(path: &std::path::Path) -> PathBuf {
+    let mut p = path.to_path_buf().into_os_string();
+    p.push(".alt.txt");
+    p.into()
+}
+
 /// Runs `liqshot animate`: every option is checked before any data is read or fetched; the
 /// file and its alt text (`map.gif.alt.txt`) are written atomically, and only when within `--max-mb`.
 pub fn run(a: AnimateArgs) -> Result<(), Error> {
     let format = AnimFormat::of(&a.output)?;
     let out = PathTemplate::parse("-o", &a.output)?;
-    let window = parse_duration("--window", &a.window)?;
+    let window = super::options::parse_window(&a.window)?;
     let (w, h) = parse_size(&a.size)?;
     animate::check_options(format, a.frames, a.fps, w, h)?;
     if let Some(m) = a.color_max.filter(|m| !(m.is_finite() && *m > 0.0)) {
@@ -80,6 +88,12 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
     settings.chart.realized = !a.no_realized;
     let src = Source::of(&a.estimate, Some(window), window_label(window))?;
     src.check_outputs([&out])?;
+    let dests = |v: &Vars| {
+        let path = out.expand(v);
+        let what = format!("-o {}", out.raw());
+        vec![Dest::new(what.clone(), path.clone(), "animation"), Dest::new(format!("the alt text of {what}"), alt_path(&path), "alt text")]
+    };
+    src.check_collisions(dests)?;
     src.each(
         |snap| {
             let t = std::time::Instant::now();
@@ -90,7 +104,9 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
                 tracing::warn!(symbol = %snap.symbol, "--frames {}: the window has only {} candles, one frame each", a.frames, frames.len());
             }
             let bytes = animate::encode_frames(&frames, a.fps, format);
-            let path = out.expand(&Vars::of(&snap, &src.window_label));
+            let vars = Vars::of(&snap, &src.window_label);
+            src.check_snapshot_collisions(dests, &vars)?;
+            let path = out.expand(&vars);
             if bytes.len() as u64 > max_bytes {
                 return Err(Error::Usage(format!(
                     "-o {}: the animation is {:.1} MB, over --max-mb {}{}; give fewer --frames or a smaller --size (nothing written)",
@@ -105,9 +121,8 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
             // whole file name (`map.gif.alt.txt`), so it never replaces a still's `map.alt.txt`.
             let last = frames.analysis_at(frames.len() - 1);
             let alt = alt::animation_alt_text(&snap, &last, frames.len(), frames.moment(0).at);
-            let mut alt_path = path.clone().into_os_string();
-            alt_path.push(".alt.txt");
-            write_logged(&[(path, bytes), (alt_path.into(), alt::file_bytes(&alt))])
+            let alt_file = alt_path(&path);
+            write_logged(&[(path, bytes), (alt_file, alt::file_bytes(&alt))])
         },
         String::clone,
     )

@@ -2,8 +2,7 @@
 //! at the same distance (the stage: [`crate::backtest`]); prints a table or JSON and writes the
 //! chart (`-o backtest.png|svg`).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -149,6 +148,10 @@ pub fn run(a: BacktestArgs) -> Result<(), Error> {
     let label = bt_params.lookback_secs.map_or_else(|| "all".to_string(), crate::fmt::duration);
     let src = Source::of(&estimate, None, if estimate.symbol.is_some() { estimate.fetch.lookback.clone() } else { label })?;
     src.check_outputs(outputs.iter().map(|(t, _)| t))?;
+    let dests = |v: &Vars| -> Vec<super::collide::Dest> {
+        outputs.iter().enumerate().map(|(i, (t, _))| super::collide::Dest::new(format!("-o {}", t.raw()), t.expand(v), format!("chart {i}"))).collect()
+    };
+    src.check_collisions(dests)?;
     let (docs, result) = src.each(
         |snap| {
             let t = std::time::Instant::now();
@@ -158,6 +161,7 @@ pub fn run(a: BacktestArgs) -> Result<(), Error> {
             if !outputs.is_empty() {
                 let scene = backtest_chart::build(&bt, &backtest_chart::ChartStyle::default());
                 let vars = Vars::of(&snap, &src.window_label);
+                src.check_snapshot_collisions(dests, &vars)?;
                 let files: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
                 wrote = write_logged(&files)?;
             }
@@ -179,7 +183,7 @@ pub fn run(a: BacktestArgs) -> Result<(), Error> {
         }
         (_, false) => texts.join(&b"\n"[..]),
     };
-    std::io::stdout().write_all(&out).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    super::to_stdout(&out)?;
     result
 }
 

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::options::{parse_duration, parse_size};
+use super::options::parse_size;
 use crate::error::Error;
 use crate::estimate::{self, EstimateParams};
 use crate::pipeline;
@@ -13,6 +13,13 @@ use crate::render::{chart, chart_options, encode, raster, render_scene, Format, 
 use crate::synth::{batch_snapshots, repeated};
 use crate::snapshot::MarketSnapshot;
 use crate::zones::{self, ZoneParams};
+
+/// `println!` that returns the error of a closed or full stdout (see [`super::to_stdout`]).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        super::to_stdout(format!("{}\n", format_args!($($arg)*)).as_bytes())?
+    };
+}
 
 /// `Examples:` of `liqshot bench --help`.
 pub const BENCH_EXAMPLES: &str = "\
@@ -27,7 +34,7 @@ pub struct BenchArgs {
     /// Snapshot to time
     #[arg(long, default_value = BUNDLED_EXAMPLE, value_name = "FILE")]
     pub snapshot: PathBuf,
-    /// Repetitions per stage (the median is printed)
+    /// Repetitions per stage (the median is printed), 1 to 1000
     #[arg(long, default_value_t = 7, value_name = "N")]
     pub runs: usize,
     /// Time span rendered, as render --window
@@ -36,11 +43,11 @@ pub struct BenchArgs {
     /// Image size WIDTHxHEIGHT, from 720x400 to 8000x8000
     #[arg(long, default_value = "1600x900", value_name = "WxH")]
     pub size: String,
-    /// Also time snapshots made N times longer by repeating the price path (e.g. 3 for 30 days)
+    /// Also time snapshots made N times longer by repeating the price path (e.g. 3 for 30 days), 1 to 100
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub scale: usize,
     /// Instead: an offline batch of N symbols (the snapshot with prices scaled per symbol),
-    /// rendered to PNG with --jobs 1 and 2 (and the core count), with total, per-symbol time and peak RSS
+    /// rendered to PNG with --jobs 1 and 2 (and the core count), with total, per-symbol time and peak RSS; 1 to 1000
     #[arg(long, value_name = "N")]
     pub batch: Option<usize>,
 }
@@ -82,7 +89,7 @@ fn run_batch(a: &BenchArgs, n: usize, snap: &MarketSnapshot, settings: &RenderSe
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     let mut jobs_list = vec![1, 2, cores];
     jobs_list.dedup();
-    println!(
+    say!(
         "liqshot bench --batch {}: {} symbols from {} ({}x{}, window {}), render to PNG, {} core(s), release={}",
         n,
         snaps.len(),
@@ -113,7 +120,7 @@ fn run_batch(a: &BenchArgs, n: usize, snap: &MarketSnapshot, settings: &RenderSe
         per.sort_by(f64::total_cmp);
         let rss = peak_rss_mb().map_or("n/a".into(), |mb| format!("{mb:.1} MB{}", if reset { "" } else { " (whole process)" }));
         let speedup = first.map_or(String::new(), |t1: f64| format!(", {:.2}x the speed of --jobs 1", t1 / total));
-        println!(
+        say!(
             "  --jobs {jobs}: total {:7.2} s, {:6.1} ms/symbol (wall), per symbol median {:6.1} ms (min {:.1}, max {:.1}), peak RSS {rss}{speedup}",
             total,
             total * 1000.0 / per.len() as f64,
@@ -133,6 +140,9 @@ const BUNDLED_EXAMPLE: &str = "examples/btcusdt-2025-11-01_10.snapshot.json";
 /// without `--snapshot` it times the bundled example, found relative to the current directory;
 /// a `--snapshot FILE` that does not exist is named as such (no advice to give --snapshot).
 fn read_snapshot(path: &Path) -> Result<Vec<u8>, Error> {
+    if path.exists() {
+        return crate::input::read_limited(path, crate::input::DATA_MAX, crate::input::Start::JsonObject);
+    }
     std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             let looked = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
@@ -149,9 +159,28 @@ fn read_snapshot(path: &Path) -> Result<Vec<u8>, Error> {
     })
 }
 
+/// The bounds of `--runs`, `--scale` and `--batch` (each named in `--help`).
+pub const MAX_RUNS: usize = 1000;
+pub const MAX_SCALE: usize = 100;
+pub const MAX_BATCH: usize = 1000;
+
+/// Fails naming `flag` unless `n` is in `1..=max`.
+fn bounded(flag: &str, n: usize, max: usize) -> Result<(), Error> {
+    if (1..=max).contains(&n) {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!("{flag} {n}: must be from 1 to {max}")))
+    }
+}
+
 pub fn run(a: BenchArgs) -> Result<(), Error> {
+    bounded("--runs", a.runs, MAX_RUNS)?;
+    bounded("--scale", a.scale, MAX_SCALE)?;
+    if let Some(n) = a.batch {
+        bounded("--batch", n, MAX_BATCH)?;
+    }
     let bytes = read_snapshot(&a.snapshot)?;
-    let window = parse_duration("--window", &a.window)?;
+    let window = super::options::parse_window(&a.window)?;
     let (w, h) = parse_size(&a.size)?;
     if let Some(n) = a.batch {
         let snap = MarketSnapshot::from_json(&bytes).map_err(|e| e.in_file(&a.snapshot))?;
@@ -180,7 +209,7 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
         encode(&scene, Format::Png)
     });
 
-    println!(
+    say!(
         "liqshot bench: {} ({} candles of {}, {} venue(s)), {}x{}, window {}, median of {} runs, release={}",
         a.snapshot.display(),
         n,
@@ -192,19 +221,19 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
         runs,
         !cfg!(debug_assertions)
     );
-    println!("  load snapshot     {t_load:8.2} ms");
-    println!("  estimate          {t_est:8.2} ms");
-    println!("  zones             {t_zones:8.2} ms");
-    println!("  chart scene       {t_scene:8.2} ms");
-    println!("  PNG encode        {t_png:8.2} ms  ({} bytes)", png.len());
-    println!("  SVG encode        {t_svg:8.2} ms  ({} bytes)", svg_bytes.len());
-    println!("  render to PNG     {t_total:8.2} ms  (load + estimate + zones + scene + PNG)");
+    say!("  load snapshot     {t_load:8.2} ms");
+    say!("  estimate          {t_est:8.2} ms");
+    say!("  zones             {t_zones:8.2} ms");
+    say!("  chart scene       {t_scene:8.2} ms");
+    say!("  PNG encode        {t_png:8.2} ms  ({} bytes)", png.len());
+    say!("  SVG encode        {t_svg:8.2} ms  ({} bytes)", svg_bytes.len());
+    say!("  render to PNG     {t_total:8.2} ms  (load + estimate + zones + scene + PNG)");
     if let Some(mb) = peak_rss_mb() {
-        println!("  peak RSS          {mb:8.1} MB  (whole bench process so far)");
+        say!("  peak RSS          {mb:8.1} MB  (whole bench process so far)");
     }
 
     if a.scale > 1 {
-        println!("scaling (path repeated end to end; same window and size):");
+        say!("scaling (path repeated end to end; same window and size):");
         let mut base = None;
         for k in [1, a.scale] {
             let big = repeated(&snap, k);
@@ -217,10 +246,10 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
                 encode(&scene, Format::Png)
             });
             let per = t_e * 1000.0 / candles as f64;
-            println!("  {candles:6} candles: estimate {t_e:8.2} ms ({per:.2} µs/candle), render to PNG {t_all:8.2} ms");
+            say!("  {candles:6} candles: estimate {t_e:8.2} ms ({per:.2} µs/candle), render to PNG {t_all:8.2} ms");
             match base {
                 None => base = Some((candles, t_e)),
-                Some((c0, e0)) => println!(
+                Some((c0, e0)) => say!(
                     "  estimate cost ratio {:.2} for {:.2}x the candles (linear = equal)",
                     t_e / e0,
                     candles as f64 / c0 as f64

@@ -1,8 +1,7 @@
 //! `liqshot levels`: the live profile as data, one row per 0.1 % price band within ±25 % of
 //! price (CSV or JSON), to stdout or written atomically to `-o FILE`.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -102,6 +101,6 @@ pub fn run(a: LevelsArgs) -> Result<(), Error> {
             v
         }
     };
-    std::io::stdout().write_all(&bytes).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    super::to_stdout(&bytes)?;
     result
 }

@@ -130,7 +130,7 @@ pub fn clear_progress() {
 pub fn final_error(e: &Error) {
     clear_progress();
     // One line, whatever the message quotes (a path or key with a newline in it).
-    let text = e.to_string().replace('\r', "\\r").replace('\n', "\\n");
+    let text = crate::fmt::inert(&e.to_string());
     if is_json() {
         tracing::error!(exit_code = e.exit_code(), "{text}");
     } else {
@@ -176,6 +176,8 @@ where
         };
         let mut m = Message(String::new());
         event.record(&mut m);
-        writeln!(w, "{prefix}{}", m.0)
+        // Control characters a message quotes (ESC of a hostile name) are shown, not obeyed.
+        let text = if m.0.chars().any(|c| c.is_control() && c != '\n' && c != '\t') { crate::fmt::inert(&m.0) } else { m.0 };
+        writeln!(w, "{prefix}{text}")
     }
 }

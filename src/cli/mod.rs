@@ -7,6 +7,7 @@ pub mod animate;
 pub mod backtest;
 pub mod batch;
 pub mod bench;
+pub mod collide;
 pub mod config;
 pub mod fetch;
 pub mod import;
@@ -168,6 +169,15 @@ pub fn main(cli: Cli, argv: Vec<OsString>) -> Result<(), Error> {
             run(command).map_err(|e| config::layer::explain(e, &layered.added, Some(&c.path)))
         }
     }
+}
+
+/// Writes `bytes` to standard output and flushes it. A closed pipe (`| head`) or a full disk
+/// behind a redirect is an error like any other: `liqshot: error: <stdout>: ...`, exit 1, the
+/// same in every command (never a panic).
+pub fn to_stdout(bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|()| out.flush()).map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))
 }
 
 /// Runs one command. Output files are written only after everything succeeded.

@@ -166,6 +166,15 @@ pub fn latest_path(output: &Path, symbol: &str) -> PathBuf {
     }
 }
 
+/// The stable copy of the report directory `dir` written by `--latest`: `{symbol}-latest`
+/// beside it, whatever dots its name has (`od/v1.2` → `od/BTCUSDT-latest`).
+pub fn latest_dir(dir: &Path, symbol: &str) -> PathBuf {
+    match dir.parent() {
+        Some(parent) => parent.join(format!("{symbol}-latest")),
+        None => PathBuf::from(format!("{symbol}-latest")),
+    }
+}
+
 /// Splits a `--symbol` value into symbols: `BTC,ETH, sol` → `["BTC", "ETH", "sol"]`, in the
 /// order given, duplicates (same base asset) dropped.
 pub fn split_symbols(list: &str) -> Result<Vec<String>, Error> {
@@ -244,6 +253,8 @@ mod tests {
         assert_eq!(latest_path(Path::new("out/BTCUSDT-2025-11-10.png"), "BTCUSDT"), Path::new("out/BTCUSDT-latest.png"));
         assert_eq!(latest_path(Path::new("x.svg"), "ETHUSDT"), Path::new("ETHUSDT-latest.svg"));
         assert_eq!(latest_path(Path::new("reports/SOLUSDT"), "SOLUSDT"), Path::new("reports/SOLUSDT-latest"));
+        assert_eq!(latest_dir(Path::new("od/v1.2"), "BTCUSDT"), Path::new("od/BTCUSDT-latest"));
+        assert_eq!(latest_dir(Path::new("r"), "BTCUSDT"), Path::new("BTCUSDT-latest"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct FetchArgs {
     /// Venues to fetch and sum: binance, bybit, okx, hyperliquid
     #[arg(long, env = "LIQSHOT_EXCHANGE", default_value = "binance,bybit,okx", value_name = "VENUES", help_heading = LIVE)]
     pub exchange: String,
-    /// History fetched; it builds the ledger (Binance keeps 30 days of open interest)
+    /// History fetched, at most 365d; it builds the ledger (Binance keeps 30 days of open interest)
     #[arg(long, env = "LIQSHOT_LOOKBACK", default_value = "7d", value_name = "DURATION", help_heading = LIVE)]
     pub lookback: String,
     /// Candle interval: 5m, 15m, 1h, 4h, 1d [default: from --window: 5m up to 24h, 15m up to 3d, else 1h]
@@ -46,7 +46,7 @@ pub struct FetchArgs {
     /// Base URL of OKX v5
     #[arg(long, env = "LIQSHOT_OKX_URL", default_value = "https://www.okx.com", value_name = "URL", help_heading = HTTP)]
     pub okx_url: String,
-    /// Measured Hyperliquid positions: FILE of account addresses (one per line, # comments), or top:N (the N largest accounts of the leaderboard); needs hyperliquid in --exchange
+    /// Measured Hyperliquid positions: FILE of account addresses (one per line, # comments), or top:N (the N largest accounts of the leaderboard, N up to 1000); needs hyperliquid in --exchange
     #[arg(long, env = "LIQSHOT_HL_ACCOUNTS", value_name = "FILE|top:N", help_heading = LIVE)]
     pub hl_accounts: Option<String>,
     /// URL of Hyperliquid's leaderboard JSON (for --hl-accounts top:N)
@@ -141,7 +141,7 @@ pub enum ThemeArg {
 /// How the heatmap looks (render and report).
 #[derive(Debug, Args)]
 pub struct ChartArgs {
-    /// Time span shown, e.g. 12h, 24h, 3d, 7d (a snapshot holding less is a warning)
+    /// Time span shown, e.g. 12h, 24h, 3d, 7d; 1h to 3650d (a snapshot holding less is a warning)
     #[arg(long, env = "LIQSHOT_WINDOW", default_value = "24h", value_name = "DURATION", help_heading = CHART)]
     pub window: String,
     /// Image size WIDTHxHEIGHT, from 720x400 to 8000x8000 [default: 1600x900] (not with --preset)
@@ -176,7 +176,7 @@ pub enum ProfileArg {
 impl ChartArgs {
     /// The window in seconds and the render settings for `params`, each flag checked.
     pub fn settings(&self, params: EstimateParams) -> Result<(i64, RenderSettings), Error> {
-        let window = parse_duration("--window", &self.window)?;
+        let window = parse_window(&self.window)?;
         if let Some(m) = self.color_max {
             if !(m.is_finite() && m > 0.0) {
                 return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
@@ -204,9 +204,30 @@ impl ChartArgs {
     }
 }
 
-/// Parses a duration like `24h`, `3d`, `90m`.
+/// The longest duration any option takes (ten years, as backtest's): longer ones would overflow
+/// the date arithmetic.
+pub const MAX_DURATION_SECS: i64 = crate::backtest::MAX_DURATION_SECS;
+
+/// Parses a duration like `24h`, `3d`, `90m`, at most [`MAX_DURATION_SECS`].
 pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
-    parse_interval(s).ok_or_else(|| Error::Usage(format!("{flag}: {s:?} is not a duration like 12h, 24h, 3d or 7d")))
+    let secs = parse_interval(s).ok_or_else(|| Error::Usage(format!("{flag}: {s:?} is not a duration like 12h, 24h, 3d or 7d")))?;
+    if secs > MAX_DURATION_SECS {
+        return Err(Error::Usage(format!("{flag} {}: longer than {}, the longest duration liqshot takes", s.trim(), crate::fmt::duration(MAX_DURATION_SECS))));
+    }
+    Ok(secs)
+}
+
+/// The shortest `--window`: a shorter one would show less than a candle of the finest interval
+/// fetched (5m) and was silently widened.
+pub const MIN_WINDOW_SECS: i64 = 3600;
+
+/// Parses `--window`: a duration from [`MIN_WINDOW_SECS`] to [`MAX_DURATION_SECS`].
+pub fn parse_window(s: &str) -> Result<i64, Error> {
+    let secs = parse_duration("--window", s)?;
+    if secs < MIN_WINDOW_SECS {
+        return Err(Error::Usage(format!("--window {}: shorter than {}, the shortest window a chart shows", s.trim(), crate::fmt::duration(MIN_WINDOW_SECS))));
+    }
+    Ok(secs)
 }
 
 /// Parses `20s`, `500ms`, `1m` into a duration (for timeouts).

@@ -89,6 +89,7 @@ impl RenderPlan {
         let (window, settings) = a.chart.settings(a.estimate.params()?)?;
         let src = Source::of(&a.estimate, Some(window), window_label(window))?;
         src.check_outputs(outputs.iter().map(|(t, _)| t))?;
+        src.check_collisions(|v| dests(&outputs, a.latest, v))?;
         Ok(RenderPlan { outputs, settings, src })
     }
 
@@ -100,6 +101,7 @@ impl RenderPlan {
                 let (analysis, scene) = render_scene(&snap, &settings)?;
                 warn_short_window(&snap, &analysis, &settings);
                 let vars = Vars::of(&snap, &src.window_label);
+                src.check_snapshot_collisions(|v| dests(&outputs, a.latest, v), &vars)?;
                 let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
                 let alt = crate::report::alt::alt_text(&snap, &analysis);
                 write_logged(&with_alt_text(with_latest(encoded, a.latest, &snap.symbol), &alt))
@@ -108,6 +110,11 @@ impl RenderPlan {
         )
         .1
     }
+}
+
+/// The files written for the `-o` outputs.
+fn dests(outputs: &[(PathTemplate, Format)], latest: bool, vars: &Vars) -> Vec<super::collide::Dest> {
+    super::collide::images(&outputs.iter().map(|(t, _)| t).collect::<Vec<_>>(), latest, vars)
 }
 
 /// `images` plus the alt text `alt` beside each (`a.png` → `a.alt.txt`, once for `a.png` and `a.svg`).

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::naming::{latest_path, PathTemplate, Vars};
+use super::collide::{self, Dest};
+use super::naming::{latest_dir, PathTemplate, Vars};
 use super::options::{ChartArgs, EstimateArgs};
 use super::render::warn_short_window;
 use super::source::{write_logged, Source};
@@ -106,6 +107,7 @@ impl Plan {
         };
         let src = Source::of(&a.estimate, Some(window), compute::window_label(window))?;
         src.check_outputs([&out_dir])?;
+        src.check_collisions(|v| report_dests(&out_dir, a.latest, v))?;
         if let Some(t) = &previous {
             t.check_for(src.len())?;
         }
@@ -125,11 +127,15 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
 
     let one = |snap: crate::snapshot::MarketSnapshot| -> Result<String, Error> {
         let vars = Vars::of(&snap, &src.window_label);
+        src.check_snapshot_collisions(|v| report_dests(&out_dir, a.latest, v), &vars)?;
         let previous = match (&fixed_previous, &previous) {
             (Some(p), _) => Some(p.clone()),
             (None, Some(t)) => read_previous(&t.expand(&vars))?,
             (None, None) => None,
         };
+        if let (Some(p), Some(t)) = (&previous, &a.previous) {
+            check_previous(p, &snap, t)?;
+        }
         let (analysis, scene) = render_scene(&snap, &settings)?;
         if opts.image_base_url.is_some() {
             warn_small_mail_text(&scene);
@@ -156,8 +162,10 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         let named = outputs(&report, png, svg, &opts)?;
         let dir = out_dir.expand(&vars);
         let mut dirs = vec![dir.clone()];
-        if a.latest {
-            dirs.push(latest_path(&dir, &snap.symbol));
+        // A directory already named {symbol}-latest is its own latest copy.
+        let copy = latest_dir(&dir, &snap.symbol);
+        if a.latest && copy != dir {
+            dirs.push(copy);
         }
         let files: Vec<(PathBuf, Vec<u8>)> =
             dirs.iter().flat_map(|d| named.iter().map(move |(name, bytes)| (d.join(name), bytes.clone()))).collect();
@@ -165,6 +173,20 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         Ok(format!("wrote {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")))
     };
     src.each(one, String::clone).1
+}
+
+/// The files a report writes into `--out-dir` (and its `--latest` copy).
+fn report_dests(out_dir: &PathTemplate, latest: bool, vars: &Vars) -> Vec<Dest> {
+    use crate::report::files::{ALT, HTML, JSON, MARKDOWN, PNG, SVG};
+    let names = [PNG, SVG, ALT, MARKDOWN, HTML, JSON];
+    let dir = out_dir.expand(vars);
+    let what = format!("--out-dir {}", out_dir.raw());
+    let mut out = collide::in_dir(&what, &dir, &names);
+    let copy = latest_dir(&dir, &vars.symbol);
+    if latest && copy != dir {
+        out.extend(collide::in_dir(&format!("the --latest copy of {what}"), &copy, &names));
+    }
+    out
 }
 
 /// In newsletter mode, a warning when the chart's smallest text shows below the legible size in
@@ -184,15 +206,32 @@ fn warn_small_mail_text(scene: &crate::render::Scene) {
 /// warning, and the triggers are reported as not evaluated; an unreadable or malformed file is
 /// a usage error naming the flag.
 fn read_previous(p: &Path) -> Result<Option<PreviousZones>, Error> {
-    let bytes = match std::fs::read(p) {
+    let bytes = match crate::input::read_limited(p, crate::input::JSON_MAX, crate::input::Start::JsonObject) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             tracing::warn!(path = %p.display(), "--previous {}: no such file yet; recalculation triggers not evaluated", p.display());
             return Ok(None);
         }
-        Err(e) => return Err(Error::Usage(format!("--previous {}: {e}", p.display()))),
+        Err(Error::Io { source, .. }) => return Err(Error::Usage(format!("--previous {}: {source}", p.display()))),
+        Err(e) => return Err(Error::Usage(format!("--previous {e}"))),
     };
     compute::previous_from_json(&bytes).map(Some).map_err(|e| Error::Usage(format!("--previous {}: {e}", p.display())))
+}
+
+/// A `--previous` report must be of the snapshot's symbol and from before its capture time.
+fn check_previous(p: &PreviousZones, snap: &crate::snapshot::MarketSnapshot, path: &Path) -> Result<(), Error> {
+    if let Some(s) = p.symbol.as_deref().filter(|s| *s != snap.symbol) {
+        return Err(Error::Usage(format!("--previous {}: a report of {}, not of {}", path.display(), crate::fmt::inert(s), snap.symbol)));
+    }
+    if p.captured_at > snap.captured_at {
+        return Err(Error::Usage(format!(
+            "--previous {}: captured at {}, after this snapshot ({}): not a previous report",
+            path.display(),
+            p.captured_at.format("%Y-%m-%d %H:%M UTC"),
+            snap.captured_at.format("%Y-%m-%d %H:%M UTC")
+        )));
+    }
+    Ok(())
 }
 
 /// `--image-base-url` must be an absolute http(s) URL that can sit in an HTML attribute.
@@ -215,18 +254,29 @@ fn gather_events(flags: &[String], file: Option<&Path>) -> Result<Vec<String>, E
         if e.is_empty() {
             return Err(Error::Usage("--event: empty text".into()));
         }
+        if let Some(c) = e.chars().find(|c| c.is_control()) {
+            return Err(Error::Usage(format!("--event {}: a control character (U+{:04X}) in the text", crate::fmt::inert(e), c as u32)));
+        }
         events.push(e.to_string());
     }
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--events-file {}: {e}", path.display())))?;
-        events.extend(parse_events(&text));
+        let text = crate::input::read_text(path, crate::input::TEXT_MAX).map_err(|e| match e {
+            Error::Io { source, .. } => Error::Usage(format!("--events-file {}: {source}", path.display())),
+            other => Error::Usage(format!("--events-file {other}")),
+        })?;
+        let lines = parse_events(&text);
+        if let Some((n, c)) = lines.iter().enumerate().find_map(|(i, l)| l.chars().find(|c| c.is_control() && *c != '\t').map(|c| (i, c))) {
+            return Err(Error::Usage(format!("--events-file {}: event {} has a control character (U+{:04X})", path.display(), n + 1, c as u32)));
+        }
+        events.extend(lines.into_iter().map(|l| l.replace('\t', " ")));
     }
     Ok(events)
 }
 
 /// Events from a file: one per line, trimmed; blank lines and lines starting with `#` skipped.
 pub fn parse_events(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect()
+    // A byte-order mark (Windows editors) is not part of the first line: `# ...` stays a comment.
+    text.strip_prefix('\u{feff}').unwrap_or(text).lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect()
 }
 
 #[cfg(test)]
@@ -237,6 +287,9 @@ mod tests {
     fn events_file_skips_blanks_and_comments() {
         let text = "# this week\n\nFOMC 19:00 UTC\n  CPI Thursday  \n   # later\r\nETF flows #BTC\n";
         assert_eq!(parse_events(text), ["FOMC 19:00 UTC", "CPI Thursday", "ETF flows #BTC"]);
+        assert_eq!(parse_events("\u{feff}# internal note: do not publish\nCPI\n"), ["CPI"]);
+        let esc = gather_events(&["FOMC \u{1b}[31m".into()], None).unwrap_err().to_string();
+        assert!(esc.contains("control character (U+001B)") && !esc.contains('\u{1b}'), "{esc}");
         assert!(gather_events(&["  ".into()], None).unwrap_err().to_string().contains("--event"));
         let err = gather_events(&[], Some(Path::new("/nonexistent/events.txt"))).unwrap_err().to_string();
         assert!(err.contains("--events-file /nonexistent/events.txt"), "{err}");

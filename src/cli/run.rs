@@ -103,10 +103,8 @@ pub fn plan_job<'a>(config: &'a Config, job: &'a Job) -> Result<Vec<Planned<'a>>
 pub fn run(config: &Config, only: &[String], dry_run: bool) -> Result<(), Error> {
     let planned = plan(config, only)?;
     if dry_run {
-        for p in &planned {
-            println!("{}", shell_line(&p.argv));
-        }
-        return Ok(());
+        let lines: String = planned.iter().map(|p| format!("{}\n", shell_line(&p.argv))).collect();
+        return super::to_stdout(lines.as_bytes());
     }
     let total = planned.len();
     let mut failures: Vec<(String, Error)> = Vec::new();

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::batch;
+use super::collide::{self, Dest};
 use super::log::TerminalProgress;
 use super::naming::{latest_path, split_symbols, PathTemplate, Vars};
 use super::options::{EstimateArgs, FetchArgs};
@@ -81,6 +82,28 @@ impl Source {
         templates.into_iter().try_for_each(|t| t.check_for(self.len()))
     }
 
+    /// Checks, before any data is read or fetched, that no two of the files `dests` lists for a
+    /// snapshot (with the `--save-snapshot` file) are one file: with every symbol's name when
+    /// they are known (live data), else a sample; the time is now. See [`collide`].
+    pub fn check_collisions(&self, dests: impl Fn(&Vars) -> Vec<Dest>) -> Result<(), Error> {
+        let symbols: Vec<String> = match &self.kind {
+            Kind::File(_) => vec!["SYMBOL".into()],
+            Kind::Live { .. } => self.names.clone(),
+        };
+        for symbol in symbols {
+            let vars = Vars { symbol, captured_at: chrono::Utc::now(), window: self.window_label.clone(), venues: "venues".into() };
+            self.check_snapshot_collisions(&dests, &vars)?;
+        }
+        Ok(())
+    }
+
+    /// [`Source::check_collisions`] with a snapshot's own values `vars`, before its files are written.
+    pub fn check_snapshot_collisions(&self, dests: impl Fn(&Vars) -> Vec<Dest>, vars: &Vars) -> Result<(), Error> {
+        let mut all = dests(vars);
+        all.extend(collide::snapshot(self.save.as_ref(), vars));
+        collide::check(&all)
+    }
+
     /// Reads or fetches snapshot `i` (saving it with `--save-snapshot`). A venue that failed is
     /// reported as a warning; the snapshot's notes and the chart say so too.
     pub fn load(&self, i: usize) -> Result<MarketSnapshot, Error> {
@@ -118,7 +141,16 @@ impl Source {
         work: impl Fn(MarketSnapshot) -> Result<T, Error> + Sync,
         summary: impl Fn(&T) -> String,
     ) -> (Vec<T>, Result<(), Error>) {
-        let outcomes = batch::run(&self.names, self.jobs, |i| work(self.load(i)?));
+        // A problem the data causes later (an estimate that cannot bin the prices) names the
+        // snapshot file too.
+        let file = match &self.kind {
+            Kind::File(p) => Some(p),
+            Kind::Live { .. } => None,
+        };
+        let outcomes = batch::run(&self.names, self.jobs, |i| work(self.load(i)?).map_err(|e| match file {
+            Some(p) => e.in_file(p),
+            None => e,
+        }));
         batch::conclude(outcomes, summary)
     }
 }

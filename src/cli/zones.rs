@@ -1,7 +1,5 @@
 //! `liqshot zones`: zones A, B and C of each snapshot, as a table or JSON on stdout.
 
-use std::io::Write;
-use std::path::Path;
 
 use clap::Args;
 
@@ -57,6 +55,6 @@ pub fn run(a: ZonesArgs) -> Result<(), Error> {
         }
         (_, false) => texts.join(&b"\n"[..]),
     };
-    std::io::stdout().write_all(&out).map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+    super::to_stdout(&out)?;
     result
 }

@@ -25,7 +25,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
@@ -135,10 +134,11 @@ pub fn default_dir() -> Option<PathBuf> {
 /// Reads the cache file at `path` for `key`: `Ok(None)` when there is none, `Err(why)` when
 /// it exists but cannot be used.
 pub fn load(path: &Path, key: &Key) -> Result<Option<CacheFile>, String> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::input::read_limited(path, crate::input::JSON_MAX, crate::input::Start::JsonObject) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("unreadable: {e}")),
+        Err(crate::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(crate::error::Error::Io { source, .. }) => return Err(format!("unreadable: {source}")),
+        Err(e) => return Err(e.to_string().replacen(&format!("{}: ", path.display()), "", 1).replacen("not JSON", "not cache JSON", 1)),
     };
     parse(&bytes, key).map(Some)
 }
@@ -189,6 +189,7 @@ pub fn validate(file: &CacheFile) -> Result<(), String> {
             return Err(format!("candle #{i} ({}) is not a valid candle", c.open_time));
         }
     }
+    sparse(file)?;
     if let Some((i, p)) = file.open_interest.iter().enumerate().find(|(_, p)| !(p.oi_usd.is_finite() && p.oi_usd >= 0.0)) {
         return Err(format!("open_interest #{i} ({}): {} is negative or not finite", p.time, p.oi_usd));
     }
@@ -196,6 +197,24 @@ pub fn validate(file: &CacheFile) -> Result<(), String> {
         return Err(format!("funding #{i} ({}): rate is not finite", f.time));
     }
     check_liquidations(&file.liquidations)
+}
+
+/// Fails when the candles miss more than a tenth of the slots of their span (a hand-edited or
+/// foreign file: merged, it would leave holes in every later snapshot), or leave the grid (a
+/// fraction of a second, or of the interval, off the first candle).
+fn sparse(file: &CacheFile) -> Result<(), String> {
+    let Some(step) = crate::snapshot::parse_interval(&file.interval) else { return Err(format!("interval {:?} is not like 5m", file.interval)) };
+    let (Some(first), Some(last)) = (file.candles.first(), file.candles.last()) else { return Ok(()) };
+    let off = |t: DateTime<Utc>| t.timestamp_subsec_nanos() != 0 || (t - first.open_time).num_seconds() % step != 0;
+    if let Some(c) = file.candles.iter().find(|c| off(c.open_time)) {
+        return Err(format!("candle at {} is not on the {} grid", c.open_time, file.interval));
+    }
+    let slots = (last.open_time - first.open_time).num_seconds() / step + 1;
+    let held = file.candles.len() as i64;
+    if held * 10 < slots * 9 {
+        return Err(format!("sparse: {held} candles where their span has {slots} of {}", file.interval));
+    }
+    Ok(())
 }
 
 /// Fails unless `items` ascend strictly by `time`.
@@ -301,15 +320,24 @@ pub fn merge_liquidations(cached: &[Liquidation], fresh: &[Liquidation], start: 
     (kept, shown, from_cache)
 }
 
+/// Drops the cached liquidations dated after `now` (a hand-edited or damaged cache; a clock
+/// that ran ahead) and returns how many: the newest cached one sets how far back the next run
+/// pages, and one in the future would stop the paging at its first page for good.
+pub fn drop_future_liquidations(file: &mut CacheFile, now: DateTime<Utc>) -> usize {
+    let before = file.liquidations.len();
+    file.liquidations.retain(|l| l.time <= now);
+    before - file.liquidations.len()
+}
+
 /// Writes `file` to `path` atomically: a uniquely named temporary file in the same directory
 /// (created if missing), flushed, then renamed over `path`. Concurrent writers each rename a
 /// complete file; the last one wins.
 pub fn store(path: &Path, file: &CacheFile) -> Result<(), String> {
-    static SEQ: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().ok_or("no parent directory")?;
     let name = path.file_name().ok_or("not a file path")?.to_string_lossy();
-    let unique = format!("{}.{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
-    let tmp = dir.join(format!(".{name}.{unique}.tmp"));
+    // What killed runs left beside it goes first.
+    crate::output::temp::remove_stale(dir, &name);
+    let tmp = crate::output::temp::temp_path(dir, &name);
     let bytes = serde_json::to_vec(file).map_err(|e| e.to_string())?;
     let written = (|| {
         std::fs::create_dir_all(dir)?;
@@ -331,17 +359,23 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
     let warn = |w: String| warnings.lock().expect("warnings lock").push(w);
     let key = Key::new(ctx.venue, &ctx.base, ctx.interval_secs).at(&ctx.base_url);
     let path = key.path(dir);
-    let cached = load(&path, &key).unwrap_or_else(|why| {
+    let mut cached = load(&path, &key).unwrap_or_else(|why| {
         warn(format!("cache file {} ignored: {why}", path.display()));
         None
     });
+    if let Some(n) = cached.as_mut().map(|f| drop_future_liquidations(f, ctx.end)).filter(|n| *n > 0) {
+        warn(format!("cache file {}: {n} realized liquidation(s) dated after now ({}) dropped", path.display(), ctx.end.format("%Y-%m-%d %H:%M UTC")));
+    }
     // Realized liquidations are paged back to the newest cached one (none cached: as far as
     // the lookback, or the venue, goes), so a run after a failed one fills the gap.
     let since = cached.as_ref().map(|f| f.liquidations.last().map_or(ctx.lookback_start, |l| l.time.max(ctx.lookback_start)));
     let ctx = &VenueCtx { liquidations_since: since, ..ctx.starting_at(ctx.start) };
-    let (series, cached_liquidations) = match cached {
-        Some(file) => (fetch_rest(ctx, &file, &path, &warn)?, file.liquidations),
-        None => (fetch_venue(ctx)?, Vec::new()),
+    let (series, cached_liquidations, older) = match cached {
+        Some(file) => {
+            let older = Older::of(&file, ctx.start, ctx.end);
+            (fetch_rest(ctx, &file, &path, &warn)?, file.liquidations, older)
+        }
+        None => (fetch_venue(ctx)?, Vec::new(), None),
     };
     let mut series = check_series(ctx.venue, series)?;
     let (kept, shown, from_cache) = merge_liquidations(&cached_liquidations, &series.liquidations, ctx.start, ctx.end);
@@ -351,11 +385,61 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
     series.liquidations = shown;
     // A renamed instrument (Hyperliquid's own spelling of the coin) would not match the key.
     if series.instrument == key.instrument {
-        if let Err(why) = store(&path, &to_file(&series, ctx.venue, ctx.start, ctx.interval_secs, kept)) {
+        let mut file = to_file(&series, ctx.venue, ctx.start, ctx.interval_secs, kept);
+        if let Some(older) = older {
+            let mut longer = file.clone();
+            older.under(&mut longer);
+            if validate(&longer).is_ok() {
+                file = longer;
+            }
+        }
+        if let Err(why) = store(&path, &file) {
             warn(format!("cache file {} not written: {why}", path.display()));
         }
     }
     Ok(series)
+}
+
+/// The history a cache file holds before this run's `start` that stays in the file (not in the
+/// snapshot): a run with a shorter lookback sharing the cache keeps what a longer one fetched,
+/// up to the span the file held (its last candle less its `from`) back from `end`, so runs of
+/// 7d, 1d and 7d on one cache do not fetch the 7 days twice (and the file does not grow).
+#[derive(Debug, Clone, PartialEq)]
+struct Older {
+    from: DateTime<Utc>,
+    candles: Vec<Candle>,
+    open_interest: Vec<OiPoint>,
+    funding: Vec<FundingPoint>,
+}
+
+impl Older {
+    fn of(file: &CacheFile, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Older> {
+        let step = Duration::seconds(crate::snapshot::parse_interval(&file.interval)?);
+        let closed = file.candles.last()?.open_time + step;
+        let from = file.from.max(end - (closed - file.from));
+        let before = |t: DateTime<Utc>| t >= from && t < start;
+        let candles: Vec<Candle> = file.candles.iter().filter(|c| before(c.open_time)).copied().collect();
+        if candles.is_empty() {
+            return None;
+        }
+        let open_interest = file.open_interest.iter().filter(|p| before(p.time)).copied().collect();
+        let funding = file.funding.iter().filter(|f| before(f.time)).copied().collect();
+        Some(Older { from, candles, open_interest, funding })
+    }
+
+    /// Puts this history under `file`'s (each series only before the first row it has).
+    fn under(self, file: &mut CacheFile) {
+        fn join<T: Copy>(older: Vec<T>, newer: &mut Vec<T>, time: impl Fn(&T) -> DateTime<Utc>) {
+            let first = newer.first().map(&time);
+            let mut all: Vec<T> = older.into_iter().filter(|x| first.is_none_or(|f| time(x) < f)).collect();
+            all.append(newer);
+            *newer = all;
+        }
+        join(self.candles, &mut file.candles, |c| c.open_time);
+        join(self.open_interest, &mut file.open_interest, |p| p.time);
+        join(self.funding, &mut file.funding, |f| f.time);
+        file.from = self.from.min(file.from);
+    }
 }
 
 /// Fetches the history after what `file` holds and merges it in; falls back to the whole
@@ -381,202 +465,4 @@ fn fetch_rest(ctx: &VenueCtx, file: &CacheFile, path: &Path, warn: &dyn Fn(Strin
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn t(min: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_762_000_200 + min * 60, 0).unwrap()
-    }
-
-    fn candle(min: i64, close: f64) -> Candle {
-        Candle { open_time: t(min), open: 100.0, high: 110.0, low: 90.0, close, volume: 1.0, taker_buy_volume: None }
-    }
-
-    fn oi(min: i64, usd: f64) -> OiPoint {
-        OiPoint { time: t(min), oi_usd: usd }
-    }
-
-    fn file(candles: Vec<Candle>, open_interest: Vec<OiPoint>) -> CacheFile {
-        CacheFile {
-            format: FORMAT.into(),
-            venue: "binance".into(),
-            instrument: "BTCUSDT".into(),
-            interval: "5m".into(),
-            from: t(0),
-            candles,
-            open_interest,
-            funding: vec![],
-            liquidations: vec![],
-        }
-    }
-
-    fn series(candles: Vec<Candle>, open_interest: Vec<OiPoint>) -> VenueSeries {
-        let (margin_tiers, margin_tiers_source) = crate::tiers::builtin("binance", "BTCUSDT");
-        VenueSeries {
-            venue: "binance".into(),
-            instrument: "BTCUSDT".into(),
-            candles,
-            open_interest,
-            funding: vec![],
-            mark_price: Some(100.0),
-            tick_size: None,
-            margin_tiers,
-            margin_tiers_source,
-            notes: vec![],
-            liquidations: vec![],
-            measured_accounts: None,
-            measured_positions: vec![],
-        }
-    }
-
-    fn key() -> Key {
-        Key::new(Venue::Binance, "BTC", 300)
-    }
-
-    #[test]
-    fn keys_name_one_file_per_venue_instrument_interval() {
-        let dir = Path::new("/c");
-        assert_eq!(key().path(dir), Path::new("/c/binance/BTCUSDT-5m.json"));
-        assert_eq!(Key::new(Venue::Okx, "BTC", 3600).path(dir), Path::new("/c/okx/BTC-USDT-SWAP-1h.json"));
-        assert_eq!(Key::new(Venue::Hyperliquid, "BTC", 900).path(dir), Path::new("/c/hyperliquid/BTC-15m.json"));
-        // Another server's history is kept apart from the public API's.
-        assert_eq!(key().at("https://fapi.binance.com/").path(dir), Path::new("/c/binance/BTCUSDT-5m.json"));
-        assert_eq!(key().at("http://127.0.0.1:8080").path(dir), Path::new("/c/binance@127.0.0.1_8080/BTCUSDT-5m.json"));
-    }
-
-    #[test]
-    fn splice_keeps_old_rows_and_lets_new_ones_win() {
-        let cached = [candle(0, 100.0), candle(5, 100.0), candle(10, 100.0), candle(15, 100.0)];
-        let fresh = [candle(10, 105.0), candle(15, 106.0), candle(20, 107.0)];
-        let out = splice(&cached, &fresh, t(10), |c| c.open_time);
-        let closes: Vec<(DateTime<Utc>, f64)> = out.iter().map(|c| (c.open_time, c.close)).collect();
-        assert_eq!(closes, [(t(0), 100.0), (t(5), 100.0), (t(10), 105.0), (t(15), 106.0), (t(20), 107.0)]);
-        // A fresh row at a time before the cutoff still wins over the cached one.
-        let out = splice(&cached, &[candle(5, 101.0)], t(10), |c| c.open_time);
-        assert_eq!(out.iter().map(|c| c.close).collect::<Vec<_>>(), [100.0, 101.0]);
-        // Cached rows at or after the cutoff are dropped even when the fetch has none there.
-        assert_eq!(splice(&cached, &[], t(10), |c| c.open_time).len(), 2);
-    }
-
-    #[test]
-    fn trim_keeps_the_lookback_and_one_oi_sample_before_it() {
-        let mut s = series(
-            (0..6).map(|i| candle(i * 5, 100.0)).collect(),
-            vec![oi(-60, 1.0), oi(0, 2.0), oi(7, 3.0), oi(60, 4.0)],
-        );
-        trim(&mut s, t(10));
-        assert_eq!(s.candles.first().unwrap().open_time, t(10));
-        assert_eq!(s.candles.len(), 4);
-        assert_eq!(s.open_interest.iter().map(|p| p.oi_usd).collect::<Vec<_>>(), [3.0, 4.0]);
-        trim(&mut s, t(60));
-        assert_eq!(s.open_interest.len(), 1);
-    }
-
-    #[test]
-    fn resume_refetches_two_candles_or_from_the_last_oi_sample() {
-        let candles: Vec<Candle> = (0..10).map(|i| candle(i * 5, 100.0)).collect();
-        let f = file(candles.clone(), vec![oi(45, 1.0)]);
-        // Candles at 0..=45 min: the last two (40, 45) are fetched again.
-        assert_eq!(resume_at(&f, t(0), t(60), 300, true), Some(t(40)));
-        // An older last OI sample moves the start back (to the candle grid).
-        let f = file(candles.clone(), vec![oi(33, 1.0)]);
-        assert_eq!(resume_at(&f, t(0), t(60), 300, true), Some(t(30)));
-        assert_eq!(resume_at(&f, t(0), t(60), 300, false), Some(t(40)));
-        // At least two candles before the end are fetched.
-        assert_eq!(resume_at(&file(candles.clone(), vec![oi(45, 1.0)]), t(0), t(45), 300, true), Some(t(35)));
-        // A cache that starts after the lookback, saves nothing, or lacks rows: fetch all.
-        assert_eq!(resume_at(&f, t(-5), t(60), 300, true), None);
-        assert_eq!(resume_at(&f, t(40), t(60), 300, true), None);
-        assert_eq!(resume_at(&file(candles[..1].to_vec(), vec![oi(0, 1.0)]), t(0), t(60), 300, true), None);
-        assert_eq!(resume_at(&file(candles, vec![]), t(0), t(60), 300, true), None);
-    }
-
-    #[test]
-    fn merge_trims_and_validates() {
-        let f = file((0..10).map(|i| candle(i * 5, 100.0)).collect(), (0..10).map(|i| oi(i * 5, 1.0)).collect());
-        let fresh = series(vec![candle(40, 101.0), candle(45, 102.0), candle(50, 103.0)], vec![oi(40, 2.0), oi(45, 2.0), oi(50, 2.0)]);
-        let m = merge(&f, fresh, Venue::Binance, t(40), t(10), 300).unwrap();
-        assert_eq!(m.candles.len(), 9);
-        assert_eq!(m.candles.first().unwrap().open_time, t(10));
-        assert_eq!(m.candles.iter().map(|c| c.close).rev().take(3).collect::<Vec<_>>(), [103.0, 102.0, 101.0]);
-        assert_eq!(m.open_interest.len(), 9);
-        assert_eq!(m.mark_price, Some(100.0), "what is not history comes from the fetch");
-        // An invalid fresh row makes the merge fail instead of being cached.
-        let mut bad = candle(50, 103.0);
-        bad.high = 1.0;
-        let fresh = series(vec![bad], vec![oi(50, 2.0)]);
-        assert!(merge(&f, fresh, Venue::Binance, t(40), t(10), 300).unwrap_err().contains("candle #"));
-    }
-
-    #[test]
-    fn hyperliquid_open_interest_is_estimated_again_over_all_candles() {
-        let mut f = file((0..10).map(|i| candle(i * 5, 100.0)).collect(), vec![]);
-        f.venue = "hyperliquid".into();
-        let fresh = series(vec![candle(40, 101.0), candle(45, 102.0)], vec![oi(45, 0.5), oi(50, 1000.0)]);
-        let m = merge(&f, fresh, Venue::Hyperliquid, t(40), t(0), 300).unwrap();
-        assert_eq!(m.open_interest, hyperliquid::oi_by_volume(&m.candles, 300, 1000.0));
-        assert_eq!(m.open_interest.len(), 10);
-        assert!(to_file(&m, Venue::Hyperliquid, t(0), 300, vec![]).open_interest.is_empty());
-    }
-
-    #[test]
-    fn foreign_or_broken_files_are_refused_with_a_reason() {
-        let good = file(vec![candle(0, 100.0), candle(5, 100.0)], vec![oi(0, 1.0)]);
-        let json = |f: &CacheFile| serde_json::to_vec(f).unwrap();
-        assert_eq!(parse(&json(&good), &key()).unwrap(), good);
-        assert!(parse(b"\x00\xffgarbage", &key()).unwrap_err().contains("not cache JSON"));
-        let mut other = good.clone();
-        other.format = "liqshot-cache/9".into();
-        assert!(parse(&json(&other), &key()).unwrap_err().contains("liqshot-cache/9"));
-        let mut other = good.clone();
-        other.instrument = "ETHUSDT".into();
-        assert!(parse(&json(&other), &key()).unwrap_err().contains("holds binance ETHUSDT 5m"));
-        assert!(parse(&json(&good), &Key::new(Venue::Binance, "BTC", 3600)).is_err());
-        let mut other = good.clone();
-        other.candles.swap(0, 1);
-        assert!(parse(&json(&other), &key()).unwrap_err().contains("candle #1"));
-        let mut other = good;
-        other.candles[1].open_time = t(0);
-        assert!(parse(&json(&other), &key()).unwrap_err().contains("does not come after"));
-    }
-
-    #[test]
-    fn version_1_is_read_and_liquidations_merge_keep_and_show() {
-        let good = file(vec![candle(0, 100.0), candle(5, 100.0)], vec![oi(0, 1.0)]);
-        let mut v = serde_json::to_value(&good).unwrap();
-        v["format"] = FORMAT_V1.into();
-        assert_eq!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap(), good);
-        v["liquidations"] = serde_json::json!([{"time": t(0), "side": "long", "price": 1.0, "usd": 1.0}]);
-        assert!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap_err().contains("not part of"));
-        let l = |min: i64, usd: f64| Liquidation { time: t(min), side: crate::snapshot::Side::Long, price: 100.0, usd };
-        let old = Liquidation { time: t(10) - Duration::days(LIQUIDATIONS_KEPT_DAYS + 1), ..l(0, 9.0) };
-        let (kept, shown, from_cache) = merge_liquidations(&[old, l(-10, 1.0), l(0, 1.0), l(5, 2.0)], &[l(5, 2.0), l(10, 3.0)], t(0), t(10));
-        assert_eq!(kept, [l(-10, 1.0), l(0, 1.0), l(5, 2.0), l(10, 3.0)]);
-        assert_eq!((shown, from_cache), (vec![l(0, 1.0), l(5, 2.0)], 1));
-        let mut bad = good;
-        bad.liquidations = vec![l(5, 2.0), l(0, 1.0)];
-        assert!(validate(&bad).unwrap_err().starts_with("liquidations #1"));
-    }
-
-    #[test]
-    fn store_replaces_the_file_and_leaves_no_temporary() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = key().path(dir.path());
-        let mut f = file(vec![candle(0, 100.0), candle(5, 100.0)], vec![oi(0, 1.0)]);
-        store(&path, &f).unwrap();
-        f.candles.push(candle(10, 100.0));
-        store(&path, &f).unwrap();
-        assert_eq!(load(&path, &key()).unwrap(), Some(f));
-        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names, ["BTCUSDT-5m.json"]);
-        assert_eq!(load(&dir.path().join("none.json"), &key()).unwrap(), None);
-    }
-
-    #[test]
-    fn default_dir_is_under_the_user_cache() {
-        // Only checks the shape: the environment belongs to the whole test process.
-        if let Some(d) = default_dir() {
-            assert!(d.ends_with("liqshot") && d.is_absolute(), "{}", d.display());
-        }
-    }
-}
+mod tests;

@@ -98,6 +98,7 @@ impl Http {
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .gzip(true)
+            .redirect(same_host_redirects())
             .pool_max_idle_per_host(8)
             .build()
             .map_err(|e| FetchError::new(format!("cannot build the HTTP client: {e}")))?;
@@ -196,6 +197,8 @@ impl Http {
         let started = Instant::now();
         let mut attempt = 0;
         let mut connect_timeouts = 0;
+        let mut timeouts = 0;
+        let via = proxy_for(url).map(|p| format!(" through the proxy {p}")).unwrap_or_default();
         loop {
             self.requests.fetch_add(1, Ordering::Relaxed);
             let sent = Instant::now();
@@ -204,18 +207,41 @@ impl Http {
                     let status = resp.status().as_u16();
                     tracing::trace!(venue, path, status, attempt, "{venue}: {path}: HTTP {status}");
                     let wait = retry_after(&resp);
-                    let body = self.read_body(venue, path, resp)?;
+                    let html = is_html(&resp);
+                    let body = match self.read_body(venue, path, resp, sent) {
+                        Ok(b) => b,
+                        Err(Body::Failed(e)) => return Err(e),
+                        Err(Body::Late) => {
+                            timeouts += 1;
+                            let msg = format!("{venue}: no complete answer within {} (the body was still arriving) ({path})", limit(self.config.timeout));
+                            if let Some(e) = self.retry_or_fail(msg, None, attempt, connect_timeouts, timeouts, &at, started)? {
+                                return Err(e);
+                            }
+                            attempt += 1;
+                            continue;
+                        }
+                    };
                     if (200..300).contains(&status) {
+                        if html {
+                            return Err(FetchError::new(format!(
+                                "{venue}: {path} answered with an HTML page (text/html), not JSON: a captive portal, proxy or wrong --{venue}-url?"
+                            )));
+                        }
                         return Ok(body);
                     }
-                    let detail = decode(status, &body).unwrap_or_else(|| format!("HTTP {status}"));
+                    let detail = decode(status, &body);
+                    let status_text = match &detail {
+                        Some(d) => format!("HTTP {status}, {d}"),
+                        None => format!("HTTP {status}"),
+                    };
+                    let detail = detail.unwrap_or_else(|| format!("HTTP {status}"));
                     match status {
                         418 | 403 => {
                             let when = wait.map(|w| format!("; try again in {}", human(w))).unwrap_or_else(|| {
                                 "; wait before trying again (Binance bans last 2 min to 3 days, Bybit 10 min)".into()
                             });
                             return Err(FetchError {
-                                message: format!("{venue}: refused by the venue (HTTP {status}, {detail}): IP banned or rate-limited{when}"),
+                                message: format!("{venue}: refused by the venue ({status_text}): IP banned or rate-limited{when}"),
                                 banned: true,
                             });
                         }
@@ -223,60 +249,160 @@ impl Http {
                         _ => return Err(FetchError::new(format!("{venue}: {detail} ({path})"))),
                     }
                 }
-                Err(e) => match classify(&e) {
-                    Failure::Dns(how) => {
-                        let host = host_port(url).map_or_else(|| url.to_string(), |(h, _)| h);
-                        let took = seconds(sent.elapsed());
-                        return Err(FetchError::new(format!("{venue}: could not resolve host {host} ({how}) after {took} ({path})")));
+                Err(e) => {
+                    // The address the failed request went to: after a redirect, not the venue's.
+                    let at = e.url().and_then(|u| host_port(u.as_str())).map_or_else(|| at.clone(), |(h, p)| format!("{h}:{p}"));
+                    match classify(&e) {
+                        Failure::Dns(how) => {
+                            let host = e.url().and_then(|u| host_port(u.as_str())).or_else(|| host_port(url)).map_or_else(|| url.to_string(), |(h, _)| h);
+                            let took = seconds(sent.elapsed());
+                            return Err(FetchError::new(format!("{venue}: could not resolve host {host}{via} ({how}) after {took} ({path})")));
+                        }
+                        Failure::Refused => {
+                            let took = seconds(sent.elapsed());
+                            let by = match proxy_for(url) {
+                                Some(p) => format!("the proxy {p} (for {at})"),
+                                None => at,
+                            };
+                            return Err(FetchError::new(format!("{venue}: connection refused by {by} after {took} ({path})")));
+                        }
+                        Failure::ConnectTimeout => {
+                            connect_timeouts += 1;
+                            (format!("{venue}: could not connect to {at}{via} within {} (connect timeout) ({path})", limit(self.config.connect_timeout)), None)
+                        }
+                        Failure::Timeout => {
+                            timeouts += 1;
+                            (format!("{venue}: no answer within {} (timed out) ({path})", limit(self.config.timeout)), None)
+                        }
+                        Failure::Connect => (format!("{venue}: cannot connect{via} ({path}): {}", root_cause(&e)), None),
+                        Failure::Other => return Err(FetchError::new(format!("{venue}: request failed ({path}): {}", root_cause(&e)))),
                     }
-                    Failure::Refused => {
-                        let took = seconds(sent.elapsed());
-                        return Err(FetchError::new(format!("{venue}: connection refused by {at} after {took} ({path})")));
-                    }
-                    Failure::ConnectTimeout => {
-                        connect_timeouts += 1;
-                        (format!("{venue}: could not connect to {at} within {} (connect timeout) ({path})", limit(self.config.connect_timeout)), None)
-                    }
-                    Failure::Timeout => (format!("{venue}: no answer within {} (timed out) ({path})", limit(self.config.timeout)), None),
-                    Failure::Connect => (format!("{venue}: cannot connect ({path}): {}", root_cause(&e)), None),
-                    Failure::Other => return Err(FetchError::new(format!("{venue}: request failed ({path}): {}", root_cause(&e)))),
-                },
-            };
-            if attempt >= self.config.retries {
-                let n = attempts(attempt + 1);
-                if connect_timeouts == attempt + 1 {
-                    let why = format!("did not accept a connection within {} in an earlier request ({n})", limit(self.config.connect_timeout));
-                    self.unreachable.lock().unwrap_or_else(|e| e.into_inner()).insert(at.clone(), (Instant::now(), why));
                 }
-                return Err(FetchError::new(format!("{err}, gave up after {n} in {}", seconds(started.elapsed()))));
+            };
+            if let Some(e) = self.retry_or_fail(err, wait, attempt, connect_timeouts, timeouts, &at, started)? {
+                return Err(e);
             }
-            let delay = match wait {
-                Some(w) if w > self.config.max_retry_after => {
-                    return Err(FetchError::new(format!("{err}; the venue asks to wait {}, try again later", human(w))))
-                }
-                Some(w) => w,
-                None => self.backoff(attempt),
-            };
-            tracing::debug!(venue, path, attempt, "{err}; retrying in {:.1} s", delay.as_secs_f64());
-            std::thread::sleep(delay);
             attempt += 1;
         }
     }
 
-    fn read_body(&self, venue: &str, path: &str, resp: reqwest::blocking::Response) -> Result<Vec<u8>, FetchError> {
-        let cap = self.config.max_body_bytes;
-        if resp.content_length().is_some_and(|n| n > cap) {
-            return Err(FetchError::new(format!("{venue}: response from {path} is larger than {cap} bytes")));
+    /// After failed attempt `attempt` (from 0) with message `err`: sleeps the backoff (or the
+    /// venue's `wait`) and returns `Ok(None)` to try again, or returns the final error. A host
+    /// that let every attempt run into a timeout (connect or whole request) is remembered for
+    /// [`UNREACHABLE_MEMORY`]: the venue's other requests fail at once.
+    #[allow(clippy::too_many_arguments)]
+    fn retry_or_fail(
+        &self,
+        err: String,
+        wait: Option<Duration>,
+        attempt: u32,
+        connect_timeouts: u32,
+        timeouts: u32,
+        at: &str,
+        started: Instant,
+    ) -> Result<Option<FetchError>, FetchError> {
+        if attempt >= self.config.retries {
+            let n = attempts(attempt + 1);
+            let why = if connect_timeouts == attempt + 1 {
+                Some(format!("did not accept a connection within {} in an earlier request ({n})", limit(self.config.connect_timeout)))
+            } else if connect_timeouts + timeouts == attempt + 1 {
+                Some(format!("did not answer within {} in an earlier request ({n})", limit(self.config.timeout)))
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                self.unreachable.lock().unwrap_or_else(|e| e.into_inner()).insert(at.to_string(), (Instant::now(), why));
+            }
+            return Ok(Some(FetchError::new(format!("{err}, gave up after {n} in {}", seconds(started.elapsed())))));
         }
+        let delay = match wait {
+            Some(w) if w > self.config.max_retry_after => {
+                return Err(FetchError::new(format!("{err}; the venue asks to wait {}, try again later", human(w))))
+            }
+            Some(w) => w,
+            None => self.backoff(attempt),
+        };
+        tracing::debug!(attempt, "{err}; retrying in {:.1} s", delay.as_secs_f64());
+        std::thread::sleep(delay);
+        Ok(None)
+    }
+
+    /// Reads the body of `resp` (sent at `sent`) up to the size cap, and within the total
+    /// timeout counted from `sent`: a body that trickles in fails as [`Body::Late`] once the
+    /// timeout has passed (reqwest's blocking reader times out each read, not the whole body).
+    fn read_body(&self, venue: &str, path: &str, resp: reqwest::blocking::Response, sent: Instant) -> Result<Vec<u8>, Body> {
+        let cap = self.config.max_body_bytes;
+        let too_large = || Body::Failed(FetchError::new(format!("{venue}: response from {path} is larger than {cap} bytes")));
+        if resp.content_length().is_some_and(|n| n > cap) {
+            return Err(too_large());
+        }
+        let deadline = sent + self.config.timeout;
         let mut body = Vec::new();
-        resp.take(cap + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| FetchError::new(format!("{venue}: reading the response from {path} failed: {e}")))?;
+        let mut chunk = [0u8; 16 << 10];
+        let mut r = resp.take(cap + 1);
+        loop {
+            if Instant::now() > deadline {
+                return Err(Body::Late);
+            }
+            match r.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => body.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) if Instant::now() > deadline => return Err(Body::Late),
+                Err(e) => return Err(Body::Failed(FetchError::new(format!("{venue}: reading the response from {path} failed: {e}")))),
+            }
+        }
         if body.len() as u64 > cap {
-            return Err(FetchError::new(format!("{venue}: response from {path} is larger than {cap} bytes")));
+            return Err(too_large());
         }
         Ok(body)
     }
+}
+
+/// Why a body could not be read.
+enum Body {
+    /// The total timeout passed while it was still arriving (retried like a timeout).
+    Late,
+    Failed(FetchError),
+}
+
+/// Whether `resp` says it is an HTML page (a captive portal or a proxy's error page).
+fn is_html(resp: &reqwest::blocking::Response) -> bool {
+    resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.to_ascii_lowercase().contains("text/html"))
+}
+
+/// Redirects are followed (up to 10) only on the venue's own host and port: data from another
+/// host would be taken, and cached, as the venue's. Another host is an error naming it.
+fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = attempt.previous().first().and_then(|u| host_port(u.as_str()));
+        let next = host_port(attempt.url().as_str());
+        if attempt.previous().len() > 10 {
+            attempt.error("too many redirects (more than 10)")
+        } else if origin.is_some() && next != origin {
+            let to = next.map_or_else(|| attempt.url().to_string(), |(h, p)| format!("{h}:{p}"));
+            attempt.error(format!("redirected to another host, {to}: not followed (give that host as the venue's URL if it is meant)"))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The proxy the environment sets for `url` (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, also in
+/// lower case, as reqwest reads them), unless `NO_PROXY` names its host: for messages.
+fn proxy_for(url: &str) -> Option<String> {
+    let u = reqwest::Url::parse(url).ok()?;
+    let var = |names: &[&str]| names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()));
+    let proxy = match u.scheme() {
+        "https" => var(&["HTTPS_PROXY", "https_proxy"]),
+        _ => var(&["HTTP_PROXY", "http_proxy"]),
+    }
+    .or_else(|| var(&["ALL_PROXY", "all_proxy"]))?;
+    let host = u.host_str()?.to_string();
+    let excluded = var(&["NO_PROXY", "no_proxy"]).is_some_and(|list| {
+        list.split(',').map(str::trim).any(|n| n == "*" || (!n.is_empty() && (host == n.trim_start_matches('.') || host.ends_with(&format!(".{}", n.trim_start_matches('.'))))))
+    });
+    (!excluded).then_some(proxy)
 }
 
 /// A failed lookup of `host`, as [`Resolver`] reports it.

@@ -283,6 +283,13 @@ impl FetchOptions {
         if self.measured.is_some() && !self.venues.contains(&Venue::Hyperliquid) {
             return Err(Error::Usage("--hl-accounts: needs hyperliquid in --exchange (e.g. --exchange binance,bybit,okx,hyperliquid)".into()));
         }
+        if self.lookback_secs > MAX_LOOKBACK_SECS {
+            return Err(Error::Usage(format!(
+                "--lookback {}: longer than {}, the most history liqshot fetches",
+                crate::fmt::duration(self.lookback_secs),
+                crate::fmt::duration(MAX_LOOKBACK_SECS)
+            )));
+        }
         if !INTERVALS.contains(&format_interval(self.interval_secs).as_str()) {
             return Err(Error::Usage(format!(
                 "--interval {}: not served by every venue (use one of {})",
@@ -293,6 +300,10 @@ impl FetchOptions {
         Ok(base)
     }
 }
+
+/// The longest `--lookback` fetched: a year (at 5m candles about 70 Binance kline requests;
+/// 99999d would be 19,200 and burn the IP's request weight).
+pub const MAX_LOOKBACK_SECS: i64 = 365 * 86_400;
 
 /// Fetches every venue concurrently and builds the snapshot, with a client of its own made from
 /// `opts.http`. Fails only when no venue produced data (the error lists each venue's failure).
@@ -490,6 +501,17 @@ fn fetch_venue(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
         Venue::Okx => okx::fetch(ctx),
         Venue::Hyperliquid => hyperliquid::fetch(ctx),
     }
+}
+
+/// No closed candles of `symbol` in the lookback of `ctx`: a new listing, or this computer's
+/// clock running ahead of the venue's (then every candle asked for lies in the future).
+pub fn no_candles(venue: &str, symbol: &str, ctx: &VenueCtx) -> FetchError {
+    FetchError::new(format!(
+        "{venue}: no closed {symbol} candles between {} and {} UTC: a new listing, or is this computer's clock ahead (it reads {} UTC)?",
+        ctx.start.format("%Y-%m-%d %H:%M"),
+        ctx.end.format("%Y-%m-%d %H:%M"),
+        Utc::now().format("%Y-%m-%d %H:%M")
+    ))
 }
 
 /// Rejects a venue's series that the estimator cannot use (validation in words of the venue).

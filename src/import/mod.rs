@@ -278,7 +278,7 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         measured_accounts: None,
         measured_positions: Vec::new(),
     };
-    let snap = MarketSnapshot {
+    let mut snap = MarketSnapshot {
         format: snapshot::FORMAT.to_string(),
         symbol,
         captured_at,
@@ -287,6 +287,7 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         // The user's own notes (shown on the chart).
         notes: opts.notes.clone(),
     };
+    snap.clip_notes();
     snap.validate().map_err(|e| match e {
         Error::Invalid(m) => Error::Invalid(format!("imported snapshot is invalid: {m}")),
         other => other,
@@ -358,7 +359,7 @@ fn infer_interval(times: &[DateTime<Utc>]) -> Option<i64> {
     diffs.sort_unstable();
     let mut best: Option<(i64, usize)> = None;
     for run in diffs.chunk_by(|a, b| a == b) {
-        if best.map_or(true, |(_, n)| run.len() > n) {
+        if best.is_none_or(|(_, n)| run.len() > n) {
             best = Some((run[0], run.len()));
         }
     }

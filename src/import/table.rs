@@ -35,7 +35,7 @@ pub(crate) fn err_file(path: &Path, msg: impl std::fmt::Display) -> Error {
 impl Table {
     /// Reads `path`.
     pub fn read(path: &Path) -> Result<Table, Error> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::input::read_limited(path, crate::input::DATA_MAX, crate::input::Start::Text)?;
         Table::from_bytes(path, &bytes)
     }
 
@@ -69,6 +69,13 @@ impl Table {
                     };
                     return Err(if line > 0 { err_at(path, line, what) } else { err_file(path, what) });
                 }
+            }
+        }
+        if let Some(header) = rows.first().filter(|r| is_header(r)) {
+            let names = names(header);
+            if let Some((j, n)) = names.iter().enumerate().find(|(j, n)| !n.is_empty() && names[..*j].contains(n)) {
+                let i = names.iter().position(|m| m == n).unwrap_or(0);
+                return Err(err_at(path, header.line, format!("column {:?} appears twice (columns {} and {}): which one is meant?", header.fields[j], i + 1, j + 1)));
             }
         }
         Ok(Table { path: path.to_path_buf(), rows })
@@ -230,6 +237,13 @@ mod tests {
 
     fn table(s: &str) -> Result<Table, Error> {
         Table::from_bytes(Path::new("t.csv"), s.as_bytes())
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused() {
+        let err = table("time,close,Close\n2025-11-01T00:00:00Z,1,2\n").unwrap_err().to_string();
+        assert_eq!(err, "t.csv: line 1: column \"Close\" appears twice (columns 2 and 3): which one is meant?");
+        assert!(table("time,close,,\n2025-11-01T00:00:00Z,1,,\n").is_ok(), "unnamed columns may repeat");
     }
 
     #[test]

@@ -106,10 +106,11 @@ fn window_end(snap: &MarketSnapshot, candles: &[Candle]) -> DateTime<Utc> {
     candles.last().map(|c| c.open_time + Duration::seconds(snap.interval_secs())).unwrap_or(snap.captured_at)
 }
 
-/// The window as shown: whole hours up to 48 h (`24h`), whole days beyond (`7d`), else the
-/// shortest unit (`90m`).
+/// The window as shown: whole hours up to a day (`24h`, as the default reads), whole days
+/// beyond (`2d`, `7d`: one rule, so `{window}` of 2d is `2d` as 3d is `3d`), else the shortest
+/// unit (`90m`, `36h`).
 pub fn window_label(secs: i64) -> String {
-    if secs > 0 && secs % 3600 == 0 && secs <= 2 * DAY {
+    if secs > 0 && secs % 3600 == 0 && secs <= DAY {
         format!("{}h", secs / 3600)
     } else if secs > 0 && secs % DAY == 0 {
         format!("{}d", secs / DAY)
@@ -431,7 +432,9 @@ pub(crate) mod tests {
     fn window_labels_and_24h_change() {
         assert_eq!(window_label(86_400), "24h");
         assert_eq!(window_label(4 * 3600), "4h");
-        assert_eq!(window_label(2 * 86_400), "48h");
+        assert_eq!(window_label(2 * 86_400), "2d");
+        assert_eq!(window_label(3 * 86_400), "3d");
+        assert_eq!(window_label(36 * 3600), "36h");
         assert_eq!(window_label(7 * 86_400), "7d");
         assert_eq!(window_label(5400), "90m");
         // 289 candles: the last opens exactly 24 h after the first.

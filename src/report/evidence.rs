@@ -117,7 +117,7 @@ pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
     let odds_note = match (odds.touch_probability, odds.model_probability) {
         (Some(_), _) => None,
         (None, None) => Some(format!("needs {} of candles before the capture for the trailing volatility", duration_text(bt.vol_window_secs))),
-        (None, Some(_)) if !letter.is_some_and(|s| s.n > 0) => {
+        (None, Some(_)) if letter.is_none_or(|s| s.n == 0) => {
             Some(format!("needs earlier zones {} to calibrate the model; none in the {} tested", row.name, days_text(bt.overall.days)))
         }
         (None, Some(_)) => Some(format!(

@@ -103,6 +103,16 @@ pub fn cell(s: &str) -> String {
 /// - a block marker at the start of the value (`#`, `-`, `+`, `=`, `1.`, `1)`) is escaped, in
 ///   case the template puts the value at the start of a line.
 pub fn escape_markdown(s: &str) -> String {
+    escape_markdown_with(s, true)
+}
+
+/// [`escape_markdown`] for a link destination liqshot built (the image URL of e-mail mode):
+/// `://`, `www.` and `@` stay as they are, a destination is no autolink.
+pub fn escape_markdown_url(s: &str) -> String {
+    escape_markdown_with(s, false)
+}
+
+fn escape_markdown_with(s: &str, no_autolinks: bool) -> String {
     let mut flat = String::with_capacity(s.len());
     let mut lines = s.split(['\r', '\n']).map(str::trim).filter(|l| !l.is_empty()).peekable();
     // Keep leading/trailing spaces of a single-line value (they are the template's business).
@@ -145,10 +155,24 @@ pub fn escape_markdown(s: &str) -> String {
                 o.push('\\');
                 o.push(c);
             }
+            // No extended autolink (GitHub: `https://…`, `www.…`, `a@b.c`): the character the
+            // link is found by becomes an entity, which shows the same.
+            ':' if no_autolinks && body[i + 1..].starts_with("//") => o.push_str("&#58;"),
+            '@' if no_autolinks => o.push_str("&#64;"),
+            '.' if no_autolinks && starts_www(&body[..i]) => o.push_str("&#46;"),
             c => o.push(c),
         }
     }
     o
+}
+
+/// Whether `before` ends with a word `www` (any case), which a `.` would make an autolink.
+fn starts_www(before: &str) -> bool {
+    let n = before.len();
+    n >= 3
+        && before.is_char_boundary(n - 3)
+        && before[n - 3..].eq_ignore_ascii_case("www")
+        && !before[..n - 3].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// A double-quoted YAML scalar (JSON string syntax, which YAML accepts).
@@ -158,6 +182,13 @@ pub fn yaml(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn urls_and_mail_addresses_are_no_autolinks() {
+        let out = super::escape_markdown("see https://evil.example/x and www.evil.example, WWW.x.y or mail me: a@evil.example");
+        assert!(!out.contains("://") && !out.to_lowercase().contains("www.") && !out.contains('@'), "{out}");
+        assert_eq!(super::escape_markdown("awww.ok 10:30 //x"), "awww.ok 10:30 //x");
+    }
+
     use super::*;
 
     #[test]

@@ -69,7 +69,8 @@ pub fn render_markdown(r: &Report, o: &TemplateOptions) -> Result<String, Error>
         r => Value::from(Serde(r)),
         front_matter => o.front_matter,
         email => o.image_base_url.is_some(),
-        image_src => image_src,
+        // A link destination: escaped, but its `https://` is no autolink to defuse.
+        image_src => Value::from_safe_string(filters::escape_markdown_url(&image_src)),
         svg => Value::from(()),
     };
     render(MARKDOWN, ctx, o)
@@ -101,7 +102,7 @@ pub fn render_html(r: &Report, svg: Option<&str>, png: &[u8], o: &TemplateOption
 pub fn check(o: &TemplateOptions) -> Result<(), Error> {
     let env = environment(o.dir.clone());
     for name in [MARKDOWN, HTML] {
-        env.get_template(name).map_err(|e| template_error(&e, o))?;
+        env.get_template(name).map_err(|e| template_error(&e, name, o))?;
     }
     Ok(())
 }
@@ -116,8 +117,8 @@ fn inline_svg(s: &str) -> String {
 
 fn render(name: &str, ctx: Value, o: &TemplateOptions) -> Result<String, Error> {
     let env = environment(o.dir.clone());
-    let tmpl = env.get_template(name).map_err(|e| template_error(&e, o))?;
-    tmpl.render(ctx).map_err(|e| template_error(&e, o))
+    let tmpl = env.get_template(name).map_err(|e| template_error(&e, name, o))?;
+    tmpl.render(ctx).map_err(|e| template_error(&e, name, o))
 }
 
 /// The environment: loader (user directory first, then defaults), strict undefined values,
@@ -125,6 +126,9 @@ fn render(name: &str, ctx: Value, o: &TemplateOptions) -> Result<String, Error> 
 fn environment(dir: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // A template that loops without end (or nearly: 10^10 steps) fails instead of running for
+    // hours; the built-in ones use a few hundred thousand steps.
+    env.set_fuel(Some(FUEL));
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
@@ -139,6 +143,9 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
     env.set_loader(move |name| load(dir.as_deref(), name));
     env
 }
+
+/// The steps (minijinja's fuel) a template may take to render one report.
+pub const FUEL: u64 = 50_000_000;
 
 /// The auto-escape mode [`format_value`] applies in a template called `name`.
 const MARKDOWN_ESCAPE: &str = "markdown";
@@ -202,8 +209,8 @@ fn load(dir: Option<&Path>, name: &str) -> Result<Option<String>, minijinja::Err
         ));
     }
     if let Some(path) = dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-        return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {}: {e}", path.display()))
+        return crate::input::read_text(&path, crate::input::TEXT_MAX).map(Some).map_err(|e| {
+            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {e}"))
         });
     }
     Ok(DEFAULTS.iter().find(|(n, _)| *n == name).map(|(_, src)| src.to_string()))
@@ -214,13 +221,20 @@ fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && !name.starts_with('/') && !name.contains('\\') && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-/// `template DIR/report.md.j2 line 3: undefined value: ...`, naming where the template came from.
-fn template_error(e: &minijinja::Error, o: &TemplateOptions) -> Error {
-    let name = e.name().unwrap_or("?");
+/// `template DIR/report.md.j2 line 3: undefined value: ...`, naming where the template came from
+/// (`requested`, the template asked for, when the error does not name one: it failed to load).
+fn template_error(e: &minijinja::Error, requested: &str, o: &TemplateOptions) -> Error {
+    let name = e.name().unwrap_or(requested);
     let origin = match &o.dir {
-        Some(d) if d.join(name).is_file() => d.join(name).display().to_string(),
+        Some(d) if d.join(name).exists() => d.join(name).display().to_string(),
         _ => format!("{name} (built-in)"),
     };
+    if e.kind() == minijinja::ErrorKind::OutOfFuel {
+        return Error::Template(format!(
+            "template {origin}: stopped after {} steps (an endless or far too long loop?); nothing written",
+            crate::fmt::thousands(FUEL as f64, 0)
+        ));
+    }
     let place = match e.line() {
         Some(l) => format!("template {origin} line {l}"),
         None => format!("template {origin}"),

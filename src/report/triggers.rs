@@ -19,6 +19,8 @@ pub const FALLBACK_RANGE_PCT: f64 = 3.0;
 /// [`crate::report::model::Report`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviousZones {
+    /// `meta.symbol` (absent in hand-made files).
+    pub symbol: Option<String>,
     pub price: f64,
     pub captured_at: DateTime<Utc>,
     pub zones: Vec<ZoneRow>,
@@ -36,6 +38,8 @@ struct PrevDoc {
 
 #[derive(Deserialize)]
 struct PrevMeta {
+    #[serde(default)]
+    symbol: Option<String>,
     price: f64,
     captured_at: DateTime<Utc>,
     #[serde(default)]
@@ -94,6 +98,7 @@ pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
         doc.positioning.funding_rate_8h
     };
     Ok(PreviousZones {
+        symbol: doc.meta.symbol,
         price: doc.meta.price,
         captured_at: doc.meta.captured_at,
         // Reports before the two C zones had names of their own call both `C`.
@@ -254,6 +259,7 @@ mod tests {
 
     fn prev(zones: Vec<ZoneRow>) -> PreviousZones {
         PreviousZones {
+            symbol: None,
             price: 100.0,
             captured_at: Utc.with_ymd_and_hms(2025, 11, 1, 0, 0, 0).unwrap(),
             zones,

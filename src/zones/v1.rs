@@ -91,7 +91,7 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: Option<(
         out.found[k].push(make_zone(super::near_name(side), side, &s, first, price, total));
         let within = |c: &Cluster| {
             let inner = s.edges[c.a].0;
-            reach.map_or(true, |(lo, hi)| inner >= lo && inner <= hi)
+            reach.is_none_or(|(lo, hi)| inner >= lo && inner <= hi)
         };
         let usd = |c: &Cluster| s.usd[c.a..=c.b].iter().sum::<f64>();
         // C: the densest reachable cluster beyond A (B); of two as dense, the larger.

@@ -197,7 +197,7 @@ fn okx_ok(data: Value) -> Option<Reply> {
 }
 
 fn okx_known(q: &Seen) -> bool {
-    q.param("instId").map_or(true, |i| i == "BTC-USDT-SWAP")
+    q.param("instId").is_none_or(|i| i == "BTC-USDT-SWAP")
 }
 
 /// The fake OKX has a liquidation every this often (epoch-aligned).

@@ -10,6 +10,11 @@ pub mod report;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
+/// `p` as a command-line argument (test paths are UTF-8).
+pub fn arg(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 test path")
+}
+
 /// The crate root.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

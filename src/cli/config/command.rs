@@ -37,14 +37,12 @@ pub fn run(c: &ConfigCommand, named: Option<&Path>, no_config: bool) -> Result<(
                 return Err(Error::Usage("config check: --no-config leaves nothing to check (give FILE)".into()));
             }
             let lines = check_file(file.as_deref().or(named))?;
-            println!("{}", lines.join("\n"));
-            Ok(())
+            crate::cli::to_stdout(format!("{}\n", lines.join("\n")).as_bytes())
         }
         ConfigCommand::Path => {
             let p = super::default_path().ok_or_else(|| Error::Usage("no home directory: give --config FILE".into()))?;
             let state = if p.is_file() { "exists" } else { "does not exist" };
-            println!("{} ({state})", p.display());
-            Ok(())
+            crate::cli::to_stdout(format!("{} ({state})\n", p.display()).as_bytes())
         }
     }
 }

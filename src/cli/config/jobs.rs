@@ -8,7 +8,6 @@ use std::path::Path;
 use super::keys::{self, KeyDef};
 use super::problems::{did_you_mean, Problems};
 use super::{layer, section_settings, Config, Scope, Setting};
-use crate::cli::parse_duration;
 use crate::error::Error;
 use crate::cli::naming::{split_symbols, PathTemplate};
 
@@ -145,7 +144,7 @@ impl Job {
                     for (i, w) in list.iter().enumerate() {
                         // The element's line when the list is written as one (not "24h,7d").
                         let at = if wv.is_array() { format!("{}[{i}]", path("windows")) } else { path("windows") };
-                        match parse_duration("--window", w) {
+                        match super::super::options::parse_window(w) {
                             Ok(secs) if seconds.contains(&secs) => {
                                 p.add(&at, format!("{}: {w} is the same window as one listed before", label("windows")))
                             }

@@ -211,7 +211,7 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
         Kind::Url => {
             let s = text(label, v, "an http:// or https:// URL")?;
             let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
-            if !rest.is_some_and(|r| !r.is_empty()) {
+            if rest.is_none_or(|r| r.is_empty()) {
                 return Err(Error::Usage(format!("{label}: {s:?} is not an http:// or https:// URL")));
             }
             if def.id == "image_base_url" {

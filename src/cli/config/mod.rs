@@ -185,7 +185,10 @@ fn check_jobs(p: &mut Problems, base: &Path, list: &[toml::Value], out: &mut Vec
 
 /// The text of a config file.
 pub fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("config file {}: {e}", path.display())))
+    crate::input::read_text(path, crate::input::TEXT_MAX).map_err(|e| match e {
+        Error::Io { source, .. } => Error::Usage(format!("config file {}: {source}", path.display())),
+        other => Error::Usage(format!("config file {other}")),
+    })
 }
 
 /// A config file checked key by key: see [`Config::check`].

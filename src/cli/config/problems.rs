@@ -78,12 +78,31 @@ pub fn lines(text: &str) -> Result<Lines, Vec<Problem>> {
     Ok(out)
 }
 
+/// The parser's words where they do not say what is wrong in the user's terms: a section given
+/// twice (`duplicate key`, at the section's header) and a whole number too large for TOML.
+fn reword(at: &Offsets, msg: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let line = span.as_ref().and_then(|s| {
+        let start = at.starts[at.line(s.start) - 1];
+        at.text[start..].lines().next()
+    });
+    match line.map(str::trim) {
+        Some(l) if msg.starts_with("duplicate key") && l.starts_with('[') => {
+            let header = l.split('#').next().unwrap_or(l).trim();
+            format!("section {header} is given twice (put its keys under one {header})")
+        }
+        _ if msg.contains("i128") || msg.contains("number too large") => {
+            format!("a whole number out of range (TOML integers lie between {} and {})", i64::MIN, i64::MAX)
+        }
+        _ => msg.to_string(),
+    }
+}
+
 /// Syntax errors as problems: sorted by position, the first of each line.
 fn syntax_problems<'m>(at: &Offsets, errors: impl IntoIterator<Item = (Option<std::ops::Range<usize>>, &'m str)>) -> Vec<Problem> {
     let mut found: Vec<(Option<usize>, Problem)> = errors
         .into_iter()
         .map(|(span, msg)| {
-            let msg = msg.trim().replace('\n', " ");
+            let msg = reword(at, msg.trim(), span.clone()).replace('\n', " ");
             let offset = span.map(|s| s.start);
             let p = Problem { line: offset.map(|o| at.line(o)), column: offset.map(|o| at.column(o)), message: msg };
             (offset, p)

@@ -366,11 +366,7 @@ fn assemble(ctx: &VenueCtx, symbol: &str, g: Gathered, mut notes: Vec<String>) -
         return Err(explain_invalid_symbol(e.clone(), symbol, &ctx.base, g.info.as_ref()));
     }
     if g.candles.is_empty() {
-        return Err(FetchError::new(format!(
-            "{VENUE}: no closed {symbol} candles between {} and {} UTC (a new listing?)",
-            ctx.start.format("%Y-%m-%d %H:%M"),
-            ctx.end.format("%Y-%m-%d %H:%M")
-        )));
+        return Err(super::no_candles(VENUE, symbol, ctx));
     }
     for e in &g.optional {
         notes.push(format!("skipped: {}", e.message));

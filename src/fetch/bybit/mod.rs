@@ -151,7 +151,7 @@ pub fn parse_open_interest(body: &[u8]) -> Result<Vec<wire::OpenInterest>, Fetch
     let mut rows: Vec<wire::OpenInterest> = parse_list(OPEN_INTEREST, body)?;
     for r in &rows {
         let ok = |x: f64| x.is_finite() && x >= 0.0;
-        if !ok(r.open_interest) || !r.single_open_interest.map_or(true, ok) {
+        if !ok(r.open_interest) || !r.single_open_interest.is_none_or(ok) {
             return Err(FetchError::new(format!("{VENUE}: {OPEN_INTEREST}: open interest at {} ms is negative", r.timestamp)));
         }
     }
@@ -479,11 +479,7 @@ fn assemble(ctx: &VenueCtx, symbol: &str, g: Gathered) -> Result<VenueSeries, Fe
         return Err(e);
     }
     if g.candles.is_empty() {
-        return Err(FetchError::new(format!(
-            "{VENUE}: no closed {symbol} candles between {} and {} UTC (a new listing?)",
-            ctx.start.format("%Y-%m-%d %H:%M"),
-            ctx.end.format("%Y-%m-%d %H:%M")
-        )));
+        return Err(super::no_candles(VENUE, symbol, ctx));
     }
     let mut notes: Vec<String> = g.optional.iter().map(|e| format!("skipped: {}", e.message)).collect();
     let (open_interest, fields) = oi_to_usd(&g.oi, &g.candles, ctx.interval_secs)?;

@@ -306,7 +306,7 @@ pub fn funding_points(rows: &[FundingRow], current: Option<f64>, from_ms: i64, t
         .collect();
     sort_dedup(&mut out, |p| p.time);
     if let Some(rate) = current.filter(|r| r.is_finite()) {
-        if out.last().map_or(true, |l| l.time < now) {
+        if out.last().is_none_or(|l| l.time < now) {
             out.push(FundingPoint { time: now, rate });
         }
     }

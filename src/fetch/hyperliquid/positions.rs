@@ -59,18 +59,24 @@ pub fn duration_for(n: usize) -> Duration {
     ACCOUNT_PACE * n as u32
 }
 
+/// The most accounts `top:N` reads (at [`ACCOUNT_PACE`] each, a few minutes).
+pub const MAX_TOP: usize = 1000;
+
 /// Parses `--hl-accounts VALUE`: `top:N` (N ≥ 1) or a file of addresses, one per line, with
 /// blank lines and `#` comments (whole-line or after the address). A bad line is a usage error
 /// `FILE:LINE: not a 0x… address (...)`.
 pub fn parse_accounts_arg(value: &str) -> Result<AccountSource, Error> {
     if let Some(n) = value.strip_prefix("top:") {
         return match n.trim().parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(AccountSource::Top(n)),
-            _ => Err(Error::Usage(format!("--hl-accounts {value}: N of top:N must be a whole number >= 1"))),
+            Ok(n) if (1..=MAX_TOP).contains(&n) => Ok(AccountSource::Top(n)),
+            _ => Err(Error::Usage(format!("--hl-accounts {value}: N of top:N must be a whole number from 1 to {MAX_TOP}"))),
         };
     }
     let path = Path::new(value);
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--hl-accounts {value}: cannot read the account file: {e}")))?;
+    let text = crate::input::read_text(path, crate::input::TEXT_MAX).map_err(|e| match e {
+        Error::Io { source, .. } => Error::Usage(format!("--hl-accounts {value}: cannot read the account file: {source}")),
+        other => Error::Usage(format!("--hl-accounts {other}")),
+    })?;
     parse_accounts(&text, &path.display().to_string()).map(AccountSource::List)
 }
 
@@ -121,7 +127,10 @@ pub fn ranked_accounts(body: &[u8]) -> Result<Vec<(String, f64)>, FetchError> {
         .map(|r| (r.eth_address.to_ascii_lowercase(), r.account_value))
         .collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    rows.dedup_by(|a, b| a.0 == b.0);
+    // An account listed twice (also in another spelling of the address) counts once, at its
+    // largest value: the rows are sorted by value, so the first of each address is kept.
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|(a, _)| seen.insert(a.clone()));
     Ok(rows)
 }
 
@@ -308,6 +317,9 @@ mod tests {
         assert!(parse_accounts("# none\n", "a.txt").is_err());
         assert_eq!(parse_accounts_arg("top:25").unwrap(), AccountSource::Top(25));
         assert!(parse_accounts_arg("top:0").is_err());
+        assert_eq!(parse_accounts_arg("top:1000").unwrap(), AccountSource::Top(1000));
+        let big = parse_accounts_arg("top:99999999999").unwrap_err().to_string();
+        assert!(big.contains("from 1 to 1000"), "{big}");
         assert_eq!(ACCOUNT_PACE, Duration::from_millis(100));
         assert_eq!(duration_for(600), Duration::from_secs(60));
     }
@@ -320,5 +332,15 @@ mod tests {
             {"ethAddress":"bad","accountValue":"999","windowPerformances":[],"prize":0,"displayName":null}]}"#;
         let r = ranked_accounts(body).unwrap();
         assert_eq!(r.iter().map(|a| a.1).collect::<Vec<_>>(), [300.0, 10.5]);
+    }
+
+    #[test]
+    fn an_account_listed_twice_counts_once() {
+        let row = |a: &str, v: &str| format!(r#"{{"ethAddress":"{a}","accountValue":"{v}","windowPerformances":[],"prize":0,"displayName":null}}"#);
+        let a = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let b = "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        let body = format!(r#"{{"leaderboardRows":[{},{},{}]}}"#, row(a, "1000"), row(b, "500"), row(&a.to_ascii_uppercase().replace("0X", "0x"), "10"));
+        let r = ranked_accounts(body.as_bytes()).unwrap();
+        assert_eq!(r, [(a.to_string(), 1000.0), (b.to_string(), 500.0)]);
     }
 }

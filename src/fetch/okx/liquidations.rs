@@ -147,16 +147,35 @@ fn page(ctx: &VenueCtx, query: &[(&str, String)]) -> Result<Vec<LiquidationOrder
     }
 }
 
+/// Spaces requests at least `gap` apart: [`Pacer::next`] says how long to wait before the
+/// next one and books it for then (what the client schedules, whatever a busy machine's clock
+/// shows on the other side).
+#[derive(Debug, Clone)]
+pub struct Pacer {
+    gap: Duration,
+    last: Option<Instant>,
+}
+
+impl Pacer {
+    pub fn new(gap: Duration) -> Self {
+        Pacer { gap, last: None }
+    }
+
+    /// The wait before a request wanted at `now`; the request is booked at `now` + the wait.
+    pub fn next(&mut self, now: Instant) -> Duration {
+        let wait = self.last.map_or(Duration::ZERO, |l| (l + self.gap).saturating_duration_since(now));
+        self.last = Some(now + wait);
+        wait
+    }
+}
+
 /// Pages the filled liquidation orders of the family of `ctx.base` back to `since_ms`.
 pub fn fetch_pages(ctx: &VenueCtx, since_ms: i64) -> Result<Pages, FetchError> {
     let mut orders = Vec::new();
     let mut after: Option<i64> = None;
-    let mut last: Option<Instant> = None;
+    let mut pacer = Pacer::new(MIN_GAP);
     for n in 1..=MAX_PAGES {
-        if let Some(t) = last {
-            std::thread::sleep(MIN_GAP.saturating_sub(t.elapsed()));
-        }
-        last = Some(Instant::now());
+        std::thread::sleep(pacer.next(Instant::now()));
         let mut query = vec![
             ("instType", "SWAP".to_string()),
             ("instFamily", inst_family(&ctx.base)),

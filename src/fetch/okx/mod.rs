@@ -476,7 +476,7 @@ pub fn funding_points(history: &[FundingHistory], current: Option<&FundingRate>,
     sort_dedup(&mut out, |p| p.time);
     if let Some(c) = current {
         if let Ok(t) = time(c.funding_time) {
-            if c.funding_rate.is_finite() && out.last().map_or(true, |l| l.time < t) {
+            if c.funding_rate.is_finite() && out.last().is_none_or(|l| l.time < t) {
                 out.push(FundingPoint { time: t, rate: c.funding_rate });
             }
         }

@@ -206,3 +206,20 @@ fn time_pages_cover_the_range_once() {
     assert_eq!(p, [(0, 500), (500, 1000), (1000, 1050)]);
     assert!(time_pages(5, 5, 10, 50).is_empty());
 }
+
+#[test]
+fn liquidation_pages_are_booked_at_least_the_gap_apart() {
+    use super::liquidations::{Pacer, MIN_GAP};
+    use std::time::{Duration, Instant};
+    let t0 = Instant::now();
+    let ms = Duration::from_millis;
+    let mut p = Pacer::new(MIN_GAP);
+    assert_eq!(p.next(t0), Duration::ZERO, "the first request goes at once");
+    // Asked again 10 ms later: waits out the rest of the gap.
+    assert_eq!(p.next(t0 + ms(10)), MIN_GAP - ms(10));
+    // The second went at t0 + 50 ms; a third wanted at t0 + 70 ms waits until t0 + 100 ms.
+    assert_eq!(p.next(t0 + ms(70)), MIN_GAP * 2 - ms(70));
+    // Late (a slow answer): no wait, and the next is booked from then.
+    assert_eq!(p.next(t0 + ms(500)), Duration::ZERO);
+    assert_eq!(p.next(t0 + ms(501)), MIN_GAP - ms(1));
+}
