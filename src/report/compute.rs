@@ -297,6 +297,7 @@ pub(crate) mod tests {
                 measured_positions: vec![],
             }],
             notes: vec!["synthetic".into()],
+            realized_periods: None,
         }
     }
 
