@@ -270,6 +270,7 @@ pub(crate) mod tests {
             outcomes: vec![],
             first_touches: vec![],
             realized: None,
+            fuel: None,
             measured: None,
         }
     }
