@@ -9,9 +9,9 @@
 //!   its start, its high and low those of the candles inside it (which must cover it whole);
 //! - the map's long USD between the open and the low, and its short USD between the open and
 //!   the high, ledger bins cut pro rata ([`FuelMap`]): what the map says the path liquidated;
-//! - the placebo: the maps of other periods at least [`PLACEBO_GAP_SECS`] away (at most
-//!   [`PLACEBO_MAPS`] of them, evenly spaced), each laid at the same relative distances from its
-//!   own open and scaled by this period's open interest over its own, averaged.
+//! - the placebo: the maps of other periods at least [`PLACEBO_GAP_SECS`] away (of a fixed set
+//!   of at most [`PLACEBO_MAPS`] evenly spaced over all periods), each laid at the same relative
+//!   distances from its own open and scaled by this period's open interest over its own, averaged.
 //!
 //! Per side, least squares of `ln(1 + realized USD)` on the controls — the move `m` (the log
 //! return from the open to the low for longs, to the high for shorts; 0 when price never went
@@ -24,15 +24,15 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use super::bootstrap::{interval, per_day, DaySum, Ratio};
+use super::bootstrap::{intervals, per_day, DaySum, Ratio};
 use super::types::{BacktestParams, PricePath};
 use crate::estimate::Profile;
 use crate::snapshot::{MarketSnapshot, PeriodTotal, Side};
 
 /// A placebo map comes from a period at least this far from the scored one (48 h).
 pub const PLACEBO_GAP_SECS: i64 = 48 * 3600;
-/// At most this many placebo maps are averaged per period (evenly spaced among those eligible),
-/// so the test stays linear in the number of periods.
+/// The placebo maps come from a fixed set of at most this many periods, evenly spaced over all
+/// scored periods (every `ceil(n / 240)`-th), so the test stays linear in the number of periods.
 pub const PLACEBO_MAPS: usize = 240;
 /// Events (not period totals) are summed into periods this long (1 h, UTC hours).
 pub const EVENT_PERIOD_SECS: i64 = 3600;
@@ -413,25 +413,21 @@ pub struct Fuel {
 pub fn rows(items: &[Item], maps: &[FuelMap], side: Side, bin_step: f64) -> Vec<Row> {
     let n = items.len();
     let starts: Vec<i64> = items.iter().map(|i| i.start.timestamp()).collect();
+    // The placebo maps: a fixed set evenly spaced over all periods (small enough to stay in
+    // cache, so the test is linear in the periods); each period uses those far enough away.
+    let pool: Vec<usize> = (0..n).step_by(n.div_ceil(PLACEBO_MAPS).max(1)).collect();
     let mut out = Vec::with_capacity(n);
     for (i, it) in items.iter().enumerate() {
         let d = it.moved(side);
         let map_usd = maps[i].within(side, d, bin_step);
-        let t = starts[i];
-        let lo = starts.partition_point(|&s| s <= t - PLACEBO_GAP_SECS);
-        let hi = starts.partition_point(|&s| s < t + PLACEBO_GAP_SECS);
-        let eligible = lo + (n - hi);
-        let mut placebo_usd = 0.0;
-        if eligible > 0 {
-            let stride = eligible.div_ceil(PLACEBO_MAPS);
-            let (mut sum, mut used) = (0.0, 0usize);
-            for r in (i % stride..eligible).step_by(stride) {
-                let j = if r < lo { r } else { hi + r - lo };
+        let (mut sum, mut used) = (0.0, 0usize);
+        for &j in &pool {
+            if (starts[j] - starts[i]).abs() >= PLACEBO_GAP_SECS {
                 sum += maps[j].within(side, d, bin_step) * it.oi / items[j].oi;
                 used += 1;
             }
-            placebo_usd = sum / used.max(1) as f64;
         }
+        let placebo_usd = if used > 0 { sum / used as f64 } else { 0.0 };
         let real = it.realized(side);
         out.push(Row {
             at: it.start,
@@ -451,17 +447,19 @@ pub fn side_figures(rows: &[Row], side: Side, bt: &BacktestParams) -> FuelSide {
         a.add(d);
         a
     });
-    let ci = |f: &dyn Fn(&Moments) -> Option<f64>| interval(&days, bt.resamples, bt.seed, f);
+    let gain = |c: usize| move |m: &Moments| m.gain(c);
+    let [gain_ci90, placebo_gain_ci90, scale_ci90] =
+        intervals(&days, bt.resamples, bt.seed, [&gain(MAP), &gain(PLACEBO), &|m: &Moments| m.scale.value()]);
     let mut s = FuelSide {
         n: rows.len(),
         days: days.len(),
         r2_controls: all.r2(&CONTROLS),
         gain: all.gain(MAP),
-        gain_ci90: ci(&|m| m.gain(MAP)),
+        gain_ci90,
         placebo_gain: all.gain(PLACEBO),
-        placebo_gain_ci90: ci(&|m| m.gain(PLACEBO)),
+        placebo_gain_ci90,
         scale: all.scale.value(),
-        scale_ci90: ci(&|m| m.scale.value()),
+        scale_ci90,
         realized_usd: rows.iter().map(|r| r.realized_usd).sum(),
         map_usd: rows.iter().map(|r| r.map_usd).sum(),
         verdict: String::new(),
