@@ -152,3 +152,36 @@ fn events_are_summed_into_hours_and_none_is_no_section() {
     assert_eq!(got[1..], [(0.0, 0.0), (0.0, 0.0), (0.0, 4.0)]);
     assert!(p.source.contains("4 events of binance summed into 1 h periods"), "{}", p.source);
 }
+
+#[test]
+fn the_report_gives_each_zone_as_fuel_calibrated_by_the_measured_scale() {
+    let (snap, plan, maps) = maps();
+    let snap = with_totals(snap, &plan, &maps, |l, s, r| (0.3 * l * (0.3 * r.normal() - 0.045).exp(), 0.3 * s * (0.3 * r.normal() - 0.045).exp()));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snap.json");
+    std::fs::write(&file, snap.to_json()).unwrap();
+    let out = dir.path().join("r");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_liqshot"))
+        .args(["report", "--snapshot", file.to_str().unwrap(), "--out-dir", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let zones: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
+    // The report's own backtest (its options: `liqshot backtest`'s defaults, its horizon).
+    let rp = liqshot::report::evidence::backtest_params(&snap, 86_400);
+    let f = backtest::run(&snap, &params(), &ZoneParams::default(), &rp).unwrap().fuel.unwrap();
+    // The evidence paragraph carries both fuel verdicts next to the touch verdict.
+    assert!(md.contains(&f.long.verdict) && md.contains(&f.short.verdict), "{md}");
+    // Each zone: its USD as fuel, and the calibrated figure at its side's scale.
+    for z in zones["zones"].as_array().unwrap() {
+        let (usd, side) = (z["usd"].as_f64().unwrap(), z["side"].as_str().unwrap());
+        let scale = if side == "above" { f.short.scale } else { f.long.scale }.unwrap();
+        assert!((z["calibrated_usd"].as_f64().unwrap() - usd * scale).abs() <= 1e-6 * usd, "{z}");
+        let sentence = z["fuel"].as_str().unwrap();
+        let what = if side == "above" { "shorts" } else { "longs" };
+        assert!(sentence.starts_with(&format!("A move through zone {} would liquidate about ", z["name"].as_str().unwrap())), "{sentence}");
+        assert!(sentence.contains(&format!("of {what}, estimated; about ")) && sentence.contains(&format!("(× {scale:.2}, 90 % interval ")), "{sentence}");
+        assert!(md.contains(sentence), "{sentence} not in the report");
+    }
+}
