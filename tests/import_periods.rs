@@ -6,17 +6,13 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{example_json, import_fixture, liqshot};
+use common::{example_json, import_fixture, import_with_liquidations};
 use liqshot::import::{import, ImportOptions};
 use liqshot::snapshot::{MarketSnapshot, FORMAT};
 use serde_json::{json, Value};
 
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).expect("test time").with_timezone(&Utc)
-}
-
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn opts(file: &str, period: Option<&str>) -> ImportOptions {
@@ -104,10 +100,7 @@ fn the_period_totals_are_validated_field_by_field() {
 fn the_cli_imports_period_totals_and_names_a_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snap.json");
-    let (klines, oi) = (import_fixture("plain-klines.csv"), import_fixture("okx-oi.csv"));
-    let base = ["import", "--klines", s(&klines), "--oi", s(&oi), "--symbol", "BTC"];
-    let good = import_fixture("periods.csv");
-    let run = liqshot(base.iter().copied().chain(["--liquidations", s(&good), "-o", s(&out)])).ok();
+    let run = import_with_liquidations(&import_fixture("periods.csv"), &out).ok();
     assert!(run.stderr.contains("4 realized periods"), "{}", run.stderr);
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["realized_periods"]["period"], "30m");
@@ -115,6 +108,6 @@ fn the_cli_imports_period_totals_and_names_a_bad_row() {
 
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "hour_start_utc,long_usd,short_usd\n2025-11-01 00:00:00,1,2\n2025-11-01 01:00:00,1,-2\n").unwrap();
-    let run = liqshot(base.iter().copied().chain(["--liquidations", s(&bad), "-o", s(&out)]));
+    let run = import_with_liquidations(&bad, &out);
     assert_eq!(run.one_line_error(1), format!("liqshot: error: {}: line 3: column \"short_usd\": -2 is negative", bad.display()));
 }
