@@ -66,9 +66,12 @@ pub fn interval<S: DaySum>(days: &[S], resamples: usize, seed: u64, stat: impl F
     ci
 }
 
+/// A statistic of summed days (`None`: undefined on them).
+pub type Stat<'a, S> = &'a dyn Fn(&S) -> Option<f64>;
+
 /// [`interval`] of several statistics on the same resamples (one pass): each result is what
 /// [`interval`] gives for that statistic alone with the same seed.
-pub fn intervals<S: DaySum, const N: usize>(days: &[S], resamples: usize, seed: u64, stats: [&dyn Fn(&S) -> Option<f64>; N]) -> [Option<[f64; 2]>; N] {
+pub fn intervals<S: DaySum, const N: usize>(days: &[S], resamples: usize, seed: u64, stats: [Stat<'_, S>; N]) -> [Option<[f64; 2]>; N] {
     if days.is_empty() || resamples == 0 {
         return [None; N];
     }

@@ -153,7 +153,7 @@ pub fn plan(snap: &MarketSnapshot, path: &PricePath, bt: &BacktestParams) -> Opt
     let first = path.open_time.first().copied();
     let (mut early, mut uncovered, mut no_oi) = (0usize, 0usize, 0usize);
     for r in &periods.rows {
-        if first.is_none_or(|f| r.start < f + Duration::seconds(bt.warmup_secs.max(iv))) {
+        if first.map_or(true, |f| r.start < f + Duration::seconds(bt.warmup_secs.max(iv))) {
             early += 1;
             continue;
         }
@@ -323,7 +323,7 @@ impl Moments {
         }
         let cov = |a: usize, b: usize| self.cross[a][b] - self.sum[a] * self.sum[b] / n;
         let syy = cov(Y, Y);
-        if !(syy > 1e-12 * (1.0 + self.cross[Y][Y])) {
+        if syy.is_nan() || syy <= 1e-12 * (1.0 + self.cross[Y][Y]) {
             return None;
         }
         let idx: Vec<usize> = cols.iter().copied().chain([Y]).collect();
@@ -332,27 +332,25 @@ impl Moments {
         let diag: Vec<f64> = (0..k).map(|i| a[i][i]).collect();
         for p in 0..k - 1 {
             let d = a[p][p];
-            if !(d > 1e-10 * diag[p].abs().max(1e-300)) {
+            if d.is_nan() || d <= 1e-10 * diag[p].abs().max(1e-300) {
                 continue;
             }
-            for i in 0..k {
-                if i == p {
+            let pivot = a[p].clone();
+            for (i, row) in a.iter_mut().enumerate() {
+                let f = row[p] / d;
+                if i == p || f == 0.0 {
                     continue;
                 }
-                let f = a[i][p] / d;
-                if f == 0.0 {
-                    continue;
-                }
-                for j in 0..k {
+                for (j, x) in row.iter_mut().enumerate() {
                     if j != p {
-                        a[i][j] -= f * a[p][j];
+                        *x -= f * pivot[j];
                     }
                 }
             }
-            for j in 0..k {
-                a[p][j] = 0.0;
-                a[j][p] = 0.0;
+            for row in a.iter_mut() {
+                row[p] = 0.0;
             }
+            a[p].fill(0.0);
         }
         Some((1.0 - a[k - 1][k - 1] / syy).clamp(0.0, 1.0))
     }
