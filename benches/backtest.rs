@@ -15,37 +15,12 @@
 use liqshot::backtest::walk::{step_times, walk};
 use liqshot::backtest::BacktestParams;
 use liqshot::estimate::EstimateParams;
-use liqshot::snapshot::{Candle, MarketSnapshot};
+use liqshot::snapshot::MarketSnapshot;
 use liqshot::synth::repeated;
 use liqshot::zones::ZoneParams;
 
 mod common;
-use common::{arg, median_ms};
-
-/// `snap` with its candles aggregated to `secs` (open of the first, high/low of all, close of
-/// the last, volumes summed), OI unchanged.
-fn resampled(snap: &MarketSnapshot, secs: i64) -> MarketSnapshot {
-    let mut out = snap.clone();
-    for v in &mut out.venues {
-        let mut agg: Vec<Candle> = Vec::new();
-        for c in &v.candles {
-            let slot = c.open_time.timestamp().div_euclid(secs) * secs;
-            match agg.last_mut() {
-                Some(a) if a.open_time.timestamp() == slot => {
-                    a.high = a.high.max(c.high);
-                    a.low = a.low.min(c.low);
-                    a.close = c.close;
-                    a.volume += c.volume;
-                    a.taker_buy_volume = a.taker_buy_volume.zip(c.taker_buy_volume).map(|(x, y)| x + y);
-                }
-                _ => agg.push(Candle { open_time: chrono::DateTime::from_timestamp(slot, 0).unwrap(), ..*c }),
-            }
-        }
-        v.candles = agg;
-    }
-    out.interval = liqshot::snapshot::format_interval(secs);
-    out
-}
+use common::{arg, median_ms, resampled};
 
 fn main() {
     let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(3);

@@ -36,6 +36,71 @@ pub struct MarketSnapshot {
     /// Free-form provenance notes (where the data came from, substitutions made).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Realized liquidations as period totals (e.g. an hourly export over all exchanges), where
+    /// known. Optional and additive within format 2 (absent = none known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realized_periods: Option<RealizedPeriods>,
+}
+
+/// Realized liquidations summed per period: what `import --liquidations` reads from a file of
+/// period totals (`long_usd`, `short_usd`), for every venue its source covers together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RealizedPeriods {
+    /// The period every row covers, e.g. `1h` (see [`parse_interval`]).
+    pub period: String,
+    /// Where the totals came from (free text: a file name, which venues).
+    #[serde(default)]
+    pub source: String,
+    /// One row per period, ascending by `start`, at least `period` apart (gaps allowed).
+    pub rows: Vec<PeriodTotal>,
+}
+
+/// The realized liquidations of one period `[start, start + period)`, per side liquidated.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodTotal {
+    pub start: DateTime<Utc>,
+    /// USD of long positions liquidated in the period.
+    pub long_usd: f64,
+    /// USD of short positions liquidated in the period.
+    pub short_usd: f64,
+}
+
+impl RealizedPeriods {
+    /// The period in seconds (validated by [`RealizedPeriods::check`]).
+    pub fn period_secs(&self) -> i64 {
+        parse_interval(&self.period).unwrap_or(3600)
+    }
+
+    /// Checks the period, the USD (finite, not negative) and the order (ascending, no two rows
+    /// closer than one period). Messages name the row and field:
+    /// `realized_periods.rows #3 (2025-08-01 04:00:00 UTC): long_usd -5 is negative or not finite`.
+    pub fn check(&self) -> Result<(), String> {
+        let Some(p) = parse_interval(&self.period) else {
+            return Err(format!("realized_periods.period {:?} is not like 1h, 4h or 1d", self.period));
+        };
+        for (i, r) in self.rows.iter().enumerate() {
+            for (name, x) in [("long_usd", r.long_usd), ("short_usd", r.short_usd)] {
+                if !x.is_finite() || x < 0.0 {
+                    return Err(format!("realized_periods.rows #{i} ({}): {name} {x} is negative or not finite", r.start));
+                }
+            }
+        }
+        for (i, w) in self.rows.windows(2).enumerate() {
+            let d = (w[1].start - w[0].start).num_seconds();
+            if d < p {
+                return Err(format!(
+                    "realized_periods.rows #{}: start {} is less than one period ({}) after {} (rows must ascend, one per period)",
+                    i + 1,
+                    w[1].start,
+                    self.period,
+                    w[0].start
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One venue's data for the symbol.
@@ -269,6 +334,9 @@ impl MarketSnapshot {
                     v.venue
                 )));
             }
+            if snap.realized_periods.is_some() {
+                return Err(Error::Invalid(format!("realized_periods: not part of {FORMAT_V1:?} (use {FORMAT:?})")));
+            }
             // Version 1 is version 2 without liquidations: read it as such.
             snap.format = FORMAT.to_string();
         }
@@ -313,6 +381,9 @@ impl MarketSnapshot {
         if self.venues.is_empty() {
             return bad("venues is empty: a snapshot needs at least one venue".into());
         }
+        if let Some(r) = &self.realized_periods {
+            r.check().map_err(Error::Invalid)?;
+        }
         for v in &self.venues {
             v.validate().map_err(|e| match e {
                 Error::Invalid(m) => Error::Invalid(format!("venue {:?}: {m}", v.venue)),
@@ -335,7 +406,7 @@ impl MarketSnapshot {
     /// The snapshot as a live run at `to` would have captured it (pure): candles that closed by
     /// `to` (`open_time + interval <= to`), open-interest and funding samples at or before `to`,
     /// and with `from` only candles opening and samples at or after `from` (a `--lookback`).
-    /// Realized liquidations are cut like the samples.
+    /// Realized liquidations are cut like the samples, realized period totals like the candles.
     /// `captured_at` = `to`; `mark_price` (a capture-time value) is dropped; a note records
     /// the cut. Every venue is kept, also one left with no candles or samples (which
     /// [`MarketSnapshot::validate`] rejects: cut where every venue has data to save a file).
@@ -357,12 +428,17 @@ impl MarketSnapshot {
                 ..v.clone()
             })
             .collect();
+        // Period totals are cut like the candles: periods that ended by `to`.
+        let realized_periods = self.realized_periods.as_ref().map(|r| {
+            let p = chrono::Duration::seconds(r.period_secs());
+            RealizedPeriods { rows: r.rows.iter().filter(|x| after(x.start) && x.start + p <= to).copied().collect(), ..r.clone() }
+        });
         let mut notes = self.notes.clone();
         notes.push(match from {
             Some(f) => format!("cut to {f} .. {to} from a snapshot captured at {}", self.captured_at),
             None => format!("cut at {to} from a snapshot captured at {}", self.captured_at),
         });
-        MarketSnapshot { captured_at: to, venues, notes, ..self.clone() }
+        MarketSnapshot { captured_at: to, venues, notes, realized_periods, ..self.clone() }
     }
 
     /// Venue names joined for titles (`binance+okx`).

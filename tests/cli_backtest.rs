@@ -127,6 +127,34 @@ pub fn sample() -> Backtest {
             top_event_wilson_lower: Some(0.215),
         }),
         measured: None,
+        fuel: Some(backtest::fuel::Fuel {
+            period_secs: 3600,
+            source: "period totals (cg.csv)".into(),
+            periods_in_snapshot: 200,
+            periods: 150,
+            placebo_gap_secs: 172_800,
+            placebo_maps: 240,
+            long: fuel_side(0.05),
+            short: fuel_side(0.01),
+            notes: vec!["50 of 200 realized periods start before the warm-up ends: not scored.".into()],
+        }),
+    }
+}
+
+fn fuel_side(gain: f64) -> backtest::fuel::FuelSide {
+    backtest::fuel::FuelSide {
+        n: 150,
+        days: 7,
+        r2_controls: Some(0.3),
+        gain: Some(gain),
+        gain_ci90: Some([gain - 0.01, gain + 0.01]),
+        placebo_gain: Some(0.001),
+        placebo_gain_ci90: Some([0.0, 0.01]),
+        scale: Some(2.5),
+        scale_ci90: Some([2.0, 3.1]),
+        realized_usd: 2.5e8,
+        map_usd: 1e8,
+        verdict: "Fuel, longs: ...".into(),
     }
 }
 
@@ -420,6 +448,14 @@ fn chart_with_too_little_history_draws_no_markers_and_svg_parses() {
     assert_eq!((tree.size().width(), tree.size().height()), (1600.0, 900.0));
     let svg = liqshot::render::svg::to_svg(&backtest_chart::build(&sample(), &style));
     resvg::usvg::Tree::from_data(&svg, &resvg::usvg::Options::default()).expect("SVG parses");
+    // The fuel line: drawn with a fuel test (the sample's), not without one (empty's).
+    let text = String::from_utf8_lossy(&svg).into_owned();
+    assert!(text.contains("Fuel (150 1h periods, 7 days"), "no fuel line in the sample's chart");
+    let no_fuel = backtest_chart::build(&Backtest { fuel: None, ..sample() }, &style);
+    assert!(!String::from_utf8_lossy(&liqshot::render::svg::to_svg(&no_fuel)).contains("Fuel ("));
+    let line = backtest_chart::fuel_line(sample().fuel.as_ref().unwrap());
+    assert!(line.contains("longs R² gain 0.050 [0.040-0.060] vs another period's map 0.001 [0.000-0.010], evidence, scale 2.50 [2.00-3.10]"), "{line}");
+    assert!(line.contains("shorts R² gain 0.010 [0.000-0.020] vs another period's map 0.001 [0.000-0.010], no measurable edge"), "{line}");
 }
 
 // ---- the command -------------------------------------------------------------------------

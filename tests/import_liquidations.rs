@@ -125,10 +125,7 @@ fn the_liquidation_series_is_validated_field_by_field() {
 fn the_cli_imports_liquidations_and_names_a_bad_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snap.json");
-    let (klines, oi) = (import_fixture("plain-klines.csv"), import_fixture("okx-oi.csv"));
-    let base = ["import", "--klines", s(&klines), "--oi", s(&oi), "--symbol", "BTC"];
-    let good = import_fixture("liquidations.csv");
-    let run = liqshot(base.iter().copied().chain(["--liquidations", s(&good), "-o", s(&out)])).ok();
+    let run = common::import_with_liquidations(&import_fixture("liquidations.csv"), &out).ok();
     assert!(run.stderr.contains("4 liquidations"), "{}", run.stderr);
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["format"], "liqshot-snapshot/2");
@@ -138,7 +135,7 @@ fn the_cli_imports_liquidations_and_names_a_bad_line() {
     // A bad line: one line on stderr naming file, line and column; the good snapshot stays.
     let before = std::fs::read(&out).unwrap();
     let bad = import_fixture("liquidations-bad-side.csv");
-    let run = liqshot(base.iter().copied().chain(["--liquidations", s(&bad), "-o", s(&out)]));
+    let run = common::import_with_liquidations(&bad, &out);
     let line = run.one_line_error(1);
     assert_eq!(
         line,

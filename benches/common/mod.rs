@@ -20,3 +20,29 @@ pub fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     times.sort_by(f64::total_cmp);
     (times[times.len() / 2], last.expect("one run"))
 }
+
+/// `snap` with its candles aggregated to `secs` (open of the first, high/low of all, close of
+/// the last, volumes summed), OI unchanged. (Used by the backtest and fuel benches only.)
+#[allow(dead_code)]
+pub fn resampled(snap: &liqshot::snapshot::MarketSnapshot, secs: i64) -> liqshot::snapshot::MarketSnapshot {
+    let mut out = snap.clone();
+    for v in &mut out.venues {
+        let mut agg: Vec<liqshot::snapshot::Candle> = Vec::new();
+        for c in &v.candles {
+            let slot = c.open_time.timestamp().div_euclid(secs) * secs;
+            match agg.last_mut() {
+                Some(a) if a.open_time.timestamp() == slot => {
+                    a.high = a.high.max(c.high);
+                    a.low = a.low.min(c.low);
+                    a.close = c.close;
+                    a.volume += c.volume;
+                    a.taker_buy_volume = a.taker_buy_volume.zip(c.taker_buy_volume).map(|(x, y)| x + y);
+                }
+                _ => agg.push(liqshot::snapshot::Candle { open_time: chrono::DateTime::from_timestamp(slot, 0).unwrap(), ..*c }),
+            }
+        }
+        v.candles = agg;
+    }
+    out.interval = liqshot::snapshot::format_interval(secs);
+    out
+}

@@ -62,25 +62,39 @@ fn quantile(xs: &[f64], q: f64) -> f64 {
 /// drawn with replacement, as many as there are). Resamples where `stat` is undefined are
 /// left out; `None` when no day, no resample, or fewer than half the resamples are defined.
 pub fn interval<S: DaySum>(days: &[S], resamples: usize, seed: u64, stat: impl Fn(&S) -> Option<f64>) -> Option<[f64; 2]> {
+    let [ci] = intervals(days, resamples, seed, [&stat]);
+    ci
+}
+
+/// A statistic of summed days (`None`: undefined on them).
+pub type Stat<'a, S> = &'a dyn Fn(&S) -> Option<f64>;
+
+/// [`interval`] of several statistics on the same resamples (one pass): each result is what
+/// [`interval`] gives for that statistic alone with the same seed.
+pub fn intervals<S: DaySum, const N: usize>(days: &[S], resamples: usize, seed: u64, stats: [Stat<'_, S>; N]) -> [Option<[f64; 2]>; N] {
     if days.is_empty() || resamples == 0 {
-        return None;
+        return [None; N];
     }
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut values = Vec::with_capacity(resamples);
+    let mut values: [Vec<f64>; N] = std::array::from_fn(|_| Vec::with_capacity(resamples));
     for _ in 0..resamples {
         let mut total = S::default();
         for _ in 0..days.len() {
             total.add(&days[rng.random_range(0..days.len())]);
         }
-        if let Some(v) = stat(&total).filter(|v| v.is_finite()) {
-            values.push(v);
+        for (stat, vals) in stats.iter().zip(values.iter_mut()) {
+            if let Some(v) = stat(&total).filter(|v| v.is_finite()) {
+                vals.push(v);
+            }
         }
     }
-    if values.len() * 2 < resamples {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    Some([quantile(&values, 0.05), quantile(&values, 0.95)])
+    values.map(|mut vals| {
+        if vals.len() * 2 < resamples {
+            return None;
+        }
+        vals.sort_by(f64::total_cmp);
+        Some([quantile(&vals, 0.05), quantile(&vals, 0.95)])
+    })
 }
 
 /// The 90 % interval of observed / expected, resampling the days of `items` (at, observed,

@@ -7,10 +7,13 @@
 //! and B first); `placebo` and `volmodel` are the two baselines (the same distance on other
 //! steps' paths; a driftless walk with the trailing realised volatility); `bootstrap` gives
 //! 90 % intervals by resampling whole days; `calibration` the reliability table and Brier
-//! scores; `realized` scores the map against realized liquidations; `summary` puts it together into [`Backtest`] (`liqshot-backtest/1`).
+//! scores; `realized` scores the map against realized liquidations and `fuel` its USD inside
+//! each period's traded range against realized period totals; `summary` puts it together into
+//! [`Backtest`] (`liqshot-backtest/1`).
 
 pub mod bootstrap;
 pub mod calibration;
+pub mod fuel;
 pub mod json;
 pub mod odds;
 pub mod placebo;
@@ -32,9 +35,18 @@ use crate::zones::ZoneParams;
 /// Walks `snap` forward and scores every step: what `liqshot backtest` prints.
 pub fn run(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt: &BacktestParams) -> Result<Backtest, Error> {
     bt.validate(snap)?;
-    let steps = walk::walk(snap, params, zp, bt)?;
     let path = walk::price_path(snap);
+    // The fuel test's maps come from the same pass as the steps' zones.
+    let plan = fuel::plan(snap, &path, bt);
+    let (times, reach) = plan.as_ref().map_or((vec![], 0), |p| (p.times(), p.reach_bins(params.bin_step)));
+    let mut maps = vec![fuel::FuelMap::default(); times.len()];
+    let steps = walk::walk_with(snap, params, zp, bt, &times, |i, profile| {
+        if let Some(p) = &plan {
+            maps[i] = fuel::FuelMap::new(profile, p.items[i].open, reach);
+        }
+    })?;
     let mut out = summary::summarise(snap, &steps, &path, bt);
+    out.fuel = plan.map(|p| fuel::fuel(&p, &maps, params.bin_step, bt));
     // The model check against measured positions, as `liqshot zones` prints it (zones of the
     // whole snapshot): only when the snapshot holds them.
     if crate::measured::venue(snap).is_some() {

@@ -63,6 +63,7 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
         outcomes,
         first_touches,
         realized: super::realized::realized(snap, steps, path, bt.horizon_secs),
+        fuel: None,
         measured: None,
     }
 }

@@ -198,6 +198,7 @@ pub fn to_text(bt: &Backtest) -> String {
         }
     }
     out.extend(super::realized::table_lines(bt.realized.as_ref()));
+    out.extend(super::fuel::table_lines(bt.fuel.as_ref()));
     if let Some(m) = &bt.measured {
         out.push(String::new());
         out.extend(crate::measured::to_text(m).lines().map(|l| l.to_string()));

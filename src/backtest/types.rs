@@ -316,6 +316,9 @@ pub struct Backtest {
     /// The map against realized liquidations ([`super::realized`]); `None` (JSON null) when
     /// the snapshot holds none.
     pub realized: Option<super::realized::Realized>,
+    /// The map as fuel against realized period totals ([`super::fuel`]); `None` (JSON null)
+    /// when the snapshot holds no realized liquidations.
+    pub fuel: Option<super::fuel::Fuel>,
     /// The model against measured Hyperliquid positions at the snapshot's end (the `measured`
     /// section of `liqshot zones --json`, on the zones of the whole snapshot); `None` (JSON
     /// null) when the snapshot holds none. Measured positions exist only at capture time, so

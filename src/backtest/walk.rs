@@ -70,6 +70,20 @@ pub fn step_times(snap: &MarketSnapshot, bt: &BacktestParams) -> Vec<DateTime<Ut
 /// (see the module's notes). `params.window_secs` is the zones' window (the caller sets 24 h
 /// as `liqshot zones` does).
 pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt: &BacktestParams) -> Result<Vec<Step>, Error> {
+    walk_with(snap, params, zp, bt, &[], |_, _| {})
+}
+
+/// [`walk`], and in the same pass the map (the summed live profile of every venue's ledger,
+/// data up to then only) at each of `map_times` (ascending or not), handed to
+/// `on_map(index into map_times, profile)`: what the fuel test reads.
+pub fn walk_with(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    zp: &ZoneParams,
+    bt: &BacktestParams,
+    map_times: &[DateTime<Utc>],
+    mut on_map: impl FnMut(usize, &Profile),
+) -> Result<Vec<Step>, Error> {
     // The estimate's own checks, so the walk refuses what `liqshot zones` refuses.
     params.check()?;
     if let Some(r @ (lo, hi)) = params.price_range {
@@ -78,9 +92,13 @@ pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt:
         }
     }
     let times = step_times(snap, bt);
-    if times.is_empty() {
+    if times.is_empty() && map_times.is_empty() {
         return Ok(vec![]);
     }
+    // Steps and maps in time order (a step before a map at the same time).
+    let mut jobs: Vec<(DateTime<Utc>, Option<usize>)> =
+        times.iter().map(|&t| (t, None)).chain(map_times.iter().enumerate().map(|(i, &t)| (t, Some(i)))).collect();
+    jobs.sort_by_key(|j| (j.0, j.1.is_some()));
     let interval = snap.interval_secs();
     let (mut lo_all, mut hi_all) = (f64::INFINITY, 0.0f64);
     for c in snap.venues.iter().flat_map(|v| v.candles.iter()) {
@@ -99,6 +117,19 @@ pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt:
         want_bands: crate::realized::any(snap),
     };
     let mut steps = Vec::with_capacity(times.len());
+    let mut emit = |w: &mut Walker, ledgers: &[Ledger], at: DateTime<Utc>, job: Option<usize>| -> Result<(), Error> {
+        match job {
+            None => {
+                let (price, zones, bands) = w.zones(ledgers)?;
+                steps.push(Step { at, price, zones, vol: trailing_vol(&path, at, bt.vol_window_secs), bands });
+            }
+            Some(i) => {
+                w.sum(ledgers);
+                on_map(i, &w.profile);
+            }
+        }
+        Ok(())
+    };
     match bt.lookback_secs {
         None => {
             // One forward pass per venue (full OI: interpolated, look-ahead after the last
@@ -109,7 +140,7 @@ pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt:
                 mains.push(VenueRun::over(v, &v.candles, oi, interval, params, Ledger::new(bins))?);
             }
             let mut scratch: Vec<Ledger> = snap.venues.iter().map(|_| Ledger::new(bins)).collect();
-            for &at in &times {
+            for &(at, job) in &jobs {
                 for (vi, v) in snap.venues.iter().enumerate() {
                     let n = closed_by(&v.candles, interval, at);
                     let samples = v.open_interest.partition_point(|p| p.time <= at);
@@ -129,13 +160,12 @@ pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt:
                     }
                     w.ranges[vi] = (0, n);
                 }
-                let (price, zones, bands) = w.zones(&scratch)?;
-                steps.push(Step { at, price, zones, vol: trailing_vol(&path, at, bt.vol_window_secs), bands });
+                emit(&mut w, &scratch, at, job)?;
             }
         }
         Some(lookback) => {
             let mut ledgers: Vec<Ledger> = snap.venues.iter().map(|_| Ledger::new(bins)).collect();
-            for &at in &times {
+            for &(at, job) in &jobs {
                 let from = at - Duration::seconds(lookback);
                 for (vi, v) in snap.venues.iter().enumerate() {
                     let n = closed_by(&v.candles, interval, at);
@@ -148,8 +178,7 @@ pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt:
                     ledgers[vi] = run_part(v, part, oi, interval, params, ledger)?;
                     w.ranges[vi] = (a, n);
                 }
-                let (price, zones, bands) = w.zones(&ledgers)?;
-                steps.push(Step { at, price, zones, vol: trailing_vol(&path, at, bt.vol_window_secs), bands });
+                emit(&mut w, &ledgers, at, job)?;
             }
         }
     }
@@ -189,9 +218,8 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    /// The cut's price and zones, from the venues' ledgers at the step (in venue order, as the
-    /// estimate sums them) and the candles in `ranges`.
-    fn zones(&mut self, ledgers: &[Ledger]) -> Result<(f64, Zones, Vec<crate::levels::Band>), Error> {
+    /// Sums the venues' ledgers (in venue order, as the estimate does) into `profile`.
+    fn sum(&mut self, ledgers: &[Ledger]) {
         let p = &mut self.profile;
         p.long.fill(0.0);
         p.short.fill(0.0);
@@ -199,6 +227,12 @@ impl Walker<'_> {
             l.add_longs_into(&mut p.long);
             l.add_shorts_into(&mut p.short);
         }
+    }
+
+    /// The cut's price and zones, from the venues' ledgers at the step (in venue order, as the
+    /// estimate sums them) and the candles in `ranges`.
+    fn zones(&mut self, ledgers: &[Ledger]) -> Result<(f64, Zones, Vec<crate::levels::Band>), Error> {
+        self.sum(ledgers);
         let cut = |vi: usize| {
             let (a, n) = self.ranges[vi];
             &self.snap.venues[vi].candles[a..n]

@@ -27,9 +27,12 @@ pub struct ImportArgs {
     /// Funding CSV (Binance Vision fundingRate, or header with timestamp and funding_rate)
     #[arg(long, value_name = "FILE")]
     pub funding: Option<PathBuf>,
-    /// Realized liquidations CSV, header time,side,price,usd (side = the side liquidated: long or short)
+    /// Realized liquidations CSV: events (header time,side,price,usd; side = the side liquidated) or period totals (a time column with long_usd,short_usd)
     #[arg(long, value_name = "FILE")]
     pub liquidations: Option<PathBuf>,
+    /// Period of the period totals in --liquidations, e.g. 1h (the rows' most common spacing when omitted)
+    #[arg(long, value_name = "DURATION")]
+    pub period: Option<String>,
     /// Symbol, e.g. BTCUSDT or BTC
     #[arg(long)]
     pub symbol: String,
@@ -54,6 +57,7 @@ pub fn run(a: ImportArgs) -> Result<(), Error> {
         oi: a.oi,
         funding: a.funding,
         liquidations: a.liquidations,
+        period: a.period,
         symbol: a.symbol,
         venue: a.venue,
         instrument: None,
@@ -64,13 +68,14 @@ pub fn run(a: ImportArgs) -> Result<(), Error> {
     write_atomic(&a.output, &snap.to_json())?;
     let v = &snap.venues[0];
     tracing::info!(
-        "wrote {}: {} {} candles, {} open-interest points, {} funding points, {} liquidations",
+        "wrote {}: {} {} candles, {} open-interest points, {} funding points, {} liquidations, {} realized periods",
         a.output.display(),
         v.candles.len(),
         snap.interval,
         v.open_interest.len(),
         v.funding.len(),
-        v.liquidations.len()
+        v.liquidations.len(),
+        snap.realized_periods.as_ref().map_or(0, |r| r.rows.len())
     );
     Ok(())
 }

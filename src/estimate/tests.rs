@@ -30,6 +30,7 @@ fn snap(candles: Vec<Candle>, oi: Vec<OiPoint>) -> MarketSnapshot {
             measured_positions: vec![],
         }],
         notes: vec![],
+        realized_periods: None,
     }
 }
 

@@ -438,6 +438,7 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
         interval: format_interval(step),
         venues,
         notes,
+        realized_periods: None,
     };
     snapshot.validate().map_err(|e| Error::Fetch(format!("fetched data failed validation: {e}")))?;
     Ok(FetchReport { snapshot, failures, requests: http.request_count(), elapsed, warnings })
@@ -529,6 +530,7 @@ fn check_series(venue: Venue, v: VenueSeries) -> Result<VenueSeries, FetchError>
         interval: "5m".into(),
         venues: vec![v],
         notes: vec![],
+        realized_periods: None,
     };
     probe.validate().map_err(|e| FetchError::new(format!("{}: bad data: {e}", venue.name())))?;
     Ok(probe.venues.into_iter().next().expect("one venue"))

@@ -5,8 +5,6 @@
 //! UTC, or epoch seconds, milliseconds or microseconds). Several liquidations may share a time;
 //! rows equal in all four fields are one event and kept once. A header alone means none.
 
-use std::path::Path;
-
 use super::table::{self, err_at, err_file, Col, Table};
 use crate::error::Error;
 use crate::snapshot::{self, Liquidation, Side};
@@ -18,11 +16,6 @@ pub(crate) struct Read {
     pub items: Vec<Liquidation>,
     /// Rows dropped as exact repeats of another row.
     pub repeats: usize,
-}
-
-/// Reads a liquidation CSV file.
-pub(crate) fn read(path: &Path) -> Result<Read, Error> {
-    parse(&Table::read(path)?)
 }
 
 /// Parses liquidations from a table (see the [module documentation](self)).
@@ -68,6 +61,7 @@ pub(crate) fn parse(t: &Table) -> Result<Read, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn parse_str(s: &str) -> Result<Read, Error> {
         parse(&Table::from_bytes(Path::new("l.csv"), s.as_bytes())?)

@@ -23,6 +23,7 @@ mod funding;
 mod klines;
 mod liquidations;
 mod open_interest;
+mod periods;
 mod table;
 mod timefmt;
 
@@ -45,8 +46,13 @@ pub struct ImportOptions {
     pub oi: PathBuf,
     /// Funding-rate CSV. When absent, a `funding_rate` column of a plain OI CSV is used.
     pub funding: Option<PathBuf>,
-    /// Realized-liquidation CSV (`time,side,price,usd`), stored on the venue's series.
+    /// Realized-liquidation CSV: events (`time,side,price,usd`), stored on the venue's series,
+    /// or period totals (a time column with `long_usd`, `short_usd`), stored in the snapshot's
+    /// `realized_periods`.
     pub liquidations: Option<PathBuf>,
+    /// The period of period totals, such as `1h` (`--period`); the rows' most common spacing
+    /// when absent.
+    pub period: Option<String>,
     /// Symbol, e.g. `BTCUSDT`, `btcusdt` or `BTC` (normalised to `BTCUSDT`).
     pub symbol: String,
     /// Venue label, `binance` by default; selects the built-in margin tiers.
@@ -66,6 +72,7 @@ impl Default for ImportOptions {
             oi: PathBuf::new(),
             funding: None,
             liquidations: None,
+            period: None,
             symbol: String::new(),
             venue: "binance".to_string(),
             instrument: None,
@@ -255,10 +262,28 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         }
     }
 
-    let liquidations = match &opts.liquidations {
-        Some(path) => read_liquidations(path, first, captured_at, &mut notes)?,
-        None => Vec::new(),
+    let period = match &opts.period {
+        Some(s) => Some(snapshot::parse_interval(s).ok_or_else(|| Error::Usage(format!("--period {s:?} is not like 1h, 4h or 1d")))?),
+        None => None,
     };
+    let (mut liquidations, mut realized_periods) = (Vec::new(), None);
+    match &opts.liquidations {
+        Some(path) => {
+            let t = table::Table::read(path)?;
+            if periods::is_periods(&t) {
+                realized_periods = Some(read_periods(path, &t, period, first, captured_at, &mut notes)?);
+            } else if opts.period.is_some() {
+                return Err(Error::Usage(format!(
+                    "--period: applies to period totals (a time column with long_usd, short_usd), and {} holds events",
+                    file_name(path)
+                )));
+            } else {
+                liquidations = read_liquidations(path, liquidations::parse(&t)?, first, captured_at, &mut notes);
+            }
+        }
+        None if opts.period.is_some() => return Err(Error::Usage("--period: needs --liquidations FILE with period totals".into())),
+        None => {}
+    }
 
     let (margin_tiers, margin_tiers_source) = tiers::builtin(&venue, &symbol);
     let instrument = opts.instrument.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -286,6 +311,7 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         venues: vec![venue_series],
         // The user's own notes (shown on the chart).
         notes: opts.notes.clone(),
+        realized_periods,
     };
     snap.clip_notes();
     snap.validate().map_err(|e| match e {
@@ -295,10 +321,55 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
     Ok(snap)
 }
 
-/// The liquidations of `path` from the first candle's open to `captured_at` (others dropped
-/// with a note), with a provenance note: rows, span, count and USD per side.
-fn read_liquidations(path: &Path, first: DateTime<Utc>, captured_at: DateTime<Utc>, notes: &mut Vec<String>) -> Result<Vec<snapshot::Liquidation>, Error> {
-    let read = liquidations::read(path)?;
+/// The period totals of `t` (read from `path`) that start at or after the first candle's open
+/// and end by `captured_at` (others dropped with a note), with a provenance note.
+fn read_periods(
+    path: &Path,
+    t: &table::Table,
+    period: Option<i64>,
+    first: DateTime<Utc>,
+    captured_at: DateTime<Utc>,
+    notes: &mut Vec<String>,
+) -> Result<snapshot::RealizedPeriods, Error> {
+    let read = periods::parse(t, period)?;
+    let name = file_name(path);
+    let p = TimeDelta::seconds(read.period_secs);
+    let total = read.rows.len();
+    let rows: Vec<snapshot::PeriodTotal> = read.rows.into_iter().filter(|r| r.start >= first && r.start + p <= captured_at).collect();
+    let (Some(a), Some(b)) = (rows.first(), rows.last()) else {
+        return Err(err_file(
+            path,
+            format!("no period within {} (the first candle to captured_at)", timefmt::span(first, captured_at)),
+        ));
+    };
+    let how = if read.inferred { "inferred from the rows' most common spacing" } else { "as given" };
+    let period = snapshot::format_interval(read.period_secs);
+    notes.push(format!(
+        "realized periods: {name}, {} of {period} ({how}), {}: longs {}, shorts {}",
+        rows.len(),
+        timefmt::span(a.start, b.start),
+        crate::fmt::usd(rows.iter().map(|r| r.long_usd).sum()),
+        crate::fmt::usd(rows.iter().map(|r| r.short_usd).sum())
+    ));
+    if rows.len() < total {
+        notes.push(format!(
+            "realized periods: dropped {} outside {} (the first candle to captured_at)",
+            total - rows.len(),
+            timefmt::span(first, captured_at)
+        ));
+    }
+    Ok(snapshot::RealizedPeriods { period, source: name, rows })
+}
+
+/// The liquidations `read` from `path` from the first candle's open to `captured_at` (others
+/// dropped with a note), with a provenance note: rows, span, count and USD per side.
+fn read_liquidations(
+    path: &Path,
+    read: liquidations::Read,
+    first: DateTime<Utc>,
+    captured_at: DateTime<Utc>,
+    notes: &mut Vec<String>,
+) -> Vec<snapshot::Liquidation> {
     let name = file_name(path);
     let total = read.items.len();
     let mut items = read.items;
@@ -328,7 +399,7 @@ fn read_liquidations(path: &Path, first: DateTime<Utc>, captured_at: DateTime<Ut
             timefmt::span(first, captured_at)
         ));
     }
-    Ok(items)
+    items
 }
 
 /// Upper-cases a symbol and completes a bare base asset with `USDT`:

@@ -415,12 +415,45 @@ fn caption(c: &mut Ctx, bt: &Backtest, style: &ChartStyle) {
         ),
     ];
     let width = style.width as f32 - 48.0;
-    let mut y = style.height as f32 - 52.0;
     let pieces: Vec<String> = lines.iter().flat_map(|l| wrap(l, 11.5, width)).collect();
-    for p in pieces.iter().take(3) {
-        c.label(24.0, y, p, 11.5, muted, HAlign::Left, false);
-        y += 15.0;
+    // With a fuel test, its line (at most two) comes first and the lines move up a little.
+    let fuel: Vec<String> = bt.fuel.as_ref().map_or(vec![], |f| wrap_bold(&fuel_line(f), 11.5, width).into_iter().take(2).collect());
+    let (mut y, step) = if fuel.is_empty() { (style.height as f32 - 52.0, 15.0) } else { (style.height as f32 - 58.0, 14.0) };
+    for p in &fuel {
+        c.label(24.0, y, p, 11.5, c.th.text, HAlign::Left, true);
+        y += step;
     }
+    for p in pieces.iter().take(if fuel.is_empty() { 3 } else { 4 - fuel.len() }) {
+        c.label(24.0, y, p, 11.5, muted, HAlign::Left, false);
+        y += step;
+    }
+}
+
+/// The chart's fuel line: per side the R² gain against the placebo's, the words, the scale.
+pub fn fuel_line(f: &crate::backtest::fuel::Fuel) -> String {
+    use crate::backtest::fuel::{judge, too_little};
+    let ci = |v: Option<[f64; 2]>| v.map_or("n/a".to_string(), |[a, b]| format!("{a:.3}-{b:.3}"));
+    let num = |v: Option<f64>, d: usize| v.map_or("n/a".to_string(), |v| format!("{v:.d$}"));
+    let side = |name: &str, s: &crate::backtest::fuel::FuelSide| {
+        let words = if too_little(s) { "too little history" } else if judge(s.gain_ci90, s.placebo_gain_ci90).starts_with("evidence") { "evidence" } else { "no measurable edge" };
+        format!(
+            "{name} R² gain {} [{}] vs another period's map {} [{}], {words}, scale {} [{}]",
+            num(s.gain, 3),
+            ci(s.gain_ci90),
+            num(s.placebo_gain, 3),
+            ci(s.placebo_gain_ci90),
+            num(s.scale, 2),
+            s.scale_ci90.map_or("n/a".to_string(), |[a, b]| format!("{a:.2}-{b:.2}"))
+        )
+    };
+    format!(
+        "Fuel ({} {} periods, {} days, realized liquidations against the map's USD in the traded range): {}; {}.",
+        f.periods,
+        crate::snapshot::format_interval(f.period_secs),
+        f.long.days,
+        side("longs", &f.long),
+        side("shorts", &f.short)
+    )
 }
 
 #[cfg(test)]

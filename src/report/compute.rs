@@ -172,6 +172,8 @@ pub fn zone_row(z: &Zone, profile: &crate::estimate::Profile, price: f64, band_p
         calibration_lift: None,
         track_record: None,
         odds_note: None,
+        fuel: crate::report::evidence::fuel_sentence(&z.name, &z.liquidates, z.usd, None),
+        calibrated_usd: None,
     }
 }
 
@@ -298,6 +300,7 @@ pub(crate) mod tests {
                 measured_positions: vec![],
             }],
             notes: vec!["synthetic".into()],
+            realized_periods: None,
         }
     }
 

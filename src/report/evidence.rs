@@ -102,7 +102,7 @@ fn needs_text(snap: &MarketSnapshot, p: &BacktestParams, rejected: &Error) -> St
 /// the distance-only model's, the track record, or a note why there is no probability.
 pub(crate) fn with_odds(row: ZoneRow, z: &Zone, price: f64, history: &History) -> ZoneRow {
     match history {
-        History::Tested { backtest, path } => odds_row(row, zone_odds(backtest, path, z, price), backtest),
+        History::Tested { backtest, path } => with_fuel(odds_row(row, zone_odds(backtest, path, z, price), backtest), backtest),
         History::TooShort { needs, .. } => ZoneRow { odds_note: Some(needs.clone()), ..row },
     }
 }
@@ -133,6 +133,27 @@ pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
         odds_note,
         ..row
     }
+}
+
+/// "A move through zone B would liquidate about $12.3M of longs, estimated", and with a measured
+/// `scale` (the fuel test's: value and 90 % interval) the calibrated figure beside it.
+pub fn fuel_sentence(name: &str, liquidates: &str, usd: f64, scale: Option<(f64, Option<[f64; 2]>)>) -> String {
+    let base = format!("A move through zone {name} would liquidate about {} of {liquidates}, estimated", crate::fmt::usd(usd));
+    match scale {
+        Some((s, ci)) => {
+            let range = ci.map_or(String::new(), |[lo, hi]| format!(", 90 % interval {}–{}", crate::fmt::usd(usd * lo), crate::fmt::usd(usd * hi)));
+            format!("{base}; about {} at the scale measured on this snapshot's realized liquidations (× {s:.2}{range}).", crate::fmt::usd(usd * s))
+        }
+        None => format!("{base}."),
+    }
+}
+
+/// `row` with its fuel sentence calibrated by the backtest's fuel test (the scale of the zone's
+/// side), when the snapshot holds enough realized history for one.
+pub fn with_fuel(row: ZoneRow, bt: &Backtest) -> ZoneRow {
+    let side = bt.fuel.as_ref().map(|f| if row.side == "above" { &f.short } else { &f.long });
+    let scale = side.filter(|s| !crate::backtest::fuel::too_little(s)).and_then(|s| s.scale.map(|v| (v, s.scale_ci90)));
+    ZoneRow { fuel: fuel_sentence(&row.name, &row.liquidates, row.usd, scale), calibrated_usd: scale.map(|(s, _)| row.usd * s), ..row }
 }
 
 /// `1 day`, `7 days`.
@@ -183,6 +204,7 @@ pub fn evidence(history: &History) -> Evidence {
                 reaction_lift: o.reaction_lift,
                 reaction_lift_ci90: o.reaction_lift_ci90,
                 reaction_verdict: o.verdict.iter().find(|v| v.starts_with("Reaction")).cloned(),
+                fuel_verdict: bt.fuel.as_ref().map_or(vec![], |f| vec![f.long.verdict.clone(), f.short.verdict.clone()]),
             }
         }
         History::TooShort { horizon_secs, step_secs, warmup_secs, needs } => Evidence {
@@ -270,6 +292,7 @@ pub(crate) mod tests {
             outcomes: vec![],
             first_touches: vec![],
             realized: None,
+            fuel: None,
             measured: None,
         }
     }

@@ -109,6 +109,15 @@ pub struct ZoneRow {
     /// `None` when there is a probability, and in `far_zones`.
     #[serde(default)]
     pub odds_note: Option<String>,
+    /// The zone's USD as fuel, one sentence: "A move through zone B would liquidate about $X of
+    /// longs, estimated", and where the snapshot holds realized history the calibrated figure
+    /// (x the backtest's measured scale, `calibrated_usd`) beside it.
+    #[serde(default)]
+    pub fuel: String,
+    /// `usd` x the fuel test's scale of the zone's side (realized USD per USD the map showed
+    /// crossed); `None` without realized history, or too little of it.
+    #[serde(default)]
+    pub calibrated_usd: Option<f64>,
 }
 
 /// Past zones of the same letter and side at a similar distance, over the backtested history.
@@ -149,6 +158,10 @@ pub struct Evidence {
     /// `Reaction lift 0.61 (90 % interval 0.30-1.12; ...): no measurable edge over distance alone.`
     #[serde(default)]
     pub reaction_verdict: Option<String>,
+    /// The backtest's fuel verdicts (`fuel.long.verdict`, `fuel.short.verdict`): the map's USD
+    /// against realized liquidations; empty without realized history.
+    #[serde(default)]
+    pub fuel_verdict: Vec<String>,
 }
 
 impl Default for Evidence {
@@ -171,6 +184,7 @@ impl Default for Evidence {
             reaction_lift: None,
             reaction_lift_ci90: None,
             reaction_verdict: None,
+            fuel_verdict: Vec::new(),
         }
     }
 }

@@ -299,6 +299,8 @@ pub(crate) mod tests {
             calibration_lift: None,
             track_record: None,
             odds_note: None,
+            fuel: String::new(),
+            calibrated_usd: None,
         }
     }
 

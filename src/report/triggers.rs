@@ -286,6 +286,8 @@ mod tests {
             calibration_lift: None,
             track_record: None,
             odds_note: None,
+            fuel: String::new(),
+            calibrated_usd: None,
         }
     }
 

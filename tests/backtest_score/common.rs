@@ -23,6 +23,7 @@ pub fn snap() -> MarketSnapshot {
         interval: "1h".into(),
         venues: Vec::new(),
         notes: Vec::new(),
+        realized_periods: None,
     }
 }
 

@@ -121,3 +121,11 @@ pub fn example_json() -> serde_json::Value {
     let bytes = std::fs::read(example_snapshot()).expect("example snapshot");
     serde_json::from_slice(&bytes).expect("example is JSON")
 }
+
+/// `liqshot import` of the plain klines and OKX open-interest fixtures (symbol BTC) with
+/// `--liquidations FILE`, written to `out`.
+pub fn import_with_liquidations(file: &Path, out: &Path) -> Run {
+    let (klines, oi) = (import_fixture("plain-klines.csv"), import_fixture("okx-oi.csv"));
+    let arg = |p: &Path| p.to_str().expect("UTF-8 path").to_string();
+    liqshot(["import", "--klines", &arg(&klines), "--oi", &arg(&oi), "--symbol", "BTC", "--liquidations", &arg(file), "-o", &arg(out)])
+}

@@ -126,6 +126,7 @@ pub fn sample_report() -> Report {
             reaction_lift: Some(0.61),
             reaction_lift_ci90: Some([0.3, 1.12]),
             reaction_verdict: Some("Reaction lift 0.61 (90 % interval 0.30-1.12; 27 % of touches rejected against 44 % at the same distances): no measurable edge over distance alone.".into()),
+            fuel_verdict: vec![],
         },
         scenarios: Scenarios {
             bullish: "Hold 103,400 and squeeze shorts into zone A at 105,100–105,600.".into(),
@@ -168,6 +169,8 @@ fn zone(name: &str, side: &str, low: f64, high: f64, peak: f64, usd: f64, dist: 
         calibration_lift: None,
         track_record: None,
         odds_note: None,
+        fuel: String::new(),
+        calibrated_usd: None,
     }
 }
 
