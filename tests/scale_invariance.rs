@@ -61,3 +61,40 @@ fn zones_keep_their_distances_at_any_price_level() {
         .collect();
     assert!(labels.iter().any(|t| t.starts_with("0.10")), "{labels:?}");
 }
+
+/// At prices of 1e12 and 1e-12 the price axis' labels stay between the plot and the profile
+/// panel (scientific notation where thousands separators would not fit) and tell ticks apart.
+#[test]
+fn axis_labels_fit_at_extreme_price_levels() {
+    use liqshot::render::layout::Layout;
+    for scale in [1e7, 1e-17] {
+        let mut snap = example();
+        for v in &mut snap.venues {
+            for c in &mut v.candles {
+                (c.open, c.high, c.low, c.close) = (c.open * scale, c.high * scale, c.low * scale, c.close * scale);
+                c.volume /= scale;
+                c.taker_buy_volume = c.taker_buy_volume.map(|t| t / scale);
+            }
+            v.tick_size = v.tick_size.map(|t| t * scale);
+        }
+        let settings = RenderSettings::new(EstimateParams::default(), 86_400, 1600, 900);
+        let (_, scene) = render_scene(&snap, &settings).unwrap();
+        let l = Layout::new(1600, 900);
+        let axis_x = l.plot.right() + 8.0 * l.s;
+        let labels: Vec<(f32, String, f32)> = scene
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                liqshot::render::Item::Text { x, text, size, .. } if (*x - axis_x).abs() < 0.5 => Some((*x, text.clone(), *size)),
+                _ => None,
+            })
+            .collect();
+        assert!(labels.len() >= 3, "{scale}: {labels:?}");
+        for (x, t, size) in &labels {
+            let right = x + liqshot::render::text::measure(t, *size, false);
+            assert!(right <= l.profile.x, "{scale}: {t:?} runs to {right}, the panel starts at {}", l.profile.x);
+        }
+        let distinct: std::collections::BTreeSet<&String> = labels.iter().map(|l| &l.1).collect();
+        assert_eq!(distinct.len(), labels.len(), "{scale}: ticks look alike: {labels:?}");
+    }
+}

@@ -194,8 +194,20 @@ fn price_axis(c: &mut Ctx, price: f64) {
             continue;
         }
         let muted = c.th.muted;
-        c.label(x_axis, y, &fmt::thousands(t, dec), 13.0, muted, HAlign::Left, false);
+        let label = axis_label(t, step, dec, c.l.profile.x - x_axis - 4.0 * c.l.s, c.font(13.0));
+        c.label(x_axis, y, &label, 13.0, muted, HAlign::Left, false);
     }
+}
+
+/// A price tick's label: with thousands separators, or, where that does not fit in `room` px
+/// (prices of 1e12 or 1e-12), in scientific notation with the digits the tick step needs.
+fn axis_label(t: f64, step: f64, dec: usize, room: f32, size: f32) -> String {
+    let plain = fmt::thousands(t, dec);
+    if text::measure(&plain, size, false) <= room || t == 0.0 {
+        return plain;
+    }
+    let digits = ((t.abs() / step).log10().ceil().max(1.0) as usize).min(12);
+    format!("{:.*e}", digits, t)
 }
 
 fn time_axis(c: &mut Ctx) {
