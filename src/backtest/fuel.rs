@@ -153,7 +153,7 @@ pub fn plan(snap: &MarketSnapshot, path: &PricePath, bt: &BacktestParams) -> Opt
     let first = path.open_time.first().copied();
     let (mut early, mut uncovered, mut no_oi) = (0usize, 0usize, 0usize);
     for r in &periods.rows {
-        if first.map_or(true, |f| r.start < f + Duration::seconds(bt.warmup_secs.max(iv))) {
+        if first.is_none_or(|f| r.start < f + Duration::seconds(bt.warmup_secs.max(iv))) {
             early += 1;
             continue;
         }

@@ -82,7 +82,7 @@ mod tests {
     fn only_the_trailing_week_counts() {
         // A wild first month, then a quiet week: the reach is the floor.
         let mut closes: Vec<f64> = (0..24 * 30).map(|i| if i % 2 == 0 { 100.0 } else { 110.0 }).collect();
-        closes.extend(std::iter::repeat(100.0).take(24 * 8));
+        closes.extend(std::iter::repeat_n(100.0, 24 * 8));
         let c = candles(&closes, 3600);
         assert_eq!(reach(&c, 3600, 0.25), MIN_REACH);
         assert!(reach(&c[..24 * 30], 3600, 0.25) > 0.24);
