@@ -269,8 +269,7 @@ impl Walker<'_> {
         let window = (lo_w > 0.0 && hi_w > lo_w).then(|| estimate::pad_range(lo_w, hi_w));
         let base = self.params.price_range.or(window);
         let grid = self.params.price_range.unwrap_or_else(|| estimate::pad_range(lo_w, hi_w));
-        // zones::reach_of the cut: the candles of its first venue with candles.
-        let reach = (0..n).map(cut).find(|c| !c.is_empty()).map_or(crate::zones::MIN_REACH, |c| crate::zones::reach(c, self.interval, self.zp.max_distance));
+        let reach = crate::zones::reach_of_cuts((0..n).map(cut), self.interval, self.zp);
         let (zones, _) = choose_zones(&self.profile, price, self.zp, self.params.zone_rule, reach, base, self.params.price_range, grid);
         // Only a snapshot with realized liquidations needs the bands (`realized`).
         let bands = if self.want_bands { crate::levels::levels(&self.profile, price).bands } else { vec![] };

@@ -151,7 +151,13 @@ impl<'a> Frames<'a> {
         // The zones of the snapshot cut at the frame (v2: its own reach); v1: zone C among the
         // clusters the chart's (final) price range shows.
         let zones = match self.rule {
-            ZoneRule::V2 => zones::find_zones(&estimate.profile, price, &self.zp, &snapshot_until(self.snap, m.at)),
+            ZoneRule::V2 => {
+                // The candles snapshot_until keeps, without copying the snapshot.
+                let step = chrono::Duration::seconds(self.snap.interval_secs());
+                let cuts = self.snap.venues.iter().map(|v| &v.candles[..v.candles.partition_point(|c| c.open_time + step <= m.at)]);
+                let reach = zones::reach_of_cuts(cuts, self.snap.interval_secs(), &self.zp);
+                zones::shelves::find_zones(&estimate.profile, price, &self.zp, reach)
+            }
             ZoneRule::V1 => {
                 let range = (self.analysis.estimate.grid.price_lo, self.analysis.estimate.grid.price_hi);
                 zones::v1::find_zones(&estimate.profile, price, &self.zp, Some(range))
