@@ -87,6 +87,7 @@ fn main() {
         venues: vec![],
         notes: vec![],
         realized_periods: None,
+        sources: None,
     };
     println!(
         "liqshot backtest scoring benchmark: 1 h candles, 4 h steps, 4 zones a step, 24 h horizon, {} resamples, median of {runs}, release={}",

@@ -10,6 +10,8 @@ pub mod fetch;
 pub mod import;
 // `MarketSnapshot`: the input of every later stage, saved as versioned JSON.
 pub mod snapshot;
+/// Where a snapshot's data came from, named for readers.
+pub mod sources;
 // A snapshot's parts checked against each other (names, capture time, grid, amounts).
 pub mod consistency;
 // Measured Hyperliquid positions and the model check against them.

@@ -40,6 +40,10 @@ pub struct MarketSnapshot {
     /// known. Optional and additive within format 2 (absent = none known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realized_periods: Option<RealizedPeriods>,
+    /// Where the price, open interest and funding came from, as `import` recorded it (absent
+    /// in fetched snapshots: their venues name them). Optional and additive within format 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<crate::sources::Sources>,
 }
 
 /// Realized liquidations summed per period: what `import --liquidations` reads from a file of

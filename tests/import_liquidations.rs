@@ -70,7 +70,14 @@ fn format_2_round_trips_with_liquidations() {
 
 #[test]
 fn format_1_files_still_read() {
-    for path in [example_snapshot(), common::render_fixture("btcusdt-2025-11-05-cut.snapshot.json")] {
+    // The bundled example as it was first written (version 1, before `sources`).
+    let dir = tempfile::tempdir().unwrap();
+    let mut v1: Value = serde_json::from_slice(&std::fs::read(example_snapshot()).unwrap()).unwrap();
+    v1["format"] = FORMAT_V1.into();
+    v1.as_object_mut().unwrap().remove("sources");
+    let v1_path = dir.path().join("example-v1.json");
+    std::fs::write(&v1_path, serde_json::to_vec(&v1).unwrap()).unwrap();
+    for path in [v1_path, common::render_fixture("btcusdt-2025-11-05-cut.snapshot.json")] {
         let raw: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(raw["format"], FORMAT_V1, "{}", path.display());
         let snap = MarketSnapshot::load(&path).expect("a version-1 snapshot loads");
@@ -81,7 +88,7 @@ fn format_1_files_still_read() {
     }
     liqshot(["zones", "--snapshot", s(&example_snapshot())]).ok();
     // A version-1 file cannot carry liquidations.
-    let mut v = example_json();
+    let mut v = v1.clone();
     v["venues"][0]["liquidations"] = json!([{"time": "2025-11-01T00:10:00Z", "side": "long", "price": 1.0, "usd": 1.0}]);
     let err = MarketSnapshot::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err().to_string();
     assert_eq!(err, "venue \"binance\": liquidations: not part of \"liqshot-snapshot/1\" (use \"liqshot-snapshot/2\")");

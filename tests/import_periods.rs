@@ -91,6 +91,8 @@ fn the_period_totals_are_validated_field_by_field() {
     assert!(err(json!({"period": "1h", "rows": [], "extra": 1})).contains("unknown field `extra`"));
     // Not part of version 1.
     let mut v = example_json();
+    v["format"] = "liqshot-snapshot/1".into();
+    v.as_object_mut().unwrap().remove("sources");
     v["realized_periods"] = json!({"period": "1h", "rows": []});
     let e = MarketSnapshot::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err().to_string();
     assert_eq!(e, "realized_periods: not part of \"liqshot-snapshot/1\" (use \"liqshot-snapshot/2\")");

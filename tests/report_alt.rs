@@ -23,9 +23,17 @@ fn example() -> (MarketSnapshot, Analysis) {
 fn alt_text_says_what_the_chart_shows() {
     let (snap, a) = example();
     let alt = alt_text(&snap, &a);
-    for want in ["BTCUSDT", "binance", "5m candles", "24h to 2025-11-11 00:00 UTC", "not actual positions", "not advice"] {
+    for want in [
+        "BTCUSDT",
+        "price: btcusdt-spot-5m-2025-11-01_10.csv (5m candles)",
+        "open interest: btc-usd-swap-okx-oi-1h-2025-11-01_10.csv",
+        "24h to 2025-11-11 00:00 UTC",
+        "not actual positions",
+        "not advice",
+    ] {
         assert!(alt.contains(want), "{want:?} missing: {alt}");
     }
+    assert!(!alt.to_lowercase().contains("binance"), "imported without --venue: the sources are files, not a venue: {alt}");
     assert!(alt.contains(&format!("price {}", fmt::price(a.estimate.last_price))), "{alt}");
     assert!(a.zones.zones.len() >= 3, "the example has zones");
     for z in &a.zones.zones {

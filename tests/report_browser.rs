@@ -83,7 +83,7 @@ fn html_report_renders_in_chromium() {
     let out = run_chromium(&bin, &dir.path().join("profile-dom"), &["--dump-dom".into(), "--enable-logging=stderr".into(), "--v=0".into(), url]);
     assert!(out.status.success(), "chromium --dump-dom failed: {}", String::from_utf8_lossy(&out.stderr));
     let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(dom.contains("<table class=\"data zones cards\">") && dom.contains("105,350"), "zones table missing from the DOM");
+    assert!(dom.contains("<table class=\"data zones cards\">") && dom.contains("105,100 – 105,600"), "zones table missing from the DOM");
     assert!(dom.contains("<svg"), "chart missing from the DOM");
     assert!(!dom.contains("<script>alert"), "unescaped script in the DOM");
     let stderr = String::from_utf8_lossy(&out.stderr);

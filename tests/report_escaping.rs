@@ -107,11 +107,14 @@ fn check_markdown(md: &str, r: &Report) {
     assert!(p.links.iter().all(|u| !u.to_ascii_lowercase().contains("javascript:")), "javascript: link: {:?}", p.links);
     assert!(p.links.len() == 1 && p.links[0] == r.image.png, "the only link is the chart: {:?}", p.links);
     assert!(p.headings.iter().all(|h| !h.contains("heading") && !h.contains("injected")), "{:?}", p.headings);
-    // The list items of the default template and no more: 4 positioning, 6 structure
-    // (candles, trend, levels, sweep, RSI, CVD), entry + reasons per plan (+ the alert of a
-    // watch-only plan), 2 scenarios, events, notes, and the odds of each zone.
-    let reasons: usize = r.plans.iter().map(|p| 1 + p.reasons.len() + usize::from(p.stop.is_none())).sum();
-    assert_eq!(p.items, 4 + 6 + reasons + 2 + r.events.len() + r.meta.notes.len() + r.zones.len(), "list items");
+    // The list items of the default template and no more: the bigger picture (open interest,
+    // funding, and daily trend, prior day, realized, notes where present), 4 positioning and
+    // structure, two per plan of A and B (entry and reasons, or alert and reasons) and one per
+    // C plan, 2 scenarios, events, notes, and the fuel of each zone.
+    let c = &r.context;
+    let bigger = 2 + usize::from(c.daily_trend.is_some()) + usize::from(c.prior_day_high.is_some()) + usize::from(c.realized_24h_long_usd.is_some()) + usize::from(!c.notes.is_empty());
+    let plans: usize = r.plans.iter().map(|p| if p.zone == "A" || p.zone == "B" { 2 } else { 1 }).sum();
+    assert_eq!(p.items, bigger + 4 + plans + 2 + r.events.len() + r.meta.notes.len() + r.zones.len(), "list items");
     // The text reads back as the user wrote it (line breaks as spaces).
     for h in HOSTILE {
         let flat = h.split('\n').collect::<Vec<_>>().join(" ");

@@ -21,10 +21,10 @@ fn live_report_then_previous() {
     assert_eq!(common::dir_names(&out), ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.starts_with("# BTCUSDT pre-trade checklist"), "{md}");
-    assert!(md.contains("binance, bybit, okx") || md.contains("binance+bybit+okx"), "{md}");
+    assert!(md.contains("| Open interest | Binance, Bybit, OKX") && md.contains("| Price data | Binance BTCUSDT 5m candles |"), "the sources, each named: {md}");
     assert!(md.contains("CPI 13:30 UTC"));
     let first: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
-    assert_eq!(first["format"], "liqshot-report/2");
+    assert_eq!(first["format"], "liqshot-report/3");
     assert!(first["triggers"].as_array().unwrap().iter().all(|t| t["fired"].is_null()));
 
     // Second run with the first run's zones.json: every trigger is decided (fired or not).

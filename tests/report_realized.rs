@@ -62,14 +62,16 @@ fn last_24h_per_side_the_cluster_and_the_previous_zones() {
 }
 
 #[test]
-fn without_events_one_line_says_where_they_come_from() {
+fn without_events_the_section_vanishes_and_stderr_says_where_they_come_from() {
     let dir = tempfile::tempdir().unwrap();
-    let (json, md, html) = report(&example_snapshot(), &dir.path().join("out"), None);
+    let out = dir.path().join("out");
+    let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--size", "800x450"]).ok();
+    let json: Value = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
+    let (md, html) = (std::fs::read_to_string(out.join("report.md")).unwrap(), std::fs::read_to_string(out.join("report.html")).unwrap());
     assert_eq!(json["realized"]["available"], false);
     assert_eq!(json["realized"]["previous"], Value::Null);
-    let line = md.lines().skip_while(|l| *l != "## Realized liquidations").nth(2).unwrap_or("");
-    assert!(line.contains("no realized liquidations") && line.contains("OKX fetch") && line.contains("--liquidations"), "{md}");
-    assert!(html.contains("The snapshot has no realized liquidations"), "{html}");
+    assert!(!md.contains("Realized liquidations") && !html.contains("Realized liquidations"), "a section with nothing to say vanishes: {md}");
+    assert!(run.stderr.contains("no realized liquidations in the snapshot") && run.stderr.contains("--liquidations"), "the hint goes to stderr: {}", run.stderr);
 }
 
 #[test]

@@ -55,6 +55,19 @@ fn user_template_error_names_the_file_and_line() {
 }
 
 #[test]
+fn an_old_template_using_removed_fields_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // A plan table of liqshot-report/2.
+    let old = "{% for plan in r.plans %}\n| {{ plan.alert_level | price }} | {{ plan.invalidation | price }} |\n{% endfor %}\n";
+    std::fs::write(dir.path().join("report.md.j2"), old).unwrap();
+    let err = render_markdown(&sample_report(), &with_dir(dir.path())).unwrap_err().to_string();
+    assert!(err.contains("report.md.j2 line 2") && err.contains("no field `alert_level`") && err.contains("plan.alert"), "{err}");
+    std::fs::write(dir.path().join("report.html.j2"), "{% for plan in r.plans %}{{ plan.invalidation }}{% endfor %}").unwrap();
+    let err = render_html(&sample_report(), None, &[], &with_dir(dir.path())).unwrap_err().to_string();
+    assert!(err.contains("no field `invalidation`") && err.contains("stop"), "{err}");
+}
+
+#[test]
 fn overriding_one_template_keeps_the_other_defaults() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("report.md.j2"), "custom {{ r.meta.date }}\n").unwrap();
@@ -144,7 +157,7 @@ fn zones_json_round_trips() {
     assert!(bytes.ends_with(b"}\n"));
     let back: liqshot::report::model::Report = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(back, r);
-    assert!(String::from_utf8(bytes).unwrap().contains("\"format\": \"liqshot-report/2\""));
+    assert!(String::from_utf8(bytes).unwrap().contains("\"format\": \"liqshot-report/3\""));
 }
 
 #[test]
@@ -162,27 +175,25 @@ fn snapshot_html_email() {
     insta::assert_snapshot!("report_html_email", render_html(&sample_report(), None, &[], &email()).unwrap());
 }
 
-/// Each zone's odds in one sentence, the backtest's verdict in the header (Markdown and HTML
-/// alike), "too little history" instead of a number where there is none, and the JSON fields.
+/// Each zone's odds and track record in its table row, the evidence in plain words below the
+/// chart (Markdown and HTML alike), "n/a" where there is no number, and the JSON fields.
 #[test]
 fn every_zone_says_its_touch_probability_and_track_record() {
     let r = sample_report();
     let md = render_markdown(&r, &opts()).unwrap();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
-    let a = "Touch within 24 h: 38% (distance-only 41% × lift 0.93). Zones at this distance, last 7 days: touched 9 of 21; levels at the same distance elsewhere: 10.4.";
-    assert!(md.contains(&format!("- **Zone A (above):** {a}\n")), "{md}");
-    let a_html = "Touch within <span class=\"nb\">24 h</span>: <b>38%</b> (<span class=\"nb\">distance-only</span> 41% × lift 0.93). Zones at this distance, last 7 days: touched 9 of 21; levels at the same distance elsewhere: 10.4.";
-    assert!(html.contains(&format!("<li class=\"above\"><b>Zone A (above):</b> {a_html}</li>")), "{html}");
-    let b = "Too little history for a touch probability (needs earlier zones B to calibrate the model; none in the 7 days tested). Zones at this distance, last 7 days: too few for a track record.";
-    assert!(md.contains(&format!("- **Zone B (below):** {b}\n")), "{md}");
-    assert!(html.contains(&format!("<b>Zone B (below):</b> {b}</li>")), "{html}");
-    // A small probability is not rounded to 0 %; too few past zones for a record says so.
-    assert!(md.contains("- **Zone C above:** Touch within 24 h: 0.4% (distance-only 0.5% × lift 0.82). Zones at this distance, last 7 days: too few for a track record.\n"), "{md}");
-    // The header: the backtest's headline and its sentence on reversals, once per output.
-    let head = "(backtest of this snapshot: 42 steps, each scored 24 h ahead): On this history (84 zones, 7 days) zones A and B were touched 22 times against 27.1 expected at the same distances (lift 0.81, 90 % interval 0.56-1.03): no measurable edge over distance alone. Reaction lift 0.61 (90 % interval 0.30-1.12; 27 % of touches rejected against 44 % at the same distances): no measurable edge over distance alone.";
-    assert!(md.contains(&format!("**Zones against distance alone** {head}\n\n")), "a paragraph of its own: {md}");
-    assert!(html.contains(&format!("<b>Zones against distance alone</b> {}</p>", head.replace("scored 24 h ahead", "scored <span class=\"nb\">24 h</span> ahead"))), "{html}");
-    assert!(md.find("Zones against distance alone").unwrap() < md.find("## Liquidation zones").unwrap(), "in the header");
+    assert!(md.contains("| Zone | Liquidates | Range | Size | Edge distance | Touch within 24 h | Past touches | Share within ±3.0% |"), "{md}");
+    assert!(md.contains("| A | shorts | 105,100 – 105,600 | $1.2B | +0.44% | 38% | 9/21 (10.4) |"), "{md}");
+    assert!(md.contains("| B | longs | 102,900 – 103,400 | $3.6M | -1.05% | n/a | n/a |"), "{md}");
+    // A small probability is not rounded to 0 %.
+    assert!(md.contains("| C above | shorts | 108,000 – 108,900 | $950 | +2.97% | 0.4% | n/a |"), "{md}");
+    assert!(html.contains("data-label=\"Touch within 24 h\">38%</td>") && html.contains("touched 9 of 21 (random levels: 10.4)"), "{html}");
+    // The evidence in plain words, below the chart, once per output.
+    let plain = r.evidence.plain.join(" ");
+    assert!(md.contains(&format!("*What this snapshot's history says:* {plain}\n")), "{md}");
+    assert!(html.contains(&format!("<b>What this snapshot's history says:</b> {plain}</p>")), "{html}");
+    assert!(md.find("](heatmap.png)").unwrap() < md.find("What this snapshot's history says").unwrap(), "below the chart");
+    assert!(!md.contains("Reaction lift") && !md.contains("distance-only 41%"), "the backtest's jargon stays in zones.json: {md}");
 
     let back: serde_json::Value = serde_json::from_slice(&to_json(&r)).unwrap();
     let z = &back["zones"][0];
@@ -197,9 +208,10 @@ fn every_zone_says_its_touch_probability_and_track_record() {
     assert_eq!((e["touch_lift"].as_f64(), e["reaction_lift_ci90"][1].as_f64()), (Some(0.812), Some(1.12)));
     assert!(e["headline"].as_str().unwrap().ends_with("no measurable edge over distance alone."));
     assert!(e["reaction_verdict"].as_str().unwrap().starts_with("Reaction lift 0.61"));
+    assert_eq!(e["plain"].as_array().map(Vec::len), Some(2));
 }
 
-/// Too little history for the backtest: the header says so and no zone prints a number.
+/// Too little history for the backtest: the evidence says so and no zone prints a number.
 #[test]
 fn too_little_history_prints_no_number() {
     let mut r = sample_report();
@@ -209,6 +221,7 @@ fn too_little_history_prints_no_number() {
         headline: format!("Not tested: too little history (the backtest {needs})."),
         horizon_secs: 86_400,
         horizon: "24 h".into(),
+        plain: vec![format!("This snapshot is too short to test whether zones like these matter more than random levels: the test {needs}.")],
         ..Default::default()
     };
     for z in &mut r.zones {
@@ -217,8 +230,7 @@ fn too_little_history_prints_no_number() {
     let md = render_markdown(&r, &opts()).unwrap();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
     for text in [&md, &html] {
-        assert!(text.contains(&format!("Zones against distance alone:</b> Not tested: too little history (the backtest {needs}).</p>")) || text.contains(&format!("**Zones against distance alone:** Not tested: too little history (the backtest {needs}).\n")), "{text}");
-        assert_eq!(text.matches(&format!("Too little history for a touch probability ({needs}).")).count(), 3, "{text}");
-        assert!(!text.contains("Touch within") && !text.contains("track record") && !text.contains("× lift"), "{text}");
+        assert!(text.contains(&format!("too short to test whether zones like these matter more than random levels: the test {needs}.")), "{text}");
+        assert!(!text.contains("Touch within") && !text.contains("Past touches") && !text.contains("× lift"), "{text}");
     }
 }

@@ -36,9 +36,12 @@ pub struct ImportArgs {
     /// Symbol, e.g. BTCUSDT or BTC
     #[arg(long)]
     pub symbol: String,
-    /// Venue whose margin tiers and liquidation formula apply: binance, bybit, okx, hyperliquid
-    #[arg(long, default_value = "binance")]
-    pub venue: String,
+    /// Venue the files come from, whose margin tiers and liquidation formula apply: binance, bybit, okx, hyperliquid (without it, binance's margin model is used and outputs name the files, not a venue)
+    #[arg(long)]
+    pub venue: Option<String>,
+    /// Period of the funding rates, e.g. 8h or 1h (without it the rates are read as per 8 h and reports say so)
+    #[arg(long, value_name = "DURATION")]
+    pub funding_period: Option<String>,
     /// Candle interval, e.g. 5m (inferred from the klines when omitted)
     #[arg(long)]
     pub interval: Option<String>,
@@ -59,7 +62,9 @@ pub fn run(a: ImportArgs) -> Result<(), Error> {
         liquidations: a.liquidations,
         period: a.period,
         symbol: a.symbol,
-        venue: a.venue,
+        venue_named: a.venue.is_some(),
+        venue: a.venue.unwrap_or_else(|| "binance".into()),
+        funding_period: a.funding_period,
         instrument: None,
         interval: a.interval,
         notes: a.notes,

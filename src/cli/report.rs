@@ -158,6 +158,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         let inputs =
             ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image, history: tested.history() };
         let mut report = compute::compute(&inputs);
+        let hints = operator_hints(&report, a.previous.is_some());
         report.measured = crate::measured::summarise(&snap, &estimate, &analysis.zones.zones, analysis.zones.price);
         let named = outputs(&report, png, svg, &opts)?;
         let dir = out_dir.expand(&vars);
@@ -170,9 +171,25 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         let files: Vec<(PathBuf, Vec<u8>)> =
             dirs.iter().flat_map(|d| named.iter().map(move |(name, bytes)| (d.join(name), bytes.clone()))).collect();
         write_logged(&files)?;
+        for hint in hints {
+            tracing::info!("{}: {hint}", snap.symbol);
+        }
         Ok(format!("wrote {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")))
     };
     src.each(one, String::clone).1
+}
+
+/// What the person running the report could do next, for stderr (the published report carries
+/// no tool instructions).
+fn operator_hints(r: &crate::report::model::Report, has_previous: bool) -> Vec<&'static str> {
+    let mut hints = Vec::new();
+    if !has_previous {
+        hints.push("pass this report's zones.json as --previous next time to mark the recalculation triggers fired or not");
+    }
+    if !r.realized.available {
+        hints.push("no realized liquidations in the snapshot: they come from an OKX fetch, `liqshot record`, or `liqshot import --liquidations FILE.csv`");
+    }
+    hints
 }
 
 /// The files a report writes into `--out-dir` (and its `--latest` copy).

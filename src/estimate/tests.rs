@@ -31,6 +31,7 @@ fn snap(candles: Vec<Candle>, oi: Vec<OiPoint>) -> MarketSnapshot {
         }],
         notes: vec![],
         realized_periods: None,
+        sources: None,
     }
 }
 

@@ -439,6 +439,7 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
         venues,
         notes,
         realized_periods: None,
+        sources: None,
     };
     snapshot.validate().map_err(|e| Error::Fetch(format!("fetched data failed validation: {e}")))?;
     Ok(FetchReport { snapshot, failures, requests: http.request_count(), elapsed, warnings })
@@ -531,6 +532,7 @@ fn check_series(venue: Venue, v: VenueSeries) -> Result<VenueSeries, FetchError>
         venues: vec![v],
         notes: vec![],
         realized_periods: None,
+        sources: None,
     };
     probe.validate().map_err(|e| FetchError::new(format!("{}: bad data: {e}", venue.name())))?;
     Ok(probe.venues.into_iter().next().expect("one venue"))

@@ -55,8 +55,15 @@ pub struct ImportOptions {
     pub period: Option<String>,
     /// Symbol, e.g. `BTCUSDT`, `btcusdt` or `BTC` (normalised to `BTCUSDT`).
     pub symbol: String,
-    /// Venue label, `binance` by default; selects the built-in margin tiers.
+    /// Venue label, `binance` by default; selects the built-in margin tiers and the
+    /// liquidation formula.
     pub venue: String,
+    /// Whether the venue was named (`--venue`): only then do titles and reports name it;
+    /// otherwise they name the input files.
+    pub venue_named: bool,
+    /// The period of the funding rates (`--funding-period`, e.g. `8h`); when absent the
+    /// report reads the rates as per 8 h and says the period was assumed.
+    pub funding_period: Option<String>,
     /// The venue's instrument name; the normalised symbol when absent.
     pub instrument: Option<String>,
     /// Candle interval such as `5m`; inferred from the klines when absent.
@@ -75,6 +82,8 @@ impl Default for ImportOptions {
             period: None,
             symbol: String::new(),
             venue: "binance".to_string(),
+            venue_named: false,
+            funding_period: None,
             instrument: None,
             interval: None,
             notes: Vec::new(),
@@ -285,6 +294,15 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         None => {}
     }
 
+    let funding_period_secs = match &opts.funding_period {
+        Some(s) => Some(
+            snapshot::parse_interval(s)
+                .filter(|p| *p > 0)
+                .ok_or_else(|| Error::Usage(format!("--funding-period {s:?} is not like 1h or 8h")))?,
+        ),
+        None => None,
+    };
+    let sources = imported_sources(opts, &venue, funding.as_ref().map(|_| ()).is_some(), funding_period_secs);
     let (margin_tiers, margin_tiers_source) = tiers::builtin(&venue, &symbol);
     let instrument = opts.instrument.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let venue_series = VenueSeries {
@@ -312,6 +330,7 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         // The user's own notes (shown on the chart).
         notes: opts.notes.clone(),
         realized_periods,
+        sources: Some(sources),
     };
     snap.clip_notes();
     snap.validate().map_err(|e| match e {
@@ -319,6 +338,26 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         other => other,
     })?;
     Ok(snap)
+}
+
+/// The sources of an import, by file: with `--venue` the venue is named beside the file.
+fn imported_sources(opts: &ImportOptions, venue: &str, has_funding: bool, funding_period_secs: Option<i64>) -> crate::sources::Sources {
+    let named = |path: &Path| match opts.venue_named {
+        true => format!("{} (imported from {})", crate::sources::venue_title(venue), file_name(path)),
+        false => file_name(path),
+    };
+    let funding = match (&opts.funding, has_funding) {
+        (Some(f), true) => Some(named(f)),
+        (None, true) => Some(named(&opts.oi)),
+        _ => None,
+    };
+    crate::sources::Sources {
+        price: named(&opts.klines),
+        open_interest: named(&opts.oi),
+        funding,
+        funding_period_secs,
+        venue_named: opts.venue_named,
+    }
 }
 
 /// The period totals of `t` (read from `path`) that start at or after the first candle's open

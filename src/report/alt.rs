@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::fmt::{self, shorten};
 use crate::pipeline::Analysis;
 use crate::render::chart::span_label;
-use crate::snapshot::{format_interval, MarketSnapshot};
+use crate::snapshot::MarketSnapshot;
 use crate::zones::{Where, Zone};
 
 /// X's limit for an image description, in characters.
@@ -38,11 +38,11 @@ pub fn animation_alt_text(snap: &MarketSnapshot, a: &Analysis, frames: usize, fi
 fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize) -> String {
     let g = &a.estimate.grid;
     let symbol = shorten(&snap.symbol, MAX_NAME_CHARS);
-    let venues = shorten(&snap.venue_label(), MAX_NAME_CHARS);
+    let src = crate::sources::names(snap);
+    let (price_src, oi_src) = (shorten(&src.price, 2 * MAX_NAME_CHARS), shorten(&src.open_interest, 2 * MAX_NAME_CHARS));
     let head = format!(
-        "Estimated liquidation heatmap of {symbol} ({venues}, {} candles), {} to {} UTC; price {}. \
+        "Estimated liquidation heatmap of {symbol} (price: {price_src}; open interest: {oi_src}), {} to {} UTC; price {}. \
          A model estimate from open interest and price, not actual positions; not advice.",
-        format_interval(snap.interval_secs()),
         span_label((g.end() - g.start).num_seconds()),
         snap.captured_at.format("%Y-%m-%d %H:%M"),
         fmt::price(a.estimate.last_price),

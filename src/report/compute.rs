@@ -55,9 +55,10 @@ pub fn compute(inp: &ReportInputs) -> Report {
     let end = window_end(snap, candles);
     let start = end - Duration::seconds(inp.window_secs.max(0));
 
-    let meta = meta(snap, price, candles, inp.window_secs);
+    let mut meta = meta(snap, price, candles, inp.window_secs);
     let funding = pos::funding(snap);
     let positioning = positioning(inp, price, candles, end, start, &funding);
+    let context = super::context::context(snap, candles);
     let profile = &inp.analysis.estimate.profile;
     let zones: Vec<ZoneRow> = inp
         .analysis
@@ -66,13 +67,27 @@ pub fn compute(inp: &ReportInputs) -> Report {
         .iter()
         .map(|z| with_odds(zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT), z, price, &inp.history))
         .collect();
-    let evidence = evidence(&inp.history);
-    let far_zones: Vec<ZoneRow> = inp.analysis.zones.far.iter().map(|z| zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT)).collect();
+    let evidence = super::plain::with_plain(evidence(&inp.history), &inp.history);
+    let row = |z: &Zone| zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT);
+    let far_zones: Vec<ZoneRow> = inp.analysis.zones.far.iter().map(row).collect();
+    let clusters: Vec<ZoneRow> = zones.iter().cloned().chain(inp.analysis.zones.other.iter().map(row)).chain(far_zones.iter().cloned()).collect();
     let structure = structure(snap, candles, price, start);
     let tick = snap.venues.first().and_then(|v| v.tick_size);
-    let p = PlanInputs { price, interval: &snap.interval, tick, zones: &zones, structure: &structure, positioning: &positioning };
+    let p = PlanInputs {
+        price,
+        interval: &snap.interval,
+        tick,
+        zones: &zones,
+        clusters: &clusters,
+        structure: &structure,
+        positioning: &positioning,
+        context: &context,
+        evidence: &evidence,
+    };
     let plans = plan::plans(&p);
     let (bullish, bearish) = plan::scenarios(&p);
+    let summary = super::summary::summary(&p);
+    meta.description = summary.join(" ");
     let now = Now {
         snap,
         candles,
@@ -85,6 +100,8 @@ pub fn compute(inp: &ReportInputs) -> Report {
     Report {
         format: REPORT_FORMAT.into(),
         meta,
+        summary,
+        context,
         zones,
         far_zones,
         positioning,
@@ -134,9 +151,13 @@ pub fn change_24h_pct(candles: &[Candle]) -> Option<f64> {
 /// estimate's last price), 24 h change ([`change_24h_pct`]), notice, generator, snapshot notes.
 fn meta(snap: &MarketSnapshot, price: f64, candles: &[Candle], window_secs: i64) -> Meta {
     let t = snap.captured_at;
+    let sources = crate::sources::names(snap);
     Meta {
         symbol: snap.symbol.clone(),
-        venues: snap.venues.iter().map(|v| v.venue.clone()).collect(),
+        venues: if sources.venues.is_empty() { Vec::new() } else { snap.venues.iter().map(|v| v.venue.clone()).collect() },
+        price_source: sources.price,
+        oi_source: sources.open_interest,
+        description: String::new(),
         captured_at: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         captured_at_human: t.format("%Y-%m-%d %H:%M UTC").to_string(),
         date: t.format("%Y-%m-%d").to_string(),
@@ -219,14 +240,21 @@ fn positioning(
     let (volume_change_pct, volume_trend) = pos::volume_change(candles, end);
     Positioning {
         oi_change_24h_pct: oi_24h,
+        oi_change_4h_pct: pos::oi_change_over(inp.snap, 4 * 3600),
+        oi_change_7d_pct: pos::oi_change_over(inp.snap, 7 * DAY),
         oi_change_window_pct: oi_window,
         oi_trend: pos::oi_trend(oi_24h, pos::OI_FLAT_BAND_PCT),
         oi_flat_band_pct: pos::OI_FLAT_BAND_PCT,
         funding_rate_8h: funding.rate_8h,
         funding_periods: funding.periods.clone(),
         funding_bias: funding.bias.clone(),
+        funding_reading: funding.reading.clone(),
         funding_extreme: funding.extreme,
         funding_extreme_threshold: pos::FUNDING_EXTREME_8H,
+        funding_base_8h: pos::FUNDING_BASE_8H,
+        funding_neutral_band: pos::FUNDING_NEUTRAL_BAND_8H,
+        funding_percentile: funding.percentile,
+        funding_annualised_pct: funding.rate_8h.map(|r| r * 3.0 * 365.0 * 100.0),
         liq_above_usd: asym.above_usd,
         liq_below_usd: asym.below_usd,
         asymmetry_band_pct: pos::ASYMMETRY_BAND_PCT,
@@ -301,6 +329,7 @@ pub(crate) mod tests {
             }],
             notes: vec!["synthetic".into()],
             realized_periods: None,
+            sources: None,
         }
     }
 
@@ -336,7 +365,10 @@ pub(crate) mod tests {
         assert_eq!(r.format, REPORT_FORMAT);
         let m = &r.meta;
         assert_eq!(m.price, 106_011.13);
-        assert_eq!((m.symbol.as_str(), m.venues.clone()), ("BTCUSDT", vec!["binance".to_string()]));
+        assert_eq!(m.symbol, "BTCUSDT");
+        assert!(m.venues.is_empty(), "imported without --venue: no venue named: {:?}", m.venues);
+        assert_eq!((m.price_source.as_str(), m.oi_source.as_str()), ("btcusdt-spot-5m-2025-11-01_10.csv (5m candles)", "btc-usd-swap-okx-oi-1h-2025-11-01_10.csv"));
+        assert!(!r.summary.is_empty() && r.summary.len() <= 3 && m.description == r.summary.join(" "), "{:?}", r.summary);
         assert_eq!((m.captured_at.as_str(), m.captured_at_human.as_str(), m.date.as_str()), ("2025-11-11T00:00:00Z", "2025-11-11 00:00 UTC", "2025-11-11"));
         assert_eq!((m.window.as_str(), m.interval.as_str()), ("24h", "5m"));
         assert!(m.change_24h_pct.is_some_and(|c| c.is_finite() && c.abs() < 20.0), "{m:?}");
@@ -350,7 +382,8 @@ pub(crate) mod tests {
         let p = &r.positioning;
         assert!(p.oi_change_24h_pct.is_some_and(f64::is_finite) && p.oi_change_window_pct.is_none(), "{p:?}");
         assert!(["rising", "flat", "falling"].contains(&p.oi_trend.as_str()));
-        assert!(p.funding_rate_8h.is_some() && p.funding_bias != "unknown" && p.funding_periods == "binance every 8 h", "{p:?}");
+        assert!(p.funding_rate_8h.is_some() && p.funding_bias == "neutral" && p.funding_periods == "btc-usd-swap-okx-oi-1h-2025-11-01_10.csv, period not stated (read as 8 h)", "{p:?}");
+        assert!(p.oi_change_4h_pct.is_some() && p.oi_change_7d_pct.is_some() && p.funding_percentile.is_some(), "{p:?}");
         assert!(p.liq_above_usd > 0.0 && p.liq_below_usd > 0.0 && p.asymmetry_ratio.is_some());
         assert!(p.volume_change_pct.is_some() && p.volume_trend != "unknown", "{p:?}");
         let s = &r.structure;
@@ -361,14 +394,18 @@ pub(crate) mod tests {
         assert_eq!(r.plans.len(), r.zones.len());
         for (z, pl) in r.zones.iter().zip(&r.plans) {
             assert_eq!(z.name, pl.zone);
-            if pl.reaction == "ignore" {
-                assert_eq!((pl.stop, pl.take_profit, pl.invalidation), (None, None, None), "an ignore zone plans nothing: {pl:?}");
-            } else if z.side == "above" {
-                assert!(pl.stop.unwrap() > z.high && pl.take_profit.unwrap() < z.low, "{pl:?}");
-            } else {
-                assert!(pl.stop.unwrap() < z.low && pl.take_profit.unwrap() > z.high, "{pl:?}");
+            match pl.direction.as_str() {
+                "none" => assert_eq!((pl.stop, pl.take_profit, pl.entry), (None, None, None), "an ignore zone plans nothing: {pl:?}"),
+                "long" => assert!(pl.stop.unwrap() < pl.entry.unwrap() && pl.take_profit.is_none_or(|t| t > pl.entry.unwrap()), "{pl:?}"),
+                _ => assert!(pl.stop.unwrap() > pl.entry.unwrap() && pl.take_profit.is_none_or(|t| t < pl.entry.unwrap()), "{pl:?}"),
+            }
+            if let Some(t) = pl.take_profit {
+                assert!((t / m.price - 1.0).abs() > 0.0005, "no target within 0.05 % of price: {pl:?}");
             }
         }
+        let c = &r.context;
+        assert_eq!(c.days, 10);
+        assert!(c.daily_trend.is_some() && c.prior_week_high.is_some(), "{c:?}");
         assert!(r.scenarios.bullish.starts_with("A break above") && r.scenarios.bearish.starts_with("A break below"), "{:?}", r.scenarios);
         assert_eq!(r.events, vec!["FOMC 18:00".to_string()]);
         assert_eq!(r.triggers.len(), 4);
@@ -455,15 +492,15 @@ pub(crate) mod tests {
         s.venues[0].funding = (0..3).map(|k| FundingPoint { time: s.captured_at - Duration::hours(8 * (3 - k)), rate: 0.0007 }).collect();
         let r = report_for(&s, 86_400, None);
         assert!(r.positioning.funding_extreme && r.positioning.funding_rate_8h == Some(0.0007));
-        assert_eq!(r.positioning.funding_bias, "longs pay shorts (long crowding)");
-        assert_eq!(r.positioning.funding_periods, "binance every 8 h");
+        assert_eq!(r.positioning.funding_bias, "longs paying up");
+        assert_eq!(r.positioning.funding_periods, "Binance every 8h");
         // Hyperliquid funds hourly: its rate is shown per 8 h, its own period said once.
         s.venues[0].venue = "hyperliquid".into();
         s.venues[0].funding.iter_mut().for_each(|f| f.rate = 0.00001);
         let r = report_for(&s, 86_400, None);
         assert!((r.positioning.funding_rate_8h.unwrap() - 0.00008).abs() < 1e-15, "{:?}", r.positioning);
-        assert_eq!(r.positioning.funding_periods, "hyperliquid every 1 h");
-        assert_eq!(r.positioning.funding_bias, "longs pay shorts (long crowding)", "0.008 %/8h is above the 0.005 % bias line");
+        assert_eq!(r.positioning.funding_periods, "Hyperliquid every 1h");
+        assert_eq!(r.positioning.funding_bias, "neutral", "0.008 %/8h is within the neutral band around 0.01 %");
     }
 
     #[test]

@@ -205,6 +205,7 @@ pub fn evidence(history: &History) -> Evidence {
                 reaction_lift_ci90: o.reaction_lift_ci90,
                 reaction_verdict: o.verdict.iter().find(|v| v.starts_with("Reaction")).cloned(),
                 fuel_verdict: bt.fuel.as_ref().map_or(vec![], |f| vec![f.long.verdict.clone(), f.short.verdict.clone()]),
+                ..Evidence::default()
             }
         }
         History::TooShort { horizon_secs, step_secs, warmup_secs, needs } => Evidence {

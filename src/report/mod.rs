@@ -4,15 +4,18 @@
 
 pub mod alt;
 pub mod compute;
+pub mod context;
 pub mod evidence;
 pub mod files;
 pub mod filters;
 pub mod indicators;
 pub mod model;
+pub mod plain;
 pub mod plan;
 pub mod positioning;
 pub mod realized;
 pub mod resample;
 pub mod structure;
+pub mod summary;
 pub mod templates;
 pub mod triggers;

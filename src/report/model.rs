@@ -5,14 +5,23 @@
 use serde::{Deserialize, Serialize};
 
 /// Value of `Report::format`.
-pub const REPORT_FORMAT: &str = "liqshot-report/2";
-/// The earlier format, still read by `--previous` (see `triggers::previous_from_json`).
+pub const REPORT_FORMAT: &str = "liqshot-report/3";
+/// The earlier formats, still read by `--previous` (see `triggers::previous_from_json`).
 pub const REPORT_FORMAT_V1: &str = "liqshot-report/1";
+pub const REPORT_FORMAT_V2: &str = "liqshot-report/2";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub format: String,
     pub meta: Meta,
+    /// At most three lines from the data: the nearest fuel above and below, the bias the
+    /// positioning supports and the level that invalidates it (`compute::summary`).
+    #[serde(default)]
+    pub summary: Vec<String>,
+    /// The bigger picture: daily and weekly direction, prior day and week ranges, open
+    /// interest over 4 h / 24 h / 7 d, funding against its own history, realized liquidations.
+    #[serde(default)]
+    pub context: Context,
     /// Zones A, B, C (above), C (below), where they exist.
     pub zones: Vec<ZoneRow>,
     /// Clusters beyond the chart's price range (named `far`, not labelled on the chart), nearest
@@ -45,7 +54,19 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     pub symbol: String,
+    /// The venues the data was fetched from (or named by `import --venue`); empty for an
+    /// import without `--venue`, whose sources are files.
     pub venues: Vec<String>,
+    /// Where the candles came from, e.g. `Binance BTCUSDT 5m candles` or
+    /// `btcusdt-spot-5m.csv (5m candles)` (`sources::names`).
+    #[serde(default)]
+    pub price_source: String,
+    /// Where the open interest came from, e.g. `Binance, OKX` or `oi.csv`.
+    #[serde(default)]
+    pub oi_source: String,
+    /// A description for link previews (`og:description`): the summary in one line.
+    #[serde(default)]
+    pub description: String,
     /// RFC 3339, UTC.
     pub captured_at: String,
     /// `2025-11-11 00:00 UTC`.
@@ -162,6 +183,16 @@ pub struct Evidence {
     /// against realized liquidations; empty without realized history.
     #[serde(default)]
     pub fuel_verdict: Vec<String>,
+    /// The evidence in plain words, for readers: one sentence on touches, one on what price
+    /// did after a touch, the fuel verdicts (`report::plain`).
+    #[serde(default)]
+    pub plain: Vec<String>,
+    /// The sentence on what price did after a touch, which the plans quote (None untested).
+    #[serde(default)]
+    pub reaction_plain: Option<String>,
+    /// The same in a few words, as the plans cite it.
+    #[serde(default)]
+    pub fade_short: Option<String>,
 }
 
 impl Default for Evidence {
@@ -185,6 +216,9 @@ impl Default for Evidence {
             reaction_lift_ci90: None,
             reaction_verdict: None,
             fuel_verdict: Vec::new(),
+            plain: Vec::new(),
+            reaction_plain: None,
+            fade_short: None,
         }
     }
 }
@@ -196,22 +230,45 @@ pub struct Positioning {
     /// The change from the window's start to the last sample, %; `None` when the window is
     /// 24 h (the 24 h figure says it) or the data does not reach the window's start.
     pub oi_change_window_pct: Option<f64>,
-    /// `rising`, `flat` or `falling` (24 h change beyond ± `oi_flat_band_pct`); `unknown` when
-    /// the open-interest data does not reach back 24 h.
+    /// Change over 4 h and 7 d, same rule (None when the data is shorter).
+    #[serde(default)]
+    pub oi_change_4h_pct: Option<f64>,
+    #[serde(default)]
+    pub oi_change_7d_pct: Option<f64>,
+    /// The one open-interest verdict every section uses: `rising`, `flat` or `falling` (24 h
+    /// change beyond ± `oi_flat_band_pct`); `unknown` when the data does not reach back 24 h.
     pub oi_trend: String,
     pub oi_flat_band_pct: f64,
     /// Latest funding rate as an 8-hour equivalent (0.0001 = 0.01 % per 8 h), mean over the
     /// venues that report funding, each converted from its own period. The one funding unit
     /// of the report.
     pub funding_rate_8h: Option<f64>,
-    /// Each venue's own funding period, said once: e.g. `binance every 8 h` or
-    /// `binance every 8 h, hyperliquid every 1 h` (converted to 8 h); empty without funding.
+    /// Where the rates came from and their period, said once: e.g. `Binance, every 8 h` or
+    /// `oi.csv, period not stated (read as 8 h)`; empty without funding.
     pub funding_periods: String,
-    /// `longs pay shorts (long crowding)`, `shorts pay longs (short crowding)`, `neutral`, `unknown`.
+    /// The one funding verdict every section uses (`positioning::funding_verdict`):
+    /// `neutral` (within `funding_neutral_band` of the 0.01 % per 8 h base rate),
+    /// `longs paying up`, `shorts paying`, `unknown`.
     pub funding_bias: String,
+    /// The verdict in one sentence, the same wherever funding is mentioned.
+    #[serde(default)]
+    pub funding_reading: String,
     pub funding_extreme: bool,
     /// |rate| at or above this per 8 h is "extreme".
     pub funding_extreme_threshold: f64,
+    /// The usual base rate (0.0001 = 0.01 % per 8 h) and the half-width of the neutral band
+    /// around it.
+    #[serde(default)]
+    pub funding_base_8h: f64,
+    #[serde(default)]
+    pub funding_neutral_band: f64,
+    /// The latest rate's percentile (0..100) among the snapshot's own funding samples (None
+    /// with fewer than 10).
+    #[serde(default)]
+    pub funding_percentile: Option<f64>,
+    /// The rate annualised, % per year (8 h rate x 3 x 365).
+    #[serde(default)]
+    pub funding_annualised_pct: Option<f64>,
     /// Estimated liquidation notional within `asymmetry_band_pct` of price, above and below.
     pub liq_above_usd: f64,
     pub liq_below_usd: f64,
@@ -275,19 +332,26 @@ pub struct ZonePlan {
     /// Zone name and side, e.g. `A` / `above`.
     pub zone: String,
     pub side: String,
-    /// Where to be alerted (the near edge, rounded to the tick).
-    pub alert_level: f64,
-    /// In words, e.g. `a 5m close back below 106,649 after tagging the zone`.
-    pub entry_condition: String,
-    /// The plan is wrong beyond this level (None for `ignore`: nothing is planned).
-    pub invalidation: Option<f64>,
-    /// First take-profit / de-risk level (None for `ignore`).
-    pub take_profit: Option<f64>,
-    /// Where a stop sits: on the cold side of the cluster, never inside it (None for `ignore`).
-    pub stop: Option<f64>,
     /// `tap and reject`, `tap and continue`, `front-run` or `ignore`.
     pub reaction: String,
-    /// Why the inputs favour that reaction.
+    /// `short`, `long` or `none` (`ignore`): tap and reject / front-run fade the zone (short
+    /// above, long below); tap and continue trades the break (long above, short below).
+    pub direction: String,
+    /// Where to be alerted: the near edge, rounded to the tick.
+    pub alert: f64,
+    /// The entry level (None for `ignore`): the near edge for a fade, the far edge for a break.
+    pub entry: Option<f64>,
+    /// The entry in words, e.g. `a 5m close back below 107,398 after tagging the zone`.
+    pub entry_condition: String,
+    /// Where the plan is wrong: beyond the far edge for a fade, back inside the zone for a
+    /// break (None for `ignore`).
+    pub stop: Option<f64>,
+    /// The first target: structure or the next cluster, at least the risk away (None when no
+    /// sensible target exists: `target_note` says so, or for `ignore`).
+    pub take_profit: Option<f64>,
+    /// What the target is (`1h swing support`, `zone B near edge`) or why there is none.
+    pub target_note: String,
+    /// Why the inputs favour that reaction, with the evidence or the lack of it.
     pub reasons: Vec<String>,
 }
 
@@ -317,4 +381,38 @@ pub struct Image {
     pub alt: String,
     pub width: u32,
     pub height: u32,
+}
+
+/// The bigger picture, from the snapshot's own candles (resampled to days and weeks), open
+/// interest, funding and realized liquidations. Each read says what it was made from; a read
+/// the snapshot is too short for is `None` and `notes` says so.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    /// How the daily and weekly candles were made, e.g. `daily and weekly candles resampled
+    /// from 5m candles (UTC days, ISO weeks from Monday)`.
+    pub source: String,
+    /// Completed UTC days in the snapshot.
+    pub days: usize,
+    /// `up`, `down` or `sideways`: the last completed daily close against the close 5 days
+    /// before and the 10-day mean (`context::DAILY_LOOKBACK`); None with fewer than 6 days.
+    pub daily_trend: Option<String>,
+    /// The daily trend in words, with its figures.
+    pub daily_detail: Option<String>,
+    /// `up`, `down` or `flat`: the last close against the close a week before (±1 %); None
+    /// with less than 7 days.
+    pub weekly_direction: Option<String>,
+    pub weekly_change_pct: Option<f64>,
+    /// The previous completed UTC day's high and low.
+    pub prior_day_high: Option<f64>,
+    pub prior_day_low: Option<f64>,
+    /// The previous completed week's (Monday to Sunday, UTC) high and low.
+    pub prior_week_high: Option<f64>,
+    pub prior_week_low: Option<f64>,
+    /// Realized liquidations of the last 24 h where the snapshot has them: longs and shorts
+    /// liquidated, USD, and where from.
+    pub realized_24h_long_usd: Option<f64>,
+    pub realized_24h_short_usd: Option<f64>,
+    pub realized_source: Option<String>,
+    /// What the snapshot is too short for.
+    pub notes: Vec<String>,
 }

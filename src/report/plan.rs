@@ -1,14 +1,23 @@
-//! Zone plans and the bullish / bearish scenarios. Every plan is a *fade* of its zone
-//! (short a zone above once price is rejected from it, long a zone below), with the stop on
-//! the cold side of the cluster; the `reaction` says how the inputs suggest price will treat
-//! the zone. Checklist heuristics, not advice.
+//! Zone plans and the bullish / bearish scenarios. A plan follows from its reaction type:
+//! - `tap and reject` / `front-run`: fade the zone: short a zone above once price is rejected
+//!   from it (stop above the far edge, target below), long a zone below (mirrored);
+//! - `tap and continue`: trade the break: long on acceptance above a zone above's far edge
+//!   (stop back inside the zone, target the next cluster or structure above), short below a
+//!   zone below's far edge (mirrored);
+//! - `ignore`: watch only, no direction.
+//!
+//! Targets come from structure (swing levels, prior day and week highs and lows) or the next
+//! cluster, at least [`MIN_REWARD_RISK`] risks from the entry and never within
+//! [`MIN_TARGET_FROM_PRICE_PCT`] of the current price; without one the plan says so instead of
+//! printing a number. Checklist heuristics, not advice; the reasons cite the snapshot's own
+//! backtest or say it has no evidence.
 
 use crate::fmt;
+use crate::report::model::{Context, Evidence, Positioning, Structure, ZonePlan, ZoneRow};
 use crate::zones;
-use crate::report::model::{Positioning, Structure, ZonePlan, ZoneRow};
 
-/// The stop sits this far beyond the zone's far edge (0.15 %): outside the cluster, so the
-/// liquidation wick that runs the zone does not take it.
+/// A fade's stop sits this far beyond the zone's far edge (0.15 %): outside the cluster, so
+/// the liquidation wick that runs the zone does not take it.
 pub const STOP_BUFFER: f64 = 0.0015;
 /// A zone holding less than this share (5 %) of the estimated liquidations on its side within
 /// the asymmetry band (± 5 % of price: the zone's `share_in_band`) is `ignore`.
@@ -19,10 +28,10 @@ pub const IGNORE_DISTANCE_PCT: f64 = 8.0;
 pub const FRONT_RUN_DISTANCE_PCT: f64 = 0.3;
 /// ... and that holds at least this `share_in_band` (15 %) is `front-run`.
 pub const FRONT_RUN_SHARE: f64 = 0.15;
-/// A take-profit candidate must be at least this many times the entry-to-stop risk away.
+/// A target must be at least this many times the entry-to-stop risk away.
 pub const MIN_REWARD_RISK: f64 = 1.0;
-/// Without any candidate, the take-profit is this many risks from the entry.
-pub const FALLBACK_REWARD_RISK: f64 = 2.0;
+/// No target within this distance of the current price (0.05 %): that is no target.
+pub const MIN_TARGET_FROM_PRICE_PCT: f64 = 0.05;
 
 /// What the plans and scenarios read from the rest of the report.
 pub struct PlanInputs<'a> {
@@ -32,8 +41,13 @@ pub struct PlanInputs<'a> {
     /// Price tick of the first venue, for rounding the alert level.
     pub tick: Option<f64>,
     pub zones: &'a [ZoneRow],
+    /// Every shelf of the profile (labelled zones, the others within reach and the far ones):
+    /// the clusters a break can run to.
+    pub clusters: &'a [ZoneRow],
     pub structure: &'a Structure,
     pub positioning: &'a Positioning,
+    pub context: &'a Context,
+    pub evidence: &'a Evidence,
 }
 
 fn above(z: &ZoneRow) -> bool {
@@ -54,43 +68,98 @@ pub fn round_to_tick(x: f64, tick: Option<f64>) -> f64 {
     }
 }
 
-/// Stop for a fade of `z`: [`STOP_BUFFER`] beyond the far edge, so always outside the zone
-/// (above `high` for a zone above, below `low` for a zone below).
-pub fn stop_level(z: &ZoneRow) -> f64 {
-    if above(z) {
-        z.high * (1.0 + STOP_BUFFER)
-    } else {
-        z.low * (1.0 - STOP_BUFFER)
+/// The trade a reaction implies on a zone: `none` for `ignore`; a break (`tap and continue`)
+/// goes with the move (long above, short below); a fade goes against it (short above, long
+/// below).
+pub fn direction(z: &ZoneRow, reaction: &str) -> &'static str {
+    let up = above(z);
+    match reaction {
+        "ignore" => "none",
+        "tap and continue" if up => "long",
+        "tap and continue" => "short",
+        _ if up => "short",
+        _ => "long",
     }
 }
 
-/// Take-profit for a fade entered at `entry` with stop `stop`: among the candidates on the
-/// other side of the entry (current price, support / resistance, the near edge of the closest
-/// zone on the other side of price), the nearest one at least [`MIN_REWARD_RISK`] risks away;
-/// else the farthest candidate; else [`FALLBACK_REWARD_RISK`] risks from the entry.
-pub fn take_profit(z: &ZoneRow, entry: f64, stop: f64, p: &PlanInputs) -> f64 {
+/// Entry and stop of a plan: a fade enters at the near edge with the stop [`STOP_BUFFER`]
+/// beyond the far edge; a break enters at the far edge with the stop back inside the zone, at
+/// its middle.
+pub fn entry_and_stop(z: &ZoneRow, dir: &str) -> (f64, f64) {
+    let up = above(z);
+    let (near, far) = if up { (z.low, z.high) } else { (z.high, z.low) };
+    let fade = (dir == "short") == up;
+    if fade {
+        (near, if up { far * (1.0 + STOP_BUFFER) } else { far * (1.0 - STOP_BUFFER) })
+    } else {
+        (far, (z.low + z.high) / 2.0)
+    }
+}
+
+/// The first target of a `dir` trade entered at `entry` with stop `stop`: the nearest
+/// candidate beyond the entry in the trade's direction that is at least [`MIN_REWARD_RISK`]
+/// risks away and not within [`MIN_TARGET_FROM_PRICE_PCT`] of the current price. Candidates:
+/// the 1 h and 4 h swing levels, the prior day's and week's high and low, and the near edge of
+/// every cluster beyond the entry. `None` (with why) when there is none.
+pub fn target(z: &ZoneRow, dir: &str, entry: f64, stop: f64, p: &PlanInputs) -> (Option<f64>, String) {
     let risk = (stop - entry).abs();
-    let short = above(z);
-    let opposite_edge = p
-        .zones
-        .iter()
-        .filter(|o| above(o) != short)
-        .map(|o| if short { o.high } else { o.low })
-        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| if short { m.max(x) } else { m.min(x) })));
-    let level = if short { p.structure.support } else { p.structure.resistance };
-    let mut cands: Vec<f64> = [Some(p.price), level, opposite_edge]
+    let long = dir == "long";
+    let s = p.structure;
+    let c = p.context;
+    let lv = &s.levels_interval;
+    let tv = &s.trend_interval;
+    let mut cands: Vec<(f64, String)> = Vec::new();
+    let mut push = |x: Option<f64>, what: String| {
+        if let Some(x) = x.filter(|x| x.is_finite() && *x > 0.0) {
+            cands.push((x, what));
+        }
+    };
+    if long {
+        push(s.resistance, format!("{lv} swing resistance"));
+        push(s.major_resistance, format!("{tv} swing resistance"));
+        push(c.prior_day_high, "prior day high".into());
+        push(c.prior_week_high, "prior week high".into());
+    } else {
+        push(s.support, format!("{lv} swing support"));
+        push(s.major_support, format!("{tv} swing support"));
+        push(c.prior_day_low, "prior day low".into());
+        push(c.prior_week_low, "prior week low".into());
+    }
+    for o in p.clusters.iter().filter(|o| o.name != z.name || o.side != z.side) {
+        // A long runs to the near edge of a cluster above it (shorts to liquidate) or of a
+        // cluster below price it is heading back to; the same edge either way.
+        let edge = if long { o.low.min(o.high) } else { o.high.max(o.low) };
+        let label = if zones::LABELLED.contains(&o.name.as_str()) { format!("zone {} edge", o.name) } else { "next cluster edge".into() };
+        push(Some(edge), label);
+    }
+    let price_gap = p.price * MIN_TARGET_FROM_PRICE_PCT / 100.0;
+    let mut ok: Vec<(f64, String)> = cands
         .into_iter()
-        .flatten()
-        .filter(|x| x.is_finite() && if short { *x < entry } else { *x > entry })
+        .filter(|(x, _)| if long { *x > entry } else { *x < entry })
+        .filter(|(x, _)| (x - entry).abs() >= MIN_REWARD_RISK * risk && risk > 0.0)
+        .filter(|(x, _)| (x - p.price).abs() > price_gap)
+        // Not inside the zone being traded.
+        .filter(|(x, _)| !(*x > z.low && *x < z.high))
         .collect();
-    // Nearest first.
-    cands.sort_by(|a, b| (a - entry).abs().total_cmp(&(b - entry).abs()));
-    let far_enough = cands.iter().copied().find(|x| (x - entry).abs() >= MIN_REWARD_RISK * risk);
-    match (far_enough, cands.last()) {
-        (Some(x), _) => x,
-        (None, Some(&x)) => x,
-        (None, None) if short => entry - FALLBACK_REWARD_RISK * risk,
-        (None, None) => entry + FALLBACK_REWARD_RISK * risk,
+    ok.sort_by(|a, b| (a.0 - entry).abs().total_cmp(&(b.0 - entry).abs()));
+    match ok.into_iter().next() {
+        Some((x, what)) => (Some(x), what),
+        None => (
+            None,
+            format!(
+                "no target: no structure level or cluster {} the entry at least {MIN_REWARD_RISK:.0}× the risk away",
+                if long { "above" } else { "below" }
+            ),
+        ),
+    }
+}
+
+/// What the snapshot's own backtest says about fading zones, in one sentence: the reject rate
+/// after touches against random levels at the same distance, or that there is no evidence.
+pub fn fade_evidence(e: &Evidence) -> String {
+    match (e.tested, &e.fade_short) {
+        (true, Some(s)) => s.clone(),
+        _ => "This snapshot's history cannot say whether zones like these are faded or broken.".into(),
     }
 }
 
@@ -98,14 +167,11 @@ pub fn take_profit(z: &ZoneRow, entry: f64, stop: f64, p: &PlanInputs) -> f64 {
 /// 1. `ignore` when the zone's `share_in_band` is under [`IGNORE_SHARE`] or its near edge is
 ///    more than [`IGNORE_DISTANCE_PCT`] away;
 /// 2. `front-run` when the near edge is under [`FRONT_RUN_DISTANCE_PCT`] away and the
-///    `share_in_band` is at least [`FRONT_RUN_SHARE`] (price tends to react just ahead of it);
+///    `share_in_band` is at least [`FRONT_RUN_SHARE`];
 /// 3. `tap and continue` when trend and open interest are with the break and funding is not
 ///    extreme: uptrend + rising OI for a zone above, downtrend + rising OI for a zone below;
-/// 4. otherwise `tap and reject`, the default for a liquidation cluster (it is a magnet that is
-///    taken and faded); the reasons say whether RSI is stretched towards the zone (>= 70 for a
-///    zone above, <= 30 below) or funding shows the side chasing into the zone is crowded
-///    (longs paying for a zone above, shorts paying for a zone below), else that no
-///    continuation signal is present.
+/// 4. otherwise `tap and reject`. The reasons give the signals read and what the backtest says
+///    about fades on this history ([`fade_evidence`]); no behaviour is claimed without it.
 pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     let up = above(z);
     let who = if up { "shorts above" } else { "longs below" };
@@ -121,10 +187,9 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
             super::filters::share(sh, 1)
         ),
     };
-    let near = format!("Its near edge is {:.2}% from price.", dist);
     let share = z.share_in_band.unwrap_or(0.0);
     if z.share_in_band.is_some_and(|sh| sh < IGNORE_SHARE) {
-        return ("ignore".into(), vec![size, format!("That is under {:.0}% of them: too small to plan around.", IGNORE_SHARE * 100.0)]);
+        return ("ignore".into(), vec![size, format!("Under {:.0}% of the {who} price within ±{band:.1}%: too small to plan around.", IGNORE_SHARE * 100.0)]);
     }
     if dist > IGNORE_DISTANCE_PCT {
         return ("ignore".into(), vec![size, format!("Its near edge is {dist:.2}% away, beyond {IGNORE_DISTANCE_PCT:.0}%: too far for today.")]);
@@ -132,77 +197,78 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     if dist < FRONT_RUN_DISTANCE_PCT && share >= FRONT_RUN_SHARE {
         return (
             "front-run".into(),
-            vec![size, format!("{near} Under {FRONT_RUN_DISTANCE_PCT}% and dense: orders ahead of it may fill before the edge.")],
+            vec![
+                size,
+                format!("Its near edge is {dist:.2}% from price, under {FRONT_RUN_DISTANCE_PCT}%, and dense: orders ahead of it may fill before the edge."),
+                fade_evidence(p.evidence),
+            ],
         );
     }
     let s = p.structure;
     let pos = p.positioning;
     let trend_with = if up { s.trend == "uptrend" } else { s.trend == "downtrend" };
     if trend_with && pos.oi_trend == "rising" && !pos.funding_extreme {
-        let ema = s.ema.map(|e| format!(" (EMA {} of {} closes {})", s.ema_period, s.trend_interval, fmt::price(e))).unwrap_or_default();
         let oi = pos.oi_change_24h_pct.map(|c| format!(" ({} over 24 h)", fmt::pct(c))).unwrap_or_default();
         return (
             "tap and continue".into(),
             vec![
                 size,
-                format!("The {} trend is {}{ema} with {}: the break is with the trend.", s.trend_interval, s.trend, s.swing_pattern),
-                format!("Open interest is rising{oi}: new positions back the move."),
-                "Funding is not extreme, so the move is not yet crowded.".into(),
+                format!("The {} trend is {} and open interest is rising{oi}: a break would be with the trend and backed by new positions.", s.trend_interval, s.trend),
+                pos.funding_reading.clone(),
+                fade_evidence(p.evidence),
             ],
         );
     }
-    let mut reasons = vec![size, near];
-    let stretched = s.rsi14.filter(|r| if up { *r >= 70.0 } else { *r <= 30.0 });
-    if let Some(r) = stretched {
+    let mut reasons = vec![size, format!("No continuation signal ({} trend {}, open interest {}).", s.trend_interval, s.trend, pos.oi_trend)];
+    if let Some(r) = s.rsi14.filter(|r| if up { *r >= 70.0 } else { *r <= 30.0 }) {
         reasons.push(format!("RSI 14 is {r:.0} ({}): stretched towards the zone.", s.rsi_label));
     }
-    let chasing = if up { pos.funding_bias.starts_with("longs pay") } else { pos.funding_bias.starts_with("shorts pay") };
+    let chasing = if up { pos.funding_bias == "longs paying up" } else { pos.funding_bias == "shorts paying" };
     if chasing {
-        let side = if up { "Longs" } else { "Shorts" };
-        let extreme = if pos.funding_extreme { " at an extreme" } else { "" };
-        reasons.push(format!("{side} pay funding{extreme}: the side chasing into the zone is crowded and is fuel for a rejection."));
+        reasons.push(pos.funding_reading.clone());
     }
-    if stretched.is_none() && !chasing {
-        reasons.push(format!(
-            "No continuation signal (trend {}, open interest {}): a cluster is usually tagged and faded.",
-            s.trend, pos.oi_trend
-        ));
-    }
+    reasons.push(fade_evidence(p.evidence));
     ("tap and reject".into(), reasons)
 }
 
 /// The entry condition in words, matching the reaction.
 fn entry_condition(z: &ZoneRow, reaction: &str, p: &PlanInputs) -> String {
     let (edge, far) = if above(z) { (z.low, z.high) } else { (z.high, z.low) };
-    let (back, beyond, dir) = if above(z) { ("below", "above", "short") } else { ("above", "below", "long") };
+    let (back, beyond, fade) = if above(z) { ("below", "above", "short") } else { ("above", "below", "long") };
+    let brk = if above(z) { "long" } else { "short" };
     let (edge, far, iv) = (fmt::price(edge), fmt::price(far), p.interval);
     match reaction {
-        "ignore" => format!("none planned: watch only; a {dir} fade would need a {iv} close back {back} {edge} after tagging the zone"),
-        "front-run" => format!("a {dir} on the first rejection just {back} {edge} (the zone is close and may be front-run), confirmed by a {iv} close back {back} {edge}"),
-        "tap and continue" => format!("only a {iv} close back {back} {edge} after tagging the zone; the read favours continuation, so stand aside while price holds {beyond} {far}"),
-        _ => format!("a {iv} close back {back} {edge} after tagging the zone ({dir} fade)"),
+        "ignore" => "watch only".into(),
+        "front-run" => format!("{fade} on the first rejection just {back} {edge}, confirmed by a {iv} close back {back} {edge}"),
+        "tap and continue" => format!("{brk} on acceptance: a {iv} close {beyond} {far}, the far edge"),
+        _ => format!("{fade} on a {iv} close back {back} {edge} after tagging the zone"),
     }
 }
 
-/// One plan for `z`: alert at the near edge (rounded to the tick); a fade entered back inside
-/// the near edge; invalidation at the far edge (a close beyond it); stop by [`stop_level`];
-/// take-profit by [`take_profit`] from the near edge; reaction by [`reaction`]. An `ignore`
-/// zone is watched only: no invalidation, take-profit or stop.
+/// One plan for `z` (see the module doc): alert at the near edge (rounded to the tick), entry,
+/// stop and target by [`entry_and_stop`] and [`target`]. An `ignore` zone is watched only.
 pub fn plan(z: &ZoneRow, p: &PlanInputs) -> ZonePlan {
     let up = above(z);
     let near = if up { z.low } else { z.high };
-    let stop = stop_level(z);
     let (reaction, reasons) = reaction(z, p);
-    let planned = reaction != "ignore";
+    let dir = direction(z, &reaction);
+    let (entry, stop, (take_profit, target_note)) = if dir == "none" {
+        (None, None, (None, "watch only".to_string()))
+    } else {
+        let (entry, stop) = entry_and_stop(z, dir);
+        (Some(entry), Some(stop), target(z, dir, entry, stop, p))
+    };
     ZonePlan {
         zone: z.name.clone(),
         side: z.side.clone(),
-        alert_level: round_to_tick(near, p.tick),
         entry_condition: entry_condition(z, &reaction, p),
-        invalidation: planned.then_some(if up { z.high } else { z.low }),
-        take_profit: planned.then(|| take_profit(z, near, stop, p)),
-        stop: planned.then_some(stop),
         reaction,
+        direction: dir.into(),
+        alert: round_to_tick(near, p.tick),
+        entry,
+        stop,
+        take_profit,
+        target_note,
         reasons,
     }
 }
@@ -212,40 +278,8 @@ pub fn plans(p: &PlanInputs) -> Vec<ZonePlan> {
     p.zones.iter().map(|z| plan(z, p)).collect()
 }
 
-/// Trend, RSI and funding in one clause, with the caveat that matters for `bullish` (or not).
-fn context_clause(p: &PlanInputs, bullish: bool) -> String {
-    let s = p.structure;
-    let pos = p.positioning;
-    let (n, tf) = (s.ema_period, &s.trend_interval);
-    let ema = match s.ema {
-        Some(e) if p.price >= e => format!("price above the {tf} EMA {n} {}", fmt::price(e)),
-        Some(e) => format!("price below the {tf} EMA {n} {}", fmt::price(e)),
-        None => format!("{tf} EMA {n} not available"),
-    };
-    let rsi = s.rsi14.map(|r| format!("{} RSI {r:.0} ({})", s.levels_interval, s.rsi_label)).unwrap_or_else(|| "RSI unknown".into());
-    let mut out = format!("{tf} trend: {}; {ema}; {tf} swings {}; {rsi}; funding: {}", s.trend, s.swing_pattern, pos.funding_bias);
-    if pos.funding_extreme {
-        out.push_str(", extreme");
-    }
-    out.push('.');
-    let caveat = match bullish {
-        true if s.rsi_label == "overbought" => Some("An overbought RSI makes a chase above risky."),
-        true if pos.funding_bias.starts_with("longs pay") => Some("Longs already pay funding, which can cap a rally."),
-        true if pos.funding_bias.starts_with("shorts pay") => Some("Shorts paying funding can fuel a squeeze."),
-        false if s.rsi_label == "oversold" => Some("An oversold RSI makes a chase below risky."),
-        false if pos.funding_bias.starts_with("shorts pay") => Some("Shorts already pay funding, which can cap a sell-off."),
-        false if pos.funding_bias.starts_with("longs pay") => Some("Crowded longs paying funding can fuel a flush."),
-        _ => None,
-    };
-    if let Some(c) = caveat {
-        out.push(' ');
-        out.push_str(c);
-    }
-    out
-}
-
 /// The bullish and bearish scenarios: the path through zone A (B) and the C beyond it, the
-/// swing level on the way, then trend / RSI / funding. Missing zones are said so.
+/// swing level on the way, and the one funding reading. Missing zones are said so.
 pub fn scenarios(p: &PlanInputs) -> (String, String) {
     let find = |name: &str, side: &str| p.zones.iter().find(|z| z.name == name && z.side == side);
     let side_text = |up: bool| {
@@ -269,8 +303,6 @@ pub fn scenarios(p: &PlanInputs) -> (String, String) {
         if let Some((name, x)) = level {
             s.push_str(&format!(" {} swing {name} at {}.", p.structure.levels_interval, fmt::price(x)));
         }
-        s.push(' ');
-        s.push_str(&context_clause(p, up));
         s
     };
     (side_text(true), side_text(false))
@@ -328,14 +360,21 @@ pub(crate) mod tests {
     pub(crate) fn positioning(oi_trend: &str, bias: &str, extreme: bool) -> Positioning {
         Positioning {
             oi_change_24h_pct: Some(2.0),
+            oi_change_4h_pct: None,
+            oi_change_7d_pct: None,
             oi_change_window_pct: Some(2.0),
             oi_trend: oi_trend.into(),
             oi_flat_band_pct: 1.0,
             funding_rate_8h: Some(0.0001),
-            funding_periods: "binance every 8 h".into(),
+            funding_periods: "Binance every 8h".into(),
             funding_bias: bias.into(),
+            funding_reading: format!("Funding reads {bias}."),
             funding_extreme: extreme,
             funding_extreme_threshold: 0.0005,
+            funding_base_8h: 0.0001,
+            funding_neutral_band: 0.0001,
+            funding_percentile: None,
+            funding_annualised_pct: None,
             liq_above_usd: 10e6,
             liq_below_usd: 8e6,
             asymmetry_band_pct: 5.0,
@@ -358,107 +397,178 @@ pub(crate) mod tests {
         ]
     }
 
-    fn inputs<'a>(zones: &'a [ZoneRow], s: &'a Structure, pos: &'a Positioning) -> PlanInputs<'a> {
-        PlanInputs { price: 100.0, interval: "5m", tick: Some(0.1), zones, structure: s, positioning: pos }
+    fn tested() -> Evidence {
+        Evidence { tested: true, fade_short: Some("This history shows no edge for fading zones (see above).".into()), ..Evidence::default() }
     }
 
-    #[test]
-    fn stops_are_on_the_cold_side_and_targets_opposite_the_entry() {
-        let z = zones();
-        let s = structure("range", Some(50.0));
-        let pos = positioning("flat", "neutral", false);
-        let p = inputs(&z, &s, &pos);
-        let plans = plans(&p);
-        assert_eq!(plans.len(), z.len(), "every zone gets a plan");
-        for (zone, plan) in z.iter().zip(&plans) {
-            assert_eq!((&plan.zone, &plan.side), (&zone.name, &zone.side));
-            if plan.reaction == "ignore" {
-                // Watch only: an alert, no invalidation, take-profit or stop.
-                assert_eq!((plan.invalidation, plan.take_profit, plan.stop), (None, None, None), "{plan:?}");
-                assert!(plan.entry_condition.starts_with("none planned"), "{plan:?}");
-                continue;
-            }
-            let (stop, tp, inv) = (plan.stop.unwrap(), plan.take_profit.unwrap(), plan.invalidation.unwrap());
-            if zone.side == "above" {
-                assert!(stop > zone.high && inv == zone.high, "{plan:?}");
-                assert!(tp < plan.alert_level && plan.alert_level == zone.low, "{plan:?}");
-            } else {
-                assert!(stop < zone.low && inv == zone.low, "{plan:?}");
-                assert!(tp > plan.alert_level && plan.alert_level == zone.high, "{plan:?}");
-            }
-            assert!(!plan.reasons.is_empty() && !plan.entry_condition.is_empty());
+    struct Fixture {
+        zones: Vec<ZoneRow>,
+        structure: Structure,
+        positioning: Positioning,
+        context: Context,
+        evidence: Evidence,
+    }
+
+    impl Fixture {
+        fn new(zones: Vec<ZoneRow>, structure: Structure, positioning: Positioning) -> Self {
+            Fixture { zones, structure, positioning, context: Context::default(), evidence: tested() }
         }
-        // A: entry 101, stop 101.652; risk 0.652: price (1.0 away) is the nearest far-enough target.
-        assert_eq!(plans[0].take_profit, Some(100.0));
-        assert!((plans[0].stop.unwrap() - 101.5 * 1.0015).abs() < 1e-9);
-        // B: entry 99.2, stop 98.35; risk 0.85: price 0.8 away is too near, resistance 103 ... but
-        // zone A's low 101 comes first.
-        assert_eq!(plans[1].take_profit, Some(101.0));
-        assert_eq!(plans[3].reaction, "ignore", "zone C below: 3 % share, 9 % away");
-        assert_eq!(plans[0].entry_condition, "a 5m close back below 101.00 after tagging the zone (short fade)");
+        fn inputs(&self) -> PlanInputs<'_> {
+            PlanInputs {
+                price: 100.0,
+                interval: "5m",
+                tick: Some(0.1),
+                zones: &self.zones,
+                clusters: &self.zones,
+                structure: &self.structure,
+                positioning: &self.positioning,
+                context: &self.context,
+                evidence: &self.evidence,
+            }
+        }
+    }
+
+    /// Direction, entry, stop and target on the right sides for `plan` of `zone`.
+    fn check_sides(zone: &ZoneRow, plan: &ZonePlan, price: f64) {
+        if plan.direction == "none" {
+            assert_eq!((plan.entry, plan.stop, plan.take_profit), (None, None, None), "{plan:?}");
+            return;
+        }
+        let (entry, stop) = (plan.entry.unwrap(), plan.stop.unwrap());
+        let long = plan.direction == "long";
+        if long {
+            assert!(stop < entry, "a long's stop is below its entry: {plan:?}");
+        } else {
+            assert!(stop > entry, "a short's stop is above its entry: {plan:?}");
+        }
+        match plan.take_profit {
+            Some(tp) => {
+                assert!(if long { tp > entry } else { tp < entry }, "target beyond the entry: {plan:?}");
+                assert!((tp - entry).abs() >= (stop - entry).abs() * MIN_REWARD_RISK - 1e-9, "at least 1R: {plan:?}");
+                assert!((tp / price - 1.0).abs() * 100.0 > MIN_TARGET_FROM_PRICE_PCT, "no target at the price: {plan:?}");
+            }
+            None => assert!(plan.target_note.starts_with("no target"), "{plan:?}"),
+        }
+        let up = zone.side == "above";
+        match plan.reaction.as_str() {
+            "tap and continue" => {
+                assert_eq!(plan.direction, if up { "long" } else { "short" });
+                assert_eq!(entry, if up { zone.high } else { zone.low }, "a break enters at the far edge");
+                assert!(stop > zone.low && stop < zone.high, "stop back inside the zone: {plan:?}");
+            }
+            _ => {
+                assert_eq!(plan.direction, if up { "short" } else { "long" });
+                assert_eq!(entry, if up { zone.low } else { zone.high }, "a fade enters at the near edge");
+                assert!(if up { stop > zone.high } else { stop < zone.low }, "stop beyond the far edge: {plan:?}");
+            }
+        }
     }
 
     #[test]
-    fn take_profit_falls_back_without_candidates() {
-        let z = vec![zone("A", "above", 101.0, 102.0, 1e6, 0.5, 100.0)];
-        let mut s = structure("range", None);
-        s.support = None;
-        let pos = positioning("flat", "neutral", false);
-        let mut p = inputs(&z, &s, &pos);
-        p.price = 101.5; // price inside the zone: no candidate below the entry
-        let tp = take_profit(&z[0], 101.0, stop_level(&z[0]), &p);
-        assert!((tp - (101.0 - 2.0 * (102.0 * 1.0015 - 101.0))).abs() < 1e-9, "{tp}");
+    fn every_reaction_has_its_sides_on_both_sides_of_price() {
+        for (trend, oi) in [("range", "flat"), ("uptrend", "rising"), ("downtrend", "rising")] {
+            for close in [false, true] {
+                let mut z = zones();
+                if close {
+                    z[0] = zone("A", "above", 100.2, 100.6, 3e6, 0.3, 100.0);
+                    z[1] = zone("B", "below", 99.4, 99.8, 3e6, 0.3, 100.0);
+                }
+                let f = Fixture::new(z, structure(trend, Some(50.0)), positioning(oi, "neutral", false));
+                let ps = plans(&f.inputs());
+                assert_eq!(ps.len(), f.zones.len());
+                for (zone, plan) in f.zones.iter().zip(&ps) {
+                    check_sides(zone, plan, 100.0);
+                }
+            }
+        }
+        // Uptrend + rising OI: A (above) is a break long, B (below) a fade long.
+        let f = Fixture::new(zones(), structure("uptrend", Some(50.0)), positioning("rising", "neutral", false));
+        let ps = plans(&f.inputs());
+        assert_eq!((ps[0].reaction.as_str(), ps[0].direction.as_str()), ("tap and continue", "long"));
+        // A breaks out at 101.5, stop 101.25 (mid-zone): the 1h resistance at 103 comes before C above at 104.
+        assert_eq!((ps[0].entry, ps[0].stop, ps[0].take_profit), (Some(101.5), Some(101.25), Some(103.0)));
+        assert_eq!(ps[0].target_note, "1h swing resistance");
+        assert_eq!((ps[1].reaction.as_str(), ps[1].direction.as_str()), ("tap and reject", "long"));
+        // Downtrend + rising OI: B (below) is a break short, A a fade short.
+        let f = Fixture::new(zones(), structure("downtrend", Some(50.0)), positioning("rising", "neutral", false));
+        let ps = plans(&f.inputs());
+        assert_eq!((ps[1].reaction.as_str(), ps[1].direction.as_str()), ("tap and continue", "short"));
+        assert_eq!((ps[0].reaction.as_str(), ps[0].direction.as_str()), ("tap and reject", "short"));
+        assert_eq!(ps[3].direction, "none", "zone C below: 3 % share, 9 % away");
     }
 
     #[test]
-    fn reactions_follow_the_rules() {
-        let z = zones();
-        let pos = positioning("rising", "neutral", false);
-        let s = structure("uptrend", Some(55.0));
-        let p = inputs(&z, &s, &pos);
-        // Tiny far zone (C below, 3 % share, 9 % away): ignore.
-        assert_eq!(reaction(&z[3], &p).0, "ignore");
+    fn targets_are_never_the_current_price_and_may_be_missing() {
+        // A fade of A above whose only candidate below is the price itself: no target.
+        let z = vec![zone("A", "above", 101.0, 101.5, 3e6, 0.3, 100.0)];
+        let mut s = structure("range", Some(50.0));
+        s.support = Some(100.02);
+        let f = Fixture::new(z, s, positioning("flat", "neutral", false));
+        let pl = plan(&f.zones[0], &f.inputs());
+        assert_eq!(pl.direction, "short");
+        assert_eq!(pl.take_profit, None, "{pl:?}");
+        assert!(pl.target_note.starts_with("no target: no structure level or cluster below"), "{pl:?}");
+        // With a support far enough below it is the target.
+        let mut s = structure("range", Some(50.0));
+        s.support = Some(99.0);
+        let f = Fixture::new(vec![zone("A", "above", 101.0, 101.5, 3e6, 0.3, 100.0)], s, positioning("flat", "neutral", false));
+        let pl = plan(&f.zones[0], &f.inputs());
+        assert_eq!((pl.take_profit, pl.target_note.as_str()), (Some(99.0), "1h swing support"));
+    }
+
+    #[test]
+    fn reactions_follow_the_rules_and_claim_nothing_unmeasured() {
+        let f = Fixture::new(zones(), structure("uptrend", Some(55.0)), positioning("rising", "neutral", false));
+        let p = f.inputs();
+        assert_eq!(reaction(&f.zones[3], &p).0, "ignore");
         let far = zone("C above", "above", 109.0, 110.0, 5e6, 0.4, 100.0);
         assert_eq!(reaction(&far, &p).0, "ignore");
-        // Near but small: $0.2M, 2 % of the shorts within 5 %, is ignored; the text quotes the
-        // share as the table prints it.
         let small = zone("A", "above", 101.0, 101.5, 2e5, 0.02, 100.0);
         let (r, reasons) = reaction(&small, &p);
         assert_eq!(r, "ignore", "{reasons:?}");
         assert!(reasons[0].contains("$200k of estimated short liquidations: 2.0% of the shorts above price within ±5.0%"), "{reasons:?}");
-        assert!(reasons[1].contains("under 5%"), "{reasons:?}");
-        // A zone with no part inside the band has no share; it is judged by distance alone.
+        assert!(reasons[1].contains("Under 5%"), "{reasons:?}");
         let outside = ZoneRow { share_in_band: None, ..zone("C above", "above", 105.5, 106.0, 5e6, 0.0, 100.0) };
         let (r, reasons) = reaction(&outside, &p);
         assert_ne!(r, "ignore", "{reasons:?}");
         assert!(reasons[0].contains("all beyond ±5.0% of price"), "{reasons:?}");
-        // Uptrend + rising OI + calm funding: A continues; B below does not (trend against).
-        assert_eq!(reaction(&z[0], &p).0, "tap and continue");
-        assert_eq!(reaction(&z[1], &p).0, "tap and reject");
-        // Very close and dense: front-run.
+        assert_eq!(reaction(&f.zones[0], &p).0, "tap and continue");
+        assert_eq!(reaction(&f.zones[1], &p).0, "tap and reject");
         let close = zone("A", "above", 100.2, 100.6, 3e6, 0.3, 100.0);
         assert_eq!(reaction(&close, &p).0, "front-run");
-        // Funding extreme stops a continuation; long crowding and a stretched RSI give reasons.
-        let pos = positioning("rising", "longs pay shorts (long crowding)", true);
-        let s = structure("uptrend", Some(75.0));
-        let p = inputs(&z, &s, &pos);
-        let (r, reasons) = reaction(&z[0], &p);
+        // Funding extreme stops a continuation; crowded longs and a stretched RSI give reasons.
+        let f = Fixture::new(zones(), structure("uptrend", Some(75.0)), positioning("rising", "longs paying up", true));
+        let (r, reasons) = reaction(&f.zones[0], &f.inputs());
         assert_eq!(r, "tap and reject");
         assert!(reasons.iter().any(|x| x.contains("RSI 14 is 75")), "{reasons:?}");
-        assert!(reasons.iter().any(|x| x.contains("Longs pay funding at an extreme")), "{reasons:?}");
-        assert!(reasons[0].contains("$3M") && reasons[0].contains("30.0% of the shorts above price within ±5.0%"), "{reasons:?}");
+        assert!(reasons.iter().any(|x| x == "Funding reads longs paying up."), "{reasons:?}");
+        // Every non-ignore plan cites the backtest, and no reason claims an unmeasured behaviour.
+        for z in &f.zones {
+            let (r, reasons) = reaction(z, &f.inputs());
+            let text = reasons.join(" ");
+            for claim in ["usually", "magnet", "tends to"] {
+                assert!(!text.contains(claim), "{claim}: {text}");
+            }
+            if r != "ignore" {
+                assert!(text.contains("This history shows no edge for fading zones"), "{text}");
+            }
+        }
+        // Untested history: said so.
+        let mut f = Fixture::new(zones(), structure("range", Some(50.0)), positioning("flat", "neutral", false));
+        f.evidence = Evidence::default();
+        let (_, reasons) = reaction(&f.zones[0], &f.inputs());
+        assert!(reasons.last().unwrap().contains("cannot say"), "{reasons:?}");
     }
 
     #[test]
     fn scenarios_name_zones_and_handle_missing_ones() {
-        let z = zones();
-        let s = structure("uptrend", Some(55.0));
-        let pos = positioning("rising", "neutral", false);
-        let (bull, bear) = scenarios(&inputs(&z, &s, &pos));
+        let f = Fixture::new(zones(), structure("uptrend", Some(55.0)), positioning("rising", "neutral", false));
+        let (bull, bear) = scenarios(&f.inputs());
         assert!(bull.starts_with("A break above 101.00 runs into zone A ($3M of estimated short liquidations up to 101.50); above that, zone C above at 104.50"), "{bull}");
-        assert!(bull.contains("1h swing resistance at 103.00") && bull.contains("4h trend: uptrend; price above the 4h EMA 21 100.00"), "{bull}");
+        assert!(bull.contains("1h swing resistance at 103.00"), "{bull}");
         assert!(bear.starts_with("A break below 99.200 runs into zone B"), "{bear}");
-        let (bull, bear) = scenarios(&inputs(&[], &s, &pos));
+        let f = Fixture::new(vec![], structure("uptrend", Some(55.0)), positioning("rising", "neutral", false));
+        let (bull, bear) = scenarios(&f.inputs());
         assert!(bull.starts_with("No dense cluster of estimated short liquidations above price."), "{bull}");
         assert!(bear.starts_with("No dense cluster of estimated long liquidations below price."), "{bear}");
     }

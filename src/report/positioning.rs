@@ -11,9 +11,12 @@ use crate::snapshot::{Candle, MarketSnapshot};
 pub const OI_FLAT_BAND_PCT: f64 = 1.0;
 /// |Funding| at or above this per 8 h equivalent (0.05 %/8h) is `extreme`.
 pub const FUNDING_EXTREME_8H: f64 = 0.0005;
-/// Funding above + this per 8 h equivalent (0.005 %/8h) reads as longs paying shorts, below
-/// minus this as shorts paying longs, in between `neutral`.
-pub const FUNDING_BIAS_8H: f64 = 0.00005;
+/// The usual base rate of USD-margined perpetuals (0.01 % per 8 h): what funding is when
+/// neither side pays up. The neutral band is this ± [`FUNDING_NEUTRAL_BAND_8H`].
+pub const FUNDING_BASE_8H: f64 = 0.0001;
+/// Half-width of the neutral band around [`FUNDING_BASE_8H`] (0.01 %): rates from 0 to
+/// 0.02 % per 8 h read `neutral`, above it `longs paying up`, below zero `shorts paying`.
+pub const FUNDING_NEUTRAL_BAND_8H: f64 = 0.0001;
 /// Liquidation asymmetry is measured within ± this (in %) of price.
 pub const ASYMMETRY_BAND_PCT: f64 = 5.0;
 /// A ratio above this (or below its inverse) names the heavier side; else `balanced`.
@@ -52,6 +55,15 @@ pub fn oi_changes(snap: &MarketSnapshot, window_start: DateTime<Utc>) -> (Option
     (now, ch(day_ago), ch(at_start))
 }
 
+/// Open-interest change over `secs`, in %: each venue's last sample against its value `secs`
+/// before that sample, summed over venues before comparing (the rule of the 24 h change);
+/// `None` when any venue's data does not reach back that far.
+pub fn oi_change_over(snap: &MarketSnapshot, secs: i64) -> Option<f64> {
+    let now = sum_venues(snap, |p| p.last().map(|x| x.oi_usd))?;
+    let then = sum_venues(snap, |p| p.last().and_then(|x| oi_at(p, x.time - Duration::seconds(secs))))?;
+    pct_change(then, now)
+}
+
 /// `rising` / `falling` when the change is beyond ± `band` %, `flat` within, `unknown` without.
 pub fn oi_trend(change_pct: Option<f64>, band: f64) -> String {
     match change_pct {
@@ -63,69 +75,88 @@ pub fn oi_trend(change_pct: Option<f64>, band: f64) -> String {
     .into()
 }
 
-/// A venue's funding period: 1 h on Hyperliquid, 8 h elsewhere (the period of BTC, ETH, SOL
-/// and most USDT perpetuals on Binance, Bybit and OKX). Not read from the spacing of the
-/// samples: imported series are often observations (e.g. hourly snapshots of an 8-hour rate),
-/// not settlements.
-pub fn funding_period_secs(venue: &str) -> i64 {
-    if venue == "hyperliquid" {
-        3600
-    } else {
-        EIGHT_HOURS
-    }
-}
-
 /// `rate` per `period_secs` scaled to an 8-hour equivalent (hourly 0.0001 → 0.0008).
 pub fn to_8h(rate: f64, period_secs: i64) -> f64 {
     rate * EIGHT_HOURS as f64 / period_secs.max(1) as f64
 }
 
 /// Funding across venues in one unit: the mean of each venue's latest rate converted to 8 h,
-/// the periods it was converted from, bias, extreme.
+/// where the rates came from, the one verdict and its sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingRead {
     pub rate_8h: Option<f64>,
-    /// `binance every 8 h` / `binance every 8 h, hyperliquid every 1 h`: each venue's own
-    /// period, once (empty without funding).
+    /// `Binance, every 8 h` / `Binance every 8 h, Hyperliquid every 1 h` / `oi.csv, period not
+    /// stated (read as 8 h)`: each source and its period, once (empty without funding).
     pub periods: String,
+    /// [`funding_verdict`].
     pub bias: String,
+    /// [`funding_reading`].
+    pub reading: String,
     pub extreme: bool,
+    /// The latest 8 h rate's percentile among every funding sample of the snapshot (0..100).
+    pub percentile: Option<f64>,
 }
+
+/// Fewer funding samples than this give no percentile.
+pub const MIN_PERCENTILE_SAMPLES: usize = 10;
 
 /// Latest funding rate of each venue that reports funding, converted to an 8-hour equivalent
-/// ([`to_8h`] with [`funding_period_secs`]); `rate_8h` is their mean; extreme when
-/// |`rate_8h`| >= [`FUNDING_EXTREME_8H`]; bias by [`funding_bias`].
+/// ([`to_8h`] with `sources::funding_period_secs`); `rate_8h` is their mean; extreme when
+/// |`rate_8h`| >= [`FUNDING_EXTREME_8H`]; verdict by [`funding_verdict`].
 pub fn funding(snap: &MarketSnapshot) -> FundingRead {
-    let latest: Vec<(&str, f64)> = snap
-        .venues
-        .iter()
-        .filter_map(|v| v.funding.last().map(|f| (v.venue.as_str(), to_8h(f.rate, funding_period_secs(&v.venue)))))
-        .collect();
+    let period = |v: &str| crate::sources::funding_period_secs(snap, v);
+    let latest: Vec<(&str, f64)> =
+        snap.venues.iter().filter_map(|v| v.funding.last().map(|f| (v.venue.as_str(), to_8h(f.rate, period(&v.venue))))).collect();
     let rate_8h = (!latest.is_empty()).then(|| latest.iter().map(|x| x.1).sum::<f64>() / latest.len() as f64);
-    let periods = latest
-        .iter()
-        .map(|(v, _)| format!("{v} every {} h", funding_period_secs(v) / 3600))
-        .collect::<Vec<_>>()
-        .join(", ");
-    FundingRead {
-        rate_8h,
-        periods,
-        bias: funding_bias(rate_8h),
-        extreme: rate_8h.is_some_and(|r| r.abs() >= FUNDING_EXTREME_8H),
-    }
+    let periods = match snap.sources.as_ref().and_then(|s| s.funding.as_ref().map(|f| (f, s.funding_period_secs))) {
+        Some((file, Some(p))) => format!("{file}, every {}", crate::fmt::duration(p)),
+        Some((file, None)) => format!("{file}, period not stated (read as 8 h)"),
+        None => latest
+            .iter()
+            .map(|(v, _)| format!("{} every {}", crate::sources::venue_title(v), crate::fmt::duration(period(v))))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let all: Vec<f64> = snap.venues.iter().flat_map(|v| v.funding.iter().map(move |f| to_8h(f.rate, period(&v.venue)))).collect();
+    let percentile = rate_8h.filter(|_| all.len() >= MIN_PERCENTILE_SAMPLES).map(|r| {
+        let below = all.iter().filter(|x| **x < r).count() as f64;
+        let equal = all.iter().filter(|x| **x == r).count() as f64;
+        (below + equal / 2.0) / all.len() as f64 * 100.0
+    });
+    let extreme = rate_8h.is_some_and(|r| r.abs() >= FUNDING_EXTREME_8H);
+    FundingRead { rate_8h, periods, bias: funding_verdict(rate_8h), reading: funding_reading(rate_8h, extreme), extreme, percentile }
 }
 
-/// Bias from the 8-hour-equivalent rate: above + [`FUNDING_BIAS_8H`] `longs pay shorts (long
-/// crowding)`, below minus it `shorts pay longs (short crowding)`, else `neutral`; `unknown`
-/// without funding.
-pub fn funding_bias(rate_8h: Option<f64>) -> String {
+/// The one funding verdict: `neutral` within [`FUNDING_NEUTRAL_BAND_8H`] of the base rate
+/// [`FUNDING_BASE_8H`] (0 to 0.02 % per 8 h, so 0.01 % is neutral), `longs paying up` above,
+/// `shorts paying` below; `unknown` without funding.
+pub fn funding_verdict(rate_8h: Option<f64>) -> String {
     match rate_8h {
-        Some(r) if r > FUNDING_BIAS_8H => "longs pay shorts (long crowding)",
-        Some(r) if r < -FUNDING_BIAS_8H => "shorts pay longs (short crowding)",
+        Some(r) if r > FUNDING_BASE_8H + FUNDING_NEUTRAL_BAND_8H => "longs paying up",
+        Some(r) if r < FUNDING_BASE_8H - FUNDING_NEUTRAL_BAND_8H => "shorts paying",
         Some(_) => "neutral",
         None => "unknown",
     }
     .into()
+}
+
+/// The verdict in one sentence, the one every section quotes.
+pub fn funding_reading(rate_8h: Option<f64>, extreme: bool) -> String {
+    let Some(r) = rate_8h else {
+        return "No funding data.".into();
+    };
+    let rate = crate::report::filters::rate(r);
+    let base = crate::report::filters::rate(FUNDING_BASE_8H);
+    let mut s = match funding_verdict(rate_8h).as_str() {
+        "longs paying up" => format!("Funding {rate} per 8 h is above the usual {base}: longs pay up to hold, a sign of long crowding"),
+        "shorts paying" => format!("Funding {rate} per 8 h is below zero: shorts pay longs, a sign of short crowding"),
+        _ => format!("Funding {rate} per 8 h is near the usual {base}: neither side is paying up"),
+    };
+    if extreme {
+        s.push_str(&format!(", at an extreme (beyond {} per 8 h)", crate::report::filters::rate(FUNDING_EXTREME_8H)));
+    }
+    s.push('.');
+    s
 }
 
 /// Liquidation asymmetry around price.
@@ -198,36 +229,40 @@ mod tests {
     }
 
     #[test]
-    fn funding_period_and_8h_equivalent() {
-        assert_eq!(funding_period_secs("hyperliquid"), 3600);
-        assert_eq!(funding_period_secs("binance"), 8 * 3600);
-        assert_eq!(funding_period_secs("okx"), 8 * 3600);
+    fn eight_hour_equivalent() {
         assert!((to_8h(0.0001, 3600) - 0.0008).abs() < 1e-15);
         assert!((to_8h(0.0001, 8 * 3600) - 0.0001).abs() < 1e-15);
         assert!((to_8h(0.0001, 4 * 3600) - 0.0002).abs() < 1e-15);
     }
 
     #[test]
-    fn funding_extreme_and_bias_thresholds() {
-        assert_eq!(funding_bias(Some(0.0001)), "longs pay shorts (long crowding)");
-        assert_eq!(funding_bias(Some(-0.0001)), "shorts pay longs (short crowding)");
-        assert_eq!(funding_bias(Some(0.00005)), "neutral");
-        assert_eq!(funding_bias(None), "unknown");
+    fn funding_thresholds_put_the_base_rate_at_neutral() {
+        assert_eq!(funding_verdict(Some(0.0001)), "neutral", "0.01 % per 8 h is the usual base rate");
+        assert_eq!(funding_verdict(Some(0.000095)), "neutral");
+        assert_eq!(funding_verdict(Some(0.0)), "neutral");
+        assert_eq!(funding_verdict(Some(0.0002)), "neutral");
+        assert_eq!(funding_verdict(Some(0.00021)), "longs paying up");
+        assert_eq!(funding_verdict(Some(-0.00001)), "shorts paying");
+        assert_eq!(funding_verdict(None), "unknown");
+        assert!(funding_reading(Some(0.0001), false).contains("neither side"));
+        assert!(funding_reading(Some(0.0006), true).contains("extreme"));
         // 0.0001 per hour on Hyperliquid is 0.08 %/8h: extreme; 0.0001 per 8 h elsewhere is not,
         // however often it was sampled.
         let mut snap = crate::report::compute::tests::tiny_snapshot(3);
         snap.venues[0].venue = "hyperliquid".into();
         snap.venues[0].funding = (0..10).map(|h| fp(h, 0.0001)).collect();
         let f = funding(&snap);
-        assert!(f.extreme && (f.rate_8h.unwrap() - 0.0008).abs() < 1e-12 && f.periods == "hyperliquid every 1 h", "{f:?}");
+        assert!(f.extreme && (f.rate_8h.unwrap() - 0.0008).abs() < 1e-12 && f.periods == "Hyperliquid every 1h", "{f:?}");
+        assert_eq!(f.percentile, Some(50.0), "all samples equal");
         snap.venues[0].venue = "binance".into();
         let f = funding(&snap);
-        assert!(!f.extreme && (f.rate_8h.unwrap() - 0.0001).abs() < 1e-12, "hourly samples of an 8-hour rate: {f:?}");
-        snap.venues[0].funding = (0..4).map(|k| fp(8 * k, 0.0001)).collect();
+        assert!(!f.extreme && (f.rate_8h.unwrap() - 0.0001).abs() < 1e-12 && f.bias == "neutral", "hourly samples of an 8-hour rate: {f:?}");
+        snap.venues[0].funding = (0..12).map(|k| fp(8 * k, 0.00001 * k as f64)).collect();
         let f = funding(&snap);
-        assert!(!f.extreme && f.bias.starts_with("longs pay"), "{f:?}");
+        assert!(f.percentile.unwrap() > 90.0, "the latest is the highest: {f:?}");
         snap.venues[0].funding = (0..4).map(|k| fp(8 * k, -0.0006)).collect();
         assert!(funding(&snap).extreme, "negative extremes count too");
+        assert_eq!(funding(&snap).percentile, None, "too few samples");
         snap.venues[0].funding.clear();
         let f = funding(&snap);
         assert_eq!((f.rate_8h, f.extreme, f.bias.as_str(), f.periods.as_str()), (None, false, "unknown", ""));

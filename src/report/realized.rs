@@ -11,7 +11,7 @@ use crate::snapshot::{Liquidation, MarketSnapshot};
 
 /// Where the section's data comes from, said when the snapshot holds none.
 pub const NONE_NOTE: &str =
-    "The snapshot has no realized liquidations (they come from an OKX fetch, or liqshot import --liquidations FILE.csv).";
+    "The snapshot has no realized liquidations.";
 
 /// One side's last 24 h.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -18,6 +18,7 @@
 //! | `front_matter` | `--front-matter` was given (Markdown) |
 //! | `email` | `--image-base-url` was given: newsletter markup, image by URL |
 //! | `image_src` | what the image element points at: the PNG URL in e-mail mode, else the relative PNG path (Markdown) or a PNG data URI (HTML without SVG) |
+//! | `og_image` | the image for link previews (`og:image`, front matter `image`): the PNG URL with `--image-base-url`, else the PNG's file name |
 //! | `svg` | the chart as inline SVG markup (HTML only, `none` in e-mail mode or when not given) |
 //!
 //! Filters: see [`super::filters`].
@@ -67,6 +68,7 @@ pub fn render_markdown(r: &Report, o: &TemplateOptions) -> Result<String, Error>
     let image_src = o.image_url(&r.image.png).unwrap_or_else(|| r.image.png.clone());
     let ctx = context! {
         r => Value::from(Serde(r)),
+        og_image => image_src.clone(),
         front_matter => o.front_matter,
         email => o.image_base_url.is_some(),
         // A link destination: escaped, but its `https://` is no autolink to defuse.
@@ -89,6 +91,7 @@ pub fn render_html(r: &Report, svg: Option<&str>, png: &[u8], o: &TemplateOption
     };
     let ctx = context! {
         r => Value::from(Serde(r)),
+        og_image => o.image_url(&r.image.png).unwrap_or_else(|| r.image.png.clone()),
         front_matter => o.front_matter,
         email => o.image_base_url.is_some(),
         image_src => image_src,
@@ -243,7 +246,30 @@ fn template_error(e: &minijinja::Error, requested: &str, o: &TemplateOptions) ->
         Some(d) => format!("{}: {d}", e.kind()),
         None => e.kind().to_string(),
     };
+    if e.kind() == minijinja::ErrorKind::UndefinedError {
+        let source = e.line().and_then(|l| load(o.dir.as_deref(), name).ok().flatten().and_then(|src| src.lines().nth(l - 1).map(str::to_string)));
+        if let Some(hint) = source.as_deref().and_then(removed_field_hint) {
+            return Error::Template(format!("{place}: {hint}"));
+        }
+    }
     Error::Template(format!("{place}: {what}"))
+}
+
+/// Report fields removed from earlier formats, and what replaced them.
+pub const REMOVED_FIELDS: &[(&str, &str)] = &[
+    ("alert_level", "removed in liqshot-report/3: use `plan.alert`"),
+    ("invalidation", "removed in liqshot-report/3: a plan's `stop` is where it is wrong (with `entry`, `take_profit` and `direction`)"),
+];
+
+/// When `line` (of a template that failed on an undefined value) reads a removed field
+/// (`.alert_level`), the message naming it.
+pub fn removed_field_hint(line: &str) -> Option<String> {
+    REMOVED_FIELDS.iter().find_map(|(field, instead)| {
+        let dotted = format!(".{field}");
+        let at = line.find(&dotted)?;
+        let after = line[at + dotted.len()..].chars().next();
+        after.is_none_or(|c| !(c.is_alphanumeric() || c == '_')).then(|| format!("the report has no field `{field}` ({instead})"))
+    })
 }
 
 #[cfg(test)]
@@ -260,6 +286,17 @@ mod tests {
         assert!(load(None, "../report.md.j2").is_err());
         assert!(load(None, "nope.j2").unwrap().is_none());
         assert!(load(None, MARKDOWN).unwrap().is_some());
+    }
+
+    #[test]
+    fn removed_fields_are_named() {
+        assert_eq!(
+            removed_field_hint("| {{ plan.alert_level | price }} |").as_deref(),
+            Some("the report has no field `alert_level` (removed in liqshot-report/3: use `plan.alert`)")
+        );
+        assert!(removed_field_hint("{{ plan.invalidation }}").unwrap().contains("`invalidation`"));
+        assert_eq!(removed_field_hint("{{ plan.invalidations }}"), None);
+        assert_eq!(removed_field_hint("{{ plan.stop }}"), None);
     }
 
     #[test]

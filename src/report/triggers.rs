@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::fmt;
-use crate::report::model::{Trigger, ZoneRow, REPORT_FORMAT, REPORT_FORMAT_V1};
+use crate::report::model::{Trigger, ZoneRow, REPORT_FORMAT, REPORT_FORMAT_V1, REPORT_FORMAT_V2};
 use crate::report::positioning::{self, pct_change};
 use crate::snapshot::{Candle, MarketSnapshot};
 
@@ -76,10 +76,10 @@ struct PrevReport {
 pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
     let tag: PrevDoc = serde_json::from_slice(bytes).map_err(|e| format!("previous report is not JSON: {e}"))?;
     let v1 = match tag.format.as_deref() {
-        Some(REPORT_FORMAT) => false,
+        Some(REPORT_FORMAT) | Some(REPORT_FORMAT_V2) => false,
         Some(REPORT_FORMAT_V1) => true,
         Some(other) => {
-            return Err(format!("previous report has unknown format {other:?} (this liqshot reads {REPORT_FORMAT:?} and {REPORT_FORMAT_V1:?})"))
+            return Err(format!("previous report has unknown format {other:?} (this liqshot reads {REPORT_FORMAT:?}, {REPORT_FORMAT_V2:?} and {REPORT_FORMAT_V1:?})"))
         }
         None => return Err(format!("previous report has no \"format\" (expected {REPORT_FORMAT:?})")),
     };
@@ -88,7 +88,7 @@ pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
         return Err(format!("previous report: meta.price {} is not a positive number", doc.meta.price));
     }
     let funding_rate_8h = if v1 {
-        let mut periods = doc.meta.venues.iter().map(|v| positioning::funding_period_secs(v));
+        let mut periods = doc.meta.venues.iter().map(|v| if v == "hyperliquid" { 3600 } else { 8 * 3600 });
         let first = periods.next();
         match (doc.positioning.funding_rate, first) {
             (Some(r), Some(p)) if periods.all(|q| q == p) => Some(positioning::to_8h(r, p)),

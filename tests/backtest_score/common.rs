@@ -24,6 +24,7 @@ pub fn snap() -> MarketSnapshot {
         venues: Vec::new(),
         notes: Vec::new(),
         realized_periods: None,
+        sources: None,
     }
 }
 
