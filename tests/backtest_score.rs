@@ -381,11 +381,18 @@ fn todays_odds_from_the_history() {
     let price = *path.close.last().unwrap();
     let z = zone("A", Where::Above, price * 1.01, 1.0, price);
     let odds = odds::zone_odds(&b, &path, &z, price);
+    // The empirical model of trailing maxima (the default), from the trailing volatility at
+    // the end and the whole path's excursions; clamped to the steps.
     let vol = volmodel::trailing_vol(&path, end, bt.vol_window_secs).unwrap();
-    let model = volmodel::erfc((1.01f64).ln() / (vol * (2.0 * 86_400f64).sqrt()));
-    assert!((odds.model_probability.unwrap() - model).abs() < 1e-12);
+    let e = liqshot::backtest::excursion::Excursions::new(&path, 86_400, bt.vol_window_secs);
+    let model = e.probabilities(&[(end, Some(vol), (1.01f64).ln())])[0].unwrap();
+    assert_eq!(odds.model_probability, odds::clamp(model, b.steps).map(|c| c.0));
     let lift = b.zones["A"].touch_lift.unwrap();
-    assert!((odds.touch_probability.unwrap() - (model * lift).min(0.999)).abs() < 1e-12);
+    let want = match odds::printed(Some(&b.zones["A"])) {
+        odds::Printed::LiftAdjusted => model * lift,
+        odds::Printed::DistanceOnly => model,
+    };
+    assert!((odds.touch_probability.unwrap() - odds::clamp(want, b.steps).unwrap().0).abs() < 1e-12);
     let tr = odds.track_record.unwrap();
     let like: Vec<_> =
         b.outcomes.iter().filter(|o| o.name == "A" && o.log_distance >= 0.01f64.ln_1p() / 2.0 && o.log_distance <= 0.01f64.ln_1p() * 2.0).collect();
@@ -397,11 +404,12 @@ fn todays_odds_from_the_history() {
     let b_zone = zone("B", Where::Below, price * 0.99, 1.0, price);
     let tb = odds::zone_odds(&b, &path, &b_zone, price).track_record.unwrap();
     assert!(b.outcomes.iter().filter(|o| o.name == "B").count() >= tb.steps);
-    // A history with no lift gives no calibrated probability.
+    // A history with no lift gives the distance-only model.
     let mut none = b.clone();
     none.zones.get_mut("A").unwrap().touch_lift = None;
     let o2 = odds::zone_odds(&none, &path, &z, price);
-    assert_eq!((o2.touch_probability, o2.model_probability.is_some()), (None, true));
+    assert_eq!((o2.touch_probability, o2.odds_model, o2.calibration_lift), (o2.model_probability, Some(odds::Printed::DistanceOnly), None));
+    assert!(o2.touch_probability.is_some());
 }
 
 #[test]

@@ -101,6 +101,7 @@ pub fn sample() -> Backtest {
         vol_window_secs: 72 * 3600,
         resamples: 2000,
         seed: 1,
+        odds_model: liqshot::backtest::OddsModel::Empirical,
         steps: 37,
         overall: summary(74, 22, 27.1, [0.81, 0.56, 1.03], 6, 0.44, [0.62, 0.3, 1.1], Some([1.28, 0.84, 1.66])),
         zones,

@@ -13,6 +13,7 @@
 
 pub mod bootstrap;
 pub mod calibration;
+pub mod excursion;
 pub mod fuel;
 pub mod json;
 pub mod odds;

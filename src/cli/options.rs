@@ -116,6 +116,25 @@ pub struct EstimateArgs {
     pub fetch: FetchArgs,
 }
 
+/// `--odds-model` (backtest, report).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OddsModelArg {
+    Empirical,
+    Reflection,
+}
+
+impl From<OddsModelArg> for crate::backtest::OddsModel {
+    fn from(a: OddsModelArg) -> Self {
+        match a {
+            OddsModelArg::Empirical => crate::backtest::OddsModel::Empirical,
+            OddsModelArg::Reflection => crate::backtest::OddsModel::Reflection,
+        }
+    }
+}
+
+/// Help of `--odds-model`.
+pub const ODDS_MODEL_HELP: &str = "Distance-only touch model: empirical (the distribution of trailing maxima over the snapshot's own earlier history, calibrated) or reflection (a driftless walk with the trailing volatility, the first model)";
+
 /// `--zone-rule`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ZoneRuleArg {

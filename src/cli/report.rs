@@ -68,6 +68,8 @@ pub struct ReportArgs {
     /// Horizon of each zone's touch probability and of the backtest behind it, e.g. 12h, 24h, 3d
     #[arg(long, default_value = "24h", value_name = "DURATION")]
     pub horizon: String,
+    #[arg(long, value_enum, default_value = "empirical", value_name = "MODEL", help = super::options::ODDS_MODEL_HELP)]
+    pub odds_model: super::options::OddsModelArg,
 }
 
 /// `liqshot report` with every flag checked and the templates compiled.
@@ -151,7 +153,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             width: settings.chart.width,
             height: settings.chart.height,
         };
-        let tested = backtest_for(&snap, &estimate, horizon)?;
+        let tested = backtest_for(&snap, &estimate, horizon, a.odds_model.into())?;
         if let Backtested::TooShort { needs, .. } = &tested {
             tracing::warn!("{}: too little history for touch probabilities: the backtest {needs}", snap.symbol);
         }

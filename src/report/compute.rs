@@ -174,6 +174,8 @@ pub fn zone_row(z: &Zone, profile: &crate::estimate::Profile, price: f64, band_p
         odds_note: None,
         fuel: crate::report::evidence::fuel_sentence(&z.name, &z.liquidates, z.usd, None),
         calibrated_usd: None,
+        odds_model: None,
+        touch_display: None,
     }
 }
 
@@ -313,7 +315,7 @@ pub(crate) mod tests {
     pub(crate) fn report_for(snap: &MarketSnapshot, window_secs: i64, previous: Option<PreviousZones>) -> Report {
         let params = EstimateParams { window_secs, ..Default::default() };
         let analysis = analyse(snap, &params, &ZoneParams::default()).expect("analysis");
-        let tested = crate::report::evidence::backtest_for(snap, &params, 86_400).expect("backtest");
+        let tested = crate::report::evidence::backtest_for(snap, &params, 86_400, Default::default()).expect("backtest");
         compute(&ReportInputs {
             snap,
             analysis: &analysis,

@@ -171,6 +171,8 @@ fn zone(name: &str, side: &str, low: f64, high: f64, peak: f64, usd: f64, dist: 
         odds_note: None,
         fuel: String::new(),
         calibrated_usd: None,
+        odds_model: None,
+        touch_display: None,
     }
 }
 
