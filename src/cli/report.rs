@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::estimate::EstimateParams;
 use crate::render::{encode, render_scene, Format, RenderSettings};
 use crate::report::compute::{self, ReportInputs};
-use crate::report::evidence::{backtest_for, Backtested};
+use crate::report::evidence::{backtest_for_with, Backtested};
 use crate::report::files::{outputs, PNG, SVG};
 use crate::report::model::Image;
 use crate::report::templates::{self, TemplateOptions};
@@ -153,7 +153,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             width: settings.chart.width,
             height: settings.chart.height,
         };
-        let tested = backtest_for(&snap, &estimate, horizon, a.odds_model.into())?;
+        let tested = backtest_for_with(&snap, &estimate, horizon, a.odds_model.into())?;
         if let Backtested::TooShort { needs, .. } = &tested {
             tracing::warn!("{}: too little history for touch probabilities: the backtest {needs}", snap.symbol);
         }

@@ -315,7 +315,7 @@ pub(crate) mod tests {
     pub(crate) fn report_for(snap: &MarketSnapshot, window_secs: i64, previous: Option<PreviousZones>) -> Report {
         let params = EstimateParams { window_secs, ..Default::default() };
         let analysis = analyse(snap, &params, &ZoneParams::default()).expect("analysis");
-        let tested = crate::report::evidence::backtest_for(snap, &params, 86_400, Default::default()).expect("backtest");
+        let tested = crate::report::evidence::backtest_for(snap, &params, 86_400).expect("backtest");
         compute(&ReportInputs {
             snap,
             analysis: &analysis,

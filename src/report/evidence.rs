@@ -63,9 +63,13 @@ pub fn backtest_params(snap: &MarketSnapshot, horizon_secs: i64) -> BacktestPara
 /// Walks `snap` forward like `liqshot backtest` (the zones of `liqshot zones`: the user's
 /// estimate options with a 24 h window) with the report's horizon. A snapshot too short for it
 /// is not an error: the report then says so instead of printing numbers.
-///
-/// `odds_model` is the distance-only model of the odds (`--odds-model`).
-pub fn backtest_for(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_secs: i64, odds_model: OddsModel) -> Result<Backtested, Error> {
+/// The odds' distance-only model is the default one ([`backtest_for_with`] takes another).
+pub fn backtest_for(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_secs: i64) -> Result<Backtested, Error> {
+    backtest_for_with(snap, estimate, horizon_secs, OddsModel::default())
+}
+
+/// [`backtest_for`] with `odds_model` as the distance-only model of the odds (`--odds-model`).
+pub fn backtest_for_with(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_secs: i64, odds_model: OddsModel) -> Result<Backtested, Error> {
     let params = BacktestParams { odds_model, ..backtest_params(snap, horizon_secs) };
     if let Err(e) = params.validate(snap) {
         let needs = needs_text(snap, &params, &e);
