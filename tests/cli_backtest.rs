@@ -488,6 +488,7 @@ fn hostile_options_name_the_flag_exit_2_and_leave_the_output_alone() {
         (vec!["--step", "1s"], "--step 1s"),
         (vec!["--horizon", "1m"], "--horizon 1m: must be a whole number"),
         (vec!["--horizon", "1441m"], "--horizon 1441m"),
+        (vec!["--odds-model", "lucky"], "--odds-model"),
     ] {
         let mut all = vec!["backtest", "--snapshot", &snap_arg(), "-o", s(&png)].into_iter().map(String::from).collect::<Vec<_>>();
         all.extend(args.iter().map(|a| a.to_string()));

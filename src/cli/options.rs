@@ -116,19 +116,14 @@ pub struct EstimateArgs {
     pub fetch: FetchArgs,
 }
 
-/// `--odds-model` (backtest, report).
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum OddsModelArg {
-    Empirical,
-    Reflection,
-}
-
-impl From<OddsModelArg> for crate::backtest::OddsModel {
-    fn from(a: OddsModelArg) -> Self {
-        match a {
-            OddsModelArg::Empirical => crate::backtest::OddsModel::Empirical,
-            OddsModelArg::Reflection => crate::backtest::OddsModel::Reflection,
-        }
+/// `--odds-model` (backtest, report): `empirical` or `reflection`; anything else is a usage
+/// error naming the flag (one line, exit 2).
+pub fn parse_odds_model(s: &str) -> Result<crate::backtest::OddsModel, Error> {
+    use crate::backtest::OddsModel;
+    match s.trim() {
+        "empirical" => Ok(OddsModel::Empirical),
+        "reflection" => Ok(OddsModel::Reflection),
+        other => Err(Error::Usage(format!("--odds-model {other:?}: give empirical or reflection"))),
     }
 }
 
