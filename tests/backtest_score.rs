@@ -164,22 +164,7 @@ fn a_path_that_always_reverses_at_zone_a_gives_reaction_lift_above_one() {
 /// Hourly candles of a minute-resolution driftless walk (0.5 % an hour), 4 h steps, and four
 /// zones per step at random distances (A, C above; B, C below).
 fn random_walk_case(days: usize, seed: u64) -> (liqshot::backtest::PricePath, Vec<liqshot::backtest::Step>, BacktestParams) {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let path = random_walk(&mut rng, days * 24, 3600, 60, 0.005 / 60f64.sqrt());
-    let bt = BacktestParams { resamples: 1000, ..BacktestParams::default() };
-    let steps = steps(&path, &bt, |_, price| {
-        // sd over the 24 h horizon: 0.005 * sqrt(24) = 2.45 %; distances up to 2.5 of it.
-        let sd = 0.005 * 24f64.sqrt();
-        let (da, db): (f64, f64) = (sd * rng.random_range(0.02..2.5), sd * rng.random_range(0.02..2.5));
-        let (dca, dcb): (f64, f64) = (da + sd * rng.random_range(0.1..1.5), db + sd * rng.random_range(0.1..1.5));
-        vec![
-            zone("A", Where::Above, price * da.exp(), rng.random_range(1.0..9.0), price),
-            zone("B", Where::Below, price * (-db).exp(), rng.random_range(1.0..9.0), price),
-            zone("C above", Where::Above, price * dca.exp(), 1.0, price),
-            zone("C below", Where::Below, price * (-dcb).exp(), 1.0, price),
-        ]
-    });
-    (path, steps, bt)
+    walk_case(days, seed, 1000)
 }
 
 #[test]
@@ -436,16 +421,9 @@ fn the_adjusted_probability_reads_no_candle_after_its_step() {
     let (path, steps, bt) = random_walk_case(24, 21);
     let before = summary::summarise(&snap(), &steps, &path, &bt);
     let cut = t(12 * 86_400);
-    let mut other = path.clone();
     let mut rng = StdRng::seed_from_u64(99);
     let alt = random_walk(&mut rng, path.open_time.len(), 3600, 60, 0.02 / 60f64.sqrt());
-    let from = other.open_time.partition_point(|o| *o < cut);
-    let scale = other.close[from - 1] / alt.close[from - 1];
-    for k in from..other.open_time.len() {
-        other.high[k] = alt.high[k] * scale;
-        other.low[k] = alt.low[k] * scale;
-        other.close[k] = alt.close[k] * scale;
-    }
+    let other = replace_after(&path, cut, &alt);
     let after = summary::summarise(&snap(), &steps, &other, &bt);
     let mut compared = 0;
     for (a, b) in before.outcomes.iter().zip(&after.outcomes) {

@@ -14,19 +14,6 @@ use liqshot::zones::Where;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-/// Four zones at random distances (A, C above; B, C below) up to 2.5 sd of the horizon's move
-/// at `sd_h` (log).
-fn random_zones(rng: &mut StdRng, price: f64, sd_h: f64) -> Vec<liqshot::zones::Zone> {
-    let (da, db): (f64, f64) = (sd_h * rng.random_range(0.02..2.5), sd_h * rng.random_range(0.02..2.5));
-    let (dca, dcb): (f64, f64) = (da + sd_h * rng.random_range(0.1..1.5), db + sd_h * rng.random_range(0.1..1.5));
-    vec![
-        zone("A", Where::Above, price * da.exp(), rng.random_range(1.0..9.0), price),
-        zone("B", Where::Below, price * (-db).exp(), rng.random_range(1.0..9.0), price),
-        zone("C above", Where::Above, price * dca.exp(), 1.0, price),
-        zone("C below", Where::Below, price * (-dcb).exp(), 1.0, price),
-    ]
-}
-
 /// The n-weighted mean distance (points of probability) between predicted and observed over
 /// the reliability bins of every zone, and the Brier score.
 fn calibration(b: &Backtest) -> (f64, f64) {
@@ -109,15 +96,8 @@ fn the_empirical_model_reads_no_candle_after_its_forecast() {
     let later = [(t(30 * 86_400), Some(0.00008), 0.01)];
     let before = Excursions::new(&path, h, 72 * 3600);
     // Every candle that had not closed by the cut becomes another walk, ten times wilder.
-    let mut other = path.clone();
     let alt = random_walk(&mut rng, path.open_time.len(), 3600, 60, 0.05 / 60f64.sqrt());
-    let from = other.open_time.partition_point(|o| *o < cut);
-    let scale = other.close[from - 1] / alt.close[from - 1];
-    for k in from..other.open_time.len() {
-        other.high[k] = alt.high[k] * scale;
-        other.low[k] = alt.low[k] * scale;
-        other.close[k] = alt.close[k] * scale;
-    }
+    let other = replace_after(&path, cut, &alt);
     let after = Excursions::new(&other, h, 72 * 3600);
     let (a, b) = (before.probabilities(&queries), after.probabilities(&queries));
     assert!(a.iter().filter(|p| p.is_some()).count() > 40, "{a:?}");
@@ -144,7 +124,7 @@ fn printed_odds_stay_within_what_the_steps_support() {
     assert_eq!(odds::clamp(0.5, 0), None);
 
     // The same through today's odds: a zone at the price from 37 steps.
-    let (path, st, bt) = walk_case(30, 3);
+    let (path, st, bt) = walk_case(30, 3, 100);
     let mut b = summary::summarise(&snap(), &st, &path, &bt);
     b.steps = 37;
     let price = *path.close.last().unwrap();
@@ -155,18 +135,9 @@ fn printed_odds_stay_within_what_the_steps_support() {
     assert_eq!((far.touch_display.as_deref(), far.touch_probability), (Some("<3 %"), Some(1.0 / 38.0)), "{far:?}");
 }
 
-/// Hourly candles of a driftless walk (0.5 % an hour), 4 h steps, four zones a step.
-fn walk_case(days: usize, seed: u64) -> (PricePath, Vec<Step>, BacktestParams) {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let path = random_walk(&mut rng, days * 24, 3600, 60, 0.005 / 60f64.sqrt());
-    let bt = BacktestParams { resamples: 100, ..BacktestParams::default() };
-    let st = steps(&path, &bt, |_, price| random_zones(&mut rng, price, 0.005 * 24f64.sqrt()));
-    (path, st, bt)
-}
-
 #[test]
 fn lift_adjusted_odds_are_printed_only_when_they_beat_the_model_walk_forward() {
-    let (path, st, bt) = walk_case(40, 9);
+    let (path, st, bt) = walk_case(40, 9, 100);
     let b = summary::summarise(&snap(), &st, &path, &bt);
     let price = *path.close.last().unwrap();
     let z = zone("A", Where::Above, price * 1.01, 1.0, price);

@@ -105,14 +105,14 @@ impl Excursions {
             }
             let reflection = model_probability(vol, d, self.horizon_secs);
             out[i] = match (reflection, vol) {
-                (None, _) | (_, None) => None,
-                (Some(p), _) if added < MIN_SAMPLES || d == 0.0 => Some(p),
-                (Some(p), Some(sigma)) if sigma == 0.0 => Some(p),
-                (Some(_), Some(sigma)) => {
+                (Some(_), Some(sigma)) if added >= MIN_SAMPLES && d != 0.0 && sigma > 0.0 => {
                     let x = d.abs() / (sigma * (self.horizon_secs as f64).sqrt());
                     let below = tree.count_below(rank(x));
                     Some((added - below) as f64 / added as f64)
                 }
+                // No volatility (None), a level at the price (1), a flat past (0), or too
+                // few excursions: the reflection principle.
+                (p, _) => p,
             };
         }
         out
