@@ -164,22 +164,7 @@ fn a_path_that_always_reverses_at_zone_a_gives_reaction_lift_above_one() {
 /// Hourly candles of a minute-resolution driftless walk (0.5 % an hour), 4 h steps, and four
 /// zones per step at random distances (A, C above; B, C below).
 fn random_walk_case(days: usize, seed: u64) -> (liqshot::backtest::PricePath, Vec<liqshot::backtest::Step>, BacktestParams) {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let path = random_walk(&mut rng, days * 24, 3600, 60, 0.005 / 60f64.sqrt());
-    let bt = BacktestParams { resamples: 1000, ..BacktestParams::default() };
-    let steps = steps(&path, &bt, |_, price| {
-        // sd over the 24 h horizon: 0.005 * sqrt(24) = 2.45 %; distances up to 2.5 of it.
-        let sd = 0.005 * 24f64.sqrt();
-        let (da, db): (f64, f64) = (sd * rng.random_range(0.02..2.5), sd * rng.random_range(0.02..2.5));
-        let (dca, dcb): (f64, f64) = (da + sd * rng.random_range(0.1..1.5), db + sd * rng.random_range(0.1..1.5));
-        vec![
-            zone("A", Where::Above, price * da.exp(), rng.random_range(1.0..9.0), price),
-            zone("B", Where::Below, price * (-db).exp(), rng.random_range(1.0..9.0), price),
-            zone("C above", Where::Above, price * dca.exp(), 1.0, price),
-            zone("C below", Where::Below, price * (-dcb).exp(), 1.0, price),
-        ]
-    });
-    (path, steps, bt)
+    walk_case(days, seed, 1000)
 }
 
 #[test]
@@ -381,11 +366,18 @@ fn todays_odds_from_the_history() {
     let price = *path.close.last().unwrap();
     let z = zone("A", Where::Above, price * 1.01, 1.0, price);
     let odds = odds::zone_odds(&b, &path, &z, price);
+    // The empirical model of trailing maxima (the default), from the trailing volatility at
+    // the end and the whole path's excursions; clamped to the steps.
     let vol = volmodel::trailing_vol(&path, end, bt.vol_window_secs).unwrap();
-    let model = volmodel::erfc((1.01f64).ln() / (vol * (2.0 * 86_400f64).sqrt()));
-    assert!((odds.model_probability.unwrap() - model).abs() < 1e-12);
+    let e = liqshot::backtest::excursion::Excursions::new(&path, 86_400, bt.vol_window_secs);
+    let model = e.probabilities(&[(end, Some(vol), (1.01f64).ln())])[0].unwrap();
+    assert_eq!(odds.model_probability, odds::clamp(model, b.steps).map(|c| c.0));
     let lift = b.zones["A"].touch_lift.unwrap();
-    assert!((odds.touch_probability.unwrap() - (model * lift).min(0.999)).abs() < 1e-12);
+    let want = match odds::printed(Some(&b.zones["A"])) {
+        odds::Printed::LiftAdjusted => model * lift,
+        odds::Printed::DistanceOnly => model,
+    };
+    assert!((odds.touch_probability.unwrap() - odds::clamp(want, b.steps).unwrap().0).abs() < 1e-12);
     let tr = odds.track_record.unwrap();
     let like: Vec<_> =
         b.outcomes.iter().filter(|o| o.name == "A" && o.log_distance >= 0.01f64.ln_1p() / 2.0 && o.log_distance <= 0.01f64.ln_1p() * 2.0).collect();
@@ -397,11 +389,12 @@ fn todays_odds_from_the_history() {
     let b_zone = zone("B", Where::Below, price * 0.99, 1.0, price);
     let tb = odds::zone_odds(&b, &path, &b_zone, price).track_record.unwrap();
     assert!(b.outcomes.iter().filter(|o| o.name == "B").count() >= tb.steps);
-    // A history with no lift gives no calibrated probability.
+    // A history with no lift gives the distance-only model.
     let mut none = b.clone();
     none.zones.get_mut("A").unwrap().touch_lift = None;
     let o2 = odds::zone_odds(&none, &path, &z, price);
-    assert_eq!((o2.touch_probability, o2.model_probability.is_some()), (None, true));
+    assert_eq!((o2.touch_probability, o2.odds_model, o2.calibration_lift), (o2.model_probability, Some(odds::Printed::DistanceOnly), None));
+    assert!(o2.touch_probability.is_some());
 }
 
 #[test]
@@ -428,16 +421,9 @@ fn the_adjusted_probability_reads_no_candle_after_its_step() {
     let (path, steps, bt) = random_walk_case(24, 21);
     let before = summary::summarise(&snap(), &steps, &path, &bt);
     let cut = t(12 * 86_400);
-    let mut other = path.clone();
     let mut rng = StdRng::seed_from_u64(99);
     let alt = random_walk(&mut rng, path.open_time.len(), 3600, 60, 0.02 / 60f64.sqrt());
-    let from = other.open_time.partition_point(|o| *o < cut);
-    let scale = other.close[from - 1] / alt.close[from - 1];
-    for k in from..other.open_time.len() {
-        other.high[k] = alt.high[k] * scale;
-        other.low[k] = alt.low[k] * scale;
-        other.close[k] = alt.close[k] * scale;
-    }
+    let other = replace_after(&path, cut, &alt);
     let after = summary::summarise(&snap(), &steps, &other, &bt);
     let mut compared = 0;
     for (a, b) in before.outcomes.iter().zip(&after.outcomes) {

@@ -101,6 +101,7 @@ pub fn sample() -> Backtest {
         vol_window_secs: 72 * 3600,
         resamples: 2000,
         seed: 1,
+        odds_model: liqshot::backtest::OddsModel::Empirical,
         steps: 37,
         overall: summary(74, 22, 27.1, [0.81, 0.56, 1.03], 6, 0.44, [0.62, 0.3, 1.1], Some([1.28, 0.84, 1.66])),
         zones,
@@ -487,6 +488,7 @@ fn hostile_options_name_the_flag_exit_2_and_leave_the_output_alone() {
         (vec!["--step", "1s"], "--step 1s"),
         (vec!["--horizon", "1m"], "--horizon 1m: must be a whole number"),
         (vec!["--horizon", "1441m"], "--horizon 1441m"),
+        (vec!["--odds-model", "lucky"], "--odds-model"),
     ] {
         let mut all = vec!["backtest", "--snapshot", &snap_arg(), "-o", s(&png)].into_iter().map(String::from).collect::<Vec<_>>();
         all.extend(args.iter().map(|a| a.to_string()));

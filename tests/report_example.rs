@@ -56,13 +56,6 @@ fn example_html() {
     insta::assert_snapshot!("example_report_html", render_html(&report(), Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap());
 }
 
-/// The lines of `text` from the one starting with `start` up to the next heading.
-fn section<'a>(text: &'a str, start: &str) -> Vec<&'a str> {
-    let mut lines = text.lines().skip_while(|l| !l.starts_with(start));
-    let first = lines.next().unwrap_or_else(|| panic!("no {start:?} in\n{text}"));
-    std::iter::once(first).chain(lines.take_while(|l| !l.starts_with('#'))).collect()
-}
-
 #[test]
 fn every_figure_has_one_basis_across_markdown_html_and_json() {
     let r = report();

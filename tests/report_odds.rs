@@ -33,11 +33,6 @@ fn read_report(out: &Path) -> (Report, String, String) {
     (r, md, html)
 }
 
-/// The same probability as the report prints it (the `prob` filter).
-fn shown(p: f64) -> String {
-    liqshot::report::filters::prob(p)
-}
-
 #[test]
 fn the_example_reports_each_zones_odds_from_its_own_backtest() {
     let dir = tempfile::tempdir().unwrap();
@@ -74,8 +69,11 @@ fn the_example_reports_each_zones_odds_from_its_own_backtest() {
             Some(p) => {
                 numbers += 1;
                 assert!((0.0..1.0).contains(&p), "{row:?}");
-                assert!(line.contains(&format!("| {} |", shown(p))), "{line}");
-                assert!(html.contains(&format!(">{}</td>", shown(p))), "{html}");
+                let shown = row.touch_display.clone().expect("a printed probability");
+                let star = if row.odds_model.as_deref() == Some("lift-adjusted") { "\\*" } else { "" };
+                let md_shown = shown.replace('<', "&lt;").replace('>', "&gt;");
+                assert!(line.contains(&format!("| {md_shown}{star} |")), "{line}");
+                assert!(html.contains(&format!(">{}{}</td>", liqshot::report::templates::escape_html(&shown), star.replace('\\', ""))), "{html}");
             }
             None => {
                 assert!(line.contains("| n/a |"), "{line}");
@@ -154,4 +152,33 @@ fn a_bad_horizon_is_a_usage_error_naming_the_flag() {
         assert!(line.contains("--horizon") && line.contains(&format!("{bad:?}")), "{line}");
         assert!(!out.exists(), "nothing written for --horizon {bad:?}");
     }
+}
+
+#[test]
+fn odds_model_picks_the_distance_only_model_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reflection");
+    report(&example_snapshot(), &out, &["--odds-model", "reflection"]).ok();
+    let (r, _, _) = read_report(&out);
+    let snap = MarketSnapshot::load(&example_snapshot()).unwrap();
+    let est = EstimateParams { window_secs: 86_400, ..Default::default() };
+    let params = BacktestParams { odds_model: backtest::OddsModel::Reflection, ..BacktestParams::default() };
+    let bt = backtest::run(&snap, &est, &ZoneParams::default(), &params).unwrap();
+    let path = backtest::walk::price_path(&snap);
+    let analysis = analyse(&snap, &est, &ZoneParams::default()).unwrap();
+    for (row, zone) in r.zones.iter().zip(&analysis.zones.zones) {
+        let odds = zone_odds(&bt, &path, zone, analysis.estimate.last_price);
+        assert_eq!((row.touch_probability, row.model_probability), (odds.touch_probability, odds.model_probability), "{row:?}");
+        assert_eq!(row.odds_model.as_deref(), odds.odds_model.map(|m| m.name()), "{row:?}");
+        assert_eq!(row.touch_display, odds.touch_display, "{row:?}");
+    }
+    // The default (the bundled report) is the empirical model: not the same figures.
+    let default: Report = serde_json::from_slice(&std::fs::read(common::root().join("examples/report/zones.json")).unwrap()).unwrap();
+    assert!(default.zones.iter().zip(&r.zones).any(|(d, x)| d.model_probability != x.model_probability), "{:?}", r.zones);
+
+    let bad = dir.path().join("bad");
+    let run = report(&example_snapshot(), &bad, &["--odds-model", "lucky"]);
+    let line = run.one_line_error(2);
+    assert!(line.contains("--odds-model") && line.contains("lucky"), "{line}");
+    assert!(!bad.exists());
 }

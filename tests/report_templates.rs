@@ -183,11 +183,12 @@ fn every_zone_says_its_touch_probability_and_track_record() {
     let md = render_markdown(&r, &opts()).unwrap();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
     assert!(md.contains("| Zone | Liquidates | Range | Size | Edge distance | Touch within 24 h | Past touches | Share within ±3.0% |"), "{md}");
-    assert!(md.contains("| A | shorts | 105,100 – 105,600 | $1.2B | +0.44% | 38% | 9/21 (10.4) |"), "{md}");
+    assert!(md.contains("| A | shorts | 105,100 – 105,600 | $1.2B | +0.44% | 38 %\\* | 9/21 (10.4) |"), "{md}");
     assert!(md.contains("| B | longs | 102,900 – 103,400 | $3.6M | -1.05% | n/a | n/a |"), "{md}");
-    // A small probability is not rounded to 0 %.
-    assert!(md.contains("| C above | shorts | 108,000 – 108,900 | $950 | +2.97% | 0.4% | n/a |"), "{md}");
-    assert!(html.contains("data-label=\"Touch within 24 h\">38%</td>") && html.contains("touched 9 of 21 (random levels: 10.4)"), "{html}");
+    // A small probability is clamped to what 42 steps support, never printed as 0 %.
+    assert!(md.contains("| C above | shorts | 108,000 – 108,900 | $950 | +2.97% | &lt;3 %\\* | n/a |"), "{md}");
+    assert!(md.contains("(\\* × the letter's touch lift, better on earlier steps)"), "{md}");
+    assert!(html.contains("data-label=\"Touch within 24 h\">38 %*</td>") && html.contains("touched 9 of 21 (random levels: 10.4)"), "{html}");
     // The evidence in plain words, below the chart, once per output.
     let plain = r.evidence.plain.join(" ");
     assert!(md.contains(&format!("*What this snapshot's history says:* {plain}\n")), "{md}");

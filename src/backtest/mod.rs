@@ -4,15 +4,19 @@
 //!
 //! `walk` finds each step's zones in one pass of the ledgers (data up to the step only);
 //! `score` follows the price path after each step (touch, time to touch, reaction, which of A
-//! and B first); `placebo` and `volmodel` are the two baselines (the same distance on other
-//! steps' paths; a driftless walk with the trailing realised volatility); `bootstrap` gives
-//! 90 % intervals by resampling whole days; `calibration` the reliability table and Brier
-//! scores; `realized` scores the map against realized liquidations and `fuel` its USD inside
-//! each period's traded range against realized period totals; `summary` puts it together into
-//! [`Backtest`] (`liqshot-backtest/1`).
+//! and B first); `placebo` and the distance-only model are the two baselines (the same distance
+//! on other steps' paths; a distance-only model of the touch: by default `excursion`, the
+//! empirical distribution of trailing maxima, or `volmodel`'s driftless walk); `odds` gives
+//! today's zones their printed odds (distance-only unless the lift-adjusted ones scored better
+//! walk-forward, clamped to what the steps support); `bootstrap` gives 90 % intervals by
+//! resampling whole days; `calibration` the reliability table and Brier scores; `realized`
+//! scores the map against realized liquidations and `fuel` its USD inside each period's traded
+//! range against realized period totals; `summary` puts it together into [`Backtest`]
+//! (`liqshot-backtest/1`).
 
 pub mod bootstrap;
 pub mod calibration;
+pub mod excursion;
 pub mod fuel;
 pub mod json;
 pub mod odds;

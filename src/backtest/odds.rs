@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 
 use super::bootstrap::{day_of, ratio_interval};
 use super::score::near_edge;
-use super::types::{Backtest, PricePath};
-use super::volmodel::{model_probability, trailing_vol, CAP};
+use super::excursion::Excursions;
+use super::types::{Backtest, OddsModel, PricePath, Summary};
+use super::volmodel::{model_probability, trailing_vol};
 use crate::zones::Zone;
 
 /// Past outcomes a track record needs.
@@ -33,32 +34,119 @@ pub struct TrackRecord {
     pub days: usize,
 }
 
+/// Which odds a zone's `touch_probability` is (`odds_model` of a report's zone row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Printed {
+    /// The distance-only model alone (`--odds-model`).
+    DistanceOnly,
+    /// The model times the touch lift of the zone's letter on the history.
+    LiftAdjusted,
+}
+
+impl Printed {
+    /// `distance-only`, `lift-adjusted`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Printed::DistanceOnly => "distance-only",
+            Printed::LiftAdjusted => "lift-adjusted",
+        }
+    }
+}
+
+/// Scored outcomes (with both probabilities) a letter needs before its lift-adjusted odds can
+/// replace the distance-only ones; fixed before measuring anything.
+pub const MIN_CHOICE_OUTCOMES: usize = 30;
+
+/// The odds printed for zones of a letter whose backtest figures are `s`: the lift-adjusted
+/// ones only when, over the backtest's outcomes of the letter, their Brier score (each computed
+/// with the lift of the steps over before it, walk-forward: `adjusted_probability`) is lower
+/// than the distance-only model's over the same outcomes, on at least [`MIN_CHOICE_OUTCOMES`]
+/// of them, and the whole history gives the letter a lift; the distance-only model otherwise.
+pub fn printed(s: Option<&Summary>) -> Printed {
+    let Some(s) = s else { return Printed::DistanceOnly };
+    let n: usize = s.reliability.iter().map(|b| b.n).sum();
+    match (s.brier, s.brier_adjusted, s.touch_lift) {
+        (Some(model), Some(adjusted), Some(_)) if n >= MIN_CHOICE_OUTCOMES && adjusted < model => Printed::LiftAdjusted,
+        _ => Printed::DistanceOnly,
+    }
+}
+
+/// A probability as the data behind it can support it: with `n` outcomes, never nearer 0 or
+/// 1 than `1 / (n + 1)`. The clamped value and how it is printed: `35 %`, `>97 %` and `<3 %`
+/// at the bounds (37 outcomes), never `0 %` or `100 %`. `None` without outcomes or for a
+/// probability that is not one.
+pub fn clamp(p: f64, n: usize) -> Option<(f64, String)> {
+    if n == 0 || !p.is_finite() {
+        return None;
+    }
+    let lo = 1.0 / (n as f64 + 1.0);
+    let hi = 1.0 - lo;
+    if p >= hi {
+        return Some((hi, format!(">{:.0} %", (hi * 100.0).floor().max(1.0))));
+    }
+    if p <= lo {
+        return Some((lo, format!("<{:.0} %", (lo * 100.0).ceil().min(99.0))));
+    }
+    let shown = match (p * 100.0).round() {
+        x if x >= 100.0 => ">99 %".to_string(),
+        x if x <= 0.0 => "<1 %".to_string(),
+        x => format!("{x:.0} %"),
+    };
+    Some((p, shown))
+}
+
 /// One of today's zones: touch probability and track record (`None` with too little history:
 /// the outputs then say so instead of printing a number).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneOdds {
-    /// The calibrated probability (distance-only model times the history's touch lift).
+    /// The printed probability ([`printed`]: the distance-only model, or it times the letter's
+    /// lift), clamped to what the backtest's steps support ([`clamp`]).
     pub touch_probability: Option<f64>,
-    /// The distance-only model alone.
+    /// The distance-only model alone (`Backtest::odds_model`), clamped the same way.
     pub model_probability: Option<f64>,
+    /// The letter's touch lift when it was applied (`LiftAdjusted`), `None` otherwise.
+    pub calibration_lift: Option<f64>,
+    /// Which odds `touch_probability` is (`None` without a probability).
+    pub odds_model: Option<Printed>,
+    /// `touch_probability` as printed: `35 %`, `>97 %`, `<3 %`.
+    pub touch_display: Option<String>,
     pub track_record: Option<TrackRecord>,
 }
 
+/// The distance-only model's probability (`bt.odds_model`) of a level at `log_distance` at
+/// the end of `path` within `bt.horizon_secs`, from the trailing volatility at the end of the
+/// path (the rule of `Step.vol`, [`trailing_vol`]) and, for the empirical model, the
+/// excursions of the whole path. Not clamped.
+pub fn model_at_end(bt: &Backtest, path: &PricePath, log_distance: f64) -> Option<f64> {
+    let end = path.open_time.last().map(|t| *t + chrono::Duration::seconds(path.interval_secs))?;
+    let vol = trailing_vol(path, end, bt.vol_window_secs);
+    match bt.odds_model {
+        OddsModel::Reflection => model_probability(vol, log_distance, bt.horizon_secs),
+        OddsModel::Empirical => Excursions::new(path, bt.horizon_secs, bt.vol_window_secs).probabilities(&[(end, vol, log_distance)])[0],
+    }
+}
+
 /// The odds of `zone` (at the end of `path`, price `price`) within `bt.horizon_secs`: the
-/// distance-only model from the trailing volatility at the end of the path (the rule of
-/// `Step.vol`, [`trailing_vol`]), times the touch lift of the zone's letter over the whole
-/// history (capped at 0.999; `None` when the history gives no lift).
+/// distance-only model ([`model_at_end`]), times the touch lift of the zone's letter over the
+/// whole history only when [`printed`] says the lift-adjusted odds beat it walk-forward;
+/// clamped to the backtest's steps ([`clamp`]).
 pub fn zone_odds(bt: &Backtest, path: &PricePath, zone: &Zone, price: f64) -> ZoneOdds {
     let d = (near_edge(zone) / price).ln();
-    let end = path.open_time.last().map(|t| *t + chrono::Duration::seconds(path.interval_secs));
-    let vol = end.and_then(|e| trailing_vol(path, e, bt.vol_window_secs));
-    let model = model_probability(vol, d, bt.horizon_secs);
-    let lift = bt.zones.get(&zone.name).and_then(|s| s.touch_lift);
-    let touch_probability = match (model, lift) {
-        (Some(p), Some(l)) => Some((p * l).min(CAP)),
-        _ => None,
-    };
-    ZoneOdds { touch_probability, model_probability: model, track_record: track_record(bt, zone, d) }
+    let model = model_at_end(bt, path, d);
+    let letter = bt.zones.get(&zone.name);
+    let choice = printed(letter);
+    let lift = letter.and_then(|s| s.touch_lift).filter(|_| choice == Printed::LiftAdjusted);
+    let raw = model.map(|p| p * lift.unwrap_or(1.0));
+    let shown = raw.and_then(|p| clamp(p, bt.steps));
+    ZoneOdds {
+        touch_probability: shown.as_ref().map(|s| s.0),
+        model_probability: model.and_then(|p| clamp(p, bt.steps)).map(|s| s.0),
+        calibration_lift: lift.filter(|_| shown.is_some()),
+        odds_model: shown.as_ref().map(|_| choice),
+        touch_display: shown.map(|s| s.1),
+        track_record: track_record(bt, zone, d),
+    }
 }
 
 /// Past outcomes of the same letter and side whose near edge lay within a factor of 2 of

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::bootstrap::{day_of, ratio_interval, Ratio};
 use super::calibration::{brier, brier_base_rate, reliability};
-use super::types::{Backtest, BacktestParams, FirstTouch, PricePath, Reaction, Step, Summary, ZoneOutcome, FORMAT};
+use super::types::{Backtest, BacktestParams, FirstTouch, OddsModel, PricePath, Reaction, Step, Summary, ZoneOutcome, FORMAT};
 use super::{placebo, score, volmodel};
 use crate::snapshot::MarketSnapshot;
 
@@ -27,9 +27,18 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
     let vols: Vec<Option<f64>> = steps.iter().map(|s| s.vol).collect();
     let horizons = placebo::Horizons::new(steps, path, bt.horizon_secs);
     let step_at: Vec<_> = steps.iter().map(|s| s.at).collect();
-    volmodel::fill(&mut outcomes, &vols, &step_at, bt, |s, o| {
-        horizons.placebo_touched(s, o.at.timestamp(), o.log_distance, o.side, bt.horizon_secs)
-    });
+    let placebo = |s: usize, o: &ZoneOutcome| horizons.placebo_touched(s, o.at.timestamp(), o.log_distance, o.side, bt.horizon_secs);
+    match bt.odds_model {
+        OddsModel::Reflection => volmodel::fill(&mut outcomes, &vols, &step_at, bt, placebo),
+        OddsModel::Empirical => {
+            let queries: Vec<_> = outcomes.iter().map(|o| (o.at, vols.get(o.step).copied().flatten(), o.log_distance)).collect();
+            let model = super::excursion::Excursions::new(path, bt.horizon_secs, bt.vol_window_secs).probabilities(&queries);
+            for (o, p) in outcomes.iter_mut().zip(model) {
+                o.model_probability = p;
+            }
+            volmodel::adjust(&mut outcomes, &step_at, bt, placebo);
+        }
+    }
     let first_touches = score::first_touches(steps, &outcomes);
 
     let overall = group(&outcomes, |o| o.name == "A" || o.name == "B", Some((&first_touches, steps)), bt);
@@ -55,6 +64,7 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
         vol_window_secs: bt.vol_window_secs,
         resamples: bt.resamples,
         seed: bt.seed,
+        odds_model: bt.odds_model,
         steps: steps.len(),
         overall,
         zones,

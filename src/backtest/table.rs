@@ -180,7 +180,11 @@ pub fn to_text(bt: &Backtest) -> String {
     }
     out.push(String::new());
 
-    out.push(format!("Reliability of P(touch within {}), zones A and B (per letter: --json)", span_label(bt.horizon_secs)));
+    out.push(format!(
+        "Reliability of P(touch within {}), zones A and B, {} model (per letter: --json)",
+        span_label(bt.horizon_secs),
+        bt.odds_model.name()
+    ));
     out.extend(reliability(&bt.overall.reliability, &bt.overall.reliability_adjusted));
     out.push(String::new());
 

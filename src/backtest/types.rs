@@ -30,6 +30,30 @@ pub struct BacktestParams {
     /// Bootstrap resamples, and the seed that makes the intervals reproducible.
     pub resamples: usize,
     pub seed: u64,
+    /// `--odds-model`: the distance-only touch model (`model_probability`).
+    pub odds_model: OddsModel,
+}
+
+/// The distance-only touch model (`--odds-model`; README, "Backtest").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OddsModel {
+    /// The empirical distribution of trailing maxima ([`super::excursion`]): the default.
+    #[default]
+    Empirical,
+    /// A driftless walk with the trailing volatility, by the reflection principle
+    /// ([`super::volmodel::model_probability`]): the first model, overconfident near price.
+    Reflection,
+}
+
+impl OddsModel {
+    /// The flag's value: `empirical`, `reflection`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OddsModel::Empirical => "empirical",
+            OddsModel::Reflection => "reflection",
+        }
+    }
 }
 
 impl Default for BacktestParams {
@@ -44,6 +68,7 @@ impl Default for BacktestParams {
             vol_window_secs: 72 * 3600,
             resamples: 2000,
             seed: 1,
+            odds_model: OddsModel::default(),
         }
     }
 }
@@ -300,6 +325,8 @@ pub struct Backtest {
     pub vol_window_secs: i64,
     pub resamples: usize,
     pub seed: u64,
+    /// The distance-only model of `model_probability` (`--odds-model`).
+    pub odds_model: OddsModel,
     pub steps: usize,
     /// Zones A and B together.
     pub overall: Summary,

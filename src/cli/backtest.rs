@@ -71,6 +71,8 @@ pub struct BacktestArgs {
     /// Seed of the bootstrap (same seed, same intervals)
     #[arg(long, default_value_t = 1, value_name = "N", help_heading = BACKTEST)]
     pub seed: u64,
+    #[arg(long, default_value = "empirical", value_name = "MODEL", help = super::options::ODDS_MODEL_HELP, help_heading = BACKTEST)]
+    pub odds_model: String,
     /// Print JSON (format liqshot-backtest/1) instead of a table
     #[arg(long)]
     pub json: bool,
@@ -102,6 +104,7 @@ impl BacktestArgs {
             reaction_secs: positive_duration("--reaction-window", &self.reaction_window)?,
             resamples: self.resamples,
             seed: self.seed,
+            odds_model: super::options::parse_odds_model(&self.odds_model)?,
             ..BacktestParams::default()
         };
         if !(self.reaction_move.is_finite() && self.reaction_move > 0.0 && self.reaction_move < 0.5) {

@@ -116,6 +116,20 @@ pub struct EstimateArgs {
     pub fetch: FetchArgs,
 }
 
+/// `--odds-model` (backtest, report): `empirical` or `reflection`; anything else is a usage
+/// error naming the flag (one line, exit 2).
+pub fn parse_odds_model(s: &str) -> Result<crate::backtest::OddsModel, Error> {
+    use crate::backtest::OddsModel;
+    match s.trim() {
+        "empirical" => Ok(OddsModel::Empirical),
+        "reflection" => Ok(OddsModel::Reflection),
+        other => Err(Error::Usage(format!("--odds-model {other:?}: give empirical or reflection"))),
+    }
+}
+
+/// Help of `--odds-model`.
+pub const ODDS_MODEL_HELP: &str = "Distance-only touch model: empirical (the distribution of trailing maxima over the snapshot's own earlier history, calibrated) or reflection (a driftless walk with the trailing volatility, the first model)";
+
 /// `--zone-rule`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ZoneRuleArg {

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::estimate::EstimateParams;
 use crate::render::{encode, render_scene, Format, RenderSettings};
 use crate::report::compute::{self, ReportInputs};
-use crate::report::evidence::{backtest_for, Backtested};
+use crate::report::evidence::{backtest_for_with, Backtested};
 use crate::report::files::{outputs, PNG, SVG};
 use crate::report::model::Image;
 use crate::report::templates::{self, TemplateOptions};
@@ -68,12 +68,15 @@ pub struct ReportArgs {
     /// Horizon of each zone's touch probability and of the backtest behind it, e.g. 12h, 24h, 3d
     #[arg(long, default_value = "24h", value_name = "DURATION")]
     pub horizon: String,
+    #[arg(long, default_value = "empirical", value_name = "MODEL", help = super::options::ODDS_MODEL_HELP)]
+    pub odds_model: String,
 }
 
 /// `liqshot report` with every flag checked and the templates compiled.
 pub struct Plan {
     window: i64,
     horizon: i64,
+    odds_model: crate::backtest::OddsModel,
     estimate: EstimateParams,
     settings: RenderSettings,
     opts: TemplateOptions,
@@ -89,6 +92,7 @@ impl Plan {
         let estimate = a.estimate.params()?;
         let (window, settings) = a.chart.settings(estimate.clone())?;
         let horizon = super::options::parse_duration("--horizon", &a.horizon)?;
+        let odds_model = super::options::parse_odds_model(&a.odds_model)?;
         if let Some(dir) = &a.templates {
             if !dir.is_dir() {
                 return Err(Error::Usage(format!("--templates {}: not a directory", dir.display())));
@@ -111,14 +115,14 @@ impl Plan {
         if let Some(t) = &previous {
             t.check_for(src.len())?;
         }
-        Ok(Plan { window, horizon, estimate, settings, opts, events, out_dir, previous, src })
+        Ok(Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src })
     }
 }
 
 /// Runs `liqshot report`. Every flag is checked (and the templates compiled) before any data is
 /// read or fetched; nothing is written unless every output was produced.
 pub fn run(a: ReportArgs) -> Result<(), Error> {
-    let Plan { window, horizon, estimate, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
+    let Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
     // A --previous without placeholders is read before any data is fetched.
     let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
         Some(p) => read_previous(&p)?,
@@ -151,7 +155,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             width: settings.chart.width,
             height: settings.chart.height,
         };
-        let tested = backtest_for(&snap, &estimate, horizon)?;
+        let tested = backtest_for_with(&snap, &estimate, horizon, odds_model)?;
         if let Backtested::TooShort { needs, .. } = &tested {
             tracing::warn!("{}: too little history for touch probabilities: the backtest {needs}", snap.symbol);
         }

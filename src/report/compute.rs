@@ -195,6 +195,8 @@ pub fn zone_row(z: &Zone, profile: &crate::estimate::Profile, price: f64, band_p
         odds_note: None,
         fuel: crate::report::evidence::fuel_sentence(&z.name, &z.liquidates, z.usd, None),
         calibrated_usd: None,
+        odds_model: None,
+        touch_display: None,
     }
 }
 

@@ -4,7 +4,7 @@
 //! Pure: the snapshot carries its own time.
 
 use crate::backtest::odds::{zone_odds, ZoneOdds};
-use crate::backtest::{self, Backtest, BacktestParams, PricePath};
+use crate::backtest::{self, Backtest, BacktestParams, OddsModel, PricePath};
 use crate::error::Error;
 use crate::estimate::EstimateParams;
 use crate::report::model::{Evidence, ZoneRow};
@@ -63,8 +63,14 @@ pub fn backtest_params(snap: &MarketSnapshot, horizon_secs: i64) -> BacktestPara
 /// Walks `snap` forward like `liqshot backtest` (the zones of `liqshot zones`: the user's
 /// estimate options with a 24 h window) with the report's horizon. A snapshot too short for it
 /// is not an error: the report then says so instead of printing numbers.
+/// The odds' distance-only model is the default one ([`backtest_for_with`] takes another).
 pub fn backtest_for(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_secs: i64) -> Result<Backtested, Error> {
-    let params = backtest_params(snap, horizon_secs);
+    backtest_for_with(snap, estimate, horizon_secs, OddsModel::default())
+}
+
+/// [`backtest_for`] with `odds_model` as the distance-only model of the odds (`--odds-model`).
+pub fn backtest_for_with(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_secs: i64, odds_model: OddsModel) -> Result<Backtested, Error> {
+    let params = BacktestParams { odds_model, ..backtest_params(snap, horizon_secs) };
     if let Err(e) = params.validate(snap) {
         let needs = needs_text(snap, &params, &e);
         return Ok(Backtested::TooShort { params, needs });
@@ -110,26 +116,20 @@ pub(crate) fn with_odds(row: ZoneRow, z: &Zone, price: f64, history: &History) -
 /// `row` with `odds` filled in; when the probability is missing, `odds_note` says which part
 /// of the history was missing.
 pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
-    let track_record = odds.track_record;
-    // The model is calibrated by the touch lift of every earlier zone of the letter.
-    let letter = bt.zones.get(&row.name);
-    let calibration_lift = letter.and_then(|s| s.touch_lift);
     let odds_note = match (odds.touch_probability, odds.model_probability) {
         (Some(_), _) => None,
-        (None, None) => Some(format!("needs {} of candles before the capture for the trailing volatility", duration_text(bt.vol_window_secs))),
-        (None, Some(_)) if letter.is_none_or(|s| s.n == 0) => {
-            Some(format!("needs earlier zones {} to calibrate the model; none in the {} tested", row.name, days_text(bt.overall.days)))
+        (None, None) if bt.steps > 0 => {
+            Some(format!("needs {} of candles before the capture for the trailing volatility", duration_text(bt.vol_window_secs)))
         }
-        (None, Some(_)) => Some(format!(
-            "needs touches of levels at the distances of earlier zones {} on the other steps' paths to calibrate the model; there were none",
-            row.name
-        )),
+        (None, _) => Some("needs backtest steps to check the model against; there were none".to_string()),
     };
     ZoneRow {
         touch_probability: odds.touch_probability,
         model_probability: odds.model_probability,
-        calibration_lift: odds.touch_probability.and(calibration_lift),
-        track_record,
+        calibration_lift: odds.calibration_lift,
+        odds_model: odds.odds_model.map(|m| m.name().to_string()),
+        touch_display: odds.touch_display,
+        track_record: odds.track_record,
         odds_note,
         ..row
     }
@@ -154,15 +154,6 @@ pub fn with_fuel(row: ZoneRow, bt: &Backtest) -> ZoneRow {
     let side = bt.fuel.as_ref().map(|f| if row.side == "above" { &f.short } else { &f.long });
     let scale = side.filter(|s| !crate::backtest::fuel::too_little(s)).and_then(|s| s.scale.map(|v| (v, s.scale_ci90)));
     ZoneRow { fuel: fuel_sentence(&row.name, &row.liquidates, row.usd, scale), calibrated_usd: scale.map(|(s, _)| row.usd * s), ..row }
-}
-
-/// `1 day`, `7 days`.
-fn days_text(days: usize) -> String {
-    if days == 1 {
-        "1 day".into()
-    } else {
-        format!("{days} days")
-    }
 }
 
 /// A horizon or step as the report says it: `24 h`, `72 h`, `7 d`, `90 min`; a length that
@@ -285,6 +276,7 @@ pub(crate) mod tests {
             vol_window_secs: 72 * 3600,
             resamples: 2000,
             seed: 1,
+            odds_model: crate::backtest::OddsModel::Empirical,
             steps: 42,
             overall: summary(84, 7, 22, 27.1, Some([0.56, 1.03])),
             zones,
@@ -340,32 +332,37 @@ pub(crate) mod tests {
 
     #[test]
     fn zone_odds_land_in_the_row_or_a_note_says_what_is_missing() {
-        use crate::backtest::odds::{TrackRecord as Tr, ZoneOdds};
+        use crate::backtest::odds::{Printed, TrackRecord as Tr, ZoneOdds};
         let bt = constructed_backtest();
         let row = || crate::report::plan::tests::zone("B", "below", 98.0, 99.0, 1e6, 0.3, 100.0);
         let record = Tr { steps: 21, touched: 9, placebo_expected: 10.4, lift: Some(9.0 / 10.4), lift_ci90: Some([0.5, 1.4]), days: 6 };
-        let full = ZoneOdds { touch_probability: Some(0.38), model_probability: Some(0.41), track_record: Some(record.clone()) };
-        let z = odds_row(row(), full, &bt);
-        assert_eq!((z.touch_probability, z.model_probability, z.odds_note.clone()), (Some(0.38), Some(0.41), None));
-        assert_eq!(z.calibration_lift, bt.zones["B"].touch_lift, "the lift that calibrates the model is zone B's");
+        let odds = |touch: Option<f64>, model: Option<f64>, lift: Option<f64>, printed: Option<Printed>| ZoneOdds {
+            touch_probability: touch,
+            model_probability: model,
+            calibration_lift: lift,
+            odds_model: printed,
+            touch_display: touch.map(|p| format!("{:.0} %", p * 100.0)),
+            track_record: Some(record.clone()),
+        };
+        let z = odds_row(row(), odds(Some(0.38), Some(0.41), Some(0.93), Some(Printed::LiftAdjusted)), &bt);
+        assert_eq!((z.touch_probability, z.model_probability, z.calibration_lift, z.odds_note.clone()), (Some(0.38), Some(0.41), Some(0.93), None));
+        assert_eq!((z.odds_model.as_deref(), z.touch_display.as_deref()), (Some("lift-adjusted"), Some("38 %")));
         let t = z.track_record.expect("track record");
         assert_eq!((t.steps, t.touched, t.placebo_expected, t.lift, t.lift_ci90, t.days), (21, 9, 10.4, record.lift, Some([0.5, 1.4]), 6));
         assert_eq!((z.name.as_str(), z.low, z.share_in_band), ("B", 98.0, Some(0.3)), "the zone's own fields are kept");
+        // The distance-only model: no lift.
+        let z = odds_row(row(), odds(Some(0.41), Some(0.41), None, Some(Printed::DistanceOnly)), &bt);
+        assert_eq!((z.odds_model.as_deref(), z.calibration_lift, z.odds_note), (Some("distance-only"), None, None));
 
         // No trailing volatility: no model, no probability.
-        let no_vol = odds_row(row(), ZoneOdds { touch_probability: None, model_probability: None, track_record: Some(record.clone()) }, &bt);
+        let no_vol = odds_row(row(), odds(None, None, None, None), &bt);
         assert!(no_vol.odds_note.as_deref().is_some_and(|n| n.contains("72 h of candles") && n.contains("volatility")), "{no_vol:?}");
-        assert_eq!((no_vol.calibration_lift, no_vol.track_record.is_some()), (None, true), "the record stands on its own");
-        // A model but no lift for the letter: none scored, or no placebo touches.
-        let mut none_scored = constructed_backtest();
-        none_scored.zones.get_mut("B").unwrap().n = 0;
-        let z = odds_row(row(), ZoneOdds { touch_probability: None, model_probability: Some(0.4), track_record: None }, &none_scored);
-        assert_eq!(z.odds_note.as_deref(), Some("needs earlier zones B to calibrate the model; none in the 7 days tested"));
-        assert_eq!((z.model_probability, z.calibration_lift), (Some(0.4), None), "the model's own figure is still given");
-        let mut no_placebo = constructed_backtest();
-        no_placebo.zones.get_mut("B").unwrap().touch_lift = None;
-        let z = odds_row(row(), ZoneOdds { touch_probability: None, model_probability: Some(0.4), track_record: None }, &no_placebo);
-        assert!(z.odds_note.as_deref().is_some_and(|n| n.contains("other steps' paths") && n.contains("zones B")), "{z:?}");
+        assert_eq!((no_vol.calibration_lift, no_vol.odds_model, no_vol.touch_display, no_vol.track_record.is_some()), (None, None, None, true));
+        // No steps to check the model against.
+        let mut none = constructed_backtest();
+        none.steps = 0;
+        let z = odds_row(row(), odds(None, None, None, None), &none);
+        assert_eq!(z.odds_note.as_deref(), Some("needs backtest steps to check the model against; there were none"));
     }
 
     #[test]

@@ -110,17 +110,20 @@ pub struct ZoneRow {
     #[serde(default)]
     pub share_in_band: Option<f64>,
     /// Probability (0..1) that price reaches the zone's near edge within
-    /// `Evidence::horizon_secs`: the distance-only model calibrated by the touch lift of zones
-    /// like this one on the snapshot's own history (`backtest::odds::zone_odds`). `None` with
-    /// too little history (`odds_note` says why), and always in `far_zones`.
+    /// `Evidence::horizon_secs` (`backtest::odds::zone_odds`): the distance-only model, or it
+    /// times the touch lift of the zone's letter when that beat it walk-forward (`odds_model`
+    /// says which), clamped to at least `1 / (steps + 1)` from 0 and 1 (`touch_display`).
+    /// `None` with too little history (`odds_note` says why), and always in `far_zones`.
     #[serde(default)]
     pub touch_probability: Option<f64>,
-    /// The distance-only model alone (a driftless walk with the trailing realised volatility).
+    /// The distance-only model alone (the backtest's `odds_model`: by default the empirical
+    /// distribution of trailing maxima), clamped like `touch_probability`.
     #[serde(default)]
     pub model_probability: Option<f64>,
     /// The touch lift of every zone of this letter on the history (`Summary::touch_lift` of
-    /// the backtest's `zones[name]`): `touch_probability = model_probability x
-    /// calibration_lift`, capped below 1. `None` when there is no touch probability.
+    /// the backtest's `zones[name]`) when it was applied (`odds_model` `lift-adjusted`:
+    /// `touch_probability = model_probability x calibration_lift`, clamped). `None` when the
+    /// distance-only model is printed, or there is no touch probability.
     #[serde(default)]
     pub calibration_lift: Option<f64>,
     /// How zones of this letter and side at a similar distance did on the snapshot's history.
@@ -139,6 +142,17 @@ pub struct ZoneRow {
     /// crossed); `None` without realized history, or too little of it.
     #[serde(default)]
     pub calibrated_usd: Option<f64>,
+    /// Which odds `touch_probability` is: `distance-only` (the model alone, the default) or
+    /// `lift-adjusted` (times `calibration_lift`, only when that beat the model alone
+    /// walk-forward on the snapshot's backtest: `backtest::odds::printed`). `None` when there is
+    /// no touch probability.
+    #[serde(default)]
+    pub odds_model: Option<String>,
+    /// `touch_probability` as the report prints it: `35 %`, or at the bounds the data supports
+    /// (`>97 %`, `<3 %` for 37 steps: `backtest::odds::clamp`). `None` when there is no touch
+    /// probability.
+    #[serde(default)]
+    pub touch_display: Option<String>,
 }
 
 /// Past zones of the same letter and side at a similar distance, over the backtested history.
@@ -193,6 +207,10 @@ pub struct Evidence {
     /// The same in a few words, as the plans cite it.
     #[serde(default)]
     pub fade_short: Option<String>,
+    /// The distance-only touch model in words (`--odds-model`): `empirical distribution of
+    /// trailing maxima` or `random walk, reflection principle`; empty when not tested.
+    #[serde(default)]
+    pub odds_model_name: String,
 }
 
 impl Default for Evidence {
@@ -219,6 +237,7 @@ impl Default for Evidence {
             plain: Vec::new(),
             reaction_plain: None,
             fade_short: None,
+            odds_model_name: String::new(),
         }
     }
 }

@@ -34,6 +34,10 @@ pub fn with_plain(mut e: Evidence, history: &History) -> Evidence {
             return e;
         }
     };
+    e.odds_model_name = match bt.odds_model {
+        crate::backtest::OddsModel::Empirical => "empirical distribution of trailing maxima".into(),
+        crate::backtest::OddsModel::Reflection => "random walk, reflection principle".into(),
+    };
     let o = &bt.overall;
     let days = if o.days == 1 { "1 day".to_string() } else { format!("{} days", o.days) };
     let mut plain = Vec::new();

@@ -333,6 +333,8 @@ pub(crate) mod tests {
             odds_note: None,
             fuel: String::new(),
             calibrated_usd: None,
+            odds_model: None,
+            touch_display: None,
         }
     }
 

@@ -288,6 +288,8 @@ mod tests {
             odds_note: None,
             fuel: String::new(),
             calibrated_usd: None,
+            odds_model: None,
+            touch_display: None,
         }
     }
 

@@ -115,3 +115,42 @@ pub fn steps(path: &PricePath, bt: &BacktestParams, mut make: impl FnMut(i64, f6
         })
         .collect()
 }
+
+/// Four zones at random distances (A, C above; B, C below) up to 2.5 sd of the horizon's move
+/// at `sd_h` (log).
+pub fn random_zones(rng: &mut StdRng, price: f64, sd_h: f64) -> Vec<Zone> {
+    let (da, db): (f64, f64) = (sd_h * rng.random_range(0.02..2.5), sd_h * rng.random_range(0.02..2.5));
+    let (dca, dcb): (f64, f64) = (da + sd_h * rng.random_range(0.1..1.5), db + sd_h * rng.random_range(0.1..1.5));
+    vec![
+        zone("A", Where::Above, price * da.exp(), rng.random_range(1.0..9.0), price),
+        zone("B", Where::Below, price * (-db).exp(), rng.random_range(1.0..9.0), price),
+        zone("C above", Where::Above, price * dca.exp(), 1.0, price),
+        zone("C below", Where::Below, price * (-dcb).exp(), 1.0, price),
+    ]
+}
+
+/// Hourly candles of a minute-resolution driftless walk (0.5 % an hour), 4 h steps, and four
+/// zones per step at random distances ([`random_zones`]), `resamples` for the bootstrap.
+pub fn walk_case(days: usize, seed: u64, resamples: usize) -> (PricePath, Vec<Step>, BacktestParams) {
+    use rand::SeedableRng;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let path = random_walk(&mut rng, days * 24, 3600, 60, 0.005 / 60f64.sqrt());
+    let bt = BacktestParams { resamples, ..BacktestParams::default() };
+    // sd over the 24 h horizon: 0.005 * sqrt(24) = 2.45 %; distances up to 2.5 of it.
+    let steps = steps(&path, &bt, |_, price| random_zones(&mut rng, price, 0.005 * 24f64.sqrt()));
+    (path, steps, bt)
+}
+
+/// `path` with every candle opening at or after `cut` taken from `alt`, scaled to continue
+/// from the last close before it (the candles a forecast at `cut` must not read).
+pub fn replace_after(path: &PricePath, cut: DateTime<Utc>, alt: &PricePath) -> PricePath {
+    let mut other = path.clone();
+    let from = other.open_time.partition_point(|o| *o < cut);
+    let scale = other.close[from - 1] / alt.close[from - 1];
+    for k in from..other.open_time.len() {
+        other.high[k] = alt.high[k] * scale;
+        other.low[k] = alt.low[k] * scale;
+        other.close[k] = alt.close[k] * scale;
+    }
+    other
+}

@@ -170,6 +170,7 @@ pub fn sample_report() -> Report {
             ],
             reaction_plain: Some("After a touch, price turned back 27 % of the time against 44 % at random levels: zones were faded about as often as any level on this history.".into()),
             fade_short: Some("This history shows no edge for fading zones (see above).".into()),
+            odds_model_name: "empirical distribution of trailing maxima".into(),
         },
         scenarios: Scenarios {
             bullish: "Hold 103,400 and squeeze shorts into zone A at 105,100–105,600.".into(),
@@ -214,6 +215,8 @@ fn zone(name: &str, side: &str, low: f64, high: f64, peak: f64, usd: f64, dist: 
         odds_note: None,
         fuel: String::new(),
         calibrated_usd: None,
+        odds_model: None,
+        touch_display: None,
     }
 }
 
@@ -224,7 +227,8 @@ fn with_odds(row: ZoneRow, p: f64, model: f64, lift: f64, record: Option<(usize,
         let l = touched as f64 / placebo;
         TrackRecord { steps, touched, placebo_expected: placebo, lift: Some(l), lift_ci90: Some([l * 0.6, l * 1.4]), days: 5 }
     });
-    ZoneRow { touch_probability: Some(p), model_probability: Some(model), calibration_lift: Some(lift), track_record, ..row }
+    let touch_display = liqshot::backtest::odds::clamp(p, 42).map(|(_, shown)| shown);
+    ZoneRow { touch_probability: Some(p), model_probability: Some(model), calibration_lift: Some(lift), track_record, odds_model: Some("lift-adjusted".into()), touch_display, ..row }
 }
 
 fn trigger(name: &str, fired: Option<bool>, detail: &str) -> Trigger {
