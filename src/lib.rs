@@ -6,8 +6,6 @@
 // Input: where a snapshot comes from.
 // Fetch live data: each venue's public REST API → one `MarketSnapshot` (network, clock, cache).
 pub mod fetch;
-// Record realized liquidations from the venues' websocket streams (`liqshot record`) into the cache.
-pub mod record;
 // Import CSV files (Binance Vision or plain) → one `MarketSnapshot`.
 pub mod import;
 // `MarketSnapshot`: the input of every later stage, saved as versioned JSON.

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use common::ws_stand_in::{StandIn, Step};
 use common::{arg, liqshot};
 use liqshot::fetch::{binance, bybit, okx, Venue};
-use liqshot::record::session::{self, Flag, Settings};
-use liqshot::record::Feed;
+use liqshot::fetch::record::session::{self, Flag, Settings};
+use liqshot::fetch::record::Feed;
 use liqshot::snapshot::{Liquidation, Side};
 use serde_json::Value;
 

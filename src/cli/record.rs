@@ -12,8 +12,8 @@ use super::options::{parse_duration, parse_timeout};
 use crate::error::Error;
 use crate::fetch::cache::{self, journal, Key};
 use crate::fetch::{binance, bybit, okx, symbols, Http, HttpConfig, Venue};
-use crate::record::session::{self, At, FeedReport, Settings};
-use crate::record::Feed;
+use crate::fetch::record::session::{self, At, FeedReport, Settings};
+use crate::fetch::record::Feed;
 use crate::snapshot::{Liquidation, Side};
 
 /// `Examples:` of `liqshot record --help`.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::fetch::{num, Venue};
-use crate::record::{Feed, Parsed};
+use crate::fetch::record::{Feed, Parsed};
 use crate::snapshot::{Liquidation, Side};
 
 /// The public market-stream server.
@@ -81,7 +81,7 @@ pub fn liquidation(o: &ForceOrder) -> Result<Liquidation, String> {
     };
     let price = o.ap.filter(|p| p.is_finite() && *p > 0.0).or(o.p.filter(|p| p.is_finite() && *p > 0.0)).ok_or("no positive ap or p")?;
     let qty = o.z.filter(|q| q.is_finite() && *q > 0.0).ok_or("z is not a positive quantity")?;
-    let time = crate::record::time_of_ms(o.time).ok_or("T is not epoch milliseconds")?;
+    let time = crate::fetch::record::time_of_ms(o.time).ok_or("T is not epoch milliseconds")?;
     Ok(Liquidation { time, side, price, usd: qty * price })
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::fetch::{num, Venue};
-use crate::record::{Feed, Parsed};
+use crate::fetch::record::{Feed, Parsed};
 use crate::snapshot::{Liquidation, Side};
 
 /// The public linear (USDT perpetuals) stream.
@@ -74,7 +74,7 @@ pub fn liquidation(e: &LiquidationEntry) -> Result<Liquidation, String> {
     };
     let price = e.p.filter(|p| p.is_finite() && *p > 0.0).ok_or("p is not a positive price")?;
     let size = e.v.filter(|v| v.is_finite() && *v > 0.0).ok_or("v is not a positive size")?;
-    let time = crate::record::time_of_ms(e.time).ok_or("T is not epoch milliseconds")?;
+    let time = crate::fetch::record::time_of_ms(e.time).ok_or("T is not epoch milliseconds")?;
     Ok(Liquidation { time, side, price, usd: size * price })
 }
 

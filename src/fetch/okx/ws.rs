@@ -16,7 +16,7 @@ use super::liquidations::liquidation;
 use super::wire::{Instrument, LiquidationOrders};
 use super::{decode_error, parse_envelope, VENUE};
 use crate::fetch::{FetchError, Http, Venue};
-use crate::record::{Feed, Parsed};
+use crate::fetch::record::{Feed, Parsed};
 
 /// The public stream.
 pub const WS_URL: &str = "wss://ws.okx.com:8443/ws/v5/public";
