@@ -44,7 +44,7 @@ fn fetch_like(path: &Path, key: &Key, writer: usize, rounds: usize, per_round: u
         let mut file = read.clone();
         file.liquidations = union_liquidations(&read.liquidations, &mine);
         if merged {
-            cache::store_merged(path, key, file).unwrap();
+            cache::store_merged(path, key, file, |_| true).unwrap();
         } else {
             cache::store(path, &file).unwrap();
         }

@@ -246,3 +246,18 @@ fn what_record_wrote_is_in_the_next_fetch_and_its_report() {
     assert_eq!(zones["realized"]["events"], 2, "{}", zones["realized"]);
     assert!(zones["realized"]["note"].as_str().unwrap().contains("at most one liquidation per symbol per second"));
 }
+
+#[test]
+fn the_config_file_s_cache_dir_is_where_record_writes_and_its_venues_are_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("from-config");
+    let config = dir.path().join("liqshot.toml");
+    std::fs::write(&config, format!("[defaults]\nvenues = [\"binance\", \"hyperliquid\"]\ncache_dir = {:?}\n", arg(&cache))).unwrap();
+    let stand_in = StandIn::start("", vec![vec![Step::Text(binance_msg(1_765_000_000_000, 90_000.0))]], || {});
+    let mut cmd = common::command();
+    cmd.env_remove("LIQSHOT_CACHE_DIR").args(["--config", arg(&config), "record", "--symbol", "BTC", "--exchange", "binance", "--for", "2s", "--binance-ws-url", &stand_in.url]);
+    let run = common::run_cmd(&mut cmd);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let journal = cache.join(format!("binance@127.0.0.1_{}", stand_in.port)).join("BTCUSDT.liquidations.jsonl");
+    assert_eq!(lines(&journal).len(), 1, "{}", journal.display());
+}

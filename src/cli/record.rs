@@ -33,8 +33,8 @@ pub struct RecordArgs {
     /// Symbol(s), comma-separated: BTC, BTCUSDT, BTC-USDT all mean the USDT-margined perpetual
     #[arg(long, value_name = "SYMBOLS")]
     pub symbol: String,
-    /// Venues to record: binance, bybit, okx
-    #[arg(long, default_value = "binance,bybit,okx", value_name = "VENUES")]
+    /// Venues to record: binance, bybit, okx (the config file's `venues` is not used: it may name hyperliquid)
+    #[arg(long = "exchange", id = "record_exchange", default_value = "binance,bybit,okx", value_name = "VENUES")]
     pub exchange: String,
     /// How long to record, e.g. 55m (then it stops cleanly, exit 0)
     #[arg(long = "for", value_name = "DURATION")]

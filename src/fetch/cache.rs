@@ -22,7 +22,7 @@
 //! instrument or interval, an invalid series) is ignored with a warning and rewritten; cache
 //! problems never fail a fetch. Files are replaced atomically (a temporary file in the same
 //! directory, then a rename), so concurrent runs leave a complete file; the replacement happens
-//! under the file's lock ([`lock`]) after reading the file again, so the realized liquidations
+//! under the directory's lock ([`lock`]) after reading the file again, so the realized liquidations
 //! another run stored meanwhile are kept (its candles are the same venue history).
 //!
 //! Liquidations recorded from the websocket streams (`liqshot record`) go to an append-only
@@ -327,7 +327,7 @@ pub fn to_file(series: &VenueSeries, venue: Venue, from: DateTime<Utc>, interval
 /// [`LIQUIDATIONS_KEPT_DAYS`] days before `end` (or `start`, if earlier) on, for the cache file;
 /// and those in `[start, end)` for the snapshot, with how many of them only the cache had.
 pub fn merge_liquidations(cached: &[Liquidation], fresh: &[Liquidation], start: DateTime<Utc>, end: DateTime<Utc>) -> (Vec<Liquidation>, Vec<Liquidation>, usize) {
-    let keep_from = start.min(end - Duration::days(LIQUIDATIONS_KEPT_DAYS));
+    let keep_from = liquidations_kept_from(start, end);
     let mut kept = union_liquidations(cached, fresh);
     kept.retain(|l| l.time >= keep_from);
     let shown: Vec<Liquidation> = kept.iter().filter(|l| l.time >= start && l.time < end).copied().collect();
@@ -346,32 +346,45 @@ pub fn drop_future_liquidations(file: &mut CacheFile, now: DateTime<Utc>) -> usi
 }
 
 /// Writes `file` to `path` like [`store`], under the lock of `path`, with the realized
-/// liquidations of the file there now added (another run may have stored some since this one
-/// read it): no run loses another's events.
-pub fn store_merged(path: &Path, key: &Key, mut file: CacheFile) -> Result<(), String> {
+/// liquidations of the file there now that `keep` accepts added (another run may have stored
+/// some since this one read it; `keep` is this run's window, so what it dropped as too old or
+/// dated after now stays dropped): no run loses another's events.
+pub fn store_merged(path: &Path, key: &Key, mut file: CacheFile, keep: impl Fn(&Liquidation) -> bool) -> Result<(), String> {
     let _lock = lock::exclusive(path).map_err(|e| e.to_string())?;
     if let Ok(Some(now)) = load(path, key) {
-        if !now.liquidations.is_empty() {
-            file.liquidations = union_liquidations(&now.liquidations, &file.liquidations);
+        let theirs: Vec<Liquidation> = now.liquidations.into_iter().filter(|l| keep(l)).collect();
+        if !theirs.is_empty() {
+            file.liquidations = union_liquidations(&theirs, &file.liquidations);
         }
     }
     store(path, &file)
+}
+
+/// The first time of the realized liquidations a run over `[start, end)` keeps in its cache
+/// file: [`LIQUIDATIONS_KEPT_DAYS`] days before `end`, or `start` if earlier.
+pub fn liquidations_kept_from(start: DateTime<Utc>, end: DateTime<Utc>) -> DateTime<Utc> {
+    start.min(end - Duration::days(LIQUIDATIONS_KEPT_DAYS))
 }
 
 /// Writes `file` to `path` atomically: a uniquely named temporary file in the same directory
 /// (created if missing), flushed, then renamed over `path`. Concurrent writers each rename a
 /// complete file (use [`store_merged`] to keep each one's liquidations).
 pub fn store(path: &Path, file: &CacheFile) -> Result<(), String> {
+    replace(path, &serde_json::to_vec(file).map_err(|e| e.to_string())?)
+}
+
+/// Replaces `path` with `bytes` atomically: a uniquely named temporary file in the same
+/// directory (created if missing), flushed, then renamed over `path`.
+pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path.parent().ok_or("no parent directory")?;
     let name = path.file_name().ok_or("not a file path")?.to_string_lossy();
     // What killed runs left beside it goes first.
     crate::output::temp::remove_stale(dir, &name);
     let tmp = crate::output::temp::temp_path(dir, &name);
-    let bytes = serde_json::to_vec(file).map_err(|e| e.to_string())?;
     let written = (|| {
         std::fs::create_dir_all(dir)?;
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
+        f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -422,7 +435,8 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
                 file = longer;
             }
         }
-        if let Err(why) = store_merged(&path, &key, file) {
+        let (from, to) = (liquidations_kept_from(ctx.start, ctx.end), ctx.end);
+        if let Err(why) = store_merged(&path, &key, file, |l| l.time >= from && l.time <= to) {
             warn(format!("cache file {} not written: {why}", path.display()));
         }
     }

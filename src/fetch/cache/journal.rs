@@ -6,7 +6,8 @@
 //! {"time":"2026-12-07T03:15:06.123Z","side":"long","price":98765.4,"usd":12345.6}
 //! ```
 //!
-//! `liqshot record` appends each new event as it arrives (under the exclusive lock, one write
+//! `liqshot record` appends each new event as it arrives (under the exclusive lock of the
+//! directory, [`super::lock`], one write
 //! per batch, flushed to disk), so an event survives a kill of the recorder and any number of
 //! runs writing at once; `fetch` (and `render`, `report`, `backtest` with `--symbol`) reads the
 //! journal of each venue under the shared lock and adds its events within the lookback to the
@@ -101,6 +102,6 @@ pub fn trim(path: &Path, keep_from: DateTime<Utc>) -> Result<usize, String> {
     if dropped == 0 && all.bad_lines == 0 {
         return Ok(0);
     }
-    crate::output::write_atomic(path, &lines(&kept)?).map_err(|e| e.to_string())?;
+    super::replace(path, &lines(&kept)?).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(dropped)
 }
