@@ -261,3 +261,62 @@ fn the_config_file_s_cache_dir_is_where_record_writes_and_its_venues_are_not_use
     let journal = cache.join(format!("binance@127.0.0.1_{}", stand_in.port)).join("BTCUSDT.liquidations.jsonl");
     assert_eq!(lines(&journal).len(), 1, "{}", journal.display());
 }
+
+/// The OKX realized liquidations of a snapshot file, as epoch ms.
+fn okx_liquidation_ms(snap: &Path) -> Vec<i64> {
+    let v: Value = serde_json::from_slice(&std::fs::read(snap).unwrap()).unwrap();
+    let okx = v["venues"].as_array().unwrap().iter().find(|s| s["venue"] == "okx").expect("okx in the snapshot");
+    okx["liquidations"].as_array().unwrap().iter().map(|l| chrono::DateTime::parse_from_rfc3339(l["time"].as_str().unwrap()).unwrap().timestamp_millis()).collect()
+}
+
+#[test]
+fn a_record_process_and_fetch_processes_at_once_on_one_cache_keep_every_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let rest = common::fake_exchange::start(|_| {});
+    // One address for OKX's stream and REST API, as the venue's own servers are one site.
+    let now = chrono::Utc::now().timestamp_millis();
+    let recorded = [now - 7_200_007, now - 7_100_007, now - 7_000_007];
+    let okx = StandIn::start_beside(
+        rest.base.trim_start_matches("http://"),
+        "/ws/v5/public",
+        vec![vec![Step::Text(okx_msg(recorded[0])), Step::Text(okx_msg(recorded[1])), Step::Drop], vec![Step::Text(okx_msg(recorded[2]))]],
+    );
+    let site = format!("http://127.0.0.1:{}", okx.port);
+    let bin = env!("CARGO_BIN_EXE_liqshot");
+    let record = std::process::Command::new(bin)
+        .args(["record", "--symbol", "BTC", "--exchange", "okx", "--for", "4s", "--cache-dir", arg(&cache), "--okx-ws-url", &okx.url, "--okx-url", &site])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let fetches: Vec<_> = (0..3)
+        .map(|i| {
+            let out = dir.path().join(format!("snap{i}.json"));
+            let child = std::process::Command::new(bin)
+                .args(["fetch", "--symbol", "BTC", "--exchange", "okx", "--lookback", "1d", "--okx-url", &site, "--cache-dir", arg(&cache), "-o", arg(&out)])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            (out, child)
+        })
+        .collect();
+    let mut fetched: Vec<i64> = Vec::new();
+    for (out, child) in fetches {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "fetch: {}", String::from_utf8_lossy(&o.stderr));
+        fetched.extend(okx_liquidation_ms(&out));
+    }
+    let o = record.wait_with_output().unwrap();
+    assert!(o.status.success(), "record: {}", String::from_utf8_lossy(&o.stderr));
+    // A fetch after both: every event any run wrote is there.
+    let last = dir.path().join("last.json");
+    liqshot(["fetch", "--symbol", "BTC", "--exchange", "okx", "--lookback", "1d", "--okx-url", &site, "--cache-dir", arg(&cache), "-o", arg(&last)]).ok();
+    let all = okx_liquidation_ms(&last);
+    let start = all.first().copied().unwrap_or(0).min(now - 86_400_000 + 3_600_000);
+    for t in recorded {
+        assert!(all.contains(&t), "recorded event {t} kept");
+    }
+    let missing: Vec<i64> = fetched.iter().copied().filter(|t| *t >= start && !all.contains(t)).collect();
+    assert!(missing.is_empty(), "events of the concurrent fetches lost: {missing:?}");
+    assert!(!fetched.is_empty(), "the fetches brought realized liquidations");
+}

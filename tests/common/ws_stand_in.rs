@@ -66,6 +66,35 @@ impl StandIn {
         StandIn { url: format!("ws://127.0.0.1:{port}{path}"), port, log, thread: Some(thread) }
     }
 
+    /// Like [`start`](Self::start), but the port also answers plain HTTP by passing it to
+    /// `http` (`host:port` of a REST stand-in), so one address is both the venue's stream and
+    /// its REST API, as for the cache one server. Serves until the test ends.
+    pub fn start_beside(http: &str, path: &str, scripts: Vec<Vec<Step>>) -> StandIn {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().unwrap().port();
+        let log: Arc<Mutex<Log>> = Arc::default();
+        let (l, http) = (log.clone(), http.to_string());
+        std::thread::spawn(move || {
+            let mut scripts = scripts.into_iter().peekable();
+            for stream in listener.incoming().flatten() {
+                let mut head = [0u8; 2048];
+                let n = stream.peek(&mut head).unwrap_or(0);
+                let upgrade = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase().contains("upgrade: websocket");
+                if !upgrade {
+                    let http = http.clone();
+                    std::thread::spawn(move || proxy(stream, &http));
+                    continue;
+                }
+                let Some(script) = scripts.next() else { continue };
+                let last = scripts.peek().is_none();
+                let l = l.clone();
+                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                std::thread::spawn(move || serve(stream, script, last, None::<fn()>, &l));
+            }
+        });
+        StandIn { url: format!("ws://127.0.0.1:{port}{path}"), port, log, thread: None }
+    }
+
     pub fn log(&self) -> Log {
         self.log.lock().unwrap().clone()
     }
@@ -140,4 +169,18 @@ fn serve(stream: std::net::TcpStream, script: Vec<Step>, last: bool, on_done: Op
             Err(_) => return,
         }
     }
+}
+
+/// Copies bytes both ways between `client` and a new connection to `to`.
+fn proxy(client: std::net::TcpStream, to: &str) {
+    let Ok(server) = std::net::TcpStream::connect(to) else { return };
+    let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+    let up = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut c_read, &mut s_write);
+        let _ = s_write.shutdown(std::net::Shutdown::Write);
+    });
+    let (mut s_read, mut c_write) = (server, client);
+    let _ = std::io::copy(&mut s_read, &mut c_write);
+    let _ = c_write.shutdown(std::net::Shutdown::Write);
+    let _ = up.join();
 }
