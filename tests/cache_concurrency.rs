@@ -18,7 +18,12 @@ use liqshot::snapshot::{union_liquidations, Liquidation, Side};
 
 fn event(writer: usize, i: usize) -> Liquidation {
     let ms = 1_765_000_000_000 + (writer * 100_000 + i) as i64;
-    Liquidation { time: DateTime::from_timestamp_millis(ms).unwrap(), side: if i % 2 == 0 { Side::Long } else { Side::Short }, price: 90_000.0 + writer as f64, usd: 1_000.0 + i as f64 }
+    Liquidation {
+        time: DateTime::from_timestamp_millis(ms).unwrap(),
+        side: if i.is_multiple_of(2) { Side::Long } else { Side::Short },
+        price: 90_000.0 + writer as f64,
+        usd: 1_000.0 + i as f64,
+    }
 }
 
 fn empty_file(key: &Key) -> CacheFile {
@@ -37,10 +42,22 @@ fn empty_file(key: &Key) -> CacheFile {
 
 /// One fetch-like run: reads the cache file, "fetches" (its own events), stores the file
 /// with what it read plus its events, `rounds` times; `merged` uses the locked merge.
-fn fetch_like(path: &Path, key: &Key, writer: usize, rounds: usize, per_round: usize, merged: bool) {
+fn fetch_like(
+    path: &Path,
+    key: &Key,
+    writer: usize,
+    rounds: usize,
+    per_round: usize,
+    merged: bool,
+) {
     for r in 0..rounds {
-        let read = cache::load(path, key).ok().flatten().unwrap_or_else(|| empty_file(key));
-        let mine: Vec<Liquidation> = (0..per_round).map(|i| event(writer, r * per_round + i)).collect();
+        let read = cache::load(path, key)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| empty_file(key));
+        let mine: Vec<Liquidation> = (0..per_round)
+            .map(|i| event(writer, r * per_round + i))
+            .collect();
         let mut file = read.clone();
         file.liquidations = union_liquidations(&read.liquidations, &mine);
         if merged {
@@ -53,7 +70,14 @@ fn fetch_like(path: &Path, key: &Key, writer: usize, rounds: usize, per_round: u
 
 /// Events kept after `fetchers` fetch-like runs and `recorders` recorders ran at once; and
 /// the seconds it took.
-fn contend(dir: &Path, fetchers: usize, recorders: usize, rounds: usize, per_round: usize, merged: bool) -> (usize, usize, f64) {
+fn contend(
+    dir: &Path,
+    fetchers: usize,
+    recorders: usize,
+    rounds: usize,
+    per_round: usize,
+    merged: bool,
+) -> (usize, usize, f64) {
     let key = Key::new(Venue::Okx, "BTC", 300);
     let (path, jpath) = (key.path(dir), journal::path(&key, dir));
     let barrier = Barrier::new(fetchers + recorders);
@@ -71,14 +95,18 @@ fn contend(dir: &Path, fetchers: usize, recorders: usize, rounds: usize, per_rou
             s.spawn(move || {
                 barrier.wait();
                 for r in 0..rounds {
-                    let batch: Vec<Liquidation> = (0..per_round).map(|i| event(1000 + w, r * per_round + i)).collect();
+                    let batch: Vec<Liquidation> = (0..per_round)
+                        .map(|i| event(1000 + w, r * per_round + i))
+                        .collect();
                     journal::append(jpath, &batch).unwrap();
                 }
             });
         }
     });
     let secs = t.elapsed().as_secs_f64();
-    let in_file = cache::load(&path, &key).unwrap().map_or(0, |f| f.liquidations.len());
+    let in_file = cache::load(&path, &key)
+        .unwrap()
+        .map_or(0, |f| f.liquidations.len());
     let read = journal::read(&jpath).unwrap();
     assert_eq!(read.bad_lines, 0, "no torn or mixed lines");
     (in_file, read.events.len(), secs)
@@ -88,9 +116,18 @@ fn contend(dir: &Path, fetchers: usize, recorders: usize, rounds: usize, per_rou
 fn concurrent_fetch_runs_and_recorders_keep_every_event() {
     let dir = tempfile::tempdir().unwrap();
     let (fetchers, recorders, rounds, per_round) = (6, 4, 8, 5);
-    let (in_file, in_journal, _) = contend(dir.path(), fetchers, recorders, rounds, per_round, true);
-    assert_eq!(in_file, fetchers * rounds * per_round, "every fetch run's events in the cache file");
-    assert_eq!(in_journal, recorders * rounds * per_round, "every recorded event in the journal");
+    let (in_file, in_journal, _) =
+        contend(dir.path(), fetchers, recorders, rounds, per_round, true);
+    assert_eq!(
+        in_file,
+        fetchers * rounds * per_round,
+        "every fetch run's events in the cache file"
+    );
+    assert_eq!(
+        in_journal,
+        recorders * rounds * per_round,
+        "every recorded event in the journal"
+    );
 }
 
 #[test]
@@ -112,7 +149,11 @@ fn the_journal_keeps_appends_made_while_a_recorder_trims_it() {
         });
     });
     let read = journal::read(&path).unwrap();
-    assert_eq!(read.events.len(), 50, "the old event trimmed, every appended one kept");
+    assert_eq!(
+        read.events.len(),
+        50,
+        "the old event trimmed, every appended one kept"
+    );
 }
 
 /// What the README quotes: events kept and time for N writers at once, with the locked merge

@@ -302,7 +302,7 @@ fn record_runs_all_the_time_beside_the_hourly_renders_on_one_cache() {
     assert_eq!(render_at, ["2", "*", "*", "*", "*"], "the hourly render");
     let liqshot::cli::Command::Record(r) = check_liqshot_line("crontab record", &record) else { panic!("not record: {record}") };
     let secs = liqshot::cli::parse_duration("--for", &r.duration).unwrap();
-    assert!(secs < 3600 && secs >= 3000, "--for ends before the next hourly start: {}", r.duration);
+    assert!((3000..3600).contains(&secs), "--for ends before the next hourly start: {}", r.duration);
     let liqshot::cli::Command::Render(v) = check_liqshot_line("crontab render", &render) else { panic!("not render: {render}") };
     assert_eq!(r.cache_dir, v.estimate.fetch.cache_dir, "one cache for both");
     assert!(record.ends_with("2>&1") && render.ends_with("2>&1") && !text.contains('%'));

@@ -47,7 +47,11 @@ pub struct StandIn {
 impl StandIn {
     /// Starts serving `scripts` (one per connection, in order) at `path` (the URL's path);
     /// `on_done` runs when the last script is through.
-    pub fn start(path: &str, scripts: Vec<Vec<Step>>, on_done: impl FnOnce() + Send + 'static) -> StandIn {
+    pub fn start(
+        path: &str,
+        scripts: Vec<Vec<Step>>,
+        on_done: impl FnOnce() + Send + 'static,
+    ) -> StandIn {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();
         let log: Arc<Mutex<Log>> = Arc::default();
@@ -56,14 +60,23 @@ impl StandIn {
             let mut on_done = Some(on_done);
             let n = scripts.len();
             for (i, script) in scripts.into_iter().enumerate() {
-                let Ok((stream, _)) = listener.accept() else { return };
-                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(10)))
+                    .unwrap();
                 let last = i + 1 == n;
                 let done = if last { on_done.take() } else { None };
                 serve(stream, script, last, done, &l);
             }
         });
-        StandIn { url: format!("ws://127.0.0.1:{port}{path}"), port, log, thread: Some(thread) }
+        StandIn {
+            url: format!("ws://127.0.0.1:{port}{path}"),
+            port,
+            log,
+            thread: Some(thread),
+        }
     }
 
     /// Like [`start`](Self::start), but the port also answers plain HTTP by passing it to
@@ -79,20 +92,31 @@ impl StandIn {
             for stream in listener.incoming().flatten() {
                 let mut head = [0u8; 2048];
                 let n = stream.peek(&mut head).unwrap_or(0);
-                let upgrade = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase().contains("upgrade: websocket");
+                let upgrade = String::from_utf8_lossy(&head[..n])
+                    .to_ascii_lowercase()
+                    .contains("upgrade: websocket");
                 if !upgrade {
                     let http = http.clone();
                     std::thread::spawn(move || proxy(stream, &http));
                     continue;
                 }
-                let Some(script) = scripts.next() else { continue };
+                let Some(script) = scripts.next() else {
+                    continue;
+                };
                 let last = scripts.peek().is_none();
                 let l = l.clone();
-                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(10)))
+                    .unwrap();
                 std::thread::spawn(move || serve(stream, script, last, None::<fn()>, &l));
             }
         });
-        StandIn { url: format!("ws://127.0.0.1:{port}{path}"), port, log, thread: None }
+        StandIn {
+            url: format!("ws://127.0.0.1:{port}{path}"),
+            port,
+            log,
+            thread: None,
+        }
     }
 
     pub fn log(&self) -> Log {
@@ -108,13 +132,22 @@ impl StandIn {
     }
 }
 
-fn serve(stream: std::net::TcpStream, script: Vec<Step>, last: bool, on_done: Option<impl FnOnce()>, log: &Mutex<Log>) {
+#[allow(clippy::result_large_err)] // tungstenite's handshake callback returns its own large error type
+fn serve(
+    stream: std::net::TcpStream,
+    script: Vec<Step>,
+    last: bool,
+    on_done: Option<impl FnOnce()>,
+    log: &Mutex<Log>,
+) {
     let mut path = String::new();
     let callback = |req: &Request, resp: Response| {
         path = req.uri().to_string();
         Ok(resp)
     };
-    let Ok(mut ws) = tungstenite::accept_hdr(stream, callback) else { return };
+    let Ok(mut ws) = tungstenite::accept_hdr(stream, callback) else {
+        return;
+    };
     {
         let mut l = log.lock().unwrap();
         l.connections += 1;
@@ -173,7 +206,9 @@ fn serve(stream: std::net::TcpStream, script: Vec<Step>, last: bool, on_done: Op
 
 /// Copies bytes both ways between `client` and a new connection to `to`.
 fn proxy(client: std::net::TcpStream, to: &str) {
-    let Ok(server) = std::net::TcpStream::connect(to) else { return };
+    let Ok(server) = std::net::TcpStream::connect(to) else {
+        return;
+    };
     let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
     let up = std::thread::spawn(move || {
         let _ = std::io::copy(&mut c_read, &mut s_write);

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::fetch::{num, Venue};
 use crate::fetch::record::{Feed, Parsed};
+use crate::fetch::{num, Venue};
 use crate::snapshot::{Liquidation, Side};
 
 /// The public linear (USDT perpetuals) stream.
@@ -72,10 +72,19 @@ pub fn liquidation(e: &LiquidationEntry) -> Result<Liquidation, String> {
         "Sell" => Side::Short,
         other => return Err(format!("S {other:?} is neither Buy nor Sell")),
     };
-    let price = e.p.filter(|p| p.is_finite() && *p > 0.0).ok_or("p is not a positive price")?;
-    let size = e.v.filter(|v| v.is_finite() && *v > 0.0).ok_or("v is not a positive size")?;
+    let price =
+        e.p.filter(|p| p.is_finite() && *p > 0.0)
+            .ok_or("p is not a positive price")?;
+    let size =
+        e.v.filter(|v| v.is_finite() && *v > 0.0)
+            .ok_or("v is not a positive size")?;
     let time = crate::fetch::record::time_of_ms(e.time).ok_or("T is not epoch milliseconds")?;
-    Ok(Liquidation { time, side, price, usd: size * price })
+    Ok(Liquidation {
+        time,
+        side,
+        price,
+        usd: size * price,
+    })
 }
 
 /// `allLiquidation.<instrument>` for some instruments.
@@ -97,7 +106,11 @@ impl Feed for AllLiquidations {
     }
 
     fn subscribe(&self) -> Vec<String> {
-        let args: Vec<String> = self.instruments.iter().map(|i| format!("allLiquidation.{i}")).collect();
+        let args: Vec<String> = self
+            .instruments
+            .iter()
+            .map(|i| format!("allLiquidation.{i}"))
+            .collect();
         vec![serde_json::json!({"op": "subscribe", "args": args}).to_string()]
     }
 
@@ -121,7 +134,9 @@ impl Feed for AllLiquidations {
             return Parsed::Events { events, unreadable };
         }
         match serde_json::from_str::<OpAnswer>(text) {
-            Ok(a) if a.success == Some(false) => Parsed::Refused(format!("{} failed: {}", a.op, a.ret_msg)),
+            Ok(a) if a.success == Some(false) => {
+                Parsed::Refused(format!("{} failed: {}", a.op, a.ret_msg))
+            }
             Ok(_) => Parsed::Control,
             Err(_) => Parsed::Unknown,
         }
@@ -135,27 +150,52 @@ mod tests {
     const REAL: &str = r#"{"topic":"allLiquidation.PIPPINUSDT","type":"snapshot","ts":1740480207578,"data":[{"T":1740480207110,"s":"PIPPINUSDT","S":"Sell","v":"2846","p":"0.02456"}]}"#;
 
     fn feed() -> AllLiquidations {
-        AllLiquidations { url: WS_URL.into(), instruments: vec!["BTCUSDT".into(), "ETHUSDT".into()] }
+        AllLiquidations {
+            url: WS_URL.into(),
+            instruments: vec!["BTCUSDT".into(), "ETHUSDT".into()],
+        }
     }
 
     #[test]
     fn a_recorded_sell_entry_is_a_liquidated_short() {
-        let Parsed::Events { events, unreadable: 0 } = feed().parse(REAL) else { panic!() };
+        let Parsed::Events {
+            events,
+            unreadable: 0,
+        } = feed().parse(REAL)
+        else {
+            panic!()
+        };
         let (inst, l) = &events[0];
         assert_eq!(inst, "PIPPINUSDT");
-        assert_eq!((l.side, l.price, l.time.timestamp_millis()), (Side::Short, 0.02456, 1_740_480_207_110));
+        assert_eq!(
+            (l.side, l.price, l.time.timestamp_millis()),
+            (Side::Short, 0.02456, 1_740_480_207_110)
+        );
         assert!((l.usd - 2846.0 * 0.02456).abs() < 1e-9);
         let buy = REAL.replace(r#""S":"Sell""#, r#""S":"Buy""#);
-        let Parsed::Events { events, .. } = feed().parse(&buy) else { panic!() };
+        let Parsed::Events { events, .. } = feed().parse(&buy) else {
+            panic!()
+        };
         assert_eq!(events[0].1.side, Side::Long);
     }
 
     #[test]
     fn subscription_pings_and_answers() {
-        assert_eq!(feed().subscribe(), [r#"{"args":["allLiquidation.BTCUSDT","allLiquidation.ETHUSDT"],"op":"subscribe"}"#]);
-        assert_eq!(feed().parse(r#"{"success":true,"ret_msg":"pong","conn_id":"x","op":"ping"}"#), Parsed::Control);
-        assert!(matches!(feed().parse(r#"{"success":false,"ret_msg":"error:handler not found","op":"subscribe"}"#), Parsed::Refused(m) if m.contains("handler not found")));
-        assert_eq!(feed().parse(r#"{"topic":"tickers.BTCUSDT","data":[]}"#), Parsed::Unknown);
+        assert_eq!(
+            feed().subscribe(),
+            [r#"{"args":["allLiquidation.BTCUSDT","allLiquidation.ETHUSDT"],"op":"subscribe"}"#]
+        );
+        assert_eq!(
+            feed().parse(r#"{"success":true,"ret_msg":"pong","conn_id":"x","op":"ping"}"#),
+            Parsed::Control
+        );
+        assert!(
+            matches!(feed().parse(r#"{"success":false,"ret_msg":"error:handler not found","op":"subscribe"}"#), Parsed::Refused(m) if m.contains("handler not found"))
+        );
+        assert_eq!(
+            feed().parse(r#"{"topic":"tickers.BTCUSDT","data":[]}"#),
+            Parsed::Unknown
+        );
         assert_eq!(feed().parse("[1,2]"), Parsed::Unknown);
     }
 }

@@ -26,8 +26,14 @@ use crate::snapshot::{check_liquidations, sort_liquidations, Liquidation};
 /// The journal of `key`'s venue and instrument (its interval is not used) in `dir`.
 pub fn path(key: &Key, dir: &Path) -> PathBuf {
     let file = key.path(dir);
-    let safe = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = safe.strip_suffix(&format!("-{}.json", key.interval)).unwrap_or(&safe).to_string();
+    let safe = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = safe
+        .strip_suffix(&format!("-{}.json", key.interval))
+        .unwrap_or(&safe)
+        .to_string();
     file.with_file_name(format!("{stem}.liquidations.jsonl"))
 }
 
@@ -47,8 +53,14 @@ pub fn append(path: &Path, events: &[Liquidation]) -> Result<(), String> {
     check_liquidations(&sorted(events))?;
     let bytes = lines(events)?;
     let _lock = lock::exclusive(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    f.write_all(&bytes).and_then(|()| f.sync_data()).map_err(|e| format!("{}: {e}", path.display()))
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    f.write_all(&bytes)
+        .and_then(|()| f.sync_data())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn sorted(events: &[Liquidation]) -> Vec<Liquidation> {
@@ -69,7 +81,9 @@ pub fn parse(text: &str) -> Read {
     let mut out = Read::default();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         match serde_json::from_str::<Liquidation>(line) {
-            Ok(l) if l.price.is_finite() && l.price > 0.0 && l.usd.is_finite() && l.usd > 0.0 => out.events.push(l),
+            Ok(l) if l.price.is_finite() && l.price > 0.0 && l.usd.is_finite() && l.usd > 0.0 => {
+                out.events.push(l)
+            }
             _ => out.bad_lines += 1,
         }
     }
@@ -83,7 +97,8 @@ pub fn read(path: &Path) -> Result<Read, String> {
         return Ok(Read::default());
     }
     let _lock = lock::shared(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let bytes = crate::input::read_limited(path, crate::input::JSON_MAX, crate::input::Start::Text).map_err(|e| e.to_string())?;
+    let bytes = crate::input::read_limited(path, crate::input::JSON_MAX, crate::input::Start::Text)
+        .map_err(|e| e.to_string())?;
     Ok(parse(&String::from_utf8_lossy(&bytes)))
 }
 
@@ -97,7 +112,12 @@ pub fn trim(path: &Path, keep_from: DateTime<Utc>) -> Result<usize, String> {
     let _lock = lock::exclusive(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let all = parse(&text);
-    let kept: Vec<Liquidation> = all.events.iter().filter(|l| l.time >= keep_from).copied().collect();
+    let kept: Vec<Liquidation> = all
+        .events
+        .iter()
+        .filter(|l| l.time >= keep_from)
+        .copied()
+        .collect();
     let dropped = all.events.len() - kept.len();
     if dropped == 0 && all.bad_lines == 0 {
         return Ok(0);

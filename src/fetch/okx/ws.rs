@@ -15,8 +15,8 @@ use serde::Deserialize;
 use super::liquidations::liquidation;
 use super::wire::{Instrument, LiquidationOrders};
 use super::{decode_error, parse_envelope, VENUE};
-use crate::fetch::{FetchError, Http, Venue};
 use crate::fetch::record::{Feed, Parsed};
+use crate::fetch::{FetchError, Http, Venue};
 
 /// The public stream.
 pub const WS_URL: &str = "wss://ws.okx.com:8443/ws/v5/public";
@@ -61,15 +61,33 @@ pub struct EventAnswer {
 
 /// The contract values (`ctVal`, coins per contract) of the swaps `ids` from one
 /// `public/instruments?instType=SWAP` request to `base_url`; an id OKX does not list is an error.
-pub fn contract_values(http: &Http, base_url: &str, ids: &[String]) -> Result<Vec<(String, f64)>, FetchError> {
+pub fn contract_values(
+    http: &Http,
+    base_url: &str,
+    ids: &[String],
+) -> Result<Vec<(String, f64)>, FetchError> {
     const PATH: &str = "/api/v5/public/instruments";
     let url = format!("{}{PATH}", base_url.trim_end_matches('/'));
-    let body = http.get(VENUE, &url, &[("instType", "SWAP".to_string())], decode_error)?;
+    let body = http.get(
+        VENUE,
+        &url,
+        &[("instType", "SWAP".to_string())],
+        decode_error,
+    )?;
     let list: Vec<Instrument> = parse_envelope(PATH, &body)?;
     ids.iter()
-        .map(|id| match list.iter().find(|i| &i.inst_id == id).and_then(|i| i.ct_val).filter(|v| v.is_finite() && *v > 0.0) {
-            Some(v) => Ok((id.clone(), v)),
-            None => Err(FetchError::new(format!("{VENUE}: no perpetual {id} with a contract value in {PATH}"))),
+        .map(|id| {
+            match list
+                .iter()
+                .find(|i| &i.inst_id == id)
+                .and_then(|i| i.ct_val)
+                .filter(|v| v.is_finite() && *v > 0.0)
+            {
+                Some(v) => Ok((id.clone(), v)),
+                None => Err(FetchError::new(format!(
+                    "{VENUE}: no perpetual {id} with a contract value in {PATH}"
+                ))),
+            }
         })
         .collect()
 }
@@ -110,7 +128,14 @@ impl Feed for LiquidationOrdersFeed {
             }
             let (mut events, mut unreadable) = (Vec::new(), 0);
             for order in &push.data {
-                let Some(ct_val) = self.contracts.iter().find(|(id, _)| *id == order.inst_id).map(|c| c.1) else { continue };
+                let Some(ct_val) = self
+                    .contracts
+                    .iter()
+                    .find(|(id, _)| *id == order.inst_id)
+                    .map(|c| c.1)
+                else {
+                    continue;
+                };
                 for d in &order.details {
                     match liquidation(d, ct_val) {
                         Ok(l) => events.push((order.inst_id.clone(), l)),
@@ -118,7 +143,11 @@ impl Feed for LiquidationOrdersFeed {
                     }
                 }
             }
-            return if events.is_empty() && unreadable == 0 { Parsed::Control } else { Parsed::Events { events, unreadable } };
+            return if events.is_empty() && unreadable == 0 {
+                Parsed::Control
+            } else {
+                Parsed::Events { events, unreadable }
+            };
         }
         match serde_json::from_str::<EventAnswer>(text) {
             Ok(a) if a.event == "error" => Parsed::Refused(format!("{} (code {})", a.msg, a.code)),
@@ -136,15 +165,27 @@ mod tests {
     const DOCS: &str = r#"{"id":"1512","arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[{"details":[{"bkLoss":"0","bkPx":"0.007831","ccy":"","posSide":"short","side":"buy","sz":"13","ts":"1692266434010"}],"instFamily":"IOST-USDT","instId":"IOST-USDT-SWAP","instType":"SWAP","uly":"IOST-USDT"}]}"#;
 
     fn feed(id: &str) -> LiquidationOrdersFeed {
-        LiquidationOrdersFeed { url: WS_URL.into(), contracts: vec![(id.into(), 1000.0)] }
+        LiquidationOrdersFeed {
+            url: WS_URL.into(),
+            contracts: vec![(id.into(), 1000.0)],
+        }
     }
 
     #[test]
     fn a_documented_push_is_a_liquidated_short_in_contracts_times_ct_val() {
-        let Parsed::Events { events, unreadable: 0 } = feed("IOST-USDT-SWAP").parse(DOCS) else { panic!() };
+        let Parsed::Events {
+            events,
+            unreadable: 0,
+        } = feed("IOST-USDT-SWAP").parse(DOCS)
+        else {
+            panic!()
+        };
         let (id, l) = &events[0];
         assert_eq!(id, "IOST-USDT-SWAP");
-        assert_eq!((l.side, l.price, l.time.timestamp_millis()), (Side::Short, 0.007831, 1_692_266_434_010));
+        assert_eq!(
+            (l.side, l.price, l.time.timestamp_millis()),
+            (Side::Short, 0.007831, 1_692_266_434_010)
+        );
         assert!((l.usd - 13.0 * 1000.0 * 0.007831).abs() < 1e-9);
     }
 
@@ -153,8 +194,13 @@ mod tests {
         assert_eq!(feed("BTC-USDT-SWAP").parse(DOCS), Parsed::Control);
         assert_eq!(feed("BTC-USDT-SWAP").parse("pong"), Parsed::Control);
         assert_eq!(feed("X").parse(r#"{"event":"subscribe","arg":{"channel":"liquidation-orders","instType":"SWAP"},"connId":"a"}"#), Parsed::Control);
-        assert!(matches!(feed("X").parse(r#"{"event":"error","code":"60012","msg":"Invalid request"}"#), Parsed::Refused(m) if m.contains("60012")));
-        assert_eq!(feed("X").parse(r#"{"arg":{"channel":"tickers"},"data":[]}"#), Parsed::Unknown);
+        assert!(
+            matches!(feed("X").parse(r#"{"event":"error","code":"60012","msg":"Invalid request"}"#), Parsed::Refused(m) if m.contains("60012"))
+        );
+        assert_eq!(
+            feed("X").parse(r#"{"arg":{"channel":"tickers"},"data":[]}"#),
+            Parsed::Unknown
+        );
         assert_eq!(feed("X").parse("ping?"), Parsed::Unknown);
     }
 }

@@ -21,7 +21,10 @@ use crate::snapshot::Liquidation;
 pub enum Parsed {
     /// Liquidations of the subscribed instruments (instrument name, event) and how many entries
     /// of the message could not be read (a missing or non-positive price or size).
-    Events { events: Vec<(String, Liquidation)>, unreadable: usize },
+    Events {
+        events: Vec<(String, Liquidation)>,
+        unreadable: usize,
+    },
     /// A message of the protocol itself: a subscription answer, a pong, a liquidation of an
     /// instrument not asked for (OKX sends every swap's).
     Control,
@@ -47,5 +50,6 @@ pub trait Feed: Send + Sync {
 
 /// A time sent as epoch milliseconds (a whole, non-negative number below year 285,000).
 pub fn time_of_ms(ms: Option<f64>) -> Option<chrono::DateTime<chrono::Utc>> {
-    ms.filter(|t| t.is_finite() && t.fract() == 0.0 && *t >= 0.0 && *t < 9e15).and_then(|t| chrono::DateTime::from_timestamp_millis(t as i64))
+    ms.filter(|t| t.is_finite() && t.fract() == 0.0 && *t >= 0.0 && *t < 9e15)
+        .and_then(|t| chrono::DateTime::from_timestamp_millis(t as i64))
 }

@@ -48,7 +48,10 @@ pub struct Flag {
 
 impl Flag {
     pub fn new(latest: Instant) -> Self {
-        Flag { stop: AtomicBool::new(false), latest }
+        Flag {
+            stop: AtomicBool::new(false),
+            latest,
+        }
     }
     pub fn trip(&self) {
         self.stop.store(true, Ordering::SeqCst);
@@ -94,7 +97,9 @@ impl Default for Settings {
 
 /// The wait before connecting again after `failures` failures in a row (1, 2, ...).
 pub fn backoff(failures: u32, s: &Settings) -> Duration {
-    let factor = 1u32.checked_shl(failures.saturating_sub(1).min(20)).unwrap_or(u32::MAX);
+    let factor = 1u32
+        .checked_shl(failures.saturating_sub(1).min(20))
+        .unwrap_or(u32::MAX);
     s.backoff_first.saturating_mul(factor).min(s.backoff_max)
 }
 
@@ -129,15 +134,32 @@ pub struct FeedReport {
 pub type Sink<'a> = dyn Fn(Venue, &[(String, Liquidation)]) -> Result<(), String> + Sync + 'a;
 
 /// Runs `feed` until `deadline`, passing every new event to `sink`.
-pub fn run(feed: &dyn Feed, settings: &Settings, deadline: &dyn Deadline, sink: &Sink) -> FeedReport {
-    let mut report = FeedReport { venue: Some(feed.venue()), ..FeedReport::default() };
+pub fn run(
+    feed: &dyn Feed,
+    settings: &Settings,
+    deadline: &dyn Deadline,
+    sink: &Sink,
+) -> FeedReport {
+    let mut report = FeedReport {
+        venue: Some(feed.venue()),
+        ..FeedReport::default()
+    };
     let mut seen = HashSet::new();
     let mut failures = 0u32;
     while !deadline.remaining().is_zero() {
         match connect(&feed.url(), settings, deadline) {
             Ok((mut ws, ctl)) => {
                 report.connections += 1;
-                let (ended, heard) = read_until_lost(&mut ws, &ctl, feed, settings, deadline, &mut seen, &mut report, sink);
+                let (ended, heard) = read_until_lost(
+                    &mut ws,
+                    &ctl,
+                    feed,
+                    settings,
+                    deadline,
+                    &mut seen,
+                    &mut report,
+                    sink,
+                );
                 if heard {
                     failures = 0;
                 }
@@ -167,7 +189,9 @@ pub fn run(feed: &dyn Feed, settings: &Settings, deadline: &dyn Deadline, sink: 
 fn pause(d: Duration, deadline: &dyn Deadline) {
     let end = Instant::now() + d;
     loop {
-        let left = end.saturating_duration_since(Instant::now()).min(deadline.remaining());
+        let left = end
+            .saturating_duration_since(Instant::now())
+            .min(deadline.remaining());
         if left.is_zero() {
             return;
         }
@@ -179,25 +203,52 @@ type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
 /// Connects and does the handshakes; returns the socket and a handle to its TCP stream (for
 /// the read timeout).
-fn connect(url: &str, s: &Settings, deadline: &dyn Deadline) -> Result<(Socket, TcpStream), String> {
+fn connect(
+    url: &str,
+    s: &Settings,
+    deadline: &dyn Deadline,
+) -> Result<(Socket, TcpStream), String> {
     let uri: tungstenite::http::Uri = url.parse().map_err(|e| format!("{url}: {e}"))?;
-    let host = uri.host().ok_or_else(|| format!("{url}: no host"))?.trim_start_matches('[').trim_end_matches(']').to_string();
-    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("wss") { 443 } else { 80 });
-    let limit = s.connect_timeout.min(deadline.remaining()).max(Duration::from_millis(1));
-    let addrs: Vec<_> = (host.as_str(), port).to_socket_addrs().map_err(|e| format!("could not resolve {host}: {e}"))?.collect();
+    let host = uri
+        .host()
+        .ok_or_else(|| format!("{url}: no host"))?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = uri
+        .port_u16()
+        .unwrap_or(if uri.scheme_str() == Some("wss") {
+            443
+        } else {
+            80
+        });
+    let limit = s
+        .connect_timeout
+        .min(deadline.remaining())
+        .max(Duration::from_millis(1));
+    let addrs: Vec<_> = (host.as_str(), port)
+        .to_socket_addrs()
+        .map_err(|e| format!("could not resolve {host}: {e}"))?
+        .collect();
     let mut last = format!("{host}:{port}: no address");
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, limit) {
             Ok(stream) => {
                 let ctl = stream.try_clone().map_err(|e| e.to_string())?;
-                ctl.set_read_timeout(Some(limit)).and_then(|()| ctl.set_write_timeout(Some(limit))).map_err(|e| e.to_string())?;
+                ctl.set_read_timeout(Some(limit))
+                    .and_then(|()| ctl.set_write_timeout(Some(limit)))
+                    .map_err(|e| e.to_string())?;
                 let _ = ctl.set_nodelay(true);
                 return match tungstenite::client_tls(url, stream) {
                     Ok((ws, _)) => {
-                        ctl.set_read_timeout(Some(s.poll)).map_err(|e| e.to_string())?;
+                        ctl.set_read_timeout(Some(s.poll))
+                            .map_err(|e| e.to_string())?;
                         Ok((ws, ctl))
                     }
-                    Err(HandshakeError::Interrupted(_)) => Err(format!("{url}: no websocket handshake within {} s", limit.as_secs_f64())),
+                    Err(HandshakeError::Interrupted(_)) => Err(format!(
+                        "{url}: no websocket handshake within {} s",
+                        limit.as_secs_f64()
+                    )),
                     Err(HandshakeError::Failure(e)) => Err(format!("{url}: {e}")),
                 };
             }
@@ -214,7 +265,13 @@ enum Ended {
 
 /// The identity of an event for "seen in this run".
 fn identity(inst: &str, l: &Liquidation) -> (String, i64, bool, u64, u64) {
-    (inst.to_string(), l.time.timestamp_millis(), matches!(l.side, crate::snapshot::Side::Long), l.price.to_bits(), l.usd.to_bits())
+    (
+        inst.to_string(),
+        l.time.timestamp_millis(),
+        matches!(l.side, crate::snapshot::Side::Long),
+        l.price.to_bits(),
+        l.usd.to_bits(),
+    )
 }
 
 /// Reads one connection until the deadline or until it is lost; also says whether anything
@@ -254,11 +311,18 @@ fn read_until_lost(
             }
         }
         if last_heard.elapsed() >= s.silence {
-            return (Ended::Lost(format!("nothing received for {} s", s.silence.as_secs())), heard);
+            return (
+                Ended::Lost(format!("nothing received for {} s", s.silence.as_secs())),
+                heard,
+            );
         }
         let msg = match ws.read() {
             Ok(m) => m,
-            Err(tungstenite::Error::Io(e)) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => continue,
+            Err(tungstenite::Error::Io(e))
+                if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
+            {
+                continue
+            }
             Err(e) => return (Ended::Lost(format!("connection lost: {e}")), heard),
         };
         heard = true;
@@ -268,7 +332,10 @@ fn read_until_lost(
                 Parsed::Events { events, unreadable } => {
                     report.unreadable += unreadable;
                     let got = events.len();
-                    let fresh: Vec<(String, Liquidation)> = events.into_iter().filter(|(i, l)| seen.insert(identity(i, l))).collect();
+                    let fresh: Vec<(String, Liquidation)> = events
+                        .into_iter()
+                        .filter(|(i, l)| seen.insert(identity(i, l)))
+                        .collect();
                     report.repeats += got - fresh.len();
                     deliver(feed.venue(), fresh, report, sink);
                 }
