@@ -261,7 +261,7 @@ fn the_command_records_three_venues_until_the_deadline_into_the_cache_and_a_csv(
         "--symbol",
         "BTC",
         "--for",
-        "4s",
+        "6s",
         "--csv",
         arg(&csv),
         "--cache-dir",
@@ -363,6 +363,28 @@ fn bad_flags_are_one_line_usage_errors_naming_the_flag() {
     }
 }
 
+/// `record` of Binance's BTC from `url` for `secs` (into `cache` if given), then `extra`.
+fn record_binance(url: &str, secs: &str, cache: Option<&Path>, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "record",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "binance",
+        "--for",
+        secs,
+        "--binance-ws-url",
+        url,
+    ]
+    .map(String::from)
+    .to_vec();
+    if let Some(dir) = cache {
+        args.extend(["--cache-dir".to_string(), arg(dir).to_string()]);
+    }
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args
+}
+
 #[test]
 fn no_reachable_venue_is_exit_3_and_writes_no_csv() {
     let dir = tempfile::tempdir().unwrap();
@@ -373,21 +395,12 @@ fn no_reachable_venue_is_exit_3_and_writes_no_csv() {
         .unwrap()
         .port();
     let url = format!("ws://127.0.0.1:{closed}");
-    let run = liqshot([
-        "record",
-        "--symbol",
-        "BTC",
-        "--exchange",
-        "binance",
-        "--for",
-        "1s",
-        "--csv",
-        arg(&csv),
-        "--cache-dir",
-        arg(dir.path()),
-        "--binance-ws-url",
+    let run = liqshot(record_binance(
         &url,
-    ]);
+        "1s",
+        Some(dir.path()),
+        &["--csv", arg(&csv)],
+    ));
     assert_eq!(run.code, Some(3), "{run:#?}");
     assert!(
         run.stderr
@@ -416,19 +429,7 @@ fn what_record_wrote_is_in_the_next_fetch_and_its_report() {
         || {},
     );
     let url = stand_in.url.clone();
-    let run = liqshot([
-        "record",
-        "--symbol",
-        "BTC",
-        "--exchange",
-        "binance",
-        "--for",
-        "2s",
-        "--cache-dir",
-        arg(&cache),
-        "--binance-ws-url",
-        &url,
-    ]);
+    let run = liqshot(record_binance(&url, "2s", Some(&cache), &[]));
     assert_eq!(run.code, Some(0), "{run:#?}");
     // The stand-in's port now serves the venue's REST API: one server, as a mirror would be.
     let port = stand_in.port;
@@ -511,19 +512,9 @@ fn the_config_file_s_cache_dir_is_where_record_writes_and_its_venues_are_not_use
         || {},
     );
     let mut cmd = common::command();
-    cmd.env_remove("LIQSHOT_CACHE_DIR").args([
-        "--config",
-        arg(&config),
-        "record",
-        "--symbol",
-        "BTC",
-        "--exchange",
-        "binance",
-        "--for",
-        "2s",
-        "--binance-ws-url",
-        &stand_in.url,
-    ]);
+    cmd.env_remove("LIQSHOT_CACHE_DIR")
+        .args(["--config", arg(&config)])
+        .args(record_binance(&stand_in.url, "2s", None, &[]));
     let run = common::run_cmd(&mut cmd);
     assert_eq!(run.code, Some(0), "{run:#?}");
     let journal = cache
@@ -551,6 +542,23 @@ fn okx_liquidation_ms(snap: &Path) -> Vec<i64> {
                 .timestamp_millis()
         })
         .collect()
+}
+
+/// `fetch` of OKX's BTC for a day from `site` through `cache` into `out`.
+fn fetch_okx(site: &str, cache: &Path, out: &Path) -> Vec<String> {
+    let args = [
+        "fetch",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "okx",
+        "--lookback",
+        "1d",
+        "--okx-url",
+        site,
+    ];
+    let paths = ["--cache-dir", arg(cache), "-o", arg(out)];
+    args.iter().chain(&paths).map(|a| a.to_string()).collect()
 }
 
 #[test]
@@ -583,7 +591,7 @@ fn a_record_process_and_fetch_processes_at_once_on_one_cache_keep_every_event() 
             "--exchange",
             "okx",
             "--for",
-            "4s",
+            "6s",
             "--cache-dir",
             arg(&cache),
             "--okx-ws-url",
@@ -598,21 +606,7 @@ fn a_record_process_and_fetch_processes_at_once_on_one_cache_keep_every_event() 
         .map(|i| {
             let out = dir.path().join(format!("snap{i}.json"));
             let child = std::process::Command::new(bin)
-                .args([
-                    "fetch",
-                    "--symbol",
-                    "BTC",
-                    "--exchange",
-                    "okx",
-                    "--lookback",
-                    "1d",
-                    "--okx-url",
-                    &site,
-                    "--cache-dir",
-                    arg(&cache),
-                    "-o",
-                    arg(&out),
-                ])
+                .args(fetch_okx(&site, &cache, &out))
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap();
@@ -637,30 +631,16 @@ fn a_record_process_and_fetch_processes_at_once_on_one_cache_keep_every_event() 
     );
     // A fetch after both: every event any run wrote is there.
     let last = dir.path().join("last.json");
-    liqshot([
-        "fetch",
-        "--symbol",
-        "BTC",
-        "--exchange",
-        "okx",
-        "--lookback",
-        "1d",
-        "--okx-url",
-        &site,
-        "--cache-dir",
-        arg(&cache),
-        "-o",
-        arg(&last),
-    ])
-    .ok();
+    liqshot(fetch_okx(&site, &cache, &last)).ok();
     let all = okx_liquidation_ms(&last);
     let start = all
         .first()
         .copied()
         .unwrap_or(0)
         .min(now - 86_400_000 + 3_600_000);
+    let said = String::from_utf8_lossy(&o.stderr);
     for t in recorded {
-        assert!(all.contains(&t), "recorded event {t} kept");
+        assert!(all.contains(&t), "recorded event {t} kept; record said: {said}");
     }
     let missing: Vec<i64> = fetched
         .iter()

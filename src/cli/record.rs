@@ -251,7 +251,6 @@ fn summary(r: &FeedReport, events: &[Recorded]) -> String {
 
 pub fn run(a: RecordArgs) -> Result<(), Error> {
     let plan = Plan::new(&a)?;
-    let deadline = At(Instant::now() + Duration::from_secs(plan.secs as u64));
     let keep_from = Utc::now() - chrono::Duration::days(cache::LIQUIDATIONS_KEPT_DAYS);
     // Journal of each (venue, instrument); old events dropped first.
     let mut journals = Vec::new();
@@ -312,6 +311,8 @@ pub fn run(a: RecordArgs) -> Result<(), Error> {
             .join(", "),
         a.duration.trim()
     );
+    // The recording time starts once the feeds are ready (OKX's contract values read).
+    let deadline = At(Instant::now() + Duration::from_secs(plan.secs as u64));
     let reports: Vec<FeedReport> = std::thread::scope(|s| {
         let handles: Vec<_> = feeds
             .iter()

@@ -91,7 +91,7 @@ impl StandIn {
             let mut scripts = scripts.into_iter().peekable();
             for stream in listener.incoming().flatten() {
                 let mut head = [0u8; 2048];
-                let n = stream.peek(&mut head).unwrap_or(0);
+                let n = peek_head(&stream, &mut head);
                 let upgrade = String::from_utf8_lossy(&head[..n])
                     .to_ascii_lowercase()
                     .contains("upgrade: websocket");
@@ -218,4 +218,18 @@ fn proxy(client: std::net::TcpStream, to: &str) {
     let _ = std::io::copy(&mut s_read, &mut c_write);
     let _ = c_write.shutdown(std::net::Shutdown::Write);
     let _ = up.join();
+}
+
+/// Peeks at a request's head (up to its blank line, or as much as `buf` holds; 10 s at most).
+fn peek_head(stream: &std::net::TcpStream, buf: &mut [u8]) -> usize {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut n = 0;
+    for _ in 0..1000 {
+        n = stream.peek(buf).unwrap_or(0);
+        if n == 0 || n == buf.len() || buf[..n].windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    n
 }

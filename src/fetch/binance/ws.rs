@@ -131,16 +131,7 @@ impl Feed for ForceOrders {
             if msg.data.e != "forceOrder" || !msg.stream.ends_with("@forceOrder") {
                 return Parsed::Unknown;
             }
-            return match liquidation(&msg.data.o) {
-                Ok(l) => Parsed::Events {
-                    events: vec![(msg.data.o.s.clone(), l)],
-                    unreadable: 0,
-                },
-                Err(_) => Parsed::Events {
-                    events: Vec::new(),
-                    unreadable: 1,
-                },
-            };
+            return Parsed::events([liquidation(&msg.data.o).map(|l| (msg.data.o.s.clone(), l))]);
         }
         // `{"result":null,"id":1}` answers a (un)subscribe request; `{"error":...}` refuses one.
         match serde_json::from_str::<serde_json::Value>(text) {

@@ -123,15 +123,11 @@ impl Feed for AllLiquidations {
             if !msg.topic.starts_with("allLiquidation.") {
                 return Parsed::Unknown;
             }
-            let mut events = Vec::new();
-            let mut unreadable = 0;
-            for e in &msg.data {
-                match liquidation(e) {
-                    Ok(l) => events.push((e.s.clone(), l)),
-                    Err(_) => unreadable += 1,
-                }
-            }
-            return Parsed::Events { events, unreadable };
+            return Parsed::events(
+                msg.data
+                    .iter()
+                    .map(|e| liquidation(e).map(|l| (e.s.clone(), l))),
+            );
         }
         match serde_json::from_str::<OpAnswer>(text) {
             Ok(a) if a.success == Some(false) => {

@@ -126,27 +126,25 @@ impl Feed for LiquidationOrdersFeed {
             if push.arg.channel != CHANNEL {
                 return Parsed::Unknown;
             }
-            let (mut events, mut unreadable) = (Vec::new(), 0);
-            for order in &push.data {
-                let Some(ct_val) = self
+            let ours = push.data.iter().filter_map(|order| {
+                let ct_val = self
                     .contracts
                     .iter()
-                    .find(|(id, _)| *id == order.inst_id)
-                    .map(|c| c.1)
-                else {
-                    continue;
-                };
-                for d in &order.details {
-                    match liquidation(d, ct_val) {
-                        Ok(l) => events.push((order.inst_id.clone(), l)),
-                        Err(_) => unreadable += 1,
-                    }
-                }
-            }
-            return if events.is_empty() && unreadable == 0 {
-                Parsed::Control
-            } else {
-                Parsed::Events { events, unreadable }
+                    .find(|(id, _)| *id == order.inst_id)?
+                    .1;
+                Some(
+                    order
+                        .details
+                        .iter()
+                        .map(move |d| liquidation(d, ct_val).map(|l| (order.inst_id.clone(), l))),
+                )
+            });
+            return match Parsed::events(ours.flatten()) {
+                Parsed::Events {
+                    events,
+                    unreadable: 0,
+                } if events.is_empty() => Parsed::Control,
+                parsed => parsed,
             };
         }
         match serde_json::from_str::<EventAnswer>(text) {

@@ -34,6 +34,23 @@ pub enum Parsed {
     Unknown,
 }
 
+impl Parsed {
+    /// The events of a message's entries, each read on its own (`Err`: an entry that cannot be
+    /// read, counted).
+    pub fn events<E>(
+        entries: impl IntoIterator<Item = Result<(String, Liquidation), E>>,
+    ) -> Parsed {
+        let (mut events, mut unreadable) = (Vec::new(), 0);
+        for entry in entries {
+            match entry {
+                Ok(e) => events.push(e),
+                Err(_) => unreadable += 1,
+            }
+        }
+        Parsed::Events { events, unreadable }
+    }
+}
+
 /// One venue's stream: where to connect, what to send, how to read it.
 pub trait Feed: Send + Sync {
     fn venue(&self) -> Venue;
