@@ -20,7 +20,11 @@ fn event(writer: usize, i: usize) -> Liquidation {
     let ms = 1_765_000_000_000 + (writer * 100_000 + i) as i64;
     Liquidation {
         time: DateTime::from_timestamp_millis(ms).unwrap(),
-        side: if i.is_multiple_of(2) { Side::Long } else { Side::Short },
+        side: if i.is_multiple_of(2) {
+            Side::Long
+        } else {
+            Side::Short
+        },
         price: 90_000.0 + writer as f64,
         usd: 1_000.0 + i as f64,
     }
@@ -175,4 +179,23 @@ fn measure_concurrent_writers() {
         let (plain_kept, _, _) = contend(d.path(), n, 0, rounds, per_round, false);
         println!("{n} | {f_kept}/{written}, {f_secs:.3} | {r_kept}/{written}, {r_secs:.3} | {}/{}, {b_secs:.3} | {plain_kept}/{written}", bf + br, 2 * written);
     }
+}
+
+#[test]
+fn a_torn_last_line_is_counted_and_does_not_swallow_the_next_event() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.liquidations.jsonl");
+    journal::append(&path, &[event(0, 0)]).unwrap();
+    // A write cut short (power lost): half a line, no end.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.write_all(br#"{"time":"2025-12-06T05:46:40Z","si"#)
+        .unwrap();
+    drop(f);
+    journal::append(&path, &[event(0, 1)]).unwrap();
+    let read = journal::read(&path).unwrap();
+    assert_eq!((read.events.len(), read.bad_lines), (2, 1));
 }

@@ -48,19 +48,30 @@ fn lines(events: &[Liquidation]) -> Result<Vec<u8>, String> {
 }
 
 /// Appends `events` to the journal at `path` (creating it), under its exclusive lock, in one
-/// write, flushed to disk.
+/// write, flushed to disk. A last line left without its end (a machine that lost power
+/// mid-write) is ended first, so it cannot swallow the first new line.
 pub fn append(path: &Path, events: &[Liquidation]) -> Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
     check_liquidations(&sorted(events))?;
-    let bytes = lines(events)?;
-    let _lock = lock::exclusive(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut bytes = lines(events)?;
+    let at = |e: std::io::Error| format!("{}: {e}", path.display());
+    let _lock = lock::exclusive(path).map_err(at)?;
     let mut f = std::fs::OpenOptions::new()
         .create(true)
+        .read(true)
         .append(true)
         .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    f.write_all(&bytes)
-        .and_then(|()| f.sync_data())
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(at)?;
+    if f.seek(SeekFrom::End(0)).map_err(at)? > 0 {
+        let mut last = [0u8; 1];
+        f.seek(SeekFrom::End(-1))
+            .and_then(|_| f.read_exact(&mut last))
+            .map_err(at)?;
+        if last[0] != b'\n' {
+            bytes.insert(0, b'\n');
+        }
+    }
+    f.write_all(&bytes).and_then(|()| f.sync_data()).map_err(at)
 }
 
 fn sorted(events: &[Liquidation]) -> Vec<Liquidation> {

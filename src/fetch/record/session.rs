@@ -352,7 +352,11 @@ fn read_until_lost(
             }
             Message::Pong(_) | Message::Frame(_) => {}
             Message::Binary(_) => report.unknown += 1,
-            Message::Close(_) => return (Ended::Lost("closed by the server".into()), heard),
+            Message::Close(_) => {
+                // tungstenite queued the closing reply; send it.
+                let _ = ws.flush();
+                return (Ended::Lost("closed by the server".into()), heard);
+            }
         }
     }
 }
