@@ -106,16 +106,10 @@ pub struct Plan {
 impl Plan {
     pub fn new(a: &RecordArgs) -> Result<Plan, Error> {
         let secs = parse_duration("--for", &a.duration)?;
-        let venues = Venue::parse_list(&a.exchange)?;
-        if let Some(v) = venues
-            .iter()
-            .find(|v| !matches!(v, Venue::Binance | Venue::Bybit | Venue::Okx))
-        {
-            return Err(Error::Usage(format!(
-                "--exchange: {} has no liquidation stream to record (use binance, bybit, okx)",
-                v.name()
-            )));
-        }
+        let streams = |v: &Venue| matches!(v, Venue::Binance | Venue::Bybit | Venue::Okx);
+        let venues = Venue::parse_list(&a.exchange).ok().filter(|v| v.iter().all(streams)).ok_or_else(|| {
+            Error::Usage(format!("--exchange: {:?} is not a list of venues with a liquidation stream (use binance, bybit, okx)", a.exchange))
+        })?;
         let mut bases = Vec::new();
         for s in a.symbol.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let b = symbols::base_asset(s)?;
