@@ -640,7 +640,10 @@ fn a_record_process_and_fetch_processes_at_once_on_one_cache_keep_every_event() 
         .min(now - 86_400_000 + 3_600_000);
     let said = String::from_utf8_lossy(&o.stderr);
     for t in recorded {
-        assert!(all.contains(&t), "recorded event {t} kept; record said: {said}");
+        assert!(
+            all.contains(&t),
+            "recorded event {t} kept; record said: {said}"
+        );
     }
     let missing: Vec<i64> = fetched
         .iter()
