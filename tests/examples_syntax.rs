@@ -253,3 +253,68 @@ fn example_config_passes_config_check() {
     let r = common::liqshot(["config", "check", file.to_str().unwrap()]);
     assert_eq!(r.code, Some(0), "{uncommented}\n{r:#?}");
 }
+
+// ---------------------------------------------------------------- record beside the renders
+
+/// The words of a shell command line (double quotes group; no other shell syntax is used in
+/// these examples), up to a `>>` redirect.
+fn words(line: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out.into_iter().take_while(|w| w != ">>").collect()
+}
+
+/// Parses `liqshot ...` of an example and checks its options (no data read, nothing fetched).
+fn check_liqshot_line(what: &str, line: &str) -> liqshot::cli::Command {
+    use clap::Parser;
+    let args = words(line);
+    let cli = liqshot::cli::Cli::try_parse_from(&args).unwrap_or_else(|e| panic!("{what}: {e}"));
+    liqshot::cli::check(&cli.command).unwrap_or_else(|e| panic!("{what}: {e}"));
+    cli.command
+}
+
+#[test]
+fn record_runs_all_the_time_beside_the_hourly_renders_on_one_cache() {
+    let text = read("cron/liqshot-record.crontab");
+    let jobs = cron_jobs(&text);
+    assert_eq!(jobs.len(), 2, "a record line and a render line: {jobs:?}");
+    let split = |job: &str| -> (Vec<String>, String) {
+        let f: Vec<&str> = job.splitn(6, char::is_whitespace).collect();
+        assert_eq!(f.len(), 6, "5 time fields and a command: {job}");
+        (f[..5].iter().map(|s| s.to_string()).collect(), f[5].trim().to_string())
+    };
+    let (record_at, record) = split(jobs[0]);
+    let (render_at, render) = split(jobs[1]);
+    assert_eq!(record_at, ["0", "*", "*", "*", "*"], "record starts every hour");
+    assert_eq!(render_at, ["2", "*", "*", "*", "*"], "the hourly render");
+    let liqshot::cli::Command::Record(r) = check_liqshot_line("crontab record", &record) else { panic!("not record: {record}") };
+    let secs = liqshot::cli::parse_duration("--for", &r.duration).unwrap();
+    assert!((3000..3600).contains(&secs), "--for ends before the next hourly start: {}", r.duration);
+    let liqshot::cli::Command::Render(v) = check_liqshot_line("crontab render", &render) else { panic!("not render: {render}") };
+    assert_eq!(r.cache_dir, v.estimate.fetch.cache_dir, "one cache for both");
+    assert!(record.ends_with("2>&1") && render.ends_with("2>&1") && !text.contains('%'));
+
+    let name = "liqshot-record.service";
+    let service = parse_unit(name, &read("systemd/liqshot-record.service"));
+    assert_eq!(get(&service, name, "Service", "Restart"), "always", "started again after each run");
+    assert_eq!(get(&service, name, "Service", "ProtectSystem"), "strict");
+    assert_eq!(get(&service, name, "Install", "WantedBy"), "multi-user.target");
+    let exec = get(&service, name, "Service", "ExecStart");
+    assert!(exec.starts_with("/usr/local/bin/liqshot "), "{exec}");
+    let liqshot::cli::Command::Record(s) = check_liqshot_line(name, exec.trim_start_matches("/usr/local/bin/")) else { panic!("not record: {exec}") };
+    assert_eq!(s.cache_dir.as_deref(), Some(Path::new("/var/cache/liqshot")), "the CacheDirectory");
+    assert_eq!(get(&service, name, "Service", "CacheDirectory"), "liqshot");
+}

@@ -165,3 +165,12 @@ fn the_real_okx_sample_fetched_from_the_fake_exchange_is_drawn() {
     let on_chart = snap.venues[0].liquidations.iter().filter(|l| l.price >= g.price_lo && l.price <= g.price_hi).count();
     assert_eq!(circles(&scene.items).len(), on_chart + 2, "grid {}..{}", g.price_lo, g.price_hi);
 }
+
+#[test]
+fn the_legend_says_binance_totals_are_a_lower_bound() {
+    let (snap, ..) = with_events();
+    let mut sum = liqshot::realized::summary(&snap, snap.captured_at, 86_400);
+    assert!(!legend_text(&sum).contains("Binance"));
+    sum.venues = vec!["binance".into(), "okx".into()];
+    assert!(legend_text(&sum).ends_with("BINANCE+OKX, Binance at most 1/s: a lower bound"), "{}", legend_text(&sum));
+}

@@ -16,6 +16,7 @@ pub mod log;
 pub mod naming;
 pub mod options;
 pub mod parse_error;
+pub mod record;
 pub mod render;
 pub mod report;
 pub mod run;
@@ -37,6 +38,7 @@ use import::IMPORT_EXAMPLES;
 use levels::LEVELS_EXAMPLES;
 use render::RENDER_EXAMPLES;
 use report::REPORT_EXAMPLES;
+use record::RECORD_EXAMPLES;
 use run::RUN_EXAMPLES;
 use zones::ZONES_EXAMPLES;
 
@@ -50,6 +52,7 @@ pub use levels::LevelsArgs;
 pub use options::{parse_duration, parse_size, parse_timeout, ChartArgs, EstimateArgs, FetchArgs, ThemeArg};
 pub use parse_error::{parse_error_line, parse_error_text};
 pub use render::RenderArgs;
+pub use record::RecordArgs;
 pub use report::ReportArgs;
 pub use run::RunArgs;
 pub use zones::ZonesArgs;
@@ -129,6 +132,9 @@ pub enum Command {
     /// Write the daily pre-trade checklist: heatmap.png/.svg, report.md, report.html, zones.json
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// Record realized liquidations from the venues' websocket streams into the cache (and --csv)
+    #[command(after_help = RECORD_EXAMPLES)]
+    Record(RecordArgs),
     /// Time each stage on a snapshot and print the figures
     #[command(after_help = BENCH_EXAMPLES)]
     Bench(BenchArgs),
@@ -192,6 +198,7 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Animate(a) => animate::run(a),
         Command::Report(a) => report::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Record(a) => record::run(a),
         Command::Run(_) | Command::Config(_) => Err(Error::Usage("run and config need the config file (see cli::main)".into())),
     }
 }
@@ -206,6 +213,7 @@ pub fn check(cmd: &Command) -> Result<(), Error> {
         Command::Zones(a) => a.estimate.params().map(drop),
         Command::Levels(a) => a.estimate.params().map(drop),
         Command::Backtest(a) => a.params().and(a.estimate.params()).map(drop),
+        Command::Record(a) => record::Plan::new(a).map(drop),
         _ => Ok(()),
     }
 }

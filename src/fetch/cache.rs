@@ -21,7 +21,16 @@
 //! A cache file that cannot be used (not JSON, another format version, another venue,
 //! instrument or interval, an invalid series) is ignored with a warning and rewritten; cache
 //! problems never fail a fetch. Files are replaced atomically (a temporary file in the same
-//! directory, then a rename), so concurrent runs leave a complete file: the last writer wins.
+//! directory, then a rename), so concurrent runs leave a complete file; the replacement happens
+//! under the directory's lock ([`lock`]) after reading the file again, so the realized liquidations
+//! another run stored meanwhile are kept (its candles are the same venue history).
+//!
+//! Liquidations recorded from the websocket streams (`liqshot record`) go to an append-only
+//! [`journal`] per venue and instrument beside these files; a fetch adds those within its
+//! lookback to the snapshot.
+
+pub mod journal;
+pub mod lock;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -92,9 +101,16 @@ impl Key {
     }
 
     /// The same key for data served by `base_url`.
-    pub fn at(mut self, base_url: &str) -> Self {
-        let url = base_url.trim_end_matches('/');
-        if url != self.venue.default_url() {
+    pub fn at(self, base_url: &str) -> Self {
+        let default = self.venue.default_url();
+        self.served_by(base_url, default)
+    }
+
+    /// The same key for data served by `url` where the venue's own server is `default` (a
+    /// websocket stream's, for recorded liquidations).
+    pub fn served_by(mut self, url: &str, default: &str) -> Self {
+        let url = url.trim_end_matches('/');
+        if url != default.trim_end_matches('/') {
             let host = url.split_once("://").map_or(url, |(_, rest)| rest);
             self.site = Some(host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect());
         }
@@ -311,7 +327,7 @@ pub fn to_file(series: &VenueSeries, venue: Venue, from: DateTime<Utc>, interval
 /// [`LIQUIDATIONS_KEPT_DAYS`] days before `end` (or `start`, if earlier) on, for the cache file;
 /// and those in `[start, end)` for the snapshot, with how many of them only the cache had.
 pub fn merge_liquidations(cached: &[Liquidation], fresh: &[Liquidation], start: DateTime<Utc>, end: DateTime<Utc>) -> (Vec<Liquidation>, Vec<Liquidation>, usize) {
-    let keep_from = start.min(end - Duration::days(LIQUIDATIONS_KEPT_DAYS));
+    let keep_from = liquidations_kept_from(start, end);
     let mut kept = union_liquidations(cached, fresh);
     kept.retain(|l| l.time >= keep_from);
     let shown: Vec<Liquidation> = kept.iter().filter(|l| l.time >= start && l.time < end).copied().collect();
@@ -329,20 +345,46 @@ pub fn drop_future_liquidations(file: &mut CacheFile, now: DateTime<Utc>) -> usi
     before - file.liquidations.len()
 }
 
+/// Writes `file` to `path` like [`store`], under the lock of `path`, with the realized
+/// liquidations of the file there now that `keep` accepts added (another run may have stored
+/// some since this one read it; `keep` is this run's window, so what it dropped as too old or
+/// dated after now stays dropped): no run loses another's events.
+pub fn store_merged(path: &Path, key: &Key, mut file: CacheFile, keep: impl Fn(&Liquidation) -> bool) -> Result<(), String> {
+    let _lock = lock::exclusive(path).map_err(|e| e.to_string())?;
+    if let Ok(Some(now)) = load(path, key) {
+        let theirs: Vec<Liquidation> = now.liquidations.into_iter().filter(|l| keep(l)).collect();
+        if !theirs.is_empty() {
+            file.liquidations = union_liquidations(&theirs, &file.liquidations);
+        }
+    }
+    store(path, &file)
+}
+
+/// The first time of the realized liquidations a run over `[start, end)` keeps in its cache
+/// file: [`LIQUIDATIONS_KEPT_DAYS`] days before `end`, or `start` if earlier.
+pub fn liquidations_kept_from(start: DateTime<Utc>, end: DateTime<Utc>) -> DateTime<Utc> {
+    start.min(end - Duration::days(LIQUIDATIONS_KEPT_DAYS))
+}
+
 /// Writes `file` to `path` atomically: a uniquely named temporary file in the same directory
 /// (created if missing), flushed, then renamed over `path`. Concurrent writers each rename a
-/// complete file; the last one wins.
+/// complete file (use [`store_merged`] to keep each one's liquidations).
 pub fn store(path: &Path, file: &CacheFile) -> Result<(), String> {
+    replace(path, &serde_json::to_vec(file).map_err(|e| e.to_string())?)
+}
+
+/// Replaces `path` with `bytes` atomically: a uniquely named temporary file in the same
+/// directory (created if missing), flushed, then renamed over `path`.
+pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path.parent().ok_or("no parent directory")?;
     let name = path.file_name().ok_or("not a file path")?.to_string_lossy();
     // What killed runs left beside it goes first.
     crate::output::temp::remove_stale(dir, &name);
     let tmp = crate::output::temp::temp_path(dir, &name);
-    let bytes = serde_json::to_vec(file).map_err(|e| e.to_string())?;
     let written = (|| {
         std::fs::create_dir_all(dir)?;
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
+        f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -382,7 +424,7 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
     if from_cache > 0 {
         series.notes.push(format!("{from_cache} of {} realized liquidations from the local cache", shown.len()));
     }
-    series.liquidations = shown;
+    series.liquidations = with_recorded(shown, &mut series.notes, ctx, &journal::path(&key, dir), &warn);
     // A renamed instrument (Hyperliquid's own spelling of the coin) would not match the key.
     if series.instrument == key.instrument {
         let mut file = to_file(&series, ctx.venue, ctx.start, ctx.interval_secs, kept);
@@ -393,11 +435,42 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
                 file = longer;
             }
         }
-        if let Err(why) = store(&path, &file) {
+        let (from, to) = (liquidations_kept_from(ctx.start, ctx.end), ctx.end);
+        if let Err(why) = store_merged(&path, &key, file, |l| l.time >= from && l.time <= to) {
             warn(format!("cache file {} not written: {why}", path.display()));
         }
     }
     Ok(series)
+}
+
+/// `shown` with the recorded liquidations of the journal at `path` within `[ctx.start,
+/// ctx.end)` added, and a venue note saying how many came from there (Binance's with its
+/// one-per-second limit). A journal that cannot be read is a warning.
+fn with_recorded(shown: Vec<Liquidation>, notes: &mut Vec<String>, ctx: &VenueCtx, path: &Path, warn: &dyn Fn(String)) -> Vec<Liquidation> {
+    let read = match journal::read(path) {
+        Ok(r) => r,
+        Err(why) => {
+            warn(format!("recorded liquidations not read: {why}"));
+            return shown;
+        }
+    };
+    if read.bad_lines > 0 {
+        warn(format!("{}: {} unreadable line(s) skipped", path.display(), read.bad_lines));
+    }
+    let recorded: Vec<Liquidation> = read.events.into_iter().filter(|l| l.time >= ctx.start && l.time < ctx.end).collect();
+    if recorded.is_empty() {
+        return shown;
+    }
+    let before = shown.len();
+    let all = union_liquidations(&shown, &recorded);
+    let limit = if ctx.venue == Venue::Binance { format!(" ({})", binance::ws::ONE_PER_SECOND) } else { String::new() };
+    notes.push(format!(
+        "{}: {} realized liquidations recorded from the websocket stream by liqshot record ({} not already among the fetched ones){limit}",
+        ctx.venue.name(),
+        recorded.len(),
+        all.len() - before
+    ));
+    all
 }
 
 /// The history a cache file holds before this run's `start` that stays in the file (not in the

@@ -12,6 +12,8 @@ pub mod hyperliquid;
 pub mod num;
 pub mod okx;
 pub mod progress;
+// Realized liquidations from the venues' websocket streams (`liqshot record`).
+pub mod record;
 pub mod symbols;
 
 use std::path::{Path, PathBuf};

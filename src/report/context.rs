@@ -111,7 +111,8 @@ fn realized_24h(snap: &MarketSnapshot, c: &mut Context) {
         c.realized_24h_short_usd = Some(sum(Side::Short));
         let mut venues: Vec<String> = snap.venues.iter().filter(|v| !v.liquidations.is_empty()).map(|v| crate::sources::venue_title(&v.venue)).collect();
         venues.dedup();
-        c.realized_source = Some(venues.join(", "));
+        let caveat = if venues.iter().any(|v| v == "Binance") { format!("; {}", crate::fetch::binance::ws::ONE_PER_SECOND) } else { String::new() };
+        c.realized_source = Some(format!("{}{caveat}", venues.join(", ")));
     } else if let Some(p) = &snap.realized_periods {
         let rows: Vec<_> = p.rows.iter().filter(|r| r.start >= from).collect();
         if !rows.is_empty() {

@@ -104,7 +104,8 @@ pub fn section(snap: &MarketSnapshot, previous: Option<&PreviousZones>) -> Reali
     let note = if s.total_events() == 0 {
         "No realized liquidations in the last 24 h of the snapshot.".to_string()
     } else {
-        format!("Realized liquidations (force-closed positions, reported by {}) of the last 24 h.", s.venues.join(", "))
+        let binance = if s.venues.iter().any(|v| v == "binance") { format!(" {}.", crate::fetch::binance::ws::ONE_PER_SECOND) } else { String::new() };
+        format!("Realized liquidations (force-closed positions, reported by {}) of the last 24 h.{binance}", s.venues.join(", "))
     };
     let previous = previous.map(|p| against(snap, p));
     RealizedSection {

@@ -85,7 +85,12 @@ fn s(x: f64) -> String {
 /// Starts the server with every venue's routes. `first` may add routes that win over the
 /// standard ones (to make a venue fail).
 pub fn start(first: impl FnOnce(&MockServer)) -> MockServer {
-    let server = MockServer::start();
+    start_on("127.0.0.1:0", first)
+}
+
+/// [`start`] on `addr`.
+pub fn start_on(addr: &str, first: impl FnOnce(&MockServer)) -> MockServer {
+    let server = MockServer::start_on(addr);
     first(&server);
     binance(&server);
     bybit(&server);

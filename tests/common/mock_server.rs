@@ -74,7 +74,13 @@ pub struct MockServer {
 
 impl MockServer {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        Self::start_on("127.0.0.1:0")
+    }
+
+    /// Starts on `addr` (`127.0.0.1:PORT`: a port a websocket stand-in just released, so both
+    /// are one server for the cache).
+    pub fn start_on(addr: &str) -> Self {
+        let listener = TcpListener::bind(addr).expect("bind 127.0.0.1");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let routes: Arc<Mutex<Vec<Arc<Route>>>> = Arc::default();
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();

@@ -6,6 +6,7 @@ pub mod imgdiff;
 pub mod fake_exchange;
 pub mod mock_server;
 pub mod report;
+pub mod ws_stand_in;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -14,7 +14,7 @@ use crate::error::Error;
 
 /// The commands config settings apply to (not `import`, whose input is explicit, nor `bench`,
 /// whose figures must not depend on a user's file).
-pub const LAYERED: [&str; 5] = ["fetch", "zones", "levels", "render", "report"];
+pub const LAYERED: [&str; 6] = ["fetch", "zones", "levels", "render", "report", "record"];
 
 /// A command line with the file's settings added.
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@
 //! Margin brackets need a signed key, so the tiers are the built-in defaults.
 
 pub mod wire;
+pub mod ws;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;

@@ -7,6 +7,7 @@
 //! `singleOpenInterest` when an answer has it), and is converted to USD with candle closes.
 
 pub mod wire;
+pub mod ws;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;

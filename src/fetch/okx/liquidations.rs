@@ -70,7 +70,7 @@ fn detail_ms(d: &LiquidationDetail) -> Option<i64> {
     d.ts.filter(|t| t.is_finite() && t.fract() == 0.0 && *t >= 0.0 && *t < 9e15).map(|t| t as i64)
 }
 
-fn liquidation(d: &LiquidationDetail, ct_val: f64) -> Result<Liquidation, String> {
+pub fn liquidation(d: &LiquidationDetail, ct_val: f64) -> Result<Liquidation, String> {
     let ms = detail_ms(d).ok_or_else(|| format!("ts {:?} is not epoch milliseconds", d.ts))?;
     let time = chrono::DateTime::from_timestamp_millis(ms).ok_or_else(|| format!("ts {ms} is out of range"))?;
     let side = liquidated_side(&d.pos_side, &d.side)

@@ -18,6 +18,7 @@
 //! realized liquidations ([`liquidations`]); its failure is a note and a warning, never fatal.
 
 pub mod liquidations;
+pub mod ws;
 pub mod wire;
 
 #[cfg(test)]

@@ -22,11 +22,13 @@ pub fn radius(usd: f64) -> f32 {
     ((usd / USD_PER_PX2 / std::f64::consts::PI).sqrt() as f32).clamp(MIN_RADIUS, MAX_RADIUS)
 }
 
-/// The legend's text: `realized 24 h: longs $1.2M, shorts $340K, 57 events, OKX`.
+/// The legend's text: `realized 24 h: longs $1.2M, shorts $340K, 57 events, OKX` (with
+/// Binance among the venues: `, Binance at most 1/s: a lower bound`, its stream's limit).
 pub fn legend_text(s: &realized::Summary) -> String {
     let venues = if s.venues.is_empty() { "no venue".to_string() } else { s.venues.iter().map(|v| v.to_uppercase()).collect::<Vec<_>>().join("+") };
+    let binance = if s.venues.iter().any(|v| v == "binance") { ", Binance at most 1/s: a lower bound" } else { "" };
     format!(
-        "realized 24 h: longs {}, shorts {}, {} event{}, {venues}",
+        "realized 24 h: longs {}, shorts {}, {} event{}, {venues}{binance}",
         fmt::usd(s.longs.usd),
         fmt::usd(s.shorts.usd),
         s.total_events(),
