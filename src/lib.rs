@@ -16,6 +16,8 @@ pub mod consistency;
 pub mod measured;
 // Maintenance-margin tiers per venue, carried in the snapshot.
 pub mod tiers;
+// Where a snapshot's prices and open interest came from: the chart's one-line credit.
+pub mod sources;
 
 // The pure middle.
 // Estimate: a time-evolving position ledger per venue → a density grid and a live profile.

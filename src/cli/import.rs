@@ -36,9 +36,9 @@ pub struct ImportArgs {
     /// Symbol, e.g. BTCUSDT or BTC
     #[arg(long)]
     pub symbol: String,
-    /// Venue whose margin tiers and liquidation formula apply: binance, bybit, okx, hyperliquid
-    #[arg(long, default_value = "binance")]
-    pub venue: String,
+    /// Venue whose margin tiers and liquidation formula apply: binance, bybit, okx, hyperliquid [default: binance; charts then name the input files, not a venue]
+    #[arg(long)]
+    pub venue: Option<String>,
     /// Candle interval, e.g. 5m (inferred from the klines when omitted)
     #[arg(long)]
     pub interval: Option<String>,
@@ -59,7 +59,8 @@ pub fn run(a: ImportArgs) -> Result<(), Error> {
         liquidations: a.liquidations,
         period: a.period,
         symbol: a.symbol,
-        venue: a.venue,
+        venue_given: a.venue.is_some(),
+        venue: a.venue.unwrap_or_else(|| "binance".to_string()),
         instrument: None,
         interval: a.interval,
         notes: a.notes,

@@ -57,6 +57,9 @@ pub struct ImportOptions {
     pub symbol: String,
     /// Venue label, `binance` by default; selects the built-in margin tiers.
     pub venue: String,
+    /// The venue was given (`--venue`): the series' data may be named after it (see
+    /// [`crate::sources`]); otherwise charts name the input files.
+    pub venue_given: bool,
     /// The venue's instrument name; the normalised symbol when absent.
     pub instrument: Option<String>,
     /// Candle interval such as `5m`; inferred from the klines when absent.
@@ -75,6 +78,7 @@ impl Default for ImportOptions {
             period: None,
             symbol: String::new(),
             venue: "binance".to_string(),
+            venue_given: false,
             instrument: None,
             interval: None,
             notes: Vec::new(),
@@ -285,6 +289,9 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
         None => {}
     }
 
+    if opts.venue_given {
+        notes.push(crate::sources::venue_given_note(&venue));
+    }
     let (margin_tiers, margin_tiers_source) = tiers::builtin(&venue, &symbol);
     let instrument = opts.instrument.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let venue_series = VenueSeries {

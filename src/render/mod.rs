@@ -80,9 +80,8 @@ pub fn render_scene(snap: &MarketSnapshot, s: &RenderSettings) -> Result<(Analys
     Ok((analysis, scene))
 }
 
-/// The chart options `render_scene` draws `snap` with: the settings' plus the snapshot's notes.
-pub fn chart_options(snap: &MarketSnapshot, s: &RenderSettings) -> ChartOptions {
-    let mut chart_opts = s.chart.clone();
-    chart_opts.notes.extend(snap.notes.iter().cloned());
-    chart_opts
+/// The chart options `render_scene` draws `snap` with. (The snapshot's notes, its data
+/// sources in full, go to the alt text and the report; the chart has a one-line credit.)
+pub fn chart_options(_snap: &MarketSnapshot, s: &RenderSettings) -> ChartOptions {
+    s.chart.clone()
 }

@@ -1,5 +1,6 @@
 //! Alt text for every chart image, from the data: symbol, venues, window, price, zones with
-//! ranges and USD, and the estimate notice. Plain text (escaped by whatever prints it), at most
+//! ranges and USD, the estimate notice and the data sources (price, open interest, the
+//! snapshot's notes). Plain text (escaped by whatever prints it), at most
 //! [`MAX_CHARS`] characters (X's limit for an image description), written beside each image
 //! as `NAME.alt.txt` and used as the `alt` of the report's image. Pure.
 
@@ -38,7 +39,7 @@ pub fn animation_alt_text(snap: &MarketSnapshot, a: &Analysis, frames: usize, fi
 fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize) -> String {
     let g = &a.estimate.grid;
     let symbol = shorten(&snap.symbol, MAX_NAME_CHARS);
-    let venues = shorten(&snap.venue_label(), MAX_NAME_CHARS);
+    let venues = shorten(&crate::sources::venue_label(snap), MAX_NAME_CHARS);
     let head = format!(
         "Estimated liquidation heatmap of {symbol} ({venues}, {} candles), {} to {} UTC; price {}. \
          A model estimate from open interest and price, not actual positions; not advice.",
@@ -53,9 +54,14 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
         fmt::usd(a.zones.below_usd),
         crate::zones::ZoneParams::default().max_distance * 100.0
     );
+    // The data sources (the chart keeps only a one-line credit): price and open interest
+    // always, then as many of the snapshot's notes as fit.
+    let src = crate::sources::sources(snap);
+    let sources = format!(" Data: price {}; open interest {}.", shorten(&src.price, 2 * MAX_NAME_CHARS), shorten(&src.open_interest, 2 * MAX_NAME_CHARS));
+    let notes: Vec<String> = snap.notes.iter().map(|n| format!(" {}", shorten(n.trim(), 2 * MAX_NAME_CHARS + 40))).collect();
     let zones: Vec<String> = a.zones.zones.iter().map(zone_sentence).collect();
     let none = if zones.is_empty() { " No zone stands out." } else { "" };
-    // As many zones as fit, in order (A, B, C), then how many were left out.
+    // As many zones as fit, in order (A, B, C), then how many were left out; then the notes.
     for keep in (0..=zones.len()).rev() {
         let left = zones.len() - keep;
         let more = match left {
@@ -63,12 +69,18 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
             1 => " 1 more zone in the report.".to_string(),
             n => format!(" {n} more zones in the report."),
         };
-        let text = format!("{intro}{head}{}{none}{more}{totals}", zones[..keep].concat());
+        let text = format!("{intro}{head}{}{none}{more}{totals}{sources}", zones[..keep].concat());
         if text.chars().count() <= max {
+            let mut text = text;
+            for n in &notes {
+                if text.chars().count() + n.chars().count() <= max {
+                    text.push_str(n);
+                }
+            }
             return text;
         }
     }
-    shorten(&format!("{intro}{head}{totals}"), max)
+    shorten(&format!("{intro}{head}{totals}{sources}"), max)
 }
 
 /// ` Zone A above: 106,649–107,076, $3.6M of short liquidations, near edge +0.60%.`
