@@ -26,7 +26,7 @@ fn report_writes_six_files() {
         "--front-matter".as_ref(),
     ])
     .ok();
-    assert_eq!(dir_names(&out), ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    assert_eq!(dir_names(&out), ["heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     let r: liqshot::report::model::Report = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
     assert_eq!(r.format, "liqshot-report/2");
     assert_eq!(r.events, ["FOMC & <b>", "CPI Thursday"]);

@@ -35,7 +35,7 @@ pub struct ReportArgs {
     pub chart: ChartArgs,
     #[command(flatten)]
     pub estimate: EstimateArgs,
-    /// Directory for heatmap.png, heatmap.svg, heatmap.alt.txt, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
+    /// Directory for heatmap.png, heatmap.svg, heatmap.png.alt.txt, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
     /// Also write the six files into a stable directory {symbol}-latest beside the output directory

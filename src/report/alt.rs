@@ -2,7 +2,7 @@
 //! ranges and USD, the estimate notice and the data sources (price, open interest, the
 //! snapshot's notes). Plain text (escaped by whatever prints it), at most
 //! [`MAX_CHARS`] characters (X's limit for an image description), written beside each image
-//! as `NAME.alt.txt` and used as the `alt` of the report's image. Pure.
+//! as `NAME.EXT.alt.txt` ([`alt_path`]) and used as the `alt` of the report's image. Pure.
 
 use std::path::{Path, PathBuf};
 
@@ -98,9 +98,13 @@ fn zone_sentence(z: &Zone) -> String {
     )
 }
 
-/// Where the alt text of `image` goes: `heatmap.png` → `heatmap.alt.txt`.
+/// Where the alt text of `image` goes, for every format: the image's whole file name and
+/// `.alt.txt` (`heatmap.png` → `heatmap.png.alt.txt`, `map.gif` → `map.gif.alt.txt`), so the
+/// alt texts of a PNG, an SVG and an animation of one name never replace each other.
 pub fn alt_path(image: &Path) -> PathBuf {
-    image.with_extension("alt.txt")
+    let mut p = image.as_os_str().to_owned();
+    p.push(".alt.txt");
+    p.into()
 }
 
 /// `text` as the bytes of a `.alt.txt` file (one line, final newline).
@@ -118,8 +122,9 @@ mod tests {
     fn shorten_counts_characters() {
         assert_eq!(shorten("abc", 3), "abc");
         assert_eq!(shorten("ääää", 3), "ää…");
-        assert_eq!(alt_path(Path::new("out/heatmap.png")), PathBuf::from("out/heatmap.alt.txt"));
-        assert_eq!(alt_path(Path::new("x.svg")), PathBuf::from("x.alt.txt"));
+        assert_eq!(alt_path(Path::new("out/heatmap.png")), PathBuf::from("out/heatmap.png.alt.txt"));
+        assert_eq!(alt_path(Path::new("x.svg")), PathBuf::from("x.svg.alt.txt"));
+        assert_eq!(alt_path(Path::new("map.gif")), PathBuf::from("map.gif.alt.txt"));
         assert_eq!(file_bytes("a\nb"), b"a b\n");
     }
 }

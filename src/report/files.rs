@@ -11,8 +11,8 @@ pub const SVG: &str = "heatmap.svg";
 pub const MARKDOWN: &str = "report.md";
 pub const HTML: &str = "report.html";
 pub const JSON: &str = "zones.json";
-/// The chart's alt text (see [`super::alt`]).
-pub const ALT: &str = "heatmap.alt.txt";
+/// The chart's alt text (see [`super::alt`]), named by the one rule ([`super::alt::alt_path`] of [`PNG`]).
+pub const ALT: &str = "heatmap.png.alt.txt";
 
 /// The six output files (name, bytes) of `report` and its rendered chart.
 pub fn outputs(report: &Report, png: Vec<u8>, svg: Vec<u8>, opts: &TemplateOptions) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
