@@ -35,6 +35,11 @@ pub struct ChartOptions {
     pub dark: bool,
     /// Top of the colour scale in USD per 0.1 % band; `None` picks it from the data.
     pub color_max: Option<f64>,
+    /// Take the top of the colour scale from the reference week when the snapshot holds it
+    /// ([`super::chart_options`] resolves it into `color_max` and `color_top`).
+    pub week_scale: bool,
+    /// Where the top came from (the legend says it).
+    pub color_top: ColorTop,
     /// The window asked for (`--window`), seconds. When the snapshot holds less, the title
     /// says so (`window 30d requested, 10d of data`) instead of `last 10d`.
     pub window_secs: Option<i64>,
@@ -58,11 +63,11 @@ pub struct ChartOptions {
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, realized: true, measured: false }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, week_scale: false, color_top: ColorTop::Chart, window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, realized: true, measured: false }
     }
 }
 
-pub use super::heat::{hot_share, ColorScale, FLOOR_RATIO, HOT_T, SCALE_TOP_PERCENTILE};
+pub use super::heat::{hot_share, ColorScale, ColorTop, FLOOR_RATIO, HOT_T, SCALE_TOP_PERCENTILE};
 
 struct Ctx<'a> {
     scene: Scene,
@@ -74,6 +79,8 @@ struct Ctx<'a> {
     /// `ChartOptions::frame_at` and `profile_max`.
     frame_at: Option<DateTime<Utc>>,
     profile_max: Option<f64>,
+    /// `ChartOptions::color_top` (the legend's words).
+    color_top: ColorTop,
 }
 
 impl Ctx<'_> {
@@ -109,7 +116,7 @@ fn ctx<'a>(a: &'a Analysis, opts: &ChartOptions) -> Ctx<'a> {
     let (l, grid) = (Layout::with_scale(opts.width, opts.height, opts.scale), &a.estimate.grid);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let scene = Scene::new(opts.width, opts.height, th.background);
-    Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max }
+    Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max, color_top: opts.color_top }
 }
 
 /// The top of the scale the profile panel of `a`'s chart picks from its data (USD per 0.1 %
@@ -152,9 +159,9 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
         profile::measured(&mut c, snap, a, opts.profile);
     }
     price_marker(&mut c, a.estimate.last_price);
-    colorbar(&mut c, &scale);
+    colorbar(&mut c, &scale, opts.color_top);
     header(&mut c, snap, a, opts);
-    caption(&mut c, snap, a);
+    caption(&mut c, snap, a, opts.color_top);
     c.scene
 }
 
@@ -349,10 +356,25 @@ const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % pric
 /// The colour bar's title in a compact layout (same facts, fewer words).
 const COLORBAR_TITLE_SHORT: &str = "USD per 0.1 % band";
 
+/// The colour bar's title: what it measures and where its top came from (compact layouts:
+/// the top's source goes under the bar's labels, see [`colorbar`]).
+fn colorbar_title(compact: bool, top: ColorTop) -> String {
+    if compact {
+        COLORBAR_TITLE_SHORT.to_string()
+    } else {
+        format!("{COLORBAR_TITLE}, {}", top.legend(false))
+    }
+}
+
+/// The widest text of a compact colour bar (its title or the line under it), px.
+fn colorbar_text_width(c: &Ctx) -> f32 {
+    text::measure(COLORBAR_TITLE_SHORT, c.font(12.0), false).max(text::measure(&c.color_top.legend(true), c.font(11.5), false))
+}
+
 /// The legend: the colour of every scale position drawn with the cells' own colour function
 /// ([`Theme::heat`]) over the plot background, as the cells are, so faint translucent cells look
 /// on the legend as they do on the map.
-fn colorbar(c: &mut Ctx, scale: &ColorScale) {
+fn colorbar(c: &mut Ctx, scale: &ColorScale, top: ColorTop) {
     let r: Rect = c.l.colorbar;
     let lut = inferno_lut();
     const N: usize = 256;
@@ -368,8 +390,12 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, c.stroke(1.0));
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
-    let title = if c.l.compact { COLORBAR_TITLE_SHORT } else { COLORBAR_TITLE };
-    c.label(r.x, r.y - if c.l.compact { 9.0 } else { 12.0 } * s, title, 12.0, text_c, HAlign::Left, false);
+    let title = colorbar_title(c.l.compact, top);
+    c.label(r.x, r.y - if c.l.compact { 8.0 } else { 12.0 } * s, &title, 12.0, text_c, HAlign::Left, false);
+    if c.l.compact {
+        let note = c.color_top.legend(true);
+        c.label(r.x, r.bottom() + 26.0 * s, &note, 11.5, muted, HAlign::Left, false);
+    }
     let (mut ticks, step) = axis::price_ticks(0.0, scale.hi, 5);
     // The top of the scale is always labelled (it is a ceiling: denser cells are drawn in its
     // colour, hence the "+"); a round tick too close to it to fit a label gives way.
@@ -494,7 +520,7 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
 /// credit naming the price and the open-interest source ([`crate::sources::credit_line`]). The
 /// snapshot's notes (the data sources in full) go to the alt text and the report, not here.
 /// Compact layouts have the credit only; a method line that does not fit is left out whole.
-fn caption(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis) {
+fn caption(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, top: ColorTop) {
     let s = c.l.s;
     let muted = c.th.muted;
     let size = c.font(11.5);
@@ -522,7 +548,7 @@ fn caption(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis) {
         "Estimated from rising open interest spread over each candle's range; leverage mix {mix}; long/short split: {split}."
     );
     let line2 = format!("Levels vanish once price trades through them. Zones: {}. Not advice.", zone_rule_text(&a.zones));
-    let title_w = text::measure(COLORBAR_TITLE, c.font(12.0), false);
+    let title_w = text::measure(&colorbar_title(false, top), c.font(12.0), false);
     let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
     let (w_avail, mut y) = (c.l.width - x - 18.0 * s, c.l.colorbar.y - 12.0 * s);
     let step = 15.0 * s;

@@ -72,7 +72,7 @@ impl Layout {
         let plot = Rect { x: margin.round(), y: top.round(), w: plot_w, h: (h - top - bottom).round() };
         let profile = Rect { x: plot.right() + axis_w, y: plot.y, w: profile_w, h: plot.h };
         let colorbar = if compact {
-            Rect { x: plot.x, y: plot.bottom() + 41.0 * s, w: (plot.w * 0.34).max(130.0 * s).min(plot.w), h: 10.0 * s }
+            Rect { x: plot.x, y: plot.bottom() + 39.0 * s, w: (plot.w * 0.34).max(130.0 * s).min(plot.w), h: 10.0 * s }
         } else {
             Rect { x: plot.x, y: plot.bottom() + 62.0 * s, w: (plot.w * 0.45).max(220.0 * s), h: 12.0 * s }
         };

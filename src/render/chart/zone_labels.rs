@@ -95,27 +95,28 @@ fn compact_labels(c: &mut Ctx, zones: &[Zone], tags: &[Tag]) {
         c.scene.text(t.x0 + 5.0 * s, (t.y0 + t.y1) / 2.0, &t.text, size, c.th.text, HAlign::Left, VAlign::Middle, true);
     }
     let bar = c.l.colorbar;
-    let title_w = text::measure(super::COLORBAR_TITLE_SHORT, c.font(12.0), false);
+    let title_w = super::colorbar_text_width(c);
     let x = bar.x + bar.w.max(title_w) + 16.0 * s;
     // Into the price axis' free half (the profile's lines under it start further right).
     let right = c.l.plot.right() + (c.l.profile.x - c.l.plot.right()) / 2.0;
-    for (i, z) in zones.iter().enumerate() {
-        let y = c.l.plot.bottom() + (30.0 + 15.0 * i as f32) * s;
-        let color = if z.side == Where::Above { c.th.shorts } else { c.th.longs };
-        let tag = z.tag().to_string();
-        let tag_w = text::measure(&tag, size, true) + 5.0 * s;
+    let forms = |z: &Zone| {
         let range = format!("{}–{}", fmt::price(z.low), fmt::price(z.high));
-        let forms = [
+        [
             format!("{range} {} edge {}", fmt::usd(z.usd), fmt::pct(z.edge_distance_pct)),
             format!("{range} {} {}", fmt::usd(z.usd), fmt::pct(z.edge_distance_pct)),
             format!("{range} {}", fmt::usd(z.usd)),
             range,
-        ];
-        let n = forms.len();
-        let Some(rest) = forms.into_iter().enumerate().find(|(k, f)| k + 1 == n || x + tag_w + text::measure(f, size, false) <= right).map(|(_, f)| f) else { continue };
-        c.scene.text(x, y, &tag, size, color, HAlign::Left, VAlign::Middle, true);
+        ]
+    };
+    let tag_w = |z: &Zone| text::measure(z.tag(), size, true) + 5.0 * s;
+    // One wording for every line: the longest form that fits them all.
+    let form = (0..4).find(|&k| zones.iter().all(|z| x + tag_w(z) + text::measure(&forms(z)[k], size, false) <= right)).unwrap_or(3);
+    for (i, z) in zones.iter().enumerate() {
+        let y = c.l.plot.bottom() + (30.0 + 15.0 * i as f32) * s;
+        let color = if z.side == Where::Above { c.th.shorts } else { c.th.longs };
+        c.scene.text(x, y, z.tag(), size, color, HAlign::Left, VAlign::Middle, true);
         let text_c = c.th.text;
-        c.scene.text(x + tag_w, y, &rest, size, text_c, HAlign::Left, VAlign::Middle, false);
+        c.scene.text(x + tag_w(z), y, &forms(z)[form], size, text_c, HAlign::Left, VAlign::Middle, false);
     }
 }
 
