@@ -145,7 +145,7 @@ fn report_for_several_symbols_into_placeholder_directories() {
     assert_eq!(dir_names(&reports), ["BTCUSDT", "BTCUSDT-latest", "SOLUSDT", "SOLUSDT-latest"]);
     for sym in ["BTCUSDT", "SOLUSDT"] {
         let names = dir_names(&reports.join(sym));
-        assert_eq!(names, ["heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"], "{sym}");
+        assert_eq!(names, ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"], "{sym}");
         let md = std::fs::read_to_string(reports.join(sym).join("report.md")).unwrap();
         assert!(md.contains(sym), "{sym} report names another symbol");
         assert_eq!(md, std::fs::read_to_string(reports.join(format!("{sym}-latest/report.md"))).unwrap());
