@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::axis;
 use super::layout::{Layout, Rect};
-use super::palette::{inferno_lut, Theme};
+use super::palette::{inferno_lut, over, Theme};
 use super::scene::{Color, HAlign, Scene, VAlign};
 use super::text;
 use crate::estimate::Grid;
@@ -138,8 +138,9 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     // Compact layouts tag the zones in the price axis (numbers in the legend): placed first,
     // so the price labels make room for them.
     let tags = if l.compact { zone_labels::tags(&c, &a.zones.zones, a.estimate.last_price) } else { vec![] };
-    price_axis(&mut c, a.estimate.last_price, &tags);
     heatmap(&mut c, &scale);
+    // The price gridlines over the heatmap, as the time gridlines are (the heatmap is opaque).
+    price_axis(&mut c, a.estimate.last_price, &tags);
     time_axis(&mut c);
     // Candles at least 3 px wide on a 1100-px plot share; compact: 3 px at the text's scale.
     let span = (grid.end() - grid.start).num_seconds() as f64;
@@ -170,14 +171,18 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     let lut = inferno_lut();
     let k = BAND / g.row_rel_width();
     let (w, h) = (g.cols, g.rows);
-    let mut rgba = vec![0u8; w * h * 4];
+    // Each cell's colour composited over the plot background here: an opaque image is copied
+    // pixel for pixel by the rasteriser (a translucent one goes through its slower pattern
+    // fill) and embeds in the SVG as RGB. Cells under the scale's floor are the background.
+    let bg = c.th.plot_background;
+    let mut rgba: Vec<u8> = [bg.r, bg.g, bg.b, 255].repeat(w * h);
     for col in 0..w {
         for row in 0..h {
             let v = g.total(col, row) as f64 * k;
             if let Some(t) = scale.t(v) {
-                let color = c.th.heat(&lut, t);
+                let color = over(c.th.heat(&lut, t), bg);
                 let i = ((h - 1 - row) * w + col) * 4;
-                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, color.a]);
+                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, 255]);
             }
         }
     }
@@ -382,7 +387,7 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale, top: ColorTop) {
     for i in 0..N {
         // The value at this legend column's centre, coloured exactly as a cell of that value.
         let v = scale.hi * (i as f64 + 0.5) / N as f64;
-        let col = scale.t(v).map_or(Color::rgba(0, 0, 0, 0), |t| c.th.heat(&lut, t));
+        let col = scale.t(v).map_or(c.th.plot_background, |t| over(c.th.heat(&lut, t), c.th.plot_background));
         rgba.extend_from_slice(&[col.r, col.g, col.b, col.a]);
     }
     c.scene.rect(r.x, r.y, r.w, r.h, c.th.plot_background);
