@@ -52,6 +52,9 @@ struct Chart {
     a: Analysis,
     img: RgbaImage,
     l: Layout,
+    /// The colour scale the chart was drawn with (the reference week's top when the snapshot
+    /// holds it, see `render::chart_options`).
+    scale: ColorScale,
 }
 
 /// Renders like `liqshot render` (default estimate) and decodes the PNG.
@@ -60,7 +63,8 @@ fn chart(snap: &MarketSnapshot, window_days: i64, w: u32, h: u32, dark: bool) ->
     settings.chart.dark = dark;
     let (a, scene) = render_scene(snap, &settings).unwrap();
     let img = image::load_from_memory(&raster::to_png(&scene)).expect("PNG decodes").to_rgba8();
-    Chart { a, img, l: Layout::new(w, h) }
+    let scale = ColorScale::pick(&a.estimate.grid, liqshot::render::chart_options(snap, &settings).color_max);
+    Chart { a, img, l: Layout::new(w, h), scale }
 }
 
 fn rgb(img: &RgbaImage, x: u32, y: u32) -> [u8; 3] {
@@ -147,7 +151,7 @@ fn every_day_has_between_1_and_15_percent_hot_area() {
         // What is drawn in hot colours (cells, before anything is drawn over them), and what
         // the decoded picture shows (candles, lines and labels cover some cells).
         let (_, pixels) = hot_rows(&c.img, &c.l);
-        let scale = ColorScale::pick(&c.a.estimate.grid, None);
+        let scale = c.scale;
         let cells = hot_share(&c.a.estimate.grid, &scale);
         println!("{}d to 2025-11-{d:02} 00:00    {:>9}     {:5.1} %      {:5.1} %", win, liqshot::fmt::usd(scale.hi), cells * 100.0, pixels * 100.0);
         for (what, share) in [("cells", cells), ("pixels", pixels)] {
@@ -170,7 +174,7 @@ fn zone_bands_are_among_the_hottest_rows() {
     for (win, dark) in [(1, true), (7, false)] {
         let c = chart(&example(), win, 1600, 900, dark);
         let g = &c.a.estimate.grid;
-        let scale = ColorScale::pick(g, None);
+        let scale = c.scale;
         let k = BAND / g.row_rel_width();
         let last = g.cols - 1;
         let t_of = |row: usize| scale.t(g.total(last, row) as f64 * k).unwrap_or(0.0);
@@ -216,7 +220,7 @@ fn the_legend_shows_the_cells_colours() {
     for dark in [false, true] {
         let c = chart(&example(), 1, 1600, 900, dark);
         let g = &c.a.estimate.grid;
-        let scale = ColorScale::pick(g, None);
+        let scale = c.scale;
         let (p, r) = (c.l.plot, c.l.colorbar);
         let k = BAND / g.row_rel_width();
         let legend_y = (r.y + r.h / 2.0) as u32;
@@ -295,7 +299,8 @@ fn the_legend_labels_the_top_of_the_scale() {
         let mut settings = RenderSettings::new(EstimateParams::default(), days * 86_400, 1600, 900);
         settings.chart.color_max = pinned;
         let (a, scene) = render_scene(&example(), &settings).unwrap();
-        let top = format!("{}+", liqshot::fmt::usd(ColorScale::pick(&a.estimate.grid, pinned).hi));
+        let drawn = liqshot::render::chart_options(&example(), &settings).color_max;
+        let top = format!("{}+", liqshot::fmt::usd(ColorScale::pick(&a.estimate.grid, drawn).hi));
         let label = scene.items.iter().find_map(|i| match i {
             liqshot::render::Item::Text { text, x, size, .. } if *text == top => Some((*x, *size)),
             _ => None,
@@ -321,7 +326,7 @@ fn empty_band_stats(snap: &MarketSnapshot, dark: bool) -> (f64, f64) {
     settings.chart.dark = dark;
     let (a, scene) = render_scene(snap, &settings).unwrap();
     let g = &a.estimate.grid;
-    let scale = ColorScale::pick(g, None);
+    let scale = ColorScale::pick(g, liqshot::render::chart_options(snap, &settings).color_max);
     let bg = if dark { Theme::dark() } else { Theme::light() }.plot_background;
     let (cols, rows, rgba) = scene
         .items

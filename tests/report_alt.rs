@@ -23,7 +23,8 @@ fn example() -> (MarketSnapshot, Analysis) {
 fn alt_text_says_what_the_chart_shows() {
     let (snap, a) = example();
     let alt = alt_text(&snap, &a);
-    for want in ["BTCUSDT", "binance", "5m candles", "24h to 2025-11-11 00:00 UTC", "not actual positions", "not advice"] {
+    // The example was imported without a recorded --venue: its inputs are named by file.
+    for want in ["BTCUSDT", "CSV import", "5m candles", "24h to 2025-11-11 00:00 UTC", "not actual positions", "not advice", "Data: price btcusdt-spot-5m-2025-11-01_10.csv (5m); open interest btc-usd-swap-okx-oi-1h-2025-11-01_10.csv."] {
         assert!(alt.contains(want), "{want:?} missing: {alt}");
     }
     assert!(alt.contains(&format!("price {}", fmt::price(a.estimate.last_price))), "{alt}");

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::axis;
 use super::layout::{Layout, Rect};
-use super::palette::{inferno_lut, over, Theme};
+use super::palette::{HeatTable, Theme};
 use super::scene::{Color, HAlign, Scene, VAlign};
 use super::text;
 use crate::estimate::Grid;
@@ -168,7 +168,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
 
 fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     let g = c.grid;
-    let lut = inferno_lut();
+    let table = HeatTable::new(&c.th);
     let k = BAND / g.row_rel_width();
     let (w, h) = (g.cols, g.rows);
     // Each cell's colour composited over the plot background here: an opaque image is copied
@@ -180,7 +180,7 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
         for row in 0..h {
             let v = g.total(col, row) as f64 * k;
             if let Some(t) = scale.t(v) {
-                let color = over(c.th.heat(&lut, t), bg);
+                let color = table.color(t);
                 let i = ((h - 1 - row) * w + col) * 4;
                 rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, 255]);
             }
@@ -381,13 +381,13 @@ fn colorbar_text_width(c: &Ctx) -> f32 {
 /// on the legend as they do on the map.
 fn colorbar(c: &mut Ctx, scale: &ColorScale, top: ColorTop) {
     let r: Rect = c.l.colorbar;
-    let lut = inferno_lut();
+    let table = HeatTable::new(&c.th);
     const N: usize = 256;
     let mut rgba = Vec::with_capacity(N * 4);
     for i in 0..N {
         // The value at this legend column's centre, coloured exactly as a cell of that value.
         let v = scale.hi * (i as f64 + 0.5) / N as f64;
-        let col = scale.t(v).map_or(c.th.plot_background, |t| over(c.th.heat(&lut, t), c.th.plot_background));
+        let col = scale.t(v).map_or(c.th.plot_background, |t| table.color(t));
         rgba.extend_from_slice(&[col.r, col.g, col.b, col.a]);
     }
     c.scene.rect(r.x, r.y, r.w, r.h, c.th.plot_background);
