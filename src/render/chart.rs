@@ -199,7 +199,7 @@ fn price_axis(c: &mut Ctx, price: f64, tags: &[zone_labels::Tag]) {
     let lh = text::line_height(font, true);
     let base = (p.h / (55.0 * c.l.s)).max(3.0) as usize;
     let room = c.l.profile.x - x_axis - 4.0 * c.l.s;
-    // The labels drawn at `target` ticks: (y, tick, label), and the gridlines' ticks.
+    // At `target` ticks: the gridlines' y, and the labels drawn (y, text).
     let labelled = |c: &Ctx, target: usize| {
         let (ticks, step) = axis::price_ticks(c.p_lo, c.p_hi, target);
         let dec = axis::step_decimals(step).max(if step >= 1.0 { 0 } else { 1 });
