@@ -48,11 +48,13 @@ fn heatmap_of(scene: &liqshot::render::Scene, l: &Layout) -> (usize, usize, Vec<
         .expect("the heatmap image")
 }
 
-/// Share of drawn (not fully transparent) cells in heatmap columns `cols`.
+/// Share of drawn cells (not the plot background: the heatmap is opaque, undrawn cells are the
+/// background) in heatmap columns `cols`.
 fn drawn_share(hm: &(usize, usize, Vec<u8>), cols: std::ops::Range<usize>) -> f64 {
     let (w, h, rgba) = hm;
     let n = cols.len() * h;
-    let drawn = (0..*h).flat_map(|r| cols.clone().map(move |c| (r * w + c) * 4 + 3)).filter(|&i| rgba[i] != 0).count();
+    let bg = liqshot::render::palette::Theme::dark().plot_background;
+    let drawn = (0..*h).flat_map(|r| cols.clone().map(move |c| (r * w + c) * 4)).filter(|&i| rgba[i..i + 3] != [bg.r, bg.g, bg.b]).count();
     drawn as f64 / n.max(1) as f64
 }
 

@@ -114,7 +114,7 @@ fn offline_help_examples_run() {
     // and 2 frames (to keep the test fast).
     let dir = tempfile::tempdir().unwrap();
     let lines: Vec<&str> = liqshot::cli::animate::ANIMATE_EXAMPLES.lines().map(str::trim).filter(|l| l.starts_with("liqshot animate --snapshot")).collect();
-    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.len(), 3);
     for (k, line) in lines.iter().enumerate() {
         let mut args: Vec<String> = line.split_whitespace().skip(1).map(String::from).collect();
         let ext = args[args.iter().position(|a| a == "-o").unwrap() + 1].rsplit('.').next().unwrap().to_string();
@@ -149,4 +149,40 @@ fn live_symbol_is_animated_from_the_fake_exchange() {
     assert!(run.stderr.contains("fetched BTCUSDT from binance"), "{}", run.stderr);
     let (frames, _) = decode_gif(&std::fs::read(dir.path().join("BTCUSDT-24h.gif")).unwrap());
     assert_eq!((frames.len(), frames[0].0.dimensions()), (2, (800, 450)));
+}
+
+/// `animate --preset`: the preset's size, and every frame keeps the small-format rules of
+/// `render --preset` (the map at least 55 % of the height, at least three price ticks, text
+/// legible at the place's display width); with `--size` it is a usage error naming both.
+#[test]
+fn animate_with_a_preset_keeps_the_map_and_legible_text() {
+    use liqshot::render::preset::{displayed_text_px, Preset, MIN_TEXT_CSS_PX};
+    use liqshot::render::{Item, RenderSettings};
+    let snap = liqshot::MarketSnapshot::load(&example_snapshot()).unwrap();
+    for p in Preset::ALL {
+        let settings = RenderSettings::preset(liqshot::estimate::EstimateParams::default(), 86_400, p);
+        let frames = Frames::new(&snap, &settings.params, &ZoneParams::default(), &settings.chart, 3).unwrap();
+        for i in [0, frames.len() - 1] {
+            let scene = frames.scene(i);
+            assert_eq!((scene.width, scene.height), p.size(), "{p}");
+            let heat = scene.items.iter().filter_map(|it| if let Item::Image { x, y, w, h, .. } = it { Some((*x, *y, *w, *h)) } else { None }).max_by(|a, b| (a.2 * a.3).total_cmp(&(b.2 * b.3))).unwrap();
+            assert!(heat.3 >= 0.55 * p.size().1 as f32, "{p} frame {i}: heatmap {} px of {}", heat.3, p.size().1);
+            let ticks = scene
+                .items
+                .iter()
+                .filter(|it| matches!(it, Item::Text { x, y, text, bold: false, .. } if *x > heat.0 + heat.2 && *y > heat.1 && *y < heat.1 + heat.3 && text.replace(',', "").parse::<f64>().is_ok()))
+                .count();
+            assert!(ticks >= 3, "{p} frame {i}: {ticks} price ticks");
+            let css = displayed_text_px(&scene, p.display_width()).unwrap();
+            assert!(css >= MIN_TEXT_CSS_PX - 1e-3, "{p} frame {i}: smallest text {css} CSS px");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gif = dir.path().join("sq.gif");
+    animate(&["--frames", "2", "--preset", "square", "-o", s(&gif)]).ok();
+    let (frames, _) = decode_gif(&std::fs::read(&gif).unwrap());
+    assert_eq!(frames[0].0.dimensions(), (1080, 1080));
+    let run = animate(&["--frames", "2", "--preset", "x", "--size", "800x450", "-o", s(&gif)]);
+    let line = run.one_line_error(2);
+    assert!(line.contains("--preset x and --size 800x450: give one"), "{line}");
 }

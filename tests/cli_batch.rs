@@ -67,7 +67,7 @@ fn one_bad_symbol_exits_1_and_the_others_are_written() {
     let out = dir.path().join("{symbol}.png");
     let r = run(&server, &["render", "--symbol", "BTC,FOO,ETH", "-o", s(&out), "--size", "800x450"]);
     assert_eq!(r.code, Some(1), "{r:#?}");
-    assert_eq!(dir_names(dir.path()), ["BTCUSDT.alt.txt", "BTCUSDT.png", "ETHUSDT.alt.txt", "ETHUSDT.png"]);
+    assert_eq!(dir_names(dir.path()), ["BTCUSDT.png", "BTCUSDT.png.alt.txt", "ETHUSDT.png", "ETHUSDT.png.alt.txt"]);
     assert!(r.stderr.lines().any(|l| l.starts_with("liqshot: error: FOOUSDT: ") && l.contains("FOOUSDT")), "{}", r.stderr);
     let last = r.stderr.lines().last().unwrap();
     assert_eq!(last, "liqshot: error: 1 of 3 symbols failed: FOOUSDT");
@@ -145,7 +145,7 @@ fn report_for_several_symbols_into_placeholder_directories() {
     assert_eq!(dir_names(&reports), ["BTCUSDT", "BTCUSDT-latest", "SOLUSDT", "SOLUSDT-latest"]);
     for sym in ["BTCUSDT", "SOLUSDT"] {
         let names = dir_names(&reports.join(sym));
-        assert_eq!(names, ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"], "{sym}");
+        assert_eq!(names, ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"], "{sym}");
         let md = std::fs::read_to_string(reports.join(sym).join("report.md")).unwrap();
         assert!(md.contains(sym), "{sym} report names another symbol");
         assert_eq!(md, std::fs::read_to_string(reports.join(format!("{sym}-latest/report.md"))).unwrap());

@@ -1,11 +1,11 @@
-//! `liqshot report` end to end on the bundled example: the six files, events, flag errors.
+//! `liqshot report` end to end on the bundled example: its files, events, flag errors.
 
 mod common;
 
 use common::{dir_names, example_snapshot, liqshot};
 
 #[test]
-fn report_writes_six_files() {
+fn report_writes_its_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let events = dir.path().join("events.txt");
@@ -26,7 +26,7 @@ fn report_writes_six_files() {
         "--front-matter".as_ref(),
     ])
     .ok();
-    assert_eq!(dir_names(&out), ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    assert_eq!(dir_names(&out), ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     let r: liqshot::report::model::Report = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
     assert_eq!(r.format, "liqshot-report/3");
     assert_eq!(r.events, ["FOMC & <b>", "CPI Thursday"]);
@@ -36,6 +36,13 @@ fn report_writes_six_files() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("FOMC &amp; &lt;b&gt;"));
     common::read_png(&out.join("heatmap.png"));
+    // Phones (below 600 px) get the chart at the square preset, written beside the full one.
+    assert_eq!(common::read_png(&out.join("heatmap-square.png")).dimensions(), (1080, 1080));
+    assert!(html.contains(r#"<source media="(max-width: 600px)" srcset="heatmap-square.png">"#), "{html}");
+    assert!(html.contains("@media (max-width: 600px) { .chart a.full { display: none; } .chart a.small { display: block; } }"));
+    let small = r.image.small.as_ref().expect("the small image in zones.json");
+    assert_eq!((small.png.as_str(), small.width, small.height), ("heatmap-square.png", 1080, 1080));
+    assert_eq!(std::fs::read(out.join("heatmap-square.png.alt.txt")).unwrap(), std::fs::read(out.join("heatmap.png.alt.txt")).unwrap());
 }
 
 #[test]

@@ -138,7 +138,7 @@ fn run_carries_out_every_job_relative_to_the_config_directory() {
     assert_eq!(dir_names(&img).into_iter().filter(|n| !n.ends_with(".alt.txt")).collect::<Vec<_>>(), ["BTCUSDT-12h.png", "BTCUSDT-24h.png", "ETHUSDT-12h.png", "ETHUSDT-24h.png"]);
     assert_eq!(read_png(&img.join("BTCUSDT-24h.png")).dimensions(), (720, 400));
     let report = dir.path().join("reports/SOLUSDT");
-    assert_eq!(dir_names(&report), ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    assert_eq!(dir_names(&report), ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     assert!(std::fs::read_to_string(report.join("report.md")).unwrap().contains("FOMC 19:00 UTC"));
     assert!(r.stderr.contains("job majors (12h): liqshot render"), "{}", r.stderr);
     assert!(r.stderr.contains("job sol-report: done"), "{}", r.stderr);
@@ -195,11 +195,11 @@ fn file_switches_yield_to_their_negations_and_settings_go_before_a_double_dash()
     let out = dir.path().join("out/BTC-day.png");
     let snap = example_snapshot();
     liqshot(["--config", c, "render", "--snapshot", s(&snap), "-o", s(&out), "--"]).ok();
-    assert_eq!(dir_names(&dir.path().join("out")), ["BTC-day.alt.txt", "BTC-day.png", "BTCUSDT-latest.alt.txt", "BTCUSDT-latest.png"], "latest from the file");
+    assert_eq!(dir_names(&dir.path().join("out")), ["BTC-day.png", "BTC-day.png.alt.txt", "BTCUSDT-latest.png", "BTCUSDT-latest.png.alt.txt"], "latest from the file");
     assert_eq!(read_png(&out).dimensions(), (800, 450), "settings added before --");
     std::fs::remove_dir_all(dir.path().join("out")).unwrap();
     liqshot(["--config", c, "render", "--snapshot", s(&snap), "-o", s(&out), "--no-latest"]).ok();
-    assert_eq!(dir_names(&dir.path().join("out")), ["BTC-day.alt.txt", "BTC-day.png"], "--no-latest beats the file");
+    assert_eq!(dir_names(&dir.path().join("out")), ["BTC-day.png", "BTC-day.png.alt.txt"], "--no-latest beats the file");
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn one_file_named_twice_leaves_the_old_pair_alone() {
     let b = dir.path().join("b");
     std::fs::create_dir(&b).unwrap();
     std::fs::write(b.join("z.png"), b"old png").unwrap();
-    std::fs::write(b.join("z.alt.txt"), b"old alt").unwrap();
+    std::fs::write(b.join("z.png.alt.txt"), b"old alt").unwrap();
     for second in ["z.png", "./z.png"] {
         let r = liqshot(["render", "--snapshot", arg(&example_snapshot()), "-o", arg(&b.join("z.png")), "-o", arg(&b.join(second))]);
         let line = r.one_line_error(2);
@@ -31,8 +31,8 @@ fn one_file_named_twice_leaves_the_old_pair_alone() {
         let want = if second == "z.png" { format!("-o {one} writes {one} twice") } else { format!("-o {one} and -o {} both write", arg(&b.join(second))) };
         assert!(line.contains(&want), "{line}");
         assert_eq!(std::fs::read(b.join("z.png")).unwrap(), b"old png");
-        assert_eq!(std::fs::read(b.join("z.alt.txt")).unwrap(), b"old alt");
-        assert_eq!(dir_names(&b), ["z.alt.txt", "z.png"]);
+        assert_eq!(std::fs::read(b.join("z.png.alt.txt")).unwrap(), b"old alt");
+        assert_eq!(dir_names(&b), ["z.png", "z.png.alt.txt"]);
     }
 }
 
@@ -40,7 +40,7 @@ fn one_file_named_twice_leaves_the_old_pair_alone() {
 fn a_saved_snapshot_may_not_be_an_image_or_its_alt_text() {
     let dir = tempfile::tempdir().unwrap();
     let img = dir.path().join("ss/a.png");
-    for save in ["ss/a.png", "ss/a.alt.txt"] {
+    for save in ["ss/a.png", "ss/a.png.alt.txt"] {
         let save = dir.path().join(save);
         // Checked before anything is fetched: the venue URL is never asked.
         let r = liqshot(["render", "--symbol", "BTC", "--binance-url", "http://127.0.0.1:9", "--exchange", "binance", "--no-cache", "-o", arg(&img), "--save-snapshot", arg(&save)]);
@@ -57,7 +57,7 @@ fn a_report_directory_named_latest_is_its_own_copy() {
     let r = liqshot(["report", "--snapshot", arg(&example_snapshot()), "--window", "7d", "--out-dir", arg(&out), "--latest", "-q"]);
     assert_eq!(r.code, Some(0), "{r:#?}");
     assert_eq!(dir_names(&dir.path().join("lt2")), ["BTCUSDT-latest"]);
-    assert_eq!(dir_names(&dir.path().join("lt2/BTCUSDT-latest")).len(), 6);
+    assert_eq!(dir_names(&dir.path().join("lt2/BTCUSDT-latest")).len(), liqshot::report::files::NAMES.len());
 }
 
 #[test]

@@ -37,7 +37,8 @@ fn swept_zone_rows_show_the_bare_background_left_edge_included() {
     let p = l.plot;
     let bg = [th.plot_background.r, th.plot_background.g, th.plot_background.b];
     let g = &a.estimate.grid;
-    let scale = ColorScale::pick(g, None);
+    let drawn = liqshot::render::chart_options(&example(), &RenderSettings::new(EstimateParams::default(), 86_400, 1600, 900)).color_max;
+    let scale = ColorScale::pick(g, drawn);
     let k = BAND / g.row_rel_width();
     // Pixels near anything drawn over the heatmap (candles, wicks, lines, labels) are skipped.
     let mut covered = vec![false; (p.w as usize + 1) * (p.h as usize + 1)];

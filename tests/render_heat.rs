@@ -52,6 +52,9 @@ struct Chart {
     a: Analysis,
     img: RgbaImage,
     l: Layout,
+    /// The colour scale the chart was drawn with (the reference week's top when the snapshot
+    /// holds it, see `render::chart_options`).
+    scale: ColorScale,
 }
 
 /// Renders like `liqshot render` (default estimate) and decodes the PNG.
@@ -60,7 +63,8 @@ fn chart(snap: &MarketSnapshot, window_days: i64, w: u32, h: u32, dark: bool) ->
     settings.chart.dark = dark;
     let (a, scene) = render_scene(snap, &settings).unwrap();
     let img = image::load_from_memory(&raster::to_png(&scene)).expect("PNG decodes").to_rgba8();
-    Chart { a, img, l: Layout::new(w, h) }
+    let scale = ColorScale::pick(&a.estimate.grid, liqshot::render::chart_options(snap, &settings).color_max);
+    Chart { a, img, l: Layout::new(w, h), scale }
 }
 
 fn rgb(img: &RgbaImage, x: u32, y: u32) -> [u8; 3] {
@@ -147,7 +151,7 @@ fn every_day_has_between_1_and_15_percent_hot_area() {
         // What is drawn in hot colours (cells, before anything is drawn over them), and what
         // the decoded picture shows (candles, lines and labels cover some cells).
         let (_, pixels) = hot_rows(&c.img, &c.l);
-        let scale = ColorScale::pick(&c.a.estimate.grid, None);
+        let scale = c.scale;
         let cells = hot_share(&c.a.estimate.grid, &scale);
         println!("{}d to 2025-11-{d:02} 00:00    {:>9}     {:5.1} %      {:5.1} %", win, liqshot::fmt::usd(scale.hi), cells * 100.0, pixels * 100.0);
         for (what, share) in [("cells", cells), ("pixels", pixels)] {
@@ -170,7 +174,7 @@ fn zone_bands_are_among_the_hottest_rows() {
     for (win, dark) in [(1, true), (7, false)] {
         let c = chart(&example(), win, 1600, 900, dark);
         let g = &c.a.estimate.grid;
-        let scale = ColorScale::pick(g, None);
+        let scale = c.scale;
         let k = BAND / g.row_rel_width();
         let last = g.cols - 1;
         let t_of = |row: usize| scale.t(g.total(last, row) as f64 * k).unwrap_or(0.0);
@@ -216,7 +220,7 @@ fn the_legend_shows_the_cells_colours() {
     for dark in [false, true] {
         let c = chart(&example(), 1, 1600, 900, dark);
         let g = &c.a.estimate.grid;
-        let scale = ColorScale::pick(g, None);
+        let scale = c.scale;
         let (p, r) = (c.l.plot, c.l.colorbar);
         let k = BAND / g.row_rel_width();
         let legend_y = (r.y + r.h / 2.0) as u32;
@@ -295,7 +299,8 @@ fn the_legend_labels_the_top_of_the_scale() {
         let mut settings = RenderSettings::new(EstimateParams::default(), days * 86_400, 1600, 900);
         settings.chart.color_max = pinned;
         let (a, scene) = render_scene(&example(), &settings).unwrap();
-        let top = format!("{}+", liqshot::fmt::usd(ColorScale::pick(&a.estimate.grid, pinned).hi));
+        let drawn = liqshot::render::chart_options(&example(), &settings).color_max;
+        let top = format!("{}+", liqshot::fmt::usd(ColorScale::pick(&a.estimate.grid, drawn).hi));
         let label = scene.items.iter().find_map(|i| match i {
             liqshot::render::Item::Text { text, x, size, .. } if *text == top => Some((*x, *size)),
             _ => None,
@@ -308,4 +313,62 @@ fn the_legend_labels_the_top_of_the_scale() {
 
 fn a_price(a: &liqshot::pipeline::Analysis) -> f64 {
     a.estimate.last_price
+}
+
+/// Pixel statistics of the near-empty bands (cells under a tenth of the scale's top, undrawn
+/// ones included) of one theme's heatmap, composited over its plot background as drawn:
+/// (mean luma distance from the plot background, mean luma step between vertically adjacent
+/// near-empty cells: hairline stripes).
+fn empty_band_stats(snap: &MarketSnapshot, dark: bool) -> (f64, f64) {
+    use liqshot::render::palette::{over, Theme};
+    use liqshot::render::{Color, Item};
+    let mut settings = RenderSettings::new(EstimateParams::default(), 7 * 86_400, 1600, 900);
+    settings.chart.dark = dark;
+    let (a, scene) = render_scene(snap, &settings).unwrap();
+    let g = &a.estimate.grid;
+    let scale = ColorScale::pick(g, liqshot::render::chart_options(snap, &settings).color_max);
+    let bg = if dark { Theme::dark() } else { Theme::light() }.plot_background;
+    let (cols, rows, rgba) = scene
+        .items
+        .iter()
+        .filter_map(|i| if let Item::Image { px_w, px_h, rgba, .. } = i { Some((*px_w as usize, *px_h as usize, rgba)) } else { None })
+        .max_by_key(|i| i.0 * i.1)
+        .unwrap();
+    assert_eq!((cols, rows), (g.cols, g.rows));
+    let luma = |c: Color| 0.2126 * c.r as f64 + 0.7152 * c.g as f64 + 0.0722 * c.b as f64;
+    let k = BAND / g.row_rel_width();
+    // Top image row first: grid row `rows - 1 - r`.
+    let near_empty = |col: usize, r: usize| (g.total(col, rows - 1 - r) as f64 * k) < scale.hi / 10.0;
+    let shown = |col: usize, r: usize| {
+        let p = &rgba[(r * cols + col) * 4..(r * cols + col) * 4 + 4];
+        luma(over(Color::rgba(p[0], p[1], p[2], p[3]), bg))
+    };
+    let (mut dist, mut n, mut step, mut m) = (0.0, 0usize, 0.0, 0usize);
+    for col in 0..cols {
+        for r in 0..rows {
+            if !near_empty(col, r) {
+                continue;
+            }
+            dist += (shown(col, r) - luma(bg)).abs();
+            n += 1;
+            if r > 0 && near_empty(col, r - 1) {
+                step += (shown(col, r) - shown(col, r - 1)).abs();
+                m += 1;
+            }
+        }
+    }
+    assert!(n > 10_000 && m > 10_000, "{n} near-empty cells");
+    (dist / n as f64, step / m as f64)
+}
+
+/// The light theme draws near-empty bands as close to its background as the dark theme does
+/// (no grey wash) and without more row-to-row contrast (no hairline stripes).
+#[test]
+fn light_theme_empty_bands_look_like_the_dark_themes() {
+    let snap = example();
+    let (dark_dist, dark_step) = empty_band_stats(&snap, true);
+    let (light_dist, light_step) = empty_band_stats(&snap, false);
+    println!("near-empty bands: dark {dark_dist:.2} from background, step {dark_step:.2}; light {light_dist:.2}, step {light_step:.2}");
+    assert!(light_dist <= dark_dist * 1.25 + 1.0, "grey wash: light {light_dist:.2} from its background, dark {dark_dist:.2}");
+    assert!(light_step <= dark_step * 1.25 + 0.5, "stripes: light {light_step:.2} per row, dark {dark_step:.2}");
 }

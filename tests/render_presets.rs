@@ -118,6 +118,95 @@ fn preset_files_are_within_the_places_limits() {
     }
 }
 
+/// The heatmap: the largest image of the scene, (x, y, w, h).
+fn heatmap_box(scene: &Scene) -> (f32, f32, f32, f32) {
+    scene
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Image { x, y, w, h, .. } => Some((*x, *y, *w, *h)),
+            _ => None,
+        })
+        .max_by(|a, b| (a.2 * a.3).total_cmp(&(b.2 * b.3)))
+        .expect("a heatmap")
+}
+
+/// Each preset, both windows and both themes, with its analysis.
+fn analysed() -> Vec<(String, liqshot::pipeline::Analysis, Scene)> {
+    let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
+    let mut v = Vec::new();
+    for p in Preset::ALL {
+        for (window, dark) in [(86_400, true), (7 * 86_400, false), (3 * 86_400, true)] {
+            let mut s = RenderSettings::preset(EstimateParams::default(), window, p);
+            s.chart.dark = dark;
+            let (a, scene) = render_scene(&snap, &s).unwrap();
+            v.push((format!("{p} {}h {}", window / 3600, if dark { "dark" } else { "light" }), a, scene));
+        }
+    }
+    v
+}
+
+#[test]
+fn every_preset_gives_the_heatmap_most_of_the_height_and_three_price_ticks() {
+    for (name, _, scene) in analysed() {
+        let (x, y, w, h) = heatmap_box(&scene);
+        let share = h / scene.height as f32;
+        assert!(share >= 0.55, "{name}: the heatmap is {:.0} % of the image height", share * 100.0);
+        // Price tick labels: plain numbers right of the heatmap, beside it (the price marker is bold).
+        let ticks: Vec<String> = text_boxes(&scene)
+            .into_iter()
+            .filter(|b| b.0 > x + w && b.1 >= y - 1.0 && b.3 <= y + h + 1.0)
+            .filter(|b| b.5.replace(',', "").parse::<f64>().is_ok())
+            .filter(|b| !scene.items.iter().any(|i| matches!(i, Item::Text { text, bold: true, .. } if *text == b.5)))
+            .map(|b| b.5)
+            .collect();
+        assert!(ticks.len() >= 3, "{name}: price ticks {ticks:?}");
+    }
+}
+
+#[test]
+fn no_preset_says_omitted_and_each_keeps_a_one_line_credit() {
+    let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
+    for (name, _, scene) in analysed() {
+        let texts: Vec<String> = text_boxes(&scene).into_iter().map(|b| b.5).collect();
+        assert!(!texts.iter().any(|t| t.contains("omitted")), "{name}");
+        let credit: Vec<&String> = texts.iter().filter(|t| t.starts_with("liqshot · price: ")).collect();
+        assert_eq!(credit.len(), 1, "{name}: {texts:?}");
+        assert!(credit[0].contains(" · OI: ") && credit[0].ends_with(" · estimate"), "{name}: {}", credit[0]);
+        // The snapshot's notes (its sources in full) are not on the image.
+        for n in &snap.notes {
+            assert!(!texts.iter().any(|t| n.starts_with(t.as_str()) && t.len() > 20), "{name}: note {n:?} drawn");
+        }
+    }
+}
+
+#[test]
+fn zone_labels_hide_no_zones_brightest_band_at_any_preset() {
+    for (name, a, scene) in analysed() {
+        let (x, y, w, h) = heatmap_box(&scene);
+        let g = &a.estimate.grid;
+        let y_of = |price: f64| y + h - ((price / g.price_lo).ln() / (g.price_hi / g.price_lo).ln()) as f32 * h;
+        let bands: Vec<(String, f32, f32)> = a.zones.zones.iter().map(|z| (z.name.clone(), y_of(z.peak * 1.0005), y_of(z.peak / 1.0005))).collect();
+        assert!(!bands.is_empty(), "{name}: no zones");
+        let bold: Vec<String> = scene.items.iter().filter_map(|i| if let Item::Text { text, bold: true, .. } = i { Some(text.clone()) } else { None }).collect();
+        let mut labels = 0;
+        for b in text_boxes(&scene).into_iter().filter(|b| bold.contains(&b.5)) {
+            // A zone's label or tag: starts with the zone's tag, or an arrow.
+            let is_zone = a.zones.zones.iter().any(|z| b.5.starts_with(z.tag()) || b.5.starts_with(&format!("↑ {}", z.tag())) || b.5.starts_with(&format!("↓ {}", z.tag())));
+            if !is_zone {
+                continue;
+            }
+            labels += 1;
+            let over_map = b.0 < x + w && b.2 > x && b.1 < y + h && b.3 > y;
+            for (zone, top, bottom) in &bands {
+                let hides = over_map && b.1 < *bottom && b.3 > *top;
+                assert!(!hides, "{name}: label {:?} covers zone {zone}'s brightest band ({top:.0}..{bottom:.0} px)", b.5);
+            }
+        }
+        assert!(labels >= a.zones.zones.len(), "{name}: {labels} zone labels for {} zones", a.zones.zones.len());
+    }
+}
+
 // ---- the command line ----
 
 fn s(p: &std::path::Path) -> &str {
@@ -130,7 +219,7 @@ fn render_with_a_preset_writes_its_size() {
     let out = dir.path().join("x.png");
     common::liqshot(["render", "--snapshot", s(&common::example_snapshot()), "--preset", "x", "-o", s(&out)]).ok();
     assert_eq!(common::read_png(&out).dimensions(), (1200, 675));
-    assert!(dir.path().join("x.alt.txt").is_file());
+    assert!(dir.path().join("x.png.alt.txt").is_file());
 }
 
 #[test]
@@ -218,7 +307,7 @@ fn bundled_preset_examples_are_current() {
         let diff = common::target_tmp(&format!("render_presets/{name}.diff.png"));
         common::imgdiff::compare(&common::read_png(&out), &common::read_png(&bundled), 16, 0.005, &diff)
             .unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
-        let alt = |d: &std::path::Path| std::fs::read_to_string(d.join(format!("{name}.alt.txt"))).unwrap();
-        assert_eq!(alt(dir.path()), alt(&common::root().join("examples")), "examples/{name}.alt.txt is stale");
+        let alt = |d: &std::path::Path| std::fs::read_to_string(d.join(format!("{name}.png.alt.txt"))).unwrap();
+        assert_eq!(alt(dir.path()), alt(&common::root().join("examples")), "examples/{name}.png.alt.txt is stale");
     }
 }

@@ -71,11 +71,11 @@ fn render_writes_the_alt_text_beside_the_images() {
     let snap = example_snapshot();
     liqshot(["render", "--snapshot", snap.to_str().unwrap(), "-o", png.to_str().unwrap(), "-o", svg.to_str().unwrap(), "--size", "800x450", "--latest"]).ok();
     let names = dir_names(dir.path());
-    assert_eq!(names, ["BTCUSDT-latest.alt.txt", "BTCUSDT-latest.png", "BTCUSDT-latest.svg", "a.alt.txt", "a.png", "a.svg"]);
-    let text = std::fs::read_to_string(dir.path().join("a.alt.txt")).unwrap();
+    assert_eq!(names, ["BTCUSDT-latest.png", "BTCUSDT-latest.png.alt.txt", "BTCUSDT-latest.svg", "BTCUSDT-latest.svg.alt.txt", "a.png", "a.png.alt.txt", "a.svg", "a.svg.alt.txt"]);
+    let text = std::fs::read_to_string(dir.path().join("a.png.alt.txt")).unwrap();
     let (s, a) = example();
     assert_eq!(text, format!("{}\n", alt_text(&s, &a)));
-    assert_eq!(text, std::fs::read_to_string(dir.path().join("BTCUSDT-latest.alt.txt")).unwrap());
+    assert_eq!(text, std::fs::read_to_string(dir.path().join("BTCUSDT-latest.png.alt.txt")).unwrap());
 }
 
 #[test]
@@ -88,8 +88,8 @@ fn report_uses_the_alt_text_escaped() {
     std::fs::write(&path, snap.to_json()).unwrap();
     let out = dir.path().join("out");
     liqshot(["report", "--snapshot", path.to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--image-base-url", "https://example.com/d"]).ok();
-    assert!(dir_names(&out).contains(&"heatmap.alt.txt".to_string()));
-    let alt = std::fs::read_to_string(out.join("heatmap.alt.txt")).unwrap();
+    assert!(dir_names(&out).contains(&"heatmap.png.alt.txt".to_string()));
+    let alt = std::fs::read_to_string(out.join("heatmap.png.alt.txt")).unwrap();
     assert!(alt.contains("BTC<img src=x onerror=alert(1)>") && alt.contains("Zone A "), "{alt}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains(r#"alt="Estimated liquidation heatmap of BTC&lt;img src=x onerror=alert(1)&gt;&quot;*_[x](y) ("#), "{html}");
@@ -98,4 +98,32 @@ fn report_uses_the_alt_text_escaped() {
     let line = md.lines().find(|l| l.starts_with("![")).expect("image line");
     assert!(line.contains(r"BTC&lt;img src=x onerror=alert(1)&gt;") && line.contains(r"\*\_\[x\](y)"), "{line}");
     assert!(line.ends_with("](https://example.com/d/heatmap.png)"), "{line}");
+}
+
+/// One naming rule for the alt text of every format: the image's whole file name and `.alt.txt`
+/// (render's PNG and SVG, the report's chart, animate's GIF); an output that would be another's
+/// alt text is a usage error naming the flags.
+#[test]
+fn alt_text_of_every_format_is_named_by_one_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = example_snapshot();
+    let snap = snap.to_str().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    liqshot(["-q", "render", "--snapshot", snap, "-o", &p("c.png"), "-o", &p("c.svg"), "--size", "800x450"]).ok();
+    liqshot(["-q", "animate", "--snapshot", snap, "-o", &p("c.gif"), "--frames", "2", "--size", "720x400"]).ok();
+    liqshot(["-q", "report", "--snapshot", snap, "--out-dir", &p("r")]).ok();
+    for image in ["c.png", "c.svg", "c.gif", "r/heatmap.png"] {
+        let alt = dir.path().join(format!("{image}.alt.txt"));
+        assert!(alt.is_file(), "{image}: no {}", alt.display());
+        assert_eq!(liqshot::report::alt::alt_path(&dir.path().join(image)), alt);
+    }
+    assert!(!dir.path().join("c.alt.txt").exists(), "no alt text named without the image's extension");
+    // The GIF's alt text is the animation's, the stills' their own.
+    assert!(std::fs::read_to_string(dir.path().join("c.gif.alt.txt")).unwrap().starts_with("Animation, 2 frames"));
+    assert!(std::fs::read_to_string(dir.path().join("c.png.alt.txt")).unwrap().starts_with("Estimated liquidation heatmap"));
+    // A collision with an alt text is a usage error naming the flags; nothing is written.
+    let run = liqshot(["render", "--snapshot", snap, "-o", &p("d.png"), "--save-snapshot", &p("d.png.alt.txt")]);
+    let line = run.one_line_error(2);
+    assert!(line.contains("the alt text of -o") && line.contains("--save-snapshot"), "{line}");
+    assert!(!dir.path().join("d.png").exists());
 }

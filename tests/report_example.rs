@@ -34,6 +34,7 @@ fn report_with(edit: impl FnOnce(&mut liqshot::pipeline::Analysis)) -> liqshot::
         alt: "Estimated liquidation heatmap of BTCUSDT".into(),
         width: 1600,
         height: 900,
+        small: None,
     };
     compute(&ReportInputs {
         snap: &snap,

@@ -18,7 +18,7 @@ fn live_report_then_previous() {
     }
     args.extend(["--event".into(), "CPI 13:30 UTC".into()]);
     liqshot(&args).ok();
-    assert_eq!(common::dir_names(&out), ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    assert_eq!(common::dir_names(&out), ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.starts_with("# BTCUSDT pre-trade checklist"), "{md}");
     assert!(md.contains("| Open interest | Binance, Bybit, OKX") && md.contains("| Price data | Binance BTCUSDT 5m candles |"), "the sources, each named: {md}");

@@ -44,7 +44,7 @@ fn the_same_zones_in_zones_the_report_at_24h_and_7d_and_every_presets_alt_text()
     for preset in ["x", "telegram", "newsletter", "square"] {
         let png = dir.path().join(format!("{preset}.png"));
         liqshot(["-q", "render", "--snapshot", &snap_arg(), "--preset", preset, "-o", png.to_str().unwrap()]).ok();
-        let alt = std::fs::read_to_string(dir.path().join(format!("{preset}.alt.txt"))).unwrap();
+        let alt = std::fs::read_to_string(dir.path().join(format!("{preset}.png.alt.txt"))).unwrap();
         for (name, side, low, high, usd) in &zones {
             let named = if name.contains(' ') { name.clone() } else { format!("{name} {side}") };
             let want = format!("Zone {named}: {}–{}, {}", liqshot::fmt::price(*low), liqshot::fmt::price(*high), liqshot::fmt::usd(*usd));

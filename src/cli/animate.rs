@@ -22,6 +22,8 @@ pub const ANIMATE_EXAMPLES: &str = "\
 Examples:
   # 48 frames of the bundled example's last 24 h, for X (1200x675, under 15 MB)
   liqshot animate --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o map.gif
+  # Sized and lettered for a square post (1080x1080)
+  liqshot animate --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --preset square -o map-square.gif
   # The last 7 days as an APNG, 96 frames at 12 per second
   liqshot animate --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --window 7d --frames 96 --fps 12 -o map.png
   # Live ETH data
@@ -43,9 +45,12 @@ pub struct AnimateArgs {
     /// Time span animated, e.g. 12h, 24h, 3d, 7d
     #[arg(long, default_value = "24h", value_name = "DURATION")]
     pub window: String,
-    /// Frame size WIDTHxHEIGHT, from 720x400; a GIF at most 1280x1080 (X's limit)
-    #[arg(long, default_value = "1200x675", value_name = "WxH")]
-    pub size: String,
+    /// Frame size WIDTHxHEIGHT, from 720x400; a GIF at most 1280x1080 (X's limit) [default: 1200x675] (not with --preset)
+    #[arg(long, value_name = "WxH")]
+    pub size: Option<String>,
+    /// Size and text scale for where it is posted: x (1200x675), telegram (1280x720), newsletter (1280x960), square (1080x1080); the map keeps most of the frame, text stays legible there
+    #[arg(long, value_name = "PLACE", value_parser = super::options::parse_preset)]
+    pub preset: Option<crate::render::preset::Preset>,
     /// Colour theme
     #[arg(long, value_enum, default_value = "dark")]
     pub theme: ThemeArg,
@@ -60,20 +65,17 @@ pub struct AnimateArgs {
     pub no_realized: bool,
 }
 
-/// The alt text of an animation: named after the whole file name (`map.gif.alt.txt`).
-fn alt_path(path: &std::path::Path) -> PathBuf {
-    let mut p = path.to_path_buf().into_os_string();
-    p.push(".alt.txt");
-    p.into()
-}
-
 /// Runs `liqshot animate`: every option is checked before any data is read or fetched; the
 /// file and its alt text (`map.gif.alt.txt`) are written atomically, and only when within `--max-mb`.
 pub fn run(a: AnimateArgs) -> Result<(), Error> {
     let format = AnimFormat::of(&a.output)?;
     let out = PathTemplate::parse("-o", &a.output)?;
     let window = super::options::parse_window(&a.window)?;
-    let (w, h) = parse_size(&a.size)?;
+    let (w, h) = match (a.preset, &a.size) {
+        (Some(p), Some(s)) => return Err(Error::Usage(format!("--preset {p} and --size {s}: give one (the preset sets the size and the text scale)"))),
+        (Some(p), None) => p.size(),
+        (None, s) => parse_size(s.as_deref().unwrap_or("1200x675"))?,
+    };
     animate::check_options(format, a.frames, a.fps, w, h)?;
     if let Some(m) = a.color_max.filter(|m| !(m.is_finite() && *m > 0.0)) {
         return Err(Error::Usage(format!("--color-max: {m} is not a positive amount")));
@@ -82,7 +84,10 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
         return Err(Error::Usage(format!("--max-mb: {} is not a positive size", a.max_mb)));
     }
     let max_bytes = (a.max_mb * 1e6) as u64;
-    let mut settings = RenderSettings::new(a.estimate.params()?, window, w, h);
+    let mut settings = match a.preset {
+        Some(p) => RenderSettings::preset(a.estimate.params()?, window, p),
+        None => RenderSettings::new(a.estimate.params()?, window, w, h),
+    };
     settings.chart.dark = matches!(a.theme, ThemeArg::Dark);
     settings.chart.color_max = a.color_max;
     settings.chart.realized = !a.no_realized;
@@ -91,7 +96,7 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
     let dests = |v: &Vars| {
         let path = out.expand(v);
         let what = format!("-o {}", out.raw());
-        vec![Dest::new(what.clone(), path.clone(), "animation"), Dest::new(format!("the alt text of {what}"), alt_path(&path), "alt text")]
+        vec![Dest::new(what.clone(), path.clone(), "animation"), Dest::new(format!("the alt text of {what}"), alt::alt_path(&path), "alt text")]
     };
     src.check_collisions(dests)?;
     src.each(
@@ -117,11 +122,11 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
                 )));
             }
             tracing::info!(symbol = %snap.symbol, "{} frames of {w}x{h} in {:.1} s", frames.len(), t.elapsed().as_secs_f64());
-            // The alt text beside it, as `render` writes one beside each image; named after the
-            // whole file name (`map.gif.alt.txt`), so it never replaces a still's `map.alt.txt`.
+            // The alt text beside it, named as `render` names one beside each image
+            // (`map.gif.alt.txt`, see `alt::alt_path`).
             let last = frames.analysis_at(frames.len() - 1);
             let alt = alt::animation_alt_text(&snap, &last, frames.len(), frames.moment(0).at);
-            let alt_file = alt_path(&path);
+            let alt_file = alt::alt_path(&path);
             write_logged(&[(path, bytes), (alt_file, alt::file_bytes(&alt))])
         },
         String::clone,

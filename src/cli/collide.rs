@@ -40,8 +40,7 @@ pub fn check(dests: &[Dest]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The files of image outputs (`-o`): each image, its alt text (`a.png` → `a.alt.txt`, shared
-/// by `a.png` and `a.svg`) and, with `latest`, the `{symbol}-latest` copies of both.
+/// The files of image outputs (`-o`): each image, its alt text (`a.png` → `a.png.alt.txt`) and, with `latest`, the `{symbol}-latest` copies of both.
 pub fn images(outputs: &[&PathTemplate], latest: bool, vars: &Vars) -> Vec<Dest> {
     let mut out = Vec::new();
     for (i, t) in outputs.iter().enumerate() {
@@ -98,7 +97,7 @@ mod tests {
         let (a, b) = (t("c/z.png"), t("c/./z.png"));
         let err = check(&images(&[&a, &b], false, &vars())).unwrap_err().to_string();
         assert!(err.starts_with("-o c/z.png and -o c/./z.png both write c/./z.png"), "{err}");
-        // A PNG and an SVG of one name share their alt text, and an output already named
+        // A PNG and an SVG of one name have alt texts of their own, and an output already named
         // {symbol}-latest is its own latest copy.
         let (png, svg) = (t("x.png"), t("x.svg"));
         assert!(check(&images(&[&png, &svg], true, &vars())).is_ok());
@@ -108,7 +107,7 @@ mod tests {
     #[test]
     fn a_saved_snapshot_may_not_replace_an_image_or_its_alt_text() {
         let img = t("ss/a.png");
-        for save in ["ss/a.png", "ss/a.alt.txt"] {
+        for save in ["ss/a.png", "ss/a.png.alt.txt"] {
             let s = PathTemplate::parse("--save-snapshot", Path::new(save)).unwrap();
             let mut d = images(&[&img], false, &vars());
             d.extend(snapshot(Some(&s), &vars()));

@@ -117,7 +117,7 @@ fn dests(outputs: &[(PathTemplate, Format)], latest: bool, vars: &Vars) -> Vec<s
     super::collide::images(&outputs.iter().map(|(t, _)| t).collect::<Vec<_>>(), latest, vars)
 }
 
-/// `images` plus the alt text `alt` beside each (`a.png` → `a.alt.txt`, once for `a.png` and `a.svg`).
+/// `images` plus the alt text `alt` beside each (`a.png` → `a.png.alt.txt`, `a.svg` → `a.svg.alt.txt`).
 fn with_alt_text(mut images: Vec<(PathBuf, Vec<u8>)>, alt: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let mut paths: Vec<PathBuf> = Vec::new();
     for (p, _) in &images {

@@ -15,8 +15,8 @@ use crate::estimate::EstimateParams;
 use crate::render::{encode, render_scene, Format, RenderSettings};
 use crate::report::compute::{self, ReportInputs};
 use crate::report::evidence::{backtest_for_with, Backtested};
-use crate::report::files::{outputs, PNG, SVG};
-use crate::report::model::Image;
+use crate::report::files::{outputs, PNG, SQUARE_PNG, SVG};
+use crate::report::model::{Image, SmallImage};
 use crate::report::templates::{self, TemplateOptions};
 use crate::report::triggers::PreviousZones;
 
@@ -35,7 +35,7 @@ pub struct ReportArgs {
     pub chart: ChartArgs,
     #[command(flatten)]
     pub estimate: EstimateArgs,
-    /// Directory for heatmap.png, heatmap.svg, heatmap.alt.txt, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
+    /// Directory for heatmap.png, heatmap.svg, heatmap-square.png (for phones), their .alt.txt, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
     /// Also write the six files into a stable directory {symbol}-latest beside the output directory
@@ -147,6 +147,9 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         // A snapshot shorter than --window: the report covers (and names) what there is.
         let window = warn_short_window(&snap, &analysis, &settings).unwrap_or(window);
         let (png, svg) = (encode(&scene, Format::Png), encode(&scene, Format::Svg));
+        // The same chart at the square preset, which the HTML shows on phones.
+        let small_settings = square_settings(&settings);
+        let square = encode(&render_scene(&snap, &small_settings)?.1, Format::Png);
         let image = Image {
             png: PNG.into(),
             svg: SVG.into(),
@@ -154,6 +157,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             alt: crate::report::alt::alt_text(&snap, &analysis),
             width: settings.chart.width,
             height: settings.chart.height,
+            small: Some(SmallImage { png: SQUARE_PNG.into(), url: opts.image_url(SQUARE_PNG), width: small_settings.chart.width, height: small_settings.chart.height }),
         };
         let tested = backtest_for_with(&snap, &estimate, horizon, odds_model)?;
         if let Backtested::TooShort { needs, .. } = &tested {
@@ -164,7 +168,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         let mut report = compute::compute(&inputs);
         let hints = operator_hints(&report, a.previous.is_some());
         report.measured = crate::measured::summarise(&snap, &estimate, &analysis.zones.zones, analysis.zones.price);
-        let named = outputs(&report, png, svg, &opts)?;
+        let named = outputs(&report, png, svg, square, &opts)?;
         let dir = out_dir.expand(&vars);
         let mut dirs = vec![dir.clone()];
         // A directory already named {symbol}-latest is its own latest copy.
@@ -196,10 +200,19 @@ fn operator_hints(r: &crate::report::model::Report, has_previous: bool) -> Vec<&
     hints
 }
 
+/// `settings` at the `square` preset (the report's chart for phones): same estimate, theme and
+/// colour options.
+fn square_settings(settings: &RenderSettings) -> RenderSettings {
+    let mut s = RenderSettings::preset(settings.params.clone(), settings.params.window_secs, crate::render::preset::Preset::Square);
+    let c = &settings.chart;
+    (s.chart.dark, s.chart.color_max, s.chart.realized, s.chart.measured, s.chart.profile) = (c.dark, c.color_max, c.realized, c.measured, c.profile);
+    s.chart.window_secs = c.window_secs;
+    s
+}
+
 /// The files a report writes into `--out-dir` (and its `--latest` copy).
 fn report_dests(out_dir: &PathTemplate, latest: bool, vars: &Vars) -> Vec<Dest> {
-    use crate::report::files::{ALT, HTML, JSON, MARKDOWN, PNG, SVG};
-    let names = [PNG, SVG, ALT, MARKDOWN, HTML, JSON];
+    let names = crate::report::files::NAMES;
     let dir = out_dir.expand(vars);
     let what = format!("--out-dir {}", out_dir.raw());
     let mut out = collide::in_dir(&what, &dir, &names);

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::axis;
 use super::layout::{Layout, Rect};
-use super::palette::{heat_color, inferno_lut, Theme};
+use super::palette::{HeatTable, Theme};
 use super::scene::{Color, HAlign, Scene, VAlign};
 use super::text;
 use crate::estimate::Grid;
@@ -18,7 +18,7 @@ mod zone_labels;
 
 pub use super::axis::fine_ceil;
 pub use profile::{cumulative, profile_bands, Curve, ProfileView};
-pub use zone_labels::{place_labels, spread, zone_label_text, zone_rule_text, LabelSpot};
+pub use zone_labels::{place_labels, place_labels_clear, spread, zone_label_text, zone_rule_text, LabelSpot, Tag};
 use zone_labels::zones;
 use profile::profile;
 /// The smallest text size the chart draws at scale 1 (the caption), px.
@@ -35,8 +35,11 @@ pub struct ChartOptions {
     pub dark: bool,
     /// Top of the colour scale in USD per 0.1 % band; `None` picks it from the data.
     pub color_max: Option<f64>,
-    /// Extra lines for the caption (e.g. fallbacks used).
-    pub notes: Vec<String>,
+    /// Take the top of the colour scale from the reference week when the snapshot holds it
+    /// ([`super::chart_options`] resolves it into `color_max` and `color_top`).
+    pub week_scale: bool,
+    /// Where the top came from (the legend says it).
+    pub color_top: ColorTop,
     /// The window asked for (`--window`), seconds. When the snapshot holds less, the title
     /// says so (`window 30d requested, 10d of data`) instead of `last 10d`.
     pub window_secs: Option<i64>,
@@ -60,11 +63,11 @@ pub struct ChartOptions {
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, notes: vec![], window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, realized: true, measured: false }
+        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, week_scale: false, color_top: ColorTop::Chart, window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, realized: true, measured: false }
     }
 }
 
-pub use super::heat::{hot_share, ColorScale, FLOOR_RATIO, HOT_T, SCALE_TOP_PERCENTILE};
+pub use super::heat::{hot_share, ColorScale, ColorTop, FLOOR_RATIO, HOT_T, SCALE_TOP_PERCENTILE};
 
 struct Ctx<'a> {
     scene: Scene,
@@ -76,6 +79,8 @@ struct Ctx<'a> {
     /// `ChartOptions::frame_at` and `profile_max`.
     frame_at: Option<DateTime<Utc>>,
     profile_max: Option<f64>,
+    /// `ChartOptions::color_top` (the legend's words).
+    color_top: ColorTop,
 }
 
 impl Ctx<'_> {
@@ -111,7 +116,7 @@ fn ctx<'a>(a: &'a Analysis, opts: &ChartOptions) -> Ctx<'a> {
     let (l, grid) = (Layout::with_scale(opts.width, opts.height, opts.scale), &a.estimate.grid);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let scene = Scene::new(opts.width, opts.height, th.background);
-    Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max }
+    Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max, color_top: opts.color_top }
 }
 
 /// The top of the scale the profile panel of `a`'s chart picks from its data (USD per 0.1 %
@@ -130,8 +135,12 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
 
     c.scene.rect(l.plot.x, l.plot.y, l.plot.w, l.plot.h, th.plot_background);
     c.scene.rect(l.profile.x, l.profile.y, l.profile.w, l.profile.h, th.plot_background);
-    price_axis(&mut c, a.estimate.last_price);
+    // Compact layouts tag the zones in the price axis (numbers in the legend): placed first,
+    // so the price labels make room for them.
+    let tags = if l.compact { zone_labels::tags(&c, &a.zones.zones, a.estimate.last_price) } else { vec![] };
     heatmap(&mut c, &scale);
+    // The price gridlines over the heatmap, as the time gridlines are (the heatmap is opaque).
+    price_axis(&mut c, a.estimate.last_price, &tags);
     time_axis(&mut c);
     // Candles at least 3 px wide on a 1100-px plot share; compact: 3 px at the text's scale.
     let span = (grid.end() - grid.start).num_seconds() as f64;
@@ -145,31 +154,35 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     if opts.realized {
         realized::draw(&mut c, snap, opts.frame_at.unwrap_or(snap.captured_at));
     }
-    zones(&mut c, &a.zones.zones);
+    zones(&mut c, &a.zones.zones, &tags);
     profile(&mut c, a, opts.profile);
     if opts.measured {
         profile::measured(&mut c, snap, a, opts.profile);
     }
     price_marker(&mut c, a.estimate.last_price);
-    colorbar(&mut c, &scale);
+    colorbar(&mut c, &scale, opts.color_top);
     header(&mut c, snap, a, opts);
-    caption(&mut c, a, opts);
+    caption(&mut c, snap, a, opts.color_top);
     c.scene
 }
 
 fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     let g = c.grid;
-    let lut = inferno_lut();
+    let table = HeatTable::new(&c.th);
     let k = BAND / g.row_rel_width();
     let (w, h) = (g.cols, g.rows);
-    let mut rgba = vec![0u8; w * h * 4];
+    // Each cell's colour composited over the plot background here: an opaque image is copied
+    // pixel for pixel by the rasteriser (a translucent one goes through its slower pattern
+    // fill) and embeds in the SVG as RGB. Cells under the scale's floor are the background.
+    let bg = c.th.plot_background;
+    let mut rgba: Vec<u8> = [bg.r, bg.g, bg.b, 255].repeat(w * h);
     for col in 0..w {
         for row in 0..h {
             let v = g.total(col, row) as f64 * k;
             if let Some(t) = scale.t(v) {
-                let color = heat_color(&lut, t);
+                let color = table.color(t);
                 let i = ((h - 1 - row) * w + col) * 4;
-                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, color.a]);
+                rgba[i..i + 4].copy_from_slice(&[color.r, color.g, color.b, 255]);
             }
         }
     }
@@ -177,27 +190,60 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
     c.scene.image(p.x, p.y, p.w, p.h, w as u32, h as u32, rgba);
 }
 
-fn price_axis(c: &mut Ctx, price: f64) {
-    let (ticks, step) = axis::price_ticks(c.p_lo, c.p_hi, (c.l.plot.h / (55.0 * c.l.s)).max(3.0) as usize);
-    let dec = axis::step_decimals(step).max(if step >= 1.0 { 0 } else { 1 });
+/// The price axis: gridlines and labelled ticks, at least [`MIN_PRICE_TICKS`] labels (closer
+/// ticks where the first choice labels fewer), none under the price marker or a zone's tag.
+fn price_axis(c: &mut Ctx, price: f64, tags: &[zone_labels::Tag]) {
     let p = c.l.plot;
     let x_axis = p.right() + 8.0 * c.l.s;
-    for t in ticks {
-        let y = c.y(t);
-        if y < p.y + 4.0 || y > p.bottom() - 4.0 {
-            continue;
+    let font = c.font(13.0);
+    let lh = text::line_height(font, true);
+    let base = (p.h / (55.0 * c.l.s)).max(3.0) as usize;
+    let room = c.l.profile.x - x_axis - 4.0 * c.l.s;
+    // At `target` ticks: the gridlines' y, and the labels drawn (y, text).
+    let labelled = |c: &Ctx, target: usize| {
+        let (ticks, step) = axis::price_ticks(c.p_lo, c.p_hi, target);
+        let dec = axis::step_decimals(step).max(if step >= 1.0 { 0 } else { 1 });
+        let mut lines = Vec::new();
+        let mut labels = Vec::new();
+        for t in ticks {
+            let y = c.y(t);
+            if y < p.y + 4.0 || y > p.bottom() - 4.0 {
+                continue;
+            }
+            lines.push(y);
+            // The price marker's box covers this label: leave it out rather than under the box.
+            if (y - c.y(price)).abs() < lh + 4.0 * c.l.s {
+                continue;
+            }
+            let label = axis_label(t, step, dec, room, font);
+            let (x0, x1) = (x_axis, x_axis + text::measure(&label, font, false));
+            if tags.iter().any(|g| g.covers(x0, y - lh / 2.0, x1, y + lh / 2.0)) {
+                continue;
+            }
+            labels.push((y, label));
         }
+        (lines, labels)
+    };
+    let mut chosen = labelled(c, base);
+    // Denser ticks until three are labelled, as long as labels stay a line and a half apart.
+    let mut target = base;
+    while chosen.1.len() < MIN_PRICE_TICKS && p.h / (target as f32 + 1.0) >= 1.5 * lh {
+        target += 1;
+        chosen = labelled(c, target);
+    }
+    let (lines, labels) = chosen;
+    for y in lines {
         c.scene.line(p.x, y, p.right(), y, c.th.gridline, c.stroke(1.0));
         c.scene.line(c.l.profile.x, y, c.l.profile.right(), y, c.th.gridline, c.stroke(1.0));
-        // The price marker's box covers this label: leave it out rather than under the box.
-        if (y - c.y(price)).abs() < text::line_height(c.font(13.0), true) + 4.0 * c.l.s {
-            continue;
-        }
-        let muted = c.th.muted;
-        let label = axis_label(t, step, dec, c.l.profile.x - x_axis - 4.0 * c.l.s, c.font(13.0));
+    }
+    let muted = c.th.muted;
+    for (y, label) in labels {
         c.label(x_axis, y, &label, 13.0, muted, HAlign::Left, false);
     }
 }
+
+/// The fewest labelled price ticks a chart draws (where its plot has room for them).
+pub const MIN_PRICE_TICKS: usize = 3;
 
 /// A price tick's label: with thousands separators, or, where that does not fit in `room` px
 /// (prices of 1e12 or 1e-12), in scientific notation with the digits the tick step needs.
@@ -222,7 +268,7 @@ fn time_axis(c: &mut Ctx) {
         let w = c.stroke(1.0);
         c.scene.line(x, p.y, x, p.bottom(), c.th.gridline, w);
         c.scene.line(x, p.bottom(), x, p.bottom() + 5.0 * c.l.s, c.th.muted, w);
-        let (muted, y) = (c.th.muted, p.bottom() + 16.0 * c.l.s);
+        let (muted, y) = (c.th.muted, p.bottom() + if c.l.compact { 14.0 } else { 16.0 } * c.l.s);
         let label = axis::time_label(t);
         // Keep labels at the plot's ends inside the plot's width.
         let half = text::measure(&label, c.font(13.0), false) / 2.0;
@@ -313,20 +359,35 @@ fn price_marker(c: &mut Ctx, price: f64) {
 
 const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (linear scale)";
 /// The colour bar's title in a compact layout (same facts, fewer words).
-const COLORBAR_TITLE_SHORT: &str = "Estimated liquidations, USD per 0.1 % band (linear)";
+const COLORBAR_TITLE_SHORT: &str = "USD per 0.1 % band";
+
+/// The colour bar's title: what it measures and where its top came from (compact layouts:
+/// the top's source goes under the bar's labels, see [`colorbar`]).
+fn colorbar_title(compact: bool, top: ColorTop) -> String {
+    if compact {
+        COLORBAR_TITLE_SHORT.to_string()
+    } else {
+        format!("{COLORBAR_TITLE}, {}", top.legend(false))
+    }
+}
+
+/// The widest text of a compact colour bar (its title or the line under it), px.
+fn colorbar_text_width(c: &Ctx) -> f32 {
+    text::measure(COLORBAR_TITLE_SHORT, c.font(12.0), false).max(text::measure(&c.color_top.legend(true), c.font(11.5), false))
+}
 
 /// The legend: the colour of every scale position drawn with the cells' own colour function
-/// ([`heat_color`]) over the plot background, as the cells are, so faint translucent cells look
+/// ([`Theme::heat`]) over the plot background, as the cells are, so faint translucent cells look
 /// on the legend as they do on the map.
-fn colorbar(c: &mut Ctx, scale: &ColorScale) {
+fn colorbar(c: &mut Ctx, scale: &ColorScale, top: ColorTop) {
     let r: Rect = c.l.colorbar;
-    let lut = inferno_lut();
+    let table = HeatTable::new(&c.th);
     const N: usize = 256;
     let mut rgba = Vec::with_capacity(N * 4);
     for i in 0..N {
         // The value at this legend column's centre, coloured exactly as a cell of that value.
         let v = scale.hi * (i as f64 + 0.5) / N as f64;
-        let col = scale.t(v).map_or(Color::rgba(0, 0, 0, 0), |t| heat_color(&lut, t));
+        let col = scale.t(v).map_or(c.th.plot_background, |t| table.color(t));
         rgba.extend_from_slice(&[col.r, col.g, col.b, col.a]);
     }
     c.scene.rect(r.x, r.y, r.w, r.h, c.th.plot_background);
@@ -334,8 +395,12 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
     c.scene.stroke_rect(r.x, r.y, r.w, r.h, c.th.muted, c.stroke(1.0));
     let (text_c, muted) = (c.th.text, c.th.muted);
     let s = c.l.s;
-    let title = if c.l.compact { COLORBAR_TITLE_SHORT } else { COLORBAR_TITLE };
-    c.label(r.x, r.y - 12.0 * s, title, 12.0, text_c, HAlign::Left, false);
+    let title = colorbar_title(c.l.compact, top);
+    c.label(r.x, r.y - if c.l.compact { 8.0 } else { 12.0 } * s, &title, 12.0, text_c, HAlign::Left, false);
+    if c.l.compact {
+        let note = c.color_top.legend(true);
+        c.label(r.x, r.bottom() + 26.0 * s, &note, 11.5, muted, HAlign::Left, false);
+    }
     let (mut ticks, step) = axis::price_ticks(0.0, scale.hi, 5);
     // The top of the scale is always labelled (it is a ceiling: denser cells are drawn in its
     // colour, hence the "+"); a round tick too close to it to fit a label gives way.
@@ -366,7 +431,7 @@ fn colorbar(c: &mut Ctx, scale: &ColorScale) {
             continue;
         }
         free_from = xl + half + 6.0 * s;
-        c.label(xl, r.bottom() + 13.0 * s, &label, 12.0, muted, HAlign::Center, false);
+        c.label(xl, r.bottom() + if c.l.compact { 12.0 } else { 13.0 } * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
 
@@ -416,8 +481,10 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
         };
     }
     let (text_c, muted, warn) = (c.th.text, c.th.muted, c.th.warning);
-    c.label(c.l.plot.x, 24.0 * s, &title, 22.0, text_c, HAlign::Left, true);
-    let head = format!("{} · {} candles · ", snap.venue_label(), format_interval(snap.interval_secs()));
+    // Compact layouts pack the two header lines closer (the map keeps the height).
+    let (title_y, sub_y) = if c.l.compact { (17.0 * s, 40.0 * s) } else { (24.0 * s, 50.0 * s) };
+    c.label(c.l.plot.x, title_y, &title, 22.0, text_c, HAlign::Left, true);
+    let head = format!("{} · {} candles · ", crate::sources::venue_label(snap), format_interval(snap.interval_secs()));
     let end = snap.captured_at.format("%Y-%m-%d %H:%M");
     let mut tail = format!(" · price {}", fmt::price(a.estimate.last_price));
     // The price is also on the price axis marker: left out of a subtitle too long for the image.
@@ -429,11 +496,11 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
             let at = opts.frame_at.map_or(snap.captured_at, |t| t).format("%Y-%m-%d %H:%M");
             let span = span_label((g.end() - g.start).num_seconds());
             let sub = format!("{head}{span} from {} UTC, as it stood at {at} UTC{tail}", g.start.format("%Y-%m-%d %H:%M"));
-            c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);
+            c.label(c.l.plot.x, sub_y, &sub, 14.0, muted, HAlign::Left, false);
         }
         None => {
             let sub = format!("{head}last {} to {end} UTC{tail}", span_label((g.end() - g.start).num_seconds()));
-            c.label(c.l.plot.x, 50.0 * s, &sub, 14.0, muted, HAlign::Left, false);
+            c.label(c.l.plot.x, sub_y, &sub, 14.0, muted, HAlign::Left, false);
         }
         // The snapshot is shorter than the window asked for: said in the warning colour.
         Some((asked, shown)) => {
@@ -441,7 +508,7 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
             let span = format!(": {} to {end} UTC", g.start.format("%Y-%m-%d %H:%M"));
             let mut x = c.l.plot.x;
             for (part, color) in [(head.as_str(), muted), (short.as_str(), warn), (span.as_str(), muted), (tail.as_str(), muted)] {
-                c.label(x, 50.0 * s, part, 14.0, color, HAlign::Left, false);
+                c.label(x, sub_y, part, 14.0, color, HAlign::Left, false);
                 x += text::measure(part, c.font(14.0), false);
             }
         }
@@ -450,12 +517,24 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
     let warning = "Model estimate, not actual positions";
     let free = right - c.l.plot.x - text::measure(&title, c.font(22.0), true) - 24.0 * s;
     if text::measure(warning, c.font(13.0), true) <= free {
-        c.label(right, 24.0 * s, warning, 13.0, warn, HAlign::Right, true);
+        c.label(right, title_y, warning, 13.0, warn, HAlign::Right, true);
     }
 }
 
-fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
+/// Under the colour bar: how the map was made (full-size charts) and, always, the one-line
+/// credit naming the price and the open-interest source ([`crate::sources::credit_line`]). The
+/// snapshot's notes (the data sources in full) go to the alt text and the report, not here.
+/// Compact layouts have the credit only; a method line that does not fit is left out whole.
+fn caption(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, top: ColorTop) {
     let s = c.l.s;
+    let muted = c.th.muted;
+    let size = c.font(11.5);
+    if c.l.compact {
+        let (x, w) = (c.l.caption.x, c.l.caption.w);
+        let credit = crate::sources::credit_line_fitting(snap, |l| text::measure(l, size, false) <= w);
+        c.label(x, c.l.caption.y, &credit, 11.5, muted, HAlign::Left, false);
+        return;
+    }
     let mixes: Vec<String> = a.estimate.venues.iter().map(|v| v.mix.describe()).collect();
     let mut mix = mixes.first().cloned().unwrap_or_default();
     if mixes.iter().any(|m| *m != mix) {
@@ -474,29 +553,19 @@ fn caption(c: &mut Ctx, a: &Analysis, opts: &ChartOptions) {
         "Estimated from rising open interest spread over each candle's range; leverage mix {mix}; long/short split: {split}."
     );
     let line2 = format!("Levels vanish once price trades through them. Zones: {}. Not advice.", zone_rule_text(&a.zones));
-    let muted = c.th.muted;
-    let title_w = text::measure(COLORBAR_TITLE, c.font(12.0), false);
-    let (x, w_avail, mut y, mut lines) = if c.l.compact {
-        // Under the colour bar, full width, three lines: the short form of the same facts.
-        let short = format!("Estimated from rising open interest; leverage mix {mix}; split: {split}. Not advice.");
-        (c.l.caption.x, c.l.caption.w, c.l.caption.y, vec![short])
-    } else {
-        let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
-        (x, c.l.width - x - 18.0 * s, c.l.colorbar.y - 12.0 * s, vec![line1, line2])
-    };
+    let title_w = text::measure(&colorbar_title(false, top), c.font(12.0), false);
+    let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
+    let (w_avail, mut y) = (c.l.width - x - 18.0 * s, c.l.colorbar.y - 12.0 * s);
     let step = 15.0 * s;
-    lines.extend(opts.notes.iter().cloned());
-    let pieces: Vec<String> = lines.iter().flat_map(|l| wrap(l, c.font(11.5), w_avail)).collect();
-    // Never draw past the bottom edge: the last line that fits says how much was left out.
-    let fit = ((c.l.height - 8.0 * s - y) / step).floor().max(1.0) as usize + 1;
-    for (i, piece) in pieces.iter().enumerate() {
-        if i + 1 == fit && pieces.len() > fit {
-            c.label(x, y, &format!("… {} more caption line(s) omitted (see the snapshot notes)", pieces.len() - i), 11.5, muted, HAlign::Left, false);
-            break;
-        }
+    let credit = crate::sources::credit_line_fitting(snap, |l| text::measure(l, size, false) <= w_avail);
+    let pieces: Vec<String> = [line1, line2].iter().flat_map(|l| wrap(l, size, w_avail)).collect();
+    // Never past the bottom edge: the method lines that fit above the credit, then the credit.
+    let fit = ((c.l.height - 8.0 * s - y) / step).floor().max(0.0) as usize + 1;
+    for piece in pieces.iter().take(fit.saturating_sub(1)) {
         c.label(x, y, piece, 11.5, muted, HAlign::Left, false);
         y += step;
     }
+    c.label(x, y, &credit, 11.5, muted, HAlign::Left, false);
 }
 
 /// Greedy word wrap to `width` pixels.

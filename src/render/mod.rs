@@ -69,7 +69,7 @@ impl RenderSettings {
         let layout = Layout::with_scale(width, height, scale);
         params.rows = layout.plot_rows();
         params.max_cols = Some(layout.plot_cols());
-        RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), scale, ..Default::default() } }
+        RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), scale, week_scale: true, ..Default::default() } }
     }
 }
 
@@ -80,9 +80,19 @@ pub fn render_scene(snap: &MarketSnapshot, s: &RenderSettings) -> Result<(Analys
     Ok((analysis, scene))
 }
 
-/// The chart options `render_scene` draws `snap` with: the settings' plus the snapshot's notes.
+/// The chart options `render_scene` draws `snap` with: the settings', with the top of the
+/// colour scale resolved (`--color-max`, else the reference week's when `week_scale` and the
+/// snapshot holds it, else the chart's own; see [`heat::ColorTop`]). (The snapshot's notes,
+/// its data sources in full, go to the alt text and the report; the chart has a one-line credit.)
 pub fn chart_options(snap: &MarketSnapshot, s: &RenderSettings) -> ChartOptions {
-    let mut chart_opts = s.chart.clone();
-    chart_opts.notes.extend(snap.notes.iter().cloned());
-    chart_opts
+    let mut o = s.chart.clone();
+    if o.color_max.is_some() {
+        o.color_top = heat::ColorTop::Pinned;
+    } else if o.week_scale {
+        if let Some((top, end)) = heat::week_top(snap, &s.params) {
+            o.color_max = Some(top);
+            o.color_top = heat::ColorTop::Week(end);
+        }
+    }
+    o
 }

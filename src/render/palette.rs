@@ -48,14 +48,61 @@ pub const FADE_BELOW: f64 = 0.25;
 /// Alpha of a cell at the very bottom of the scale.
 pub const FADE_FLOOR_ALPHA: f64 = 96.0;
 
-/// The colour of a heatmap cell at scale position `t` (0..=1), straight RGBA: the heatmap and
-/// its legend are both drawn with this, over the plot background, so the legend shows exactly
-/// the colours of the cells (faint, translucent ones included).
+/// The colour of a heatmap cell at scale position `t` (0..=1), straight RGBA, on the dark
+/// theme: the heatmap and its legend are both drawn with this (through [`Theme::heat`]), over
+/// the plot background, so the legend shows exactly the colours of the cells (faint,
+/// translucent ones included).
 pub fn heat_color(lut: &[Color; 256], t: f64) -> Color {
-    let t = t.clamp(0.0, 1.0);
-    let c = lut[(t * 255.0).round() as usize];
-    let a = if t >= FADE_BELOW { 255.0 } else { FADE_FLOOR_ALPHA + (255.0 - FADE_FLOOR_ALPHA) * t / FADE_BELOW };
-    c.with_alpha(a.round() as u8)
+    Fade::DARK.color(lut, t)
+}
+
+/// How faint cells fade into the plot background: alpha rises from `floor_alpha` at the bottom
+/// of the scale to opaque at `below`, as `(t / below)^power`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fade {
+    pub floor_alpha: f64,
+    pub below: f64,
+    pub power: f64,
+}
+
+impl Fade {
+    /// Dark theme: inferno's near-black floor is close to the dark background already; a
+    /// linear ramp from [`FADE_FLOOR_ALPHA`] keeps faint levels visible.
+    pub const DARK: Fade = Fade { floor_alpha: FADE_FLOOR_ALPHA, below: FADE_BELOW, power: 1.0 };
+    /// Light theme: the dark end of inferno on a light field read as a grey wash, with
+    /// hairline stripes where a drawn row met an undrawn one; near-empty cells fade out from
+    /// nothing (alpha 0 at the floor, quadratic up to opaque at half the scale), so they look
+    /// as close to the background as on the dark theme (tested in `tests/render_heat.rs`).
+    pub const LIGHT: Fade = Fade { floor_alpha: 0.0, below: 0.5, power: 2.0 };
+
+    /// The colour of a cell at scale position `t`.
+    pub fn color(self, lut: &[Color; 256], t: f64) -> Color {
+        let t = t.clamp(0.0, 1.0);
+        let c = lut[(t * 255.0).round() as usize];
+        let a = if t >= self.below { 255.0 } else { self.floor_alpha + (255.0 - self.floor_alpha) * (t / self.below).powf(self.power) };
+        c.with_alpha(a.round() as u8)
+    }
+}
+
+/// The opaque colour of a heatmap cell at each of [`HeatTable::STEPS`] + 1 scale positions on a
+/// theme: the cell's colour ([`Theme::heat`]) composited over the plot background. The heatmap
+/// and its legend both read it, so they agree exactly, and a cell costs a lookup instead of a
+/// power and a blend (the 1600x900 chart has about 800,000 cells).
+pub struct HeatTable(Vec<Color>);
+
+impl HeatTable {
+    /// Scale positions in the table: a step of 1/4096 changes alpha by under 0.2 of a level.
+    pub const STEPS: usize = 4096;
+
+    pub fn new(theme: &Theme) -> Self {
+        let lut = inferno_lut();
+        HeatTable((0..=Self::STEPS).map(|i| over(theme.heat(&lut, i as f64 / Self::STEPS as f64), theme.plot_background)).collect())
+    }
+
+    /// The colour at scale position `t` (0..=1).
+    pub fn color(&self, t: f64) -> Color {
+        self.0[(t.clamp(0.0, 1.0) * Self::STEPS as f64).round() as usize]
+    }
 }
 
 /// `top` composited over an opaque `under` (what a straight-alpha pixel looks like when drawn).
@@ -82,9 +129,16 @@ pub struct Theme {
     pub zone: Color,
     pub label_background: Color,
     pub warning: Color,
+    /// How faint heatmap cells fade into `plot_background`.
+    pub fade: Fade,
 }
 
 impl Theme {
+    /// The colour of a heatmap cell (and its legend) at scale position `t` on this theme.
+    pub fn heat(&self, lut: &[Color; 256], t: f64) -> Color {
+        self.fade.color(lut, t)
+    }
+
     pub fn dark() -> Self {
         Theme {
             background: Color::rgb(0x12, 0x14, 0x1a),
@@ -101,6 +155,7 @@ impl Theme {
             zone: Color::rgb(0xff, 0xff, 0xff),
             label_background: Color::rgba(0x12, 0x14, 0x1a, 0xd8),
             warning: Color::rgb(0xff, 0xc8, 0x57),
+            fade: Fade::DARK,
         }
     }
 
@@ -120,6 +175,7 @@ impl Theme {
             zone: Color::rgb(0x10, 0x10, 0x10),
             label_background: Color::rgba(0xfb, 0xfb, 0xfc, 0xe0),
             warning: Color::rgb(0x9a, 0x5b, 0x00),
+            fade: Fade::LIGHT,
         }
     }
 }

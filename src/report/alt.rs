@@ -1,7 +1,8 @@
 //! Alt text for every chart image, from the data: symbol, venues, window, price, zones with
-//! ranges and USD, and the estimate notice. Plain text (escaped by whatever prints it), at most
+//! ranges and USD, the estimate notice and the data sources (price, open interest, the
+//! snapshot's notes). Plain text (escaped by whatever prints it), at most
 //! [`MAX_CHARS`] characters (X's limit for an image description), written beside each image
-//! as `NAME.alt.txt` and used as the `alt` of the report's image. Pure.
+//! as `NAME.EXT.alt.txt` ([`alt_path`]) and used as the `alt` of the report's image. Pure.
 
 use std::path::{Path, PathBuf};
 
@@ -53,9 +54,12 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
         fmt::usd(a.zones.below_usd),
         crate::zones::ZoneParams::default().max_distance * 100.0
     );
+    // The data sources are in the head (the chart keeps only a one-line credit); then as many
+    // of the snapshot's notes as fit.
+    let notes: Vec<String> = snap.notes.iter().map(|n| format!(" {}", shorten(n.trim(), 2 * MAX_NAME_CHARS + 40))).collect();
     let zones: Vec<String> = a.zones.zones.iter().map(zone_sentence).collect();
     let none = if zones.is_empty() { " No zone stands out." } else { "" };
-    // As many zones as fit, in order (A, B, C), then how many were left out.
+    // As many zones as fit, in order (A, B, C), then how many were left out; then the notes.
     for keep in (0..=zones.len()).rev() {
         let left = zones.len() - keep;
         let more = match left {
@@ -65,6 +69,12 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
         };
         let text = format!("{intro}{head}{}{none}{more}{totals}", zones[..keep].concat());
         if text.chars().count() <= max {
+            let mut text = text;
+            for n in &notes {
+                if text.chars().count() + n.chars().count() <= max {
+                    text.push_str(n);
+                }
+            }
             return text;
         }
     }
@@ -86,9 +96,13 @@ fn zone_sentence(z: &Zone) -> String {
     )
 }
 
-/// Where the alt text of `image` goes: `heatmap.png` → `heatmap.alt.txt`.
+/// Where the alt text of `image` goes, for every format: the image's whole file name and
+/// `.alt.txt` (`heatmap.png` → `heatmap.png.alt.txt`, `map.gif` → `map.gif.alt.txt`), so the
+/// alt texts of a PNG, an SVG and an animation of one name never replace each other.
 pub fn alt_path(image: &Path) -> PathBuf {
-    image.with_extension("alt.txt")
+    let mut p = image.as_os_str().to_owned();
+    p.push(".alt.txt");
+    p.into()
 }
 
 /// `text` as the bytes of a `.alt.txt` file (one line, final newline).
@@ -106,8 +120,9 @@ mod tests {
     fn shorten_counts_characters() {
         assert_eq!(shorten("abc", 3), "abc");
         assert_eq!(shorten("ääää", 3), "ää…");
-        assert_eq!(alt_path(Path::new("out/heatmap.png")), PathBuf::from("out/heatmap.alt.txt"));
-        assert_eq!(alt_path(Path::new("x.svg")), PathBuf::from("x.alt.txt"));
+        assert_eq!(alt_path(Path::new("out/heatmap.png")), PathBuf::from("out/heatmap.png.alt.txt"));
+        assert_eq!(alt_path(Path::new("x.svg")), PathBuf::from("x.svg.alt.txt"));
+        assert_eq!(alt_path(Path::new("map.gif")), PathBuf::from("map.gif.alt.txt"));
         assert_eq!(file_bytes("a\nb"), b"a b\n");
     }
 }

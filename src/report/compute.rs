@@ -284,7 +284,7 @@ pub(crate) mod tests {
     use crate::zones::ZoneParams;
 
     pub(crate) fn image() -> model::Image {
-        model::Image { png: "heatmap.png".into(), svg: "heatmap.svg".into(), url: None, alt: "heatmap".into(), width: 1600, height: 900 }
+        model::Image { png: "heatmap.png".into(), svg: "heatmap.svg".into(), url: None, alt: "heatmap".into(), width: 1600, height: 900, small: None }
     }
 
     /// A one-venue snapshot of `closes` (5m candles, ±0.2 % wicks, hourly OI rising 1 %/h).

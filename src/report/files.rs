@@ -1,4 +1,5 @@
-//! The six files of a report, by name: the rendered chart (PNG, SVG) and its alt text, the
+//! The files of a report, by name: the rendered chart (PNG, SVG, and PNG at the `square`
+//! preset for phones) and its alt text, the
 //! [`Report`] through the templates (Markdown, HTML) and as `zones.json`.
 
 use super::model::Report;
@@ -11,16 +12,23 @@ pub const SVG: &str = "heatmap.svg";
 pub const MARKDOWN: &str = "report.md";
 pub const HTML: &str = "report.html";
 pub const JSON: &str = "zones.json";
-/// The chart's alt text (see [`super::alt`]).
-pub const ALT: &str = "heatmap.alt.txt";
+/// The chart's alt text (see [`super::alt`]), named by the one rule ([`super::alt::alt_path`] of [`PNG`]).
+pub const ALT: &str = "heatmap.png.alt.txt";
+/// The chart at the `square` preset, which the HTML shows on narrow screens, and its alt text.
+pub const SQUARE_PNG: &str = "heatmap-square.png";
+pub const SQUARE_ALT: &str = "heatmap-square.png.alt.txt";
 
-/// The six output files (name, bytes) of `report` and its rendered chart.
-pub fn outputs(report: &Report, png: Vec<u8>, svg: Vec<u8>, opts: &TemplateOptions) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
+/// Every file name a report writes.
+pub const NAMES: [&str; 8] = [PNG, SVG, ALT, SQUARE_PNG, SQUARE_ALT, MARKDOWN, HTML, JSON];
+
+/// The output files (name, bytes; [`NAMES`]) of `report`, its rendered chart and the chart at
+/// the `square` preset.
+pub fn outputs(report: &Report, png: Vec<u8>, svg: Vec<u8>, square: Vec<u8>, opts: &TemplateOptions) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
     let svg_text = std::str::from_utf8(&svg).map_err(|e| Error::Invalid(format!("rendered SVG is not UTF-8: {e}")))?;
     let md = templates::render_markdown(report, opts)?;
     let html = templates::render_html(report, Some(svg_text), &png, opts)?;
     let alt = super::alt::file_bytes(&report.image.alt);
-    Ok(vec![(PNG, png), (SVG, svg), (ALT, alt), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
+    Ok(vec![(PNG, png), (SVG, svg), (ALT, alt.clone()), (SQUARE_PNG, square), (SQUARE_ALT, alt), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
 }
 
 /// `zones.json`: the report as pretty JSON with a final newline.

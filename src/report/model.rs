@@ -400,6 +400,20 @@ pub struct Image {
     pub alt: String,
     pub width: u32,
     pub height: u32,
+    /// The same chart at the `square` preset, which the HTML shows below 600 px (phones).
+    #[serde(default)]
+    pub small: Option<SmallImage>,
+}
+
+/// The chart for narrow screens, written beside the full one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SmallImage {
+    /// File name relative to the report (`heatmap-square.png`).
+    pub png: String,
+    /// `--image-base-url` + png, for e-mail.
+    pub url: Option<String>,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// The bigger picture, from the snapshot's own candles (resampled to days and weeks), open

@@ -189,6 +189,7 @@ pub fn sample_report() -> Report {
             alt: "Estimated liquidation heatmap of BTCUSDT, 24h".into(),
             width: 1600,
             height: 900,
+            small: None,
         },
         realized: Default::default(),
         measured: None,

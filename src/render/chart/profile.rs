@@ -128,11 +128,11 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
     // Compact layouts have no room in the header: the heading goes under the panel,
     // right-aligned so a heading wider than the panel runs into the empty space under the
     // price axis rather than off the image; the side totals then follow below it.
-    let (y1, y2) = if c.l.compact { (prof.bottom() + 16.0 * s, prof.bottom() + 34.0 * s) } else { (prof.y - 36.0 * s, prof.y - 18.0 * s) };
+    let (y1, y2) = if c.l.compact { (prof.bottom() + 14.0 * s, prof.bottom() + 31.0 * s) } else { (prof.y - 36.0 * s, prof.y - 18.0 * s) };
     let (hx, h) = if c.l.compact { (prof.right(), HAlign::Right) } else { (prof.x, HAlign::Left) };
     c.label(hx, y1, &title, 13.0, text_c, h, true);
     c.label(hx, y2, &scale, 12.0, muted, h, false);
-    let below = if c.l.compact { 38.0 } else { 0.0 };
+    let below = if c.l.compact { 34.0 } else { 0.0 };
     // The side totals under the panel, never over its bars, with the band they count.
     let size = c.font(12.0);
     let room = prof.w + 12.0 * s;

@@ -1,0 +1,93 @@
+//! `render` benchmark: the bundled example's 24 h chart at 1600x900 (the default) and 3200x1800,
+//! in-process: the median time of the analysis and the scene (with the reference week's colour
+//! top), of rasterising, and of PNG encoding with each candidate setting (deflate level x row
+//! filter, RGB or an exact palette), with the file sizes. The project's setting is
+//! `raster::to_png` (the last line of each size). README "Speed" and benches/README.md quote it.
+//!
+//! Run: `cargo bench --bench render` (`-- --runs 9` to change the repetitions, `-- --all 1` for
+//! every deflate level x filter).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use liqshot::estimate::EstimateParams;
+use liqshot::render::{raster, render_scene, RenderSettings};
+use liqshot::MarketSnapshot;
+
+mod common;
+use common::{arg, median_ms};
+
+/// Encodes `rgb` (8-bit RGB rows) with `compression` and `filter`.
+fn encode(rgb: &[u8], w: u32, h: u32, compression: png::DeflateCompression, filter: png::Filter, palette: Option<(&[u8], Vec<u8>)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_deflate_compression(compression);
+    enc.set_filter(filter);
+    let data = match palette {
+        Some((pal, idx)) => {
+            enc.set_color(png::ColorType::Indexed);
+            enc.set_palette(pal.to_vec());
+            idx
+        }
+        None => {
+            enc.set_color(png::ColorType::Rgb);
+            rgb.to_vec()
+        }
+    };
+    let mut wr = enc.write_header().unwrap();
+    wr.write_image_data(&data).unwrap();
+    wr.finish().unwrap();
+    out
+}
+
+fn main() {
+    let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(7);
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/btcusdt-2025-11-01_10.snapshot.json");
+    let snap = MarketSnapshot::load(&example).expect("the bundled example loads");
+    println!("liqshot render benchmark: bundled example, 24h window, median of {runs}, release={}", !cfg!(debug_assertions));
+    for (w, h) in [(1600u32, 900u32), (3200, 1800)] {
+        let s = RenderSettings::new(EstimateParams::default(), 86_400, w, h);
+        let (t_scene, (_, scene)) = median_ms(runs, || render_scene(&snap, &s).expect("renders"));
+        let (t_raster, pm) = median_ms(runs, || raster::to_pixmap(&scene));
+        let (t_week, _) = median_ms(runs, || liqshot::render::heat::week_top(&snap, &s.params));
+        let (t_est, _) = median_ms(runs, || liqshot::estimate::estimate(&snap, &s.params).expect("estimates"));
+        println!("{w}x{h}: of which the reference week's colour top {t_week:.1} ms; the chart's own estimate {t_est:.1} ms");
+        let rgb: Vec<u8> = pm.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        let mut colours: HashMap<[u8; 3], u8> = HashMap::new();
+        let mut exact = true;
+        for p in rgb.chunks_exact(3) {
+            let n = colours.len();
+            if !colours.contains_key(p) {
+                if n == 256 {
+                    exact = false;
+                    break;
+                }
+                colours.insert([p[0], p[1], p[2]], n as u8);
+            }
+        }
+        println!("{w}x{h}: analysis + scene {t_scene:.1} ms, rasterise {t_raster:.1} ms, {} colours{}", if exact { colours.len().to_string() } else { "more than 256".into() }, if exact { " (an exact palette fits)" } else { "" });
+        use png::{DeflateCompression as D, Filter as F};
+        let candidates: Vec<(&str, D, &str, F)> = if arg("--all").is_some() {
+            let levels = [("fdeflate (Fast)", D::FdeflateUltraFast), ("zlib 1", D::Level(1)), ("zlib 2", D::Level(2)), ("zlib 3", D::Level(3)), ("zlib 6", D::Level(6))];
+            let filters = [("none", F::NoFilter), ("sub", F::Sub), ("up", F::Up), ("paeth", F::Paeth), ("adaptive", F::Adaptive)];
+            levels.iter().flat_map(|&(c, d)| filters.iter().map(move |&(f, g)| (c, d, f, g))).collect()
+        } else {
+            // The previous setting, the fastest small ones of the full table (`-- --all 1`), the chosen one.
+            vec![
+                ("fdeflate (Fast)", D::FdeflateUltraFast, "adaptive", F::Adaptive),
+                ("fdeflate (Fast)", D::FdeflateUltraFast, "paeth", F::Paeth),
+                ("zlib 1", D::Level(1), "none", F::NoFilter),
+                ("zlib 2", D::Level(2), "none", F::NoFilter),
+            ]
+        };
+        {
+            for (cname, c, fname, f) in candidates {
+                let (t, bytes) = median_ms(runs, || encode(&rgb, w, h, c, f, None));
+                println!("  RGB  {cname:16} filter {fname:9} {t:7.1} ms {:8} bytes", bytes.len());
+            }
+        }
+        let (t_png, png_bytes) = median_ms(runs, || raster::to_png(&scene));
+        println!("  raster::to_png (rasterise + encode, the project's setting) {t_png:.1} ms {} bytes", png_bytes.len());
+    }
+}
