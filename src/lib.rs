@@ -46,6 +46,8 @@ pub mod pine;
 pub mod report;
 // Writing files atomically: a failed run never leaves a truncated file.
 pub mod output;
+// The publishing archive of reports: an index page and an Atom feed, newest first.
+pub mod archive;
 // Reading input files with a size limit.
 pub mod input;
 
