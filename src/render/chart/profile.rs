@@ -128,7 +128,7 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Optio
         (ProfileView::Cumulative, _) => {
             let (up, down) = cumulative(&bands, price);
             let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
-            profile_parts::curves(c, &up, &down, price, top, true);
+            profile_parts::curves(c, &up, &down, price, top, true, (shorts, longs));
             ("Cumulative from price (estimated)", format!("0 … {} cumulative USD", fmt::usd(top)))
         }
     };
@@ -137,7 +137,10 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Optio
     let cum_top = if view == ProfileView::Cumulative { c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view)) } else { scale_top(a, c.p_lo, c.p_hi, ProfileView::Cumulative) };
     if view != ProfileView::Cumulative {
         let (up, down) = cumulative(&bands, price);
-        profile_parts::curves(c, &up, &down, price, cum_top, false);
+        // Over the plain bars (in the side colours) the curves are drawn in the text colour;
+        // over stacked bars (the parts' colours) in the side colours.
+        let colors = if parts.is_some() { (shorts, longs) } else { (c.th.text, c.th.text) };
+        profile_parts::curves(c, &up, &down, price, cum_top, false, colors);
     }
     profile_parts::cumulative_axis(c, cum_top);
     if let Some(bd) = parts {

@@ -107,10 +107,10 @@ pub fn axis_strip(top_y: f32, s: f32, size: f32) -> (f32, f32) {
     (top_y + 1.0, top_y + 1.0 + text::line_height(size, false) + 6.0 * s)
 }
 
-/// The cumulative curves (shorts from price upwards, longs downwards) as lines in the side
-/// colours, on the scale `cum_top`, clipped to the panel below the axis strip; `fill` lays a
-/// translucent area under each (the `cumulative` view).
-pub(super) fn curves(c: &mut Ctx, up: &[(f64, f64)], down: &[(f64, f64)], price: f64, cum_top: f64, fill: bool) {
+/// The cumulative curves (shorts from price upwards, longs downwards) as lines in `colors`
+/// (up, down), on the scale `cum_top`, clipped to the panel below the axis strip; `fill` lays
+/// a translucent area under each (the `cumulative` view).
+pub(super) fn curves(c: &mut Ctx, up: &[(f64, f64)], down: &[(f64, f64)], price: f64, cum_top: f64, fill: bool, colors: (Color, Color)) {
     let prof = c.l.profile;
     let s = c.l.s;
     let width = prof.w - 2.0;
@@ -118,7 +118,7 @@ pub(super) fn curves(c: &mut Ctx, up: &[(f64, f64)], down: &[(f64, f64)], price:
     let (top_y, bottom_y) = (strip_bottom, prof.bottom());
     let x = |v: f64| prof.x + 1.0 + ((v / cum_top) as f32).clamp(0.0, 1.0) * width;
     let y_price = c.y(price).clamp(top_y, bottom_y);
-    for (curve, color) in [(up, c.th.shorts), (down, c.th.longs)] {
+    for (curve, color) in [(up, colors.0), (down, colors.1)] {
         let mut points = vec![(prof.x + 1.0, y_price)];
         let mut inner = y_price;
         for &(edge, usd) in curve {
