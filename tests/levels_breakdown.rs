@@ -224,8 +224,7 @@ fn profile_stacks_are_the_plain_bars() {
 /// default size and at the smallest and compact layouts; the axis has labelled ticks.
 #[test]
 fn cumulative_axis_and_curves_fit_the_panel() {
-    let snap = example();
-    for view in [ProfileView::Bars, ProfileView::Cumulative, ProfileView::Leverage] {
+    for (snap, view) in [(example(), ProfileView::Bars), (example(), ProfileView::Cumulative), (example(), ProfileView::Leverage), (two_venues(), ProfileView::Venue)] {
         for (w, h, scale) in [(1600, 900, None), (720, 400, None), (1200, 675, Some(liqshot::render::preset::Preset::X.layout_scale()))] {
             let s = settings(view, false, w, h, scale);
             let (_, sc) = render_scene(&snap, &s).unwrap();
@@ -245,7 +244,8 @@ fn cumulative_axis_and_curves_fit_the_panel() {
                     _ => None,
                 })
                 .collect();
-            assert!(!labels.is_empty(), "{view:?} {w}x{h}: no USD labels on the axis");
+            // The top and at least one round value between 0 and it.
+            assert!(labels.len() >= 2, "{view:?} {w}x{h}: axis labels {labels:?}");
             for (t, x0, x1) in &labels {
                 assert!(*x0 >= pr.x && *x1 <= pr.right() + 0.5, "{view:?} {w}x{h}: label {t} at {x0}..{x1} leaves the panel {pr:?}");
             }
@@ -266,26 +266,62 @@ fn cumulative_axis_and_curves_fit_the_panel() {
     }
 }
 
-/// The map's axis labels stay inside the image, and its right axis is labelled in USD.
+/// The map's text stays inside the image, no two texts overlap, and its right axis is labelled
+/// in USD: at the default size, the smallest and every preset, both themes.
 #[test]
-fn map_axes_are_labelled_and_inside_the_image() {
-    let s = settings(ProfileView::Bars, true, 1600, 900, None);
-    let (_, sc) = render_scene(&example(), &s).unwrap();
-    let l = MapLayout::new(1600, 900, None);
-    let mut right = 0;
-    for i in &sc.items {
-        if let Item::Text { text, x, size, bold, halign, .. } = i {
-            let w = text::measure(text, *size, *bold);
-            let x0 = match halign {
-                liqshot::render::HAlign::Left => *x,
-                liqshot::render::HAlign::Center => x - w / 2.0,
-                liqshot::render::HAlign::Right => x - w,
-            };
-            assert!(x0 >= 0.0 && x0 + w <= 1600.0, "{text} at {x0}..{}", x0 + w);
-            if text.starts_with('$') && x0 > l.plot.right() {
-                right += 1;
+fn map_text_is_inside_the_image_apart_and_the_right_axis_labelled() {
+    use liqshot::render::preset::Preset;
+    let mut sizes: Vec<(u32, u32, Option<f32>, bool)> = vec![(1600, 900, None, true), (720, 400, None, false)];
+    sizes.extend(Preset::ALL.iter().map(|p| (p.size().0, p.size().1, Some(p.layout_scale()), true)));
+    for (w, h, scale, dark) in sizes {
+        let mut s = settings(ProfileView::Bars, true, w, h, scale);
+        s.chart.dark = dark;
+        let (_, sc) = render_scene(&example(), &s).unwrap();
+        let l = MapLayout::new(w, h, scale);
+        let mut boxes: Vec<(String, f32, f32, f32, f32)> = Vec::new();
+        let mut right = 0;
+        for i in &sc.items {
+            if let Item::Text { text, x, y, size, bold, halign, .. } = i {
+                let tw = text::measure(text, *size, *bold);
+                let th = text::line_height(*size, *bold);
+                let x0 = match halign {
+                    liqshot::render::HAlign::Left => *x,
+                    liqshot::render::HAlign::Center => x - tw / 2.0,
+                    liqshot::render::HAlign::Right => x - tw,
+                };
+                assert!(x0 >= 0.0 && x0 + tw <= w as f32 && y - th / 2.0 >= 0.0 && y + th / 2.0 <= h as f32, "{w}x{h}: {text} at {x0}..{}, y {y}", x0 + tw);
+                if text.starts_with('$') && x0 > l.plot.right() {
+                    right += 1;
+                }
+                boxes.push((text.clone(), x0, x0 + tw, y - th / 2.0, y + th / 2.0));
+            }
+        }
+        assert!(right >= 3, "{w}x{h}: {right} labels on the cumulative axis");
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let apart = a.2 <= b.1 + 0.5 || b.2 <= a.1 + 0.5 || a.4 <= b.3 + 0.5 || b.4 <= a.3 + 0.5;
+                assert!(apart, "{w}x{h}: {:?} overlaps {:?}", a, b);
             }
         }
     }
-    assert!(right >= 3, "{right} labels on the cumulative axis");
+}
+
+/// The README shows examples/btcusdt-map.png, btcusdt-24h-leverage.png and links
+/// btcusdt-levels.pine: they are what the bundled snapshot gives today (scripts/regen-examples).
+#[test]
+fn bundled_map_leverage_and_pine_examples_are_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = common::example_snapshot();
+    for (name, extra) in [("btcusdt-map", &["--view", "map"][..]), ("btcusdt-24h-leverage", &["--profile", "leverage"][..])] {
+        let out = dir.path().join(format!("{name}.png"));
+        let mut args = vec!["render", "--snapshot", common::arg(&snap), "-o", common::arg(&out)];
+        args.extend_from_slice(extra);
+        common::liqshot(args).ok();
+        let bundled = common::root().join(format!("examples/{name}.png"));
+        let diff = common::target_tmp(&format!("levels_breakdown/{name}.diff.png"));
+        common::imgdiff::compare(&common::read_png(&out), &common::read_png(&bundled), 16, 0.005, &diff)
+            .unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
+    }
+    let pine = common::liqshot(["levels", "--snapshot", common::arg(&snap), "--pine"]).ok().stdout;
+    assert_eq!(pine, std::fs::read_to_string(common::root().join("examples/btcusdt-levels.pine")).unwrap(), "examples/btcusdt-levels.pine is stale");
 }

@@ -74,12 +74,7 @@ pub fn levels_bytes(snap: &MarketSnapshot, params: &estimate::EstimateParams, fo
     if format == LevelsFormat::Csv {
         return Ok(levels::to_csv_by(&lv, &by));
     }
-    let mixes: Vec<String> = est.venues.iter().map(|v| v.mix.describe()).collect();
-    let mix = match mixes.first() {
-        Some(m) if mixes.iter().all(|x| x == m) => m.clone(),
-        Some(_) => "per venue (capped at each venue's maximum)".into(),
-        None => String::new(),
-    };
+    let mix = estimate::leverage::describe_mixes(est.venues.iter().map(|v| &v.mix));
     let meta = LevelsMeta {
         symbol: snap.symbol.clone(),
         venues: snap.venues.iter().map(|v| v.venue.clone()).collect(),

@@ -147,8 +147,8 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     zone_tags(&mut m, tag_room);
     price_marker(&mut m, price);
     header(&mut m, snap, bd);
-    legend(&mut m, bd);
-    caption(&mut m, opts);
+    let legend_y = legend(&mut m, bd);
+    caption(&mut m, opts, legend_y);
     m.scene
 }
 
@@ -209,9 +209,18 @@ fn axes(m: &mut Map, top: f64, cum_top: f64, tag_room: f32) {
         m.scene.line(p.right(), y, p.right() + 5.0 * s, y, muted, w);
         m.label(p.right() + 7.0 * s, y, &fmt::usd(t), 12.0, text_c, HAlign::Left, false);
     }
+    // The axes' titles: the longest pair of forms that fits the plot's width side by side.
+    let forms = [
+        ("bars: USD per 0.1 % band (left axis)", "lines: cumulative USD from price (right axis)"),
+        ("bars: USD per 0.1 % band", "lines: cumulative USD"),
+        ("bars (left)", "cumulative (right)"),
+    ];
+    let size = m.font(12.0);
+    let fits = |(a, b): &(&str, &str)| text::measure(a, size, false) + text::measure(b, size, false) + 24.0 * s <= p.w;
+    let (left, right) = forms.iter().copied().find(fits).unwrap_or(forms[2]);
     let y = p.y - 12.0 * s;
-    m.label(p.x, y, "bars: USD per 0.1 % band (left axis)", 12.0, muted, HAlign::Left, false);
-    m.label(p.right(), y, "lines: cumulative USD from price (right axis)", 12.0, muted, HAlign::Right, false);
+    m.label(p.x, y, left, 12.0, muted, HAlign::Left, false);
+    m.label(p.right(), y, right, 12.0, muted, HAlign::Right, false);
 }
 
 /// Each zone's tag and USD at the plot's top, in rows so no two overlap.
@@ -264,14 +273,23 @@ fn header(m: &mut Map, snap: &MarketSnapshot, bd: Option<&Breakdown>) {
         Some(By::Venue) => " by venue",
         None => "",
     };
-    let title = format!("{}  liquidation map{by} — ESTIMATED", snap.symbol);
+    // The longest title and subtitle that fit the image's width.
+    let room = m.l.width - 2.0 * x;
+    let titles = [
+        format!("{}  liquidation map{by} — ESTIMATED", snap.symbol),
+        format!("{}  liquidation map — ESTIMATED", snap.symbol),
+        format!("{}  liq. map — ESTIMATED", snap.symbol),
+    ];
+    let (t_size, sub_size) = (m.font(22.0), m.font(14.0));
+    let title = titles.iter().find(|t| text::measure(t, t_size, true) <= room).unwrap_or(&titles[2]).clone();
     let text_c = m.th.text;
     m.label(x, 22.0 * s, &title, 22.0, text_c, HAlign::Left, true);
-    let sub = format!(
-        "{} · still open at {} UTC · longs liquidate left of price, shorts right",
-        snap.venue_label(),
-        snap.captured_at.format("%Y-%m-%d %H:%M")
-    );
+    let at = snap.captured_at.format("%Y-%m-%d %H:%M");
+    let subs = [
+        format!("{} · still open at {at} UTC · longs liquidate left of price, shorts right", snap.venue_label()),
+        format!("{} · still open at {at} UTC", snap.venue_label()),
+    ];
+    let sub = subs.iter().find(|t| text::measure(t, sub_size, false) <= room).unwrap_or(&subs[1]).clone();
     let muted = m.th.muted;
     m.label(x, 46.0 * s, &sub, 14.0, muted, HAlign::Left, false);
     let warning = "Model estimate, not actual positions";
@@ -282,9 +300,9 @@ fn header(m: &mut Map, snap: &MarketSnapshot, bd: Option<&Breakdown>) {
     }
 }
 
-/// Swatches for the parts, the two curves and the zones, in one line under the price axis
-/// (wrapped when it does not fit).
-fn legend(m: &mut Map, bd: Option<&Breakdown>) {
+/// Swatches for the parts and the two curves, in one line under the price axis (wrapped when
+/// it does not fit). Returns the middle of its last line.
+fn legend(m: &mut Map, bd: Option<&Breakdown>) -> f32 {
     let p = m.l.plot;
     let s = m.l.s;
     let size = m.font(12.0);
@@ -312,16 +330,14 @@ fn legend(m: &mut Map, bd: Option<&Breakdown>) {
         m.scene.text(x + sw + 4.0 * s, y, &name, size, text_c, HAlign::Left, VAlign::Middle, false);
         x += w + 14.0 * s;
     }
+    y
 }
 
-/// How the map was made, in the lines that fit under the legend (no line runs off the image).
-fn caption(m: &mut Map, opts: &ChartOptions) {
+/// How the map was made, in the lines that fit under the legend (whose last line is at
+/// `legend_y`; no line runs off the image).
+fn caption(m: &mut Map, opts: &ChartOptions, legend_y: f32) {
     let s = m.l.s;
-    let mixes: Vec<String> = m.a.estimate.venues.iter().map(|v| v.mix.describe()).collect();
-    let mut mix = mixes.first().cloned().unwrap_or_default();
-    if mixes.iter().any(|x| *x != mix) {
-        mix = "per venue (capped at each venue's maximum)".into();
-    }
+    let mix = crate::estimate::leverage::describe_mixes(m.a.estimate.venues.iter().map(|v| &v.mix));
     let mut lines = vec![format!(
         "Estimated from rising open interest spread over each candle's range; leverage mix {mix}. Zones: {}. Not advice.",
         super::chart::zone_rule_text(&m.a.zones)
@@ -331,7 +347,7 @@ fn caption(m: &mut Map, opts: &ChartOptions) {
     let size = m.font(11.5);
     let width = m.l.width - 2.0 * 18.0 * s;
     let x = 18.0 * s;
-    let mut y = m.l.plot.bottom() + 84.0 * s;
+    let mut y = (m.l.plot.bottom() + 84.0 * s).max(legend_y + 26.0 * s);
     let muted = m.th.muted;
     for piece in lines.iter().flat_map(|l| wrap(l, size, width)) {
         if y + 8.0 * s > m.l.height {

@@ -73,7 +73,7 @@ pub(super) fn stacked_bars(c: &mut Ctx, bd: &Breakdown, all: &[Band], top: f64) 
 pub(super) fn legend(c: &mut Ctx, bd: &Breakdown) {
     let prof = c.l.profile;
     let s = c.l.s;
-    let size = c.font(11.0);
+    let size = c.font(super::SMALLEST_TEXT);
     let sw = 9.0 * s;
     let gap = 8.0 * s;
     let lh = (text::line_height(size, false) + 2.0 * s).max(sw + 2.0 * s);
@@ -114,7 +114,7 @@ pub(super) fn curves(c: &mut Ctx, up: &[(f64, f64)], down: &[(f64, f64)], price:
     let prof = c.l.profile;
     let s = c.l.s;
     let width = prof.w - 2.0;
-    let (_, strip_bottom) = axis_strip(prof.y, s, c.font(11.0));
+    let (_, strip_bottom) = axis_strip(prof.y, s, c.font(super::SMALLEST_TEXT));
     let (top_y, bottom_y) = (strip_bottom, prof.bottom());
     let x = |v: f64| prof.x + 1.0 + ((v / cum_top) as f32).clamp(0.0, 1.0) * width;
     let y_price = c.y(price).clamp(top_y, bottom_y);
@@ -143,7 +143,7 @@ pub(super) fn curves(c: &mut Ctx, up: &[(f64, f64)], down: &[(f64, f64)], price:
 pub(super) fn cumulative_axis(c: &mut Ctx, cum_top: f64) {
     let prof = c.l.profile;
     let s = c.l.s;
-    let size = c.font(11.0);
+    let size = c.font(super::SMALLEST_TEXT);
     let (y0, y1) = axis_strip(prof.y, s, size);
     let width = prof.w - 2.0;
     c.scene.rect(prof.x + 1.0, y0, width, y1 - y0, c.th.plot_background.with_alpha(0xe8));
@@ -153,7 +153,7 @@ pub(super) fn cumulative_axis(c: &mut Ctx, cum_top: f64) {
     let head = "Σ";
     c.scene.text(prof.x + 4.0 * s, ym, head, size, text_c, HAlign::Left, VAlign::Middle, true);
     let free_from = prof.x + 4.0 * s + text::measure(head, size, true) + 6.0 * s;
-    let (mut ticks, step) = axis::price_ticks(0.0, cum_top, 3);
+    let (mut ticks, step) = axis::price_ticks(0.0, cum_top, 4);
     ticks.retain(|t| *t > 0.0 && cum_top - t >= 0.99 * step);
     ticks.push(cum_top);
     // Each label centred on its tick, kept inside the panel.
