@@ -333,15 +333,16 @@ fn legend(m: &mut Map, bd: Option<&Breakdown>) -> f32 {
     y
 }
 
-/// How the map was made, in the lines that fit under the legend (whose last line is at
-/// `legend_y`; no line runs off the image).
+/// How the map was made, under the legend (whose last line is at `legend_y`): the estimate
+/// and its mix, the zone rule, the snapshot's notes, each drawn whole or not at all (no
+/// sentence is cut, no line runs off the image).
 fn caption(m: &mut Map, opts: &ChartOptions, legend_y: f32) {
     let s = m.l.s;
     let mix = crate::estimate::leverage::describe_mixes(m.a.estimate.venues.iter().map(|v| &v.mix));
-    let mut lines = vec![format!(
-        "Estimated from rising open interest spread over each candle's range; leverage mix {mix}. Zones: {}. Not advice.",
-        super::chart::zone_rule_text(&m.a.zones)
-    )];
+    let mut lines = vec![
+        format!("Estimated from rising open interest spread over each candle's range; leverage mix {mix}. Not advice."),
+        format!("Zones: {}.", super::chart::zone_rule_text(&m.a.zones)),
+    ];
     // `opts.notes` holds the snapshot's notes (see [`crate::render::chart_options`]).
     lines.extend(opts.notes.iter().cloned());
     let size = m.font(11.5);
@@ -349,11 +350,14 @@ fn caption(m: &mut Map, opts: &ChartOptions, legend_y: f32) {
     let x = 18.0 * s;
     let mut y = (m.l.plot.bottom() + 84.0 * s).max(legend_y + 26.0 * s);
     let muted = m.th.muted;
-    for piece in lines.iter().flat_map(|l| wrap(l, size, width)) {
-        if y + 8.0 * s > m.l.height {
+    for line in &lines {
+        let pieces = wrap(line, size, width);
+        if y + 15.0 * s * (pieces.len() as f32 - 1.0) + 8.0 * s > m.l.height {
             break;
         }
-        m.scene.text(x, y, &piece, size, muted, HAlign::Left, VAlign::Middle, false);
-        y += 15.0 * s;
+        for piece in pieces {
+            m.scene.text(x, y, &piece, size, muted, HAlign::Left, VAlign::Middle, false);
+            y += 15.0 * s;
+        }
     }
 }
