@@ -12,6 +12,7 @@
 
 use serde::Serialize;
 
+use crate::breakdown::{Breakdown, By};
 use crate::estimate::Profile;
 use crate::zones::Where;
 
@@ -173,9 +174,33 @@ fn rounded(l: &Levels) -> Vec<Band> {
 
 /// CSV: a header `price_low,price_high,long_usd,short_usd` and one row per band, lowest first.
 pub fn to_csv(l: &Levels) -> Vec<u8> {
-    let mut out = String::from("price_low,price_high,long_usd,short_usd\n");
-    for b in rounded(l) {
-        out += &format!("{},{},{},{}\n", b.price_low, b.price_high, b.long_usd, b.short_usd);
+    to_csv_by(l, &[])
+}
+
+/// A part's name as a CSV column suffix: lower case, letters, digits, `.` and `_` only.
+fn column_suffix(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c.to_ascii_lowercase() } else { '_' }).collect()
+}
+
+/// [`to_csv`] plus, for each breakdown of `by` (e.g. by leverage, then by venue), two columns
+/// per part after the four: `long_usd_5x,short_usd_5x,...,long_usd_binance,short_usd_binance`.
+pub fn to_csv_by(l: &Levels, by: &[Breakdown]) -> Vec<u8> {
+    let mut out = String::from("price_low,price_high,long_usd,short_usd");
+    for b in by {
+        for n in &b.names {
+            let n = column_suffix(n);
+            out += &format!(",long_usd_{n},short_usd_{n}");
+        }
+    }
+    out.push('\n');
+    let parts: Vec<Vec<Band>> = by.iter().flat_map(|b| b.parts.iter().map(rounded)).collect();
+    for (i, b) in rounded(l).into_iter().enumerate() {
+        out += &format!("{},{},{},{}", b.price_low, b.price_high, b.long_usd, b.short_usd);
+        for p in &parts {
+            let (lu, su) = p.get(i).map_or((0.0, 0.0), |x| (x.long_usd, x.short_usd));
+            out += &format!(",{lu},{su}");
+        }
+        out.push('\n');
     }
     out.into_bytes()
 }
@@ -191,6 +216,22 @@ pub struct LevelsMeta {
     pub leverage_mix: String,
 }
 
+/// A band of the JSON: the CSV's columns, then the parts' USD in the order of the document's
+/// `leverage_tiers` and `venues`.
+#[derive(Serialize)]
+struct JsonBand {
+    #[serde(flatten)]
+    band: Band,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    long_by_leverage: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    short_by_leverage: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    long_by_venue: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    short_by_venue: Option<Vec<f64>>,
+}
+
 #[derive(Serialize)]
 struct LevelsDoc<'a> {
     format: &'static str,
@@ -202,12 +243,37 @@ struct LevelsDoc<'a> {
     max_distance_pct: f64,
     shorts_above_usd: f64,
     longs_below_usd: f64,
-    bands: Vec<Band>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    leverage_tiers: Option<Vec<String>>,
+    bands: Vec<JsonBand>,
 }
 
 /// JSON (`liqshot-levels/1`): the bands as objects with the CSV's columns, plus the price,
 /// the totals and where the estimate came from.
 pub fn to_json(l: &Levels, meta: &LevelsMeta) -> Vec<u8> {
+    to_json_by(l, meta, &[])
+}
+
+/// [`to_json`] plus the breakdowns `by`: a leverage breakdown adds `leverage_tiers` (the part
+/// names) and per band `long_by_leverage`/`short_by_leverage` (USD per tier, in that order); a
+/// venue breakdown adds per band `long_by_venue`/`short_by_venue` (in the order of `venues`).
+pub fn to_json_by(l: &Levels, meta: &LevelsMeta, by: &[Breakdown]) -> Vec<u8> {
+    let part = |which: By| by.iter().find(|b| b.by == which).map(|b| b.parts.iter().map(rounded).collect::<Vec<_>>());
+    let (lev, ven) = (part(By::Leverage), part(By::Venue));
+    let col = |parts: &Option<Vec<Vec<Band>>>, i: usize, long: bool| {
+        parts.as_ref().map(|ps| ps.iter().map(|p| p.get(i).map_or(0.0, |b| if long { b.long_usd } else { b.short_usd })).collect())
+    };
+    let bands = rounded(l)
+        .into_iter()
+        .enumerate()
+        .map(|(i, band)| JsonBand {
+            band,
+            long_by_leverage: col(&lev, i, true),
+            short_by_leverage: col(&lev, i, false),
+            long_by_venue: col(&ven, i, true),
+            short_by_venue: col(&ven, i, false),
+        })
+        .collect();
     let doc = LevelsDoc {
         format: LEVELS_FORMAT,
         estimated: true,
@@ -217,7 +283,8 @@ pub fn to_json(l: &Levels, meta: &LevelsMeta) -> Vec<u8> {
         max_distance_pct: MAX_DISTANCE * 100.0,
         shorts_above_usd: round_to(l.shorts_above(), 2),
         longs_below_usd: round_to(l.longs_below(), 2),
-        bands: rounded(l),
+        leverage_tiers: by.iter().find(|b| b.by == By::Leverage).map(|b| b.names.clone()),
+        bands,
     };
     let mut v = serde_json::to_vec_pretty(&doc).expect("levels serialise");
     v.push(b'\n');

@@ -26,6 +26,8 @@ pub mod estimate;
 pub mod zones;
 // The live profile in 0.1 % price bands (the bands of zones, the chart's profile and `levels`).
 pub mod levels;
+// The live profile by leverage tier and by venue, in the bands of `levels`.
+pub mod breakdown;
 // snapshot → estimate → zones in one call (`pipeline::analyse`).
 pub mod pipeline;
 // Realized liquidations (what was force-closed): per-side totals and clusters of a span.
@@ -40,10 +42,14 @@ pub mod backtest;
 pub mod render;
 // `liqshot zones` output: the zones as a text table or JSON.
 pub mod zone_report;
+// `liqshot levels --pine`: zones and top levels as a TradingView Pine Script indicator.
+pub mod pine;
 // The daily pre-trade report: analysis → `report::model::Report` → Markdown, HTML, JSON.
 pub mod report;
 // Writing files atomically: a failed run never leaves a truncated file.
 pub mod output;
+// The publishing archive of reports: an index page and an Atom feed, newest first.
+pub mod archive;
 // Reading input files with a size limit.
 pub mod input;
 

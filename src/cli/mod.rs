@@ -120,7 +120,7 @@ pub enum Command {
     /// Print zones A, B and C of a snapshot
     #[command(after_help = ZONES_EXAMPLES)]
     Zones(ZonesArgs),
-    /// Print the live profile as data: USD per 0.1 % price band within ±25 % of price (CSV or JSON)
+    /// Print the live profile as data: USD per 0.1 % price band within ±25 % of price, by leverage tier and venue (CSV or JSON), or the zones as a TradingView Pine Script (--pine)
     #[command(after_help = LEVELS_EXAMPLES)]
     Levels(LevelsArgs),
     /// Walk the snapshot forward: were its zones touched more often than levels at the same distance?

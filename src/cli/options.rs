@@ -16,7 +16,7 @@ use crate::snapshot::parse_interval;
 
 /// Help headings: the data flags come first (under "Options"), then these, plumbing last
 /// (the last, [`LOGGING`](super::LOGGING), is the global flags').
-const CHART: &str = "Chart";
+pub(crate) const CHART: &str = "Chart";
 const ESTIMATE: &str = "Estimate";
 const LIVE: &str = "Fetching live data";
 const HTTP: &str = "HTTP";
@@ -170,7 +170,7 @@ pub struct ChartArgs {
     /// Pin the top of the colour scale (USD per 0.1 % band) so daily images compare (else: from the data)
     #[arg(long, env = "LIQSHOT_COLOR_MAX", allow_negative_numbers = true, value_name = "USD", help_heading = CHART)]
     pub color_max: Option<f64>,
-    /// The panel at the right: USD per 0.1 % band, or cumulative USD from price outwards
+    /// The panel at the right: USD per 0.1 % band (bars), cumulative USD from price outwards, or the bars stacked by leverage tier or by venue; every view also draws the cumulative long and short curves on a labelled axis
     #[arg(long, value_enum, default_value = "bars", help_heading = CHART)]
     pub profile: ProfileArg,
     /// Leave realized liquidations off the chart (their dots and legend; the report still lists them)
@@ -185,6 +185,8 @@ pub struct ChartArgs {
 pub enum ProfileArg {
     Bars,
     Cumulative,
+    Leverage,
+    Venue,
 }
 
 impl ChartArgs {
@@ -213,6 +215,8 @@ impl ChartArgs {
         settings.chart.profile = match self.profile {
             ProfileArg::Bars => ProfileView::Bars,
             ProfileArg::Cumulative => ProfileView::Cumulative,
+            ProfileArg::Leverage => ProfileView::Leverage,
+            ProfileArg::Venue => ProfileView::Venue,
         };
         Ok((window, settings))
     }

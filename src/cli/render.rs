@@ -19,6 +19,8 @@ Examples:
   # the bundled example (10 days of BTC) as PNG and SVG
   liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc.png -o out/btc.svg
   liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-7d.png --window 7d --size 1200x800 --theme light
+  # the liquidation map: bars per price band stacked by leverage, cumulative curves
+  liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-map.png --view map
   # sized and lettered for an X post (1200x675; also telegram, newsletter, square); out/btc-x.alt.txt is its alt text
   liqshot render --snapshot examples/btcusdt-2025-11-01_10.snapshot.json -o out/btc-x.png --preset x
   # live data from Binance, Bybit and OKX, saved for replay with --snapshot
@@ -41,6 +43,16 @@ pub struct RenderArgs {
     /// No latest copy (undoes latest = true of the config file)
     #[arg(long, overrides_with = "latest")]
     pub no_latest: bool,
+    /// What to draw: the heatmap, or the liquidation map (bars per 0.1 % band stacked by leverage, or by venue with --profile venue, and cumulative curves)
+    #[arg(long, value_enum, default_value = "heatmap", help_heading = super::options::CHART)]
+    pub view: ViewArg,
+}
+
+/// `--view`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ViewArg {
+    Heatmap,
+    Map,
 }
 
 /// The format of an output path, or a usage error naming `-o`.
@@ -86,7 +98,10 @@ impl RenderPlan {
             .iter()
             .map(|p| Ok((PathTemplate::parse("-o", p)?, format_of(p)?)))
             .collect::<Result<_, Error>>()?;
-        let (window, settings) = a.chart.settings(a.estimate.params()?)?;
+        let (window, mut settings) = a.chart.settings(a.estimate.params()?)?;
+        if matches!(a.view, ViewArg::Map) {
+            settings.chart.view = chart::ChartView::Map;
+        }
         let src = Source::of(&a.estimate, Some(window), window_label(window))?;
         src.check_outputs(outputs.iter().map(|(t, _)| t))?;
         src.check_collisions(|v| dests(&outputs, a.latest, v))?;

@@ -27,7 +27,9 @@ Examples:
   # daily from cron, compared with yesterday's run (the latest copy, read before it is replaced)
   liqshot report --symbol BTC,ETH,SOL --out-dir \"reports/{symbol}/{date}\" --latest --previous \"reports/{symbol}/{symbol}-latest/zones.json\" --quiet
   # newsletter mode: the HTML links the PNG published at that URL, drawn legible in a 640 px mail column
-  liqshot report --symbol BTC --out-dir site/btc --image-base-url https://example.com/btc --preset newsletter --front-matter";
+  liqshot report --symbol BTC --out-dir site/btc --image-base-url https://example.com/btc --preset newsletter --front-matter
+  # publishing archive: site/BTCUSDT/2025-11-11/, site/index.html and an Atom feed site/feed.xml
+  liqshot report --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --archive site --site-url https://example.com/liq";
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -36,8 +38,17 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub estimate: EstimateArgs,
     /// Directory for heatmap.png, heatmap.svg, heatmap-square.png (for phones), their .alt.txt, report.md, report.html and zones.json; may use {symbol} {date} {time} {window} {venues}
+    #[arg(long, value_name = "DIR", required_unless_present = "archive", conflicts_with = "archive")]
+    pub out_dir: Option<PathBuf>,
+    /// Publishing archive: the report goes to DIR/SYMBOL/DATE/ and DIR/index.html, DIR/feed.xml (Atom) and DIR/archive.json are rewritten, newest first (instead of --out-dir)
     #[arg(long, value_name = "DIR")]
-    pub out_dir: PathBuf,
+    pub archive: Option<PathBuf>,
+    /// Entries the archive's index and feed keep, newest first
+    #[arg(long, value_name = "N", requires = "archive", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub archive_max: Option<u32>,
+    /// URL the archive directory is published at: the feed's links are absolute under it
+    #[arg(long, value_name = "URL", requires = "archive")]
+    pub site_url: Option<String>,
     /// Also write the six files into a stable directory {symbol}-latest beside the output directory
     #[arg(long, overrides_with = "no_latest")]
     pub latest: bool,
@@ -84,6 +95,8 @@ pub struct Plan {
     out_dir: PathTemplate,
     previous: Option<PathTemplate>,
     src: Source,
+    /// `--archive DIR` and where it is published.
+    archive: Option<(PathBuf, crate::archive::Site)>,
 }
 
 impl Plan {
@@ -104,7 +117,17 @@ impl Plan {
         let opts = TemplateOptions { dir: a.templates.clone(), front_matter: a.front_matter, image_base_url: a.image_base_url.clone() };
         templates::check(&opts)?;
         let events = gather_events(&a.events, a.events_file.as_deref())?;
-        let out_dir = PathTemplate::parse("--out-dir", &a.out_dir)?;
+        let (out_dir, archive) = match (&a.out_dir, &a.archive) {
+            (Some(d), _) => (PathTemplate::parse("--out-dir", d)?, None),
+            (None, Some(root)) => {
+                if let Some(u) = &a.site_url {
+                    check_url("--site-url", u)?;
+                }
+                let site = crate::archive::Site { site_url: a.site_url.clone(), max: a.archive_max.map_or(crate::archive::DEFAULT_MAX, |n| n as usize) };
+                (archive_template(root)?, Some((root.clone(), site)))
+            }
+            (None, None) => return Err(Error::Usage("report: give --out-dir DIR or --archive DIR".into())),
+        };
         let previous = match &a.previous {
             Some(p) => Some(PathTemplate::parse("--previous", p)?),
             None => None,
@@ -115,14 +138,21 @@ impl Plan {
         if let Some(t) = &previous {
             t.check_for(src.len())?;
         }
-        Ok(Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src })
+        Ok(Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src, archive })
     }
+}
+
+/// Where `--archive DIR` puts a report: `DIR/{symbol}/{date}` (braces in DIR are literal).
+fn archive_template(root: &Path) -> Result<PathTemplate, Error> {
+    let raw = root.to_str().ok_or_else(|| Error::Usage(format!("--archive {}: not valid UTF-8", root.display())))?;
+    let escaped = raw.replace('{', "{{").replace('}', "}}");
+    PathTemplate::parse("--archive", &Path::new(&escaped).join("{symbol}").join("{date}"))
 }
 
 /// Runs `liqshot report`. Every flag is checked (and the templates compiled) before any data is
 /// read or fetched; nothing is written unless every output was produced.
 pub fn run(a: ReportArgs) -> Result<(), Error> {
-    let Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src } = Plan::new(&a)?;
+    let Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src, archive } = Plan::new(&a)?;
     // A --previous without placeholders is read before any data is fetched.
     let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
         Some(p) => read_previous(&p)?,
@@ -178,7 +208,17 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         }
         let files: Vec<(PathBuf, Vec<u8>)> =
             dirs.iter().flat_map(|d| named.iter().map(move |(name, bytes)| (d.join(name), bytes.clone()))).collect();
-        write_logged(&files)?;
+        match &archive {
+            Some((root, site)) => {
+                let png_len = named.iter().find(|(n, _)| *n == PNG).map_or(0, |(_, b)| b.len());
+                let rel = format!("{}/{}", snap.symbol, snap.captured_at.format("%Y-%m-%d"));
+                let entry = crate::archive::entry_of(&report, &rel, crate::report::files::HTML, png_len);
+                crate::output::archive::publish(root, site, entry, files, write_logged)?;
+            }
+            None => {
+                write_logged(&files)?;
+            }
+        }
         for hint in hints {
             tracing::info!("{}: {hint}", snap.symbol);
         }
@@ -270,13 +310,18 @@ fn check_previous(p: &PreviousZones, snap: &crate::snapshot::MarketSnapshot, pat
 
 /// `--image-base-url` must be an absolute http(s) URL that can sit in an HTML attribute.
 pub(crate) fn check_base_url(url: &str) -> Result<(), Error> {
+    check_url("--image-base-url", url)
+}
+
+/// `url`, given to `flag`, must be an absolute http(s) URL that can sit in an HTML attribute.
+fn check_url(flag: &str, url: &str) -> Result<(), Error> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() > "https://".len()
         && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'));
     if ok {
         Ok(())
     } else {
-        Err(Error::Usage(format!("--image-base-url: {url:?} is not an http:// or https:// URL")))
+        Err(Error::Usage(format!("{flag}: {url:?} is not an http:// or https:// URL")))
     }
 }
 

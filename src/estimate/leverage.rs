@@ -95,6 +95,17 @@ impl LeverageMix {
     }
 }
 
+/// The mix an estimate of several venues used, as its captions say it: the one mix when every
+/// venue used the same, else `per venue (capped at each venue's maximum)`; empty without venues.
+pub fn describe_mixes<'a>(mixes: impl IntoIterator<Item = &'a LeverageMix>) -> String {
+    let described: Vec<String> = mixes.into_iter().map(LeverageMix::describe).collect();
+    match described.first() {
+        Some(m) if described.iter().all(|x| x == m) => m.clone(),
+        Some(_) => "per venue (capped at each venue's maximum)".into(),
+        None => String::new(),
+    }
+}
+
 /// Parses `25,50,100` (an `x` suffix is allowed).
 pub fn parse_leverage_list(s: &str) -> Result<Vec<f64>, Error> {
     s.split(',')

@@ -6,6 +6,7 @@
 //! back what the earlier renames replaced. A destination that is a symbolic link is written
 //! through the link, and a replaced file keeps its permissions.
 
+pub mod archive;
 pub mod temp;
 
 use std::io::Write;

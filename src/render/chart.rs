@@ -13,6 +13,7 @@ use crate::pipeline::Analysis;
 use crate::snapshot::{format_interval, Candle, MarketSnapshot};
 
 mod profile;
+pub mod profile_parts;
 pub mod realized;
 mod zone_labels;
 
@@ -59,11 +60,44 @@ pub struct ChartOptions {
     /// `--measured`: draw the snapshot's measured Hyperliquid levels as outlined ticks on the
     /// profile panel, labelled with their accounts, USD and share of open interest.
     pub measured: bool,
+    /// The live profile by leverage tier or venue, for `profile` `Leverage`/`Venue` and the
+    /// map view (see [`crate::render::render_scene`], which fills it in); `None` draws those
+    /// profiles as plain bars.
+    pub breakdown: Option<crate::breakdown::Breakdown>,
+    /// The heatmap (default) or the liquidation map (`render --view map`).
+    pub view: ChartView,
+}
+
+/// What `render` draws (`--view`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartView {
+    /// The heatmap with candles, zones and the profile panel.
+    #[default]
+    Heatmap,
+    /// The liquidation map: bars per price band stacked by leverage (or venue), cumulative
+    /// curves, price and zones, full width ([`crate::render::map_chart`]).
+    Map,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { width: 1600, height: 900, dark: true, color_max: None, week_scale: false, color_top: ColorTop::Chart, window_secs: None, profile: ProfileView::Bars, scale: None, frame_at: None, profile_max: None, realized: true, measured: false }
+        ChartOptions {
+            width: 1600,
+            height: 900,
+            dark: true,
+            color_max: None,
+            week_scale: false,
+            color_top: ColorTop::Chart,
+            window_secs: None,
+            profile: ProfileView::Bars,
+            scale: None,
+            frame_at: None,
+            profile_max: None,
+            realized: true,
+            measured: false,
+            breakdown: None,
+            view: ChartView::Heatmap,
+        }
     }
 }
 
@@ -155,7 +189,7 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
         realized::draw(&mut c, snap, opts.frame_at.unwrap_or(snap.captured_at));
     }
     zones(&mut c, &a.zones.zones, &tags);
-    profile(&mut c, a, opts.profile);
+    profile(&mut c, a, opts.profile, opts.breakdown.as_ref());
     if opts.measured {
         profile::measured(&mut c, snap, a, opts.profile);
     }

@@ -11,6 +11,7 @@ pub mod backtest_chart;
 pub mod chart;
 pub mod heat;
 pub mod layout;
+pub mod map_chart;
 pub mod palette;
 pub mod preset;
 pub mod raster;
@@ -74,9 +75,22 @@ impl RenderSettings {
 }
 
 /// Estimates, finds zones and builds the chart scene: the in-memory entry point tests call.
+/// The leverage and venue profiles and the map view get their breakdown of the live profile
+/// here ([`crate::breakdown`]; the map stacks by leverage unless the profile is by venue).
 pub fn render_scene(snap: &MarketSnapshot, s: &RenderSettings) -> Result<(Analysis, Scene), Error> {
     let analysis = analyse(snap, &s.params, &ZoneParams::default())?;
-    let scene = chart::build(snap, &analysis, &chart_options(snap, s));
+    let mut opts = chart_options(snap, s);
+    let by = match (opts.view, opts.profile.breakdown_by()) {
+        (chart::ChartView::Map, None) => Some(crate::breakdown::By::Leverage),
+        (_, by) => by,
+    };
+    if let Some(by) = by.filter(|_| opts.breakdown.is_none()) {
+        opts.breakdown = Some(crate::breakdown::breakdown(snap, &s.params, analysis.estimate.last_price, by)?);
+    }
+    let scene = match opts.view {
+        chart::ChartView::Heatmap => chart::build(snap, &analysis, &opts),
+        chart::ChartView::Map => map_chart::build(snap, &analysis, &opts),
+    };
     Ok((analysis, scene))
 }
 

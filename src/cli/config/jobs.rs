@@ -42,6 +42,8 @@ pub struct Job {
     pub outputs: Vec<String>,
     /// report: the output directory.
     pub out_dir: Option<String>,
+    /// report: the publishing archive (`--archive`), instead of `out_dir`.
+    pub archive: Option<String>,
     pub previous: Option<String>,
     pub save_snapshot: Option<String>,
     /// The job's own settings (they replace the file's sections).
@@ -199,9 +201,18 @@ impl Job {
             None => {}
         }
         let out_dir = path_key(p, "out_dir");
+        let archive = path_key(p, "archive");
+        // A report job writes to out_dir, or into its `archive`.
+        let archived = t.contains_key("archive");
         match (command, t.contains_key("out_dir")) {
-            (Some(JobCommand::Report), false) => missing(p, "out_dir", "the report directory, e.g. out_dir = \"reports/{symbol}/{date}\""),
+            (Some(JobCommand::Report), false) if !archived => {
+                missing(p, "out_dir", "the report directory, e.g. out_dir = \"reports/{symbol}/{date}\" (or archive = \"site\")")
+            }
             (Some(c @ (JobCommand::Render | JobCommand::Fetch)), true) => not_for(p, "out_dir", c),
+            (Some(c @ (JobCommand::Render | JobCommand::Fetch)), false) if archived => not_for(p, "archive", c),
+            (Some(JobCommand::Report), true) if archived => {
+                p.add(&path("archive"), format!("{}: a report job writes to out_dir or into its archive, not both", label("archive")))
+            }
             _ => {}
         }
         let previous = path_key(p, "previous");
@@ -255,7 +266,7 @@ impl Job {
         }
         let (name, command, symbols) = (name?, command?, symbols?);
         let line = p.lines.of(&jp);
-        Some(Job { name, command, symbols, windows, outputs, out_dir, previous, save_snapshot, settings, index, line })
+        Some(Job { name, command, symbols, windows, outputs, out_dir, archive, previous, save_snapshot, settings, index, line })
     }
 
     /// The command lines of this job, one per window, with `base` (the file's sections) and
@@ -268,6 +279,7 @@ impl Job {
                 let mut argv: Vec<String> = vec!["liqshot".into(), self.command.name().into(), format!("--symbol={}", self.symbols)];
                 argv.extend(self.outputs.iter().map(|o| format!("--output={o}")));
                 argv.extend(self.out_dir.iter().map(|d| format!("--out-dir={d}")));
+                argv.extend(self.archive.iter().map(|d| format!("--archive={d}")));
                 argv.extend(w.map(|w| format!("--window={w}")));
                 argv.extend(self.previous.iter().map(|p| format!("--previous={p}")));
                 argv.extend(self.save_snapshot.iter().map(|p| format!("--save-snapshot={p}")));
@@ -289,7 +301,7 @@ impl Job {
     /// `report BTC,ETH, windows 24h,7d → reports/{symbol}/{date}`.
     pub fn describe(&self) -> String {
         let windows = if self.windows.is_empty() { String::new() } else { format!(", windows {}", self.windows.join(",")) };
-        let to: Vec<&String> = self.outputs.iter().chain(&self.out_dir).collect();
+        let to: Vec<&String> = self.outputs.iter().chain(&self.out_dir).chain(&self.archive).collect();
         format!("{} {}{windows} -> {}", self.command.name(), self.symbols, to.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
     }
 }
@@ -297,7 +309,7 @@ impl Job {
 /// Whether a `[defaults]` key makes sense for a job's command (fetch has no chart or report).
 fn applies(cmd: JobCommand, id: &str) -> bool {
     const CHART: [&str; 4] = ["size", "preset", "theme", "color_max"];
-    const REPORT: [&str; 5] = ["templates", "front_matter", "image_base_url", "events", "events_file"];
+    const REPORT: [&str; 7] = ["templates", "front_matter", "image_base_url", "events", "events_file", "archive_max", "site_url"];
     const ESTIMATE: [&str; 4] = ["leverage_mix", "leverage", "half_life", "position_usd"];
     match cmd {
         JobCommand::Report => true,

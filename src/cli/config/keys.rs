@@ -85,6 +85,8 @@ pub const DEFAULTS: &[KeyDef] = &[
     k("image_base_url", "image_base_url", "--image-base-url", Kind::Url),
     k("events", "events", "--event", Kind::Texts),
     k("events_file", "events_file", "--events-file", Kind::Path),
+    k("archive_max", "archive_max", "--archive-max", Kind::Count1),
+    k("site_url", "site_url", "--site-url", Kind::Url),
 ];
 
 /// `[http]`: how the exchanges are reached.
@@ -108,7 +110,7 @@ pub const LEVERAGE: &[KeyDef] = &[
 ];
 
 /// Keys only a `[[job]]` has.
-pub const JOB_KEYS: &[&str] = &["name", "command", "symbols", "windows", "outputs", "out_dir", "previous", "save_snapshot", "http", "leverage"];
+pub const JOB_KEYS: &[&str] = &["name", "command", "symbols", "windows", "outputs", "out_dir", "archive", "previous", "save_snapshot", "http", "leverage"];
 
 /// A checked value, ready to become flag arguments.
 #[derive(Debug, Clone, PartialEq)]

@@ -329,8 +329,8 @@ no-cache = true
                 "c.toml:8: default: unknown section [default]; did you mean [defaults]? (allowed: [defaults], [http], [leverage], [[job]])",
                 "c.toml:9: jobs: unknown section [jobs]; did you mean [[job]]? (allowed: [defaults], [http], [leverage], [[job]])",
                 "c.toml:11: defaults.size: \"1x\" is not WIDTHxHEIGHT between 720x400 and 8000x8000 (e.g. 1600x900)",
-                "c.toml:12: defaults.ThemE: unknown key; did you mean theme? (allowed in defaults: venues, lookback, interval, window, size, preset, theme, color_max, jobs, cache_dir, no_cache, latest, templates, front_matter, image_base_url, events, events_file)",
-                "c.toml:13: defaults.no-cache: unknown key; did you mean no_cache? (allowed in defaults: venues, lookback, interval, window, size, preset, theme, color_max, jobs, cache_dir, no_cache, latest, templates, front_matter, image_base_url, events, events_file)",
+                "c.toml:12: defaults.ThemE: unknown key; did you mean theme? (allowed in defaults: venues, lookback, interval, window, size, preset, theme, color_max, jobs, cache_dir, no_cache, latest, templates, front_matter, image_base_url, events, events_file, archive_max, site_url)",
+                "c.toml:13: defaults.no-cache: unknown key; did you mean no_cache? (allowed in defaults: venues, lookback, interval, window, size, preset, theme, color_max, jobs, cache_dir, no_cache, latest, templates, front_matter, image_base_url, events, events_file, archive_max, site_url)",
             ]
         );
         assert!(!c.sections_ok);
@@ -349,7 +349,7 @@ no-cache = true
         assert_eq!(
             p,
             [
-                "c.toml:13: job \"b\".colour_max: unknown key; did you mean color_max? (allowed in a job: name, command, symbols, windows, outputs, out_dir, previous, save_snapshot, http, leverage, venues, lookback, interval, size, preset, theme, color_max, jobs, cache_dir, no_cache, latest, templates, front_matter, image_base_url, events, events_file)",
+                "c.toml:13: job \"b\".colour_max: unknown key; did you mean color_max? (allowed in a job: name, command, symbols, windows, outputs, out_dir, archive, previous, save_snapshot, http, leverage, venues, lookback, interval, size, preset, theme, color_max, jobs, cache_dir, no_cache, latest, templates, front_matter, image_base_url, events, events_file, archive_max, site_url)",
                 "c.toml:15: job \"a\".name: two jobs have this name (the first is on line 4)",
             ]
         );

@@ -2,7 +2,9 @@
 //! [`crate::levels`] (bars, on a scale from the data only) or cumulative from price outwards,
 //! and the side totals under the panel. Pure.
 
+use super::profile_parts;
 use super::{axis, text, Ctx, HAlign, VAlign};
+use crate::breakdown::Breakdown;
 use crate::fmt;
 use crate::levels::{self, Band};
 use crate::pipeline::Analysis;
@@ -16,6 +18,21 @@ pub enum ProfileView {
     /// Cumulative USD from price outwards (shorts upwards, longs downwards), Coinglass's
     /// "liquidation map".
     Cumulative,
+    /// The bars stacked by leverage tier (`--profile leverage`), colours named in a legend.
+    Leverage,
+    /// The bars stacked by venue (`--profile venue`).
+    Venue,
+}
+
+impl ProfileView {
+    /// The breakdown this view stacks its bars by, if any.
+    pub fn breakdown_by(self) -> Option<crate::breakdown::By> {
+        match self {
+            ProfileView::Leverage => Some(crate::breakdown::By::Leverage),
+            ProfileView::Venue => Some(crate::breakdown::By::Venue),
+            _ => None,
+        }
+    }
 }
 
 /// The bands of [`levels::levels`] the profile panel draws: those whose (log) middle lies in
@@ -58,6 +75,8 @@ pub fn scale_top(a: &Analysis, lo: f64, hi: f64, view: ProfileView) -> f64 {
     let bands = profile_bands(a, lo, hi);
     let max = match view {
         ProfileView::Bars => bands.iter().fold(0.0f64, |m, b| m.max(b.long_usd).max(b.short_usd)),
+        // A stack is the band's whole USD.
+        ProfileView::Leverage | ProfileView::Venue => bands.iter().fold(0.0f64, |m, b| m.max(b.long_usd + b.short_usd)),
         ProfileView::Cumulative => {
             let (up, down) = cumulative(&bands, a.estimate.last_price);
             up.last().map_or(0.0, |p| p.1).max(down.last().map_or(0.0, |p| p.1))
@@ -66,7 +85,10 @@ pub fn scale_top(a: &Analysis, lo: f64, hi: f64, view: ProfileView) -> f64 {
     axis::fine_ceil(max.max(1.0))
 }
 
-pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
+/// The panel: `view`'s bars (stacked by `parts` for the leverage and venue views; plain bars
+/// when no breakdown was given) or curve, the cumulative curves on their labelled axis, the
+/// heading, the legend of the parts and the side totals.
+pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Option<&Breakdown>) {
     let prof = c.l.profile;
     let s = c.l.s;
     let price = a.estimate.last_price;
@@ -77,8 +99,16 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
         let (y0, y1) = (c.y(b.price_high).max(prof.y), c.y(b.price_low).min(prof.bottom()));
         (y0, (y1 - y0).max(1.0))
     };
-    let (title, scale) = match view {
-        ProfileView::Bars => {
+    let parts = parts.filter(|_| view.breakdown_by().is_some());
+    let (title, scale) = match (view, parts) {
+        (ProfileView::Leverage | ProfileView::Venue, Some(bd)) => {
+            let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
+            let all = levels::levels(&a.estimate.profile, price).bands;
+            profile_parts::stacked_bars(c, bd, &all, top);
+            let title = if view == ProfileView::Leverage { "Open now by leverage (est.)" } else { "Open now by venue (est.)" };
+            (title, format!("0 … {} per 0.1 % band", fmt::usd(top)))
+        }
+        (ProfileView::Bars | ProfileView::Leverage | ProfileView::Venue, _) => {
             // `profile_max` (animate) pins the scale; a bar never passes the panel.
             let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
             let bar = |v: f64| ((v / top) as f32).min(1.0) * width;
@@ -95,30 +125,27 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView) {
             }
             ("Still open now (estimated)", format!("0 … {} per 0.1 % band", fmt::usd(top)))
         }
-        ProfileView::Cumulative => {
+        (ProfileView::Cumulative, _) => {
             let (up, down) = cumulative(&bands, price);
             let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
-            let x = |v: f64| prof.x + 1.0 + ((v / top) as f32).min(1.0) * width;
-            let y_price = c.y(price).clamp(prof.y, prof.bottom());
-            for (curve, color) in [(&up, shorts), (&down, longs)] {
-                let mut points = vec![(prof.x + 1.0, y_price)];
-                let mut inner = y_price;
-                for &(edge, usd) in curve.iter() {
-                    let y = c.y(edge).clamp(prof.y, prof.bottom());
-                    // A translucent area under the curve, band by band, then the curve.
-                    let (y0, y1) = (inner.min(y), inner.max(y));
-                    c.scene.rect(prof.x + 1.0, y0, x(usd) - prof.x - 1.0, (y1 - y0).max(0.5), color.with_alpha(0x50));
-                    points.push((x(usd), inner));
-                    points.push((x(usd), y));
-                    inner = y;
-                }
-                if points.len() > 1 {
-                    c.scene.polyline(points, color, (1.5 * s).max(1.0));
-                }
-            }
+            profile_parts::curves(c, &up, &down, price, top, true, (shorts, longs));
             ("Cumulative from price (estimated)", format!("0 … {} cumulative USD", fmt::usd(top)))
         }
     };
+    // Every view: the cumulative curves (lines over the bars) on their own axis along the
+    // panel's top, labelled, the curves never past the panel.
+    let cum_top = if view == ProfileView::Cumulative { c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view)) } else { scale_top(a, c.p_lo, c.p_hi, ProfileView::Cumulative) };
+    if view != ProfileView::Cumulative {
+        let (up, down) = cumulative(&bands, price);
+        // Over the plain bars (in the side colours) the curves are drawn in the text colour;
+        // over stacked bars (the parts' colours) in the side colours.
+        let colors = if parts.is_some() { (shorts, longs) } else { (c.th.text, c.th.text) };
+        profile_parts::curves(c, &up, &down, price, cum_top, false, colors);
+    }
+    profile_parts::cumulative_axis(c, cum_top);
+    if let Some(bd) = parts {
+        profile_parts::legend(c, bd);
+    }
     let (text_c, muted) = (c.th.text, c.th.muted);
     // A frame of `animate` says when its profile stood.
     let title = match c.frame_at {
@@ -168,7 +195,7 @@ pub(super) fn measured(c: &mut Ctx, snap: &crate::snapshot::MarketSnapshot, a: &
     let top = match view {
         ProfileView::Bars => c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars)),
         // The cumulative view's scale is for sums: ticks use the bars' scale of the estimate.
-        ProfileView::Cumulative => scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars),
+        ProfileView::Cumulative | ProfileView::Leverage | ProfileView::Venue => scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars),
     };
     let width = prof.w - 2.0;
     let line = (1.5 * s).max(1.0);
