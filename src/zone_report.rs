@@ -96,7 +96,7 @@ fn zones_text(snap: &MarketSnapshot, a: &Analysis) -> String {
     let mut out = format!(
         "{} {} at {} UTC, price {} (estimated liquidation zones)\n",
         snap.symbol,
-        snap.venue_label(),
+        crate::sources::venue_label(snap),
         snap.captured_at.format("%Y-%m-%d %H:%M"),
         fmt::price(z.price)
     );

@@ -415,7 +415,7 @@ fn import_then_zones() {
     assert_eq!(dir_names(&dir.path().join("sub")), ["snap.json"]);
 
     let run = liqshot(["zones", "--snapshot", s(&snap)]).ok();
-    assert!(run.stdout.starts_with("BTCUSDT binance at 2025-11-01 02:25 UTC"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("BTCUSDT CSV import at 2025-11-01 02:25 UTC"), "{}", run.stdout);
     let run = liqshot(["zones", "--snapshot", s(&snap), "--json"]).ok();
     let doc: Value = serde_json::from_str(&run.stdout).expect("zones JSON");
     assert_eq!(doc["format"], "liqshot-zones/1");

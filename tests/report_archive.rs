@@ -50,7 +50,7 @@ fn two_days_and_a_rerun_give_two_entries_newest_first_with_links_into_the_archiv
     assert_eq!(std::fs::read(site.join("feed.xml")).unwrap(), feed_before, "a rerun of the same day changes nothing");
     assert_eq!(std::fs::read(site.join("index.html")).unwrap(), index_before);
     for d in ["2025-11-10", "2025-11-11"] {
-        assert_eq!(common::dir_names(&site.join("BTCUSDT").join(d)), ["heatmap.alt.txt", "heatmap.png", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+        assert_eq!(common::dir_names(&site.join("BTCUSDT").join(d)), ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"]);
     }
 
     let f = feed(&site);

@@ -190,7 +190,7 @@ fn published_text_is_for_readers() {
     let params = EstimateParams { window_secs: 86_400, ..Default::default() };
     let analysis = analyse(&cut, &params, &ZoneParams::default()).unwrap();
     let tested = liqshot::report::evidence::backtest_for(&cut, &params, 86_400).unwrap();
-    let image = Image { png: "heatmap.png".into(), svg: "heatmap.svg".into(), url: None, alt: "a".into(), width: 1600, height: 900 };
+    let image = Image { png: "heatmap.png".into(), svg: "heatmap.svg".into(), url: None, alt: "a".into(), width: 1600, height: 900, small: None };
     let r = compute(&ReportInputs { snap: &cut, analysis: &analysis, window_secs: 86_400, events: vec![], previous: None, image, history: tested.history() });
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
     check_published("shared data 6 Nov", &md, &r);

@@ -286,8 +286,8 @@ fn header(m: &mut Map, snap: &MarketSnapshot, bd: Option<&Breakdown>) {
     m.label(x, 22.0 * s, &title, 22.0, text_c, HAlign::Left, true);
     let at = snap.captured_at.format("%Y-%m-%d %H:%M");
     let subs = [
-        format!("{} · still open at {at} UTC · longs liquidate left of price, shorts right", snap.venue_label()),
-        format!("{} · still open at {at} UTC", snap.venue_label()),
+        format!("{} · still open at {at} UTC · longs liquidate left of price, shorts right", crate::sources::venue_label(snap)),
+        format!("{} · still open at {at} UTC", crate::sources::venue_label(snap)),
     ];
     let sub = subs.iter().find(|t| text::measure(t, sub_size, false) <= room).unwrap_or(&subs[1]).clone();
     let muted = m.th.muted;
