@@ -5,6 +5,7 @@
 //!    daily trend when the snapshot has one.
 //! 3. The level that invalidates the bias: the far edge of the nearest zone against it, or the
 //!    range between the nearest zones when there is no bias.
+//!
 //! Pure.
 
 use crate::fmt;
