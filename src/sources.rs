@@ -93,9 +93,14 @@ pub fn line(n: &SourceNames) -> String {
 /// `import` recorded one, else 1 h on Hyperliquid and 8 h elsewhere (the period of BTC, ETH,
 /// SOL and most USDT perpetuals on Binance, Bybit and OKX).
 pub fn funding_period_secs(snap: &MarketSnapshot, venue: &str) -> i64 {
-    if let Some(p) = snap.sources.as_ref().and_then(|s| s.funding_period_secs).filter(|p| *p > 0) {
-        return p;
+    match snap.sources.as_ref().and_then(|s| s.funding_period_secs).filter(|p| *p > 0) {
+        Some(p) => p,
+        None => venue_funding_period_secs(venue),
     }
+}
+
+/// A venue's own funding period, seconds: 1 h on Hyperliquid, 8 h elsewhere.
+pub fn venue_funding_period_secs(venue: &str) -> i64 {
     if venue == "hyperliquid" {
         3600
     } else {

@@ -88,7 +88,7 @@ pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
         return Err(format!("previous report: meta.price {} is not a positive number", doc.meta.price));
     }
     let funding_rate_8h = if v1 {
-        let mut periods = doc.meta.venues.iter().map(|v| if v == "hyperliquid" { 3600 } else { 8 * 3600 });
+        let mut periods = doc.meta.venues.iter().map(|v| crate::sources::venue_funding_period_secs(v));
         let first = periods.next();
         match (doc.positioning.funding_rate, first) {
             (Some(r), Some(p)) if periods.all(|q| q == p) => Some(positioning::to_8h(r, p)),
