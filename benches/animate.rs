@@ -9,10 +9,10 @@
 
 use std::path::Path;
 
-use liqshot::render::{chart_options, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::render::animate::{self, encode_frames, AnimFormat, Frames, Palette};
 use liqshot::render::raster;
+use liqshot::render::{chart_options, RenderSettings};
 use liqshot::zones::ZoneParams;
 use liqshot::MarketSnapshot;
 
@@ -32,19 +32,41 @@ fn main() {
         let s = RenderSettings::new(EstimateParams::default(), window, 1200, 675);
         let chart = chart_options(&snap, &s);
         for n in [48, 96] {
-            let (t_hist, f) = median_ms(runs, || Frames::new(&snap, &s.params, &ZoneParams::default(), &chart, n).expect("frames"));
+            let (t_hist, f) =
+                median_ms(runs, || Frames::new(&snap, &s.params, &ZoneParams::default(), &chart, n).expect("frames"));
             let mid = f.len() / 2;
             let (t_scene, scene) = median_ms(runs, || f.scene(mid));
             let (t_raster, img) = median_ms(runs, || raster::to_rgba(&scene));
-            let (t_pal, _) = median_ms(runs, || Palette::from_image(&img, &animate::legend_colours(&img, &liqshot::render::layout::Layout::with_scale(1200, 675, chart.scale))));
+            let (t_pal, _) = median_ms(runs, || {
+                Palette::from_image(
+                    &img,
+                    &animate::legend_colours(
+                        &img,
+                        &liqshot::render::layout::Layout::with_scale(1200, 675, chart.scale),
+                    ),
+                )
+            });
             let (t_gif, gif) = median_ms(runs, || encode_frames(&f, 8, AnimFormat::Gif));
             let (t_apng, apng) = median_ms(runs, || encode_frames(&f, 8, AnimFormat::Apng));
-            println!("{label} window, {n} frames ({} candles per frame):", f.analysis().estimate.grid.candles / f.len());
+            println!(
+                "{label} window, {n} frames ({} candles per frame):",
+                f.analysis().estimate.grid.candles / f.len()
+            );
             println!("  history pass       {t_hist:8.1} ms  (estimate + zones, {n} moments recorded)");
             println!("  one frame          {:8.1} ms  (scene {t_scene:.1} + raster {t_raster:.1})", t_scene + t_raster);
             println!("  GIF palette        {t_pal:8.1} ms  (once, from the last frame)");
-            println!("  GIF                {:8.1} ms  ({} bytes, {:.2} MB)", t_hist + t_gif, gif.len(), gif.len() as f64 / 1e6);
-            println!("  APNG               {:8.1} ms  ({} bytes, {:.2} MB)", t_hist + t_apng, apng.len(), apng.len() as f64 / 1e6);
+            println!(
+                "  GIF                {:8.1} ms  ({} bytes, {:.2} MB)",
+                t_hist + t_gif,
+                gif.len(),
+                gif.len() as f64 / 1e6
+            );
+            println!(
+                "  APNG               {:8.1} ms  ({} bytes, {:.2} MB)",
+                t_hist + t_apng,
+                apng.len(),
+                apng.len() as f64 / 1e6
+            );
         }
     }
 }

@@ -52,11 +52,13 @@ fn main() {
         let (ms, steps) = median_ms(runs, || walk(&s, &params, &zp, &bt).expect("the walk runs"));
         assert_eq!(steps.len(), n);
         let with_zones = steps.iter().filter(|x| !x.zones.zones.is_empty()).count();
-        let (run_ms, bt_out) = median_ms(runs, || liqshot::backtest::run(&s, &params, &zp, &bt).expect("the backtest runs"));
+        let (run_ms, bt_out) =
+            median_ms(runs, || liqshot::backtest::run(&s, &params, &zp, &bt).expect("the backtest runs"));
         assert_eq!(bt_out.steps, n);
         if let Some(dir) = arg("--write") {
             let name: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-            std::fs::write(std::path::Path::new(&dir).join(format!("{name}.snapshot.json")), s.to_json()).expect("writes the snapshot");
+            std::fs::write(std::path::Path::new(&dir).join(format!("{name}.snapshot.json")), s.to_json())
+                .expect("writes the snapshot");
         }
         let per_step = ms * 1000.0 / n as f64;
         let ratio = match (per_step_base, bt.lookback_secs) {

@@ -70,7 +70,22 @@ fn case(n_steps: usize, bt: &BacktestParams) -> (PricePath, Vec<Step>) {
             ];
             let at = Utc.timestamp_opt(a, 0).unwrap();
             let vol = volmodel::trailing_vol(&p, at, bt.vol_window_secs);
-            Step { at, price, zones: Zones { price, rule: liqshot::zones::ZoneRule::V2, reach_pct: None, above_usd: 0.0, below_usd: 0.0, zones: list, other: vec![], far: vec![] }, vol, bands: vec![] }
+            Step {
+                at,
+                price,
+                zones: Zones {
+                    price,
+                    rule: liqshot::zones::ZoneRule::V2,
+                    reach_pct: None,
+                    above_usd: 0.0,
+                    below_usd: 0.0,
+                    zones: list,
+                    other: vec![],
+                    far: vec![],
+                },
+                vol,
+                bands: vec![],
+            }
         })
         .collect();
     (p, steps)

@@ -72,6 +72,9 @@ fn main() {
             wall / chain_ms,
             per_venue.values().sum::<usize>() as f64 * latency as f64 / 1000.0
         );
-        println!("    candles per venue: {:?}", report.snapshot.venues.iter().map(|v| (v.venue.as_str(), v.candles.len())).collect::<Vec<_>>());
+        println!(
+            "    candles per venue: {:?}",
+            report.snapshot.venues.iter().map(|v| (v.venue.as_str(), v.candles.len())).collect::<Vec<_>>()
+        );
     }
 }

@@ -29,7 +29,11 @@ fn with_periods(mut snap: MarketSnapshot) -> MarketSnapshot {
         x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         1e5 * (4.0 * ((x >> 11) as f64 / (1u64 << 53) as f64)).exp()
     };
-    let rows = (0..).map(|h| t0 + Duration::hours(h)).take_while(|t| *t < t1).map(|start| PeriodTotal { start, long_usd: draw(), short_usd: draw() }).collect();
+    let rows = (0..)
+        .map(|h| t0 + Duration::hours(h))
+        .take_while(|t| *t < t1)
+        .map(|start| PeriodTotal { start, long_usd: draw(), short_usd: draw() })
+        .collect();
     snap.realized_periods = Some(RealizedPeriods { period: "1h".into(), source: "synthetic".into(), rows });
     snap
 }
@@ -40,7 +44,10 @@ fn main() {
     let hourly = resampled(&MarketSnapshot::load(&example).expect("the bundled example loads"), 3600);
     let params = EstimateParams { window_secs: 86_400, ..EstimateParams::default() };
     let (zp, bt) = (ZoneParams::default(), BacktestParams::default());
-    println!("liqshot fuel-test benchmark: synthetic hourly snapshots and totals, median of {runs}, release={}", !cfg!(debug_assertions));
+    println!(
+        "liqshot fuel-test benchmark: synthetic hourly snapshots and totals, median of {runs}, release={}",
+        !cfg!(debug_assertions)
+    );
     for (label, k) in [("60 days of 1h, hourly periods (1x)", 6), ("600 days of 1h, hourly periods (10x)", 60)] {
         let plain = repeated(&hourly, k);
         let snap = with_periods(plain.clone());
@@ -48,7 +55,10 @@ fn main() {
         let plan = fuel::plan(&snap, &path, &bt).expect("periods");
         let reach = plan.reach_bins(params.bin_step);
         let mut maps = vec![fuel::FuelMap::default(); plan.items.len()];
-        walk::walk_with(&snap, &params, &zp, &bt, &plan.times(), |i, p| maps[i] = fuel::FuelMap::new(p, plan.items[i].open, reach)).expect("walks");
+        walk::walk_with(&snap, &params, &zp, &bt, &plan.times(), |i, p| {
+            maps[i] = fuel::FuelMap::new(p, plan.items[i].open, reach)
+        })
+        .expect("walks");
         let (stats_ms, f) = median_ms(runs, || fuel::fuel(&plan, &maps, params.bin_step, &bt));
         let (with_ms, out) = median_ms(runs, || backtest::run(&snap, &params, &zp, &bt).expect("runs"));
         let (without_ms, _) = median_ms(runs, || backtest::run(&plain, &params, &zp, &bt).expect("runs"));

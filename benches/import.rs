@@ -11,8 +11,8 @@
 
 use std::path::{Path, PathBuf};
 
-use liqshot::synth::{repeated, vision_csvs};
 use liqshot::import::{import, ImportOptions};
+use liqshot::synth::{repeated, vision_csvs};
 use liqshot::MarketSnapshot;
 
 mod common;
@@ -59,4 +59,3 @@ fn main() {
         println!("kept the files in {}", dir.display());
     }
 }
-

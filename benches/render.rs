@@ -18,7 +18,14 @@ mod common;
 use common::{arg, median_ms};
 
 /// Encodes `rgb` (8-bit RGB rows) with `compression` and `filter`.
-fn encode(rgb: &[u8], w: u32, h: u32, compression: png::DeflateCompression, filter: png::Filter, palette: Option<(&[u8], Vec<u8>)>) -> Vec<u8> {
+fn encode(
+    rgb: &[u8],
+    w: u32,
+    h: u32,
+    compression: png::DeflateCompression,
+    filter: png::Filter,
+    palette: Option<(&[u8], Vec<u8>)>,
+) -> Vec<u8> {
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_depth(png::BitDepth::Eight);
@@ -45,14 +52,19 @@ fn main() {
     let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(7);
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/btcusdt-2025-11-01_10.snapshot.json");
     let snap = MarketSnapshot::load(&example).expect("the bundled example loads");
-    println!("liqshot render benchmark: bundled example, 24h window, median of {runs}, release={}", !cfg!(debug_assertions));
+    println!(
+        "liqshot render benchmark: bundled example, 24h window, median of {runs}, release={}",
+        !cfg!(debug_assertions)
+    );
     for (w, h) in [(1600u32, 900u32), (3200, 1800)] {
         let s = RenderSettings::new(EstimateParams::default(), 86_400, w, h);
         let (t_scene, (_, scene)) = median_ms(runs, || render_scene(&snap, &s).expect("renders"));
         let (t_raster, pm) = median_ms(runs, || raster::to_pixmap(&scene));
         let (t_week, _) = median_ms(runs, || liqshot::render::heat::week_top(&snap, &s.params));
         let (t_est, _) = median_ms(runs, || liqshot::estimate::estimate(&snap, &s.params).expect("estimates"));
-        println!("{w}x{h}: of which the reference week's colour top {t_week:.1} ms; the chart's own estimate {t_est:.1} ms");
+        println!(
+            "{w}x{h}: of which the reference week's colour top {t_week:.1} ms; the chart's own estimate {t_est:.1} ms"
+        );
         let rgb: Vec<u8> = pm.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
         let mut colours: HashMap<[u8; 3], u8> = HashMap::new();
         let mut exact = true;
@@ -66,11 +78,22 @@ fn main() {
                 colours.insert([p[0], p[1], p[2]], n as u8);
             }
         }
-        println!("{w}x{h}: analysis + scene {t_scene:.1} ms, rasterise {t_raster:.1} ms, {} colours{}", if exact { colours.len().to_string() } else { "more than 256".into() }, if exact { " (an exact palette fits)" } else { "" });
+        println!(
+            "{w}x{h}: analysis + scene {t_scene:.1} ms, rasterise {t_raster:.1} ms, {} colours{}",
+            if exact { colours.len().to_string() } else { "more than 256".into() },
+            if exact { " (an exact palette fits)" } else { "" }
+        );
         use png::{DeflateCompression as D, Filter as F};
         let candidates: Vec<(&str, D, &str, F)> = if arg("--all").is_some() {
-            let levels = [("fdeflate (Fast)", D::FdeflateUltraFast), ("zlib 1", D::Level(1)), ("zlib 2", D::Level(2)), ("zlib 3", D::Level(3)), ("zlib 6", D::Level(6))];
-            let filters = [("none", F::NoFilter), ("sub", F::Sub), ("up", F::Up), ("paeth", F::Paeth), ("adaptive", F::Adaptive)];
+            let levels = [
+                ("fdeflate (Fast)", D::FdeflateUltraFast),
+                ("zlib 1", D::Level(1)),
+                ("zlib 2", D::Level(2)),
+                ("zlib 3", D::Level(3)),
+                ("zlib 6", D::Level(6)),
+            ];
+            let filters =
+                [("none", F::NoFilter), ("sub", F::Sub), ("up", F::Up), ("paeth", F::Paeth), ("adaptive", F::Adaptive)];
             levels.iter().flat_map(|&(c, d)| filters.iter().map(move |&(f, g)| (c, d, f, g))).collect()
         } else {
             // The previous setting, the fastest small ones of the full table (`-- --all 1`), the chosen one.
@@ -88,6 +111,9 @@ fn main() {
             }
         }
         let (t_png, png_bytes) = median_ms(runs, || raster::to_png(&scene));
-        println!("  raster::to_png (rasterise + encode, the project's setting) {t_png:.1} ms {} bytes", png_bytes.len());
+        println!(
+            "  raster::to_png (rasterise + encode, the project's setting) {t_png:.1} ms {} bytes",
+            png_bytes.len()
+        );
     }
 }

@@ -136,7 +136,8 @@ fn time_of(e: &ArchiveEntry) -> Option<DateTime<Utc>> {
 /// `m` with `e` in place of the entry of the same symbol and date (or added), newest first
 /// (then by symbol), at most `max` entries.
 pub fn merge(m: &Manifest, e: ArchiveEntry, max: usize) -> Manifest {
-    let mut by_key: BTreeMap<(String, String), ArchiveEntry> = m.entries.iter().map(|x| ((x.symbol.clone(), x.date.clone()), x.clone())).collect();
+    let mut by_key: BTreeMap<(String, String), ArchiveEntry> =
+        m.entries.iter().map(|x| ((x.symbol.clone(), x.date.clone()), x.clone())).collect();
     by_key.insert((e.symbol.clone(), e.date.clone()), e);
     let mut entries: Vec<ArchiveEntry> = by_key.into_values().collect();
     entries.sort_by(|a, b| time_of(b).cmp(&time_of(a)).then_with(|| a.symbol.cmp(&b.symbol)));
@@ -146,7 +147,8 @@ pub fn merge(m: &Manifest, e: ArchiveEntry, max: usize) -> Manifest {
 
 /// Reads `archive.json`; `name` is how errors name it.
 pub fn read_manifest(bytes: &[u8], name: &str) -> Result<Manifest, Error> {
-    let m: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Invalid(format!("{name}: not a liqshot archive manifest: {e}")))?;
+    let m: Manifest = serde_json::from_slice(bytes)
+        .map_err(|e| Error::Invalid(format!("{name}: not a liqshot archive manifest: {e}")))?;
     if m.format != ARCHIVE_FORMAT {
         return Err(Error::Invalid(format!("{name}: format {:?}, expected {ARCHIVE_FORMAT}", m.format)));
     }
@@ -199,13 +201,18 @@ fn link(href: String, rel: &str, mime: Option<&str>, length: Option<u64>) -> Lin
 pub fn feed_xml(m: &Manifest, site: &Site) -> Vec<u8> {
     let mut feed = Feed::default();
     feed.set_title(TITLE);
-    feed.set_id(site.site_url.as_ref().map_or("urn:liqshot:archive".to_string(), |u| format!("{}/", u.trim_end_matches('/'))));
+    feed.set_id(
+        site.site_url.as_ref().map_or("urn:liqshot:archive".to_string(), |u| format!("{}/", u.trim_end_matches('/'))),
+    );
     feed.set_updated(fixed(m.entries.iter().filter_map(time_of).max()));
     feed.set_subtitle(Some(Text::plain("Estimated liquidation levels from a model of open interest and price — not actual positions, not financial advice.")));
     let mut author = Person::default();
     author.set_name("liqshot");
     feed.set_authors(vec![author]);
-    feed.set_links(vec![link(href(site, FEED), "self", Some("application/atom+xml"), None), link(href(site, INDEX), "alternate", Some("text/html"), None)]);
+    feed.set_links(vec![
+        link(href(site, FEED), "self", Some("application/atom+xml"), None),
+        link(href(site, INDEX), "alternate", Some("text/html"), None),
+    ]);
     let entries = m
         .entries
         .iter()
@@ -220,7 +227,10 @@ pub fn feed_xml(m: &Manifest, site: &Site) -> Vec<u8> {
             a.set_updated(fixed(time_of(e)));
             a.set_published(Some(fixed(time_of(e))));
             a.set_summary(Some(Text::plain(e.summary.as_str())));
-            a.set_links(vec![link(page.clone(), "alternate", Some("text/html"), None), link(image.clone(), "enclosure", Some("image/png"), Some(e.image_bytes))]);
+            a.set_links(vec![
+                link(page.clone(), "alternate", Some("text/html"), None),
+                link(image.clone(), "enclosure", Some("image/png"), Some(e.image_bytes)),
+            ]);
             // RSS-to-email services show the content: the summary and the chart, escaped here
             // as HTML, then as XML by the writer.
             let html = format!(
@@ -253,10 +263,14 @@ pub fn index_html(m: &Manifest, site: &Site) -> Vec<u8> {
     s += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     s += &format!("<title>{}</title>\n", escape_html(TITLE));
-    s += &format!("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{}\" href=\"{FEED}\">\n", escape_html(TITLE));
+    s += &format!(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{}\" href=\"{FEED}\">\n",
+        escape_html(TITLE)
+    );
     s += "<style>\n:root{color-scheme:light dark}body{font:16px/1.45 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem}\n";
     s += "article{border-top:1px solid #8884;padding:1rem 0}h2{font-size:1.15rem;margin:0 0 .25rem}.meta{color:#888;margin:0 0 .5rem;font-size:.9rem}\n";
-    s += "img{max-width:100%;height:auto;display:block}.notice{color:#888;font-size:.9rem}\n</style>\n</head>\n<body>\n";
+    s +=
+        "img{max-width:100%;height:auto;display:block}.notice{color:#888;font-size:.9rem}\n</style>\n</head>\n<body>\n";
     s += &format!("<h1>{}</h1>\n", escape_html(TITLE));
     s += "<p class=\"notice\">Estimated liquidation levels from a model of open interest and price — not actual positions, not financial advice. ";
     s += &format!("<a href=\"{FEED}\">Atom feed</a>.</p>\n");
@@ -328,9 +342,16 @@ mod tests {
         e.symbol = "A<\"B".into();
         e.title = "A<\"B".into();
         e.dir = "A<\"B/2025-11-10".into();
-        let html = String::from_utf8(index_html(&Manifest { format: ARCHIVE_FORMAT.into(), entries: vec![e] }, &Site::default())).unwrap();
+        let html = String::from_utf8(index_html(
+            &Manifest { format: ARCHIVE_FORMAT.into(), entries: vec![e] },
+            &Site::default(),
+        ))
+        .unwrap();
         assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"), "{html}");
-        assert!(!html.contains("A<") && html.contains("A%3C%22B/2025-11-10/report.html") && html.contains("A&lt;&quot;B"), "{html}");
+        assert!(
+            !html.contains("A<") && html.contains("A%3C%22B/2025-11-10/report.html") && html.contains("A&lt;&quot;B"),
+            "{html}"
+        );
         assert_eq!(url_segment("a b/\"c"), "a%20b%2F%22c");
     }
 }

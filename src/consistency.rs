@@ -25,7 +25,11 @@ pub fn check(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
     let mut seen: Vec<&str> = Vec::new();
     for v in &snap.venues {
         if !crate::fetch::Venue::ALL.iter().any(|k| k.name() == v.venue) {
-            return bad(format!("venues: unknown venue {:?} (liqshot knows {})", v.venue, crate::fetch::Venue::names()));
+            return bad(format!(
+                "venues: unknown venue {:?} (liqshot knows {})",
+                v.venue,
+                crate::fetch::Venue::names()
+            ));
         }
         if seen.contains(&v.venue.as_str()) {
             return bad(format!("venues: {} is listed twice (its amounts would count double)", v.venue));
@@ -35,14 +39,23 @@ pub fn check(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
         let last = v.candles.last().map_or(f64::NAN, |c| c.close);
         if let Some(t) = v.tick_size {
             if !(t.is_finite() && t > 0.0 && (last.is_nan() || t <= last / 100.0)) {
-                return bad(format!("venue {:?}: tick_size {t} is not a price step below a hundredth of the price {last}", v.venue));
+                return bad(format!(
+                    "venue {:?}: tick_size {t} is not a price step below a hundredth of the price {last}",
+                    v.venue
+                ));
             }
         }
         if let Some((i, p)) = v.open_interest.iter().enumerate().find(|(_, p)| p.oi_usd > MAX_USD) {
-            return bad(format!("venue {:?}: open_interest #{i}: {:e} USD is more than any market holds (at most {MAX_USD:e})", v.venue, p.oi_usd));
+            return bad(format!(
+                "venue {:?}: open_interest #{i}: {:e} USD is more than any market holds (at most {MAX_USD:e})",
+                v.venue, p.oi_usd
+            ));
         }
         if let Some((i, l)) = v.liquidations.iter().enumerate().find(|(_, l)| l.usd > MAX_USD) {
-            return bad(format!("venue {:?}: liquidations #{i}: {:e} USD is more than any market holds (at most {MAX_USD:e})", v.venue, l.usd));
+            return bad(format!(
+                "venue {:?}: liquidations #{i}: {:e} USD is more than any market holds (at most {MAX_USD:e})",
+                v.venue, l.usd
+            ));
         }
     }
     capture_time(snap, step)
@@ -61,14 +74,19 @@ pub fn file_safe(symbol: &str) -> bool {
 /// Every candle of `venue` opens on a whole second and a whole number of intervals after the one
 /// before (venues that start daily candles at another hour than 00:00 UTC are fine).
 fn grid(venue: &str, opens: &[DateTime<Utc>], interval: &str, step: i64) -> Result<(), Error> {
-    let off_grid = |i: usize, t: &DateTime<Utc>| Err(Error::Invalid(format!("venue {venue:?}: candle #{i} opens at {t}, not on the {interval} grid")));
+    let off_grid = |i: usize, t: &DateTime<Utc>| {
+        Err(Error::Invalid(format!("venue {venue:?}: candle #{i} opens at {t}, not on the {interval} grid")))
+    };
     if let Some((i, t)) = opens.iter().enumerate().find(|(_, t)| t.timestamp_subsec_nanos() != 0) {
         return off_grid(i, t);
     }
     // Candles a fraction of the interval apart: the interval does not match them.
     if let Some(i) = opens.windows(2).position(|w| (w[1] - w[0]).num_seconds() % step != 0) {
         let gap = crate::fmt::duration((opens[i + 1] - opens[i]).num_seconds());
-        return Err(Error::Invalid(format!("interval {interval}: candles #{i} and #{} of venue {venue:?} open {gap} apart", i + 1)));
+        return Err(Error::Invalid(format!(
+            "interval {interval}: candles #{i} and #{} of venue {venue:?} open {gap} apart",
+            i + 1
+        )));
     }
     Ok(())
 }
@@ -76,7 +94,9 @@ fn grid(venue: &str, opens: &[DateTime<Utc>], interval: &str, step: i64) -> Resu
 /// `captured_at` is not before the last candle opened, nor more than [`MAX_CLOCK_AHEAD_SECS`]
 /// after now (a market halted since may have its last candle long before the capture).
 fn capture_time(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
-    let Some(last_open) = snap.venues.iter().filter_map(|v| v.candles.last()).map(|c| c.open_time).max() else { return Ok(()) };
+    let Some(last_open) = snap.venues.iter().filter_map(|v| v.candles.last()).map(|c| c.open_time).max() else {
+        return Ok(());
+    };
     let close = last_open + chrono::Duration::seconds(step);
     let at = snap.captured_at;
     let latest = Utc::now() + chrono::Duration::seconds(MAX_CLOCK_AHEAD_SECS);

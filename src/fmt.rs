@@ -71,7 +71,13 @@ pub fn usd(x: f64) -> String {
     } else {
         return format!("{sign}${a:.0}");
     };
-    let s = if v >= 100.0 { format!("{v:.0}") } else if v >= 10.0 { format!("{v:.1}") } else { format!("{v:.2}") };
+    let s = if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    };
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     format!("{sign}${s}{unit}")
 }
@@ -85,7 +91,6 @@ pub fn pct(x: f64) -> String {
 pub fn duration(secs: i64) -> String {
     crate::snapshot::format_interval(secs)
 }
-
 
 /// `s` safe to print on a terminal or in a log line: line breaks as `\\n`/`\\r`, any other
 /// control character (ESC, which starts terminal escape sequences, too) as `\\u{1b}`.

@@ -51,11 +51,17 @@ pub fn read_limited(path: &Path, max: u64, start: Start) -> Result<Vec<u8>, Erro
 /// [`read_limited`] as UTF-8 text.
 pub fn read_text(path: &Path, max: u64) -> Result<String, Error> {
     let bytes = read_limited(path, max, Start::Text)?;
-    String::from_utf8(bytes).map_err(|e| Error::InFile { path: path.to_path_buf(), msg: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()) })
+    String::from_utf8(bytes).map_err(|e| Error::InFile {
+        path: path.to_path_buf(),
+        msg: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+    })
 }
 
 fn too_big(path: &Path, max: u64) -> Error {
-    Error::InFile { path: path.to_path_buf(), msg: format!("larger than {}, the most liqshot reads from such a file", size(max)) }
+    Error::InFile {
+        path: path.to_path_buf(),
+        msg: format!("larger than {}, the most liqshot reads from such a file", size(max)),
+    }
 }
 
 /// `4 GiB`, `512 MiB`, `1 MiB`.

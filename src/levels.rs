@@ -261,7 +261,9 @@ pub fn to_json_by(l: &Levels, meta: &LevelsMeta, by: &[Breakdown]) -> Vec<u8> {
     let part = |which: By| by.iter().find(|b| b.by == which).map(|b| b.parts.iter().map(rounded).collect::<Vec<_>>());
     let (lev, ven) = (part(By::Leverage), part(By::Venue));
     let col = |parts: &Option<Vec<Vec<Band>>>, i: usize, long: bool| {
-        parts.as_ref().map(|ps| ps.iter().map(|p| p.get(i).map_or(0.0, |b| if long { b.long_usd } else { b.short_usd })).collect())
+        parts.as_ref().map(|ps| {
+            ps.iter().map(|p| p.get(i).map_or(0.0, |b| if long { b.long_usd } else { b.short_usd })).collect()
+        })
     };
     let bands = rounded(l)
         .into_iter()
@@ -311,7 +313,9 @@ mod tests {
     fn bands_are_contiguous_and_cover_25_pct() {
         let l = levels(&profile(), 100.0);
         assert_eq!(l.bands.len(), 224 + 288);
-        assert!((l.bands[0].price_low - 75.0).abs() < 1e-9 && (l.bands.last().unwrap().price_high - 125.0).abs() < 1e-9);
+        assert!(
+            (l.bands[0].price_low - 75.0).abs() < 1e-9 && (l.bands.last().unwrap().price_high - 125.0).abs() < 1e-9
+        );
         for w in l.bands.windows(2) {
             assert_eq!(w[0].price_high, w[1].price_low);
             assert!(w[0].price_low < w[0].price_high);
@@ -328,8 +332,12 @@ mod tests {
     fn rows_hold_every_bin_within_the_bands_once() {
         let p = profile();
         let l = levels(&p, 100.0);
-        let expect_short: f64 = (0..p.bins.count).filter(|&i| p.bins.center(i) > 100.0 && p.bins.center(i) < 125.0).map(|i| p.short[i]).sum();
-        let expect_long: f64 = (0..p.bins.count).filter(|&i| p.bins.center(i) < 100.0 && p.bins.center(i) > 75.0).map(|i| p.long[i]).sum();
+        let expect_short: f64 = (0..p.bins.count)
+            .filter(|&i| p.bins.center(i) > 100.0 && p.bins.center(i) < 125.0)
+            .map(|i| p.short[i])
+            .sum();
+        let expect_long: f64 =
+            (0..p.bins.count).filter(|&i| p.bins.center(i) < 100.0 && p.bins.center(i) > 75.0).map(|i| p.long[i]).sum();
         assert!((l.shorts_above() - expect_short).abs() < 1e-6 && expect_short > 0.0);
         assert!((l.longs_below() - expect_long).abs() < 1e-6 && expect_long > 0.0);
         // Each band holds exactly the bins whose centre lies inside it.
@@ -346,14 +354,20 @@ mod tests {
     fn csv_and_json_carry_the_same_rows() {
         let l = levels(&profile(), 100.0);
         let csv = String::from_utf8(to_csv(&l)).unwrap();
-        let meta = LevelsMeta { symbol: "X".into(), venues: vec!["binance".into()], captured_at: "t".into(), leverage_mix: "m".into() };
+        let meta = LevelsMeta {
+            symbol: "X".into(),
+            venues: vec!["binance".into()],
+            captured_at: "t".into(),
+            leverage_mix: "m".into(),
+        };
         let json: serde_json::Value = serde_json::from_slice(&to_json(&l, &meta)).unwrap();
         let bands = json["bands"].as_array().unwrap();
         let rows: Vec<&str> = csv.lines().skip(1).collect();
         assert_eq!(rows.len(), bands.len());
         for (row, b) in rows.iter().zip(bands) {
             let cells: Vec<f64> = row.split(',').map(|c| c.parse().unwrap()).collect();
-            let j: Vec<f64> = ["price_low", "price_high", "long_usd", "short_usd"].iter().map(|k| b[k].as_f64().unwrap()).collect();
+            let j: Vec<f64> =
+                ["price_low", "price_high", "long_usd", "short_usd"].iter().map(|k| b[k].as_f64().unwrap()).collect();
             assert_eq!(cells, j, "{row}");
         }
         assert_eq!(json["format"], LEVELS_FORMAT);

@@ -59,24 +59,41 @@ pub fn check(accounts: Option<u64>, positions: &[MeasuredPosition]) -> Result<()
     let mut seen = std::collections::BTreeSet::new();
     for (i, p) in positions.iter().enumerate() {
         if !is_address(&p.account) {
-            return Err(format!("measured_positions #{i}: account {:?} is not a 0x… address (40 hex digits)", p.account));
+            return Err(format!(
+                "measured_positions #{i}: account {:?} is not a 0x… address (40 hex digits)",
+                p.account
+            ));
         }
         if !seen.insert(p.account.to_ascii_lowercase()) {
             return Err(format!("measured_positions #{i}: account {} appears twice", p.account));
         }
-        for (name, x) in [("size_coins", p.size_coins), ("entry", p.entry), ("leverage", p.leverage), ("notional_usd", p.notional_usd)] {
+        for (name, x) in [
+            ("size_coins", p.size_coins),
+            ("entry", p.entry),
+            ("leverage", p.leverage),
+            ("notional_usd", p.notional_usd),
+        ] {
             if !x.is_finite() || x <= 0.0 {
-                return Err(format!("measured_positions #{i} ({}): {name} {x} is not a positive finite number", p.account));
+                return Err(format!(
+                    "measured_positions #{i} ({}): {name} {x} is not a positive finite number",
+                    p.account
+                ));
             }
         }
         if let Some(x) = p.liquidation_price {
             if !x.is_finite() || x <= 0.0 {
-                return Err(format!("measured_positions #{i} ({}): liquidation_price {x} is not a positive finite number or null", p.account));
+                return Err(format!(
+                    "measured_positions #{i} ({}): liquidation_price {x} is not a positive finite number or null",
+                    p.account
+                ));
             }
         }
     }
     if seen.len() as u64 > n {
-        return Err(format!("measured_positions: {} accounts with a position but measured_accounts is {n}", seen.len()));
+        return Err(format!(
+            "measured_positions: {} accounts with a position but measured_accounts is {n}",
+            seen.len()
+        ));
     }
     Ok(())
 }
@@ -173,7 +190,12 @@ pub struct ModelCheck {
 
 /// The measured section of `snap`'s zones (zones of the whole map, `zones`), with the model
 /// check: the Hyperliquid series alone, estimated with `params`. `None` without measured data.
-pub fn summarise(snap: &MarketSnapshot, params: &EstimateParams, zones: &[Zone], price: f64) -> Option<MeasuredSummary> {
+pub fn summarise(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    zones: &[Zone],
+    price: f64,
+) -> Option<MeasuredSummary> {
     let v = venue(snap)?;
     let accounts_queried = v.measured_accounts?;
     let pos = &v.measured_positions;
@@ -208,7 +230,8 @@ pub fn summarise(snap: &MarketSnapshot, params: &EstimateParams, zones: &[Zone],
         })
         .collect();
     // `+ 0.0`: an empty f64 sum is -0.0, which would print as "-0.0 %".
-    let inside: f64 = with_levels.iter().filter(|p| zones.iter().any(|z| in_zone(z, p))).map(|p| p.notional_usd).sum::<f64>() + 0.0;
+    let inside: f64 =
+        with_levels.iter().filter(|p| zones.iter().any(|z| in_zone(z, p))).map(|p| p.notional_usd).sum::<f64>() + 0.0;
     Some(MeasuredSummary {
         venue: v.venue.clone(),
         accounts_queried,
@@ -293,7 +316,11 @@ mod tests {
 
     #[test]
     fn headline_counts_positions_usd_and_share_of_both_sides_of_open_interest() {
-        let snap = crate::snapshot::MarketSnapshot::from_json(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap()).unwrap();
+        let snap = crate::snapshot::MarketSnapshot::from_json(
+            &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json"))
+                .unwrap(),
+        )
+        .unwrap();
         let mut v = snap.venues[0].clone();
         let oi = v.open_interest.last().unwrap().oi_usd;
         let p = |i: u8, liq: Option<f64>, usd: f64| MeasuredPosition {
@@ -308,7 +335,8 @@ mod tests {
         };
         v.measured_accounts = Some(9);
         v.measured_positions = vec![p(1, Some(1.0), oi * 0.02), p(2, None, oi * 0.02)];
-        let want = format!("measured: 2 accounts, {} = 2.00 % of Hyperliquid open interest", crate::fmt::usd(oi * 0.04));
+        let want =
+            format!("measured: 2 accounts, {} = 2.00 % of Hyperliquid open interest", crate::fmt::usd(oi * 0.04));
         assert_eq!(headline(&v), want);
     }
 

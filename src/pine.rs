@@ -55,7 +55,11 @@ pub fn pine_string(s: &str) -> String {
 /// `f64` (what zones.json prints), never in exponent form.
 fn num(x: f64) -> String {
     let s = format!("{x}");
-    if s.contains('.') { s } else { format!("{s}.0") }
+    if s.contains('.') {
+        s
+    } else {
+        format!("{s}.0")
+    }
 }
 
 /// The densest `n` bands on each side of `levels`: (middle price, USD, side), shorts above
@@ -74,7 +78,9 @@ pub fn top_levels(levels: &Levels, n: usize) -> Vec<(f64, f64, Where)> {
                 (ok && usd > 0.0).then(|| ((b.price_low * b.price_high).sqrt(), usd, side))
             })
             .collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(((a.0 / levels.price).ln().abs()).total_cmp(&(b.0 / levels.price).ln().abs())));
+        v.sort_by(|a, b| {
+            b.1.total_cmp(&a.1).then(((a.0 / levels.price).ln().abs()).total_cmp(&(b.0 / levels.price).ln().abs()))
+        });
         v.truncate(n);
         out.extend(v);
     }
@@ -144,7 +150,12 @@ pub fn to_pine(meta: &PineMeta, zones: &[Zone], levels: &Levels) -> String {
     for z in zones {
         for (edge, price) in [("low", z.low), ("high", z.high)] {
             let title = pine_string(&format!("{} zone {} {edge} edge", symbol, z.name));
-            let msg = pine_string(&format!("{} crossed zone {} {edge} edge {} (liqshot estimate, {at})", symbol, z.name, fmt::price(price)));
+            let msg = pine_string(&format!(
+                "{} crossed zone {} {edge} edge {} (liqshot estimate, {at})",
+                symbol,
+                z.name,
+                fmt::price(price)
+            ));
             s += &format!("alertcondition(ta.cross(close, {}), title=\"{title}\", message=\"{msg}\")\n", num(price));
         }
     }

@@ -30,7 +30,12 @@ pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) 
 /// [`analyse`], plus the map as it stood at `frames` times spread evenly over the window (the
 /// last one its end; see [`estimate::history`]), recorded in the same pass of the ledgers
 /// that makes the final grid, on the final grid's axes.
-pub fn analyse_history(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, frames: usize) -> Result<(Analysis, Vec<Moment>), Error> {
+pub fn analyse_history(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    zp: &ZoneParams,
+    frames: usize,
+) -> Result<(Analysis, Vec<Moment>), Error> {
     let slots = history::slots_for_frames(estimate::window_candles(snap, params.window_secs), frames);
     analyse_with(snap, params, zp, |p| estimate::estimate_history(snap, p, &slots))
 }
@@ -48,7 +53,8 @@ fn analyse_with<T>(
     let base = params.price_range.or_else(|| estimate::window_price_range(snap, params.window_secs));
     let g = (estimate.grid.price_lo, estimate.grid.price_hi);
     let reach = zones::reach_of(snap, zp);
-    let (zones, wider) = choose_zones(&estimate.profile, price, zp, params.zone_rule, reach, base, params.price_range, g);
+    let (zones, wider) =
+        choose_zones(&estimate.profile, price, zp, params.zone_rule, reach, base, params.price_range, g);
     if let Some(range) = wider {
         let wider = EstimateParams { price_range: Some(range), ..params.clone() };
         (estimate, extra) = run(&wider)?;
@@ -87,13 +93,21 @@ pub fn choose_zones(
         return (zones, None);
     }
     let g = grid;
-    let (lo, hi) = zones.zones.iter().fold(base.unwrap_or(g), |(lo, hi), z| (lo.min(z.low / 1.005), hi.max(z.high * 1.005)));
+    let (lo, hi) =
+        zones.zones.iter().fold(base.unwrap_or(g), |(lo, hi), z| (lo.min(z.low / 1.005), hi.max(z.high * 1.005)));
     let (lo, hi) = (lo.min(g.0), hi.max(g.1));
     (zones, ((lo, hi) != g).then_some((lo, hi)))
 }
 
 /// [`choose_zones`] by the v1 rule.
-fn choose_v1(profile: &Profile, price: f64, zp: &ZoneParams, base: Option<(f64, f64)>, fixed: Option<(f64, f64)>, grid: (f64, f64)) -> (Zones, Option<(f64, f64)>) {
+fn choose_v1(
+    profile: &Profile,
+    price: f64,
+    zp: &ZoneParams,
+    base: Option<(f64, f64)>,
+    fixed: Option<(f64, f64)>,
+    grid: (f64, f64),
+) -> (Zones, Option<(f64, f64)>) {
     let mut zones = zones::v1::find_zones(profile, price, zp, base);
     if fixed.is_some() {
         return (zones, None);

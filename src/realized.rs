@@ -69,7 +69,8 @@ impl Summary {
 /// The realized liquidations of the `secs` up to `to` (`to - secs < time <= to`).
 pub fn summary(snap: &MarketSnapshot, to: DateTime<Utc>, secs: i64) -> Summary {
     let from = to - Duration::seconds(secs);
-    let (mut longs, mut shorts, mut venues, mut events) = (SideTotals::default(), SideTotals::default(), Vec::<String>::new(), vec![]);
+    let (mut longs, mut shorts, mut venues, mut events) =
+        (SideTotals::default(), SideTotals::default(), Vec::<String>::new(), vec![]);
     for v in &snap.venues {
         let mut used = false;
         for l in v.liquidations.iter().filter(|l| l.time > from && l.time <= to) {
@@ -125,7 +126,12 @@ mod tests {
     use chrono::TimeZone;
 
     fn liq(min: i64, side: Side, price: f64, usd: f64) -> Liquidation {
-        Liquidation { time: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + Duration::minutes(min), side, price, usd }
+        Liquidation {
+            time: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + Duration::minutes(min),
+            side,
+            price,
+            usd,
+        }
     }
 
     #[test]

@@ -87,7 +87,10 @@ impl RealizedPeriods {
         for (i, r) in self.rows.iter().enumerate() {
             for (name, x) in [("long_usd", r.long_usd), ("short_usd", r.short_usd)] {
                 if !x.is_finite() || x < 0.0 {
-                    return Err(format!("realized_periods.rows #{i} ({}): {name} {x} is negative or not finite", r.start));
+                    return Err(format!(
+                        "realized_periods.rows #{i} ({}): {name} {x} is negative or not finite",
+                        r.start
+                    ));
                 }
             }
         }
@@ -311,8 +314,7 @@ impl MarketSnapshot {
         struct Tag {
             format: Option<String>,
         }
-        let tag: Tag = serde_json::from_slice(bytes)
-            .map_err(|e| Error::Invalid(format!("not snapshot JSON: {e}")))?;
+        let tag: Tag = serde_json::from_slice(bytes).map_err(|e| Error::Invalid(format!("not snapshot JSON: {e}")))?;
         let v1 = match tag.format.as_deref() {
             Some(FORMAT) => false,
             Some(FORMAT_V1) => true,
@@ -323,10 +325,11 @@ impl MarketSnapshot {
             }
             None => return Err(Error::Invalid(format!("missing \"format\": {FORMAT:?}"))),
         };
-        let mut snap: MarketSnapshot =
-            serde_json::from_slice(bytes).map_err(|e| Error::Invalid(e.to_string()))?;
+        let mut snap: MarketSnapshot = serde_json::from_slice(bytes).map_err(|e| Error::Invalid(e.to_string()))?;
         if v1 {
-            if let Some(v) = snap.venues.iter().find(|v| v.measured_accounts.is_some() || !v.measured_positions.is_empty()) {
+            if let Some(v) =
+                snap.venues.iter().find(|v| v.measured_accounts.is_some() || !v.measured_positions.is_empty())
+            {
                 return Err(Error::Invalid(format!(
                     "venue {:?}: measured_positions: not part of {FORMAT_V1:?} (use {FORMAT:?})",
                     v.venue
@@ -399,12 +402,7 @@ impl MarketSnapshot {
 
     /// The latest close across venues' last candles (the first venue with candles).
     pub fn last_price(&self) -> f64 {
-        self.venues
-            .iter()
-            .filter_map(|v| v.candles.last())
-            .map(|c| c.close)
-            .next()
-            .unwrap_or(f64::NAN)
+        self.venues.iter().filter_map(|v| v.candles.last()).map(|c| c.close).next().unwrap_or(f64::NAN)
     }
 
     /// The snapshot as a live run at `to` would have captured it (pure): candles that closed by
@@ -435,7 +433,10 @@ impl MarketSnapshot {
         // Period totals are cut like the candles: periods that ended by `to`.
         let realized_periods = self.realized_periods.as_ref().map(|r| {
             let p = chrono::Duration::seconds(r.period_secs());
-            RealizedPeriods { rows: r.rows.iter().filter(|x| after(x.start) && x.start + p <= to).copied().collect(), ..r.clone() }
+            RealizedPeriods {
+                rows: r.rows.iter().filter(|x| after(x.start) && x.start + p <= to).copied().collect(),
+                ..r.clone()
+            }
         });
         let mut notes = self.notes.clone();
         notes.push(match from {

@@ -58,7 +58,8 @@ pub fn venue_title(v: &str) -> String {
 pub fn names(snap: &MarketSnapshot) -> SourceNames {
     let interval = &snap.interval;
     if let Some(s) = &snap.sources {
-        let venues = if s.venue_named { snap.venues.iter().map(|v| venue_title(&v.venue)).collect() } else { Vec::new() };
+        let venues =
+            if s.venue_named { snap.venues.iter().map(|v| venue_title(&v.venue)).collect() } else { Vec::new() };
         return SourceNames {
             price: format!("{} ({interval} candles)", s.price),
             open_interest: s.open_interest.clone(),
@@ -70,7 +71,10 @@ pub fn names(snap: &MarketSnapshot) -> SourceNames {
         return n;
     }
     let first = snap.venues.first();
-    let price = first.map_or_else(|| "no candles".to_string(), |v| format!("{} {} {interval} candles", venue_title(&v.venue), v.instrument));
+    let price = first.map_or_else(
+        || "no candles".to_string(),
+        |v| format!("{} {} {interval} candles", venue_title(&v.venue), v.instrument),
+    );
     let list = |keep: &dyn Fn(&crate::snapshot::VenueSeries) -> bool| {
         snap.venues.iter().filter(|v| keep(v)).map(|v| venue_title(&v.venue)).collect::<Vec<_>>().join(", ")
     };
@@ -113,12 +117,21 @@ pub fn venue_funding_period_secs(venue: &str) -> i64 {
 /// named by them, never as the venue (`import` then defaulted the venue silently).
 fn from_import_notes(snap: &MarketSnapshot) -> Option<SourceNames> {
     let v = snap.venues.first()?;
-    let file = |prefix: &str| v.notes.iter().find_map(|n| n.strip_prefix(prefix)).map(|rest| rest.split(", ").next().unwrap_or(rest).trim().to_string());
+    let file = |prefix: &str| {
+        v.notes
+            .iter()
+            .find_map(|n| n.strip_prefix(prefix))
+            .map(|rest| rest.split(", ").next().unwrap_or(rest).trim().to_string())
+    };
     let klines = file("klines: ")?;
     Some(SourceNames {
         price: format!("{klines} ({} candles)", snap.interval),
         open_interest: file("open interest: ").unwrap_or_else(|| "none".into()),
-        funding: v.notes.iter().any(|n| n.starts_with("funding: ") && n != "funding: none given").then(|| file("funding: ").unwrap_or_default()),
+        funding: v
+            .notes
+            .iter()
+            .any(|n| n.starts_with("funding: ") && n != "funding: none given")
+            .then(|| file("funding: ").unwrap_or_default()),
         venues: Vec::new(),
     })
 }
@@ -149,13 +162,21 @@ pub fn credit_line(snap: &MarketSnapshot) -> String {
 pub fn credit_line_fitting(snap: &MarketSnapshot, fits: impl Fn(&str) -> bool) -> String {
     let s = names(snap);
     let line = |n: usize| {
-        format!("liqshot · price: {} · OI: {} · estimate", crate::fmt::shorten(&s.price, n), crate::fmt::shorten(&s.open_interest, n))
+        format!(
+            "liqshot · price: {} · OI: {} · estimate",
+            crate::fmt::shorten(&s.price, n),
+            crate::fmt::shorten(&s.open_interest, n)
+        )
     };
     let full = line(usize::MAX);
     if fits(&full) {
         return full;
     }
-    (4..s.price.chars().count().max(s.open_interest.chars().count())).rev().map(line).find(|l| fits(l)).unwrap_or_else(|| line(4))
+    (4..s.price.chars().count().max(s.open_interest.chars().count()))
+        .rev()
+        .map(line)
+        .find(|l| fits(l))
+        .unwrap_or_else(|| line(4))
 }
 
 #[cfg(test)]
@@ -212,6 +233,12 @@ mod tests {
     fn a_credit_that_does_not_fit_shortens_the_names() {
         let s = example();
         let line = credit_line_fitting(&s, |l| l.chars().count() <= 80);
-        assert!(line.chars().count() <= 80 && line.starts_with("liqshot · price: btcusdt") && line.contains(" · OI: btc") && line.ends_with(" · estimate"), "{line}");
+        assert!(
+            line.chars().count() <= 80
+                && line.starts_with("liqshot · price: btcusdt")
+                && line.contains(" · OI: btc")
+                && line.ends_with(" · estimate"),
+            "{line}"
+        );
     }
 }

@@ -100,7 +100,8 @@ pub fn vision_csvs(snap: &MarketSnapshot, rows: usize) -> (String, String) {
     );
     let price = candles.last().map_or(1.0, |c| c.close);
     for p in v.open_interest.iter().filter(|p| end.is_none_or(|e| p.time <= e)) {
-        let _ = writeln!(m, "{},{},{},{},,,,", p.time.format("%Y-%m-%d %H:%M:%S"), big.symbol, p.oi_usd / price, p.oi_usd);
+        let _ =
+            writeln!(m, "{},{},{},{},,,,", p.time.format("%Y-%m-%d %H:%M:%S"), big.symbol, p.oi_usd / price, p.oi_usd);
     }
     (k, m)
 }
@@ -128,7 +129,10 @@ mod tests {
         assert_eq!(got.interval, "5m");
         assert_eq!(g.candles.len(), 3_000);
         for (a, b) in g.candles.iter().zip(&w.candles) {
-            assert_eq!((a.open_time, a.open, a.high, a.low, a.close, a.volume), (b.open_time, b.open, b.high, b.low, b.close, b.volume));
+            assert_eq!(
+                (a.open_time, a.open, a.high, a.low, a.close, a.volume),
+                (b.open_time, b.open, b.high, b.low, b.close, b.volume)
+            );
             let share = a.taker_buy_volume.unwrap() / a.volume;
             assert!(a.volume == 0.0 || (share - long_share(b).0).abs() < 1e-9, "{a:?} vs {b:?}");
         }

@@ -24,7 +24,11 @@ pub struct MarginTier {
 mod opt_inf {
     use serde::{Deserialize, Deserializer, Serializer};
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-        if v.is_finite() { s.serialize_some(v) } else { s.serialize_none() }
+        if v.is_finite() {
+            s.serialize_some(v)
+        } else {
+            s.serialize_none()
+        }
     }
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
@@ -44,7 +48,10 @@ pub fn validate(tiers: &[MarginTier]) -> Result<(), String> {
             return Err(format!("tier #{i}: max_leverage {} is not a finite number >= 1", t.max_leverage));
         }
         if !(t.notional_floor >= 0.0 && t.notional_cap > t.notional_floor) {
-            return Err(format!("tier #{i}: notional range {}..{} is empty or negative", t.notional_floor, t.notional_cap));
+            return Err(format!(
+                "tier #{i}: notional range {}..{} is empty or negative",
+                t.notional_floor, t.notional_cap
+            ));
         }
         if let Some(m) = t.maint_amount {
             if !m.is_finite() {
@@ -52,7 +59,11 @@ pub fn validate(tiers: &[MarginTier]) -> Result<(), String> {
             }
         }
         if i > 0 && (t.notional_floor - tiers[i - 1].notional_cap).abs() > 1e-6 * t.notional_floor.max(1.0) {
-            return Err(format!("tier #{i}: starts at {} but the previous tier ends at {}", t.notional_floor, tiers[i - 1].notional_cap));
+            return Err(format!(
+                "tier #{i}: starts at {} but the previous tier ends at {}",
+                t.notional_floor,
+                tiers[i - 1].notional_cap
+            ));
         }
     }
     Ok(())
@@ -115,13 +126,17 @@ pub fn builtin(venue: &str, symbol: &str) -> (Vec<MarginTier>, String) {
             tier(50_000.0, 250_000.0, 75.0, 0.0065),
             tier(250_000.0, inf, 50.0, 0.01),
         ],
-        (_, _) => vec![
-            tier(0.0, 5_000.0, 75.0, 0.01),
-            tier(5_000.0, 50_000.0, 50.0, 0.015),
-            tier(50_000.0, inf, 25.0, 0.02),
-        ],
+        (_, _) => {
+            vec![tier(0.0, 5_000.0, 75.0, 0.01), tier(5_000.0, 50_000.0, 50.0, 0.015), tier(50_000.0, inf, 25.0, 0.02)]
+        }
     };
-    let class = if major { "BTC/ETH" } else if base == "SOL" { "SOL" } else { "other" };
+    let class = if major {
+        "BTC/ETH"
+    } else if base == "SOL" {
+        "SOL"
+    } else {
+        "other"
+    };
     let v = if matches!(venue, "bybit" | "okx" | "hyperliquid") { venue } else { "binance" };
     (tiers, format!("built-in {v} default for {class} ({BUILTIN_DATE})"))
 }

@@ -113,7 +113,8 @@ fn zones_text(snap: &MarketSnapshot, a: &Analysis) -> String {
         Some(r) => format!("zone rule v2: whole shelves; C = the most fuel within the reach of ±{r:.1} % (3 daily sigmas, at least 8 %)\n"),
         None => "zone rule v1: C = the densest cluster within the 24 h chart's price range\n".into(),
     };
-    out += "zone     side   liquidates  range                      peak          size      edge dist  peak dist  share\n";
+    out +=
+        "zone     side   liquidates  range                      peak          size      edge dist  peak dist  share\n";
     for zone in &z.zones {
         out += &row(zone);
     }

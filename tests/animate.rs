@@ -8,15 +8,16 @@ use std::path::Path;
 use common::anim::{decode_apng, decode_gif};
 
 use image::RgbaImage;
-use liqshot::render::RenderSettings;
 use liqshot::estimate::EstimateParams;
 use liqshot::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
 use liqshot::render::layout::Layout;
+use liqshot::render::RenderSettings;
 use liqshot::zones::ZoneParams;
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
-    MarketSnapshot::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap()
+    MarketSnapshot::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/btcusdt-2025-11-01_10.snapshot.json"))
+        .unwrap()
 }
 
 fn settings(w: u32, h: u32, window: i64) -> RenderSettings {
@@ -40,7 +41,9 @@ fn heatmap_of(scene: &liqshot::render::Scene, l: &Layout) -> (usize, usize, Vec<
         .items
         .iter()
         .find_map(|it| match it {
-            liqshot::render::Item::Image { x, y, w, h, px_w, px_h, rgba } if (*x, *y, *w, *h) == (l.plot.x, l.plot.y, l.plot.w, l.plot.h) => {
+            liqshot::render::Item::Image { x, y, w, h, px_w, px_h, rgba }
+                if (*x, *y, *w, *h) == (l.plot.x, l.plot.y, l.plot.w, l.plot.h) =>
+            {
                 Some((*px_w as usize, *px_h as usize, rgba.clone()))
             }
             _ => None,
@@ -54,7 +57,10 @@ fn drawn_share(hm: &(usize, usize, Vec<u8>), cols: std::ops::Range<usize>) -> f6
     let (w, h, rgba) = hm;
     let n = cols.len() * h;
     let bg = liqshot::render::palette::Theme::dark().plot_background;
-    let drawn = (0..*h).flat_map(|r| cols.clone().map(move |c| (r * w + c) * 4)).filter(|&i| rgba[i..i + 3] != [bg.r, bg.g, bg.b]).count();
+    let drawn = (0..*h)
+        .flat_map(|r| cols.clone().map(move |c| (r * w + c) * 4))
+        .filter(|&i| rgba[i..i + 3] != [bg.r, bg.g, bg.b])
+        .count();
     drawn as f64 / n.max(1) as f64
 }
 
@@ -96,7 +102,10 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
         assert_eq!(drawn_share(&hm, m.col + 1..grid.cols), 0.0, "frame {i} at {}: cells after its time", m.at);
         let final_hm = heatmap_of(&f.scene(f.len() - 1), &l);
         let (now, then) = (drawn_share(&hm, 0..m.col), drawn_share(&final_hm, 0..m.col));
-        assert!(now > 0.3 && now == then, "frame {i}: {now:.3} of the cells before its time drawn, final map {then:.3}");
+        assert!(
+            now > 0.3 && now == then,
+            "frame {i}: {now:.3} of the cells before its time drawn, final map {then:.3}"
+        );
         // Each frame's profile is its own moment's, not the final one.
         let alive = m.profile.long_total() + m.profile.short_total();
         assert_ne!(Some(alive), prev_profile, "frame {i} has the previous frame's profile");
@@ -110,19 +119,33 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
     assert_eq!(last.zones, a.zones);
     // And the frames' titles and profile headings say when each one stood.
     let texts = |i: usize| -> Vec<String> {
-        f.scene(i).items.iter().filter_map(|it| match it { liqshot::render::Item::Text { text, .. } => Some(text.clone()), _ => None }).collect()
+        f.scene(i)
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                liqshot::render::Item::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
     };
     let t0 = texts(0);
     let at0 = f.moment(0).at.format("%Y-%m-%d %H:%M").to_string();
     assert!(t0.iter().any(|t| t.contains(&format!("as it stood at {at0} UTC"))), "{t0:?}");
-    assert!(t0.iter().any(|t| t.starts_with(&format!("Still open at {} UTC", f.moment(0).at.format("%H:%M")))), "{t0:?}");
+    assert!(
+        t0.iter().any(|t| t.starts_with(&format!("Still open at {} UTC", f.moment(0).at.format("%H:%M")))),
+        "{t0:?}"
+    );
     // One profile scale in every frame (bars keep their meaning), the largest any frame
     // would pick on its own (no bar is cut).
     let scale = |i: usize| texts(i).into_iter().find(|t| t.starts_with("0 … ")).expect("the profile's scale label");
     let scales: Vec<String> = (0..f.len()).map(scale).collect();
     assert!(scales.iter().all(|x| *x == scales[0]), "{scales:?}");
-    let own: Vec<f64> = (0..f.len()).map(|i| liqshot::render::chart::profile_top(&f.analysis_at(i), &s.chart)).collect();
-    assert!(own.iter().any(|t| *t < own[f.len() - 1]) || own.iter().any(|t| *t > own[f.len() - 1]), "frames pick different scales: {own:?}");
+    let own: Vec<f64> =
+        (0..f.len()).map(|i| liqshot::render::chart::profile_top(&f.analysis_at(i), &s.chart)).collect();
+    assert!(
+        own.iter().any(|t| *t < own[f.len() - 1]) || own.iter().any(|t| *t > own[f.len() - 1]),
+        "frames pick different scales: {own:?}"
+    );
     assert_eq!(scales[0], format!("0 … {} per 0.1 % band", liqshot::fmt::usd(own.iter().copied().fold(0.0, f64::max))));
 }
 
@@ -172,7 +195,10 @@ fn x_limits_are_checked_before_any_work() {
     assert!(e.to_string().contains("--size 1600x900") && e.to_string().contains("1280x1080"), "{e}");
     assert!(animate::check_options(AnimFormat::Gif, 48, 8, 1280, 1080).is_ok());
     assert!(animate::check_options(AnimFormat::Apng, 48, 8, 1600, 900).is_ok());
-    assert!(animate::check_options(AnimFormat::Gif, 1, 8, 1200, 675).unwrap_err().to_string().starts_with("--frames 1:"));
+    assert!(animate::check_options(AnimFormat::Gif, 1, 8, 1200, 675)
+        .unwrap_err()
+        .to_string()
+        .starts_with("--frames 1:"));
     assert!(animate::check_options(AnimFormat::Gif, 48, 0, 1200, 675).unwrap_err().to_string().starts_with("--fps 0:"));
     assert!(animate::check_options(AnimFormat::Gif, 48, 51, 1200, 675).is_err());
     assert!(AnimFormat::of(Path::new("a.webm")).unwrap_err().to_string().contains("-o a.webm"));

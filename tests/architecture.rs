@@ -23,7 +23,9 @@ fn tree() -> Vec<(String, String)> {
     files.sort();
     let tree: Vec<(String, String)> = files
         .into_iter()
-        .map(|p| (p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read_to_string(&p).unwrap())
+        })
         .collect();
     assert!(tree.len() > 50, "read only {} files under src/", tree.len());
     tree
@@ -36,7 +38,8 @@ fn in_shell(path: &str) -> bool {
 #[test]
 fn only_main_and_the_cli_use_clap() {
     let tree = tree();
-    let offenders: Vec<&str> = tree.iter().filter(|(p, text)| !in_shell(p) && text.contains("clap")).map(|(p, _)| p.as_str()).collect();
+    let offenders: Vec<&str> =
+        tree.iter().filter(|(p, text)| !in_shell(p) && text.contains("clap")).map(|(p, _)| p.as_str()).collect();
     assert!(offenders.is_empty(), "clap outside src/main.rs and src/cli/: {offenders:?}");
     assert!(tree.iter().any(|(p, t)| p.starts_with("src/cli/") && t.contains("clap::")), "the cli is where clap is");
 }
@@ -48,7 +51,10 @@ fn no_stage_imports_the_cli() {
         .iter()
         .filter(|(p, _)| !p.starts_with("src/cli/"))
         .flat_map(|(p, text)| {
-            text.lines().enumerate().filter(|(_, l)| l.contains("crate::cli") || l.contains("super::cli")).map(move |(i, l)| format!("{p}:{}: {}", i + 1, l.trim()))
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains("crate::cli") || l.contains("super::cli"))
+                .map(move |(i, l)| format!("{p}:{}: {}", i + 1, l.trim()))
         })
         .collect();
     assert!(offenders.is_empty(), "outside src/cli/:\n{}", offenders.join("\n"));
@@ -58,7 +64,10 @@ fn no_stage_imports_the_cli() {
 
 #[test]
 fn no_source_file_is_over_600_lines() {
-    let long: Vec<String> =
-        tree().iter().filter(|(_, t)| t.lines().count() > 600).map(|(p, t)| format!("{p} ({} lines)", t.lines().count())).collect();
+    let long: Vec<String> = tree()
+        .iter()
+        .filter(|(_, t)| t.lines().count() > 600)
+        .map(|(p, t)| format!("{p} ({} lines)", t.lines().count()))
+        .collect();
     assert!(long.is_empty(), "split by what the parts do: {long:?}");
 }

@@ -42,18 +42,30 @@ fn maps() -> (MarketSnapshot, fuel::Plan, Vec<fuel::FuelMap>) {
     let mut snap = example();
     let v = &snap.venues[0];
     let (t0, t1) = (v.candles[0].open_time, v.candles.last().unwrap().open_time);
-    let rows = (0..).map(|h| t0 + Duration::hours(h)).take_while(|t| *t < t1).map(|start| PeriodTotal { start, long_usd: 1.0, short_usd: 1.0 }).collect();
+    let rows = (0..)
+        .map(|h| t0 + Duration::hours(h))
+        .take_while(|t| *t < t1)
+        .map(|start| PeriodTotal { start, long_usd: 1.0, short_usd: 1.0 })
+        .collect();
     snap.realized_periods = Some(RealizedPeriods { period: "1h".into(), source: "synthetic".into(), rows });
     let path = walk::price_path(&snap);
     let plan = fuel::plan(&snap, &path, &bt()).expect("periods: a plan");
     let reach = plan.reach_bins(params().bin_step);
     let mut maps = vec![fuel::FuelMap::default(); plan.items.len()];
-    walk::walk_with(&snap, &params(), &ZoneParams::default(), &bt(), &plan.times(), |i, p| maps[i] = fuel::FuelMap::new(p, plan.items[i].open, reach)).unwrap();
+    walk::walk_with(&snap, &params(), &ZoneParams::default(), &bt(), &plan.times(), |i, p| {
+        maps[i] = fuel::FuelMap::new(p, plan.items[i].open, reach)
+    })
+    .unwrap();
     (snap, plan, maps)
 }
 
 /// `snap` with the plan's periods' totals set by `f(long map USD, short map USD, rng)`.
-fn with_totals(mut snap: MarketSnapshot, plan: &fuel::Plan, maps: &[fuel::FuelMap], mut f: impl FnMut(f64, f64, &mut Lcg) -> (f64, f64)) -> MarketSnapshot {
+fn with_totals(
+    mut snap: MarketSnapshot,
+    plan: &fuel::Plan,
+    maps: &[fuel::FuelMap],
+    mut f: impl FnMut(f64, f64, &mut Lcg) -> (f64, f64),
+) -> MarketSnapshot {
     let mut rng = Lcg(11);
     let step = params().bin_step;
     let rows = plan
@@ -61,7 +73,11 @@ fn with_totals(mut snap: MarketSnapshot, plan: &fuel::Plan, maps: &[fuel::FuelMa
         .iter()
         .zip(maps)
         .map(|(it, m)| {
-            let (l, s) = f(m.within(Side::Long, it.moved(Side::Long), step), m.within(Side::Short, it.moved(Side::Short), step), &mut rng);
+            let (l, s) = f(
+                m.within(Side::Long, it.moved(Side::Long), step),
+                m.within(Side::Short, it.moved(Side::Short), step),
+                &mut rng,
+            );
             PeriodTotal { start: it.start, long_usd: l, short_usd: s }
         })
         .collect();
@@ -73,7 +89,9 @@ fn with_totals(mut snap: MarketSnapshot, plan: &fuel::Plan, maps: &[fuel::FuelMa
 fn totals_made_from_the_map_are_evidence_with_a_scale_near_0_3() {
     let (snap, plan, maps) = maps();
     assert!(plan.items.len() > 150, "{} periods", plan.items.len());
-    let snap = with_totals(snap, &plan, &maps, |l, s, r| (0.3 * l * (0.3 * r.normal() - 0.045).exp(), 0.3 * s * (0.3 * r.normal() - 0.045).exp()));
+    let snap = with_totals(snap, &plan, &maps, |l, s, r| {
+        (0.3 * l * (0.3 * r.normal() - 0.045).exp(), 0.3 * s * (0.3 * r.normal() - 0.045).exp())
+    });
     let b = backtest::run(&snap, &params(), &ZoneParams::default(), &bt()).unwrap();
     let f = b.fuel.expect("a fuel section");
     assert_eq!(f.periods, plan.items.len());
@@ -140,7 +158,8 @@ fn events_are_summed_into_hours_and_none_is_no_section() {
     assert!(b_with(&snap).fuel.is_none());
     let t = snap.venues[0].candles[100].open_time + Duration::minutes(7);
     let l = |m: i64, side, usd| Liquidation { time: t + Duration::minutes(m), side, price: 100_000.0, usd };
-    snap.venues[0].liquidations = vec![l(0, Side::Long, 5.0), l(10, Side::Short, 2.0), l(20, Side::Long, 1.0), l(190, Side::Short, 4.0)];
+    snap.venues[0].liquidations =
+        vec![l(0, Side::Long, 5.0), l(10, Side::Short, 2.0), l(20, Side::Long, 1.0), l(190, Side::Short, 4.0)];
     let p = fuel::periods(&snap).unwrap();
     assert_eq!(p.period_secs, 3600);
     let got: Vec<(f64, f64)> = p.rows.iter().map(|r| (r.long_usd, r.short_usd)).collect();
@@ -156,7 +175,9 @@ fn events_are_summed_into_hours_and_none_is_no_section() {
 #[test]
 fn the_report_gives_each_zone_as_fuel_calibrated_by_the_measured_scale() {
     let (snap, plan, maps) = maps();
-    let snap = with_totals(snap, &plan, &maps, |l, s, r| (0.3 * l * (0.3 * r.normal() - 0.045).exp(), 0.3 * s * (0.3 * r.normal() - 0.045).exp()));
+    let snap = with_totals(snap, &plan, &maps, |l, s, r| {
+        (0.3 * l * (0.3 * r.normal() - 0.045).exp(), 0.3 * s * (0.3 * r.normal() - 0.045).exp())
+    });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("snap.json");
     std::fs::write(&file, snap.to_json()).unwrap();
@@ -180,8 +201,16 @@ fn the_report_gives_each_zone_as_fuel_calibrated_by_the_measured_scale() {
         assert!((z["calibrated_usd"].as_f64().unwrap() - usd * scale).abs() <= 1e-6 * usd, "{z}");
         let sentence = z["fuel"].as_str().unwrap();
         let what = if side == "above" { "shorts" } else { "longs" };
-        assert!(sentence.starts_with(&format!("A move through zone {} would liquidate about ", z["name"].as_str().unwrap())), "{sentence}");
-        assert!(sentence.contains(&format!("of {what}, estimated; about ")) && sentence.contains(&format!("(× {scale:.2}, 90 % interval ")), "{sentence}");
+        assert!(
+            sentence
+                .starts_with(&format!("A move through zone {} would liquidate about ", z["name"].as_str().unwrap())),
+            "{sentence}"
+        );
+        assert!(
+            sentence.contains(&format!("of {what}, estimated; about "))
+                && sentence.contains(&format!("(× {scale:.2}, 90 % interval ")),
+            "{sentence}"
+        );
         assert!(md.contains(sentence), "{sentence} not in the report");
     }
 }

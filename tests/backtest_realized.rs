@@ -24,7 +24,8 @@ fn walked() -> (MarketSnapshot, Vec<Step>, PricePath) {
     let mut snap = example();
     let first = snap.venues[0].candles[0].open_time;
     let p = snap.venues[0].candles[0].close;
-    snap.venues[0].liquidations = vec![Liquidation { time: first - Duration::days(1), side: Side::Long, price: p, usd: 1.0 }];
+    snap.venues[0].liquidations =
+        vec![Liquidation { time: first - Duration::days(1), side: Side::Long, price: p, usd: 1.0 }];
     let steps = walk::walk(&snap, &EstimateParams::default(), &ZoneParams::default(), &bt()).unwrap();
     let path = walk::price_path(&snap);
     assert!(steps.len() >= 10 && steps.iter().all(|s| !s.bands.is_empty()), "{} steps", steps.len());
@@ -55,7 +56,11 @@ fn events_in_the_densest_bands_score_a_share_of_one_and_a_positive_correlation()
     let mut planted = vec![];
     for s in &steps {
         let (lo, hi, bands) = traded(s, &path);
-        let best = bands.iter().copied().reduce(|a, b| if b.long_usd + b.short_usd > a.long_usd + a.short_usd { b } else { a }).unwrap();
+        let best = bands
+            .iter()
+            .copied()
+            .reduce(|a, b| if b.long_usd + b.short_usd > a.long_usd + a.short_usd { b } else { a })
+            .unwrap();
         let price = ((best.price_low + best.price_high) / 2.0).clamp(lo.max(best.price_low), hi.min(best.price_high));
         let side = if price < s.price { Side::Long } else { Side::Short };
         planted.push(Liquidation { time: s.at + Duration::minutes(30), side, price, usd: 250_000.0 });
@@ -108,7 +113,12 @@ fn the_section_is_in_the_run_table_and_json_with_events() {
     let (mut snap, steps, path) = walked();
     let s = &steps[3];
     let (lo, hi, _) = traded(s, &path);
-    snap.venues[0].liquidations.push(Liquidation { time: s.at + Duration::minutes(5), side: Side::Short, price: (lo * hi).sqrt(), usd: 1e5 });
+    snap.venues[0].liquidations.push(Liquidation {
+        time: s.at + Duration::minutes(5),
+        side: Side::Short,
+        price: (lo * hi).sqrt(),
+        usd: 1e5,
+    });
     let b = backtest::run(&snap, &EstimateParams::default(), &ZoneParams::default(), &bt()).unwrap();
     let r = b.realized.as_ref().unwrap();
     assert_eq!((r.events_in_snapshot, r.events, r.step_events), (2, 1, 1));

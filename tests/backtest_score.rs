@@ -45,7 +45,10 @@ fn reaction_rules_at_the_near_edge() {
     // Reversal of 0.5 % in the next candle: reject.
     assert_eq!(reaction_of(&[calm, (100.2, 99.5, 100.0), (100.1, 99.4, 99.5)]), (true, Some(Reaction::Reject)));
     // Runs through in the second candle after: continue.
-    assert_eq!(reaction_of(&[calm, (100.2, 99.8, 100.0), (100.3, 99.8, 100.1), (100.6, 100.0, 100.5)]), (true, Some(Reaction::Continue)));
+    assert_eq!(
+        reaction_of(&[calm, (100.2, 99.8, 100.0), (100.3, 99.8, 100.1), (100.6, 100.0, 100.5)]),
+        (true, Some(Reaction::Continue))
+    );
     // Both in one candle: neither.
     assert_eq!(reaction_of(&[calm, (100.2, 99.8, 100.0), (100.6, 99.4, 100.0)]), (true, Some(Reaction::Neither)));
     // The reversal comes in the candle opening 15 min after the touch: outside the window.
@@ -83,7 +86,10 @@ fn first_touch_same_candle_is_not_counted() {
     let mk = |usd_a: f64| liqshot::backtest::Step {
         at: t(0),
         price: 100.0,
-        zones: zones(100.0, vec![zone("A", Where::Above, 101.0, usd_a, 100.0), zone("B", Where::Below, 99.0, 2.0, 100.0)]),
+        zones: zones(
+            100.0,
+            vec![zone("A", Where::Above, 101.0, usd_a, 100.0), zone("B", Where::Below, 99.0, 2.0, 100.0)],
+        ),
         vol: None,
         bands: vec![],
     };
@@ -152,18 +158,42 @@ fn a_path_that_always_reverses_at_zone_a_gives_reaction_lift_above_one() {
     assert_eq!((a.n, a.touches, a.rejections), (40, 40, 40));
     let lift = a.reaction_lift.unwrap();
     let [lo, hi] = a.reaction_lift_ci90.unwrap();
-    assert!(lift > 1.3 && lo > 1.0 && lo <= lift && lift <= hi, "reaction lift {lift} [{lo}, {hi}], placebo rate {:?}", a.placebo_reject_rate);
-    assert!(a.verdict.iter().any(|v| v.starts_with("Reaction lift") && v.ends_with("evidence of an edge over distance alone.")), "{:?}", a.verdict);
+    assert!(
+        lift > 1.3 && lo > 1.0 && lo <= lift && lift <= hi,
+        "reaction lift {lift} [{lo}, {hi}], placebo rate {:?}",
+        a.placebo_reject_rate
+    );
+    assert!(
+        a.verdict
+            .iter()
+            .any(|v| v.starts_with("Reaction lift") && v.ends_with("evidence of an edge over distance alone.")),
+        "{:?}",
+        a.verdict
+    );
     // The headline (the report's header) must not say only "no measurable edge" when the
     // overall reaction lift is evidence.
     let o = &b.overall;
-    assert!(o.verdict.iter().any(|v| v.starts_with("Reaction lift") && v.ends_with("evidence of an edge over distance alone.")), "{:?}", o.verdict);
-    assert!(b.headline.contains("after a touch, reaction lift") && b.headline.ends_with("evidence of an edge over distance alone."), "{}", b.headline);
+    assert!(
+        o.verdict
+            .iter()
+            .any(|v| v.starts_with("Reaction lift") && v.ends_with("evidence of an edge over distance alone.")),
+        "{:?}",
+        o.verdict
+    );
+    assert!(
+        b.headline.contains("after a touch, reaction lift")
+            && b.headline.ends_with("evidence of an edge over distance alone."),
+        "{}",
+        b.headline
+    );
 }
 
 /// Hourly candles of a minute-resolution driftless walk (0.5 % an hour), 4 h steps, and four
 /// zones per step at random distances (A, C above; B, C below).
-fn random_walk_case(days: usize, seed: u64) -> (liqshot::backtest::PricePath, Vec<liqshot::backtest::Step>, BacktestParams) {
+fn random_walk_case(
+    days: usize,
+    seed: u64,
+) -> (liqshot::backtest::PricePath, Vec<liqshot::backtest::Step>, BacktestParams) {
     walk_case(days, seed, 1000)
 }
 
@@ -185,14 +215,27 @@ fn a_random_walk_gives_touch_lift_near_one_and_a_calibrated_model() {
         let filled: Vec<_> = s.reliability.iter().filter(|r| r.n >= min_n).collect();
         assert!(filled.len() >= 3, "{name}: {:?}", s.reliability);
         let n: usize = s.reliability.iter().map(|r| r.n).sum();
-        let mean_dev = s.reliability.iter().map(|r| (r.observed - r.predicted).abs() * r.n as f64).sum::<f64>() / n as f64;
+        let mean_dev =
+            s.reliability.iter().map(|r| (r.observed - r.predicted).abs() * r.n as f64).sum::<f64>() / n as f64;
         assert!(mean_dev < 0.03, "mean deviation {mean_dev}");
         for r in &filled {
             eprintln!("bin {}-{}: predicted {:.3} observed {:.3} (n {})", r.lo, r.hi, r.predicted, r.observed, r.n);
-            assert!((r.observed - r.predicted).abs() < 0.08, "bin {}-{}: predicted {} observed {} (n {})", r.lo, r.hi, r.predicted, r.observed, r.n);
+            assert!(
+                (r.observed - r.predicted).abs() < 0.08,
+                "bin {}-{}: predicted {} observed {} (n {})",
+                r.lo,
+                r.hi,
+                r.predicted,
+                r.observed,
+                r.n
+            );
         }
         // A calibrated model's expected Brier score is the mean of p (1 - p).
-        let g: Vec<&ZoneOutcome> = b.outcomes.iter().filter(|z| if name == "overall" { z.name == "A" || z.name == "B" } else { z.name == name }).collect();
+        let g: Vec<&ZoneOutcome> = b
+            .outcomes
+            .iter()
+            .filter(|z| if name == "overall" { z.name == "A" || z.name == "B" } else { z.name == name })
+            .collect();
         let expect = g.iter().filter_map(|z| z.model_probability).map(|p| p * (1.0 - p)).sum::<f64>() / g.len() as f64;
         let brier = s.brier.unwrap();
         assert!((brier - expect).abs() < 0.015, "brier {brier} vs expected {expect}");
@@ -248,7 +291,13 @@ fn the_bigger_zone_always_first_gives_magnet_lift_above_one() {
 fn fast_placebo_equals_rescanning_every_path() {
     let mut rng = StdRng::seed_from_u64(8);
     let path = random_walk(&mut rng, 12 * 288, 300, 5, 0.0012);
-    let bt = BacktestParams { step_secs: 3 * 3600, horizon_secs: 8 * 3600, warmup_secs: 86_400, reaction_secs: 1800, ..BacktestParams::default() };
+    let bt = BacktestParams {
+        step_secs: 3 * 3600,
+        horizon_secs: 8 * 3600,
+        warmup_secs: 86_400,
+        reaction_secs: 1800,
+        ..BacktestParams::default()
+    };
     let steps = steps(&path, &bt, |_, price| {
         vec![zone("A", Where::Above, price * 1.006, 1.0, price), zone("B", Where::Below, price * 0.99, 1.0, price)]
     });
@@ -303,7 +352,9 @@ fn the_adjusted_probability_uses_only_horizons_already_over() {
     let mut o: Vec<ZoneOutcome> = (0..80).map(|i| outcome(i, i % 3 == 0)).collect();
     let vols = vec![Some(0.000015); 80];
     let step_at: Vec<_> = (0..80).map(|i| t(i * 3600)).collect();
-    let placebo = |s: usize, z: &ZoneOutcome| ((step_at[s] - z.at).num_seconds().abs() >= bt.horizon_secs).then_some(s.is_multiple_of(4));
+    let placebo = |s: usize, z: &ZoneOutcome| {
+        ((step_at[s] - z.at).num_seconds().abs() >= bt.horizon_secs).then_some(s.is_multiple_of(4))
+    };
     volmodel::fill(&mut o, &vols, &step_at, &bt, placebo);
     let p = o[0].model_probability.unwrap();
     assert!((p - volmodel::erfc(0.01 / (0.000015 * (2.0 * 86_400f64).sqrt()))).abs() < 1e-15);
@@ -316,7 +367,11 @@ fn the_adjusted_probability_uses_only_horizons_already_over() {
     let expected: f64 = (0..=46usize)
         .map(|j| {
             let eligible: Vec<usize> = (0..=46usize).filter(|&s| s.abs_diff(j) >= 24).collect();
-            if eligible.is_empty() { 0.0 } else { eligible.iter().filter(|&&s| s % 4 == 0).count() as f64 / eligible.len() as f64 }
+            if eligible.is_empty() {
+                0.0
+            } else {
+                eligible.iter().filter(|&&s| s % 4 == 0).count() as f64 / eligible.len() as f64
+            }
         })
         .sum();
     let want = p * 16.0 / expected;
@@ -347,7 +402,10 @@ fn little_history_gives_no_figures_and_says_so() {
     let st = steps(&path, &bt, |_, price| vec![zone("A", Where::Above, price * 1.5, 1.0, price)]);
     let b = summary::summarise(&snap(), &st, &path, &bt);
     assert_eq!((b.overall.n, b.overall.touches), (st.len(), 0));
-    assert_eq!((b.overall.touch_lift, b.overall.touch_lift_ci90, b.overall.reaction_lift, b.overall.reject_rate), (None, None, None, None));
+    assert_eq!(
+        (b.overall.touch_lift, b.overall.touch_lift_ci90, b.overall.reaction_lift, b.overall.reject_rate),
+        (None, None, None, None)
+    );
     assert!(b.headline.contains("too little history"), "{}", b.headline);
     assert!(b.overall.verdict[0].starts_with("Too little history"));
     let json = serde_json::to_string(&b).unwrap();
@@ -379,8 +437,11 @@ fn todays_odds_from_the_history() {
     };
     assert!((odds.touch_probability.unwrap() - odds::clamp(want, b.steps).unwrap().0).abs() < 1e-12);
     let tr = odds.track_record.unwrap();
-    let like: Vec<_> =
-        b.outcomes.iter().filter(|o| o.name == "A" && o.log_distance >= 0.01f64.ln_1p() / 2.0 && o.log_distance <= 0.01f64.ln_1p() * 2.0).collect();
+    let like: Vec<_> = b
+        .outcomes
+        .iter()
+        .filter(|o| o.name == "A" && o.log_distance >= 0.01f64.ln_1p() / 2.0 && o.log_distance <= 0.01f64.ln_1p() * 2.0)
+        .collect();
     assert_eq!((tr.steps, tr.touched), (like.len(), like.iter().filter(|o| o.touched).count()));
     assert!(tr.steps >= 10 && tr.steps < b.zones["A"].n && tr.days >= 3 && tr.lift_ci90.is_some());
     // No history at that distance: no track record; B's side is not A's.
@@ -393,7 +454,10 @@ fn todays_odds_from_the_history() {
     let mut none = b.clone();
     none.zones.get_mut("A").unwrap().touch_lift = None;
     let o2 = odds::zone_odds(&none, &path, &z, price);
-    assert_eq!((o2.touch_probability, o2.odds_model, o2.calibration_lift), (o2.model_probability, Some(odds::Printed::DistanceOnly), None));
+    assert_eq!(
+        (o2.touch_probability, o2.odds_model, o2.calibration_lift),
+        (o2.model_probability, Some(odds::Printed::DistanceOnly), None)
+    );
     assert!(o2.touch_probability.is_some());
 }
 
@@ -431,7 +495,11 @@ fn the_adjusted_probability_reads_no_candle_after_its_step() {
             continue;
         }
         assert_eq!(a.model_probability, b.model_probability, "the model at {} reads only the past", a.at);
-        assert_eq!(a.adjusted_probability, b.adjusted_probability, "{} zone {} at {}: adjusted probability moved with later candles", a.step, a.name, a.at);
+        assert_eq!(
+            a.adjusted_probability, b.adjusted_probability,
+            "{} zone {} at {}: adjusted probability moved with later candles",
+            a.step, a.name, a.at
+        );
         compared += (a.adjusted_probability != a.model_probability) as usize;
     }
     assert!(compared > 20, "steps whose adjustment departs from the model: {compared}");
@@ -445,7 +513,12 @@ fn hourly_candles_with_an_hour_of_reaction_window_say_that_reactions_measure_not
     let b = summary::summarise(&snap(), &steps, &path, &bt);
     assert!(b.outcomes.iter().all(|o| o.reaction != Some(Reaction::Reject)));
     assert_eq!(b.notes.len(), 1, "{:?}", b.notes);
-    assert!(b.notes[0].contains("reaction window (1h) is not longer than one candle (1h)") && b.notes[0].contains("--reaction-window"), "{}", b.notes[0]);
+    assert!(
+        b.notes[0].contains("reaction window (1h) is not longer than one candle (1h)")
+            && b.notes[0].contains("--reaction-window"),
+        "{}",
+        b.notes[0]
+    );
     let text = liqshot::backtest::table::to_text(&b);
     assert!(text.contains("Note: The reaction window (1h)"), "{text}");
     let json: serde_json::Value = serde_json::from_slice(&liqshot::backtest::json::to_json(&b)).unwrap();

@@ -67,7 +67,11 @@ fn two_venues(snap: &MarketSnapshot) -> MarketSnapshot {
     for c in &mut v.candles {
         (c.open, c.high, c.low, c.close) = (c.open * 1.0004, c.high * 1.0004, c.low * 1.0004, c.close * 1.0004);
     }
-    v.open_interest = oi_every(&s.venues[0], 300, 0.004).into_iter().filter(|p| p.time >= start).map(|p| OiPoint { oi_usd: p.oi_usd * 0.4, ..p }).collect();
+    v.open_interest = oi_every(&s.venues[0], 300, 0.004)
+        .into_iter()
+        .filter(|p| p.time >= start)
+        .map(|p| OiPoint { oi_usd: p.oi_usd * 0.4, ..p })
+        .collect();
     s.venues.push(v);
     s
 }
@@ -129,7 +133,8 @@ fn one_pass_equals_cut_snapshots_on_two_venues() {
 
 #[test]
 fn lookback_steps_equal_cut_snapshots_with_lookback() {
-    let bt = BacktestParams { lookback_secs: Some(2 * 86_400), step_secs: 5 * 3600 + 5 * 60, ..BacktestParams::default() };
+    let bt =
+        BacktestParams { lookback_secs: Some(2 * 86_400), step_secs: 5 * 3600 + 5 * 60, ..BacktestParams::default() };
     check_against_cuts("example lookback 2d", &example(), &bt, 5);
     check_against_cuts("two venues lookback 2d", &two_venues(&example()), &bt, 7);
     let bt = BacktestParams { lookback_secs: Some(36 * 3600), ..BacktestParams::default() };
@@ -141,11 +146,19 @@ fn one_pass_equals_cut_snapshots_with_decay_and_a_leverage_filter() {
     // With a half-life every candle shrinks the ledger, also the consume-only ones after the
     // last OI sample; --leverage restricts the mix per venue.
     let snap = two_venues(&example());
-    let params = EstimateParams { half_life_secs: Some(6.0 * 3600.0), leverage_filter: Some(vec![25.0, 50.0, 100.0]), ..zones_params() };
+    let params = EstimateParams {
+        half_life_secs: Some(6.0 * 3600.0),
+        leverage_filter: Some(vec![25.0, 50.0, 100.0]),
+        ..zones_params()
+    };
     let zp = ZoneParams::default();
     for bt in [
         BacktestParams { step_secs: 2 * 3600 + 35 * 60, ..BacktestParams::default() },
-        BacktestParams { step_secs: 4 * 3600 + 10 * 60, lookback_secs: Some(86_400 + 7 * 300), ..BacktestParams::default() },
+        BacktestParams {
+            step_secs: 4 * 3600 + 10 * 60,
+            lookback_secs: Some(86_400 + 7 * 300),
+            ..BacktestParams::default()
+        },
     ] {
         let steps = walk(&snap, &params, &zp, &bt).unwrap();
         assert!(steps.len() > 20);
@@ -178,7 +191,9 @@ fn a_cut_file_gives_the_step_zones_with_the_real_binary() {
     assert!(!zones.is_empty());
     for (j, z) in zones.iter().zip(&s.zones.zones) {
         assert_eq!(j["name"].as_str().unwrap(), z.name);
-        for (k, v) in [("low", z.low), ("high", z.high), ("peak", z.peak), ("usd", z.usd), ("share_of_side", z.share_of_side)] {
+        for (k, v) in
+            [("low", z.low), ("high", z.high), ("peak", z.peak), ("usd", z.usd), ("share_of_side", z.share_of_side)]
+        {
             assert_eq!(j[k].as_f64().unwrap().to_bits(), v.to_bits(), "zone {} {k}", z.name);
         }
     }
@@ -218,7 +233,10 @@ fn step_times_follow_the_shared_rules() {
     // 7 h steps: multiples of 7 h since the epoch, not since the data start.
     let t = step_times(&snap, &BacktestParams { step_secs: 7 * 3600, ..bt.clone() });
     assert!(t.iter().all(|x| x.timestamp() % (7 * 3600) == 0));
-    assert!(t[0] >= DateTime::parse_from_rfc3339("2025-11-04T00:00:00Z").unwrap() && (t[0] - Duration::hours(7)) < DateTime::parse_from_rfc3339("2025-11-04T00:00:00Z").unwrap());
+    assert!(
+        t[0] >= DateTime::parse_from_rfc3339("2025-11-04T00:00:00Z").unwrap()
+            && (t[0] - Duration::hours(7)) < DateTime::parse_from_rfc3339("2025-11-04T00:00:00Z").unwrap()
+    );
     let path = price_path(&snap);
     assert_eq!(path.close.len(), snap.venues[0].candles.len());
     assert_eq!(path.interval_secs, 300);
@@ -232,7 +250,12 @@ fn trailing_volatility_is_per_sqrt_second() {
     let steps = walk(&snap, &zones_params(), &ZoneParams::default(), &bt).unwrap();
     let s = &steps[0];
     // By hand: the 864 5-minute candles of the 72 h before the step, 863 returns.
-    let c: Vec<f64> = snap.venues[0].candles.iter().filter(|c| c.open_time >= s.at - Duration::hours(72) && c.open_time + Duration::minutes(5) <= s.at).map(|c| c.close).collect();
+    let c: Vec<f64> = snap.venues[0]
+        .candles
+        .iter()
+        .filter(|c| c.open_time >= s.at - Duration::hours(72) && c.open_time + Duration::minutes(5) <= s.at)
+        .map(|c| c.close)
+        .collect();
     assert_eq!(c.len(), 864);
     let r: Vec<f64> = c.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
     let m = r.iter().sum::<f64>() / r.len() as f64;

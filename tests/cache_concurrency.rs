@@ -20,11 +20,7 @@ fn event(writer: usize, i: usize) -> Liquidation {
     let ms = 1_765_000_000_000 + (writer * 100_000 + i) as i64;
     Liquidation {
         time: DateTime::from_timestamp_millis(ms).unwrap(),
-        side: if i.is_multiple_of(2) {
-            Side::Long
-        } else {
-            Side::Short
-        },
+        side: if i.is_multiple_of(2) { Side::Long } else { Side::Short },
         price: 90_000.0 + writer as f64,
         usd: 1_000.0 + i as f64,
     }
@@ -46,22 +42,10 @@ fn empty_file(key: &Key) -> CacheFile {
 
 /// One fetch-like run: reads the cache file, "fetches" (its own events), stores the file
 /// with what it read plus its events, `rounds` times; `merged` uses the locked merge.
-fn fetch_like(
-    path: &Path,
-    key: &Key,
-    writer: usize,
-    rounds: usize,
-    per_round: usize,
-    merged: bool,
-) {
+fn fetch_like(path: &Path, key: &Key, writer: usize, rounds: usize, per_round: usize, merged: bool) {
     for r in 0..rounds {
-        let read = cache::load(path, key)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| empty_file(key));
-        let mine: Vec<Liquidation> = (0..per_round)
-            .map(|i| event(writer, r * per_round + i))
-            .collect();
+        let read = cache::load(path, key).ok().flatten().unwrap_or_else(|| empty_file(key));
+        let mine: Vec<Liquidation> = (0..per_round).map(|i| event(writer, r * per_round + i)).collect();
         let mut file = read.clone();
         file.liquidations = union_liquidations(&read.liquidations, &mine);
         if merged {
@@ -99,18 +83,14 @@ fn contend(
             s.spawn(move || {
                 barrier.wait();
                 for r in 0..rounds {
-                    let batch: Vec<Liquidation> = (0..per_round)
-                        .map(|i| event(1000 + w, r * per_round + i))
-                        .collect();
+                    let batch: Vec<Liquidation> = (0..per_round).map(|i| event(1000 + w, r * per_round + i)).collect();
                     journal::append(jpath, &batch).unwrap();
                 }
             });
         }
     });
     let secs = t.elapsed().as_secs_f64();
-    let in_file = cache::load(&path, &key)
-        .unwrap()
-        .map_or(0, |f| f.liquidations.len());
+    let in_file = cache::load(&path, &key).unwrap().map_or(0, |f| f.liquidations.len());
     let read = journal::read(&jpath).unwrap();
     assert_eq!(read.bad_lines, 0, "no torn or mixed lines");
     (in_file, read.events.len(), secs)
@@ -120,18 +100,9 @@ fn contend(
 fn concurrent_fetch_runs_and_recorders_keep_every_event() {
     let dir = tempfile::tempdir().unwrap();
     let (fetchers, recorders, rounds, per_round) = (6, 4, 8, 5);
-    let (in_file, in_journal, _) =
-        contend(dir.path(), fetchers, recorders, rounds, per_round, true);
-    assert_eq!(
-        in_file,
-        fetchers * rounds * per_round,
-        "every fetch run's events in the cache file"
-    );
-    assert_eq!(
-        in_journal,
-        recorders * rounds * per_round,
-        "every recorded event in the journal"
-    );
+    let (in_file, in_journal, _) = contend(dir.path(), fetchers, recorders, rounds, per_round, true);
+    assert_eq!(in_file, fetchers * rounds * per_round, "every fetch run's events in the cache file");
+    assert_eq!(in_journal, recorders * rounds * per_round, "every recorded event in the journal");
 }
 
 #[test]
@@ -153,11 +124,7 @@ fn the_journal_keeps_appends_made_while_a_recorder_trims_it() {
         });
     });
     let read = journal::read(&path).unwrap();
-    assert_eq!(
-        read.events.len(),
-        50,
-        "the old event trimmed, every appended one kept"
-    );
+    assert_eq!(read.events.len(), 50, "the old event trimmed, every appended one kept");
 }
 
 /// What the README quotes: events kept and time for N writers at once, with the locked merge
@@ -188,12 +155,8 @@ fn a_torn_last_line_is_counted_and_does_not_swallow_the_next_event() {
     let path = dir.path().join("j.liquidations.jsonl");
     journal::append(&path, &[event(0, 0)]).unwrap();
     // A write cut short (power lost): half a line, no end.
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .unwrap();
-    f.write_all(br#"{"time":"2025-12-06T05:46:40Z","si"#)
-        .unwrap();
+    let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    f.write_all(br#"{"time":"2025-12-06T05:46:40Z","si"#).unwrap();
     drop(f);
     journal::append(&path, &[event(0, 1)]).unwrap();
     let read = journal::read(&path).unwrap();

@@ -15,9 +15,9 @@ use std::path::Path;
 
 use common::anim::{decode_apng, decode_gif};
 use common::{example_snapshot, liqshot, target_tmp};
-use liqshot::render::RenderSettings;
 use liqshot::estimate::EstimateParams;
 use liqshot::render::animate::Frames;
+use liqshot::render::RenderSettings;
 use liqshot::zones::ZoneParams;
 
 fn animate(extra: &[&str]) -> common::Run {
@@ -105,7 +105,8 @@ fn bundled_example_gif_is_current() {
     let chart = liqshot::render::chart_options(&snap, &rs);
     let f = Frames::new(&snap, &rs.params, &ZoneParams::default(), &chart, 48).unwrap();
     let diff = target_tmp("cli_animate/btcusdt-24h-last.diff.png");
-    common::imgdiff::compare(&frames[47].0, &f.image(47), 24, 0.01, &diff).unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
+    common::imgdiff::compare(&frames[47].0, &f.image(47), 24, 0.01, &diff)
+        .unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
 }
 
 #[test]
@@ -113,7 +114,11 @@ fn offline_help_examples_run() {
     // The `--snapshot` examples of `liqshot animate --help`, with -o in a temporary directory
     // and 2 frames (to keep the test fast).
     let dir = tempfile::tempdir().unwrap();
-    let lines: Vec<&str> = liqshot::cli::animate::ANIMATE_EXAMPLES.lines().map(str::trim).filter(|l| l.starts_with("liqshot animate --snapshot")).collect();
+    let lines: Vec<&str> = liqshot::cli::animate::ANIMATE_EXAMPLES
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("liqshot animate --snapshot"))
+        .collect();
     assert_eq!(lines.len(), 3);
     for (k, line) in lines.iter().enumerate() {
         let mut args: Vec<String> = line.split_whitespace().skip(1).map(String::from).collect();
@@ -141,9 +146,23 @@ fn live_symbol_is_animated_from_the_fake_exchange() {
     let server = common::fake_exchange::start(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("{symbol}-{window}.gif");
-    let mut args: Vec<String> = ["animate", "--symbol", "BTC", "--exchange", "binance", "--lookback", "2d", "--frames", "2", "--size", "800x450", "-o", s(&out)]
-        .map(String::from)
-        .to_vec();
+    let mut args: Vec<String> = [
+        "animate",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "binance",
+        "--lookback",
+        "2d",
+        "--frames",
+        "2",
+        "--size",
+        "800x450",
+        "-o",
+        s(&out),
+    ]
+    .map(String::from)
+    .to_vec();
     args.extend(["--binance-url".into(), server.base.clone(), "--retries".into(), "1".into(), "--no-cache".into()]);
     let run = liqshot(&args).ok();
     assert!(run.stderr.contains("fetched BTCUSDT from binance"), "{}", run.stderr);
@@ -165,7 +184,12 @@ fn animate_with_a_preset_keeps_the_map_and_legible_text() {
         for i in [0, frames.len() - 1] {
             let scene = frames.scene(i);
             assert_eq!((scene.width, scene.height), p.size(), "{p}");
-            let heat = scene.items.iter().filter_map(|it| if let Item::Image { x, y, w, h, .. } = it { Some((*x, *y, *w, *h)) } else { None }).max_by(|a, b| (a.2 * a.3).total_cmp(&(b.2 * b.3))).unwrap();
+            let heat = scene
+                .items
+                .iter()
+                .filter_map(|it| if let Item::Image { x, y, w, h, .. } = it { Some((*x, *y, *w, *h)) } else { None })
+                .max_by(|a, b| (a.2 * a.3).total_cmp(&(b.2 * b.3)))
+                .unwrap();
             assert!(heat.3 >= 0.55 * p.size().1 as f32, "{p} frame {i}: heatmap {} px of {}", heat.3, p.size().1);
             let ticks = scene
                 .items

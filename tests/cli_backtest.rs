@@ -27,7 +27,16 @@ fn bin(lo: f64, predicted: f64, observed: f64, n: usize) -> ReliabilityBin {
 
 /// A group's figures, shaped like a real run's (the issue's 1-10 Nov 2025 numbers for overall).
 #[allow(clippy::too_many_arguments)]
-fn summary(n: usize, touches: usize, placebo: f64, lift: [f64; 3], rejections: usize, placebo_reject: f64, reaction: [f64; 3], magnet: Option<[f64; 3]>) -> Summary {
+fn summary(
+    n: usize,
+    touches: usize,
+    placebo: f64,
+    lift: [f64; 3],
+    rejections: usize,
+    placebo_reject: f64,
+    reaction: [f64; 3],
+    magnet: Option<[f64; 3]>,
+) -> Summary {
     let some_if = |ok: bool, v: f64| ok.then_some(v);
     Summary {
         n,
@@ -47,14 +56,26 @@ fn summary(n: usize, touches: usize, placebo: f64, lift: [f64; 3], rejections: u
         magnet_lift: magnet.map(|m| m[0]),
         magnet_lift_ci90: magnet.map(|m| [m[1], m[2]]),
         median_time_to_touch_secs: Some(5 * 3600 + 20 * 60),
-        reliability: vec![bin(0.0, 0.05, 0.0, 8), bin(0.1, 0.15, 0.1, 10), bin(0.2, 0.25, 0.2, 15), bin(0.3, 0.34, 0.25, 20), bin(0.5, 0.55, 0.45, 21)],
+        reliability: vec![
+            bin(0.0, 0.05, 0.0, 8),
+            bin(0.1, 0.15, 0.1, 10),
+            bin(0.2, 0.25, 0.2, 15),
+            bin(0.3, 0.34, 0.25, 20),
+            bin(0.5, 0.55, 0.45, 21),
+        ],
         brier: Some(0.182),
         reliability_adjusted: vec![bin(0.0, 0.04, 0.0, 10), bin(0.2, 0.22, 0.2, 30), bin(0.4, 0.44, 0.38, 34)],
         brier_adjusted: Some(0.190),
         brier_base_rate: Some(0.201),
         verdict: vec![
-            format!("Touch lift {:.2} (90 % interval {:.2}-{:.2}): no measurable edge over distance alone.", lift[0], lift[1], lift[2]),
-            format!("Reaction lift {:.2} (90 % interval {:.2}-{:.2}): no measurable edge over distance alone.", reaction[0], reaction[1], reaction[2]),
+            format!(
+                "Touch lift {:.2} (90 % interval {:.2}-{:.2}): no measurable edge over distance alone.",
+                lift[0], lift[1], lift[2]
+            ),
+            format!(
+                "Reaction lift {:.2} (90 % interval {:.2}-{:.2}): no measurable edge over distance alone.",
+                reaction[0], reaction[1], reaction[2]
+            ),
         ],
     }
 }
@@ -209,7 +230,9 @@ fn table_shows_each_group_the_reliability_table_and_the_words_as_they_are() {
     for line in text.lines() {
         assert!(line.chars().count() <= backtest::table::WIDTH, "{} columns: {line:?}", line.chars().count());
     }
-    let row = |label: &str| text.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no row {label:?} in\n{text}")).to_string();
+    let row = |label: &str| {
+        text.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no row {label:?} in\n{text}")).to_string()
+    };
     let head = row("                    ");
     for g in ["overall (A+B)", "A", "B", "C above", "C below"] {
         assert!(head.contains(g), "{head}");
@@ -221,7 +244,10 @@ fn table_shows_each_group_the_reliability_table_and_the_words_as_they_are() {
     };
     assert_eq!(cells("zones / days"), ["74 / 7", "37 / 7", "37 / 7", "52 / 7", "n/a"]);
     assert_eq!(cells("touches (placebo)"), ["22 (27.1)", "12 (13.9)", "10 (13.2)", "9 (6.1)", "n/a"]);
-    assert_eq!(cells("touch lift [90 %]"), ["0.81 [0.56-1.03]", "0.86 [0.52-1.21]", "0.76 [0.41-1.12]", "1.48 [1.08-2.05]", "n/a"]);
+    assert_eq!(
+        cells("touch lift [90 %]"),
+        ["0.81 [0.56-1.03]", "0.86 [0.52-1.21]", "0.76 [0.41-1.12]", "1.48 [1.08-2.05]", "n/a"]
+    );
     assert_eq!(cells("reject rate (plac.)")[0], "27 % (44 %)");
     assert_eq!(cells("reaction lift [90 %]")[0], "0.62 [0.30-1.10]");
     // Which of A and B came first is an overall figure: n/a per letter.
@@ -231,7 +257,8 @@ fn table_shows_each_group_the_reliability_table_and_the_words_as_they_are() {
     assert_eq!(cells("Brier model / adj.")[0], "0.182 / 0.190");
     assert_eq!(cells("Brier base rate")[0], "0.201");
     // Reliability: one row per bin, model and adjusted side by side (a bin only one has: "-").
-    let rel: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("Reliability")).skip(2).take_while(|l| !l.is_empty()).collect();
+    let rel: Vec<&str> =
+        text.lines().skip_while(|l| !l.starts_with("Reliability")).skip(2).take_while(|l| !l.is_empty()).collect();
     assert_eq!(rel.len(), 6, "{rel:?}");
     assert_eq!(squash(rel[0]), "0-10 % 5.0 % 0.0 % 8 4.0 % 0.0 % 10");
     assert_eq!(squash(rel[3]), "30-40 % 34.0 % 25.0 % 20 - - 0");
@@ -252,7 +279,10 @@ fn table_says_n_a_and_the_headline_with_too_little_history() {
     let text = backtest::table::to_text(&bt);
     let lift = text.lines().find(|l| l.starts_with("touch lift")).unwrap();
     assert_eq!(squash(&lift[20..]), "n/a n/a n/a n/a n/a", "{text}");
-    assert!(text.lines().any(|l| l.starts_with("median time to touch") && squash(&l[20..]) == "n/a n/a n/a n/a n/a"), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("median time to touch") && squash(&l[20..]) == "n/a n/a n/a n/a n/a"),
+        "{text}"
+    );
     assert!(text.contains("n/a: no zone had a model probability"), "{text}");
     assert!(squash(&text).contains(&bt.headline), "{text}");
     assert!(!text.contains("NaN") && !text.contains("None"), "{text}");
@@ -273,8 +303,24 @@ fn json_carries_the_issues_fields_under_overall_and_each_letter() {
     assert_eq!(v["format"], "liqshot-backtest/1");
     assert_eq!(v["symbol"], "BTCUSDT");
     assert_eq!(v["data_from"], "2025-11-01T00:00:00Z");
-    for (path, g) in [("overall", &v["overall"]), ("zones.A", &v["zones"]["A"]), ("zones.B", &v["zones"]["B"]), ("zones.C above", &v["zones"]["C above"])] {
-        for k in ["touches", "placebo_expected_touches", "touch_lift", "touch_lift_ci90", "reaction_lift", "reaction_lift_ci90", "magnet_lift", "reliability", "brier", "brier_base_rate"] {
+    for (path, g) in [
+        ("overall", &v["overall"]),
+        ("zones.A", &v["zones"]["A"]),
+        ("zones.B", &v["zones"]["B"]),
+        ("zones.C above", &v["zones"]["C above"]),
+    ] {
+        for k in [
+            "touches",
+            "placebo_expected_touches",
+            "touch_lift",
+            "touch_lift_ci90",
+            "reaction_lift",
+            "reaction_lift_ci90",
+            "magnet_lift",
+            "reliability",
+            "brier",
+            "brier_base_rate",
+        ] {
             assert!(g.get(k).is_some(), "{path}.{k} missing");
         }
         assert_eq!(g["touch_lift_ci90"].as_array().map(Vec::len), Some(2), "{path}: [low, high]");
@@ -417,8 +463,16 @@ fn chart_draws_the_diagonal_the_bins_and_the_intervals_where_the_data_puts_them(
     for v in [0.6, 0.7, 0.95] {
         assert!(near(px(&img, g.lift_x(v), row.y), bar, 30), "bar at {v}: {:?}", px(&img, g.lift_x(v), row.y));
     }
-    assert!(near(px(&img, g.lift_x(lo) - 6.0, row.y), bg, 24), "left of the interval: {:?}", px(&img, g.lift_x(lo) - 6.0, row.y));
-    assert!(near(px(&img, g.lift_x(hi) + 6.0, row.y), bg, 24), "right of the interval: {:?}", px(&img, g.lift_x(hi) + 6.0, row.y));
+    assert!(
+        near(px(&img, g.lift_x(lo) - 6.0, row.y), bg, 24),
+        "left of the interval: {:?}",
+        px(&img, g.lift_x(lo) - 6.0, row.y)
+    );
+    assert!(
+        near(px(&img, g.lift_x(hi) + 6.0, row.y), bg, 24),
+        "right of the interval: {:?}",
+        px(&img, g.lift_x(hi) + 6.0, row.y)
+    );
     // Zone C's touch lift lies wholly above 1: its bar starts right of the line at 1.
     let c = g.rows.iter().find(|r| r.lift == Lift::Touch && r.group == "C above").unwrap();
     assert!(near(px(&img, g.lift_x(1.5), c.y), bar, 30) && near(px(&img, g.lift_x(1.0) + 6.0, c.y), bg, 24));
@@ -456,7 +510,12 @@ fn chart_with_too_little_history_draws_no_markers_and_svg_parses() {
     assert!(!String::from_utf8_lossy(&liqshot::render::svg::to_svg(&no_fuel)).contains("Fuel ("));
     let line = backtest_chart::fuel_line(sample().fuel.as_ref().unwrap());
     assert!(line.contains("longs R² gain 0.050 [0.040-0.060] vs another period's map 0.001 [0.000-0.010], evidence, scale 2.50 [2.00-3.10]"), "{line}");
-    assert!(line.contains("shorts R² gain 0.010 [0.000-0.020] vs another period's map 0.001 [0.000-0.010], no measurable edge"), "{line}");
+    assert!(
+        line.contains(
+            "shorts R² gain 0.010 [0.000-0.020] vs another period's map 0.001 [0.000-0.010], no measurable edge"
+        ),
+        "{line}"
+    );
 }
 
 // ---- the command -------------------------------------------------------------------------
@@ -490,7 +549,10 @@ fn hostile_options_name_the_flag_exit_2_and_leave_the_output_alone() {
         (vec!["--horizon", "1441m"], "--horizon 1441m"),
         (vec!["--odds-model", "lucky"], "--odds-model"),
     ] {
-        let mut all = vec!["backtest", "--snapshot", &snap_arg(), "-o", s(&png)].into_iter().map(String::from).collect::<Vec<_>>();
+        let mut all = vec!["backtest", "--snapshot", &snap_arg(), "-o", s(&png)]
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>();
         all.extend(args.iter().map(|a| a.to_string()));
         let r = liqshot(&all);
         let line = r.one_line_error(2);
@@ -504,7 +566,10 @@ fn hostile_options_name_the_flag_exit_2_and_leave_the_output_alone() {
 // ---- end to end (the walk and the scoring on real data) --------------------------------------
 
 fn backtest_json(extra: &[&str]) -> serde_json::Value {
-    let mut args = vec!["backtest", "--snapshot", &snap_arg(), "--json", "--resamples", "300"].into_iter().map(String::from).collect::<Vec<_>>();
+    let mut args = vec!["backtest", "--snapshot", &snap_arg(), "--json", "--resamples", "300"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
     args.extend(extra.iter().map(|a| a.to_string()));
     serde_json::from_str(&liqshot(&args).ok().stdout).expect("backtest --json prints JSON")
 }
@@ -527,7 +592,11 @@ fn the_bundled_example_walks_37_steps_and_the_table_says_what_the_json_says() {
     assert_eq!(o["n"].as_u64().unwrap() as usize, ab.len());
     assert_eq!(o["touches"].as_u64().unwrap() as usize, ab.iter().filter(|o| o["touched"] == true).count());
     let placebo: f64 = ab.iter().map(|o| o["placebo_touch"].as_f64().unwrap()).sum();
-    assert!((o["placebo_expected_touches"].as_f64().unwrap() - placebo).abs() < 1e-6, "{} vs {placebo}", o["placebo_expected_touches"]);
+    assert!(
+        (o["placebo_expected_touches"].as_f64().unwrap() - placebo).abs() < 1e-6,
+        "{} vs {placebo}",
+        o["placebo_expected_touches"]
+    );
     assert!(undocumented(&v, &format_doc()).is_empty(), "{:?}", undocumented(&v, &format_doc()));
 
     let text = liqshot(["backtest", "--snapshot", &snap_arg(), "--resamples", "300"]).ok().stdout;
@@ -544,7 +613,18 @@ fn the_bundled_example_walks_37_steps_and_the_table_says_what_the_json_says() {
 fn the_same_seed_gives_the_same_bytes_and_the_chart_files_come_together() {
     let dir = tempfile::tempdir().unwrap();
     let (png, svg) = (dir.path().join("bt.png"), dir.path().join("bt.svg"));
-    let args = |out: &Path| vec!["backtest".to_string(), "--snapshot".into(), snap_arg(), "--json".into(), "--resamples".into(), "300".into(), "-o".into(), s(out).into()];
+    let args = |out: &Path| {
+        vec![
+            "backtest".to_string(),
+            "--snapshot".into(),
+            snap_arg(),
+            "--json".into(),
+            "--resamples".into(),
+            "300".into(),
+            "-o".into(),
+            s(out).into(),
+        ]
+    };
     let mut first = args(&png);
     first.extend(["-o".to_string(), s(&svg).to_string()]);
     let a = liqshot(&first).ok();
@@ -560,7 +640,13 @@ fn the_same_seed_gives_the_same_bytes_and_the_chart_files_come_together() {
     // interval where the printed JSON puts them.
     let v: serde_json::Value = serde_json::from_str(&a.stdout).unwrap();
     let snap = liqshot::MarketSnapshot::load(&example_snapshot()).unwrap();
-    let bt = backtest::run(&snap, &chart_params(), &liqshot::zones::ZoneParams::default(), &liqshot::backtest::BacktestParams { resamples: 300, ..Default::default() }).unwrap();
+    let bt = backtest::run(
+        &snap,
+        &chart_params(),
+        &liqshot::zones::ZoneParams::default(),
+        &liqshot::backtest::BacktestParams { resamples: 300, ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(serde_json::to_value(&bt).unwrap(), v, "the library's backtest is the command's");
     std::fs::write(common::target_tmp("backtest-example.png"), &png_bytes).unwrap();
     let g = backtest_chart::geometry(&bt, &ChartStyle::default());
@@ -595,7 +681,9 @@ fn lookback_with_a_snapshot_limits_each_steps_history() {
     assert_eq!(v["steps"], 37, "the lookback does not move the steps");
     let all = backtest_json(&[]);
     assert_eq!(all["lookback_secs"], serde_json::Value::Null);
-    let edges = |v: &serde_json::Value| v["outcomes"].as_array().unwrap().iter().map(|o| o["edge"].as_f64().unwrap()).collect::<Vec<_>>();
+    let edges = |v: &serde_json::Value| {
+        v["outcomes"].as_array().unwrap().iter().map(|o| o["edge"].as_f64().unwrap()).collect::<Vec<_>>()
+    };
     assert_ne!(edges(&v), edges(&all), "two days of history give other zones than ten");
 }
 
@@ -619,8 +707,17 @@ fn several_live_symbols_print_one_json_array_and_one_chart_each() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("{symbol}-backtest.png");
     let base = server.base.clone();
-    let mut args: Vec<String> = ["backtest", "--symbol", "BTC,ETH", "--json", "--resamples", "200", "-o", s(&out)].iter().map(|a| a.to_string()).collect();
-    for (flag, value) in [("--binance-url", base.as_str()), ("--exchange", "binance"), ("--lookback", "5d"), ("--retries", "0"), ("--timeout", "10s")] {
+    let mut args: Vec<String> = ["backtest", "--symbol", "BTC,ETH", "--json", "--resamples", "200", "-o", s(&out)]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    for (flag, value) in [
+        ("--binance-url", base.as_str()),
+        ("--exchange", "binance"),
+        ("--lookback", "5d"),
+        ("--retries", "0"),
+        ("--timeout", "10s"),
+    ] {
         args.extend([flag.to_string(), value.to_string()]);
     }
     let r = liqshot(&args).ok();
@@ -657,8 +754,11 @@ fn offline_help_examples_run() {
     // The `--snapshot` examples of `liqshot backtest --help`, with -o in a temporary directory
     // and fewer resamples (to keep the test fast).
     let dir = tempfile::tempdir().unwrap();
-    let lines: Vec<&str> =
-        liqshot::cli::backtest::BACKTEST_EXAMPLES.lines().map(str::trim).filter(|l| l.starts_with("liqshot backtest --snapshot")).collect();
+    let lines: Vec<&str> = liqshot::cli::backtest::BACKTEST_EXAMPLES
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("liqshot backtest --snapshot"))
+        .collect();
     assert_eq!(lines.len(), 3);
     for (k, line) in lines.iter().enumerate() {
         let mut args: Vec<String> = line.split_whitespace().skip(1).map(String::from).collect();
@@ -682,10 +782,12 @@ fn offline_help_examples_run() {
 fn the_readme_states_the_bundled_examples_figures_as_the_command_prints_them() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let at = readme.find("**On the bundled example**").expect("the README's backtest results");
-    let block: Vec<&str> = readme[at..].lines().skip_while(|l| *l != "```").skip(1).take_while(|l| *l != "```").collect();
+    let block: Vec<&str> =
+        readme[at..].lines().skip_while(|l| *l != "```").skip(1).take_while(|l| *l != "```").collect();
     assert_eq!(block.len(), 12, "{block:?}");
     let text = liqshot(["backtest", "--snapshot", &snap_arg()]).ok().stdout;
-    let printed: Vec<&str> = text.lines().skip_while(|l| !l.trim_start().starts_with("overall (A+B)")).take(12).collect();
+    let printed: Vec<&str> =
+        text.lines().skip_while(|l| !l.trim_start().starts_with("overall (A+B)")).take(12).collect();
     assert_eq!(block, printed, "README's table is stale: rerun liqshot backtest --snapshot examples/...");
 }
 

@@ -13,7 +13,13 @@ use common::{dir_names, liqshot, Run};
 /// Runs liqshot against `server` (Binance only, one day of 5-minute candles, small images).
 fn run(server: &MockServer, args: &[&str]) -> Run {
     let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    for (flag, value) in [("--binance-url", server.base.as_str()), ("--exchange", "binance"), ("--lookback", "1d"), ("--retries", "0"), ("--timeout", "10s")] {
+    for (flag, value) in [
+        ("--binance-url", server.base.as_str()),
+        ("--exchange", "binance"),
+        ("--lookback", "1d"),
+        ("--retries", "0"),
+        ("--timeout", "10s"),
+    ] {
         all.push(flag.into());
         all.push(value.into());
     }
@@ -26,8 +32,10 @@ fn s(p: &Path) -> &str {
 
 /// The one file in `dir` whose name starts with `prefix` and is not a `-latest` copy (nor alt text).
 fn dated(dir: &Path, prefix: &str) -> String {
-    let v: Vec<String> =
-        dir_names(dir).into_iter().filter(|n| n.starts_with(prefix) && !n.contains("latest") && !n.ends_with(".alt.txt")).collect();
+    let v: Vec<String> = dir_names(dir)
+        .into_iter()
+        .filter(|n| n.starts_with(prefix) && !n.contains("latest") && !n.ends_with(".alt.txt"))
+        .collect();
     assert_eq!(v.len(), 1, "{prefix} in {:?}", dir_names(dir));
     v[0].clone()
 }
@@ -37,9 +45,18 @@ fn renders_one_file_per_symbol_with_placeholders_and_latest_copies() {
     let server = fake_exchange::start_multi(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out/{symbol}-{date}-{window}-{venues}.png");
-    let r = run(&server, &["render", "--symbol", "BTC,eth,SOL/USDT", "-o", s(&out), "--latest", "--size", "800x450", "--jobs", "2"]).ok();
+    let r = run(
+        &server,
+        &["render", "--symbol", "BTC,eth,SOL/USDT", "-o", s(&out), "--latest", "--size", "800x450", "--jobs", "2"],
+    )
+    .ok();
     let out_dir = dir.path().join("out");
-    assert_eq!(dir_names(&out_dir).len(), 12, "an image and its alt text per symbol and latest copy: {:?}", dir_names(&out_dir));
+    assert_eq!(
+        dir_names(&out_dir).len(),
+        12,
+        "an image and its alt text per symbol and latest copy: {:?}",
+        dir_names(&out_dir)
+    );
     let today = chrono::Utc::now().date_naive();
     for sym in ["BTCUSDT", "ETHUSDT", "SOLUSDT"] {
         let name = dated(&out_dir, &format!("{sym}-"));
@@ -68,7 +85,11 @@ fn one_bad_symbol_exits_1_and_the_others_are_written() {
     let r = run(&server, &["render", "--symbol", "BTC,FOO,ETH", "-o", s(&out), "--size", "800x450"]);
     assert_eq!(r.code, Some(1), "{r:#?}");
     assert_eq!(dir_names(dir.path()), ["BTCUSDT.png", "BTCUSDT.png.alt.txt", "ETHUSDT.png", "ETHUSDT.png.alt.txt"]);
-    assert!(r.stderr.lines().any(|l| l.starts_with("liqshot: error: FOOUSDT: ") && l.contains("FOOUSDT")), "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l.starts_with("liqshot: error: FOOUSDT: ") && l.contains("FOOUSDT")),
+        "{}",
+        r.stderr
+    );
     let last = r.stderr.lines().last().unwrap();
     assert_eq!(last, "liqshot: error: 1 of 3 symbols failed: FOOUSDT");
 }
@@ -81,7 +102,10 @@ fn every_symbol_failing_to_fetch_exits_3() {
     let r = run(&server, &["render", "--symbol", "FOO,BAR", "-o", s(&out)]);
     assert_eq!(r.code, Some(3), "{r:#?}");
     let last = r.stderr.lines().last().unwrap();
-    assert!(last.starts_with("liqshot: error: nothing could be fetched: all 2 symbols failed (FOOUSDT, BARUSDT)"), "{last}");
+    assert!(
+        last.starts_with("liqshot: error: nothing could be fetched: all 2 symbols failed (FOOUSDT, BARUSDT)"),
+        "{last}"
+    );
     assert!(dir_names(dir.path()).is_empty());
 }
 
@@ -127,8 +151,16 @@ fn log_json_lines_parse_as_json() {
     assert_eq!(r.code, Some(1), "{r:#?}");
     let lines: Vec<serde_json::Value> =
         r.stderr.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
-    assert!(lines.iter().any(|v| v["symbol"] == "BTCUSDT" && v["status"] == "ok" && v["level"] == "INFO"), "{}", r.stderr);
-    assert!(lines.iter().any(|v| v["symbol"] == "NOPEUSDT" && v["status"] == "failed" && v["level"] == "ERROR"), "{}", r.stderr);
+    assert!(
+        lines.iter().any(|v| v["symbol"] == "BTCUSDT" && v["status"] == "ok" && v["level"] == "INFO"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        lines.iter().any(|v| v["symbol"] == "NOPEUSDT" && v["status"] == "failed" && v["level"] == "ERROR"),
+        "{}",
+        r.stderr
+    );
     let last = lines.last().unwrap();
     assert_eq!(last["level"], "ERROR");
     assert_eq!(last["exit_code"], 1);
@@ -140,12 +172,29 @@ fn report_for_several_symbols_into_placeholder_directories() {
     let server = fake_exchange::start_multi(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("reports/{symbol}");
-    let r = run(&server, &["report", "--symbol", "BTC,SOL", "--out-dir", s(&out), "--latest", "--size", "800x450", "--jobs", "1"]).ok();
+    let r = run(
+        &server,
+        &["report", "--symbol", "BTC,SOL", "--out-dir", s(&out), "--latest", "--size", "800x450", "--jobs", "1"],
+    )
+    .ok();
     let reports = dir.path().join("reports");
     assert_eq!(dir_names(&reports), ["BTCUSDT", "BTCUSDT-latest", "SOLUSDT", "SOLUSDT-latest"]);
     for sym in ["BTCUSDT", "SOLUSDT"] {
         let names = dir_names(&reports.join(sym));
-        assert_eq!(names, ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"], "{sym}");
+        assert_eq!(
+            names,
+            [
+                "heatmap-square.png",
+                "heatmap-square.png.alt.txt",
+                "heatmap.png",
+                "heatmap.png.alt.txt",
+                "heatmap.svg",
+                "report.html",
+                "report.md",
+                "zones.json"
+            ],
+            "{sym}"
+        );
         let md = std::fs::read_to_string(reports.join(sym).join("report.md")).unwrap();
         assert!(md.contains(sym), "{sym} report names another symbol");
         assert_eq!(md, std::fs::read_to_string(reports.join(format!("{sym}-latest/report.md"))).unwrap());

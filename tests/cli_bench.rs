@@ -7,8 +7,14 @@ use common::{command, example_snapshot, liqshot, run_cmd};
 
 /// The `(N bytes)` figure of bench's output line starting with `label`.
 fn bytes_of(stdout: &str, label: &str) -> u64 {
-    let line = stdout.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("no {label:?} line in {stdout}"));
-    let inner = line.rsplit_once('(').and_then(|(_, r)| r.strip_suffix(" bytes)")).unwrap_or_else(|| panic!("no byte count in {line:?}"));
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} line in {stdout}"));
+    let inner = line
+        .rsplit_once('(')
+        .and_then(|(_, r)| r.strip_suffix(" bytes)"))
+        .unwrap_or_else(|| panic!("no byte count in {line:?}"));
     inner.parse().unwrap_or_else(|e| panic!("{inner:?} in {line:?}: {e}"))
 }
 
@@ -18,9 +24,24 @@ fn bench_reports_the_sizes_render_writes() {
     let snap = example_snapshot();
     let snap = snap.to_str().unwrap();
     for (window, size) in [("24h", "800x450"), ("7d", "1200x700")] {
-        let bench = liqshot(["bench", "--snapshot", snap, "--runs", "1", "--scale", "1", "--window", window, "--size", size]).ok();
+        let bench =
+            liqshot(["bench", "--snapshot", snap, "--runs", "1", "--scale", "1", "--window", window, "--size", size])
+                .ok();
         let (png, svg) = (dir.path().join(format!("{window}.png")), dir.path().join(format!("{window}.svg")));
-        liqshot(["render", "--snapshot", snap, "--window", window, "--size", size, "-o", png.to_str().unwrap(), "-o", svg.to_str().unwrap()]).ok();
+        liqshot([
+            "render",
+            "--snapshot",
+            snap,
+            "--window",
+            window,
+            "--size",
+            size,
+            "-o",
+            png.to_str().unwrap(),
+            "-o",
+            svg.to_str().unwrap(),
+        ])
+        .ok();
         let on_disk = |p: &std::path::Path| std::fs::metadata(p).unwrap().len();
         assert_eq!(bytes_of(&bench.stdout, "PNG encode"), on_disk(&png), "PNG, {window} {size}: {}", bench.stdout);
         assert_eq!(bytes_of(&bench.stdout, "SVG encode"), on_disk(&svg), "SVG, {window} {size}: {}", bench.stdout);

@@ -445,8 +445,11 @@ fn parser_error_json(args: &[&str], needles: &[&str]) {
     let run = liqshot(&args);
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert_eq!(run.stdout, "", "{run:#?}");
-    let lines: Vec<Value> =
-        run.stderr.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}\n{}", run.stderr))).collect();
+    let lines: Vec<Value> = run
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}\n{}", run.stderr)))
+        .collect();
     let last = lines.last().unwrap_or_else(|| panic!("no stderr: {run:#?}"));
     assert_eq!(last["level"], "ERROR", "{last}");
     assert_eq!(last["exit_code"], 2, "{last}");
@@ -468,12 +471,16 @@ fn misspelled_flag_keeps_clap_tip_and_ends_with_the_documented_line() {
 
 #[test]
 fn bad_flag_value_ends_with_the_documented_line() {
-    let args = ["render", "--snapshot", "examples/btcusdt-2025-11-01_10.snapshot.json", "-o", "x.png", "--theme", "sepia"];
+    let args =
+        ["render", "--snapshot", "examples/btcusdt-2025-11-01_10.snapshot.json", "-o", "x.png", "--theme", "sepia"];
     let stderr = parser_error(&args, &["--theme", "sepia", "dark, light"]);
     assert!(stderr.starts_with("error: invalid value 'sepia'"), "clap's message first: {stderr}");
     parser_error_json(&args, &["--theme", "sepia", "dark, light"]);
     parser_error(&["render", "--snapshot", "s.json", "-o", "x.png", "--retries", "three"], &["--retries", "three"]);
-    parser_error_json(&["render", "--snapshot", "s.json", "-o", "x.png", "--retries", "three"], &["--retries", "three"]);
+    parser_error_json(
+        &["render", "--snapshot", "s.json", "-o", "x.png", "--retries", "three"],
+        &["--retries", "three"],
+    );
 }
 
 #[test]
@@ -495,7 +502,15 @@ fn missing_required_flag_ends_with_the_documented_line() {
 
 #[test]
 fn help_and_version_still_go_to_stdout_with_exit_0() {
-    for args in [&["--help"][..], &["-h"], &["render", "--help"], &["help", "render"], &["--version"], &["-V"], &["--log-json", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["render", "--help"],
+        &["help", "render"],
+        &["--version"],
+        &["-V"],
+        &["--log-json", "--help"],
+    ] {
         let run = liqshot(args);
         assert_eq!(run.code, Some(0), "{args:?}: {run:#?}");
         assert_eq!(run.stderr, "", "{args:?}");
@@ -536,7 +551,8 @@ fn config_file_values_are_checked_before_the_parser_in_one_line() {
     let line = run.one_line_error(2);
     assert!(line.contains("http.retries") && line.contains(s(&cfg)), "{line}");
     assert!(!out.exists());
-    let run = liqshot(["--log-json", "--config", s(&cfg), "render", "--snapshot", s(&example_snapshot()), "-o", s(&out)]);
+    let run =
+        liqshot(["--log-json", "--config", s(&cfg), "render", "--snapshot", s(&example_snapshot()), "-o", s(&out)]);
     assert_eq!(run.code, Some(2));
     let lines: Vec<Value> = run.stderr.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
@@ -545,10 +561,15 @@ fn config_file_values_are_checked_before_the_parser_in_one_line() {
 
 #[test]
 fn a_missing_source_names_both_snapshot_and_symbol() {
-    for args in [&["render", "-o", "out.png"][..], &["zones"], &["zones", "--json"], &["report", "--out-dir", "reports"]] {
+    for args in
+        [&["render", "-o", "out.png"][..], &["zones"], &["zones", "--json"], &["report", "--out-dir", "reports"]]
+    {
         let stderr = parser_error(args, &["--snapshot", "--symbol"]);
         let first = stderr.lines().take_while(|l| !l.starts_with("Usage:")).collect::<Vec<_>>().join("\n");
-        assert!(first.contains("--snapshot") && first.contains("--symbol"), "{args:?}: clap's message names both: {stderr}");
+        assert!(
+            first.contains("--snapshot") && first.contains("--symbol"),
+            "{args:?}: clap's message names both: {stderr}"
+        );
     }
     // fetch has no choice: --symbol is its only source.
     parser_error(&["fetch", "-o", "x.json"], &["--symbol"]);

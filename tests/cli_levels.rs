@@ -5,9 +5,9 @@
 mod common;
 
 use common::{example_snapshot, liqshot};
-use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::render::chart;
+use liqshot::render::{render_scene, RenderSettings};
 
 fn snap_arg() -> String {
     example_snapshot().display().to_string()
@@ -20,7 +20,8 @@ fn csv_rows(csv: &str) -> Vec<[f64; 4]> {
     assert!(lines.next().is_some_and(|h| h.starts_with("price_low,price_high,long_usd,short_usd,")));
     lines
         .map(|l| {
-            let v: Vec<f64> = l.split(',').map(|c| c.parse().unwrap_or_else(|_| panic!("not a number in {l:?}"))).collect();
+            let v: Vec<f64> =
+                l.split(',').map(|c| c.parse().unwrap_or_else(|_| panic!("not a number in {l:?}"))).collect();
             [v[0], v[1], v[2], v[3]]
         })
         .collect()
@@ -30,11 +31,16 @@ fn csv_rows(csv: &str) -> Vec<[f64; 4]> {
 fn csv_rows_are_contiguous_bands_within_25_pct_summing_to_the_zone_totals() {
     let csv = liqshot(["levels", "--snapshot", &snap_arg()]).ok().stdout;
     let rows = csv_rows(&csv);
-    let zones: serde_json::Value = serde_json::from_str(&liqshot(["zones", "--snapshot", &snap_arg(), "--json"]).ok().stdout).unwrap();
+    let zones: serde_json::Value =
+        serde_json::from_str(&liqshot(["zones", "--snapshot", &snap_arg(), "--json"]).ok().stdout).unwrap();
     let price = zones["price"].as_f64().unwrap();
     // One row per 0.1 % band from 0.75 x price to 1.25 x price.
     assert_eq!(rows.len(), 288 + 224);
-    assert!((rows[0][0] / price - 0.75).abs() < 1e-6 && (rows.last().unwrap()[1] / price - 1.25).abs() < 1e-6, "{:?}", (rows[0], rows.last()));
+    assert!(
+        (rows[0][0] / price - 0.75).abs() < 1e-6 && (rows.last().unwrap()[1] / price - 1.25).abs() < 1e-6,
+        "{:?}",
+        (rows[0], rows.last())
+    );
     for w in rows.windows(2) {
         assert_eq!(w[0][1], w[1][0], "contiguous: {w:?}");
         assert!(w[0][0] < w[0][1]);
@@ -45,14 +51,23 @@ fn csv_rows_are_contiguous_bands_within_25_pct_summing_to_the_zone_totals() {
     let shorts_above: f64 = rows.iter().filter(|r| r[0] >= price).map(|r| r[3]).sum();
     let longs_below: f64 = rows.iter().filter(|r| r[1] <= price).map(|r| r[2]).sum();
     // Rows are rounded to the cent: 512 rows differ by at most $2.56 from the exact totals.
-    assert!((shorts_above - zones["above_usd"].as_f64().unwrap()).abs() < 3.0, "{shorts_above} vs {}", zones["above_usd"]);
-    assert!((longs_below - zones["below_usd"].as_f64().unwrap()).abs() < 3.0, "{longs_below} vs {}", zones["below_usd"]);
+    assert!(
+        (shorts_above - zones["above_usd"].as_f64().unwrap()).abs() < 3.0,
+        "{shorts_above} vs {}",
+        zones["above_usd"]
+    );
+    assert!(
+        (longs_below - zones["below_usd"].as_f64().unwrap()).abs() < 3.0,
+        "{longs_below} vs {}",
+        zones["below_usd"]
+    );
 }
 
 #[test]
 fn csv_and_json_agree_and_json_says_what_it_is() {
     let csv = csv_rows(&liqshot(["levels", "--snapshot", &snap_arg(), "--csv"]).ok().stdout);
-    let json: serde_json::Value = serde_json::from_str(&liqshot(["levels", "--snapshot", &snap_arg(), "--json"]).ok().stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&liqshot(["levels", "--snapshot", &snap_arg(), "--json"]).ok().stdout).unwrap();
     assert_eq!(json["format"], "liqshot-levels/1");
     assert_eq!(json["estimated"], true);
     assert_eq!(json["symbol"], "BTCUSDT");
@@ -75,7 +90,8 @@ fn rows_are_the_bars_the_chart_draws() {
     assert!(drawn.len() > 50, "{}", drawn.len());
     let cents = |x: f64| (x * 100.0).round() / 100.0;
     for b in &drawn {
-        let r = rows.iter().find(|r| (r[0] / b.price_low - 1.0).abs() < 1e-7).unwrap_or_else(|| panic!("no row for {b:?}"));
+        let r =
+            rows.iter().find(|r| (r[0] / b.price_low - 1.0).abs() < 1e-7).unwrap_or_else(|| panic!("no row for {b:?}"));
         assert!((r[1] / b.price_high - 1.0).abs() < 1e-7, "{r:?} {b:?}");
         assert_eq!((r[2], r[3]), (cents(b.long_usd), cents(b.short_usd)), "{b:?}");
     }
@@ -104,15 +120,24 @@ fn output_file_is_written_atomically_and_a_failed_run_keeps_the_old_one() {
     // --csv and --json together are a usage error.
     let run = liqshot(["levels", "--snapshot", &snap_arg(), "--csv", "--json"]);
     assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.lines().last().unwrap().starts_with("liqshot: error: the argument '--csv' cannot be used with '--json'"), "{run:?}");
+    assert!(
+        run.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("liqshot: error: the argument '--csv' cannot be used with '--json'"),
+        "{run:?}"
+    );
 }
 
 #[test]
 fn estimate_options_change_the_rows_like_they_change_the_zones() {
     let all = csv_rows(&liqshot(["levels", "--snapshot", &snap_arg()]).ok().stdout);
     let high = csv_rows(&liqshot(["levels", "--snapshot", &snap_arg(), "--leverage", "50,100"]).ok().stdout);
-    let zones: serde_json::Value =
-        serde_json::from_str(&liqshot(["zones", "--snapshot", &snap_arg(), "--json", "--leverage", "50,100"]).ok().stdout).unwrap();
+    let zones: serde_json::Value = serde_json::from_str(
+        &liqshot(["zones", "--snapshot", &snap_arg(), "--json", "--leverage", "50,100"]).ok().stdout,
+    )
+    .unwrap();
     let total = |rows: &[[f64; 4]]| rows.iter().map(|r| r[2] + r[3]).sum::<f64>();
     assert!(total(&high) < 0.5 * total(&all), "{} vs {}", total(&high), total(&all));
     let price = zones["price"].as_f64().unwrap();

@@ -21,10 +21,28 @@ fn huge_durations_are_usage_errors_not_panics() {
             assert!(line.contains(&format!("--window {window}: longer than 3650d")), "{cmd}: {line}");
         }
     }
-    let r = run_cmd(command().env("LIQSHOT_WINDOW", "1000000000d").args(["render", "--snapshot", arg(&snap), "-o", arg(&out)]));
+    let r = run_cmd(command().env("LIQSHOT_WINDOW", "1000000000d").args([
+        "render",
+        "--snapshot",
+        arg(&snap),
+        "-o",
+        arg(&out),
+    ]));
     assert!(r.one_line_error(2).contains("longer than 3650d"));
     for lookback in ["1000000000d", "99999d"] {
-        let r = liqshot(["fetch", "--symbol", "BTC", "--lookback", lookback, "--binance-url", "http://127.0.0.1:9", "--exchange", "binance", "-o", arg(&dir.path().join("f.json"))]);
+        let r = liqshot([
+            "fetch",
+            "--symbol",
+            "BTC",
+            "--lookback",
+            lookback,
+            "--binance-url",
+            "http://127.0.0.1:9",
+            "--exchange",
+            "binance",
+            "-o",
+            arg(&dir.path().join("f.json")),
+        ]);
         let line = r.one_line_error(2);
         assert!(line.contains("--lookback") && line.contains("longer than"), "{line}");
     }
@@ -34,20 +52,41 @@ fn huge_durations_are_usage_errors_not_panics() {
 #[test]
 fn windows_shorter_than_an_hour_are_refused() {
     let out = tempfile::tempdir().unwrap();
-    let r = liqshot(["render", "--snapshot", arg(&example_snapshot()), "-o", arg(&out.path().join("x.png")), "--window", "1s"]);
+    let r = liqshot([
+        "render",
+        "--snapshot",
+        arg(&example_snapshot()),
+        "-o",
+        arg(&out.path().join("x.png")),
+        "--window",
+        "1s",
+    ]);
     assert!(r.one_line_error(2).contains("--window 1s: shorter than 1h"));
 }
 
 #[test]
 fn bench_and_top_accounts_are_bounded() {
-    for (flag, value, want) in [("--scale", "100000", "from 1 to 100"), ("--batch", "100000000", "from 1 to 1000"), ("--runs", "100000000", "from 1 to 1000")] {
+    for (flag, value, want) in [
+        ("--scale", "100000", "from 1 to 100"),
+        ("--batch", "100000000", "from 1 to 1000"),
+        ("--runs", "100000000", "from 1 to 1000"),
+    ] {
         let r = liqshot(["bench", flag, value]);
         let line = r.one_line_error(2);
         assert!(line.contains(&format!("{flag} {value}: must be {want}")), "{line}");
     }
     let dir = tempfile::tempdir().unwrap();
     let r = liqshot([
-        "fetch", "--symbol", "BTC", "--exchange", "hyperliquid", "--hl-accounts", "top:99999999999", "--hyperliquid-url", "http://127.0.0.1:9", "-o",
+        "fetch",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "hyperliquid",
+        "--hl-accounts",
+        "top:99999999999",
+        "--hyperliquid-url",
+        "http://127.0.0.1:9",
+        "-o",
         arg(&dir.path().join("x.json")),
     ]);
     assert!(r.one_line_error(2).contains("from 1 to 1000"));
@@ -64,16 +103,36 @@ fn special_files_are_refused_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let r = liqshot(["render", "--snapshot", "/dev/zero", "-o", arg(&dir.path().join("x.png"))]);
     assert_eq!(r.one_line_error(1), "liqshot: error: /dev/zero: not JSON: starts with the byte 0x00, not {");
-    let r = liqshot(["import", "--klines", "/dev/zero", "--oi", "/dev/zero", "--symbol", "BTC", "-o", arg(&dir.path().join("x.json"))]);
+    let r = liqshot([
+        "import",
+        "--klines",
+        "/dev/zero",
+        "--oi",
+        "/dev/zero",
+        "--symbol",
+        "BTC",
+        "-o",
+        arg(&dir.path().join("x.json")),
+    ]);
     assert!(r.one_line_error(1).contains("/dev/zero: binary data"));
-    let r = liqshot(["--config", "/dev/zero", "render", "--snapshot", arg(&example_snapshot()), "-o", arg(&dir.path().join("x.png"))]);
+    let r = liqshot([
+        "--config",
+        "/dev/zero",
+        "render",
+        "--snapshot",
+        arg(&example_snapshot()),
+        "-o",
+        arg(&dir.path().join("x.png")),
+    ]);
     assert!(r.one_line_error(2).contains("config file /dev/zero: binary data"));
 }
 
 /// Runs `args` with stdout on `out`; returns the run.
 fn with_stdout(args: &[&str], out: impl Into<Stdio>) -> common::Run {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_liqshot"));
-    cmd.current_dir(common::root()).env("XDG_CONFIG_HOME", common::target_tmp("no-config-home")).env_remove("LIQSHOT_CONFIG");
+    cmd.current_dir(common::root())
+        .env("XDG_CONFIG_HOME", common::target_tmp("no-config-home"))
+        .env_remove("LIQSHOT_CONFIG");
     let o = cmd.args(args).stdout(out).stderr(Stdio::piped()).output().unwrap();
     common::Run { code: o.status.code(), stdout: String::new(), stderr: String::from_utf8(o.stderr).unwrap() }
 }
@@ -108,10 +167,22 @@ fn a_full_or_closed_stdout_is_the_same_error_in_every_command() {
 fn a_dead_proxy_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let srv = common::mock_server::MockServer::start();
-    let r = run_cmd(command().env("HTTP_PROXY", "http://127.0.0.1:9").env_remove("NO_PROXY").env_remove("no_proxy").args([
-        "fetch", "--symbol", "BTC", "--exchange", "binance", "--binance-url", &srv.base, "--no-cache", "--retries", "0", "-o",
-        arg(&dir.path().join("x.json")),
-    ]));
+    let r = run_cmd(
+        command().env("HTTP_PROXY", "http://127.0.0.1:9").env_remove("NO_PROXY").env_remove("no_proxy").args([
+            "fetch",
+            "--symbol",
+            "BTC",
+            "--exchange",
+            "binance",
+            "--binance-url",
+            &srv.base,
+            "--no-cache",
+            "--retries",
+            "0",
+            "-o",
+            arg(&dir.path().join("x.json")),
+        ]),
+    );
     let line = r.one_line_error(3);
     assert!(line.contains("the proxy http://127.0.0.1:9"), "{line}");
 }

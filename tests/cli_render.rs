@@ -64,7 +64,11 @@ fn png_and_svg_in_one_run_have_the_default_size() {
         label.contains("ESTIMATED")
     });
     assert!(labelled_estimate, "no aria-label contains ESTIMATED");
-    assert_eq!(common::dir_names(dir.path()), ["a.png", "a.png.alt.txt", "b.svg", "b.svg.alt.txt"], "no stray files, the alt text beside each image");
+    assert_eq!(
+        common::dir_names(dir.path()),
+        ["a.png", "a.png.alt.txt", "b.svg", "b.svg.alt.txt"],
+        "no stray files, the alt text beside each image"
+    );
 }
 
 #[test]
@@ -253,17 +257,17 @@ fn a_window_longer_than_the_snapshot_is_a_warning_and_said_in_the_title() {
     assert_eq!(warnings.len(), 1, "one warning: {}", run.stderr);
     assert!(warnings[0].contains("--window 30d") && warnings[0].contains("10d"), "{}", warnings[0]);
     let texts = svg_texts(&std::fs::read_to_string(&svg).unwrap());
-    assert!(
-        texts.iter().any(|t| t.contains("window 30d requested, 10d of data")),
-        "the title says so: {texts:?}"
-    );
+    assert!(texts.iter().any(|t| t.contains("window 30d requested, 10d of data")), "the title says so: {texts:?}");
 
     // A window the snapshot covers: no warning, the usual "last ..." title.
     for (window, shown) in [("10d", "last 10d"), ("24h", "last 24h")] {
         let run = render(&["--window", window, "--size", "800x450", "-o", path_str(&svg)]).ok();
         assert!(!run.stderr.contains("warning"), "{window}: {}", run.stderr);
         let texts = svg_texts(&std::fs::read_to_string(&svg).unwrap());
-        assert!(texts.iter().any(|t| t.contains(shown)) && !texts.iter().any(|t| t.contains("requested")), "{window}: {texts:?}");
+        assert!(
+            texts.iter().any(|t| t.contains(shown)) && !texts.iter().any(|t| t.contains("requested")),
+            "{window}: {texts:?}"
+        );
     }
 }
 
@@ -352,7 +356,8 @@ fn help_lines_mention_a_default_once_and_only_flags_the_command_has() {
 #[test]
 fn help_lists_the_data_flags_before_the_plumbing() {
     let data = ["-o, --output ", "--out-dir ", "--window ", "--size ", "--snapshot ", "--symbol "];
-    let plumbing = ["--timeout ", "--retries ", "--binance-url ", "--cache-dir ", "-q, --quiet ", "--log-json ", "--config "];
+    let plumbing =
+        ["--timeout ", "--retries ", "--binance-url ", "--cache-dir ", "-q, --quiet ", "--log-json ", "--config "];
     for cmd in SUBCOMMANDS {
         let help = help_of(cmd);
         for d in data.iter().filter_map(|f| flag_line(&help, f).map(|i| (f, i))) {
@@ -364,8 +369,10 @@ fn help_lists_the_data_flags_before_the_plumbing() {
     // The ranges the flags accept are the ones the code enforces.
     let help = help_of(&["render"]);
     assert!(help.contains("720x400 to 8000x8000"), "{help}");
-    liqshot(["render", "--snapshot", path_str(&example_snapshot()), "--size", "719x400", "-o", "x.png"]).one_line_error(2);
-    liqshot(["render", "--snapshot", path_str(&example_snapshot()), "--size", "8000x8001", "-o", "x.png"]).one_line_error(2);
+    liqshot(["render", "--snapshot", path_str(&example_snapshot()), "--size", "719x400", "-o", "x.png"])
+        .one_line_error(2);
+    liqshot(["render", "--snapshot", path_str(&example_snapshot()), "--size", "8000x8001", "-o", "x.png"])
+        .one_line_error(2);
 }
 
 /// `liqshot ...` words of an example line (double quotes group, as in a shell).
@@ -407,8 +414,11 @@ fn the_offline_examples_of_import_zones_render_report_run_and_config_work() {
         std::fs::copy(common::import_fixture(fixture), dir.path().join(name)).unwrap();
     }
     std::fs::create_dir(dir.path().join("examples/config")).unwrap();
-    std::fs::copy(common::root().join("examples/config/liqshot.toml"), dir.path().join("examples/config/liqshot.toml")).unwrap();
-    for (cmd, at_least) in [("import", 2), ("zones", 2), ("levels", 2), ("render", 2), ("report", 1), ("run", 1), ("config", 2)] {
+    std::fs::copy(common::root().join("examples/config/liqshot.toml"), dir.path().join("examples/config/liqshot.toml"))
+        .unwrap();
+    for (cmd, at_least) in
+        [("import", 2), ("zones", 2), ("levels", 2), ("render", 2), ("report", 1), ("run", 1), ("config", 2)]
+    {
         let help = help_of(&[cmd]);
         let examples: Vec<Vec<String>> = help
             .lines()
@@ -446,9 +456,16 @@ fn quiet_keeps_warnings_and_errors_but_not_progress() {
     let run = render(&["--size", "800x450", "-o", path_str(&png)]).ok();
     assert!(run.stderr.contains("wrote "), "without --quiet: {}", run.stderr);
     // --quiet is not overridden by LIQSHOT_LOG.
-    let run = common::run_cmd(
-        common::command().env("LIQSHOT_LOG", "info").args(["render", "--snapshot", path_str(&example_snapshot()), "--window", "30d", "-o", path_str(&png), "--quiet"]),
-    );
+    let run = common::run_cmd(common::command().env("LIQSHOT_LOG", "info").args([
+        "render",
+        "--snapshot",
+        path_str(&example_snapshot()),
+        "--window",
+        "30d",
+        "-o",
+        path_str(&png),
+        "--quiet",
+    ]));
     assert_eq!(run.code, Some(0));
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }

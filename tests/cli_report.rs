@@ -26,8 +26,21 @@ fn report_writes_its_files() {
         "--front-matter".as_ref(),
     ])
     .ok();
-    assert_eq!(dir_names(&out), ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"]);
-    let r: liqshot::report::model::Report = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
+    assert_eq!(
+        dir_names(&out),
+        [
+            "heatmap-square.png",
+            "heatmap-square.png.alt.txt",
+            "heatmap.png",
+            "heatmap.png.alt.txt",
+            "heatmap.svg",
+            "report.html",
+            "report.md",
+            "zones.json"
+        ]
+    );
+    let r: liqshot::report::model::Report =
+        serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
     assert_eq!(r.format, "liqshot-report/3");
     assert_eq!(r.events, ["FOMC & <b>", "CPI Thursday"]);
     assert_eq!((r.image.width, r.image.height, r.image.url), (800, 450, None));
@@ -39,10 +52,14 @@ fn report_writes_its_files() {
     // Phones (below 600 px) get the chart at the square preset, written beside the full one.
     assert_eq!(common::read_png(&out.join("heatmap-square.png")).dimensions(), (1080, 1080));
     assert!(html.contains(r#"<source media="(max-width: 600px)" srcset="heatmap-square.png">"#), "{html}");
-    assert!(html.contains("@media (max-width: 600px) { .chart a.full { display: none; } .chart a.small { display: block; } }"));
+    assert!(html
+        .contains("@media (max-width: 600px) { .chart a.full { display: none; } .chart a.small { display: block; } }"));
     let small = r.image.small.as_ref().expect("the small image in zones.json");
     assert_eq!((small.png.as_str(), small.width, small.height), ("heatmap-square.png", 1080, 1080));
-    assert_eq!(std::fs::read(out.join("heatmap-square.png.alt.txt")).unwrap(), std::fs::read(out.join("heatmap.png.alt.txt")).unwrap());
+    assert_eq!(
+        std::fs::read(out.join("heatmap-square.png.alt.txt")).unwrap(),
+        std::fs::read(out.join("heatmap.png.alt.txt")).unwrap()
+    );
 }
 
 #[test]
@@ -82,21 +99,53 @@ fn a_previous_report_that_does_not_exist_yet_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let prev = out.join("zones.json");
-    let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
-    assert!(run.stderr.contains(&format!("liqshot: warning: --previous {}: no such file yet; recalculation triggers not evaluated", prev.display())), "{}", run.stderr);
+    let run = liqshot([
+        "report",
+        "--snapshot",
+        example_snapshot().to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--previous",
+        prev.to_str().unwrap(),
+    ])
+    .ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "liqshot: warning: --previous {}: no such file yet; recalculation triggers not evaluated",
+            prev.display()
+        )),
+        "{}",
+        run.stderr
+    );
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("Recalculate after a range breakout, a tagged zone, an open-interest shock or extreme funding."), "a first report lists what to watch: {md}");
+    assert!(
+        md.contains("Recalculate after a range breakout, a tagged zone, an open-interest shock or extreme funding."),
+        "a first report lists what to watch: {md}"
+    );
     assert!(!md.contains("--previous") && !html_has_flags(&md), "no tool instructions in the published text: {md}");
     assert!(!md.contains("| unknown |"), "no rows of unknowns: {md}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains(r#"<ul class="checklist">"#) && !html.contains(">unknown<"), "a checklist in the HTML too");
     assert!(!html.contains("--previous"), "no tool instructions in the HTML either");
     // The second run reads it.
-    let run = liqshot(["report", "--snapshot", example_snapshot().to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
+    let run = liqshot([
+        "report",
+        "--snapshot",
+        example_snapshot().to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--previous",
+        prev.to_str().unwrap(),
+    ])
+    .ok();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
 
 /// Whether `text` tells the reader to pass a flag (` --word`).
 fn html_has_flags(text: &str) -> bool {
-    text.split_whitespace().any(|w| w.trim_start_matches(['(', '`']).starts_with("--") && w.len() > 2 && w.chars().nth(2).is_some_and(|c| c.is_ascii_lowercase()))
+    text.split_whitespace().any(|w| {
+        w.trim_start_matches(['(', '`']).starts_with("--")
+            && w.len() > 2
+            && w.chars().nth(2).is_some_and(|c| c.is_ascii_lowercase())
+    })
 }

@@ -31,13 +31,29 @@ fn import_until(dir: &Path, cut: &str) -> MarketSnapshot {
     };
     let (k, oi) = (keep("btcusdt-spot-5m-2025-11-01_10.csv"), keep("btc-usd-swap-okx-oi-1h-2025-11-01_10.csv"));
     let snap: PathBuf = dir.join(format!("{cut}.snapshot.json"));
-    common::liqshot(["-q", "import", "--klines", common::arg(&k), "--oi", common::arg(&oi), "--symbol", "BTCUSDT", "-o", common::arg(&snap)]).ok();
+    common::liqshot([
+        "-q",
+        "import",
+        "--klines",
+        common::arg(&k),
+        "--oi",
+        common::arg(&oi),
+        "--symbol",
+        "BTCUSDT",
+        "-o",
+        common::arg(&snap),
+    ])
+    .ok();
     MarketSnapshot::load(&snap).unwrap()
 }
 
 /// The colour bar's pixels (the 256 x 1 legend image).
 fn legend(scene: &Scene) -> Vec<u8> {
-    scene.items.iter().find_map(|i| if let Item::Image { px_w: 256, px_h: 1, rgba, .. } = i { Some(rgba.clone()) } else { None }).expect("a colour bar")
+    scene
+        .items
+        .iter()
+        .find_map(|i| if let Item::Image { px_w: 256, px_h: 1, rgba, .. } = i { Some(rgba.clone()) } else { None })
+        .expect("a colour bar")
 }
 
 fn texts(scene: &Scene) -> Vec<String> {
@@ -50,7 +66,9 @@ fn the_same_usd_is_the_same_colour_on_two_days() {
     let week_end = Utc.with_ymd_and_hms(2025, 11, 10, 0, 0, 0).unwrap();
     let mut tops = Vec::new();
     let mut legends = Vec::new();
-    for (cut, captured) in [("2025-11-10", week_end), ("2025-11-11", Utc.with_ymd_and_hms(2025, 11, 11, 0, 0, 0).unwrap())] {
+    for (cut, captured) in
+        [("2025-11-10", week_end), ("2025-11-11", Utc.with_ymd_and_hms(2025, 11, 11, 0, 0, 0).unwrap())]
+    {
         let snap = import_until(dir.path(), cut);
         assert_eq!(snap.captured_at, captured);
         for (w, h, window) in [(1600, 900, 86_400), (1200, 675, 12 * 3600)] {
@@ -59,8 +77,15 @@ fn the_same_usd_is_the_same_colour_on_two_days() {
             assert_eq!(opts.color_top, ColorTop::Week(week_end), "{cut} {w}x{h} {window}");
             let (a, scene) = render_scene(&snap, &s).unwrap();
             // The chart's own top (what the scale was before): printed for the record.
-            println!("{cut} {w}x{h} {window}: week top {:?}, the chart's own top {}", opts.color_max, ColorScale::pick(&a.estimate.grid, None).hi);
-            assert!(texts(&scene).iter().any(|t| t.contains("top from the week to 10 Nov")), "{cut}: the legend says where the top came from");
+            println!(
+                "{cut} {w}x{h} {window}: week top {:?}, the chart's own top {}",
+                opts.color_max,
+                ColorScale::pick(&a.estimate.grid, None).hi
+            );
+            assert!(
+                texts(&scene).iter().any(|t| t.contains("top from the week to 10 Nov")),
+                "{cut}: the legend says where the top came from"
+            );
             tops.push(opts.color_max.unwrap());
             legends.push(legend(&scene));
         }
@@ -95,7 +120,10 @@ fn every_capture_of_a_week_shares_the_reference_week() {
     use liqshot::render::heat::reference_week;
     let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
     let at = |d: u32, h: u32| snap.cut(None, Utc.with_ymd_and_hms(2025, 11, d, h, 0, 0).unwrap());
-    let week = Some((Utc.with_ymd_and_hms(2025, 11, 3, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2025, 11, 10, 0, 0, 0).unwrap()));
+    let week = Some((
+        Utc.with_ymd_and_hms(2025, 11, 3, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2025, 11, 10, 0, 0, 0).unwrap(),
+    ));
     for (d, h) in [(10, 0), (10, 13), (11, 0)] {
         assert_eq!(reference_week(&at(d, h)), week, "captured {d} Nov {h}:00");
     }

@@ -33,19 +33,41 @@ fn render_size(out: &Path, args: &[&str], env: &[(&str, &str)]) -> (u32, u32) {
 #[test]
 fn flags_beat_environment_beats_file_beats_defaults() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write(dir.path(), "liqshot.toml", "[defaults]\nsize = \"800x450\"\ntheme = \"light\"\nwindow = \"12h\"\n");
+    let cfg =
+        write(dir.path(), "liqshot.toml", "[defaults]\nsize = \"800x450\"\ntheme = \"light\"\nwindow = \"12h\"\n");
     let out = dir.path().join("a.png");
     let c = s(&cfg);
     assert_eq!(render_size(&out, &["--config", c], &[]), (800, 450), "file");
-    assert_eq!(render_size(&out, &["--config", c], &[("LIQSHOT_SIZE", "900x500")]), (900, 500), "environment over file");
-    assert_eq!(render_size(&out, &["--config", c, "--size", "1000x560"], &[("LIQSHOT_SIZE", "900x500")]), (1000, 560), "flag over both");
+    assert_eq!(
+        render_size(&out, &["--config", c], &[("LIQSHOT_SIZE", "900x500")]),
+        (900, 500),
+        "environment over file"
+    );
+    assert_eq!(
+        render_size(&out, &["--config", c, "--size", "1000x560"], &[("LIQSHOT_SIZE", "900x500")]),
+        (1000, 560),
+        "flag over both"
+    );
     assert_eq!(render_size(&out, &[], &[("LIQSHOT_CONFIG", c)]), (800, 450), "LIQSHOT_CONFIG names the file");
     assert_eq!(render_size(&out, &[], &[]), (1600, 900), "no file: built-in default");
 
     // Every setting of the file applies, not just the size: the image equals one drawn with
     // the same values as flags.
     let by_flags = dir.path().join("flags.png");
-    liqshot(["render", "--snapshot", s(&example_snapshot()), "-o", s(&by_flags), "--size", "800x450", "--theme", "light", "--window", "12h"]).ok();
+    liqshot([
+        "render",
+        "--snapshot",
+        s(&example_snapshot()),
+        "-o",
+        s(&by_flags),
+        "--size",
+        "800x450",
+        "--theme",
+        "light",
+        "--window",
+        "12h",
+    ])
+    .ok();
     render_size(&out, &["--config", c], &[]);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&by_flags).unwrap());
 
@@ -82,7 +104,9 @@ fn bad_files_are_usage_errors_naming_file_key_and_what_is_allowed() {
         assert!(!out.exists(), "nothing written");
     }
     let missing = dir.path().join("nope.toml");
-    let line = liqshot(["render", "--config", s(&missing), "--snapshot", s(&snap), "-o", s(&out)]).one_line_error(2).to_string();
+    let line = liqshot(["render", "--config", s(&missing), "--snapshot", s(&snap), "-o", s(&out)])
+        .one_line_error(2)
+        .to_string();
     assert!(line.contains("config file") && line.contains("nope.toml"), "{line}");
 }
 
@@ -128,17 +152,36 @@ fn run_carries_out_every_job_relative_to_the_config_directory() {
     let r = liqshot(["--config", c, "run", "--dry-run"]).ok();
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", r.stdout);
-    assert!(lines[0].starts_with("liqshot render --symbol=BTC,ETH '--output=") && lines[0].contains("--window=12h"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("liqshot render --symbol=BTC,ETH '--output=") && lines[0].contains("--window=12h"),
+        "{}",
+        lines[0]
+    );
     assert!(lines[2].contains("'--event=FOMC 19:00 UTC'") && lines[2].contains("--theme=light"), "{}", lines[2]);
     assert!(server.seen().is_empty() && !dir.path().join("img").exists());
 
     // A real run; the size from the environment beats the file's.
     let r = run_cmd(command().args(["--config", c, "run"]).env("LIQSHOT_SIZE", "720x400")).ok();
     let img = dir.path().join("img");
-    assert_eq!(dir_names(&img).into_iter().filter(|n| !n.ends_with(".alt.txt")).collect::<Vec<_>>(), ["BTCUSDT-12h.png", "BTCUSDT-24h.png", "ETHUSDT-12h.png", "ETHUSDT-24h.png"]);
+    assert_eq!(
+        dir_names(&img).into_iter().filter(|n| !n.ends_with(".alt.txt")).collect::<Vec<_>>(),
+        ["BTCUSDT-12h.png", "BTCUSDT-24h.png", "ETHUSDT-12h.png", "ETHUSDT-24h.png"]
+    );
     assert_eq!(read_png(&img.join("BTCUSDT-24h.png")).dimensions(), (720, 400));
     let report = dir.path().join("reports/SOLUSDT");
-    assert_eq!(dir_names(&report), ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+    assert_eq!(
+        dir_names(&report),
+        [
+            "heatmap-square.png",
+            "heatmap-square.png.alt.txt",
+            "heatmap.png",
+            "heatmap.png.alt.txt",
+            "heatmap.svg",
+            "report.html",
+            "report.md",
+            "zones.json"
+        ]
+    );
     assert!(std::fs::read_to_string(report.join("report.md")).unwrap().contains("FOMC 19:00 UTC"));
     assert!(r.stderr.contains("job majors (12h): liqshot render"), "{}", r.stderr);
     assert!(r.stderr.contains("job sol-report: done"), "{}", r.stderr);
@@ -160,7 +203,11 @@ fn a_failing_job_does_not_stop_the_others() {
     let r = liqshot(["--config", s(&cfg), "run"]);
     assert_eq!(r.code, Some(1), "{r:#?}");
     assert!(r.stderr.contains("job majors (12h): "), "{}", r.stderr);
-    assert!(r.stderr.lines().last().unwrap().contains("2 of 3 job runs failed: majors (12h), majors (24h)"), "{}", r.stderr);
+    assert!(
+        r.stderr.lines().last().unwrap().contains("2 of 3 job runs failed: majors (12h), majors (24h)"),
+        "{}",
+        r.stderr
+    );
     assert!(dir.path().join("reports/SOLUSDT/report.md").exists(), "the report job still ran");
 }
 
@@ -173,10 +220,12 @@ fn config_check_catches_what_the_run_would_reject() {
         ("templates = \"t\"\n", "job \"majors\".templates: not used by a render job"),
     ];
     for (extra, want) in bad {
-        let text = JOBS
-            .replace("BASE", "http://127.0.0.1:9")
-            .replace("windows = [\"12h\", \"24h\"]\noutputs = [\"img/{symbol}-{window}.png\"]\n", &format!("outputs = [\"img/{{symbol}}.png\"]\n{extra}"));
-        let text = if extra.starts_with("outputs") { text.replace("outputs = [\"img/{symbol}.png\"]\n", "") } else { text };
+        let text = JOBS.replace("BASE", "http://127.0.0.1:9").replace(
+            "windows = [\"12h\", \"24h\"]\noutputs = [\"img/{symbol}-{window}.png\"]\n",
+            &format!("outputs = [\"img/{{symbol}}.png\"]\n{extra}"),
+        );
+        let text =
+            if extra.starts_with("outputs") { text.replace("outputs = [\"img/{symbol}.png\"]\n", "") } else { text };
         let cfg = write(dir.path(), "liqshot.toml", &text);
         let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
         assert!(line.contains(want), "{extra:?}: {line}");
@@ -195,11 +244,19 @@ fn file_switches_yield_to_their_negations_and_settings_go_before_a_double_dash()
     let out = dir.path().join("out/BTC-day.png");
     let snap = example_snapshot();
     liqshot(["--config", c, "render", "--snapshot", s(&snap), "-o", s(&out), "--"]).ok();
-    assert_eq!(dir_names(&dir.path().join("out")), ["BTC-day.png", "BTC-day.png.alt.txt", "BTCUSDT-latest.png", "BTCUSDT-latest.png.alt.txt"], "latest from the file");
+    assert_eq!(
+        dir_names(&dir.path().join("out")),
+        ["BTC-day.png", "BTC-day.png.alt.txt", "BTCUSDT-latest.png", "BTCUSDT-latest.png.alt.txt"],
+        "latest from the file"
+    );
     assert_eq!(read_png(&out).dimensions(), (800, 450), "settings added before --");
     std::fs::remove_dir_all(dir.path().join("out")).unwrap();
     liqshot(["--config", c, "render", "--snapshot", s(&snap), "-o", s(&out), "--no-latest"]).ok();
-    assert_eq!(dir_names(&dir.path().join("out")), ["BTC-day.png", "BTC-day.png.alt.txt"], "--no-latest beats the file");
+    assert_eq!(
+        dir_names(&dir.path().join("out")),
+        ["BTC-day.png", "BTC-day.png.alt.txt"],
+        "--no-latest beats the file"
+    );
 }
 
 #[test]
@@ -209,16 +266,25 @@ fn config_environment_and_no_config() {
     let out = dir.path().join("a.png");
     let snap = example_snapshot();
     // --no-config beats LIQSHOT_CONFIG; an empty LIQSHOT_CONFIG is no file.
-    let r = run_cmd(command().args(["--no-config", "render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", s(&bad)));
+    let r = run_cmd(
+        command().args(["--no-config", "render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", s(&bad)),
+    );
     r.ok();
     let r = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", ""));
     r.ok();
-    let line = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", s(&bad))).one_line_error(2).to_string();
+    let line =
+        run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_CONFIG", s(&bad)))
+            .one_line_error(2)
+            .to_string();
     assert!(line.contains("bad.toml:2: defaults.thme: unknown key"), "{line}");
     // import and bench do not read the config file, so a broken default file does not stop them.
     let home = dir.path().join("home");
     write(&home, "liqshot/liqshot.toml", "[defaults]\nthme = 1\n");
-    let r = run_cmd(command().args(["import", "--klines", "nope.csv", "--oi", "nope.csv", "--symbol", "X", "-o", s(&out)]).env("XDG_CONFIG_HOME", &home));
+    let r = run_cmd(
+        command()
+            .args(["import", "--klines", "nope.csv", "--oi", "nope.csv", "--symbol", "X", "-o", s(&out)])
+            .env("XDG_CONFIG_HOME", &home),
+    );
     let line = r.one_line_error(1);
     assert!(line.contains("nope.csv") && !line.contains("thme"), "{line}");
     let line = liqshot(["--no-config", "config", "check"]).one_line_error(2).to_string();
@@ -231,12 +297,20 @@ fn errors_say_where_a_value_came_from() {
     let snap = example_snapshot();
     let out = dir.path().join("a.png");
     // A variable.
-    let line = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_SIZE", "10x10")).one_line_error(2).to_string();
+    let line = run_cmd(command().args(["render", "--snapshot", s(&snap), "-o", s(&out)]).env("LIQSHOT_SIZE", "10x10"))
+        .one_line_error(2)
+        .to_string();
     assert!(line.contains("--size: \"10x10\"") && line.ends_with("(--size from LIQSHOT_SIZE)"), "{line}");
     // A file setting that only the command can reject, and config check catching it without jobs.
     let cfg = write(dir.path(), "liqshot.toml", "[leverage]\nshow = [7]\n");
-    let line = liqshot(["--config", s(&cfg), "render", "--snapshot", s(&snap), "-o", s(&out)]).one_line_error(2).to_string();
-    assert!(line.contains("--leverage: none of [7.0] is in the leverage mix") && line.contains("(--leverage from ") && line.ends_with("liqshot.toml: leverage.show)"), "{line}");
+    let line =
+        liqshot(["--config", s(&cfg), "render", "--snapshot", s(&snap), "-o", s(&out)]).one_line_error(2).to_string();
+    assert!(
+        line.contains("--leverage: none of [7.0] is in the leverage mix")
+            && line.contains("(--leverage from ")
+            && line.ends_with("liqshot.toml: leverage.show)"),
+        "{line}"
+    );
     let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
     assert!(line.contains("leverage.show"), "{line}");
     let cfg = write(dir.path(), "liqshot.toml", "[defaults]\nwindow = \"7d\"\nlookback = \"1d\"\n");
@@ -249,13 +323,25 @@ fn jobs_whose_runs_would_overwrite_each_other_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let job = |extra: &str| format!("[[job]]\nname = \"c\"\ncommand = \"render\"\nsymbols = \"BTC\"\n{extra}\n");
     let cases = [
-        (format!("[defaults]\nlatest = true\n{}", job("windows = [\"24h\", \"7d\"]\noutputs = [\"{symbol}-{window}.png\"]")), "latest = true (from defaults.latest) with several windows"),
+        (
+            format!(
+                "[defaults]\nlatest = true\n{}",
+                job("windows = [\"24h\", \"7d\"]\noutputs = [\"{symbol}-{window}.png\"]")
+            ),
+            "latest = true (from defaults.latest) with several windows",
+        ),
         (job("windows = [\"24h\", \"7d\"]\noutputs = [\"{{window}}-{symbol}.png\"]"), "job \"c\".outputs: "),
-        (job("windows = [\"24h\", \"1d\"]\noutputs = [\"{symbol}-{window}.png\"]"), "job \"c\".windows: 1d is the same window as one listed before"),
+        (
+            job("windows = [\"24h\", \"1d\"]\noutputs = [\"{symbol}-{window}.png\"]"),
+            "job \"c\".windows: 1d is the same window as one listed before",
+        ),
         (job("windows = []\noutputs = [\"a.png\"]"), "job \"c\".windows: empty list"),
         (job("outputs = []"), "job \"c\".outputs: empty list"),
         (job("outputs = [\"\"]"), "job \"c\".outputs[0]: empty text"),
-        ("[[job]]\nname = \"-x\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n".to_string(), "must be one word"),
+        (
+            "[[job]]\nname = \"-x\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n".to_string(),
+            "must be one word",
+        ),
     ];
     for (text, want) in cases {
         let cfg = write(dir.path(), "liqshot.toml", &text);
@@ -325,7 +411,11 @@ fn config_check_reports_every_problem_in_file_order() {
     assert_eq!(lines.len(), want.len(), "{}", r.stderr);
     for (line, want) in lines.iter().zip(&want) {
         let rest = line.strip_prefix("liqshot: error: ").unwrap_or_else(|| panic!("{line}"));
-        assert!(rest.starts_with(want.trim_start_matches("liqshot: error: ")), "want {want}\ngot  {line}\n{}", r.stderr);
+        assert!(
+            rest.starts_with(want.trim_start_matches("liqshot: error: ")),
+            "want {want}\ngot  {line}\n{}",
+            r.stderr
+        );
     }
     assert_eq!(*lines.last().unwrap(), want.last().unwrap().as_str(), "the final line is the count");
 
@@ -345,15 +435,26 @@ fn config_check_reports_combination_problems_beside_the_others() {
         let cfg = write(dir.path(), "liqshot.toml", text);
         let r = liqshot(["config", "check", s(&cfg)]);
         assert_eq!(r.code, Some(2), "{r:#?}");
-        let lines: Vec<String> = r.stderr.lines().map(|l| l.replace(&format!("liqshot: error: {}", cfg.display()), "F")).collect();
+        let lines: Vec<String> =
+            r.stderr.lines().map(|l| l.replace(&format!("liqshot: error: {}", cfg.display()), "F")).collect();
         lines
     };
     // Valid sections whose combination is not (reported at the first key blamed, line 2), and
     // a job with a bad key.
     let lines = check("[defaults]\nlookback = \"1d\"\nwindow = \"7d\"\n[[job]]\nname = \"b\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"b.jpg\"]\n");
     assert_eq!(lines.len(), 3, "{lines:#?}");
-    assert!(lines[0].starts_with("F:2: --window is longer than --lookback 1d") && lines[0].contains("--window from ") && lines[0].ends_with(": defaults.window)"), "{}", lines[0]);
-    assert!(lines[1].starts_with("F:8: job \"b\".outputs: ") && lines[1].contains("unknown image format"), "{}", lines[1]);
+    assert!(
+        lines[0].starts_with("F:2: --window is longer than --lookback 1d")
+            && lines[0].contains("--window from ")
+            && lines[0].ends_with(": defaults.window)"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("F:8: job \"b\".outputs: ") && lines[1].contains("unknown image format"),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines[2], "F: 2 problems");
     // Valid sections: every job is planned; each rejected command line is reported at its
     // [[job]] line, beside a key problem of another job.
@@ -366,7 +467,11 @@ fn config_check_reports_combination_problems_beside_the_others() {
     );
     let lines = check(&text);
     assert_eq!(lines.len(), 4, "{lines:#?}");
-    assert!(lines[0].starts_with("F:3: job \"a\": ") && lines[0].contains("several symbols need {symbol}"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("F:3: job \"a\": ") && lines[0].contains("several symbols need {symbol}"),
+        "{}",
+        lines[0]
+    );
     assert!(lines[1].starts_with("F:12: job \"b\".outputs: "), "{}", lines[1]);
     assert!(lines[2].starts_with("F:13: job \"c\": --window is longer than --lookback 1d"), "{}", lines[2]);
     assert_eq!(lines[3], "F: 3 problems");
@@ -376,7 +481,11 @@ fn config_check_reports_combination_problems_beside_the_others() {
     assert_eq!(r.code, Some(2), "{r:#?}");
     let lines: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{}", r.stderr);
-    assert!(lines[0].contains("liqshot.toml:3: job \"a\": ") && lines[1].contains("liqshot.toml:13: job \"c\": "), "{}", r.stderr);
+    assert!(
+        lines[0].contains("liqshot.toml:3: job \"a\": ") && lines[1].contains("liqshot.toml:13: job \"c\": "),
+        "{}",
+        r.stderr
+    );
     assert!(lines[2].ends_with("liqshot.toml: 2 problems"), "{}", r.stderr);
     assert!(!dir.path().join("b.png").exists());
 }
@@ -405,7 +514,10 @@ fn an_empty_symbols_list_says_no_symbol_was_given() {
         let text = format!("[[job]]\nname = \"a\"\ncommand = \"render\"\nsymbols = {value}\noutputs = [\"a.png\"]\n");
         let cfg = write(dir.path(), "liqshot.toml", &text);
         let line = liqshot(["config", "check", s(&cfg)]).one_line_error(2).to_string();
-        assert!(line.ends_with("liqshot.toml:4: job \"a\".symbols: no symbol given (e.g. BTC or BTC,ETH,SOL)"), "{value}: {line}");
+        assert!(
+            line.ends_with("liqshot.toml:4: job \"a\".symbols: no symbol given (e.g. BTC or BTC,ETH,SOL)"),
+            "{value}: {line}"
+        );
     }
     let line = liqshot(["render", "--symbol", "", "-o", "x.png"]).one_line_error(2).to_string();
     assert!(line.ends_with("--symbol: no symbol given (e.g. BTC or BTC,ETH,SOL)"), "{line}");

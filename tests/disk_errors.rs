@@ -45,7 +45,8 @@ fn in_namespace(mount_opts: &str, setup: &str, args: &[&str]) -> Option<Outcome>
     std::fs::create_dir(&d).unwrap();
     let err_file = dir.path().join("stderr.txt");
     let bin = assert_cmd::cargo::cargo_bin("liqshot");
-    let quoted: Vec<String> = args.iter().map(|a| format!("'{}'", a.replace('$', "").replace("{D}", d.to_str().unwrap()))).collect();
+    let quoted: Vec<String> =
+        args.iter().map(|a| format!("'{}'", a.replace('$', "").replace("{D}", d.to_str().unwrap()))).collect();
     let script = format!(
         "set -e\nmount -t tmpfs -o {mount_opts} tmpfs '{d}'\n{setup}\nset +e\n'{bin}' {args} 2>'{err}'\necho \"rc=$?\"\ncd '{d}'\nfind . -mindepth 1 | sort\nfor f in $(find . -type f | sort); do if [ $(wc -c <\"$f\") -lt 100 ]; then echo \"$f: $(cat \"$f\")\"; fi; done",
         d = d.display(),
@@ -65,7 +66,11 @@ fn in_namespace(mount_opts: &str, setup: &str, args: &[&str]) -> Option<Outcome>
     assert!(out.status.success(), "namespace script failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     let mut lines = stdout.lines();
     let code = lines.next().and_then(|l| l.strip_prefix("rc=")).and_then(|c| c.parse().ok()).expect("rc line");
-    Some(Outcome { code, stderr: std::fs::read_to_string(&err_file).unwrap(), listing: lines.map(String::from).collect() })
+    Some(Outcome {
+        code,
+        stderr: std::fs::read_to_string(&err_file).unwrap(),
+        listing: lines.map(String::from).collect(),
+    })
 }
 
 fn snap() -> String {
@@ -77,11 +82,19 @@ const REPORT_FILES: [&str; 5] = ["heatmap.png", "heatmap.svg", "report.html", "r
 #[test]
 fn full_disk_render_keeps_the_old_image_and_leaves_no_temporary_file() {
     // 64 KiB cannot hold the 270 KB PNG; the old image (3 bytes) stays.
-    let Some(o) = in_namespace("size=64k", "printf old > '{D}/btc.png'", &["render", "--snapshot", &snap(), "-o", "{D}/btc.png"]) else { return };
+    let Some(o) =
+        in_namespace("size=64k", "printf old > '{D}/btc.png'", &["render", "--snapshot", &snap(), "-o", "{D}/btc.png"])
+    else {
+        return;
+    };
     assert_eq!(o.code, 1, "{}", o.stderr);
     let lines: Vec<&str> = o.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", o.stderr);
-    assert!(lines[0].starts_with("liqshot: error: ") && lines[0].contains("/mnt/btc.png: No space left on device"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("liqshot: error: ") && lines[0].contains("/mnt/btc.png: No space left on device"),
+        "{}",
+        lines[0]
+    );
     assert_eq!(o.listing, ["./btc.png", "./btc.png: old"], "only the old file, unchanged");
 }
 
@@ -89,7 +102,9 @@ fn full_disk_render_keeps_the_old_image_and_leaves_no_temporary_file() {
 fn full_disk_report_replaces_none_of_its_five_files() {
     // 1 MiB holds the PNG and SVG (0.8 MB) but not the HTML as well: no file may be replaced.
     let setup = format!("mkdir '{{D}}/r' && for f in {}; do printf old > '{{D}}/r/'$f; done", REPORT_FILES.join(" "));
-    let Some(o) = in_namespace("size=1m", &setup, &["report", "--snapshot", &snap(), "--out-dir", "{D}/r"]) else { return };
+    let Some(o) = in_namespace("size=1m", &setup, &["report", "--snapshot", &snap(), "--out-dir", "{D}/r"]) else {
+        return;
+    };
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
     assert!(o.stderr.contains("/mnt/r/") && o.stderr.contains("No space left on device"), "{}", o.stderr);
@@ -101,10 +116,17 @@ fn full_disk_report_replaces_none_of_its_five_files() {
 
 #[test]
 fn read_only_directory_is_a_clear_error() {
-    let Some(o) = in_namespace("ro,size=64k", "true", &["render", "--snapshot", &snap(), "-o", "{D}/charts/btc.png"]) else { return };
+    let Some(o) = in_namespace("ro,size=64k", "true", &["render", "--snapshot", &snap(), "-o", "{D}/charts/btc.png"])
+    else {
+        return;
+    };
     assert_eq!(o.code, 1, "{}", o.stderr);
     let lines: Vec<&str> = o.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", o.stderr);
-    assert!(lines[0].starts_with("liqshot: error: ") && lines[0].contains("/mnt/charts/btc.png: Read-only file system"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("liqshot: error: ") && lines[0].contains("/mnt/charts/btc.png: Read-only file system"),
+        "{}",
+        lines[0]
+    );
     assert!(o.listing.is_empty(), "{:?}", o.listing);
 }

@@ -66,7 +66,9 @@ fn workflow_is_yaml_with_a_schedule_and_jobs() {
     check_report_command("workflow", &report.replace("\\\n", " "));
     assert!(report.contains("--out-dir \"site/"), "the report goes under site/: {report}");
     assert!(runs.iter().any(|r| r.contains("cargo build")), "a step builds liqshot");
-    for action in ["actions/checkout", "dtolnay/rust-toolchain", "actions/upload-pages-artifact", "actions/deploy-pages"] {
+    for action in
+        ["actions/checkout", "dtolnay/rust-toolchain", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    {
         assert!(uses.iter().any(|u| u.starts_with(action)), "the workflow uses {action}");
     }
     assert!(uses.iter().all(|u| u.contains('@')), "every action is pinned to a version: {uses:?}");
@@ -83,7 +85,8 @@ fn cron_jobs(text: &str) -> Vec<&str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter(|l| {
             let first = l.split_whitespace().next().unwrap_or("");
-            !(first.contains('=') && first.split('=').next().is_some_and(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
+            !(first.contains('=')
+                && first.split('=').next().is_some_and(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
         })
         .collect()
 }
@@ -180,7 +183,10 @@ fn systemd_units_have_the_required_keys() {
     let s = "liqshot-daily.service";
     assert_eq!(get(&service, s, "Service", "Type"), "oneshot");
     let exec = get(&service, s, "Service", "ExecStart");
-    assert!(exec.starts_with('/') && exec.split_whitespace().next().is_some_and(|p| p.ends_with("/liqshot")), "absolute path to liqshot: {exec}");
+    assert!(
+        exec.starts_with('/') && exec.split_whitespace().next().is_some_and(|p| p.ends_with("/liqshot")),
+        "absolute path to liqshot: {exec}"
+    );
     check_report_command(s, exec);
     let user = get(&service, s, "Service", "User");
     assert!(user != "root" && !user.is_empty(), "a dedicated user, not root");
@@ -210,7 +216,8 @@ fn systemd_analyze_verify_accepts_the_units() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let service = read("systemd/liqshot-daily.service").replace("/usr/local/bin/liqshot", env!("CARGO_BIN_EXE_liqshot"));
+    let service =
+        read("systemd/liqshot-daily.service").replace("/usr/local/bin/liqshot", env!("CARGO_BIN_EXE_liqshot"));
     std::fs::write(dir.path().join("liqshot-daily.service"), service).expect("write");
     std::fs::write(dir.path().join("liqshot-daily.timer"), read("systemd/liqshot-daily.timer")).expect("write");
     let out = Command::new("systemd-analyze")
@@ -229,7 +236,12 @@ fn example_config_passes_config_check() {
     let r = common::liqshot(["config", "check", "examples/config/liqshot.toml"]).ok();
     assert!(r.stdout.starts_with("examples/config/liqshot.toml: OK ("), "{}", r.stdout);
     assert!(r.stdout.contains(" 4 jobs)"), "{}", r.stdout);
-    for job in ["job daily-report: report BTC,ETH,SOL", "job charts: render BTC,ETH, windows 24h,7d", "job high-leverage: render BTC", "job snapshots: fetch BTC,ETH,SOL"] {
+    for job in [
+        "job daily-report: report BTC,ETH,SOL",
+        "job charts: render BTC,ETH, windows 24h,7d",
+        "job high-leverage: render BTC",
+        "job snapshots: fetch BTC,ETH,SOL",
+    ] {
         assert!(r.stdout.contains(job), "{job}: {}", r.stdout);
     }
     // Every key the file documents in a comment is a real key: uncommented, the file still checks.
@@ -300,10 +312,14 @@ fn record_runs_all_the_time_beside_the_hourly_renders_on_one_cache() {
     let (render_at, render) = split(jobs[1]);
     assert_eq!(record_at, ["0", "*", "*", "*", "*"], "record starts every hour");
     assert_eq!(render_at, ["2", "*", "*", "*", "*"], "the hourly render");
-    let liqshot::cli::Command::Record(r) = check_liqshot_line("crontab record", &record) else { panic!("not record: {record}") };
+    let liqshot::cli::Command::Record(r) = check_liqshot_line("crontab record", &record) else {
+        panic!("not record: {record}")
+    };
     let secs = liqshot::cli::parse_duration("--for", &r.duration).unwrap();
     assert!((3000..3600).contains(&secs), "--for ends before the next hourly start: {}", r.duration);
-    let liqshot::cli::Command::Render(v) = check_liqshot_line("crontab render", &render) else { panic!("not render: {render}") };
+    let liqshot::cli::Command::Render(v) = check_liqshot_line("crontab render", &render) else {
+        panic!("not render: {render}")
+    };
     assert_eq!(r.cache_dir, v.estimate.fetch.cache_dir, "one cache for both");
     assert!(record.ends_with("2>&1") && render.ends_with("2>&1") && !text.contains('%'));
 
@@ -314,7 +330,9 @@ fn record_runs_all_the_time_beside_the_hourly_renders_on_one_cache() {
     assert_eq!(get(&service, name, "Install", "WantedBy"), "multi-user.target");
     let exec = get(&service, name, "Service", "ExecStart");
     assert!(exec.starts_with("/usr/local/bin/liqshot "), "{exec}");
-    let liqshot::cli::Command::Record(s) = check_liqshot_line(name, exec.trim_start_matches("/usr/local/bin/")) else { panic!("not record: {exec}") };
+    let liqshot::cli::Command::Record(s) = check_liqshot_line(name, exec.trim_start_matches("/usr/local/bin/")) else {
+        panic!("not record: {exec}")
+    };
     assert_eq!(s.cache_dir.as_deref(), Some(Path::new("/var/cache/liqshot")), "the CacheDirectory");
     assert_eq!(get(&service, name, "Service", "CacheDirectory"), "liqshot");
 }

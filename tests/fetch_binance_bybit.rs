@@ -52,7 +52,13 @@ fn json(v: String) -> Option<Reply> {
 
 fn binance_kline(t: i64) -> String {
     let c = close(t);
-    format!(r#"[{t},"{o}","{h}","{l}","{c}","10.5",{},"1000",7,"4.25","400","0"]"#, t + STEP - 1, o = c - 0.5, h = c + 1.0, l = c - 1.0)
+    format!(
+        r#"[{t},"{o}","{h}","{l}","{c}","10.5",{},"1000",7,"4.25","400","0"]"#,
+        t + STEP - 1,
+        o = c - 0.5,
+        h = c + 1.0,
+        l = c - 1.0
+    )
 }
 
 /// Binance routes generating klines (plus the still-open candle at `END` on the last page),
@@ -69,7 +75,12 @@ fn binance_server() -> MockServer {
     server.handle("GET", "/futures/data/openInterestHist", |s| {
         let rows: Vec<String> = grid(s, "startTime", "endTime", 500)
             .into_iter()
-            .map(|t| format!(r#"{{"symbol":"SOLUSDT","sumOpenInterest":"1","sumOpenInterestValue":"{}","timestamp":{t}}}"#, 1e6 + (t / STEP % 7) as f64))
+            .map(|t| {
+                format!(
+                    r#"{{"symbol":"SOLUSDT","sumOpenInterest":"1","sumOpenInterestValue":"{}","timestamp":{t}}}"#,
+                    1e6 + (t / STEP % 7) as f64
+                )
+            })
             .collect();
         json(format!("[{}]", rows.join(",")))
     });
@@ -81,7 +92,11 @@ fn binance_server() -> MockServer {
             .collect();
         json(format!("[{}]", rows.join(",")))
     });
-    server.route("GET", "/fapi/v1/premiumIndex", vec![Reply::json(r#"{"symbol":"SOLUSDT","markPrice":"123.45","time":1}"#)]);
+    server.route(
+        "GET",
+        "/fapi/v1/premiumIndex",
+        vec![Reply::json(r#"{"symbol":"SOLUSDT","markPrice":"123.45","time":1}"#)],
+    );
     server.route("GET", "/fapi/v1/exchangeInfo", vec![Reply::json(BINANCE_INFO)]);
     server
 }
@@ -92,7 +107,10 @@ const BINANCE_INFO: &str = r#"{"timezone":"UTC","symbols":[
  {"symbol":"SOLUSDT_251226","contractType":"CURRENT_QUARTER","baseAsset":"SOL","quoteAsset":"USDT","filters":[]}]}"#;
 
 fn bybit_ok(list: Vec<String>) -> Option<Reply> {
-    json(format!(r#"{{"retCode":0,"retMsg":"OK","result":{{"category":"linear","list":[{}],"nextPageCursor":""}},"retExtInfo":{{}},"time":1}}"#, list.join(",")))
+    json(format!(
+        r#"{{"retCode":0,"retMsg":"OK","result":{{"category":"linear","list":[{}],"nextPageCursor":""}},"retExtInfo":{{}},"time":1}}"#,
+        list.join(",")
+    ))
 }
 
 /// Bybit routes generating klines and open interest newest first, funding, ticker,
@@ -120,14 +138,26 @@ fn bybit_routes(server: &MockServer) {
     server.handle("GET", "/v5/market/open-interest", |s| {
         let mut times = grid(s, "startTime", "endTime", 200);
         times.reverse();
-        bybit_ok(times.into_iter().map(|t| format!(r#"{{"openInterest":"2000","singleOpenInterest":"1000","timestamp":"{t}"}}"#)).collect())
+        bybit_ok(
+            times
+                .into_iter()
+                .map(|t| format!(r#"{{"openInterest":"2000","singleOpenInterest":"1000","timestamp":"{t}"}}"#))
+                .collect(),
+        )
     });
     server.handle("GET", "/v5/market/funding/history", |s| {
-        let mut times: Vec<i64> = grid(s, "startTime", "endTime", 100_000).into_iter().filter(|t| t % (8 * 3_600_000) == 0).collect();
+        let mut times: Vec<i64> =
+            grid(s, "startTime", "endTime", 100_000).into_iter().filter(|t| t % (8 * 3_600_000) == 0).collect();
         times.reverse();
-        bybit_ok(times.into_iter().map(|t| format!(r#"{{"symbol":"SOLUSDT","fundingRate":"-0.0002","fundingRateTimestamp":"{t}"}}"#)).collect())
+        bybit_ok(
+            times
+                .into_iter()
+                .map(|t| format!(r#"{{"symbol":"SOLUSDT","fundingRate":"-0.0002","fundingRateTimestamp":"{t}"}}"#))
+                .collect(),
+        )
     });
-    server.handle("GET", "/v5/market/tickers", |_| bybit_ok(vec![r#"{"symbol":"SOLUSDT","markPrice":"120.5"}"#.into()]));
+    server
+        .handle("GET", "/v5/market/tickers", |_| bybit_ok(vec![r#"{"symbol":"SOLUSDT","markPrice":"120.5"}"#.into()]));
     server.handle("GET", "/v5/market/instruments-info", |s| {
         let sol = r#"{"symbol":"SOLUSDT","contractType":"LinearPerpetual","baseCoin":"SOL","quoteCoin":"USDT","priceFilter":{"tickSize":"0.010"}}"#;
         let solv = r#"{"symbol":"SOLVUSDT","contractType":"LinearPerpetual","baseCoin":"SOLV","quoteCoin":"USDT","priceFilter":{"tickSize":"0.0001"}}"#;
@@ -147,7 +177,10 @@ fn bybit_routes(server: &MockServer) {
 /// All 3000 candles once, ascending, closed.
 fn assert_candles(v: &liqshot::snapshot::VenueSeries) {
     assert_eq!(v.candles.len(), 3000);
-    assert!(v.candles.windows(2).all(|w| w[1].open_time.timestamp_millis() - w[0].open_time.timestamp_millis() == STEP));
+    assert!(v
+        .candles
+        .windows(2)
+        .all(|w| w[1].open_time.timestamp_millis() - w[0].open_time.timestamp_millis() == STEP));
     assert_eq!(v.candles[0].open_time.timestamp_millis(), START);
     assert_eq!(v.candles.last().unwrap().open_time.timestamp_millis(), END - STEP);
 }
@@ -219,17 +252,30 @@ fn binance_invalid_symbol_names_close_matches() {
 #[test]
 fn bybit_ret_code_errors_are_reported() {
     let server = MockServer::start();
-    let bad = Reply::json(r#"{"retCode":10001,"retMsg":"params error: symbol invalid","result":{},"retExtInfo":{},"time":1}"#);
-    for path in ["/v5/market/kline", "/v5/market/open-interest", "/v5/market/funding/history", "/v5/market/tickers", "/v5/market/risk-limit"] {
+    let bad = Reply::json(
+        r#"{"retCode":10001,"retMsg":"params error: symbol invalid","result":{},"retExtInfo":{},"time":1}"#,
+    );
+    for path in [
+        "/v5/market/kline",
+        "/v5/market/open-interest",
+        "/v5/market/funding/history",
+        "/v5/market/tickers",
+        "/v5/market/risk-limit",
+    ] {
         server.route("GET", path, vec![bad.clone()]);
     }
     server.handle("GET", "/v5/market/instruments-info", |s| match s.param("symbol") {
         Some(_) => bybit_ok(vec![]),
-        None => bybit_ok(vec![r#"{"symbol":"SOLUSDT","contractType":"LinearPerpetual","baseCoin":"SOL","quoteCoin":"USDT"}"#.into()]),
+        None => bybit_ok(vec![
+            r#"{"symbol":"SOLUSDT","contractType":"LinearPerpetual","baseCoin":"SOL","quoteCoin":"USDT"}"#.into(),
+        ]),
     });
     let http = http();
     let e = bybit::fetch(&ctx(&http, &server, Venue::Bybit, "SOLA")).unwrap_err();
-    assert_eq!(e.message, "bybit: invalid symbol SOLAUSDT: params error: symbol invalid (retCode 10001); close matches: SOL");
+    assert_eq!(
+        e.message,
+        "bybit: invalid symbol SOLAUSDT: params error: symbol invalid (retCode 10001); close matches: SOL"
+    );
 
     // Another retCode on an essential request is reported as it is.
     let server = MockServer::start();
@@ -265,7 +311,14 @@ fn empty_lists_give_a_clear_error() {
 
     let empty = MockServer::start();
     let nothing = Reply::json(r#"{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[]}}"#);
-    for path in ["/v5/market/kline", "/v5/market/open-interest", "/v5/market/funding/history", "/v5/market/tickers", "/v5/market/instruments-info", "/v5/market/risk-limit"] {
+    for path in [
+        "/v5/market/kline",
+        "/v5/market/open-interest",
+        "/v5/market/funding/history",
+        "/v5/market/tickers",
+        "/v5/market/instruments-info",
+        "/v5/market/risk-limit",
+    ] {
         empty.route("GET", path, vec![nothing.clone()]);
     }
     let e = bybit::fetch(&ctx(&http, &empty, Venue::Bybit, "NEW")).unwrap_err();
@@ -295,20 +348,36 @@ fn real_open_interest_of_one_hour_is_one_sided_on_every_venue() {
     server.handle("GET", "/fapi/v1/klines", move |s| {
         let rows: Vec<String> = hours(s, "startTime", "endTime")
             .into_iter()
-            .map(|t| format!(r#"[{t},"{price}","{price}","{price}","{price}","10",{},"1000",7,"5","500","0"]"#, t + HOUR - 1))
+            .map(|t| {
+                format!(r#"[{t},"{price}","{price}","{price}","{price}","10",{},"1000",7,"5","500","0"]"#, t + HOUR - 1)
+            })
             .collect();
         json(format!("[{}]", rows.join(",")))
     });
-    server.route("GET", "/futures/data/openInterestHist", vec![Reply::json(real("binance_openInterestHist_BTCUSDT_1h.json"))]);
+    server.route(
+        "GET",
+        "/futures/data/openInterestHist",
+        vec![Reply::json(real("binance_openInterestHist_BTCUSDT_1h.json"))],
+    );
     server.handle("GET", "/v5/market/kline", move |s| {
         let mut times = hours(s, "start", "end");
         times.reverse();
-        bybit_ok(times.into_iter().map(|t| format!(r#"["{t}","{price}","{price}","{price}","{price}","10","1000"]"#)).collect())
+        bybit_ok(
+            times
+                .into_iter()
+                .map(|t| format!(r#"["{t}","{price}","{price}","{price}","{price}","10","1000"]"#))
+                .collect(),
+        )
     });
     server.route("GET", "/v5/market/open-interest", vec![Reply::json(real("bybit_open-interest_BTCUSDT_1h.json"))]);
-    let instruments = std::fs::read("tests/fixtures/fetch/okx/okx_public_instruments_SWAP.real_2022-05-13.cryptofeed.json").unwrap();
+    let instruments =
+        std::fs::read("tests/fixtures/fetch/okx/okx_public_instruments_SWAP.real_2022-05-13.cryptofeed.json").unwrap();
     server.route("GET", "/api/v5/public/instruments", vec![Reply::json(instruments)]);
-    server.route("GET", "/api/v5/public/open-interest", vec![Reply::json(real("okx_public_open-interest_BTC-USDT-SWAP.json"))]);
+    server.route(
+        "GET",
+        "/api/v5/public/open-interest",
+        vec![Reply::json(real("okx_public_open-interest_BTC-USDT-SWAP.json"))],
+    );
     let http = http();
     let at = |ms: i64| DateTime::<Utc>::from_timestamp_millis(ms).unwrap();
     let ctx = |venue| VenueCtx {
@@ -324,7 +393,11 @@ fn real_open_interest_of_one_hour_is_one_sided_on_every_venue() {
         liquidations_since: None,
     };
     let coins_at_t = |v: &liqshot::snapshot::VenueSeries| {
-        let p = v.open_interest.iter().find(|p| p.time == at(T)).unwrap_or_else(|| panic!("{}: no sample at {T}: {:?}", v.venue, v.open_interest));
+        let p = v
+            .open_interest
+            .iter()
+            .find(|p| p.time == at(T))
+            .unwrap_or_else(|| panic!("{}: no sample at {T}: {:?}", v.venue, v.open_interest));
         p.oi_usd / price
     };
     let binance = binance::fetch(&ctx(Venue::Binance)).unwrap();

@@ -47,7 +47,8 @@ fn venue<'a>(r: &'a FetchReport, name: &str) -> &'a VenueSeries {
 /// its history sits apart from the public API's, in `binance@127.0.0.1_PORT/`.
 fn real(dir: &Path, rel: &str) -> PathBuf {
     let (venue, file) = rel.split_once('/').unwrap();
-    let entries = std::fs::read_dir(dir).map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect::<Vec<_>>());
+    let entries = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect::<Vec<_>>());
     let site = entries.unwrap_or_default().into_iter().find(|n| n.starts_with(&format!("{venue}@127.0.0.1_")));
     dir.join(site.as_deref().unwrap_or(venue)).join(file)
 }
@@ -106,11 +107,16 @@ fn kline_starts(seen: &[Seen]) -> Vec<(&'static str, i64)> {
 
 /// Requests for candles or open-interest history.
 fn history_requests(seen: &[Seen]) -> usize {
-    let oi_paths = ["/futures/data/openInterestHist", "/v5/market/open-interest", "/api/v5/rubik/stat/contracts/open-interest-history"];
+    let oi_paths = [
+        "/futures/data/openInterestHist",
+        "/v5/market/open-interest",
+        "/api/v5/rubik/stat/contracts/open-interest-history",
+    ];
     kline_starts(seen).len() + seen.iter().filter(|s| oi_paths.contains(&s.path.as_str())).count()
 }
 
-const FILES: [&str; 4] = ["binance/BTCUSDT-5m.json", "bybit/BTCUSDT-5m.json", "hyperliquid/BTC-5m.json", "okx/BTC-USDT-SWAP-5m.json"];
+const FILES: [&str; 4] =
+    ["binance/BTCUSDT-5m.json", "bybit/BTCUSDT-5m.json", "hyperliquid/BTC-5m.json", "okx/BTC-USDT-SWAP-5m.json"];
 
 #[test]
 fn second_run_fetches_only_new_rows_and_matches_a_full_fetch() {
@@ -136,7 +142,10 @@ fn second_run_fetches_only_new_rows_and_matches_a_full_fetch() {
     // Mark price, tiers, tick size and current funding are asked again; history only at the end.
     assert!(again.len() * 2 < first_requests, "second run made {} requests, the first {first_requests}", again.len());
     let (first_history, again_history) = (history_requests(&seen[..first_requests]), history_requests(again));
-    assert!(again_history <= 8 && again_history * 5 < first_history, "history requests: {again_history} after {first_history}");
+    assert!(
+        again_history <= 8 && again_history * 5 < first_history,
+        "history requests: {again_history} after {first_history}"
+    );
     // Candles and open interest are asked for only near the end (the last two cached candles on).
     let recent = (opts.now - Duration::minutes(30)).timestamp_millis();
     let starts = kline_starts(again);
@@ -146,7 +155,8 @@ fn second_run_fetches_only_new_rows_and_matches_a_full_fetch() {
         let recent = if *venue == "okx" { recent - 3_600_000 } else { recent };
         assert!(*start >= recent, "{venue}: candles from {start}, before {recent}");
     }
-    for s in again.iter().filter(|s| s.path == "/futures/data/openInterestHist" || s.path == "/v5/market/open-interest") {
+    for s in again.iter().filter(|s| s.path == "/futures/data/openInterestHist" || s.path == "/v5/market/open-interest")
+    {
         assert!(ms_param(s, "startTime") >= recent, "{s:?}");
     }
     for v in &second.snapshot.venues {
@@ -161,7 +171,10 @@ fn second_run_fetches_only_new_rows_and_matches_a_full_fetch() {
         assert!(merged.candles == whole.candles, "{name}: candles differ");
         assert_eq!(merged.mark_price.is_some(), whole.mark_price.is_some(), "{name}");
     }
-    assert!(venue(&second, "binance").open_interest == venue(&full, "binance").open_interest, "binance: open interest differs");
+    assert!(
+        venue(&second, "binance").open_interest == venue(&full, "binance").open_interest,
+        "binance: open interest differs"
+    );
     // Hyperliquid's estimate over the merged candles: the same shape, scaled by today's open
     // interest (which the fake moves with the clock between the two fetches).
     let (merged, whole) = (&venue(&second, "hyperliquid").open_interest, &venue(&full, "hyperliquid").open_interest);
@@ -173,7 +186,8 @@ fn second_run_fetches_only_new_rows_and_matches_a_full_fetch() {
     for name in ["bybit", "okx"] {
         let whole = &venue(&full, name).open_interest;
         for p in &venue(&second, name).open_interest {
-            let same = whole.iter().find(|q| q.time == p.time).unwrap_or_else(|| panic!("{name}: extra sample at {}", p.time));
+            let same =
+                whole.iter().find(|q| q.time == p.time).unwrap_or_else(|| panic!("{name}: extra sample at {}", p.time));
             assert!((same.oi_usd - p.oi_usd).abs() <= 1e-6 * p.oi_usd, "{name} at {}", p.time);
         }
     }
@@ -237,13 +251,20 @@ fn unusable_cache_files_are_ignored_with_a_warning_and_replaced() {
         let (r, seen, cache) = fetch_over(&bytes);
         assert_eq!(r.warnings.len(), 1, "{what}: {:?}", r.warnings);
         let w = &r.warnings[0];
-        assert!(w.starts_with("cache file ") && w.contains("BTCUSDT-5m.json ignored: ") && w.contains(why), "{what}: {w}");
+        assert!(
+            w.starts_with("cache file ") && w.contains("BTCUSDT-5m.json ignored: ") && w.contains(why),
+            "{what}: {w}"
+        );
         // A full fetch: the candles start a whole lookback back.
         let start = r.snapshot.captured_at - Duration::days(1);
         assert_eq!(kline_starts(&seen), [("binance", start.timestamp_millis())], "{what}");
         // The file is rewritten and holds the new history.
         let v = cache_json(cache.path(), FILES[0]);
-        assert_eq!((v["format"].as_str(), v["instrument"].as_str()), (Some("liqshot-cache/2"), Some("BTCUSDT")), "{what}");
+        assert_eq!(
+            (v["format"].as_str(), v["instrument"].as_str()),
+            (Some("liqshot-cache/2"), Some("BTCUSDT")),
+            "{what}"
+        );
         assert_eq!(v["candles"].as_array().unwrap().len(), r.snapshot.venues[0].candles.len(), "{what}");
     }
 }
@@ -267,7 +288,8 @@ fn concurrent_runs_on_one_cache_both_succeed_and_leave_a_valid_file() {
     let venues = [Venue::Binance, Venue::Okx, Venue::Hyperliquid];
     for round in 0..3 {
         let reports: Vec<FetchReport> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..2).map(|_| s.spawn(|| run(&options(&server, &venues, 2 * DAY, Some(cache.path()))))).collect();
+            let handles: Vec<_> =
+                (0..2).map(|_| s.spawn(|| run(&options(&server, &venues, 2 * DAY, Some(cache.path()))))).collect();
             handles.into_iter().map(|h| h.join().expect("fetch thread")).collect()
         });
         for r in &reports {
@@ -275,7 +297,11 @@ fn concurrent_runs_on_one_cache_both_succeed_and_leave_a_valid_file() {
             assert_eq!(r.snapshot.venues.len(), 3);
         }
         let names = files(cache.path());
-        assert_eq!(names, ["binance/BTCUSDT-5m.json", "hyperliquid/BTC-5m.json", "okx/BTC-USDT-SWAP-5m.json"], "round {round}");
+        assert_eq!(
+            names,
+            ["binance/BTCUSDT-5m.json", "hyperliquid/BTC-5m.json", "okx/BTC-USDT-SWAP-5m.json"],
+            "round {round}"
+        );
         for rel in &names {
             assert_eq!(cache_json(cache.path(), rel)["format"], "liqshot-cache/2", "round {round}: {rel}");
         }
@@ -295,7 +321,21 @@ fn cli(server: &MockServer, out: &Path, args: &[&str], env: &[(&str, &Path)]) ->
         cmd.env(k, v);
     }
     let o = out.to_str().unwrap();
-    let base = ["fetch", "--symbol", "BTC", "--exchange", "binance", "--lookback", "1d", "--retries", "1", "-o", o, "--binance-url", &server.base];
+    let base = [
+        "fetch",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "binance",
+        "--lookback",
+        "1d",
+        "--retries",
+        "1",
+        "-o",
+        o,
+        "--binance-url",
+        &server.base,
+    ];
     common::run_cmd(cmd.args(base).args(args))
 }
 
@@ -311,7 +351,8 @@ fn cli_cache_flags_environment_and_warning() {
     assert_eq!(files(&dir("flag")), ["binance/BTCUSDT-5m.json"]);
     std::fs::write(real(&dir("flag"), FILES[0]), b"{\"format\": 7").unwrap();
     let r = cli(&server, &out, &["--cache-dir", dir("flag").to_str().unwrap()], &[]).ok();
-    let line = format!("liqshot: warning: cache file {} ignored: not cache JSON", real(&dir("flag"), FILES[0]).display());
+    let line =
+        format!("liqshot: warning: cache file {} ignored: not cache JSON", real(&dir("flag"), FILES[0]).display());
     assert!(r.stderr.contains(&line), "{}", r.stderr);
     assert_eq!(cache_json(&dir("flag"), FILES[0])["format"], "liqshot-cache/2");
 
@@ -322,7 +363,13 @@ fn cli_cache_flags_environment_and_warning() {
     assert_eq!(files(&dir("xdg")), ["liqshot/binance/BTCUSDT-5m.json"]);
 
     // --no-cache wins over --cache-dir and the environment: no directory is created.
-    let r = cli(&server, &out, &["--no-cache", "--cache-dir", dir("none").to_str().unwrap()], &[("XDG_CACHE_HOME", &dir("none-xdg"))]).ok();
+    let r = cli(
+        &server,
+        &out,
+        &["--no-cache", "--cache-dir", dir("none").to_str().unwrap()],
+        &[("XDG_CACHE_HOME", &dir("none-xdg"))],
+    )
+    .ok();
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     cli(&server, &out, &["--no-cache"], &[("LIQSHOT_CACHE_DIR", &dir("none-env"))]).ok();
     for d in ["none", "none-xdg", "none-env"] {

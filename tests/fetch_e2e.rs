@@ -43,13 +43,21 @@ fn render_symbol_btc_from_three_venues() {
     assert!(r.stderr.contains("fetched BTCUSDT from binance+bybit+okx"), "{}", r.stderr);
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     // stderr is a pipe here: no progress line, no terminal control codes.
-    assert!(!r.stderr.contains("fetching BTCUSDT") && !r.stderr.contains('\r') && !r.stderr.contains('\x1b'), "{:?}", r.stderr);
+    assert!(
+        !r.stderr.contains("fetching BTCUSDT") && !r.stderr.contains('\r') && !r.stderr.contains('\x1b'),
+        "{:?}",
+        r.stderr
+    );
     let img = read_png(&png);
     assert_eq!(img.dimensions(), (1600, 900));
     // Kept for a human look: target/tmp/fetch_e2e_btc.png.
     let _ = std::fs::copy(&png, common::target_tmp("fetch_e2e_btc.png"));
     // The heatmap is not empty: many distinct colours in the plot area.
-    let mut colours: Vec<[u8; 4]> = (100..700).step_by(7).flat_map(|y| (50..1200).step_by(11).map(move |x| (x, y))).map(|(x, y)| img.get_pixel(x, y).0).collect();
+    let mut colours: Vec<[u8; 4]> = (100..700)
+        .step_by(7)
+        .flat_map(|y| (50..1200).step_by(11).map(move |x| (x, y)))
+        .map(|(x, y)| img.get_pixel(x, y).0)
+        .collect();
     colours.sort();
     colours.dedup();
     assert!(colours.len() > 50, "heatmap looks blank: {} colours", colours.len());
@@ -89,7 +97,23 @@ fn fetch_saves_a_snapshot_and_spellings_agree() {
         assert!(!out.exists());
     }
     let out = dir.path().join("btc.json");
-    let r = run(&server, &["fetch", "--symbol", "btc/usdt", "-o", s(&out), "--exchange", "binance,hyperliquid", "--lookback", "2d", "--interval", "1h"]).ok();
+    let r = run(
+        &server,
+        &[
+            "fetch",
+            "--symbol",
+            "btc/usdt",
+            "-o",
+            s(&out),
+            "--exchange",
+            "binance,hyperliquid",
+            "--lookback",
+            "2d",
+            "--interval",
+            "1h",
+        ],
+    )
+    .ok();
     assert!(r.stderr.contains("wrote"), "{}", r.stderr);
     let snap = MarketSnapshot::load(&out).unwrap();
     assert_eq!(snap.interval, "1h");
@@ -110,7 +134,9 @@ fn one_venue_down_still_renders_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("btc.png");
     let snap = dir.path().join("btc.json");
-    let r = run(&server, &["render", "--symbol", "BTC", "-o", s(&png), "--save-snapshot", s(&snap), "--lookback", "2d"]).ok();
+    let r =
+        run(&server, &["render", "--symbol", "BTC", "-o", s(&png), "--save-snapshot", s(&snap), "--lookback", "2d"])
+            .ok();
     assert!(r.stderr.contains("warning: okx left out") && r.stderr.contains("503"), "{}", r.stderr);
     assert!(r.stderr.contains("fetched BTCUSDT from binance+bybit"), "{}", r.stderr);
     assert_eq!(read_png(&png).dimensions(), (1600, 900));
@@ -146,7 +172,10 @@ fn unknown_symbol_lists_close_matches() {
     let server = fake_exchange::start(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.json");
-    let r = run(&server, &["fetch", "--symbol", "BTCC", "-o", s(&out), "--exchange", "binance,okx,hyperliquid", "--lookback", "1d"]);
+    let r = run(
+        &server,
+        &["fetch", "--symbol", "BTCC", "-o", s(&out), "--exchange", "binance,okx,hyperliquid", "--lookback", "1d"],
+    );
     assert_eq!(r.code, Some(3), "{r:#?}");
     assert!(r.stderr.contains("close matches: BTC"), "{}", r.stderr);
 }
@@ -190,7 +219,8 @@ fn on_a_terminal(server: &MockServer, args: &[&str]) -> Option<String> {
             cmd.env_remove(k);
         }
     }
-    cmd.env("XDG_CONFIG_HOME", common::target_tmp("no-config-home")).env("LIQSHOT_CACHE_DIR", common::target_tmp("cache"));
+    cmd.env("XDG_CONFIG_HOME", common::target_tmp("no-config-home"))
+        .env("LIQSHOT_CACHE_DIR", common::target_tmp("cache"));
     cmd.env_remove("COLUMNS").env_remove("RUST_LOG");
     let out = cmd.stdin(std::process::Stdio::null()).output().ok()?;
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
@@ -210,7 +240,12 @@ fn a_terminal_shows_fetch_progress_and_clears_it() {
     assert!(tty.contains("fetched BTCUSDT"), "{tty:?}");
     let lines: Vec<&str> = tty.split("\r\x1b[2K").filter(|l| l.starts_with("fetching BTCUSDT: ")).collect();
     assert!(lines.len() >= 2, "{tty:?}");
-    assert!(lines.iter().all(|l| l.starts_with("fetching BTCUSDT: binance ") && l.contains(", bybit ") && l.contains(", okx ")), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("fetching BTCUSDT: binance ") && l.contains(", bybit ") && l.contains(", okx ")),
+        "{lines:?}"
+    );
     assert!(lines.iter().any(|l| l.ends_with(" requests") && l.contains('/')), "{lines:?}");
     // Cleared before the summary line: it starts at the beginning of a clean line.
     assert!(tty.contains("\r\x1b[2Kfetched BTCUSDT"), "{tty:?}");

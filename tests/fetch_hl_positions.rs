@@ -20,7 +20,8 @@ use liqshot::measured::MarginMode;
 use liqshot::snapshot::{MarketSnapshot, Side};
 use serde_json::{json, Value};
 
-const RECORDED: &str = include_str!("fixtures/fetch/hyperliquid/hyperliquid_clearinghouseState.python-sdk-cassette.json");
+const RECORDED: &str =
+    include_str!("fixtures/fetch/hyperliquid/hyperliquid_clearinghouseState.python-sdk-cassette.json");
 
 fn addr(n: u8) -> String {
     format!("0x{:040x}", n)
@@ -34,7 +35,8 @@ fn position(coin: &str, szi: f64, entry: f64, kind: &str, lev: u32, liq: Value) 
 }
 
 fn state(positions: Vec<Value>) -> String {
-    let summary = json!({"accountValue": "1000.0", "totalMarginUsed": "100.0", "totalNtlPos": "1000.0", "totalRawUsd": "0.0"});
+    let summary =
+        json!({"accountValue": "1000.0", "totalMarginUsed": "100.0", "totalNtlPos": "1000.0", "totalRawUsd": "0.0"});
     json!({"assetPositions": positions, "crossMarginSummary": summary, "marginSummary": summary, "withdrawable": "900.0"}).to_string()
 }
 
@@ -51,7 +53,9 @@ fn serve_accounts(server: &MockServer, price: f64) -> Arc<AtomicUsize> {
         let user = req["user"].as_str()?;
         let body = match user {
             u if u == addr(1) => RECORDED.to_string(),
-            u if u == addr(2) => state(vec![position("BTC", 0.5, price, "isolated", 10, json!(format!("{:.1}", price * 0.91)))]),
+            u if u == addr(2) => {
+                state(vec![position("BTC", 0.5, price, "isolated", 10, json!(format!("{:.1}", price * 0.91)))])
+            }
             u if u == addr(3) => state(vec![position("BTC", 2.0, price, "cross", 3, Value::Null)]),
             u if u == addr(4) => state(vec![position("ETH", -3.0, 3500.0, "cross", 20, json!("3600.0"))]),
             u if u == addr(5) => state(vec![]),
@@ -102,7 +106,10 @@ fn accounts_are_read_paced_and_only_positions_in_the_symbol_kept() {
     let got: Vec<&str> = v.measured_positions.iter().map(|p| p.account.as_str()).collect();
     assert_eq!(got, [addr(1), addr(2), addr(3), addr(6)]);
     let p1 = &v.measured_positions[0];
-    assert_eq!((p1.side, p1.size_coins, p1.entry, p1.leverage, p1.margin_mode), (Side::Short, 0.00785, 26951.0, 20.0, MarginMode::Cross));
+    assert_eq!(
+        (p1.side, p1.size_coins, p1.entry, p1.leverage, p1.margin_mode),
+        (Side::Short, 0.00785, 26951.0, 20.0, MarginMode::Cross)
+    );
     assert_eq!((p1.liquidation_price, p1.notional_usd), (Some(173198.69592357), 211.64542));
     let p2 = &v.measured_positions[1];
     assert_eq!((p2.side, p2.margin_mode, p2.leverage), (Side::Long, MarginMode::Isolated, 10.0));
@@ -117,7 +124,12 @@ fn accounts_are_read_paced_and_only_positions_in_the_symbol_kept() {
     assert_eq!(states, 7);
     // (The retry waits the venue's Retry-After, not a slot of its own.)
     assert!(took >= Duration::from_millis(500), "6 paced accounts took {took:?}");
-    assert!(v.notes.iter().any(|n| n.contains("measured positions of 6 accounts") && n.contains("4 with a BTC position, 3 with a liquidation price")), "{:?}", v.notes);
+    assert!(
+        v.notes.iter().any(|n| n.contains("measured positions of 6 accounts")
+            && n.contains("4 with a BTC position, 3 with a liquidation price")),
+        "{:?}",
+        v.notes
+    );
     // The snapshot round-trips (format 2) with the measured series.
     let back = MarketSnapshot::from_json(&r.snapshot.to_json()).unwrap();
     assert_eq!(hl(&back).measured_positions, v.measured_positions);
@@ -126,13 +138,19 @@ fn accounts_are_read_paced_and_only_positions_in_the_symbol_kept() {
 #[test]
 fn an_account_that_keeps_failing_is_left_out_with_a_warning() {
     let server = fake_exchange::start(|s| {
-        s.handle("POST", "/info", |q| q.body.contains(&addr(9)).then(|| Reply::json("Internal Server Error").status(500)));
+        s.handle("POST", "/info", |q| {
+            q.body.contains(&addr(9)).then(|| Reply::json("Internal Server Error").status(500))
+        });
         serve_accounts(s, 100.0);
     });
     let r = fetch(&options(&server, AccountSource::List(vec![addr(5), addr(9)]), None)).unwrap();
     let v = hl(&r.snapshot);
     assert_eq!(v.measured_accounts, Some(1));
-    assert!(r.warnings.iter().any(|w| w.contains("1 of 2 accounts could not be read") && w.contains(&addr(9))), "{:?}", r.warnings);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("1 of 2 accounts could not be read") && w.contains(&addr(9))),
+        "{:?}",
+        r.warnings
+    );
 }
 
 fn leaderboard(server: &MockServer) -> Arc<AtomicUsize> {
@@ -204,15 +222,45 @@ fn a_bad_account_file_line_is_a_usage_error_naming_file_and_line() {
     let file = dir.path().join("accounts.txt");
     std::fs::write(&file, format!("# whales\n{}\n\n0xnothex  # typo\n", addr(1))).unwrap();
     let out = dir.path().join("s.json");
-    let run = liqshot(["fetch", "--symbol", "BTC", "--exchange", "hyperliquid", "--hl-accounts", file.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let run = liqshot([
+        "fetch",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "hyperliquid",
+        "--hl-accounts",
+        file.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     let msg = run.one_line_error(2);
     assert!(msg.contains(&format!("{}:4: not a 0x… address", file.display())), "{msg}");
     assert!(!out.exists());
     // Without hyperliquid among the venues.
     std::fs::write(&file, format!("{}\n", addr(1))).unwrap();
-    let run = liqshot(["fetch", "--symbol", "BTC", "--exchange", "binance", "--hl-accounts", file.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let run = liqshot([
+        "fetch",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "binance",
+        "--hl-accounts",
+        file.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(run.one_line_error(2).contains("--hl-accounts: needs hyperliquid in --exchange"));
-    let run = liqshot(["fetch", "--symbol", "BTC", "--exchange", "hyperliquid", "--hl-accounts", "top:x", "-o", out.to_str().unwrap()]);
+    let run = liqshot([
+        "fetch",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "hyperliquid",
+        "--hl-accounts",
+        "top:x",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(run.one_line_error(2).contains("top:N"));
 }
 
@@ -227,10 +275,23 @@ fn zones_prints_the_measured_section_and_the_model_check() {
     let list: Vec<String> = (1..=6).map(addr).collect();
     std::fs::write(&file, list.join("\n")).unwrap();
     let args = |json: bool| {
-        let mut a: Vec<String> = ["zones", "--symbol", "BTC", "--exchange", "hyperliquid", "--lookback", "1d", "--no-cache", "--hyperliquid-url", &server.base, "--hl-accounts", file.to_str().unwrap()]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut a: Vec<String> = [
+            "zones",
+            "--symbol",
+            "BTC",
+            "--exchange",
+            "hyperliquid",
+            "--lookback",
+            "1d",
+            "--no-cache",
+            "--hyperliquid-url",
+            &server.base,
+            "--hl-accounts",
+            file.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         if json {
             a.push("--json".into());
         }

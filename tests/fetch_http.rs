@@ -29,11 +29,7 @@ fn binance_decoder(_status: u16, body: &[u8]) -> Option<String> {
 #[test]
 fn retries_429_honouring_retry_after_then_succeeds() {
     let srv = MockServer::start();
-    srv.route(
-        "GET",
-        "/x",
-        vec![Reply::json("{}").status(429).header("Retry-After", "1"), Reply::json("[1,2,3]")],
-    );
+    srv.route("GET", "/x", vec![Reply::json("{}").status(429).header("Retry-After", "1"), Reply::json("[1,2,3]")]);
     let h = http(3, 2000);
     let t = Instant::now();
     let body = h.get("binance", &format!("{}/x", srv.base), &[("a", "1".into())], binance_decoder).unwrap();
@@ -47,11 +43,21 @@ fn retries_429_honouring_retry_after_then_succeeds() {
 #[test]
 fn a_ban_is_not_retried_and_says_when_to_come_back() {
     let srv = MockServer::start();
-    srv.route("GET", "/x", vec![Reply::json(r#"{"code":-1003,"msg":"Way too many requests; IP banned."}"#).status(418).header("Retry-After", "600")]);
+    srv.route(
+        "GET",
+        "/x",
+        vec![Reply::json(r#"{"code":-1003,"msg":"Way too many requests; IP banned."}"#)
+            .status(418)
+            .header("Retry-After", "600")],
+    );
     let h = http(3, 2000);
     let e = h.get("binance", &format!("{}/x", srv.base), &[], binance_decoder).unwrap_err();
     assert!(e.banned);
-    assert!(e.message.contains("HTTP 418") && e.message.contains("10 min") && e.message.contains("IP banned"), "{}", e.message);
+    assert!(
+        e.message.contains("HTTP 418") && e.message.contains("10 min") && e.message.contains("IP banned"),
+        "{}",
+        e.message
+    );
     assert_eq!(srv.seen_path("/x").len(), 1, "a ban must not be retried");
 }
 
@@ -71,7 +77,11 @@ fn timeouts_are_retried_and_named() {
     srv.route("GET", "/slow", vec![Reply::json("[]").delay(Duration::from_millis(800))]);
     let h = http(1, 200);
     let e = h.get("bybit", &format!("{}/slow", srv.base), &[], |_, _| None).unwrap_err();
-    assert!(e.message.starts_with("bybit: no answer within 0.2 s (timed out) (/slow), gave up after 2 attempts in "), "{}", e.message);
+    assert!(
+        e.message.starts_with("bybit: no answer within 0.2 s (timed out) (/slow), gave up after 2 attempts in "),
+        "{}",
+        e.message
+    );
     assert!(e.message.ends_with(" s"), "{}", e.message);
     assert_eq!(srv.seen_path("/slow").len(), 2);
     // One attempt is one attempt, not "1 attempts".
@@ -162,8 +172,16 @@ fn host_names_resolve_and_a_failed_one_is_not_looked_up_again() {
     let t = Instant::now();
     let again = h.fork().get("okx", "http://nonexistent.invalid/b", &[], |_, _| None).unwrap_err();
     assert!(t.elapsed() < Duration::from_millis(50), "{:?}", t.elapsed());
-    assert!(first.message.contains("could not resolve host nonexistent.invalid (DNS lookup failed)"), "{}", first.message);
-    assert!(again.message.starts_with("okx: could not resolve host nonexistent.invalid (DNS lookup failed) after 0.0"), "{}", again.message);
+    assert!(
+        first.message.contains("could not resolve host nonexistent.invalid (DNS lookup failed)"),
+        "{}",
+        first.message
+    );
+    assert!(
+        again.message.starts_with("okx: could not resolve host nonexistent.invalid (DNS lookup failed) after 0.0"),
+        "{}",
+        again.message
+    );
 }
 
 /// A listener whose accept queue is full, so a further connection attempt is never answered
@@ -184,12 +202,20 @@ fn port_that_never_accepts() -> (u16, std::net::TcpListener, Vec<std::net::TcpSt
 #[test]
 fn after_a_connect_timeout_the_other_requests_to_that_host_fail_at_once() {
     let (port, _listener, _fill) = port_that_never_accepts();
-    let h = Http::new(HttpConfig { retries: 1, backoff: Duration::from_millis(20), connect_timeout: Duration::from_millis(300), ..Default::default() }).unwrap();
+    let h = Http::new(HttpConfig {
+        retries: 1,
+        backoff: Duration::from_millis(20),
+        connect_timeout: Duration::from_millis(300),
+        ..Default::default()
+    })
+    .unwrap();
     let url = |p: &str| format!("http://127.0.0.1:{port}{p}");
     let t = Instant::now();
     let first = h.get("okx", &url("/a"), &[], |_, _| None).unwrap_err();
     assert!(t.elapsed() >= Duration::from_millis(600), "two connect timeouts: {:?}", t.elapsed());
-    let want = format!("okx: could not connect to 127.0.0.1:{port} within 0.3 s (connect timeout) (/a), gave up after 2 attempts in ");
+    let want = format!(
+        "okx: could not connect to 127.0.0.1:{port} within 0.3 s (connect timeout) (/a), gave up after 2 attempts in "
+    );
     assert!(first.message.starts_with(&want), "{}", first.message);
     // The venue's other planned requests (queued behind the first ones) do not each wait the
     // same connect timeouts again: they fail at once, saying why, and send nothing.
@@ -258,7 +284,12 @@ fn silent() -> String {
 fn a_trickling_body_fails_within_the_total_timeout() {
     let base = trickling();
     let e = http(0, 300).get("binance", &format!("{base}/fapi/v1/klines"), &[], no_decoder).unwrap_err();
-    assert!(e.message.starts_with("binance: no complete answer within 0.3 s (the body was still arriving) (/fapi/v1/klines)"), "{}", e.message);
+    assert!(
+        e.message
+            .starts_with("binance: no complete answer within 0.3 s (the body was still arriving) (/fapi/v1/klines)"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -266,11 +297,20 @@ fn a_host_that_never_answers_is_remembered_like_one_that_does_not_accept() {
     let base = silent();
     let h = http(1, 200);
     let e = h.get("okx", &format!("{base}/api/v5/public/instruments"), &[], no_decoder).unwrap_err();
-    assert!(e.message.contains("no answer within 0.2 s (timed out)") && e.message.contains("gave up after 2 attempts"), "{}", e.message);
+    assert!(
+        e.message.contains("no answer within 0.2 s (timed out)") && e.message.contains("gave up after 2 attempts"),
+        "{}",
+        e.message
+    );
     assert_eq!(h.request_count(), 2);
     // The next request to that host is not sent at all.
     let e = h.get("okx", &format!("{base}/api/v5/market/candles"), &[], no_decoder).unwrap_err();
-    assert!(e.message.contains("not tried (/api/v5/market/candles)") && e.message.contains("did not answer within 0.2 s in an earlier request (2 attempts)"), "{}", e.message);
+    assert!(
+        e.message.contains("not tried (/api/v5/market/candles)")
+            && e.message.contains("did not answer within 0.2 s in an earlier request (2 attempts)"),
+        "{}",
+        e.message
+    );
     assert_eq!(h.request_count(), 2);
 }
 
@@ -297,7 +337,12 @@ fn redirects_to_another_host_are_refused_naming_it() {
 #[test]
 fn an_html_page_is_named_and_a_status_shows_once() {
     let srv = MockServer::start();
-    let page = |status: u16| Reply { status, headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())], body: b"<html>login</html>".to_vec(), delay: Duration::ZERO };
+    let page = |status: u16| Reply {
+        status,
+        headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+        body: b"<html>login</html>".to_vec(),
+        delay: Duration::ZERO,
+    };
     srv.route("GET", "/portal", vec![page(200)]);
     srv.route("GET", "/ban", vec![page(403)]);
     let h = http(0, 2000);
@@ -317,7 +362,17 @@ fn no_candles_names_the_local_clock() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.json");
     let r = common::liqshot([
-        "fetch", "--symbol", "BTC", "--exchange", "binance", "--binance-url", &server.base, "--no-cache", "--lookback", "1d", "-o",
+        "fetch",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "binance",
+        "--binance-url",
+        &server.base,
+        "--no-cache",
+        "--lookback",
+        "1d",
+        "-o",
         common::arg(&out),
     ]);
     let line = r.one_line_error(3);

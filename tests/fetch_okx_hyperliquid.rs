@@ -79,7 +79,17 @@ fn okx_candles(s: &Seen, end: i64) -> Option<Reply> {
         .map(|&t| {
             let [o, h, l, c] = ohlc(t);
             let confirm = if t >= end { "0" } else { "1" };
-            json!([t.to_string(), o.to_string(), h.to_string(), l.to_string(), c.to_string(), "999", volume(t).to_string(), "0", confirm])
+            json!([
+                t.to_string(),
+                o.to_string(),
+                h.to_string(),
+                l.to_string(),
+                c.to_string(),
+                "999",
+                volume(t).to_string(),
+                "0",
+                confirm
+            ])
         })
         .collect();
     Some(okx_json(Value::Array(rows)))
@@ -102,7 +112,12 @@ fn okx_oi(s: &Seen) -> Option<Reply> {
 fn okx_instruments(s: &Seen) -> Option<Reply> {
     let inst = |id: &str| json!({"instId": id, "instType": "SWAP", "ctVal": "1", "tickSz": "0.001", "state": "live"});
     match s.param("instId").as_deref() {
-        None => Some(okx_json(json!([inst("BTC-USDT-SWAP"), inst("SOL-USDT-SWAP"), inst("SOLV-USDT-SWAP"), inst("BTC-USD-SWAP")]))),
+        None => Some(okx_json(json!([
+            inst("BTC-USDT-SWAP"),
+            inst("SOL-USDT-SWAP"),
+            inst("SOLV-USDT-SWAP"),
+            inst("BTC-USD-SWAP")
+        ]))),
         Some("SOL-USDT-SWAP") => Some(okx_json(json!([inst("SOL-USDT-SWAP")]))),
         Some(_) => Some(okx_error("51001", "Instrument ID or Spread ID doesn't exist.")),
     }
@@ -116,7 +131,11 @@ fn okx_server(end: i64, first: impl FnOnce(&MockServer)) -> MockServer {
     server.handle("GET", "/api/v5/market/history-candles", move |s| okx_candles(s, end));
     server.handle("GET", "/api/v5/rubik/stat/contracts/open-interest-history", okx_oi);
     server.handle("GET", "/api/v5/public/instruments", okx_instruments);
-    server.route("GET", "/api/v5/public/mark-price", vec![okx_json(json!([{"instId": "SOL-USDT-SWAP", "markPx": "150.5"}]))]);
+    server.route(
+        "GET",
+        "/api/v5/public/mark-price",
+        vec![okx_json(json!([{"instId": "SOL-USDT-SWAP", "markPx": "150.5"}]))],
+    );
     server.route(
         "GET",
         "/api/v5/public/funding-rate",
@@ -130,9 +149,7 @@ fn okx_server(end: i64, first: impl FnOnce(&MockServer)) -> MockServer {
             {"fundingRate": "0.0003", "realizedRate": "", "fundingTime": (T0 + 1_000).to_string()}
         ]))],
     );
-    let tier = |n: u32, min: &str, max: &str, mmr: &str, lev: &str| {
-        json!({"tier": n.to_string(), "minSz": min, "maxSz": max, "mmr": mmr, "maxLever": lev, "instFamily": "SOL-USDT", "uly": "SOL-USDT", "instId": ""})
-    };
+    let tier = |n: u32, min: &str, max: &str, mmr: &str, lev: &str| json!({"tier": n.to_string(), "minSz": min, "maxSz": max, "mmr": mmr, "maxLever": lev, "instFamily": "SOL-USDT", "uly": "SOL-USDT", "instId": ""});
     server.route(
         "GET",
         "/api/v5/public/position-tiers",
@@ -171,7 +188,9 @@ fn okx_pages_candles_and_open_interest_concurrently() {
     assert_grid(&v, n);
     let pages = server.seen_path("/api/v5/market/history-candles");
     assert_eq!(pages.len(), 4, "350 candles in pages of 100");
-    assert!(pages.iter().all(|s| s.param("bar").as_deref() == Some("5m") && s.param("instId").as_deref() == Some("SOL-USDT-SWAP")));
+    assert!(pages
+        .iter()
+        .all(|s| s.param("bar").as_deref() == Some("5m") && s.param("instId").as_deref() == Some("SOL-USDT-SWAP")));
     assert!(server.seen_path("/api/v5/rubik/stat/contracts/open-interest-history").len() >= 4);
     // Open interest: oiUsd, one per 5 minutes from one period before the start through the end.
     assert_eq!(v.open_interest.len() as i64, n + 2);
@@ -208,14 +227,18 @@ fn okx_error_without_msg_names_code_and_http_status() {
     });
     let http = http();
     let e = fetch_err(okx::fetch(&ctx(&http, Venue::Okx, &server, "SOL", n)));
-    assert!(e.starts_with("okx: OKX gave no message (code 50011, HTTP 429) from /api/v5/market/history-candles"), "{e}");
+    assert!(
+        e.starts_with("okx: OKX gave no message (code 50011, HTTP 429) from /api/v5/market/history-candles"),
+        "{e}"
+    );
     assert!(!e.contains("refused"), "{e}");
 }
 
 #[test]
 fn okx_numeric_code_on_http_404_is_reported() {
     let n = 20;
-    let body = r#"{"code":404,"data":{},"detailMsg":"","error_code":"404","error_message":"Not Found","msg":"Not Found"}"#;
+    let body =
+        r#"{"code":404,"data":{},"detailMsg":"","error_code":"404","error_message":"Not Found","msg":"Not Found"}"#;
     let server = okx_server(T0 + n * STEP, |s| {
         s.route("GET", "/api/v5/public/instruments", vec![Reply::json(body).status(404)]);
     });
@@ -259,13 +282,21 @@ fn okx_empty_candle_list_is_a_clear_error() {
 fn okx_tier_failure_falls_back_to_builtin_with_a_note() {
     let n = 20;
     let server = okx_server(T0 + n * STEP, |s| {
-        s.route("GET", "/api/v5/public/position-tiers", vec![okx_error("50015", "Either parameter uly or instFamily is required")]);
+        s.route(
+            "GET",
+            "/api/v5/public/position-tiers",
+            vec![okx_error("50015", "Either parameter uly or instFamily is required")],
+        );
         s.route("GET", "/api/v5/public/funding-rate-history", vec![Reply::json("oops")]);
     });
     let http = http();
     let v = okx::fetch(&ctx(&http, Venue::Okx, &server, "SOL", n)).expect("fetch despite tier failure");
     assert!(v.margin_tiers_source.starts_with("built-in okx default"), "{}", v.margin_tiers_source);
-    assert!(v.notes.iter().any(|n| n.contains("position tiers unavailable") && n.contains("code 50015")), "{:?}", v.notes);
+    assert!(
+        v.notes.iter().any(|n| n.contains("position tiers unavailable") && n.contains("code 50015")),
+        "{:?}",
+        v.notes
+    );
     assert!(v.notes.iter().any(|n| n.contains("no funding history")), "{:?}", v.notes);
     assert_eq!(v.funding.len(), 1, "the current rate remains");
 }
@@ -290,7 +321,8 @@ fn hl_meta() -> Value {
 /// `candleSnapshot` rows for `[startTime, endTime]` (inclusive), at most 5000; the answer that
 /// reaches `end` also carries the still-open candle at `end`.
 fn hl_candles(req: &Value, end: i64) -> Value {
-    let (Some(s), Some(e), Some(coin)) = (req["startTime"].as_i64(), req["endTime"].as_i64(), req["coin"].as_str()) else {
+    let (Some(s), Some(e), Some(coin)) = (req["startTime"].as_i64(), req["endTime"].as_i64(), req["coin"].as_str())
+    else {
         return json!(null);
     };
     if coin == "KPEPE" {
@@ -384,7 +416,10 @@ fn hyperliquid_pages_candles_and_estimates_open_interest() {
 fn hyperliquid_margin_tables_give_the_tiers() {
     // The recorded `meta` answer (with its marginTables) as the first element of
     // metaAndAssetCtxs; the contexts beside it are made up.
-    let meta = std::fs::read_to_string("tests/fixtures/fetch/hyperliquid/hyperliquid_meta.nautilus-trader_http_meta_perp_sample.json").unwrap();
+    let meta = std::fs::read_to_string(
+        "tests/fixtures/fetch/hyperliquid/hyperliquid_meta.nautilus-trader_http_meta_perp_sample.json",
+    )
+    .unwrap();
     let body = format!(
         r#"[{meta},[{{"markPx":"100000","openInterest":"10","funding":"0.00001"}},{{"markPx":"3000","openInterest":"100","funding":"0.00001"}},{{"markPx":"5","openInterest":"1000","funding":"0.00001"}}]]"#
     );
@@ -395,7 +430,8 @@ fn hyperliquid_margin_tables_give_the_tiers() {
     let http = http();
     let v = hyperliquid::fetch(&ctx(&http, Venue::Hyperliquid, &server, "BTC", n)).expect("BTC");
     assert_eq!(v.margin_tiers_source, "hyperliquid marginTables #56 \"tiered 40x\" (fetched)");
-    let tiers: Vec<_> = v.margin_tiers.iter().map(|t| (t.notional_floor, t.max_leverage, t.mmr, t.maint_amount)).collect();
+    let tiers: Vec<_> =
+        v.margin_tiers.iter().map(|t| (t.notional_floor, t.max_leverage, t.mmr, t.maint_amount)).collect();
     assert_eq!(tiers, [(0.0, 40.0, 0.0125, Some(0.0)), (150_000_000.0, 20.0, 0.025, Some(1_875_000.0))]);
     let v = hyperliquid::fetch(&ctx(&http, Venue::Hyperliquid, &server, "ATOM", n)).expect("ATOM");
     assert_eq!(v.margin_tiers_source, "hyperliquid maxLeverage (fetched; margin table #5 not in the answer)");
@@ -444,7 +480,9 @@ fn hyperliquid_empty_lists_are_clear_errors() {
     assert!(e.starts_with("hyperliquid: no closed candles for SOL"), "{e}");
 
     let server = hl_server(T0 + n * STEP, |s| {
-        s.handle("POST", "/info", |s| s.body.contains("metaAndAssetCtxs").then(|| Reply::json(r#"[{"universe":[]},[]]"#)));
+        s.handle("POST", "/info", |s| {
+            s.body.contains("metaAndAssetCtxs").then(|| Reply::json(r#"[{"universe":[]},[]]"#))
+        });
     });
     let e = fetch_err(hyperliquid::fetch(&ctx(&http, Venue::Hyperliquid, &server, "SOL", n)));
     assert_eq!(e, "hyperliquid: no perpetual SOL (0 coins listed); no close matches");

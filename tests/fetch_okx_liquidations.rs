@@ -84,7 +84,12 @@ fn param(s: &Seen, k: &str) -> Option<i64> {
 
 /// The oldest detail time in a page body.
 fn oldest_in(body: &Value) -> Option<i64> {
-    body["data"].as_array()?.iter().flat_map(|o| o["details"].as_array().unwrap()).map(|d| d["ts"].as_str().unwrap().parse().unwrap()).min()
+    body["data"]
+        .as_array()?
+        .iter()
+        .flat_map(|o| o["details"].as_array().unwrap())
+        .map(|d| d["ts"].as_str().unwrap().parse().unwrap())
+        .min()
 }
 
 /// Liquidation pages over `[lo, hi]` (now-relative, as the fake's), recording when each
@@ -116,7 +121,10 @@ fn pages_back_with_the_after_cursor_until_the_lookback() {
     assert_eq!(seen.len(), 2, "{seen:?}");
     for s in &seen {
         let q = |k: &str| s.param(k).unwrap_or_default();
-        assert_eq!((q("instType"), q("instFamily"), q("state"), q("limit")), ("SWAP".into(), "BTC-USDT".into(), "filled".into(), "100".into()));
+        assert_eq!(
+            (q("instType"), q("instFamily"), q("state"), q("limit")),
+            ("SWAP".into(), "BTC-USDT".into(), "filled".into(), "100".into())
+        );
     }
     let answers = log.lock().unwrap().take().unwrap();
     let answers = answers.lock().unwrap();
@@ -128,7 +136,14 @@ fn pages_back_with_the_after_cursor_until_the_lookback() {
     assert!((105..=112).contains(&want.len()), "{}", want.len());
     assert_eq!(liquidations(&r), want.as_slice());
     assert!(want.iter().any(|l| l.side == Side::Long) && want.iter().any(|l| l.side == Side::Short));
-    assert!(r.snapshot.notes.iter().any(|n| n.starts_with(&format!("okx: {} realized liquidations from {PATH} (2 pages", want.len()))), "{:?}", r.snapshot.notes);
+    assert!(
+        r.snapshot
+            .notes
+            .iter()
+            .any(|n| n.starts_with(&format!("okx: {} realized liquidations from {PATH} (2 pages", want.len()))),
+        "{:?}",
+        r.snapshot.notes
+    );
 }
 
 #[test]
@@ -214,7 +229,10 @@ fn after_a_run_whose_liquidations_failed_the_next_fills_the_gap() {
 
 #[test]
 fn empty_answers_are_no_liquidations() {
-    for body in [r#"{"code":"0","msg":"","data":[]}"#, r#"{"code":"0","msg":"","data":[{"details":[],"instId":"BTC-USDT-SWAP"}]}"#] {
+    for body in [
+        r#"{"code":"0","msg":"","data":[]}"#,
+        r#"{"code":"0","msg":"","data":[{"details":[],"instId":"BTC-USDT-SWAP"}]}"#,
+    ] {
         let server = fake_exchange::start(|s| {
             s.route("GET", PATH, vec![Reply::json(body)]);
         });
@@ -222,7 +240,11 @@ fn empty_answers_are_no_liquidations() {
         assert!(r.warnings.is_empty(), "{body}: {:?}", r.warnings);
         assert!(liquidations(&r).is_empty());
         assert_eq!(server.seen_path(PATH).len(), 1, "{body}");
-        assert!(r.snapshot.notes.iter().any(|n| n.starts_with("okx: 0 realized liquidations")), "{:?}", r.snapshot.notes);
+        assert!(
+            r.snapshot.notes.iter().any(|n| n.starts_with("okx: 0 realized liquidations")),
+            "{:?}",
+            r.snapshot.notes
+        );
         // No liquidations: the snapshot is written without the field.
         assert!(!String::from_utf8(r.snapshot.to_json()).unwrap().contains("\"liquidations\""));
     }
@@ -238,7 +260,9 @@ fn rate_limits_are_waited_out() {
             *n += 1;
             match *n {
                 // HTTP 429 with OKX's body, then the same code in an HTTP 200 answer.
-                1 => Some(Reply::json(r#"{"code":"50011","msg":"Too Many Requests"}"#).status(429).header("Retry-After", "0")),
+                1 => Some(
+                    Reply::json(r#"{"code":"50011","msg":"Too Many Requests"}"#).status(429).header("Retry-After", "0"),
+                ),
                 2 => Some(Reply::json(r#"{"code":"50011","msg":"Too Many Requests","data":[]}"#)),
                 _ => {
                     let now = Utc::now().timestamp_millis();
@@ -259,7 +283,9 @@ fn rate_limits_are_waited_out() {
 
 #[test]
 fn an_error_answer_is_a_warning_and_a_note_never_a_failure() {
-    let error = std::fs::read(common::root().join("tests/fixtures/fetch/okx/okx_error_50015_uly_or_instFamily_required.json")).unwrap();
+    let error =
+        std::fs::read(common::root().join("tests/fixtures/fetch/okx/okx_error_50015_uly_or_instFamily_required.json"))
+            .unwrap();
     let cases: Vec<(Reply, &str)> = vec![
         (Reply::json(error), "Either parameter uly or instFamily is required (code 50015) (/api/v5/public/liquidation-orders)"),
         (Reply::json("<html>busy</html>"), "malformed response from /api/v5/public/liquidation-orders"),
@@ -272,7 +298,11 @@ fn an_error_answer_is_a_warning_and_a_note_never_a_failure() {
         let r = run(&options(&server, 86_400, Utc::now(), None));
         let want = "okx: realized liquidations unavailable: ";
         assert!(r.warnings.iter().any(|w| w.starts_with(want) && w.contains(why)), "{why}: {:?}", r.warnings);
-        assert!(r.snapshot.notes.iter().any(|n| n.starts_with(want) && n.contains(why)), "{why}: {:?}", r.snapshot.notes);
+        assert!(
+            r.snapshot.notes.iter().any(|n| n.starts_with(want) && n.contains(why)),
+            "{why}: {:?}",
+            r.snapshot.notes
+        );
         let v = &r.snapshot.venues[0];
         assert!(v.liquidations.is_empty() && v.candles.len() > 200 && !v.open_interest.is_empty());
     }
@@ -280,9 +310,19 @@ fn an_error_answer_is_a_warning_and_a_note_never_a_failure() {
 
 #[test]
 fn a_recorded_answer_converts_contracts_and_maps_sides() {
-    let body = std::fs::read(common::root().join("tests/fixtures/fetch/okx/okx_public_liquidation-orders.real_2026-08-15.EzequielBes-invest.json")).unwrap();
+    let body = std::fs::read(
+        common::root()
+            .join("tests/fixtures/fetch/okx/okx_public_liquidation-orders.real_2026-08-15.EzequielBes-invest.json"),
+    )
+    .unwrap();
     let server = fake_exchange::start(|s| {
-        s.handle("GET", PATH, move |q| Some(Reply::json(if q.param("after").is_some() { br#"{"code":"0","msg":"","data":[]}"#.to_vec() } else { body.clone() })));
+        s.handle("GET", PATH, move |q| {
+            Some(Reply::json(if q.param("after").is_some() {
+                br#"{"code":"0","msg":"","data":[]}"#.to_vec()
+            } else {
+                body.clone()
+            }))
+        });
     });
     // The answer was recorded on 2026-08-15; fetch as of 16:00 UTC that day.
     let now = DateTime::from_timestamp_millis(1_786_809_600_000 + 2 * HOUR).unwrap();
@@ -333,7 +373,14 @@ fn the_cache_keeps_what_the_venue_forgot_and_adds_what_is_new() {
     assert!(want.len() > n1 + 20, "{} vs {n1}", want.len());
     assert!(want.first().unwrap().time.timestamp_millis() < now - 9 * HOUR);
     let from_cache = liquidations(&second).iter().filter(|l| l.time.timestamp_millis() < now - 6 * HOUR - MIN).count();
-    assert!(second.snapshot.venues[0].notes.iter().any(|n| n.ends_with(&format!("of {} realized liquidations from the local cache", want.len()))), "{:?}", second.snapshot.venues[0].notes);
+    assert!(
+        second.snapshot.venues[0]
+            .notes
+            .iter()
+            .any(|n| n.ends_with(&format!("of {} realized liquidations from the local cache", want.len()))),
+        "{:?}",
+        second.snapshot.venues[0].notes
+    );
     assert!(from_cache >= 20, "{from_cache}");
     // The second run asked only from the cache's resume point on: one page.
     assert_eq!(server.seen_path(PATH).len() - requests_before, 1);
@@ -347,16 +394,41 @@ fn the_cache_keeps_what_the_venue_forgot_and_adds_what_is_new() {
 #[test]
 fn the_cli_warns_and_still_writes_the_snapshot() {
     let server = fake_exchange::start(|s| {
-        s.route("GET", PATH, vec![Reply::json(r#"{"code":"50015","msg":"Either parameter uly or instFamily is required"}"#)]);
+        s.route(
+            "GET",
+            PATH,
+            vec![Reply::json(r#"{"code":"50015","msg":"Either parameter uly or instFamily is required"}"#)],
+        );
     });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snap.json");
-    let run = common::liqshot(["fetch", "--symbol", "BTC", "--exchange", "okx", "--okx-url", &server.base, "--lookback", "1d", "--no-cache", "-o", out.to_str().unwrap()]);
+    let run = common::liqshot([
+        "fetch",
+        "--symbol",
+        "BTC",
+        "--exchange",
+        "okx",
+        "--okx-url",
+        &server.base,
+        "--lookback",
+        "1d",
+        "--no-cache",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     let run = run.ok();
     assert!(run.stderr.contains("liqshot: warning: okx: realized liquidations unavailable: Either parameter uly or instFamily is required (code 50015)"), "{}", run.stderr);
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["format"], "liqshot-snapshot/2");
-    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().starts_with("okx: realized liquidations unavailable")), "{}", v["notes"]);
+    assert!(
+        v["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().starts_with("okx: realized liquidations unavailable")),
+        "{}",
+        v["notes"]
+    );
 }
 
 #[test]

@@ -16,8 +16,25 @@ fn the_readme_states_the_fuel_dev_figures_as_the_command_prints_them() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("fuel-dev.json");
     let f = |n: &str| root().join("tests/fixtures/fuel-dev").join(n);
-    let (k, oi, cg) = (f("btcusdt-perp-1h-2025-06-20_08-19.csv"), f("btc-usd-swap-okx-oi-1h-2025-06-20_08-19.csv"), f("coinglass-1h-periods-2025-07-25_08-19.csv"));
-    let run = liqshot(["import", "--klines", s(&k), "--oi", s(&oi), "--liquidations", s(&cg), "--symbol", "BTCUSDT", "-o", s(&snap)]).ok();
+    let (k, oi, cg) = (
+        f("btcusdt-perp-1h-2025-06-20_08-19.csv"),
+        f("btc-usd-swap-okx-oi-1h-2025-06-20_08-19.csv"),
+        f("coinglass-1h-periods-2025-07-25_08-19.csv"),
+    );
+    let run = liqshot([
+        "import",
+        "--klines",
+        s(&k),
+        "--oi",
+        s(&oi),
+        "--liquidations",
+        s(&cg),
+        "--symbol",
+        "BTCUSDT",
+        "-o",
+        s(&snap),
+    ])
+    .ok();
     assert!(run.stderr.contains("385 realized periods"), "{}", run.stderr);
     let out = liqshot(["backtest", "--snapshot", s(&snap), "--json"]).ok();
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();

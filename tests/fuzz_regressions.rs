@@ -41,7 +41,8 @@ fn binance_kline_at_the_end_of_time_does_not_panic() {
 
 #[test]
 fn bybit_kline_at_the_end_of_time_does_not_panic() {
-    let body = format!(r#"{{"retCode":0,"retMsg":"OK","result":{{"list":[["{}","1","1","1","1","1","1"]]}}}}"#, last_ms());
+    let body =
+        format!(r#"{{"retCode":0,"retMsg":"OK","result":{{"list":[["{}","1","1","1","1","1","1"]]}}}}"#, last_ms());
     let (start, end) = window();
     let candles = bybit::parse_klines(body.as_bytes(), start, end, 300).expect("parses");
     assert!(candles.is_empty());
@@ -50,7 +51,8 @@ fn bybit_kline_at_the_end_of_time_does_not_panic() {
 #[test]
 fn okx_candle_at_the_end_of_time_does_not_panic() {
     let body = format!(r#"{{"code":"0","msg":"","data":[["{}","1","1","1","1","1","1","1","1"]]}}"#, last_ms());
-    let rows: Vec<okx::wire::Row> = okx::parse_envelope("/api/v5/market/history-candles", body.as_bytes()).expect("envelope");
+    let rows: Vec<okx::wire::Row> =
+        okx::parse_envelope("/api/v5/market/history-candles", body.as_bytes()).expect("envelope");
     let (start, end) = window();
     let candles = okx::candles_from_rows(&rows, start, end, 300).expect("parses");
     assert!(candles.is_empty());
@@ -59,7 +61,8 @@ fn okx_candle_at_the_end_of_time_does_not_panic() {
 #[test]
 fn hyperliquid_candle_at_the_end_of_time_does_not_panic() {
     let body = format!(r#"[{{"t":{},"o":"1","h":"1","l":"1","c":"1","v":"1"}}]"#, last_ms());
-    let rows: Vec<hyperliquid::wire::WireCandle> = hyperliquid::parse_answer("candleSnapshot", body.as_bytes()).expect("parses");
+    let rows: Vec<hyperliquid::wire::WireCandle> =
+        hyperliquid::parse_answer("candleSnapshot", body.as_bytes()).expect("parses");
     let (start, end) = window();
     let candles = hyperliquid::candles_from_wire(&rows, start, end, 300).expect("parses");
     assert!(candles.is_empty());
@@ -67,7 +70,9 @@ fn hyperliquid_candle_at_the_end_of_time_does_not_panic() {
 
 #[test]
 fn a_snapshot_survives_save_and_load_unchanged_with_long_numbers() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json"))
+            .unwrap();
     // The literal the fuzzer found, on the candle it was found on (2025-11-01 00:50, low 109682.22).
     let long = format!("109682.22{}", "7".repeat(97));
     let text = text.replacen("\"close\": 109682.22,", &format!("\"close\": {long},"), 1);
@@ -83,16 +88,26 @@ fn a_snapshot_survives_save_and_load_unchanged_with_long_numbers() {
 
 #[test]
 fn a_wick_to_almost_zero_is_an_error_not_a_crash() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json"))
+            .unwrap();
     // The first candle's low (109441.26), as the fuzzer changed it.
     let text = text.replacen("\"low\": 109441.26", "\"low\": 1.10126444e-307", 1);
     let snap = liqshot::MarketSnapshot::from_json(text.as_bytes()).expect("a valid snapshot");
     let params = liqshot::estimate::EstimateParams { rows: 64, ..Default::default() };
-    let err = liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).unwrap_err().to_string();
-    assert!(err.contains("candle prices range from 1.10126444e-307 to") && err.contains("more than a factor of 1e6"), "{err}");
+    let err =
+        liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).unwrap_err().to_string();
+    assert!(
+        err.contains("candle prices range from 1.10126444e-307 to") && err.contains("more than a factor of 1e6"),
+        "{err}"
+    );
     // A real crash (a 90 % wick) is still estimated.
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
-    let snap = liqshot::MarketSnapshot::from_json(text.replacen("\"low\": 109441.26", "\"low\": 10944.13", 1).as_bytes()).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json"))
+            .unwrap();
+    let snap =
+        liqshot::MarketSnapshot::from_json(text.replacen("\"low\": 109441.26", "\"low\": 10944.13", 1).as_bytes())
+            .unwrap();
     assert!(liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).is_ok());
 }
 
@@ -103,7 +118,9 @@ fn intervals_ending_in_multibyte_characters_or_overflowing_are_rejected() {
         assert_eq!(parse_interval(bad), None, "{bad:?}");
     }
     assert_eq!(parse_interval("15m"), Some(900));
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json"))
+            .unwrap();
     let bad = text.replacen("\"interval\": \"5m\"", "\"interval\": \"\u{2d5}\"", 1);
     assert_ne!(bad, text);
     let err = liqshot::MarketSnapshot::from_json(bad.as_bytes()).unwrap_err();

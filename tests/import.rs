@@ -130,9 +130,18 @@ fn bom_crlf_blank_lines_and_unsorted_rows() {
     let times: Vec<_> = snap.venues[0].candles.iter().map(|c| c.open_time).collect();
     assert_eq!(
         times,
-        vec![utc("2025-11-01T00:00:00Z"), utc("2025-11-01T00:05:00Z"), utc("2025-11-01T00:10:00Z"), utc("2025-11-01T00:15:00Z")]
+        vec![
+            utc("2025-11-01T00:00:00Z"),
+            utc("2025-11-01T00:05:00Z"),
+            utc("2025-11-01T00:10:00Z"),
+            utc("2025-11-01T00:15:00Z")
+        ]
     );
-    assert!(snap.venues[0].notes[0].ends_with("; rows were out of order and have been sorted by time"), "{}", snap.venues[0].notes[0]);
+    assert!(
+        snap.venues[0].notes[0].ends_with("; rows were out of order and have been sorted by time"),
+        "{}",
+        snap.venues[0].notes[0]
+    );
 }
 
 #[test]
@@ -256,7 +265,9 @@ fn unknown_venue_is_a_usage_error_listing_the_venues() {
     let mut o = opts("plain-klines.csv", "okx-oi.csv");
     o.venue = "kraken".into();
     match import(&o) {
-        Err(Error::Usage(m)) => assert_eq!(m, "--venue: unknown venue \"kraken\" (use binance, bybit, okx, hyperliquid)"),
+        Err(Error::Usage(m)) => {
+            assert_eq!(m, "--venue: unknown venue \"kraken\" (use binance, bybit, okx, hyperliquid)")
+        }
         other => panic!("kraken should be a usage error: {other:?}"),
     }
     // Every venue the fetcher knows is accepted, in any case, and gets its own tiers.
@@ -264,6 +275,10 @@ fn unknown_venue_is_a_usage_error_listing_the_venues() {
         o.venue = name.into();
         let snap = import(&o).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(snap.venues[0].venue, name.to_ascii_lowercase());
-        assert!(snap.venues[0].margin_tiers_source.contains(&name.to_ascii_lowercase()), "{}", snap.venues[0].margin_tiers_source);
+        assert!(
+            snap.venues[0].margin_tiers_source.contains(&name.to_ascii_lowercase()),
+            "{}",
+            snap.venues[0].margin_tiers_source
+        );
     }
 }

@@ -49,7 +49,8 @@ fn import_stores_the_liquidations_of_the_file() {
     assert!(notes.contains("1 repeated row(s)"), "{notes}");
     assert!(notes.contains("dropped 2 outside"), "{notes}");
     // Without the flag, none.
-    let plain = import(&ImportOptions::new(import_fixture("plain-klines.csv"), import_fixture("okx-oi.csv"), "btc")).unwrap();
+    let plain =
+        import(&ImportOptions::new(import_fixture("plain-klines.csv"), import_fixture("okx-oi.csv"), "btc")).unwrap();
     assert!(plain.venues[0].liquidations.is_empty());
 }
 
@@ -89,7 +90,8 @@ fn format_1_files_still_read() {
     liqshot(["zones", "--snapshot", s(&example_snapshot())]).ok();
     // A version-1 file cannot carry liquidations.
     let mut v = v1.clone();
-    v["venues"][0]["liquidations"] = json!([{"time": "2025-11-01T00:10:00Z", "side": "long", "price": 1.0, "usd": 1.0}]);
+    v["venues"][0]["liquidations"] =
+        json!([{"time": "2025-11-01T00:10:00Z", "side": "long", "price": 1.0, "usd": 1.0}]);
     let err = MarketSnapshot::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err().to_string();
     assert_eq!(err, "venue \"binance\": liquidations: not part of \"liqshot-snapshot/1\" (use \"liqshot-snapshot/2\")");
 }
@@ -111,13 +113,23 @@ fn the_liquidation_series_is_validated_field_by_field() {
     let err = |items: Value| MarketSnapshot::from_json(&with_liquidations(items)).unwrap_err().to_string();
     let mut bad = ok.clone();
     bad["usd"] = json!(-5.0);
-    assert_eq!(err(json!([bad])), "venue \"binance\": liquidations #0 (2025-11-01 00:10:00 UTC): usd -5 is not a positive finite number");
+    assert_eq!(
+        err(json!([bad])),
+        "venue \"binance\": liquidations #0 (2025-11-01 00:10:00 UTC): usd -5 is not a positive finite number"
+    );
     let mut bad = ok.clone();
     bad["price"] = json!(0.0);
-    assert_eq!(err(json!([bad])), "venue \"binance\": liquidations #0 (2025-11-01 00:10:00 UTC): price 0 is not a positive finite number");
+    assert_eq!(
+        err(json!([bad])),
+        "venue \"binance\": liquidations #0 (2025-11-01 00:10:00 UTC): price 0 is not a positive finite number"
+    );
     let mut bad = ok.clone();
     bad["side"] = json!("sell");
-    assert!(err(json!([bad])).starts_with("liquidations: side \"sell\" is not \"long\" or \"short\""), "{}", err(json!([bad.clone()])));
+    assert!(
+        err(json!([bad])).starts_with("liquidations: side \"sell\" is not \"long\" or \"short\""),
+        "{}",
+        err(json!([bad.clone()]))
+    );
     assert_eq!(
         err(json!([later, ok])),
         "venue \"binance\": liquidations #1: time 2025-11-01 00:10:00 UTC is before 2025-11-01 00:20:00 UTC (must ascend by time, then side, price, usd)"
@@ -137,7 +149,10 @@ fn the_cli_imports_liquidations_and_names_a_bad_line() {
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["format"], "liqshot-snapshot/2");
     assert_eq!(v["venues"][0]["liquidations"].as_array().unwrap().len(), 4);
-    assert_eq!(v["venues"][0]["liquidations"][0], json!({"time": "2025-11-01T00:12:03.250Z", "side": "long", "price": 109380.5, "usd": 15234.75}));
+    assert_eq!(
+        v["venues"][0]["liquidations"][0],
+        json!({"time": "2025-11-01T00:12:03.250Z", "side": "long", "price": 109380.5, "usd": 15234.75})
+    );
 
     // A bad line: one line on stderr naming file, line and column; the good snapshot stays.
     let before = std::fs::read(&out).unwrap();
@@ -146,7 +161,10 @@ fn the_cli_imports_liquidations_and_names_a_bad_line() {
     let line = run.one_line_error(1);
     assert_eq!(
         line,
-        format!("liqshot: error: {}: line 3: column \"side\": \"sell\" is not long or short (the side that was liquidated)", bad.display())
+        format!(
+            "liqshot: error: {}: line 3: column \"side\": \"sell\" is not long or short (the side that was liquidated)",
+            bad.display()
+        )
     );
     assert_eq!(std::fs::read(&out).unwrap(), before);
     assert_eq!(dir_names(dir.path()), ["snap.json"]);

@@ -29,7 +29,8 @@ fn import_stores_period_totals_with_the_inferred_period() {
     let r = snap.realized_periods.as_ref().expect("period totals stored");
     assert_eq!((r.period.as_str(), r.source.as_str()), ("30m", "periods.csv"));
     // Sorted; the period before the first candle and the one ending after captured_at (02:25) dropped.
-    let rows: Vec<(String, f64, f64)> = r.rows.iter().map(|x| (x.start.to_rfc3339(), x.long_usd, x.short_usd)).collect();
+    let rows: Vec<(String, f64, f64)> =
+        r.rows.iter().map(|x| (x.start.to_rfc3339(), x.long_usd, x.short_usd)).collect();
     assert_eq!(
         rows,
         [
@@ -41,7 +42,10 @@ fn import_stores_period_totals_with_the_inferred_period() {
     );
     assert!(snap.venues[0].liquidations.is_empty());
     let notes = snap.venues[0].notes.join("\n");
-    assert!(notes.contains("realized periods: periods.csv, 4 of 30m (inferred from the rows' most common spacing)"), "{notes}");
+    assert!(
+        notes.contains("realized periods: periods.csv, 4 of 30m (inferred from the rows' most common spacing)"),
+        "{notes}"
+    );
     assert!(notes.contains("dropped 2 outside"), "{notes}");
 
     // Round trip, and a cut keeps the periods that ended by the cut.
@@ -87,7 +91,10 @@ fn the_period_totals_are_validated_field_by_field() {
         err(json!({"period": "1h", "rows": [row("2025-11-01T00:00:00Z", 1.0, 0.0), row("2025-11-01T00:30:00Z", 1.0, 0.0)]})),
         "realized_periods.rows #1: start 2025-11-01 00:30:00 UTC is less than one period (1h) after 2025-11-01 00:00:00 UTC (rows must ascend, one per period)"
     );
-    assert_eq!(err(json!({"period": "hourly", "rows": []})), "realized_periods.period \"hourly\" is not like 1h, 4h or 1d");
+    assert_eq!(
+        err(json!({"period": "hourly", "rows": []})),
+        "realized_periods.period \"hourly\" is not like 1h, 4h or 1d"
+    );
     assert!(err(json!({"period": "1h", "rows": [], "extra": 1})).contains("unknown field `extra`"));
     // Not part of version 1.
     let mut v = example_json();
@@ -106,10 +113,17 @@ fn the_cli_imports_period_totals_and_names_a_bad_row() {
     assert!(run.stderr.contains("4 realized periods"), "{}", run.stderr);
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["realized_periods"]["period"], "30m");
-    assert_eq!(v["realized_periods"]["rows"][0], json!({"start": "2025-11-01T00:00:00Z", "long_usd": 120000.5, "short_usd": 3000.0}));
+    assert_eq!(
+        v["realized_periods"]["rows"][0],
+        json!({"start": "2025-11-01T00:00:00Z", "long_usd": 120000.5, "short_usd": 3000.0})
+    );
 
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "hour_start_utc,long_usd,short_usd\n2025-11-01 00:00:00,1,2\n2025-11-01 01:00:00,1,-2\n").unwrap();
+    std::fs::write(&bad, "hour_start_utc,long_usd,short_usd\n2025-11-01 00:00:00,1,2\n2025-11-01 01:00:00,1,-2\n")
+        .unwrap();
     let run = import_with_liquidations(&bad, &out);
-    assert_eq!(run.one_line_error(1), format!("liqshot: error: {}: line 3: column \"short_usd\": -2 is negative", bad.display()));
+    assert_eq!(
+        run.one_line_error(1),
+        format!("liqshot: error: {}: line 3: column \"short_usd\": -2 is negative", bad.display())
+    );
 }

@@ -46,9 +46,16 @@ fn assert_parts_sum(lv: &Levels, bd: &Breakdown, what: &str) {
         let st = bd.stack(i);
         let (l, s): (f64, f64) = (st.iter().map(|x| x.0).sum(), st.iter().map(|x| x.1).sum());
         let tol = 1e-6 * (b.long_usd + b.short_usd).max(1.0);
-        assert!((l - b.long_usd).abs() <= tol && (s - b.short_usd).abs() <= tol, "{what}: band {i} {b:?}: parts {l} / {s}");
+        assert!(
+            (l - b.long_usd).abs() <= tol && (s - b.short_usd).abs() <= tol,
+            "{what}: band {i} {b:?}: parts {l} / {s}"
+        );
         for p in &bd.parts {
-            assert_eq!((p.bands[i].price_low, p.bands[i].price_high), (b.price_low, b.price_high), "{what}: the parts' bands are the whole's");
+            assert_eq!(
+                (p.bands[i].price_low, p.bands[i].price_high),
+                (b.price_low, b.price_high),
+                "{what}: the parts' bands are the whole's"
+            );
         }
         total += b.long_usd + b.short_usd;
         parts_total += l + s;
@@ -100,8 +107,22 @@ fn levels_csv_columns_sum_to_the_row() {
     assert_eq!(
         header,
         [
-            "price_low", "price_high", "long_usd", "short_usd", "long_usd_5x", "short_usd_5x", "long_usd_10x", "short_usd_10x", "long_usd_25x",
-            "short_usd_25x", "long_usd_50x", "short_usd_50x", "long_usd_100x", "short_usd_100x", "long_usd_binance", "short_usd_binance"
+            "price_low",
+            "price_high",
+            "long_usd",
+            "short_usd",
+            "long_usd_5x",
+            "short_usd_5x",
+            "long_usd_10x",
+            "short_usd_10x",
+            "long_usd_25x",
+            "short_usd_25x",
+            "long_usd_50x",
+            "short_usd_50x",
+            "long_usd_100x",
+            "short_usd_100x",
+            "long_usd_binance",
+            "short_usd_binance"
         ]
     );
     let mut rows = 0;
@@ -114,8 +135,10 @@ fn levels_csv_columns_sum_to_the_row() {
         rows += 1;
     }
     assert_eq!(rows, 512);
-    let json: serde_json::Value =
-        serde_json::from_str(&common::liqshot(["levels", "--snapshot", common::arg(&common::example_snapshot()), "--json"]).ok().stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &common::liqshot(["levels", "--snapshot", common::arg(&common::example_snapshot()), "--json"]).ok().stdout,
+    )
+    .unwrap();
     assert_eq!(json["leverage_tiers"], serde_json::json!(["5x", "10x", "25x", "50x", "100x"]));
     for b in json["bands"].as_array().unwrap() {
         let sum = |k: &str| b[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).sum::<f64>();
@@ -170,26 +193,42 @@ fn map_bars_stack_to_the_levels_on_both_sides_of_price() {
         // The bars' totals are the levels rows of the range.
         let lv = levels::levels(&a.estimate.profile, a.estimate.last_price);
         let drawn_total: f64 = bars.iter().map(|(b, _)| b.long_usd + b.short_usd).sum();
-        let rows_total: f64 = lv.bands.iter().filter(|b| (b.price_low * b.price_high).sqrt() >= range.0 && (b.price_low * b.price_high).sqrt() <= range.1).map(|b| b.long_usd + b.short_usd).sum();
+        let rows_total: f64 = lv
+            .bands
+            .iter()
+            .filter(|b| {
+                (b.price_low * b.price_high).sqrt() >= range.0 && (b.price_low * b.price_high).sqrt() <= range.1
+            })
+            .map(|b| b.long_usd + b.short_usd)
+            .sum();
         assert!((drawn_total - rows_total).abs() < 1e-6 * rows_total);
-        let top = liqshot::render::chart::fine_ceil(bars.iter().map(|(b, _)| b.long_usd + b.short_usd).fold(0.0, f64::max));
+        let top =
+            liqshot::render::chart::fine_ceil(bars.iter().map(|(b, _)| b.long_usd + b.short_usd).fold(0.0, f64::max));
         let got = stacks(&sc, p.x, p.right(), p.y, p.bottom(), true);
-        let with_usd: Vec<&(levels::Band, Vec<f64>)> = bars.iter().filter(|(b, _)| b.long_usd + b.short_usd > 0.0).collect();
+        let with_usd: Vec<&(levels::Band, Vec<f64>)> =
+            bars.iter().filter(|(b, _)| b.long_usd + b.short_usd > 0.0).collect();
         assert!(with_usd.len() > 50, "{} bars", with_usd.len());
         assert_eq!(got.len(), with_usd.len(), "one stack per band with USD");
         let x_price = p.x + ((a.estimate.last_price / range.0).ln() / (range.1 / range.0).ln()) as f32 * p.w;
         let (mut left, mut right) = (0, 0);
         for (x, h) in &got {
-            let (b, parts) = with_usd.iter().find(|(b, _)| {
-                let bx = p.x + ((b.price_low.max(range.0) / range.0).ln() / (range.1 / range.0).ln()) as f32 * p.w;
-                (bx.max(p.x) - x).abs() < 0.01
-            }).unwrap_or_else(|| panic!("a stack at x {x} is no band"));
+            let (b, parts) = with_usd
+                .iter()
+                .find(|(b, _)| {
+                    let bx = p.x + ((b.price_low.max(range.0) / range.0).ln() / (range.1 / range.0).ln()) as f32 * p.w;
+                    (bx.max(p.x) - x).abs() < 0.01
+                })
+                .unwrap_or_else(|| panic!("a stack at x {x} is no band"));
             let expect = ((parts.iter().sum::<f64>() / top) as f32) * p.h;
             // A part drawn is at least 0.5 px tall (so a small one still shows).
             let slack = 0.5 * parts.iter().filter(|u| **u > 0.0).count() as f32 + 0.05;
             assert!((h - expect).abs() <= slack, "{view:?} band {b:?}: stack {h} px, expected {expect}");
             assert!((parts.iter().sum::<f64>() - b.long_usd - b.short_usd).abs() < 1e-6 * (b.long_usd + b.short_usd));
-            if *x < x_price { left += 1 } else { right += 1 }
+            if *x < x_price {
+                left += 1
+            } else {
+                right += 1
+            }
         }
         assert!(left > 10 && right > 10, "{view:?}: {left} stacks left of price, {right} right");
     }
@@ -208,7 +247,8 @@ fn profile_stacks_are_the_plain_bars() {
         let bands = liqshot::render::chart::profile_bands(&a, a.estimate.grid.price_lo, a.estimate.grid.price_hi);
         let got = stacks(&sc, pr.x, pr.right(), pr.y, pr.bottom(), false);
         let width = pr.w - 2.0;
-        let expected: Vec<f32> = bands.iter().map(|b| ((b.long_usd + b.short_usd) / top) as f32 * width).filter(|w| *w > 0.0).collect();
+        let expected: Vec<f32> =
+            bands.iter().map(|b| ((b.long_usd + b.short_usd) / top) as f32 * width).filter(|w| *w > 0.0).collect();
         // The legend's swatches are part-coloured too: they are not band stacks.
         let by = if view == ProfileView::Venue { By::Venue } else { By::Leverage };
         let legend = breakdown::breakdown(&snap, &s.params, a.estimate.last_price, by).unwrap().names.len();
@@ -216,7 +256,10 @@ fn profile_stacks_are_the_plain_bars() {
         let total_drawn: f32 = got.iter().map(|g| g.1).sum::<f32>();
         let total_expected: f32 = expected.iter().sum();
         let swatches = legend as f32 * 9.0;
-        assert!((total_drawn - swatches - total_expected).abs() < 0.002 * total_expected + 1.0, "{view:?}: {total_drawn} vs {total_expected} (+{swatches} of swatches)");
+        assert!(
+            (total_drawn - swatches - total_expected).abs() < 0.002 * total_expected + 1.0,
+            "{view:?}: {total_drawn} vs {total_expected} (+{swatches} of swatches)"
+        );
     }
 }
 
@@ -224,8 +267,15 @@ fn profile_stacks_are_the_plain_bars() {
 /// default size and at the smallest and compact layouts; the axis has labelled ticks.
 #[test]
 fn cumulative_axis_and_curves_fit_the_panel() {
-    for (snap, view) in [(example(), ProfileView::Bars), (example(), ProfileView::Cumulative), (example(), ProfileView::Leverage), (two_venues(), ProfileView::Venue)] {
-        for (w, h, scale) in [(1600, 900, None), (720, 400, None), (1200, 675, Some(liqshot::render::preset::Preset::X.layout_scale()))] {
+    for (snap, view) in [
+        (example(), ProfileView::Bars),
+        (example(), ProfileView::Cumulative),
+        (example(), ProfileView::Leverage),
+        (two_venues(), ProfileView::Venue),
+    ] {
+        for (w, h, scale) in
+            [(1600, 900, None), (720, 400, None), (1200, 675, Some(liqshot::render::preset::Preset::X.layout_scale()))]
+        {
             let s = settings(view, false, w, h, scale);
             let (_, sc) = render_scene(&snap, &s).unwrap();
             let pr = Layout::with_scale(w, h, scale).profile;
@@ -238,7 +288,9 @@ fn cumulative_axis_and_curves_fit_the_panel() {
                 .items
                 .iter()
                 .filter_map(|i| match i {
-                    Item::Text { text, x, y, size, bold, .. } if (*y - y_axis).abs() < 0.01 && text.starts_with('$') => {
+                    Item::Text { text, x, y, size, bold, .. }
+                        if (*y - y_axis).abs() < 0.01 && text.starts_with('$') =>
+                    {
                         Some((text.clone(), *x, *x + text::measure(text, *size, *bold)))
                     }
                     _ => None,
@@ -247,7 +299,10 @@ fn cumulative_axis_and_curves_fit_the_panel() {
             // The top and at least one round value between 0 and it.
             assert!(labels.len() >= 2, "{view:?} {w}x{h}: axis labels {labels:?}");
             for (t, x0, x1) in &labels {
-                assert!(*x0 >= pr.x && *x1 <= pr.right() + 0.5, "{view:?} {w}x{h}: label {t} at {x0}..{x1} leaves the panel {pr:?}");
+                assert!(
+                    *x0 >= pr.x && *x1 <= pr.right() + 0.5,
+                    "{view:?} {w}x{h}: label {t} at {x0}..{x1} leaves the panel {pr:?}"
+                );
             }
             for w2 in labels.windows(2) {
                 assert!(w2[0].2 <= w2[1].1, "{view:?} {w}x{h}: labels overlap {w2:?}");
@@ -257,7 +312,10 @@ fn cumulative_axis_and_curves_fit_the_panel() {
                 if let Item::Line { points, dash: None, .. } = i {
                     if points.len() > 2 && points.iter().all(|p| p.0 >= pr.x - 0.5) {
                         for p in points {
-                            assert!(p.0 <= pr.right() + 0.5 && p.1 >= pr.y - 0.5 && p.1 <= pr.bottom() + 0.5, "{view:?} {w}x{h}: curve point {p:?} outside {pr:?}");
+                            assert!(
+                                p.0 <= pr.right() + 0.5 && p.1 >= pr.y - 0.5 && p.1 <= pr.bottom() + 0.5,
+                                "{view:?} {w}x{h}: curve point {p:?} outside {pr:?}"
+                            );
                         }
                     }
                 }
@@ -289,7 +347,11 @@ fn map_text_is_inside_the_image_apart_and_the_right_axis_labelled() {
                     liqshot::render::HAlign::Center => x - tw / 2.0,
                     liqshot::render::HAlign::Right => x - tw,
                 };
-                assert!(x0 >= 0.0 && x0 + tw <= w as f32 && y - th / 2.0 >= 0.0 && y + th / 2.0 <= h as f32, "{w}x{h}: {text} at {x0}..{}, y {y}", x0 + tw);
+                assert!(
+                    x0 >= 0.0 && x0 + tw <= w as f32 && y - th / 2.0 >= 0.0 && y + th / 2.0 <= h as f32,
+                    "{w}x{h}: {text} at {x0}..{}, y {y}",
+                    x0 + tw
+                );
                 if text.starts_with('$') && x0 > l.plot.right() {
                     right += 1;
                 }
@@ -312,7 +374,9 @@ fn map_text_is_inside_the_image_apart_and_the_right_axis_labelled() {
 fn bundled_map_leverage_and_pine_examples_are_current() {
     let dir = tempfile::tempdir().unwrap();
     let snap = common::example_snapshot();
-    for (name, extra) in [("btcusdt-map", &["--view", "map"][..]), ("btcusdt-24h-leverage", &["--profile", "leverage"][..])] {
+    for (name, extra) in
+        [("btcusdt-map", &["--view", "map"][..]), ("btcusdt-24h-leverage", &["--profile", "leverage"][..])]
+    {
         let out = dir.path().join(format!("{name}.png"));
         let mut args = vec!["render", "--snapshot", common::arg(&snap), "-o", common::arg(&out)];
         args.extend_from_slice(extra);
@@ -323,5 +387,9 @@ fn bundled_map_leverage_and_pine_examples_are_current() {
             .unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
     }
     let pine = common::liqshot(["levels", "--snapshot", common::arg(&snap), "--pine"]).ok().stdout;
-    assert_eq!(pine, std::fs::read_to_string(common::root().join("examples/btcusdt-levels.pine")).unwrap(), "examples/btcusdt-levels.pine is stale");
+    assert_eq!(
+        pine,
+        std::fs::read_to_string(common::root().join("examples/btcusdt-levels.pine")).unwrap(),
+        "examples/btcusdt-levels.pine is stale"
+    );
 }

@@ -46,7 +46,10 @@ fn version_line_indicator_and_one_box_per_zone_at_the_zones_json_prices() {
     for zone in zs {
         for edge in ["low", "high"] {
             let p = zone[edge].as_f64().unwrap();
-            assert!(alerts.iter().any(|a| a[0].trim_end_matches(')').parse::<f64>().unwrap() == p), "no alert at {edge} {p}");
+            assert!(
+                alerts.iter().any(|a| a[0].trim_end_matches(')').parse::<f64>().unwrap() == p),
+                "no alert at {edge} {p}"
+            );
         }
     }
 }
@@ -59,10 +62,17 @@ fn top_levels_are_the_densest_levels_rows_with_labels() {
     let labels: Vec<&str> = text.lines().filter(|l| l.contains("label.new(")).collect();
     assert_eq!(labels.len(), lines.len());
     for l in &labels {
-        assert!(l.contains("(estimate, 2025-11-11 00:00 UTC)") && (l.contains(" shorts ") || l.contains(" longs ")) && l.contains('$'), "{l}");
+        assert!(
+            l.contains("(estimate, 2025-11-11 00:00 UTC)")
+                && (l.contains(" shorts ") || l.contains(" longs "))
+                && l.contains('$'),
+            "{l}"
+        );
     }
     // The densest short band above price from `levels --json` is the first line.
-    let lv: serde_json::Value = serde_json::from_str(&liqshot(["levels", "--snapshot", arg(&example_snapshot()), "--json"]).ok().stdout).unwrap();
+    let lv: serde_json::Value =
+        serde_json::from_str(&liqshot(["levels", "--snapshot", arg(&example_snapshot()), "--json"]).ok().stdout)
+            .unwrap();
     let price = lv["price"].as_f64().unwrap();
     let best = lv["bands"]
         .as_array()

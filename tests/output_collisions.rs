@@ -13,7 +13,14 @@ fn two_outputs_with_one_latest_copy_are_refused_before_any_work() {
     let (a, b) = (lat.join("{symbol}-a.png"), lat.join("{symbol}-b.png"));
     let r = liqshot(["render", "--snapshot", arg(&example_snapshot()), "-o", arg(&a), "-o", arg(&b), "--latest"]);
     let line = r.one_line_error(2);
-    assert!(line.contains(&format!("the --latest copy of -o {} and the --latest copy of -o {} both write", arg(&a), arg(&b))), "{line}");
+    assert!(
+        line.contains(&format!(
+            "the --latest copy of -o {} and the --latest copy of -o {} both write",
+            arg(&a),
+            arg(&b)
+        )),
+        "{line}"
+    );
     assert!(!lat.exists(), "nothing written: {:?}", dir_names(dir.path()));
 }
 
@@ -25,10 +32,22 @@ fn one_file_named_twice_leaves_the_old_pair_alone() {
     std::fs::write(b.join("z.png"), b"old png").unwrap();
     std::fs::write(b.join("z.png.alt.txt"), b"old alt").unwrap();
     for second in ["z.png", "./z.png"] {
-        let r = liqshot(["render", "--snapshot", arg(&example_snapshot()), "-o", arg(&b.join("z.png")), "-o", arg(&b.join(second))]);
+        let r = liqshot([
+            "render",
+            "--snapshot",
+            arg(&example_snapshot()),
+            "-o",
+            arg(&b.join("z.png")),
+            "-o",
+            arg(&b.join(second)),
+        ]);
         let line = r.one_line_error(2);
         let one = arg(&b.join("z.png")).to_string();
-        let want = if second == "z.png" { format!("-o {one} writes {one} twice") } else { format!("-o {one} and -o {} both write", arg(&b.join(second))) };
+        let want = if second == "z.png" {
+            format!("-o {one} writes {one} twice")
+        } else {
+            format!("-o {one} and -o {} both write", arg(&b.join(second)))
+        };
         assert!(line.contains(&want), "{line}");
         assert_eq!(std::fs::read(b.join("z.png")).unwrap(), b"old png");
         assert_eq!(std::fs::read(b.join("z.png.alt.txt")).unwrap(), b"old alt");
@@ -43,9 +62,25 @@ fn a_saved_snapshot_may_not_be_an_image_or_its_alt_text() {
     for save in ["ss/a.png", "ss/a.png.alt.txt"] {
         let save = dir.path().join(save);
         // Checked before anything is fetched: the venue URL is never asked.
-        let r = liqshot(["render", "--symbol", "BTC", "--binance-url", "http://127.0.0.1:9", "--exchange", "binance", "--no-cache", "-o", arg(&img), "--save-snapshot", arg(&save)]);
+        let r = liqshot([
+            "render",
+            "--symbol",
+            "BTC",
+            "--binance-url",
+            "http://127.0.0.1:9",
+            "--exchange",
+            "binance",
+            "--no-cache",
+            "-o",
+            arg(&img),
+            "--save-snapshot",
+            arg(&save),
+        ]);
         let line = r.one_line_error(2);
-        assert!(line.contains(&format!("--save-snapshot {}", arg(&save))) && line.contains(&format!("-o {}", arg(&img))), "{line}");
+        assert!(
+            line.contains(&format!("--save-snapshot {}", arg(&save))) && line.contains(&format!("-o {}", arg(&img))),
+            "{line}"
+        );
     }
     assert!(!dir.path().join("ss").exists());
 }
@@ -54,7 +89,17 @@ fn a_saved_snapshot_may_not_be_an_image_or_its_alt_text() {
 fn a_report_directory_named_latest_is_its_own_copy() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("lt2/{symbol}-latest");
-    let r = liqshot(["report", "--snapshot", arg(&example_snapshot()), "--window", "7d", "--out-dir", arg(&out), "--latest", "-q"]);
+    let r = liqshot([
+        "report",
+        "--snapshot",
+        arg(&example_snapshot()),
+        "--window",
+        "7d",
+        "--out-dir",
+        arg(&out),
+        "--latest",
+        "-q",
+    ]);
     assert_eq!(r.code, Some(0), "{r:#?}");
     assert_eq!(dir_names(&dir.path().join("lt2")), ["BTCUSDT-latest"]);
     assert_eq!(dir_names(&dir.path().join("lt2/BTCUSDT-latest")).len(), liqshot::report::files::NAMES.len());

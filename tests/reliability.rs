@@ -9,7 +9,10 @@ use std::time::Duration;
 use common::{dir_names, fake_exchange, liqshot};
 
 fn args(server_base: &str, out: &str, cache: &str) -> Vec<String> {
-    let mut v: Vec<String> = ["fetch", "--symbol", "BTC", "--lookback", "2d", "-o", out, "--cache-dir", cache].iter().map(|s| s.to_string()).collect();
+    let mut v: Vec<String> = ["fetch", "--symbol", "BTC", "--lookback", "2d", "-o", out, "--cache-dir", cache]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     for venue in ["binance", "bybit", "okx", "hyperliquid"] {
         v.push(format!("--{venue}-url"));
         v.push(server_base.to_string());

@@ -1,10 +1,10 @@
 //! The heatmap has at most one time column per pixel column of the plot: a 30-day window of
 //! 5-minute candles (8,640 of them) is aggregated to the plot's width, a 24-hour one is not.
 
-use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::render::layout::Layout;
 use liqshot::render::scene::Item;
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {

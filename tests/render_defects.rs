@@ -3,13 +3,13 @@
 //! the image; a title that says when the map shows only part of the leverage mix.
 
 use image::RgbaImage;
-use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::pipeline::Analysis;
 use liqshot::render::chart::{ColorScale, BAND};
 use liqshot::render::layout::Layout;
 use liqshot::render::palette::Theme;
 use liqshot::render::{raster, Item, Scene};
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -37,7 +37,9 @@ fn swept_zone_rows_show_the_bare_background_left_edge_included() {
     let p = l.plot;
     let bg = [th.plot_background.r, th.plot_background.g, th.plot_background.b];
     let g = &a.estimate.grid;
-    let drawn = liqshot::render::chart_options(&example(), &RenderSettings::new(EstimateParams::default(), 86_400, 1600, 900)).color_max;
+    let drawn =
+        liqshot::render::chart_options(&example(), &RenderSettings::new(EstimateParams::default(), 86_400, 1600, 900))
+            .color_max;
     let scale = ColorScale::pick(g, drawn);
     let k = BAND / g.row_rel_width();
     // Pixels near anything drawn over the heatmap (candles, wicks, lines, labels) are skipped.
@@ -85,7 +87,12 @@ fn swept_zone_rows_show_the_bare_background_left_edge_included() {
                 bare += usize::from(is_bare);
                 if x < p.x + 40.0 {
                     left += 1;
-                    assert!(is_bare, "swept zone {} row at the left edge ({x}, {y}) is tinted: {:?}", z.name, rgb(&img, x as u32, y as u32));
+                    assert!(
+                        is_bare,
+                        "swept zone {} row at the left edge ({x}, {y}) is tinted: {:?}",
+                        z.name,
+                        rgb(&img, x as u32, y as u32)
+                    );
                 }
             }
         }
@@ -129,7 +136,8 @@ fn strokes_and_text_scale_with_the_image() {
     let img = image::load_from_memory(&raster::to_png(&big)).unwrap().to_rgba8();
     let l = Layout::new(3840, 2160);
     let g = &a.estimate.grid;
-    let y = l.plot.bottom() - ((a.estimate.last_price / g.price_lo).ln() / (g.price_hi / g.price_lo).ln()) as f32 * l.plot.h;
+    let y = l.plot.bottom()
+        - ((a.estimate.last_price / g.price_lo).ln() / (g.price_hi / g.price_lo).ln()) as f32 * l.plot.h;
     // Through the live-profile panel, where nothing else near-white is drawn at that height.
     let near_white = |x: u32, yy: u32| rgb(&img, x, yy).iter().all(|c| *c > 150);
     let (x0, x1) = (l.profile.x as u32 + 2, l.profile.right() as u32 - 2);
@@ -168,10 +176,7 @@ fn a_leverage_filtered_chart_says_so_in_its_title() {
 fn a_window_that_starts_with_the_data_says_earlier_levels_are_missing() {
     let (_, scene) = render(EstimateParams::default(), 10, 1600, 900);
     let t = texts(&scene);
-    assert!(
-        t.iter().any(|s| s == "No data before Nov 1 00:00 UTC: levels opened earlier are missing"),
-        "{t:?}"
-    );
+    assert!(t.iter().any(|s| s == "No data before Nov 1 00:00 UTC: levels opened earlier are missing"), "{t:?}");
     for days in [1, 7] {
         let (_, scene) = render(EstimateParams::default(), days, 1600, 900);
         assert!(!texts(&scene).iter().any(|s| s.starts_with("No data before")), "{days}d has data before its window");

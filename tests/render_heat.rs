@@ -15,12 +15,12 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use image::RgbaImage;
-use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::pipeline::Analysis;
 use liqshot::render::chart::{hot_share, ColorScale, BAND};
 use liqshot::render::layout::Layout;
 use liqshot::render::raster;
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn root() -> std::path::PathBuf {
@@ -116,13 +116,16 @@ fn hot_rows(img: &RgbaImage, l: &Layout) -> (Vec<usize>, f64) {
     let p = l.plot;
     let (x0, x1) = (p.x.ceil() as u32, p.right().floor() as u32);
     let (y0, y1) = (p.y.ceil() as u32, p.bottom().floor() as u32);
-    let rows: Vec<usize> =
-        (y0..y1).map(|y| (x0..x1)
-            .filter(|&x| {
-                let [r, g, b] = rgb(img, x, y);
-                hot[((r as usize) << 16) | ((g as usize) << 8) | b as usize]
-            })
-            .count()).collect();
+    let rows: Vec<usize> = (y0..y1)
+        .map(|y| {
+            (x0..x1)
+                .filter(|&x| {
+                    let [r, g, b] = rgb(img, x, y);
+                    hot[((r as usize) << 16) | ((g as usize) << 8) | b as usize]
+                })
+                .count()
+        })
+        .collect();
     let share = rows.iter().sum::<usize>() as f64 / ((x1 - x0) * (y1 - y0)) as f64;
     (rows, share)
 }
@@ -133,7 +136,11 @@ fn bundled_examples_are_a_dark_field_with_few_hot_levels() {
         let img = image::open(root().join(file)).expect("example PNG decodes").to_rgba8();
         let (_, share) = hot_rows(&img, &Layout::new(img.width(), img.height()));
         println!("{file} ({w}d): {:.1} % of the heatmap area hot", share * 100.0);
-        assert!((0.01..=0.15).contains(&share), "{file}: {:.1} % of the heatmap area is hot (want 1-15 %)", share * 100.0);
+        assert!(
+            (0.01..=0.15).contains(&share),
+            "{file}: {:.1} % of the heatmap area is hot (want 1-15 %)",
+            share * 100.0
+        );
     }
 }
 
@@ -153,7 +160,13 @@ fn every_day_has_between_1_and_15_percent_hot_area() {
         let (_, pixels) = hot_rows(&c.img, &c.l);
         let scale = c.scale;
         let cells = hot_share(&c.a.estimate.grid, &scale);
-        println!("{}d to 2025-11-{d:02} 00:00    {:>9}     {:5.1} %      {:5.1} %", win, liqshot::fmt::usd(scale.hi), cells * 100.0, pixels * 100.0);
+        println!(
+            "{}d to 2025-11-{d:02} 00:00    {:>9}     {:5.1} %      {:5.1} %",
+            win,
+            liqshot::fmt::usd(scale.hi),
+            cells * 100.0,
+            pixels * 100.0
+        );
         for (what, share) in [("cells", cells), ("pixels", pixels)] {
             if (win, d) != (1, 2) && !(0.01..=0.15).contains(&share) {
                 bad.push(format!("{win}d to Nov {d}: {:.1} % of {what}", share * 100.0));
@@ -180,8 +193,15 @@ fn zone_bands_are_among_the_hottest_rows() {
         let t_of = |row: usize| scale.t(g.total(last, row) as f64 * k).unwrap_or(0.0);
         let mut ts: Vec<f64> = (0..g.rows).map(t_of).collect();
         ts.sort_by(|a, b| b.total_cmp(a));
-        println!("{win}d last column: top t {:.2}, 10th pct {:.2}, 5th pct {:.2}", ts[0], ts[g.rows / 10], ts[g.rows / 20]);
-        let rows_of = |z: &liqshot::zones::Zone| (g.row_of(z.low).floor().max(0.0) as usize, (g.row_of(z.high).ceil() as usize).min(g.rows));
+        println!(
+            "{win}d last column: top t {:.2}, 10th pct {:.2}, 5th pct {:.2}",
+            ts[0],
+            ts[g.rows / 10],
+            ts[g.rows / 20]
+        );
+        let rows_of = |z: &liqshot::zones::Zone| {
+            (g.row_of(z.low).floor().max(0.0) as usize, (g.row_of(z.high).ceil() as usize).min(g.rows))
+        };
         let mut densest: [Option<(f64, String)>; 2] = [None, None];
         for z in &c.a.zones.zones {
             let (r0, r1) = rows_of(z);
@@ -189,7 +209,10 @@ fn zone_bands_are_among_the_hottest_rows() {
                 continue; // off the chart
             }
             let best = (r0..r1).map(t_of).fold(0.0, f64::max);
-            println!("{win}d zone {} {:.0}-{:.0}: densest level now at scale position {best:.2}", z.name, z.low, z.high);
+            println!(
+                "{win}d zone {} {:.0}-{:.0}: densest level now at scale position {best:.2}",
+                z.name, z.low, z.high
+            );
             let side = usize::from(z.low < a_price(&c.a));
             if densest[side].as_ref().is_none_or(|d| best > d.0) {
                 densest[side] = Some((best, format!("{} {:.0}-{:.0}", z.name, z.low, z.high)));
@@ -197,7 +220,10 @@ fn zone_bands_are_among_the_hottest_rows() {
         }
         for (side, d) in ["above", "below"].iter().zip(&densest) {
             let (best, name) = d.as_ref().unwrap_or_else(|| panic!("{win}d: no zone {side} on the chart"));
-            assert!(*best >= ts[g.rows / 10], "{win}d: the densest zone {side} ({name}) is not among the hottest tenth of rows");
+            assert!(
+                *best >= ts[g.rows / 10],
+                "{win}d: the densest zone {side} ({name}) is not among the hottest tenth of rows"
+            );
         }
         // The hotter side's densest zone is drawn hot. (The other side's may hold half as much
         // per band: on the 24 h example C below's densest level sits at 0.59 of a scale whose
@@ -307,7 +333,11 @@ fn the_legend_labels_the_top_of_the_scale() {
         });
         let Some((x, size)) = label else { panic!("{days}d, top {pinned:?}: no legend label {top:?}") };
         let right = x + liqshot::render::text::measure(&top, size, false) / 2.0;
-        assert!(right <= r.right() + 2.5, "{days}d, top {pinned:?}: {top:?} ends at {right}, past the bar's end {}", r.right());
+        assert!(
+            right <= r.right() + 2.5,
+            "{days}d, top {pinned:?}: {top:?} ends at {right}, past the bar's end {}",
+            r.right()
+        );
     }
 }
 
@@ -331,7 +361,13 @@ fn empty_band_stats(snap: &MarketSnapshot, dark: bool) -> (f64, f64) {
     let (cols, rows, rgba) = scene
         .items
         .iter()
-        .filter_map(|i| if let Item::Image { px_w, px_h, rgba, .. } = i { Some((*px_w as usize, *px_h as usize, rgba)) } else { None })
+        .filter_map(|i| {
+            if let Item::Image { px_w, px_h, rgba, .. } = i {
+                Some((*px_w as usize, *px_h as usize, rgba))
+            } else {
+                None
+            }
+        })
         .max_by_key(|i| i.0 * i.1)
         .unwrap();
     assert_eq!((cols, rows), (g.cols, g.rows));
@@ -369,6 +405,9 @@ fn light_theme_empty_bands_look_like_the_dark_themes() {
     let (dark_dist, dark_step) = empty_band_stats(&snap, true);
     let (light_dist, light_step) = empty_band_stats(&snap, false);
     println!("near-empty bands: dark {dark_dist:.2} from background, step {dark_step:.2}; light {light_dist:.2}, step {light_step:.2}");
-    assert!(light_dist <= dark_dist * 1.25 + 1.0, "grey wash: light {light_dist:.2} from its background, dark {dark_dist:.2}");
+    assert!(
+        light_dist <= dark_dist * 1.25 + 1.0,
+        "grey wash: light {light_dist:.2} from its background, dark {dark_dist:.2}"
+    );
     assert!(light_step <= dark_step * 1.25 + 0.5, "stripes: light {light_step:.2} per row, dark {dark_step:.2}");
 }

@@ -12,7 +12,8 @@ use liqshot::snapshot::MarketSnapshot;
 use serde_json::{json, Value};
 
 fn snapshot() -> (MarketSnapshot, Vec<u8>) {
-    let mut v: Value = serde_json::from_slice(&std::fs::read("examples/btcusdt-2025-11-01_10.snapshot.json").unwrap()).unwrap();
+    let mut v: Value =
+        serde_json::from_slice(&std::fs::read("examples/btcusdt-2025-11-01_10.snapshot.json").unwrap()).unwrap();
     v["format"] = json!("liqshot-snapshot/2");
     v["venues"][0]["venue"] = json!("hyperliquid");
     v["venues"][0]["measured_accounts"] = json!(4);
@@ -21,7 +22,11 @@ fn snapshot() -> (MarketSnapshot, Vec<u8>) {
                "leverage": 20.0, "margin_mode": "cross", "liquidation_price": liq, "notional_usd": usd})
     };
     // Price ~106 011: a long at 103 900, a short at 108 500, one without a level.
-    v["venues"][0]["measured_positions"] = json!([p(1, "long", json!(103900.0), 800_000.0), p(2, "short", json!(108500.0), 400_000.0), p(3, "long", Value::Null, 1e6)]);
+    v["venues"][0]["measured_positions"] = json!([
+        p(1, "long", json!(103900.0), 800_000.0),
+        p(2, "short", json!(108500.0), 400_000.0),
+        p(3, "long", Value::Null, 1e6)
+    ]);
     let bytes = serde_json::to_vec(&v).unwrap();
     (MarketSnapshot::from_json(&bytes).unwrap(), bytes)
 }
@@ -42,11 +47,21 @@ fn measured_ticks_sit_on_the_profile_panel_at_their_liquidation_price() {
     let (prof, plot) = (l.profile, l.plot);
     let (lo, hi) = (a.estimate.grid.price_lo, a.estimate.grid.price_hi);
     let y = |p: f64| plot.bottom() - ((p / lo).ln() / (hi / lo).ln()) as f32 * plot.h;
-    let diff: Vec<(u32, u32)> = with.enumerate_pixels().filter(|(x, yy, px)| *px != without.get_pixel(*x, *yy)).map(|(x, y, _)| (x, y)).collect();
+    let diff: Vec<(u32, u32)> = with
+        .enumerate_pixels()
+        .filter(|(x, yy, px)| *px != without.get_pixel(*x, *yy))
+        .map(|(x, y, _)| (x, y))
+        .collect();
     assert!(!diff.is_empty(), "--measured changed nothing");
     // Everything drawn lies on the profile panel (nothing on the heatmap, axes or caption).
     for &(x, yy) in &diff {
-        assert!(x as f32 >= prof.x - 1.0 && x as f32 <= prof.right() + 1.0 && yy as f32 >= prof.y - 1.0 && yy as f32 <= prof.bottom() + 1.0, "pixel ({x}, {yy}) outside the profile panel {prof:?}");
+        assert!(
+            x as f32 >= prof.x - 1.0
+                && x as f32 <= prof.right() + 1.0
+                && yy as f32 >= prof.y - 1.0
+                && yy as f32 <= prof.bottom() + 1.0,
+            "pixel ({x}, {yy}) outside the profile panel {prof:?}"
+        );
     }
     // An outline at each level: changed pixels on its row at the panel's left edge, and the
     // inside of the tick (its middle) left as the estimate drew it.

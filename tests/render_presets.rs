@@ -3,9 +3,9 @@
 
 mod common;
 
-use liqshot::render::{encode, render_scene, Format, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::render::preset::{Preset, MIN_TEXT_CSS_PX};
+use liqshot::render::{encode, render_scene, Format, RenderSettings};
 use liqshot::render::{text, HAlign, Item, Scene, VAlign};
 use liqshot::MarketSnapshot;
 
@@ -67,7 +67,11 @@ fn preset_text_is_legible_as_displayed() {
         assert!(boxes.len() > 15, "{p}: only {} texts", boxes.len());
         let smallest = boxes.iter().map(|b| b.4).fold(f32::MAX, f32::min);
         let css = smallest * pr.display_scale();
-        assert!(css >= MIN_TEXT_CSS_PX - 1e-3, "{p}: smallest text {smallest} px = {css:.1} CSS px at {} px wide", pr.display_width());
+        assert!(
+            css >= MIN_TEXT_CSS_PX - 1e-3,
+            "{p}: smallest text {smallest} px = {css:.1} CSS px at {} px wide",
+            pr.display_width()
+        );
     }
 }
 
@@ -85,7 +89,11 @@ fn preset_strokes_are_at_least_one_css_pixel() {
             .collect();
         assert!(widths.len() > 20, "{p}");
         let thinnest = widths.iter().copied().fold(f32::MAX, f32::min);
-        assert!(thinnest * p.display_scale() >= 1.0 - 1e-3, "{p}: a {thinnest} px stroke shows at {:.2} CSS px", thinnest * p.display_scale());
+        assert!(
+            thinnest * p.display_scale() >= 1.0 - 1e-3,
+            "{p}: a {thinnest} px stroke shows at {:.2} CSS px",
+            thinnest * p.display_scale()
+        );
     }
 }
 
@@ -95,7 +103,11 @@ fn preset_text_stays_on_the_image_and_off_other_text() {
         let boxes = text_boxes(&scene);
         let (w, h) = (scene.width as f32, scene.height as f32);
         for b in &boxes {
-            assert!(b.0 >= -0.5 && b.2 <= w + 0.5 && b.1 >= -0.5 && b.3 <= h + 0.5, "{p}: {:?} leaves the {w}x{h} image", b.5);
+            assert!(
+                b.0 >= -0.5 && b.2 <= w + 0.5 && b.1 >= -0.5 && b.3 <= h + 0.5,
+                "{p}: {:?} leaves the {w}x{h} image",
+                b.5
+            );
         }
         for (i, a) in boxes.iter().enumerate() {
             for b in &boxes[i + 1..] {
@@ -186,13 +198,22 @@ fn zone_labels_hide_no_zones_brightest_band_at_any_preset() {
         let (x, y, w, h) = heatmap_box(&scene);
         let g = &a.estimate.grid;
         let y_of = |price: f64| y + h - ((price / g.price_lo).ln() / (g.price_hi / g.price_lo).ln()) as f32 * h;
-        let bands: Vec<(String, f32, f32)> = a.zones.zones.iter().map(|z| (z.name.clone(), y_of(z.peak * 1.0005), y_of(z.peak / 1.0005))).collect();
+        let bands: Vec<(String, f32, f32)> =
+            a.zones.zones.iter().map(|z| (z.name.clone(), y_of(z.peak * 1.0005), y_of(z.peak / 1.0005))).collect();
         assert!(!bands.is_empty(), "{name}: no zones");
-        let bold: Vec<String> = scene.items.iter().filter_map(|i| if let Item::Text { text, bold: true, .. } = i { Some(text.clone()) } else { None }).collect();
+        let bold: Vec<String> = scene
+            .items
+            .iter()
+            .filter_map(|i| if let Item::Text { text, bold: true, .. } = i { Some(text.clone()) } else { None })
+            .collect();
         let mut labels = 0;
         for b in text_boxes(&scene).into_iter().filter(|b| bold.contains(&b.5)) {
             // A zone's label or tag: starts with the zone's tag, or an arrow.
-            let is_zone = a.zones.zones.iter().any(|z| b.5.starts_with(z.tag()) || b.5.starts_with(&format!("↑ {}", z.tag())) || b.5.starts_with(&format!("↓ {}", z.tag())));
+            let is_zone = a.zones.zones.iter().any(|z| {
+                b.5.starts_with(z.tag())
+                    || b.5.starts_with(&format!("↑ {}", z.tag()))
+                    || b.5.starts_with(&format!("↓ {}", z.tag()))
+            });
             if !is_zone {
                 continue;
             }
@@ -200,7 +221,11 @@ fn zone_labels_hide_no_zones_brightest_band_at_any_preset() {
             let over_map = b.0 < x + w && b.2 > x && b.1 < y + h && b.3 > y;
             for (zone, top, bottom) in &bands {
                 let hides = over_map && b.1 < *bottom && b.3 > *top;
-                assert!(!hides, "{name}: label {:?} covers zone {zone}'s brightest band ({top:.0}..{bottom:.0} px)", b.5);
+                assert!(
+                    !hides,
+                    "{name}: label {:?} covers zone {zone}'s brightest band ({top:.0}..{bottom:.0} px)",
+                    b.5
+                );
             }
         }
         assert!(labels >= a.zones.zones.len(), "{name}: {labels} zone labels for {} zones", a.zones.zones.len());
@@ -235,14 +260,21 @@ fn preset_and_size_together_are_a_usage_error() {
     let run = common::liqshot(base.iter().copied().chain(["--preset", "instagram"]));
     assert_eq!(run.code, Some(2), "{run:?}");
     let line = run.stderr.lines().last().unwrap();
-    assert!(line.starts_with("liqshot: error: invalid value 'instagram' for '--preset <PLACE>'") && line.contains("x, telegram, newsletter, square"), "{line}");
+    assert!(
+        line.starts_with("liqshot: error: invalid value 'instagram' for '--preset <PLACE>'")
+            && line.contains("x, telegram, newsletter, square"),
+        "{line}"
+    );
     // A size from the environment is named as such.
     let mut cmd = common::command();
     cmd.args(base).args(["--preset", "square"]).env("LIQSHOT_SIZE", "800x450");
     let out_ = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out_.stderr);
     assert_eq!(out_.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("--preset square and --size 800x450") && stderr.contains("--size from LIQSHOT_SIZE"), "{stderr}");
+    assert!(
+        stderr.contains("--preset square and --size 800x450") && stderr.contains("--size from LIQSHOT_SIZE"),
+        "{stderr}"
+    );
     assert!(!out.exists(), "nothing written");
 }
 
@@ -285,7 +317,18 @@ fn newsletter_report_with_the_preset_is_legible_and_says_so_without_it() {
         run.stderr
     );
     let out = dir.path().join("news");
-    let run = common::liqshot(["report", "--snapshot", s(&snap), "--out-dir", s(&out), "--image-base-url", url, "--preset", "newsletter"]).ok();
+    let run = common::liqshot([
+        "report",
+        "--snapshot",
+        s(&snap),
+        "--out-dir",
+        s(&out),
+        "--image-base-url",
+        url,
+        "--preset",
+        "newsletter",
+    ])
+    .ok();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert_eq!(common::read_png(&out.join("heatmap.png")).dimensions(), (1280, 960));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -298,7 +341,10 @@ fn bundled_preset_examples_are_current() {
     // alt text); regenerate with the commands in the README's "Presets" section.
     let dir = tempfile::tempdir().unwrap();
     let snap = common::example_snapshot();
-    for (name, extra) in [("btcusdt-24h-x", &["--preset", "x"][..]), ("btcusdt-7d-square", &["--preset", "square", "--window", "7d"][..])] {
+    for (name, extra) in [
+        ("btcusdt-24h-x", &["--preset", "x"][..]),
+        ("btcusdt-7d-square", &["--preset", "square", "--window", "7d"][..]),
+    ] {
         let out = dir.path().join(format!("{name}.png"));
         let mut args = vec!["render", "--snapshot", s(&snap), "-o", s(&out)];
         args.extend_from_slice(extra);

@@ -38,7 +38,10 @@ fn with_events() -> (MarketSnapshot, Liquidation, Liquidation) {
 }
 
 fn circles(items: &[Item]) -> Vec<(f32, f32, f32, liqshot::render::Color)> {
-    items.iter().filter_map(|i| if let Item::Circle { cx, cy, r, fill, .. } = i { Some((*cx, *cy, *r, *fill)) } else { None }).collect()
+    items
+        .iter()
+        .filter_map(|i| if let Item::Circle { cx, cy, r, fill, .. } = i { Some((*cx, *cy, *r, *fill)) } else { None })
+        .collect()
 }
 
 /// Pixel position of (time, price) computed from the layout and the grid, independently of the chart code.
@@ -65,7 +68,9 @@ fn png_has_a_dot_of_the_long_colour_where_the_long_event_is() {
     for (ev, color) in [(long, th.longs), (short, th.shorts)] {
         let (x, y) = position(&snap, &a, &ev);
         let px = img.get_pixel(x.round() as u32, y.round() as u32).0;
-        let d = (px[0] as i32 - color.r as i32).abs() + (px[1] as i32 - color.g as i32).abs() + (px[2] as i32 - color.b as i32).abs();
+        let d = (px[0] as i32 - color.r as i32).abs()
+            + (px[1] as i32 - color.g as i32).abs()
+            + (px[2] as i32 - color.b as i32).abs();
         assert!(d < 60, "pixel at ({x}, {y}) is {px:?}, expected about {color:?}");
     }
     // The same image without the events has no such colour there.
@@ -73,7 +78,9 @@ fn png_has_a_dot_of_the_long_colour_where_the_long_event_is() {
     let img = raster::to_rgba(&plain);
     let (x, y) = position(&snap, &a, &long);
     let px = img.get_pixel(x.round() as u32, y.round() as u32).0;
-    let d = (px[0] as i32 - th.longs.r as i32).abs() + (px[1] as i32 - th.longs.g as i32).abs() + (px[2] as i32 - th.longs.b as i32).abs();
+    let d = (px[0] as i32 - th.longs.r as i32).abs()
+        + (px[1] as i32 - th.longs.g as i32).abs()
+        + (px[2] as i32 - th.longs.b as i32).abs();
     assert!(d >= 60, "without events the pixel is already the long colour: {px:?}");
 }
 
@@ -92,7 +99,13 @@ fn dots_only_inside_the_window_sized_by_usd_and_a_legend_of_the_last_24h() {
     assert!(radius(1.0) >= 2.5 && radius(1e12) <= 16.0);
     let (xs, ys) = position(&snap, &a, &short);
     assert!(c.iter().any(|d| (d.0 - xs).abs() < 0.5 && (d.1 - ys).abs() < 0.5 && d.2 == radius(short.usd)));
-    let legend = scene.items.iter().find_map(|i| if let Item::Text { text, .. } = i { text.starts_with("realized 24 h").then(|| text.clone()) } else { None });
+    let legend = scene.items.iter().find_map(|i| {
+        if let Item::Text { text, .. } = i {
+            text.starts_with("realized 24 h").then(|| text.clone())
+        } else {
+            None
+        }
+    });
     assert_eq!(legend.as_deref(), Some("realized 24 h: longs $2M, shorts $500k, 2 events, OKX"));
     let sum = liqshot::realized::summary(&snap, snap.captured_at, 86_400);
     assert_eq!(legend.unwrap(), legend_text(&sum));
@@ -120,7 +133,11 @@ fn svg_has_outlined_circles_in_the_side_colours() {
     let (_, scene) = render_scene(&snap, &settings()).unwrap();
     let out = String::from_utf8(svg::to_svg(&scene)).unwrap();
     let th = Theme::dark();
-    let n = |hex: String| out.lines().filter(|l| l.starts_with("<circle") && l.contains(&format!("fill=\"{hex}\"")) && l.contains("stroke=")).count();
+    let n = |hex: String| {
+        out.lines()
+            .filter(|l| l.starts_with("<circle") && l.contains(&format!("fill=\"{hex}\"")) && l.contains("stroke="))
+            .count()
+    };
     assert_eq!(n(th.longs.to_hex_rgb()), 2, "long dot and legend swatch");
     assert_eq!(n(th.shorts.to_hex_rgb()), 2);
     assert!(out.contains("realized 24 h: longs $2M"));
@@ -134,10 +151,18 @@ fn the_real_okx_sample_fetched_from_the_fake_exchange_is_drawn() {
     use common::fake_exchange;
     use common::mock_server::Reply;
     use liqshot::fetch::{fetch, FetchOptions, HttpConfig, Venue};
-    let body = std::fs::read(common::root().join("tests/fixtures/fetch/okx/okx_public_liquidation-orders.real_2026-08-15.EzequielBes-invest.json")).unwrap();
+    let body = std::fs::read(
+        common::root()
+            .join("tests/fixtures/fetch/okx/okx_public_liquidation-orders.real_2026-08-15.EzequielBes-invest.json"),
+    )
+    .unwrap();
     let server = fake_exchange::start(|s| {
         s.handle("GET", "/api/v5/public/liquidation-orders", move |q| {
-            Some(Reply::json(if q.param("after").is_some() { br#"{"code":"0","msg":"","data":[]}"#.to_vec() } else { body.clone() }))
+            Some(Reply::json(if q.param("after").is_some() {
+                br#"{"code":"0","msg":"","data":[]}"#.to_vec()
+            } else {
+                body.clone()
+            }))
         });
     });
     let now = chrono::DateTime::from_timestamp_millis(1_786_809_600_000 + 2 * 3_600_000).unwrap();
@@ -156,13 +181,24 @@ fn the_real_okx_sample_fetched_from_the_fake_exchange_is_drawn() {
     let snap = fetch(&opts).expect("fetch").snapshot;
     assert_eq!(snap.venues[0].liquidations.len(), 2);
     let (a, scene) = render_scene(&snap, &settings()).unwrap();
-    std::fs::write(std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render_realized_okx.png"), raster::to_png(&scene)).unwrap();
-    let legend = scene.items.iter().find_map(|i| if let Item::Text { text, .. } = i { text.starts_with("realized").then(|| text.clone()) } else { None });
+    std::fs::write(
+        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render_realized_okx.png"),
+        raster::to_png(&scene),
+    )
+    .unwrap();
+    let legend = scene.items.iter().find_map(|i| {
+        if let Item::Text { text, .. } = i {
+            text.starts_with("realized").then(|| text.clone())
+        } else {
+            None
+        }
+    });
     assert_eq!(legend.as_deref(), Some("realized 24 h: longs $95, shorts $1.52k, 2 events, OKX"));
     // A dot per event whose price is on the chart (the fake exchange's candles are synthetic),
     // plus the legend's two swatches.
     let g = &a.estimate.grid;
-    let on_chart = snap.venues[0].liquidations.iter().filter(|l| l.price >= g.price_lo && l.price <= g.price_hi).count();
+    let on_chart =
+        snap.venues[0].liquidations.iter().filter(|l| l.price >= g.price_lo && l.price <= g.price_hi).count();
     assert_eq!(circles(&scene.items).len(), on_chart + 2, "grid {}..{}", g.price_lo, g.price_hi);
 }
 

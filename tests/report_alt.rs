@@ -35,7 +35,10 @@ fn alt_text_says_what_the_chart_shows() {
     }
     // The sources are named by file (the user's own notes, which follow, may say more).
     let head = alt.split(" Estimated shorts above").next().unwrap();
-    assert!(!head.to_lowercase().contains("binance"), "imported without --venue: the sources are files, not a venue: {alt}");
+    assert!(
+        !head.to_lowercase().contains("binance"),
+        "imported without --venue: the sources are files, not a venue: {alt}"
+    );
     assert!(alt.contains(&format!("price {}", fmt::price(a.estimate.last_price))), "{alt}");
     assert!(a.zones.zones.len() >= 3, "the example has zones");
     for z in &a.zones.zones {
@@ -71,9 +74,33 @@ fn render_writes_the_alt_text_beside_the_images() {
     let dir = tempfile::tempdir().unwrap();
     let (png, svg) = (dir.path().join("a.png"), dir.path().join("a.svg"));
     let snap = example_snapshot();
-    liqshot(["render", "--snapshot", snap.to_str().unwrap(), "-o", png.to_str().unwrap(), "-o", svg.to_str().unwrap(), "--size", "800x450", "--latest"]).ok();
+    liqshot([
+        "render",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "-o",
+        png.to_str().unwrap(),
+        "-o",
+        svg.to_str().unwrap(),
+        "--size",
+        "800x450",
+        "--latest",
+    ])
+    .ok();
     let names = dir_names(dir.path());
-    assert_eq!(names, ["BTCUSDT-latest.png", "BTCUSDT-latest.png.alt.txt", "BTCUSDT-latest.svg", "BTCUSDT-latest.svg.alt.txt", "a.png", "a.png.alt.txt", "a.svg", "a.svg.alt.txt"]);
+    assert_eq!(
+        names,
+        [
+            "BTCUSDT-latest.png",
+            "BTCUSDT-latest.png.alt.txt",
+            "BTCUSDT-latest.svg",
+            "BTCUSDT-latest.svg.alt.txt",
+            "a.png",
+            "a.png.alt.txt",
+            "a.svg",
+            "a.svg.alt.txt"
+        ]
+    );
     let text = std::fs::read_to_string(dir.path().join("a.png.alt.txt")).unwrap();
     let (s, a) = example();
     assert_eq!(text, format!("{}\n", alt_text(&s, &a)));
@@ -89,12 +116,24 @@ fn report_uses_the_alt_text_escaped() {
     let path = dir.path().join("s.json");
     std::fs::write(&path, snap.to_json()).unwrap();
     let out = dir.path().join("out");
-    liqshot(["report", "--snapshot", path.to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--image-base-url", "https://example.com/d"]).ok();
+    liqshot([
+        "report",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--image-base-url",
+        "https://example.com/d",
+    ])
+    .ok();
     assert!(dir_names(&out).contains(&"heatmap.png.alt.txt".to_string()));
     let alt = std::fs::read_to_string(out.join("heatmap.png.alt.txt")).unwrap();
     assert!(alt.contains("BTC<img src=x onerror=alert(1)>") && alt.contains("Zone A "), "{alt}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains(r#"alt="Estimated liquidation heatmap of BTC&lt;img src=x onerror=alert(1)&gt;&quot;*_[x](y) ("#), "{html}");
+    assert!(
+        html.contains(r#"alt="Estimated liquidation heatmap of BTC&lt;img src=x onerror=alert(1)&gt;&quot;*_[x](y) ("#),
+        "{html}"
+    );
     assert!(!html.contains("<img src=x"), "unescaped markup in the HTML");
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let line = md.lines().find(|l| l.starts_with("![")).expect("image line");
@@ -122,7 +161,9 @@ fn alt_text_of_every_format_is_named_by_one_rule() {
     assert!(!dir.path().join("c.alt.txt").exists(), "no alt text named without the image's extension");
     // The GIF's alt text is the animation's, the stills' their own.
     assert!(std::fs::read_to_string(dir.path().join("c.gif.alt.txt")).unwrap().starts_with("Animation, 2 frames"));
-    assert!(std::fs::read_to_string(dir.path().join("c.png.alt.txt")).unwrap().starts_with("Estimated liquidation heatmap"));
+    assert!(std::fs::read_to_string(dir.path().join("c.png.alt.txt"))
+        .unwrap()
+        .starts_with("Estimated liquidation heatmap"));
     // A collision with an alt text is a usage error naming the flags; nothing is written.
     let run = liqshot(["render", "--snapshot", snap, "-o", &p("d.png"), "--save-snapshot", &p("d.png.alt.txt")]);
     let line = run.one_line_error(2);

@@ -50,7 +50,19 @@ fn two_days_and_a_rerun_give_two_entries_newest_first_with_links_into_the_archiv
     assert_eq!(std::fs::read(site.join("feed.xml")).unwrap(), feed_before, "a rerun of the same day changes nothing");
     assert_eq!(std::fs::read(site.join("index.html")).unwrap(), index_before);
     for d in ["2025-11-10", "2025-11-11"] {
-        assert_eq!(common::dir_names(&site.join("BTCUSDT").join(d)), ["heatmap-square.png", "heatmap-square.png.alt.txt", "heatmap.png", "heatmap.png.alt.txt", "heatmap.svg", "report.html", "report.md", "zones.json"]);
+        assert_eq!(
+            common::dir_names(&site.join("BTCUSDT").join(d)),
+            [
+                "heatmap-square.png",
+                "heatmap-square.png.alt.txt",
+                "heatmap.png",
+                "heatmap.png.alt.txt",
+                "heatmap.svg",
+                "report.html",
+                "report.md",
+                "zones.json"
+            ]
+        );
     }
 
     let f = feed(&site);
@@ -63,7 +75,8 @@ fn two_days_and_a_rerun_give_two_entries_newest_first_with_links_into_the_archiv
     for e in entries {
         // The summary line is the report's summary, in one line.
         let zones: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(site.join("BTCUSDT").join(e.updated().format("%Y-%m-%d").to_string()).join("zones.json")).unwrap(),
+            &std::fs::read(site.join("BTCUSDT").join(e.updated().format("%Y-%m-%d").to_string()).join("zones.json"))
+                .unwrap(),
         )
         .unwrap();
         let summary: Vec<&str> = zones["summary"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
@@ -89,7 +102,8 @@ fn two_days_and_a_rerun_give_two_entries_newest_first_with_links_into_the_archiv
     for h in hrefs.iter().chain(&attrs(&html, "src")) {
         assert!(site.join(h).is_file(), "{h} does not resolve to a file in the archive");
     }
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(site.join("archive.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("archive.json")).unwrap()).unwrap();
     assert_eq!(manifest["entries"].as_array().unwrap().len(), 2);
 }
 
@@ -107,7 +121,10 @@ fn site_url_makes_the_feed_links_absolute_and_max_caps_the_entries() {
     assert_eq!(f.entries().len(), 2);
     for e in f.entries() {
         for l in e.links() {
-            let rel = l.href().strip_prefix("https://example.com/liq/").unwrap_or_else(|| panic!("{} is not under --site-url", l.href()));
+            let rel = l
+                .href()
+                .strip_prefix("https://example.com/liq/")
+                .unwrap_or_else(|| panic!("{} is not under --site-url", l.href()));
             assert!(site.join(rel).is_file(), "{rel}");
         }
     }
@@ -143,8 +160,17 @@ fn a_job_writes_into_its_archive() {
     std::fs::write(&cfg, "[[job]]\nname = \"daily\"\ncommand = \"report\"\nsymbols = \"BTC\"\narchive = \"site\"\narchive_max = 7\nsite_url = \"https://example.com/x\"\n").unwrap();
     let out = liqshot(["--config", arg(&cfg), "run", "--dry-run"]).ok().stdout;
     let site = tmp.path().join("site");
-    assert!(out.contains(&format!("--archive={}", site.display())) && out.contains("--archive-max=7") && out.contains("--site-url=https://example.com/x"), "{out}");
-    std::fs::write(&cfg, "[[job]]\nname = \"daily\"\ncommand = \"report\"\nsymbols = \"BTC\"\narchive = \"site\"\nout_dir = \"r\"\n").unwrap();
+    assert!(
+        out.contains(&format!("--archive={}", site.display()))
+            && out.contains("--archive-max=7")
+            && out.contains("--site-url=https://example.com/x"),
+        "{out}"
+    );
+    std::fs::write(
+        &cfg,
+        "[[job]]\nname = \"daily\"\ncommand = \"report\"\nsymbols = \"BTC\"\narchive = \"site\"\nout_dir = \"r\"\n",
+    )
+    .unwrap();
     let e = liqshot(["config", "check", arg(&cfg)]);
     assert!(e.stderr.contains("archive") && e.code == Some(2), "{e:?}");
 }

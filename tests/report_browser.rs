@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::report::sample_report;
-use liqshot::render::{encode, render_scene, Format, RenderSettings};
 use liqshot::estimate::EstimateParams;
+use liqshot::render::{encode, render_scene, Format, RenderSettings};
 use liqshot::report::templates::{render_html, TemplateOptions};
 use liqshot::MarketSnapshot;
 
@@ -80,10 +80,17 @@ fn html_report_renders_in_chromium() {
     assert!(colours.len() > 200, "screenshot looks blank: {} distinct colours", colours.len());
     let _ = std::fs::copy(&shot, common::target_tmp("report_browser_shot.png"));
 
-    let out = run_chromium(&bin, &dir.path().join("profile-dom"), &["--dump-dom".into(), "--enable-logging=stderr".into(), "--v=0".into(), url]);
+    let out = run_chromium(
+        &bin,
+        &dir.path().join("profile-dom"),
+        &["--dump-dom".into(), "--enable-logging=stderr".into(), "--v=0".into(), url],
+    );
     assert!(out.status.success(), "chromium --dump-dom failed: {}", String::from_utf8_lossy(&out.stderr));
     let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(dom.contains("<table class=\"data zones cards\">") && dom.contains("105,100 – 105,600"), "zones table missing from the DOM");
+    assert!(
+        dom.contains("<table class=\"data zones cards\">") && dom.contains("105,100 – 105,600"),
+        "zones table missing from the DOM"
+    );
     assert!(dom.contains("<svg"), "chart missing from the DOM");
     assert!(!dom.contains("<script>alert"), "unescaped script in the DOM");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -131,10 +138,19 @@ fn body_attr(dom: &str, name: &str) -> String {
 fn probe(bin: &Path, dir: &Path, tag: &str, html: &str, width: u32) -> (String, PathBuf) {
     std::fs::write(dir.join(format!("{tag}.html")), html).unwrap();
     let harness = dir.join(format!("{tag}-{width}-harness.html"));
-    std::fs::write(&harness, HARNESS.replace("{PAGE}", &format!("{tag}.html")).replace("{W}", &width.to_string())).unwrap();
+    std::fs::write(&harness, HARNESS.replace("{PAGE}", &format!("{tag}.html")).replace("{W}", &width.to_string()))
+        .unwrap();
     let url = format!("file://{}", harness.display());
     let size = format!("--window-size={},3200", width.max(500));
-    let flags = |what: String| vec!["--allow-file-access-from-files".to_string(), "--virtual-time-budget=5000".into(), size.clone(), what, url.clone()];
+    let flags = |what: String| {
+        vec![
+            "--allow-file-access-from-files".to_string(),
+            "--virtual-time-budget=5000".into(),
+            size.clone(),
+            what,
+            url.clone(),
+        ]
+    };
     let out = run_chromium(bin, &dir.join(format!("p-{tag}-{width}-dom")), &flags("--dump-dom".into()));
     assert!(out.status.success(), "chromium --dump-dom failed: {}", String::from_utf8_lossy(&out.stderr));
     let shot = dir.join(format!("{tag}-{width}.png"));
@@ -165,7 +181,11 @@ fn html_report_fits_a_phone_without_sideways_scrolling() {
         assert!(sw <= 390, "{tag}: page is {sw} px wide at 390 px; sticking out: {}", body_attr(&dom, "data-over"));
         assert_eq!(body_attr(&dom, "data-over"), "", "{tag}: elements wider than the phone");
         assert_eq!(body_attr(&dom, "data-row"), "block", "{tag}: zones rows are cards on a phone");
-        assert_eq!(body_attr(&dom, "data-wrap"), "break-word/normal", "{tag}: words break only when one alone is wider than the line");
+        assert_eq!(
+            body_attr(&dom, "data-wrap"),
+            "break-word/normal",
+            "{tag}: words break only when one alone is wider than the line"
+        );
         assert_eq!(body_attr(&dom, "data-split"), "", "{tag}: flags or numbers broken across lines");
         assert!(common::read_png(&shot).width() >= 390);
 

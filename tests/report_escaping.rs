@@ -6,8 +6,8 @@
 mod common;
 
 use common::report::sample_report;
-use liqshot::report::model::Report;
 use liqshot::report::files::to_json;
+use liqshot::report::model::Report;
 use liqshot::report::templates::{render_html, render_markdown, TemplateOptions};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -64,7 +64,9 @@ fn parse(md: &str) -> Parsed {
     for ev in Parser::new_ext(md, opts) {
         match ev {
             Event::Html(h) | Event::InlineHtml(h) => p.html.push(h.to_string()),
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => p.links.push(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                p.links.push(dest_url.to_string())
+            }
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => p.headings.extend(heading.take()),
             Event::Start(Tag::Item) => p.items += 1,
@@ -87,7 +89,10 @@ fn check_markdown(md: &str, r: &Report) {
     }
     // No value starts a new line: every hostile line fragment sits inside its item or cell.
     for line in md.lines() {
-        assert!(!line.starts_with("- item") && !line.starts_with("# injected") && !line.starts_with("# heading"), "{line:?}");
+        assert!(
+            !line.starts_with("- item") && !line.starts_with("# injected") && !line.starts_with("# heading"),
+            "{line:?}"
+        );
         assert!(!line.starts_with("1. ordered") && !line.starts_with("> quoted"), "{line:?}");
     }
     // Tables keep their column count: each row has as many cell separators as its header.
@@ -112,7 +117,11 @@ fn check_markdown(md: &str, r: &Report) {
     // structure, two per plan of A and B (entry and reasons, or alert and reasons) and one per
     // C plan, 2 scenarios, events, notes, and the fuel of each zone.
     let c = &r.context;
-    let bigger = 2 + usize::from(c.daily_trend.is_some()) + usize::from(c.prior_day_high.is_some()) + usize::from(c.realized_24h_long_usd.is_some()) + usize::from(!c.notes.is_empty());
+    let bigger = 2
+        + usize::from(c.daily_trend.is_some())
+        + usize::from(c.prior_day_high.is_some())
+        + usize::from(c.realized_24h_long_usd.is_some())
+        + usize::from(!c.notes.is_empty());
     let plans: usize = r.plans.iter().map(|p| if p.zone == "A" || p.zone == "B" { 2 } else { 1 }).sum();
     assert_eq!(p.items, bigger + 4 + plans + 2 + r.events.len() + r.meta.notes.len() + r.zones.len(), "list items");
     // The text reads back as the user wrote it (line breaks as spaces).
@@ -144,7 +153,10 @@ fn a_user_template_gets_the_same_escaping_without_a_filter() {
         assert!(!md.contains(raw), "raw {raw:?}:\n{md}");
     }
     for line in md.lines() {
-        assert!(!line.starts_with("- ") && !line.starts_with("# h") && !line.starts_with("# i") && !line.starts_with("1. "), "{line:?}\n{md}");
+        assert!(
+            !line.starts_with("- ") && !line.starts_with("# h") && !line.starts_with("# i") && !line.starts_with("1. "),
+            "{line:?}\n{md}"
+        );
         if line.starts_with('|') {
             assert_eq!(columns(line), 3, "{line:?}");
         }
@@ -192,13 +204,33 @@ fn hostile_event_flags_end_to_end() {
     let snap = common::example_snapshot();
     let (s, o, e) = (snap.to_str().unwrap(), out.to_str().unwrap(), events.to_str().unwrap());
     common::liqshot([
-        "report", "--snapshot", s, "--out-dir", o, "--size", "800x450", "--event", "<script>alert(1)</script>", "--event", "# heading",
-        "--events-file", e, "--front-matter",
+        "report",
+        "--snapshot",
+        s,
+        "--out-dir",
+        o,
+        "--size",
+        "800x450",
+        "--event",
+        "<script>alert(1)</script>",
+        "--event",
+        "# heading",
+        "--events-file",
+        e,
+        "--front-matter",
     ])
     .ok();
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(!md.contains("<script") && !md.contains("{{ 7") && md.contains("- &lt;script&gt;alert(1)&lt;/script&gt;\n"), "{md}");
-    assert!(md.contains("- \\# heading\n") && md.contains("- \\[x\\](javascript:alert(1))\n") && md.contains("- \\| a \\| b \\|\n"), "{md}");
+    assert!(
+        !md.contains("<script") && !md.contains("{{ 7") && md.contains("- &lt;script&gt;alert(1)&lt;/script&gt;\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- \\# heading\n")
+            && md.contains("- \\[x\\](javascript:alert(1))\n")
+            && md.contains("- \\| a \\| b \\|\n"),
+        "{md}"
+    );
     let p = parse(&md);
     assert!(p.html.is_empty() && p.links == ["heatmap.png"], "{:?} {:?}", p.html, p.links);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

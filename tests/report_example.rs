@@ -13,7 +13,8 @@ use liqshot::zones::ZoneParams;
 use liqshot::MarketSnapshot;
 
 /// A short stand-in for the chart, so the HTML snapshot stays readable.
-const DUMMY_SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="9"><rect width="16" height="9"/></svg>"#;
+const DUMMY_SVG: &str =
+    r#"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="9"><rect width="16" height="9"/></svg>"#;
 
 fn report() -> liqshot::report::model::Report {
     report_with(|_| {})
@@ -54,7 +55,10 @@ fn example_markdown() {
 
 #[test]
 fn example_html() {
-    insta::assert_snapshot!("example_report_html", render_html(&report(), Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap());
+    insta::assert_snapshot!(
+        "example_report_html",
+        render_html(&report(), Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap()
+    );
 }
 
 #[test]
@@ -125,8 +129,12 @@ fn every_figure_has_one_basis_across_markdown_html_and_json() {
         *c = liqshot::zones::Zone { name: liqshot::zones::C_BELOW.into(), ..far };
     });
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
-    let ignored = r.plans.iter().find(|p| p.reaction == "ignore" && p.zone == "C below").expect("zone C below is ignored");
-    assert_eq!((ignored.take_profit, ignored.stop, ignored.entry, ignored.direction.as_str()), (None, None, None, "none"));
+    let ignored =
+        r.plans.iter().find(|p| p.reaction == "ignore" && p.zone == "C below").expect("zone C below is ignored");
+    assert_eq!(
+        (ignored.take_profit, ignored.stop, ignored.entry, ignored.direction.as_str()),
+        (None, None, None, "none")
+    );
     let line = md.lines().find(|l| l.starts_with("- **Zone C below: ignore.**")).expect("a far C plan in one line");
     assert!(line.contains("watch only") && !line.contains("stop") && !line.contains("target"), "{line}");
 
@@ -148,7 +156,10 @@ fn words(md: &str) -> usize {
 fn check_published(name: &str, md: &str, r: &liqshot::report::model::Report) {
     for token in md.split_whitespace() {
         let t = token.trim_start_matches(['(', '`', '*', '[']);
-        assert!(!(t.starts_with("--") && t.len() > 2 && t.as_bytes()[2].is_ascii_lowercase()), "{name}: a flag in the report: {token:?}");
+        assert!(
+            !(t.starts_with("--") && t.len() > 2 && t.as_bytes()[2].is_ascii_lowercase()),
+            "{name}: a flag in the report: {token:?}"
+        );
     }
     let command = md.match_indices("liqshot ").any(|(i, _)| md[i + 8..].starts_with(|c: char| c.is_ascii_lowercase()));
     assert!(!command, "{name}: a command in the report");
@@ -190,25 +201,58 @@ fn published_text_is_for_readers() {
     let params = EstimateParams { window_secs: 86_400, ..Default::default() };
     let analysis = analyse(&cut, &params, &ZoneParams::default()).unwrap();
     let tested = liqshot::report::evidence::backtest_for(&cut, &params, 86_400).unwrap();
-    let image = Image { png: "heatmap.png".into(), svg: "heatmap.svg".into(), url: None, alt: "a".into(), width: 1600, height: 900, small: None };
-    let r = compute(&ReportInputs { snap: &cut, analysis: &analysis, window_secs: 86_400, events: vec![], previous: None, image, history: tested.history() });
+    let image = Image {
+        png: "heatmap.png".into(),
+        svg: "heatmap.svg".into(),
+        url: None,
+        alt: "a".into(),
+        width: 1600,
+        height: 900,
+        small: None,
+    };
+    let r = compute(&ReportInputs {
+        snap: &cut,
+        analysis: &analysis,
+        window_secs: 86_400,
+        events: vec![],
+        previous: None,
+        image,
+        history: tested.history(),
+    });
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
     check_published("shared data 6 Nov", &md, &r);
-    assert!(r.meta.venues.is_empty() && !md.to_lowercase().contains("binance"), "an import without --venue names no venue:\n{md}");
+    assert!(
+        r.meta.venues.is_empty() && !md.to_lowercase().contains("binance"),
+        "an import without --venue names no venue:\n{md}"
+    );
     let html = render_html(&r, Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap();
-    assert!(!html.to_lowercase().contains("binance") && !html.contains("liqshot import"), "no venue, no command in the HTML");
+    assert!(
+        !html.to_lowercase().contains("binance") && !html.contains("liqshot import"),
+        "no venue, no command in the HTML"
+    );
 }
 
 #[test]
 fn link_previews_carry_the_summary_and_the_image() {
     let r = report();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap();
-    for tag in ["property=\"og:title\"", "property=\"og:description\"", "property=\"og:image\" content=\"heatmap.png\"", "name=\"twitter:card\" content=\"summary_large_image\""] {
+    for tag in [
+        "property=\"og:title\"",
+        "property=\"og:description\"",
+        "property=\"og:image\" content=\"heatmap.png\"",
+        "name=\"twitter:card\" content=\"summary_large_image\"",
+    ] {
         assert!(html.contains(tag), "{tag} missing");
     }
     let o = TemplateOptions { image_base_url: Some("https://cdn.example.com/btc/".into()), ..Default::default() };
     let html = render_html(&r, None, &[], &o).unwrap();
-    assert!(html.contains("property=\"og:image\" content=\"https://cdn.example.com/btc/heatmap.png\""), "og:image follows --image-base-url");
+    assert!(
+        html.contains("property=\"og:image\" content=\"https://cdn.example.com/btc/heatmap.png\""),
+        "og:image follows --image-base-url"
+    );
     let first = liqshot::report::templates::escape_html(&r.summary[0]);
-    assert!(html.contains(&format!("property=\"og:description\" content=\"{}", first)), "the description starts with the summary");
+    assert!(
+        html.contains(&format!("property=\"og:description\" content=\"{}", first)),
+        "the description starts with the summary"
+    );
 }

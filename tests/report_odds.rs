@@ -17,11 +17,18 @@ use liqshot::MarketSnapshot;
 
 /// Runs `liqshot report` on `snap` into `out` (small chart) with `extra` flags.
 fn report(snap: &Path, out: &Path, extra: &[&str]) -> common::Run {
-    let mut args: Vec<String> =
-        ["report", "--snapshot", &snap.display().to_string(), "--out-dir", &out.display().to_string(), "--size", "800x450"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+    let mut args: Vec<String> = [
+        "report",
+        "--snapshot",
+        &snap.display().to_string(),
+        "--out-dir",
+        &out.display().to_string(),
+        "--size",
+        "800x450",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     args.extend(extra.iter().map(|s| s.to_string()));
     liqshot(&args)
 }
@@ -50,21 +57,37 @@ fn the_example_reports_each_zones_odds_from_its_own_backtest() {
 
     let e = &r.evidence;
     assert!(e.tested, "{e:?}");
-    assert_eq!((e.headline.as_str(), e.steps, e.days, e.n), (bt.headline.as_str(), bt.steps, bt.overall.days, bt.overall.n));
-    assert_eq!((e.touches, e.touch_lift, e.touch_lift_ci90), (bt.overall.touches, bt.overall.touch_lift, bt.overall.touch_lift_ci90));
+    assert_eq!(
+        (e.headline.as_str(), e.steps, e.days, e.n),
+        (bt.headline.as_str(), bt.steps, bt.overall.days, bt.overall.n)
+    );
+    assert_eq!(
+        (e.touches, e.touch_lift, e.touch_lift_ci90),
+        (bt.overall.touches, bt.overall.touch_lift, bt.overall.touch_lift_ci90)
+    );
     assert_eq!((e.reaction_lift, e.reaction_lift_ci90), (bt.overall.reaction_lift, bt.overall.reaction_lift_ci90));
     assert_eq!((e.horizon_secs, e.step_secs, e.warmup_secs), (86_400, 4 * 3600, 72 * 3600));
     assert!(e.steps > 20 && e.days >= 6, "ten days of data, three of warm-up: {e:?}");
-    assert!(md.contains(&e.plain[0]) && html.contains(&liqshot::report::templates::escape_html(&e.plain[0])), "the evidence in plain words in both");
+    assert!(
+        md.contains(&e.plain[0]) && html.contains(&liqshot::report::templates::escape_html(&e.plain[0])),
+        "the evidence in plain words in both"
+    );
 
     assert_eq!(r.zones.len(), analysis.zones.zones.len());
     let mut numbers = 0;
     for (row, zone) in r.zones.iter().zip(&analysis.zones.zones) {
         let odds = zone_odds(&bt, &path, zone, analysis.estimate.last_price);
-        assert_eq!((row.touch_probability, row.model_probability), (odds.touch_probability, odds.model_probability), "{row:?}");
+        assert_eq!(
+            (row.touch_probability, row.model_probability),
+            (odds.touch_probability, odds.model_probability),
+            "{row:?}"
+        );
         let t = odds.track_record.as_ref().map(|t| (t.steps, t.touched, t.lift));
         assert_eq!(row.track_record.as_ref().map(|t| (t.steps, t.touched, t.lift)), t, "{row:?}");
-        let line = md.lines().find(|l| l.starts_with(&format!("| {} | {} |", row.name, row.liquidates))).unwrap_or_else(|| panic!("no row for {row:?}\n{md}"));
+        let line = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {} | {} |", row.name, row.liquidates)))
+            .unwrap_or_else(|| panic!("no row for {row:?}\n{md}"));
         match row.touch_probability {
             Some(p) => {
                 numbers += 1;
@@ -73,7 +96,14 @@ fn the_example_reports_each_zones_odds_from_its_own_backtest() {
                 let star = if row.odds_model.as_deref() == Some("lift-adjusted") { "\\*" } else { "" };
                 let md_shown = shown.replace('<', "&lt;").replace('>', "&gt;");
                 assert!(line.contains(&format!("| {md_shown}{star} |")), "{line}");
-                assert!(html.contains(&format!(">{}{}</td>", liqshot::report::templates::escape_html(&shown), star.replace('\\', ""))), "{html}");
+                assert!(
+                    html.contains(&format!(
+                        ">{}{}</td>",
+                        liqshot::report::templates::escape_html(&shown),
+                        star.replace('\\', "")
+                    )),
+                    "{html}"
+                );
             }
             None => {
                 assert!(line.contains("| n/a |"), "{line}");
@@ -134,10 +164,19 @@ fn a_snapshot_too_short_to_backtest_still_gets_its_report() {
     assert_eq!(e.headline, format!("Not tested: too little history (the backtest {needs})."));
     assert!(!r.zones.is_empty());
     for z in &r.zones {
-        assert_eq!((z.touch_probability, z.model_probability, z.odds_note.as_deref()), (None, None, Some(needs)), "{z:?}");
+        assert_eq!(
+            (z.touch_probability, z.model_probability, z.odds_note.as_deref()),
+            (None, None, Some(needs)),
+            "{z:?}"
+        );
     }
     for text in [&md, &html] {
-        assert!(text.contains(&format!("too short to test whether zones like these matter more than random levels: the test {needs}.")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "too short to test whether zones like these matter more than random levels: the test {needs}."
+            )),
+            "{text}"
+        );
         assert!(!text.contains("Touch within"), "no odds column without odds: {text}");
     }
 }
@@ -168,13 +207,22 @@ fn odds_model_picks_the_distance_only_model_and_a_bad_one_is_refused() {
     let analysis = analyse(&snap, &est, &ZoneParams::default()).unwrap();
     for (row, zone) in r.zones.iter().zip(&analysis.zones.zones) {
         let odds = zone_odds(&bt, &path, zone, analysis.estimate.last_price);
-        assert_eq!((row.touch_probability, row.model_probability), (odds.touch_probability, odds.model_probability), "{row:?}");
+        assert_eq!(
+            (row.touch_probability, row.model_probability),
+            (odds.touch_probability, odds.model_probability),
+            "{row:?}"
+        );
         assert_eq!(row.odds_model.as_deref(), odds.odds_model.map(|m| m.name()), "{row:?}");
         assert_eq!(row.touch_display, odds.touch_display, "{row:?}");
     }
     // The default (the bundled report) is the empirical model: not the same figures.
-    let default: Report = serde_json::from_slice(&std::fs::read(common::root().join("examples/report/zones.json")).unwrap()).unwrap();
-    assert!(default.zones.iter().zip(&r.zones).any(|(d, x)| d.model_probability != x.model_probability), "{:?}", r.zones);
+    let default: Report =
+        serde_json::from_slice(&std::fs::read(common::root().join("examples/report/zones.json")).unwrap()).unwrap();
+    assert!(
+        default.zones.iter().zip(&r.zones).any(|(d, x)| d.model_probability != x.model_probability),
+        "{:?}",
+        r.zones
+    );
 
     let bad = dir.path().join("bad");
     let run = report(&example_snapshot(), &bad, &["--odds-model", "lucky"]);

@@ -61,8 +61,12 @@ fn an_old_template_using_removed_fields_names_them() {
     let old = "{% for plan in r.plans %}\n| {{ plan.alert_level | price }} | {{ plan.invalidation | price }} |\n{% endfor %}\n";
     std::fs::write(dir.path().join("report.md.j2"), old).unwrap();
     let err = render_markdown(&sample_report(), &with_dir(dir.path())).unwrap_err().to_string();
-    assert!(err.contains("report.md.j2 line 2") && err.contains("no field `alert_level`") && err.contains("plan.alert"), "{err}");
-    std::fs::write(dir.path().join("report.html.j2"), "{% for plan in r.plans %}{{ plan.invalidation }}{% endfor %}").unwrap();
+    assert!(
+        err.contains("report.md.j2 line 2") && err.contains("no field `alert_level`") && err.contains("plan.alert"),
+        "{err}"
+    );
+    std::fs::write(dir.path().join("report.html.j2"), "{% for plan in r.plans %}{{ plan.invalidation }}{% endfor %}")
+        .unwrap();
     let err = render_html(&sample_report(), None, &[], &with_dir(dir.path())).unwrap_err().to_string();
     assert!(err.contains("no field `invalidation`") && err.contains("stop"), "{err}");
 }
@@ -122,8 +126,14 @@ fn email_mode_references_the_published_png() {
     assert!(!html.contains("<svg"), "inline SVG in e-mail mode");
     assert!(!html.contains("data:"), "data URI in e-mail mode");
     assert!(html.contains("<table role=\"presentation\""), "table layout");
-    assert!(html.contains("<td class=\"head\" data-label=\"Zone\" style=\"padding:6px 8px;border-bottom:1px solid #d9dde4"), "inline styles");
-    assert!(html.contains(r#"<a href="https://example.com/x/heatmap.png"><img src="https://example.com/x/heatmap.png""#), "the chart links to the full-size PNG: {html}");
+    assert!(
+        html.contains("<td class=\"head\" data-label=\"Zone\" style=\"padding:6px 8px;border-bottom:1px solid #d9dde4"),
+        "inline styles"
+    );
+    assert!(
+        html.contains(r#"<a href="https://example.com/x/heatmap.png"><img src="https://example.com/x/heatmap.png""#),
+        "the chart links to the full-size PNG: {html}"
+    );
     let md = render_markdown(&r, &email()).unwrap();
     assert!(md.contains("](https://example.com/x/heatmap.png)"), "{md}");
 }
@@ -139,7 +149,11 @@ fn default_html_inlines_the_svg_and_loads_nothing() {
     }
     let outside_svg = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     assert!(!outside_svg.contains("http://") && !outside_svg.contains("https://"), "external reference");
-    assert!(html.contains("<meta name=\"viewport\"") && html.contains("prefers-color-scheme: dark") && html.contains("@media print"));
+    assert!(
+        html.contains("<meta name=\"viewport\"")
+            && html.contains("prefers-color-scheme: dark")
+            && html.contains("@media print")
+    );
     let md = render_markdown(&r, &opts()).unwrap();
     assert!(md.contains("![Estimated liquidation heatmap of BTCUSDT, 24h](heatmap.png)"), "{md}");
 }
@@ -188,24 +202,43 @@ fn every_zone_says_its_touch_probability_and_track_record() {
     // A small probability is clamped to what 42 steps support, never printed as 0 %.
     assert!(md.contains("| C above | shorts | 108,000 – 108,900 | $950 | +2.97% | &lt;3 %\\* | n/a |"), "{md}");
     assert!(md.contains("(\\* × the letter's touch lift, better on earlier steps)"), "{md}");
-    assert!(html.contains("data-label=\"Touch within 24 h\">38 %*</td>") && html.contains("touched 9 of 21 (random levels: 10.4)"), "{html}");
+    assert!(
+        html.contains("data-label=\"Touch within 24 h\">38 %*</td>")
+            && html.contains("touched 9 of 21 (random levels: 10.4)"),
+        "{html}"
+    );
     // The evidence in plain words, below the chart, once per output.
     let plain = r.evidence.plain.join(" ");
     assert!(md.contains(&format!("*What this snapshot's history says:* {plain}\n")), "{md}");
     assert!(html.contains(&format!("<b>What this snapshot's history says:</b> {plain}</p>")), "{html}");
-    assert!(md.find("](heatmap.png)").unwrap() < md.find("What this snapshot's history says").unwrap(), "below the chart");
-    assert!(!md.contains("Reaction lift") && !md.contains("distance-only 41%"), "the backtest's jargon stays in zones.json: {md}");
+    assert!(
+        md.find("](heatmap.png)").unwrap() < md.find("What this snapshot's history says").unwrap(),
+        "below the chart"
+    );
+    assert!(
+        !md.contains("Reaction lift") && !md.contains("distance-only 41%"),
+        "the backtest's jargon stays in zones.json: {md}"
+    );
 
     let back: serde_json::Value = serde_json::from_slice(&to_json(&r)).unwrap();
     let z = &back["zones"][0];
-    assert_eq!((z["touch_probability"].as_f64(), z["model_probability"].as_f64(), z["calibration_lift"].as_f64()), (Some(0.3804), Some(0.409), Some(0.93)));
+    assert_eq!(
+        (z["touch_probability"].as_f64(), z["model_probability"].as_f64(), z["calibration_lift"].as_f64()),
+        (Some(0.3804), Some(0.409), Some(0.93))
+    );
     let t = &z["track_record"];
-    assert_eq!((t["steps"].as_u64(), t["touched"].as_u64(), t["placebo_expected"].as_f64(), t["lift"].as_f64()), (Some(21), Some(9), Some(10.44), Some(9.0 / 10.44)));
+    assert_eq!(
+        (t["steps"].as_u64(), t["touched"].as_u64(), t["placebo_expected"].as_f64(), t["lift"].as_f64()),
+        (Some(21), Some(9), Some(10.44), Some(9.0 / 10.44))
+    );
     assert_eq!(t["lift_ci90"].as_array().map(Vec::len), Some(2));
     assert!(back["zones"][1]["touch_probability"].is_null() && back["zones"][1]["odds_note"].is_string());
     assert!(back["far_zones"][0]["touch_probability"].is_null() && back["far_zones"][0]["track_record"].is_null());
     let e = &back["evidence"];
-    assert_eq!((e["tested"].as_bool(), e["steps"].as_u64(), e["days"].as_u64(), e["horizon_secs"].as_i64()), (Some(true), Some(42), Some(7), Some(86_400)));
+    assert_eq!(
+        (e["tested"].as_bool(), e["steps"].as_u64(), e["days"].as_u64(), e["horizon_secs"].as_i64()),
+        (Some(true), Some(42), Some(7), Some(86_400))
+    );
     assert_eq!((e["touch_lift"].as_f64(), e["reaction_lift_ci90"][1].as_f64()), (Some(0.812), Some(1.12)));
     assert!(e["headline"].as_str().unwrap().ends_with("no measurable edge over distance alone."));
     assert!(e["reaction_verdict"].as_str().unwrap().starts_with("Reaction lift 0.61"));
@@ -226,12 +259,18 @@ fn too_little_history_prints_no_number() {
         ..Default::default()
     };
     for z in &mut r.zones {
-        (z.touch_probability, z.model_probability, z.track_record, z.odds_note) = (None, None, None, Some(needs.into()));
+        (z.touch_probability, z.model_probability, z.track_record, z.odds_note) =
+            (None, None, None, Some(needs.into()));
     }
     let md = render_markdown(&r, &opts()).unwrap();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &opts()).unwrap();
     for text in [&md, &html] {
-        assert!(text.contains(&format!("too short to test whether zones like these matter more than random levels: the test {needs}.")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "too short to test whether zones like these matter more than random levels: the test {needs}."
+            )),
+            "{text}"
+        );
         assert!(!text.contains("Touch within") && !text.contains("Past touches") && !text.contains("× lift"), "{text}");
     }
 }

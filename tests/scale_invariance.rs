@@ -1,8 +1,8 @@
 //! The estimate works in relative terms: the same market at a millionth of the price
 //! (BTC at 106,000 vs a DOGE-like 0.106) gives the same zones at the same distances.
 
-use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -85,7 +85,9 @@ fn axis_labels_fit_at_extreme_price_levels() {
             .items
             .iter()
             .filter_map(|i| match i {
-                liqshot::render::Item::Text { x, text, size, .. } if (*x - axis_x).abs() < 0.5 => Some((*x, text.clone(), *size)),
+                liqshot::render::Item::Text { x, text, size, .. } if (*x - axis_x).abs() < 0.5 => {
+                    Some((*x, text.clone(), *size))
+                }
                 _ => None,
             })
             .collect();

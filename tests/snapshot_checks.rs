@@ -39,7 +39,10 @@ fn names_that_would_leave_the_output_directory_are_refused() {
         let mut v = example_json();
         v["symbol"] = json!(bad);
         let line = refused(&v);
-        assert!(line.contains("cannot be part of a file name") && !line.contains('\u{1b}') && !line.contains('\r'), "{line:?}");
+        assert!(
+            line.contains("cannot be part of a file name") && !line.contains('\u{1b}') && !line.contains('\r'),
+            "{line:?}"
+        );
     }
     let mut v = example_json();
     v["venues"][0]["venue"] = json!("../../../outside/VENUEESC");
@@ -53,14 +56,35 @@ type Edit = Box<dyn Fn(&mut Value)>;
 #[test]
 fn inconsistent_snapshots_are_refused_naming_the_field() {
     let cases: Vec<(Edit, &str)> = vec![
-        (Box::new(|v| v["captured_at"] = json!("2099-01-01T00:00:00Z")), "captured_at 2099-01-01 00:00 UTC does not fit the candles"),
-        (Box::new(|v| v["captured_at"] = json!("2000-01-01T00:00:00Z")), "captured_at 2000-01-01 00:00 UTC does not fit the candles"),
-        (Box::new(|v| v["interval"] = json!("1d")), "interval 1d: candles #0 and #1 of venue \"binance\" open 5m apart"),
-        (Box::new(|v| { let b = v["venues"][0].clone(); v["venues"].as_array_mut().unwrap().push(b); }), "venues: binance is listed twice"),
+        (
+            Box::new(|v| v["captured_at"] = json!("2099-01-01T00:00:00Z")),
+            "captured_at 2099-01-01 00:00 UTC does not fit the candles",
+        ),
+        (
+            Box::new(|v| v["captured_at"] = json!("2000-01-01T00:00:00Z")),
+            "captured_at 2000-01-01 00:00 UTC does not fit the candles",
+        ),
+        (
+            Box::new(|v| v["interval"] = json!("1d")),
+            "interval 1d: candles #0 and #1 of venue \"binance\" open 5m apart",
+        ),
+        (
+            Box::new(|v| {
+                let b = v["venues"][0].clone();
+                v["venues"].as_array_mut().unwrap().push(b);
+            }),
+            "venues: binance is listed twice",
+        ),
         (Box::new(|v| v["venues"][0]["venue"] = json!("kraken")), "venues: unknown venue \"kraken\""),
         (Box::new(|v| v["venues"][0]["tick_size"] = json!(1e6)), "tick_size 1000000 is not a price step"),
-        (Box::new(|v| v["venues"][0]["open_interest"][3]["oi_usd"] = json!(1e300)), "open_interest #3: 1e300 USD is more than any market holds"),
-        (Box::new(|v| v["venues"][0]["candles"][7]["open_time"] = json!("2025-11-01T00:35:00.001Z")), "candle #7 opens at 2025-11-01 00:35:00.001 UTC, not on the 5m grid"),
+        (
+            Box::new(|v| v["venues"][0]["open_interest"][3]["oi_usd"] = json!(1e300)),
+            "open_interest #3: 1e300 USD is more than any market holds",
+        ),
+        (
+            Box::new(|v| v["venues"][0]["candles"][7]["open_time"] = json!("2025-11-01T00:35:00.001Z")),
+            "candle #7 opens at 2025-11-01 00:35:00.001 UTC, not on the 5m grid",
+        ),
     ];
     for (edit, want) in cases {
         let mut v = example_json();

@@ -37,7 +37,11 @@ fn err(bytes: &[u8]) -> String {
 
 #[test]
 fn measured_series_round_trips_in_format_2_and_old_files_still_read() {
-    let bytes = with_measured(FORMAT, json!(5), json!([pos(A1, "long", json!(100000.0), 5e6), pos(A2, "short", Value::Null, 1e6)]));
+    let bytes = with_measured(
+        FORMAT,
+        json!(5),
+        json!([pos(A1, "long", json!(100000.0), 5e6), pos(A2, "short", Value::Null, 1e6)]),
+    );
     let s = MarketSnapshot::from_json(&bytes).unwrap();
     assert_eq!(s.venues[0].measured_accounts, Some(5));
     assert_eq!(s.venues[0].measured_positions[1].liquidation_price, None);
@@ -55,9 +59,17 @@ fn measured_series_round_trips_in_format_2_and_old_files_still_read() {
 fn measured_series_is_validated_field_by_field() {
     let e = err(&with_measured(FORMAT, Value::Null, json!([pos(A1, "long", json!(1.0), 5.0)])));
     assert!(e.contains("measured_positions without measured_accounts"), "{e}");
-    let e = err(&with_measured(FORMAT, json!(1), json!([pos(A1, "long", json!(1.0), 5.0), pos(A2, "long", json!(1.0), 5.0)])));
+    let e = err(&with_measured(
+        FORMAT,
+        json!(1),
+        json!([pos(A1, "long", json!(1.0), 5.0), pos(A2, "long", json!(1.0), 5.0)]),
+    ));
     assert!(e.contains("2 accounts with a position but measured_accounts is 1"), "{e}");
-    let e = err(&with_measured(FORMAT, json!(3), json!([pos(A1, "long", json!(1.0), 5.0), pos(A1, "short", json!(1.0), 5.0)])));
+    let e = err(&with_measured(
+        FORMAT,
+        json!(3),
+        json!([pos(A1, "long", json!(1.0), 5.0), pos(A1, "short", json!(1.0), 5.0)]),
+    ));
     assert!(e.contains("appears twice"), "{e}");
     let e = err(&with_measured(FORMAT, json!(3), json!([pos("0x12", "long", json!(1.0), 5.0)])));
     assert!(e.contains("account \"0x12\" is not a 0x… address"), "{e}");
@@ -74,7 +86,8 @@ fn measured_series_is_validated_field_by_field() {
 
 #[test]
 fn a_cut_before_capture_drops_the_measured_positions() {
-    let s = MarketSnapshot::from_json(&with_measured(FORMAT, json!(2), json!([pos(A1, "long", json!(100000.0), 5e6)]))).unwrap();
+    let s = MarketSnapshot::from_json(&with_measured(FORMAT, json!(2), json!([pos(A1, "long", json!(100000.0), 5e6)])))
+        .unwrap();
     let early = s.cut(None, s.captured_at - chrono::Duration::hours(1));
     assert_eq!((early.venues[0].measured_accounts, early.venues[0].measured_positions.len()), (None, 0));
     let whole = s.cut(None, s.captured_at);
@@ -97,7 +110,14 @@ fn zones_reads_the_measured_positions_from_a_snapshot_file() {
     let run = liqshot(["zones", "--snapshot", file.to_str().unwrap(), "--json"]).ok();
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
     let m = &doc["measured"];
-    assert_eq!((m["accounts_queried"].as_u64(), m["accounts_with_position"].as_u64(), m["accounts_with_liquidation_price"].as_u64()), (Some(10), Some(4), Some(3)));
+    assert_eq!(
+        (
+            m["accounts_queried"].as_u64(),
+            m["accounts_with_position"].as_u64(),
+            m["accounts_with_liquidation_price"].as_u64()
+        ),
+        (Some(10), Some(4), Some(3))
+    );
     assert_eq!(m["usd_with_levels"].as_f64(), Some(9e6));
     assert_eq!(m["position_usd"].as_f64(), Some(10e6));
     let c = &m["model_check"];
@@ -118,7 +138,15 @@ fn zones_reads_the_measured_positions_from_a_snapshot_file() {
 fn report_zones_json_carries_the_measured_section_and_reads_as_previous() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.json");
-    std::fs::write(&file, with_measured(FORMAT, json!(7), json!([pos(A1, "long", json!(103900.0), 4e6), pos(A2, "short", Value::Null, 1e6)]))).unwrap();
+    std::fs::write(
+        &file,
+        with_measured(
+            FORMAT,
+            json!(7),
+            json!([pos(A1, "long", json!(103900.0), 4e6), pos(A2, "short", Value::Null, 1e6)]),
+        ),
+    )
+    .unwrap();
     let out = dir.path().join("r");
     liqshot(["report", "--snapshot", file.to_str().unwrap(), "--out-dir", out.to_str().unwrap(), "--measured"]).ok();
     let doc: Value = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
@@ -144,16 +172,36 @@ fn report_zones_json_carries_the_measured_section_and_reads_as_previous() {
     // A report with it is a valid --previous.
     let out2 = dir.path().join("r2");
     let prev = out.join("zones.json");
-    liqshot(["report", "--snapshot", file.to_str().unwrap(), "--out-dir", out2.to_str().unwrap(), "--previous", prev.to_str().unwrap()]).ok();
+    liqshot([
+        "report",
+        "--snapshot",
+        file.to_str().unwrap(),
+        "--out-dir",
+        out2.to_str().unwrap(),
+        "--previous",
+        prev.to_str().unwrap(),
+    ])
+    .ok();
 }
 
 #[test]
 fn backtest_prints_the_model_check_of_the_measured_positions() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.json");
-    std::fs::write(&file, with_measured(FORMAT, json!(5), json!([pos(A1, "long", json!(103900.0), 4e6), pos(A2, "short", json!(109200.0), 2e6)]))).unwrap();
-    let zones: Value = serde_json::from_str(&liqshot(["zones", "--snapshot", file.to_str().unwrap(), "--json"]).ok().stdout).unwrap();
-    let bt: Value = serde_json::from_str(&liqshot(["backtest", "--snapshot", file.to_str().unwrap(), "--json"]).ok().stdout).unwrap();
+    std::fs::write(
+        &file,
+        with_measured(
+            FORMAT,
+            json!(5),
+            json!([pos(A1, "long", json!(103900.0), 4e6), pos(A2, "short", json!(109200.0), 2e6)]),
+        ),
+    )
+    .unwrap();
+    let zones: Value =
+        serde_json::from_str(&liqshot(["zones", "--snapshot", file.to_str().unwrap(), "--json"]).ok().stdout).unwrap();
+    let bt: Value =
+        serde_json::from_str(&liqshot(["backtest", "--snapshot", file.to_str().unwrap(), "--json"]).ok().stdout)
+            .unwrap();
     // The same section `zones` prints: the model check on the whole snapshot's zones.
     assert_eq!(bt["measured"], zones["measured"]);
     assert_eq!(bt["measured"]["accounts_queried"], 5);
@@ -161,7 +209,8 @@ fn backtest_prints_the_model_check_of_the_measured_positions() {
     assert!(table.contains("measured (hyperliquid): 5 accounts queried, 2 with a position"), "{table}");
     assert!(table.contains("model check: coverage"), "{table}");
     // Without measured positions: null, and no such lines.
-    let plain: Value = serde_json::from_str(&liqshot(["backtest", "--snapshot", EXAMPLE, "--json"]).ok().stdout).unwrap();
+    let plain: Value =
+        serde_json::from_str(&liqshot(["backtest", "--snapshot", EXAMPLE, "--json"]).ok().stdout).unwrap();
     assert!(plain["measured"].is_null());
     assert!(!liqshot(["backtest", "--snapshot", EXAMPLE]).ok().stdout.contains("model check"));
 }

@@ -17,7 +17,8 @@ use rand::{Rng, SeedableRng};
 /// The n-weighted mean distance (points of probability) between predicted and observed over
 /// the reliability bins of every zone, and the Brier score.
 fn calibration(b: &Backtest) -> (f64, f64) {
-    let pairs: Vec<(f64, bool)> = b.outcomes.iter().filter_map(|o| o.model_probability.map(|p| (p, o.touched))).collect();
+    let pairs: Vec<(f64, bool)> =
+        b.outcomes.iter().filter_map(|o| o.model_probability.map(|p| (p, o.touched))).collect();
     let bins = liqshot::backtest::calibration::reliability(&pairs);
     let n: usize = bins.iter().map(|r| r.n).sum();
     let ece = bins.iter().map(|r| (r.observed - r.predicted).abs() * r.n as f64).sum::<f64>() / n as f64;
@@ -77,7 +78,9 @@ fn with_clustered_volatility_the_empirical_model_is_better_calibrated() {
     let mut rng = StdRng::seed_from_u64(6);
     let bt = BacktestParams { resamples: 20, ..BacktestParams::default() };
     let st: Vec<Step> = steps(&path, &bt, |_, price| random_zones(&mut rng, price, 0.006 * 24f64.sqrt()));
-    let of = |m: OddsModel| calibration(&summary::summarise(&snap(), &st, &path, &BacktestParams { odds_model: m, ..bt.clone() }));
+    let of = |m: OddsModel| {
+        calibration(&summary::summarise(&snap(), &st, &path, &BacktestParams { odds_model: m, ..bt.clone() }))
+    };
     let ((ece_r, brier_r), (ece_e, brier_e)) = (of(OddsModel::Reflection), of(OddsModel::Empirical));
     eprintln!("reflection: calibration error {ece_r:.4}, Brier {brier_r:.4}; empirical: {ece_e:.4}, {brier_e:.4}");
     assert!(ece_e < ece_r, "empirical calibration error {ece_e} not below the reflection model's {ece_r}");
@@ -91,7 +94,10 @@ fn the_empirical_model_reads_no_candle_after_its_forecast() {
     let h = 86_400;
     let cut = t(20 * 86_400);
     let queries: Vec<_> = (1..=20i64)
-        .flat_map(|day| [0.01, -0.02, 0.004].map(|d| (t(day * 86_400), volmodel::trailing_vol(&path, t(day * 86_400), 72 * 3600), d)))
+        .flat_map(|day| {
+            [0.01, -0.02, 0.004]
+                .map(|d| (t(day * 86_400), volmodel::trailing_vol(&path, t(day * 86_400), 72 * 3600), d))
+        })
         .collect();
     let later = [(t(30 * 86_400), Some(0.00008), 0.01)];
     let before = Excursions::new(&path, h, 72 * 3600);

@@ -7,13 +7,13 @@
 
 mod common;
 
-use liqshot::render::{render_scene, RenderSettings};
 use liqshot::estimate::EstimateParams;
 use liqshot::levels;
 use liqshot::pipeline::Analysis;
 use liqshot::render::chart::{self, ProfileView};
 use liqshot::render::layout::Layout;
 use liqshot::render::palette::Theme;
+use liqshot::render::{render_scene, RenderSettings};
 use liqshot::render::{Item, Scene};
 use liqshot::zones::Where;
 use liqshot::MarketSnapshot;
@@ -54,7 +54,9 @@ fn panel_rects(sc: &Scene, l: &Layout, color: liqshot::render::Color) -> Vec<(f3
     sc.items
         .iter()
         .filter_map(|i| match *i {
-            Item::Rect { x, y, w, h, fill } if fill == color && x >= p.x && x < p.right() && y >= p.y - 0.5 && y <= p.bottom() => {
+            Item::Rect { x, y, w, h, fill }
+                if fill == color && x >= p.x && x < p.right() && y >= p.y - 0.5 && y <= p.bottom() =>
+            {
                 Some((x, y, w, h))
             }
             _ => None,
@@ -71,7 +73,11 @@ fn label_box(sc: &Scene, prefix: &str) -> Option<(f32, f32)> {
         _ => None,
     })?;
     sc.items.iter().find_map(|i| match *i {
-        Item::Rect { x, y, w, h, fill } if fill == th.label_background && x <= tx && x + w >= tx && y <= ty && y + h >= ty => Some((y, y + h)),
+        Item::Rect { x, y, w, h, fill }
+            if fill == th.label_background && x <= tx && x + w >= tx && y <= ty && y + h >= ty =>
+        {
+            Some((y, y + h))
+        }
         _ => None,
     })
 }
@@ -91,11 +97,19 @@ fn every_zone_is_on_the_chart_its_label_clear_of_its_peak_and_the_densest_band_l
                 assert!(labels.iter().any(|t| t == &label), "{name} {window}: no label {label:?} in {labels:?}");
                 let (top, bottom) = label_box(&sc, &label).expect("label box");
                 let (pt, pb) = (y(z.peak * 1.0005), y(z.peak / 1.0005));
-                assert!(bottom <= pt || top >= pb, "{name} {window}: label of {} ({top}..{bottom}) covers its peak band ({pt}..{pb})", z.name);
+                assert!(
+                    bottom <= pt || top >= pb,
+                    "{name} {window}: label of {} ({top}..{bottom}) covers its peak band ({pt}..{pb})",
+                    z.name
+                );
             }
             // Farther and unlettered shelves are not labelled on the chart.
             for f in a.zones.far.iter().chain(&a.zones.other) {
-                assert!(!labels.iter().any(|t| t.contains(&chart::zone_label_text(f))), "{name}: {} labelled: {f:?}", f.name);
+                assert!(
+                    !labels.iter().any(|t| t.contains(&chart::zone_label_text(f))),
+                    "{name}: {} labelled: {f:?}",
+                    f.name
+                );
             }
             // The densest band within ±8 % of price on each side lies in a labelled zone.
             let lv = levels::levels(&a.estimate.profile, a.estimate.last_price);
@@ -112,8 +126,16 @@ fn every_zone_is_on_the_chart_its_label_clear_of_its_peak_and_the_densest_band_l
                     .filter(|(_, u)| *u > 0.0)
                     .max_by(|x, y| x.1.total_cmp(&y.1));
                 let Some((best, usd)) = best else { continue };
-                let inside = a.zones.zones.iter().any(|z| z.side == side && z.low <= best.price_low + 1e-9 && z.high >= best.price_high - 1e-9);
-                assert!(inside, "{name} {window}: densest band {best:?} ({usd}) is in no labelled zone: {:?}", a.zones.zones);
+                let inside = a
+                    .zones
+                    .zones
+                    .iter()
+                    .any(|z| z.side == side && z.low <= best.price_low + 1e-9 && z.high >= best.price_high - 1e-9);
+                assert!(
+                    inside,
+                    "{name} {window}: densest band {best:?} ({usd}) is in no labelled zone: {:?}",
+                    a.zones.zones
+                );
             }
             seen.push(a.zones);
         }
@@ -177,12 +199,17 @@ fn side_totals_never_cover_the_bars_and_say_their_band() {
                 .items
                 .iter()
                 .filter_map(|i| match i {
-                    Item::Text { x, y, text, .. } if text.starts_with("shorts") || text.starts_with("longs") => Some((*x, *y, text.clone())),
+                    Item::Text { x, y, text, .. } if text.starts_with("shorts") || text.starts_with("longs") => {
+                        Some((*x, *y, text.clone()))
+                    }
                     _ => None,
                 })
                 .collect();
             assert_eq!(totals.len(), 2, "{name} {w}x{h}: {totals:?}");
-            assert!(totals[0].2.contains(&liqshot::fmt::usd(a.zones.above_usd)) && totals[1].2.contains(&liqshot::fmt::usd(a.zones.below_usd)));
+            assert!(
+                totals[0].2.contains(&liqshot::fmt::usd(a.zones.above_usd))
+                    && totals[1].2.contains(&liqshot::fmt::usd(a.zones.below_usd))
+            );
             if w >= 1600 {
                 assert!(totals[0].2.contains("+25 %") && totals[1].2.contains("−25 %"), "{totals:?}");
             }
@@ -238,7 +265,9 @@ fn cumulative_view_sums_from_price_outwards() {
                 .items
                 .iter()
                 .find_map(|i| match i {
-                    Item::Line { points, color: c, .. } if *c == color && points[0].0 >= l.profile.x => Some(points.clone()),
+                    Item::Line { points, color: c, .. } if *c == color && points[0].0 >= l.profile.x => {
+                        Some(points.clone())
+                    }
                     _ => None,
                 })
                 .expect("a curve");
@@ -280,10 +309,13 @@ fn cumulative_view_sums_from_price_outwards() {
         // Pixels of exactly the curve's colour along an anti-aliased line: at 800x450 the longs
         // curve has 31 below price (the chart's range now holds zone C above, so fewer pixels
         // lie below price), so ask for 25.
-        assert!(count(th.longs, yp, p.bottom()) >= 25 && count(th.longs, p.y, yp - 2.0) == 0, "{w}x{h}: {}", count(th.longs, yp, p.bottom()));
+        assert!(
+            count(th.longs, yp, p.bottom()) >= 25 && count(th.longs, p.y, yp - 2.0) == 0,
+            "{w}x{h}: {}",
+            count(th.longs, yp, p.bottom())
+        );
     }
 }
-
 
 #[test]
 fn zones_command_and_chart_find_the_same_zones_at_any_size() {

@@ -19,7 +19,15 @@ fn rows(zones: &Value) -> Vec<(String, String, f64, f64, f64)> {
         .as_array()
         .expect("zones array")
         .iter()
-        .map(|z| (z["name"].as_str().unwrap().into(), z["side"].as_str().unwrap().into(), z["low"].as_f64().unwrap(), z["high"].as_f64().unwrap(), z["usd"].as_f64().unwrap()))
+        .map(|z| {
+            (
+                z["name"].as_str().unwrap().into(),
+                z["side"].as_str().unwrap().into(),
+                z["low"].as_f64().unwrap(),
+                z["high"].as_f64().unwrap(),
+                z["usd"].as_f64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -37,7 +45,8 @@ fn the_same_zones_in_zones_the_report_at_24h_and_7d_and_every_presets_alt_text()
     let dir = tempfile::tempdir().unwrap();
     for window in ["24h", "7d"] {
         let out = dir.path().join(format!("r{window}"));
-        liqshot(["-q", "report", "--snapshot", &snap_arg(), "--window", window, "--out-dir", out.to_str().unwrap()]).ok();
+        liqshot(["-q", "report", "--snapshot", &snap_arg(), "--window", window, "--out-dir", out.to_str().unwrap()])
+            .ok();
         let report: Value = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
         assert_eq!(rows(&report["zones"]), zones, "report at {window}");
     }
@@ -47,7 +56,12 @@ fn the_same_zones_in_zones_the_report_at_24h_and_7d_and_every_presets_alt_text()
         let alt = std::fs::read_to_string(dir.path().join(format!("{preset}.png.alt.txt"))).unwrap();
         for (name, side, low, high, usd) in &zones {
             let named = if name.contains(' ') { name.clone() } else { format!("{name} {side}") };
-            let want = format!("Zone {named}: {}–{}, {}", liqshot::fmt::price(*low), liqshot::fmt::price(*high), liqshot::fmt::usd(*usd));
+            let want = format!(
+                "Zone {named}: {}–{}, {}",
+                liqshot::fmt::price(*low),
+                liqshot::fmt::price(*high),
+                liqshot::fmt::usd(*usd)
+            );
             assert!(alt.contains(&want), "{preset}: {want:?} not in {alt}");
         }
     }
@@ -56,7 +70,8 @@ fn the_same_zones_in_zones_the_report_at_24h_and_7d_and_every_presets_alt_text()
 #[test]
 fn zones_never_touch_hold_their_levels_rows_and_label_the_densest_band() {
     let doc = zones_json(&[]);
-    let levels: Value = serde_json::from_str(&liqshot(["levels", "--snapshot", &snap_arg(), "--json"]).ok().stdout).unwrap();
+    let levels: Value =
+        serde_json::from_str(&liqshot(["levels", "--snapshot", &snap_arg(), "--json"]).ok().stdout).unwrap();
     let bands = levels["bands"].as_array().unwrap();
     let price = doc["price"].as_f64().unwrap();
     let mut all = rows(&doc["zones"]);
@@ -73,7 +88,9 @@ fn zones_never_touch_hold_their_levels_rows_and_label_the_densest_band() {
         let key = if x.1 == "above" { "short_usd" } else { "long_usd" };
         let inside: Vec<f64> = bands
             .iter()
-            .filter(|b| b["price_low"].as_f64().unwrap() >= x.2 - 0.01 && b["price_high"].as_f64().unwrap() <= x.3 + 0.01)
+            .filter(|b| {
+                b["price_low"].as_f64().unwrap() >= x.2 - 0.01 && b["price_high"].as_f64().unwrap() <= x.3 + 0.01
+            })
             .map(|b| b[key].as_f64().unwrap())
             .collect();
         let sum: f64 = inside.iter().sum();
@@ -83,10 +100,17 @@ fn zones_never_touch_hold_their_levels_rows_and_label_the_densest_band() {
         let best = bands
             .iter()
             .map(|b| (b["price_low"].as_f64().unwrap(), b["price_high"].as_f64().unwrap(), b[key].as_f64().unwrap()))
-            .filter(|b| if side == "above" { b.0 >= price && b.1 <= price * 1.08 } else { b.1 <= price && b.0 >= price * 0.92 })
+            .filter(|b| {
+                if side == "above" {
+                    b.0 >= price && b.1 <= price * 1.08
+                } else {
+                    b.1 <= price && b.0 >= price * 0.92
+                }
+            })
             .max_by(|x, y| x.2.total_cmp(&y.2))
             .unwrap();
-        let labelled = rows(&doc["zones"]).into_iter().any(|z| z.1 == side && z.2 <= best.0 + 0.01 && z.3 >= best.1 - 0.01);
+        let labelled =
+            rows(&doc["zones"]).into_iter().any(|z| z.1 == side && z.2 <= best.0 + 0.01 && z.3 >= best.1 - 0.01);
         assert!(labelled, "{side}: densest band {best:?} in no labelled zone");
     }
 }

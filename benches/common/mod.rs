@@ -38,7 +38,10 @@ pub fn resampled(snap: &liqshot::snapshot::MarketSnapshot, secs: i64) -> liqshot
                     a.volume += c.volume;
                     a.taker_buy_volume = a.taker_buy_volume.zip(c.taker_buy_volume).map(|(x, y)| x + y);
                 }
-                _ => agg.push(liqshot::snapshot::Candle { open_time: chrono::DateTime::from_timestamp(slot, 0).unwrap(), ..*c }),
+                _ => agg.push(liqshot::snapshot::Candle {
+                    open_time: chrono::DateTime::from_timestamp(slot, 0).unwrap(),
+                    ..*c
+                }),
             }
         }
         v.candles = agg;

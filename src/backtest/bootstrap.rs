@@ -61,7 +61,12 @@ fn quantile(xs: &[f64], q: f64) -> f64 {
 /// The 90 % percentile interval of `stat` over `resamples` resamples of `days` (whole days
 /// drawn with replacement, as many as there are). Resamples where `stat` is undefined are
 /// left out; `None` when no day, no resample, or fewer than half the resamples are defined.
-pub fn interval<S: DaySum>(days: &[S], resamples: usize, seed: u64, stat: impl Fn(&S) -> Option<f64>) -> Option<[f64; 2]> {
+pub fn interval<S: DaySum>(
+    days: &[S],
+    resamples: usize,
+    seed: u64,
+    stat: impl Fn(&S) -> Option<f64>,
+) -> Option<[f64; 2]> {
     let [ci] = intervals(days, resamples, seed, [&stat]);
     ci
 }
@@ -71,7 +76,12 @@ pub type Stat<'a, S> = &'a dyn Fn(&S) -> Option<f64>;
 
 /// [`interval`] of several statistics on the same resamples (one pass): each result is what
 /// [`interval`] gives for that statistic alone with the same seed.
-pub fn intervals<S: DaySum, const N: usize>(days: &[S], resamples: usize, seed: u64, stats: [Stat<'_, S>; N]) -> [Option<[f64; 2]>; N] {
+pub fn intervals<S: DaySum, const N: usize>(
+    days: &[S],
+    resamples: usize,
+    seed: u64,
+    stats: [Stat<'_, S>; N],
+) -> [Option<[f64; 2]>; N] {
     if days.is_empty() || resamples == 0 {
         return [None; N];
     }
@@ -99,7 +109,11 @@ pub fn intervals<S: DaySum, const N: usize>(days: &[S], resamples: usize, seed: 
 
 /// The 90 % interval of observed / expected, resampling the days of `items` (at, observed,
 /// expected).
-pub fn ratio_interval(items: impl IntoIterator<Item = (DateTime<Utc>, f64, f64)>, resamples: usize, seed: u64) -> Option<[f64; 2]> {
+pub fn ratio_interval(
+    items: impl IntoIterator<Item = (DateTime<Utc>, f64, f64)>,
+    resamples: usize,
+    seed: u64,
+) -> Option<[f64; 2]> {
     let days = per_day(items.into_iter().map(|(at, observed, expected)| (at, Ratio { observed, expected })));
     interval(&days, resamples, seed, Ratio::value)
 }
@@ -111,7 +125,11 @@ mod tests {
 
     fn items() -> Vec<(DateTime<Utc>, f64, f64)> {
         let mut rng = StdRng::seed_from_u64(99);
-        (0..300).map(|i| (Utc.timestamp_opt(i * 7200, 0).unwrap(), rng.random_bool(0.3) as u8 as f64, rng.random_range(0.1..0.5))).collect()
+        (0..300)
+            .map(|i| {
+                (Utc.timestamp_opt(i * 7200, 0).unwrap(), rng.random_bool(0.3) as u8 as f64, rng.random_range(0.1..0.5))
+            })
+            .collect()
     }
 
     #[test]
@@ -129,7 +147,8 @@ mod tests {
     fn days_are_the_blocks() {
         // 25 days, 12 items a day; within a day all or nothing is observed: the day-block
         // interval is much wider than treating the 300 items as independent would give.
-        let it: Vec<_> = (0..300).map(|i| (Utc.timestamp_opt(i * 7200, 0).unwrap(), ((i / 12) % 2) as f64, 0.5)).collect();
+        let it: Vec<_> =
+            (0..300).map(|i| (Utc.timestamp_opt(i * 7200, 0).unwrap(), ((i / 12) % 2) as f64, 0.5)).collect();
         assert_eq!(per_day(it.iter().map(|&(t, o, e)| (t, Ratio { observed: o, expected: e }))).len(), 25);
         let [lo, hi] = ratio_interval(it, 1000, 1).unwrap();
         assert!(hi - lo > 0.45, "{lo}-{hi}");

@@ -54,7 +54,8 @@ pub struct Periods {
 /// (hours without an event count as zero); `None` with neither.
 pub fn periods(snap: &MarketSnapshot) -> Option<Periods> {
     if let Some(r) = snap.realized_periods.as_ref().filter(|r| !r.rows.is_empty()) {
-        let source = if r.source.is_empty() { "period totals".to_string() } else { format!("period totals ({})", r.source) };
+        let source =
+            if r.source.is_empty() { "period totals".to_string() } else { format!("period totals ({})", r.source) };
         return Some(Periods { period_secs: r.period_secs(), source, rows: r.rows.clone() });
     }
     let events = crate::realized::all(snap);
@@ -77,7 +78,11 @@ pub fn periods(snap: &MarketSnapshot) -> Option<Periods> {
     venues.dedup();
     venues.sort_unstable();
     venues.dedup();
-    Some(Periods { period_secs: p, source: format!("{} events of {} summed into 1 h periods", events.len(), venues.join("+")), rows })
+    Some(Periods {
+        period_secs: p,
+        source: format!("{} events of {} summed into 1 h periods", events.len(), venues.join("+")),
+        rows,
+    })
 }
 
 /// One scored period: its start, prices, open interest and realized totals.
@@ -178,7 +183,15 @@ pub fn plan(snap: &MarketSnapshot, path: &PricePath, bt: &BacktestParams) -> Opt
             no_oi += 1;
             continue;
         }
-        items.push(Item { start: r.start, open: path.close[a - 1], high, low, oi, long_usd: r.long_usd, short_usd: r.short_usd });
+        items.push(Item {
+            start: r.start,
+            open: path.close[a - 1],
+            high,
+            low,
+            oi,
+            long_usd: r.long_usd,
+            short_usd: r.short_usd,
+        });
     }
     for (n, why) in [
         (early, "start before the warm-up ends"),
@@ -470,7 +483,9 @@ pub fn side_figures(rows: &[Row], side: Side, bt: &BacktestParams) -> FuelSide {
 /// lies above the placebo's.
 pub fn judge(gain: Option<[f64; 2]>, placebo: Option<[f64; 2]>) -> &'static str {
     match (gain, placebo) {
-        (Some([lo, _]), Some([_, phi])) if lo > phi => "evidence that the map measures fuel (its gain interval lies above the placebo's)",
+        (Some([lo, _]), Some([_, phi])) if lo > phi => {
+            "evidence that the map measures fuel (its gain interval lies above the placebo's)"
+        }
         (Some([_, hi]), Some([plo, _])) if hi < plo => "worse than another period's map",
         _ => "no measurable edge over another period's map",
     }
@@ -508,7 +523,10 @@ pub fn verdict(s: &FuelSide, side: Side) -> String {
         judge(s.gain_ci90, s.placebo_gain_ci90).to_string()
     };
     let scale = match s.scale {
-        Some(x) => format!("; scale {x:.2} ({}): realized USD per USD the map showed crossed", s.scale_ci90.map_or("no interval".into(), |[a, b]| format!("{a:.2}-{b:.2}"))),
+        Some(x) => format!(
+            "; scale {x:.2} ({}): realized USD per USD the map showed crossed",
+            s.scale_ci90.map_or("no interval".into(), |[a, b]| format!("{a:.2}-{b:.2}"))
+        ),
         None => String::new(),
     };
     format!(

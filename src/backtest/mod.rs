@@ -37,7 +37,12 @@ use crate::snapshot::MarketSnapshot;
 use crate::zones::ZoneParams;
 
 /// Walks `snap` forward and scores every step: what `liqshot backtest` prints.
-pub fn run(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt: &BacktestParams) -> Result<Backtest, Error> {
+pub fn run(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    zp: &ZoneParams,
+    bt: &BacktestParams,
+) -> Result<Backtest, Error> {
     bt.validate(snap)?;
     let path = walk::price_path(snap);
     // The fuel test's maps come from the same pass as the steps' zones.

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use super::bootstrap::{day_of, ratio_interval};
-use super::score::near_edge;
 use super::excursion::Excursions;
+use super::score::near_edge;
 use super::types::{Backtest, OddsModel, PricePath, Summary};
 use super::volmodel::{model_probability, trailing_vol};
 use crate::zones::Zone;
@@ -123,7 +123,9 @@ pub fn model_at_end(bt: &Backtest, path: &PricePath, log_distance: f64) -> Optio
     let vol = trailing_vol(path, end, bt.vol_window_secs);
     match bt.odds_model {
         OddsModel::Reflection => model_probability(vol, log_distance, bt.horizon_secs),
-        OddsModel::Empirical => Excursions::new(path, bt.horizon_secs, bt.vol_window_secs).probabilities(&[(end, vol, log_distance)])[0],
+        OddsModel::Empirical => {
+            Excursions::new(path, bt.horizon_secs, bt.vol_window_secs).probabilities(&[(end, vol, log_distance)])[0]
+        }
     }
 }
 
@@ -175,7 +177,11 @@ pub fn track_record(bt: &Backtest, zone: &Zone, log_distance: f64) -> Option<Tra
         touched,
         placebo_expected,
         lift: (placebo_expected > 0.0).then(|| touched as f64 / placebo_expected),
-        lift_ci90: ratio_interval(like.iter().map(|o| (o.at, o.touched as u8 as f64, o.placebo_touch)), bt.resamples, bt.seed),
+        lift_ci90: ratio_interval(
+            like.iter().map(|o| (o.at, o.touched as u8 as f64, o.placebo_touch)),
+            bt.resamples,
+            bt.seed,
+        ),
         days: like.iter().map(|o| day_of(o.at)).collect::<BTreeSet<_>>().len(),
     })
 }

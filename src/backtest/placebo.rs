@@ -54,7 +54,14 @@ impl Horizons {
     /// Whether step `j` counts as a placebo for a zone of the step at `at` (its horizon does
     /// not overlap, and it has candles), and if so whether a level at `log_distance` from
     /// step `j`'s price was touched on its path.
-    pub fn placebo_touched(&self, j: usize, at: i64, log_distance: f64, side: Where, horizon_secs: i64) -> Option<bool> {
+    pub fn placebo_touched(
+        &self,
+        j: usize,
+        at: i64,
+        log_distance: f64,
+        side: Where,
+        horizon_secs: i64,
+    ) -> Option<bool> {
         if (self.at[j] - at).abs() < horizon_secs || self.span[j].0 == self.span[j].1 {
             return None;
         }
@@ -88,7 +95,14 @@ impl Horizons {
 
 /// (touch probability, reject share of the touches) of a level at `log_distance` on `side`
 /// on the paths of the steps whose horizon does not overlap step `i`'s.
-pub fn placebo_for(h: &Horizons, path: &PricePath, i: usize, log_distance: f64, side: Where, bt: &BacktestParams) -> (f64, Option<f64>) {
+pub fn placebo_for(
+    h: &Horizons,
+    path: &PricePath,
+    i: usize,
+    log_distance: f64,
+    side: Where,
+    bt: &BacktestParams,
+) -> (f64, Option<f64>) {
     let factor = log_distance.exp();
     let t_i = h.at[i];
     let (mut eligible, mut touched, mut rejected) = (0usize, 0usize, 0usize);

@@ -141,7 +141,9 @@ pub fn table_lines(r: Option<&Realized>) -> Vec<String> {
     let pc = |v: Option<f64>| v.map_or(super::table::NA.to_string(), |v| format!("{:.1} %", v * 100.0));
     let mut out = vec![String::new()];
     let Some(r) = r else {
-        out.push("Realized liquidations: none in the snapshot (OKX fetch, or import --liquidations), not scored.".into());
+        out.push(
+            "Realized liquidations: none in the snapshot (OKX fetch, or import --liquidations), not scored.".into(),
+        );
         return out;
     };
     out.push("Map against realized liquidations (over the range price traded through in each horizon):".into());
@@ -160,7 +162,11 @@ pub fn table_lines(r: Option<&Realized>) -> Vec<String> {
         f2(r.spearman_mean),
         r.spearman_steps
     ));
-    out.push(format!("  realized USD in the map's densest 10 % of bands: {} (a random map: {})", pc(r.top_usd_share), pc(r.random_share)));
+    out.push(format!(
+        "  realized USD in the map's densest 10 % of bands: {} (a random map: {})",
+        pc(r.top_usd_share),
+        pc(r.random_share)
+    ));
     out.push(format!(
         "  events in them: {}, Wilson 95 % lower bound {} (each step-event pair a trial)",
         pc(r.top_event_share),

@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::bootstrap::{day_of, ratio_interval, Ratio};
 use super::calibration::{brier, brier_base_rate, reliability};
-use super::types::{Backtest, BacktestParams, FirstTouch, OddsModel, PricePath, Reaction, Step, Summary, ZoneOutcome, FORMAT};
+use super::types::{
+    Backtest, BacktestParams, FirstTouch, OddsModel, PricePath, Reaction, Step, Summary, ZoneOutcome, FORMAT,
+};
 use super::{placebo, score, volmodel};
 use crate::snapshot::MarketSnapshot;
 
@@ -27,12 +29,16 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
     let vols: Vec<Option<f64>> = steps.iter().map(|s| s.vol).collect();
     let horizons = placebo::Horizons::new(steps, path, bt.horizon_secs);
     let step_at: Vec<_> = steps.iter().map(|s| s.at).collect();
-    let placebo = |s: usize, o: &ZoneOutcome| horizons.placebo_touched(s, o.at.timestamp(), o.log_distance, o.side, bt.horizon_secs);
+    let placebo = |s: usize, o: &ZoneOutcome| {
+        horizons.placebo_touched(s, o.at.timestamp(), o.log_distance, o.side, bt.horizon_secs)
+    };
     match bt.odds_model {
         OddsModel::Reflection => volmodel::fill(&mut outcomes, &vols, &step_at, bt, placebo),
         OddsModel::Empirical => {
-            let queries: Vec<_> = outcomes.iter().map(|o| (o.at, vols.get(o.step).copied().flatten(), o.log_distance)).collect();
-            let model = super::excursion::Excursions::new(path, bt.horizon_secs, bt.vol_window_secs).probabilities(&queries);
+            let queries: Vec<_> =
+                outcomes.iter().map(|o| (o.at, vols.get(o.step).copied().flatten(), o.log_distance)).collect();
+            let model =
+                super::excursion::Excursions::new(path, bt.horizon_secs, bt.vol_window_secs).probabilities(&queries);
             for (o, p) in outcomes.iter_mut().zip(model) {
                 o.model_probability = p;
             }
@@ -47,7 +53,8 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
     let headline = headline(&overall);
 
     let data_from = path.open_time.first().copied().unwrap_or(snap.captured_at);
-    let data_to = path.open_time.last().map(|t| *t + chrono::Duration::seconds(path.interval_secs)).unwrap_or(snap.captured_at);
+    let data_to =
+        path.open_time.last().map(|t| *t + chrono::Duration::seconds(path.interval_secs)).unwrap_or(snap.captured_at);
     Backtest {
         format: FORMAT,
         symbol: snap.symbol.clone(),
@@ -111,27 +118,36 @@ pub fn notes(path: &PricePath, bt: &BacktestParams) -> Vec<String> {
 }
 
 /// The figures of the outcomes `keep` selects; `first` (overall only) adds the magnet figures.
-pub fn group(outcomes: &[ZoneOutcome], keep: impl Fn(&ZoneOutcome) -> bool, first: Option<(&[FirstTouch], &[Step])>, bt: &BacktestParams) -> Summary {
+pub fn group(
+    outcomes: &[ZoneOutcome],
+    keep: impl Fn(&ZoneOutcome) -> bool,
+    first: Option<(&[FirstTouch], &[Step])>,
+    bt: &BacktestParams,
+) -> Summary {
     let g: Vec<&ZoneOutcome> = outcomes.iter().filter(|o| keep(o)).collect();
     let days = g.iter().map(|o| day_of(o.at)).collect::<BTreeSet<_>>().len();
     let touched: Vec<&&ZoneOutcome> = g.iter().filter(|o| o.touched).collect();
     let touches = touched.len();
     let placebo_expected_touches = g.iter().map(|o| o.placebo_touch).sum::<f64>();
     let touch_lift = Ratio { observed: touches as f64, expected: placebo_expected_touches }.value();
-    let touch_lift_ci90 = ratio_interval(g.iter().map(|o| (o.at, o.touched as u8 as f64, o.placebo_touch)), bt.resamples, bt.seed);
+    let touch_lift_ci90 =
+        ratio_interval(g.iter().map(|o| (o.at, o.touched as u8 as f64, o.placebo_touch)), bt.resamples, bt.seed);
 
     let is_reject = |o: &ZoneOutcome| o.reaction == Some(Reaction::Reject);
     let rejections = touched.iter().filter(|o| is_reject(o)).count();
     let reject_rate = (touches > 0).then(|| rejections as f64 / touches as f64);
     // The reaction compares touched zones with placebo levels that were touched too.
-    let compared: Vec<(&ZoneOutcome, f64)> = touched.iter().filter_map(|o| o.placebo_reject.map(|r| (**o, r))).collect();
-    let placebo_reject_rate = (!compared.is_empty()).then(|| compared.iter().map(|c| c.1).sum::<f64>() / compared.len() as f64);
+    let compared: Vec<(&ZoneOutcome, f64)> =
+        touched.iter().filter_map(|o| o.placebo_reject.map(|r| (**o, r))).collect();
+    let placebo_reject_rate =
+        (!compared.is_empty()).then(|| compared.iter().map(|c| c.1).sum::<f64>() / compared.len() as f64);
     let reaction_lift = Ratio {
         observed: compared.iter().filter(|c| is_reject(c.0)).count() as f64,
         expected: compared.iter().map(|c| c.1).sum(),
     }
     .value();
-    let reaction_lift_ci90 = ratio_interval(compared.iter().map(|(o, r)| (o.at, is_reject(o) as u8 as f64, *r)), bt.resamples, bt.seed);
+    let reaction_lift_ci90 =
+        ratio_interval(compared.iter().map(|(o, r)| (o.at, is_reject(o) as u8 as f64, *r)), bt.resamples, bt.seed);
 
     let mut times: Vec<i64> = touched.iter().filter_map(|o| o.time_to_touch_secs).collect();
     times.sort_unstable();
@@ -175,8 +191,11 @@ pub fn group(outcomes: &[ZoneOutcome], keep: impl Fn(&ZoneOutcome) -> bool, firs
         s.bigger_first = Some(big);
         s.random_walk_expected_bigger_first = Some(expected);
         s.magnet_lift = Ratio { observed: big as f64, expected }.value();
-        s.magnet_lift_ci90 =
-            ratio_interval(counted.iter().map(|f| (steps[f.step].at, bigger(f) as u8 as f64, f.random_walk_bigger_first)), bt.resamples, bt.seed);
+        s.magnet_lift_ci90 = ratio_interval(
+            counted.iter().map(|f| (steps[f.step].at, bigger(f) as u8 as f64, f.random_walk_bigger_first)),
+            bt.resamples,
+            bt.seed,
+        );
     }
     s.verdict = verdicts(&s);
     s
@@ -234,7 +253,9 @@ pub fn verdicts(s: &Summary) -> Vec<String> {
             s.placebo_expected_touches,
             judge(s.touch_lift_ci90)
         ),
-        None => format!("Touch lift undefined: no level at these distances was touched on the other steps' paths ({scope})."),
+        None => format!(
+            "Touch lift undefined: no level at these distances was touched on the other steps' paths ({scope})."
+        ),
     });
     out.push(match s.reaction_lift {
         Some(l) => format!(
@@ -247,7 +268,9 @@ pub fn verdicts(s: &Summary) -> Vec<String> {
         None if s.touches == 0 => "Reaction lift undefined: no zone was touched.".to_string(),
         None => "Reaction lift undefined: no level at the same distances was rejected elsewhere.".to_string(),
     });
-    if let (Some(steps), Some(big), Some(exp)) = (s.first_touch_steps, s.bigger_first, s.random_walk_expected_bigger_first) {
+    if let (Some(steps), Some(big), Some(exp)) =
+        (s.first_touch_steps, s.bigger_first, s.random_walk_expected_bigger_first)
+    {
         out.push(match s.magnet_lift {
             Some(l) if steps > 0 => format!(
                 "Magnet lift {l:.2} ({}; the bigger of A and B first in {big} of {steps} steps against {exp:.1} for a random walk): {}.",
@@ -277,7 +300,9 @@ pub fn headline(overall: &Summary) -> String {
     if let (Some(l), Some(j)) = (overall.reaction_lift, judged(overall.reaction_lift_ci90, overall.touches)) {
         also.push_str(&format!("; after a touch, reaction lift {l:.2} ({}): {j}", ci_text(overall.reaction_lift_ci90)));
     }
-    if let (Some(l), Some(j)) = (overall.magnet_lift, judged(overall.magnet_lift_ci90, overall.first_touch_steps.unwrap_or(0))) {
+    if let (Some(l), Some(j)) =
+        (overall.magnet_lift, judged(overall.magnet_lift_ci90, overall.first_touch_steps.unwrap_or(0)))
+    {
         also.push_str(&format!("; bigger zone first, magnet lift {l:.2} ({}): {j}", ci_text(overall.magnet_lift_ci90)));
     }
     match overall.touch_lift {

@@ -86,7 +86,9 @@ const ROWS: [Row; 11] = [
     }),
     ("reaction lift [90 %]", |s| lift_ci(s.reaction_lift, s.reaction_lift_ci90)),
     ("bigger first (walk)", |s| match (s.bigger_first, s.first_touch_steps) {
-        (Some(b), Some(n)) => format!("{b} of {n} ({})", opt(s.random_walk_expected_bigger_first, |e| format!("{e:.1}"))),
+        (Some(b), Some(n)) => {
+            format!("{b} of {n} ({})", opt(s.random_walk_expected_bigger_first, |e| format!("{e:.1}")))
+        }
         _ => NA.into(),
     }),
     ("magnet lift [90 %]", |s| lift_ci(s.magnet_lift, s.magnet_lift_ci90)),
@@ -147,7 +149,11 @@ pub fn to_text(bt: &Backtest) -> String {
         Some(l) => format!("its trailing {}", span_label(l)),
         None => "all history up to it".to_string(),
     };
-    let warmup = if bt.warmup_secs > 0 { format!("after a {} warm-up", span_label(bt.warmup_secs)) } else { "no warm-up".into() };
+    let warmup = if bt.warmup_secs > 0 {
+        format!("after a {} warm-up", span_label(bt.warmup_secs))
+    } else {
+        "no warm-up".into()
+    };
     out.push(format!(
         "{} steps every {} {warmup}, each scored over the next {}",
         bt.steps,
@@ -218,7 +224,9 @@ fn reliability(model: &[ReliabilityBin], adjusted: &[ReliabilityBin]) -> Vec<Str
     bins.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     bins.dedup();
     if bins.is_empty() {
-        return vec![format!("  {NA}: no zone had a model probability (too little history for the trailing volatility)")];
+        return vec![format!(
+            "  {NA}: no zone had a model probability (too little history for the trailing volatility)"
+        )];
     }
     let mut out = vec![format!(
         "  {:<13}  {:>16}  {:>9}  {:>6}    {:>19}  {:>9}  {:>6}",

@@ -94,7 +94,11 @@ impl BacktestParams {
                 return usage(format!("{flag} {}: {what}", duration(secs)));
             }
             if secs > MAX_DURATION_SECS {
-                return usage(format!("{flag} {}: longer than {} is not a backtest setting", duration(secs), duration(MAX_DURATION_SECS)));
+                return usage(format!(
+                    "{flag} {}: longer than {} is not a backtest setting",
+                    duration(secs),
+                    duration(MAX_DURATION_SECS)
+                ));
             }
         }
         // A step between candle closes would score from the next candle's open (its first
@@ -114,24 +118,42 @@ impl BacktestParams {
         }
         if let Some(l) = self.lookback_secs {
             if l < interval {
-                return usage(format!("--lookback {}: must be at least one candle ({})", duration(l), duration(interval)));
+                return usage(format!(
+                    "--lookback {}: must be at least one candle ({})",
+                    duration(l),
+                    duration(interval)
+                ));
             }
             if l > MAX_DURATION_SECS {
-                return usage(format!("--lookback {}: longer than {} is not a backtest setting", duration(l), duration(MAX_DURATION_SECS)));
+                return usage(format!(
+                    "--lookback {}: longer than {} is not a backtest setting",
+                    duration(l),
+                    duration(MAX_DURATION_SECS)
+                ));
             }
         }
         if !(self.reaction_move.is_finite() && self.reaction_move > 0.0 && self.reaction_move < 0.5) {
-            return usage(format!("--reaction-move {}: must be a fraction of price above 0 and below 0.5 (0.005 = 0.5 %)", self.reaction_move));
+            return usage(format!(
+                "--reaction-move {}: must be a fraction of price above 0 and below 0.5 (0.005 = 0.5 %)",
+                self.reaction_move
+            ));
         }
         if !(MIN_RESAMPLES..=MAX_RESAMPLES).contains(&self.resamples) {
-            return usage(format!("--resamples {}: must be between {MIN_RESAMPLES} and {MAX_RESAMPLES}", self.resamples));
+            return usage(format!(
+                "--resamples {}: must be between {MIN_RESAMPLES} and {MAX_RESAMPLES}",
+                self.resamples
+            ));
         }
         let Some((start, end)) = super::walk::data_span(snap) else {
             return Err(Error::Invalid("the snapshot has no candles to backtest".into()));
         };
         let span = (end - start).num_seconds();
         if self.warmup_secs + self.horizon_secs > span {
-            let flag = if self.horizon_secs >= span || self.warmup_secs < self.horizon_secs { "--horizon" } else { "--warmup" };
+            let flag = if self.horizon_secs >= span || self.warmup_secs < self.horizon_secs {
+                "--horizon"
+            } else {
+                "--warmup"
+            };
             let value = if flag == "--horizon" { self.horizon_secs } else { self.warmup_secs };
             return usage(format!(
                 "{flag} {}: the snapshot holds {} of data; warm-up {} + horizon {} need more",

@@ -135,7 +135,12 @@ pub fn fill(
 
 /// The `adjusted_probability` of [`fill`] from the `model_probability` already in `outcomes`
 /// (whichever model gave it).
-pub fn adjust(outcomes: &mut [ZoneOutcome], step_at: &[DateTime<Utc>], bt: &BacktestParams, placebo: impl Fn(usize, &ZoneOutcome) -> Option<bool>) {
+pub fn adjust(
+    outcomes: &mut [ZoneOutcome],
+    step_at: &[DateTime<Utc>],
+    bt: &BacktestParams,
+    placebo: impl Fn(usize, &ZoneOutcome) -> Option<bool>,
+) {
     // Per outcome: (eligible steps ended so far, of them touched); per letter over the
     // outcomes whose own horizon has ended: (outcomes, touched, sum of their current rates).
     let mut counts = vec![(0usize, 0usize); outcomes.len()];

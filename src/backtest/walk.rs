@@ -26,8 +26,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::types::{BacktestParams, PricePath, Step};
-use crate::error::Error;
 use super::volmodel::trailing_vol;
+use crate::error::Error;
 use crate::estimate::ledger::{Bins, Ledger};
 use crate::estimate::{self, oi_align, EstimateParams, Profile, VenueRun};
 use crate::pipeline::choose_zones;
@@ -69,7 +69,12 @@ pub fn step_times(snap: &MarketSnapshot, bt: &BacktestParams) -> Vec<DateTime<Ut
 /// Every step's zones, exactly those `liqshot zones` prints for `snap` cut at the step
 /// (see the module's notes). `params.window_secs` is the zones' window (the caller sets 24 h
 /// as `liqshot zones` does).
-pub fn walk(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, bt: &BacktestParams) -> Result<Vec<Step>, Error> {
+pub fn walk(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    zp: &ZoneParams,
+    bt: &BacktestParams,
+) -> Result<Vec<Step>, Error> {
     walk_with(snap, params, zp, bt, &[], |_, _| {})
 }
 
@@ -170,10 +175,14 @@ pub fn walk_with(
                 for (vi, v) in snap.venues.iter().enumerate() {
                     let n = closed_by(&v.candles, interval, at);
                     let a = v.candles.partition_point(|c| c.open_time < from).min(n);
-                    let (oa, on) = (v.open_interest.partition_point(|p| p.time < from), v.open_interest.partition_point(|p| p.time <= at));
+                    let (oa, on) = (
+                        v.open_interest.partition_point(|p| p.time < from),
+                        v.open_interest.partition_point(|p| p.time <= at),
+                    );
                     let part = &v.candles[a..n];
                     let oi = oi_align::align(&v.open_interest[oa..on.max(oa)], &closes(part, interval));
-                    let mut ledger = std::mem::replace(&mut ledgers[vi], Ledger::new(Bins::new(1.0, 1.0, params.bin_step)));
+                    let mut ledger =
+                        std::mem::replace(&mut ledgers[vi], Ledger::new(Bins::new(1.0, 1.0, params.bin_step)));
                     ledger.clear();
                     ledgers[vi] = run_part(v, part, oi, interval, params, ledger)?;
                     w.ranges[vi] = (a, n);
@@ -186,7 +195,14 @@ pub fn walk_with(
 }
 
 /// Runs every candle of `part` from an empty `ledger`; returns the ledger.
-fn run_part(v: &VenueSeries, part: &[Candle], oi: Vec<Option<f64>>, interval: i64, params: &EstimateParams, ledger: Ledger) -> Result<Ledger, Error> {
+fn run_part(
+    v: &VenueSeries,
+    part: &[Candle],
+    oi: Vec<Option<f64>>,
+    interval: i64,
+    params: &EstimateParams,
+    ledger: Ledger,
+) -> Result<Ledger, Error> {
     let mut run = VenueRun::over(v, part, oi, interval, params, ledger)?;
     for _ in 0..part.len() {
         run.step(params);
@@ -270,7 +286,16 @@ impl Walker<'_> {
         let base = self.params.price_range.or(window);
         let grid = self.params.price_range.unwrap_or_else(|| estimate::pad_range(lo_w, hi_w));
         let reach = crate::zones::reach_of_cuts((0..n).map(cut), self.interval, self.zp);
-        let (zones, _) = choose_zones(&self.profile, price, self.zp, self.params.zone_rule, reach, base, self.params.price_range, grid);
+        let (zones, _) = choose_zones(
+            &self.profile,
+            price,
+            self.zp,
+            self.params.zone_rule,
+            reach,
+            base,
+            self.params.price_range,
+            grid,
+        );
         // Only a snapshot with realized liquidations needs the bands (`realized`).
         let bands = if self.want_bands { crate::levels::levels(&self.profile, price).bands } else { vec![] };
         Ok((price, zones, bands))

@@ -72,7 +72,11 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
     let out = PathTemplate::parse("-o", &a.output)?;
     let window = super::options::parse_window(&a.window)?;
     let (w, h) = match (a.preset, &a.size) {
-        (Some(p), Some(s)) => return Err(Error::Usage(format!("--preset {p} and --size {s}: give one (the preset sets the size and the text scale)"))),
+        (Some(p), Some(s)) => {
+            return Err(Error::Usage(format!(
+                "--preset {p} and --size {s}: give one (the preset sets the size and the text scale)"
+            )))
+        }
         (Some(p), None) => p.size(),
         (None, s) => parse_size(s.as_deref().unwrap_or("1200x675"))?,
     };
@@ -96,7 +100,10 @@ pub fn run(a: AnimateArgs) -> Result<(), Error> {
     let dests = |v: &Vars| {
         let path = out.expand(v);
         let what = format!("-o {}", out.raw());
-        vec![Dest::new(what.clone(), path.clone(), "animation"), Dest::new(format!("the alt text of {what}"), alt::alt_path(&path), "alt text")]
+        vec![
+            Dest::new(what.clone(), path.clone(), "animation"),
+            Dest::new(format!("the alt text of {what}"), alt::alt_path(&path), "alt text"),
+        ]
     };
     src.check_collisions(dests)?;
     src.each(

@@ -83,7 +83,8 @@ pub struct BacktestArgs {
 
 /// A positive duration for `flag` (`0` is refused with the flag's name).
 fn positive_duration(flag: &str, s: &str) -> Result<i64, Error> {
-    parse_duration(flag, s).map_err(|_| Error::Usage(format!("{flag}: {s:?} is not a positive duration like 1h, 4h or 1d")))
+    parse_duration(flag, s)
+        .map_err(|_| Error::Usage(format!("{flag}: {s:?} is not a positive duration like 1h, 4h or 1d")))
 }
 
 impl BacktestArgs {
@@ -108,10 +109,16 @@ impl BacktestArgs {
             ..BacktestParams::default()
         };
         if !(self.reaction_move.is_finite() && self.reaction_move > 0.0 && self.reaction_move < 0.5) {
-            return Err(Error::Usage(format!("--reaction-move {}: give a fraction of price above 0 and below 0.5 (0.005 = 0.5 %)", self.reaction_move)));
+            return Err(Error::Usage(format!(
+                "--reaction-move {}: give a fraction of price above 0 and below 0.5 (0.005 = 0.5 %)",
+                self.reaction_move
+            )));
         }
         if !(MIN_RESAMPLES..=MAX_RESAMPLES).contains(&self.resamples) {
-            return Err(Error::Usage(format!("--resamples {}: give {MIN_RESAMPLES} to {MAX_RESAMPLES}", self.resamples)));
+            return Err(Error::Usage(format!(
+                "--resamples {}: give {MIN_RESAMPLES} to {MAX_RESAMPLES}",
+                self.resamples
+            )));
         }
         let lookback = self.estimate.fetch.lookback.trim();
         if !lookback.is_empty() && self.estimate.snapshot.is_some() {
@@ -149,10 +156,15 @@ pub fn run(a: BacktestArgs) -> Result<(), Error> {
     params.window_secs = 86_400;
     let estimate = a.estimate_args();
     let label = bt_params.lookback_secs.map_or_else(|| "all".to_string(), crate::fmt::duration);
-    let src = Source::of(&estimate, None, if estimate.symbol.is_some() { estimate.fetch.lookback.clone() } else { label })?;
+    let src =
+        Source::of(&estimate, None, if estimate.symbol.is_some() { estimate.fetch.lookback.clone() } else { label })?;
     src.check_outputs(outputs.iter().map(|(t, _)| t))?;
     let dests = |v: &Vars| -> Vec<super::collide::Dest> {
-        outputs.iter().enumerate().map(|(i, (t, _))| super::collide::Dest::new(format!("-o {}", t.raw()), t.expand(v), format!("chart {i}"))).collect()
+        outputs
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| super::collide::Dest::new(format!("-o {}", t.raw()), t.expand(v), format!("chart {i}")))
+            .collect()
     };
     src.check_collisions(dests)?;
     let (docs, result) = src.each(
@@ -179,7 +191,8 @@ pub fn run(a: BacktestArgs) -> Result<(), Error> {
         (1, _) if src.len() == 1 => texts.into_iter().next().expect("one"),
         // Several JSON documents: one array, in the order of --symbol.
         (_, true) => {
-            let docs: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_slice(t).expect("backtest JSON")).collect();
+            let docs: Vec<serde_json::Value> =
+                texts.iter().map(|t| serde_json::from_slice(t).expect("backtest JSON")).collect();
             let mut v = serde_json::to_vec_pretty(&docs).expect("serialises");
             v.push(b'\n');
             v
@@ -208,19 +221,48 @@ mod tests {
     fn flags_become_params_and_the_lookback_depends_on_the_source() {
         let p = args(&["--snapshot", "s.json"]).params().unwrap();
         assert_eq!(p, BacktestParams::default());
-        let p = args(&["--snapshot", "s.json", "--step", "1h", "--horizon", "12h", "--warmup", "0h", "--lookback", "3d", "--seed", "7", "--resamples", "50", "--vol-window", "1d"])
-            .params()
-            .unwrap();
+        let p = args(&[
+            "--snapshot",
+            "s.json",
+            "--step",
+            "1h",
+            "--horizon",
+            "12h",
+            "--warmup",
+            "0h",
+            "--lookback",
+            "3d",
+            "--seed",
+            "7",
+            "--resamples",
+            "50",
+            "--vol-window",
+            "1d",
+        ])
+        .params()
+        .unwrap();
         assert_eq!((p.step_secs, p.horizon_secs, p.warmup_secs, p.lookback_secs), (3600, 43_200, 0, Some(259_200)));
         assert_eq!((p.seed, p.resamples, p.vol_window_secs), (7, 50, 86_400));
-        let p = args(&["--snapshot", "s.json", "--reaction-move", "0.01", "--reaction-window", "30m"]).params().unwrap();
+        let p =
+            args(&["--snapshot", "s.json", "--reaction-move", "0.01", "--reaction-window", "30m"]).params().unwrap();
         assert_eq!((p.reaction_move, p.reaction_secs), (0.01, 1800));
         // With --symbol the lookback is what is fetched (30 days unless given), not a per-step cut.
         let live = args(&["--symbol", "BTC"]);
         assert_eq!(live.params().unwrap().lookback_secs, None);
         assert_eq!(live.estimate_args().fetch.lookback, "30d");
         assert_eq!(args(&["--symbol", "BTC", "--lookback", "9d"]).estimate_args().fetch.lookback, "9d");
-        for (flag, v) in [("--step", "0"), ("--horizon", "0d"), ("--resamples", "0"), ("--resamples", "19"), ("--resamples", "1000001"), ("--warmup", "-"), ("--lookback", "0d"), ("--reaction-move", "0"), ("--reaction-move", "0.5"), ("--reaction-window", "0m")] {
+        for (flag, v) in [
+            ("--step", "0"),
+            ("--horizon", "0d"),
+            ("--resamples", "0"),
+            ("--resamples", "19"),
+            ("--resamples", "1000001"),
+            ("--warmup", "-"),
+            ("--lookback", "0d"),
+            ("--reaction-move", "0"),
+            ("--reaction-move", "0.5"),
+            ("--reaction-window", "0m"),
+        ] {
             let e = args(&["--snapshot", "s.json", flag, v]).params().unwrap_err();
             assert!(matches!(&e, Error::Usage(m) if m.starts_with(flag)), "{flag} {v}: {e}");
         }

@@ -139,15 +139,23 @@ mod tests {
 
     #[test]
     fn exit_status_of_a_batch() {
-        let fetch = |name: &str| Outcome::<()> { name: name.into(), result: Err(Error::Fetch("down".into())), elapsed: Duration::ZERO };
+        let fetch = |name: &str| Outcome::<()> {
+            name: name.into(),
+            result: Err(Error::Fetch("down".into())),
+            elapsed: Duration::ZERO,
+        };
         assert_eq!(conclude(vec![fetch("A"), fetch("B")], |_| String::new()).1.unwrap_err().exit_code(), 3);
         let usage = Outcome::<()> { name: "C".into(), result: Err(Error::Usage("x".into())), elapsed: Duration::ZERO };
         assert_eq!(conclude(vec![fetch("A"), usage], |_| String::new()).1.unwrap_err().exit_code(), 1);
         // One symbol: its own error, unchanged.
-        let one = conclude(vec![Outcome::<()> { name: "A".into(), result: Err(Error::Usage("u".into())), elapsed: Duration::ZERO }], |_| String::new());
+        let one = conclude(
+            vec![Outcome::<()> { name: "A".into(), result: Err(Error::Usage("u".into())), elapsed: Duration::ZERO }],
+            |_| String::new(),
+        );
         assert!(matches!(one.1, Err(Error::Usage(m)) if m == "u"));
         let ok = Outcome { name: "A".into(), result: Ok(1), elapsed: Duration::ZERO };
-        let (both, r) = conclude(vec![ok, Outcome { name: "B".into(), result: Ok(2), elapsed: Duration::ZERO }], |v| v.to_string());
+        let (both, r) =
+            conclude(vec![ok, Outcome { name: "B".into(), result: Ok(2), elapsed: Duration::ZERO }], |v| v.to_string());
         assert_eq!((both, r.is_ok()), (vec![1, 2], true));
     }
 }

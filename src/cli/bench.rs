@@ -10,8 +10,8 @@ use crate::error::Error;
 use crate::estimate::{self, EstimateParams};
 use crate::pipeline;
 use crate::render::{chart, chart_options, encode, raster, render_scene, Format, RenderSettings};
-use crate::synth::{batch_snapshots, repeated};
 use crate::snapshot::MarketSnapshot;
+use crate::synth::{batch_snapshots, repeated};
 use crate::zones::{self, ZoneParams};
 
 /// `println!` that returns the error of a closed or full stdout (see [`super::to_stdout`]).
@@ -73,13 +73,11 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-
 /// Resets this process's peak RSS (`VmHWM`) to the current RSS (Linux `clear_refs` value 5);
 /// false where unsupported.
 fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
-
 
 /// `liqshot bench --batch N`: the render pipeline (parse, estimate, zones, scene, PNG) for N
 /// symbols through the batch runner with `--jobs` 1, 2 and the core count.
@@ -118,7 +116,8 @@ fn run_batch(a: &BenchArgs, n: usize, snap: &MarketSnapshot, settings: &RenderSe
             return Err(Error::Invalid(format!("bench batch: {} failed: {:?}", o.name, o.result.as_ref().err())));
         }
         per.sort_by(f64::total_cmp);
-        let rss = peak_rss_mb().map_or("n/a".into(), |mb| format!("{mb:.1} MB{}", if reset { "" } else { " (whole process)" }));
+        let rss = peak_rss_mb()
+            .map_or("n/a".into(), |mb| format!("{mb:.1} MB{}", if reset { "" } else { " (whole process)" }));
         let speedup = first.map_or(String::new(), |t1: f64| format!(", {:.2}x the speed of --jobs 1", t1 / total));
         say!(
             "  --jobs {jobs}: total {:7.2} s, {:6.1} ms/symbol (wall), per symbol median {:6.1} ms (min {:.1}, max {:.1}), peak RSS {rss}{speedup}",
@@ -197,8 +196,9 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
     // Zones, scene and encoders run on exactly what `liqshot render` draws (same analysis,
     // chart options and encoder), so the byte counts printed are those of its files.
     let analysis = pipeline::analyse(&snap, &settings.params, &ZoneParams::default())?;
-    let (t_zones, _) =
-        median_ms(runs, || zones::find_zones(&analysis.estimate.profile, analysis.estimate.last_price, &ZoneParams::default(), &snap));
+    let (t_zones, _) = median_ms(runs, || {
+        zones::find_zones(&analysis.estimate.profile, analysis.estimate.last_price, &ZoneParams::default(), &snap)
+    });
     let opts = chart_options(&snap, &settings);
     let (t_scene, scene) = median_ms(runs, || chart::build(&snap, &analysis, &opts));
     let (t_png, png) = median_ms(runs, || encode(&scene, Format::Png));

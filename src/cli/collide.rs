@@ -32,9 +32,16 @@ impl Dest {
 pub fn check(dests: &[Dest]) -> Result<(), Error> {
     let norm: Vec<PathBuf> = dests.iter().map(|d| normalise(&d.path)).collect();
     for (j, b) in dests.iter().enumerate() {
-        if let Some((_, a)) = dests[..j].iter().enumerate().find(|(i, a)| norm[*i] == norm[j] && a.content != b.content) {
-            let how = if a.what == b.what { format!("{} writes {} twice", a.what, b.path.display()) } else { format!("{} and {} both write {}", a.what, b.what, b.path.display()) };
-            return Err(Error::Usage(format!("{how}: give each output a file of its own (nothing was read or written)")));
+        if let Some((_, a)) = dests[..j].iter().enumerate().find(|(i, a)| norm[*i] == norm[j] && a.content != b.content)
+        {
+            let how = if a.what == b.what {
+                format!("{} writes {} twice", a.what, b.path.display())
+            } else {
+                format!("{} and {} both write {}", a.what, b.what, b.path.display())
+            };
+            return Err(Error::Usage(format!(
+                "{how}: give each output a file of its own (nothing was read or written)"
+            )));
         }
     }
     Ok(())
@@ -51,7 +58,11 @@ pub fn images(outputs: &[&PathTemplate], latest: bool, vars: &Vars) -> Vec<Dest>
         let copy = latest_path(&path, &vars.symbol);
         if latest && copy != path {
             out.push(Dest::new(format!("the --latest copy of {flag}"), copy.clone(), format!("image {i}")));
-            out.push(Dest::new(format!("the alt text of the --latest copy of {flag}"), crate::report::alt::alt_path(&copy), "alt text"));
+            out.push(Dest::new(
+                format!("the alt text of the --latest copy of {flag}"),
+                crate::report::alt::alt_path(&copy),
+                "alt text",
+            ));
         }
     }
     out
@@ -73,7 +84,12 @@ mod tests {
     use chrono::{DateTime, Utc};
 
     fn vars() -> Vars {
-        Vars { symbol: "BTCUSDT".into(), captured_at: DateTime::<Utc>::from_timestamp(0, 0).unwrap(), window: "24h".into(), venues: "binance".into() }
+        Vars {
+            symbol: "BTCUSDT".into(),
+            captured_at: DateTime::<Utc>::from_timestamp(0, 0).unwrap(),
+            window: "24h".into(),
+            venues: "binance".into(),
+        }
     }
 
     fn t(s: &str) -> PathTemplate {

@@ -8,9 +8,9 @@ use clap::Args;
 use super::naming::{PathTemplate, Vars};
 use super::options::{interval_without_window, EstimateArgs};
 use super::source::{write_logged, Source};
+use crate::breakdown::{self, By};
 use crate::error::Error;
 use crate::estimate;
-use crate::breakdown::{self, By};
 use crate::levels::{self, LevelsMeta};
 use crate::snapshot::MarketSnapshot;
 
@@ -56,7 +56,11 @@ pub enum LevelsFormat {
 /// `params` (the same profile the chart's panel and the zones use), as CSV or JSON with the
 /// columns per leverage tier and per venue, or as a Pine Script indicator of the zones
 /// (those of `liqshot zones`) and the top levels.
-pub fn levels_bytes(snap: &MarketSnapshot, params: &estimate::EstimateParams, format: LevelsFormat) -> Result<Vec<u8>, Error> {
+pub fn levels_bytes(
+    snap: &MarketSnapshot,
+    params: &estimate::EstimateParams,
+    format: LevelsFormat,
+) -> Result<Vec<u8>, Error> {
     if format == LevelsFormat::Pine {
         let a = crate::pipeline::analyse(snap, params, &crate::zones::ZoneParams::default())?;
         let lv = levels::levels(&a.estimate.profile, a.estimate.last_price);
@@ -70,7 +74,10 @@ pub fn levels_bytes(snap: &MarketSnapshot, params: &estimate::EstimateParams, fo
     }
     let est = estimate::estimate(snap, params)?;
     let lv = levels::levels(&est.profile, est.last_price);
-    let by = [By::Leverage, By::Venue].map(|b| breakdown::breakdown(snap, params, est.last_price, b)).into_iter().collect::<Result<Vec<_>, _>>()?;
+    let by = [By::Leverage, By::Venue]
+        .map(|b| breakdown::breakdown(snap, params, est.last_price, b))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     if format == LevelsFormat::Csv {
         return Ok(levels::to_csv_by(&lv, &by));
     }
@@ -135,7 +142,8 @@ pub fn run(a: LevelsArgs) -> Result<(), Error> {
         1 if src.len() == 1 => docs.into_iter().next().expect("one"),
         // Several JSON documents: one array, in the order of --symbol.
         _ => {
-            let values: Vec<serde_json::Value> = docs.iter().map(|d| serde_json::from_slice(d).expect("levels JSON")).collect();
+            let values: Vec<serde_json::Value> =
+                docs.iter().map(|d| serde_json::from_slice(d).expect("levels JSON")).collect();
             let mut v = serde_json::to_vec_pretty(&values).expect("serialises");
             v.push(b'\n');
             v

@@ -44,7 +44,10 @@ pub fn init(o: LogOptions) -> Result<(), Error> {
         (true, _) => "warn".to_string(),
         (false, 1) => "warn,liqshot=debug".to_string(),
         (false, v) if v >= 2 => "info,liqshot=trace".to_string(),
-        _ => match [ENV, "RUST_LOG"].into_iter().find_map(|var| std::env::var(var).ok().filter(|s| !s.trim().is_empty()).map(|s| (var, s))) {
+        _ => match [ENV, "RUST_LOG"]
+            .into_iter()
+            .find_map(|var| std::env::var(var).ok().filter(|s| !s.trim().is_empty()).map(|s| (var, s)))
+        {
             Some((var, s)) => {
                 source = var;
                 s
@@ -177,7 +180,8 @@ where
         let mut m = Message(String::new());
         event.record(&mut m);
         // Control characters a message quotes (ESC of a hostile name) are shown, not obeyed.
-        let text = if m.0.chars().any(|c| c.is_control() && c != '\n' && c != '\t') { crate::fmt::inert(&m.0) } else { m.0 };
+        let text =
+            if m.0.chars().any(|c| c.is_control() && c != '\n' && c != '\t') { crate::fmt::inert(&m.0) } else { m.0 };
         writeln!(w, "{prefix}{text}")
     }
 }

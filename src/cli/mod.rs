@@ -36,9 +36,9 @@ use config::command::CONFIG_EXAMPLES;
 use fetch::FETCH_EXAMPLES;
 use import::IMPORT_EXAMPLES;
 use levels::LEVELS_EXAMPLES;
+use record::RECORD_EXAMPLES;
 use render::RENDER_EXAMPLES;
 use report::REPORT_EXAMPLES;
-use record::RECORD_EXAMPLES;
 use run::RUN_EXAMPLES;
 use zones::ZONES_EXAMPLES;
 
@@ -51,14 +51,18 @@ pub use import::ImportArgs;
 pub use levels::LevelsArgs;
 pub use options::{parse_duration, parse_size, parse_timeout, ChartArgs, EstimateArgs, FetchArgs, ThemeArg};
 pub use parse_error::{parse_error_line, parse_error_text};
-pub use render::RenderArgs;
 pub use record::RecordArgs;
+pub use render::RenderArgs;
 pub use report::ReportArgs;
 pub use run::RunArgs;
 pub use zones::ZonesArgs;
 
 #[derive(Debug, Parser)]
-#[command(name = "liqshot", version, about = "Estimated liquidation heatmaps and zones from crypto-futures market data")]
+#[command(
+    name = "liqshot",
+    version,
+    about = "Estimated liquidation heatmaps and zones from crypto-futures market data"
+)]
 #[command(after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
@@ -171,7 +175,8 @@ pub fn main(cli: Cli, argv: Vec<OsString>) -> Result<(), Error> {
             if !layered.added.is_empty() {
                 tracing::debug!("config {}: {}", c.path.display(), run::shell_line(&layered.argv));
             }
-            let command = if layered.added.is_empty() { command } else { config::layer::parse(&layered.argv, &c.path)?.command };
+            let command =
+                if layered.added.is_empty() { command } else { config::layer::parse(&layered.argv, &c.path)?.command };
             run(command).map_err(|e| config::layer::explain(e, &layered.added, Some(&c.path)))
         }
     }
@@ -199,7 +204,9 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Report(a) => report::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Record(a) => record::run(a),
-        Command::Run(_) | Command::Config(_) => Err(Error::Usage("run and config need the config file (see cli::main)".into())),
+        Command::Run(_) | Command::Config(_) => {
+            Err(Error::Usage("run and config need the config file (see cli::main)".into()))
+        }
     }
 }
 

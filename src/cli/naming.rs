@@ -47,7 +47,12 @@ pub struct Vars {
 impl Vars {
     /// The values for `snap` shown over `window` (a label such as `24h`).
     pub fn of(snap: &MarketSnapshot, window: &str) -> Self {
-        Vars { symbol: snap.symbol.clone(), captured_at: snap.captured_at, window: window.to_string(), venues: snap.venue_label() }
+        Vars {
+            symbol: snap.symbol.clone(),
+            captured_at: snap.captured_at,
+            window: window.to_string(),
+            venues: snap.venue_label(),
+        }
     }
 
     fn get(&self, name: &str) -> String {
@@ -66,7 +71,10 @@ impl PathTemplate {
     /// Parses `path` given to `flag`. `{name}` must be one of [`PLACEHOLDERS`]; `{{` and `}}`
     /// stand for literal braces.
     pub fn parse(flag: &'static str, path: &Path) -> Result<Self, Error> {
-        let raw = path.to_str().ok_or_else(|| Error::Usage(format!("{flag} {}: not valid UTF-8", path.display())))?.to_string();
+        let raw = path
+            .to_str()
+            .ok_or_else(|| Error::Usage(format!("{flag} {}: not valid UTF-8", path.display())))?
+            .to_string();
         let mut parts = Vec::new();
         let mut text = String::new();
         let mut chars = raw.chars().peekable();
@@ -93,7 +101,9 @@ impl PathTemplate {
                     }
                     parts.push(Part::Var(var));
                 }
-                '}' => return Err(Error::Usage(format!("{flag} {raw}: unmatched '}}' (write }}}} for a literal brace)"))),
+                '}' => {
+                    return Err(Error::Usage(format!("{flag} {raw}: unmatched '}}' (write }}}} for a literal brace)")))
+                }
                 c => text.push(c),
             }
         }
@@ -250,7 +260,10 @@ mod tests {
 
     #[test]
     fn latest_copies_sit_beside_the_output() {
-        assert_eq!(latest_path(Path::new("out/BTCUSDT-2025-11-10.png"), "BTCUSDT"), Path::new("out/BTCUSDT-latest.png"));
+        assert_eq!(
+            latest_path(Path::new("out/BTCUSDT-2025-11-10.png"), "BTCUSDT"),
+            Path::new("out/BTCUSDT-latest.png")
+        );
         assert_eq!(latest_path(Path::new("x.svg"), "ETHUSDT"), Path::new("ETHUSDT-latest.svg"));
         assert_eq!(latest_path(Path::new("reports/SOLUSDT"), "SOLUSDT"), Path::new("reports/SOLUSDT-latest"));
         assert_eq!(latest_dir(Path::new("od/v1.2"), "BTCUSDT"), Path::new("od/BTCUSDT-latest"));
@@ -263,7 +276,10 @@ mod tests {
         assert_eq!(split_symbols("BTC,btcusdt,BTC-USDT").unwrap(), ["BTC"]);
         assert!(split_symbols("BTC,,ETH").unwrap_err().to_string().contains("empty symbol"));
         for empty in ["", " ", ",", " , "] {
-            assert_eq!(split_symbols(empty).unwrap_err().to_string(), "--symbol: no symbol given (e.g. BTC or BTC,ETH,SOL)");
+            assert_eq!(
+                split_symbols(empty).unwrap_err().to_string(),
+                "--symbol: no symbol given (e.g. BTC or BTC,ETH,SOL)"
+            );
         }
         assert!(matches!(split_symbols("BTC,ETH-USD"), Err(Error::Usage(_))));
     }

@@ -200,7 +200,9 @@ impl ChartArgs {
         }
         let mut settings = match (self.preset, &self.size) {
             (Some(p), Some(s)) => {
-                return Err(Error::Usage(format!("--preset {p} and --size {s}: give one (the preset sets the size and the text scale)")))
+                return Err(Error::Usage(format!(
+                    "--preset {p} and --size {s}: give one (the preset sets the size and the text scale)"
+                )))
             }
             (Some(p), None) => RenderSettings::preset(params, window, p),
             (None, s) => {
@@ -228,9 +230,14 @@ pub const MAX_DURATION_SECS: i64 = crate::backtest::MAX_DURATION_SECS;
 
 /// Parses a duration like `24h`, `3d`, `90m`, at most [`MAX_DURATION_SECS`].
 pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
-    let secs = parse_interval(s).ok_or_else(|| Error::Usage(format!("{flag}: {s:?} is not a duration like 12h, 24h, 3d or 7d")))?;
+    let secs = parse_interval(s)
+        .ok_or_else(|| Error::Usage(format!("{flag}: {s:?} is not a duration like 12h, 24h, 3d or 7d")))?;
     if secs > MAX_DURATION_SECS {
-        return Err(Error::Usage(format!("{flag} {}: longer than {}, the longest duration liqshot takes", s.trim(), crate::fmt::duration(MAX_DURATION_SECS))));
+        return Err(Error::Usage(format!(
+            "{flag} {}: longer than {}, the longest duration liqshot takes",
+            s.trim(),
+            crate::fmt::duration(MAX_DURATION_SECS)
+        )));
     }
     Ok(secs)
 }
@@ -243,7 +250,11 @@ pub const MIN_WINDOW_SECS: i64 = 3600;
 pub fn parse_window(s: &str) -> Result<i64, Error> {
     let secs = parse_duration("--window", s)?;
     if secs < MIN_WINDOW_SECS {
-        return Err(Error::Usage(format!("--window {}: shorter than {}, the shortest window a chart shows", s.trim(), crate::fmt::duration(MIN_WINDOW_SECS))));
+        return Err(Error::Usage(format!(
+            "--window {}: shorter than {}, the shortest window a chart shows",
+            s.trim(),
+            crate::fmt::duration(MIN_WINDOW_SECS)
+        )));
     }
     Ok(secs)
 }
@@ -262,7 +273,12 @@ pub fn parse_timeout(flag: &str, s: &str) -> Result<std::time::Duration, Error> 
 
 impl FetchArgs {
     /// Typed fetch options for `symbol`; `window_secs` picks the default interval.
-    pub fn options(&self, symbol: &str, window_secs: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> Result<FetchOptions, Error> {
+    pub fn options(
+        &self,
+        symbol: &str,
+        window_secs: Option<i64>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<FetchOptions, Error> {
         let venues = Venue::parse_list(&self.exchange)?;
         let lookback = parse_duration("--lookback", &self.lookback)?;
         let interval = match &self.interval {
@@ -274,11 +290,18 @@ impl FetchArgs {
             },
         };
         if lookback < 2 * interval {
-            return Err(Error::Usage(format!("--lookback {}: shorter than two candles of {}", self.lookback, crate::fmt::duration(interval))));
+            return Err(Error::Usage(format!(
+                "--lookback {}: shorter than two candles of {}",
+                self.lookback,
+                crate::fmt::duration(interval)
+            )));
         }
         if let Some(w) = window_secs {
             if w > lookback {
-                return Err(Error::Usage(format!("--window is longer than --lookback {} (raise --lookback)", self.lookback)));
+                return Err(Error::Usage(format!(
+                    "--window is longer than --lookback {} (raise --lookback)",
+                    self.lookback
+                )));
             }
         }
         let mut urls = Vec::new();
@@ -300,7 +323,10 @@ impl FetchArgs {
             ..Default::default()
         };
         if !(self.hl_stats_url.starts_with("http://") || self.hl_stats_url.starts_with("https://")) {
-            return Err(Error::Usage(format!("--hl-stats-url: {:?} is not an http:// or https:// URL", self.hl_stats_url)));
+            return Err(Error::Usage(format!(
+                "--hl-stats-url: {:?} is not an http:// or https:// URL",
+                self.hl_stats_url
+            )));
         }
         let measured = match &self.hl_accounts {
             Some(v) => Some(crate::fetch::hyperliquid::positions::MeasuredOptions {
@@ -340,7 +366,8 @@ pub fn parse_preset(s: &str) -> Result<Preset, String> {
 
 /// Parses `1600x900`.
 pub fn parse_size(s: &str) -> Result<(u32, u32), Error> {
-    let err = || Error::Usage(format!("--size: {s:?} is not WIDTHxHEIGHT between 720x400 and 8000x8000 (e.g. 1600x900)"));
+    let err =
+        || Error::Usage(format!("--size: {s:?} is not WIDTHxHEIGHT between 720x400 and 8000x8000 (e.g. 1600x900)"));
     let (w, h) = s.split_once(['x', 'X']).ok_or_else(err)?;
     let (w, h): (u32, u32) = (w.trim().parse().map_err(|_| err())?, h.trim().parse().map_err(|_| err())?);
     if !(720..=8000).contains(&w) || !(400..=8000).contains(&h) {

@@ -49,7 +49,9 @@ pub fn parse_error_line(e: &clap::Error, argv: &[std::ffi::OsString]) -> String 
     let text = e.render().to_string();
     let mut msg = String::new();
     let mut list = false;
-    for line in text.lines().map(str::trim).take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information")) {
+    for line in
+        text.lines().map(str::trim).take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+    {
         if line.is_empty() {
             continue;
         }

@@ -34,12 +34,7 @@ pub struct RecordArgs {
     #[arg(long, value_name = "SYMBOLS")]
     pub symbol: String,
     /// Venues to record: binance, bybit, okx (the config file's `venues` is not used: it may name hyperliquid)
-    #[arg(
-        long = "exchange",
-        id = "record_exchange",
-        default_value = "binance,bybit,okx",
-        value_name = "VENUES"
-    )]
+    #[arg(long = "exchange", id = "record_exchange", default_value = "binance,bybit,okx", value_name = "VENUES")]
     pub exchange: String,
     /// How long to record, e.g. 55m (then it stops cleanly, exit 0)
     #[arg(long = "for", value_name = "DURATION")]
@@ -70,22 +65,14 @@ pub struct RecordArgs {
 /// A websocket URL's `scheme://host[:port]` (what keeps a stand-in's events apart).
 fn authority(url: &str) -> String {
     match url.parse::<tungstenite::http::Uri>() {
-        Ok(u) => format!(
-            "{}://{}",
-            u.scheme_str().unwrap_or(""),
-            u.authority().map_or("", |a| a.as_str())
-        ),
+        Ok(u) => format!("{}://{}", u.scheme_str().unwrap_or(""), u.authority().map_or("", |a| a.as_str())),
         Err(_) => url.to_string(),
     }
 }
 
 /// Checks a `ws://` or `wss://` URL with a host.
 fn ws_url(flag: &str, url: &str) -> Result<String, Error> {
-    let bad = || {
-        Error::Usage(format!(
-            "{flag}: {url:?} is not a ws:// or wss:// URL with a host"
-        ))
-    };
+    let bad = || Error::Usage(format!("{flag}: {url:?} is not a ws:// or wss:// URL with a host"));
     let u: tungstenite::http::Uri = url.trim().parse().map_err(|_| bad())?;
     match (u.scheme_str(), u.host()) {
         (Some("ws" | "wss"), Some(h)) if !h.is_empty() => Ok(url.trim().to_string()),
@@ -108,7 +95,10 @@ impl Plan {
         let secs = parse_duration("--for", &a.duration)?;
         let streams = |v: &Venue| matches!(v, Venue::Binance | Venue::Bybit | Venue::Okx);
         let venues = Venue::parse_list(&a.exchange).ok().filter(|v| v.iter().all(streams)).ok_or_else(|| {
-            Error::Usage(format!("--exchange: {:?} is not a list of venues with a liquidation stream (use binance, bybit, okx)", a.exchange))
+            Error::Usage(format!(
+                "--exchange: {:?} is not a list of venues with a liquidation stream (use binance, bybit, okx)",
+                a.exchange
+            ))
         })?;
         let mut bases = Vec::new();
         for s in a.symbol.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -124,10 +114,7 @@ impl Plan {
         ws_url("--bybit-ws-url", &a.bybit_ws_url)?;
         ws_url("--okx-ws-url", &a.okx_ws_url)?;
         if !(a.okx_url.starts_with("http://") || a.okx_url.starts_with("https://")) {
-            return Err(Error::Usage(format!(
-                "--okx-url: {:?} is not an http:// or https:// URL",
-                a.okx_url
-            )));
+            return Err(Error::Usage(format!("--okx-url: {:?} is not an http:// or https:// URL", a.okx_url)));
         }
         let cache = a.cache_dir.clone().or_else(cache::default_dir).ok_or_else(|| {
             Error::Usage("--cache-dir: record keeps what it records in the cache; give --cache-dir DIR (HOME and XDG_CACHE_HOME are not set)".into())
@@ -162,19 +149,12 @@ fn feed(a: &RecordArgs, plan: &Plan, venue: Venue) -> Result<Box<dyn Feed>, Stri
     let instruments: Vec<String> = plan.bases.iter().map(|b| instrument(venue, b)).collect();
     let url = stream_url(a, venue).0.trim().to_string();
     Ok(match venue {
-        Venue::Binance => Box::new(binance::ws::ForceOrders {
-            base_url: url,
-            instruments,
-        }),
+        Venue::Binance => Box::new(binance::ws::ForceOrders { base_url: url, instruments }),
         Venue::Bybit => Box::new(bybit::ws::AllLiquidations { url, instruments }),
         _ => {
-            let config = HttpConfig {
-                connect_timeout: plan.connect_timeout,
-                ..Default::default()
-            };
+            let config = HttpConfig { connect_timeout: plan.connect_timeout, ..Default::default() };
             let http = Http::new(config).map_err(|e| e.message)?;
-            let contracts =
-                okx::ws::contract_values(&http, &a.okx_url, &instruments).map_err(|e| e.message)?;
+            let contracts = okx::ws::contract_values(&http, &a.okx_url, &instruments).map_err(|e| e.message)?;
             Box::new(okx::ws::LiquidationOrdersFeed { url, contracts })
         }
     })
@@ -193,11 +173,7 @@ fn csv_bytes(events: &[Recorded]) -> Vec<u8> {
     sorted.sort_by(|a, b| a.event.order(&b.event).then(a.venue.cmp(&b.venue)));
     let mut out = String::from("time,venue,side,price,usd\n");
     for r in &sorted {
-        let side = if r.event.side == Side::Long {
-            "long"
-        } else {
-            "short"
-        };
+        let side = if r.event.side == Side::Long { "long" } else { "short" };
         out.push_str(&format!(
             "{},{},{side},{},{}\n",
             r.event.time.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
@@ -213,11 +189,7 @@ fn csv_bytes(events: &[Recorded]) -> Vec<u8> {
 fn summary(r: &FeedReport, events: &[Recorded]) -> String {
     let venue = r.venue.map_or("?", Venue::name);
     let total = |side: Side| {
-        events
-            .iter()
-            .filter(|e| Some(e.venue) == r.venue && e.event.side == side)
-            .map(|e| e.event.usd)
-            .sum::<f64>()
+        events.iter().filter(|e| Some(e.venue) == r.venue && e.event.side == side).map(|e| e.event.usd).sum::<f64>()
     };
     let mut line = format!(
         "{venue}: {} liquidations (longs {}, shorts {}) over {} connection{}",
@@ -272,17 +244,11 @@ pub fn run(a: RecordArgs) -> Result<(), Error> {
     }
     let recorded = Mutex::new(Vec::<Recorded>::new());
     let sink = |venue: Venue, events: &[(String, Liquidation)]| -> Result<(), String> {
-        recorded
-            .lock()
-            .expect("recorded lock")
-            .extend(events.iter().map(|(_, l)| Recorded { venue, event: *l }));
+        recorded.lock().expect("recorded lock").extend(events.iter().map(|(_, l)| Recorded { venue, event: *l }));
         let mut first_error = None;
         for (v, inst, path) in &journals {
-            let mine: Vec<Liquidation> = events
-                .iter()
-                .filter(|(i, _)| *v == venue && i == inst)
-                .map(|(_, l)| *l)
-                .collect();
+            let mine: Vec<Liquidation> =
+                events.iter().filter(|(i, _)| *v == venue && i == inst).map(|(_, l)| *l).collect();
             if !mine.is_empty() {
                 if let Err(e) = journal::append(path, &mine) {
                     first_error.get_or_insert(e);
@@ -291,42 +257,26 @@ pub fn run(a: RecordArgs) -> Result<(), Error> {
         }
         first_error.map_or(Ok(()), Err)
     };
-    let settings = Settings {
-        connect_timeout: plan.connect_timeout,
-        ..Settings::default()
-    };
+    let settings = Settings { connect_timeout: plan.connect_timeout, ..Settings::default() };
     tracing::info!(
         "recording {} from {} for {}",
         plan.bases.join(","),
-        feeds
-            .iter()
-            .map(|f| f.venue().name())
-            .collect::<Vec<_>>()
-            .join(", "),
+        feeds.iter().map(|f| f.venue().name()).collect::<Vec<_>>().join(", "),
         a.duration.trim()
     );
     // The recording time starts once the feeds are ready (OKX's contract values read).
     let deadline = At(Instant::now() + Duration::from_secs(plan.secs as u64));
     let reports: Vec<FeedReport> = std::thread::scope(|s| {
-        let handles: Vec<_> = feeds
-            .iter()
-            .map(|f| s.spawn(|| session::run(f.as_ref(), &settings, &deadline, &sink)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+        let handles: Vec<_> =
+            feeds.iter().map(|f| s.spawn(|| session::run(f.as_ref(), &settings, &deadline, &sink))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     let events = recorded.into_inner().expect("recorded lock");
     for r in &reports {
         tracing::info!("{}", summary(r, &events));
         let venue = r.venue.map_or("?", Venue::name);
         if r.connections == 0 {
-            let why = r
-                .problems
-                .last()
-                .cloned()
-                .unwrap_or_else(|| "no connection".into());
+            let why = r.problems.last().cloned().unwrap_or_else(|| "no connection".into());
             tracing::warn!("{venue}: never connected: {why}");
             failed.push(format!("{venue}: never connected: {why}"));
         } else if !r.problems.is_empty() {
@@ -345,10 +295,7 @@ pub fn run(a: RecordArgs) -> Result<(), Error> {
         }
     }
     if reports.iter().all(|r| r.connections == 0) {
-        return Err(Error::Fetch(format!(
-            "record: no venue could be connected: {}",
-            failed.join("; ")
-        )));
+        return Err(Error::Fetch(format!("record: no venue could be connected: {}", failed.join("; "))));
     }
     if let Some(path) = &plan.csv {
         crate::output::write_atomic(path, &csv_bytes(&events))?;

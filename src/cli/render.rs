@@ -117,7 +117,8 @@ impl RenderPlan {
                 warn_short_window(&snap, &analysis, &settings);
                 let vars = Vars::of(&snap, &src.window_label);
                 src.check_snapshot_collisions(|v| dests(&outputs, a.latest, v), &vars)?;
-                let encoded: Vec<(PathBuf, Vec<u8>)> = outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
+                let encoded: Vec<(PathBuf, Vec<u8>)> =
+                    outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
                 let alt = crate::report::alt::alt_text(&snap, &analysis);
                 write_logged(&with_alt_text(with_latest(encoded, a.latest, &snap.symbol), &alt))
             },

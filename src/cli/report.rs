@@ -114,7 +114,11 @@ impl Plan {
         if let Some(url) = &a.image_base_url {
             check_base_url(url)?;
         }
-        let opts = TemplateOptions { dir: a.templates.clone(), front_matter: a.front_matter, image_base_url: a.image_base_url.clone() };
+        let opts = TemplateOptions {
+            dir: a.templates.clone(),
+            front_matter: a.front_matter,
+            image_base_url: a.image_base_url.clone(),
+        };
         templates::check(&opts)?;
         let events = gather_events(&a.events, a.events_file.as_deref())?;
         let (out_dir, archive) = match (&a.out_dir, &a.archive) {
@@ -123,7 +127,10 @@ impl Plan {
                 if let Some(u) = &a.site_url {
                     check_url("--site-url", u)?;
                 }
-                let site = crate::archive::Site { site_url: a.site_url.clone(), max: a.archive_max.map_or(crate::archive::DEFAULT_MAX, |n| n as usize) };
+                let site = crate::archive::Site {
+                    site_url: a.site_url.clone(),
+                    max: a.archive_max.map_or(crate::archive::DEFAULT_MAX, |n| n as usize),
+                };
                 (archive_template(root)?, Some((root.clone(), site)))
             }
             (None, None) => return Err(Error::Usage("report: give --out-dir DIR or --archive DIR".into())),
@@ -152,7 +159,8 @@ fn archive_template(root: &Path) -> Result<PathTemplate, Error> {
 /// Runs `liqshot report`. Every flag is checked (and the templates compiled) before any data is
 /// read or fetched; nothing is written unless every output was produced.
 pub fn run(a: ReportArgs) -> Result<(), Error> {
-    let Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src, archive } = Plan::new(&a)?;
+    let Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src, archive } =
+        Plan::new(&a)?;
     // A --previous without placeholders is read before any data is fetched.
     let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
         Some(p) => read_previous(&p)?,
@@ -187,14 +195,26 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             alt: crate::report::alt::alt_text(&snap, &analysis),
             width: settings.chart.width,
             height: settings.chart.height,
-            small: Some(SmallImage { png: SQUARE_PNG.into(), url: opts.image_url(SQUARE_PNG), width: small_settings.chart.width, height: small_settings.chart.height }),
+            small: Some(SmallImage {
+                png: SQUARE_PNG.into(),
+                url: opts.image_url(SQUARE_PNG),
+                width: small_settings.chart.width,
+                height: small_settings.chart.height,
+            }),
         };
         let tested = backtest_for_with(&snap, &estimate, horizon, odds_model)?;
         if let Backtested::TooShort { needs, .. } = &tested {
             tracing::warn!("{}: too little history for touch probabilities: the backtest {needs}", snap.symbol);
         }
-        let inputs =
-            ReportInputs { snap: &snap, analysis: &analysis, window_secs: window, events: events.clone(), previous, image, history: tested.history() };
+        let inputs = ReportInputs {
+            snap: &snap,
+            analysis: &analysis,
+            window_secs: window,
+            events: events.clone(),
+            previous,
+            image,
+            history: tested.history(),
+        };
         let mut report = compute::compute(&inputs);
         let hints = operator_hints(&report, a.previous.is_some());
         report.measured = crate::measured::summarise(&snap, &estimate, &analysis.zones.zones, analysis.zones.price);
@@ -232,7 +252,9 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
 fn operator_hints(r: &crate::report::model::Report, has_previous: bool) -> Vec<&'static str> {
     let mut hints = Vec::new();
     if !has_previous {
-        hints.push("pass this report's zones.json as --previous next time to mark the recalculation triggers fired or not");
+        hints.push(
+            "pass this report's zones.json as --previous next time to mark the recalculation triggers fired or not",
+        );
     }
     if !r.realized.available {
         hints.push("no realized liquidations in the snapshot: they come from an OKX fetch, `liqshot record`, or `liqshot import --liquidations FILE.csv`");
@@ -243,9 +265,14 @@ fn operator_hints(r: &crate::report::model::Report, has_previous: bool) -> Vec<&
 /// `settings` at the `square` preset (the report's chart for phones): same estimate, theme and
 /// colour options.
 fn square_settings(settings: &RenderSettings) -> RenderSettings {
-    let mut s = RenderSettings::preset(settings.params.clone(), settings.params.window_secs, crate::render::preset::Preset::Square);
+    let mut s = RenderSettings::preset(
+        settings.params.clone(),
+        settings.params.window_secs,
+        crate::render::preset::Preset::Square,
+    );
     let c = &settings.chart;
-    (s.chart.dark, s.chart.color_max, s.chart.realized, s.chart.measured, s.chart.profile) = (c.dark, c.color_max, c.realized, c.measured, c.profile);
+    (s.chart.dark, s.chart.color_max, s.chart.realized, s.chart.measured, s.chart.profile) =
+        (c.dark, c.color_max, c.realized, c.measured, c.profile);
     s.chart.window_secs = c.window_secs;
     s
 }
@@ -295,7 +322,12 @@ fn read_previous(p: &Path) -> Result<Option<PreviousZones>, Error> {
 /// A `--previous` report must be of the snapshot's symbol and from before its capture time.
 fn check_previous(p: &PreviousZones, snap: &crate::snapshot::MarketSnapshot, path: &Path) -> Result<(), Error> {
     if let Some(s) = p.symbol.as_deref().filter(|s| *s != snap.symbol) {
-        return Err(Error::Usage(format!("--previous {}: a report of {}, not of {}", path.display(), crate::fmt::inert(s), snap.symbol)));
+        return Err(Error::Usage(format!(
+            "--previous {}: a report of {}, not of {}",
+            path.display(),
+            crate::fmt::inert(s),
+            snap.symbol
+        )));
     }
     if p.captured_at > snap.captured_at {
         return Err(Error::Usage(format!(
@@ -334,7 +366,11 @@ fn gather_events(flags: &[String], file: Option<&Path>) -> Result<Vec<String>, E
             return Err(Error::Usage("--event: empty text".into()));
         }
         if let Some(c) = e.chars().find(|c| c.is_control()) {
-            return Err(Error::Usage(format!("--event {}: a control character (U+{:04X}) in the text", crate::fmt::inert(e), c as u32)));
+            return Err(Error::Usage(format!(
+                "--event {}: a control character (U+{:04X}) in the text",
+                crate::fmt::inert(e),
+                c as u32
+            )));
         }
         events.push(e.to_string());
     }
@@ -344,8 +380,15 @@ fn gather_events(flags: &[String], file: Option<&Path>) -> Result<Vec<String>, E
             other => Error::Usage(format!("--events-file {other}")),
         })?;
         let lines = parse_events(&text);
-        if let Some((n, c)) = lines.iter().enumerate().find_map(|(i, l)| l.chars().find(|c| c.is_control() && *c != '\t').map(|c| (i, c))) {
-            return Err(Error::Usage(format!("--events-file {}: event {} has a control character (U+{:04X})", path.display(), n + 1, c as u32)));
+        if let Some((n, c)) =
+            lines.iter().enumerate().find_map(|(i, l)| l.chars().find(|c| c.is_control() && *c != '\t').map(|c| (i, c)))
+        {
+            return Err(Error::Usage(format!(
+                "--events-file {}: event {} has a control character (U+{:04X})",
+                path.display(),
+                n + 1,
+                c as u32
+            )));
         }
         events.extend(lines.into_iter().map(|l| l.replace('\t', " ")));
     }
@@ -355,7 +398,13 @@ fn gather_events(flags: &[String], file: Option<&Path>) -> Result<Vec<String>, E
 /// Events from a file: one per line, trimmed; blank lines and lines starting with `#` skipped.
 pub fn parse_events(text: &str) -> Vec<String> {
     // A byte-order mark (Windows editors) is not part of the first line: `# ...` stays a comment.
-    text.strip_prefix('\u{feff}').unwrap_or(text).lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect()
+    text.strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
 }
 
 #[cfg(test)]

@@ -59,7 +59,11 @@ pub fn plan<'a>(config: &'a Config, only: &[String]) -> Result<Vec<Planned<'a>>,
     for name in only {
         if !config.jobs.iter().any(|j| &j.name == name) {
             let names: Vec<&str> = config.jobs.iter().map(|j| j.name.as_str()).collect();
-            return Err(Error::Usage(format!("--job {name}: no such job in {} (it has {})", config.path.display(), names.join(", "))));
+            return Err(Error::Usage(format!(
+                "--job {name}: no such job in {} (it has {})",
+                config.path.display(),
+                names.join(", ")
+            )));
         }
     }
     let mut out = Vec::new();
@@ -161,7 +165,8 @@ mod tests {
         let e = plan(&c, &["nope".into()]).err().unwrap().to_string();
         assert!(e.contains("--job nope: no such job") && e.contains("majors, sol"), "{e}");
         // Two symbols into one file: caught before anything runs, naming the job.
-        let two = parse("[[job]]\nname = \"x\"\ncommand = \"render\"\nsymbols = \"BTC,ETH\"\noutputs = [\"a.png\"]\n").unwrap();
+        let two = parse("[[job]]\nname = \"x\"\ncommand = \"render\"\nsymbols = \"BTC,ETH\"\noutputs = [\"a.png\"]\n")
+            .unwrap();
         let e = plan(&two, &[]).err().unwrap().to_string();
         assert!(e.contains("job \"x\"") && e.contains("several symbols need {symbol}"), "{e}");
         // A window longer than the lookback.

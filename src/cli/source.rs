@@ -42,8 +42,15 @@ impl Source {
         for s in &symbols {
             names.push(format!("{}USDT", FetchOptions { symbol: s.clone(), ..opts.clone() }.check()?));
         }
-        let http = Http::new(opts.http.clone()).map_err(|e| Error::Usage(e.message))?.with_display(Arc::new(TerminalProgress));
-        Ok(Source { kind: Kind::Live { symbols, args: Box::new(args.clone()), window, http }, names, jobs: args.jobs, window_label, save: None })
+        let http =
+            Http::new(opts.http.clone()).map_err(|e| Error::Usage(e.message))?.with_display(Arc::new(TerminalProgress));
+        Ok(Source {
+            kind: Kind::Live { symbols, args: Box::new(args.clone()), window, http },
+            names,
+            jobs: args.jobs,
+            window_label,
+            save: None,
+        })
     }
 
     /// The snapshot (`--snapshot`) or live symbols (`--symbol`) of `args`, with `--save-snapshot`.
@@ -91,7 +98,12 @@ impl Source {
             Kind::Live { .. } => self.names.clone(),
         };
         for symbol in symbols {
-            let vars = Vars { symbol, captured_at: chrono::Utc::now(), window: self.window_label.clone(), venues: "venues".into() };
+            let vars = Vars {
+                symbol,
+                captured_at: chrono::Utc::now(),
+                window: self.window_label.clone(),
+                venues: "venues".into(),
+            };
             self.check_snapshot_collisions(&dests, &vars)?;
         }
         Ok(())
@@ -147,10 +159,12 @@ impl Source {
             Kind::File(p) => Some(p),
             Kind::Live { .. } => None,
         };
-        let outcomes = batch::run(&self.names, self.jobs, |i| work(self.load(i)?).map_err(|e| match file {
-            Some(p) => e.in_file(p),
-            None => e,
-        }));
+        let outcomes = batch::run(&self.names, self.jobs, |i| {
+            work(self.load(i)?).map_err(|e| match file {
+                Some(p) => e.in_file(p),
+                None => e,
+            })
+        });
         batch::conclude(outcomes, summary)
     }
 }

@@ -1,6 +1,5 @@
 //! `liqshot zones`: zones A, B and C of each snapshot, as a table or JSON on stdout.
 
-
 use clap::Args;
 
 use super::options::{interval_without_window, EstimateArgs};
@@ -38,7 +37,11 @@ pub fn run(a: ZonesArgs) -> Result<(), Error> {
         |snap| {
             let analysis = analyse(&snap, &params, &ZoneParams::default())?;
             let m = crate::measured::summarise(&snap, &params, &analysis.zones.zones, analysis.zones.price);
-            Ok(if a.json { zone_report::to_json(&snap, &analysis, m.as_ref()) } else { zone_report::to_text(&snap, &analysis, m.as_ref()).into_bytes() })
+            Ok(if a.json {
+                zone_report::to_json(&snap, &analysis, m.as_ref())
+            } else {
+                zone_report::to_text(&snap, &analysis, m.as_ref()).into_bytes()
+            })
         },
         |_| "zones printed".into(),
     );
@@ -48,7 +51,8 @@ pub fn run(a: ZonesArgs) -> Result<(), Error> {
         (1, _) if src.len() == 1 => texts.into_iter().next().expect("one"),
         // Several JSON documents: one array, in the order of --symbol.
         (_, true) => {
-            let docs: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_slice(t).expect("zones JSON")).collect();
+            let docs: Vec<serde_json::Value> =
+                texts.iter().map(|t| serde_json::from_slice(t).expect("zones JSON")).collect();
             let mut v = serde_json::to_vec_pretty(&docs).expect("serialises");
             v.push(b'\n');
             v

@@ -89,7 +89,12 @@ impl Moment {
 
     /// The estimate a chart of this moment draws (grid on `full`'s axes).
     pub fn estimate(&self, full: &Grid) -> Estimate {
-        Estimate { grid: self.grid(full), profile: self.profile.clone(), last_price: self.last_price, venues: self.venues.clone() }
+        Estimate {
+            grid: self.grid(full),
+            profile: self.profile.clone(),
+            last_price: self.last_price,
+            venues: self.venues.clone(),
+        }
     }
 }
 

@@ -35,7 +35,9 @@ impl LeverageMix {
                 .ok_or_else(|| Error::Usage(format!("{FLAG}: {part:?} is not LEVERAGE:WEIGHT (e.g. 10:30)")))?;
             let lev = parse_num(FLAG, l, "leverage")?;
             if lev < 2.0 {
-                return Err(Error::Usage(format!("{FLAG}: leverage {lev} is below 2x (such positions are not liquidated)")));
+                return Err(Error::Usage(format!(
+                    "{FLAG}: leverage {lev} is below 2x (such positions are not liquidated)"
+                )));
             }
             slices.push((lev, parse_num(FLAG, w, "weight")?));
         }
@@ -108,10 +110,7 @@ pub fn describe_mixes<'a>(mixes: impl IntoIterator<Item = &'a LeverageMix>) -> S
 
 /// Parses `25,50,100` (an `x` suffix is allowed).
 pub fn parse_leverage_list(s: &str) -> Result<Vec<f64>, Error> {
-    s.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| parse_num("--leverage", p, "leverage"))
-        .collect()
+    s.split(',').filter(|p| !p.trim().is_empty()).map(|p| parse_num("--leverage", p, "leverage")).collect()
 }
 
 #[cfg(test)]

@@ -159,7 +159,9 @@ pub fn pad_range(lo: f64, hi: f64) -> (f64, f64) {
 pub fn window_price_range(snap: &MarketSnapshot, window_secs: i64) -> Option<(f64, f64)> {
     let (start, _) = window_bounds(snap, window_secs);
     let all = || snap.venues.iter().flat_map(|v| v.candles.iter());
-    let fold = |it: &mut dyn Iterator<Item = &Candle>| it.fold((f64::INFINITY, 0.0f64), |(lo, hi), c| (lo.min(c.low), hi.max(c.high)));
+    let fold = |it: &mut dyn Iterator<Item = &Candle>| {
+        it.fold((f64::INFINITY, 0.0f64), |(lo, hi), c| (lo.min(c.low), hi.max(c.high)))
+    };
     let (mut lo, mut hi) = fold(&mut all().filter(|c| c.open_time >= start));
     if !lo.is_finite() {
         (lo, hi) = fold(&mut all());
@@ -179,11 +181,19 @@ pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estima
 /// of each of the window's candle `slots` (ascending, each `< grid.candles`; see
 /// [`history::slots_for_frames`]): a [`Moment`] per slot, holding only what data up to that
 /// time gives. [`Moment::estimate`] turns one into the estimate a chart draws.
-pub fn estimate_history(snap: &MarketSnapshot, params: &EstimateParams, slots: &[usize]) -> Result<(Estimate, Vec<Moment>), Error> {
+pub fn estimate_history(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    slots: &[usize],
+) -> Result<(Estimate, Vec<Moment>), Error> {
     run(snap, params, slots)
 }
 
-fn run(snap: &MarketSnapshot, params: &EstimateParams, frame_slots: &[usize]) -> Result<(Estimate, Vec<Moment>), Error> {
+fn run(
+    snap: &MarketSnapshot,
+    params: &EstimateParams,
+    frame_slots: &[usize],
+) -> Result<(Estimate, Vec<Moment>), Error> {
     params.check()?;
     let step = snap.interval_secs();
     let (start, end) = window_bounds(snap, params.window_secs);
@@ -248,7 +258,13 @@ fn run(snap: &MarketSnapshot, params: &EstimateParams, frame_slots: &[usize]) ->
             grid.fold_slot(col, &slot_long, &slot_short);
         }
         while wanted.next_if(|&w| w <= j).is_some() {
-            moments.push(history::capture(&grid, j, slot_end, bins, runs.iter().map(|r| (&r.ledger, &r.stats, r.last_close()))));
+            moments.push(history::capture(
+                &grid,
+                j,
+                slot_end,
+                bins,
+                runs.iter().map(|r| (&r.ledger, &r.stats, r.last_close())),
+            ));
         }
     }
     for r in &mut runs {
@@ -352,19 +368,7 @@ impl<'a> VenueRun<'a> {
             formula,
             mmr: tier.mmr,
         };
-        Ok(VenueRun {
-            candles,
-            next: 0,
-            oi,
-            prev_oi: None,
-            decay,
-            mix,
-            formula,
-            mmr: tier.mmr,
-            maint,
-            ledger,
-            stats,
-        })
+        Ok(VenueRun { candles, next: 0, oi, prev_oi: None, decay, mix, formula, mmr: tier.mmr, maint, ledger, stats })
     }
 
     /// Candles run so far.
@@ -466,7 +470,8 @@ fn open_positions(
                 if amount <= 0.0 {
                     continue;
                 }
-                let p = liquidation::liquidation_price(formula, side, entry, lev, mmr, maint, params.typical_position_usd);
+                let p =
+                    liquidation::liquidation_price(formula, side, entry, lev, mmr, maint, params.typical_position_usd);
                 // Levels outside the ledger's range (only possible for extreme inputs) are dropped.
                 if let Some(b) = bins.index(p) {
                     match side {

@@ -41,10 +41,7 @@ mod tests {
 
     #[test]
     fn interpolates_inside_and_refuses_outside() {
-        let pts = vec![
-            OiPoint { time: t(1, 0), oi_usd: 100.0 },
-            OiPoint { time: t(3, 0), oi_usd: 200.0 },
-        ];
+        let pts = vec![OiPoint { time: t(1, 0), oi_usd: 100.0 }, OiPoint { time: t(3, 0), oi_usd: 200.0 }];
         assert_eq!(oi_at(&pts, t(0, 55)), None);
         assert_eq!(oi_at(&pts, t(1, 0)), Some(100.0));
         assert_eq!(oi_at(&pts, t(2, 0)), Some(150.0));

@@ -37,7 +37,15 @@ fn snap(candles: Vec<Candle>, oi: Vec<OiPoint>) -> MarketSnapshot {
 
 fn candle(i: i64, o: f64, h: f64, l: f64, c: f64, taker: Option<f64>) -> Candle {
     let t0 = Utc.with_ymd_and_hms(2025, 11, 1, 0, 0, 0).unwrap();
-    Candle { open_time: t0 + Duration::minutes(5 * i), open: o, high: h, low: l, close: c, volume: 10.0, taker_buy_volume: taker }
+    Candle {
+        open_time: t0 + Duration::minutes(5 * i),
+        open: o,
+        high: h,
+        low: l,
+        close: c,
+        volume: 10.0,
+        taker_buy_volume: taker,
+    }
 }
 
 fn oi(i: i64, usd: f64) -> OiPoint {
@@ -284,7 +292,8 @@ proptest! {
 
 #[test]
 fn a_cap_at_or_above_the_candle_count_changes_nothing() {
-    let candles: Vec<Candle> = (0..24).map(|i| candle(i, 100.0, 101.0 + (i % 5) as f64, 99.0 - (i % 3) as f64, 100.0, None)).collect();
+    let candles: Vec<Candle> =
+        (0..24).map(|i| candle(i, 100.0, 101.0 + (i % 5) as f64, 99.0 - (i % 3) as f64, 100.0, None)).collect();
     let oi_pts: Vec<OiPoint> = (0..=24).map(|i| oi(i, 1e6 + 1e4 * i as f64)).collect();
     let s = with_second_venue(&snap(candles, oi_pts));
     let full = estimate(&s, &EstimateParams::default()).unwrap();
@@ -300,7 +309,13 @@ fn a_cap_at_or_above_the_candle_count_changes_nothing() {
 /// candle 10 wicks to 95 (the long levels above 95 are swept).
 fn open_then_sweep() -> MarketSnapshot {
     let candles: Vec<Candle> = (0..16)
-        .map(|i| if i == 10 { candle(i, 100.0, 100.0, 95.0, 100.0, Some(5.0)) } else { candle(i, 100.0, 100.0, 100.0, 100.0, Some(5.0)) })
+        .map(|i| {
+            if i == 10 {
+                candle(i, 100.0, 100.0, 95.0, 100.0, Some(5.0))
+            } else {
+                candle(i, 100.0, 100.0, 100.0, 100.0, Some(5.0))
+            }
+        })
         .collect();
     let oi_pts: Vec<OiPoint> = (1..=16).map(|i| oi(i, if i >= 6 { 2e6 } else { 1e6 })).collect();
     snap(candles, oi_pts)

@@ -40,7 +40,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{binance, bybit, check_series, fetch_venue, hyperliquid, okx, FetchError, Venue, VenueCtx};
-use crate::snapshot::{check_liquidations, format_interval, union_liquidations, Candle, FundingPoint, Liquidation, OiPoint, VenueSeries};
+use crate::snapshot::{
+    check_liquidations, format_interval, union_liquidations, Candle, FundingPoint, Liquidation, OiPoint, VenueSeries,
+};
 
 /// The value of the `format` field this version writes (and reads).
 pub const FORMAT: &str = "liqshot-cache/2";
@@ -112,7 +114,9 @@ impl Key {
         let url = url.trim_end_matches('/');
         if url != default.trim_end_matches('/') {
             let host = url.split_once("://").map_or(url, |(_, rest)| rest);
-            self.site = Some(host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect());
+            self.site = Some(
+                host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect(),
+            );
         }
         self
     }
@@ -152,9 +156,17 @@ pub fn default_dir() -> Option<PathBuf> {
 pub fn load(path: &Path, key: &Key) -> Result<Option<CacheFile>, String> {
     let bytes = match crate::input::read_limited(path, crate::input::JSON_MAX, crate::input::Start::JsonObject) {
         Ok(b) => b,
-        Err(crate::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(crate::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(None)
+        }
         Err(crate::error::Error::Io { source, .. }) => return Err(format!("unreadable: {source}")),
-        Err(e) => return Err(e.to_string().replacen(&format!("{}: ", path.display()), "", 1).replacen("not JSON", "not cache JSON", 1)),
+        Err(e) => {
+            return Err(e.to_string().replacen(&format!("{}: ", path.display()), "", 1).replacen(
+                "not JSON",
+                "not cache JSON",
+                1,
+            ))
+        }
     };
     parse(&bytes, key).map(Some)
 }
@@ -206,7 +218,9 @@ pub fn validate(file: &CacheFile) -> Result<(), String> {
         }
     }
     sparse(file)?;
-    if let Some((i, p)) = file.open_interest.iter().enumerate().find(|(_, p)| !(p.oi_usd.is_finite() && p.oi_usd >= 0.0)) {
+    if let Some((i, p)) =
+        file.open_interest.iter().enumerate().find(|(_, p)| !(p.oi_usd.is_finite() && p.oi_usd >= 0.0))
+    {
         return Err(format!("open_interest #{i} ({}): {} is negative or not finite", p.time, p.oi_usd));
     }
     if let Some((i, f)) = file.funding.iter().enumerate().find(|(_, f)| !f.rate.is_finite()) {
@@ -219,7 +233,9 @@ pub fn validate(file: &CacheFile) -> Result<(), String> {
 /// foreign file: merged, it would leave holes in every later snapshot), or leave the grid (a
 /// fraction of a second, or of the interval, off the first candle).
 fn sparse(file: &CacheFile) -> Result<(), String> {
-    let Some(step) = crate::snapshot::parse_interval(&file.interval) else { return Err(format!("interval {:?} is not like 5m", file.interval)) };
+    let Some(step) = crate::snapshot::parse_interval(&file.interval) else {
+        return Err(format!("interval {:?} is not like 5m", file.interval));
+    };
     let (Some(first), Some(last)) = (file.candles.first(), file.candles.last()) else { return Ok(()) };
     let off = |t: DateTime<Utc>| t.timestamp_subsec_nanos() != 0 || (t - first.open_time).num_seconds() % step != 0;
     if let Some(c) = file.candles.iter().find(|c| off(c.open_time)) {
@@ -237,7 +253,9 @@ fn sparse(file: &CacheFile) -> Result<(), String> {
 fn ascending<T>(what: &str, items: &[T], time: impl Fn(&T) -> DateTime<Utc>) -> Result<(), String> {
     match items.windows(2).position(|w| time(&w[1]) <= time(&w[0])) {
         None => Ok(()),
-        Some(i) => Err(format!("{what} #{}: time {} does not come after {}", i + 1, time(&items[i + 1]), time(&items[i]))),
+        Some(i) => {
+            Err(format!("{what} #{}: time {} does not come after {}", i + 1, time(&items[i + 1]), time(&items[i])))
+        }
     }
 }
 
@@ -246,7 +264,13 @@ fn ascending<T>(what: &str, items: &[T], time: impl Fn(&T) -> DateTime<Utc>) -> 
 /// the last cached open-interest sample when `with_oi` and it is older, on the candle grid
 /// and at least two candles before `end`. `None` when the cache does not reach back to
 /// `start` or would save nothing: then the whole lookback is fetched.
-pub fn resume_at(file: &CacheFile, start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64, with_oi: bool) -> Option<DateTime<Utc>> {
+pub fn resume_at(
+    file: &CacheFile,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    interval_secs: i64,
+    with_oi: bool,
+) -> Option<DateTime<Utc>> {
     if file.from > start {
         return None;
     }
@@ -282,7 +306,14 @@ pub fn trim(series: &mut VenueSeries, start: DateTime<Utc>) {
 /// Merges a fetch of the history from `cutoff` on (`fresh`, with everything that is not
 /// history) into the cached history, trims it to the lookback from `start` and checks it.
 /// Hyperliquid's open interest is estimated again over the merged candles.
-pub fn merge(file: &CacheFile, mut fresh: VenueSeries, venue: Venue, cutoff: DateTime<Utc>, start: DateTime<Utc>, interval_secs: i64) -> Result<VenueSeries, String> {
+pub fn merge(
+    file: &CacheFile,
+    mut fresh: VenueSeries,
+    venue: Venue,
+    cutoff: DateTime<Utc>,
+    start: DateTime<Utc>,
+    interval_secs: i64,
+) -> Result<VenueSeries, String> {
     fresh.candles = splice(&file.candles, &fresh.candles, cutoff, |c| c.open_time);
     fresh.funding = splice(&file.funding, &fresh.funding, cutoff, |f| f.time);
     if caches_open_interest(venue) {
@@ -309,7 +340,13 @@ pub fn merge(file: &CacheFile, mut fresh: VenueSeries, venue: Venue, cutoff: Dat
 
 /// The cache file of a checked series fetched for the lookback from `from`, with the realized
 /// liquidations `liquidations` (the series' own and earlier runs').
-pub fn to_file(series: &VenueSeries, venue: Venue, from: DateTime<Utc>, interval_secs: i64, liquidations: Vec<Liquidation>) -> CacheFile {
+pub fn to_file(
+    series: &VenueSeries,
+    venue: Venue,
+    from: DateTime<Utc>,
+    interval_secs: i64,
+    liquidations: Vec<Liquidation>,
+) -> CacheFile {
     CacheFile {
         format: FORMAT.into(),
         venue: venue.name().into(),
@@ -326,7 +363,12 @@ pub fn to_file(series: &VenueSeries, venue: Venue, from: DateTime<Utc>, interval
 /// Realized liquidations after a run: `kept`, the union of the cached and the fresh ones from
 /// [`LIQUIDATIONS_KEPT_DAYS`] days before `end` (or `start`, if earlier) on, for the cache file;
 /// and those in `[start, end)` for the snapshot, with how many of them only the cache had.
-pub fn merge_liquidations(cached: &[Liquidation], fresh: &[Liquidation], start: DateTime<Utc>, end: DateTime<Utc>) -> (Vec<Liquidation>, Vec<Liquidation>, usize) {
+pub fn merge_liquidations(
+    cached: &[Liquidation],
+    fresh: &[Liquidation],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> (Vec<Liquidation>, Vec<Liquidation>, usize) {
     let keep_from = liquidations_kept_from(start, end);
     let mut kept = union_liquidations(cached, fresh);
     kept.retain(|l| l.time >= keep_from);
@@ -349,7 +391,12 @@ pub fn drop_future_liquidations(file: &mut CacheFile, now: DateTime<Utc>) -> usi
 /// liquidations of the file there now that `keep` accepts added (another run may have stored
 /// some since this one read it; `keep` is this run's window, so what it dropped as too old or
 /// dated after now stays dropped): no run loses another's events.
-pub fn store_merged(path: &Path, key: &Key, mut file: CacheFile, keep: impl Fn(&Liquidation) -> bool) -> Result<(), String> {
+pub fn store_merged(
+    path: &Path,
+    key: &Key,
+    mut file: CacheFile,
+    keep: impl Fn(&Liquidation) -> bool,
+) -> Result<(), String> {
     let _lock = lock::exclusive(path).map_err(|e| e.to_string())?;
     if let Ok(Some(now)) = load(path, key) {
         let theirs: Vec<Liquidation> = now.liquidations.into_iter().filter(|l| keep(l)).collect();
@@ -406,11 +453,16 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
         None
     });
     if let Some(n) = cached.as_mut().map(|f| drop_future_liquidations(f, ctx.end)).filter(|n| *n > 0) {
-        warn(format!("cache file {}: {n} realized liquidation(s) dated after now ({}) dropped", path.display(), ctx.end.format("%Y-%m-%d %H:%M UTC")));
+        warn(format!(
+            "cache file {}: {n} realized liquidation(s) dated after now ({}) dropped",
+            path.display(),
+            ctx.end.format("%Y-%m-%d %H:%M UTC")
+        ));
     }
     // Realized liquidations are paged back to the newest cached one (none cached: as far as
     // the lookback, or the venue, goes), so a run after a failed one fills the gap.
-    let since = cached.as_ref().map(|f| f.liquidations.last().map_or(ctx.lookback_start, |l| l.time.max(ctx.lookback_start)));
+    let since =
+        cached.as_ref().map(|f| f.liquidations.last().map_or(ctx.lookback_start, |l| l.time.max(ctx.lookback_start)));
     let ctx = &VenueCtx { liquidations_since: since, ..ctx.starting_at(ctx.start) };
     let (series, cached_liquidations, older) = match cached {
         Some(file) => {
@@ -446,7 +498,13 @@ pub fn fetch(ctx: &VenueCtx, dir: &Path, warnings: &Mutex<Vec<String>>) -> Resul
 /// `shown` with the recorded liquidations of the journal at `path` within `[ctx.start,
 /// ctx.end)` added, and a venue note saying how many came from there (Binance's with its
 /// one-per-second limit). A journal that cannot be read is a warning.
-fn with_recorded(shown: Vec<Liquidation>, notes: &mut Vec<String>, ctx: &VenueCtx, path: &Path, warn: &dyn Fn(String)) -> Vec<Liquidation> {
+fn with_recorded(
+    shown: Vec<Liquidation>,
+    notes: &mut Vec<String>,
+    ctx: &VenueCtx,
+    path: &Path,
+    warn: &dyn Fn(String),
+) -> Vec<Liquidation> {
     let read = match journal::read(path) {
         Ok(r) => r,
         Err(why) => {
@@ -457,7 +515,8 @@ fn with_recorded(shown: Vec<Liquidation>, notes: &mut Vec<String>, ctx: &VenueCt
     if read.bad_lines > 0 {
         warn(format!("{}: {} unreadable line(s) skipped", path.display(), read.bad_lines));
     }
-    let recorded: Vec<Liquidation> = read.events.into_iter().filter(|l| l.time >= ctx.start && l.time < ctx.end).collect();
+    let recorded: Vec<Liquidation> =
+        read.events.into_iter().filter(|l| l.time >= ctx.start && l.time < ctx.end).collect();
     if recorded.is_empty() {
         return shown;
     }

@@ -102,7 +102,14 @@ impl Http {
             .pool_max_idle_per_host(8)
             .build()
             .map_err(|e| FetchError::new(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Http { client, config, requests: AtomicUsize::new(0), progress: Arc::default(), display: None, unreachable: Arc::default() })
+        Ok(Http {
+            client,
+            config,
+            requests: AtomicUsize::new(0),
+            progress: Arc::default(),
+            display: None,
+            unreachable: Arc::default(),
+        })
     }
 
     /// A handle on the same client and connection pool (and display) with a request counter and
@@ -141,7 +148,13 @@ impl Http {
     }
 
     /// GET `url` with `query`; see [`Http::send`].
-    pub fn get(&self, venue: &str, url: &str, query: &[(&str, String)], decode: ErrorDecoder) -> Result<Vec<u8>, FetchError> {
+    pub fn get(
+        &self,
+        venue: &str,
+        url: &str,
+        query: &[(&str, String)],
+        decode: ErrorDecoder,
+    ) -> Result<Vec<u8>, FetchError> {
         self.send(venue, url, decode, || self.client.get(url).query(query))
     }
 
@@ -188,9 +201,16 @@ impl Http {
     ) -> Result<Vec<u8>, FetchError> {
         // The endpoint path (without host and query) names the request in messages.
         let no_query = url.split('?').next().unwrap_or(url);
-        let path = no_query.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or(no_query);
+        let path =
+            no_query.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or(no_query);
         let at = host_port(url).map_or_else(|| url.to_string(), |(h, p)| format!("{h}:{p}"));
-        let known = self.unreachable.lock().unwrap_or_else(|e| e.into_inner()).get(&at).filter(|(t, _)| t.elapsed() < UNREACHABLE_MEMORY).cloned();
+        let known = self
+            .unreachable
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&at)
+            .filter(|(t, _)| t.elapsed() < UNREACHABLE_MEMORY)
+            .cloned();
         if let Some((_, why)) = known {
             return Err(FetchError::new(format!("{venue}: not tried ({path}): {at} {why}")));
         }
@@ -213,8 +233,13 @@ impl Http {
                         Err(Body::Failed(e)) => return Err(e),
                         Err(Body::Late) => {
                             timeouts += 1;
-                            let msg = format!("{venue}: no complete answer within {} (the body was still arriving) ({path})", limit(self.config.timeout));
-                            if let Some(e) = self.retry_or_fail(msg, None, attempt, connect_timeouts, timeouts, &at, started)? {
+                            let msg = format!(
+                                "{venue}: no complete answer within {} (the body was still arriving) ({path})",
+                                limit(self.config.timeout)
+                            );
+                            if let Some(e) =
+                                self.retry_or_fail(msg, None, attempt, connect_timeouts, timeouts, &at, started)?
+                            {
                                 return Err(e);
                             }
                             attempt += 1;
@@ -241,7 +266,9 @@ impl Http {
                                 "; wait before trying again (Binance bans last 2 min to 3 days, Bybit 10 min)".into()
                             });
                             return Err(FetchError {
-                                message: format!("{venue}: refused by the venue ({status_text}): IP banned or rate-limited{when}"),
+                                message: format!(
+                                    "{venue}: refused by the venue ({status_text}): IP banned or rate-limited{when}"
+                                ),
                                 banned: true,
                             });
                         }
@@ -251,12 +278,21 @@ impl Http {
                 }
                 Err(e) => {
                     // The address the failed request went to: after a redirect, not the venue's.
-                    let at = e.url().and_then(|u| host_port(u.as_str())).map_or_else(|| at.clone(), |(h, p)| format!("{h}:{p}"));
+                    let at = e
+                        .url()
+                        .and_then(|u| host_port(u.as_str()))
+                        .map_or_else(|| at.clone(), |(h, p)| format!("{h}:{p}"));
                     match classify(&e) {
                         Failure::Dns(how) => {
-                            let host = e.url().and_then(|u| host_port(u.as_str())).or_else(|| host_port(url)).map_or_else(|| url.to_string(), |(h, _)| h);
+                            let host = e
+                                .url()
+                                .and_then(|u| host_port(u.as_str()))
+                                .or_else(|| host_port(url))
+                                .map_or_else(|| url.to_string(), |(h, _)| h);
                             let took = seconds(sent.elapsed());
-                            return Err(FetchError::new(format!("{venue}: could not resolve host {host}{via} ({how}) after {took} ({path})")));
+                            return Err(FetchError::new(format!(
+                                "{venue}: could not resolve host {host}{via} ({how}) after {took} ({path})"
+                            )));
                         }
                         Failure::Refused => {
                             let took = seconds(sent.elapsed());
@@ -264,18 +300,39 @@ impl Http {
                                 Some(p) => format!("the proxy {p} (for {at})"),
                                 None => at,
                             };
-                            return Err(FetchError::new(format!("{venue}: connection refused by {by} after {took} ({path})")));
+                            return Err(FetchError::new(format!(
+                                "{venue}: connection refused by {by} after {took} ({path})"
+                            )));
                         }
                         Failure::ConnectTimeout => {
                             connect_timeouts += 1;
-                            (format!("{venue}: could not connect to {at}{via} within {} (connect timeout) ({path})", limit(self.config.connect_timeout)), None)
+                            (
+                                format!(
+                                    "{venue}: could not connect to {at}{via} within {} (connect timeout) ({path})",
+                                    limit(self.config.connect_timeout)
+                                ),
+                                None,
+                            )
                         }
                         Failure::Timeout => {
                             timeouts += 1;
-                            (format!("{venue}: no answer within {} (timed out) ({path})", limit(self.config.timeout)), None)
+                            (
+                                format!(
+                                    "{venue}: no answer within {} (timed out) ({path})",
+                                    limit(self.config.timeout)
+                                ),
+                                None,
+                            )
                         }
-                        Failure::Connect => (format!("{venue}: cannot connect{via} ({path}): {}", root_cause(&e)), None),
-                        Failure::Other => return Err(FetchError::new(format!("{venue}: request failed ({path}): {}", root_cause(&e)))),
+                        Failure::Connect => {
+                            (format!("{venue}: cannot connect{via} ({path}): {}", root_cause(&e)), None)
+                        }
+                        Failure::Other => {
+                            return Err(FetchError::new(format!(
+                                "{venue}: request failed ({path}): {}",
+                                root_cause(&e)
+                            )))
+                        }
                     }
                 }
             };
@@ -304,14 +361,20 @@ impl Http {
         if attempt >= self.config.retries {
             let n = attempts(attempt + 1);
             let why = if connect_timeouts == attempt + 1 {
-                Some(format!("did not accept a connection within {} in an earlier request ({n})", limit(self.config.connect_timeout)))
+                Some(format!(
+                    "did not accept a connection within {} in an earlier request ({n})",
+                    limit(self.config.connect_timeout)
+                ))
             } else if connect_timeouts + timeouts == attempt + 1 {
                 Some(format!("did not answer within {} in an earlier request ({n})", limit(self.config.timeout)))
             } else {
                 None
             };
             if let Some(why) = why {
-                self.unreachable.lock().unwrap_or_else(|e| e.into_inner()).insert(at.to_string(), (Instant::now(), why));
+                self.unreachable
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(at.to_string(), (Instant::now(), why));
             }
             return Ok(Some(FetchError::new(format!("{err}, gave up after {n} in {}", seconds(started.elapsed())))));
         }
@@ -330,9 +393,16 @@ impl Http {
     /// Reads the body of `resp` (sent at `sent`) up to the size cap, and within the total
     /// timeout counted from `sent`: a body that trickles in fails as [`Body::Late`] once the
     /// timeout has passed (reqwest's blocking reader times out each read, not the whole body).
-    fn read_body(&self, venue: &str, path: &str, resp: reqwest::blocking::Response, sent: Instant) -> Result<Vec<u8>, Body> {
+    fn read_body(
+        &self,
+        venue: &str,
+        path: &str,
+        resp: reqwest::blocking::Response,
+        sent: Instant,
+    ) -> Result<Vec<u8>, Body> {
         let cap = self.config.max_body_bytes;
-        let too_large = || Body::Failed(FetchError::new(format!("{venue}: response from {path} is larger than {cap} bytes")));
+        let too_large =
+            || Body::Failed(FetchError::new(format!("{venue}: response from {path} is larger than {cap} bytes")));
         if resp.content_length().is_some_and(|n| n > cap) {
             return Err(too_large());
         }
@@ -349,7 +419,11 @@ impl Http {
                 Ok(n) => body.extend_from_slice(&chunk[..n]),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) if Instant::now() > deadline => return Err(Body::Late),
-                Err(e) => return Err(Body::Failed(FetchError::new(format!("{venue}: reading the response from {path} failed: {e}")))),
+                Err(e) => {
+                    return Err(Body::Failed(FetchError::new(format!(
+                        "{venue}: reading the response from {path} failed: {e}"
+                    ))))
+                }
             }
         }
         if body.len() as u64 > cap {
@@ -368,7 +442,10 @@ enum Body {
 
 /// Whether `resp` says it is an HTML page (a captive portal or a proxy's error page).
 fn is_html(resp: &reqwest::blocking::Response) -> bool {
-    resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.to_ascii_lowercase().contains("text/html"))
+    resp.headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"))
 }
 
 /// Redirects are followed (up to 10) only on the venue's own host and port: data from another
@@ -381,7 +458,9 @@ fn same_host_redirects() -> reqwest::redirect::Policy {
             attempt.error("too many redirects (more than 10)")
         } else if origin.is_some() && next != origin {
             let to = next.map_or_else(|| attempt.url().to_string(), |(h, p)| format!("{h}:{p}"));
-            attempt.error(format!("redirected to another host, {to}: not followed (give that host as the venue's URL if it is meant)"))
+            attempt.error(format!(
+                "redirected to another host, {to}: not followed (give that host as the venue's URL if it is meant)"
+            ))
         } else {
             attempt.follow()
         }
@@ -400,7 +479,12 @@ fn proxy_for(url: &str) -> Option<String> {
     .or_else(|| var(&["ALL_PROXY", "all_proxy"]))?;
     let host = u.host_str()?.to_string();
     let excluded = var(&["NO_PROXY", "no_proxy"]).is_some_and(|list| {
-        list.split(',').map(str::trim).any(|n| n == "*" || (!n.is_empty() && (host == n.trim_start_matches('.') || host.ends_with(&format!(".{}", n.trim_start_matches('.'))))))
+        list.split(',').map(str::trim).any(|n| {
+            n == "*"
+                || (!n.is_empty()
+                    && (host == n.trim_start_matches('.')
+                        || host.ends_with(&format!(".{}", n.trim_start_matches('.')))))
+        })
     });
     (!excluded).then_some(proxy)
 }
@@ -477,7 +561,13 @@ impl reqwest::dns::Resolve for Resolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_string();
         let slot = Arc::new(Mutex::new(Slot::default()));
-        let known = self.failed.lock().unwrap_or_else(|e| e.into_inner()).get(&host).filter(|(at, _)| at.elapsed() < DNS_MEMORY).cloned();
+        let known = self
+            .failed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&host)
+            .filter(|(at, _)| at.elapsed() < DNS_MEMORY)
+            .cloned();
         if let Some((_, e)) = known {
             settle(&slot, Err(e));
             return Box::pin(Lookup(slot));
@@ -498,7 +588,13 @@ impl reqwest::dns::Resolve for Resolver {
         let s = slot.clone();
         std::thread::spawn(move || {
             std::thread::sleep(limit);
-            settle(&s, Err(DnsError { how: "DNS lookup timed out", detail: format!("no answer within {}", self::limit(limit)) }));
+            settle(
+                &s,
+                Err(DnsError {
+                    how: "DNS lookup timed out",
+                    detail: format!("no answer within {}", self::limit(limit)),
+                }),
+            );
         });
         Box::pin(Lookup(slot))
     }
@@ -559,19 +655,31 @@ fn host_port(url: &str) -> Option<(String, u16)> {
 
 /// `1 attempt`, `3 attempts`.
 pub fn attempts(n: u32) -> String {
-    if n == 1 { "1 attempt".into() } else { format!("{n} attempts") }
+    if n == 1 {
+        "1 attempt".into()
+    } else {
+        format!("{n} attempts")
+    }
 }
 
 /// A measured duration: `0.02 s` under 10 s, `31.4 s` above.
 pub fn seconds(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s < 10.0 { format!("{s:.2} s") } else { format!("{s:.1} s") }
+    if s < 10.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{s:.1} s")
+    }
 }
 
 /// A configured limit: `10 s`, `0.2 s`.
 fn limit(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s.fract() == 0.0 { format!("{s:.0} s") } else { format!("{s} s") }
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s} s")
+    }
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

@@ -71,7 +71,8 @@ impl Venue {
     pub fn parse_list(s: &str) -> Result<Vec<Venue>, Error> {
         let mut out = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let v = Venue::from_name(part).ok_or_else(|| Error::Usage(format!("--exchange: unknown venue {part:?} (use {})", Venue::names())))?;
+            let v = Venue::from_name(part)
+                .ok_or_else(|| Error::Usage(format!("--exchange: unknown venue {part:?} (use {})", Venue::names())))?;
             if !out.contains(&v) {
                 out.push(v);
             }
@@ -178,7 +179,12 @@ impl VenueCtx<'_> {
 
     /// POST JSON to `base_url + path`.
     pub fn post(&self, path: &str, body: &str, decode: ErrorDecoder) -> Result<Vec<u8>, FetchError> {
-        self.http.post_json(self.venue.name(), &format!("{}{}", self.base_url.trim_end_matches('/'), path), body, decode)
+        self.http.post_json(
+            self.venue.name(),
+            &format!("{}{}", self.base_url.trim_end_matches('/'), path),
+            body,
+            decode,
+        )
     }
 
     /// Runs `jobs` with at most `max_parallel` at once; results in job order.
@@ -283,7 +289,9 @@ impl FetchOptions {
     pub fn check(&self) -> Result<String, Error> {
         let base = symbols::base_asset(&self.symbol)?;
         if self.measured.is_some() && !self.venues.contains(&Venue::Hyperliquid) {
-            return Err(Error::Usage("--hl-accounts: needs hyperliquid in --exchange (e.g. --exchange binance,bybit,okx,hyperliquid)".into()));
+            return Err(Error::Usage(
+                "--hl-accounts: needs hyperliquid in --exchange (e.g. --exchange binance,bybit,okx,hyperliquid)".into(),
+            ));
         }
         if self.lookback_secs > MAX_LOOKBACK_SECS {
             return Err(Error::Usage(format!(
@@ -450,9 +458,19 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
 /// Reads the measured positions of `--hl-accounts` into the Hyperliquid series `v`. Says on
 /// stderr how long the accounts take at the venue's pace; a failure (the leaderboard cannot be
 /// read) is a warning and a note, the series stays without measured positions.
-fn add_measured(http: &Http, opts: &FetchOptions, m: &hyperliquid::positions::MeasuredOptions, v: &mut VenueSeries, warnings: &mut Vec<String>) {
+fn add_measured(
+    http: &Http,
+    opts: &FetchOptions,
+    m: &hyperliquid::positions::MeasuredOptions,
+    v: &mut VenueSeries,
+    warnings: &mut Vec<String>,
+) {
     use hyperliquid::positions;
-    let url = opts.urls.iter().find(|(v, _)| *v == Venue::Hyperliquid).map_or(Venue::Hyperliquid.default_url(), |(_, u)| u.as_str());
+    let url = opts
+        .urls
+        .iter()
+        .find(|(v, _)| *v == Venue::Hyperliquid)
+        .map_or(Venue::Hyperliquid.default_url(), |(_, u)| u.as_str());
     if let positions::AccountSource::List(a) = &m.accounts {
         eprintln!(
             "liqshot: hyperliquid: reading {} accounts at {} per second (clearinghouseState weighs {} of {} per minute): about {:.0} s",
@@ -471,7 +489,8 @@ fn add_measured(http: &Http, opts: &FetchOptions, m: &hyperliquid::positions::Me
             positions::duration_for(*n).as_secs_f64()
         );
     }
-    match positions::measure(http, url, &v.instrument, m, opts.cache.as_deref(), opts.now, opts.max_parallel_per_venue) {
+    match positions::measure(http, url, &v.instrument, m, opts.cache.as_deref(), opts.now, opts.max_parallel_per_venue)
+    {
         Ok(r) => {
             for w in &r.warnings {
                 eprintln!("liqshot: warning: {w}");
@@ -491,7 +510,11 @@ fn add_measured(http: &Http, opts: &FetchOptions, m: &hyperliquid::positions::Me
 }
 
 /// One venue's checked series: through the cache in `cache` when given, else fetched whole.
-fn fetch_checked(ctx: &VenueCtx, cache: Option<&Path>, warnings: &Mutex<Vec<String>>) -> Result<VenueSeries, FetchError> {
+fn fetch_checked(
+    ctx: &VenueCtx,
+    cache: Option<&Path>,
+    warnings: &Mutex<Vec<String>>,
+) -> Result<VenueSeries, FetchError> {
     match cache {
         Some(dir) => cache::fetch(ctx, dir, warnings),
         None => fetch_venue(ctx).and_then(|v| check_series(ctx.venue, v)),
@@ -521,7 +544,11 @@ pub fn no_candles(venue: &str, symbol: &str, ctx: &VenueCtx) -> FetchError {
 /// Rejects a venue's series that the estimator cannot use (validation in words of the venue).
 fn check_series(venue: Venue, v: VenueSeries) -> Result<VenueSeries, FetchError> {
     if v.candles.len() < 2 {
-        return Err(FetchError::new(format!("{}: too few closed candles ({}), a new listing?", venue.name(), v.candles.len())));
+        return Err(FetchError::new(format!(
+            "{}: too few closed candles ({}), a new listing?",
+            venue.name(),
+            v.candles.len()
+        )));
     }
     if v.open_interest.is_empty() {
         return Err(FetchError::new(format!("{}: no open-interest data", venue.name())));

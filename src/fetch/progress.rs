@@ -118,7 +118,8 @@ mod tests {
 
     #[test]
     fn line_is_cut_to_the_width() {
-        let vs = [v("binance", 4, 10, None), v("bybit", 2, 18, None), v("okx", 0, 28, None), v("hyperliquid", 1, 3, None)];
+        let vs =
+            [v("binance", 4, 10, None), v("bybit", 2, 18, None), v("okx", 0, 28, None), v("hyperliquid", 1, 3, None)];
         let l = line("SOLUSDT", &vs, 40);
         assert_eq!(l.chars().count(), 40);
         assert!(l.starts_with("fetching SOLUSDT: binance 4/10, bybit") && l.ends_with('…'), "{l}");

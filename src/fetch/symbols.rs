@@ -11,7 +11,9 @@ pub fn base_asset(input: &str) -> Result<String, Error> {
     let s = s.strip_suffix("PERP").unwrap_or(&s).trim_end_matches(['-', '_']).to_string();
     let base = if let Some((b, q)) = s.split_once(['-', '/', '_', ':']) {
         if q != "USDT" {
-            return Err(Error::Usage(format!("--symbol {input:?}: only USDT-margined perpetuals are supported (quote {q:?})")));
+            return Err(Error::Usage(format!(
+                "--symbol {input:?}: only USDT-margined perpetuals are supported (quote {q:?})"
+            )));
         }
         b.to_string()
     } else {

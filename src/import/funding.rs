@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(err("time,price\n2025-11-01 00:00:00,1\n"), "f.csv: no \"funding_rate\" column (found: time, price)");
+        assert_eq!(
+            err("time,price\n2025-11-01 00:00:00,1\n"),
+            "f.csv: no \"funding_rate\" column (found: time, price)"
+        );
         assert_eq!(err("x,y\n1,2\n"), format!("f.csv: {UNRECOGNISED}"));
         assert_eq!(
             err("calc_time,funding_interval_hours,last_funding_rate\n1761955200000,8,abc\n"),

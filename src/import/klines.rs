@@ -50,9 +50,8 @@ impl Layout {
 
     /// Positions by header name; `Err` holds the first missing column.
     fn from_header(names: &[String]) -> Result<Layout, &'static str> {
-        let need = |cands: &[&'static str]| {
-            table::find(names, cands).map(|(index, name)| Col { index, name }).ok_or(cands[0])
-        };
+        let need =
+            |cands: &[&'static str]| table::find(names, cands).map(|(index, name)| Col { index, name }).ok_or(cands[0]);
         Ok(Layout {
             time: need(&TIME_NAMES)?,
             open: need(&["open"])?,
@@ -134,7 +133,11 @@ fn candle(path: &Path, l: &Layout, row: &Row) -> Result<Candle, Error> {
     }
     if let (Some(c), Some(t)) = (l.taker_buy, taker_buy_volume) {
         if t < 0.0 || t > volume * (1.0 + 1e-9) + 1e-12 {
-            return Err(err_at(path, row.line, format!("column {:?}: {t} is not within 0..=volume ({volume})", c.name)));
+            return Err(err_at(
+                path,
+                row.line,
+                format!("column {:?}: {t} is not within 0..=volume ({volume})", c.name),
+            ));
         }
     }
     Ok(Candle { open_time, open, high, low, close, volume, taker_buy_volume })
@@ -187,7 +190,10 @@ mod tests {
 
     #[test]
     fn sorts_rows() {
-        let p = parse_str("open_time,open,high,low,close,volume\n2025-11-01 00:05:00,1,1,1,1,1\n2025-11-01 00:00:00,2,2,2,2,2\n").unwrap();
+        let p = parse_str(
+            "open_time,open,high,low,close,volume\n2025-11-01 00:05:00,1,1,1,1,1\n2025-11-01 00:00:00,2,2,2,2,2\n",
+        )
+        .unwrap();
         assert!(p.resorted);
         assert_eq!(p.items[0].open, 2.0);
     }
@@ -195,17 +201,44 @@ mod tests {
     #[test]
     fn bad_rows_name_line_and_column() {
         let h = "open_time,open,high,low,close,volume\n";
-        assert_eq!(err(&format!("{h}2025-11-01 00:00:00,1,abc,1,1,1\n")), "k.csv: line 2: column \"high\": \"abc\" is not a number");
-        assert_eq!(err(&format!("{h}\n2025-11-01 00:00:00,1,100,101,1,1\n")), "k.csv: line 3: high 100 is below low 101");
-        assert_eq!(err(&format!("{h}2025-11-01 00:00:00,0,1,1,1,1\n")), "k.csv: line 2: column \"open\": price 0 is not positive");
-        assert_eq!(err(&format!("{h}2025-11-01 00:00:00,-2,1,1,1,1\n")), "k.csv: line 2: column \"open\": price -2 is not positive");
-        assert_eq!(err(&format!("{h}2025-11-01 00:00:00,1,NaN,1,1,1\n")), "k.csv: line 2: column \"high\": \"NaN\" is not a finite number");
-        assert_eq!(err(&format!("{h}2025-11-01 00:00:00,5,4,2,3,1\n")), "k.csv: line 2: open 5 is outside low..high (2..4)");
-        assert_eq!(err(&format!("{h}2025-11-01 00:00:00,3,4,2,1,1\n")), "k.csv: line 2: close 1 is outside low..high (2..4)");
-        assert_eq!(err(&format!("{h}2025-11-01 00:00:00,3,4,2,3,-1\n")), "k.csv: line 2: column \"volume\": volume -1 is negative");
+        assert_eq!(
+            err(&format!("{h}2025-11-01 00:00:00,1,abc,1,1,1\n")),
+            "k.csv: line 2: column \"high\": \"abc\" is not a number"
+        );
+        assert_eq!(
+            err(&format!("{h}\n2025-11-01 00:00:00,1,100,101,1,1\n")),
+            "k.csv: line 3: high 100 is below low 101"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01 00:00:00,0,1,1,1,1\n")),
+            "k.csv: line 2: column \"open\": price 0 is not positive"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01 00:00:00,-2,1,1,1,1\n")),
+            "k.csv: line 2: column \"open\": price -2 is not positive"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01 00:00:00,1,NaN,1,1,1\n")),
+            "k.csv: line 2: column \"high\": \"NaN\" is not a finite number"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01 00:00:00,5,4,2,3,1\n")),
+            "k.csv: line 2: open 5 is outside low..high (2..4)"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01 00:00:00,3,4,2,1,1\n")),
+            "k.csv: line 2: close 1 is outside low..high (2..4)"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01 00:00:00,3,4,2,3,-1\n")),
+            "k.csv: line 2: column \"volume\": volume -1 is negative"
+        );
         assert_eq!(
             err(&format!("{h}2025-11-01 99:00:00,3,4,2,3,1\n")),
-            format!("k.csv: line 2: column \"open_time\": \"2025-11-01 99:00:00\" is not a time ({})", super::super::timefmt::ACCEPTED)
+            format!(
+                "k.csv: line 2: column \"open_time\": \"2025-11-01 99:00:00\" is not a time ({})",
+                super::super::timefmt::ACCEPTED
+            )
         );
         assert_eq!(
             err("1761955200000,100,110,90,105,10,1761955499999,1000,5,11,400,0\n"),
@@ -215,7 +248,10 @@ mod tests {
             err("1761955200000,100,110,90,105,10,1761955499999,1000,5,4,400,0\n1761955500000,1,1,1,1\n"),
             "k.csv: line 2: expected 12 columns, found 5"
         );
-        assert_eq!(err(&format!("{h}2025-11-01 00:00:00,3,4,2\n")), "k.csv: line 2: column \"close\": missing (the row has 4 columns)");
+        assert_eq!(
+            err(&format!("{h}2025-11-01 00:00:00,3,4,2\n")),
+            "k.csv: line 2: column \"close\": missing (the row has 4 columns)"
+        );
     }
 
     #[test]

@@ -26,9 +26,9 @@ pub(crate) fn parse(t: &Table) -> Result<Read, Error> {
     }
     let names = table::names(header);
     let col = |name: &'static str| {
-        table::find(&names, &[name])
-            .map(|(index, name)| Col { index, name })
-            .ok_or_else(|| err_file(&t.path, format!("no {name:?} column (expected time,side,price,usd; {})", table::found(header))))
+        table::find(&names, &[name]).map(|(index, name)| Col { index, name }).ok_or_else(|| {
+            err_file(&t.path, format!("no {name:?} column (expected time,side,price,usd; {})", table::found(header)))
+        })
     };
     let (time, side, price, usd) = (col("time")?, col("side")?, col("price")?, col("usd")?);
     // A header alone is a valid file: no liquidations were recorded.
@@ -40,7 +40,13 @@ pub(crate) fn parse(t: &Table) -> Result<Read, Error> {
         let side_value = match s.trim().to_ascii_lowercase().as_str() {
             "long" => Side::Long,
             "short" => Side::Short,
-            _ => return Err(err_at(&t.path, row.line, format!("column \"side\": {s:?} is not long or short (the side that was liquidated)"))),
+            _ => {
+                return Err(err_at(
+                    &t.path,
+                    row.line,
+                    format!("column \"side\": {s:?} is not long or short (the side that was liquidated)"),
+                ))
+            }
         };
         let positive = |c: &Col| -> Result<f64, Error> {
             let x = c.num(&t.path, row)?;
@@ -87,14 +93,32 @@ mod tests {
     #[test]
     fn bad_lines_name_the_file_line_and_column() {
         let h = "time,side,price,usd\n";
-        assert_eq!(err(&format!("{h}2025-11-01T00:00:00Z,long,1,2\n2025-11-01T00:00:00Z,buy,1,2\n")),
-            "l.csv: line 3: column \"side\": \"buy\" is not long or short (the side that was liquidated)");
-        assert_eq!(err(&format!("{h}2025-11-01T00:00:00Z,long,-1,2\n")), "l.csv: line 2: column \"price\": -1 is not positive");
-        assert_eq!(err(&format!("{h}2025-11-01T00:00:00Z,long,1,abc\n")), "l.csv: line 2: column \"usd\": \"abc\" is not a number");
-        assert_eq!(err(&format!("{h}2025-11-01T00:00:00Z,short,1,0\n")), "l.csv: line 2: column \"usd\": 0 is not positive");
-        assert!(err(&format!("{h}yesterday,short,1,1\n")).starts_with("l.csv: line 2: column \"time\": \"yesterday\" is not a time"));
-        assert_eq!(err(&format!("{h}2025-11-01T00:00:00Z,short\n")), "l.csv: line 2: column \"price\": missing (the row has 2 columns)");
-        assert_eq!(err("time,side,price\n1,long,1\n"), "l.csv: no \"usd\" column (expected time,side,price,usd; found: time, side, price)");
+        assert_eq!(
+            err(&format!("{h}2025-11-01T00:00:00Z,long,1,2\n2025-11-01T00:00:00Z,buy,1,2\n")),
+            "l.csv: line 3: column \"side\": \"buy\" is not long or short (the side that was liquidated)"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01T00:00:00Z,long,-1,2\n")),
+            "l.csv: line 2: column \"price\": -1 is not positive"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01T00:00:00Z,long,1,abc\n")),
+            "l.csv: line 2: column \"usd\": \"abc\" is not a number"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-11-01T00:00:00Z,short,1,0\n")),
+            "l.csv: line 2: column \"usd\": 0 is not positive"
+        );
+        assert!(err(&format!("{h}yesterday,short,1,1\n"))
+            .starts_with("l.csv: line 2: column \"time\": \"yesterday\" is not a time"));
+        assert_eq!(
+            err(&format!("{h}2025-11-01T00:00:00Z,short\n")),
+            "l.csv: line 2: column \"price\": missing (the row has 2 columns)"
+        );
+        assert_eq!(
+            err("time,side,price\n1,long,1\n"),
+            "l.csv: no \"usd\" column (expected time,side,price,usd; found: time, side, price)"
+        );
         assert_eq!(parse_str(h).unwrap(), Read { items: vec![], repeats: 0 });
         assert!(err("1761955200000,long,1,1\n").starts_with("l.csv: no header"));
     }

@@ -188,9 +188,10 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
     let symbol = normalise_symbol(&opts.symbol)?;
     let venue = venue_name(&opts.venue)?;
     let given_step = match &opts.interval {
-        Some(s) => Some(snapshot::parse_interval(s).ok_or_else(|| {
-            Error::Usage(format!("--interval {s:?} is not like 5m, 1h or 1d"))
-        })?),
+        Some(s) => Some(
+            snapshot::parse_interval(s)
+                .ok_or_else(|| Error::Usage(format!("--interval {s:?} is not like 5m, 1h or 1d")))?,
+        ),
         None => None,
     };
     let kpath = &opts.klines;
@@ -207,7 +208,10 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
             let step = infer_interval(&candles.times).ok_or_else(|| {
                 err_file(kpath, "only one candle: cannot infer the interval (give it with --interval)")
             })?;
-            notes.push(format!("interval {} inferred from the klines (most common spacing)", snapshot::format_interval(step)));
+            notes.push(format!(
+                "interval {} inferred from the klines (most common spacing)",
+                snapshot::format_interval(step)
+            ));
             step
         }
     };
@@ -272,7 +276,10 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
     }
 
     let period = match &opts.period {
-        Some(s) => Some(snapshot::parse_interval(s).ok_or_else(|| Error::Usage(format!("--period {s:?} is not like 1h, 4h or 1d")))?),
+        Some(s) => Some(
+            snapshot::parse_interval(s)
+                .ok_or_else(|| Error::Usage(format!("--period {s:?} is not like 1h, 4h or 1d")))?,
+        ),
         None => None,
     };
     let (mut liquidations, mut realized_periods) = (Vec::new(), None);
@@ -290,7 +297,9 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
                 liquidations = read_liquidations(path, liquidations::parse(&t)?, first, captured_at, &mut notes);
             }
         }
-        None if opts.period.is_some() => return Err(Error::Usage("--period: needs --liquidations FILE with period totals".into())),
+        None if opts.period.is_some() => {
+            return Err(Error::Usage("--period: needs --liquidations FILE with period totals".into()))
+        }
         None => {}
     }
 
@@ -341,7 +350,12 @@ pub fn import(opts: &ImportOptions) -> Result<MarketSnapshot, Error> {
 }
 
 /// The sources of an import, by file: with `--venue` the venue is named beside the file.
-fn imported_sources(opts: &ImportOptions, venue: &str, has_funding: bool, funding_period_secs: Option<i64>) -> crate::sources::Sources {
+fn imported_sources(
+    opts: &ImportOptions,
+    venue: &str,
+    has_funding: bool,
+    funding_period_secs: Option<i64>,
+) -> crate::sources::Sources {
     let named = |path: &Path| match opts.venue_named {
         true => format!("{} (imported from {})", crate::sources::venue_title(venue), file_name(path)),
         false => file_name(path),
@@ -374,7 +388,8 @@ fn read_periods(
     let name = file_name(path);
     let p = TimeDelta::seconds(read.period_secs);
     let total = read.rows.len();
-    let rows: Vec<snapshot::PeriodTotal> = read.rows.into_iter().filter(|r| r.start >= first && r.start + p <= captured_at).collect();
+    let rows: Vec<snapshot::PeriodTotal> =
+        read.rows.into_iter().filter(|r| r.start >= first && r.start + p <= captured_at).collect();
     let (Some(a), Some(b)) = (rows.first(), rows.last()) else {
         return Err(err_file(
             path,
@@ -429,7 +444,10 @@ fn read_liquidations(
         crate::fmt::usd(us)
     ));
     if read.repeats > 0 {
-        notes.push(format!("liquidations: {} repeated row(s) (equal time, side, price and usd) kept once", read.repeats));
+        notes.push(format!(
+            "liquidations: {} repeated row(s) (equal time, side, price and usd) kept once",
+            read.repeats
+        ));
     }
     if items.len() < total {
         notes.push(format!(
@@ -449,10 +467,13 @@ pub fn normalise_symbol(s: &str) -> Result<String, Error> {
     let joined = match parts.as_slice() {
         [] => return Err(Error::Usage("--symbol is empty (e.g. BTCUSDT)".into())),
         [one] => {
-            let quoted = ["USDT", "USDC", "BUSD", "USD"]
-                .iter()
-                .any(|q| one.strip_suffix(q).is_some_and(|b| !b.is_empty()));
-            if quoted { one.to_string() } else { format!("{one}USDT") }
+            let quoted =
+                ["USDT", "USDC", "BUSD", "USD"].iter().any(|q| one.strip_suffix(q).is_some_and(|b| !b.is_empty()));
+            if quoted {
+                one.to_string()
+            } else {
+                format!("{one}USDT")
+            }
         }
         [base, quote, ..] => format!("{base}{quote}"),
     };

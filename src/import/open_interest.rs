@@ -44,7 +44,10 @@ pub(crate) fn parse(t: &Table) -> Result<OiFile, Error> {
             match (time, value) {
                 (Some(time), Some(value)) => ("plain CSV open interest", time, value, col(&["funding_rate"])),
                 (Some(_), None) => {
-                    return Err(err_file(&t.path, format!("no \"open_interest_usd\" column ({})", table::found(header))))
+                    return Err(err_file(
+                        &t.path,
+                        format!("no \"open_interest_usd\" column ({})", table::found(header)),
+                    ))
                 }
                 (None, Some(_)) => {
                     return Err(err_file(
@@ -75,7 +78,9 @@ pub(crate) fn parse(t: &Table) -> Result<OiFile, Error> {
     }
     let oi = Parsed::build(&t.path, format, time.name, oi)?;
     let funding = match funding {
-        Some(f) if !rates.is_empty() => Some(Parsed::build(&t.path, "funding_rate column of the open-interest CSV", f.name, rates)?),
+        Some(f) if !rates.is_empty() => {
+            Some(Parsed::build(&t.path, "funding_rate column of the open-interest CSV", f.name, rates)?)
+        }
         _ => None,
     };
     Ok(OiFile { oi, funding })
@@ -93,7 +98,8 @@ mod tests {
         parse_str(s).unwrap_err().to_string()
     }
 
-    const METRICS: &str = "create_time,symbol,sum_open_interest,sum_open_interest_value,count_toptrader_long_short_ratio,\
+    const METRICS: &str =
+        "create_time,symbol,sum_open_interest,sum_open_interest_value,count_toptrader_long_short_ratio,\
 sum_toptrader_long_short_ratio,count_long_short_ratio,sum_taker_long_short_vol_ratio\n\
 2025-11-01 00:05:00,BTCUSDT,80000.5,8760000000.25,1.8,1.5,2.0,0.9\n\
 2025-11-01 00:00:00,BTCUSDT,80001,8770000000,1.8,1.5,2.0,\n";
@@ -124,7 +130,10 @@ sum_toptrader_long_short_ratio,count_long_short_ratio,sum_taker_long_short_vol_r
 
     #[test]
     fn errors() {
-        assert_eq!(err("timestamp,price\n2025-11-01 00:00:00,1\n"), "oi.csv: no \"open_interest_usd\" column (found: timestamp, price)");
+        assert_eq!(
+            err("timestamp,price\n2025-11-01 00:00:00,1\n"),
+            "oi.csv: no \"open_interest_usd\" column (found: timestamp, price)"
+        );
         assert_eq!(
             err("when,oi_usd\n2025-11-01 00:00:00,1\n"),
             "oi.csv: no time column (timestamp, time, open_time or create_time; found: when, oi_usd)"
@@ -134,7 +143,10 @@ sum_toptrader_long_short_ratio,count_long_short_ratio,sum_taker_long_short_vol_r
         assert_eq!(err(""), "oi.csv: line 1: file is empty");
         assert_eq!(err("time,oi_usd\n"), "oi.csv: line 1: header only, no data rows");
         assert_eq!(err("time,oi_usd\n2025-11-01 00:00:00,-1\n"), "oi.csv: line 2: column \"oi_usd\": -1 is negative");
-        assert_eq!(err("time,oi_usd\n2025-11-01 00:00:00,x\n"), "oi.csv: line 2: column \"oi_usd\": \"x\" is not a number");
+        assert_eq!(
+            err("time,oi_usd\n2025-11-01 00:00:00,x\n"),
+            "oi.csv: line 2: column \"oi_usd\": \"x\" is not a number"
+        );
         assert_eq!(
             err("time,oi_usd,funding_rate\n2025-11-01 00:00:00,1,zz\n"),
             "oi.csv: line 2: column \"funding_rate\": \"zz\" is not a number"

@@ -38,7 +38,14 @@ pub(crate) fn parse(t: &Table, period: Option<i64>) -> Result<Read, Error> {
     let header = t.first()?;
     let names = table::names(header);
     let time = table::find(&names, &TIME_COLUMNS).map(|(index, name)| Col { index, name }).ok_or_else(|| {
-        err_file(&t.path, format!("no time column (expected one of {} with long_usd, short_usd; {})", TIME_COLUMNS.join(", "), table::found(header)))
+        err_file(
+            &t.path,
+            format!(
+                "no time column (expected one of {} with long_usd, short_usd; {})",
+                TIME_COLUMNS.join(", "),
+                table::found(header)
+            ),
+        )
     })?;
     let col = |name: &'static str| table::find(&names, &[name]).map(|(index, name)| Col { index, name });
     let (long, short) = match (col("long_usd"), col("short_usd")) {
@@ -64,8 +71,9 @@ pub(crate) fn parse(t: &Table, period: Option<i64>) -> Result<Read, Error> {
         Some(p) => (p, false),
         None => {
             let times: Vec<DateTime<Utc>> = rows.iter().map(|r| r.1).collect();
-            let p = super::infer_interval(&times)
-                .ok_or_else(|| err_file(&t.path, "only one period row: cannot infer the period (give it with --period)"))?;
+            let p = super::infer_interval(&times).ok_or_else(|| {
+                err_file(&t.path, "only one period row: cannot infer the period (give it with --period)")
+            })?;
             (p, true)
         }
     };
@@ -116,20 +124,38 @@ mod tests {
     #[test]
     fn bad_rows_name_the_line_and_column() {
         let h = "timestamp,long_usd,short_usd\n";
-        assert_eq!(err(&format!("{h}2025-08-01 00:00:00,1,2\n2025-08-01 01:00:00,-3,2\n")), "p.csv: line 3: column \"long_usd\": -3 is negative");
-        assert_eq!(err(&format!("{h}2025-08-01 00:00:00,1,abc\n")), "p.csv: line 2: column \"short_usd\": \"abc\" is not a number");
-        assert!(err(&format!("{h}soon,1,2\n")).starts_with("p.csv: line 2: column \"timestamp\": \"soon\" is not a time"));
-        assert_eq!(err(&format!("{h}2025-08-01 00:00:00,1\n")), "p.csv: line 2: column \"short_usd\": missing (the row has 2 columns)");
+        assert_eq!(
+            err(&format!("{h}2025-08-01 00:00:00,1,2\n2025-08-01 01:00:00,-3,2\n")),
+            "p.csv: line 3: column \"long_usd\": -3 is negative"
+        );
+        assert_eq!(
+            err(&format!("{h}2025-08-01 00:00:00,1,abc\n")),
+            "p.csv: line 2: column \"short_usd\": \"abc\" is not a number"
+        );
+        assert!(
+            err(&format!("{h}soon,1,2\n")).starts_with("p.csv: line 2: column \"timestamp\": \"soon\" is not a time")
+        );
+        assert_eq!(
+            err(&format!("{h}2025-08-01 00:00:00,1\n")),
+            "p.csv: line 2: column \"short_usd\": missing (the row has 2 columns)"
+        );
         assert_eq!(
             err(&format!("{h}2025-08-01 00:00:00,1,2\n2025-08-01 01:00:00,1,2\n2025-08-01 02:00:00,1,2\n2025-08-01 02:30:00,1,2\n")),
             "p.csv: line 5: column \"timestamp\": this period starts 30m after the one on line 4, less than the period inferred from the rows' most common spacing 1h"
         );
         assert_eq!(
-            parse_str(&format!("{h}2025-08-01 00:00:00,1,2\n2025-08-01 01:00:00,1,2\n"), Some(4 * 3600)).unwrap_err().to_string(),
+            parse_str(&format!("{h}2025-08-01 00:00:00,1,2\n2025-08-01 01:00:00,1,2\n"), Some(4 * 3600))
+                .unwrap_err()
+                .to_string(),
             "p.csv: line 3: column \"timestamp\": this period starts 1h after the one on line 2, less than --period 4h"
         );
-        assert_eq!(err(&format!("{h}2025-08-01 00:00:00,1,2\n")), "p.csv: only one period row: cannot infer the period (give it with --period)");
-        assert!(err("when,long_usd,short_usd\n0,1,1\n").starts_with("p.csv: no time column (expected one of time, timestamp, open_time, hour_start_utc"));
-        assert!(err(&format!("{h}2025-08-01 00:00:00,1,2\n2025-08-01 00:00:00,1,2\n")).starts_with("p.csv: line 3: duplicate timestamp"));
+        assert_eq!(
+            err(&format!("{h}2025-08-01 00:00:00,1,2\n")),
+            "p.csv: only one period row: cannot infer the period (give it with --period)"
+        );
+        assert!(err("when,long_usd,short_usd\n0,1,1\n")
+            .starts_with("p.csv: no time column (expected one of time, timestamp, open_time, hour_start_utc"));
+        assert!(err(&format!("{h}2025-08-01 00:00:00,1,2\n2025-08-01 00:00:00,1,2\n"))
+            .starts_with("p.csv: line 3: duplicate timestamp"));
     }
 }

@@ -43,11 +43,8 @@ impl Table {
     /// are both accepted, cells are trimmed and blank lines are skipped.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Table, Error> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(bytes);
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(bytes);
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
         let mut lines = Lines::new(bytes);
@@ -75,7 +72,16 @@ impl Table {
             let names = names(header);
             if let Some((j, n)) = names.iter().enumerate().find(|(j, n)| !n.is_empty() && names[..*j].contains(n)) {
                 let i = names.iter().position(|m| m == n).unwrap_or(0);
-                return Err(err_at(path, header.line, format!("column {:?} appears twice (columns {} and {}): which one is meant?", header.fields[j], i + 1, j + 1)));
+                return Err(err_at(
+                    path,
+                    header.line,
+                    format!(
+                        "column {:?} appears twice (columns {} and {}): which one is meant?",
+                        header.fields[j],
+                        i + 1,
+                        j + 1
+                    ),
+                ));
             }
         }
         Ok(Table { path: path.to_path_buf(), rows })
@@ -152,9 +158,7 @@ pub(crate) fn names(header: &Row) -> Vec<String> {
 
 /// The index of the first of `candidates` present in `names`, with the name found.
 pub(crate) fn find(names: &[String], candidates: &[&'static str]) -> Option<(usize, &'static str)> {
-    candidates
-        .iter()
-        .find_map(|c| names.iter().position(|n| n == c).map(|i| (i, *c)))
+    candidates.iter().find_map(|c| names.iter().position(|n| n == c).map(|i| (i, *c)))
 }
 
 /// `found: a, b, c` for "no such column" messages.
@@ -203,11 +207,7 @@ impl Col {
 
 /// Sorts `(line, time, item)` triples by time and rejects equal times, naming both lines.
 /// `what` names the time column in the message. Returns whether the rows were out of order.
-pub(crate) fn sort_unique<T>(
-    path: &Path,
-    what: &str,
-    items: &mut [(u64, DateTime<Utc>, T)],
-) -> Result<bool, Error> {
+pub(crate) fn sort_unique<T>(path: &Path, what: &str, items: &mut [(u64, DateTime<Utc>, T)]) -> Result<bool, Error> {
     let was_sorted = items.windows(2).all(|w| w[0].1 <= w[1].1);
     if !was_sorted {
         // Stable, so rows with equal times keep their order in the file.
@@ -216,11 +216,7 @@ pub(crate) fn sort_unique<T>(
     for w in items.windows(2) {
         if w[0].1 == w[1].1 {
             let (a, b) = (w[0].0.min(w[1].0), w[0].0.max(w[1].0));
-            return Err(err_at(
-                path,
-                b,
-                format!("duplicate {what} {} (same as line {a})", timefmt::show(w[1].1)),
-            ));
+            return Err(err_at(path, b, format!("duplicate {what} {} (same as line {a})", timefmt::show(w[1].1))));
         }
     }
     Ok(!was_sorted)
@@ -345,10 +341,19 @@ mod tests {
         let x = Col { index: 0, name: "x" };
         let y = Col { index: 1, name: "y" };
         assert_eq!(x.num(p, &t.rows[1]).unwrap(), 1.5);
-        assert_eq!(y.num(p, &t.rows[1]).unwrap_err().to_string(), "t.csv: line 2: column \"y\": \"abc\" is not a number");
+        assert_eq!(
+            y.num(p, &t.rows[1]).unwrap_err().to_string(),
+            "t.csv: line 2: column \"y\": \"abc\" is not a number"
+        );
         assert_eq!(x.num(p, &t.rows[2]).unwrap_err().to_string(), "t.csv: line 3: column \"x\": empty value");
-        assert_eq!(y.num(p, &t.rows[2]).unwrap_err().to_string(), "t.csv: line 3: column \"y\": \"inf\" is not a finite number");
-        assert_eq!(y.num(p, &t.rows[3]).unwrap_err().to_string(), "t.csv: line 4: column \"y\": missing (the row has 1 columns)");
+        assert_eq!(
+            y.num(p, &t.rows[2]).unwrap_err().to_string(),
+            "t.csv: line 3: column \"y\": \"inf\" is not a finite number"
+        );
+        assert_eq!(
+            y.num(p, &t.rows[3]).unwrap_err().to_string(),
+            "t.csv: line 4: column \"y\": missing (the row has 1 columns)"
+        );
         assert!(is_header(&t.rows[0]));
         assert!(!is_header(&t.rows[1]));
     }

@@ -24,7 +24,12 @@ pub fn publish<T>(
 ) -> Result<T, Error> {
     std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
     let lock_path = root.join(LOCK);
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
     lock.lock().map_err(|e| Error::io(&lock_path, e))?;
     let manifest_path = root.join(archive::MANIFEST);
     let old = match std::fs::read(&manifest_path) {

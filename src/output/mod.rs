@@ -24,7 +24,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// `path` made absolute (against the working directory) with `.` and `a/..` taken out, as a
 /// string compare of two outputs needs (`c/z.png` and `c/./z.png` are one file).
 pub fn normalise(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let abs =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -290,7 +291,11 @@ mod tests {
         std::fs::write(&ta, b"new a").unwrap();
         std::fs::write(&tb, b"new b").unwrap();
         let missing = dir.path().join(".c.png.1.tmp"); // its rename fails
-        let temps = vec![(ta, a.clone(), a.as_path()), (tb, b.clone(), b.as_path()), (missing, dir.path().join("c.png"), Path::new("c.png"))];
+        let temps = vec![
+            (ta, a.clone(), a.as_path()),
+            (tb, b.clone(), b.as_path()),
+            (missing, dir.path().join("c.png"), Path::new("c.png")),
+        ];
         let err = commit(&temps).unwrap_err().to_string();
         assert!(err.starts_with("c.png:"), "{err}");
         assert_eq!(std::fs::read(&a).unwrap(), b"old a");
@@ -322,7 +327,8 @@ mod tests {
     fn a_failed_set_leaves_no_directory_it_created() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("blocker"), b"file").unwrap();
-        let files = vec![(dir.path().join("rep/a/x.png"), b"x".to_vec()), (dir.path().join("blocker/x.svg"), b"y".to_vec())];
+        let files =
+            vec![(dir.path().join("rep/a/x.png"), b"x".to_vec()), (dir.path().join("blocker/x.svg"), b"y".to_vec())];
         assert!(write_all_atomic(&files).is_err());
         assert!(!dir.path().join("rep").exists());
     }

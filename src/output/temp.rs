@@ -30,9 +30,17 @@ pub fn remove_stale(dir: &Path, name: &str) -> usize {
     let mut removed = 0;
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)).and_then(|r| r.strip_suffix(".tmp")) else { continue };
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)).and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
         let Some(pid) = pid_of(rest) else { continue };
-        let old = entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| SystemTime::now().duration_since(t).ok()).is_some_and(|age| age > STALE_AFTER);
+        let old = entry
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|age| age > STALE_AFTER);
         let own = pid == std::process::id();
         if !own && (old || alive(pid) == Some(false)) && std::fs::remove_file(entry.path()).is_ok() {
             removed += 1;
@@ -52,7 +60,11 @@ fn pid_of(tail: &str) -> Option<u32> {
         [pid, seq, tag] => digits(pid) && digits(seq) && tag.len() == 8 && tag.bytes().all(|b| b.is_ascii_hexdigit()),
         _ => false,
     };
-    if ours { parts[0].parse().ok() } else { None }
+    if ours {
+        parts[0].parse().ok()
+    } else {
+        None
+    }
 }
 
 /// Whether process `pid` runs; `None` where that cannot be told (no `/proc`).
@@ -93,7 +105,8 @@ mod tests {
             std::fs::write(dir.path().join(n), b"x").unwrap();
         }
         let removed = remove_stale(dir.path(), "big.png");
-        let mut left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut left: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         left.sort();
         if Path::new("/proc/self").exists() {
             assert_eq!(removed, 3, "{left:?}");

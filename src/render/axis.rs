@@ -35,7 +35,11 @@ pub fn price_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
 /// Decimals needed to tell ticks `step` apart.
 pub fn step_decimals(step: f64) -> usize {
     if step >= 1.0 {
-        if (step - step.round()).abs() < 1e-9 { 0 } else { 1 }
+        if (step - step.round()).abs() < 1e-9 {
+            0
+        } else {
+            1
+        }
     } else {
         let mut d = (-step.log10()).ceil() as usize;
         if ((step * 10f64.powi(d as i32)) - (step * 10f64.powi(d as i32)).round()).abs() > 1e-6 {

@@ -284,7 +284,15 @@ fn disk(scene: &mut Scene, x: f32, y: f32, r: f32, color: Color) {
 fn calibration(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
     let r = g.calib;
     let (text_c, muted, grid) = (c.th.text, c.th.muted, c.th.gridline);
-    c.label(r.x, r.y - 20.0, &format!("Calibration, zones A and B: P(touch within {})", span_label(bt.horizon_secs)), 15.0, text_c, HAlign::Left, true);
+    c.label(
+        r.x,
+        r.y - 20.0,
+        &format!("Calibration, zones A and B: P(touch within {})", span_label(bt.horizon_secs)),
+        15.0,
+        text_c,
+        HAlign::Left,
+        true,
+    );
     frame(c, r);
     for i in 0..=5 {
         let v = i as f64 / 5.0;
@@ -298,15 +306,41 @@ fn calibration(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
         c.label(x, r.bottom() + 14.0, &l, 12.0, muted, HAlign::Center, false);
         c.label(r.x - 8.0, y, &l, 12.0, muted, HAlign::Right, false);
     }
-    c.label(r.x + r.w / 2.0, r.bottom() + 34.0, "predicted P(touch): circles the model, squares adjusted", 13.0, muted, HAlign::Center, false);
-    c.scene.text_rotated(r.x - 58.0, r.y + r.h / 2.0, "observed touch frequency", 13.0, muted, HAlign::Center, VAlign::Middle, false, -90.0);
+    c.label(
+        r.x + r.w / 2.0,
+        r.bottom() + 34.0,
+        "predicted P(touch): circles the model, squares adjusted",
+        13.0,
+        muted,
+        HAlign::Center,
+        false,
+    );
+    c.scene.text_rotated(
+        r.x - 58.0,
+        r.y + r.h / 2.0,
+        "observed touch frequency",
+        13.0,
+        muted,
+        HAlign::Center,
+        VAlign::Middle,
+        false,
+        -90.0,
+    );
     // The diagonal: a perfectly calibrated model.
     let (x0, y0) = g.calib_xy(0.0, 0.0);
     let (x1, y1) = g.calib_xy(1.0, 1.0);
     c.scene.line(x0, y0, x1, y1, muted, 2.0);
     let (model, adjusted) = (&bt.overall.reliability, &bt.overall.reliability_adjusted);
     if model.is_empty() && adjusted.is_empty() {
-        c.label(r.x + r.w / 2.0, r.y + r.h / 2.0, &format!("{NA}: no model probability (too little history)"), 14.0, muted, HAlign::Center, false);
+        c.label(
+            r.x + r.w / 2.0,
+            r.y + r.h / 2.0,
+            &format!("{NA}: no model probability (too little history)"),
+            14.0,
+            muted,
+            HAlign::Center,
+            false,
+        );
     }
     markers(c, g, adjusted, ADJUSTED, false);
     markers(c, g, model, MODEL, true);
@@ -320,7 +354,15 @@ fn calibration(c: &mut Ctx, bt: &Backtest, g: &Geometry) {
     c.label(lx + 16.0, ly, "adjusted by the earlier steps' touch lift", 12.5, text_c, HAlign::Left, false);
     ly += 20.0;
     c.scene.line(lx, ly, lx + 10.0, ly, muted, 2.0);
-    c.label(lx + 16.0, ly, format!("diagonal: calibrated; marker area ~ n (largest {})", g.max_n).as_str(), 12.5, muted, HAlign::Left, false);
+    c.label(
+        lx + 16.0,
+        ly,
+        format!("diagonal: calibrated; marker area ~ n (largest {})", g.max_n).as_str(),
+        12.5,
+        muted,
+        HAlign::Left,
+        false,
+    );
     if let Some(b) = bt.overall.brier {
         let adj = bt.overall.brier_adjusted.map_or_else(|| NA.to_string(), |v| format!("{v:.3}"));
         let base = bt.overall.brier_base_rate.map_or_else(|| NA.to_string(), |v| format!("{v:.3}"));
@@ -345,7 +387,15 @@ fn markers(c: &mut Ctx, g: &Geometry, bins: &[ReliabilityBin], color: Color, rou
 fn lifts(c: &mut Ctx, g: &Geometry) {
     let r = g.lifts;
     let (text_c, muted, grid) = (c.th.text, c.th.muted, c.th.gridline);
-    c.label(r.x - LABELS, r.y - 20.0, "Lifts against the baselines, 90 % intervals (bootstrap over days)", 15.0, text_c, HAlign::Left, true);
+    c.label(
+        r.x - LABELS,
+        r.y - 20.0,
+        "Lifts against the baselines, 90 % intervals (bootstrap over days)",
+        15.0,
+        text_c,
+        HAlign::Left,
+        true,
+    );
     frame(c, r);
     for t in lift_ticks(g.lift_lo, g.lift_hi) {
         let x = g.lift_x(t);
@@ -356,7 +406,15 @@ fn lifts(c: &mut Ctx, g: &Geometry) {
         let l = if t == 1.5 { "1.5".to_string() } else { l };
         c.label(x, r.bottom() + 14.0, &l, 12.0, muted, HAlign::Center, false);
     }
-    c.label(r.x + r.w / 2.0, r.bottom() + 34.0, "lift (log scale): 1 = no better than a level at the same distance", 13.0, muted, HAlign::Center, false);
+    c.label(
+        r.x + r.w / 2.0,
+        r.bottom() + 34.0,
+        "lift (log scale): 1 = no better than a level at the same distance",
+        13.0,
+        muted,
+        HAlign::Center,
+        false,
+    );
     // The line at 1, over the grid, under the bars.
     let one = g.lift_x(1.0);
     c.scene.line(one, r.y, one, r.bottom(), text_c.with_alpha(0xb0), 2.0);
@@ -382,7 +440,11 @@ fn lifts(c: &mut Ctx, g: &Geometry) {
             for (v, x, dir) in [(lo, x0, -1.0), (hi, x1, 1.0)] {
                 if v < g.lift_lo || v > g.lift_hi {
                     // Beyond the axis (a lower end of 0 has no place on a log scale): an arrowhead.
-                    c.scene.polyline(vec![(x - dir * 9.0, row.y - 6.0), (x, row.y), (x - dir * 9.0, row.y + 6.0)], color, 2.0);
+                    c.scene.polyline(
+                        vec![(x - dir * 9.0, row.y - 6.0), (x, row.y), (x - dir * 9.0, row.y + 6.0)],
+                        color,
+                        2.0,
+                    );
                 } else {
                     c.scene.line(x, row.y - 7.0, x, row.y + 7.0, color, 2.0);
                 }
@@ -417,8 +479,10 @@ fn caption(c: &mut Ctx, bt: &Backtest, style: &ChartStyle) {
     let width = style.width as f32 - 48.0;
     let pieces: Vec<String> = lines.iter().flat_map(|l| wrap(l, 11.5, width)).collect();
     // With a fuel test, its line (at most two) comes first and the lines move up a little.
-    let fuel: Vec<String> = bt.fuel.as_ref().map_or(vec![], |f| wrap_bold(&fuel_line(f), 11.5, width).into_iter().take(2).collect());
-    let (mut y, step) = if fuel.is_empty() { (style.height as f32 - 52.0, 15.0) } else { (style.height as f32 - 58.0, 14.0) };
+    let fuel: Vec<String> =
+        bt.fuel.as_ref().map_or(vec![], |f| wrap_bold(&fuel_line(f), 11.5, width).into_iter().take(2).collect());
+    let (mut y, step) =
+        if fuel.is_empty() { (style.height as f32 - 52.0, 15.0) } else { (style.height as f32 - 58.0, 14.0) };
     for p in &fuel {
         c.label(24.0, y, p, 11.5, c.th.text, HAlign::Left, true);
         y += step;
@@ -435,7 +499,13 @@ pub fn fuel_line(f: &crate::backtest::fuel::Fuel) -> String {
     let ci = |v: Option<[f64; 2]>| v.map_or("n/a".to_string(), |[a, b]| format!("{a:.3}-{b:.3}"));
     let num = |v: Option<f64>, d: usize| v.map_or("n/a".to_string(), |v| format!("{v:.d$}"));
     let side = |name: &str, s: &crate::backtest::fuel::FuelSide| {
-        let words = if too_little(s) { "too little history" } else if judge(s.gain_ci90, s.placebo_gain_ci90).starts_with("evidence") { "evidence" } else { "no measurable edge" };
+        let words = if too_little(s) {
+            "too little history"
+        } else if judge(s.gain_ci90, s.placebo_gain_ci90).starts_with("evidence") {
+            "evidence"
+        } else {
+            "no measurable edge"
+        };
         format!(
             "{name} R² gain {} [{}] vs another period's map {} [{}], {words}, scale {} [{}]",
             num(s.gain, 3),

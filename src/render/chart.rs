@@ -19,11 +19,11 @@ pub mod realized;
 mod zone_labels;
 
 pub use super::axis::fine_ceil;
-pub use profile::{cumulative, profile_bands, Curve, ProfileView};
-pub use zone_labels::{place_labels, place_labels_clear, spread, zone_label_text, zone_rule_text, LabelSpot, Tag};
-use zone_labels::zones;
-use profile::profile;
 use colorbar::{colorbar, colorbar_text_width, colorbar_title};
+use profile::profile;
+pub use profile::{cumulative, profile_bands, Curve, ProfileView};
+use zone_labels::zones;
+pub use zone_labels::{place_labels, place_labels_clear, spread, zone_label_text, zone_rule_text, LabelSpot, Tag};
 /// The smallest text size the chart draws at scale 1 (the caption), px.
 pub const SMALLEST_TEXT: f32 = 11.5;
 
@@ -152,7 +152,17 @@ fn ctx<'a>(a: &'a Analysis, opts: &ChartOptions) -> Ctx<'a> {
     let (l, grid) = (Layout::with_scale(opts.width, opts.height, opts.scale), &a.estimate.grid);
     let th = if opts.dark { Theme::dark() } else { Theme::light() };
     let scene = Scene::new(opts.width, opts.height, th.background);
-    Ctx { scene, l, th, grid, p_lo: grid.price_lo, p_hi: grid.price_hi, frame_at: opts.frame_at, profile_max: opts.profile_max, color_top: opts.color_top }
+    Ctx {
+        scene,
+        l,
+        th,
+        grid,
+        p_lo: grid.price_lo,
+        p_hi: grid.price_hi,
+        frame_at: opts.frame_at,
+        profile_max: opts.profile_max,
+        color_top: opts.color_top,
+    }
 }
 
 /// The top of the scale the profile panel of `a`'s chart picks from its data (USD per 0.1 %
@@ -457,7 +467,8 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
         _ if opts.frame_at.is_some() => {
             let at = opts.frame_at.map_or(snap.captured_at, |t| t).format("%Y-%m-%d %H:%M");
             let span = span_label((g.end() - g.start).num_seconds());
-            let sub = format!("{head}{span} from {} UTC, as it stood at {at} UTC{tail}", g.start.format("%Y-%m-%d %H:%M"));
+            let sub =
+                format!("{head}{span} from {} UTC, as it stood at {at} UTC{tail}", g.start.format("%Y-%m-%d %H:%M"));
             c.label(c.l.plot.x, sub_y, &sub, 14.0, muted, HAlign::Left, false);
         }
         None => {
@@ -469,7 +480,9 @@ fn header(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions)
             let short = format!("window {} requested, {} of data", span_label(asked), span_label(shown));
             let span = format!(": {} to {end} UTC", g.start.format("%Y-%m-%d %H:%M"));
             let mut x = c.l.plot.x;
-            for (part, color) in [(head.as_str(), muted), (short.as_str(), warn), (span.as_str(), muted), (tail.as_str(), muted)] {
+            for (part, color) in
+                [(head.as_str(), muted), (short.as_str(), warn), (span.as_str(), muted), (tail.as_str(), muted)]
+            {
                 c.label(x, sub_y, part, 14.0, color, HAlign::Left, false);
                 x += text::measure(part, c.font(14.0), false);
             }
@@ -508,13 +521,15 @@ fn caption(c: &mut Ctx, snap: &MarketSnapshot, a: &Analysis, top: ColorTop) {
     } else if vs.iter().all(|v| !v.taker_split) {
         "candle-body fallback (no taker volume)".to_string()
     } else {
-        let names = |t: bool| vs.iter().filter(|v| v.taker_split == t).map(|v| v.venue.as_str()).collect::<Vec<_>>().join(", ");
+        let names =
+            |t: bool| vs.iter().filter(|v| v.taker_split == t).map(|v| v.venue.as_str()).collect::<Vec<_>>().join(", ");
         format!("taker-buy share ({}), candle-body fallback ({})", names(true), names(false))
     };
     let line1 = format!(
         "Estimated from rising open interest spread over each candle's range; leverage mix {mix}; long/short split: {split}."
     );
-    let line2 = format!("Levels vanish once price trades through them. Zones: {}. Not advice.", zone_rule_text(&a.zones));
+    let line2 =
+        format!("Levels vanish once price trades through them. Zones: {}. Not advice.", zone_rule_text(&a.zones));
     let title_w = text::measure(&colorbar_title(false, top), c.font(12.0), false);
     let x = c.l.colorbar.x + c.l.colorbar.w.max(title_w) + 24.0 * s;
     let (w_avail, mut y) = (c.l.width - x - 18.0 * s, c.l.colorbar.y - 12.0 * s);

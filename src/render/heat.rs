@@ -37,7 +37,8 @@ impl ColorScale {
     pub fn pick(grid: &Grid, color_max: Option<f64>) -> Self {
         let hi = color_max.unwrap_or_else(|| {
             let k = (BAND / grid.row_rel_width()) as f32;
-            let mut v: Vec<f32> = (0..grid.long.len()).map(|i| (grid.long[i] + grid.short[i]) * k).filter(|x| *x > 0.0).collect();
+            let mut v: Vec<f32> =
+                (0..grid.long.len()).map(|i| (grid.long[i] + grid.short[i]) * k).filter(|x| *x > 0.0).collect();
             if v.is_empty() {
                 return 1_000.0;
             }
@@ -131,7 +132,13 @@ pub fn week_top(snap: &MarketSnapshot, params: &EstimateParams) -> Option<(f64, 
         }
         cut.interval = "1h".into();
     }
-    let p = EstimateParams { window_secs: 7 * 86_400, rows: REFERENCE_ROWS, max_cols: None, price_range: None, ..params.clone() };
+    let p = EstimateParams {
+        window_secs: 7 * 86_400,
+        rows: REFERENCE_ROWS,
+        max_cols: None,
+        price_range: None,
+        ..params.clone()
+    };
     let est = crate::estimate::estimate(&cut, &p).ok()?;
     Some((ColorScale::pick(&est.grid, None).hi, end))
 }

@@ -49,7 +49,9 @@ impl MapLayout {
 /// zone, at most ±[`levels::MAX_DISTANCE`].
 pub fn price_range(a: &Analysis) -> (f64, f64) {
     let p = a.estimate.last_price;
-    let (lo, hi) = a.zones.zones.iter().fold((p * (1.0 - MIN_REACH), p * (1.0 + MIN_REACH)), |(lo, hi), z| (lo.min(z.low / 1.005), hi.max(z.high * 1.005)));
+    let (lo, hi) = a.zones.zones.iter().fold((p * (1.0 - MIN_REACH), p * (1.0 + MIN_REACH)), |(lo, hi), z| {
+        (lo.min(z.low / 1.005), hi.max(z.high * 1.005))
+    });
     (lo.max(p * (1.0 - levels::MAX_DISTANCE)), hi.min(p * (1.0 + levels::MAX_DISTANCE)))
 }
 
@@ -131,7 +133,13 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
             }
             let (y0, y1) = (y_bar(acc), y_bar(acc + usd));
             acc += usd;
-            let color = if bd.is_some() { part_color(k) } else if b.price_low >= price { th.shorts } else { th.longs };
+            let color = if bd.is_some() {
+                part_color(k)
+            } else if b.price_low >= price {
+                th.shorts
+            } else {
+                th.longs
+            };
             m.scene.rect(x0, y1, w, (y0 - y1).max(0.5), color);
         }
     }
@@ -286,7 +294,10 @@ fn header(m: &mut Map, snap: &MarketSnapshot, bd: Option<&Breakdown>) {
     m.label(x, 22.0 * s, &title, 22.0, text_c, HAlign::Left, true);
     let at = snap.captured_at.format("%Y-%m-%d %H:%M");
     let subs = [
-        format!("{} · still open at {at} UTC · longs liquidate left of price, shorts right", crate::sources::venue_label(snap)),
+        format!(
+            "{} · still open at {at} UTC · longs liquidate left of price, shorts right",
+            crate::sources::venue_label(snap)
+        ),
         format!("{} · still open at {at} UTC", crate::sources::venue_label(snap)),
     ];
     let sub = subs.iter().find(|t| text::measure(t, sub_size, false) <= room).unwrap_or(&subs[1]).clone();

@@ -70,7 +70,17 @@ impl RenderSettings {
         let layout = Layout::with_scale(width, height, scale);
         params.rows = layout.plot_rows();
         params.max_cols = Some(layout.plot_cols());
-        RenderSettings { params, chart: ChartOptions { width, height, window_secs: Some(window_secs), scale, week_scale: true, ..Default::default() } }
+        RenderSettings {
+            params,
+            chart: ChartOptions {
+                width,
+                height,
+                window_secs: Some(window_secs),
+                scale,
+                week_scale: true,
+                ..Default::default()
+            },
+        }
     }
 }
 

@@ -79,7 +79,11 @@ impl Fade {
     pub fn color(self, lut: &[Color; 256], t: f64) -> Color {
         let t = t.clamp(0.0, 1.0);
         let c = lut[(t * 255.0).round() as usize];
-        let a = if t >= self.below { 255.0 } else { self.floor_alpha + (255.0 - self.floor_alpha) * (t / self.below).powf(self.power) };
+        let a = if t >= self.below {
+            255.0
+        } else {
+            self.floor_alpha + (255.0 - self.floor_alpha) * (t / self.below).powf(self.power)
+        };
         c.with_alpha(a.round() as u8)
     }
 }
@@ -96,7 +100,11 @@ impl HeatTable {
 
     pub fn new(theme: &Theme) -> Self {
         let lut = inferno_lut();
-        HeatTable((0..=Self::STEPS).map(|i| over(theme.heat(&lut, i as f64 / Self::STEPS as f64), theme.plot_background)).collect())
+        HeatTable(
+            (0..=Self::STEPS)
+                .map(|i| over(theme.heat(&lut, i as f64 / Self::STEPS as f64), theme.plot_background))
+                .collect(),
+        )
     }
 
     /// The colour at scale position `t` (0..=1).

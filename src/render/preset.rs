@@ -131,7 +131,16 @@ mod tests {
         let mut s = Scene::new(1600, 900, crate::render::Color::BLACK);
         assert_eq!(smallest_text(&s), None);
         for px in [14.0, 9.0, 22.0] {
-            s.text(0.0, 0.0, "a", px, crate::render::Color::WHITE, crate::render::HAlign::Left, crate::render::VAlign::Top, false);
+            s.text(
+                0.0,
+                0.0,
+                "a",
+                px,
+                crate::render::Color::WHITE,
+                crate::render::HAlign::Left,
+                crate::render::VAlign::Top,
+                false,
+            );
         }
         assert_eq!(smallest_text(&s), Some(9.0));
         assert_eq!(displayed_text_px(&s, 800.0), Some(4.5));

@@ -26,7 +26,12 @@ pub fn alt_text(snap: &MarketSnapshot, a: &Analysis) -> String {
 /// The alt text of an animation (`liqshot animate`) of `frames` frames from `first` to the
 /// window's end, whose last frame is the chart of `a`: what it shows, then the last frame's
 /// alt text; at most [`MAX_CHARS`] characters.
-pub fn animation_alt_text(snap: &MarketSnapshot, a: &Analysis, frames: usize, first: chrono::DateTime<chrono::Utc>) -> String {
+pub fn animation_alt_text(
+    snap: &MarketSnapshot,
+    a: &Analysis,
+    frames: usize,
+    first: chrono::DateTime<chrono::Utc>,
+) -> String {
     let intro = format!(
         "Animation, {frames} frames from {} to {} UTC: the estimated liquidation levels as they stood at each time, appearing as open interest rose and vanishing as price ran through them. Last frame: ",
         first.format("%Y-%m-%d %H:%M"),
@@ -40,7 +45,8 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
     let g = &a.estimate.grid;
     let symbol = shorten(&snap.symbol, MAX_NAME_CHARS);
     let src = crate::sources::names(snap);
-    let (price_src, oi_src) = (shorten(&src.price, 2 * MAX_NAME_CHARS), shorten(&src.open_interest, 2 * MAX_NAME_CHARS));
+    let (price_src, oi_src) =
+        (shorten(&src.price, 2 * MAX_NAME_CHARS), shorten(&src.open_interest, 2 * MAX_NAME_CHARS));
     let head = format!(
         "Estimated liquidation heatmap of {symbol} (price: {price_src}; open interest: {oi_src}), {} to {} UTC; price {}. \
          A model estimate from open interest and price, not actual positions; not advice.",
@@ -56,7 +62,8 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
     );
     // The data sources are in the head (the chart keeps only a one-line credit); then as many
     // of the snapshot's notes as fit.
-    let notes: Vec<String> = snap.notes.iter().map(|n| format!(" {}", shorten(n.trim(), 2 * MAX_NAME_CHARS + 40))).collect();
+    let notes: Vec<String> =
+        snap.notes.iter().map(|n| format!(" {}", shorten(n.trim(), 2 * MAX_NAME_CHARS + 40))).collect();
     let zones: Vec<String> = a.zones.zones.iter().map(zone_sentence).collect();
     let none = if zones.is_empty() { " No zone stands out." } else { "" };
     // As many zones as fit, in order (A, B, C), then how many were left out; then the notes.
@@ -84,7 +91,11 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
 /// ` Zone A above: 106,649–107,076, $3.6M of short liquidations, near edge +0.60%.`
 fn zone_sentence(z: &Zone) -> String {
     // `C above` / `C below` already say their side.
-    let name = if z.name.contains(' ') { z.name.clone() } else { format!("{} {}", z.name, if z.side == Where::Above { "above" } else { "below" }) };
+    let name = if z.name.contains(' ') {
+        z.name.clone()
+    } else {
+        format!("{} {}", z.name, if z.side == Where::Above { "above" } else { "below" })
+    };
     format!(
         " Zone {}: {}–{}, {} of {} liquidations, near edge {}.",
         shorten(&name, 8),

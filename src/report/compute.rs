@@ -70,7 +70,12 @@ pub fn compute(inp: &ReportInputs) -> Report {
     let evidence = super::plain::with_plain(evidence(&inp.history), &inp.history);
     let row = |z: &Zone| zone_row(z, profile, price, pos::ASYMMETRY_BAND_PCT);
     let far_zones: Vec<ZoneRow> = inp.analysis.zones.far.iter().map(row).collect();
-    let clusters: Vec<ZoneRow> = zones.iter().cloned().chain(inp.analysis.zones.other.iter().map(row)).chain(far_zones.iter().cloned()).collect();
+    let clusters: Vec<ZoneRow> = zones
+        .iter()
+        .cloned()
+        .chain(inp.analysis.zones.other.iter().map(row))
+        .chain(far_zones.iter().cloned())
+        .collect();
     let structure = structure(snap, candles, price, start);
     let tick = snap.venues.first().and_then(|v| v.tick_size);
     let p = PlanInputs {
@@ -154,7 +159,11 @@ fn meta(snap: &MarketSnapshot, price: f64, candles: &[Candle], window_secs: i64)
     let sources = crate::sources::names(snap);
     Meta {
         symbol: snap.symbol.clone(),
-        venues: if sources.venues.is_empty() { Vec::new() } else { snap.venues.iter().map(|v| v.venue.clone()).collect() },
+        venues: if sources.venues.is_empty() {
+            Vec::new()
+        } else {
+            snap.venues.iter().map(|v| v.venue.clone()).collect()
+        },
         price_source: sources.price,
         oi_source: sources.open_interest,
         description: String::new(),
@@ -284,7 +293,15 @@ pub(crate) mod tests {
     use crate::zones::ZoneParams;
 
     pub(crate) fn image() -> model::Image {
-        model::Image { png: "heatmap.png".into(), svg: "heatmap.svg".into(), url: None, alt: "heatmap".into(), width: 1600, height: 900, small: None }
+        model::Image {
+            png: "heatmap.png".into(),
+            svg: "heatmap.svg".into(),
+            url: None,
+            alt: "heatmap".into(),
+            width: 1600,
+            height: 900,
+            small: None,
+        }
     }
 
     /// A one-venue snapshot of `closes` (5m candles, ±0.2 % wicks, hourly OI rising 1 %/h).
@@ -307,7 +324,9 @@ pub(crate) mod tests {
             })
             .collect();
         let hours = closes.len() as i64 / 12 + 1;
-        let open_interest = (0..=hours).map(|h| OiPoint { time: t0 + Duration::hours(h), oi_usd: 1e8 * (1.0 + 0.01 * h as f64) }).collect();
+        let open_interest = (0..=hours)
+            .map(|h| OiPoint { time: t0 + Duration::hours(h), oi_usd: 1e8 * (1.0 + 0.01 * h as f64) })
+            .collect();
         let (margin_tiers, src) = crate::tiers::builtin("binance", "BTCUSDT");
         MarketSnapshot {
             format: FORMAT.into(),
@@ -357,7 +376,11 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn example() -> MarketSnapshot {
-        MarketSnapshot::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json"))).expect("example")
+        MarketSnapshot::load(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/btcusdt-2025-11-01_10.snapshot.json"
+        )))
+        .expect("example")
     }
 
     #[test]
@@ -369,9 +392,19 @@ pub(crate) mod tests {
         assert_eq!(m.price, 106_011.13);
         assert_eq!(m.symbol, "BTCUSDT");
         assert!(m.venues.is_empty(), "imported without --venue: no venue named: {:?}", m.venues);
-        assert_eq!((m.price_source.as_str(), m.oi_source.as_str()), ("btcusdt-spot-5m-2025-11-01_10.csv (5m candles)", "btc-usd-swap-okx-oi-1h-2025-11-01_10.csv"));
-        assert!(!r.summary.is_empty() && r.summary.len() <= 3 && m.description == r.summary.join(" "), "{:?}", r.summary);
-        assert_eq!((m.captured_at.as_str(), m.captured_at_human.as_str(), m.date.as_str()), ("2025-11-11T00:00:00Z", "2025-11-11 00:00 UTC", "2025-11-11"));
+        assert_eq!(
+            (m.price_source.as_str(), m.oi_source.as_str()),
+            ("btcusdt-spot-5m-2025-11-01_10.csv (5m candles)", "btc-usd-swap-okx-oi-1h-2025-11-01_10.csv")
+        );
+        assert!(
+            !r.summary.is_empty() && r.summary.len() <= 3 && m.description == r.summary.join(" "),
+            "{:?}",
+            r.summary
+        );
+        assert_eq!(
+            (m.captured_at.as_str(), m.captured_at_human.as_str(), m.date.as_str()),
+            ("2025-11-11T00:00:00Z", "2025-11-11 00:00 UTC", "2025-11-11")
+        );
         assert_eq!((m.window.as_str(), m.interval.as_str()), ("24h", "5m"));
         assert!(m.change_24h_pct.is_some_and(|c| c.is_finite() && c.abs() < 20.0), "{m:?}");
         assert!(m.generator.starts_with("liqshot ") && m.notice == NOTICE && m.notes.len() == 2);
@@ -384,8 +417,16 @@ pub(crate) mod tests {
         let p = &r.positioning;
         assert!(p.oi_change_24h_pct.is_some_and(f64::is_finite) && p.oi_change_window_pct.is_none(), "{p:?}");
         assert!(["rising", "flat", "falling"].contains(&p.oi_trend.as_str()));
-        assert!(p.funding_rate_8h.is_some() && p.funding_bias == "neutral" && p.funding_periods == "btc-usd-swap-okx-oi-1h-2025-11-01_10.csv, period not stated (read as 8 h)", "{p:?}");
-        assert!(p.oi_change_4h_pct.is_some() && p.oi_change_7d_pct.is_some() && p.funding_percentile.is_some(), "{p:?}");
+        assert!(
+            p.funding_rate_8h.is_some()
+                && p.funding_bias == "neutral"
+                && p.funding_periods == "btc-usd-swap-okx-oi-1h-2025-11-01_10.csv, period not stated (read as 8 h)",
+            "{p:?}"
+        );
+        assert!(
+            p.oi_change_4h_pct.is_some() && p.oi_change_7d_pct.is_some() && p.funding_percentile.is_some(),
+            "{p:?}"
+        );
         assert!(p.liq_above_usd > 0.0 && p.liq_below_usd > 0.0 && p.asymmetry_ratio.is_some());
         assert!(p.volume_change_pct.is_some() && p.volume_trend != "unknown", "{p:?}");
         let s = &r.structure;
@@ -397,9 +438,19 @@ pub(crate) mod tests {
         for (z, pl) in r.zones.iter().zip(&r.plans) {
             assert_eq!(z.name, pl.zone);
             match pl.direction.as_str() {
-                "none" => assert_eq!((pl.stop, pl.take_profit, pl.entry), (None, None, None), "an ignore zone plans nothing: {pl:?}"),
-                "long" => assert!(pl.stop.unwrap() < pl.entry.unwrap() && pl.take_profit.is_none_or(|t| t > pl.entry.unwrap()), "{pl:?}"),
-                _ => assert!(pl.stop.unwrap() > pl.entry.unwrap() && pl.take_profit.is_none_or(|t| t < pl.entry.unwrap()), "{pl:?}"),
+                "none" => assert_eq!(
+                    (pl.stop, pl.take_profit, pl.entry),
+                    (None, None, None),
+                    "an ignore zone plans nothing: {pl:?}"
+                ),
+                "long" => assert!(
+                    pl.stop.unwrap() < pl.entry.unwrap() && pl.take_profit.is_none_or(|t| t > pl.entry.unwrap()),
+                    "{pl:?}"
+                ),
+                _ => assert!(
+                    pl.stop.unwrap() > pl.entry.unwrap() && pl.take_profit.is_none_or(|t| t < pl.entry.unwrap()),
+                    "{pl:?}"
+                ),
             }
             if let Some(t) = pl.take_profit {
                 assert!((t / m.price - 1.0).abs() > 0.0005, "no target within 0.05 % of price: {pl:?}");
@@ -408,7 +459,11 @@ pub(crate) mod tests {
         let c = &r.context;
         assert_eq!(c.days, 10);
         assert!(c.daily_trend.is_some() && c.prior_week_high.is_some(), "{c:?}");
-        assert!(r.scenarios.bullish.starts_with("A break above") && r.scenarios.bearish.starts_with("A break below"), "{:?}", r.scenarios);
+        assert!(
+            r.scenarios.bullish.starts_with("A break above") && r.scenarios.bearish.starts_with("A break below"),
+            "{:?}",
+            r.scenarios
+        );
         assert_eq!(r.events, vec!["FOMC 18:00".to_string()]);
         assert_eq!(r.triggers.len(), 4);
         assert!(r.triggers.iter().all(|t| t.fired.is_none()));
@@ -429,7 +484,10 @@ pub(crate) mod tests {
             assert!((a.low / b.low - 1.0).abs() < 1e-12 && (a.high / b.high - 1.0).abs() < 1e-12, "{a:?} {b:?}");
         }
         assert_eq!(prev.captured_at, snap.captured_at);
-        assert_eq!((prev.funding_rate_8h, prev.funding_extreme), (r.positioning.funding_rate_8h, r.positioning.funding_extreme));
+        assert_eq!(
+            (prev.funding_rate_8h, prev.funding_extreme),
+            (r.positioning.funding_rate_8h, r.positioning.funding_extreme)
+        );
         let again = report_for(&snap, 86_400, Some(prev.clone()));
         assert!(again.triggers.iter().all(|t| t.fired.is_some()), "{:?}", again.triggers);
         let by = |n: &str| again.triggers.iter().find(|t| t.name == n).cloned().expect(n);
@@ -447,7 +505,11 @@ pub(crate) mod tests {
         let by = |n: &str| moved.triggers.iter().find(|t| t.name == n).cloned().expect(n);
         assert_eq!(by("range breakout").fired, Some(true));
         assert_eq!(by("funding extreme").fired, Some(r.positioning.funding_extreme));
-        assert!(by("open interest shock").detail.contains("since the previous report"), "{:?}", by("open interest shock"));
+        assert!(
+            by("open interest shock").detail.contains("since the previous report"),
+            "{:?}",
+            by("open interest shock")
+        );
         assert_eq!(by("zone tagged").fired, Some(true));
 
         let bad = String::from_utf8(bytes).expect("utf8").replace(REPORT_FORMAT, "liqshot-report/9");
@@ -491,7 +553,8 @@ pub(crate) mod tests {
     #[test]
     fn funding_in_the_report() {
         let mut s = tiny_snapshot(40);
-        s.venues[0].funding = (0..3).map(|k| FundingPoint { time: s.captured_at - Duration::hours(8 * (3 - k)), rate: 0.0007 }).collect();
+        s.venues[0].funding =
+            (0..3).map(|k| FundingPoint { time: s.captured_at - Duration::hours(8 * (3 - k)), rate: 0.0007 }).collect();
         let r = report_for(&s, 86_400, None);
         assert!(r.positioning.funding_extreme && r.positioning.funding_rate_8h == Some(0.0007));
         assert_eq!(r.positioning.funding_bias, "longs paying up");
@@ -529,11 +592,16 @@ pub(crate) mod tests {
             match z.share_in_band {
                 Some(sh) => {
                     // Inside the band the zone's part is all of it (up to the bin edges).
-                    if z.edge_distance_pct.abs() < p.asymmetry_band_pct && (z.distance_pct.abs() < p.asymmetry_band_pct) {
+                    if z.edge_distance_pct.abs() < p.asymmetry_band_pct && (z.distance_pct.abs() < p.asymmetry_band_pct)
+                    {
                         assert!((sh * band_total / z.usd - 1.0).abs() < 0.05, "{z:?} {sh} {band_total}");
                     }
                     let text = crate::report::filters::share(sh, 1);
-                    assert!(pl.reasons[0].contains(&format!(": {text} of the")), "the plan quotes the table's share {text}: {:?}", pl.reasons);
+                    assert!(
+                        pl.reasons[0].contains(&format!(": {text} of the")),
+                        "the plan quotes the table's share {text}: {:?}",
+                        pl.reasons
+                    );
                 }
                 None => assert!(z.edge_distance_pct.abs() >= p.asymmetry_band_pct, "{z:?}"),
             }

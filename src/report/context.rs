@@ -56,7 +56,11 @@ pub fn context(snap: &MarketSnapshot, candles: &[Candle]) -> Context {
             crate::fmt::price(mean)
         ));
     } else {
-        c.notes.push(format!("daily trend needs {} complete days; the snapshot has {}", DAILY_LOOKBACK + 1, closes.len()));
+        c.notes.push(format!(
+            "daily trend needs {} complete days; the snapshot has {}",
+            DAILY_LOOKBACK + 1,
+            closes.len()
+        ));
     }
     if closes.len() > 7 {
         let ch = (closes[closes.len() - 1] / closes[closes.len() - 8] - 1.0) * 100.0;
@@ -93,32 +97,50 @@ pub fn context(snap: &MarketSnapshot, candles: &[Candle]) -> Context {
 fn prior_week(daily: &[Candle]) -> Option<(f64, f64)> {
     let sunday = daily.iter().rev().find(|d| d.open_time.weekday() == chrono::Weekday::Sun)?;
     let monday = sunday.open_time - Duration::days(6);
-    let week: Vec<&Candle> = daily.iter().filter(|d| d.open_time >= monday && d.open_time <= sunday.open_time).collect();
+    let week: Vec<&Candle> =
+        daily.iter().filter(|d| d.open_time >= monday && d.open_time <= sunday.open_time).collect();
     (week.len() == 7).then(|| {
-        (week.iter().map(|d| d.high).fold(f64::NEG_INFINITY, f64::max), week.iter().map(|d| d.low).fold(f64::INFINITY, f64::min))
+        (
+            week.iter().map(|d| d.high).fold(f64::NEG_INFINITY, f64::max),
+            week.iter().map(|d| d.low).fold(f64::INFINITY, f64::min),
+        )
     })
 }
 
 /// Realized liquidations of the 24 h before the capture: venue events, else period totals.
 fn realized_24h(snap: &MarketSnapshot, c: &mut Context) {
     let from: DateTime<Utc> = snap.captured_at - Duration::seconds(DAY);
-    let events: Vec<(&str, &crate::snapshot::Liquidation)> =
-        snap.venues.iter().flat_map(|v| v.liquidations.iter().map(move |l| (v.venue.as_str(), l))).filter(|(_, l)| l.time >= from).collect();
+    let events: Vec<(&str, &crate::snapshot::Liquidation)> = snap
+        .venues
+        .iter()
+        .flat_map(|v| v.liquidations.iter().map(move |l| (v.venue.as_str(), l)))
+        .filter(|(_, l)| l.time >= from)
+        .collect();
     let has_events = snap.venues.iter().any(|v| !v.liquidations.is_empty());
     if has_events {
         let sum = |s: Side| events.iter().filter(|(_, l)| l.side == s).map(|(_, l)| l.usd).sum::<f64>();
         c.realized_24h_long_usd = Some(sum(Side::Long));
         c.realized_24h_short_usd = Some(sum(Side::Short));
-        let mut venues: Vec<String> = snap.venues.iter().filter(|v| !v.liquidations.is_empty()).map(|v| crate::sources::venue_title(&v.venue)).collect();
+        let mut venues: Vec<String> = snap
+            .venues
+            .iter()
+            .filter(|v| !v.liquidations.is_empty())
+            .map(|v| crate::sources::venue_title(&v.venue))
+            .collect();
         venues.dedup();
-        let caveat = if venues.iter().any(|v| v == "Binance") { format!("; {}", crate::fetch::binance::ws::ONE_PER_SECOND) } else { String::new() };
+        let caveat = if venues.iter().any(|v| v == "Binance") {
+            format!("; {}", crate::fetch::binance::ws::ONE_PER_SECOND)
+        } else {
+            String::new()
+        };
         c.realized_source = Some(format!("{}{caveat}", venues.join(", ")));
     } else if let Some(p) = &snap.realized_periods {
         let rows: Vec<_> = p.rows.iter().filter(|r| r.start >= from).collect();
         if !rows.is_empty() {
             c.realized_24h_long_usd = Some(rows.iter().map(|r| r.long_usd).sum());
             c.realized_24h_short_usd = Some(rows.iter().map(|r| r.short_usd).sum());
-            c.realized_source = Some(if p.source.is_empty() { "imported period totals".into() } else { p.source.clone() });
+            c.realized_source =
+                Some(if p.source.is_empty() { "imported period totals".into() } else { p.source.clone() });
         }
     }
 }
@@ -136,10 +158,15 @@ mod tests {
         assert!(c.daily_trend.is_some() && c.weekly_direction.is_some(), "{c:?}");
         // 1-10 Nov 2025: Mon 3 .. Sun 9 Nov is complete.
         let nov = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 11, d).unwrap();
-        let week: Vec<&Candle> = snap.venues[0].candles.iter().filter(|k| k.open_time.date_naive() >= nov(3) && k.open_time.date_naive() <= nov(9)).collect();
+        let week: Vec<&Candle> = snap.venues[0]
+            .candles
+            .iter()
+            .filter(|k| k.open_time.date_naive() >= nov(3) && k.open_time.date_naive() <= nov(9))
+            .collect();
         let hi = week.iter().map(|k| k.high).fold(f64::MIN, f64::max);
         assert_eq!(c.prior_week_high, Some(hi));
-        let last: Vec<&Candle> = snap.venues[0].candles.iter().filter(|k| k.open_time.date_naive() == nov(10)).collect();
+        let last: Vec<&Candle> =
+            snap.venues[0].candles.iter().filter(|k| k.open_time.date_naive() == nov(10)).collect();
         assert_eq!(c.prior_day_low, Some(last.iter().map(|k| k.low).fold(f64::MAX, f64::min)));
         assert_eq!(c.realized_24h_long_usd, None, "no realized liquidations in the example");
     }
@@ -151,7 +178,11 @@ mod tests {
         let s = snapshot_of(&closes);
         let c = context(&s, &s.venues[0].candles);
         assert_eq!((c.daily_trend.clone(), c.weekly_direction.clone()), (None, None));
-        assert!(c.notes.iter().any(|n| n.contains("daily trend needs 6 complete days; the snapshot has 2")), "{:?}", c.notes);
+        assert!(
+            c.notes.iter().any(|n| n.contains("daily trend needs 6 complete days; the snapshot has 2")),
+            "{:?}",
+            c.notes
+        );
         assert!(c.prior_day_high.is_some() && c.prior_week_high.is_none());
     }
 

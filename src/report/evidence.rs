@@ -69,7 +69,12 @@ pub fn backtest_for(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_se
 }
 
 /// [`backtest_for`] with `odds_model` as the distance-only model of the odds (`--odds-model`).
-pub fn backtest_for_with(snap: &MarketSnapshot, estimate: &EstimateParams, horizon_secs: i64, odds_model: OddsModel) -> Result<Backtested, Error> {
+pub fn backtest_for_with(
+    snap: &MarketSnapshot,
+    estimate: &EstimateParams,
+    horizon_secs: i64,
+    odds_model: OddsModel,
+) -> Result<Backtested, Error> {
     let params = BacktestParams { odds_model, ..backtest_params(snap, horizon_secs) };
     if let Err(e) = params.validate(snap) {
         let needs = needs_text(snap, &params, &e);
@@ -108,7 +113,9 @@ fn needs_text(snap: &MarketSnapshot, p: &BacktestParams, rejected: &Error) -> St
 /// the distance-only model's, the track record, or a note why there is no probability.
 pub(crate) fn with_odds(row: ZoneRow, z: &Zone, price: f64, history: &History) -> ZoneRow {
     match history {
-        History::Tested { backtest, path } => with_fuel(odds_row(row, zone_odds(backtest, path, z, price), backtest), backtest),
+        History::Tested { backtest, path } => {
+            with_fuel(odds_row(row, zone_odds(backtest, path, z, price), backtest), backtest)
+        }
         History::TooShort { needs, .. } => ZoneRow { odds_note: Some(needs.clone()), ..row },
     }
 }
@@ -118,9 +125,10 @@ pub(crate) fn with_odds(row: ZoneRow, z: &Zone, price: f64, history: &History) -
 pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
     let odds_note = match (odds.touch_probability, odds.model_probability) {
         (Some(_), _) => None,
-        (None, None) if bt.steps > 0 => {
-            Some(format!("needs {} of candles before the capture for the trailing volatility", duration_text(bt.vol_window_secs)))
-        }
+        (None, None) if bt.steps > 0 => Some(format!(
+            "needs {} of candles before the capture for the trailing volatility",
+            duration_text(bt.vol_window_secs)
+        )),
         (None, _) => Some("needs backtest steps to check the model against; there were none".to_string()),
     };
     ZoneRow {
@@ -138,11 +146,17 @@ pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
 /// "A move through zone B would liquidate about $12.3M of longs, estimated", and with a measured
 /// `scale` (the fuel test's: value and 90 % interval) the calibrated figure beside it.
 pub fn fuel_sentence(name: &str, liquidates: &str, usd: f64, scale: Option<(f64, Option<[f64; 2]>)>) -> String {
-    let base = format!("A move through zone {name} would liquidate about {} of {liquidates}, estimated", crate::fmt::usd(usd));
+    let base =
+        format!("A move through zone {name} would liquidate about {} of {liquidates}, estimated", crate::fmt::usd(usd));
     match scale {
         Some((s, ci)) => {
-            let range = ci.map_or(String::new(), |[lo, hi]| format!(", 90 % interval {}–{}", crate::fmt::usd(usd * lo), crate::fmt::usd(usd * hi)));
-            format!("{base}; about {} at the scale measured on this snapshot's realized liquidations (× {s:.2}{range}).", crate::fmt::usd(usd * s))
+            let range = ci.map_or(String::new(), |[lo, hi]| {
+                format!(", 90 % interval {}–{}", crate::fmt::usd(usd * lo), crate::fmt::usd(usd * hi))
+            });
+            format!(
+                "{base}; about {} at the scale measured on this snapshot's realized liquidations (× {s:.2}{range}).",
+                crate::fmt::usd(usd * s)
+            )
         }
         None => format!("{base}."),
     }
@@ -153,7 +167,11 @@ pub fn fuel_sentence(name: &str, liquidates: &str, usd: f64, scale: Option<(f64,
 pub fn with_fuel(row: ZoneRow, bt: &Backtest) -> ZoneRow {
     let side = bt.fuel.as_ref().map(|f| if row.side == "above" { &f.short } else { &f.long });
     let scale = side.filter(|s| !crate::backtest::fuel::too_little(s)).and_then(|s| s.scale.map(|v| (v, s.scale_ci90)));
-    ZoneRow { fuel: fuel_sentence(&row.name, &row.liquidates, row.usd, scale), calibrated_usd: scale.map(|(s, _)| row.usd * s), ..row }
+    ZoneRow {
+        fuel: fuel_sentence(&row.name, &row.liquidates, row.usd, scale),
+        calibrated_usd: scale.map(|(s, _)| row.usd * s),
+        ..row
+    }
 }
 
 /// A horizon or step as the report says it: `24 h`, `72 h`, `7 d`, `90 min`; a length that
@@ -195,7 +213,10 @@ pub fn evidence(history: &History) -> Evidence {
                 reaction_lift: o.reaction_lift,
                 reaction_lift_ci90: o.reaction_lift_ci90,
                 reaction_verdict: o.verdict.iter().find(|v| v.starts_with("Reaction")).cloned(),
-                fuel_verdict: bt.fuel.as_ref().map_or(vec![], |f| vec![f.long.verdict.clone(), f.short.verdict.clone()]),
+                fuel_verdict: bt
+                    .fuel
+                    .as_ref()
+                    .map_or(vec![], |f| vec![f.long.verdict.clone(), f.short.verdict.clone()]),
                 ..Evidence::default()
             }
         }
@@ -221,7 +242,13 @@ pub(crate) mod tests {
     use crate::report::compute::{compute, ReportInputs};
 
     /// A summary of `n` zones over `days` days with `touches` against `placebo` expected.
-    pub(crate) fn summary(n: usize, days: usize, touches: usize, placebo: f64, ci: Option<[f64; 2]>) -> crate::backtest::Summary {
+    pub(crate) fn summary(
+        n: usize,
+        days: usize,
+        touches: usize,
+        placebo: f64,
+        ci: Option<[f64; 2]>,
+    ) -> crate::backtest::Summary {
         crate::backtest::Summary {
             n,
             days,
@@ -301,7 +328,10 @@ pub(crate) mod tests {
         let e = evidence(&History::Tested { backtest: &bt, path: &path });
         assert!(e.tested);
         assert_eq!(e.headline, bt.headline);
-        assert_eq!((e.horizon_secs, e.horizon.as_str(), e.step_secs, e.warmup_secs), (12 * 3600, "12 h", 4 * 3600, 72 * 3600));
+        assert_eq!(
+            (e.horizon_secs, e.horizon.as_str(), e.step_secs, e.warmup_secs),
+            (12 * 3600, "12 h", 4 * 3600, 72 * 3600)
+        );
         assert_eq!((e.steps, e.days, e.n, e.touches), (42, 7, 84, 22));
         assert_eq!(e.placebo_expected_touches, 27.1);
         assert_eq!((e.touch_lift, e.touch_lift_ci90), (bt.overall.touch_lift, Some([0.56, 1.03])));
@@ -316,10 +346,28 @@ pub(crate) mod tests {
         let analysis = analyse(&snap, &params, &ZoneParams::default()).expect("analysis");
         assert!(!analysis.zones.zones.is_empty(), "the tiny snapshot has zones to say it of");
         let needs = "needs 100 h of candles or more: 72 h of warm-up, then steps every 4 h each scored 24 h ahead; the snapshot has 3.3 h".to_string();
-        let history = History::TooShort { horizon_secs: 86_400, step_secs: 4 * 3600, warmup_secs: 72 * 3600, needs: needs.clone() };
-        let r = compute(&ReportInputs { snap: &snap, analysis: &analysis, window_secs: 86_400, events: vec![], previous: None, image: image(), history });
+        let history = History::TooShort {
+            horizon_secs: 86_400,
+            step_secs: 4 * 3600,
+            warmup_secs: 72 * 3600,
+            needs: needs.clone(),
+        };
+        let r = compute(&ReportInputs {
+            snap: &snap,
+            analysis: &analysis,
+            window_secs: 86_400,
+            events: vec![],
+            previous: None,
+            image: image(),
+            history,
+        });
         let e = &r.evidence;
-        assert!(!e.tested && e.headline.starts_with("Not tested: too little history (the backtest needs") && e.headline.contains(&needs), "{e:?}");
+        assert!(
+            !e.tested
+                && e.headline.starts_with("Not tested: too little history (the backtest needs")
+                && e.headline.contains(&needs),
+            "{e:?}"
+        );
         assert_eq!((e.steps, e.n, e.touch_lift, e.reaction_lift, e.horizon.as_str()), (0, 0, None, None, "24 h"));
         for z in &r.zones {
             assert_eq!((z.touch_probability, z.model_probability, &z.track_record), (None, None, &None), "{z:?}");
@@ -335,7 +383,14 @@ pub(crate) mod tests {
         use crate::backtest::odds::{Printed, TrackRecord as Tr, ZoneOdds};
         let bt = constructed_backtest();
         let row = || crate::report::plan::tests::zone("B", "below", 98.0, 99.0, 1e6, 0.3, 100.0);
-        let record = Tr { steps: 21, touched: 9, placebo_expected: 10.4, lift: Some(9.0 / 10.4), lift_ci90: Some([0.5, 1.4]), days: 6 };
+        let record = Tr {
+            steps: 21,
+            touched: 9,
+            placebo_expected: 10.4,
+            lift: Some(9.0 / 10.4),
+            lift_ci90: Some([0.5, 1.4]),
+            days: 6,
+        };
         let odds = |touch: Option<f64>, model: Option<f64>, lift: Option<f64>, printed: Option<Printed>| ZoneOdds {
             touch_probability: touch,
             model_probability: model,
@@ -345,10 +400,16 @@ pub(crate) mod tests {
             track_record: Some(record.clone()),
         };
         let z = odds_row(row(), odds(Some(0.38), Some(0.41), Some(0.93), Some(Printed::LiftAdjusted)), &bt);
-        assert_eq!((z.touch_probability, z.model_probability, z.calibration_lift, z.odds_note.clone()), (Some(0.38), Some(0.41), Some(0.93), None));
+        assert_eq!(
+            (z.touch_probability, z.model_probability, z.calibration_lift, z.odds_note.clone()),
+            (Some(0.38), Some(0.41), Some(0.93), None)
+        );
         assert_eq!((z.odds_model.as_deref(), z.touch_display.as_deref()), (Some("lift-adjusted"), Some("38 %")));
         let t = z.track_record.expect("track record");
-        assert_eq!((t.steps, t.touched, t.placebo_expected, t.lift, t.lift_ci90, t.days), (21, 9, 10.4, record.lift, Some([0.5, 1.4]), 6));
+        assert_eq!(
+            (t.steps, t.touched, t.placebo_expected, t.lift, t.lift_ci90, t.days),
+            (21, 9, 10.4, record.lift, Some([0.5, 1.4]), 6)
+        );
         assert_eq!((z.name.as_str(), z.low, z.share_in_band), ("B", 98.0, Some(0.3)), "the zone's own fields are kept");
         // The distance-only model: no lift.
         let z = odds_row(row(), odds(Some(0.41), Some(0.41), None, Some(Printed::DistanceOnly)), &bt);
@@ -356,8 +417,14 @@ pub(crate) mod tests {
 
         // No trailing volatility: no model, no probability.
         let no_vol = odds_row(row(), odds(None, None, None, None), &bt);
-        assert!(no_vol.odds_note.as_deref().is_some_and(|n| n.contains("72 h of candles") && n.contains("volatility")), "{no_vol:?}");
-        assert_eq!((no_vol.calibration_lift, no_vol.odds_model, no_vol.touch_display, no_vol.track_record.is_some()), (None, None, None, true));
+        assert!(
+            no_vol.odds_note.as_deref().is_some_and(|n| n.contains("72 h of candles") && n.contains("volatility")),
+            "{no_vol:?}"
+        );
+        assert_eq!(
+            (no_vol.calibration_lift, no_vol.odds_model, no_vol.touch_display, no_vol.track_record.is_some()),
+            (None, None, None, true)
+        );
         // No steps to check the model against.
         let mut none = constructed_backtest();
         none.steps = 0;
@@ -370,8 +437,14 @@ pub(crate) mod tests {
         let mut snap = tiny_snapshot(3);
         let p = backtest_params(&snap, 12 * 3600);
         let d = BacktestParams::default();
-        assert_eq!(p, BacktestParams { horizon_secs: 12 * 3600, ..d.clone() }, "liqshot backtest's defaults, the report's horizon");
-        for (interval, step) in [("1h", 4 * 3600), ("4h", 4 * 3600), ("15m", 4 * 3600), ("7m", 245 * 60), ("6h", 6 * 3600), ("1d", 86_400)] {
+        assert_eq!(
+            p,
+            BacktestParams { horizon_secs: 12 * 3600, ..d.clone() },
+            "liqshot backtest's defaults, the report's horizon"
+        );
+        for (interval, step) in
+            [("1h", 4 * 3600), ("4h", 4 * 3600), ("15m", 4 * 3600), ("7m", 245 * 60), ("6h", 6 * 3600), ("1d", 86_400)]
+        {
             snap.interval = interval.into();
             assert_eq!(backtest_params(&snap, 86_400).step_secs, step, "{interval} candles");
         }

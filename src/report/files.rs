@@ -23,12 +23,27 @@ pub const NAMES: [&str; 8] = [PNG, SVG, ALT, SQUARE_PNG, SQUARE_ALT, MARKDOWN, H
 
 /// The output files (name, bytes; [`NAMES`]) of `report`, its rendered chart and the chart at
 /// the `square` preset.
-pub fn outputs(report: &Report, png: Vec<u8>, svg: Vec<u8>, square: Vec<u8>, opts: &TemplateOptions) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
+pub fn outputs(
+    report: &Report,
+    png: Vec<u8>,
+    svg: Vec<u8>,
+    square: Vec<u8>,
+    opts: &TemplateOptions,
+) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
     let svg_text = std::str::from_utf8(&svg).map_err(|e| Error::Invalid(format!("rendered SVG is not UTF-8: {e}")))?;
     let md = templates::render_markdown(report, opts)?;
     let html = templates::render_html(report, Some(svg_text), &png, opts)?;
     let alt = super::alt::file_bytes(&report.image.alt);
-    Ok(vec![(PNG, png), (SVG, svg), (ALT, alt.clone()), (SQUARE_PNG, square), (SQUARE_ALT, alt), (MARKDOWN, md.into_bytes()), (HTML, html.into_bytes()), (JSON, to_json(report))])
+    Ok(vec![
+        (PNG, png),
+        (SVG, svg),
+        (ALT, alt.clone()),
+        (SQUARE_PNG, square),
+        (SQUARE_ALT, alt),
+        (MARKDOWN, md.into_bytes()),
+        (HTML, html.into_bytes()),
+        (JSON, to_json(report)),
+    ])
 }
 
 /// `zones.json`: the report as pretty JSON with a final newline.

@@ -27,7 +27,9 @@ pub const MISSING: &str = "n/a";
 
 /// Registers every filter of this module on `env`.
 pub fn register(env: &mut Environment<'_>) {
-    env.add_filter("thousands", |v: &Value, decimals: Option<usize>| number(v, |x| fmt::thousands(x, decimals.unwrap_or(0))));
+    env.add_filter("thousands", |v: &Value, decimals: Option<usize>| {
+        number(v, |x| fmt::thousands(x, decimals.unwrap_or(0)))
+    });
     env.add_filter("usd", |v: &Value| number(v, fmt::usd));
     env.add_filter("pct", |v: &Value| number(v, fmt::pct));
     env.add_filter("share", |v: &Value, decimals: Option<usize>| number(v, |x| share(x, decimals.unwrap_or(1))));
@@ -83,7 +85,11 @@ pub fn prob(x: f64) -> String {
 pub fn rate(x: f64) -> String {
     let s = format!("{:.4}%", x * 100.0);
     // `-0.0000%` reads as a negative rate that is not there.
-    if s == "-0.0000%" { "0.0000%".into() } else { s }
+    if s == "-0.0000%" {
+        "0.0000%".into()
+    } else {
+        s
+    }
 }
 
 /// Text for one Markdown table cell: [`escape_markdown`] (pipes escaped, line breaks turned
@@ -184,7 +190,9 @@ pub fn yaml(s: &str) -> String {
 mod tests {
     #[test]
     fn urls_and_mail_addresses_are_no_autolinks() {
-        let out = super::escape_markdown("see https://evil.example/x and www.evil.example, WWW.x.y or mail me: a@evil.example");
+        let out = super::escape_markdown(
+            "see https://evil.example/x and www.evil.example, WWW.x.y or mail me: a@evil.example",
+        );
         assert!(!out.contains("://") && !out.to_lowercase().contains("www.") && !out.contains('@'), "{out}");
         assert_eq!(super::escape_markdown("awww.ok 10:30 //x"), "awww.ok 10:30 //x");
     }

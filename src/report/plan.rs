@@ -129,7 +129,11 @@ pub fn target(z: &ZoneRow, dir: &str, entry: f64, stop: f64, p: &PlanInputs) -> 
         // A long runs to the near edge of a cluster above it (shorts to liquidate) or of a
         // cluster below price it is heading back to; the same edge either way.
         let edge = if long { o.low.min(o.high) } else { o.high.max(o.low) };
-        let label = if zones::LABELLED.contains(&o.name.as_str()) { format!("zone {} edge", o.name) } else { "next cluster edge".into() };
+        let label = if zones::LABELLED.contains(&o.name.as_str()) {
+            format!("zone {} edge", o.name)
+        } else {
+            "next cluster edge".into()
+        };
         push(Some(edge), label);
     }
     let price_gap = p.price * MIN_TARGET_FROM_PRICE_PCT / 100.0;
@@ -179,7 +183,11 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     let band = p.positioning.asymmetry_band_pct;
     let kind = z.liquidates.trim_end_matches('s');
     let size = match z.share_in_band {
-        None => format!("Zone {} holds {} of estimated {kind} liquidations, all beyond ±{band:.1}% of price.", z.name, fmt::usd(z.usd)),
+        None => format!(
+            "Zone {} holds {} of estimated {kind} liquidations, all beyond ±{band:.1}% of price.",
+            z.name,
+            fmt::usd(z.usd)
+        ),
         Some(sh) => format!(
             "Zone {} holds {} of estimated {kind} liquidations: {} of the {who} price within ±{band:.1}%.",
             z.name,
@@ -189,10 +197,25 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     };
     let share = z.share_in_band.unwrap_or(0.0);
     if z.share_in_band.is_some_and(|sh| sh < IGNORE_SHARE) {
-        return ("ignore".into(), vec![size, format!("Under {:.0}% of the {who} price within ±{band:.1}%: too small to plan around.", IGNORE_SHARE * 100.0)]);
+        return (
+            "ignore".into(),
+            vec![
+                size,
+                format!(
+                    "Under {:.0}% of the {who} price within ±{band:.1}%: too small to plan around.",
+                    IGNORE_SHARE * 100.0
+                ),
+            ],
+        );
     }
     if dist > IGNORE_DISTANCE_PCT {
-        return ("ignore".into(), vec![size, format!("Its near edge is {dist:.2}% away, beyond {IGNORE_DISTANCE_PCT:.0}%: too far for today.")]);
+        return (
+            "ignore".into(),
+            vec![
+                size,
+                format!("Its near edge is {dist:.2}% away, beyond {IGNORE_DISTANCE_PCT:.0}%: too far for today."),
+            ],
+        );
     }
     if dist < FRONT_RUN_DISTANCE_PCT && share >= FRONT_RUN_SHARE {
         return (
@@ -219,7 +242,10 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
             ],
         );
     }
-    let mut reasons = vec![size, format!("No continuation signal ({} trend {}, open interest {}).", s.trend_interval, s.trend, pos.oi_trend)];
+    let mut reasons = vec![
+        size,
+        format!("No continuation signal ({} trend {}, open interest {}).", s.trend_interval, s.trend, pos.oi_trend),
+    ];
     if let Some(r) = s.rsi14.filter(|r| if up { *r >= 70.0 } else { *r <= 30.0 }) {
         reasons.push(format!("RSI 14 is {r:.0} ({}): stretched towards the zone.", s.rsi_label));
     }
@@ -239,7 +265,9 @@ fn entry_condition(z: &ZoneRow, reaction: &str, p: &PlanInputs) -> String {
     let (edge, far, iv) = (fmt::price(edge), fmt::price(far), p.interval);
     match reaction {
         "ignore" => "watch only".into(),
-        "front-run" => format!("{fade} on the first rejection just {back} {edge}, confirmed by a {iv} close back {back} {edge}"),
+        "front-run" => {
+            format!("{fade} on the first rejection just {back} {edge}, confirmed by a {iv} close back {back} {edge}")
+        }
         "tap and continue" => format!("{brk} on acceptance: a {iv} close {beyond} {far}, the far edge"),
         _ => format!("{fade} on a {iv} close back {back} {edge} after tagging the zone"),
     }
@@ -283,7 +311,10 @@ pub fn plans(p: &PlanInputs) -> Vec<ZonePlan> {
 pub fn scenarios(p: &PlanInputs) -> (String, String) {
     let find = |name: &str, side: &str| p.zones.iter().find(|z| z.name == name && z.side == side);
     let side_text = |up: bool| {
-        let (near, far) = (find(if up { "A" } else { "B" }, if up { "above" } else { "below" }), find(if up { zones::C_ABOVE } else { zones::C_BELOW }, if up { "above" } else { "below" }));
+        let (near, far) = (
+            find(if up { "A" } else { "B" }, if up { "above" } else { "below" }),
+            find(if up { zones::C_ABOVE } else { zones::C_BELOW }, if up { "above" } else { "below" }),
+        );
         let (verb, edge_word, kind) = if up { ("above", "up to", "short") } else { ("below", "down to", "long") };
         let mut s = match near {
             Some(z) => format!(
@@ -296,10 +327,20 @@ pub fn scenarios(p: &PlanInputs) -> (String, String) {
             None => format!("No dense cluster of estimated {kind} liquidations {verb} price"),
         };
         if let Some(c) = far {
-            s.push_str(&format!("; {verb} that, zone {} at {} ({}, {:+.2}% from price)", c.name, fmt::price(c.peak), fmt::usd(c.usd), c.distance_pct));
+            s.push_str(&format!(
+                "; {verb} that, zone {} at {} ({}, {:+.2}% from price)",
+                c.name,
+                fmt::price(c.peak),
+                fmt::usd(c.usd),
+                c.distance_pct
+            ));
         }
         s.push('.');
-        let level = if up { p.structure.resistance.map(|r| ("resistance", r)) } else { p.structure.support.map(|r| ("support", r)) };
+        let level = if up {
+            p.structure.resistance.map(|r| ("resistance", r))
+        } else {
+            p.structure.support.map(|r| ("support", r))
+        };
         if let Some((name, x)) = level {
             s.push_str(&format!(" {} swing {name} at {}.", p.structure.levels_interval, fmt::price(x)));
         }
@@ -400,7 +441,11 @@ pub(crate) mod tests {
     }
 
     fn tested() -> Evidence {
-        Evidence { tested: true, fade_short: Some("This history shows no edge for fading zones (see above).".into()), ..Evidence::default() }
+        Evidence {
+            tested: true,
+            fade_short: Some("This history shows no edge for fading zones (see above).".into()),
+            ..Evidence::default()
+        }
     }
 
     struct Fixture {
@@ -447,7 +492,10 @@ pub(crate) mod tests {
             Some(tp) => {
                 assert!(if long { tp > entry } else { tp < entry }, "target beyond the entry: {plan:?}");
                 assert!((tp - entry).abs() >= (stop - entry).abs() * MIN_REWARD_RISK - 1e-9, "at least 1R: {plan:?}");
-                assert!((tp / price - 1.0).abs() * 100.0 > MIN_TARGET_FROM_PRICE_PCT, "no target at the price: {plan:?}");
+                assert!(
+                    (tp / price - 1.0).abs() * 100.0 > MIN_TARGET_FROM_PRICE_PCT,
+                    "no target at the price: {plan:?}"
+                );
             }
             None => assert!(plan.target_note.starts_with("no target"), "{plan:?}"),
         }
@@ -513,7 +561,11 @@ pub(crate) mod tests {
         // With a support far enough below it is the target.
         let mut s = structure("range", Some(50.0));
         s.support = Some(99.0);
-        let f = Fixture::new(vec![zone("A", "above", 101.0, 101.5, 3e6, 0.3, 100.0)], s, positioning("flat", "neutral", false));
+        let f = Fixture::new(
+            vec![zone("A", "above", 101.0, 101.5, 3e6, 0.3, 100.0)],
+            s,
+            positioning("flat", "neutral", false),
+        );
         let pl = plan(&f.zones[0], &f.inputs());
         assert_eq!((pl.take_profit, pl.target_note.as_str()), (Some(99.0), "1h swing support"));
     }
@@ -528,7 +580,10 @@ pub(crate) mod tests {
         let small = zone("A", "above", 101.0, 101.5, 2e5, 0.02, 100.0);
         let (r, reasons) = reaction(&small, &p);
         assert_eq!(r, "ignore", "{reasons:?}");
-        assert!(reasons[0].contains("$200k of estimated short liquidations: 2.0% of the shorts above price within ±5.0%"), "{reasons:?}");
+        assert!(
+            reasons[0].contains("$200k of estimated short liquidations: 2.0% of the shorts above price within ±5.0%"),
+            "{reasons:?}"
+        );
         assert!(reasons[1].contains("Under 5%"), "{reasons:?}");
         let outside = ZoneRow { share_in_band: None, ..zone("C above", "above", 105.5, 106.0, 5e6, 0.0, 100.0) };
         let (r, reasons) = reaction(&outside, &p);

@@ -105,8 +105,11 @@ pub const MIN_PERCENTILE_SAMPLES: usize = 10;
 /// |`rate_8h`| >= [`FUNDING_EXTREME_8H`]; verdict by [`funding_verdict`].
 pub fn funding(snap: &MarketSnapshot) -> FundingRead {
     let period = |v: &str| crate::sources::funding_period_secs(snap, v);
-    let latest: Vec<(&str, f64)> =
-        snap.venues.iter().filter_map(|v| v.funding.last().map(|f| (v.venue.as_str(), to_8h(f.rate, period(&v.venue))))).collect();
+    let latest: Vec<(&str, f64)> = snap
+        .venues
+        .iter()
+        .filter_map(|v| v.funding.last().map(|f| (v.venue.as_str(), to_8h(f.rate, period(&v.venue)))))
+        .collect();
     let rate_8h = (!latest.is_empty()).then(|| latest.iter().map(|x| x.1).sum::<f64>() / latest.len() as f64);
     let periods = match snap.sources.as_ref().and_then(|s| s.funding.as_ref().map(|f| (f, s.funding_period_secs))) {
         Some((file, Some(p))) => format!("{file}, every {}", crate::fmt::duration(p)),
@@ -117,14 +120,22 @@ pub fn funding(snap: &MarketSnapshot) -> FundingRead {
             .collect::<Vec<_>>()
             .join(", "),
     };
-    let all: Vec<f64> = snap.venues.iter().flat_map(|v| v.funding.iter().map(move |f| to_8h(f.rate, period(&v.venue)))).collect();
+    let all: Vec<f64> =
+        snap.venues.iter().flat_map(|v| v.funding.iter().map(move |f| to_8h(f.rate, period(&v.venue)))).collect();
     let percentile = rate_8h.filter(|_| all.len() >= MIN_PERCENTILE_SAMPLES).map(|r| {
         let below = all.iter().filter(|x| **x < r).count() as f64;
         let equal = all.iter().filter(|x| **x == r).count() as f64;
         (below + equal / 2.0) / all.len() as f64 * 100.0
     });
     let extreme = rate_8h.is_some_and(|r| r.abs() >= FUNDING_EXTREME_8H);
-    FundingRead { rate_8h, periods, bias: funding_verdict(rate_8h), reading: funding_reading(rate_8h, extreme), extreme, percentile }
+    FundingRead {
+        rate_8h,
+        periods,
+        bias: funding_verdict(rate_8h),
+        reading: funding_reading(rate_8h, extreme),
+        extreme,
+        percentile,
+    }
 }
 
 /// The one funding verdict: `neutral` within [`FUNDING_NEUTRAL_BAND_8H`] of the base rate
@@ -148,7 +159,9 @@ pub fn funding_reading(rate_8h: Option<f64>, extreme: bool) -> String {
     let rate = crate::report::filters::rate(r);
     let base = crate::report::filters::rate(FUNDING_BASE_8H);
     let mut s = match funding_verdict(rate_8h).as_str() {
-        "longs paying up" => format!("Funding {rate} per 8 h is above the usual {base}: longs pay up to hold, a sign of long crowding"),
+        "longs paying up" => {
+            format!("Funding {rate} per 8 h is above the usual {base}: longs pay up to hold, a sign of long crowding")
+        }
         "shorts paying" => format!("Funding {rate} per 8 h is below zero: shorts pay longs, a sign of short crowding"),
         _ => format!("Funding {rate} per 8 h is near the usual {base}: neither side is paying up"),
     };
@@ -219,9 +232,9 @@ pub fn volume_change(candles: &[Candle], end: DateTime<Utc>) -> (Option<f64>, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::FundingPoint;
     use crate::estimate::ledger::Bins;
     use crate::report::indicators::tests::hl;
+    use crate::snapshot::FundingPoint;
     use chrono::TimeZone;
 
     fn fp(h: i64, rate: f64) -> FundingPoint {
@@ -252,11 +265,17 @@ mod tests {
         snap.venues[0].venue = "hyperliquid".into();
         snap.venues[0].funding = (0..10).map(|h| fp(h, 0.0001)).collect();
         let f = funding(&snap);
-        assert!(f.extreme && (f.rate_8h.unwrap() - 0.0008).abs() < 1e-12 && f.periods == "Hyperliquid every 1h", "{f:?}");
+        assert!(
+            f.extreme && (f.rate_8h.unwrap() - 0.0008).abs() < 1e-12 && f.periods == "Hyperliquid every 1h",
+            "{f:?}"
+        );
         assert_eq!(f.percentile, Some(50.0), "all samples equal");
         snap.venues[0].venue = "binance".into();
         let f = funding(&snap);
-        assert!(!f.extreme && (f.rate_8h.unwrap() - 0.0001).abs() < 1e-12 && f.bias == "neutral", "hourly samples of an 8-hour rate: {f:?}");
+        assert!(
+            !f.extreme && (f.rate_8h.unwrap() - 0.0001).abs() < 1e-12 && f.bias == "neutral",
+            "hourly samples of an 8-hour rate: {f:?}"
+        );
         snap.venues[0].funding = (0..12).map(|k| fp(8 * k, 0.00001 * k as f64)).collect();
         let f = funding(&snap);
         assert!(f.percentile.unwrap() > 90.0, "the latest is the highest: {f:?}");
@@ -286,7 +305,14 @@ mod tests {
     fn asymmetry_counts_only_the_band() {
         // Shorts 300 at 102 (in), 1000 at 110 (out); longs 100 at 97 (in), 500 at 90 (out);
         // a short below price and a long above price are not liquidated by a move there.
-        let p = profile(&[(102.0, 300.0, false), (110.0, 1000.0, false), (97.0, 100.0, true), (90.0, 500.0, true), (98.0, 7.0, false), (103.0, 9.0, true)]);
+        let p = profile(&[
+            (102.0, 300.0, false),
+            (110.0, 1000.0, false),
+            (97.0, 100.0, true),
+            (90.0, 500.0, true),
+            (98.0, 7.0, false),
+            (103.0, 9.0, true),
+        ]);
         let a = asymmetry(&p, 100.0, 5.0);
         assert_eq!((a.above_usd, a.below_usd), (300.0, 100.0));
         assert_eq!(a.ratio, Some(3.0));

@@ -2,7 +2,6 @@
 //! clustered: the 0.1 % band holding the most USD) and, with `--previous`, how much of what was
 //! liquidated since the previous report fell inside the zones it named. Pure.
 
-
 use serde::Serialize;
 
 use super::triggers::PreviousZones;
@@ -10,8 +9,7 @@ use crate::realized::{self, Cluster, SideTotals};
 use crate::snapshot::{Liquidation, MarketSnapshot};
 
 /// Where the section's data comes from, said when the snapshot holds none.
-pub const NONE_NOTE: &str =
-    "The snapshot has no realized liquidations.";
+pub const NONE_NOTE: &str = "The snapshot has no realized liquidations.";
 
 /// One side's last 24 h.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -104,8 +102,15 @@ pub fn section(snap: &MarketSnapshot, previous: Option<&PreviousZones>) -> Reali
     let note = if s.total_events() == 0 {
         "No realized liquidations in the last 24 h of the snapshot.".to_string()
     } else {
-        let binance = if s.venues.iter().any(|v| v == "binance") { format!(" {}.", crate::fetch::binance::ws::ONE_PER_SECOND) } else { String::new() };
-        format!("Realized liquidations (force-closed positions, reported by {}) of the last 24 h.{binance}", s.venues.join(", "))
+        let binance = if s.venues.iter().any(|v| v == "binance") {
+            format!(" {}.", crate::fetch::binance::ws::ONE_PER_SECOND)
+        } else {
+            String::new()
+        };
+        format!(
+            "Realized liquidations (force-closed positions, reported by {}) of the last 24 h.{binance}",
+            s.venues.join(", ")
+        )
     };
     let previous = previous.map(|p| against(snap, p));
     RealizedSection {
@@ -133,7 +138,15 @@ fn against(snap: &MarketSnapshot, p: &PreviousZones) -> Previous {
         .map(|z| {
             let hit: Vec<&Liquidation> = ev.iter().filter(|e| inside(e, z)).collect();
             let u = hit.iter().map(|e| e.usd).sum();
-            ZoneHit { name: z.name.clone(), side: z.side.clone(), low: z.low, high: z.high, events: hit.len(), usd: u, share: share(u) }
+            ZoneHit {
+                name: z.name.clone(),
+                side: z.side.clone(),
+                low: z.low,
+                high: z.high,
+                events: hit.len(),
+                usd: u,
+                share: share(u),
+            }
         })
         .collect();
     let inside_usd = ev.iter().filter(|e| p.zones.iter().any(|z| inside(e, z))).map(|e| e.usd).sum();

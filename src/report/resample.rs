@@ -44,7 +44,12 @@ pub fn resample(candles: &[Candle], source: i64, target: i64) -> Option<Resample
         return None;
     }
     if target == source {
-        return Some(Resampled { interval_secs: target, candles: candles.to_vec(), dropped_first: false, dropped_last: false });
+        return Some(Resampled {
+            interval_secs: target,
+            candles: candles.to_vec(),
+            dropped_first: false,
+            dropped_last: false,
+        });
     }
     let mut groups: Vec<(DateTime<Utc>, Vec<&Candle>)> = Vec::new();
     for c in candles {
@@ -94,7 +99,15 @@ mod tests {
         let src: Vec<Candle> = (0..8)
             .map(|i| {
                 let x = 100.0 + i as f64;
-                c(t(0, 0) + Duration::minutes(15 * i), x, x + 5.0 - (i % 3) as f64, x - 2.0, x + 0.5, 10.0 + i as f64, Some(4.0))
+                c(
+                    t(0, 0) + Duration::minutes(15 * i),
+                    x,
+                    x + 5.0 - (i % 3) as f64,
+                    x - 2.0,
+                    x + 0.5,
+                    10.0 + i as f64,
+                    Some(4.0),
+                )
             })
             .collect();
         let r = resample(&src, 900, 3600).unwrap();
@@ -106,7 +119,10 @@ mod tests {
         assert_eq!((h0.volume, h0.taker_buy_volume), (10.0 + 11.0 + 12.0 + 13.0, Some(16.0)));
         let h1 = &r.candles[1];
         assert_eq!((h1.open_time, h1.open, h1.close), (t(1, 0), 104.0, 107.5));
-        assert_eq!(h1.high, [104.0 + 5.0 - 1.0, 105.0 + 5.0 - 2.0, 106.0 + 5.0, 107.0 + 5.0 - 1.0].into_iter().fold(0.0, f64::max));
+        assert_eq!(
+            h1.high,
+            [104.0 + 5.0 - 1.0, 105.0 + 5.0 - 2.0, 106.0 + 5.0, 107.0 + 5.0 - 1.0].into_iter().fold(0.0, f64::max)
+        );
         // 4 h buckets are UTC-aligned: 02:00 and 03:55 share the 00:00 bucket, 04:00 starts one.
         assert_eq!(bucket_start(t(3, 55), 4 * 3600), t(0, 0));
         assert_eq!(bucket_start(t(4, 0), 4 * 3600), t(4, 0));
@@ -124,7 +140,8 @@ mod tests {
         assert_eq!(r.candles.iter().map(|c| c.open_time).collect::<Vec<_>>(), [t(1, 0), t(2, 0)]);
         assert!(r.candles.iter().all(|c| c.volume == 12.0 && c.taker_buy_volume.is_none()));
         // The last bucket counts as complete once its last candle closes at the bucket's end.
-        let full: Vec<Candle> = (0..24).map(|i| c(t(0, 0) + Duration::minutes(5 * i), 1.0, 2.0, 0.5, 1.5, 1.0, None)).collect();
+        let full: Vec<Candle> =
+            (0..24).map(|i| c(t(0, 0) + Duration::minutes(5 * i), 1.0, 2.0, 0.5, 1.5, 1.0, None)).collect();
         let r = resample(&full, 300, 3600).unwrap();
         assert_eq!((r.candles.len(), r.dropped_first, r.dropped_last), (2, false, false));
         let r = resample(&full[..23], 300, 3600).unwrap();
@@ -133,7 +150,8 @@ mod tests {
 
     #[test]
     fn gaps_inside_are_kept_and_taker_volume_needs_every_candle() {
-        let mut src: Vec<Candle> = (0..24).map(|i| c(t(0, 0) + Duration::minutes(5 * i), 1.0, 2.0, 0.5, 1.5, 1.0, Some(0.5))).collect();
+        let mut src: Vec<Candle> =
+            (0..24).map(|i| c(t(0, 0) + Duration::minutes(5 * i), 1.0, 2.0, 0.5, 1.5, 1.0, Some(0.5))).collect();
         src.remove(3); // a missing 00:15 candle
         src[14].taker_buy_volume = None; // 01:15 has no taker volume
         let r = resample(&src, 300, 3600).unwrap();

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::report::indicators::{
-    self as ind, LEVELS_INTERVAL_SECS, LEVELS_SWING_N, RSI_PERIOD, SWEEP_K, TREND_EMA_PERIOD, TREND_INTERVAL_SECS, TREND_SWING_N,
+    self as ind, LEVELS_INTERVAL_SECS, LEVELS_SWING_N, RSI_PERIOD, SWEEP_K, TREND_EMA_PERIOD, TREND_INTERVAL_SECS,
+    TREND_SWING_N,
 };
 use crate::report::model::Structure;
 use crate::report::resample::{resample, Resampled};
@@ -92,7 +93,9 @@ fn structure_source(snap: &MarketSnapshot, tfs: &[&Resampled]) -> String {
     if made.is_empty() {
         return format!("{venue} {} candles as they are", snap.interval);
     }
-    let names = |list: &[&&Resampled]| list.iter().map(|t| crate::fmt::duration(t.interval_secs)).collect::<Vec<_>>().join(" and ");
+    let names = |list: &[&&Resampled]| {
+        list.iter().map(|t| crate::fmt::duration(t.interval_secs)).collect::<Vec<_>>().join(" and ")
+    };
     let mut s = format!("{} candles resampled from {venue} {} candles (UTC buckets", names(&made), snap.interval);
     let left_out = |list: Vec<&&Resampled>, what: &str| {
         let n = if list.len() > 1 { "candles" } else { "candle" };
@@ -125,7 +128,11 @@ mod tests {
         let r = report_for(&snap, 86_400, None);
         let s = &r.structure;
         assert_eq!((s.trend_interval.as_str(), s.levels_interval.as_str(), s.ema_period), ("4h", "1h", 21));
-        assert!(s.source.starts_with("1h and 4h candles resampled from binance 5m candles (UTC buckets"), "{}", s.source);
+        assert!(
+            s.source.starts_with("1h and 4h candles resampled from binance 5m candles (UTC buckets"),
+            "{}",
+            s.source
+        );
         // Support and resistance are swing lows / highs of the 1 h candles, not of the 5 m ones.
         let h1 = resample(&snap.venues[0].candles, 300, 3600).unwrap().candles;
         let swings = ind::swings(&h1, LEVELS_SWING_N);
@@ -136,7 +143,8 @@ mod tests {
         assert!(swings.iter().any(|w| w.kind == ind::SwingKind::High && w.price == res), "{res}");
         assert_eq!(ind::support_resistance(&swings, price), (Some(sup), Some(res)));
         // The trend EMA is the 4 h one.
-        let h4: Vec<f64> = resample(&snap.venues[0].candles, 300, 4 * 3600).unwrap().candles.iter().map(|c| c.close).collect();
+        let h4: Vec<f64> =
+            resample(&snap.venues[0].candles, 300, 4 * 3600).unwrap().candles.iter().map(|c| c.close).collect();
         assert_eq!(s.ema, ind::ema(&h4, TREND_EMA_PERIOD));
         // 40 candles from 00:00 end at 03:20: the 03:00 hour and the 00:00 4 h bucket are still forming.
         let r = report_for(&tiny_snapshot(40), 86_400, None);

@@ -15,7 +15,15 @@ use crate::report::positioning::ASYMMETRY_TILT;
 
 /// `zone A 107,398–108,152 ($7.45M of shorts, +1.31 %)`.
 fn fuel(z: &ZoneRow) -> String {
-    format!("zone {} {}–{} ({} of {}, {})", z.name, fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), z.liquidates, fmt::pct(z.edge_distance_pct))
+    format!(
+        "zone {} {}–{} ({} of {}, {})",
+        z.name,
+        fmt::price(z.low),
+        fmt::price(z.high),
+        fmt::usd(z.usd),
+        z.liquidates,
+        fmt::pct(z.edge_distance_pct)
+    )
 }
 
 /// The bias: `up`, `down` or `none`, and the reasons in a few words.
@@ -35,8 +43,18 @@ pub fn bias(p: &PlanInputs) -> (&'static str, String) {
         _ => 0,
     };
     let fuel_words = match lean {
-        1 => format!("more estimated short liquidations above ({})", pos.asymmetry_label.trim_start_matches("more short liquidations above ").trim_matches(|c| c == '(' || c == ')')),
-        -1 => format!("more estimated long liquidations below ({})", pos.asymmetry_label.trim_start_matches("more long liquidations below ").trim_matches(|c| c == '(' || c == ')')),
+        1 => format!(
+            "more estimated short liquidations above ({})",
+            pos.asymmetry_label
+                .trim_start_matches("more short liquidations above ")
+                .trim_matches(|c| c == '(' || c == ')')
+        ),
+        -1 => format!(
+            "more estimated long liquidations below ({})",
+            pos.asymmetry_label
+                .trim_start_matches("more long liquidations below ")
+                .trim_matches(|c| c == '(' || c == ')')
+        ),
         _ => format!("estimated liquidations {}", pos.asymmetry_label),
     };
     let funding_words = format!("funding {}", pos.funding_bias);
@@ -72,14 +90,24 @@ pub fn summary(p: &PlanInputs) -> Vec<String> {
         ("up", _, Some(b)) => format!("A move below {} (zone B's far edge) would invalidate it.", fmt::price(b.low)),
         ("down", Some(a), _) => format!("A move above {} (zone A's far edge) would invalidate it.", fmt::price(a.high)),
         ("up", _, None) => match p.structure.support {
-            Some(s) => format!("A move below {} ({} swing support) would invalidate it.", fmt::price(s), p.structure.levels_interval),
+            Some(s) => format!(
+                "A move below {} ({} swing support) would invalidate it.",
+                fmt::price(s),
+                p.structure.levels_interval
+            ),
             None => String::new(),
         },
         ("down", None, _) => match p.structure.resistance {
-            Some(r) => format!("A move above {} ({} swing resistance) would invalidate it.", fmt::price(r), p.structure.levels_interval),
+            Some(r) => format!(
+                "A move above {} ({} swing resistance) would invalidate it.",
+                fmt::price(r),
+                p.structure.levels_interval
+            ),
             None => String::new(),
         },
-        (_, Some(a), Some(b)) => format!("Range to watch: {}–{} (the far edges of zones B and A).", fmt::price(b.low), fmt::price(a.high)),
+        (_, Some(a), Some(b)) => {
+            format!("Range to watch: {}–{} (the far edges of zones B and A).", fmt::price(b.low), fmt::price(a.high))
+        }
         _ => String::new(),
     };
     [first, second, third].into_iter().filter(|s| !s.is_empty()).collect()

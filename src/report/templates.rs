@@ -169,7 +169,11 @@ fn auto_escape_for(name: &str) -> minijinja::AutoEscape {
 /// numbers and booleans print as they are and everything else (strings, lists, maps, `none`)
 /// is printed and then made inert by [`filters::escape_markdown`]. Safe strings are written
 /// as they are; anything else is minijinja's default.
-fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
     use minijinja::value::ValueKind;
     match state.auto_escape() {
         _ if value.is_safe() => minijinja::escape_formatter(out, state, value),
@@ -212,16 +216,19 @@ fn load(dir: Option<&Path>, name: &str) -> Result<Option<String>, minijinja::Err
         ));
     }
     if let Some(path) = dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-        return crate::input::read_text(&path, crate::input::TEXT_MAX).map(Some).map_err(|e| {
-            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {e}"))
-        });
+        return crate::input::read_text(&path, crate::input::TEXT_MAX)
+            .map(Some)
+            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {e}")));
     }
     Ok(DEFAULTS.iter().find(|(n, _)| *n == name).map(|(_, src)| src.to_string()))
 }
 
 /// A relative name of files and subdirectories, without `..`, so templates stay in their directory.
 fn is_plain_name(name: &str) -> bool {
-    !name.is_empty() && !name.starts_with('/') && !name.contains('\\') && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+    !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains('\\')
+        && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 /// `template DIR/report.md.j2 line 3: undefined value: ...`, naming where the template came from
@@ -247,7 +254,9 @@ fn template_error(e: &minijinja::Error, requested: &str, o: &TemplateOptions) ->
         None => e.kind().to_string(),
     };
     if e.kind() == minijinja::ErrorKind::UndefinedError {
-        let source = e.line().and_then(|l| load(o.dir.as_deref(), name).ok().flatten().and_then(|src| src.lines().nth(l - 1).map(str::to_string)));
+        let source = e.line().and_then(|l| {
+            load(o.dir.as_deref(), name).ok().flatten().and_then(|src| src.lines().nth(l - 1).map(str::to_string))
+        });
         if let Some(hint) = source.as_deref().and_then(removed_field_hint) {
             return Error::Template(format!("{place}: {hint}"));
         }
@@ -268,7 +277,9 @@ pub fn removed_field_hint(line: &str) -> Option<String> {
         let dotted = format!(".{field}");
         let at = line.find(&dotted)?;
         let after = line[at + dotted.len()..].chars().next();
-        after.is_none_or(|c| !(c.is_alphanumeric() || c == '_')).then(|| format!("the report has no field `{field}` ({instead})"))
+        after
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+            .then(|| format!("the report has no field `{field}` ({instead})"))
     })
 }
 

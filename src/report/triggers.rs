@@ -151,15 +151,44 @@ pub fn previous_range(prev: &PreviousZones) -> (f64, f64, String) {
 pub fn range_breakout(prev: Option<&PreviousZones>, price: f64) -> Trigger {
     let description = "Price leaves the previous report's range (beyond the far edge of zone A or zone B): the map has moved, recalculate.".to_string();
     let Some(prev) = prev else {
-        return Trigger { name: "range breakout".into(), description, fired: None, detail: "no previous report given".into() };
+        return Trigger {
+            name: "range breakout".into(),
+            description,
+            fired: None,
+            detail: "no previous report given".into(),
+        };
     };
     let (lo, hi, from) = previous_range(prev);
     let (fired, detail) = if price > hi {
-        (true, format!("price {} is above the previous range {}–{} ({from})", fmt::price(price), fmt::price(lo), fmt::price(hi)))
+        (
+            true,
+            format!(
+                "price {} is above the previous range {}–{} ({from})",
+                fmt::price(price),
+                fmt::price(lo),
+                fmt::price(hi)
+            ),
+        )
     } else if price < lo {
-        (true, format!("price {} is below the previous range {}–{} ({from})", fmt::price(price), fmt::price(lo), fmt::price(hi)))
+        (
+            true,
+            format!(
+                "price {} is below the previous range {}–{} ({from})",
+                fmt::price(price),
+                fmt::price(lo),
+                fmt::price(hi)
+            ),
+        )
     } else {
-        (false, format!("price {} is inside the previous range {}–{} ({from})", fmt::price(price), fmt::price(lo), fmt::price(hi)))
+        (
+            false,
+            format!(
+                "price {} is inside the previous range {}–{} ({from})",
+                fmt::price(price),
+                fmt::price(lo),
+                fmt::price(hi)
+            ),
+        )
     };
     Trigger { name: "range breakout".into(), description, fired: Some(fired), detail }
 }
@@ -167,17 +196,22 @@ pub fn range_breakout(prev: Option<&PreviousZones>, price: f64) -> Trigger {
 /// Zone tagged: fires when a candle since the previous capture traded into a previous zone
 /// (high at or above a zone above's `low`, or low at or below a zone below's `high`).
 pub fn zone_tagged(prev: Option<&PreviousZones>, candles: &[Candle]) -> Trigger {
-    let description = "Price trades into a zone of the previous report: its liquidations have likely been taken; recalculate.".to_string();
+    let description =
+        "Price trades into a zone of the previous report: its liquidations have likely been taken; recalculate."
+            .to_string();
     let Some(prev) = prev else {
-        return Trigger { name: "zone tagged".into(), description, fired: None, detail: "no previous report given".into() };
+        return Trigger {
+            name: "zone tagged".into(),
+            description,
+            fired: None,
+            detail: "no previous report given".into(),
+        };
     };
     let since: Vec<&Candle> = candles.iter().filter(|c| c.open_time >= prev.captured_at).collect();
     let tagged: Vec<String> = prev
         .zones
         .iter()
-        .filter(|z| {
-            since.iter().any(|c| if z.side == "above" { c.high >= z.low } else { c.low <= z.high })
-        })
+        .filter(|z| since.iter().any(|c| if z.side == "above" { c.high >= z.low } else { c.low <= z.high }))
         .map(|z| format!("{} {} ({}–{})", z.name, z.side, fmt::price(z.low), fmt::price(z.high)))
         .collect();
     let detail = if since.is_empty() {
@@ -195,14 +229,20 @@ pub fn zone_tagged(prev: Option<&PreviousZones>, candles: &[Candle]) -> Trigger 
 /// time; when that time is outside the sampled range, the 24 h change is used instead and the
 /// detail says "over 24 h".
 pub fn oi_shock(prev: Option<&PreviousZones>, now: &Now) -> Trigger {
-    let description = format!("Open interest moves {OI_SHOCK_PCT}% or more: positioning has changed, the estimate needs fresh levels.");
+    let description = format!(
+        "Open interest moves {OI_SHOCK_PCT}% or more: positioning has changed, the estimate needs fresh levels."
+    );
     let Some(prev) = prev else {
-        return Trigger { name: "open interest shock".into(), description, fired: None, detail: "no previous report given".into() };
+        return Trigger {
+            name: "open interest shock".into(),
+            description,
+            fired: None,
+            detail: "no previous report given".into(),
+        };
     };
     let (latest, _, _) = positioning::oi_changes(now.snap, prev.captured_at);
-    let since_prev = positioning::oi_total_at(now.snap, prev.captured_at)
-        .zip(latest)
-        .and_then(|(then, now)| pct_change(then, now));
+    let since_prev =
+        positioning::oi_total_at(now.snap, prev.captured_at).zip(latest).and_then(|(then, now)| pct_change(then, now));
     let (change, span) = match since_prev {
         Some(c) => (Some(c), "since the previous report"),
         None => (now.oi_change_24h_pct, "over 24 h (the previous capture is outside the open-interest data)"),
@@ -221,7 +261,12 @@ pub fn funding_extreme(prev: Option<&PreviousZones>, now: &Now) -> Trigger {
         crate::report::filters::rate(positioning::FUNDING_EXTREME_8H)
     );
     let Some(prev) = prev else {
-        return Trigger { name: "funding extreme".into(), description, fired: None, detail: "no previous report given".into() };
+        return Trigger {
+            name: "funding extreme".into(),
+            description,
+            fired: None,
+            detail: "no previous report given".into(),
+        };
     };
     let rate = crate::report::filters::rate;
     let now_text = match now.funding_rate_8h {
@@ -306,7 +351,8 @@ mod tests {
         // Mixed periods cannot be converted from a mean per-period rate.
         let mixed = v1.replace(r#"["hyperliquid"]"#, r#"["hyperliquid","binance"]"#);
         assert_eq!(previous_from_json(mixed.as_bytes()).unwrap().funding_rate_8h, None);
-        let v2 = v1.replace("liqshot-report/1", "liqshot-report/2").replace(r#""funding_rate":"#, r#""funding_rate_8h":"#);
+        let v2 =
+            v1.replace("liqshot-report/1", "liqshot-report/2").replace(r#""funding_rate":"#, r#""funding_rate_8h":"#);
         assert_eq!(previous_from_json(v2.as_bytes()).unwrap().funding_rate_8h, Some(0.0001));
     }
 
@@ -317,7 +363,11 @@ mod tests {
         assert_eq!(range_breakout(Some(&p), 101.5).fired, Some(false));
         let t = range_breakout(Some(&p), 102.5);
         assert_eq!(t.fired, Some(true));
-        assert!(t.detail.contains("above the previous range 97.000–102.00 (zone B low to zone A high)"), "{}", t.detail);
+        assert!(
+            t.detail.contains("above the previous range 97.000–102.00 (zone B low to zone A high)"),
+            "{}",
+            t.detail
+        );
         assert_eq!(range_breakout(Some(&p), 96.0).fired, Some(true));
         // Without zones: previous price ± 3 %.
         let bare = prev(vec![]);

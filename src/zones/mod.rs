@@ -105,7 +105,14 @@ pub struct ZoneParams {
 
 impl Default for ZoneParams {
     fn default() -> Self {
-        ZoneParams { cluster_width: 0.001, density_factor: 1.5, min_share: 0.02, max_distance: 0.25, shelf_density: 1.25, join_gap: 2 }
+        ZoneParams {
+            cluster_width: 0.001,
+            density_factor: 1.5,
+            min_share: 0.02,
+            max_distance: 0.25,
+            shelf_density: 1.25,
+            join_gap: 2,
+        }
     }
 }
 
@@ -259,7 +266,8 @@ struct SideBins {
 fn side_bins(profile: &Profile, price: f64, side: Where, p: &ZoneParams) -> SideBins {
     let g = BandGrid::new(price, p.cluster_width, p.max_distance);
     let n = g.count(side);
-    let mut out = SideBins { edges: (0..n).map(|k| g.edges(side, k)).collect(), usd: vec![0.0; n], peak: vec![(0.0, 0.0); n] };
+    let mut out =
+        SideBins { edges: (0..n).map(|k| g.edges(side, k)).collect(), usd: vec![0.0; n], peak: vec![(0.0, 0.0); n] };
     let values = match side {
         Where::Above => &profile.short,
         Where::Below => &profile.long,
@@ -281,7 +289,6 @@ fn side_bins(profile: &Profile, price: f64, side: Where, p: &ZoneParams) -> Side
     }
     out
 }
-
 
 /// One cluster: its first and last band (from price outwards).
 #[derive(Debug, Clone, Copy, PartialEq)]

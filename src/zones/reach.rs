@@ -53,7 +53,15 @@ mod tests {
         closes
             .iter()
             .enumerate()
-            .map(|(i, &c)| Candle { open_time: t0 + Duration::seconds(i as i64 * interval), open: c, high: c, low: c, close: c, volume: 1.0, taker_buy_volume: None })
+            .map(|(i, &c)| Candle {
+                open_time: t0 + Duration::seconds(i as i64 * interval),
+                open: c,
+                high: c,
+                low: c,
+                close: c,
+                volume: 1.0,
+                taker_buy_volume: None,
+            })
             .collect()
     }
 

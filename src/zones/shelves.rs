@@ -70,7 +70,8 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: f64) -> 
         let total: f64 = s.usd.iter().sum();
         out.set_total(side, total);
         let n8 = bands_within(&s, price, MIN_REACH);
-        let densest = (0..n8).filter(|&i| s.usd[i] > 0.0).max_by(|&x, &y| s.usd[x].total_cmp(&s.usd[y]).then(y.cmp(&x)));
+        let densest =
+            (0..n8).filter(|&i| s.usd[i] > 0.0).max_by(|&x, &y| s.usd[x].total_cmp(&s.usd[y]).then(y.cmp(&x)));
         let nr = bands_within(&s, price, reach);
         let cl = shelves(&s, p, nr, densest);
         let Some(first) = cl.first() else { continue };

@@ -1,6 +1,6 @@
 //! The zone rules on hand-made profiles.
-use super::*;
 use super::v1;
+use super::*;
 use crate::estimate::ledger::Bins;
 
 fn profile_with(levels: &[(f64, f64, bool)]) -> Profile {
@@ -39,7 +39,12 @@ fn finds_nearest_and_larger_secondary_each_side() {
     let names: Vec<(String, Where)> = z.zones.iter().map(|z| (z.name.clone(), z.side)).collect();
     assert_eq!(
         names,
-        vec![("A".into(), Where::Above), ("B".into(), Where::Below), ("C above".into(), Where::Above), ("C below".into(), Where::Below)]
+        vec![
+            ("A".into(), Where::Above),
+            ("B".into(), Where::Below),
+            ("C above".into(), Where::Above),
+            ("C below".into(), Where::Below)
+        ]
     );
     let a = z.named(A).unwrap();
     assert!(a.low <= 101.0 && a.high >= 101.0, "{a:?}");
@@ -100,7 +105,9 @@ fn edge_distance_is_to_the_near_edge() {
     let a = z.named(A).unwrap();
     assert!((a.edge_distance_pct - (a.low / 100.0 - 1.0) * 100.0).abs() < 1e-9 && a.edge_distance_pct < a.distance_pct);
     let b = z.named(B).unwrap();
-    assert!((b.edge_distance_pct - (b.high / 100.0 - 1.0) * 100.0).abs() < 1e-9 && b.edge_distance_pct > b.distance_pct);
+    assert!(
+        (b.edge_distance_pct - (b.high / 100.0 - 1.0) * 100.0).abs() < 1e-9 && b.edge_distance_pct > b.distance_pct
+    );
 }
 
 #[test]
@@ -171,7 +178,11 @@ fn side_levels(p: &Profile, side: Where) -> Vec<(f64, f64, f64)> {
 fn check_invariants(p: &Profile, z: &Zones) {
     let all: Vec<&Zone> = z.zones.iter().chain(&z.other).chain(&z.far).collect();
     for zone in &all {
-        let sum: f64 = side_levels(p, zone.side).iter().filter(|b| b.0 >= zone.low - 1e-9 && b.1 <= zone.high + 1e-9).map(|b| b.2).sum();
+        let sum: f64 = side_levels(p, zone.side)
+            .iter()
+            .filter(|b| b.0 >= zone.low - 1e-9 && b.1 <= zone.high + 1e-9)
+            .map(|b| b.2)
+            .sum();
         assert!((sum - zone.usd).abs() < 1e-6 * zone.usd.max(1.0), "{} {sum} vs {}", zone.name, zone.usd);
     }
     for x in &all {
@@ -295,7 +306,10 @@ fn the_densest_band_within_eight_percent_is_always_labelled() {
     check_invariants(&p, &z);
     let levels = side_levels(&p, Where::Below);
     let densest = levels.iter().filter(|b| b.1 > 92.0).max_by(|x, y| x.2.total_cmp(&y.2)).unwrap();
-    assert!(z.zones.iter().any(|zone| zone.low <= densest.0 + 1e-9 && zone.high >= densest.1 - 1e-9), "{densest:?} in {z:?}");
+    assert!(
+        z.zones.iter().any(|zone| zone.low <= densest.0 + 1e-9 && zone.high >= densest.1 - 1e-9),
+        "{densest:?} in {z:?}"
+    );
 }
 
 #[test]

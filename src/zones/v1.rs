@@ -96,7 +96,10 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: Option<(
         let usd = |c: &Cluster| s.usd[c.a..=c.b].iter().sum::<f64>();
         // C: the densest reachable cluster beyond A (B); of two as dense, the larger.
         let densest = |c: &Cluster| s.usd[c.a..=c.b].iter().fold(0.0f64, |m, v| m.max(*v));
-        let beyond = cl[1..].iter().filter(|c| within(c)).max_by(|x, y| densest(x).total_cmp(&densest(y)).then(usd(x).total_cmp(&usd(y))));
+        let beyond = cl[1..]
+            .iter()
+            .filter(|c| within(c))
+            .max_by(|x, y| densest(x).total_cmp(&densest(y)).then(usd(x).total_cmp(&usd(y))));
         if let Some(c) = beyond {
             out.found[k].push(make_zone(super::far_name(side), side, &s, c, price, total));
         }

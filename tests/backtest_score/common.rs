@@ -86,7 +86,16 @@ pub fn zone(name: &str, side: Where, edge: f64, usd: f64, price: f64) -> Zone {
 pub fn zones(price: f64, list: Vec<Zone>) -> Zones {
     let above_usd = list.iter().filter(|z| z.side == Where::Above).map(|z| z.usd).sum();
     let below_usd = list.iter().filter(|z| z.side == Where::Below).map(|z| z.usd).sum();
-    Zones { price, rule: ZoneRule::V2, reach_pct: None, above_usd, below_usd, zones: list, other: Vec::new(), far: Vec::new() }
+    Zones {
+        price,
+        rule: ZoneRule::V2,
+        reach_pct: None,
+        above_usd,
+        below_usd,
+        zones: list,
+        other: Vec::new(),
+        far: Vec::new(),
+    }
 }
 
 /// The step times the shared rules give: multiples of `step_secs` from `warmup` on, the last
@@ -111,7 +120,13 @@ pub fn steps(path: &PricePath, bt: &BacktestParams, mut make: impl FnMut(i64, f6
         .map(|a| {
             let at = Utc.timestamp_opt(a, 0).unwrap();
             let price = price_at(path, a);
-            Step { at, price, zones: zones(price, make(a, price)), vol: volmodel::trailing_vol(path, at, bt.vol_window_secs), bands: vec![] }
+            Step {
+                at,
+                price,
+                zones: zones(price, make(a, price)),
+                vol: volmodel::trailing_vol(path, at, bt.vol_window_secs),
+                bands: vec![],
+            }
         })
         .collect()
 }

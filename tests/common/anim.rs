@@ -56,4 +56,3 @@ pub fn decode_apng(bytes: &[u8]) -> (u32, Vec<ApngFrame>) {
     }
     (actl.num_plays, out)
 }
-

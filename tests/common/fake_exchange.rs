@@ -118,7 +118,20 @@ fn binance(server: &MockServer) {
             .into_iter()
             .map(|t| {
                 let [o, h, l, c, v, tb] = candle(t, step);
-                json!([t, s(o), s(h), s(l), s(c), format!("{v:.3}"), t + step - 1, s(v * c), 100, format!("{tb:.3}"), s(tb * c), "0"])
+                json!([
+                    t,
+                    s(o),
+                    s(h),
+                    s(l),
+                    s(c),
+                    format!("{v:.3}"),
+                    t + step - 1,
+                    s(v * c),
+                    100,
+                    format!("{tb:.3}"),
+                    s(tb * c),
+                    "0"
+                ])
             })
             .collect();
         reply(Value::Array(rows))
@@ -133,10 +146,15 @@ fn binance(server: &MockServer) {
         reply(Value::Array(rows))
     });
     server.handle("GET", "/fapi/v1/fundingRate", |q| {
-        let rows: Vec<Value> = grid(num(q, "startTime").unwrap_or(0), num(q, "endTime").unwrap_or(i64::MAX), 480 * MIN, 1000)
-            .into_iter()
-            .map(|t| json!({"symbol": "BTCUSDT", "fundingRate": "0.00010000", "fundingTime": t, "markPrice": s(price(t))}))
-            .collect();
+        let rows: Vec<Value> = grid(
+            num(q, "startTime").unwrap_or(0),
+            num(q, "endTime").unwrap_or(i64::MAX),
+            480 * MIN,
+            1000,
+        )
+        .into_iter()
+        .map(|t| json!({"symbol": "BTCUSDT", "fundingRate": "0.00010000", "fundingTime": t, "markPrice": s(price(t))}))
+        .collect();
         reply(Value::Array(rows))
     });
     server.handle("GET", "/fapi/v1/premiumIndex", |_| {
@@ -154,7 +172,9 @@ fn binance(server: &MockServer) {
 }
 
 fn bybit_ok(list: Vec<Value>) -> Option<Reply> {
-    reply(json!({"retCode": 0, "retMsg": "OK", "result": {"category": "linear", "list": list, "nextPageCursor": ""}, "retExtInfo": {}, "time": now_ms()}))
+    reply(
+        json!({"retCode": 0, "retMsg": "OK", "result": {"category": "linear", "list": list, "nextPageCursor": ""}, "retExtInfo": {}, "time": now_ms()}),
+    )
 }
 
 fn bybit(server: &MockServer) {
@@ -172,20 +192,35 @@ fn bybit(server: &MockServer) {
     });
     server.handle("GET", "/v5/market/open-interest", |q| {
         let step = step_of(&q.param("intervalTime")?)?;
-        let mut ts = grid(num(q, "startTime")?, num(q, "endTime").unwrap_or(i64::MAX), step, num(q, "limit").unwrap_or(50).min(200));
+        let mut ts = grid(
+            num(q, "startTime")?,
+            num(q, "endTime").unwrap_or(i64::MAX),
+            step,
+            num(q, "limit").unwrap_or(50).min(200),
+        );
         ts.reverse();
-        bybit_ok(ts.into_iter().map(|t| {
-            let coins = oi_usd(t) / price(t) * 0.6;
-            // One side, without singleOpenInterest, as live answers are.
-            json!({"openInterest": format!("{coins:.3}"), "timestamp": t.to_string()})
-        }).collect())
+        bybit_ok(
+            ts.into_iter()
+                .map(|t| {
+                    let coins = oi_usd(t) / price(t) * 0.6;
+                    // One side, without singleOpenInterest, as live answers are.
+                    json!({"openInterest": format!("{coins:.3}"), "timestamp": t.to_string()})
+                })
+                .collect(),
+        )
     });
     server.handle("GET", "/v5/market/funding/history", |q| {
         let mut ts = grid(num(q, "startTime").unwrap_or(0), num(q, "endTime").unwrap_or(i64::MAX), 480 * MIN, 200);
         ts.reverse();
-        bybit_ok(ts.into_iter().map(|t| json!({"symbol": "BTCUSDT", "fundingRate": "0.0001", "fundingRateTimestamp": t.to_string()})).collect())
+        bybit_ok(
+            ts.into_iter()
+                .map(|t| json!({"symbol": "BTCUSDT", "fundingRate": "0.0001", "fundingRateTimestamp": t.to_string()}))
+                .collect(),
+        )
     });
-    server.handle("GET", "/v5/market/tickers", |_| bybit_ok(vec![json!({"symbol": "BTCUSDT", "markPrice": s(price(now_ms()))})]));
+    server.handle("GET", "/v5/market/tickers", |_| {
+        bybit_ok(vec![json!({"symbol": "BTCUSDT", "markPrice": s(price(now_ms()))})])
+    });
     server.handle("GET", "/v5/market/instruments-info", |_| {
         bybit_ok(vec![json!({"symbol": "BTCUSDT", "contractType": "LinearPerpetual", "baseCoin": "BTC", "quoteCoin": "USDT", "priceFilter": {"tickSize": "0.10"}})])
     });
@@ -244,7 +279,9 @@ pub fn okx_liquidations_page(q: &Seen, lo: i64, hi: i64) -> Option<Reply> {
     if details.is_empty() {
         return okx_ok(json!([]));
     }
-    okx_ok(json!([{"details": details, "instFamily": "BTC-USDT", "instId": "BTC-USDT-SWAP", "instType": "SWAP", "totalLoss": "0", "uly": "BTC-USDT"}]))
+    okx_ok(
+        json!([{"details": details, "instFamily": "BTC-USDT", "instId": "BTC-USDT-SWAP", "instType": "SWAP", "totalLoss": "0", "uly": "BTC-USDT"}]),
+    )
 }
 
 fn okx(server: &MockServer) {
@@ -260,35 +297,77 @@ fn okx(server: &MockServer) {
             return reply(json!({"code": "51001", "msg": "Instrument ID does not exist", "data": []}));
         }
         let step = step_of(&q.param("bar")?)?;
-        let ts = newest_first(num(q, "before").unwrap_or(0), num(q, "after").unwrap_or(i64::MAX), step, num(q, "limit").unwrap_or(100).min(100));
+        let ts = newest_first(
+            num(q, "before").unwrap_or(0),
+            num(q, "after").unwrap_or(i64::MAX),
+            step,
+            num(q, "limit").unwrap_or(100).min(100),
+        );
         let now = now_ms();
-        okx_ok(Value::Array(ts.into_iter().map(|t| {
-            let [o, h, l, c, v, _] = candle(t, step);
-            let confirm = if t + step <= now { "1" } else { "0" };
-            json!([t.to_string(), s(o), s(h), s(l), s(c), format!("{:.0}", v * 100.0), format!("{v:.3}"), s(v * c), confirm])
-        }).collect()))
+        okx_ok(Value::Array(
+            ts.into_iter()
+                .map(|t| {
+                    let [o, h, l, c, v, _] = candle(t, step);
+                    let confirm = if t + step <= now { "1" } else { "0" };
+                    json!([
+                        t.to_string(),
+                        s(o),
+                        s(h),
+                        s(l),
+                        s(c),
+                        format!("{:.0}", v * 100.0),
+                        format!("{v:.3}"),
+                        s(v * c),
+                        confirm
+                    ])
+                })
+                .collect(),
+        ))
     });
     server.handle("GET", "/api/v5/rubik/stat/contracts/open-interest-history", |q| {
         let step = step_of(&q.param("period")?)?;
-        let ts = newest_first(num(q, "begin").unwrap_or(0), num(q, "end").unwrap_or(i64::MAX), step, num(q, "limit").unwrap_or(100).min(100));
-        okx_ok(Value::Array(ts.into_iter().map(|t| {
-            let usd = oi_usd(t) * 0.4;
-            json!([t.to_string(), format!("{:.0}", usd / price(t) * 100.0), format!("{:.3}", usd / price(t)), s(usd)])
-        }).collect()))
+        let ts = newest_first(
+            num(q, "begin").unwrap_or(0),
+            num(q, "end").unwrap_or(i64::MAX),
+            step,
+            num(q, "limit").unwrap_or(100).min(100),
+        );
+        okx_ok(Value::Array(
+            ts.into_iter()
+                .map(|t| {
+                    let usd = oi_usd(t) * 0.4;
+                    json!([
+                        t.to_string(),
+                        format!("{:.0}", usd / price(t) * 100.0),
+                        format!("{:.3}", usd / price(t)),
+                        s(usd)
+                    ])
+                })
+                .collect(),
+        ))
     });
     server.handle("GET", "/api/v5/public/instruments", |q| {
-        let inst = |id: &str| json!({"instId": id, "instType": "SWAP", "ctVal": "0.01", "tickSz": "0.1", "state": "live"});
+        let inst =
+            |id: &str| json!({"instId": id, "instType": "SWAP", "ctVal": "0.01", "tickSz": "0.1", "state": "live"});
         match q.param("instId").as_deref() {
             None => okx_ok(json!([inst("BTC-USDT-SWAP"), inst("ETH-USDT-SWAP"), inst("BTC-USD-SWAP")])),
             Some("BTC-USDT-SWAP") => okx_ok(json!([inst("BTC-USDT-SWAP")])),
             Some(_) => reply(json!({"code": "51001", "msg": "Instrument ID does not exist", "data": []})),
         }
     });
-    server.handle("GET", "/api/v5/public/mark-price", |_| okx_ok(json!([{"instId": "BTC-USDT-SWAP", "markPx": s(price(now_ms()))}])));
-    server.handle("GET", "/api/v5/public/funding-rate", |_| okx_ok(json!([{"fundingRate": "0.0001", "fundingTime": (now_ms() + 3_600_000).to_string()}])));
+    server.handle("GET", "/api/v5/public/mark-price", |_| {
+        okx_ok(json!([{"instId": "BTC-USDT-SWAP", "markPx": s(price(now_ms()))}]))
+    });
+    server.handle("GET", "/api/v5/public/funding-rate", |_| {
+        okx_ok(json!([{"fundingRate": "0.0001", "fundingTime": (now_ms() + 3_600_000).to_string()}]))
+    });
     server.handle("GET", "/api/v5/public/funding-rate-history", |_| {
         let ts = newest_first(0, now_ms(), 480 * MIN, 20);
-        okx_ok(Value::Array(ts.into_iter().map(|t| json!({"fundingRate": "0.0001", "realizedRate": "0.0001", "fundingTime": t.to_string()})).collect()))
+        okx_ok(Value::Array(
+            ts.into_iter()
+                .map(|t| json!({"fundingRate": "0.0001", "realizedRate": "0.0001", "fundingTime": t.to_string()}))
+                .collect(),
+        ))
     });
     server.handle("GET", "/api/v5/public/position-tiers", |_| {
         let tier = |n: u32, min: &str, max: &str, mmr: &str, lev: &str| {
@@ -385,7 +464,20 @@ fn binance_alts(server: &MockServer) {
             .map(|t| {
                 let [o, h, l, c, v, tb] = candle(t, step);
                 let (v, tb) = (v / k, tb / k);
-                json!([t, p(o), p(h), p(l), p(c), format!("{v:.3}"), t + step - 1, s(v * c * k), 100, format!("{tb:.3}"), s(tb * c * k), "0"])
+                json!([
+                    t,
+                    p(o),
+                    p(h),
+                    p(l),
+                    p(c),
+                    format!("{v:.3}"),
+                    t + step - 1,
+                    s(v * c * k),
+                    100,
+                    format!("{tb:.3}"),
+                    s(tb * c * k),
+                    "0"
+                ])
             })
             .collect();
         reply(Value::Array(rows))

@@ -19,7 +19,12 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(body: impl Into<Vec<u8>>) -> Self {
-        Reply { status: 200, headers: vec![("Content-Type".into(), "application/json".into())], body: body.into(), delay: Duration::ZERO }
+        Reply {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
     }
     pub fn status(mut self, status: u16) -> Self {
         self.status = status;
@@ -110,7 +115,12 @@ impl MockServer {
     }
 
     /// Serves `method path` with a function of the request (e.g. pages by `startTime`).
-    pub fn handle(&self, method: &str, path: &str, f: impl Fn(&Seen) -> Option<Reply> + Send + Sync + 'static) -> &Self {
+    pub fn handle(
+        &self,
+        method: &str,
+        path: &str,
+        f: impl Fn(&Seen) -> Option<Reply> + Send + Sync + 'static,
+    ) -> &Self {
         self.routes.lock().unwrap().push(Arc::new(Route {
             method: method.into(),
             path: path.into(),
@@ -170,10 +180,18 @@ fn serve(
     }
     let mut body = vec![0; len];
     reader.read_exact(&mut body)?;
-    let (path, query) = target.split_once('?').map(|(p, q)| (p.to_string(), q.to_string())).unwrap_or((target.clone(), String::new()));
-    let req = Seen { method: method.clone(), path: path.clone(), query, body: String::from_utf8_lossy(&body).into_owned(), headers };
+    let (path, query) =
+        target.split_once('?').map(|(p, q)| (p.to_string(), q.to_string())).unwrap_or((target.clone(), String::new()));
+    let req = Seen {
+        method: method.clone(),
+        path: path.clone(),
+        query,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        headers,
+    };
     seen.lock().unwrap().push(req.clone());
-    let candidates: Vec<Arc<Route>> = routes.lock().unwrap().iter().filter(|r| r.method == method && r.path == path).cloned().collect();
+    let candidates: Vec<Arc<Route>> =
+        routes.lock().unwrap().iter().filter(|r| r.method == method && r.path == path).cloned().collect();
     let mut reply = None;
     for r in candidates {
         if let Some(h) = &r.handler {
@@ -189,7 +207,8 @@ fn serve(
             }
         }
     }
-    let reply = reply.unwrap_or_else(|| Reply::json(format!("{{\"error\":\"no mock route for {method} {path}\"}}")).status(404));
+    let reply = reply
+        .unwrap_or_else(|| Reply::json(format!("{{\"error\":\"no mock route for {method} {path}\"}}")).status(404));
     let wait = *latency.lock().unwrap() + reply.delay;
     {
         let mut f = in_flight.lock().unwrap();
@@ -201,7 +220,8 @@ fn serve(
     }
     in_flight.lock().unwrap().0 -= 1;
     let mut out = stream;
-    let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
+    let mut head =
+        format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }

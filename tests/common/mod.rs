@@ -2,8 +2,8 @@
 //! Helpers shared by the integration tests.
 
 pub mod anim;
-pub mod imgdiff;
 pub mod fake_exchange;
+pub mod imgdiff;
 pub mod mock_server;
 pub mod report;
 pub mod ws_stand_in;
@@ -128,5 +128,17 @@ pub fn example_json() -> serde_json::Value {
 pub fn import_with_liquidations(file: &Path, out: &Path) -> Run {
     let (klines, oi) = (import_fixture("plain-klines.csv"), import_fixture("okx-oi.csv"));
     let arg = |p: &Path| p.to_str().expect("UTF-8 path").to_string();
-    liqshot(["import", "--klines", &arg(&klines), "--oi", &arg(&oi), "--symbol", "BTC", "--liquidations", &arg(file), "-o", &arg(out)])
+    liqshot([
+        "import",
+        "--klines",
+        &arg(&klines),
+        "--oi",
+        &arg(&oi),
+        "--symbol",
+        "BTC",
+        "--liquidations",
+        &arg(file),
+        "-o",
+        &arg(out),
+    ])
 }

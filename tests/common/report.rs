@@ -226,10 +226,25 @@ fn zone(name: &str, side: &str, low: f64, high: f64, peak: f64, usd: f64, dist: 
 fn with_odds(row: ZoneRow, p: f64, model: f64, lift: f64, record: Option<(usize, usize, f64)>) -> ZoneRow {
     let track_record = record.map(|(steps, touched, placebo)| {
         let l = touched as f64 / placebo;
-        TrackRecord { steps, touched, placebo_expected: placebo, lift: Some(l), lift_ci90: Some([l * 0.6, l * 1.4]), days: 5 }
+        TrackRecord {
+            steps,
+            touched,
+            placebo_expected: placebo,
+            lift: Some(l),
+            lift_ci90: Some([l * 0.6, l * 1.4]),
+            days: 5,
+        }
     });
     let touch_display = liqshot::backtest::odds::clamp(p, 42).map(|(_, shown)| shown);
-    ZoneRow { touch_probability: Some(p), model_probability: Some(model), calibration_lift: Some(lift), track_record, odds_model: Some("lift-adjusted".into()), touch_display, ..row }
+    ZoneRow {
+        touch_probability: Some(p),
+        model_probability: Some(model),
+        calibration_lift: Some(lift),
+        track_record,
+        odds_model: Some("lift-adjusted".into()),
+        touch_display,
+        ..row
+    }
 }
 
 fn trigger(name: &str, fired: Option<bool>, detail: &str) -> Trigger {

@@ -47,11 +47,7 @@ pub struct StandIn {
 impl StandIn {
     /// Starts serving `scripts` (one per connection, in order) at `path` (the URL's path);
     /// `on_done` runs when the last script is through.
-    pub fn start(
-        path: &str,
-        scripts: Vec<Vec<Step>>,
-        on_done: impl FnOnce() + Send + 'static,
-    ) -> StandIn {
+    pub fn start(path: &str, scripts: Vec<Vec<Step>>, on_done: impl FnOnce() + Send + 'static) -> StandIn {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();
         let log: Arc<Mutex<Log>> = Arc::default();
@@ -63,20 +59,13 @@ impl StandIn {
                 let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(10)))
-                    .unwrap();
+                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
                 let last = i + 1 == n;
                 let done = if last { on_done.take() } else { None };
                 serve(stream, script, last, done, &l);
             }
         });
-        StandIn {
-            url: format!("ws://127.0.0.1:{port}{path}"),
-            port,
-            log,
-            thread: Some(thread),
-        }
+        StandIn { url: format!("ws://127.0.0.1:{port}{path}"), port, log, thread: Some(thread) }
     }
 
     /// Like [`start`](Self::start), but the port also answers plain HTTP by passing it to
@@ -92,9 +81,7 @@ impl StandIn {
             for stream in listener.incoming().flatten() {
                 let mut head = [0u8; 2048];
                 let n = peek_head(&stream, &mut head);
-                let upgrade = String::from_utf8_lossy(&head[..n])
-                    .to_ascii_lowercase()
-                    .contains("upgrade: websocket");
+                let upgrade = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase().contains("upgrade: websocket");
                 if !upgrade {
                     let http = http.clone();
                     std::thread::spawn(move || proxy(stream, &http));
@@ -105,18 +92,11 @@ impl StandIn {
                 };
                 let last = scripts.peek().is_none();
                 let l = l.clone();
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(10)))
-                    .unwrap();
+                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
                 std::thread::spawn(move || serve(stream, script, last, None::<fn()>, &l));
             }
         });
-        StandIn {
-            url: format!("ws://127.0.0.1:{port}{path}"),
-            port,
-            log,
-            thread: None,
-        }
+        StandIn { url: format!("ws://127.0.0.1:{port}{path}"), port, log, thread: None }
     }
 
     pub fn log(&self) -> Log {
@@ -133,13 +113,7 @@ impl StandIn {
 }
 
 #[allow(clippy::result_large_err)] // tungstenite's handshake callback returns its own large error type
-fn serve(
-    stream: std::net::TcpStream,
-    script: Vec<Step>,
-    last: bool,
-    on_done: Option<impl FnOnce()>,
-    log: &Mutex<Log>,
-) {
+fn serve(stream: std::net::TcpStream, script: Vec<Step>, last: bool, on_done: Option<impl FnOnce()>, log: &Mutex<Log>) {
     let mut path = String::new();
     let callback = |req: &Request, resp: Response| {
         path = req.uri().to_string();

@@ -77,7 +77,15 @@ fn synthetic(realized: impl Fn(f64, &Item, &mut Gauss) -> f64) -> (Plan, Vec<Fue
         let oi = 8e8 * (1.0 + 0.3 * (i as f64 / 200.0).sin());
         let (down, up) = ((0.006 * g.n()).abs(), (0.006 * g.n()).abs());
         let open = 100_000.0;
-        let it = Item { start: t0 + Duration::hours(i), open, high: open * up.exp(), low: open * (-down).exp(), oi, long_usd: 0.0, short_usd: 0.0 };
+        let it = Item {
+            start: t0 + Duration::hours(i),
+            open,
+            high: open * up.exp(),
+            low: open * (-down).exp(),
+            oi,
+            long_usd: 0.0,
+            short_usd: 0.0,
+        };
         let lumpy = |g: &mut Gauss| (0..400).map(|_| oi * 2e-5 * (1.5 * g.n()).exp()).collect::<Vec<f64>>();
         let m = FuelMap { long: Outward::new(0.5, lumpy(&mut g)), short: Outward::new(0.5, lumpy(&mut g)) };
         let it = Item {

@@ -40,7 +40,8 @@ pub fn run(c: &ConfigCommand, named: Option<&Path>, no_config: bool) -> Result<(
             crate::cli::to_stdout(format!("{}\n", lines.join("\n")).as_bytes())
         }
         ConfigCommand::Path => {
-            let p = super::default_path().ok_or_else(|| Error::Usage("no home directory: give --config FILE".into()))?;
+            let p =
+                super::default_path().ok_or_else(|| Error::Usage("no home directory: give --config FILE".into()))?;
             let state = if p.is_file() { "exists" } else { "does not exist" };
             crate::cli::to_stdout(format!("{} ({state})\n", p.display()).as_bytes())
         }
@@ -58,8 +59,12 @@ pub fn check_file(file: Option<&Path>) -> Result<Vec<String>, Error> {
         Some(p) => p.to_path_buf(),
         None => match super::default_path() {
             Some(p) if p.is_file() => p,
-            Some(p) => return Err(Error::Usage(format!("config check: no file given and {} does not exist", p.display()))),
-            None => return Err(Error::Usage("config check: no file given and no home directory for the default".into())),
+            Some(p) => {
+                return Err(Error::Usage(format!("config check: no file given and {} does not exist", p.display())))
+            }
+            None => {
+                return Err(Error::Usage("config check: no file given and no home directory for the default".into()))
+            }
         },
     };
     let Checked { config, mut problems, sections_ok } = Config::check(&path, &super::read(&path)?);
@@ -97,7 +102,9 @@ fn check_sections(config: &Config) -> Result<(), (Option<usize>, String)> {
     let unplaced = |e: Error| (None, e.to_string());
     let l = layer::layer(&probe, &settings, &config.path).map_err(unplaced)?;
     let blame = |msg: &str| {
-        layer::blamed(msg, &l.added).filter_map(|at| config.settings.iter().find(|s| &s.at == at).and_then(|s| s.line)).min()
+        layer::blamed(msg, &l.added)
+            .filter_map(|at| config.settings.iter().find(|s| &s.at == at).and_then(|s| s.line))
+            .min()
     };
     let cli = layer::parse(&l.argv, &config.path).map_err(|e| (blame(&e.to_string()), e.to_string()))?;
     crate::cli::check(&cli.command).map_err(|e| {

@@ -8,8 +8,8 @@ use std::path::Path;
 use super::keys::{self, KeyDef};
 use super::problems::{did_you_mean, Problems};
 use super::{layer, section_settings, Config, Scope, Setting};
-use crate::error::Error;
 use crate::cli::naming::{split_symbols, PathTemplate};
+use crate::error::Error;
 
 /// What a job runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,8 @@ pub struct Job {
 
 /// A job name: one word, as `--job` takes it.
 pub(super) fn is_word(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphanumeric()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 impl Job {
@@ -69,17 +70,19 @@ impl Job {
             return None;
         };
         let name = match t.get("name") {
-            Some(n) => match keys::text(&format!("{jp}.name"), n, "a string") {
-                Ok(name) if is_word(&name) => Some(name),
-                Ok(name) => {
-                    p.add(&format!("{jp}.name"), format!("{jp}.name: {name:?} must be one word of letters, digits, -, _ or . (it is given to --job)"));
-                    None
+            Some(n) => {
+                match keys::text(&format!("{jp}.name"), n, "a string") {
+                    Ok(name) if is_word(&name) => Some(name),
+                    Ok(name) => {
+                        p.add(&format!("{jp}.name"), format!("{jp}.name: {name:?} must be one word of letters, digits, -, _ or . (it is given to --job)"));
+                        None
+                    }
+                    Err(e) => {
+                        p.add(&format!("{jp}.name"), e.to_string());
+                        None
+                    }
                 }
-                Err(e) => {
-                    p.add(&format!("{jp}.name"), e.to_string());
-                    None
-                }
-            },
+            }
             None => {
                 p.add(&jp, format!("{jp}: missing key name (every job needs a name)"));
                 None
@@ -90,7 +93,9 @@ impl Job {
         let label = |key: &str| format!("{at}.{key}");
         let path = |key: &str| format!("{jp}.{key}");
         let missing = |p: &mut Problems, key: &str, what: &str| p.add(&jp, format!("{at}: missing key {key} ({what})"));
-        let not_for = |p: &mut Problems, key: &str, cmd: JobCommand| p.add(&path(key), format!("{}: not used by a {} job", label(key), cmd.name()));
+        let not_for = |p: &mut Problems, key: &str, cmd: JobCommand| {
+            p.add(&path(key), format!("{}: not used by a {} job", label(key), cmd.name()))
+        };
 
         let command = match t.get("command") {
             Some(c) => match keys::text(&label("command"), c, "\"render\", \"report\" or \"fetch\"") {
@@ -101,7 +106,13 @@ impl Job {
                     other => {
                         let names = [JobCommand::Render, JobCommand::Report, JobCommand::Fetch].map(JobCommand::name);
                         let hint = did_you_mean(other, names).map_or(String::new(), |n| format!("; did you mean {n}?"));
-                        p.add(&path("command"), format!("{}: {other:?} is not a job command{hint} (use render, report or fetch)", label("command")));
+                        p.add(
+                            &path("command"),
+                            format!(
+                                "{}: {other:?} is not a job command{hint} (use render, report or fetch)",
+                                label("command")
+                            ),
+                        );
                         None
                     }
                 },
@@ -140,7 +151,10 @@ impl Job {
         match t.get("windows") {
             Some(_) if command == Some(JobCommand::Fetch) => not_for(p, "windows", JobCommand::Fetch),
             Some(wv) => match keys::texts(&label("windows"), wv, true) {
-                Ok(list) if list.is_empty() => p.add(&path("windows"), format!("{}: empty list (leave the key out for the default window)", label("windows"))),
+                Ok(list) if list.is_empty() => p.add(
+                    &path("windows"),
+                    format!("{}: empty list (leave the key out for the default window)", label("windows")),
+                ),
                 Ok(list) => {
                     let mut seconds = Vec::new();
                     for (i, w) in list.iter().enumerate() {
@@ -178,9 +192,10 @@ impl Job {
                 Ok(list) => {
                     outputs = list.iter().map(|o| keys::resolve(base, o, true)).collect();
                     match command {
-                        Some(JobCommand::Render) if outputs.is_empty() => {
-                            p.add(&path("outputs"), format!("{}: empty list (at least one .png or .svg file)", label("outputs")))
-                        }
+                        Some(JobCommand::Render) if outputs.is_empty() => p.add(
+                            &path("outputs"),
+                            format!("{}: empty list (at least one .png or .svg file)", label("outputs")),
+                        ),
                         Some(JobCommand::Render) => {
                             for o in &outputs {
                                 if let Err(e) = crate::cli::render::format_of(Path::new(o)) {
@@ -188,16 +203,21 @@ impl Job {
                                 }
                             }
                         }
-                        Some(JobCommand::Fetch) if outputs.len() != 1 => {
-                            p.add(&path("outputs"), format!("{}: a fetch job writes one snapshot file (one path)", label("outputs")))
-                        }
+                        Some(JobCommand::Fetch) if outputs.len() != 1 => p.add(
+                            &path("outputs"),
+                            format!("{}: a fetch job writes one snapshot file (one path)", label("outputs")),
+                        ),
                         _ => {}
                     }
                 }
                 Err(e) => p.add_value(&path("outputs"), &label("outputs"), e.to_string()),
             },
-            None if command == Some(JobCommand::Render) => missing(p, "outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]"),
-            None if command == Some(JobCommand::Fetch) => missing(p, "outputs", "the snapshot file to write, e.g. outputs = [\"snap/{symbol}.json\"]"),
+            None if command == Some(JobCommand::Render) => {
+                missing(p, "outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]")
+            }
+            None if command == Some(JobCommand::Fetch) => {
+                missing(p, "outputs", "the snapshot file to write, e.g. outputs = [\"snap/{symbol}.json\"]")
+            }
             None => {}
         }
         let out_dir = path_key(p, "out_dir");
@@ -205,14 +225,17 @@ impl Job {
         // A report job writes to out_dir, or into its `archive`.
         let archived = t.contains_key("archive");
         match (command, t.contains_key("out_dir")) {
-            (Some(JobCommand::Report), false) if !archived => {
-                missing(p, "out_dir", "the report directory, e.g. out_dir = \"reports/{symbol}/{date}\" (or archive = \"site\")")
-            }
+            (Some(JobCommand::Report), false) if !archived => missing(
+                p,
+                "out_dir",
+                "the report directory, e.g. out_dir = \"reports/{symbol}/{date}\" (or archive = \"site\")",
+            ),
             (Some(c @ (JobCommand::Render | JobCommand::Fetch)), true) => not_for(p, "out_dir", c),
             (Some(c @ (JobCommand::Render | JobCommand::Fetch)), false) if archived => not_for(p, "archive", c),
-            (Some(JobCommand::Report), true) if archived => {
-                p.add(&path("archive"), format!("{}: a report job writes to out_dir or into its archive, not both", label("archive")))
-            }
+            (Some(JobCommand::Report), true) if archived => p.add(
+                &path("archive"),
+                format!("{}: a report job writes to out_dir or into its archive, not both", label("archive")),
+            ),
             _ => {}
         }
         let previous = path_key(p, "previous");
@@ -250,12 +273,17 @@ impl Job {
         // Every path must be a valid template (checked here to name the key); with several
         // windows each must use {window}, or the windows would overwrite each other's files.
         let keyed = outputs.iter().map(|o| ("outputs", o)).chain(out_dir.iter().map(|o| ("out_dir", o)));
-        let keyed = keyed.chain(previous.iter().map(|o| ("previous", o))).chain(save_snapshot.iter().map(|o| ("save_snapshot", o)));
+        let keyed = keyed
+            .chain(previous.iter().map(|o| ("previous", o)))
+            .chain(save_snapshot.iter().map(|o| ("save_snapshot", o)));
         for (key, o) in keyed {
             match PathTemplate::parse("-o", Path::new(o)) {
                 Ok(tpl) if windows.len() > 1 && key != "previous" && !tpl.uses("window") => p.add(
                     &path(key),
-                    format!("{}: {o}: several windows need {{window}} in the path, or they would overwrite each other", label(key)),
+                    format!(
+                        "{}: {o}: several windows need {{window}} in the path, or they would overwrite each other",
+                        label(key)
+                    ),
                 ),
                 Ok(_) => {}
                 Err(e) => p.add(&path(key), keys::relabel(e, "-o", &label(key)).to_string()),
@@ -266,7 +294,20 @@ impl Job {
         }
         let (name, command, symbols) = (name?, command?, symbols?);
         let line = p.lines.of(&jp);
-        Some(Job { name, command, symbols, windows, outputs, out_dir, archive, previous, save_snapshot, settings, index, line })
+        Some(Job {
+            name,
+            command,
+            symbols,
+            windows,
+            outputs,
+            out_dir,
+            archive,
+            previous,
+            save_snapshot,
+            settings,
+            index,
+            line,
+        })
     }
 
     /// The command lines of this job, one per window, with `base` (the file's sections) and
@@ -276,7 +317,8 @@ impl Job {
         self.runs()
             .into_iter()
             .map(|w| {
-                let mut argv: Vec<String> = vec!["liqshot".into(), self.command.name().into(), format!("--symbol={}", self.symbols)];
+                let mut argv: Vec<String> =
+                    vec!["liqshot".into(), self.command.name().into(), format!("--symbol={}", self.symbols)];
                 argv.extend(self.outputs.iter().map(|o| format!("--output={o}")));
                 argv.extend(self.out_dir.iter().map(|d| format!("--out-dir={d}")));
                 argv.extend(self.archive.iter().map(|d| format!("--archive={d}")));
@@ -300,16 +342,23 @@ impl Job {
 
     /// `report BTC,ETH, windows 24h,7d → reports/{symbol}/{date}`.
     pub fn describe(&self) -> String {
-        let windows = if self.windows.is_empty() { String::new() } else { format!(", windows {}", self.windows.join(",")) };
+        let windows =
+            if self.windows.is_empty() { String::new() } else { format!(", windows {}", self.windows.join(",")) };
         let to: Vec<&String> = self.outputs.iter().chain(&self.out_dir).chain(&self.archive).collect();
-        format!("{} {}{windows} -> {}", self.command.name(), self.symbols, to.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+        format!(
+            "{} {}{windows} -> {}",
+            self.command.name(),
+            self.symbols,
+            to.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        )
     }
 }
 
 /// Whether a `[defaults]` key makes sense for a job's command (fetch has no chart or report).
 fn applies(cmd: JobCommand, id: &str) -> bool {
     const CHART: [&str; 4] = ["size", "preset", "theme", "color_max"];
-    const REPORT: [&str; 7] = ["templates", "front_matter", "image_base_url", "events", "events_file", "archive_max", "site_url"];
+    const REPORT: [&str; 7] =
+        ["templates", "front_matter", "image_base_url", "events", "events_file", "archive_max", "site_url"];
     const ESTIMATE: [&str; 4] = ["leverage_mix", "leverage", "half_life", "position_usd"];
     match cmd {
         JobCommand::Report => true,
@@ -372,7 +421,10 @@ latest = true
         )
         .unwrap();
         let line = shell_line(&c.jobs[0].command_lines(&c).unwrap()[0].argv);
-        assert!(line.contains("--leverage=50,100") && line.contains("--retries=5") && line.contains("--position-usd=5000"), "{line}");
+        assert!(
+            line.contains("--leverage=50,100") && line.contains("--retries=5") && line.contains("--position-usd=5000"),
+            "{line}"
+        );
         assert!(!line.contains("--retries=2"), "the job's table replaces the section's value: {line}");
         let e = parse("[[job]]\nname = \"hi\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n[job.leverage]\nmixx = 1\n").unwrap_err();
         assert!(e.ends_with(":7: job \"hi\".leverage.mixx: unknown key; did you mean mix? (allowed in job \"hi\".leverage: mix, show, half_life, position_usd)"), "{e}");
@@ -382,21 +434,36 @@ latest = true
     fn job_errors_name_the_job_and_key() {
         // Every problem of the file, one per line.
         let e = |text: &str| Config::check(Path::new("/srv/liq/liqshot.toml"), text).problems.messages().join("\n");
-        let job = |extra: &str| format!("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = [\"BTC\"]\noutputs = [\"o/{{symbol}}.png\"]\n{extra}");
-        assert!(e(&job("colour = 1")).contains("job \"d\".colour: unknown key (allowed in a job: name, command, symbols, windows, outputs"), "{}", e(&job("colour = 1")));
-        assert!(e(&job("window = \"24h\"")).contains("job \"d\".window: unknown key; did you mean windows? (allowed in a job: "));
+        let job = |extra: &str| {
+            format!("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = [\"BTC\"]\noutputs = [\"o/{{symbol}}.png\"]\n{extra}")
+        };
+        assert!(
+            e(&job("colour = 1"))
+                .contains("job \"d\".colour: unknown key (allowed in a job: name, command, symbols, windows, outputs"),
+            "{}",
+            e(&job("colour = 1"))
+        );
+        assert!(e(&job("window = \"24h\""))
+            .contains("job \"d\".window: unknown key; did you mean windows? (allowed in a job: "));
         assert!(e(&job("templates = \"t\"")).contains("job \"d\".templates: not used by a render job"));
         let fetch = "[[job]]\nname = \"f\"\ncommand = \"fetch\"\nsymbols = \"BTC\"\noutputs = [\"a.json\"]\n[job.leverage]\nshow = [50]\n";
         assert!(e(fetch).contains("job \"f\".leverage.show: not used by a fetch job"), "{}", e(fetch));
         assert!(e(&job("windows = [\"24h\", \"7d\"]")).contains("several windows need {window}"));
         assert!(e(&job("windows = [\"1 day\"]")).contains("job \"d\".windows: \"1 day\" is not a duration"));
-        assert!(e("[[job]]\nname = \"d\"\ncommand = \"draw\"\n").contains("\"draw\" is not a job command (use render, report or fetch)"));
+        assert!(e("[[job]]\nname = \"d\"\ncommand = \"draw\"\n")
+            .contains("\"draw\" is not a job command (use render, report or fetch)"));
         assert!(e("[[job]]\ncommand = \"render\"\n").contains("job[0]: missing key name"));
         assert!(e("[[job]]\nname = \"d\"\ncommand = \"report\"\nsymbols = \"BTC\"\n").contains("missing key out_dir"));
-        assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.jpg\"]\n").contains("job \"d\".outputs: /srv/liq/a.jpg: unknown image format (use a .png or .svg"));
-        assert!(e(&format!("{}{}", job(""), job(""))).contains(":7: job \"d\".name: two jobs have this name (the first is on line 2)"));
-        assert!(e("[[job]]\nname = \"f\"\ncommand = \"fetch\"\nsymbols = \"BTC\"\noutputs = [\"a.json\", \"b.json\"]\n").contains("one snapshot file"));
-        assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC,ETH-USD\"\noutputs = [\"a.png\"]\n").contains("job \"d\".symbols"));
+        assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.jpg\"]\n")
+            .contains("job \"d\".outputs: /srv/liq/a.jpg: unknown image format (use a .png or .svg"));
+        assert!(e(&format!("{}{}", job(""), job("")))
+            .contains(":7: job \"d\".name: two jobs have this name (the first is on line 2)"));
+        assert!(e(
+            "[[job]]\nname = \"f\"\ncommand = \"fetch\"\nsymbols = \"BTC\"\noutputs = [\"a.json\", \"b.json\"]\n"
+        )
+        .contains("one snapshot file"));
+        assert!(e("[[job]]\nname = \"d\"\ncommand = \"render\"\nsymbols = \"BTC,ETH-USD\"\noutputs = [\"a.png\"]\n")
+            .contains("job \"d\".symbols"));
     }
 
     #[test]

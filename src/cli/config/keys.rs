@@ -110,7 +110,19 @@ pub const LEVERAGE: &[KeyDef] = &[
 ];
 
 /// Keys only a `[[job]]` has.
-pub const JOB_KEYS: &[&str] = &["name", "command", "symbols", "windows", "outputs", "out_dir", "archive", "previous", "save_snapshot", "http", "leverage"];
+pub const JOB_KEYS: &[&str] = &[
+    "name",
+    "command",
+    "symbols",
+    "windows",
+    "outputs",
+    "out_dir",
+    "archive",
+    "previous",
+    "save_snapshot",
+    "http",
+    "leverage",
+];
 
 /// A checked value, ready to become flag arguments.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +161,9 @@ pub fn text(label: &str, v: &toml::Value, expected: &str) -> Result<String, Erro
 /// A list of strings, or one string (split at commas when `comma` is set).
 pub fn texts(label: &str, v: &toml::Value, comma: bool) -> Result<Vec<String>, Error> {
     match v {
-        toml::Value::String(s) if comma => Ok(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()),
+        toml::Value::String(s) if comma => {
+            Ok(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+        }
         toml::Value::String(s) if s.trim().is_empty() => Err(Error::Usage(format!("{label}: empty text"))),
         toml::Value::String(s) => Ok(vec![s.clone()]),
         toml::Value::Array(items) => items
@@ -203,7 +217,9 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
         }
         Kind::Theme => match text(label, v, "\"dark\" or \"light\"")?.as_str() {
             s @ ("dark" | "light") => Value::One(s.into()),
-            other => return Err(Error::Usage(format!("{label}: {other:?} is not a theme (use \"dark\" or \"light\")"))),
+            other => {
+                return Err(Error::Usage(format!("{label}: {other:?} is not a theme (use \"dark\" or \"light\")")))
+            }
         },
         Kind::Venues => {
             let joined = texts(label, v, true)?.join(",");
@@ -225,7 +241,9 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
             let min = if def.kind == Kind::Count1 { 1 } else { 0 };
             match v.as_integer() {
                 Some(n) if n >= min && n <= u32::MAX as i64 => Value::One(n.to_string()),
-                Some(n) => return Err(Error::Usage(format!("{label}: {n} is out of range (a whole number, at least {min})"))),
+                Some(n) => {
+                    return Err(Error::Usage(format!("{label}: {n} is out of range (a whole number, at least {min})")))
+                }
                 None => return Err(type_error(label, &format!("a whole number, at least {min}"), v)),
             }
         }
@@ -246,7 +264,9 @@ pub fn check(def: &KeyDef, label: &str, v: &toml::Value, base: &Path) -> Result<
             Value::Many(items)
         }
         Kind::Mix => {
-            let table = v.as_table().ok_or_else(|| type_error(label, "a table of leverage = weight, e.g. { 5 = 15, 10 = 30 }", v))?;
+            let table = v
+                .as_table()
+                .ok_or_else(|| type_error(label, "a table of leverage = weight, e.g. { 5 = 15, 10 = 30 }", v))?;
             let mut parts = Vec::new();
             for (lev, w) in table {
                 let w = number(&format!("{label}.{lev}"), w)?;
@@ -339,9 +359,16 @@ mod tests {
     #[test]
     fn bad_values_name_the_file_the_key_and_what_is_allowed() {
         let base = Path::new("");
-        let e = |key: &str, v: &str| check(def(key), &format!("f.toml: s.{key}"), &val(v), base).unwrap_err().to_string();
-        assert_eq!(e("venues", r#"["kraken"]"#), r#"f.toml: s.venues: unknown venue "kraken" (use binance, bybit, okx, hyperliquid)"#);
-        assert_eq!(e("window", r#""3 days""#), r#"f.toml: s.window: "3 days" is not a duration like 12h, 24h, 3d or 7d"#);
+        let e =
+            |key: &str, v: &str| check(def(key), &format!("f.toml: s.{key}"), &val(v), base).unwrap_err().to_string();
+        assert_eq!(
+            e("venues", r#"["kraken"]"#),
+            r#"f.toml: s.venues: unknown venue "kraken" (use binance, bybit, okx, hyperliquid)"#
+        );
+        assert_eq!(
+            e("window", r#""3 days""#),
+            r#"f.toml: s.window: "3 days" is not a duration like 12h, 24h, 3d or 7d"#
+        );
         assert_eq!(e("window", "24"), "f.toml: s.window: expected a duration like \"24h\" or \"7d\", found 24");
         assert!(e("size", r#""10x10""#).starts_with("f.toml: s.size: \"10x10\" is not WIDTHxHEIGHT"));
         assert_eq!(e("theme", r#""blue""#), r#"f.toml: s.theme: "blue" is not a theme (use "dark" or "light")"#);
@@ -351,11 +378,17 @@ mod tests {
         assert_eq!(e("latest", r#""yes""#), "f.toml: s.latest: expected true or false, found \"yes\"");
         assert!(e("mix", "{ 1 = 10 }").contains("f.toml: s.mix: leverage 1 is below 2x"));
         assert_eq!(e("events", r#"["ok", " "]"#), "f.toml: s.events[1]: empty text");
-        assert_eq!(e("binance_url", r#""ftp://x""#), r#"f.toml: s.binance_url: "ftp://x" is not an http:// or https:// URL"#);
+        assert_eq!(
+            e("binance_url", r#""ftp://x""#),
+            r#"f.toml: s.binance_url: "ftp://x" is not an http:// or https:// URL"#
+        );
         assert!(e("timeout", r#""0s""#).starts_with("f.toml: s.timeout: \"0s\" is not a duration"));
         assert_eq!(e("venues", r#"["binance", ""]"#), "f.toml: s.venues[1]: empty text");
         assert_eq!(e("events_file", r#""""#), "f.toml: s.events_file: empty path");
-        assert_eq!(e("binance_url", r#""https://""#), r#"f.toml: s.binance_url: "https://" is not an http:// or https:// URL"#);
+        assert_eq!(
+            e("binance_url", r#""https://""#),
+            r#"f.toml: s.binance_url: "https://" is not an http:// or https:// URL"#
+        );
         let base = Path::new("");
         assert!(check(def("binance_url"), "x", &val(r#""http://a""#), base).is_ok(), "as --binance-url accepts it");
     }

@@ -76,7 +76,8 @@ fn clap_error(file: &Path, e: &clap::Error) -> Error {
 
 /// Whether `msg` names `flag` (`--size`, not the start of `--size-x`).
 fn mentions(msg: &str, flag: &str) -> bool {
-    msg.match_indices(flag).any(|(i, _)| !msg[i + flag.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-'))
+    msg.match_indices(flag)
+        .any(|(i, _)| !msg[i + flag.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 /// The keys (`defaults.window`) of the flags added from the file (`added`, from [`layer`])
@@ -143,9 +144,17 @@ mod tests {
         let timeout = setting("timeout", "--timeout", "9s");
         let s = [&theme, &size, &timeout];
         let f = Path::new("c.toml");
-        let out = layer(&args(&["liqshot", "render", "--snapshot", "s.json", "-o", "a.png", "--size", "1000x500", "--"]), &s, f).unwrap();
+        let out = layer(
+            &args(&["liqshot", "render", "--snapshot", "s.json", "-o", "a.png", "--size", "1000x500", "--"]),
+            &s,
+            f,
+        )
+        .unwrap();
         assert_eq!(out.argv.last().unwrap(), "--", "added before --");
-        assert_eq!(out.added, [("--theme", "defaults.theme".to_string()), ("--timeout", "defaults.timeout".to_string())]);
+        assert_eq!(
+            out.added,
+            [("--theme", "defaults.theme".to_string()), ("--timeout", "defaults.timeout".to_string())]
+        );
         let cli = parse(&out.argv, f).unwrap();
         let crate::cli::Command::Render(r) = cli.command else { panic!("render") };
         assert!(matches!(r.chart.theme, crate::cli::ThemeArg::Light), "from the file");
@@ -158,7 +167,14 @@ mod tests {
 
     #[test]
     fn a_switch_from_the_file_yields_to_its_negation_on_the_command_line() {
-        let latest = Setting { at: "defaults.latest".into(), line: None, id: "latest", flag: "--latest", negation: Some("no_latest"), value: Value::Switch(true) };
+        let latest = Setting {
+            at: "defaults.latest".into(),
+            line: None,
+            id: "latest",
+            flag: "--latest",
+            negation: Some("no_latest"),
+            value: Value::Switch(true),
+        };
         let f = Path::new("c.toml");
         let base = ["liqshot", "render", "--snapshot", "s.json", "-o", "a.png"];
         let on = layer(&args(&base), &[&latest], f).unwrap();
@@ -173,7 +189,8 @@ mod tests {
     #[test]
     fn errors_say_which_key_set_the_flag() {
         let added = [("--window", "defaults.window".to_string()), ("--leverage", "leverage.show".to_string())];
-        let e = explain(Error::Usage("--window is longer than --lookback 1d".into()), &added, Some(Path::new("c.toml")));
+        let e =
+            explain(Error::Usage("--window is longer than --lookback 1d".into()), &added, Some(Path::new("c.toml")));
         assert_eq!(e.to_string(), "--window is longer than --lookback 1d (--window from c.toml: defaults.window)");
         let e = explain(Error::Usage("--leverage-mix: empty mix".into()), &added, Some(Path::new("c.toml")));
         assert_eq!(e.to_string(), "--leverage-mix: empty mix", "--leverage is not --leverage-mix");

@@ -118,7 +118,11 @@ impl Config {
     pub fn check(path: &Path, text: &str) -> Checked {
         let base = path.parent().unwrap_or(Path::new(""));
         let mut config = Config { path: path.to_path_buf(), settings: Vec::new(), jobs: Vec::new() };
-        let failed = |problems| Checked { config: Config { path: path.to_path_buf(), settings: Vec::new(), jobs: Vec::new() }, problems, sections_ok: false };
+        let failed = |problems| Checked {
+            config: Config { path: path.to_path_buf(), settings: Vec::new(), jobs: Vec::new() },
+            problems,
+            sections_ok: false,
+        };
         let lines = match problems::lines(text) {
             Ok(l) => l,
             Err(syntax) => {
@@ -174,7 +178,10 @@ fn check_jobs(p: &mut Problems, base: &Path, list: &[toml::Value], out: &mut Vec
         let Some(name) = v.get("name").and_then(toml::Value::as_str).filter(|n| jobs::is_word(n)) else { continue };
         match names.iter().find(|(n, _)| *n == name) {
             Some(&(_, first)) => {
-                let on = p.lines.of(&format!("job[{first}].name")).map_or(String::new(), |l| format!(" (the first is on line {l})"));
+                let on = p
+                    .lines
+                    .of(&format!("job[{first}].name"))
+                    .map_or(String::new(), |l| format!(" (the first is on line {l})"));
                 p.add(&format!("job[{i}].name"), format!("job \"{name}\".name: two jobs have this name{on}"));
                 out.retain(|j| j.index != i);
             }
@@ -236,7 +243,14 @@ pub struct Scope<'a> {
 
 /// The settings of one table: every key must be in `defs` or `extra` (handled by the caller).
 /// Each unknown key or bad value is a problem (the key is left out).
-pub fn section_settings(p: &mut Problems, base: &Path, scope: &Scope, t: &toml::Table, defs: &[KeyDef], extra: &[&str]) -> Vec<Setting> {
+pub fn section_settings(
+    p: &mut Problems,
+    base: &Path,
+    scope: &Scope,
+    t: &toml::Table,
+    defs: &[KeyDef],
+    extra: &[&str],
+) -> Vec<Setting> {
     let mut out = Vec::new();
     for (key, v) in t {
         if extra.contains(&key.as_str()) {
@@ -246,12 +260,20 @@ pub fn section_settings(p: &mut Problems, base: &Path, scope: &Scope, t: &toml::
         let path = format!("{}.{key}", scope.path);
         let Some(def) = defs.iter().find(|d| d.key == key) else {
             let allowed: Vec<&str> = extra.iter().copied().chain(defs.iter().map(|d| d.key)).collect();
-            let hint = problems::did_you_mean(key, allowed.iter().copied()).map_or(String::new(), |k| format!("; did you mean {k}?"));
+            let hint = problems::did_you_mean(key, allowed.iter().copied())
+                .map_or(String::new(), |k| format!("; did you mean {k}?"));
             p.add(&path, format!("{at}: unknown key{hint} (allowed in {}: {})", scope.allowed_in, allowed.join(", ")));
             continue;
         };
         match keys::check(def, &at, v, base) {
-            Ok(value) => out.push(Setting { line: p.lines.of(&path), at, id: def.id, flag: def.flag, negation: def.negation, value }),
+            Ok(value) => out.push(Setting {
+                line: p.lines.of(&path),
+                at,
+                id: def.id,
+                flag: def.flag,
+                negation: def.negation,
+                value,
+            }),
             Err(e) => p.add_value(&path, &at, e.to_string()),
         }
     }
@@ -274,7 +296,15 @@ mod tests {
         )
         .unwrap();
         let args: Vec<String> = c.settings.iter().flat_map(Setting::args).collect();
-        for want in ["--exchange=binance,okx", "--theme=light", "--latest", "--timeout=10s", "--retries=5", "--leverage-mix=10:50,25:50", "--position-usd=5000"] {
+        for want in [
+            "--exchange=binance,okx",
+            "--theme=light",
+            "--latest",
+            "--timeout=10s",
+            "--retries=5",
+            "--leverage-mix=10:50,25:50",
+            "--position-usd=5000",
+        ] {
             assert!(args.contains(&want.to_string()), "{want} missing from {args:?}");
         }
         assert!(c.jobs.is_empty());
@@ -285,7 +315,10 @@ mod tests {
         let e = parse("[defaults]\nthme = \"dark\"\n").unwrap_err();
         assert!(e.starts_with("/etc/liqshot/liqshot.toml:2: defaults.thme: unknown key; did you mean theme? (allowed in defaults: venues, lookback,"), "{e}");
         let e = parse("[defaults]\ntheme = \"blue\"\n").unwrap_err();
-        assert_eq!(e, "/etc/liqshot/liqshot.toml:2: defaults.theme: \"blue\" is not a theme (use \"dark\" or \"light\")");
+        assert_eq!(
+            e,
+            "/etc/liqshot/liqshot.toml:2: defaults.theme: \"blue\" is not a theme (use \"dark\" or \"light\")"
+        );
         let e = parse("[output]\n").unwrap_err();
         assert!(e.contains("unknown section [output] (allowed: [defaults], [http], [leverage], [[job]])"), "{e}");
         let e = parse("[http]\ntimeout = \n").unwrap_err();
@@ -343,8 +376,18 @@ no-cache = true
 
     #[test]
     fn bad_jobs_do_not_hide_the_others_and_duplicates_are_named() {
-        let job = |name: &str, extra: &str| format!("[[job]]\nname = \"{name}\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n{extra}");
-        let text = format!("[defaults]\ntheme = \"dark\"\n{}{}{}{}", job("a", ""), job("b", "colour_max = 3\n"), job("a", ""), job("c", ""));
+        let job = |name: &str, extra: &str| {
+            format!(
+                "[[job]]\nname = \"{name}\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"a.png\"]\n{extra}"
+            )
+        };
+        let text = format!(
+            "[defaults]\ntheme = \"dark\"\n{}{}{}{}",
+            job("a", ""),
+            job("b", "colour_max = 3\n"),
+            job("a", ""),
+            job("c", "")
+        );
         let (p, c) = problems(&text);
         assert_eq!(
             p,
@@ -370,7 +413,8 @@ no-cache = true
     #[test]
     fn a_bad_element_of_a_list_is_reported_at_its_line() {
         let job = "[[job]]\nname = \"j\"\ncommand = \"render\"\nsymbols = \"BTC\"\noutputs = [\"{symbol}-{window}.png\"]\nwindows = [\n  \"24h\",\n  \"1d\",\n]\n";
-        let (p, _) = problems(&format!("[defaults]\nevents = [\n  \"FOMC\",\n  \" \",\n]\nvenues = [\"binance\",\n  3]\n{job}"));
+        let (p, _) =
+            problems(&format!("[defaults]\nevents = [\n  \"FOMC\",\n  \" \",\n]\nvenues = [\"binance\",\n  3]\n{job}"));
         assert_eq!(
             p,
             [

@@ -98,7 +98,10 @@ fn reword(at: &Offsets, msg: &str, span: Option<std::ops::Range<usize>>) -> Stri
 }
 
 /// Syntax errors as problems: sorted by position, the first of each line.
-fn syntax_problems<'m>(at: &Offsets, errors: impl IntoIterator<Item = (Option<std::ops::Range<usize>>, &'m str)>) -> Vec<Problem> {
+fn syntax_problems<'m>(
+    at: &Offsets,
+    errors: impl IntoIterator<Item = (Option<std::ops::Range<usize>>, &'m str)>,
+) -> Vec<Problem> {
     let mut found: Vec<(Option<usize>, Problem)> = errors
         .into_iter()
         .map(|(span, msg)| {
@@ -170,7 +173,8 @@ impl Problems {
     /// of a list (`defaults.events[2]: empty text`), the element's line.
     pub fn add_value(&mut self, path: &str, at: &str, message: impl Into<String>) {
         let message = message.into();
-        let index = message.strip_prefix(at).and_then(|r| r.strip_prefix('[')).and_then(|r| r.split_once(']')).map(|(i, _)| i);
+        let index =
+            message.strip_prefix(at).and_then(|r| r.strip_prefix('[')).and_then(|r| r.split_once(']')).map(|(i, _)| i);
         match index.filter(|i| i.parse::<usize>().is_ok()) {
             Some(i) => self.add(&format!("{path}[{i}]"), message),
             None => self.add(path, message),

@@ -76,7 +76,8 @@ pub fn parse<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, FetchErr
 
 /// Epoch milliseconds → UTC time.
 fn time_ms(path: &str, ms: i64) -> Result<DateTime<Utc>, FetchError> {
-    DateTime::from_timestamp_millis(ms).ok_or_else(|| FetchError::new(format!("{VENUE}: {path}: time {ms} ms is out of range")))
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| FetchError::new(format!("{VENUE}: {path}: time {ms} ms is out of range")))
 }
 
 impl TryFrom<wire::KlineRow> for Candle {
@@ -93,7 +94,9 @@ impl TryFrom<wire::KlineRow> for Candle {
         if !(r.volume.is_finite() && r.volume >= 0.0) {
             return Err(bad("volume is negative"));
         }
-        let taker_ok = r.taker_buy_volume.is_finite() && r.taker_buy_volume >= 0.0 && r.taker_buy_volume <= r.volume * (1.0 + 1e-9);
+        let taker_ok = r.taker_buy_volume.is_finite()
+            && r.taker_buy_volume >= 0.0
+            && r.taker_buy_volume <= r.volume * (1.0 + 1e-9);
         Ok(Candle {
             open_time,
             open: r.open,
@@ -113,7 +116,10 @@ impl TryFrom<wire::OpenInterestHist> for OiPoint {
     fn try_from(r: wire::OpenInterestHist) -> Result<Self, FetchError> {
         let time = time_ms(OI_HIST, r.timestamp)?;
         if !(r.sum_open_interest_value.is_finite() && r.sum_open_interest_value >= 0.0) {
-            return Err(FetchError::new(format!("{VENUE}: {OI_HIST}: open interest {} at {time} is negative", r.sum_open_interest_value)));
+            return Err(FetchError::new(format!(
+                "{VENUE}: {OI_HIST}: open interest {} at {time} is negative",
+                r.sum_open_interest_value
+            )));
         }
         Ok(OiPoint { time, oi_usd: r.sum_open_interest_value })
     }
@@ -132,7 +138,12 @@ impl TryFrom<wire::FundingRate> for FundingPoint {
 }
 
 /// Parses a klines body into closed candles with open time in `[start, end)`, ascending.
-pub fn parse_klines(body: &[u8], start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64) -> Result<Vec<Candle>, FetchError> {
+pub fn parse_klines(
+    body: &[u8],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    interval_secs: i64,
+) -> Result<Vec<Candle>, FetchError> {
     let rows: Vec<wire::KlineRow> = parse(KLINES, body)?;
     let step = Duration::seconds(interval_secs);
     let mut out = Vec::with_capacity(rows.len());
@@ -338,8 +349,12 @@ fn explain_invalid_symbol(e: FetchError, symbol: &str, base: &str, info: Option<
 /// requests at once; margin tiers are the built-in Binance defaults.
 pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     let symbol = instrument(&ctx.base);
-    let interval = interval_name(ctx.interval_secs)
-        .ok_or_else(|| FetchError::new(format!("{VENUE}: interval of {} s is not served (use 5m, 15m, 1h, 4h or 1d)", ctx.interval_secs)))?;
+    let interval = interval_name(ctx.interval_secs).ok_or_else(|| {
+        FetchError::new(format!(
+            "{VENUE}: interval of {} s is not served (use 5m, 15m, 1h, 4h or 1d)",
+            ctx.interval_secs
+        ))
+    })?;
     let mut notes = Vec::new();
     let from = oi_start(ctx.start, ctx.end, ctx.interval_secs);
     if from > ctx.start {
@@ -353,8 +368,12 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     let optional_from = jobs.len();
     jobs.extend(funding_jobs(ctx, &symbol));
     let sym = symbol.as_str();
-    jobs.push(Box::new(move || parse_mark(&get(ctx, PREMIUM_INDEX, vec![("symbol", sym.to_string())])?).map(Part::Mark)));
-    jobs.push(Box::new(move || parse::<wire::ExchangeInfo>(EXCHANGE_INFO, &get(ctx, EXCHANGE_INFO, vec![])?).map(Part::Info)));
+    jobs.push(Box::new(move || {
+        parse_mark(&get(ctx, PREMIUM_INDEX, vec![("symbol", sym.to_string())])?).map(Part::Mark)
+    }));
+    jobs.push(Box::new(move || {
+        parse::<wire::ExchangeInfo>(EXCHANGE_INFO, &get(ctx, EXCHANGE_INFO, vec![])?).map(Part::Info)
+    }));
     let g = gather(ctx.parallel(jobs), optional_from);
     assemble(ctx, &symbol, g, notes)
 }

@@ -26,7 +26,8 @@ fn docs_kline_row_parses_with_taker_buy_volume() {
 
 #[test]
 fn open_candle_and_out_of_range_rows_are_dropped() {
-    let row = |ms: i64, c: &str| format!(r#"[{ms},"10","12","9","{c}","100",{},"1000",5,"40","400","0"]"#, ms + 299_999);
+    let row =
+        |ms: i64, c: &str| format!(r#"[{ms},"10","12","9","{c}","100",{},"1000",5,"40","400","0"]"#, ms + 299_999);
     // Out of order, one before start, one duplicate, the last one still open at `end`.
     let body = format!(
         "[{},{},{},{},{}]",
@@ -74,7 +75,8 @@ fn funding_mark_and_tick_size() {
     let small: wire::ExchangeInfo = parse(EXCHANGE_INFO, &fixture("exchangeInfo.connector-rust.json")).unwrap();
     assert_eq!(tick_size(&small, "BLZUSDT"), Some(0.0001));
     assert_eq!(tick_size(&small, "SOLUSDT"), None);
-    let real: wire::ExchangeInfo = parse(EXCHANGE_INFO, &fixture("exchangeInfo.real_2021-07-21.cryptofeed.json")).unwrap();
+    let real: wire::ExchangeInfo =
+        parse(EXCHANGE_INFO, &fixture("exchangeInfo.real_2021-07-21.cryptofeed.json")).unwrap();
     assert_eq!(tick_size(&real, "BTCUSDT"), Some(0.01));
     let bases = perpetual_bases(&real);
     assert!(bases.contains(&"BTC".to_string()) && bases.contains(&"SOL".to_string()));
@@ -85,10 +87,14 @@ fn funding_mark_and_tick_size() {
 fn error_bodies_decode() {
     let body = fixture("error_invalid_symbol.json");
     assert_eq!(decode_error(400, &body).unwrap(), "invalid symbol (code -1121)");
-    assert_eq!(decode_error(400, br#"{"code":-1100,"msg":"Illegal characters found."}"#).unwrap(), "Illegal characters found (code -1100)");
+    assert_eq!(
+        decode_error(400, br#"{"code":-1100,"msg":"Illegal characters found."}"#).unwrap(),
+        "Illegal characters found (code -1100)"
+    );
     assert_eq!(decode_error(502, b"<html>bad gateway</html>"), None);
     let e = FetchError::new(format!("binance: {} (/fapi/v1/klines)", decode_error(400, &body).unwrap()));
-    let info: wire::ExchangeInfo = parse(EXCHANGE_INFO, &fixture("exchangeInfo.real_2021-07-21.cryptofeed.json")).unwrap();
+    let info: wire::ExchangeInfo =
+        parse(EXCHANGE_INFO, &fixture("exchangeInfo.real_2021-07-21.cryptofeed.json")).unwrap();
     let e = explain_invalid_symbol(e, "SOLAUSDT", "SOLA", Some(&info));
     assert!(e.message.starts_with("binance: invalid symbol SOLAUSDT (code -1121); close matches: "), "{e}");
     assert!(e.message.contains("SOL"), "{e}");

@@ -22,7 +22,8 @@ use crate::snapshot::{Liquidation, Side};
 pub const WS_URL: &str = "wss://fstream.binance.com";
 
 /// What every total of Binance's recorded liquidations carries.
-pub const ONE_PER_SECOND: &str = "Binance's forceOrder stream sends at most one liquidation per symbol per second: a lower bound";
+pub const ONE_PER_SECOND: &str =
+    "Binance's forceOrder stream sends at most one liquidation per symbol per second: a lower bound";
 
 /// One message of the combined stream, as recorded from the live venue:
 ///
@@ -83,16 +84,9 @@ pub fn liquidation(o: &ForceOrder) -> Result<Liquidation, String> {
         o.ap.filter(|p| p.is_finite() && *p > 0.0)
             .or(o.p.filter(|p| p.is_finite() && *p > 0.0))
             .ok_or("no positive ap or p")?;
-    let qty =
-        o.z.filter(|q| q.is_finite() && *q > 0.0)
-            .ok_or("z is not a positive quantity")?;
+    let qty = o.z.filter(|q| q.is_finite() && *q > 0.0).ok_or("z is not a positive quantity")?;
     let time = crate::fetch::record::time_of_ms(o.time).ok_or("T is not epoch milliseconds")?;
-    Ok(Liquidation {
-        time,
-        side,
-        price,
-        usd: qty * price,
-    })
+    Ok(Liquidation { time, side, price, usd: qty * price })
 }
 
 /// The forceOrder streams of some instruments on the combined endpoint.
@@ -111,11 +105,7 @@ impl Feed for ForceOrders {
 
     fn url(&self) -> String {
         let streams: Vec<String> = self.instruments.iter().map(|i| stream_name(i)).collect();
-        format!(
-            "{}/stream?streams={}",
-            self.base_url.trim_end_matches('/'),
-            streams.join("/")
-        )
+        format!("{}/stream?streams={}", self.base_url.trim_end_matches('/'), streams.join("/"))
     }
 
     fn subscribe(&self) -> Vec<String> {
@@ -150,39 +140,22 @@ mod tests {
 
     #[test]
     fn a_recorded_buy_order_liquidated_a_short_at_its_average_price() {
-        let feed = ForceOrders {
-            base_url: WS_URL.into(),
-            instruments: vec!["BTCUSDT".into()],
-        };
-        let Parsed::Events {
-            events,
-            unreadable: 0,
-        } = feed.parse(REAL)
-        else {
-            panic!("{:?}", feed.parse(REAL))
-        };
+        let feed = ForceOrders { base_url: WS_URL.into(), instruments: vec!["BTCUSDT".into()] };
+        let Parsed::Events { events, unreadable: 0 } = feed.parse(REAL) else { panic!("{:?}", feed.parse(REAL)) };
         let (inst, l) = &events[0];
         assert_eq!(inst, "BTCUSDT");
         assert_eq!(l.side, Side::Short);
         assert_eq!(l.time.timestamp_millis(), 1_584_059_031_421);
         assert_eq!(l.price, 4706.04);
         assert!((l.usd - 0.014 * 4706.04).abs() < 1e-9);
-        assert_eq!(
-            feed.url(),
-            "wss://fstream.binance.com/stream?streams=btcusdt@forceOrder"
-        );
+        assert_eq!(feed.url(), "wss://fstream.binance.com/stream?streams=btcusdt@forceOrder");
     }
 
     #[test]
     fn sell_is_a_long_and_zero_average_falls_back_to_the_order_price() {
-        let text = REAL
-            .replace(r#""S":"BUY""#, r#""S":"SELL""#)
-            .replace(r#""ap":"4706.04""#, r#""ap":"0""#);
-        let Parsed::Events { events, .. } = ForceOrders {
-            base_url: WS_URL.into(),
-            instruments: vec![],
-        }
-        .parse(&text) else {
+        let text = REAL.replace(r#""S":"BUY""#, r#""S":"SELL""#).replace(r#""ap":"4706.04""#, r#""ap":"0""#);
+        let Parsed::Events { events, .. } = ForceOrders { base_url: WS_URL.into(), instruments: vec![] }.parse(&text)
+        else {
             panic!()
         };
         assert_eq!((events[0].1.side, events[0].1.price), (Side::Long, 4793.91));
@@ -190,29 +163,15 @@ mod tests {
 
     #[test]
     fn answers_refusals_and_other_messages() {
-        let feed = ForceOrders {
-            base_url: WS_URL.into(),
-            instruments: vec![],
-        };
+        let feed = ForceOrders { base_url: WS_URL.into(), instruments: vec![] };
         assert_eq!(feed.parse(r#"{"result":null,"id":1}"#), Parsed::Control);
-        assert!(matches!(
-            feed.parse(r#"{"error":{"code":2,"msg":"Invalid request"},"id":1}"#),
-            Parsed::Refused(_)
-        ));
+        assert!(matches!(feed.parse(r#"{"error":{"code":2,"msg":"Invalid request"},"id":1}"#), Parsed::Refused(_)));
         assert_eq!(
-            feed.parse(
-                r#"{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","o":{"s":"X","S":"BUY"}}}"#
-            ),
+            feed.parse(r#"{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","o":{"s":"X","S":"BUY"}}}"#),
             Parsed::Unknown
         );
         assert_eq!(feed.parse("hello"), Parsed::Unknown);
         let bad = REAL.replace(r#""z":"0.014""#, r#""z":"0""#);
-        assert_eq!(
-            feed.parse(&bad),
-            Parsed::Events {
-                events: vec![],
-                unreadable: 1
-            }
-        );
+        assert_eq!(feed.parse(&bad), Parsed::Events { events: vec![], unreadable: 1 });
     }
 }

@@ -100,7 +100,8 @@ fn parse_list<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<Vec<T>, Fe
 
 /// Epoch milliseconds → UTC time.
 fn time_ms(path: &str, ms: i64) -> Result<DateTime<Utc>, FetchError> {
-    DateTime::from_timestamp_millis(ms).ok_or_else(|| FetchError::new(format!("{VENUE}: {path}: time {ms} ms is out of range")))
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| FetchError::new(format!("{VENUE}: {path}: time {ms} ms is out of range")))
 }
 
 impl TryFrom<wire::KlineRow> for Candle {
@@ -116,7 +117,15 @@ impl TryFrom<wire::KlineRow> for Candle {
         if !(r.volume.is_finite() && r.volume >= 0.0) {
             return Err(bad("volume is negative"));
         }
-        Ok(Candle { open_time, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, taker_buy_volume: None })
+        Ok(Candle {
+            open_time,
+            open: r.open,
+            high: r.high,
+            low: r.low,
+            close: r.close,
+            volume: r.volume,
+            taker_buy_volume: None,
+        })
     }
 }
 
@@ -133,7 +142,12 @@ impl TryFrom<wire::Funding> for FundingPoint {
 }
 
 /// Parses a kline answer into closed candles with open time in `[start, end)`, ascending.
-pub fn parse_klines(body: &[u8], start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64) -> Result<Vec<Candle>, FetchError> {
+pub fn parse_klines(
+    body: &[u8],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    interval_secs: i64,
+) -> Result<Vec<Candle>, FetchError> {
     let mut rows: Vec<wire::KlineRow> = parse_list(KLINE, body)?;
     sort_dedup(&mut rows, |r| r.start);
     let step = Duration::seconds(interval_secs);
@@ -153,7 +167,10 @@ pub fn parse_open_interest(body: &[u8]) -> Result<Vec<wire::OpenInterest>, Fetch
     for r in &rows {
         let ok = |x: f64| x.is_finite() && x >= 0.0;
         if !ok(r.open_interest) || !r.single_open_interest.is_none_or(ok) {
-            return Err(FetchError::new(format!("{VENUE}: {OPEN_INTEREST}: open interest at {} ms is negative", r.timestamp)));
+            return Err(FetchError::new(format!(
+                "{VENUE}: {OPEN_INTEREST}: open interest at {} ms is negative",
+                r.timestamp
+            )));
         }
     }
     sort_dedup(&mut rows, |r| r.timestamp);
@@ -237,7 +254,11 @@ impl OiField {
 /// are one side (like Binance's `sumOpenInterest` and OKX's `oi`): `singleOpenInterest` is
 /// used when present, else `openInterest`, never halved. Returns the points and the fields
 /// used (sorted, no repeats). Points before the first candle are dropped.
-pub fn oi_to_usd(rows: &[wire::OpenInterest], candles: &[Candle], interval_secs: i64) -> Result<(Vec<OiPoint>, Vec<OiField>), FetchError> {
+pub fn oi_to_usd(
+    rows: &[wire::OpenInterest],
+    candles: &[Candle],
+    interval_secs: i64,
+) -> Result<(Vec<OiPoint>, Vec<OiField>), FetchError> {
     let mut fields = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
@@ -279,7 +300,9 @@ fn rate_scale(r: &wire::RiskLimit) -> Result<f64, String> {
         Some(x) => Err(format!("initialMargin {x} does not match maxLeverage {}", r.max_leverage)),
         None if r.maintenance_margin < im => Ok(1.0),
         None if r.maintenance_margin / 100.0 < im => Ok(0.01),
-        None => Err(format!("maintenanceMargin {} is not below 1/maxLeverage {}", r.maintenance_margin, r.max_leverage)),
+        None => {
+            Err(format!("maintenanceMargin {} is not below 1/maxLeverage {}", r.maintenance_margin, r.max_leverage))
+        }
     }
 }
 
@@ -459,7 +482,12 @@ fn explain_invalid_symbol(ctx: &VenueCtx, e: &FetchError, symbol: &str) -> Fetch
 /// tiers for `ctx.base`, all requests at once.
 pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     let symbol = instrument(&ctx.base);
-    let unsupported = || FetchError::new(format!("{VENUE}: interval of {} s is not served (use 5m, 15m, 1h, 4h or 1d)", ctx.interval_secs));
+    let unsupported = || {
+        FetchError::new(format!(
+            "{VENUE}: interval of {} s is not served (use 5m, 15m, 1h, 4h or 1d)",
+            ctx.interval_secs
+        ))
+    };
     let kline = kline_interval(ctx.interval_secs).ok_or_else(unsupported)?;
     let oi = oi_interval(ctx.interval_secs).ok_or_else(unsupported)?;
     let mut jobs = candle_jobs(ctx, &symbol, kline);

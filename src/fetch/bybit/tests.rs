@@ -22,7 +22,10 @@ fn docs_klines_newest_first_become_ascending() {
     let c = parse_klines(&fixture("kline.json"), t(1_670_601_600_000), t(1_670_612_400_000), 3600).unwrap();
     let times: Vec<_> = c.iter().map(|c| c.open_time.timestamp_millis()).collect();
     assert_eq!(times, [1_670_601_600_000, 1_670_605_200_000, 1_670_608_800_000]);
-    assert_eq!((c[2].open, c[2].high, c[2].low, c[2].close, c[2].volume), (17071.0, 17073.0, 17027.0, 17055.5, 268_611.0));
+    assert_eq!(
+        (c[2].open, c[2].high, c[2].low, c[2].close, c[2].volume),
+        (17071.0, 17073.0, 17027.0, 17055.5, 268_611.0)
+    );
     assert!(c.iter().all(|c| c.taker_buy_volume.is_none()));
 }
 
@@ -55,7 +58,8 @@ fn open_interest_prefers_single_side_and_converts_coins_to_usd() {
     // that closed at its time (the previous day).
     let day = 86_400_000;
     let first = rows[0].timestamp;
-    let candles: Vec<Candle> = (0..6).map(|i| candle(first - day + i * day, 100.0 + i as f64, 101.0 + i as f64)).collect();
+    let candles: Vec<Candle> =
+        (0..6).map(|i| candle(first - day + i * day, 100.0 + i as f64, 101.0 + i as f64)).collect();
     let (oi, fields) = oi_to_usd(&rows, &candles, 86_400).unwrap();
     assert_eq!(fields, [OiField::SingleOpenInterest]);
     assert_eq!(oi.len(), 5);
@@ -81,9 +85,16 @@ fn open_interest_without_single_side_is_one_side_not_halved() {
 #[test]
 fn real_capture_open_interest_is_taken_whole() {
     // A live BTCUSDT answer of 2026-08-15 (tests/fixtures/fetch/real-2026-08/): no singleOpenInterest.
-    let body = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fetch/real-2026-08/bybit_open-interest_BTCUSDT_1h.json")).unwrap();
+    let body = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fetch/real-2026-08/bybit_open-interest_BTCUSDT_1h.json"
+    ))
+    .unwrap();
     let rows = parse_open_interest(&body).unwrap();
-    assert_eq!(rows.iter().map(|r| (r.timestamp, r.single_open_interest)).collect::<Vec<_>>(), [(1_786_816_800_000, None), (1_786_820_400_000, None)]);
+    assert_eq!(
+        rows.iter().map(|r| (r.timestamp, r.single_open_interest)).collect::<Vec<_>>(),
+        [(1_786_816_800_000, None), (1_786_820_400_000, None)]
+    );
     let candles: Vec<Candle> = (0..3).map(|i| candle(1_786_813_200_000 + i * 3_600_000, 60_000.0, 60_000.0)).collect();
     let (oi, fields) = oi_to_usd(&rows, &candles, 3600).unwrap();
     assert_eq!(fields, [OiField::OpenInterest]);
@@ -127,7 +138,10 @@ fn risk_limit_fractions_several_tiers_newest_order() {
     let t = margin_tiers(rows, "SOLUSDT").unwrap();
     assert_eq!(t.len(), 2);
     assert_eq!((t[0].notional_cap, t[0].mmr, t[0].maint_amount), (200_000.0, 0.01, Some(0.0)));
-    assert_eq!((t[1].notional_floor, t[1].notional_cap, t[1].mmr, t[1].maint_amount), (200_000.0, 400_000.0, 0.015, Some(1000.0)));
+    assert_eq!(
+        (t[1].notional_floor, t[1].notional_cap, t[1].mmr, t[1].maint_amount),
+        (200_000.0, 400_000.0, 0.015, Some(1000.0))
+    );
     assert!(tiers::validate(&t).is_ok());
     // Rates that fit neither reading are refused rather than guessed.
     let bad = br#"{"retCode":0,"retMsg":"OK","result":{"list":[{"riskLimitValue":"1","maintenanceMargin":"0.5","initialMargin":"0.3","maxLeverage":"100"}]}}"#;
@@ -141,7 +155,10 @@ fn ret_code_errors_decode() {
     assert_eq!(e.message, "bybit: params error: symbol invalid (retCode 10001)");
     assert!(is_invalid_symbol(&e));
     assert!(!is_invalid_symbol(&FetchError::new("bybit: params error: limit (retCode 10001)")));
-    assert_eq!(decode_error(403, br#"{"retCode":10006,"retMsg":"Too many visits!"}"#).unwrap(), "Too many visits! (retCode 10006)");
+    assert_eq!(
+        decode_error(403, br#"{"retCode":10006,"retMsg":"Too many visits!"}"#).unwrap(),
+        "Too many visits! (retCode 10006)"
+    );
     assert_eq!(decode_error(403, b"<html>forbidden</html>"), None);
     let e = parse_open_interest(b"{\"retCode\":0,\"result\":{\"list\":[{\"timestamp\":1}]}}").unwrap_err();
     assert!(e.message.starts_with("bybit: /v5/market/open-interest: unexpected JSON:"), "{e}");
@@ -149,8 +166,14 @@ fn ret_code_errors_decode() {
 
 #[test]
 fn intervals_and_pages() {
-    assert_eq!([300, 900, 3600, 14_400, 86_400].map(kline_interval), [Some("5"), Some("15"), Some("60"), Some("240"), Some("D")]);
-    assert_eq!([300, 900, 3600, 14_400, 86_400].map(oi_interval), [Some("5min"), Some("15min"), Some("1h"), Some("4h"), Some("1d")]);
+    assert_eq!(
+        [300, 900, 3600, 14_400, 86_400].map(kline_interval),
+        [Some("5"), Some("15"), Some("60"), Some("240"), Some("D")]
+    );
+    assert_eq!(
+        [300, 900, 3600, 14_400, 86_400].map(oi_interval),
+        [Some("5min"), Some("15min"), Some("1h"), Some("4h"), Some("1d")]
+    );
     assert_eq!(kline_interval(60), None);
     assert_eq!(time_pages(t(0).timestamp_millis(), t(450 * 300_000).timestamp_millis(), 300_000, 200).len(), 3);
 }

@@ -72,19 +72,10 @@ pub fn liquidation(e: &LiquidationEntry) -> Result<Liquidation, String> {
         "Sell" => Side::Short,
         other => return Err(format!("S {other:?} is neither Buy nor Sell")),
     };
-    let price =
-        e.p.filter(|p| p.is_finite() && *p > 0.0)
-            .ok_or("p is not a positive price")?;
-    let size =
-        e.v.filter(|v| v.is_finite() && *v > 0.0)
-            .ok_or("v is not a positive size")?;
+    let price = e.p.filter(|p| p.is_finite() && *p > 0.0).ok_or("p is not a positive price")?;
+    let size = e.v.filter(|v| v.is_finite() && *v > 0.0).ok_or("v is not a positive size")?;
     let time = crate::fetch::record::time_of_ms(e.time).ok_or("T is not epoch milliseconds")?;
-    Ok(Liquidation {
-        time,
-        side,
-        price,
-        usd: size * price,
-    })
+    Ok(Liquidation { time, side, price, usd: size * price })
 }
 
 /// `allLiquidation.<instrument>` for some instruments.
@@ -106,11 +97,7 @@ impl Feed for AllLiquidations {
     }
 
     fn subscribe(&self) -> Vec<String> {
-        let args: Vec<String> = self
-            .instruments
-            .iter()
-            .map(|i| format!("allLiquidation.{i}"))
-            .collect();
+        let args: Vec<String> = self.instruments.iter().map(|i| format!("allLiquidation.{i}")).collect();
         vec![serde_json::json!({"op": "subscribe", "args": args}).to_string()]
     }
 
@@ -123,16 +110,10 @@ impl Feed for AllLiquidations {
             if !msg.topic.starts_with("allLiquidation.") {
                 return Parsed::Unknown;
             }
-            return Parsed::events(
-                msg.data
-                    .iter()
-                    .map(|e| liquidation(e).map(|l| (e.s.clone(), l))),
-            );
+            return Parsed::events(msg.data.iter().map(|e| liquidation(e).map(|l| (e.s.clone(), l))));
         }
         match serde_json::from_str::<OpAnswer>(text) {
-            Ok(a) if a.success == Some(false) => {
-                Parsed::Refused(format!("{} failed: {}", a.op, a.ret_msg))
-            }
+            Ok(a) if a.success == Some(false) => Parsed::Refused(format!("{} failed: {}", a.op, a.ret_msg)),
             Ok(_) => Parsed::Control,
             Err(_) => Parsed::Unknown,
         }
@@ -146,32 +127,18 @@ mod tests {
     const REAL: &str = r#"{"topic":"allLiquidation.PIPPINUSDT","type":"snapshot","ts":1740480207578,"data":[{"T":1740480207110,"s":"PIPPINUSDT","S":"Sell","v":"2846","p":"0.02456"}]}"#;
 
     fn feed() -> AllLiquidations {
-        AllLiquidations {
-            url: WS_URL.into(),
-            instruments: vec!["BTCUSDT".into(), "ETHUSDT".into()],
-        }
+        AllLiquidations { url: WS_URL.into(), instruments: vec!["BTCUSDT".into(), "ETHUSDT".into()] }
     }
 
     #[test]
     fn a_recorded_sell_entry_is_a_liquidated_short() {
-        let Parsed::Events {
-            events,
-            unreadable: 0,
-        } = feed().parse(REAL)
-        else {
-            panic!()
-        };
+        let Parsed::Events { events, unreadable: 0 } = feed().parse(REAL) else { panic!() };
         let (inst, l) = &events[0];
         assert_eq!(inst, "PIPPINUSDT");
-        assert_eq!(
-            (l.side, l.price, l.time.timestamp_millis()),
-            (Side::Short, 0.02456, 1_740_480_207_110)
-        );
+        assert_eq!((l.side, l.price, l.time.timestamp_millis()), (Side::Short, 0.02456, 1_740_480_207_110));
         assert!((l.usd - 2846.0 * 0.02456).abs() < 1e-9);
         let buy = REAL.replace(r#""S":"Sell""#, r#""S":"Buy""#);
-        let Parsed::Events { events, .. } = feed().parse(&buy) else {
-            panic!()
-        };
+        let Parsed::Events { events, .. } = feed().parse(&buy) else { panic!() };
         assert_eq!(events[0].1.side, Side::Long);
     }
 
@@ -181,17 +148,11 @@ mod tests {
             feed().subscribe(),
             [r#"{"args":["allLiquidation.BTCUSDT","allLiquidation.ETHUSDT"],"op":"subscribe"}"#]
         );
-        assert_eq!(
-            feed().parse(r#"{"success":true,"ret_msg":"pong","conn_id":"x","op":"ping"}"#),
-            Parsed::Control
-        );
+        assert_eq!(feed().parse(r#"{"success":true,"ret_msg":"pong","conn_id":"x","op":"ping"}"#), Parsed::Control);
         assert!(
             matches!(feed().parse(r#"{"success":false,"ret_msg":"error:handler not found","op":"subscribe"}"#), Parsed::Refused(m) if m.contains("handler not found"))
         );
-        assert_eq!(
-            feed().parse(r#"{"topic":"tickers.BTCUSDT","data":[]}"#),
-            Parsed::Unknown
-        );
+        assert_eq!(feed().parse(r#"{"topic":"tickers.BTCUSDT","data":[]}"#), Parsed::Unknown);
         assert_eq!(feed().parse("[1,2]"), Parsed::Unknown);
     }
 }

@@ -26,14 +26,8 @@ use crate::snapshot::{check_liquidations, sort_liquidations, Liquidation};
 /// The journal of `key`'s venue and instrument (its interval is not used) in `dir`.
 pub fn path(key: &Key, dir: &Path) -> PathBuf {
     let file = key.path(dir);
-    let safe = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = safe
-        .strip_suffix(&format!("-{}.json", key.interval))
-        .unwrap_or(&safe)
-        .to_string();
+    let safe = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = safe.strip_suffix(&format!("-{}.json", key.interval)).unwrap_or(&safe).to_string();
     file.with_file_name(format!("{stem}.liquidations.jsonl"))
 }
 
@@ -56,17 +50,10 @@ pub fn append(path: &Path, events: &[Liquidation]) -> Result<(), String> {
     let mut bytes = lines(events)?;
     let at = |e: std::io::Error| format!("{}: {e}", path.display());
     let _lock = lock::exclusive(path).map_err(at)?;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .read(true)
-        .append(true)
-        .open(path)
-        .map_err(at)?;
+    let mut f = std::fs::OpenOptions::new().create(true).read(true).append(true).open(path).map_err(at)?;
     if f.seek(SeekFrom::End(0)).map_err(at)? > 0 {
         let mut last = [0u8; 1];
-        f.seek(SeekFrom::End(-1))
-            .and_then(|_| f.read_exact(&mut last))
-            .map_err(at)?;
+        f.seek(SeekFrom::End(-1)).and_then(|_| f.read_exact(&mut last)).map_err(at)?;
         if last[0] != b'\n' {
             bytes.insert(0, b'\n');
         }
@@ -92,9 +79,7 @@ pub fn parse(text: &str) -> Read {
     let mut out = Read::default();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         match serde_json::from_str::<Liquidation>(line) {
-            Ok(l) if l.price.is_finite() && l.price > 0.0 && l.usd.is_finite() && l.usd > 0.0 => {
-                out.events.push(l)
-            }
+            Ok(l) if l.price.is_finite() && l.price > 0.0 && l.usd.is_finite() && l.usd > 0.0 => out.events.push(l),
             _ => out.bad_lines += 1,
         }
     }
@@ -123,12 +108,7 @@ pub fn trim(path: &Path, keep_from: DateTime<Utc>) -> Result<usize, String> {
     let _lock = lock::exclusive(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let all = parse(&text);
-    let kept: Vec<Liquidation> = all
-        .events
-        .iter()
-        .filter(|l| l.time >= keep_from)
-        .copied()
-        .collect();
+    let kept: Vec<Liquidation> = all.events.iter().filter(|l| l.time >= keep_from).copied().collect();
     let dropped = all.events.len() - kept.len();
     if dropped == 0 && all.bad_lines == 0 {
         return Ok(0);

@@ -78,10 +78,8 @@ fn splice_keeps_old_rows_and_lets_new_ones_win() {
 
 #[test]
 fn trim_keeps_the_lookback_and_one_oi_sample_before_it() {
-    let mut s = series(
-        (0..6).map(|i| candle(i * 5, 100.0)).collect(),
-        vec![oi(-60, 1.0), oi(0, 2.0), oi(7, 3.0), oi(60, 4.0)],
-    );
+    let mut s =
+        series((0..6).map(|i| candle(i * 5, 100.0)).collect(), vec![oi(-60, 1.0), oi(0, 2.0), oi(7, 3.0), oi(60, 4.0)]);
     trim(&mut s, t(10));
     assert_eq!(s.candles.first().unwrap().open_time, t(10));
     assert_eq!(s.candles.len(), 4);
@@ -112,7 +110,10 @@ fn resume_refetches_two_candles_or_from_the_last_oi_sample() {
 #[test]
 fn merge_trims_and_validates() {
     let f = file((0..10).map(|i| candle(i * 5, 100.0)).collect(), (0..10).map(|i| oi(i * 5, 1.0)).collect());
-    let fresh = series(vec![candle(40, 101.0), candle(45, 102.0), candle(50, 103.0)], vec![oi(40, 2.0), oi(45, 2.0), oi(50, 2.0)]);
+    let fresh = series(
+        vec![candle(40, 101.0), candle(45, 102.0), candle(50, 103.0)],
+        vec![oi(40, 2.0), oi(45, 2.0), oi(50, 2.0)],
+    );
     let m = merge(&f, fresh, Venue::Binance, t(40), t(10), 300).unwrap();
     assert_eq!(m.candles.len(), 9);
     assert_eq!(m.candles.first().unwrap().open_time, t(10));
@@ -168,7 +169,8 @@ fn version_1_is_read_and_liquidations_merge_keep_and_show() {
     assert!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap_err().contains("not part of"));
     let l = |min: i64, usd: f64| Liquidation { time: t(min), side: crate::snapshot::Side::Long, price: 100.0, usd };
     let old = Liquidation { time: t(10) - Duration::days(LIQUIDATIONS_KEPT_DAYS + 1), ..l(0, 9.0) };
-    let (kept, shown, from_cache) = merge_liquidations(&[old, l(-10, 1.0), l(0, 1.0), l(5, 2.0)], &[l(5, 2.0), l(10, 3.0)], t(0), t(10));
+    let (kept, shown, from_cache) =
+        merge_liquidations(&[old, l(-10, 1.0), l(0, 1.0), l(5, 2.0)], &[l(5, 2.0), l(10, 3.0)], t(0), t(10));
     assert_eq!(kept, [l(-10, 1.0), l(0, 1.0), l(5, 2.0), l(10, 3.0)]);
     assert_eq!((shown, from_cache), (vec![l(0, 1.0), l(5, 2.0)], 1));
     let mut bad = good;
@@ -205,7 +207,10 @@ fn a_shorter_lookback_keeps_the_longer_history_in_the_file() {
     older.under(&mut short);
     assert_eq!(short.from, t(5));
     assert_eq!(short.candles.len(), 13);
-    assert_eq!(short.open_interest.iter().map(|p| p.time).collect::<Vec<_>>(), [t(10), t(20), t(30), t(40), t(50), t(60)]);
+    assert_eq!(
+        short.open_interest.iter().map(|p| p.time).collect::<Vec<_>>(),
+        [t(10), t(20), t(30), t(40), t(50), t(60)]
+    );
     assert!(validate(&short).is_ok());
     // Nothing older than the run's own lookback: nothing kept.
     assert_eq!(Older::of(&f, t(0), t(70)), None);

@@ -24,7 +24,9 @@ use serde::de::DeserializeOwned;
 use super::{sort_dedup, symbols, time_pages, FetchError, VenueCtx};
 use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::tiers::{self, MarginTier};
-use wire::{Asset, AssetCtx, CandleReq, CandleSnapshotRequest, FundingHistoryRequest, FundingRow, MetaAndAssetCtxs, WireCandle};
+use wire::{
+    Asset, AssetCtx, CandleReq, CandleSnapshotRequest, FundingHistoryRequest, FundingRow, MetaAndAssetCtxs, WireCandle,
+};
 
 /// The venue's name in messages and snapshots.
 pub const VENUE: &str = "hyperliquid";
@@ -39,7 +41,8 @@ pub const MAX_CANDLES: i64 = 5000;
 pub const MAX_FUNDING_ROWS: i64 = 500;
 
 /// The venue note of the open-interest estimate.
-pub const OI_NOTE: &str = "hyperliquid: no open-interest history; current open interest spread over the lookback by volume (estimate)";
+pub const OI_NOTE: &str =
+    "hyperliquid: no open-interest history; current open interest spread over the lookback by volume (estimate)";
 
 /// Hyperliquid's interval name.
 pub fn interval_name(interval_secs: i64) -> Option<&'static str> {
@@ -87,7 +90,10 @@ fn to_body(kind: Kind, value: &impl serde::Serialize) -> Result<Request, FetchEr
 /// asks for `[page_start, page_end - 1]`.
 fn plan_series(ctx: &VenueCtx, coin: &str) -> Result<Vec<Request>, FetchError> {
     let interval = interval_name(ctx.interval_secs).ok_or_else(|| {
-        FetchError::new(format!("{VENUE}: no candles for an interval of {} s (use 5m, 15m, 1h, 4h or 1d)", ctx.interval_secs))
+        FetchError::new(format!(
+            "{VENUE}: no candles for an interval of {} s (use 5m, 15m, 1h, 4h or 1d)",
+            ctx.interval_secs
+        ))
     })?;
     let mut out = Vec::new();
     for (s, e) in ctx.pages(MAX_CANDLES) {
@@ -140,7 +146,8 @@ pub fn fetch(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
     }
     let last_close = candles.last().map_or(f64::NAN, |c| c.close);
     let mark_price = asset_ctx.mark_px.filter(|p| p.is_finite() && *p > 0.0);
-    let oi_now = current_oi_usd(asset_ctx, mark_price.unwrap_or(last_close)).map_err(|m| FetchError::new(format!("{VENUE}: {m}")))?;
+    let oi_now = current_oi_usd(asset_ctx, mark_price.unwrap_or(last_close))
+        .map_err(|m| FetchError::new(format!("{VENUE}: {m}")))?;
     let open_interest = oi_by_volume(&candles, ctx.interval_secs, oi_now);
     let funding = funding(ctx, &answers, asset_ctx, &mut notes);
     let (margin_tiers, margin_tiers_source) = match margin_tiers(&meta.0, asset) {
@@ -188,7 +195,8 @@ pub fn decode_error(status: u16, body: &[u8]) -> Option<String> {
 
 /// Parses an `/info` answer of `kind`; names the venue and request on failure.
 pub fn parse_answer<T: DeserializeOwned>(kind_name: &str, body: &[u8]) -> Result<T, FetchError> {
-    serde_json::from_slice(body).map_err(|e| FetchError::new(format!("{VENUE}: malformed response from {PATH} ({kind_name}): {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| FetchError::new(format!("{VENUE}: malformed response from {PATH} ({kind_name}): {e}")))
 }
 
 fn parse<T: DeserializeOwned>(kind: Kind, body: Result<&[u8], FetchError>) -> Result<T, FetchError> {
@@ -202,7 +210,11 @@ pub fn find_asset<'a>(meta: &'a MetaAndAssetCtxs, coin: &str) -> Result<(&'a Ass
     let Some(i) = m.universe.iter().position(|a| a.name.eq_ignore_ascii_case(coin)) else {
         let names: Vec<String> = m.universe.iter().filter(|a| !a.is_delisted).map(|a| a.name.clone()).collect();
         let matches = symbols::close_matches(coin, &names);
-        let tail = if matches.is_empty() { "no close matches".to_string() } else { format!("close matches: {}", matches.join(", ")) };
+        let tail = if matches.is_empty() {
+            "no close matches".to_string()
+        } else {
+            format!("close matches: {}", matches.join(", "))
+        };
         let listed = if names.len() == 1 { "1 coin".to_string() } else { format!("{} coins", names.len()) };
         return Err(format!("{VENUE}: no perpetual {coin} ({listed} listed); {tail}"));
     };
@@ -211,7 +223,12 @@ pub fn find_asset<'a>(meta: &'a MetaAndAssetCtxs, coin: &str) -> Result<(&'a Ass
         return Err(format!("{VENUE}: {} is delisted", asset.name));
     }
     let ctx = contexts.get(i).ok_or_else(|| {
-        format!("{VENUE}: metaAndAssetCtxs has no context for {} ({} coins, {} contexts)", asset.name, m.universe.len(), contexts.len())
+        format!(
+            "{VENUE}: metaAndAssetCtxs has no context for {} ({} coins, {} contexts)",
+            asset.name,
+            m.universe.len(),
+            contexts.len()
+        )
     })?;
     Ok((asset, ctx))
 }
@@ -221,14 +238,20 @@ impl TryFrom<&WireCandle> for Candle {
 
     /// `{t, o, h, l, c, v}` → a candle; `v` is in coins. Hyperliquid has no taker split.
     fn try_from(w: &WireCandle) -> Result<Self, String> {
-        let open_time = DateTime::<Utc>::from_timestamp_millis(w.t).ok_or_else(|| format!("time {} ms is out of range", w.t))?;
+        let open_time =
+            DateTime::<Utc>::from_timestamp_millis(w.t).ok_or_else(|| format!("time {} ms is out of range", w.t))?;
         Ok(Candle { open_time, open: w.o, high: w.h, low: w.l, close: w.c, volume: w.v, taker_buy_volume: None })
     }
 }
 
 /// Candles opened in `[start, end)` that close by `end` (the last one may still be open),
 /// ascending, one per time.
-pub fn candles_from_wire(rows: &[WireCandle], start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64) -> Result<Vec<Candle>, String> {
+pub fn candles_from_wire(
+    rows: &[WireCandle],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    interval_secs: i64,
+) -> Result<Vec<Candle>, String> {
     let step = Duration::seconds(interval_secs);
     let mut out = Vec::with_capacity(rows.len());
     for w in rows {
@@ -298,11 +321,19 @@ pub fn oi_by_volume(candles: &[Candle], interval_secs: i64, oi_now_usd: f64) -> 
 
 /// Hourly funding in `[from_ms, to_ms)`, ascending, one per time, then the current rate at
 /// `now` if it is later.
-pub fn funding_points(rows: &[FundingRow], current: Option<f64>, from_ms: i64, to_ms: i64, now: DateTime<Utc>) -> Vec<FundingPoint> {
+pub fn funding_points(
+    rows: &[FundingRow],
+    current: Option<f64>,
+    from_ms: i64,
+    to_ms: i64,
+    now: DateTime<Utc>,
+) -> Vec<FundingPoint> {
     let mut out: Vec<FundingPoint> = rows
         .iter()
         .filter(|r| (from_ms..to_ms).contains(&r.time) && r.funding_rate.is_finite())
-        .filter_map(|r| Some(FundingPoint { time: DateTime::<Utc>::from_timestamp_millis(r.time)?, rate: r.funding_rate }))
+        .filter_map(|r| {
+            Some(FundingPoint { time: DateTime::<Utc>::from_timestamp_millis(r.time)?, rate: r.funding_rate })
+        })
         .collect();
     sort_dedup(&mut out, |p| p.time);
     if let Some(rate) = current.filter(|r| r.is_finite()) {
@@ -369,7 +400,13 @@ pub fn tiers_from_margin_table(table: &wire::MarginTable) -> Result<Vec<MarginTi
         let mmr = 1.0 / (2.0 * r.max_leverage);
         let cum = out.last().map_or(0.0, |p| p.maint_amount.unwrap_or(0.0) + r.lower_bound * (mmr - p.mmr));
         let cap = rows.get(i + 1).map_or(f64::INFINITY, |n| n.lower_bound);
-        out.push(MarginTier { notional_floor: r.lower_bound, notional_cap: cap, max_leverage: r.max_leverage, mmr, maint_amount: Some(cum) });
+        out.push(MarginTier {
+            notional_floor: r.lower_bound,
+            notional_cap: cap,
+            max_leverage: r.max_leverage,
+            mmr,
+            maint_amount: Some(cum),
+        });
     }
     tiers::validate(&out)?;
     Ok(out)

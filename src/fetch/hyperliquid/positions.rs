@@ -69,12 +69,16 @@ pub fn parse_accounts_arg(value: &str) -> Result<AccountSource, Error> {
     if let Some(n) = value.strip_prefix("top:") {
         return match n.trim().parse::<usize>() {
             Ok(n) if (1..=MAX_TOP).contains(&n) => Ok(AccountSource::Top(n)),
-            _ => Err(Error::Usage(format!("--hl-accounts {value}: N of top:N must be a whole number from 1 to {MAX_TOP}"))),
+            _ => Err(Error::Usage(format!(
+                "--hl-accounts {value}: N of top:N must be a whole number from 1 to {MAX_TOP}"
+            ))),
         };
     }
     let path = Path::new(value);
     let text = crate::input::read_text(path, crate::input::TEXT_MAX).map_err(|e| match e {
-        Error::Io { source, .. } => Error::Usage(format!("--hl-accounts {value}: cannot read the account file: {source}")),
+        Error::Io { source, .. } => {
+            Error::Usage(format!("--hl-accounts {value}: cannot read the account file: {source}"))
+        }
         other => Error::Usage(format!("--hl-accounts {other}")),
     })?;
     parse_accounts(&text, &path.display().to_string()).map(AccountSource::List)
@@ -137,7 +141,14 @@ pub fn ranked_accounts(body: &[u8]) -> Result<Vec<(String, f64)>, FetchError> {
 /// The top `n` accounts: from the cache file in `cache` when it is from the same URL and less
 /// than a day old at `now`, else from the leaderboard (then cached, atomically; a cache problem
 /// is a warning, never fatal). Returns the accounts and a note of where they came from.
-pub fn top_accounts(http: &Http, url: &str, n: usize, cache: Option<&Path>, now: DateTime<Utc>, warnings: &mut Vec<String>) -> Result<(Vec<String>, String), FetchError> {
+pub fn top_accounts(
+    http: &Http,
+    url: &str,
+    n: usize,
+    cache: Option<&Path>,
+    now: DateTime<Utc>,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<String>, String), FetchError> {
     let file: Option<PathBuf> = cache.map(|d| d.join(LEADERBOARD_FILE));
     if let Some(f) = &file {
         if let Ok(bytes) = std::fs::read(f) {
@@ -146,12 +157,18 @@ pub fn top_accounts(http: &Http, url: &str, n: usize, cache: Option<&Path>, now:
                     let age = (now - c.fetched_at).num_seconds();
                     if (0..LEADERBOARD_MAX_AGE_SECS).contains(&age) {
                         let top = c.accounts.iter().take(n).map(|a| a.0.clone()).collect();
-                        let note = format!("top {n} of the leaderboard read at {} (cached)", c.fetched_at.format("%Y-%m-%d %H:%M UTC"));
+                        let note = format!(
+                            "top {n} of the leaderboard read at {} (cached)",
+                            c.fetched_at.format("%Y-%m-%d %H:%M UTC")
+                        );
                         return Ok((top, note));
                     }
                 }
                 Ok(_) => {}
-                Err(e) => warnings.push(format!("{VENUE}: leaderboard cache {} unusable ({e}); reading the leaderboard again", f.display())),
+                Err(e) => warnings.push(format!(
+                    "{VENUE}: leaderboard cache {} unusable ({e}); reading the leaderboard again",
+                    f.display()
+                )),
             }
         }
     }
@@ -161,7 +178,12 @@ pub fn top_accounts(http: &Http, url: &str, n: usize, cache: Option<&Path>, now:
         return Err(FetchError::new(format!("{VENUE}: the leaderboard at {url} lists no accounts")));
     }
     if let Some(f) = &file {
-        let c = LeaderboardCache { format: LEADERBOARD_FORMAT.into(), url: url.into(), fetched_at: now, accounts: accounts.clone() };
+        let c = LeaderboardCache {
+            format: LEADERBOARD_FORMAT.into(),
+            url: url.into(),
+            fetched_at: now,
+            accounts: accounts.clone(),
+        };
         let mut bytes = serde_json::to_vec(&c).expect("leaderboard cache serialises");
         bytes.push(b'\n');
         if let Err(e) = crate::output::write_atomic(f, &bytes) {
@@ -223,7 +245,15 @@ pub struct Measured {
 /// `coin`: concurrently with up to `parallel` requests in flight, one started per
 /// [`ACCOUNT_PACE`] at most. An account that cannot be read is left out (and named in a
 /// warning); when the accounts cannot be listed at all (the leaderboard fails), the error says why.
-pub fn measure(http: &Http, base_url: &str, coin: &str, opts: &MeasuredOptions, cache: Option<&Path>, now: DateTime<Utc>, parallel: usize) -> Result<Measured, FetchError> {
+pub fn measure(
+    http: &Http,
+    base_url: &str,
+    coin: &str,
+    opts: &MeasuredOptions,
+    cache: Option<&Path>,
+    now: DateTime<Utc>,
+    parallel: usize,
+) -> Result<Measured, FetchError> {
     let mut out = Measured::default();
     let (accounts, source) = match &opts.accounts {
         AccountSource::List(a) => (a.clone(), format!("{} accounts from the account file", a.len())),
@@ -246,12 +276,16 @@ pub fn measure(http: &Http, base_url: &str, coin: &str, opts: &MeasuredOptions, 
                     at
                 };
                 std::thread::sleep(wait.saturating_duration_since(Instant::now()));
-                let body = serde_json::to_string(&ClearinghouseStateRequest { kind: "clearinghouseState", user: account }).expect("encodes");
+                let body =
+                    serde_json::to_string(&ClearinghouseStateRequest { kind: "clearinghouseState", user: account })
+                        .expect("encodes");
                 let r = http
                     .post_json(VENUE, &url, &body, decode_error)
                     .and_then(|b| parse_answer::<ClearinghouseState>("clearinghouseState", &b))
                     .map_err(|e| e.message)
-                    .and_then(|state| position_in(account, &state, coin).map_err(|m| format!("{VENUE}: account {account}: {m}")));
+                    .and_then(|state| {
+                        position_in(account, &state, coin).map_err(|m| format!("{VENUE}: account {account}: {m}"))
+                    });
                 results.lock().expect("results").push((i, r));
             });
         }
@@ -294,7 +328,10 @@ pub fn measure(http: &Http, base_url: &str, coin: &str, opts: &MeasuredOptions, 
 mod tests {
     use super::*;
 
-    const STATE: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fetch/hyperliquid/hyperliquid_clearinghouseState.python-sdk-cassette.json"));
+    const STATE: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fetch/hyperliquid/hyperliquid_clearinghouseState.python-sdk-cassette.json"
+    ));
     const A: &str = "0x5e9ee1089755c3435139848e47e6635505d5a13a";
 
     #[test]
@@ -302,7 +339,10 @@ mod tests {
         let s: ClearinghouseState = parse_answer("clearinghouseState", STATE).unwrap();
         let btc = position_in(A, &s, "BTC").unwrap().unwrap();
         assert_eq!((btc.side, btc.size_coins, btc.entry, btc.leverage), (Side::Short, 0.00785, 26951.0, 20.0));
-        assert_eq!((btc.margin_mode, btc.liquidation_price, btc.notional_usd), (MarginMode::Cross, Some(173198.69592357), 211.64542));
+        assert_eq!(
+            (btc.margin_mode, btc.liquidation_price, btc.notional_usd),
+            (MarginMode::Cross, Some(173198.69592357), 211.64542)
+        );
         let eth = position_in(A, &s, "ETH").unwrap().unwrap();
         assert_eq!((eth.side, eth.liquidation_price), (Side::Long, None));
         assert_eq!(position_in(A, &s, "DOGE").unwrap(), None);
@@ -336,10 +376,19 @@ mod tests {
 
     #[test]
     fn an_account_listed_twice_counts_once() {
-        let row = |a: &str, v: &str| format!(r#"{{"ethAddress":"{a}","accountValue":"{v}","windowPerformances":[],"prize":0,"displayName":null}}"#);
+        let row = |a: &str, v: &str| {
+            format!(
+                r#"{{"ethAddress":"{a}","accountValue":"{v}","windowPerformances":[],"prize":0,"displayName":null}}"#
+            )
+        };
         let a = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
         let b = "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-        let body = format!(r#"{{"leaderboardRows":[{},{},{}]}}"#, row(a, "1000"), row(b, "500"), row(&a.to_ascii_uppercase().replace("0X", "0x"), "10"));
+        let body = format!(
+            r#"{{"leaderboardRows":[{},{},{}]}}"#,
+            row(a, "1000"),
+            row(b, "500"),
+            row(&a.to_ascii_uppercase().replace("0X", "0x"), "10")
+        );
         let r = ranked_accounts(body.as_bytes()).unwrap();
         assert_eq!(r, [(a.to_string(), 1000.0), (b.to_string(), 500.0)]);
     }

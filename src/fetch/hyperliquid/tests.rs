@@ -32,7 +32,10 @@ fn candle_snapshot_fixture_parses_ascending() {
     let c = candles_from_wire(&rows, start, end, 3600).unwrap();
     assert_eq!(c.len(), rows.len());
     assert_eq!(c[0].open_time, ms(1_684_699_200_000));
-    assert_eq!((c[0].open, c[0].high, c[0].low, c[0].close, c[0].volume), (0.001601, 0.001616, 0.001601, 0.001604, 520_665_683.0));
+    assert_eq!(
+        (c[0].open, c[0].high, c[0].low, c[0].close, c[0].volume),
+        (0.001601, 0.001616, 0.001601, 0.001604, 520_665_683.0)
+    );
     assert!(c.windows(2).all(|w| w[0].open_time < w[1].open_time));
 }
 
@@ -80,10 +83,12 @@ fn unknown_coin_lists_close_matches() {
 fn empty_or_short_meta_is_an_error_not_a_panic() {
     let empty: MetaAndAssetCtxs = parse_answer("metaAndAssetCtxs", br#"[{"universe":[]},[]]"#).unwrap();
     assert!(find_asset(&empty, "SOL").unwrap_err().contains("0 coins"));
-    let short: MetaAndAssetCtxs = parse_answer("metaAndAssetCtxs", br#"[{"universe":[{"name":"SOL","maxLeverage":20}]},[]]"#).unwrap();
+    let short: MetaAndAssetCtxs =
+        parse_answer("metaAndAssetCtxs", br#"[{"universe":[{"name":"SOL","maxLeverage":20}]},[]]"#).unwrap();
     assert!(find_asset(&short, "SOL").unwrap_err().contains("no context"));
     let delisted: MetaAndAssetCtxs =
-        parse_answer("metaAndAssetCtxs", br#"[{"universe":[{"name":"SOL","maxLeverage":20,"isDelisted":true}]},[{}]]"#).unwrap();
+        parse_answer("metaAndAssetCtxs", br#"[{"universe":[{"name":"SOL","maxLeverage":20,"isDelisted":true}]},[{}]]"#)
+            .unwrap();
     assert!(find_asset(&delisted, "SOL").unwrap_err().contains("delisted"));
     assert!(current_oi_usd(&AssetCtx::default(), 1.0).is_err());
     assert!(current_oi_usd(&find_asset(&meta(), "SOL").unwrap().1.clone(), f64::NAN).is_err());
@@ -130,7 +135,8 @@ fn one_tier_from_max_leverage() {
 
 #[test]
 fn funding_history_then_current_rate() {
-    let rows: Vec<FundingRow> = parse_answer("fundingHistory", fixture!("hyperliquid_fundingHistory.docs-shape.json")).unwrap();
+    let rows: Vec<FundingRow> =
+        parse_answer("fundingHistory", fixture!("hyperliquid_fundingHistory.docs-shape.json")).unwrap();
     let now = ms(1_683_860_000_000);
     let f = funding_points(&rows, Some(0.0000198), 0, now.timestamp_millis(), now);
     assert_eq!(f.len(), 3);
@@ -141,7 +147,10 @@ fn funding_history_then_current_rate() {
 
 #[test]
 fn decoder_uses_text_or_error_field() {
-    assert_eq!(decode_error(422, b"Failed to deserialize the JSON body").as_deref(), Some("HTTP 422: Failed to deserialize the JSON body"));
+    assert_eq!(
+        decode_error(422, b"Failed to deserialize the JSON body").as_deref(),
+        Some("HTTP 422: Failed to deserialize the JSON body")
+    );
     assert_eq!(decode_error(400, br#"{"error":"bad coin"}"#).as_deref(), Some("HTTP 400: bad coin"));
     assert_eq!(decode_error(500, b"null"), None);
     assert_eq!(decode_error(500, b""), None);
@@ -168,13 +177,22 @@ fn margin_tables_of_a_real_answer_become_tiers() {
     let (t, source) = margin_tiers(&meta, btc).unwrap();
     assert_eq!(source, "hyperliquid marginTables #56 \"tiered 40x\" (fetched)");
     assert_eq!(t.len(), 2);
-    assert_eq!((t[0].notional_floor, t[0].notional_cap, t[0].max_leverage, t[0].mmr), (0.0, 150_000_000.0, 40.0, 0.0125));
-    assert_eq!((t[1].notional_floor, t[1].notional_cap, t[1].max_leverage, t[1].mmr), (150_000_000.0, f64::INFINITY, 20.0, 0.025));
+    assert_eq!(
+        (t[0].notional_floor, t[0].notional_cap, t[0].max_leverage, t[0].mmr),
+        (0.0, 150_000_000.0, 40.0, 0.0125)
+    );
+    assert_eq!(
+        (t[1].notional_floor, t[1].notional_cap, t[1].max_leverage, t[1].mmr),
+        (150_000_000.0, f64::INFINITY, 20.0, 0.025)
+    );
     // cum_1 = 150M × (2.5 % − 1.25 %): maintenance margin N × mmr − cum is continuous at 150M.
     assert_eq!((t[0].maint_amount, t[1].maint_amount), (Some(0.0), Some(1_875_000.0)));
     let eth = meta.universe.iter().find(|a| a.name == "ETH").unwrap();
     let (t, _) = margin_tiers(&meta, eth).unwrap();
-    assert_eq!(t.iter().map(|x| (x.notional_floor, x.max_leverage, x.mmr)).collect::<Vec<_>>(), [(0.0, 25.0, 0.02), (100_000_000.0, 15.0, 1.0 / 30.0)]);
+    assert_eq!(
+        t.iter().map(|x| (x.notional_floor, x.max_leverage, x.mmr)).collect::<Vec<_>>(),
+        [(0.0, 25.0, 0.02), (100_000_000.0, 15.0, 1.0 / 30.0)]
+    );
 }
 
 #[test]
@@ -188,7 +206,12 @@ fn maintenance_is_continuous_across_a_margin_table_tier() {
         let (tier, cum) = crate::tiers::tier_for(&t, n);
         n * tier.mmr - cum
     };
-    assert!((mm(150_000_000.0 - 1e-3) - mm(150_000_000.0)).abs() < 1e-3, "{} vs {}", mm(150_000_000.0 - 1e-3), mm(150_000_000.0));
+    assert!(
+        (mm(150_000_000.0 - 1e-3) - mm(150_000_000.0)).abs() < 1e-3,
+        "{} vs {}",
+        mm(150_000_000.0 - 1e-3),
+        mm(150_000_000.0)
+    );
     // So a position whose notional at its liquidation price is exactly the boundary gets the
     // same liquidation price from either tier's formula (as with Binance's cum); without the
     // maintenance amount the two would differ by about 1.3 %.

@@ -75,8 +75,12 @@ pub fn liquidation(d: &LiquidationDetail, ct_val: f64) -> Result<Liquidation, St
     let time = chrono::DateTime::from_timestamp_millis(ms).ok_or_else(|| format!("ts {ms} is out of range"))?;
     let side = liquidated_side(&d.pos_side, &d.side)
         .ok_or_else(|| format!("neither posSide {:?} nor side {:?} names the liquidated side", d.pos_side, d.side))?;
-    let price = d.bk_px.filter(|p| p.is_finite() && *p > 0.0).ok_or_else(|| format!("bkPx {:?} is not a positive number", d.bk_px))?;
-    let sz = d.sz.filter(|s| s.is_finite() && *s > 0.0).ok_or_else(|| format!("sz {:?} is not a positive number", d.sz))?;
+    let price = d
+        .bk_px
+        .filter(|p| p.is_finite() && *p > 0.0)
+        .ok_or_else(|| format!("bkPx {:?} is not a positive number", d.bk_px))?;
+    let sz =
+        d.sz.filter(|s| s.is_finite() && *s > 0.0).ok_or_else(|| format!("sz {:?} is not a positive number", d.sz))?;
     Ok(Liquidation { time, side, price, usd: sz * ct_val * price })
 }
 
@@ -93,7 +97,13 @@ pub struct Normalised {
 /// The details of instrument `id` in `orders` as liquidations with times in `[from_ms,
 /// to_ms)`; `ct_val` is the instrument's contract value (coins per contract). Unreadable
 /// details are counted, not fatal.
-pub fn normalise(orders: &[LiquidationOrders], id: &str, ct_val: f64, from_ms: i64, to_ms: i64) -> Result<Normalised, String> {
+pub fn normalise(
+    orders: &[LiquidationOrders],
+    id: &str,
+    ct_val: f64,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Normalised, String> {
     if !(ct_val.is_finite() && ct_val > 0.0) {
         return Err(format!("contract value {ct_val} of {id} is not a positive number"));
     }
@@ -210,20 +220,31 @@ pub fn fetch_pages(ctx: &VenueCtx, since_ms: i64) -> Result<Pages, FetchError> {
 /// (`[ctx.lookback_start, ctx.end)`: an incremental fetch keeps every one the pages brought), with venue
 /// notes; a failure is a note starting with [`UNAVAILABLE`] (the fetch shows it as a warning)
 /// and no liquidations, never an error.
-pub fn collect(ctx: &VenueCtx, pages: Result<Pages, FetchError>, id: &str, ct_val: Option<f64>, notes: &mut Vec<String>) -> Vec<Liquidation> {
+pub fn collect(
+    ctx: &VenueCtx,
+    pages: Result<Pages, FetchError>,
+    id: &str,
+    ct_val: Option<f64>,
+    notes: &mut Vec<String>,
+) -> Vec<Liquidation> {
     let (from, to) = (ctx.lookback_start.timestamp_millis(), ctx.end.timestamp_millis());
-    let read = pages.map_err(|e| e.message).and_then(|p| {
-        normalise(&p.orders, id, ct_val.unwrap_or(f64::NAN), from, to).map(|n| (p.pages, p.reach, n))
-    });
+    let read = pages
+        .map_err(|e| e.message)
+        .and_then(|p| normalise(&p.orders, id, ct_val.unwrap_or(f64::NAN), from, to).map(|n| (p.pages, p.reach, n)));
     match read {
         Ok((pages, reach, n)) => {
-            let oldest = n.liquidations.first().map_or(String::new(), |l| format!(", oldest {}", l.time.format("%Y-%m-%d %H:%M UTC")));
+            let oldest = n
+                .liquidations
+                .first()
+                .map_or(String::new(), |l| format!(", oldest {}", l.time.format("%Y-%m-%d %H:%M UTC")));
             notes.push(format!(
                 "{VENUE}: {} realized liquidations from {PATH} ({pages} pages{oldest}; bkPx, sz × ctVal)",
                 n.liquidations.len()
             ));
             if reach == Reach::PageCap {
-                notes.push(format!("{VENUE}: realized liquidations stopped after {MAX_PAGES} pages; older ones are missing"));
+                notes.push(format!(
+                    "{VENUE}: realized liquidations stopped after {MAX_PAGES} pages; older ones are missing"
+                ));
             }
             if n.skipped > 0 {
                 notes.push(format!(
@@ -247,7 +268,13 @@ mod tests {
     use super::*;
 
     fn detail(side: &str, pos_side: &str, px: f64, sz: f64, ts: i64) -> LiquidationDetail {
-        LiquidationDetail { side: side.into(), pos_side: pos_side.into(), bk_px: Some(px), sz: Some(sz), ts: Some(ts as f64) }
+        LiquidationDetail {
+            side: side.into(),
+            pos_side: pos_side.into(),
+            bk_px: Some(px),
+            sz: Some(sz),
+            ts: Some(ts as f64),
+        }
     }
 
     #[test]
@@ -276,7 +303,8 @@ mod tests {
             LiquidationOrders { inst_id: "BTC-USDC-SWAP".into(), details: vec![detail("buy", "", 1.0, 1.0, 1_500)] },
         ];
         let n = normalise(&orders, "BTC-USDT-SWAP", 0.01, 1_000, 3_000).unwrap();
-        let got: Vec<(i64, Side, f64)> = n.liquidations.iter().map(|l| (l.time.timestamp_millis(), l.side, l.usd)).collect();
+        let got: Vec<(i64, Side, f64)> =
+            n.liquidations.iter().map(|l| (l.time.timestamp_millis(), l.side, l.usd)).collect();
         assert_eq!(got, [(1_000, Side::Long, 500.0), (2_000, Side::Short, 1_500.0)]);
         assert_eq!(n.skipped, 1);
         assert!(n.first_problem.unwrap().contains("bkPx"));

@@ -18,8 +18,8 @@
 //! realized liquidations ([`liquidations`]); its failure is a note and a warning, never fatal.
 
 pub mod liquidations;
-pub mod ws;
 pub mod wire;
+pub mod ws;
 
 #[cfg(test)]
 mod tests;
@@ -122,7 +122,10 @@ struct Request {
 /// bounds as exclusive (as documented) or inclusive.
 fn plan(ctx: &VenueCtx) -> Result<Vec<Request>, FetchError> {
     let bar = bar(ctx.interval_secs).ok_or_else(|| {
-        FetchError::new(format!("{VENUE}: no candles for an interval of {} s (use 5m, 15m, 1h, 4h or 1d)", ctx.interval_secs))
+        FetchError::new(format!(
+            "{VENUE}: no candles for an interval of {} s (use 5m, 15m, 1h, 4h or 1d)",
+            ctx.interval_secs
+        ))
     })?;
     let id = inst_id(&ctx.base);
     let one = |endpoint, query: Vec<(&'static str, String)>| Request { endpoint, query };
@@ -246,7 +249,10 @@ pub struct CurrentOi {
 pub fn current_oi(body: &[u8], id: &str, ct_val: f64) -> Result<CurrentOi, FetchError> {
     let path = Endpoint::OpenInterestNow.path();
     let list: Vec<OpenInterestNow> = parse_envelope(path, body)?;
-    let row = list.iter().find(|r| r.inst_id == id).ok_or_else(|| FetchError::new(format!("{VENUE}: {path} has no entry for {id}")))?;
+    let row = list
+        .iter()
+        .find(|r| r.inst_id == id)
+        .ok_or_else(|| FetchError::new(format!("{VENUE}: {path} has no entry for {id}")))?;
     let bad = |what: String| FetchError::new(format!("{VENUE}: {path}: {id}: {what}"));
     if !(row.oi.is_finite() && row.oi >= 0.0) {
         return Err(bad(format!("oi {} is not a non-negative number", row.oi)));
@@ -264,8 +270,10 @@ pub fn current_oi(body: &[u8], id: &str, ct_val: f64) -> Result<CurrentOi, Fetch
 pub fn fetch_current_oi(ctx: &VenueCtx) -> Result<CurrentOi, FetchError> {
     let id = inst_id(&ctx.base);
     let swap = |id: &str| vec![("instType", "SWAP".to_string()), ("instId", id.to_string())];
-    let requests =
-        vec![Request { endpoint: Endpoint::Instrument, query: swap(&id) }, Request { endpoint: Endpoint::OpenInterestNow, query: swap(&id) }];
+    let requests = vec![
+        Request { endpoint: Endpoint::Instrument, query: swap(&id) },
+        Request { endpoint: Endpoint::OpenInterestNow, query: swap(&id) },
+    ];
     let answers = run(ctx, requests);
     let instrument = instrument(ctx, &answers, &id)?;
     current_oi(answers.one(Endpoint::OpenInterestNow)?, &id, instrument.ct_val.unwrap_or(f64::NAN))
@@ -383,7 +391,12 @@ fn time(ms: i64) -> Result<DateTime<Utc>, String> {
 }
 
 /// Closed candles opened in `[start, end)` that also close by `end`, ascending, one per time.
-pub fn candles_from_rows(rows: &[Row], start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64) -> Result<Vec<Candle>, String> {
+pub fn candles_from_rows(
+    rows: &[Row],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    interval_secs: i64,
+) -> Result<Vec<Candle>, String> {
     let step = chrono::Duration::seconds(interval_secs);
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -449,7 +462,8 @@ fn open_interest(ctx: &VenueCtx, answers: &Answers, id: &str, step_ms: i64) -> R
         rows.extend(parse::<Vec<Row>>(Endpoint::OpenInterest, body)?);
     }
     let (from, to) = oi_range(ctx, step_ms);
-    let points = oi_from_rows(&rows, from, to).map_err(|m| FetchError::new(format!("{VENUE}: malformed open interest from {path}: {m}")))?;
+    let points = oi_from_rows(&rows, from, to)
+        .map_err(|m| FetchError::new(format!("{VENUE}: malformed open interest from {path}: {m}")))?;
     if points.is_empty() {
         return Err(FetchError::new(format!(
             "{VENUE}: no open-interest history for {id} since {} ({path} returned {} rows; OKX keeps short periods only for recent days)",
@@ -471,7 +485,9 @@ pub fn funding_points(history: &[FundingHistory], current: Option<&FundingRate>,
     let mut out: Vec<FundingPoint> = history
         .iter()
         .filter(|h| h.funding_time >= from_ms)
-        .filter_map(|h| Some(FundingPoint { time: time(h.funding_time).ok()?, rate: h.realized_rate.unwrap_or(h.funding_rate) }))
+        .filter_map(|h| {
+            Some(FundingPoint { time: time(h.funding_time).ok()?, rate: h.realized_rate.unwrap_or(h.funding_rate) })
+        })
         .filter(|p| p.rate.is_finite())
         .collect();
     sort_dedup(&mut out, |p| p.time);
@@ -486,12 +502,9 @@ pub fn funding_points(history: &[FundingHistory], current: Option<&FundingRate>,
 }
 
 fn funding(ctx: &VenueCtx, answers: &Answers, notes: &mut Vec<String>) -> Vec<FundingPoint> {
-    let history: Vec<FundingHistory> = optional(
-        parse(Endpoint::FundingHistory, answers.one(Endpoint::FundingHistory)),
-        "funding history",
-        notes,
-    )
-    .unwrap_or_default();
+    let history: Vec<FundingHistory> =
+        optional(parse(Endpoint::FundingHistory, answers.one(Endpoint::FundingHistory)), "funding history", notes)
+            .unwrap_or_default();
     let current: Option<FundingRate> = optional(
         parse::<Vec<FundingRate>>(Endpoint::FundingRate, answers.one(Endpoint::FundingRate)),
         "current funding rate",
@@ -512,10 +525,8 @@ pub fn tiers_from_okx(rows: &[PositionTier], family: &str, ct_val: f64, price: f
     if !(price.is_finite() && price > 0.0) {
         return Err(format!("price {price} is not a positive number"));
     }
-    let mut rows: Vec<&PositionTier> = rows
-        .iter()
-        .filter(|r| [&r.inst_family, &r.uly].iter().all(|f| f.is_empty() || f.as_str() == family))
-        .collect();
+    let mut rows: Vec<&PositionTier> =
+        rows.iter().filter(|r| [&r.inst_family, &r.uly].iter().all(|f| f.is_empty() || f.as_str() == family)).collect();
     rows.sort_by(|a, b| a.tier.total_cmp(&b.tier));
     let mut out: Vec<MarginTier> = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
@@ -526,13 +537,25 @@ pub fn tiers_from_okx(rows: &[PositionTier], family: &str, ct_val: f64, price: f
             None => return Err(format!("tier {} has no maxSz", r.tier)),
         };
         let floor = out.last().map_or(0.0, |t| t.notional_cap);
-        out.push(MarginTier { notional_floor: floor, notional_cap: cap, max_leverage: r.max_lever, mmr: r.mmr, maint_amount: None });
+        out.push(MarginTier {
+            notional_floor: floor,
+            notional_cap: cap,
+            max_leverage: r.max_lever,
+            mmr: r.mmr,
+            maint_amount: None,
+        });
     }
     tiers::validate(&out)?;
     Ok(out)
 }
 
-fn margin_tiers(ctx: &VenueCtx, answers: &Answers, ct_val: Option<f64>, price: f64, notes: &mut Vec<String>) -> (Vec<MarginTier>, String) {
+fn margin_tiers(
+    ctx: &VenueCtx,
+    answers: &Answers,
+    ct_val: Option<f64>,
+    price: f64,
+    notes: &mut Vec<String>,
+) -> (Vec<MarginTier>, String) {
     let fetched = parse::<Vec<PositionTier>>(Endpoint::PositionTiers, answers.one(Endpoint::PositionTiers))
         .map_err(|e| e.message)
         .and_then(|rows| tiers_from_okx(&rows, &inst_family(&ctx.base), ct_val.unwrap_or(f64::NAN), price));

@@ -78,7 +78,8 @@ fn short_or_bad_candle_rows_are_errors_not_panics() {
 #[test]
 fn open_interest_history_uses_oi_usd_ascending() {
     let rows: Vec<Row> =
-        parse_envelope("/oi", fixture!("okx_rubik_contracts_open-interest-history.docs.comments-stripped.json")).unwrap();
+        parse_envelope("/oi", fixture!("okx_rubik_contracts_open-interest-history.docs.comments-stripped.json"))
+            .unwrap();
     let oi = oi_from_rows(&rows, 0, i64::MAX / 2).unwrap();
     assert_eq!(oi.len(), 2);
     assert_eq!(oi[0].time, ms(1_701_417_500_000));
@@ -97,9 +98,17 @@ fn open_interest_volume_shape_is_rejected_with_a_reason() {
 
 #[test]
 fn error_code_as_string_after_http_200() {
-    let e = parse_envelope::<Vec<Row>>("/api/v5/public/position-tiers", fixture!("okx_error_50015_uly_or_instFamily_required.json")).unwrap_err();
-    assert_eq!(e.message, "okx: Either parameter uly or instFamily is required (code 50015) (/api/v5/public/position-tiers)");
-    let e = parse_envelope::<Vec<Row>>("/p", br#"{"code":"51001","msg":"Instrument ID does not exist","data":[]}"#).unwrap_err();
+    let e = parse_envelope::<Vec<Row>>(
+        "/api/v5/public/position-tiers",
+        fixture!("okx_error_50015_uly_or_instFamily_required.json"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "okx: Either parameter uly or instFamily is required (code 50015) (/api/v5/public/position-tiers)"
+    );
+    let e = parse_envelope::<Vec<Row>>("/p", br#"{"code":"51001","msg":"Instrument ID does not exist","data":[]}"#)
+        .unwrap_err();
     assert!(e.message.starts_with("okx: Instrument ID does not exist (code 51001)"), "{}", e.message);
 }
 
@@ -109,8 +118,14 @@ fn error_code_as_number_on_http_404() {
     assert_eq!(decode_error(404, body).as_deref(), Some("Not Found (code 404)"));
     assert!(parse_envelope::<Vec<Row>>("/x", body).unwrap_err().message.contains("(code 404)"));
     // No msg: the code and the HTTP status, and that OKX said nothing (no text of our own).
-    assert_eq!(decode_error(429, br#"{"code":"50011","msg":""}"#).as_deref(), Some("OKX gave no message (code 50011, HTTP 429)"));
-    assert_eq!(decode_error(400, br#"{"code":"51000"}"#).as_deref(), Some("OKX gave no message (code 51000, HTTP 400)"));
+    assert_eq!(
+        decode_error(429, br#"{"code":"50011","msg":""}"#).as_deref(),
+        Some("OKX gave no message (code 50011, HTTP 429)")
+    );
+    assert_eq!(
+        decode_error(400, br#"{"code":"51000"}"#).as_deref(),
+        Some("OKX gave no message (code 51000, HTTP 400)")
+    );
     assert_eq!(decode_error(502, b"<html>bad gateway</html>"), None);
 }
 
@@ -118,10 +133,17 @@ fn error_code_as_number_on_http_404() {
 fn real_error_bodies_keep_the_venue_text_verbatim() {
     // The real bodies: the venue's msg, as written, with its code.
     let e50015 = fixture!("okx_error_50015_uly_or_instFamily_required.json");
-    assert_eq!(decode_error(400, e50015).as_deref(), Some("Either parameter uly or instFamily is required (code 50015)"));
-    assert_eq!(decode_error(404, fixture!("okx_error_http404_unknown_path.json")).as_deref(), Some("Not Found (code 404)"));
+    assert_eq!(
+        decode_error(400, e50015).as_deref(),
+        Some("Either parameter uly or instFamily is required (code 50015)")
+    );
+    assert_eq!(
+        decode_error(404, fixture!("okx_error_http404_unknown_path.json")).as_deref(),
+        Some("Not Found (code 404)")
+    );
     // An envelope without msg says so and names the code.
-    let e = parse_envelope::<Vec<Row>>("/api/v5/public/open-interest", br#"{"code":"50011","msg":"   ","data":[]}"#).unwrap_err();
+    let e = parse_envelope::<Vec<Row>>("/api/v5/public/open-interest", br#"{"code":"50011","msg":"   ","data":[]}"#)
+        .unwrap_err();
     assert_eq!(e.message, "okx: OKX gave no message (code 50011, HTTP 200) (/api/v5/public/open-interest)");
 }
 
@@ -135,7 +157,8 @@ fn malformed_json_names_venue_and_endpoint() {
 
 #[test]
 fn instruments_give_tick_size_contract_value_and_bases() {
-    let list: Vec<Instrument> = parse_envelope("/i", fixture!("okx_public_instruments_SWAP.real_2022-05-13.cryptofeed.json")).unwrap();
+    let list: Vec<Instrument> =
+        parse_envelope("/i", fixture!("okx_public_instruments_SWAP.real_2022-05-13.cryptofeed.json")).unwrap();
     let sol = list.iter().find(|i| i.inst_id == "SOL-USDT-SWAP").unwrap();
     assert_eq!((sol.tick_sz, sol.ct_val, sol.state.as_str()), (Some(0.001), Some(1.0), "live"));
     let btc = list.iter().find(|i| i.inst_id == "BTC-USDT-SWAP").unwrap();
@@ -169,7 +192,8 @@ fn position_tiers_reject_other_families_and_bad_inputs() {
 
 #[test]
 fn funding_history_and_current_rate_ascending() {
-    let hist: Vec<FundingHistory> = parse_envelope("/fh", fixture!("okx_public_funding-rate-history.docs-shape.json")).unwrap();
+    let hist: Vec<FundingHistory> =
+        parse_envelope("/fh", fixture!("okx_public_funding-rate-history.docs-shape.json")).unwrap();
     let cur: Vec<FundingRate> = parse_envelope("/f", fixture!("okx_public_funding-rate.docs.json")).unwrap();
     let f = funding_points(&hist, cur.first(), 0);
     assert_eq!(f.len(), 3);

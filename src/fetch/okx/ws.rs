@@ -61,32 +61,16 @@ pub struct EventAnswer {
 
 /// The contract values (`ctVal`, coins per contract) of the swaps `ids` from one
 /// `public/instruments?instType=SWAP` request to `base_url`; an id OKX does not list is an error.
-pub fn contract_values(
-    http: &Http,
-    base_url: &str,
-    ids: &[String],
-) -> Result<Vec<(String, f64)>, FetchError> {
+pub fn contract_values(http: &Http, base_url: &str, ids: &[String]) -> Result<Vec<(String, f64)>, FetchError> {
     const PATH: &str = "/api/v5/public/instruments";
     let url = format!("{}{PATH}", base_url.trim_end_matches('/'));
-    let body = http.get(
-        VENUE,
-        &url,
-        &[("instType", "SWAP".to_string())],
-        decode_error,
-    )?;
+    let body = http.get(VENUE, &url, &[("instType", "SWAP".to_string())], decode_error)?;
     let list: Vec<Instrument> = parse_envelope(PATH, &body)?;
     ids.iter()
         .map(|id| {
-            match list
-                .iter()
-                .find(|i| &i.inst_id == id)
-                .and_then(|i| i.ct_val)
-                .filter(|v| v.is_finite() && *v > 0.0)
-            {
+            match list.iter().find(|i| &i.inst_id == id).and_then(|i| i.ct_val).filter(|v| v.is_finite() && *v > 0.0) {
                 Some(v) => Ok((id.clone(), v)),
-                None => Err(FetchError::new(format!(
-                    "{VENUE}: no perpetual {id} with a contract value in {PATH}"
-                ))),
+                None => Err(FetchError::new(format!("{VENUE}: no perpetual {id} with a contract value in {PATH}"))),
             }
         })
         .collect()
@@ -127,23 +111,11 @@ impl Feed for LiquidationOrdersFeed {
                 return Parsed::Unknown;
             }
             let ours = push.data.iter().filter_map(|order| {
-                let ct_val = self
-                    .contracts
-                    .iter()
-                    .find(|(id, _)| *id == order.inst_id)?
-                    .1;
-                Some(
-                    order
-                        .details
-                        .iter()
-                        .map(move |d| liquidation(d, ct_val).map(|l| (order.inst_id.clone(), l))),
-                )
+                let ct_val = self.contracts.iter().find(|(id, _)| *id == order.inst_id)?.1;
+                Some(order.details.iter().map(move |d| liquidation(d, ct_val).map(|l| (order.inst_id.clone(), l))))
             });
             return match Parsed::events(ours.flatten()) {
-                Parsed::Events {
-                    events,
-                    unreadable: 0,
-                } if events.is_empty() => Parsed::Control,
+                Parsed::Events { events, unreadable: 0 } if events.is_empty() => Parsed::Control,
                 parsed => parsed,
             };
         }
@@ -163,27 +135,15 @@ mod tests {
     const DOCS: &str = r#"{"id":"1512","arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[{"details":[{"bkLoss":"0","bkPx":"0.007831","ccy":"","posSide":"short","side":"buy","sz":"13","ts":"1692266434010"}],"instFamily":"IOST-USDT","instId":"IOST-USDT-SWAP","instType":"SWAP","uly":"IOST-USDT"}]}"#;
 
     fn feed(id: &str) -> LiquidationOrdersFeed {
-        LiquidationOrdersFeed {
-            url: WS_URL.into(),
-            contracts: vec![(id.into(), 1000.0)],
-        }
+        LiquidationOrdersFeed { url: WS_URL.into(), contracts: vec![(id.into(), 1000.0)] }
     }
 
     #[test]
     fn a_documented_push_is_a_liquidated_short_in_contracts_times_ct_val() {
-        let Parsed::Events {
-            events,
-            unreadable: 0,
-        } = feed("IOST-USDT-SWAP").parse(DOCS)
-        else {
-            panic!()
-        };
+        let Parsed::Events { events, unreadable: 0 } = feed("IOST-USDT-SWAP").parse(DOCS) else { panic!() };
         let (id, l) = &events[0];
         assert_eq!(id, "IOST-USDT-SWAP");
-        assert_eq!(
-            (l.side, l.price, l.time.timestamp_millis()),
-            (Side::Short, 0.007831, 1_692_266_434_010)
-        );
+        assert_eq!((l.side, l.price, l.time.timestamp_millis()), (Side::Short, 0.007831, 1_692_266_434_010));
         assert!((l.usd - 13.0 * 1000.0 * 0.007831).abs() < 1e-9);
     }
 
@@ -191,14 +151,16 @@ mod tests {
     fn other_swaps_answers_and_errors() {
         assert_eq!(feed("BTC-USDT-SWAP").parse(DOCS), Parsed::Control);
         assert_eq!(feed("BTC-USDT-SWAP").parse("pong"), Parsed::Control);
-        assert_eq!(feed("X").parse(r#"{"event":"subscribe","arg":{"channel":"liquidation-orders","instType":"SWAP"},"connId":"a"}"#), Parsed::Control);
+        assert_eq!(
+            feed("X").parse(
+                r#"{"event":"subscribe","arg":{"channel":"liquidation-orders","instType":"SWAP"},"connId":"a"}"#
+            ),
+            Parsed::Control
+        );
         assert!(
             matches!(feed("X").parse(r#"{"event":"error","code":"60012","msg":"Invalid request"}"#), Parsed::Refused(m) if m.contains("60012"))
         );
-        assert_eq!(
-            feed("X").parse(r#"{"arg":{"channel":"tickers"},"data":[]}"#),
-            Parsed::Unknown
-        );
+        assert_eq!(feed("X").parse(r#"{"arg":{"channel":"tickers"},"data":[]}"#), Parsed::Unknown);
         assert_eq!(feed("X").parse("ping?"), Parsed::Unknown);
     }
 }

@@ -21,10 +21,7 @@ use crate::snapshot::Liquidation;
 pub enum Parsed {
     /// Liquidations of the subscribed instruments (instrument name, event) and how many entries
     /// of the message could not be read (a missing or non-positive price or size).
-    Events {
-        events: Vec<(String, Liquidation)>,
-        unreadable: usize,
-    },
+    Events { events: Vec<(String, Liquidation)>, unreadable: usize },
     /// A message of the protocol itself: a subscription answer, a pong, a liquidation of an
     /// instrument not asked for (OKX sends every swap's).
     Control,
@@ -37,9 +34,7 @@ pub enum Parsed {
 impl Parsed {
     /// The events of a message's entries, each read on its own (`Err`: an entry that cannot be
     /// read, counted).
-    pub fn events<E>(
-        entries: impl IntoIterator<Item = Result<(String, Liquidation), E>>,
-    ) -> Parsed {
+    pub fn events<E>(entries: impl IntoIterator<Item = Result<(String, Liquidation), E>>) -> Parsed {
         let (mut events, mut unreadable) = (Vec::new(), 0);
         for entry in entries {
             match entry {

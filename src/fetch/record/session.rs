@@ -48,10 +48,7 @@ pub struct Flag {
 
 impl Flag {
     pub fn new(latest: Instant) -> Self {
-        Flag {
-            stop: AtomicBool::new(false),
-            latest,
-        }
+        Flag { stop: AtomicBool::new(false), latest }
     }
     pub fn trip(&self) {
         self.stop.store(true, Ordering::SeqCst);
@@ -97,9 +94,7 @@ impl Default for Settings {
 
 /// The wait before connecting again after `failures` failures in a row (1, 2, ...).
 pub fn backoff(failures: u32, s: &Settings) -> Duration {
-    let factor = 1u32
-        .checked_shl(failures.saturating_sub(1).min(20))
-        .unwrap_or(u32::MAX);
+    let factor = 1u32.checked_shl(failures.saturating_sub(1).min(20)).unwrap_or(u32::MAX);
     s.backoff_first.saturating_mul(factor).min(s.backoff_max)
 }
 
@@ -134,32 +129,16 @@ pub struct FeedReport {
 pub type Sink<'a> = dyn Fn(Venue, &[(String, Liquidation)]) -> Result<(), String> + Sync + 'a;
 
 /// Runs `feed` until `deadline`, passing every new event to `sink`.
-pub fn run(
-    feed: &dyn Feed,
-    settings: &Settings,
-    deadline: &dyn Deadline,
-    sink: &Sink,
-) -> FeedReport {
-    let mut report = FeedReport {
-        venue: Some(feed.venue()),
-        ..FeedReport::default()
-    };
+pub fn run(feed: &dyn Feed, settings: &Settings, deadline: &dyn Deadline, sink: &Sink) -> FeedReport {
+    let mut report = FeedReport { venue: Some(feed.venue()), ..FeedReport::default() };
     let mut seen = HashSet::new();
     let mut failures = 0u32;
     while !deadline.remaining().is_zero() {
         match connect(&feed.url(), settings, deadline) {
             Ok((mut ws, ctl)) => {
                 report.connections += 1;
-                let (ended, heard) = read_until_lost(
-                    &mut ws,
-                    &ctl,
-                    feed,
-                    settings,
-                    deadline,
-                    &mut seen,
-                    &mut report,
-                    sink,
-                );
+                let (ended, heard) =
+                    read_until_lost(&mut ws, &ctl, feed, settings, deadline, &mut seen, &mut report, sink);
                 if heard {
                     failures = 0;
                 }
@@ -189,9 +168,7 @@ pub fn run(
 fn pause(d: Duration, deadline: &dyn Deadline) {
     let end = Instant::now() + d;
     loop {
-        let left = end
-            .saturating_duration_since(Instant::now())
-            .min(deadline.remaining());
+        let left = end.saturating_duration_since(Instant::now()).min(deadline.remaining());
         if left.is_zero() {
             return;
         }
@@ -203,33 +180,14 @@ type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
 /// Connects and does the handshakes; returns the socket and a handle to its TCP stream (for
 /// the read timeout).
-fn connect(
-    url: &str,
-    s: &Settings,
-    deadline: &dyn Deadline,
-) -> Result<(Socket, TcpStream), String> {
+fn connect(url: &str, s: &Settings, deadline: &dyn Deadline) -> Result<(Socket, TcpStream), String> {
     let uri: tungstenite::http::Uri = url.parse().map_err(|e| format!("{url}: {e}"))?;
-    let host = uri
-        .host()
-        .ok_or_else(|| format!("{url}: no host"))?
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let port = uri
-        .port_u16()
-        .unwrap_or(if uri.scheme_str() == Some("wss") {
-            443
-        } else {
-            80
-        });
-    let limit = s
-        .connect_timeout
-        .min(deadline.remaining())
-        .max(Duration::from_millis(1));
-    let addrs: Vec<_> = (host.as_str(), port)
-        .to_socket_addrs()
-        .map_err(|e| format!("could not resolve {host}: {e}"))?
-        .collect();
+    let host =
+        uri.host().ok_or_else(|| format!("{url}: no host"))?.trim_start_matches('[').trim_end_matches(']').to_string();
+    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("wss") { 443 } else { 80 });
+    let limit = s.connect_timeout.min(deadline.remaining()).max(Duration::from_millis(1));
+    let addrs: Vec<_> =
+        (host.as_str(), port).to_socket_addrs().map_err(|e| format!("could not resolve {host}: {e}"))?.collect();
     let mut last = format!("{host}:{port}: no address");
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, limit) {
@@ -241,14 +199,12 @@ fn connect(
                 let _ = ctl.set_nodelay(true);
                 return match tungstenite::client_tls(url, stream) {
                     Ok((ws, _)) => {
-                        ctl.set_read_timeout(Some(s.poll))
-                            .map_err(|e| e.to_string())?;
+                        ctl.set_read_timeout(Some(s.poll)).map_err(|e| e.to_string())?;
                         Ok((ws, ctl))
                     }
-                    Err(HandshakeError::Interrupted(_)) => Err(format!(
-                        "{url}: no websocket handshake within {} s",
-                        limit.as_secs_f64()
-                    )),
+                    Err(HandshakeError::Interrupted(_)) => {
+                        Err(format!("{url}: no websocket handshake within {} s", limit.as_secs_f64()))
+                    }
                     Err(HandshakeError::Failure(e)) => Err(format!("{url}: {e}")),
                 };
             }
@@ -311,16 +267,11 @@ fn read_until_lost(
             }
         }
         if last_heard.elapsed() >= s.silence {
-            return (
-                Ended::Lost(format!("nothing received for {} s", s.silence.as_secs())),
-                heard,
-            );
+            return (Ended::Lost(format!("nothing received for {} s", s.silence.as_secs())), heard);
         }
         let msg = match ws.read() {
             Ok(m) => m,
-            Err(tungstenite::Error::Io(e))
-                if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
-            {
+            Err(tungstenite::Error::Io(e)) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 continue
             }
             Err(e) => return (Ended::Lost(format!("connection lost: {e}")), heard),
@@ -332,10 +283,8 @@ fn read_until_lost(
                 Parsed::Events { events, unreadable } => {
                     report.unreadable += unreadable;
                     let got = events.len();
-                    let fresh: Vec<(String, Liquidation)> = events
-                        .into_iter()
-                        .filter(|(i, l)| seen.insert(identity(i, l)))
-                        .collect();
+                    let fresh: Vec<(String, Liquidation)> =
+                        events.into_iter().filter(|(i, l)| seen.insert(identity(i, l))).collect();
                     report.repeats += got - fresh.len();
                     deliver(feed.venue(), fresh, report, sink);
                 }

@@ -33,8 +33,8 @@ use crate::zones::{self, ZoneParams, ZoneRule};
 mod palette;
 mod writers;
 
-pub use palette::{Palette, TRANSPARENT};
 use palette::MAX_KEPT;
+pub use palette::{Palette, TRANSPARENT};
 pub use writers::{ApngWriter, GifWriter};
 
 /// X's limits for an animated GIF: at most this wide and high...
@@ -62,7 +62,10 @@ impl AnimFormat {
         match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
             Some("gif") => Ok(AnimFormat::Gif),
             Some("png") | Some("apng") => Ok(AnimFormat::Apng),
-            _ => Err(Error::Usage(format!("-o {}: unknown animation format (use a .gif, .png or .apng file name)", path.display()))),
+            _ => Err(Error::Usage(format!(
+                "-o {}: unknown animation format (use a .gif, .png or .apng file name)",
+                path.display()
+            ))),
         }
     }
 }
@@ -112,7 +115,13 @@ impl<'a> Frames<'a> {
     /// `frames` moments of `snap`'s window (fewer when the window has fewer candles), charted
     /// with `chart` (its size, theme and notes); the colour scale is the final chart's, or
     /// `chart.color_max` when set.
-    pub fn new(snap: &'a MarketSnapshot, params: &EstimateParams, zp: &ZoneParams, chart: &ChartOptions, frames: usize) -> Result<Self, Error> {
+    pub fn new(
+        snap: &'a MarketSnapshot,
+        params: &EstimateParams,
+        zp: &ZoneParams,
+        chart: &ChartOptions,
+        frames: usize,
+    ) -> Result<Self, Error> {
         let (analysis, moments) = analyse_history(snap, params, zp, frames)?;
         let mut chart = chart.clone();
         chart.color_max = Some(ColorScale::pick(&analysis.estimate.grid, chart.color_max).hi);
@@ -154,7 +163,11 @@ impl<'a> Frames<'a> {
             ZoneRule::V2 => {
                 // The candles snapshot_until keeps, without copying the snapshot.
                 let step = chrono::Duration::seconds(self.snap.interval_secs());
-                let cuts = self.snap.venues.iter().map(|v| &v.candles[..v.candles.partition_point(|c| c.open_time + step <= m.at)]);
+                let cuts = self
+                    .snap
+                    .venues
+                    .iter()
+                    .map(|v| &v.candles[..v.candles.partition_point(|c| c.open_time + step <= m.at)]);
                 let reach = zones::reach_of_cuts(cuts, self.snap.interval_secs(), &self.zp);
                 zones::shelves::find_zones(&estimate.profile, price, &self.zp, reach)
             }
@@ -220,7 +233,11 @@ pub fn encode_frames(f: &Frames, fps: u32, format: AnimFormat) -> Vec<u8> {
     let (w, h) = last.dimensions();
     match format {
         AnimFormat::Gif => {
-            let mut enc = GifWriter::new(w, h, Palette::from_image(&last, &legend_colours(&last, &Layout::with_scale(w, h, f.chart.scale))));
+            let mut enc = GifWriter::new(
+                w,
+                h,
+                Palette::from_image(&last, &legend_colours(&last, &Layout::with_scale(w, h, f.chart.scale))),
+            );
             f.each_image(0..n - 1, |i, img| enc.push(&img, gif_delay_cs(i, n, fps)));
             enc.push(&last, gif_delay_cs(n - 1, n, fps));
             enc.finish()
@@ -248,10 +265,12 @@ pub fn legend_colours(img: &RgbaImage, layout: &Layout) -> Vec<[u8; 3]> {
         return vec![];
     }
     let n = MAX_KEPT as u32;
-    let mut out: Vec<[u8; 3]> = (0..n).map(|k| {
-        let p = img.get_pixel(x0 + (x1 - x0) * k / (n - 1), y).0;
-        [p[0], p[1], p[2]]
-    }).collect();
+    let mut out: Vec<[u8; 3]> = (0..n)
+        .map(|k| {
+            let p = img.get_pixel(x0 + (x1 - x0) * k / (n - 1), y).0;
+            [p[0], p[1], p[2]]
+        })
+        .collect();
     out.dedup();
     out
 }

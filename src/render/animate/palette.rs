@@ -76,7 +76,8 @@ impl Palette {
     fn new(mut rgb: Vec<[u8; 3]>, exact: usize) -> Self {
         rgb.truncate(COLOURS);
         let used = rgb.len().max(1);
-        let exact: Vec<([u8; 3], u8)> = rgb.iter().take(exact.min(used)).enumerate().map(|(i, c)| (*c, i as u8)).collect();
+        let exact: Vec<([u8; 3], u8)> =
+            rgb.iter().take(exact.min(used)).enumerate().map(|(i, c)| (*c, i as u8)).collect();
         rgb.resize(256, [0, 0, 0]);
         let mut lut = vec![UNSET; 1 << 18];
         for (c, _) in &exact {
@@ -142,7 +143,12 @@ fn median_cut(hist: Vec<([u8; 3], u32)>, k: usize) -> Vec<[u8; 3]> {
             }
             best
         };
-        let (i, (s, ch)) = boxes.iter().enumerate().map(|(i, b)| (i, score(b))).max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0))).expect("one box");
+        let (i, (s, ch)) = boxes
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (i, score(b)))
+            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0)))
+            .expect("one box");
         if s == 0 || boxes[i].len() < 2 {
             break;
         }

@@ -55,7 +55,13 @@ impl GifWriter {
                     let mut px = Vec::with_capacity(bw * bh);
                     for row in y..y + bh {
                         let r = row * self.w;
-                        px.extend(idx[r + x..r + x + bw].iter().zip(&prev[r + x..r + x + bw]).map(|(n, o)| if n == o { TRANSPARENT } else { *n }));
+                        px.extend(idx[r + x..r + x + bw].iter().zip(&prev[r + x..r + x + bw]).map(|(n, o)| {
+                            if n == o {
+                                TRANSPARENT
+                            } else {
+                                *n
+                            }
+                        }));
                     }
                     let mut f = gif::Frame::from_indexed_pixels(bw as u16, bh as u16, px, Some(TRANSPARENT));
                     (f.left, f.top) = (x as u16, y as u16);

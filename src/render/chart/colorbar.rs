@@ -14,7 +14,11 @@ pub(super) fn colorbar_title(compact: bool, top: ColorTop) -> String {
 
 /// The widest text of a compact colour bar (its title or the line under it), px.
 pub(super) fn colorbar_text_width(c: &Ctx) -> f32 {
-    text::measure(COLORBAR_TITLE_SHORT, c.font(12.0), false).max(text::measure(&c.color_top.legend(true), c.font(11.5), false))
+    text::measure(COLORBAR_TITLE_SHORT, c.font(12.0), false).max(text::measure(
+        &c.color_top.legend(true),
+        c.font(11.5),
+        false,
+    ))
 }
 
 /// The legend: the colour of every scale position drawn with the cells' own colour function
@@ -52,7 +56,13 @@ pub(super) fn colorbar(c: &mut Ctx, scale: &ColorScale, top: ColorTop) {
     let font = c.font(12.0);
     let place = |i: usize, t: f64| {
         let x = r.x + (t / scale.hi) as f32 * r.w;
-        let label = if t == 0.0 { "$0".to_string() } else if i + 1 == n { format!("{}+", fmt::usd(t)) } else { fmt::usd(t) };
+        let label = if t == 0.0 {
+            "$0".to_string()
+        } else if i + 1 == n {
+            format!("{}+", fmt::usd(t))
+        } else {
+            fmt::usd(t)
+        };
         let half = text::measure(&label, font, false) / 2.0;
         // Labels at the ends stay within the bar's width (the caption starts right of it).
         let xl = x.max(r.x + half - 2.0).min(r.right() - half + 2.0);
@@ -75,4 +85,3 @@ pub(super) fn colorbar(c: &mut Ctx, scale: &ColorScale, top: ColorTop) {
         c.label(xl, r.bottom() + if c.l.compact { 12.0 } else { 13.0 } * s, &label, 12.0, muted, HAlign::Center, false);
     }
 }
-

@@ -105,7 +105,8 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Optio
             let top = c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view));
             let all = levels::levels(&a.estimate.profile, price).bands;
             profile_parts::stacked_bars(c, bd, &all, top);
-            let title = if view == ProfileView::Leverage { "Open now by leverage (est.)" } else { "Open now by venue (est.)" };
+            let title =
+                if view == ProfileView::Leverage { "Open now by leverage (est.)" } else { "Open now by venue (est.)" };
             (title, format!("0 … {} per 0.1 % band", fmt::usd(top)))
         }
         (ProfileView::Bars | ProfileView::Leverage | ProfileView::Venue, _) => {
@@ -134,7 +135,11 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Optio
     };
     // Every view: the cumulative curves (lines over the bars) on their own axis along the
     // panel's top, labelled, the curves never past the panel.
-    let cum_top = if view == ProfileView::Cumulative { c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view)) } else { scale_top(a, c.p_lo, c.p_hi, ProfileView::Cumulative) };
+    let cum_top = if view == ProfileView::Cumulative {
+        c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, view))
+    } else {
+        scale_top(a, c.p_lo, c.p_hi, ProfileView::Cumulative)
+    };
     if view != ProfileView::Cumulative {
         let (up, down) = cumulative(&bands, price);
         // Over the plain bars (in the side colours) the curves are drawn in the text colour;
@@ -150,12 +155,18 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Optio
     // A frame of `animate` says when its profile stood.
     let title = match c.frame_at {
         None => title.to_string(),
-        Some(t) => title.replace("now", &format!("at {} UTC", t.format("%H:%M"))).replace("from price", &format!("from price at {}", t.format("%H:%M"))),
+        Some(t) => title
+            .replace("now", &format!("at {} UTC", t.format("%H:%M")))
+            .replace("from price", &format!("from price at {}", t.format("%H:%M"))),
     };
     // Compact layouts have no room in the header: the heading goes under the panel,
     // right-aligned so a heading wider than the panel runs into the empty space under the
     // price axis rather than off the image; the side totals then follow below it.
-    let (y1, y2) = if c.l.compact { (prof.bottom() + 14.0 * s, prof.bottom() + 31.0 * s) } else { (prof.y - 36.0 * s, prof.y - 18.0 * s) };
+    let (y1, y2) = if c.l.compact {
+        (prof.bottom() + 14.0 * s, prof.bottom() + 31.0 * s)
+    } else {
+        (prof.y - 36.0 * s, prof.y - 18.0 * s)
+    };
     let (hx, h) = if c.l.compact { (prof.right(), HAlign::Right) } else { (prof.x, HAlign::Left) };
     c.label(hx, y1, &title, 13.0, text_c, h, true);
     c.label(hx, y2, &scale, 12.0, muted, h, false);
@@ -165,8 +176,24 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Optio
     let room = prof.w + 12.0 * s;
     let (above, below_usd) = (fmt::usd(a.zones.above_usd), fmt::usd(a.zones.below_usd));
     let lines = [
-        ([format!("shorts above, to +25 %: {above}"), format!("shorts to +25 %: {above}"), format!("shorts {above}")], shorts, 14.0),
-        ([format!("longs below, to −25 %: {below_usd}"), format!("longs to −25 %: {below_usd}"), format!("longs {below_usd}")], longs, 30.0),
+        (
+            [
+                format!("shorts above, to +25 %: {above}"),
+                format!("shorts to +25 %: {above}"),
+                format!("shorts {above}"),
+            ],
+            shorts,
+            14.0,
+        ),
+        (
+            [
+                format!("longs below, to −25 %: {below_usd}"),
+                format!("longs to −25 %: {below_usd}"),
+                format!("longs {below_usd}"),
+            ],
+            longs,
+            30.0,
+        ),
     ];
     // One wording for both lines: the longest form that fits them both.
     let form = (0..3).find(|&i| lines.iter().all(|l| text::measure(&l.0[i], size, true) <= room)).unwrap_or(2);
@@ -175,7 +202,6 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Optio
         c.scene.text(prof.x, prof.bottom() + (dy + below) * s, &label, size, color, HAlign::Left, VAlign::Middle, true);
     }
 }
-
 
 /// `--measured`: the measured Hyperliquid levels of `snap` (positions with a liquidation price,
 /// summed in the same 0.1 % bands) as outlined ticks on the profile panel, on the bars' scale
@@ -187,7 +213,15 @@ pub(super) fn measured(c: &mut Ctx, snap: &crate::snapshot::MarketSnapshot, a: &
     let s = c.l.s;
     let Some(v) = crate::measured::venue(snap) else {
         let muted = c.th.muted;
-        c.label(prof.x + 4.0 * s, prof.y + 12.0 * s, "measured: none (--hl-accounts)", 12.0, muted, HAlign::Left, false);
+        c.label(
+            prof.x + 4.0 * s,
+            prof.y + 12.0 * s,
+            "measured: none (--hl-accounts)",
+            12.0,
+            muted,
+            HAlign::Left,
+            false,
+        );
         return;
     };
     let g = levels::BandGrid::standard(a.estimate.last_price);
@@ -195,7 +229,9 @@ pub(super) fn measured(c: &mut Ctx, snap: &crate::snapshot::MarketSnapshot, a: &
     let top = match view {
         ProfileView::Bars => c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars)),
         // The cumulative view's scale is for sums: ticks use the bars' scale of the estimate.
-        ProfileView::Cumulative | ProfileView::Leverage | ProfileView::Venue => scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars),
+        ProfileView::Cumulative | ProfileView::Leverage | ProfileView::Venue => {
+            scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars)
+        }
     };
     let width = prof.w - 2.0;
     let line = (1.5 * s).max(1.0);
@@ -233,6 +269,15 @@ pub(super) fn measured(c: &mut Ctx, snap: &crate::snapshot::MarketSnapshot, a: &
     let bg = c.th.plot_background.with_alpha(0xd8);
     c.scene.rect(prof.x + 1.0, prof.y + 2.0 * s, w, lh * lines.len() as f32 + 4.0 * s, bg);
     for (i, l) in lines.iter().enumerate() {
-        c.scene.text(prof.x + 4.0 * s, prof.y + 4.0 * s + lh * (i as f32 + 0.5), l, size, text_c, HAlign::Left, VAlign::Middle, true);
+        c.scene.text(
+            prof.x + 4.0 * s,
+            prof.y + 4.0 * s + lh * (i as f32 + 0.5),
+            l,
+            size,
+            text_c,
+            HAlign::Left,
+            VAlign::Middle,
+            true,
+        );
     }
 }

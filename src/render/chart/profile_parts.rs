@@ -110,7 +110,15 @@ pub fn axis_strip(top_y: f32, s: f32, size: f32) -> (f32, f32) {
 /// The cumulative curves (shorts from price upwards, longs downwards) as lines in `colors`
 /// (up, down), on the scale `cum_top`, clipped to the panel below the axis strip; `fill` lays
 /// a translucent area under each (the `cumulative` view).
-pub(super) fn curves(c: &mut Ctx, up: &[(f64, f64)], down: &[(f64, f64)], price: f64, cum_top: f64, fill: bool, colors: (Color, Color)) {
+pub(super) fn curves(
+    c: &mut Ctx,
+    up: &[(f64, f64)],
+    down: &[(f64, f64)],
+    price: f64,
+    cum_top: f64,
+    fill: bool,
+    colors: (Color, Color),
+) {
     let prof = c.l.profile;
     let s = c.l.s;
     let width = prof.w - 2.0;

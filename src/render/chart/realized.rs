@@ -25,7 +25,11 @@ pub fn radius(usd: f64) -> f32 {
 /// The legend's text: `realized 24 h: longs $1.2M, shorts $340K, 57 events, OKX` (with
 /// Binance among the venues: `, Binance at most 1/s: a lower bound`, its stream's limit).
 pub fn legend_text(s: &realized::Summary) -> String {
-    let venues = if s.venues.is_empty() { "no venue".to_string() } else { s.venues.iter().map(|v| v.to_uppercase()).collect::<Vec<_>>().join("+") };
+    let venues = if s.venues.is_empty() {
+        "no venue".to_string()
+    } else {
+        s.venues.iter().map(|v| v.to_uppercase()).collect::<Vec<_>>().join("+")
+    };
     let binance = if s.venues.iter().any(|v| v == "binance") { ", Binance at most 1/s: a lower bound" } else { "" };
     format!(
         "realized 24 h: longs {}, shorts {}, {} event{}, {venues}{binance}",
@@ -45,7 +49,8 @@ pub(super) fn draw(c: &mut Ctx, snap: &MarketSnapshot, end: DateTime<Utc>) {
     let (start, stop) = (c.grid.start, c.grid.end());
     let outline = c.th.background;
     let w = c.stroke(1.2);
-    let mut events: Vec<_> = realized::all(snap).into_iter().map(|(_, l)| l).filter(|l| l.time >= start && l.time <= stop).collect();
+    let mut events: Vec<_> =
+        realized::all(snap).into_iter().map(|(_, l)| l).filter(|l| l.time >= start && l.time <= stop).collect();
     // Large dots first so small ones on top stay visible.
     events.sort_by(|a, b| b.usd.total_cmp(&a.usd));
     for l in events {

@@ -46,10 +46,20 @@ pub(super) fn tags(c: &Ctx, zones: &[Zone], price: f64) -> Vec<Tag> {
         let side: Vec<&Zone> = zones.iter().filter(|z| (z.side == Where::Above) == above).collect();
         let want: Vec<f32> = side.iter().map(|z| ((c.y(z.high) + c.y(z.low)) / 2.0).clamp(lo, hi)).collect();
         // Each side keeps to its side of the price marker.
-        let (a, b) = if above { (lo, (y_price - marker / 2.0 - h / 2.0 - 2.0).max(lo)) } else { ((y_price + marker / 2.0 + h / 2.0 + 2.0).min(hi), hi) };
+        let (a, b) = if above {
+            (lo, (y_price - marker / 2.0 - h / 2.0 - 2.0).max(lo))
+        } else {
+            ((y_price + marker / 2.0 + h / 2.0 + 2.0).min(hi), hi)
+        };
         let ys = spread(&want, h + 2.0, a, b);
         for (z, y) in side.into_iter().zip(ys) {
-            let off = if c.y(z.low) < p.y { "↑ " } else if c.y(z.high) > p.bottom() { "↓ " } else { "" };
+            let off = if c.y(z.low) < p.y {
+                "↑ "
+            } else if c.y(z.high) > p.bottom() {
+                "↓ "
+            } else {
+                ""
+            };
             let text = format!("{off}{}", z.tag());
             let w = text::measure(&text, size, true) + 10.0 * s;
             let x1 = c.l.profile.x - 3.0 * s;
@@ -110,7 +120,9 @@ fn compact_labels(c: &mut Ctx, zones: &[Zone], tags: &[Tag]) {
     };
     let tag_w = |z: &Zone| text::measure(z.tag(), size, true) + 5.0 * s;
     // One wording for every line: the longest form that fits them all.
-    let form = (0..4).find(|&k| zones.iter().all(|z| x + tag_w(z) + text::measure(&forms(z)[k], size, false) <= right)).unwrap_or(3);
+    let form = (0..4)
+        .find(|&k| zones.iter().all(|z| x + tag_w(z) + text::measure(&forms(z)[k], size, false) <= right))
+        .unwrap_or(3);
     for (i, z) in zones.iter().enumerate() {
         let y = c.l.plot.bottom() + (30.0 + 15.0 * i as f32) * s;
         let color = if z.side == Where::Above { c.th.shorts } else { c.th.longs };
@@ -142,8 +154,16 @@ fn full_labels(c: &mut Ctx, zones: &[Zone]) {
             continue;
         }
         let (y0, y1) = (y0.max(p.y), y1.min(p.bottom()));
-        let (far, near) = if z.side == Where::Above { (y0 - h / 2.0 - 2.0, y1 + h / 2.0 + 2.0) } else { (y1 + h / 2.0 + 2.0, y0 - h / 2.0 - 2.0) };
-        labels.push((LabelSpot { first: far, second: near, avoid: Some(peak_rows(c, z)) }, format!("{} {range}", z.tag()), color));
+        let (far, near) = if z.side == Where::Above {
+            (y0 - h / 2.0 - 2.0, y1 + h / 2.0 + 2.0)
+        } else {
+            (y1 + h / 2.0 + 2.0, y0 - h / 2.0 - 2.0)
+        };
+        labels.push((
+            LabelSpot { first: far, second: near, avoid: Some(peak_rows(c, z)) },
+            format!("{} {range}", z.tag()),
+            color,
+        ));
     }
     let spots: Vec<LabelSpot> = labels.iter().map(|l| l.0).collect();
     let ys = place_labels_clear(&spots, &peaks, h, p.y + h / 2.0 + 2.0, p.bottom() - h / 2.0 - 2.0);
@@ -187,7 +207,8 @@ pub fn place_labels(spots: &[LabelSpot], h: f32, lo: f32, hi: f32) -> Vec<f32> {
 /// cover any of the rows `also` (other zones' brightest bands).
 pub fn place_labels_clear(spots: &[LabelSpot], also: &[(f32, f32)], h: f32, lo: f32, hi: f32) -> Vec<f32> {
     let hits = |y: f32, (t, b): (f32, f32)| y - h / 2.0 < b && y + h / 2.0 > t;
-    let covers = |y: f32, avoid: Option<(f32, f32)>| avoid.is_some_and(|r| hits(y, r)) || also.iter().any(|r| hits(y, *r));
+    let covers =
+        |y: f32, avoid: Option<(f32, f32)>| avoid.is_some_and(|r| hits(y, r)) || also.iter().any(|r| hits(y, *r));
     let mut second = vec![false; spots.len()];
     let mut ys = Vec::new();
     for _ in 0..=spots.len() {
@@ -210,7 +231,9 @@ pub fn place_labels_clear(spots: &[LabelSpot], also: &[(f32, f32)], h: f32, lo: 
 /// How the zones were chosen, in a few words (the chart's caption and the alt text).
 pub fn zone_rule_text(z: &crate::zones::Zones) -> String {
     match z.reach_pct {
-        Some(r) => format!("nearest dense shelves (A above, B below), C↑/C↓ the most fuel beyond them within ±{r:.1} %"),
+        Some(r) => {
+            format!("nearest dense shelves (A above, B below), C↑/C↓ the most fuel beyond them within ±{r:.1} %")
+        }
         None => "nearest dense clusters (A above, B below), C the densest beyond them on the chart (rule v1)".into(),
     }
 }
@@ -220,8 +243,6 @@ pub fn zone_rule_text(z: &crate::zones::Zones) -> String {
 pub fn zone_label_text(z: &Zone) -> String {
     format!("{}–{}  {}  edge {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd), fmt::pct(z.edge_distance_pct))
 }
-
-
 
 /// Moves label centres `ys` apart to at least `gap`, keeping them within `[lo, hi]` and in order.
 pub fn spread(ys: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
@@ -248,4 +269,3 @@ pub fn spread(ys: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
     }
     result
 }
-
