@@ -9,11 +9,11 @@
 
 use std::path::Path;
 
-use liqshot::estimate::EstimateParams;
-use liqshot::render::animate::{self, encode_frames, AnimFormat, Frames, Palette};
-use liqshot::render::raster;
-use liqshot::render::{chart_options, RenderSettings};
-use liqshot::zones::ZoneParams;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::output::render::animate::{self, encode_frames, AnimFormat, Frames, Palette};
+use liqshot::output::render::raster;
+use liqshot::output::render::{chart_options, RenderSettings};
 use liqshot::MarketSnapshot;
 
 mod common;
@@ -42,7 +42,7 @@ fn main() {
                     &img,
                     &animate::legend_colours(
                         &img,
-                        &liqshot::render::layout::Layout::with_scale(1200, 675, chart.scale),
+                        &liqshot::output::render::layout::Layout::with_scale(1200, 675, chart.scale),
                     ),
                 )
             });

@@ -1,6 +1,6 @@
-//! Backtest benchmark: the walk (`liqshot::backtest::walk::walk`: every step's zones, those
+//! Backtest benchmark: the walk (`liqshot::engine::backtest::walk::walk`: every step's zones, those
 //! `liqshot zones` prints for the snapshot cut at the step) on synthetic snapshots made from the
-//! bundled example (its ten real days of 5-minute candles, `liqshot::synth::repeated`):
+//! bundled example (its ten real days of 5-minute candles, `liqshot::engine::synth::repeated`):
 //! - 30 days of 5-minute candles (the example repeated 3x), 4 h steps;
 //! - 300 days of 5-minute candles (repeated 30x, 10x the 30 days), 4 h steps: how cost grows;
 //! - nine months of 1 h candles (the example resampled to 1 h, repeated 27x: synthetic),
@@ -8,16 +8,16 @@
 //! - the same nine months without a lookback.
 //!
 //! Prints the median wall time of each: the walk alone, and the whole backtest
-//! (`liqshot::backtest::run`: walk, scoring, both baselines, bootstrap, calibration) in-process.
+//! (`liqshot::engine::backtest::run`: walk, scoring, both baselines, bootstrap, calibration) in-process.
 //! Run: `cargo bench --bench backtest` (`-- --runs 5`; `-- --write DIR` also writes each
 //! synthetic snapshot to DIR, to time the whole `liqshot backtest` process on it).
 
-use liqshot::backtest::walk::{step_times, walk};
-use liqshot::backtest::BacktestParams;
-use liqshot::estimate::EstimateParams;
-use liqshot::snapshot::MarketSnapshot;
-use liqshot::synth::repeated;
-use liqshot::zones::ZoneParams;
+use liqshot::engine::backtest::walk::{step_times, walk};
+use liqshot::engine::backtest::BacktestParams;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::synth::repeated;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::model::snapshot::MarketSnapshot;
 
 mod common;
 use common::{arg, median_ms, resampled};
@@ -53,7 +53,7 @@ fn main() {
         assert_eq!(steps.len(), n);
         let with_zones = steps.iter().filter(|x| !x.zones.zones.is_empty()).count();
         let (run_ms, bt_out) =
-            median_ms(runs, || liqshot::backtest::run(&s, &params, &zp, &bt).expect("the backtest runs"));
+            median_ms(runs, || liqshot::engine::backtest::run(&s, &params, &zp, &bt).expect("the backtest runs"));
         assert_eq!(bt_out.steps, n);
         if let Some(dir) = arg("--write") {
             let name: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();

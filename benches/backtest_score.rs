@@ -1,4 +1,4 @@
-//! Scoring benchmark: `liqshot::backtest::summary::summarise` (score, placebo, model,
+//! Scoring benchmark: `liqshot::engine::backtest::summary::summarise` (score, placebo, model,
 //! bootstrap, calibration) on synthetic steps and path: a driftless walk of 1 h candles,
 //! 4 h steps with zones A, B, C above and C below at random distances, 24 h horizon, 2,000
 //! resamples. At 1x (1,640 steps, about nine months) and 1/10 (164 steps), to show how the
@@ -8,9 +8,9 @@
 //! Run: `cargo bench --bench backtest_score` (`-- --runs 5` to change the repetitions).
 
 use chrono::{TimeZone, Utc};
-use liqshot::backtest::{placebo, score, summary, volmodel, BacktestParams, PricePath, Step};
-use liqshot::snapshot::{MarketSnapshot, FORMAT};
-use liqshot::zones::{Where, Zone, Zones};
+use liqshot::engine::backtest::{placebo, score, summary, volmodel, BacktestParams, PricePath, Step};
+use liqshot::engine::zones::{Where, Zone, Zones};
+use liqshot::model::snapshot::{MarketSnapshot, FORMAT};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -75,7 +75,7 @@ fn case(n_steps: usize, bt: &BacktestParams) -> (PricePath, Vec<Step>) {
                 price,
                 zones: Zones {
                     price,
-                    rule: liqshot::zones::ZoneRule::V2,
+                    rule: liqshot::engine::zones::ZoneRule::V2,
                     reach_pct: None,
                     above_usd: 0.0,
                     below_usd: 0.0,

@@ -1,6 +1,6 @@
 //! Fuel-test benchmark: the fuel test of `liqshot backtest` over hourly realized periods, on
 //! synthetic snapshots made from the bundled example (its ten real days of 5-minute candles
-//! resampled to 1 h and repeated, `liqshot::synth::repeated`) with synthetic hourly totals
+//! resampled to 1 h and repeated, `liqshot::engine::synth::repeated`) with synthetic hourly totals
 //! (lognormal, seeded) for every hour:
 //! - 60 days of 1 h candles and hourly periods (1x);
 //! - 600 days (10x).
@@ -11,11 +11,11 @@
 //! Run: `cargo bench --bench fuel` (`-- --runs 5`).
 
 use chrono::Duration;
-use liqshot::backtest::{self, fuel, walk, BacktestParams};
-use liqshot::estimate::EstimateParams;
-use liqshot::snapshot::{MarketSnapshot, PeriodTotal, RealizedPeriods, Side};
-use liqshot::synth::repeated;
-use liqshot::zones::ZoneParams;
+use liqshot::engine::backtest::{self, fuel, walk, BacktestParams};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::synth::repeated;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::model::snapshot::{MarketSnapshot, PeriodTotal, RealizedPeriods, Side};
 
 mod common;
 use common::{arg, median_ms, resampled};

@@ -1,7 +1,7 @@
 //! Import benchmark: Binance Vision 5-minute klines and a `metrics` open-interest file made from
-//! the bundled example (its ten real days repeated end to end, see `liqshot::synth::vision_csvs`),
+//! the bundled example (its ten real days repeated end to end, see `liqshot::engine::synth::vision_csvs`),
 //! at 2,880 rows (the example), 10,512 (36.5 days), 28,800 (10x) and 105,120 (a year), written to
-//! a temporary directory and imported with `liqshot::import::import`; then the snapshot JSON is
+//! a temporary directory and imported with `liqshot::fetch::import::import`; then the snapshot JSON is
 //! serialised. Prints the median time of each and the time per row (linear = equal per row).
 //!
 //! Run: `cargo bench --bench import` (`-- --runs 5` to change the repetitions; `-- --keep DIR`
@@ -11,8 +11,8 @@
 
 use std::path::{Path, PathBuf};
 
-use liqshot::import::{import, ImportOptions};
-use liqshot::synth::{repeated, vision_csvs};
+use liqshot::engine::synth::{repeated, vision_csvs};
+use liqshot::fetch::import::{import, ImportOptions};
 use liqshot::MarketSnapshot;
 
 mod common;

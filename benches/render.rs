@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use liqshot::estimate::EstimateParams;
-use liqshot::render::{raster, render_scene, RenderSettings};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::output::render::{raster, render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 mod common;
@@ -60,8 +60,8 @@ fn main() {
         let s = RenderSettings::new(EstimateParams::default(), 86_400, w, h);
         let (t_scene, (_, scene)) = median_ms(runs, || render_scene(&snap, &s).expect("renders"));
         let (t_raster, pm) = median_ms(runs, || raster::to_pixmap(&scene));
-        let (t_week, _) = median_ms(runs, || liqshot::render::heat::week_top(&snap, &s.params));
-        let (t_est, _) = median_ms(runs, || liqshot::estimate::estimate(&snap, &s.params).expect("estimates"));
+        let (t_week, _) = median_ms(runs, || liqshot::output::render::heat::week_top(&snap, &s.params));
+        let (t_est, _) = median_ms(runs, || liqshot::engine::estimate::estimate(&snap, &s.params).expect("estimates"));
         println!(
             "{w}x{h}: of which the reference week's colour top {t_week:.1} ms; the chart's own estimate {t_est:.1} ms"
         );

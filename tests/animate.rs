@@ -8,11 +8,11 @@ use std::path::Path;
 use common::anim::{decode_apng, decode_gif};
 
 use image::RgbaImage;
-use liqshot::estimate::EstimateParams;
-use liqshot::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
-use liqshot::render::layout::Layout;
-use liqshot::render::RenderSettings;
-use liqshot::zones::ZoneParams;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::output::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
+use liqshot::output::render::layout::Layout;
+use liqshot::output::render::RenderSettings;
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -36,12 +36,12 @@ fn mean_abs_diff(a: &RgbaImage, b: &RgbaImage) -> f64 {
 
 /// The heatmap image of a frame's scene (the image item covering the plot) as (columns,
 /// rows, rgba).
-fn heatmap_of(scene: &liqshot::render::Scene, l: &Layout) -> (usize, usize, Vec<u8>) {
+fn heatmap_of(scene: &liqshot::output::render::Scene, l: &Layout) -> (usize, usize, Vec<u8>) {
     scene
         .items
         .iter()
         .find_map(|it| match it {
-            liqshot::render::Item::Image { x, y, w, h, px_w, px_h, rgba }
+            liqshot::output::render::Item::Image { x, y, w, h, px_w, px_h, rgba }
                 if (*x, *y, *w, *h) == (l.plot.x, l.plot.y, l.plot.w, l.plot.h) =>
             {
                 Some((*px_w as usize, *px_h as usize, rgba.clone()))
@@ -56,7 +56,7 @@ fn heatmap_of(scene: &liqshot::render::Scene, l: &Layout) -> (usize, usize, Vec<
 fn drawn_share(hm: &(usize, usize, Vec<u8>), cols: std::ops::Range<usize>) -> f64 {
     let (w, h, rgba) = hm;
     let n = cols.len() * h;
-    let bg = liqshot::render::palette::Theme::dark().plot_background;
+    let bg = liqshot::output::render::palette::Theme::dark().plot_background;
     let drawn = (0..*h)
         .flat_map(|r| cols.clone().map(move |c| (r * w + c) * 4))
         .filter(|&i| rgba[i..i + 3] != [bg.r, bg.g, bg.b])
@@ -71,7 +71,7 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
     // profile scales differ (under v2 the range holds zone C above, whose band sets the top of
     // every frame's scale, so the "largest of all frames" check below could not fail).
     let mut s = settings(1200, 675, 86_400);
-    s.params.zone_rule = liqshot::zones::ZoneRule::V1;
+    s.params.zone_rule = liqshot::engine::zones::ZoneRule::V1;
     let f = frames(&snap, &s, 6);
     assert_eq!(f.len(), 6);
     let gif = animate::encode_frames(&f, 8, AnimFormat::Gif);
@@ -112,7 +112,7 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
         prev_profile = Some(alive);
     }
     // The last frame is the static chart's map: the same estimate as `render`.
-    let (a, _) = liqshot::render::render_scene(&snap, &s).unwrap();
+    let (a, _) = liqshot::output::render::render_scene(&snap, &s).unwrap();
     let last = f.analysis_at(f.len() - 1);
     assert_eq!(last.estimate.grid, a.estimate.grid);
     assert_eq!(last.estimate.profile, a.estimate.profile);
@@ -123,7 +123,7 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
             .items
             .iter()
             .filter_map(|it| match it {
-                liqshot::render::Item::Text { text, .. } => Some(text.clone()),
+                liqshot::output::render::Item::Text { text, .. } => Some(text.clone()),
                 _ => None,
             })
             .collect()
@@ -141,12 +141,15 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
     let scales: Vec<String> = (0..f.len()).map(scale).collect();
     assert!(scales.iter().all(|x| *x == scales[0]), "{scales:?}");
     let own: Vec<f64> =
-        (0..f.len()).map(|i| liqshot::render::chart::profile_top(&f.analysis_at(i), &s.chart)).collect();
+        (0..f.len()).map(|i| liqshot::output::render::chart::profile_top(&f.analysis_at(i), &s.chart)).collect();
     assert!(
         own.iter().any(|t| *t < own[f.len() - 1]) || own.iter().any(|t| *t > own[f.len() - 1]),
         "frames pick different scales: {own:?}"
     );
-    assert_eq!(scales[0], format!("0 … {} per 0.1 % band", liqshot::fmt::usd(own.iter().copied().fold(0.0, f64::max))));
+    assert_eq!(
+        scales[0],
+        format!("0 … {} per 0.1 % band", liqshot::model::fmt::usd(own.iter().copied().fold(0.0, f64::max)))
+    );
 }
 
 #[test]

@@ -5,10 +5,10 @@
 //! each period's start (data up to then only), and events are summed into hours.
 
 use chrono::Duration;
-use liqshot::backtest::{self, fuel, walk, BacktestParams};
-use liqshot::estimate::EstimateParams;
-use liqshot::snapshot::{Liquidation, PeriodTotal, RealizedPeriods, Side};
-use liqshot::zones::ZoneParams;
+use liqshot::engine::backtest::{self, fuel, walk, BacktestParams};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::model::snapshot::{Liquidation, PeriodTotal, RealizedPeriods, Side};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -141,7 +141,7 @@ fn each_map_is_the_map_of_the_snapshot_cut_at_the_period_start() {
     for i in [0, plan.items.len() / 2, plan.items.len() - 1] {
         let it = plan.items[i];
         let cut = snap.cut(None, it.start);
-        let a = liqshot::pipeline::analyse(&cut, &params(), &ZoneParams::default()).unwrap();
+        let a = liqshot::engine::pipeline::analyse(&cut, &params(), &ZoneParams::default()).unwrap();
         let direct = fuel::FuelMap::new(&a.estimate.profile, it.open, plan.reach_bins(step));
         for side in [Side::Long, Side::Short] {
             let (x, y) = (maps[i].within(side, it.moved(side), step), direct.within(side, it.moved(side), step));
@@ -190,7 +190,7 @@ fn the_report_gives_each_zone_as_fuel_calibrated_by_the_measured_scale() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let zones: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
     // The report's own backtest (its options: `liqshot backtest`'s defaults, its horizon).
-    let rp = liqshot::report::evidence::backtest_params(&snap, 86_400);
+    let rp = liqshot::output::report::evidence::backtest_params(&snap, 86_400);
     let f = backtest::run(&snap, &params(), &ZoneParams::default(), &rp).unwrap().fuel.unwrap();
     // The evidence paragraph carries both fuel verdicts next to the touch verdict.
     assert!(md.contains(&f.long.verdict) && md.contains(&f.short.verdict), "{md}");

@@ -3,10 +3,10 @@
 //! correlation > 0), and uniformly random over the traded range (share ~ the random map's 10 %).
 
 use chrono::Duration;
-use liqshot::backtest::{self, realized, walk, BacktestParams, PricePath, Step};
-use liqshot::estimate::EstimateParams;
-use liqshot::snapshot::{Liquidation, Side};
-use liqshot::zones::ZoneParams;
+use liqshot::engine::backtest::{self, realized, walk, BacktestParams, PricePath, Step};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::model::snapshot::{Liquidation, Side};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -33,7 +33,7 @@ fn walked() -> (MarketSnapshot, Vec<Step>, PricePath) {
 }
 
 /// The traded range of a step's horizon and the step's bands overlapping it.
-fn traded(s: &Step, path: &PricePath) -> (f64, f64, Vec<liqshot::levels::Band>) {
+fn traded(s: &Step, path: &PricePath) -> (f64, f64, Vec<liqshot::engine::levels::Band>) {
     let end = s.at + Duration::seconds(bt().horizon_secs);
     let a = path.open_time.partition_point(|t| *t < s.at);
     let b = path.open_time.partition_point(|t| *t < end);
@@ -65,7 +65,7 @@ fn events_in_the_densest_bands_score_a_share_of_one_and_a_positive_correlation()
         let side = if price < s.price { Side::Long } else { Side::Short };
         planted.push(Liquidation { time: s.at + Duration::minutes(30), side, price, usd: 250_000.0 });
     }
-    liqshot::snapshot::sort_liquidations(&mut planted);
+    liqshot::model::snapshot::sort_liquidations(&mut planted);
     snap.venues[0].liquidations = planted.clone();
     let r = realized::realized(&snap, &steps, &path, bt().horizon_secs).expect("events: a section");
     assert_eq!((r.events, r.steps, r.step_events), (planted.len(), steps.len(), steps.len()));
@@ -89,7 +89,7 @@ fn uniformly_random_events_catch_what_a_random_map_does() {
             ev.push(Liquidation { time, side: Side::Long, price, usd: 1_000.0 + rng.next() * 99_000.0 });
         }
     }
-    liqshot::snapshot::sort_liquidations(&mut ev);
+    liqshot::model::snapshot::sort_liquidations(&mut ev);
     snap.venues[0].liquidations = ev;
     let r = realized::realized(&snap, &steps, &path, bt().horizon_secs).unwrap();
     let (share, random) = (r.top_usd_share.unwrap(), r.random_share.unwrap());

@@ -5,12 +5,12 @@
 mod common;
 
 use common::*;
-use liqshot::backtest::{odds, placebo, score, summary, volmodel, BacktestParams, Reaction, ZoneOutcome};
-use liqshot::zones::Where;
+use liqshot::engine::backtest::{odds, placebo, score, summary, volmodel, BacktestParams, Reaction, ZoneOutcome};
+use liqshot::engine::zones::Where;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-fn five_min(candles: &[(f64, f64, f64)]) -> liqshot::backtest::PricePath {
+fn five_min(candles: &[(f64, f64, f64)]) -> liqshot::engine::backtest::PricePath {
     let mut p = empty_path(300);
     for &(h, l, c) in candles {
         push(&mut p, h, l, c);
@@ -26,7 +26,7 @@ fn bt_5m() -> BacktestParams {
 fn reaction_of(candles: &[(f64, f64, f64)]) -> (bool, Option<Reaction>) {
     let path = five_min(candles);
     let bt = bt_5m();
-    let step = liqshot::backtest::Step {
+    let step = liqshot::engine::backtest::Step {
         at: t(0),
         price: 99.0,
         zones: zones(99.0, vec![zone("A", Where::Above, 100.0, 1.0, 99.0)]),
@@ -67,7 +67,7 @@ fn reaction_rules_at_the_near_edge() {
 #[test]
 fn below_side_and_time_to_touch() {
     let path = five_min(&[(101.0, 100.5, 100.8), (100.9, 100.3, 100.4), (100.4, 99.99, 100.2), (100.6, 100.0, 100.5)]);
-    let step = liqshot::backtest::Step {
+    let step = liqshot::engine::backtest::Step {
         at: t(0),
         price: 101.0,
         zones: zones(101.0, vec![zone("B", Where::Below, 100.0, 1.0, 101.0)]),
@@ -83,7 +83,7 @@ fn below_side_and_time_to_touch() {
 fn first_touch_same_candle_is_not_counted() {
     // One candle reaches both A (101) and B (99).
     let path = five_min(&[(100.5, 99.5, 100.0), (101.2, 98.8, 100.0)]);
-    let mk = |usd_a: f64| liqshot::backtest::Step {
+    let mk = |usd_a: f64| liqshot::engine::backtest::Step {
         at: t(0),
         price: 100.0,
         zones: zones(
@@ -106,7 +106,9 @@ fn first_touch_same_candle_is_not_counted() {
 
 /// 5-minute random walk; at every day's 2:30 price spikes to 0.4 % above the day's high so
 /// far and falls back 1 % in the next candle. Zone A sits exactly at the spike.
-fn planted_reversals(days: usize) -> (liqshot::backtest::PricePath, Vec<liqshot::backtest::Step>, BacktestParams) {
+fn planted_reversals(
+    days: usize,
+) -> (liqshot::engine::backtest::PricePath, Vec<liqshot::engine::backtest::Step>, BacktestParams) {
     let mut rng = StdRng::seed_from_u64(5);
     let mut p = empty_path(300);
     let mut x: f64 = 100.0;
@@ -193,7 +195,7 @@ fn a_path_that_always_reverses_at_zone_a_gives_reaction_lift_above_one() {
 fn random_walk_case(
     days: usize,
     seed: u64,
-) -> (liqshot::backtest::PricePath, Vec<liqshot::backtest::Step>, BacktestParams) {
+) -> (liqshot::engine::backtest::PricePath, Vec<liqshot::engine::backtest::Step>, BacktestParams) {
     walk_case(days, seed, 1000)
 }
 
@@ -427,7 +429,7 @@ fn todays_odds_from_the_history() {
     // The empirical model of trailing maxima (the default), from the trailing volatility at
     // the end and the whole path's excursions; clamped to the steps.
     let vol = volmodel::trailing_vol(&path, end, bt.vol_window_secs).unwrap();
-    let e = liqshot::backtest::excursion::Excursions::new(&path, 86_400, bt.vol_window_secs);
+    let e = liqshot::engine::backtest::excursion::Excursions::new(&path, 86_400, bt.vol_window_secs);
     let model = e.probabilities(&[(end, Some(vol), (1.01f64).ln())])[0].unwrap();
     assert_eq!(odds.model_probability, odds::clamp(model, b.steps).map(|c| c.0));
     let lift = b.zones["A"].touch_lift.unwrap();
@@ -519,9 +521,9 @@ fn hourly_candles_with_an_hour_of_reaction_window_say_that_reactions_measure_not
         "{}",
         b.notes[0]
     );
-    let text = liqshot::backtest::table::to_text(&b);
+    let text = liqshot::engine::backtest::table::to_text(&b);
     assert!(text.contains("Note: The reaction window (1h)"), "{text}");
-    let json: serde_json::Value = serde_json::from_slice(&liqshot::backtest::json::to_json(&b)).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&liqshot::engine::backtest::json::to_json(&b)).unwrap();
     assert_eq!(json["notes"][0].as_str(), Some(b.notes[0].as_str()));
     // Two hours of window: a later candle fits, no note.
     let bt2 = BacktestParams { reaction_secs: 7200, ..bt.clone() };

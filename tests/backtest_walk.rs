@@ -9,13 +9,13 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 
-use liqshot::backtest::walk::{price_path, step_times, walk};
-use liqshot::backtest::{BacktestParams, Step};
+use liqshot::engine::backtest::walk::{price_path, step_times, walk};
+use liqshot::engine::backtest::{BacktestParams, Step};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::pipeline::analyse;
+use liqshot::engine::zones::ZoneParams;
 use liqshot::error::Error;
-use liqshot::estimate::EstimateParams;
-use liqshot::pipeline::analyse;
-use liqshot::snapshot::{OiPoint, VenueSeries};
-use liqshot::zones::ZoneParams;
+use liqshot::model::snapshot::{OiPoint, VenueSeries};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -45,7 +45,7 @@ fn oi_every(v: &VenueSeries, every: i64, wiggle: f64) -> Vec<OiPoint> {
     let mut k = 0u64;
     while t <= b {
         let time = DateTime::from_timestamp(t, 0).unwrap();
-        if let Some(oi) = liqshot::estimate::oi_align::oi_at(pts, time) {
+        if let Some(oi) = liqshot::engine::estimate::oi_align::oi_at(pts, time) {
             k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let u = (k >> 11) as f64 / (1u64 << 53) as f64;
             out.push(OiPoint { time, oi_usd: oi * (1.0 + wiggle * (u - 0.5)) });

@@ -14,7 +14,7 @@ use std::time::Instant;
 use chrono::DateTime;
 use liqshot::fetch::cache::{self, journal, CacheFile, Key};
 use liqshot::fetch::Venue;
-use liqshot::snapshot::{union_liquidations, Liquidation, Side};
+use liqshot::model::snapshot::{union_liquidations, Liquidation, Side};
 
 fn event(writer: usize, i: usize) -> Liquidation {
     let ms = 1_765_000_000_000 + (writer * 100_000 + i) as i64;

@@ -15,10 +15,10 @@ use std::path::Path;
 
 use common::anim::{decode_apng, decode_gif};
 use common::{example_snapshot, liqshot, target_tmp};
-use liqshot::estimate::EstimateParams;
-use liqshot::render::animate::Frames;
-use liqshot::render::RenderSettings;
-use liqshot::zones::ZoneParams;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::output::render::animate::Frames;
+use liqshot::output::render::RenderSettings;
 
 fn animate(extra: &[&str]) -> common::Run {
     let mut args = vec!["animate".to_string(), "--snapshot".into(), example_snapshot().display().to_string()];
@@ -102,7 +102,7 @@ fn bundled_example_gif_is_current() {
     }
     let snap = liqshot::MarketSnapshot::load(&example_snapshot()).unwrap();
     let rs = RenderSettings::new(EstimateParams::default(), 86_400, 1200, 675);
-    let chart = liqshot::render::chart_options(&snap, &rs);
+    let chart = liqshot::output::render::chart_options(&snap, &rs);
     let f = Frames::new(&snap, &rs.params, &ZoneParams::default(), &chart, 48).unwrap();
     let diff = target_tmp("cli_animate/btcusdt-24h-last.diff.png");
     common::imgdiff::compare(&frames[47].0, &f.image(47), 24, 0.01, &diff)
@@ -175,11 +175,11 @@ fn live_symbol_is_animated_from_the_fake_exchange() {
 /// legible at the place's display width); with `--size` it is a usage error naming both.
 #[test]
 fn animate_with_a_preset_keeps_the_map_and_legible_text() {
-    use liqshot::render::preset::{displayed_text_px, Preset, MIN_TEXT_CSS_PX};
-    use liqshot::render::{Item, RenderSettings};
+    use liqshot::output::render::preset::{displayed_text_px, Preset, MIN_TEXT_CSS_PX};
+    use liqshot::output::render::{Item, RenderSettings};
     let snap = liqshot::MarketSnapshot::load(&example_snapshot()).unwrap();
     for p in Preset::ALL {
-        let settings = RenderSettings::preset(liqshot::estimate::EstimateParams::default(), 86_400, p);
+        let settings = RenderSettings::preset(liqshot::engine::estimate::EstimateParams::default(), 86_400, p);
         let frames = Frames::new(&snap, &settings.params, &ZoneParams::default(), &settings.chart, 3).unwrap();
         for i in [0, frames.len() - 1] {
             let scene = frames.scene(i);

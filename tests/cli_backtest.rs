@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
-use liqshot::backtest::{self, Backtest, FirstTouch, Reaction, ReliabilityBin, Summary, ZoneOutcome, FORMAT};
-use liqshot::render::backtest_chart::{self, ChartStyle, Lift};
-use liqshot::render::palette::Theme;
-use liqshot::render::raster;
-use liqshot::zones::Where;
+use liqshot::engine::backtest::{self, Backtest, FirstTouch, Reaction, ReliabilityBin, Summary, ZoneOutcome, FORMAT};
+use liqshot::engine::zones::Where;
+use liqshot::output::render::backtest_chart::{self, ChartStyle, Lift};
+use liqshot::output::render::palette::Theme;
+use liqshot::output::render::raster;
 
 use common::{example_snapshot, liqshot, root};
 
@@ -122,7 +122,7 @@ pub fn sample() -> Backtest {
         vol_window_secs: 72 * 3600,
         resamples: 2000,
         seed: 1,
-        odds_model: liqshot::backtest::OddsModel::Empirical,
+        odds_model: liqshot::engine::backtest::OddsModel::Empirical,
         steps: 37,
         overall: summary(74, 22, 27.1, [0.81, 0.56, 1.03], 6, 0.44, [0.62, 0.3, 1.1], Some([1.28, 0.84, 1.66])),
         zones,
@@ -417,7 +417,7 @@ fn px(img: &image::RgbaImage, x: f32, y: f32) -> [u8; 3] {
     [p[0], p[1], p[2]]
 }
 
-fn rgb(c: liqshot::render::Color) -> [u8; 3] {
+fn rgb(c: liqshot::output::render::Color) -> [u8; 3] {
     [c.r, c.g, c.b]
 }
 
@@ -498,16 +498,16 @@ fn chart_with_too_little_history_draws_no_markers_and_svg_parses() {
     let g = backtest_chart::geometry(&bt, &style);
     assert!(g.rows.iter().all(|r| r.value.is_none()));
     let scene = backtest_chart::build(&bt, &style);
-    let svg = liqshot::render::svg::to_svg(&scene);
+    let svg = liqshot::output::render::svg::to_svg(&scene);
     let tree = resvg::usvg::Tree::from_data(&svg, &resvg::usvg::Options::default()).expect("SVG parses");
     assert_eq!((tree.size().width(), tree.size().height()), (1600.0, 900.0));
-    let svg = liqshot::render::svg::to_svg(&backtest_chart::build(&sample(), &style));
+    let svg = liqshot::output::render::svg::to_svg(&backtest_chart::build(&sample(), &style));
     resvg::usvg::Tree::from_data(&svg, &resvg::usvg::Options::default()).expect("SVG parses");
     // The fuel line: drawn with a fuel test (the sample's), not without one (empty's).
     let text = String::from_utf8_lossy(&svg).into_owned();
     assert!(text.contains("Fuel (150 1h periods, 7 days"), "no fuel line in the sample's chart");
     let no_fuel = backtest_chart::build(&Backtest { fuel: None, ..sample() }, &style);
-    assert!(!String::from_utf8_lossy(&liqshot::render::svg::to_svg(&no_fuel)).contains("Fuel ("));
+    assert!(!String::from_utf8_lossy(&liqshot::output::render::svg::to_svg(&no_fuel)).contains("Fuel ("));
     let line = backtest_chart::fuel_line(sample().fuel.as_ref().unwrap());
     assert!(line.contains("longs R² gain 0.050 [0.040-0.060] vs another period's map 0.001 [0.000-0.010], evidence, scale 2.50 [2.00-3.10]"), "{line}");
     assert!(
@@ -643,8 +643,8 @@ fn the_same_seed_gives_the_same_bytes_and_the_chart_files_come_together() {
     let bt = backtest::run(
         &snap,
         &chart_params(),
-        &liqshot::zones::ZoneParams::default(),
-        &liqshot::backtest::BacktestParams { resamples: 300, ..Default::default() },
+        &liqshot::engine::zones::ZoneParams::default(),
+        &liqshot::engine::backtest::BacktestParams { resamples: 300, ..Default::default() },
     )
     .unwrap();
     assert_eq!(serde_json::to_value(&bt).unwrap(), v, "the library's backtest is the command's");
@@ -670,8 +670,8 @@ fn the_same_seed_gives_the_same_bytes_and_the_chart_files_come_together() {
 }
 
 /// The estimate options `liqshot backtest` uses by default (zones' 24 h window).
-fn chart_params() -> liqshot::estimate::EstimateParams {
-    liqshot::estimate::EstimateParams { window_secs: 86_400, ..Default::default() }
+fn chart_params() -> liqshot::engine::estimate::EstimateParams {
+    liqshot::engine::estimate::EstimateParams { window_secs: 86_400, ..Default::default() }
 }
 
 #[test]

@@ -5,9 +5,9 @@
 mod common;
 
 use common::{example_snapshot, liqshot};
-use liqshot::estimate::EstimateParams;
-use liqshot::render::chart;
-use liqshot::render::{render_scene, RenderSettings};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::output::render::chart;
+use liqshot::output::render::{render_scene, RenderSettings};
 
 fn snap_arg() -> String {
     example_snapshot().display().to_string()

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use common::{example_snapshot, liqshot, read_png, render_fixture, target_tmp};
 use image::RgbaImage;
-use liqshot::render::layout::Layout;
+use liqshot::output::render::layout::Layout;
 
 /// `render --snapshot <example> <extra...>`.
 fn render(extra: &[&str]) -> common::Run {
@@ -198,7 +198,7 @@ fn zones_json_document() {
     assert!(!zones.is_empty(), "the example has zones");
     for z in zones {
         let name = z["name"].as_str().expect("name");
-        assert!(liqshot::zones::LABELLED.contains(&name), "zone name {name}");
+        assert!(liqshot::engine::zones::LABELLED.contains(&name), "zone name {name}");
         let side = z["side"].as_str().expect("side");
         assert!(side == "above" || side == "below", "side {side}");
         let (low, high) = (z["low"].as_f64().unwrap(), z["high"].as_f64().unwrap());

@@ -39,7 +39,7 @@ fn report_writes_its_files() {
             "zones.json"
         ]
     );
-    let r: liqshot::report::model::Report =
+    let r: liqshot::output::report::model::Report =
         serde_json::from_slice(&std::fs::read(out.join("zones.json")).unwrap()).unwrap();
     assert_eq!(r.format, "liqshot-report/3");
     assert_eq!(r.events, ["FOMC & <b>", "CPI Thursday"]);

@@ -9,9 +9,9 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
-use liqshot::estimate::EstimateParams;
-use liqshot::render::chart::{ColorScale, ColorTop};
-use liqshot::render::{chart_options, render_scene, Item, RenderSettings, Scene};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::output::render::chart::{ColorScale, ColorTop};
+use liqshot::output::render::{chart_options, render_scene, Item, RenderSettings, Scene};
 use liqshot::MarketSnapshot;
 
 /// `liqshot import` of the shared data's rows before `cut` (`YYYY-MM-DD`) into `dir`.
@@ -93,8 +93,8 @@ fn the_same_usd_is_the_same_colour_on_two_days() {
     assert!(tops.windows(2).all(|t| t[0] == t[1]), "tops {tops:?}");
     assert!(legends.windows(2).all(|l| l[0] == l[1]), "the legends' colours differ");
     // The same USD, the same colour: a cell value's scale position on day 1 and day 2.
-    let scale = ColorScale { lo: tops[0] / liqshot::render::chart::FLOOR_RATIO, hi: tops[0] };
-    let other = ColorScale { lo: tops[2] / liqshot::render::chart::FLOOR_RATIO, hi: tops[2] };
+    let scale = ColorScale { lo: tops[0] / liqshot::output::render::chart::FLOOR_RATIO, hi: tops[0] };
+    let other = ColorScale { lo: tops[2] / liqshot::output::render::chart::FLOOR_RATIO, hi: tops[2] };
     for usd in [5e4, 2.5e5, 1e6, 1.9e6] {
         assert_eq!(scale.t(usd), other.t(usd), "{usd}");
     }
@@ -117,7 +117,7 @@ fn a_pinned_top_and_a_snapshot_without_the_week_say_so() {
 
 #[test]
 fn every_capture_of_a_week_shares_the_reference_week() {
-    use liqshot::render::heat::reference_week;
+    use liqshot::output::render::heat::reference_week;
     let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
     let at = |d: u32, h: u32| snap.cut(None, Utc.with_ymd_and_hms(2025, 11, d, h, 0, 0).unwrap());
     let week = Some((

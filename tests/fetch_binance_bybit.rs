@@ -175,7 +175,7 @@ fn bybit_routes(server: &MockServer) {
 }
 
 /// All 3000 candles once, ascending, closed.
-fn assert_candles(v: &liqshot::snapshot::VenueSeries) {
+fn assert_candles(v: &liqshot::model::snapshot::VenueSeries) {
     assert_eq!(v.candles.len(), 3000);
     assert!(v
         .candles
@@ -392,7 +392,7 @@ fn real_open_interest_of_one_hour_is_one_sided_on_every_venue() {
         max_parallel: 4,
         liquidations_since: None,
     };
-    let coins_at_t = |v: &liqshot::snapshot::VenueSeries| {
+    let coins_at_t = |v: &liqshot::model::snapshot::VenueSeries| {
         let p = v
             .open_interest
             .iter()

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use common::fake_exchange;
 use common::mock_server::{MockServer, Seen};
 use liqshot::fetch::{fetch, FetchOptions, FetchReport, HttpConfig, Venue};
-use liqshot::snapshot::VenueSeries;
+use liqshot::model::snapshot::VenueSeries;
 use serde_json::Value;
 
 const DAY: i64 = 86_400;

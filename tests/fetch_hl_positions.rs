@@ -16,8 +16,8 @@ use common::mock_server::{MockServer, Reply};
 use common::{fake_exchange, liqshot};
 use liqshot::fetch::hyperliquid::positions::{AccountSource, MeasuredOptions};
 use liqshot::fetch::{fetch, FetchOptions, HttpConfig, Venue};
-use liqshot::measured::MarginMode;
-use liqshot::snapshot::{MarketSnapshot, Side};
+use liqshot::model::measured::MarginMode;
+use liqshot::model::snapshot::{MarketSnapshot, Side};
 use serde_json::{json, Value};
 
 const RECORDED: &str =
@@ -87,7 +87,7 @@ fn options(server: &MockServer, accounts: AccountSource, cache: Option<&Path>) -
     }
 }
 
-fn hl(snap: &MarketSnapshot) -> &liqshot::snapshot::VenueSeries {
+fn hl(snap: &MarketSnapshot) -> &liqshot::model::snapshot::VenueSeries {
     snap.venues.iter().find(|v| v.venue == "hyperliquid").unwrap()
 }
 

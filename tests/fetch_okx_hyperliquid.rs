@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use common::mock_server::{MockServer, Reply, Seen};
 use liqshot::fetch::{hyperliquid, okx, FetchError, Http, HttpConfig, Venue, VenueCtx};
-use liqshot::snapshot::VenueSeries;
+use liqshot::model::snapshot::VenueSeries;
 use serde_json::{json, Value};
 
 /// 2025-11-01 12:30 UTC, on the 5-minute grid.
@@ -205,7 +205,7 @@ fn okx_pages_candles_and_open_interest_concurrently() {
     // 1000 contracts × ctVal 1 × last close.
     let last_close = v.candles.last().unwrap().close;
     assert_eq!(v.margin_tiers[0].notional_cap, 1000.0 * last_close);
-    assert!(liqshot::tiers::validate(&v.margin_tiers).is_ok());
+    assert!(liqshot::model::tiers::validate(&v.margin_tiers).is_ok());
 }
 
 #[test]

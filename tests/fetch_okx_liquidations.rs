@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use common::fake_exchange::{self, okx_liquidation_details, okx_liquidations_page};
 use common::mock_server::{MockServer, Reply, Seen};
 use liqshot::fetch::{fetch, FetchOptions, FetchReport, HttpConfig, Venue};
-use liqshot::snapshot::{Liquidation, Side};
+use liqshot::model::snapshot::{Liquidation, Side};
 use serde_json::Value;
 
 const PATH: &str = "/api/v5/public/liquidation-orders";

@@ -94,9 +94,10 @@ fn a_wick_to_almost_zero_is_an_error_not_a_crash() {
     // The first candle's low (109441.26), as the fuzzer changed it.
     let text = text.replacen("\"low\": 109441.26", "\"low\": 1.10126444e-307", 1);
     let snap = liqshot::MarketSnapshot::from_json(text.as_bytes()).expect("a valid snapshot");
-    let params = liqshot::estimate::EstimateParams { rows: 64, ..Default::default() };
-    let err =
-        liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).unwrap_err().to_string();
+    let params = liqshot::engine::estimate::EstimateParams { rows: 64, ..Default::default() };
+    let err = liqshot::engine::pipeline::analyse(&snap, &params, &liqshot::engine::zones::ZoneParams::default())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("candle prices range from 1.10126444e-307 to") && err.contains("more than a factor of 1e6"),
         "{err}"
@@ -108,12 +109,12 @@ fn a_wick_to_almost_zero_is_an_error_not_a_crash() {
     let snap =
         liqshot::MarketSnapshot::from_json(text.replacen("\"low\": 109441.26", "\"low\": 10944.13", 1).as_bytes())
             .unwrap();
-    assert!(liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).is_ok());
+    assert!(liqshot::engine::pipeline::analyse(&snap, &params, &liqshot::engine::zones::ZoneParams::default()).is_ok());
 }
 
 #[test]
 fn intervals_ending_in_multibyte_characters_or_overflowing_are_rejected() {
-    use liqshot::snapshot::parse_interval;
+    use liqshot::model::snapshot::parse_interval;
     for bad in ["\u{2d5}", "5\u{e9}", "\u{e9}m", "9223372036854775807d", "m", ""] {
         assert_eq!(parse_interval(bad), None, "{bad:?}");
     }

@@ -1,9 +1,9 @@
-//! Integration tests for `liqshot::import` against small fixture files.
+//! Integration tests for `liqshot::fetch::import` against small fixture files.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use liqshot::import::{import, ImportOptions};
+use liqshot::fetch::import::{import, ImportOptions};
 use liqshot::{Error, MarketSnapshot};
 
 fn fixture(name: &str) -> PathBuf {

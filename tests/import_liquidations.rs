@@ -7,8 +7,8 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use common::{dir_names, example_json, example_snapshot, import_fixture, liqshot};
-use liqshot::import::{import, ImportOptions};
-use liqshot::snapshot::{Liquidation, MarketSnapshot, Side, FORMAT, FORMAT_V1};
+use liqshot::fetch::import::{import, ImportOptions};
+use liqshot::model::snapshot::{Liquidation, MarketSnapshot, Side, FORMAT, FORMAT_V1};
 use serde_json::{json, Value};
 
 fn utc(s: &str) -> DateTime<Utc> {

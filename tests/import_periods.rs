@@ -7,8 +7,8 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use common::{example_json, import_fixture, import_with_liquidations};
-use liqshot::import::{import, ImportOptions};
-use liqshot::snapshot::{MarketSnapshot, FORMAT};
+use liqshot::fetch::import::{import, ImportOptions};
+use liqshot::model::snapshot::{MarketSnapshot, FORMAT};
 use serde_json::{json, Value};
 
 fn utc(s: &str) -> DateTime<Utc> {

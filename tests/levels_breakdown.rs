@@ -5,14 +5,14 @@
 
 mod common;
 
-use liqshot::breakdown::{self, Breakdown, By};
-use liqshot::estimate::{self, EstimateParams};
-use liqshot::levels::{self, Levels};
-use liqshot::render::chart::profile_parts::PART_COLORS;
-use liqshot::render::chart::{ChartView, ProfileView};
-use liqshot::render::layout::Layout;
-use liqshot::render::map_chart::{self, MapLayout};
-use liqshot::render::{render_scene, text, Item, RenderSettings, Scene};
+use liqshot::engine::breakdown::{self, Breakdown, By};
+use liqshot::engine::estimate::{self, EstimateParams};
+use liqshot::engine::levels::{self, Levels};
+use liqshot::output::render::chart::profile_parts::PART_COLORS;
+use liqshot::output::render::chart::{ChartView, ProfileView};
+use liqshot::output::render::layout::Layout;
+use liqshot::output::render::map_chart::{self, MapLayout};
+use liqshot::output::render::{render_scene, text, Item, RenderSettings, Scene};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -25,7 +25,7 @@ fn two_venues() -> MarketSnapshot {
     let mut s = example();
     let mut v = s.venues[0].clone();
     v.venue = "bybit".into();
-    v.margin_tiers = liqshot::tiers::builtin("bybit", "BTCUSDT").0;
+    v.margin_tiers = liqshot::model::tiers::builtin("bybit", "BTCUSDT").0;
     for p in &mut v.open_interest {
         p.oi_usd *= 0.6;
     }
@@ -156,7 +156,7 @@ fn settings(view: ProfileView, map: bool, w: u32, h: u32, scale: Option<f32>) ->
     s
 }
 
-fn is_part(c: liqshot::render::Color) -> bool {
+fn is_part(c: liqshot::output::render::Color) -> bool {
     PART_COLORS.contains(&c)
 }
 
@@ -202,8 +202,9 @@ fn map_bars_stack_to_the_levels_on_both_sides_of_price() {
             .map(|b| b.long_usd + b.short_usd)
             .sum();
         assert!((drawn_total - rows_total).abs() < 1e-6 * rows_total);
-        let top =
-            liqshot::render::chart::fine_ceil(bars.iter().map(|(b, _)| b.long_usd + b.short_usd).fold(0.0, f64::max));
+        let top = liqshot::output::render::chart::fine_ceil(
+            bars.iter().map(|(b, _)| b.long_usd + b.short_usd).fold(0.0, f64::max),
+        );
         let got = stacks(&sc, p.x, p.right(), p.y, p.bottom(), true);
         let with_usd: Vec<&(levels::Band, Vec<f64>)> =
             bars.iter().filter(|(b, _)| b.long_usd + b.short_usd > 0.0).collect();
@@ -243,8 +244,9 @@ fn profile_stacks_are_the_plain_bars() {
         let (a, sc) = render_scene(&snap, &s).unwrap();
         let l = Layout::new(1600, 900);
         let pr = l.profile;
-        let top = liqshot::render::chart::profile_top(&a, &s.chart);
-        let bands = liqshot::render::chart::profile_bands(&a, a.estimate.grid.price_lo, a.estimate.grid.price_hi);
+        let top = liqshot::output::render::chart::profile_top(&a, &s.chart);
+        let bands =
+            liqshot::output::render::chart::profile_bands(&a, a.estimate.grid.price_lo, a.estimate.grid.price_hi);
         let got = stacks(&sc, pr.x, pr.right(), pr.y, pr.bottom(), false);
         let width = pr.w - 2.0;
         let expected: Vec<f32> =
@@ -273,9 +275,11 @@ fn cumulative_axis_and_curves_fit_the_panel() {
         (example(), ProfileView::Leverage),
         (two_venues(), ProfileView::Venue),
     ] {
-        for (w, h, scale) in
-            [(1600, 900, None), (720, 400, None), (1200, 675, Some(liqshot::render::preset::Preset::X.layout_scale()))]
-        {
+        for (w, h, scale) in [
+            (1600, 900, None),
+            (720, 400, None),
+            (1200, 675, Some(liqshot::output::render::preset::Preset::X.layout_scale())),
+        ] {
             let s = settings(view, false, w, h, scale);
             let (_, sc) = render_scene(&snap, &s).unwrap();
             let pr = Layout::with_scale(w, h, scale).profile;
@@ -328,7 +332,7 @@ fn cumulative_axis_and_curves_fit_the_panel() {
 /// in USD: at the default size, the smallest and every preset, both themes.
 #[test]
 fn map_text_is_inside_the_image_apart_and_the_right_axis_labelled() {
-    use liqshot::render::preset::Preset;
+    use liqshot::output::render::preset::Preset;
     let mut sizes: Vec<(u32, u32, Option<f32>, bool)> = vec![(1600, 900, None, true), (720, 400, None, false)];
     sizes.extend(Preset::ALL.iter().map(|p| (p.size().0, p.size().1, Some(p.layout_scale()), true)));
     for (w, h, scale, dark) in sizes {
@@ -343,9 +347,9 @@ fn map_text_is_inside_the_image_apart_and_the_right_axis_labelled() {
                 let tw = text::measure(text, *size, *bold);
                 let th = text::line_height(*size, *bold);
                 let x0 = match halign {
-                    liqshot::render::HAlign::Left => *x,
-                    liqshot::render::HAlign::Center => x - tw / 2.0,
-                    liqshot::render::HAlign::Right => x - tw,
+                    liqshot::output::render::HAlign::Left => *x,
+                    liqshot::output::render::HAlign::Center => x - tw / 2.0,
+                    liqshot::output::render::HAlign::Right => x - tw,
                 };
                 assert!(
                     x0 >= 0.0 && x0 + tw <= w as f32 && y - th / 2.0 >= 0.0 && y + th / 2.0 <= h as f32,

@@ -58,7 +58,7 @@ fn version_line_indicator_and_one_box_per_zone_at_the_zones_json_prices() {
 fn top_levels_are_the_densest_levels_rows_with_labels() {
     let text = pine();
     let lines = calls(&text, "line.new(");
-    assert_eq!(lines.len(), 2 * liqshot::pine::TOP_LEVELS);
+    assert_eq!(lines.len(), 2 * liqshot::output::pine::TOP_LEVELS);
     let labels: Vec<&str> = text.lines().filter(|l| l.contains("label.new(")).collect();
     assert_eq!(labels.len(), lines.len());
     for l in &labels {

@@ -102,7 +102,7 @@ fn a_report_directory_named_latest_is_its_own_copy() {
     ]);
     assert_eq!(r.code, Some(0), "{r:#?}");
     assert_eq!(dir_names(&dir.path().join("lt2")), ["BTCUSDT-latest"]);
-    assert_eq!(dir_names(&dir.path().join("lt2/BTCUSDT-latest")).len(), liqshot::report::files::NAMES.len());
+    assert_eq!(dir_names(&dir.path().join("lt2/BTCUSDT-latest")).len(), liqshot::output::report::files::NAMES.len());
 }
 
 #[test]

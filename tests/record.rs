@@ -15,7 +15,7 @@ use common::{arg, liqshot};
 use liqshot::fetch::record::session::{self, Flag, Settings};
 use liqshot::fetch::record::Feed;
 use liqshot::fetch::{binance, bybit, okx, Venue};
-use liqshot::snapshot::{Liquidation, Side};
+use liqshot::model::snapshot::{Liquidation, Side};
 use serde_json::Value;
 
 fn fixture(name: &str) -> String {

@@ -1,10 +1,10 @@
 //! The heatmap has at most one time column per pixel column of the plot: a 30-day window of
 //! 5-minute candles (8,640 of them) is aggregated to the plot's width, a 24-hour one is not.
 
-use liqshot::estimate::EstimateParams;
-use liqshot::render::layout::Layout;
-use liqshot::render::scene::Item;
-use liqshot::render::{render_scene, RenderSettings};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::output::render::layout::Layout;
+use liqshot::output::render::scene::Item;
+use liqshot::output::render::{render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -13,7 +13,7 @@ fn example() -> MarketSnapshot {
 }
 
 /// The heatmap raster of a scene: the image drawn over the plot (px_w, px_h, box width).
-fn heatmap(scene: &liqshot::render::Scene, l: &Layout) -> (u32, u32, f32) {
+fn heatmap(scene: &liqshot::output::render::Scene, l: &Layout) -> (u32, u32, f32) {
     scene
         .items
         .iter()
@@ -27,7 +27,7 @@ fn heatmap(scene: &liqshot::render::Scene, l: &Layout) -> (u32, u32, f32) {
 #[test]
 fn a_30_day_window_has_at_most_one_column_per_plot_pixel() {
     // 30 days of 5-minute candles: the example's 10 days repeated end to end three times.
-    let snap = liqshot::synth::repeated(&example(), 3);
+    let snap = liqshot::engine::synth::repeated(&example(), 3);
     assert_eq!(snap.venues[0].candles.len(), 8_640);
     let (w, h) = (1600, 900);
     let l = Layout::new(w, h);

@@ -3,13 +3,13 @@
 //! the image; a title that says when the map shows only part of the leverage mix.
 
 use image::RgbaImage;
-use liqshot::estimate::EstimateParams;
-use liqshot::pipeline::Analysis;
-use liqshot::render::chart::{ColorScale, BAND};
-use liqshot::render::layout::Layout;
-use liqshot::render::palette::Theme;
-use liqshot::render::{raster, Item, Scene};
-use liqshot::render::{render_scene, RenderSettings};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::pipeline::Analysis;
+use liqshot::output::render::chart::{ColorScale, BAND};
+use liqshot::output::render::layout::Layout;
+use liqshot::output::render::palette::Theme;
+use liqshot::output::render::{raster, Item, Scene};
+use liqshot::output::render::{render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -37,9 +37,11 @@ fn swept_zone_rows_show_the_bare_background_left_edge_included() {
     let p = l.plot;
     let bg = [th.plot_background.r, th.plot_background.g, th.plot_background.b];
     let g = &a.estimate.grid;
-    let drawn =
-        liqshot::render::chart_options(&example(), &RenderSettings::new(EstimateParams::default(), 86_400, 1600, 900))
-            .color_max;
+    let drawn = liqshot::output::render::chart_options(
+        &example(),
+        &RenderSettings::new(EstimateParams::default(), 86_400, 1600, 900),
+    )
+    .color_max;
     let scale = ColorScale::pick(g, drawn);
     let k = BAND / g.row_rel_width();
     // Pixels near anything drawn over the heatmap (candles, wicks, lines, labels) are skipped.

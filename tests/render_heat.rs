@@ -15,12 +15,12 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use image::RgbaImage;
-use liqshot::estimate::EstimateParams;
-use liqshot::pipeline::Analysis;
-use liqshot::render::chart::{hot_share, ColorScale, BAND};
-use liqshot::render::layout::Layout;
-use liqshot::render::raster;
-use liqshot::render::{render_scene, RenderSettings};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::pipeline::Analysis;
+use liqshot::output::render::chart::{hot_share, ColorScale, BAND};
+use liqshot::output::render::layout::Layout;
+use liqshot::output::render::raster;
+use liqshot::output::render::{render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn root() -> std::path::PathBuf {
@@ -63,7 +63,7 @@ fn chart(snap: &MarketSnapshot, window_days: i64, w: u32, h: u32, dark: bool) ->
     settings.chart.dark = dark;
     let (a, scene) = render_scene(snap, &settings).unwrap();
     let img = image::load_from_memory(&raster::to_png(&scene)).expect("PNG decodes").to_rgba8();
-    let scale = ColorScale::pick(&a.estimate.grid, liqshot::render::chart_options(snap, &settings).color_max);
+    let scale = ColorScale::pick(&a.estimate.grid, liqshot::output::render::chart_options(snap, &settings).color_max);
     Chart { a, img, l: Layout::new(w, h), scale }
 }
 
@@ -163,7 +163,7 @@ fn every_day_has_between_1_and_15_percent_hot_area() {
         println!(
             "{}d to 2025-11-{d:02} 00:00    {:>9}     {:5.1} %      {:5.1} %",
             win,
-            liqshot::fmt::usd(scale.hi),
+            liqshot::model::fmt::usd(scale.hi),
             cells * 100.0,
             pixels * 100.0
         );
@@ -199,7 +199,7 @@ fn zone_bands_are_among_the_hottest_rows() {
             ts[g.rows / 10],
             ts[g.rows / 20]
         );
-        let rows_of = |z: &liqshot::zones::Zone| {
+        let rows_of = |z: &liqshot::engine::zones::Zone| {
             (g.row_of(z.low).floor().max(0.0) as usize, (g.row_of(z.high).ceil() as usize).min(g.rows))
         };
         let mut densest: [Option<(f64, String)>; 2] = [None, None];
@@ -325,14 +325,14 @@ fn the_legend_labels_the_top_of_the_scale() {
         let mut settings = RenderSettings::new(EstimateParams::default(), days * 86_400, 1600, 900);
         settings.chart.color_max = pinned;
         let (a, scene) = render_scene(&example(), &settings).unwrap();
-        let drawn = liqshot::render::chart_options(&example(), &settings).color_max;
-        let top = format!("{}+", liqshot::fmt::usd(ColorScale::pick(&a.estimate.grid, drawn).hi));
+        let drawn = liqshot::output::render::chart_options(&example(), &settings).color_max;
+        let top = format!("{}+", liqshot::model::fmt::usd(ColorScale::pick(&a.estimate.grid, drawn).hi));
         let label = scene.items.iter().find_map(|i| match i {
-            liqshot::render::Item::Text { text, x, size, .. } if *text == top => Some((*x, *size)),
+            liqshot::output::render::Item::Text { text, x, size, .. } if *text == top => Some((*x, *size)),
             _ => None,
         });
         let Some((x, size)) = label else { panic!("{days}d, top {pinned:?}: no legend label {top:?}") };
-        let right = x + liqshot::render::text::measure(&top, size, false) / 2.0;
+        let right = x + liqshot::output::render::text::measure(&top, size, false) / 2.0;
         assert!(
             right <= r.right() + 2.5,
             "{days}d, top {pinned:?}: {top:?} ends at {right}, past the bar's end {}",
@@ -341,7 +341,7 @@ fn the_legend_labels_the_top_of_the_scale() {
     }
 }
 
-fn a_price(a: &liqshot::pipeline::Analysis) -> f64 {
+fn a_price(a: &liqshot::engine::pipeline::Analysis) -> f64 {
     a.estimate.last_price
 }
 
@@ -350,13 +350,13 @@ fn a_price(a: &liqshot::pipeline::Analysis) -> f64 {
 /// (mean luma distance from the plot background, mean luma step between vertically adjacent
 /// near-empty cells: hairline stripes).
 fn empty_band_stats(snap: &MarketSnapshot, dark: bool) -> (f64, f64) {
-    use liqshot::render::palette::{over, Theme};
-    use liqshot::render::{Color, Item};
+    use liqshot::output::render::palette::{over, Theme};
+    use liqshot::output::render::{Color, Item};
     let mut settings = RenderSettings::new(EstimateParams::default(), 7 * 86_400, 1600, 900);
     settings.chart.dark = dark;
     let (a, scene) = render_scene(snap, &settings).unwrap();
     let g = &a.estimate.grid;
-    let scale = ColorScale::pick(g, liqshot::render::chart_options(snap, &settings).color_max);
+    let scale = ColorScale::pick(g, liqshot::output::render::chart_options(snap, &settings).color_max);
     let bg = if dark { Theme::dark() } else { Theme::light() }.plot_background;
     let (cols, rows, rgba) = scene
         .items

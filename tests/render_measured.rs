@@ -5,10 +5,10 @@ mod common;
 
 use common::liqshot;
 use image::RgbaImage;
-use liqshot::estimate::EstimateParams;
-use liqshot::render::layout::Layout;
-use liqshot::render::{raster, render_scene, RenderSettings};
-use liqshot::snapshot::MarketSnapshot;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::model::snapshot::MarketSnapshot;
+use liqshot::output::render::layout::Layout;
+use liqshot::output::render::{raster, render_scene, RenderSettings};
 use serde_json::{json, Value};
 
 fn snapshot() -> (MarketSnapshot, Vec<u8>) {
@@ -31,7 +31,7 @@ fn snapshot() -> (MarketSnapshot, Vec<u8>) {
     (MarketSnapshot::from_json(&bytes).unwrap(), bytes)
 }
 
-fn png(snap: &MarketSnapshot, measured: bool) -> (RgbaImage, liqshot::pipeline::Analysis) {
+fn png(snap: &MarketSnapshot, measured: bool) -> (RgbaImage, liqshot::engine::pipeline::Analysis) {
     let mut s = RenderSettings::new(EstimateParams::default(), 86_400, 1600, 900);
     s.chart.measured = measured;
     let (a, scene) = render_scene(snap, &s).unwrap();

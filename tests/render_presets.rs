@@ -3,10 +3,10 @@
 
 mod common;
 
-use liqshot::estimate::EstimateParams;
-use liqshot::render::preset::{Preset, MIN_TEXT_CSS_PX};
-use liqshot::render::{encode, render_scene, Format, RenderSettings};
-use liqshot::render::{text, HAlign, Item, Scene, VAlign};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::output::render::preset::{Preset, MIN_TEXT_CSS_PX};
+use liqshot::output::render::{encode, render_scene, Format, RenderSettings};
+use liqshot::output::render::{text, HAlign, Item, Scene, VAlign};
 use liqshot::MarketSnapshot;
 
 /// Every horizontal text item's box: (x0, y0, x1, y1, size, text).
@@ -144,7 +144,7 @@ fn heatmap_box(scene: &Scene) -> (f32, f32, f32, f32) {
 }
 
 /// Each preset, both windows and both themes, with its analysis.
-fn analysed() -> Vec<(String, liqshot::pipeline::Analysis, Scene)> {
+fn analysed() -> Vec<(String, liqshot::engine::pipeline::Analysis, Scene)> {
     let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
     let mut v = Vec::new();
     for p in Preset::ALL {

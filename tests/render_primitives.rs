@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use common::imgdiff;
 use image::RgbaImage;
-use liqshot::render::{raster, svg, text, Color, HAlign, Scene, VAlign};
+use liqshot::output::render::{raster, svg, text, Color, HAlign, Scene, VAlign};
 
 fn target_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("test-output").join(name)

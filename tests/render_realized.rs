@@ -6,12 +6,12 @@
 mod common;
 
 use chrono::Duration;
-use liqshot::estimate::EstimateParams;
-use liqshot::render::chart::realized::{legend_text, radius};
-use liqshot::render::layout::Layout;
-use liqshot::render::palette::Theme;
-use liqshot::render::{raster, render_scene, svg, Item, RenderSettings};
-use liqshot::snapshot::{Liquidation, Side};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::model::snapshot::{Liquidation, Side};
+use liqshot::output::render::chart::realized::{legend_text, radius};
+use liqshot::output::render::layout::Layout;
+use liqshot::output::render::palette::Theme;
+use liqshot::output::render::{raster, render_scene, svg, Item, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -37,7 +37,7 @@ fn with_events() -> (MarketSnapshot, Liquidation, Liquidation) {
     (snap, long, short)
 }
 
-fn circles(items: &[Item]) -> Vec<(f32, f32, f32, liqshot::render::Color)> {
+fn circles(items: &[Item]) -> Vec<(f32, f32, f32, liqshot::output::render::Color)> {
     items
         .iter()
         .filter_map(|i| if let Item::Circle { cx, cy, r, fill, .. } = i { Some((*cx, *cy, *r, *fill)) } else { None })
@@ -45,7 +45,7 @@ fn circles(items: &[Item]) -> Vec<(f32, f32, f32, liqshot::render::Color)> {
 }
 
 /// Pixel position of (time, price) computed from the layout and the grid, independently of the chart code.
-fn position(snap: &MarketSnapshot, a: &liqshot::pipeline::Analysis, l: &Liquidation) -> (f32, f32) {
+fn position(snap: &MarketSnapshot, a: &liqshot::engine::pipeline::Analysis, l: &Liquidation) -> (f32, f32) {
     let _ = snap;
     let lay = Layout::with_scale(1600, 900, None);
     let g = &a.estimate.grid;
@@ -107,7 +107,7 @@ fn dots_only_inside_the_window_sized_by_usd_and_a_legend_of_the_last_24h() {
         }
     });
     assert_eq!(legend.as_deref(), Some("realized 24 h: longs $2M, shorts $500k, 2 events, OKX"));
-    let sum = liqshot::realized::summary(&snap, snap.captured_at, 86_400);
+    let sum = liqshot::engine::realized::summary(&snap, snap.captured_at, 86_400);
     assert_eq!(legend.unwrap(), legend_text(&sum));
 }
 
@@ -205,7 +205,7 @@ fn the_real_okx_sample_fetched_from_the_fake_exchange_is_drawn() {
 #[test]
 fn the_legend_says_binance_totals_are_a_lower_bound() {
     let (snap, ..) = with_events();
-    let mut sum = liqshot::realized::summary(&snap, snap.captured_at, 86_400);
+    let mut sum = liqshot::engine::realized::summary(&snap, snap.captured_at, 86_400);
     assert!(!legend_text(&sum).contains("Binance"));
     sum.venues = vec!["binance".into(), "okx".into()];
     assert!(legend_text(&sum).ends_with("BINANCE+OKX, Binance at most 1/s: a lower bound"), "{}", legend_text(&sum));

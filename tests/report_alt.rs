@@ -5,11 +5,11 @@
 mod common;
 
 use common::{dir_names, example_snapshot, liqshot};
-use liqshot::estimate::EstimateParams;
-use liqshot::fmt;
-use liqshot::pipeline::{analyse, Analysis};
-use liqshot::report::alt::{alt_text, MAX_CHARS};
-use liqshot::zones::ZoneParams;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::pipeline::{analyse, Analysis};
+use liqshot::engine::zones::ZoneParams;
+use liqshot::model::fmt;
+use liqshot::output::report::alt::{alt_text, MAX_CHARS};
 use liqshot::MarketSnapshot;
 
 fn example() -> (MarketSnapshot, Analysis) {
@@ -156,7 +156,7 @@ fn alt_text_of_every_format_is_named_by_one_rule() {
     for image in ["c.png", "c.svg", "c.gif", "r/heatmap.png"] {
         let alt = dir.path().join(format!("{image}.alt.txt"));
         assert!(alt.is_file(), "{image}: no {}", alt.display());
-        assert_eq!(liqshot::report::alt::alt_path(&dir.path().join(image)), alt);
+        assert_eq!(liqshot::output::report::alt::alt_path(&dir.path().join(image)), alt);
     }
     assert!(!dir.path().join("c.alt.txt").exists(), "no alt text named without the image's extension");
     // The GIF's alt text is the animation's, the stills' their own.

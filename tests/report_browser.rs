@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::report::sample_report;
-use liqshot::estimate::EstimateParams;
-use liqshot::render::{encode, render_scene, Format, RenderSettings};
-use liqshot::report::templates::{render_html, TemplateOptions};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::output::render::{encode, render_scene, Format, RenderSettings};
+use liqshot::output::report::templates::{render_html, TemplateOptions};
 use liqshot::MarketSnapshot;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -43,7 +43,7 @@ fn run_chromium(bin: &Path, profile: &Path, args: &[String]) -> std::process::Ou
 }
 
 /// A real chart of the example at 800x450 as SVG, and the sample report sized for it.
-fn sample_report_with_chart() -> (liqshot::report::model::Report, String) {
+fn sample_report_with_chart() -> (liqshot::output::report::model::Report, String) {
     let snap = MarketSnapshot::load(&common::example_snapshot()).unwrap();
     let settings = RenderSettings::new(EstimateParams::default(), 86_400, 800, 450);
     let (_, scene) = render_scene(&snap, &settings).unwrap();

@@ -6,9 +6,9 @@
 mod common;
 
 use common::report::sample_report;
-use liqshot::report::files::to_json;
-use liqshot::report::model::Report;
-use liqshot::report::templates::{render_html, render_markdown, TemplateOptions};
+use liqshot::output::report::files::to_json;
+use liqshot::output::report::model::Report;
+use liqshot::output::report::templates::{render_html, render_markdown, TemplateOptions};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 const HOSTILE: &[&str] = &[

@@ -4,30 +4,30 @@
 
 use std::path::Path;
 
-use liqshot::estimate::EstimateParams;
-use liqshot::pipeline::analyse;
-use liqshot::report::compute::{compute, ReportInputs};
-use liqshot::report::model::Image;
-use liqshot::report::templates::{render_html, render_markdown, TemplateOptions};
-use liqshot::zones::ZoneParams;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::pipeline::analyse;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::output::report::compute::{compute, ReportInputs};
+use liqshot::output::report::model::Image;
+use liqshot::output::report::templates::{render_html, render_markdown, TemplateOptions};
 use liqshot::MarketSnapshot;
 
 /// A short stand-in for the chart, so the HTML snapshot stays readable.
 const DUMMY_SVG: &str =
     r#"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="9"><rect width="16" height="9"/></svg>"#;
 
-fn report() -> liqshot::report::model::Report {
+fn report() -> liqshot::output::report::model::Report {
     report_with(|_| {})
 }
 
 /// The example's report after `edit` changed its analysis.
-fn report_with(edit: impl FnOnce(&mut liqshot::pipeline::Analysis)) -> liqshot::report::model::Report {
+fn report_with(edit: impl FnOnce(&mut liqshot::engine::pipeline::Analysis)) -> liqshot::output::report::model::Report {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/btcusdt-2025-11-01_10.snapshot.json"));
     let snap = MarketSnapshot::load(path).unwrap();
     let params = EstimateParams { window_secs: 86_400, ..Default::default() };
     let mut analysis = analyse(&snap, &params, &ZoneParams::default()).unwrap();
     edit(&mut analysis);
-    let tested = liqshot::report::evidence::backtest_for(&snap, &params, 86_400).unwrap();
+    let tested = liqshot::output::report::evidence::backtest_for(&snap, &params, 86_400).unwrap();
     let image = Image {
         png: "heatmap.png".into(),
         svg: "heatmap.svg".into(),
@@ -66,7 +66,7 @@ fn every_figure_has_one_basis_across_markdown_html_and_json() {
     let r = report();
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
     let html = render_html(&r, Some(DUMMY_SVG), &[], &TemplateOptions::default()).unwrap();
-    let json = String::from_utf8(liqshot::report::files::to_json(&r)).unwrap();
+    let json = String::from_utf8(liqshot::output::report::files::to_json(&r)).unwrap();
     let back: serde_json::Value = serde_json::from_str(&json).unwrap();
 
     // Open interest: one verdict, over 4 h, 24 h and 7 d, one 24 h figure.
@@ -125,8 +125,8 @@ fn every_figure_has_one_basis_across_markdown_html_and_json() {
     // zone C below is on the chart, so a far cluster (-11.3 %) stands in for it here.
     let r = report_with(|a| {
         let far = a.zones.far.iter().find(|f| f.edge_distance_pct < -10.0).expect("a far cluster below").clone();
-        let c = a.zones.zones.iter_mut().find(|z| z.name == liqshot::zones::C_BELOW).unwrap();
-        *c = liqshot::zones::Zone { name: liqshot::zones::C_BELOW.into(), ..far };
+        let c = a.zones.zones.iter_mut().find(|z| z.name == liqshot::engine::zones::C_BELOW).unwrap();
+        *c = liqshot::engine::zones::Zone { name: liqshot::engine::zones::C_BELOW.into(), ..far };
     });
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
     let ignored =
@@ -153,7 +153,7 @@ fn words(md: &str) -> usize {
 }
 
 /// Published text is for readers: no flag, no command, at most 900 words, zone names unique.
-fn check_published(name: &str, md: &str, r: &liqshot::report::model::Report) {
+fn check_published(name: &str, md: &str, r: &liqshot::output::report::model::Report) {
     for token in md.split_whitespace() {
         let t = token.trim_start_matches(['(', '`', '*', '[']);
         assert!(
@@ -190,17 +190,17 @@ fn published_text_is_for_readers() {
     if !shared.join("btcusdt-spot-5m-2025-11-01_10.csv").exists() {
         panic!("../shared/data is missing: CI runs with ../shared beside the checkout");
     }
-    let opts = liqshot::import::ImportOptions::new(
+    let opts = liqshot::fetch::import::ImportOptions::new(
         shared.join("btcusdt-spot-5m-2025-11-01_10.csv"),
         shared.join("btc-usd-swap-okx-oi-1h-2025-11-01_10.csv"),
         "BTCUSDT",
     );
-    let full = liqshot::import::import(&opts).unwrap();
+    let full = liqshot::fetch::import::import(&opts).unwrap();
     // Cut at 6 Nov 12:00 (another day than the example's), 24 h window.
     let cut = full.cut(None, chrono::DateTime::parse_from_rfc3339("2025-11-06T12:00:00Z").unwrap().into());
     let params = EstimateParams { window_secs: 86_400, ..Default::default() };
     let analysis = analyse(&cut, &params, &ZoneParams::default()).unwrap();
-    let tested = liqshot::report::evidence::backtest_for(&cut, &params, 86_400).unwrap();
+    let tested = liqshot::output::report::evidence::backtest_for(&cut, &params, 86_400).unwrap();
     let image = Image {
         png: "heatmap.png".into(),
         svg: "heatmap.svg".into(),
@@ -250,7 +250,7 @@ fn link_previews_carry_the_summary_and_the_image() {
         html.contains("property=\"og:image\" content=\"https://cdn.example.com/btc/heatmap.png\""),
         "og:image follows --image-base-url"
     );
-    let first = liqshot::report::templates::escape_html(&r.summary[0]);
+    let first = liqshot::output::report::templates::escape_html(&r.summary[0]);
     assert!(
         html.contains(&format!("property=\"og:description\" content=\"{}", first)),
         "the description starts with the summary"

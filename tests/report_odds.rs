@@ -8,11 +8,11 @@ mod common;
 use std::path::Path;
 
 use common::{example_snapshot, liqshot};
-use liqshot::backtest::{self, odds::zone_odds, BacktestParams};
-use liqshot::estimate::EstimateParams;
-use liqshot::pipeline::analyse;
-use liqshot::report::model::Report;
-use liqshot::zones::ZoneParams;
+use liqshot::engine::backtest::{self, odds::zone_odds, BacktestParams};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::pipeline::analyse;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::output::report::model::Report;
 use liqshot::MarketSnapshot;
 
 /// Runs `liqshot report` on `snap` into `out` (small chart) with `extra` flags.
@@ -69,7 +69,7 @@ fn the_example_reports_each_zones_odds_from_its_own_backtest() {
     assert_eq!((e.horizon_secs, e.step_secs, e.warmup_secs), (86_400, 4 * 3600, 72 * 3600));
     assert!(e.steps > 20 && e.days >= 6, "ten days of data, three of warm-up: {e:?}");
     assert!(
-        md.contains(&e.plain[0]) && html.contains(&liqshot::report::templates::escape_html(&e.plain[0])),
+        md.contains(&e.plain[0]) && html.contains(&liqshot::output::report::templates::escape_html(&e.plain[0])),
         "the evidence in plain words in both"
     );
 
@@ -99,7 +99,7 @@ fn the_example_reports_each_zones_odds_from_its_own_backtest() {
                 assert!(
                     html.contains(&format!(
                         ">{}{}</td>",
-                        liqshot::report::templates::escape_html(&shown),
+                        liqshot::output::report::templates::escape_html(&shown),
                         star.replace('\\', "")
                     )),
                     "{html}"

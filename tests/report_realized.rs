@@ -7,7 +7,7 @@ mod common;
 
 use chrono::Duration;
 use common::{example_snapshot, liqshot};
-use liqshot::snapshot::{Liquidation, Side};
+use liqshot::model::snapshot::{Liquidation, Side};
 use liqshot::MarketSnapshot;
 use serde_json::Value;
 

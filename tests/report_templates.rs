@@ -6,8 +6,8 @@ mod common;
 use std::path::Path;
 
 use common::report::sample_report;
-use liqshot::report::files::to_json;
-use liqshot::report::templates::{render_html, render_markdown, TemplateOptions};
+use liqshot::output::report::files::to_json;
+use liqshot::output::report::templates::{render_html, render_markdown, TemplateOptions};
 
 /// A short stand-in for the chart, so the HTML snapshot stays readable.
 const DUMMY_SVG: &str = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="16" height="9" viewBox="0 0 16 9"><rect width="16" height="9" fill="red"/></svg>"#;
@@ -169,7 +169,7 @@ fn zones_json_round_trips() {
     let r = sample_report();
     let bytes = to_json(&r);
     assert!(bytes.ends_with(b"}\n"));
-    let back: liqshot::report::model::Report = serde_json::from_slice(&bytes).unwrap();
+    let back: liqshot::output::report::model::Report = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(back, r);
     assert!(String::from_utf8(bytes).unwrap().contains("\"format\": \"liqshot-report/3\""));
 }
@@ -250,7 +250,7 @@ fn every_zone_says_its_touch_probability_and_track_record() {
 fn too_little_history_prints_no_number() {
     let mut r = sample_report();
     let needs = "needs 100 h of candles or more: 72 h of warm-up, then steps every 4 h each scored 24 h ahead; the snapshot has 48 h";
-    r.evidence = liqshot::report::model::Evidence {
+    r.evidence = liqshot::output::report::model::Evidence {
         tested: false,
         headline: format!("Not tested: too little history (the backtest {needs})."),
         horizon_secs: 86_400,

@@ -1,8 +1,8 @@
 //! The estimate works in relative terms: the same market at a millionth of the price
 //! (BTC at 106,000 vs a DOGE-like 0.106) gives the same zones at the same distances.
 
-use liqshot::estimate::EstimateParams;
-use liqshot::render::{render_scene, RenderSettings};
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::output::render::{render_scene, RenderSettings};
 use liqshot::MarketSnapshot;
 
 fn example() -> MarketSnapshot {
@@ -40,7 +40,7 @@ fn zones_keep_their_distances_at_any_price_level() {
         assert!(y.peak >= y.low && y.peak <= y.high, "{y:?}");
         // The USD may differ by what the bands between the two edges hold (an edge band that
         // straddles the dense threshold counts at one scale and not the other), and 10 % besides.
-        let lv = liqshot::levels::levels(&a.estimate.profile, a.estimate.last_price);
+        let lv = liqshot::engine::levels::levels(&a.estimate.profile, a.estimate.last_price);
         let between = |p: f64, q: f64| -> f64 {
             let (lo, hi) = (p.min(q) - 1e-6, p.max(q) + 1e-6);
             lv.bands.iter().filter(|b| b.price_low >= lo && b.price_high <= hi).map(|b| b.long_usd + b.short_usd).sum()
@@ -55,7 +55,7 @@ fn zones_keep_their_distances_at_any_price_level() {
         .items
         .iter()
         .filter_map(|i| match i {
-            liqshot::render::Item::Text { text, .. } => Some(text.clone()),
+            liqshot::output::render::Item::Text { text, .. } => Some(text.clone()),
             _ => None,
         })
         .collect();
@@ -66,7 +66,7 @@ fn zones_keep_their_distances_at_any_price_level() {
 /// panel (scientific notation where thousands separators would not fit) and tell ticks apart.
 #[test]
 fn axis_labels_fit_at_extreme_price_levels() {
-    use liqshot::render::layout::Layout;
+    use liqshot::output::render::layout::Layout;
     for scale in [1e7, 1e-17] {
         let mut snap = example();
         for v in &mut snap.venues {
@@ -85,7 +85,7 @@ fn axis_labels_fit_at_extreme_price_levels() {
             .items
             .iter()
             .filter_map(|i| match i {
-                liqshot::render::Item::Text { x, text, size, .. } if (*x - axis_x).abs() < 0.5 => {
+                liqshot::output::render::Item::Text { x, text, size, .. } if (*x - axis_x).abs() < 0.5 => {
                     Some((*x, text.clone(), *size))
                 }
                 _ => None,
@@ -93,7 +93,7 @@ fn axis_labels_fit_at_extreme_price_levels() {
             .collect();
         assert!(labels.len() >= 3, "{scale}: {labels:?}");
         for (x, t, size) in &labels {
-            let right = x + liqshot::render::text::measure(t, *size, false);
+            let right = x + liqshot::output::render::text::measure(t, *size, false);
             assert!(right <= l.profile.x, "{scale}: {t:?} runs to {right}, the panel starts at {}", l.profile.x);
         }
         let distinct: std::collections::BTreeSet<&String> = labels.iter().map(|l| &l.1).collect();

@@ -5,7 +5,7 @@
 mod common;
 
 use common::liqshot;
-use liqshot::snapshot::{MarketSnapshot, FORMAT, FORMAT_V1};
+use liqshot::model::snapshot::{MarketSnapshot, FORMAT, FORMAT_V1};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = "examples/btcusdt-2025-11-01_10.snapshot.json";

@@ -7,10 +7,10 @@
 mod common;
 
 use common::*;
-use liqshot::backtest::excursion::Excursions;
-use liqshot::backtest::odds::{self, Printed};
-use liqshot::backtest::{summary, volmodel, Backtest, BacktestParams, OddsModel, PricePath, Step};
-use liqshot::zones::Where;
+use liqshot::engine::backtest::excursion::Excursions;
+use liqshot::engine::backtest::odds::{self, Printed};
+use liqshot::engine::backtest::{summary, volmodel, Backtest, BacktestParams, OddsModel, PricePath, Step};
+use liqshot::engine::zones::Where;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -19,10 +19,10 @@ use rand::{Rng, SeedableRng};
 fn calibration(b: &Backtest) -> (f64, f64) {
     let pairs: Vec<(f64, bool)> =
         b.outcomes.iter().filter_map(|o| o.model_probability.map(|p| (p, o.touched))).collect();
-    let bins = liqshot::backtest::calibration::reliability(&pairs);
+    let bins = liqshot::engine::backtest::calibration::reliability(&pairs);
     let n: usize = bins.iter().map(|r| r.n).sum();
     let ece = bins.iter().map(|r| (r.observed - r.predicted).abs() * r.n as f64).sum::<f64>() / n as f64;
-    (ece, liqshot::backtest::calibration::brier(&pairs).unwrap())
+    (ece, liqshot::engine::backtest::calibration::brier(&pairs).unwrap())
 }
 
 #[test]

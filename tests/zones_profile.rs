@@ -7,15 +7,15 @@
 
 mod common;
 
-use liqshot::estimate::EstimateParams;
-use liqshot::levels;
-use liqshot::pipeline::Analysis;
-use liqshot::render::chart::{self, ProfileView};
-use liqshot::render::layout::Layout;
-use liqshot::render::palette::Theme;
-use liqshot::render::{render_scene, RenderSettings};
-use liqshot::render::{Item, Scene};
-use liqshot::zones::Where;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::levels;
+use liqshot::engine::pipeline::Analysis;
+use liqshot::engine::zones::Where;
+use liqshot::output::render::chart::{self, ProfileView};
+use liqshot::output::render::layout::Layout;
+use liqshot::output::render::palette::Theme;
+use liqshot::output::render::{render_scene, RenderSettings};
+use liqshot::output::render::{Item, Scene};
 use liqshot::MarketSnapshot;
 
 fn load(path: &std::path::Path) -> MarketSnapshot {
@@ -49,7 +49,7 @@ fn texts(sc: &Scene) -> Vec<String> {
 }
 
 /// Filled rectangles inside the profile panel in `color` (the bars).
-fn panel_rects(sc: &Scene, l: &Layout, color: liqshot::render::Color) -> Vec<(f32, f32, f32, f32)> {
+fn panel_rects(sc: &Scene, l: &Layout, color: liqshot::output::render::Color) -> Vec<(f32, f32, f32, f32)> {
     let p = l.profile;
     sc.items
         .iter()
@@ -146,13 +146,13 @@ fn every_zone_is_on_the_chart_its_label_clear_of_its_peak_and_the_densest_band_l
 #[test]
 fn the_example_labels_the_long_cluster_near_102400() {
     let (a, sc, _) = scene(&load(&common::example_snapshot()), 86_400, 1600, 900, ProfileView::Bars);
-    let c = a.zones.named(liqshot::zones::C_BELOW).expect("zone C below");
+    let c = a.zones.named(liqshot::engine::zones::C_BELOW).expect("zone C below");
     assert!(c.low < 102_400.0 && c.high > 102_400.0, "{c:?}");
     // The label gives the range and the distance to the near edge (the high end below price).
     let edge = (c.high / a.zones.price - 1.0) * 100.0;
     assert!((c.edge_distance_pct - edge).abs() < 1e-9);
     let label = format!("C↓ {}", chart::zone_label_text(c));
-    assert!(label.contains(&format!("edge {}", liqshot::fmt::pct(edge))), "{label}");
+    assert!(label.contains(&format!("edge {}", liqshot::model::fmt::pct(edge))), "{label}");
     assert!(texts(&sc).contains(&label), "{label}");
     // The wide cluster 11 % below is listed as far, not as C.
     assert!(a.zones.far.iter().any(|f| f.side == Where::Below && f.edge_distance_pct < -10.0), "{:?}", a.zones.far);
@@ -207,8 +207,8 @@ fn side_totals_never_cover_the_bars_and_say_their_band() {
                 .collect();
             assert_eq!(totals.len(), 2, "{name} {w}x{h}: {totals:?}");
             assert!(
-                totals[0].2.contains(&liqshot::fmt::usd(a.zones.above_usd))
-                    && totals[1].2.contains(&liqshot::fmt::usd(a.zones.below_usd))
+                totals[0].2.contains(&liqshot::model::fmt::usd(a.zones.above_usd))
+                    && totals[1].2.contains(&liqshot::model::fmt::usd(a.zones.below_usd))
             );
             if w >= 1600 {
                 assert!(totals[0].2.contains("+25 %") && totals[1].2.contains("−25 %"), "{totals:?}");
@@ -258,7 +258,7 @@ fn cumulative_view_sums_from_price_outwards() {
         let bands = chart::profile_bands(&a, a.estimate.grid.price_lo, a.estimate.grid.price_hi);
         let (up, down) = chart::cumulative(&bands, a.estimate.last_price);
         let top_usd = up.last().unwrap().1.max(down.last().unwrap().1);
-        assert_eq!(scale, &format!("0 … {} cumulative USD", liqshot::fmt::usd(chart::fine_ceil(top_usd))));
+        assert_eq!(scale, &format!("0 … {} cumulative USD", liqshot::model::fmt::usd(chart::fine_ceil(top_usd))));
         // One curve per side: shorts rise going up from price, longs going down.
         for (color, up_side) in [(th.shorts, true), (th.longs, false)] {
             let pts = sc
@@ -285,10 +285,10 @@ fn cumulative_view_sums_from_price_outwards() {
             assert!((end - expect).abs() < 0.5, "{w}x{h}: curve ends at {end}, expected {expect}");
         }
         // The decoded image shows the curves: shorts colour above the price row, longs below.
-        let png = liqshot::render::encode(&sc, liqshot::render::Format::Png);
+        let png = liqshot::output::render::encode(&sc, liqshot::output::render::Format::Png);
         let img = image::load_from_memory(&png).unwrap().to_rgba8();
         let p = l.profile;
-        let count = |c: liqshot::render::Color, y0: f32, y1: f32| {
+        let count = |c: liqshot::output::render::Color, y0: f32, y1: f32| {
             let mut n = 0;
             for y in y0.max(p.y) as u32..y1.min(p.bottom()) as u32 {
                 for x in p.x as u32..p.right() as u32 {
@@ -324,7 +324,9 @@ fn zones_command_and_chart_find_the_same_zones_at_any_size() {
     // the same.
     for (name, snap) in snapshots() {
         let params = EstimateParams { window_secs: 86_400, ..Default::default() };
-        let z = liqshot::pipeline::analyse(&snap, &params, &liqshot::zones::ZoneParams::default()).unwrap().zones;
+        let z = liqshot::engine::pipeline::analyse(&snap, &params, &liqshot::engine::zones::ZoneParams::default())
+            .unwrap()
+            .zones;
         for (w, h) in [(800, 450), (1600, 900), (3840, 2160)] {
             for window in [12 * 3600, 86_400, 3 * 86_400, 7 * 86_400] {
                 let (a, _, _) = scene(&snap, window, w, h, ProfileView::Bars);

@@ -58,9 +58,9 @@ fn the_same_zones_in_zones_the_report_at_24h_and_7d_and_every_presets_alt_text()
             let named = if name.contains(' ') { name.clone() } else { format!("{name} {side}") };
             let want = format!(
                 "Zone {named}: {}–{}, {}",
-                liqshot::fmt::price(*low),
-                liqshot::fmt::price(*high),
-                liqshot::fmt::usd(*usd)
+                liqshot::model::fmt::price(*low),
+                liqshot::model::fmt::price(*high),
+                liqshot::model::fmt::usd(*usd)
             );
             assert!(alt.contains(&want), "{preset}: {want:?} not in {alt}");
         }

@@ -24,10 +24,13 @@ pub fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 /// `snap` with its candles aggregated to `secs` (open of the first, high/low of all, close of
 /// the last, volumes summed), OI unchanged. (Used by the backtest and fuel benches only.)
 #[allow(dead_code)]
-pub fn resampled(snap: &liqshot::snapshot::MarketSnapshot, secs: i64) -> liqshot::snapshot::MarketSnapshot {
+pub fn resampled(
+    snap: &liqshot::model::snapshot::MarketSnapshot,
+    secs: i64,
+) -> liqshot::model::snapshot::MarketSnapshot {
     let mut out = snap.clone();
     for v in &mut out.venues {
-        let mut agg: Vec<liqshot::snapshot::Candle> = Vec::new();
+        let mut agg: Vec<liqshot::model::snapshot::Candle> = Vec::new();
         for c in &v.candles {
             let slot = c.open_time.timestamp().div_euclid(secs) * secs;
             match agg.last_mut() {
@@ -38,7 +41,7 @@ pub fn resampled(snap: &liqshot::snapshot::MarketSnapshot, secs: i64) -> liqshot
                     a.volume += c.volume;
                     a.taker_buy_volume = a.taker_buy_volume.zip(c.taker_buy_volume).map(|(x, y)| x + y);
                 }
-                _ => agg.push(liqshot::snapshot::Candle {
+                _ => agg.push(liqshot::model::snapshot::Candle {
                     open_time: chrono::DateTime::from_timestamp(slot, 0).unwrap(),
                     ..*c
                 }),
@@ -46,6 +49,6 @@ pub fn resampled(snap: &liqshot::snapshot::MarketSnapshot, secs: i64) -> liqshot
         }
         v.candles = agg;
     }
-    out.interval = liqshot::snapshot::format_interval(secs);
+    out.interval = liqshot::model::snapshot::format_interval(secs);
     out
 }

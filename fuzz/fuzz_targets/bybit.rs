@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = bybit::parse_klines(data, DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC, 86_400);
     if let Ok(rows) = bybit::parse_open_interest(data) {
         // Price the open interest with a fixed candle series as well as the parsed one.
-        let fixed = [liqshot::snapshot::Candle {
+        let fixed = [liqshot::model::snapshot::Candle {
             open_time: start,
             open: 100.0,
             high: 101.0,

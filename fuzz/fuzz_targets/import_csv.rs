@@ -1,11 +1,11 @@
 //! CSV import on arbitrary bytes: the input is split into a klines file, an open-interest
 //! file and (optionally) a funding file, written to a temporary directory and read by
-//! `liqshot::import::import` (the CSV readers are private; this is their public entry point).
+//! `liqshot::fetch::import::import` (the CSV readers are private; this is their public entry point).
 //! Errors are fine, panics are not; an imported snapshot must pass validation and reload.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use liqshot::import::{import, ImportOptions};
+use liqshot::fetch::import::{import, ImportOptions};
 use liqshot::MarketSnapshot;
 
 /// Files are separated by this line in the input (the seed corpus uses it).

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use liqshot::estimate::EstimateParams;
-use liqshot::zones::ZoneParams;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::engine::zones::ZoneParams;
 use liqshot::MarketSnapshot;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,5 +14,5 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(snap, again, "save/load round trip changed the snapshot");
     // A small grid keeps each run fast; the ledger still sees every candle.
     let params = EstimateParams { rows: 64, ..EstimateParams::default() };
-    let _ = liqshot::pipeline::analyse(&snap, &params, &ZoneParams::default());
+    let _ = liqshot::engine::pipeline::analyse(&snap, &params, &ZoneParams::default());
 });

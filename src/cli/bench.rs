@@ -6,13 +6,13 @@ use std::time::Instant;
 use clap::Args;
 
 use super::options::parse_size;
+use crate::engine::estimate::{self, EstimateParams};
+use crate::engine::pipeline;
+use crate::engine::synth::{batch_snapshots, repeated};
+use crate::engine::zones::{self, ZoneParams};
 use crate::error::Error;
-use crate::estimate::{self, EstimateParams};
-use crate::pipeline;
-use crate::render::{chart, chart_options, encode, raster, render_scene, Format, RenderSettings};
-use crate::snapshot::MarketSnapshot;
-use crate::synth::{batch_snapshots, repeated};
-use crate::zones::{self, ZoneParams};
+use crate::model::snapshot::MarketSnapshot;
+use crate::output::render::{chart, chart_options, encode, raster, render_scene, Format, RenderSettings};
 
 /// `println!` that returns the error of a closed or full stdout (see [`super::to_stdout`]).
 macro_rules! say {
@@ -140,7 +140,11 @@ const BUNDLED_EXAMPLE: &str = "examples/btcusdt-2025-11-01_10.snapshot.json";
 /// a `--snapshot FILE` that does not exist is named as such (no advice to give --snapshot).
 fn read_snapshot(path: &Path) -> Result<Vec<u8>, Error> {
     if path.exists() {
-        return crate::input::read_limited(path, crate::input::DATA_MAX, crate::input::Start::JsonObject);
+        return crate::files::input::read_limited(
+            path,
+            crate::files::input::DATA_MAX,
+            crate::files::input::Start::JsonObject,
+        );
     }
     std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {

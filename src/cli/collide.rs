@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::naming::{latest_path, PathTemplate, Vars};
 use crate::error::Error;
-use crate::output::normalise;
+use crate::files::normalise;
 
 /// One file a run writes.
 #[derive(Debug, Clone)]
@@ -54,13 +54,13 @@ pub fn images(outputs: &[&PathTemplate], latest: bool, vars: &Vars) -> Vec<Dest>
         let flag = format!("-o {}", t.raw());
         let path = t.expand(vars);
         out.push(Dest::new(flag.clone(), path.clone(), format!("image {i}")));
-        out.push(Dest::new(format!("the alt text of {flag}"), crate::report::alt::alt_path(&path), "alt text"));
+        out.push(Dest::new(format!("the alt text of {flag}"), crate::output::report::alt::alt_path(&path), "alt text"));
         let copy = latest_path(&path, &vars.symbol);
         if latest && copy != path {
             out.push(Dest::new(format!("the --latest copy of {flag}"), copy.clone(), format!("image {i}")));
             out.push(Dest::new(
                 format!("the alt text of the --latest copy of {flag}"),
-                crate::report::alt::alt_path(&copy),
+                crate::output::report::alt::alt_path(&copy),
                 "alt text",
             ));
         }

@@ -8,7 +8,7 @@ use super::naming::{PathTemplate, Vars};
 use super::options::{interval_without_window, parse_duration, FetchArgs};
 use super::source::{with_latest, write_logged, Source};
 use crate::error::Error;
-use crate::report::compute::window_label;
+use crate::output::report::compute::window_label;
 
 /// `Examples:` of `liqshot fetch --help`.
 pub const FETCH_EXAMPLES: &str = "\

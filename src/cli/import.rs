@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::error::Error;
-use crate::import;
-use crate::output::write_atomic;
+use crate::fetch::import;
+use crate::files::write_atomic;
 
 /// `Examples:` of `liqshot import --help`. (tests/cli_render.rs runs them on fixture files.)
 pub const IMPORT_EXAMPLES: &str = "\

@@ -8,11 +8,11 @@ use clap::Args;
 use super::naming::{PathTemplate, Vars};
 use super::options::{interval_without_window, EstimateArgs};
 use super::source::{write_logged, Source};
-use crate::breakdown::{self, By};
+use crate::engine::breakdown::{self, By};
+use crate::engine::estimate;
+use crate::engine::levels::{self, LevelsMeta};
 use crate::error::Error;
-use crate::estimate;
-use crate::levels::{self, LevelsMeta};
-use crate::snapshot::MarketSnapshot;
+use crate::model::snapshot::MarketSnapshot;
 
 /// `Examples:` of `liqshot levels --help`. (tests/cli_levels.rs runs those without --symbol.)
 pub const LEVELS_EXAMPLES: &str = "\
@@ -62,15 +62,15 @@ pub fn levels_bytes(
     format: LevelsFormat,
 ) -> Result<Vec<u8>, Error> {
     if format == LevelsFormat::Pine {
-        let a = crate::pipeline::analyse(snap, params, &crate::zones::ZoneParams::default())?;
+        let a = crate::engine::pipeline::analyse(snap, params, &crate::engine::zones::ZoneParams::default())?;
         let lv = levels::levels(&a.estimate.profile, a.estimate.last_price);
-        let meta = crate::pine::PineMeta {
+        let meta = crate::output::pine::PineMeta {
             symbol: snap.symbol.clone(),
             venues: snap.venues.iter().map(|v| v.venue.clone()).collect(),
             captured_at: snap.captured_at,
             price: a.estimate.last_price,
         };
-        return Ok(crate::pine::to_pine(&meta, &a.zones.zones, &lv).into_bytes());
+        return Ok(crate::output::pine::to_pine(&meta, &a.zones.zones, &lv).into_bytes());
     }
     let est = estimate::estimate(snap, params)?;
     let lv = levels::levels(&est.profile, est.last_price);

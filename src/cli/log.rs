@@ -133,7 +133,7 @@ pub fn clear_progress() {
 pub fn final_error(e: &Error) {
     clear_progress();
     // One line, whatever the message quotes (a path or key with a newline in it).
-    let text = crate::fmt::inert(&e.to_string());
+    let text = crate::model::fmt::inert(&e.to_string());
     if is_json() {
         tracing::error!(exit_code = e.exit_code(), "{text}");
     } else {
@@ -180,8 +180,11 @@ where
         let mut m = Message(String::new());
         event.record(&mut m);
         // Control characters a message quotes (ESC of a hostile name) are shown, not obeyed.
-        let text =
-            if m.0.chars().any(|c| c.is_control() && c != '\n' && c != '\t') { crate::fmt::inert(&m.0) } else { m.0 };
+        let text = if m.0.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            crate::model::fmt::inert(&m.0)
+        } else {
+            m.0
+        };
         writeln!(w, "{prefix}{text}")
     }
 }

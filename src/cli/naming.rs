@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::error::Error;
-use crate::snapshot::MarketSnapshot;
+use crate::model::snapshot::MarketSnapshot;
 
 /// The placeholders an output path may use.
 pub const PLACEHOLDERS: [&str; 5] = ["symbol", "date", "time", "window", "venues"];

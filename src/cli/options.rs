@@ -6,13 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::engine::estimate::{leverage, EstimateParams, LeverageMix};
 use crate::error::Error;
-use crate::estimate::{leverage, EstimateParams, LeverageMix};
 use crate::fetch::{FetchOptions, HttpConfig, Venue};
-use crate::render::chart::ProfileView;
-use crate::render::preset::Preset;
-use crate::render::RenderSettings;
-use crate::snapshot::parse_interval;
+use crate::model::snapshot::parse_interval;
+use crate::output::render::chart::ProfileView;
+use crate::output::render::preset::Preset;
+use crate::output::render::RenderSettings;
 
 /// Help headings: the data flags come first (under "Options"), then these, plumbing last
 /// (the last, [`LOGGING`](super::LOGGING), is the global flags').
@@ -118,8 +118,8 @@ pub struct EstimateArgs {
 
 /// `--odds-model` (backtest, report): `empirical` or `reflection`; anything else is a usage
 /// error naming the flag (one line, exit 2).
-pub fn parse_odds_model(s: &str) -> Result<crate::backtest::OddsModel, Error> {
-    use crate::backtest::OddsModel;
+pub fn parse_odds_model(s: &str) -> Result<crate::engine::backtest::OddsModel, Error> {
+    use crate::engine::backtest::OddsModel;
     match s.trim() {
         "empirical" => Ok(OddsModel::Empirical),
         "reflection" => Ok(OddsModel::Reflection),
@@ -137,11 +137,11 @@ pub enum ZoneRuleArg {
     V2,
 }
 
-impl From<ZoneRuleArg> for crate::zones::ZoneRule {
+impl From<ZoneRuleArg> for crate::engine::zones::ZoneRule {
     fn from(a: ZoneRuleArg) -> Self {
         match a {
-            ZoneRuleArg::V1 => crate::zones::ZoneRule::V1,
-            ZoneRuleArg::V2 => crate::zones::ZoneRule::V2,
+            ZoneRuleArg::V1 => crate::engine::zones::ZoneRule::V1,
+            ZoneRuleArg::V2 => crate::engine::zones::ZoneRule::V2,
         }
     }
 }
@@ -226,7 +226,7 @@ impl ChartArgs {
 
 /// The longest duration any option takes (ten years, as backtest's): longer ones would overflow
 /// the date arithmetic.
-pub const MAX_DURATION_SECS: i64 = crate::backtest::MAX_DURATION_SECS;
+pub const MAX_DURATION_SECS: i64 = crate::engine::backtest::MAX_DURATION_SECS;
 
 /// Parses a duration like `24h`, `3d`, `90m`, at most [`MAX_DURATION_SECS`].
 pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
@@ -236,7 +236,7 @@ pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
         return Err(Error::Usage(format!(
             "{flag} {}: longer than {}, the longest duration liqshot takes",
             s.trim(),
-            crate::fmt::duration(MAX_DURATION_SECS)
+            crate::model::fmt::duration(MAX_DURATION_SECS)
         )));
     }
     Ok(secs)
@@ -253,7 +253,7 @@ pub fn parse_window(s: &str) -> Result<i64, Error> {
         return Err(Error::Usage(format!(
             "--window {}: shorter than {}, the shortest window a chart shows",
             s.trim(),
-            crate::fmt::duration(MIN_WINDOW_SECS)
+            crate::model::fmt::duration(MIN_WINDOW_SECS)
         )));
     }
     Ok(secs)
@@ -293,7 +293,7 @@ impl FetchArgs {
             return Err(Error::Usage(format!(
                 "--lookback {}: shorter than two candles of {}",
                 self.lookback,
-                crate::fmt::duration(interval)
+                crate::model::fmt::duration(interval)
             )));
         }
         if let Some(w) = window_secs {

@@ -12,8 +12,8 @@ use super::naming::{latest_path, split_symbols, PathTemplate, Vars};
 use super::options::{EstimateArgs, FetchArgs};
 use crate::error::Error;
 use crate::fetch::{FetchOptions, Http};
-use crate::output::{write_all_atomic, write_atomic};
-use crate::snapshot::MarketSnapshot;
+use crate::files::{write_all_atomic, write_atomic};
+use crate::model::snapshot::MarketSnapshot;
 
 /// Where the snapshots of a run come from: one snapshot file, or live data for one or more
 /// symbols (`--symbol BTC,ETH,SOL`) fetched through one HTTP client whose connection pool all

@@ -4,10 +4,10 @@ use clap::Args;
 
 use super::options::{interval_without_window, EstimateArgs};
 use super::source::Source;
+use crate::engine::pipeline::analyse;
+use crate::engine::zones::ZoneParams;
 use crate::error::Error;
-use crate::pipeline::analyse;
-use crate::zone_report;
-use crate::zones::ZoneParams;
+use crate::output::zone_report;
 
 /// `Examples:` of `liqshot zones --help`. (tests/cli_render.rs runs those without --symbol.)
 pub const ZONES_EXAMPLES: &str = "\
@@ -36,7 +36,7 @@ pub fn run(a: ZonesArgs) -> Result<(), Error> {
     let (texts, result) = src.each(
         |snap| {
             let analysis = analyse(&snap, &params, &ZoneParams::default())?;
-            let m = crate::measured::summarise(&snap, &params, &analysis.zones.zones, analysis.zones.price);
+            let m = crate::model::measured::summarise(&snap, &params, &analysis.zones.zones, analysis.zones.price);
             Ok(if a.json {
                 zone_report::to_json(&snap, &analysis, m.as_ref())
             } else {

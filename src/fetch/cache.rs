@@ -40,7 +40,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{binance, bybit, check_series, fetch_venue, hyperliquid, okx, FetchError, Venue, VenueCtx};
-use crate::snapshot::{
+use crate::model::snapshot::{
     check_liquidations, format_interval, union_liquidations, Candle, FundingPoint, Liquidation, OiPoint, VenueSeries,
 };
 
@@ -154,7 +154,11 @@ pub fn default_dir() -> Option<PathBuf> {
 /// Reads the cache file at `path` for `key`: `Ok(None)` when there is none, `Err(why)` when
 /// it exists but cannot be used.
 pub fn load(path: &Path, key: &Key) -> Result<Option<CacheFile>, String> {
-    let bytes = match crate::input::read_limited(path, crate::input::JSON_MAX, crate::input::Start::JsonObject) {
+    let bytes = match crate::files::input::read_limited(
+        path,
+        crate::files::input::JSON_MAX,
+        crate::files::input::Start::JsonObject,
+    ) {
         Ok(b) => b,
         Err(crate::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             return Ok(None)
@@ -233,7 +237,7 @@ pub fn validate(file: &CacheFile) -> Result<(), String> {
 /// foreign file: merged, it would leave holes in every later snapshot), or leave the grid (a
 /// fraction of a second, or of the interval, off the first candle).
 fn sparse(file: &CacheFile) -> Result<(), String> {
-    let Some(step) = crate::snapshot::parse_interval(&file.interval) else {
+    let Some(step) = crate::model::snapshot::parse_interval(&file.interval) else {
         return Err(format!("interval {:?} is not like 5m", file.interval));
     };
     let (Some(first), Some(last)) = (file.candles.first(), file.candles.last()) else { return Ok(()) };
@@ -426,8 +430,8 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path.parent().ok_or("no parent directory")?;
     let name = path.file_name().ok_or("not a file path")?.to_string_lossy();
     // What killed runs left beside it goes first.
-    crate::output::temp::remove_stale(dir, &name);
-    let tmp = crate::output::temp::temp_path(dir, &name);
+    crate::files::temp::remove_stale(dir, &name);
+    let tmp = crate::files::temp::temp_path(dir, &name);
     let written = (|| {
         std::fs::create_dir_all(dir)?;
         let mut f = std::fs::File::create(&tmp)?;
@@ -546,7 +550,7 @@ struct Older {
 
 impl Older {
     fn of(file: &CacheFile, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Older> {
-        let step = Duration::seconds(crate::snapshot::parse_interval(&file.interval)?);
+        let step = Duration::seconds(crate::model::snapshot::parse_interval(&file.interval)?);
         let closed = file.candles.last()?.open_time + step;
         let from = file.from.max(end - (closed - file.from));
         let before = |t: DateTime<Utc>| t >= from && t < start;

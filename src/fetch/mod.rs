@@ -9,6 +9,7 @@ pub mod bybit;
 pub mod cache;
 pub mod http;
 pub mod hyperliquid;
+pub mod import;
 pub mod num;
 pub mod okx;
 pub mod progress;
@@ -23,7 +24,7 @@ use std::time::Instant;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::error::Error;
-use crate::snapshot::{format_interval, MarketSnapshot, VenueSeries, FORMAT};
+use crate::model::snapshot::{format_interval, MarketSnapshot, VenueSeries, FORMAT};
 pub use http::{ErrorDecoder, FetchError, Http, HttpConfig};
 
 /// A supported venue.
@@ -296,8 +297,8 @@ impl FetchOptions {
         if self.lookback_secs > MAX_LOOKBACK_SECS {
             return Err(Error::Usage(format!(
                 "--lookback {}: longer than {}, the most history liqshot fetches",
-                crate::fmt::duration(self.lookback_secs),
-                crate::fmt::duration(MAX_LOOKBACK_SECS)
+                crate::model::fmt::duration(self.lookback_secs),
+                crate::model::fmt::duration(MAX_LOOKBACK_SECS)
             )));
         }
         if !INTERVALS.contains(&format_interval(self.interval_secs).as_str()) {
@@ -438,7 +439,7 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
         "fetched {} at {} UTC: {} lookback of {} candles",
         opts.venues.iter().map(|v| v.name()).collect::<Vec<_>>().join(","),
         opts.now.format("%Y-%m-%d %H:%M:%S"),
-        crate::fmt::duration(opts.lookback_secs),
+        crate::model::fmt::duration(opts.lookback_secs),
         format_interval(step)
     ));
     let snapshot = MarketSnapshot {

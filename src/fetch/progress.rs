@@ -93,7 +93,7 @@ pub fn line(symbol: &str, venues: &[VenueProgress], max_chars: usize) -> String 
         .collect();
     let running = venues.iter().any(|v| v.ok.is_none());
     let text = format!("fetching {symbol}: {}{}", parts.join(", "), if running { " requests" } else { "" });
-    crate::fmt::shorten(&text, max_chars)
+    crate::model::fmt::shorten(&text, max_chars)
 }
 
 #[cfg(test)]

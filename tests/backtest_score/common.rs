@@ -2,9 +2,9 @@
 //! (the walk is not needed to score).
 
 use chrono::{DateTime, TimeZone, Utc};
-use liqshot::backtest::{volmodel, BacktestParams, PricePath, Step};
-use liqshot::snapshot::{MarketSnapshot, FORMAT};
-use liqshot::zones::{Where, Zone, ZoneRule, Zones};
+use liqshot::engine::backtest::{volmodel, BacktestParams, PricePath, Step};
+use liqshot::engine::zones::{Where, Zone, ZoneRule, Zones};
+use liqshot::model::snapshot::{MarketSnapshot, FORMAT};
 use rand::rngs::StdRng;
 use rand::Rng;
 

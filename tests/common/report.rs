@@ -2,7 +2,7 @@
 //! (`<script>`, `&`) in the symbol and an event, one trigger of each state.
 #![allow(dead_code)]
 
-use liqshot::report::model::*;
+use liqshot::output::report::model::*;
 
 /// The sample report (BTC-like numbers, 1600x900 image).
 pub fn sample_report() -> Report {
@@ -235,7 +235,7 @@ fn with_odds(row: ZoneRow, p: f64, model: f64, lift: f64, record: Option<(usize,
             days: 5,
         }
     });
-    let touch_display = liqshot::backtest::odds::clamp(p, 42).map(|(_, shown)| shown);
+    let touch_display = liqshot::engine::backtest::odds::clamp(p, 42).map(|(_, shown)| shown);
     ZoneRow {
         touch_probability: Some(p),
         model_probability: Some(model),

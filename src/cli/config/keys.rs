@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use crate::cli::{parse_duration, parse_size, parse_timeout};
+use crate::engine::estimate::{leverage, LeverageMix};
 use crate::error::Error;
-use crate::estimate::{leverage, LeverageMix};
 use crate::fetch::Venue;
 
 /// How a key's value is written and checked.

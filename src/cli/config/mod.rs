@@ -192,7 +192,7 @@ fn check_jobs(p: &mut Problems, base: &Path, list: &[toml::Value], out: &mut Vec
 
 /// The text of a config file.
 pub fn read(path: &Path) -> Result<String, Error> {
-    crate::input::read_text(path, crate::input::TEXT_MAX).map_err(|e| match e {
+    crate::files::input::read_text(path, crate::files::input::TEXT_MAX).map_err(|e| match e {
         Error::Io { source, .. } => Error::Usage(format!("config file {}: {source}", path.display())),
         other => Error::Usage(format!("config file {other}")),
     })

@@ -12,8 +12,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{sort_dedup, symbols, time_pages, FetchError, Job, VenueCtx};
-use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
-use crate::tiers;
+use crate::model::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
+use crate::model::tiers;
 
 /// The venue's name in messages and snapshots.
 pub const VENUE: &str = "binance";

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::fetch::record::{Feed, Parsed};
 use crate::fetch::{num, Venue};
-use crate::snapshot::{Liquidation, Side};
+use crate::model::snapshot::{Liquidation, Side};
 
 /// The public market-stream server.
 pub const WS_URL: &str = "wss://fstream.binance.com";

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::fetch::record::{Feed, Parsed};
 use crate::fetch::{num, Venue};
-use crate::snapshot::{Liquidation, Side};
+use crate::model::snapshot::{Liquidation, Side};
 
 /// The public linear (USDT perpetuals) stream.
 pub const WS_URL: &str = "wss://stream.bybit.com/v5/public/linear";

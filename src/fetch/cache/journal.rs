@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::{lock, Key};
-use crate::snapshot::{check_liquidations, sort_liquidations, Liquidation};
+use crate::model::snapshot::{check_liquidations, sort_liquidations, Liquidation};
 
 /// The journal of `key`'s venue and instrument (its interval is not used) in `dir`.
 pub fn path(key: &Key, dir: &Path) -> PathBuf {
@@ -93,8 +93,9 @@ pub fn read(path: &Path) -> Result<Read, String> {
         return Ok(Read::default());
     }
     let _lock = lock::shared(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let bytes = crate::input::read_limited(path, crate::input::JSON_MAX, crate::input::Start::Text)
-        .map_err(|e| e.to_string())?;
+    let bytes =
+        crate::files::input::read_limited(path, crate::files::input::JSON_MAX, crate::files::input::Start::Text)
+            .map_err(|e| e.to_string())?;
     Ok(parse(&String::from_utf8_lossy(&bytes)))
 }
 

@@ -1,5 +1,5 @@
 //! Advisory locks on a cache file's directory (`std::fs::File::lock`, i.e. `flock` on the
-//! directory, as [`crate::output`] locks the directories it renames into; no lock files): every
+//! directory, as [`crate::files`] locks the directories it renames into; no lock files): every
 //! writer of a cache file or journal holds the exclusive lock while it reads, merges and
 //! replaces (or appends), so runs at once (a `record` and hourly `fetch` runs) each add their
 //! events and none is lost. Readers of a journal hold the shared lock. The lock goes with the

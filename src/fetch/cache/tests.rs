@@ -29,7 +29,7 @@ fn file(candles: Vec<Candle>, open_interest: Vec<OiPoint>) -> CacheFile {
 }
 
 fn series(candles: Vec<Candle>, open_interest: Vec<OiPoint>) -> VenueSeries {
-    let (margin_tiers, margin_tiers_source) = crate::tiers::builtin("binance", "BTCUSDT");
+    let (margin_tiers, margin_tiers_source) = crate::model::tiers::builtin("binance", "BTCUSDT");
     VenueSeries {
         venue: "binance".into(),
         instrument: "BTCUSDT".into(),
@@ -167,7 +167,8 @@ fn version_1_is_read_and_liquidations_merge_keep_and_show() {
     assert_eq!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap(), good);
     v["liquidations"] = serde_json::json!([{"time": t(0), "side": "long", "price": 1.0, "usd": 1.0}]);
     assert!(parse(&serde_json::to_vec(&v).unwrap(), &key()).unwrap_err().contains("not part of"));
-    let l = |min: i64, usd: f64| Liquidation { time: t(min), side: crate::snapshot::Side::Long, price: 100.0, usd };
+    let l =
+        |min: i64, usd: f64| Liquidation { time: t(min), side: crate::model::snapshot::Side::Long, price: 100.0, usd };
     let old = Liquidation { time: t(10) - Duration::days(LIQUIDATIONS_KEPT_DAYS + 1), ..l(0, 9.0) };
     let (kept, shown, from_cache) =
         merge_liquidations(&[old, l(-10, 1.0), l(0, 1.0), l(5, 2.0)], &[l(5, 2.0), l(10, 3.0)], t(0), t(10));

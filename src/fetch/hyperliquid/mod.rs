@@ -22,8 +22,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{sort_dedup, symbols, time_pages, FetchError, VenueCtx};
-use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
-use crate::tiers::{self, MarginTier};
+use crate::model::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
+use crate::model::tiers::{self, MarginTier};
 use wire::{
     Asset, AssetCtx, CandleReq, CandleSnapshotRequest, FundingHistoryRequest, FundingRow, MetaAndAssetCtxs, WireCandle,
 };

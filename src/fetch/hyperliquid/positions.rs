@@ -16,10 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use super::wire::{ClearinghouseState, ClearinghouseStateRequest, Leaderboard, Position};
 use super::{decode_error, parse_answer, PATH, VENUE};
+use crate::engine::estimate::Side;
 use crate::error::Error;
-use crate::estimate::Side;
 use crate::fetch::{FetchError, Http};
-use crate::measured::{is_address, MarginMode, MeasuredPosition};
+use crate::model::measured::{is_address, MarginMode, MeasuredPosition};
 
 /// The default leaderboard URL (`--hl-stats-url`).
 pub const DEFAULT_STATS_URL: &str = "https://stats-data.hyperliquid.xyz/Mainnet/leaderboard";
@@ -75,7 +75,7 @@ pub fn parse_accounts_arg(value: &str) -> Result<AccountSource, Error> {
         };
     }
     let path = Path::new(value);
-    let text = crate::input::read_text(path, crate::input::TEXT_MAX).map_err(|e| match e {
+    let text = crate::files::input::read_text(path, crate::files::input::TEXT_MAX).map_err(|e| match e {
         Error::Io { source, .. } => {
             Error::Usage(format!("--hl-accounts {value}: cannot read the account file: {source}"))
         }
@@ -186,7 +186,7 @@ pub fn top_accounts(
         };
         let mut bytes = serde_json::to_vec(&c).expect("leaderboard cache serialises");
         bytes.push(b'\n');
-        if let Err(e) = crate::output::write_atomic(f, &bytes) {
+        if let Err(e) = crate::files::write_atomic(f, &bytes) {
             warnings.push(format!("{VENUE}: cannot cache the leaderboard: {e}"));
         }
     }
@@ -222,7 +222,7 @@ fn measured(account: &str, p: &Position) -> Result<Option<MeasuredPosition>, Str
         liquidation_price: p.liquidation_px.filter(|x| x.is_finite() && *x > 0.0),
         notional_usd: p.position_value.abs(),
     };
-    crate::measured::check(Some(1), std::slice::from_ref(&pos))?;
+    crate::model::measured::check(Some(1), std::slice::from_ref(&pos))?;
     Ok(Some(pos))
 }
 

@@ -127,7 +127,7 @@ fn oi_fallback_without_volume_is_even_and_empty_is_empty() {
 #[test]
 fn one_tier_from_max_leverage() {
     let t = tiers_from_max_leverage(40.0).unwrap();
-    crate::tiers::validate(&t).unwrap();
+    crate::model::tiers::validate(&t).unwrap();
     assert_eq!((t[0].max_leverage, t[0].mmr, t[0].notional_cap), (40.0, 0.0125, f64::INFINITY));
     assert!(tiers_from_max_leverage(0.0).is_err());
     assert!(tiers_from_max_leverage(f64::NAN).is_err());
@@ -197,13 +197,13 @@ fn margin_tables_of_a_real_answer_become_tiers() {
 
 #[test]
 fn maintenance_is_continuous_across_a_margin_table_tier() {
-    use crate::estimate::liquidation::{liquidation_price, Formula, Side};
+    use crate::engine::estimate::liquidation::{liquidation_price, Formula, Side};
     let meta = real_meta();
     let btc = meta.universe.iter().find(|a| a.name == "BTC").unwrap();
     let (t, _) = margin_tiers(&meta, btc).unwrap();
     // Maintenance margin N × mmr − cum has no jump where a tier starts.
     let mm = |n: f64| {
-        let (tier, cum) = crate::tiers::tier_for(&t, n);
+        let (tier, cum) = crate::model::tiers::tier_for(&t, n);
         n * tier.mmr - cum
     };
     assert!(

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use super::wire::{LiquidationDetail, LiquidationOrders};
 use super::{decode_error, inst_family, parse_envelope, VENUE};
 use crate::fetch::{FetchError, VenueCtx};
-use crate::snapshot::{sort_liquidations, Liquidation, Side};
+use crate::model::snapshot::{sort_liquidations, Liquidation, Side};
 
 /// The endpoint's path.
 pub const PATH: &str = "/api/v5/public/liquidation-orders";

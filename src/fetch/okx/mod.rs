@@ -28,8 +28,8 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{sort_dedup, symbols, time_pages, FetchError, VenueCtx};
-use crate::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
-use crate::tiers::{self, MarginTier};
+use crate::model::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
+use crate::model::tiers::{self, MarginTier};
 use wire::{Data, FundingHistory, FundingRate, Head, Instrument, MarkPrice, OpenInterestNow, PositionTier, Row};
 
 /// The venue's name in messages and snapshots.

@@ -174,7 +174,7 @@ fn position_tiers_become_contiguous_usd_tiers() {
     let rows: Vec<PositionTier> = parse_envelope("/t", fixture!("okx_public_position-tiers.ETH-USDT.json")).unwrap();
     // ETH-USDT-SWAP: ctVal 0.1 ETH; at 2000 USDT a contract is worth 200 USDT.
     let t = tiers_from_okx(&rows, "ETH-USDT", 0.1, 2000.0).unwrap();
-    crate::tiers::validate(&t).unwrap();
+    crate::model::tiers::validate(&t).unwrap();
     assert_eq!(t.len(), 3);
     assert_eq!((t[0].notional_floor, t[0].notional_cap, t[0].max_leverage, t[0].mmr), (0.0, 400_000.0, 75.0, 0.01));
     assert_eq!((t[1].notional_floor, t[1].notional_cap, t[1].mmr), (400_000.0, 800_000.0, 0.015));

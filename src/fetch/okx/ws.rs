@@ -130,7 +130,7 @@ impl Feed for LiquidationOrdersFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::Side;
+    use crate::model::snapshot::Side;
 
     const DOCS: &str = r#"{"id":"1512","arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[{"details":[{"bkLoss":"0","bkPx":"0.007831","ccy":"","posSide":"short","side":"buy","sz":"13","ts":"1692266434010"}],"instFamily":"IOST-USDT","instId":"IOST-USDT-SWAP","instType":"SWAP","uly":"IOST-USDT"}]}"#;
 

@@ -14,7 +14,7 @@ pub mod session;
 use std::time::Duration;
 
 use crate::fetch::Venue;
-use crate::snapshot::Liquidation;
+use crate::model::snapshot::Liquidation;
 
 /// What one text message of a stream was.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,7 +20,7 @@ use tungstenite::{Message, WebSocket};
 
 use super::{Feed, Parsed};
 use crate::fetch::Venue;
-use crate::snapshot::Liquidation;
+use crate::model::snapshot::Liquidation;
 
 /// When the run ends.
 pub trait Deadline: Sync {
@@ -224,7 +224,7 @@ fn identity(inst: &str, l: &Liquidation) -> (String, i64, bool, u64, u64) {
     (
         inst.to_string(),
         l.time.timestamp_millis(),
-        matches!(l.side, crate::snapshot::Side::Long),
+        matches!(l.side, crate::model::snapshot::Side::Long),
         l.price.to_bits(),
         l.usd.to_bits(),
     )
