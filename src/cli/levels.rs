@@ -10,9 +10,10 @@ use super::options::{interval_without_window, EstimateArgs};
 use super::source::{write_logged, Source};
 use crate::engine::breakdown::{self, By};
 use crate::engine::estimate;
-use crate::engine::levels::{self, LevelsMeta};
+use crate::engine::levels;
 use crate::error::Error;
 use crate::model::snapshot::MarketSnapshot;
+use crate::output::levels_export::{self, LevelsMeta};
 
 /// `Examples:` of `liqshot levels --help`. (tests/cli_levels.rs runs those without --symbol.)
 pub const LEVELS_EXAMPLES: &str = "\
@@ -79,7 +80,7 @@ pub fn levels_bytes(
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     if format == LevelsFormat::Csv {
-        return Ok(levels::to_csv_by(&lv, &by));
+        return Ok(levels_export::to_csv_by(&lv, &by));
     }
     let mix = estimate::leverage::describe_mixes(est.venues.iter().map(|v| &v.mix));
     let meta = LevelsMeta {
@@ -88,7 +89,7 @@ pub fn levels_bytes(
         captured_at: snap.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         leverage_mix: mix,
     };
-    Ok(levels::to_json_by(&lv, &meta, &by))
+    Ok(levels_export::to_json_by(&lv, &meta, &by))
 }
 
 /// The format of `liqshot levels` from its flags and `-o` (a `.pine` file is Pine Script).

@@ -73,12 +73,12 @@ pub fn warn_short_window(snap: &MarketSnapshot, analysis: &Analysis, s: &RenderS
     tracing::warn!(
         symbol = %snap.symbol,
         "--window {}: {} holds only {} of data ({} to {} UTC); the chart shows those {}",
-        chart::span_label(s.params.window_secs),
+        crate::model::fmt::span_label(s.params.window_secs),
         snap.symbol,
-        chart::span_label(shown),
+        crate::model::fmt::span_label(shown),
         grid.start.format("%Y-%m-%d %H:%M"),
         grid.end().format("%Y-%m-%d %H:%M"),
-        chart::span_label(shown),
+        crate::model::fmt::span_label(shown),
     );
     Some(shown)
 }

@@ -218,7 +218,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         let mut report = compute::compute(&inputs);
         let hints = operator_hints(&report, a.previous.is_some());
         report.measured =
-            crate::model::measured::summarise(&snap, &estimate, &analysis.zones.zones, analysis.zones.price);
+            crate::engine::measured::summarise(&snap, &estimate, &analysis.zones.zones, analysis.zones.price);
         let named = outputs(&report, png, svg, square, &opts)?;
         let dir = out_dir.expand(&vars);
         let mut dirs = vec![dir.clone()];

@@ -36,7 +36,7 @@ pub fn run(a: ZonesArgs) -> Result<(), Error> {
     let (texts, result) = src.each(
         |snap| {
             let analysis = analyse(&snap, &params, &ZoneParams::default())?;
-            let m = crate::model::measured::summarise(&snap, &params, &analysis.zones.zones, analysis.zones.price);
+            let m = crate::engine::measured::summarise(&snap, &params, &analysis.zones.zones, analysis.zones.price);
             Ok(if a.json {
                 zone_report::to_json(&snap, &analysis, m.as_ref())
             } else {

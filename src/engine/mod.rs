@@ -1,5 +1,8 @@
 //! The pure middle: a snapshot in, numbers out. No network, no clock, no files.
 
+// Candles resampled to a longer interval (the report's structure and context, the chart's
+// reference week).
+pub mod resample;
 // Estimate: a time-evolving position ledger per venue → a density grid and a live profile.
 pub mod estimate;
 // The live profile in 0.1 % price bands (the bands of zones, the chart's profile and `levels`).
@@ -12,6 +15,8 @@ pub mod zones;
 pub mod pipeline;
 // Realized liquidations (what was force-closed): per-side totals and clusters of a span.
 pub mod realized;
+// The model checked against measured Hyperliquid positions (zones --json, zones.json).
+pub mod measured;
 // Rank statistics (Spearman) shared by the realized and measured checks.
 pub mod stats;
 // Walk-forward evidence: how often each step's zones were reached against levels at the same

@@ -89,7 +89,17 @@ pub fn pct(x: f64) -> String {
 
 /// Seconds as the shortest whole unit: `604800` → `7d`, `5400` → `90m`.
 pub fn duration(secs: i64) -> String {
-    crate::model::snapshot::format_interval(secs)
+    format_interval(secs)
+}
+
+/// Formats seconds as the shortest interval string (`300` → `5m`).
+pub fn format_interval(secs: i64) -> String {
+    for (unit, m) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs % m == 0 && secs >= m {
+            return format!("{}{}", secs / m, unit);
+        }
+    }
+    format!("{secs}s")
 }
 
 /// `s` safe to print on a terminal or in a log line: line breaks as `\\n`/`\\r`, any other
@@ -116,6 +126,17 @@ pub fn shorten(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// A time span as the title shows it: `10d` (whole days from two days on), `24h`, else `90m`.
+pub fn span_label(secs: i64) -> String {
+    if secs >= 2 * 86_400 && secs % 86_400 == 0 {
+        format!("{}d", secs / 86_400)
+    } else if secs >= 3600 && secs % 3600 == 0 {
+        format!("{}h", secs / 3600)
+    } else {
+        duration(secs)
+    }
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@ pub mod fmt;
 pub mod snapshot;
 // Where a snapshot's data came from, named for readers.
 pub mod sources;
-// A snapshot's parts checked against each other (names, capture time, grid, amounts).
-pub mod consistency;
 // Maintenance-margin tiers per venue, carried in the snapshot.
 pub mod tiers;
 // Measured Hyperliquid positions carried in the snapshot, and their validation.
 pub mod measured;
+// The side of a position (long, short) and the venues by name.
+pub mod side;
+pub mod venue;

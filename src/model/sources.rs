@@ -7,25 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::snapshot::MarketSnapshot;
 
-/// Sources recorded by `import` (absent in fetched snapshots, whose venues name them).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sources {
-    /// The price candles, e.g. `btcusdt-spot-5m.csv` or `bybit (imported from klines.csv)`.
-    pub price: String,
-    /// The open interest.
-    pub open_interest: String,
-    /// The funding rates (absent without funding).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub funding: Option<String>,
-    /// The funding period of the imported rates, seconds: `--funding-period`, or inferred from
-    /// how often the rate changes (see `import::funding_period`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub funding_period_secs: Option<i64>,
-    /// Whether `--venue` named the venue (else the venue only selects the margin model).
-    #[serde(default)]
-    pub venue_named: bool,
-}
+pub use crate::model::snapshot::Sources;
 
 /// The sources as a reader sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

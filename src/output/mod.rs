@@ -7,6 +7,8 @@ pub mod render;
 pub mod report;
 // `liqshot zones` output: the zones as a text table or JSON.
 pub mod zone_report;
+// `liqshot levels` as CSV and JSON.
+pub mod levels_export;
 // `liqshot levels --pine`: zones and top levels as a TradingView Pine Script indicator.
 pub mod pine;
 // The publishing archive of reports: an index page and an Atom feed, newest first.

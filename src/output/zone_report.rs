@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
+use crate::engine::measured::{self, MeasuredSummary};
 use crate::engine::pipeline::Analysis;
 use crate::engine::zones::Zone;
 use crate::model::fmt;
-use crate::model::measured::{self, MeasuredSummary};
 use crate::model::snapshot::MarketSnapshot;
 
 /// The value of the `format` field of the zones JSON.

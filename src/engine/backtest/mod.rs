@@ -58,9 +58,9 @@ pub fn run(
     out.fuel = plan.map(|p| fuel::fuel(&p, &maps, params.bin_step, bt));
     // The model check against measured positions, as `liqshot zones` prints it (zones of the
     // whole snapshot): only when the snapshot holds them.
-    if crate::model::measured::venue(snap).is_some() {
+    if crate::engine::measured::venue(snap).is_some() {
         let a = crate::engine::pipeline::analyse(snap, params, zp)?;
-        out.measured = crate::model::measured::summarise(snap, params, &a.zones.zones, a.zones.price);
+        out.measured = crate::engine::measured::summarise(snap, params, &a.zones.zones, a.zones.price);
     }
     Ok(out)
 }

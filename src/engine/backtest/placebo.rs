@@ -9,7 +9,7 @@
 
 use super::score::{horizon_range, reaction};
 use super::types::{BacktestParams, PricePath, Reaction, Step, ZoneOutcome};
-use crate::engine::zones::Where;
+use crate::model::side::Where;
 
 /// Each step's horizon as running extremes.
 pub struct Horizons {

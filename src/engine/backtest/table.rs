@@ -5,7 +5,7 @@
 //! at spaces). Pure.
 
 use super::types::{Backtest, ReliabilityBin, Summary};
-use crate::output::render::chart::span_label;
+use crate::model::fmt::span_label;
 
 /// Widest line the table prints (characters).
 pub const WIDTH: usize = 110;
@@ -211,7 +211,7 @@ pub fn to_text(bt: &Backtest) -> String {
     out.extend(super::fuel::table_lines(bt.fuel.as_ref()));
     if let Some(m) = &bt.measured {
         out.push(String::new());
-        out.extend(crate::model::measured::to_text(m).lines().map(|l| l.to_string()));
+        out.extend(crate::engine::measured::to_text(m).lines().map(|l| l.to_string()));
     }
     let mut text = out.join("\n");
     text.push('\n');

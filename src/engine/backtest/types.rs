@@ -372,5 +372,5 @@ pub struct Backtest {
     /// section of `liqshot zones --json`, on the zones of the whole snapshot); `None` (JSON
     /// null) when the snapshot holds none. Measured positions exist only at capture time, so
     /// no step before it is scored against them.
-    pub measured: Option<crate::model::measured::MeasuredSummary>,
+    pub measured: Option<crate::engine::measured::MeasuredSummary>,
 }

@@ -1,14 +1,6 @@
 //! Exact isolated-margin liquidation prices, per venue.
 
-use serde::{Deserialize, Serialize};
-
-/// Position side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Long,
-    Short,
-}
+pub use crate::model::side::Side;
 
 /// Which venue's liquidation formula to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

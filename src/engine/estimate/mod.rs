@@ -28,6 +28,28 @@ use crate::model::tiers;
 use grid::Rebin;
 use ledger::{Bins, Ledger};
 
+/// Which rule finds the zones (`--zone-rule`): carried in [`EstimateParams`] so one set of
+/// parameters drives the whole analysis; [`crate::engine::zones`] applies it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ZoneRule {
+    /// The first rule: half-height clusters, C the densest within the chart's window.
+    V1,
+    /// Whole shelves; C the most fuel within the volatility reach (the default).
+    #[default]
+    V2,
+}
+
+impl ZoneRule {
+    /// `v1` or `v2`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZoneRule::V1 => "v1",
+            ZoneRule::V2 => "v2",
+        }
+    }
+}
+
 /// Tunable inputs of the estimate. `Default` is documented in the README.
 #[derive(Debug, Clone)]
 pub struct EstimateParams {
@@ -53,7 +75,7 @@ pub struct EstimateParams {
     pub price_range: Option<(f64, f64)>,
     /// `--zone-rule`: which rule finds zones A, B and C in the estimate (not the estimate
     /// itself; carried here so every command that estimates uses the same rule).
-    pub zone_rule: crate::engine::zones::ZoneRule,
+    pub zone_rule: ZoneRule,
 }
 
 impl EstimateParams {
@@ -84,7 +106,7 @@ impl Default for EstimateParams {
             rows: 600,
             max_cols: None,
             price_range: None,
-            zone_rule: crate::engine::zones::ZoneRule::V2,
+            zone_rule: ZoneRule::V2,
         }
     }
 }

@@ -64,26 +64,7 @@ pub fn modern_name(name: &str, side: Where) -> &str {
     }
 }
 
-/// Which rule finds the zones (`--zone-rule`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ZoneRule {
-    /// The first rule: half-height clusters, C the densest within the chart's window.
-    V1,
-    /// Whole shelves; C the most fuel within the volatility reach (the default).
-    #[default]
-    V2,
-}
-
-impl ZoneRule {
-    /// `v1` or `v2`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ZoneRule::V1 => "v1",
-            ZoneRule::V2 => "v2",
-        }
-    }
-}
+pub use crate::engine::estimate::ZoneRule;
 
 /// Parameters of the zone rules.
 #[derive(Debug, Clone, Copy)]
@@ -116,15 +97,7 @@ impl Default for ZoneParams {
     }
 }
 
-/// Which side of price a zone is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Where {
-    /// Above price: short positions are liquidated there.
-    Above,
-    /// Below price: long positions are liquidated there.
-    Below,
-}
+pub use crate::model::side::Where;
 
 /// One labelled zone.
 #[derive(Debug, Clone, PartialEq, Serialize)]

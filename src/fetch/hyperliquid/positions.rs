@@ -16,10 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use super::wire::{ClearinghouseState, ClearinghouseStateRequest, Leaderboard, Position};
 use super::{decode_error, parse_answer, PATH, VENUE};
-use crate::engine::estimate::Side;
 use crate::error::Error;
 use crate::fetch::{FetchError, Http};
 use crate::model::measured::{is_address, MarginMode, MeasuredPosition};
+use crate::model::side::Side;
 
 /// The default leaderboard URL (`--hl-stats-url`).
 pub const DEFAULT_STATS_URL: &str = "https://stats-data.hyperliquid.xyz/Mainnet/leaderboard";

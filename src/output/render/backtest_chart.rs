@@ -209,7 +209,7 @@ impl Ctx {
 
 /// A span as the title shows it: `10d`, `24h`, `90m` (the heatmap's title's rule).
 fn span_label(secs: i64) -> String {
-    super::chart::span_label(secs.max(1))
+    crate::model::fmt::span_label(secs.max(1))
 }
 
 /// Builds the chart of `bt`.

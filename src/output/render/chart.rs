@@ -9,7 +9,7 @@ use super::scene::{Color, HAlign, Scene, VAlign};
 use super::text;
 use crate::engine::estimate::Grid;
 use crate::engine::pipeline::Analysis;
-use crate::model::fmt;
+use crate::model::fmt::{self, span_label};
 use crate::model::snapshot::{format_interval, Candle, MarketSnapshot};
 
 mod colorbar;
@@ -406,17 +406,6 @@ fn price_marker(c: &mut Ctx, price: f64) {
 const COLORBAR_TITLE: &str = "Estimated liquidation notional, USD per 0.1 % price band (linear scale)";
 /// The colour bar's title in a compact layout (same facts, fewer words).
 const COLORBAR_TITLE_SHORT: &str = "USD per 0.1 % band";
-
-/// A time span as the title shows it: `10d` (whole days from two days on), `24h`, else `90m`.
-pub fn span_label(secs: i64) -> String {
-    if secs >= 2 * 86_400 && secs % 86_400 == 0 {
-        format!("{}d", secs / 86_400)
-    } else if secs >= 3600 && secs % 3600 == 0 {
-        format!("{}h", secs / 3600)
-    } else {
-        fmt::duration(secs)
-    }
-}
 
 /// The span the grid shows when `window_secs` was asked for and the snapshot holds less:
 /// `Some(shown seconds)`, else `None`.

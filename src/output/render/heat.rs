@@ -128,7 +128,7 @@ pub fn week_top(snap: &MarketSnapshot, params: &EstimateParams) -> Option<(f64, 
     let step = cut.interval_secs();
     if step < 3600 && 3600 % step == 0 {
         for v in &mut cut.venues {
-            v.candles = crate::output::report::resample::resample(&v.candles, step, 3600)?.candles;
+            v.candles = crate::engine::resample::resample(&v.candles, step, 3600)?.candles;
         }
         cut.interval = "1h".into();
     }

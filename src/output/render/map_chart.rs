@@ -165,7 +165,7 @@ fn zones_behind(m: &mut Map) {
     let p = m.l.plot;
     let zs = m.a.zones.zones.clone();
     for z in &zs {
-        let color = if z.side == crate::engine::zones::Where::Above { m.th.shorts } else { m.th.longs };
+        let color = if z.side == crate::model::side::Where::Above { m.th.shorts } else { m.th.longs };
         let (x0, x1) = (m.x(z.low).clamp(p.x, p.right()), m.x(z.high).clamp(p.x, p.right()));
         m.scene.rect(x0, p.y, (x1 - x0).max(1.0), p.h, color.with_alpha(0x26));
         let w = m.stroke(1.0);
@@ -242,7 +242,7 @@ fn zone_tags(m: &mut Map, tag_room: f32) {
     let mut zs = m.a.zones.zones.clone();
     zs.sort_by(|a, b| a.low.total_cmp(&b.low));
     for z in &zs {
-        let color = if z.side == crate::engine::zones::Where::Above { m.th.shorts } else { m.th.longs };
+        let color = if z.side == crate::model::side::Where::Above { m.th.shorts } else { m.th.longs };
         let label = format!("{} {}", z.tag(), fmt::usd(z.usd));
         let w = text::measure(&label, size, true) + 8.0 * s;
         let xc = (m.x(z.low) + m.x(z.high)) / 2.0;

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::pipeline::Analysis;
 use crate::engine::zones::{Where, Zone};
+use crate::model::fmt::span_label;
 use crate::model::fmt::{self, shorten};
 use crate::model::snapshot::MarketSnapshot;
-use crate::output::render::chart::span_label;
 
 /// X's limit for an image description, in characters.
 pub const MAX_CHARS: usize = 1000;

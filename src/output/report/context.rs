@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 
+use crate::engine::resample::resample;
 use crate::model::snapshot::{Candle, MarketSnapshot, Side};
 use crate::output::report::model::Context;
-use crate::output::report::resample::resample;
 
 const DAY: i64 = 86_400;
 /// The daily trend compares the last daily close with the close this many days before.

@@ -14,7 +14,6 @@ pub mod plain;
 pub mod plan;
 pub mod positioning;
 pub mod realized;
-pub mod resample;
 pub mod structure;
 pub mod summary;
 pub mod templates;

@@ -48,7 +48,7 @@ pub struct Report {
     /// Measured Hyperliquid positions and the model check (`--hl-accounts`; as in `zones
     /// --json`). Absent without them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measured: Option<crate::model::measured::MeasuredSummary>,
+    pub measured: Option<crate::engine::measured::MeasuredSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

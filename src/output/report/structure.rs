@@ -4,13 +4,13 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::engine::resample::{resample, Resampled};
 use crate::model::snapshot::{Candle, MarketSnapshot};
 use crate::output::report::indicators::{
     self as ind, LEVELS_INTERVAL_SECS, LEVELS_SWING_N, RSI_PERIOD, SWEEP_K, TREND_EMA_PERIOD, TREND_INTERVAL_SECS,
     TREND_SWING_N,
 };
 use crate::output::report::model::Structure;
-use crate::output::report::resample::{resample, Resampled};
 
 /// Trend from the last close, the trend EMA and the swing pattern: `uptrend` when the close
 /// is above the EMA and the swings make higher highs and higher lows, `downtrend` when below

@@ -108,9 +108,9 @@ pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
             .map(|mut z| {
                 if z.name == "C" {
                     let side = if z.side == "above" {
-                        crate::engine::zones::Where::Above
+                        crate::model::side::Where::Above
                     } else {
-                        crate::engine::zones::Where::Below
+                        crate::model::side::Where::Below
                     };
                     z.name = crate::engine::zones::far_name(side).to_string();
                 }

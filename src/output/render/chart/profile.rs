@@ -211,7 +211,7 @@ pub(super) fn profile(c: &mut Ctx, a: &Analysis, view: ProfileView, parts: Optio
 pub(super) fn measured(c: &mut Ctx, snap: &crate::model::snapshot::MarketSnapshot, a: &Analysis, view: ProfileView) {
     let prof = c.l.profile;
     let s = c.l.s;
-    let Some(v) = crate::model::measured::venue(snap) else {
+    let Some(v) = crate::engine::measured::venue(snap) else {
         let muted = c.th.muted;
         c.label(
             prof.x + 4.0 * s,
@@ -225,7 +225,7 @@ pub(super) fn measured(c: &mut Ctx, snap: &crate::model::snapshot::MarketSnapsho
         return;
     };
     let g = levels::BandGrid::standard(a.estimate.last_price);
-    let lv = crate::model::measured::levels_in(&v.measured_positions, &g);
+    let lv = crate::engine::measured::levels_in(&v.measured_positions, &g);
     let top = match view {
         ProfileView::Bars => c.profile_max.unwrap_or_else(|| scale_top(a, c.p_lo, c.p_hi, ProfileView::Bars)),
         // The cumulative view's scale is for sums: ticks use the bars' scale of the estimate.
@@ -254,7 +254,7 @@ pub(super) fn measured(c: &mut Ctx, snap: &crate::model::snapshot::MarketSnapsho
     }
     // The label in the panel's top-left corner on a backing (the space under the panel holds
     // the side totals and the caption): two lines where one does not fit the panel.
-    let summary = crate::model::measured::headline(v);
+    let summary = crate::engine::measured::headline(v);
     let size = c.font(12.0);
     let lines: Vec<String> = if text::measure(&summary, size, true) <= prof.w - 8.0 * s {
         vec![summary]

@@ -24,11 +24,11 @@ pub fn check(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
     }
     let mut seen: Vec<&str> = Vec::new();
     for v in &snap.venues {
-        if !crate::fetch::Venue::ALL.iter().any(|k| k.name() == v.venue) {
+        if !crate::model::venue::Venue::ALL.iter().any(|k| k.name() == v.venue) {
             return bad(format!(
                 "venues: unknown venue {:?} (liqshot knows {})",
                 v.venue,
-                crate::fetch::Venue::names()
+                crate::model::venue::Venue::names()
             ));
         }
         if seen.contains(&v.venue.as_str()) {

@@ -3,13 +3,16 @@
 //! A snapshot carries its own capture time, so every later stage is a pure
 //! function of it. The field-by-field format is documented in `docs/snapshot-format.md`.
 
+// The snapshot's parts checked against each other (names, capture time, grid, amounts).
+pub mod consistency;
+
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use crate::engine::estimate::liquidation::Side;
 use crate::error::Error;
+pub use crate::model::side::Side;
 use crate::model::tiers::MarginTier;
 
 /// The value of the `format` field this version writes (and reads).
@@ -43,7 +46,27 @@ pub struct MarketSnapshot {
     /// Where the price, open interest and funding came from, as `import` recorded it (absent
     /// in fetched snapshots: their venues name them). Optional and additive within format 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sources: Option<crate::model::sources::Sources>,
+    pub sources: Option<Sources>,
+}
+
+/// Sources recorded by `import` (absent in fetched snapshots, whose venues name them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sources {
+    /// The price candles, e.g. `btcusdt-spot-5m.csv` or `bybit (imported from klines.csv)`.
+    pub price: String,
+    /// The open interest.
+    pub open_interest: String,
+    /// The funding rates (absent without funding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<String>,
+    /// The funding period of the imported rates, seconds: `--funding-period`, or inferred from
+    /// how often the rate changes (see `import::funding_period`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_period_secs: Option<i64>,
+    /// Whether `--venue` named the venue (else the venue only selects the margin model).
+    #[serde(default)]
+    pub venue_named: bool,
 }
 
 /// Realized liquidations summed per period: what `import --liquidations` reads from a file of
@@ -281,15 +304,7 @@ pub fn parse_interval(s: &str) -> Option<i64> {
     n.checked_mul(mult)
 }
 
-/// Formats seconds as the shortest interval string (`300` → `5m`).
-pub fn format_interval(secs: i64) -> String {
-    for (unit, m) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
-        if secs % m == 0 && secs >= m {
-            return format!("{}{}", secs / m, unit);
-        }
-    }
-    format!("{secs}s")
-}
+pub use crate::model::fmt::format_interval;
 
 /// The longest note kept (see [`MarketSnapshot::clip_notes`]).
 pub const MAX_NOTE_CHARS: usize = 500;
@@ -401,7 +416,7 @@ impl MarketSnapshot {
                 other => other,
             })?;
         }
-        crate::model::consistency::check(self, step)
+        crate::model::snapshot::consistency::check(self, step)
     }
 
     /// The latest close across venues' last candles (the first venue with candles).
