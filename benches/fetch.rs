@@ -5,9 +5,9 @@
 //! Run: `cargo bench --bench fetch` (add `-- --latency-ms 200 --parallel 6` to change settings).
 
 // The test suite's fake exchange (`super::mock_server` resolves to the module below).
-#[path = "../tests/common/fake_exchange.rs"]
+#[path = "../tests/it/common/fake_exchange.rs"]
 mod fake_exchange;
-#[path = "../tests/common/mock_server.rs"]
+#[path = "../tests/it/common/mock_server.rs"]
 mod mock_server;
 
 use std::collections::BTreeMap;

@@ -1,7 +1,8 @@
 //! liqshot: estimated liquidation heatmaps from public exchange data.
 //!
 //! One pipeline, each stage a module with plain data at its boundary; a stage only uses the
-//! stages above it in this list (tests/it/architecture.rs checks it). See docs/architecture.md.
+//! stages above it in this list (tests/it/architecture.rs checks it). The command line is the
+//! binary's (src/cli/, never imported here). See docs/architecture.md.
 #![forbid(unsafe_code)]
 
 // The library's error type and its exit codes.
@@ -18,9 +19,6 @@ pub mod fetch;
 pub mod engine;
 // Output: render (PNG/SVG/GIF), report (MD/HTML/JSON), zones text, Pine, the archive.
 pub mod output;
-
-// The command line: arguments, one module per command, config file, batches, logging.
-pub mod cli;
 
 pub use error::Error;
 pub use model::snapshot::MarketSnapshot;

@@ -1,12 +1,16 @@
 //! The `liqshot` command: parse the command line, set up logging, call the library, map errors
-//! to exit codes (see [`liqshot::cli::AFTER_HELP`]).
+//! to exit codes (see [`cli::AFTER_HELP`]).
+
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
 use std::io::IsTerminal;
 
 use clap::Parser;
-use liqshot::cli::{self, log, Cli};
+mod cli;
+
+use cli::{log, Cli};
 use liqshot::Error;
 
 fn main() -> ExitCode {

@@ -1,5 +1,5 @@
 //! `liqshot animate`: each snapshot → the map's evolution over the window as an animated GIF
-//! or APNG (the stage: [`crate::output::render::animate`]).
+//! or APNG (the stage: [`liqshot::output::render::animate`]).
 
 use std::path::PathBuf;
 
@@ -10,12 +10,12 @@ use super::naming::{PathTemplate, Vars};
 use super::options::{parse_size, EstimateArgs, ThemeArg};
 use super::render::warn_short_window;
 use super::source::{write_logged, Source};
-use crate::engine::zones::ZoneParams;
-use crate::error::Error;
-use crate::output::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
-use crate::output::render::{chart_options, RenderSettings};
-use crate::output::report::alt;
-use crate::output::report::compute::window_label;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::error::Error;
+use liqshot::output::render::animate::{self, AnimFormat, Frames, GIF_MAX_BYTES};
+use liqshot::output::render::{chart_options, RenderSettings};
+use liqshot::output::report::alt;
+use liqshot::output::report::compute::window_label;
 
 /// `Examples:` of `liqshot animate --help`.
 pub const ANIMATE_EXAMPLES: &str = "\
@@ -50,7 +50,7 @@ pub struct AnimateArgs {
     pub size: Option<String>,
     /// Size and text scale for where it is posted: x (1200x675), telegram (1280x720), newsletter (1280x960), square (1080x1080); the map keeps most of the frame, text stays legible there
     #[arg(long, value_name = "PLACE", value_parser = super::options::parse_preset)]
-    pub preset: Option<crate::output::render::preset::Preset>,
+    pub preset: Option<liqshot::output::render::preset::Preset>,
     /// Colour theme
     #[arg(long, value_enum, default_value = "dark")]
     pub theme: ThemeArg,

@@ -1,5 +1,5 @@
 //! `liqshot backtest`: walks each snapshot forward and measures whether its zones beat levels
-//! at the same distance (the stage: [`crate::engine::backtest`]); prints a table or JSON and writes the
+//! at the same distance (the stage: [`liqshot::engine::backtest`]); prints a table or JSON and writes the
 //! chart (`-o backtest.png|svg`).
 
 use std::path::PathBuf;
@@ -10,10 +10,10 @@ use super::naming::{PathTemplate, Vars};
 use super::options::{parse_duration, EstimateArgs};
 use super::render::format_of;
 use super::source::{write_logged, Source};
-use crate::engine::backtest::{self, Backtest, BacktestParams, MAX_RESAMPLES, MIN_RESAMPLES};
-use crate::engine::zones::ZoneParams;
-use crate::error::Error;
-use crate::output::render::{backtest_chart, encode, Format};
+use liqshot::engine::backtest::{self, Backtest, BacktestParams, MAX_RESAMPLES, MIN_RESAMPLES};
+use liqshot::engine::zones::ZoneParams;
+use liqshot::error::Error;
+use liqshot::output::render::{backtest_chart, encode, Format};
 
 /// `Examples:` of `liqshot backtest --help`.
 pub const BACKTEST_EXAMPLES: &str = "\
@@ -155,7 +155,7 @@ pub fn run(a: BacktestArgs) -> Result<(), Error> {
     let mut params = a.estimate.params()?;
     params.window_secs = 86_400;
     let estimate = a.estimate_args();
-    let label = bt_params.lookback_secs.map_or_else(|| "all".to_string(), crate::model::fmt::duration);
+    let label = bt_params.lookback_secs.map_or_else(|| "all".to_string(), liqshot::model::fmt::duration);
     let src =
         Source::of(&estimate, None, if estimate.symbol.is_some() { estimate.fetch.lookback.clone() } else { label })?;
     src.check_outputs(outputs.iter().map(|(t, _)| t))?;

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::error::Error;
+use liqshot::error::Error;
 
 /// The result of one symbol's work.
 #[derive(Debug)]

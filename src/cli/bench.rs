@@ -6,13 +6,13 @@ use std::time::Instant;
 use clap::Args;
 
 use super::options::parse_size;
-use crate::engine::estimate::{self, EstimateParams};
-use crate::engine::pipeline;
-use crate::engine::synth::{batch_snapshots, repeated};
-use crate::engine::zones::{self, ZoneParams};
-use crate::error::Error;
-use crate::model::snapshot::MarketSnapshot;
-use crate::output::render::{chart, chart_options, encode, raster, render_scene, Format, RenderSettings};
+use liqshot::engine::estimate::{self, EstimateParams};
+use liqshot::engine::pipeline;
+use liqshot::engine::synth::{batch_snapshots, repeated};
+use liqshot::engine::zones::{self, ZoneParams};
+use liqshot::error::Error;
+use liqshot::model::snapshot::MarketSnapshot;
+use liqshot::output::render::{chart, chart_options, encode, raster, render_scene, Format, RenderSettings};
 
 /// `println!` that returns the error of a closed or full stdout (see [`super::to_stdout`]).
 macro_rules! say {
@@ -140,10 +140,10 @@ const BUNDLED_EXAMPLE: &str = "examples/btcusdt-2025-11-01_10.snapshot.json";
 /// a `--snapshot FILE` that does not exist is named as such (no advice to give --snapshot).
 fn read_snapshot(path: &Path) -> Result<Vec<u8>, Error> {
     if path.exists() {
-        return crate::files::input::read_limited(
+        return liqshot::files::input::read_limited(
             path,
-            crate::files::input::DATA_MAX,
-            crate::files::input::Start::JsonObject,
+            liqshot::files::input::DATA_MAX,
+            liqshot::files::input::Start::JsonObject,
         );
     }
     std::fs::read(path).map_err(|e| {

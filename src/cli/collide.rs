@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use super::naming::{latest_path, PathTemplate, Vars};
-use crate::error::Error;
-use crate::files::normalise;
+use liqshot::error::Error;
+use liqshot::files::normalise;
 
 /// One file a run writes.
 #[derive(Debug, Clone)]
@@ -54,13 +54,17 @@ pub fn images(outputs: &[&PathTemplate], latest: bool, vars: &Vars) -> Vec<Dest>
         let flag = format!("-o {}", t.raw());
         let path = t.expand(vars);
         out.push(Dest::new(flag.clone(), path.clone(), format!("image {i}")));
-        out.push(Dest::new(format!("the alt text of {flag}"), crate::output::report::alt::alt_path(&path), "alt text"));
+        out.push(Dest::new(
+            format!("the alt text of {flag}"),
+            liqshot::output::report::alt::alt_path(&path),
+            "alt text",
+        ));
         let copy = latest_path(&path, &vars.symbol);
         if latest && copy != path {
             out.push(Dest::new(format!("the --latest copy of {flag}"), copy.clone(), format!("image {i}")));
             out.push(Dest::new(
                 format!("the alt text of the --latest copy of {flag}"),
-                crate::output::report::alt::alt_path(&copy),
+                liqshot::output::report::alt::alt_path(&copy),
                 "alt text",
             ));
         }

@@ -7,8 +7,8 @@ use clap::Args;
 use super::naming::{PathTemplate, Vars};
 use super::options::{interval_without_window, parse_duration, FetchArgs};
 use super::source::{with_latest, write_logged, Source};
-use crate::error::Error;
-use crate::output::report::compute::window_label;
+use liqshot::error::Error;
+use liqshot::output::report::compute::window_label;
 
 /// `Examples:` of `liqshot fetch --help`.
 pub const FETCH_EXAMPLES: &str = "\

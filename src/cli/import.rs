@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::Error;
-use crate::fetch::import;
-use crate::files::write_atomic;
+use liqshot::error::Error;
+use liqshot::fetch::import;
+use liqshot::files::write_atomic;
 
-/// `Examples:` of `liqshot import --help`. (tests/cli_render.rs runs them on fixture files.)
+/// `Examples:` of `liqshot import --help`. (tests/it/cli_render.rs runs them on fixture files.)
 pub const IMPORT_EXAMPLES: &str = "\
 Examples:
   # Binance Vision files (futures klines and metrics) of the BTCUSDT perpetual

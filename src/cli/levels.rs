@@ -8,14 +8,14 @@ use clap::Args;
 use super::naming::{PathTemplate, Vars};
 use super::options::{interval_without_window, EstimateArgs};
 use super::source::{write_logged, Source};
-use crate::engine::breakdown::{self, By};
-use crate::engine::estimate;
-use crate::engine::levels;
-use crate::error::Error;
-use crate::model::snapshot::MarketSnapshot;
-use crate::output::levels_export::{self, LevelsMeta};
+use liqshot::engine::breakdown::{self, By};
+use liqshot::engine::estimate;
+use liqshot::engine::levels;
+use liqshot::error::Error;
+use liqshot::model::snapshot::MarketSnapshot;
+use liqshot::output::levels_export::{self, LevelsMeta};
 
-/// `Examples:` of `liqshot levels --help`. (tests/cli_levels.rs runs those without --symbol.)
+/// `Examples:` of `liqshot levels --help`. (tests/it/cli_levels.rs runs those without --symbol.)
 pub const LEVELS_EXAMPLES: &str = "\
 Examples:
   liqshot levels --snapshot examples/btcusdt-2025-11-01_10.snapshot.json
@@ -63,15 +63,15 @@ pub fn levels_bytes(
     format: LevelsFormat,
 ) -> Result<Vec<u8>, Error> {
     if format == LevelsFormat::Pine {
-        let a = crate::engine::pipeline::analyse(snap, params, &crate::engine::zones::ZoneParams::default())?;
+        let a = liqshot::engine::pipeline::analyse(snap, params, &liqshot::engine::zones::ZoneParams::default())?;
         let lv = levels::levels(&a.estimate.profile, a.estimate.last_price);
-        let meta = crate::output::pine::PineMeta {
+        let meta = liqshot::output::pine::PineMeta {
             symbol: snap.symbol.clone(),
             venues: snap.venues.iter().map(|v| v.venue.clone()).collect(),
             captured_at: snap.captured_at,
             price: a.estimate.last_price,
         };
-        return Ok(crate::output::pine::to_pine(&meta, &a.zones.zones, &lv).into_bytes());
+        return Ok(liqshot::output::pine::to_pine(&meta, &a.zones.zones, &lv).into_bytes());
     }
     let est = estimate::estimate(snap, params)?;
     let lv = levels::levels(&est.profile, est.last_price);

@@ -14,8 +14,8 @@ use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::EnvFilter;
 
-use crate::error::Error;
-use crate::fetch::progress;
+use liqshot::error::Error;
+use liqshot::fetch::progress;
 
 /// The environment variable read when neither `--quiet` nor `-v` is given (`RUST_LOG` when
 /// it is unset).
@@ -91,7 +91,7 @@ pub fn release_progress() {
     PROGRESS_CLAIMED.store(false, Ordering::Release);
 }
 
-/// The progress line of fetches on stderr, for [`Http::with_display`](crate::fetch::Http::with_display):
+/// The progress line of fetches on stderr, for [`Http::with_display`](liqshot::fetch::Http::with_display):
 /// drawn only when [`progress_wanted`] (never with --quiet, --log-json or stderr not a
 /// terminal), by one fetch of a batch at a time.
 pub struct TerminalProgress;
@@ -133,7 +133,7 @@ pub fn clear_progress() {
 pub fn final_error(e: &Error) {
     clear_progress();
     // One line, whatever the message quotes (a path or key with a newline in it).
-    let text = crate::model::fmt::inert(&e.to_string());
+    let text = liqshot::model::fmt::inert(&e.to_string());
     if is_json() {
         tracing::error!(exit_code = e.exit_code(), "{text}");
     } else {
@@ -181,7 +181,7 @@ where
         event.record(&mut m);
         // Control characters a message quotes (ESC of a hostile name) are shown, not obeyed.
         let text = if m.0.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            crate::model::fmt::inert(&m.0)
+            liqshot::model::fmt::inert(&m.0)
         } else {
             m.0
         };

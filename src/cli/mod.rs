@@ -9,6 +9,8 @@ pub mod batch;
 pub mod bench;
 pub mod collide;
 pub mod config;
+#[cfg(test)]
+mod examples_check;
 pub mod fetch;
 pub mod import;
 pub mod levels;
@@ -28,7 +30,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Error;
 use animate::ANIMATE_EXAMPLES;
 use backtest::BACKTEST_EXAMPLES;
 use bench::BENCH_EXAMPLES;
@@ -36,6 +37,7 @@ use config::command::CONFIG_EXAMPLES;
 use fetch::FETCH_EXAMPLES;
 use import::IMPORT_EXAMPLES;
 use levels::LEVELS_EXAMPLES;
+use liqshot::error::Error;
 use record::RECORD_EXAMPLES;
 use render::RENDER_EXAMPLES;
 use report::REPORT_EXAMPLES;
@@ -49,7 +51,7 @@ pub use config::command::ConfigCommand;
 pub use fetch::FetchCmdArgs;
 pub use import::ImportArgs;
 pub use levels::LevelsArgs;
-pub use options::{parse_duration, parse_size, parse_timeout, ChartArgs, EstimateArgs, FetchArgs, ThemeArg};
+pub use options::{parse_duration, parse_size, parse_timeout};
 pub use parse_error::{parse_error_line, parse_error_text};
 pub use record::RecordArgs;
 pub use render::RenderArgs;

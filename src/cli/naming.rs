@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::error::Error;
-use crate::model::snapshot::MarketSnapshot;
+use liqshot::error::Error;
+use liqshot::model::snapshot::MarketSnapshot;
 
 /// The placeholders an output path may use.
 pub const PLACEHOLDERS: [&str; 5] = ["symbol", "date", "time", "window", "venues"];
@@ -197,7 +197,7 @@ pub fn split_symbols(list: &str) -> Result<Vec<String>, Error> {
         if s.is_empty() {
             return Err(Error::Usage(format!("--symbol {list:?}: empty symbol in the list")));
         }
-        let base = crate::fetch::symbols::base_asset(s)?;
+        let base = liqshot::fetch::symbols::base_asset(s)?;
         if !bases.contains(&base) {
             bases.push(base);
             out.push(s.to_string());

@@ -6,13 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::engine::estimate::{leverage, EstimateParams, LeverageMix};
-use crate::error::Error;
-use crate::fetch::{FetchOptions, HttpConfig, Venue};
-use crate::model::snapshot::parse_interval;
-use crate::output::render::chart::ProfileView;
-use crate::output::render::preset::Preset;
-use crate::output::render::RenderSettings;
+use liqshot::engine::estimate::{leverage, EstimateParams, LeverageMix};
+use liqshot::error::Error;
+use liqshot::fetch::{FetchOptions, HttpConfig, Venue};
+use liqshot::model::snapshot::parse_interval;
+use liqshot::output::render::chart::ProfileView;
+use liqshot::output::render::preset::Preset;
+use liqshot::output::render::RenderSettings;
 
 /// Help headings: the data flags come first (under "Options"), then these, plumbing last
 /// (the last, [`LOGGING`](super::LOGGING), is the global flags').
@@ -50,7 +50,7 @@ pub struct FetchArgs {
     #[arg(long, env = "LIQSHOT_HL_ACCOUNTS", value_name = "FILE|top:N", help_heading = LIVE)]
     pub hl_accounts: Option<String>,
     /// URL of Hyperliquid's leaderboard JSON (for --hl-accounts top:N)
-    #[arg(long, env = "LIQSHOT_HL_STATS_URL", default_value = crate::fetch::hyperliquid::positions::DEFAULT_STATS_URL, value_name = "URL", help_heading = HTTP)]
+    #[arg(long, env = "LIQSHOT_HL_STATS_URL", default_value = liqshot::fetch::hyperliquid::positions::DEFAULT_STATS_URL, value_name = "URL", help_heading = HTTP)]
     pub hl_stats_url: String,
     /// Base URL of the Hyperliquid info API
     #[arg(long, env = "LIQSHOT_HYPERLIQUID_URL", default_value = "https://api.hyperliquid.xyz", value_name = "URL", help_heading = HTTP)]
@@ -118,8 +118,8 @@ pub struct EstimateArgs {
 
 /// `--odds-model` (backtest, report): `empirical` or `reflection`; anything else is a usage
 /// error naming the flag (one line, exit 2).
-pub fn parse_odds_model(s: &str) -> Result<crate::engine::backtest::OddsModel, Error> {
-    use crate::engine::backtest::OddsModel;
+pub fn parse_odds_model(s: &str) -> Result<liqshot::engine::backtest::OddsModel, Error> {
+    use liqshot::engine::backtest::OddsModel;
     match s.trim() {
         "empirical" => Ok(OddsModel::Empirical),
         "reflection" => Ok(OddsModel::Reflection),
@@ -137,11 +137,11 @@ pub enum ZoneRuleArg {
     V2,
 }
 
-impl From<ZoneRuleArg> for crate::engine::zones::ZoneRule {
+impl From<ZoneRuleArg> for liqshot::engine::zones::ZoneRule {
     fn from(a: ZoneRuleArg) -> Self {
         match a {
-            ZoneRuleArg::V1 => crate::engine::zones::ZoneRule::V1,
-            ZoneRuleArg::V2 => crate::engine::zones::ZoneRule::V2,
+            ZoneRuleArg::V1 => liqshot::engine::zones::ZoneRule::V1,
+            ZoneRuleArg::V2 => liqshot::engine::zones::ZoneRule::V2,
         }
     }
 }
@@ -226,7 +226,7 @@ impl ChartArgs {
 
 /// The longest duration any option takes (ten years, as backtest's): longer ones would overflow
 /// the date arithmetic.
-pub const MAX_DURATION_SECS: i64 = crate::engine::backtest::MAX_DURATION_SECS;
+pub const MAX_DURATION_SECS: i64 = liqshot::engine::backtest::MAX_DURATION_SECS;
 
 /// Parses a duration like `24h`, `3d`, `90m`, at most [`MAX_DURATION_SECS`].
 pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
@@ -236,7 +236,7 @@ pub fn parse_duration(flag: &str, s: &str) -> Result<i64, Error> {
         return Err(Error::Usage(format!(
             "{flag} {}: longer than {}, the longest duration liqshot takes",
             s.trim(),
-            crate::model::fmt::duration(MAX_DURATION_SECS)
+            liqshot::model::fmt::duration(MAX_DURATION_SECS)
         )));
     }
     Ok(secs)
@@ -253,7 +253,7 @@ pub fn parse_window(s: &str) -> Result<i64, Error> {
         return Err(Error::Usage(format!(
             "--window {}: shorter than {}, the shortest window a chart shows",
             s.trim(),
-            crate::model::fmt::duration(MIN_WINDOW_SECS)
+            liqshot::model::fmt::duration(MIN_WINDOW_SECS)
         )));
     }
     Ok(secs)
@@ -293,7 +293,7 @@ impl FetchArgs {
             return Err(Error::Usage(format!(
                 "--lookback {}: shorter than two candles of {}",
                 self.lookback,
-                crate::model::fmt::duration(interval)
+                liqshot::model::fmt::duration(interval)
             )));
         }
         if let Some(w) = window_secs {
@@ -329,8 +329,8 @@ impl FetchArgs {
             )));
         }
         let measured = match &self.hl_accounts {
-            Some(v) => Some(crate::fetch::hyperliquid::positions::MeasuredOptions {
-                accounts: crate::fetch::hyperliquid::positions::parse_accounts_arg(v)?,
+            Some(v) => Some(liqshot::fetch::hyperliquid::positions::MeasuredOptions {
+                accounts: liqshot::fetch::hyperliquid::positions::parse_accounts_arg(v)?,
                 stats_url: self.hl_stats_url.clone(),
             }),
             None => None,
@@ -350,7 +350,11 @@ impl FetchArgs {
             http,
             max_parallel_per_venue: self.parallel,
             now,
-            cache: if self.no_cache { None } else { self.cache_dir.clone().or_else(crate::fetch::cache::default_dir) },
+            cache: if self.no_cache {
+                None
+            } else {
+                self.cache_dir.clone().or_else(liqshot::fetch::cache::default_dir)
+            },
             measured,
         })
     }

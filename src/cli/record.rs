@@ -9,12 +9,12 @@ use chrono::Utc;
 use clap::Args;
 
 use super::options::{parse_duration, parse_timeout};
-use crate::error::Error;
-use crate::fetch::cache::{self, journal, Key};
-use crate::fetch::record::session::{self, At, FeedReport, Settings};
-use crate::fetch::record::Feed;
-use crate::fetch::{binance, bybit, okx, symbols, Http, HttpConfig, Venue};
-use crate::model::snapshot::{Liquidation, Side};
+use liqshot::error::Error;
+use liqshot::fetch::cache::{self, journal, Key};
+use liqshot::fetch::record::session::{self, At, FeedReport, Settings};
+use liqshot::fetch::record::Feed;
+use liqshot::fetch::{binance, bybit, okx, symbols, Http, HttpConfig, Venue};
+use liqshot::model::snapshot::{Liquidation, Side};
 
 /// `Examples:` of `liqshot record --help`.
 pub const RECORD_EXAMPLES: &str = "\
@@ -194,8 +194,8 @@ fn summary(r: &FeedReport, events: &[Recorded]) -> String {
     let mut line = format!(
         "{venue}: {} liquidations (longs {}, shorts {}) over {} connection{}",
         r.events,
-        crate::model::fmt::usd(total(Side::Long)),
-        crate::model::fmt::usd(total(Side::Short)),
+        liqshot::model::fmt::usd(total(Side::Long)),
+        liqshot::model::fmt::usd(total(Side::Short)),
         r.connections,
         if r.connections == 1 { "" } else { "s" }
     );
@@ -298,7 +298,7 @@ pub fn run(a: RecordArgs) -> Result<(), Error> {
         return Err(Error::Fetch(format!("record: no venue could be connected: {}", failed.join("; "))));
     }
     if let Some(path) = &plan.csv {
-        crate::files::write_atomic(path, &csv_bytes(&events))?;
+        liqshot::files::write_atomic(path, &csv_bytes(&events))?;
         tracing::info!(path = %path.display(), "wrote {} ({} liquidations)", path.display(), events.len());
     }
     if failed.is_empty() {

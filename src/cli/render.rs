@@ -7,13 +7,13 @@ use clap::Args;
 use super::naming::{PathTemplate, Vars};
 use super::options::{ChartArgs, EstimateArgs};
 use super::source::{with_latest, write_logged, Source};
-use crate::engine::pipeline::Analysis;
-use crate::error::Error;
-use crate::model::snapshot::MarketSnapshot;
-use crate::output::render::{chart, encode, render_scene, Format, RenderSettings};
-use crate::output::report::compute::window_label;
+use liqshot::engine::pipeline::Analysis;
+use liqshot::error::Error;
+use liqshot::model::snapshot::MarketSnapshot;
+use liqshot::output::render::{chart, encode, render_scene, Format, RenderSettings};
+use liqshot::output::report::compute::window_label;
 
-/// `Examples:` of `liqshot render --help`. (tests/cli_render.rs runs those without --symbol.)
+/// `Examples:` of `liqshot render --help`. (tests/it/cli_render.rs runs those without --symbol.)
 pub const RENDER_EXAMPLES: &str = "\
 Examples:
   # the bundled example (10 days of BTC) as PNG and SVG
@@ -73,12 +73,12 @@ pub fn warn_short_window(snap: &MarketSnapshot, analysis: &Analysis, s: &RenderS
     tracing::warn!(
         symbol = %snap.symbol,
         "--window {}: {} holds only {} of data ({} to {} UTC); the chart shows those {}",
-        crate::model::fmt::span_label(s.params.window_secs),
+        liqshot::model::fmt::span_label(s.params.window_secs),
         snap.symbol,
-        crate::model::fmt::span_label(shown),
+        liqshot::model::fmt::span_label(shown),
         grid.start.format("%Y-%m-%d %H:%M"),
         grid.end().format("%Y-%m-%d %H:%M"),
-        crate::model::fmt::span_label(shown),
+        liqshot::model::fmt::span_label(shown),
     );
     Some(shown)
 }
@@ -119,7 +119,7 @@ impl RenderPlan {
                 src.check_snapshot_collisions(|v| dests(&outputs, a.latest, v), &vars)?;
                 let encoded: Vec<(PathBuf, Vec<u8>)> =
                     outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
-                let alt = crate::output::report::alt::alt_text(&snap, &analysis);
+                let alt = liqshot::output::report::alt::alt_text(&snap, &analysis);
                 write_logged(&with_alt_text(with_latest(encoded, a.latest, &snap.symbol), &alt))
             },
             String::clone,
@@ -137,12 +137,12 @@ fn dests(outputs: &[(PathTemplate, Format)], latest: bool, vars: &Vars) -> Vec<s
 fn with_alt_text(mut images: Vec<(PathBuf, Vec<u8>)>, alt: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let mut paths: Vec<PathBuf> = Vec::new();
     for (p, _) in &images {
-        let a = crate::output::report::alt::alt_path(p);
+        let a = liqshot::output::report::alt::alt_path(p);
         if !paths.contains(&a) && !images.iter().any(|(q, _)| *q == a) {
             paths.push(a);
         }
     }
-    let bytes = crate::output::report::alt::file_bytes(alt);
+    let bytes = liqshot::output::report::alt::file_bytes(alt);
     images.extend(paths.into_iter().map(|p| (p, bytes.clone())));
     images
 }

@@ -1,4 +1,4 @@
-//! `liqshot report`: snapshot → heatmap (PNG, SVG) → [`Report`](crate::output::report::model::Report)
+//! `liqshot report`: snapshot → heatmap (PNG, SVG) → [`Report`](liqshot::output::report::model::Report)
 //! → Markdown, HTML and `zones.json` in one directory, written all-or-nothing.
 
 use std::path::{Path, PathBuf};
@@ -10,17 +10,17 @@ use super::naming::{latest_dir, PathTemplate, Vars};
 use super::options::{ChartArgs, EstimateArgs};
 use super::render::warn_short_window;
 use super::source::{write_logged, Source};
-use crate::engine::estimate::EstimateParams;
-use crate::error::Error;
-use crate::output::render::{encode, render_scene, Format, RenderSettings};
-use crate::output::report::compute::{self, ReportInputs};
-use crate::output::report::evidence::{backtest_for_with, Backtested};
-use crate::output::report::files::{outputs, PNG, SQUARE_PNG, SVG};
-use crate::output::report::model::{Image, SmallImage};
-use crate::output::report::templates::{self, TemplateOptions};
-use crate::output::report::triggers::PreviousZones;
+use liqshot::engine::estimate::EstimateParams;
+use liqshot::error::Error;
+use liqshot::output::render::{encode, render_scene, Format, RenderSettings};
+use liqshot::output::report::compute::{self, ReportInputs};
+use liqshot::output::report::evidence::{backtest_for_with, Backtested};
+use liqshot::output::report::files::{outputs, PNG, SQUARE_PNG, SVG};
+use liqshot::output::report::model::{Image, SmallImage};
+use liqshot::output::report::templates::{self, TemplateOptions};
+use liqshot::output::report::triggers::PreviousZones;
 
-/// `Examples:` of `liqshot report --help`. (tests/cli_render.rs runs those without --symbol.)
+/// `Examples:` of `liqshot report --help`. (tests/it/cli_render.rs runs those without --symbol.)
 pub const REPORT_EXAMPLES: &str = "\
 Examples:
   liqshot report --snapshot examples/btcusdt-2025-11-01_10.snapshot.json --out-dir out/report --event \"FOMC 19:00 UTC\"
@@ -87,7 +87,7 @@ pub struct ReportArgs {
 pub struct Plan {
     window: i64,
     horizon: i64,
-    odds_model: crate::engine::backtest::OddsModel,
+    odds_model: liqshot::engine::backtest::OddsModel,
     estimate: EstimateParams,
     settings: RenderSettings,
     opts: TemplateOptions,
@@ -96,7 +96,7 @@ pub struct Plan {
     previous: Option<PathTemplate>,
     src: Source,
     /// `--archive DIR` and where it is published.
-    archive: Option<(PathBuf, crate::output::archive::Site)>,
+    archive: Option<(PathBuf, liqshot::output::archive::Site)>,
 }
 
 impl Plan {
@@ -127,9 +127,9 @@ impl Plan {
                 if let Some(u) = &a.site_url {
                     check_url("--site-url", u)?;
                 }
-                let site = crate::output::archive::Site {
+                let site = liqshot::output::archive::Site {
                     site_url: a.site_url.clone(),
-                    max: a.archive_max.map_or(crate::output::archive::DEFAULT_MAX, |n| n as usize),
+                    max: a.archive_max.map_or(liqshot::output::archive::DEFAULT_MAX, |n| n as usize),
                 };
                 (archive_template(root)?, Some((root.clone(), site)))
             }
@@ -167,7 +167,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         None => None,
     };
 
-    let one = |snap: crate::model::snapshot::MarketSnapshot| -> Result<String, Error> {
+    let one = |snap: liqshot::model::snapshot::MarketSnapshot| -> Result<String, Error> {
         let vars = Vars::of(&snap, &src.window_label);
         src.check_snapshot_collisions(|v| report_dests(&out_dir, a.latest, v), &vars)?;
         let previous = match (&fixed_previous, &previous) {
@@ -192,7 +192,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
             png: PNG.into(),
             svg: SVG.into(),
             url: opts.image_url(PNG),
-            alt: crate::output::report::alt::alt_text(&snap, &analysis),
+            alt: liqshot::output::report::alt::alt_text(&snap, &analysis),
             width: settings.chart.width,
             height: settings.chart.height,
             small: Some(SmallImage {
@@ -218,7 +218,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
         let mut report = compute::compute(&inputs);
         let hints = operator_hints(&report, a.previous.is_some());
         report.measured =
-            crate::engine::measured::summarise(&snap, &estimate, &analysis.zones.zones, analysis.zones.price);
+            liqshot::engine::measured::summarise(&snap, &estimate, &analysis.zones.zones, analysis.zones.price);
         let named = outputs(&report, png, svg, square, &opts)?;
         let dir = out_dir.expand(&vars);
         let mut dirs = vec![dir.clone()];
@@ -234,8 +234,8 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
                 let png_len = named.iter().find(|(n, _)| *n == PNG).map_or(0, |(_, b)| b.len());
                 let rel = format!("{}/{}", snap.symbol, snap.captured_at.format("%Y-%m-%d"));
                 let entry =
-                    crate::output::archive::entry_of(&report, &rel, crate::output::report::files::HTML, png_len);
-                crate::output::archive::write::publish(root, site, entry, files, write_logged)?;
+                    liqshot::output::archive::entry_of(&report, &rel, liqshot::output::report::files::HTML, png_len);
+                liqshot::output::archive::write::publish(root, site, entry, files, write_logged)?;
             }
             None => {
                 write_logged(&files)?;
@@ -251,7 +251,7 @@ pub fn run(a: ReportArgs) -> Result<(), Error> {
 
 /// What the person running the report could do next, for stderr (the published report carries
 /// no tool instructions).
-fn operator_hints(r: &crate::output::report::model::Report, has_previous: bool) -> Vec<&'static str> {
+fn operator_hints(r: &liqshot::output::report::model::Report, has_previous: bool) -> Vec<&'static str> {
     let mut hints = Vec::new();
     if !has_previous {
         hints.push(
@@ -270,7 +270,7 @@ fn square_settings(settings: &RenderSettings) -> RenderSettings {
     let mut s = RenderSettings::preset(
         settings.params.clone(),
         settings.params.window_secs,
-        crate::output::render::preset::Preset::Square,
+        liqshot::output::render::preset::Preset::Square,
     );
     let c = &settings.chart;
     (s.chart.dark, s.chart.color_max, s.chart.realized, s.chart.measured, s.chart.profile) =
@@ -281,7 +281,7 @@ fn square_settings(settings: &RenderSettings) -> RenderSettings {
 
 /// The files a report writes into `--out-dir` (and its `--latest` copy).
 fn report_dests(out_dir: &PathTemplate, latest: bool, vars: &Vars) -> Vec<Dest> {
-    let names = crate::output::report::files::NAMES;
+    let names = liqshot::output::report::files::NAMES;
     let dir = out_dir.expand(vars);
     let what = format!("--out-dir {}", out_dir.raw());
     let mut out = collide::in_dir(&what, &dir, &names);
@@ -294,8 +294,8 @@ fn report_dests(out_dir: &PathTemplate, latest: bool, vars: &Vars) -> Vec<Dest> 
 
 /// In newsletter mode, a warning when the chart's smallest text shows below the legible size in
 /// the mail column (a 1600x900 chart there has 4.5 px labels): `--preset newsletter` fixes it.
-fn warn_small_mail_text(scene: &crate::output::render::Scene) {
-    use crate::output::render::preset::{displayed_text_px, MAIL_COLUMN_PX, MIN_TEXT_CSS_PX};
+fn warn_small_mail_text(scene: &liqshot::output::render::Scene) {
+    use liqshot::output::render::preset::{displayed_text_px, MAIL_COLUMN_PX, MIN_TEXT_CSS_PX};
     if let Some(px) = displayed_text_px(scene, MAIL_COLUMN_PX).filter(|px| *px < MIN_TEXT_CSS_PX - 0.05) {
         tracing::warn!(
             "--image-base-url: the {}x{} chart shows {MAIL_COLUMN_PX} px wide in the mail, its smallest text at {px:.1} px; --preset newsletter keeps it at {MIN_TEXT_CSS_PX} px or more",
@@ -309,10 +309,10 @@ fn warn_small_mail_text(scene: &crate::output::render::Scene) {
 /// warning, and the triggers are reported as not evaluated; an unreadable or malformed file is
 /// a usage error naming the flag.
 fn read_previous(p: &Path) -> Result<Option<PreviousZones>, Error> {
-    let bytes = match crate::files::input::read_limited(
+    let bytes = match liqshot::files::input::read_limited(
         p,
-        crate::files::input::JSON_MAX,
-        crate::files::input::Start::JsonObject,
+        liqshot::files::input::JSON_MAX,
+        liqshot::files::input::Start::JsonObject,
     ) {
         Ok(b) => b,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
@@ -326,12 +326,16 @@ fn read_previous(p: &Path) -> Result<Option<PreviousZones>, Error> {
 }
 
 /// A `--previous` report must be of the snapshot's symbol and from before its capture time.
-fn check_previous(p: &PreviousZones, snap: &crate::model::snapshot::MarketSnapshot, path: &Path) -> Result<(), Error> {
+fn check_previous(
+    p: &PreviousZones,
+    snap: &liqshot::model::snapshot::MarketSnapshot,
+    path: &Path,
+) -> Result<(), Error> {
     if let Some(s) = p.symbol.as_deref().filter(|s| *s != snap.symbol) {
         return Err(Error::Usage(format!(
             "--previous {}: a report of {}, not of {}",
             path.display(),
-            crate::model::fmt::inert(s),
+            liqshot::model::fmt::inert(s),
             snap.symbol
         )));
     }
@@ -374,14 +378,14 @@ fn gather_events(flags: &[String], file: Option<&Path>) -> Result<Vec<String>, E
         if let Some(c) = e.chars().find(|c| c.is_control()) {
             return Err(Error::Usage(format!(
                 "--event {}: a control character (U+{:04X}) in the text",
-                crate::model::fmt::inert(e),
+                liqshot::model::fmt::inert(e),
                 c as u32
             )));
         }
         events.push(e.to_string());
     }
     if let Some(path) = file {
-        let text = crate::files::input::read_text(path, crate::files::input::TEXT_MAX).map_err(|e| match e {
+        let text = liqshot::files::input::read_text(path, liqshot::files::input::TEXT_MAX).map_err(|e| match e {
             Error::Io { source, .. } => Error::Usage(format!("--events-file {}: {source}", path.display())),
             other => Error::Usage(format!("--events-file {other}")),
         })?;

@@ -9,9 +9,9 @@ use super::config::jobs::Job;
 use super::config::problems::Problems;
 use super::config::{keys, layer, Config};
 use super::{Cli, Command};
-use crate::error::Error;
+use liqshot::error::Error;
 
-/// `Examples:` of `liqshot run --help`. (tests/cli_render.rs runs those without /etc/.)
+/// `Examples:` of `liqshot run --help`. (tests/it/cli_render.rs runs those without /etc/.)
 pub const RUN_EXAMPLES: &str = "\
 Examples:
   # the command lines the sample config's job daily-report would run

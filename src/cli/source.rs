@@ -10,10 +10,10 @@ use super::collide::{self, Dest};
 use super::log::TerminalProgress;
 use super::naming::{latest_path, split_symbols, PathTemplate, Vars};
 use super::options::{EstimateArgs, FetchArgs};
-use crate::error::Error;
-use crate::fetch::{FetchOptions, Http};
-use crate::files::{write_all_atomic, write_atomic};
-use crate::model::snapshot::MarketSnapshot;
+use liqshot::error::Error;
+use liqshot::fetch::{FetchOptions, Http};
+use liqshot::files::{write_all_atomic, write_atomic};
+use liqshot::model::snapshot::MarketSnapshot;
 
 /// Where the snapshots of a run come from: one snapshot file, or live data for one or more
 /// symbols (`--symbol BTC,ETH,SOL`) fetched through one HTTP client whose connection pool all
@@ -79,11 +79,6 @@ impl Source {
         self.names.len()
     }
 
-    /// Always false: a source has at least one snapshot.
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
     /// Checks that output paths can hold every symbol's files.
     pub fn check_outputs<'a>(&self, templates: impl IntoIterator<Item = &'a PathTemplate>) -> Result<(), Error> {
         templates.into_iter().try_for_each(|t| t.check_for(self.len()))
@@ -124,7 +119,7 @@ impl Source {
             Kind::Live { symbols, args, window, http } => (symbols, args, *window, http),
         };
         let opts = args.options(&symbols[i], window, chrono::Utc::now())?;
-        let report = crate::fetch::fetch_with(http, &opts)?;
+        let report = liqshot::fetch::fetch_with(http, &opts)?;
         let snap = report.snapshot;
         for (venue, e) in &report.failures {
             tracing::warn!(symbol = %snap.symbol, venue = venue.name(), "{} left out: {}", venue.name(), e.message);

@@ -4,12 +4,12 @@ use clap::Args;
 
 use super::options::{interval_without_window, EstimateArgs};
 use super::source::Source;
-use crate::engine::pipeline::analyse;
-use crate::engine::zones::ZoneParams;
-use crate::error::Error;
-use crate::output::zone_report;
+use liqshot::engine::pipeline::analyse;
+use liqshot::engine::zones::ZoneParams;
+use liqshot::error::Error;
+use liqshot::output::zone_report;
 
-/// `Examples:` of `liqshot zones --help`. (tests/cli_render.rs runs those without --symbol.)
+/// `Examples:` of `liqshot zones --help`. (tests/it/cli_render.rs runs those without --symbol.)
 pub const ZONES_EXAMPLES: &str = "\
 Examples:
   liqshot zones --snapshot examples/btcusdt-2025-11-01_10.snapshot.json
@@ -36,7 +36,7 @@ pub fn run(a: ZonesArgs) -> Result<(), Error> {
     let (texts, result) = src.each(
         |snap| {
             let analysis = analyse(&snap, &params, &ZoneParams::default())?;
-            let m = crate::engine::measured::summarise(&snap, &params, &analysis.zones.zones, analysis.zones.price);
+            let m = liqshot::engine::measured::summarise(&snap, &params, &analysis.zones.zones, analysis.zones.price);
             Ok(if a.json {
                 zone_report::to_json(&snap, &analysis, m.as_ref())
             } else {

@@ -11,7 +11,7 @@
 //!
 //! Every step of the estimate (open, consume, close, decay) is linear in the positions of each
 //! slice and venue, so the parts of a band add up to the band's USD in `levels` (to rounding;
-//! `tests/levels_breakdown.rs` checks it band by band).
+//! `tests/it/levels_breakdown.rs` checks it band by band).
 
 use crate::engine::estimate::{self, EstimateParams};
 use crate::engine::levels::{self, Levels};

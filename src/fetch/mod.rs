@@ -360,7 +360,7 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
         }
     }
     for w in &warnings {
-        eprintln!("liqshot: warning: {w}");
+        tracing::warn!("{w}");
     }
     let mut venues = Vec::new();
     let mut failures = Vec::new();
@@ -412,8 +412,8 @@ pub fn fetch_with(http: &Http, opts: &FetchOptions) -> Result<FetchReport, Error
     Ok(FetchReport { snapshot, failures, requests: http.request_count(), elapsed, warnings })
 }
 
-/// Reads the measured positions of `--hl-accounts` into the Hyperliquid series `v`. Says on
-/// stderr how long the accounts take at the venue's pace; a failure (the leaderboard cannot be
+/// Reads the measured positions of `--hl-accounts` into the Hyperliquid series `v`. Says (as
+/// a `tracing` event) how long the accounts take at the venue's pace; a failure (the leaderboard cannot be
 /// read) is a warning and a note, the series stays without measured positions.
 fn add_measured(
     http: &Http,
@@ -429,8 +429,8 @@ fn add_measured(
         .find(|(v, _)| *v == Venue::Hyperliquid)
         .map_or(Venue::Hyperliquid.default_url(), |(_, u)| u.as_str());
     if let positions::AccountSource::List(a) = &m.accounts {
-        eprintln!(
-            "liqshot: hyperliquid: reading {} accounts at {} per second (clearinghouseState weighs {} of {} per minute): about {:.0} s",
+        tracing::info!(
+            "hyperliquid: reading {} accounts at {} per second (clearinghouseState weighs {} of {} per minute): about {:.0} s",
             a.len(),
             1000 / positions::ACCOUNT_PACE.as_millis(),
             positions::STATE_WEIGHT,
@@ -438,8 +438,8 @@ fn add_measured(
             positions::duration_for(a.len()).as_secs_f64()
         );
     } else if let positions::AccountSource::Top(n) = &m.accounts {
-        eprintln!(
-            "liqshot: hyperliquid: reading the top {n} accounts at {} per second (clearinghouseState weighs {} of {} per minute): about {:.0} s",
+        tracing::info!(
+            "hyperliquid: reading the top {n} accounts at {} per second (clearinghouseState weighs {} of {} per minute): about {:.0} s",
             1000 / positions::ACCOUNT_PACE.as_millis(),
             positions::STATE_WEIGHT,
             positions::WEIGHT_PER_MINUTE,
@@ -450,7 +450,7 @@ fn add_measured(
     {
         Ok(r) => {
             for w in &r.warnings {
-                eprintln!("liqshot: warning: {w}");
+                tracing::warn!("{w}");
             }
             warnings.extend(r.warnings);
             v.notes.extend(r.notes);
@@ -459,7 +459,7 @@ fn add_measured(
         }
         Err(e) => {
             let w = format!("{}: no measured positions: {}", Venue::Hyperliquid.name(), e.message);
-            eprintln!("liqshot: warning: {w}");
+            tracing::warn!("{w}");
             v.notes.push(w.clone());
             warnings.push(w);
         }

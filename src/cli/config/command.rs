@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use super::{layer, Checked, Config, Setting};
-use crate::error::Error;
+use liqshot::error::Error;
 
-/// `Examples:` of `liqshot config --help` and its commands. (tests/cli_render.rs runs those
+/// `Examples:` of `liqshot config --help` and its commands. (tests/it/cli_render.rs runs those
 /// without /etc/, as it does those of run.)
 pub const CONFIG_EXAMPLES: &str = "\
 Examples:

@@ -9,7 +9,7 @@ use super::keys::{self, KeyDef};
 use super::problems::{did_you_mean, Problems};
 use super::{layer, section_settings, Config, Scope, Setting};
 use crate::cli::naming::{split_symbols, PathTemplate};
-use crate::error::Error;
+use liqshot::error::Error;
 
 /// What a job runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

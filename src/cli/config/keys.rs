@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use crate::cli::{parse_duration, parse_size, parse_timeout};
-use crate::engine::estimate::{leverage, LeverageMix};
-use crate::error::Error;
-use crate::fetch::Venue;
+use liqshot::engine::estimate::{leverage, LeverageMix};
+use liqshot::error::Error;
+use liqshot::fetch::Venue;
 
 /// How a key's value is written and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use clap::CommandFactory;
 
 use super::Setting;
 use crate::cli::Cli;
-use crate::error::Error;
+use liqshot::error::Error;
 
 /// The commands config settings apply to (not `import`, whose input is explicit, nor `bench`,
 /// whose figures must not depend on a user's file).
@@ -157,7 +157,7 @@ mod tests {
         );
         let cli = parse(&out.argv, f).unwrap();
         let crate::cli::Command::Render(r) = cli.command else { panic!("render") };
-        assert!(matches!(r.chart.theme, crate::cli::ThemeArg::Light), "from the file");
+        assert!(matches!(r.chart.theme, crate::cli::options::ThemeArg::Light), "from the file");
         assert_eq!(r.chart.size.as_deref(), Some("1000x500"), "the flag wins");
         assert_eq!(r.estimate.fetch.timeout, "9s");
         // import has none of these flags: nothing is added.
@@ -204,5 +204,25 @@ mod tests {
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].value, Value::One("light".into()));
         assert_eq!(m[1].id, "size");
+    }
+
+    #[test]
+    fn config_layering_reparse_errors_are_one_line() {
+        // The layered command line is parsed again (config::layer::parse); whatever clap rejects
+        // there must come back as one line naming the config file, even clap's multi-line errors.
+        let file = std::path::Path::new("c.toml");
+        let snap = "examples/btcusdt-2025-11-01_10.snapshot.json".to_string();
+        for argv in [
+            vec!["liqshot", "render", "--snapshot", &snap, "-o", "x.png", "--theme=sepia"],
+            vec!["liqshot", "render", "--snapshot", &snap, "-o", "x.png", "--windw=3d"],
+            vec!["liqshot", "render", "--snapshot", &snap],
+            vec!["liqshot", "render", "--snapshot", &snap, "-o", "x.png", "--retries=99999999999"],
+        ] {
+            let argv: Vec<std::ffi::OsString> = argv.into_iter().map(Into::into).collect();
+            let e = parse(&argv, file).err().unwrap_or_else(|| panic!("{argv:?} parses"));
+            let msg = e.to_string();
+            assert_eq!(e.exit_code(), 2, "{msg}");
+            assert!(!msg.contains('\n') && msg.contains("c.toml") && !msg.is_empty(), "{argv:?}: {msg:?}");
+        }
     }
 }

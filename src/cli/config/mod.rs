@@ -17,8 +17,8 @@ pub mod problems;
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
 use keys::{KeyDef, Value};
+use liqshot::error::Error;
 pub use problems::Problems;
 
 /// The file name looked for in the user's config directory.
@@ -192,7 +192,7 @@ fn check_jobs(p: &mut Problems, base: &Path, list: &[toml::Value], out: &mut Vec
 
 /// The text of a config file.
 pub fn read(path: &Path) -> Result<String, Error> {
-    crate::files::input::read_text(path, crate::files::input::TEXT_MAX).map_err(|e| match e {
+    liqshot::files::input::read_text(path, liqshot::files::input::TEXT_MAX).map_err(|e| match e {
         Error::Io { source, .. } => Error::Usage(format!("config file {}: {source}", path.display())),
         other => Error::Usage(format!("config file {other}")),
     })

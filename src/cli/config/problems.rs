@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
-use crate::error::Error;
+use liqshot::error::Error;
 
 /// One problem: where it is and what is wrong (`defaults.theme: "blue" is not a theme ...`).
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 //! A step at time `t` sees exactly what a snapshot cut at `t` holds ([`MarketSnapshot::cut`]):
 //! candles that closed by `t`, open-interest samples at or before `t` (with `--lookback D`,
 //! also only candles opening and samples taken at or after `t - D`). Its zones are those
-//! `liqshot zones` prints for that cut, bit for bit; `tests/backtest_walk.rs` checks it
+//! `liqshot zones` prints for that cut, bit for bit; `tests/it/backtest_walk.rs` checks it
 //! against [`crate::engine::pipeline::analyse`] of the cut and against the binary.
 //!
 //! How, without re-running the estimate from the start for every step:

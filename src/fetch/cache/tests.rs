@@ -1,5 +1,6 @@
 //! Unit tests of the cache: keys, splice, trim, resume, merge, validation, store, the longer
 //! history a shorter lookback keeps.
+use super::through::Older;
 use super::*;
 
 fn t(min: i64) -> DateTime<Utc> {

@@ -72,7 +72,7 @@ impl Fade {
     /// Light theme: the dark end of inferno on a light field read as a grey wash, with
     /// hairline stripes where a drawn row met an undrawn one; near-empty cells fade out from
     /// nothing (alpha 0 at the floor, quadratic up to opaque at half the scale), so they look
-    /// as close to the background as on the dark theme (tested in `tests/render_heat.rs`).
+    /// as close to the background as on the dark theme (tested in `tests/it/render_heat.rs`).
     pub const LIGHT: Fade = Fade { floor_alpha: 0.0, below: 0.5, power: 2.0 };
 
     /// The colour of a cell at scale position `t`.

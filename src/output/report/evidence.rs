@@ -9,7 +9,7 @@ use crate::engine::estimate::EstimateParams;
 use crate::engine::zones::{Zone, ZoneParams};
 use crate::error::Error;
 use crate::model::snapshot::MarketSnapshot;
-use crate::output::report::model::{Evidence, ZoneRow};
+use crate::output::report::model::{Evidence, Where, ZoneRow};
 
 const DAY: i64 = 86_400;
 
@@ -167,7 +167,7 @@ pub fn fuel_sentence(name: &str, liquidates: &str, usd: f64, scale: Option<(f64,
 /// `row` with its fuel sentence calibrated by the backtest's fuel test (the scale of the zone's
 /// side), when the snapshot holds enough realized history for one.
 pub fn with_fuel(row: ZoneRow, bt: &Backtest) -> ZoneRow {
-    let side = bt.fuel.as_ref().map(|f| if row.side == "above" { &f.short } else { &f.long });
+    let side = bt.fuel.as_ref().map(|f| if row.side == Where::Above { &f.short } else { &f.long });
     let scale =
         side.filter(|s| !crate::engine::backtest::fuel::too_little(s)).and_then(|s| s.scale.map(|v| (v, s.scale_ci90)));
     ZoneRow {

@@ -4,6 +4,65 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::side::Where;
+
+/// An enum of the report that serialises as (and prints) the words the report always used, so
+/// code decides on variants while the JSON and the templates keep their strings.
+macro_rules! words {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $s)] $v),+
+        }
+        impl $name {
+            /// The word as the report writes it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$v => $s),+
+                }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        #[cfg(test)]
+        impl PartialEq<&str> for $name {
+            fn eq(&self, o: &&str) -> bool {
+                self.as_str() == *o
+            }
+        }
+        #[cfg(test)]
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $($s => $name::$v,)+
+                    _ => panic!("not a {}: {s:?}", stringify!($name)),
+                }
+            }
+        }
+    };
+}
+
+words!(
+    /// The trend of the structure timeframe: last close vs the EMA and the swing pattern.
+    Trend { Uptrend = "uptrend", Downtrend = "downtrend", Range = "range" }
+);
+words!(
+    /// The one open-interest verdict: the 24 h change beyond ± the flat band.
+    OiTrend { Rising = "rising", Flat = "flat", Falling = "falling", Unknown = "unknown" }
+);
+words!(
+    /// The one funding verdict (`positioning::funding_verdict`).
+    FundingBias { LongsPayingUp = "longs paying up", ShortsPaying = "shorts paying", Neutral = "neutral", Unknown = "unknown" }
+);
+words!(
+    /// A plan's direction: fade the zone, trade its break, or stand aside.
+    Direction { Long = "long", Short = "short", None = "none" }
+);
+
 /// Value of `Report::format`.
 pub const REPORT_FORMAT: &str = "liqshot-report/3";
 /// The earlier formats, still read by `--previous` (see `triggers::previous_from_json`).
@@ -93,7 +152,7 @@ pub struct ZoneRow {
     /// `A`, `B`, `C`.
     pub name: String,
     /// `above` or `below`.
-    pub side: String,
+    pub side: Where,
     /// `shorts` (above) or `longs` (below).
     pub liquidates: String,
     pub low: f64,
@@ -256,7 +315,7 @@ pub struct Positioning {
     pub oi_change_7d_pct: Option<f64>,
     /// The one open-interest verdict every section uses: `rising`, `flat` or `falling` (24 h
     /// change beyond ± `oi_flat_band_pct`); `unknown` when the data does not reach back 24 h.
-    pub oi_trend: String,
+    pub oi_trend: OiTrend,
     pub oi_flat_band_pct: f64,
     /// Latest funding rate as an 8-hour equivalent (0.0001 = 0.01 % per 8 h), mean over the
     /// venues that report funding, each converted from its own period. The one funding unit
@@ -268,7 +327,7 @@ pub struct Positioning {
     /// The one funding verdict every section uses (`positioning::funding_verdict`):
     /// `neutral` (within `funding_neutral_band` of the 0.01 % per 8 h base rate),
     /// `longs paying up`, `shorts paying`, `unknown`.
-    pub funding_bias: String,
+    pub funding_bias: FundingBias,
     /// The verdict in one sentence, the same wherever funding is mentioned.
     #[serde(default)]
     pub funding_reading: String,
@@ -321,7 +380,7 @@ pub struct Structure {
     pub ema: Option<f64>,
     /// `uptrend`, `downtrend` or `range`: the last `trend_interval` close vs the EMA and the
     /// `trend_interval` swing pattern.
-    pub trend: String,
+    pub trend: Trend,
     /// Pattern of the last two `trend_interval` swing highs and lows, e.g. `higher highs and
     /// higher lows`.
     pub swing_pattern: String,
@@ -350,12 +409,12 @@ pub struct Structure {
 pub struct ZonePlan {
     /// Zone name and side, e.g. `A` / `above`.
     pub zone: String,
-    pub side: String,
+    pub side: Where,
     /// `tap and reject`, `tap and continue`, `front-run` or `ignore`.
     pub reaction: String,
     /// `short`, `long` or `none` (`ignore`): tap and reject / front-run fade the zone (short
     /// above, long below); tap and continue trades the break (long above, short below).
-    pub direction: String,
+    pub direction: Direction,
     /// Where to be alerted: the near edge, rounded to the tick.
     pub alert: f64,
     /// The entry level (None for `ignore`): the near edge for a fade, the far edge for a break.

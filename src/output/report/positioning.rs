@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::engine::estimate::oi_align::oi_at;
 use crate::engine::estimate::Profile;
 use crate::model::snapshot::{Candle, MarketSnapshot};
+use crate::output::report::model::{FundingBias, OiTrend};
 
 /// Open-interest changes within ± this (in %) read as `flat`.
 pub const OI_FLAT_BAND_PCT: f64 = 1.0;
@@ -65,14 +66,13 @@ pub fn oi_change_over(snap: &MarketSnapshot, secs: i64) -> Option<f64> {
 }
 
 /// `rising` / `falling` when the change is beyond ± `band` %, `flat` within, `unknown` without.
-pub fn oi_trend(change_pct: Option<f64>, band: f64) -> String {
+pub fn oi_trend(change_pct: Option<f64>, band: f64) -> OiTrend {
     match change_pct {
-        Some(c) if c > band => "rising",
-        Some(c) if c < -band => "falling",
-        Some(_) => "flat",
-        None => "unknown",
+        Some(c) if c > band => OiTrend::Rising,
+        Some(c) if c < -band => OiTrend::Falling,
+        Some(_) => OiTrend::Flat,
+        None => OiTrend::Unknown,
     }
-    .into()
 }
 
 /// `rate` per `period_secs` scaled to an 8-hour equivalent (hourly 0.0001 → 0.0008).
@@ -89,7 +89,7 @@ pub struct FundingRead {
     /// stated (read as 8 h)`: each source and its period, once (empty without funding).
     pub periods: String,
     /// [`funding_verdict`].
-    pub bias: String,
+    pub bias: FundingBias,
     /// [`funding_reading`].
     pub reading: String,
     pub extreme: bool,
@@ -143,14 +143,13 @@ pub fn funding(snap: &MarketSnapshot) -> FundingRead {
 /// The one funding verdict: `neutral` within [`FUNDING_NEUTRAL_BAND_8H`] of the base rate
 /// [`FUNDING_BASE_8H`] (0 to 0.02 % per 8 h, so 0.01 % is neutral), `longs paying up` above,
 /// `shorts paying` below; `unknown` without funding.
-pub fn funding_verdict(rate_8h: Option<f64>) -> String {
+pub fn funding_verdict(rate_8h: Option<f64>) -> FundingBias {
     match rate_8h {
-        Some(r) if r > FUNDING_BASE_8H + FUNDING_NEUTRAL_BAND_8H => "longs paying up",
-        Some(r) if r < FUNDING_BASE_8H - FUNDING_NEUTRAL_BAND_8H => "shorts paying",
-        Some(_) => "neutral",
-        None => "unknown",
+        Some(r) if r > FUNDING_BASE_8H + FUNDING_NEUTRAL_BAND_8H => FundingBias::LongsPayingUp,
+        Some(r) if r < FUNDING_BASE_8H - FUNDING_NEUTRAL_BAND_8H => FundingBias::ShortsPaying,
+        Some(_) => FundingBias::Neutral,
+        None => FundingBias::Unknown,
     }
-    .into()
 }
 
 /// The verdict in one sentence, the one every section quotes.

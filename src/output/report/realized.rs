@@ -140,7 +140,7 @@ fn against(snap: &MarketSnapshot, p: &PreviousZones) -> Previous {
             let u = hit.iter().map(|e| e.usd).sum();
             ZoneHit {
                 name: z.name.clone(),
-                side: z.side.clone(),
+                side: z.side.to_string(),
                 low: z.low,
                 high: z.high,
                 events: hit.len(),

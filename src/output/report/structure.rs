@@ -10,18 +10,17 @@ use crate::output::report::indicators::{
     self as ind, LEVELS_INTERVAL_SECS, LEVELS_SWING_N, RSI_PERIOD, SWEEP_K, TREND_EMA_PERIOD, TREND_INTERVAL_SECS,
     TREND_SWING_N,
 };
-use crate::output::report::model::Structure;
+use crate::output::report::model::{Structure, Trend};
 
 /// Trend from the last close, the trend EMA and the swing pattern: `uptrend` when the close
 /// is above the EMA and the swings make higher highs and higher lows, `downtrend` when below
 /// and lower highs and lower lows, else `range` (also without an EMA).
-pub fn trend(close: f64, ema: Option<f64>, pattern: &str) -> String {
+pub fn trend(close: f64, ema: Option<f64>, pattern: &str) -> Trend {
     match ema {
-        Some(e) if close > e && ind::is_bullish_pattern(pattern) => "uptrend",
-        Some(e) if close < e && ind::is_bearish_pattern(pattern) => "downtrend",
-        _ => "range",
+        Some(e) if close > e && ind::is_bullish_pattern(pattern) => Trend::Uptrend,
+        Some(e) if close < e && ind::is_bearish_pattern(pattern) => Trend::Downtrend,
+        _ => Trend::Range,
     }
-    .into()
 }
 
 /// The candles of one timeframe: `target` resampled from the snapshot's `source` interval when

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::model::fmt;
 use crate::model::snapshot::{Candle, MarketSnapshot};
-use crate::output::report::model::{Trigger, ZoneRow, REPORT_FORMAT, REPORT_FORMAT_V1, REPORT_FORMAT_V2};
+use crate::output::report::model::{Trigger, Where, ZoneRow, REPORT_FORMAT, REPORT_FORMAT_V1, REPORT_FORMAT_V2};
 use crate::output::report::positioning::{self, pct_change};
 
 /// |Open-interest change| at or above this (in %) is a shock.
@@ -107,7 +107,7 @@ pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
             .into_iter()
             .map(|mut z| {
                 if z.name == "C" {
-                    let side = if z.side == "above" {
+                    let side = if z.side == Where::Above {
                         crate::model::side::Where::Above
                     } else {
                         crate::model::side::Where::Below
@@ -138,12 +138,12 @@ pub struct Now<'a> {
 /// (`high`) of the previous zone A above, lower = the far edge (`low`) of the previous zone B
 /// below; a missing side falls back to the previous price ± [`FALLBACK_RANGE_PCT`].
 pub fn previous_range(prev: &PreviousZones) -> (f64, f64, String) {
-    let get = |name: &str, side: &str| prev.zones.iter().find(|z| z.name == name && z.side == side);
-    let (hi, hi_from) = match get("A", "above") {
+    let get = |name: &str, side: Where| prev.zones.iter().find(|z| z.name == name && z.side == side);
+    let (hi, hi_from) = match get("A", Where::Above) {
         Some(a) => (a.high, "zone A high".to_string()),
         None => (prev.price * (1.0 + FALLBACK_RANGE_PCT / 100.0), format!("previous price +{FALLBACK_RANGE_PCT}%")),
     };
-    let (lo, lo_from) = match get("B", "below") {
+    let (lo, lo_from) = match get("B", Where::Below) {
         Some(b) => (b.low, "zone B low".to_string()),
         None => (prev.price * (1.0 - FALLBACK_RANGE_PCT / 100.0), format!("previous price -{FALLBACK_RANGE_PCT}%")),
     };
@@ -215,7 +215,7 @@ pub fn zone_tagged(prev: Option<&PreviousZones>, candles: &[Candle]) -> Trigger 
     let tagged: Vec<String> = prev
         .zones
         .iter()
-        .filter(|z| since.iter().any(|c| if z.side == "above" { c.high >= z.low } else { c.low <= z.high }))
+        .filter(|z| since.iter().any(|c| if z.side == Where::Above { c.high >= z.low } else { c.low <= z.high }))
         .map(|z| format!("{} {} ({}–{})", z.name, z.side, fmt::price(z.low), fmt::price(z.high)))
         .collect();
     let detail = if since.is_empty() {
