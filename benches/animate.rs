@@ -5,7 +5,7 @@
 //! with the file sizes.
 //!
 //! Run: `cargo bench --bench animate` (`-- --runs 5` to change the repetitions). Whole
-//! `liqshot animate` processes are timed from outside (README "Speed").
+//! `liqshot animate` processes are timed from outside (benches/README.md, "Animation").
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! in-process: the median time of the analysis and the scene (with the reference week's colour
 //! top), of rasterising, and of PNG encoding with each candidate setting (deflate level x row
 //! filter, RGB or an exact palette), with the file sizes. The project's setting is
-//! `raster::to_png` (the last line of each size). README "Speed" and benches/README.md quote it.
+//! `raster::to_png` (the last line of each size). benches/README.md quotes it.
 //!
 //! Run: `cargo bench --bench render` (`-- --runs 9` to change the repetitions, `-- --all 1` for
 //! every deflate level x filter).

@@ -46,7 +46,7 @@ struct ZonesDoc<'a> {
     measured: Option<&'a MeasuredSummary>,
 }
 
-/// The zones as pretty JSON (see README "zones JSON").
+/// The zones as pretty JSON (see docs/formats.md, "zones JSON").
 pub fn to_json(snap: &MarketSnapshot, a: &Analysis, m: Option<&MeasuredSummary>) -> Vec<u8> {
     let venues = a
         .estimate

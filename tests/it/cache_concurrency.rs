@@ -2,7 +2,7 @@
 //! `fetch` runs storing the venue's cache file with their realized liquidations) each keep
 //! every event they wrote. Threads stand for the runs: each opens the lock file itself, and
 //! `flock` locks belong to the open file, so threads contend exactly as processes do. The ignored
-//! `measure_*` test prints the figures quoted in the README (`cargo test --test
+//! `measure_*` test prints the figures quoted in docs/guide.md, "No lost events" (`cargo test --test
 //! cache_concurrency -- --ignored --nocapture`).
 
 use std::path::Path;
@@ -125,7 +125,7 @@ fn the_journal_keeps_appends_made_while_a_recorder_trims_it() {
     assert_eq!(read.events.len(), 50, "the old event trimmed, every appended one kept");
 }
 
-/// What the README quotes: events kept and time for N writers at once, with the locked merge
+/// What docs/guide.md quotes: events kept and time for N writers at once, with the locked merge
 /// and (for contrast) with the plain replace the cache used before.
 #[test]
 #[ignore]

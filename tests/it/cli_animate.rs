@@ -1,6 +1,6 @@
 //! End-to-end tests of `liqshot animate` on the bundled example, running the real binary.
 //!
-//! `examples/btcusdt-24h.gif` is what the README shows. After an intended change to the
+//! `examples/btcusdt-24h.gif` is what docs/guide.md (Animation) and the README link show. After an intended change to the
 //! chart or the animation, rewrite it with
 //!
 //! ```text
@@ -87,7 +87,7 @@ fn an_animation_over_the_size_limit_is_not_written_and_leaves_the_old_file() {
 
 #[test]
 fn bundled_example_gif_is_current() {
-    // The README's GIF: 48 frames of 1200x675 within X's limits, whose last frame is the
+    // The GIF docs/guide.md shows (Animation): 48 frames of 1200x675 within X's limits, whose last frame is the
     // last frame animate draws today.
     let bundled = common::root().join("examples/btcusdt-24h.gif");
     let bytes = std::fs::read(&bundled).unwrap();

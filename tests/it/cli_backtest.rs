@@ -775,16 +775,17 @@ fn offline_help_examples_run() {
 }
 
 #[test]
-fn the_readme_states_the_bundled_examples_figures_as_the_command_prints_them() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let at = readme.find("**On the bundled example**").expect("the README's backtest results");
+fn the_method_doc_states_the_bundled_examples_figures_as_the_command_prints_them() {
+    // The backtest results moved with the manual from the README to docs/method.md (issue 22).
+    let readme = std::fs::read_to_string(root().join("docs/method.md")).unwrap();
+    let at = readme.find("**On the bundled example**").expect("docs/method.md's backtest results");
     let block: Vec<&str> =
         readme[at..].lines().skip_while(|l| *l != "```").skip(1).take_while(|l| *l != "```").collect();
     assert_eq!(block.len(), 12, "{block:?}");
     let text = liqshot(["backtest", "--snapshot", &snap_arg()]).ok().stdout;
     let printed: Vec<&str> =
         text.lines().skip_while(|l| !l.trim_start().starts_with("overall (A+B)")).take(12).collect();
-    assert_eq!(block, printed, "README's table is stale: rerun liqshot backtest --snapshot examples/...");
+    assert_eq!(block, printed, "docs/method.md's table is stale: rerun liqshot backtest --snapshot examples/...");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The fuel test on the development set (tests/fixtures/fuel-dev: real Binance perpetual 1 h
 //! candles, OKX open interest, Coinglass all-exchange realized totals as 385 hourly periods made
 //! by scripts/coinglass-periods): `import` builds the snapshot, `backtest --json` measures, and
-//! the README states the figures exactly as the command prints them.
+//! docs/method.md ("The map as fuel") states the figures exactly as the command prints them.
 
 use crate::common;
 
@@ -12,7 +12,7 @@ fn s(p: &std::path::Path) -> &str {
 }
 
 #[test]
-fn the_readme_states_the_fuel_dev_figures_as_the_command_prints_them() {
+fn the_method_doc_states_the_fuel_dev_figures_as_the_command_prints_them() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("fuel-dev.json");
     let f = |n: &str| root().join("tests/fixtures/fuel-dev").join(n);
@@ -40,7 +40,7 @@ fn the_readme_states_the_fuel_dev_figures_as_the_command_prints_them() {
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let fuel = &v["fuel"];
     assert_eq!((fuel["periods"].as_u64(), fuel["period_secs"].as_u64()), (Some(385), Some(3600)));
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/method.md")).unwrap();
     for side in ["long", "short"] {
         let x = &fuel[side];
         let n = |k: &str| x[k].as_f64().unwrap_or_else(|| panic!("{side}.{k}: {x}"));
@@ -55,8 +55,8 @@ fn the_readme_states_the_fuel_dev_figures_as_the_command_prints_them() {
             ci("scale_ci90", 2),
             x["n"]
         );
-        assert!(readme.contains(&row), "README lacks the row {row}");
-        // What the README calls it: evidence, the gain's interval above the placebo's.
+        assert!(readme.contains(&row), "docs/method.md (The map as fuel) lacks the row {row}");
+        // What docs/method.md calls it: evidence, the gain's interval above the placebo's.
         assert!(x["verdict"].as_str().unwrap().contains("evidence that the map measures fuel"), "{}", x["verdict"]);
     }
 }

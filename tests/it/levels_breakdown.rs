@@ -372,8 +372,8 @@ fn map_text_is_inside_the_image_apart_and_the_right_axis_labelled() {
     }
 }
 
-/// The README shows examples/btcusdt-map.png, btcusdt-24h-leverage.png and links
-/// btcusdt-levels.pine: they are what the bundled snapshot gives today (scripts/regen-examples).
+/// docs/chart.md shows examples/btcusdt-map.png and btcusdt-24h-leverage.png, docs/publishing.md
+/// links btcusdt-levels.pine: they are what the bundled snapshot gives today (scripts/regen-examples).
 #[test]
 fn bundled_map_leverage_and_pine_examples_are_current() {
     let dir = tempfile::tempdir().unwrap();

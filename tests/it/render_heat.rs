@@ -10,8 +10,8 @@
 //! cargo test --locked --test it render_heat:: -- --nocapture
 //! ```
 //!
-//! to print the hot-area share of every day's 24 h chart and of the 7-day charts (README
-//! "The chart" quotes this table).
+//! to print the hot-area share of every day's 24 h chart and of the 7-day charts (docs/chart.md
+//! quotes this table).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use image::RgbaImage;

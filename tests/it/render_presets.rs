@@ -337,8 +337,8 @@ fn newsletter_report_with_the_preset_is_legible_and_says_so_without_it() {
 
 #[test]
 fn bundled_preset_examples_are_current() {
-    // The README shows examples/btcusdt-24h-x.png and examples/btcusdt-7d-square.png (and their
-    // alt text); regenerate with the commands in the README's "Presets" section.
+    // docs/publishing.md shows examples/btcusdt-24h-x.png and examples/btcusdt-7d-square.png (and their
+    // alt text); regenerate with the commands in its "Presets" section.
     let dir = tempfile::tempdir().unwrap();
     let snap = common::example_snapshot();
     for (name, extra) in [

@@ -17,7 +17,7 @@
 //! No look-ahead: a forecast at `t` reads only excursions whose horizon ended by `t` and
 //! volatilities of candles that closed by then. With fewer than [`MIN_SAMPLES`] excursions
 //! the model falls back to the reflection principle ([`model_probability`]).
-//! Chosen on `../shared/data/fuel-dev` (README, "Backtest": the figures and the rule).
+//! Chosen on `../shared/data/fuel-dev` (docs/method.md, "The touch model": the figures and the rule).
 
 use chrono::{DateTime, Utc};
 

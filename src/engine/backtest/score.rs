@@ -1,7 +1,7 @@
 //! What became of each step's zones on the price path: touch, time to touch, the reaction at
 //! the near edge, and which of A and B price reached first.
 //!
-//! The rules (README, "Backtest"): a zone's near edge is its low above price, its high below.
+//! The rules (docs/method.md, "Backtest"): a zone's near edge is its low above price, its high below.
 //! It is touched by a candle opening at or after the step and closing by `at + horizon` whose
 //! high (above) or low (below) reaches the edge. The reaction is read from the touching
 //! candle on: if that candle already ran `reaction_move` through the edge, Continue; otherwise

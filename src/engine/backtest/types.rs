@@ -10,7 +10,7 @@ use crate::model::snapshot::MarketSnapshot;
 /// Format tag of `liqshot backtest --json`.
 pub const FORMAT: &str = "liqshot-backtest/1";
 
-/// Options of a backtest (the command's flags; `Default` is documented in the README).
+/// Options of a backtest (the command's flags; `Default` is documented in docs/method.md, "Backtest").
 #[derive(Debug, Clone, PartialEq)]
 pub struct BacktestParams {
     /// `--step`: time between two steps, seconds. Steps fall on multiples of it (UTC).
@@ -34,7 +34,7 @@ pub struct BacktestParams {
     pub odds_model: OddsModel,
 }
 
-/// The distance-only touch model (`--odds-model`; README, "Backtest").
+/// The distance-only touch model (`--odds-model`; docs/method.md, "The touch model").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OddsModel {
@@ -323,7 +323,7 @@ pub struct Summary {
     pub brier_adjusted: Option<f64>,
     /// Predicting the observed touch frequency for every zone (the reference a model must beat).
     pub brier_base_rate: Option<f64>,
-    /// One sentence per lift, in the words the README uses: "evidence of an edge" only when the
+    /// One sentence per lift, in the words docs/method.md uses: "evidence of an edge" only when the
     /// 90 % interval excludes 1 ("... worse than distance alone" when it lies below 1),
     /// otherwise "no measurable edge over distance alone".
     pub verdict: Vec<String>,

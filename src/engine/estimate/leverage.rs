@@ -10,7 +10,7 @@ pub struct LeverageMix {
 }
 
 impl Default for LeverageMix {
-    /// 5/10/25/50/100x = 15/30/25/20/10 % (a mix used by public tools; see README).
+    /// 5/10/25/50/100x = 15/30/25/20/10 % (a mix used by public tools; see docs/method.md).
     fn default() -> Self {
         LeverageMix { slices: vec![(5.0, 0.15), (10.0, 0.30), (25.0, 0.25), (50.0, 0.20), (100.0, 0.10)] }
     }

@@ -1,7 +1,7 @@
 //! The estimation engine: a time-evolving position ledger per venue, summed into a
 //! density grid and a live profile. Pure: no clock, no I/O.
 //!
-//! Per candle, in time order (see README "How the estimate is made"):
+//! Per candle, in time order (see docs/method.md, "How the estimate is made"):
 //! 1. consume: long levels the candle's low reaches and short levels its high reaches die;
 //! 2. close: when open interest falls, every level shrinks in proportion;
 //! 3. open: when open interest rises, the new notional is split into longs and shorts, spread
@@ -50,7 +50,7 @@ impl ZoneRule {
     }
 }
 
-/// Tunable inputs of the estimate. `Default` is documented in the README.
+/// Tunable inputs of the estimate. `Default` is documented in docs/guide.md (estimate options) and docs/method.md.
 #[derive(Debug, Clone)]
 pub struct EstimateParams {
     /// Assumed leverages and their shares.

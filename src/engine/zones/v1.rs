@@ -12,7 +12,7 @@
 //!    Clusters beyond the reach are listed as `far`.
 //!
 //! Its zones depend on the chart's window (through the reach) and cut wide shelves into the
-//! half-height width of one local maximum: see README "Zones" for why v2 replaced it.
+//! half-height width of one local maximum: see docs/method.md, "Zones A, B and C", for why v2 replaced it.
 
 use super::{make_zone, side_bins, Builder, Cluster, SideBins, Where, ZoneParams, Zones};
 use crate::engine::estimate::Profile;

@@ -15,7 +15,7 @@ pub const FLOOR_RATIO: f64 = 100.0;
 
 /// The top of the colour scale is this percentile of the non-empty cells (USD per 0.1 % band),
 /// rounded up with [`axis::fine_ceil`]; chosen on the 24 h charts of 3-7 Nov 2025 and checked on
-/// 8-11 Nov and on 7-day charts (README "The chart", `tests/it/render_heat.rs`).
+/// 8-11 Nov and on 7-day charts (docs/chart.md, `tests/it/render_heat.rs`).
 pub const SCALE_TOP_PERCENTILE: f64 = 0.99;
 
 /// Cells at or above this position of the colour scale are "hot" (its top third: orange to
@@ -59,7 +59,7 @@ impl ColorScale {
 }
 
 /// Share of the heatmap's cells (all of them, empty ones included) drawn in the top third of
-/// the colour scale: the figure README "The chart" reports per day.
+/// the colour scale: the figure docs/chart.md reports per day.
 pub fn hot_share(grid: &Grid, scale: &ColorScale) -> f64 {
     let k = BAND / grid.row_rel_width();
     let n = grid.cols * grid.rows;

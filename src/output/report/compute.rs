@@ -1,8 +1,8 @@
 //! Computes the [`Report`] from a snapshot and its analysis. Pure: no clock, no I/O; the
 //! previous report (for triggers) and the image names are passed in.
 //!
-//! Every rule and threshold is a documented checklist heuristic (see the README "Daily
-//! report"); the modules hold the details: [`indicators`](super::indicators) (EMA, RSI, swings,
+//! Every rule and threshold is a documented checklist heuristic (see docs/report.md, "The
+//! pre-trade checklist report"); the modules hold the details: [`indicators`](super::indicators) (EMA, RSI, swings,
 //! sweep, CVD), [`positioning`](super::positioning) (OI, funding, asymmetry, volume),
 //! [`plan`](super::plan) (zone plans, reactions, scenarios), [`triggers`](super::triggers),
 //! [`structure`](super::structure) (trend and levels on 1 h / 4 h candles). The odds of each
