@@ -21,6 +21,7 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod shard;
 pub mod source;
 pub mod zones;
 
@@ -58,6 +59,7 @@ pub use record::RecordArgs;
 pub use render::RenderArgs;
 pub use report::ReportArgs;
 pub use run::RunArgs;
+pub use shard::{Shard, ShardArgs};
 pub use zones::ZonesArgs;
 
 #[derive(Debug, Parser)]
@@ -173,7 +175,7 @@ pub fn main(cli: Cli, argv: Vec<OsString>) -> Result<(), Error> {
     }
     let found = config::find(cli.config.as_deref(), cli.no_config)?;
     match (cli.command, found) {
-        (Command::Run(a), Some(c)) => run::run(&c, &a.jobs, a.dry_run),
+        (Command::Run(a), Some(c)) => run::run(&c, &a.jobs, a.dry_run, a.shard.shard()?),
         (Command::Run(_), None) => Err(Error::Usage(format!(
             "run: no config file (give --config FILE or create {})",
             config::default_path().map_or_else(|| config::FILE_NAME.to_string(), |p| p.display().to_string())
