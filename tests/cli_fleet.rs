@@ -174,6 +174,13 @@ fn run_splits_each_jobs_symbols_by_shard() {
     assert!(one[0].contains(" render ") && symbol_of(&one[0]) == "SOL,XRP", "{one:?}");
     assert!(one[1].contains(" fetch ") && symbol_of(&one[1]) == "BNB", "{one:?}");
     assert_eq!(run("1/2"), one, "stable");
+    // LIQSHOT_SHARD is --shard of run; the jobs' own command lines do not split again.
+    let mut cmd = common::command();
+    cmd.args(["--config", common::arg(&config), "run", "--dry-run"]).env("LIQSHOT_SHARD", "1/2");
+    assert_eq!(lines(&common::run_cmd(&mut cmd).ok()), one);
+    let mut cmd = common::command();
+    cmd.args(["--config", common::arg(&config), "run", "--dry-run", "--shard", "0/2"]).env("LIQSHOT_SHARD", "1/2");
+    assert_eq!(lines(&common::run_cmd(&mut cmd).ok()), zero, "the flag wins over the variable");
     // A bad shard: the usage error of the other commands.
     let r = liqshot(["--config", common::arg(&config), "run", "--dry-run", "--shard", "2/2"]);
     assert!(r.one_line_error(2).contains("--shard"));
@@ -260,4 +267,29 @@ fn requests_per_symbol_and_venue_stay_within_the_documented_budget() {
         assert!(warm <= warm_max, "{venue}: {warm} requests from a warm cache, budget {warm_max}");
         assert!(warm > 0 && cold > 0);
     }
+}
+
+#[test]
+fn a_run_shard_is_not_split_again_by_the_jobs() {
+    // ETH is in shard 0 of 2, SOL in shard 1. `run --shard 1/2` with LIQSHOT_SHARD=0/2 in the
+    // environment: the job runs for SOL (the flag's shard), and its own command line does not
+    // apply the variable's shard to what is left.
+    let server = common::fake_exchange::start_multi(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("liqshot.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[defaults]\nvenues = [\"binance\"]\nlookback = \"1d\"\nsize = \"800x450\"\n[http]\nbinance_url = \"{}\"\nretries = 0\n\
+             [[job]]\nname = \"maps\"\ncommand = \"render\"\nsymbols = [\"ETH\", \"SOL\"]\noutputs = [\"out/{{symbol}}.png\"]\n",
+            server.base
+        ),
+    )
+    .unwrap();
+    let mut cmd = common::command();
+    cmd.args(["--config", common::arg(&config), "run", "--shard", "1/2"]).env("LIQSHOT_SHARD", "0/2");
+    common::run_cmd(&mut cmd).ok();
+    let out = dir.path().join("out");
+    assert!(out.join("SOLUSDT.png").is_file(), "SOL was not rendered");
+    assert!(!out.join("ETHUSDT.png").exists());
 }

@@ -145,7 +145,17 @@ pub fn run(config: &Config, only: &[String], dry_run: bool, shard: Option<super:
                 return Ok(());
             }
             let only: Vec<String> = only.iter().filter(|n| mine.jobs.iter().any(|j| &j.name == *n)).cloned().collect();
-            plan(&mine, &only)?
+            let mut planned = plan(&mine, &only)?;
+            // The jobs hold the shard's symbols already: a LIQSHOT_SHARD the job command lines
+            // picked up again must not split them a second time.
+            for p in &mut planned {
+                match &mut p.command {
+                    Command::Render(a) => a.shard.shard = None,
+                    Command::Report(a) => a.shard.shard = None,
+                    _ => {}
+                }
+            }
+            planned
         }
     };
     if dry_run {
