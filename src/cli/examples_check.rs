@@ -55,3 +55,24 @@ fn record_runs_all_the_time_beside_the_hourly_renders_on_one_cache() {
     let Command::Record(s) = parse("liqshot-record.service", exec) else { panic!("not record: {exec}") };
     assert_eq!(s.cache_dir.as_deref(), Some(Path::new("/var/cache/liqshot")), "the CacheDirectory");
 }
+
+#[test]
+fn the_k8s_cronjob_runs_one_shard_per_completion_index() {
+    use yaml_rust2::YamlLoader;
+    let docs = YamlLoader::load_from_str(&example("k8s/cronjob.yaml")).expect("cronjob.yaml parses");
+    let cron = docs.iter().find(|d| d["kind"].as_str() == Some("CronJob")).expect("a CronJob");
+    let job = &cron["spec"]["jobTemplate"]["spec"];
+    let n = job["completions"].as_i64().expect("completions");
+    let c = &job["template"]["spec"]["containers"][0];
+    let args = c["args"].as_vec().expect("args").iter().map(|a| a.as_str().unwrap().to_string());
+    let cli = Cli::try_parse_from(std::iter::once("liqshot".to_string()).chain(args)).expect("the args parse");
+    check(&cli.command).expect("the args check");
+    let Command::Run(run) = &cli.command else { panic!("the CronJob runs `liqshot run`") };
+    let shard = run.shard.shard.as_deref().expect("--shard");
+    for i in 0..n {
+        let s =
+            crate::cli::shard::Shard::parse(shard, |v| (v == "JOB_COMPLETION_INDEX").then(|| i.to_string())).unwrap();
+        assert_eq!((s.index, s.count), (i as u64, n as u64));
+    }
+    assert!(cli.config.is_some(), "--config FILE from the config map");
+}

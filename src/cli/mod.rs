@@ -17,11 +17,13 @@ pub mod levels;
 pub mod log;
 pub mod naming;
 pub mod options;
+pub mod packaging;
 pub mod parse_error;
 pub mod record;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod shard;
 pub mod source;
 pub mod zones;
 
@@ -38,6 +40,7 @@ use fetch::FETCH_EXAMPLES;
 use import::IMPORT_EXAMPLES;
 use levels::LEVELS_EXAMPLES;
 use liqshot::error::Error;
+use packaging::{COMPLETIONS_EXAMPLES, MAN_EXAMPLES};
 use record::RECORD_EXAMPLES;
 use render::RENDER_EXAMPLES;
 use report::REPORT_EXAMPLES;
@@ -52,6 +55,7 @@ pub use fetch::FetchCmdArgs;
 pub use import::ImportArgs;
 pub use levels::LevelsArgs;
 pub use options::{parse_duration, parse_size, parse_timeout};
+pub use packaging::{CompletionsArgs, ManArgs};
 pub use parse_error::{parse_error_line, parse_error_text};
 pub use record::RecordArgs;
 pub use render::RenderArgs;
@@ -150,6 +154,12 @@ pub enum Command {
     /// Config file commands
     #[command(subcommand, after_help = CONFIG_EXAMPLES)]
     Config(ConfigCommand),
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell), for packagers
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write a page per command with --out-dir, for packagers
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
 }
 
 /// Everything `main` does once logging is set up: finds the config file (`--config`,
@@ -159,13 +169,14 @@ pub fn main(cli: Cli, argv: Vec<OsString>) -> Result<(), Error> {
     let named = config::named(cli.config.as_deref());
     match &cli.command {
         Command::Config(c) => return config::command::run(c, named.as_deref(), cli.no_config),
-        // Their input is explicit and their figures must not depend on a user's file.
-        Command::Import(_) | Command::Bench(_) => return run(cli.command),
+        // Their input is explicit and their figures must not depend on a user's file (completions
+        // and man describe the command line itself).
+        Command::Import(_) | Command::Bench(_) | Command::Completions(_) | Command::Man(_) => return run(cli.command),
         _ => {}
     }
     let found = config::find(cli.config.as_deref(), cli.no_config)?;
     match (cli.command, found) {
-        (Command::Run(a), Some(c)) => run::run(&c, &a.jobs, a.dry_run),
+        (Command::Run(a), Some(c)) => run::run(&c, &a.jobs, a.dry_run, a.shard.shard()?),
         (Command::Run(_), None) => Err(Error::Usage(format!(
             "run: no config file (give --config FILE or create {})",
             config::default_path().map_or_else(|| config::FILE_NAME.to_string(), |p| p.display().to_string())
@@ -206,6 +217,8 @@ pub fn run(cmd: Command) -> Result<(), Error> {
         Command::Report(a) => report::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Record(a) => record::run(a),
+        Command::Completions(a) => packaging::completions(&a),
+        Command::Man(a) => packaging::man(&a),
         Command::Run(_) | Command::Config(_) => {
             Err(Error::Usage("run and config need the config file (see cli::main)".into()))
         }

@@ -24,6 +24,7 @@ Examples:
   # only Bybit and OKX, also written to a CSV file (time,venue,side,price,usd)
   liqshot record --symbol BTC --exchange bybit,okx --for 1h --csv btc-liquidations.csv
 Later fetches (fetch, render, report, backtest with --symbol, same cache) include what it recorded.
+With --shard I/N it records only the symbols of shard I (see render --help), e.g. one recorder per cache.
 Binance's forceOrder stream sends at most one liquidation per symbol per second: its totals are a lower bound.";
 
 const STREAMS: &str = "Streams";
@@ -60,6 +61,8 @@ pub struct RecordArgs {
     /// Cache the events go to [default: $XDG_CACHE_HOME/liqshot or ~/.cache/liqshot]
     #[arg(long, env = "LIQSHOT_CACHE_DIR", value_name = "DIR", help_heading = STREAMS)]
     pub cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
 }
 
 /// A websocket URL's `scheme://host[:port]` (what keeps a stand-in's events apart).
@@ -109,6 +112,11 @@ impl Plan {
         }
         if bases.is_empty() {
             return Err(Error::Usage("--symbol: no symbol given".into()));
+        }
+        if let Some(shard) = a.shard.shard()? {
+            let total = bases.len();
+            bases = shard.select(&bases)?.into_iter().cloned().collect();
+            tracing::info!("shard {shard}: {} of the {total} symbols", bases.len());
         }
         ws_url("--binance-ws-url", &a.binance_ws_url)?;
         ws_url("--bybit-ws-url", &a.bybit_ws_url)?;
@@ -217,6 +225,10 @@ fn summary(r: &FeedReport, events: &[Recorded]) -> String {
 
 pub fn run(a: RecordArgs) -> Result<(), Error> {
     let plan = Plan::new(&a)?;
+    if plan.bases.is_empty() {
+        // --shard left this one nothing to record.
+        return Ok(());
+    }
     let keep_from = Utc::now() - chrono::Duration::days(cache::LIQUIDATIONS_KEPT_DAYS);
     // Journal of each (venue, instrument); old events dropped first.
     let mut journals = Vec::new();

@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::naming::{PathTemplate, Vars};
 use super::options::{ChartArgs, EstimateArgs};
+use super::shard::{ShardArgs, SHARDING};
 use super::source::{with_latest, write_logged, Source};
 use liqshot::engine::pipeline::Analysis;
 use liqshot::error::Error;
@@ -26,7 +27,9 @@ Examples:
   # live data from Binance, Bybit and OKX, saved for replay with --snapshot
   liqshot render --symbol SOL -o sol.png --save-snapshot sol.snapshot.json
   # from cron: a file per symbol and hour, plus charts/{symbol}/{symbol}-latest.png
-  liqshot render --symbol BTC,ETH,SOL -o \"charts/{symbol}/{date}_{time}.png\" --latest --quiet";
+  liqshot render --symbol BTC,ETH,SOL -o \"charts/{symbol}/{date}_{time}.png\" --latest --quiet
+  # one of four machines: the symbols of shard 0 (of 0..3) only; --dry-run lists them
+  liqshot render --symbol BTC,ETH,SOL,XRP,DOGE -o \"charts/{symbol}.png\" --shard 0/4 --dry-run";
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
@@ -46,6 +49,11 @@ pub struct RenderArgs {
     /// What to draw: the heatmap, or the liquidation map (bars per 0.1 % band stacked by leverage, or by venue with --profile venue, and cumulative curves)
     #[arg(long, value_enum, default_value = "heatmap", help_heading = super::options::CHART)]
     pub view: ViewArg,
+    #[command(flatten)]
+    pub shard: ShardArgs,
+    /// Print the symbols this run would process (after --shard), one per line, and fetch nothing
+    #[arg(long, help_heading = SHARDING)]
+    pub dry_run: bool,
 }
 
 /// `--view`.
@@ -102,15 +110,20 @@ impl RenderPlan {
         if matches!(a.view, ViewArg::Map) {
             settings.chart.view = chart::ChartView::Map;
         }
-        let src = Source::of(&a.estimate, Some(window), window_label(window))?;
+        let shard = a.shard.shard()?;
+        let mut src = Source::of(&a.estimate, Some(window), window_label(window))?;
         src.check_outputs(outputs.iter().map(|(t, _)| t))?;
         src.check_collisions(|v| dests(&outputs, a.latest, v))?;
+        src.shard(shard)?;
         Ok(RenderPlan { outputs, settings, src })
     }
 
     /// Renders every snapshot and writes its images.
     pub fn run(self, a: &RenderArgs) -> Result<(), Error> {
         let RenderPlan { outputs, settings, src } = self;
+        if a.dry_run {
+            return src.print_names();
+        }
         src.each(
             |snap| {
                 let (analysis, scene) = render_scene(&snap, &settings)?;

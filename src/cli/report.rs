@@ -9,6 +9,7 @@ use super::collide::{self, Dest};
 use super::naming::{latest_dir, PathTemplate, Vars};
 use super::options::{ChartArgs, EstimateArgs};
 use super::render::warn_short_window;
+use super::shard::{ShardArgs, SHARDING};
 use super::source::{write_logged, Source};
 use liqshot::engine::estimate::EstimateParams;
 use liqshot::error::Error;
@@ -81,6 +82,11 @@ pub struct ReportArgs {
     pub horizon: String,
     #[arg(long, default_value = "empirical", value_name = "MODEL", help = super::options::ODDS_MODEL_HELP)]
     pub odds_model: String,
+    #[command(flatten)]
+    pub shard: ShardArgs,
+    /// Print the symbols this run would process (after --shard), one per line, and fetch nothing
+    #[arg(long, help_heading = SHARDING)]
+    pub dry_run: bool,
 }
 
 /// `liqshot report` with every flag checked and the templates compiled.
@@ -139,12 +145,14 @@ impl Plan {
             Some(p) => Some(PathTemplate::parse("--previous", p)?),
             None => None,
         };
-        let src = Source::of(&a.estimate, Some(window), compute::window_label(window))?;
+        let shard = a.shard.shard()?;
+        let mut src = Source::of(&a.estimate, Some(window), compute::window_label(window))?;
         src.check_outputs([&out_dir])?;
         src.check_collisions(|v| report_dests(&out_dir, a.latest, v))?;
         if let Some(t) = &previous {
             t.check_for(src.len())?;
         }
+        src.shard(shard)?;
         Ok(Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src, archive })
     }
 }
@@ -161,6 +169,9 @@ fn archive_template(root: &Path) -> Result<PathTemplate, Error> {
 pub fn run(a: ReportArgs) -> Result<(), Error> {
     let Plan { window, horizon, odds_model, estimate, settings, opts, events, out_dir, previous, src, archive } =
         Plan::new(&a)?;
+    if a.dry_run {
+        return src.print_names();
+    }
     // A --previous without placeholders is read before any data is fetched.
     let fixed_previous = match previous.as_ref().and_then(PathTemplate::literal) {
         Some(p) => read_previous(&p)?,

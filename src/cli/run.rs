@@ -17,7 +17,9 @@ Examples:
   # the command lines the sample config's job daily-report would run
   liqshot --config examples/config/liqshot.toml run --job daily-report --dry-run
   # from cron: every job in file order
-  liqshot --config /etc/liqshot/liqshot.toml run --quiet";
+  liqshot --config /etc/liqshot/liqshot.toml run --quiet
+  # on four machines (or a Kubernetes Indexed Job): each runs every job for its quarter of the symbols
+  liqshot --config /etc/liqshot/liqshot.toml run --shard 0/4 --quiet";
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -27,6 +29,9 @@ pub struct RunArgs {
     /// Print the command line of each job run instead of running it
     #[arg(long)]
     pub dry_run: bool,
+    /// Each job keeps only the symbols of shard I of N (see render --shard); a job left with none is skipped
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
 }
 
 /// One window of one job, parsed and checked.
@@ -101,11 +106,58 @@ pub fn plan_job<'a>(config: &'a Config, job: &'a Job) -> Result<Vec<Planned<'a>>
     Ok(out)
 }
 
+/// `config` with each job's symbols cut to those of `shard`, and the jobs left with none taken
+/// out: a job of several symbols is split by symbol, so that every symbol of every job is run
+/// by exactly one shard (the one [`Shard`](super::shard::Shard) gives its base asset).
+pub fn sharded(config: &Config, shard: super::shard::Shard) -> Result<Config, Error> {
+    let mut out = config.clone();
+    out.jobs.clear();
+    for job in &config.jobs {
+        let symbols = super::naming::split_symbols(&job.symbols)?;
+        let mine = shard.select(&symbols)?;
+        if mine.is_empty() {
+            tracing::debug!(job = %job.name, "job {}: none of its symbols in shard {shard}", job.name);
+            continue;
+        }
+        let mut j = job.clone();
+        j.symbols = mine.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
+        out.jobs.push(j);
+    }
+    Ok(out)
+}
+
 /// `liqshot run`: every selected job in file order; a job's failure does not stop the others.
 /// The result is Ok when all succeeded, the failure's own error when there was one job run,
 /// `Fetch` (exit 3) when every run failed to fetch anything, `Partial` (exit 1) otherwise.
-pub fn run(config: &Config, only: &[String], dry_run: bool) -> Result<(), Error> {
-    let planned = plan(config, only)?;
+/// With `shard`, every job is checked, then each runs for the symbols of the shard only
+/// ([`sharded`]); a shard with nothing to do succeeds.
+pub fn run(config: &Config, only: &[String], dry_run: bool, shard: Option<super::shard::Shard>) -> Result<(), Error> {
+    let mine;
+    let planned = match shard {
+        None => plan(config, only)?,
+        Some(shard) => {
+            // Every shard checks the whole file, so that a mistake fails them all alike.
+            plan(config, only)?;
+            mine = sharded(config, shard)?;
+            let jobs = mine.jobs.iter().filter(|j| only.is_empty() || only.contains(&j.name)).count();
+            tracing::info!("shard {shard}: {jobs} job(s) with symbols in this shard");
+            if jobs == 0 {
+                return Ok(());
+            }
+            let only: Vec<String> = only.iter().filter(|n| mine.jobs.iter().any(|j| &j.name == *n)).cloned().collect();
+            let mut planned = plan(&mine, &only)?;
+            // The jobs hold the shard's symbols already: a LIQSHOT_SHARD the job command lines
+            // picked up again must not split them a second time.
+            for p in &mut planned {
+                match &mut p.command {
+                    Command::Render(a) => a.shard.shard = None,
+                    Command::Report(a) => a.shard.shard = None,
+                    _ => {}
+                }
+            }
+            planned
+        }
+    };
     if dry_run {
         let lines: String = planned.iter().map(|p| format!("{}\n", shell_line(&p.argv))).collect();
         return super::to_stdout(lines.as_bytes());

@@ -10,6 +10,7 @@ use super::collide::{self, Dest};
 use super::log::TerminalProgress;
 use super::naming::{latest_path, split_symbols, PathTemplate, Vars};
 use super::options::{EstimateArgs, FetchArgs};
+use super::shard::Shard;
 use liqshot::error::Error;
 use liqshot::fetch::{FetchOptions, Http};
 use liqshot::files::{write_all_atomic, write_atomic};
@@ -77,6 +78,42 @@ impl Source {
     /// How many snapshots (symbols) the run has.
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+
+    /// Keeps only the symbols of `shard` (see [`super::shard`]), in their order; `None` keeps
+    /// all. Called after the output checks, so that every shard checks the whole list alike.
+    /// With `--snapshot` there is no list to split: a usage error.
+    pub fn shard(&mut self, shard: Option<Shard>) -> Result<(), Error> {
+        let Some(shard) = shard else { return Ok(()) };
+        let Kind::Live { symbols, .. } = &mut self.kind else {
+            return Err(Error::Usage(format!(
+                "--shard {shard}: splits the symbols of --symbol; with --snapshot there is one snapshot"
+            )));
+        };
+        let total = symbols.len();
+        let mut kept = (Vec::new(), Vec::new());
+        for (s, name) in symbols.iter().zip(&self.names) {
+            if shard.keeps(s)? {
+                kept.0.push(s.clone());
+                kept.1.push(name.clone());
+            }
+        }
+        tracing::info!("shard {shard}: {} of the {total} symbols", kept.0.len());
+        (*symbols, self.names) = kept;
+        Ok(())
+    }
+
+    /// `--dry-run`: the symbols the run would process, one per line on standard output; nothing
+    /// is fetched. With `--snapshot` (nothing to list), a usage error.
+    pub fn print_names(&self) -> Result<(), Error> {
+        if let Kind::File(p) = &self.kind {
+            return Err(Error::Usage(format!(
+                "--dry-run lists the symbols of --symbol (and --shard); --snapshot {} has nothing to list",
+                p.display()
+            )));
+        }
+        let lines: String = self.names.iter().map(|n| format!("{n}\n")).collect();
+        super::to_stdout(lines.as_bytes())
     }
 
     /// Checks that output paths can hold every symbol's files.

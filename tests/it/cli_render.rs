@@ -301,7 +301,7 @@ fn report_with_a_window_longer_than_the_snapshot_warns_and_says_what_it_covers()
 // ---- help of every subcommand ----
 
 /// Every subcommand, as arguments.
-const SUBCOMMANDS: [&[&str]; 11] = [
+const SUBCOMMANDS: [&[&str]; 13] = [
     &["import"],
     &["fetch"],
     &["zones"],
@@ -313,6 +313,8 @@ const SUBCOMMANDS: [&[&str]; 11] = [
     &["config"],
     &["config", "check"],
     &["config", "path"],
+    &["completions"],
+    &["man"],
 ];
 
 fn help_of(cmd: &[&str]) -> String {

@@ -296,3 +296,113 @@ fn record_runs_all_the_time_beside_the_hourly_renders_on_one_cache() {
     assert!(exec.contains(" record ") && exec.contains("--cache-dir /var/cache/liqshot"), "the CacheDirectory: {exec}");
     assert_eq!(get(&service, name, "Service", "CacheDirectory"), "liqshot");
 }
+
+// ---------------------------------------------------------------- Kubernetes
+
+/// Every YAML document of `examples/k8s/*.yaml`, by file name.
+fn k8s_documents() -> BTreeMap<String, Vec<Yaml>> {
+    let dir = example("k8s");
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).expect("examples/k8s") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let docs = YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("examples/k8s/{name}: {e}"));
+            assert!(!docs.is_empty(), "examples/k8s/{name}: no document");
+            out.insert(name, docs);
+        }
+    }
+    out
+}
+
+/// The first document of kind `kind` (and name `name`, if given).
+fn k8s_object<'a>(docs: &'a BTreeMap<String, Vec<Yaml>>, kind: &str, name: Option<&str>) -> &'a Yaml {
+    docs.values()
+        .flatten()
+        .find(|d| d["kind"].as_str() == Some(kind) && name.is_none_or(|n| d["metadata"]["name"].as_str() == Some(n)))
+        .unwrap_or_else(|| panic!("examples/k8s: no {kind} {name:?}"))
+}
+
+#[test]
+fn k8s_examples_are_yaml_with_the_documented_shape() {
+    let docs = k8s_documents();
+    for (name, file) in &docs {
+        for d in file {
+            if name == "kustomization.yaml" {
+                let listed: Vec<&str> = d["resources"].as_vec().unwrap().iter().filter_map(Yaml::as_str).collect();
+                for other in docs.keys().filter(|n| *n != name) {
+                    assert!(listed.contains(&other.as_str()), "kustomization.yaml does not list {other}");
+                }
+                continue;
+            }
+            assert!(d["apiVersion"].as_str().is_some(), "{name}: apiVersion");
+            assert!(d["kind"].as_str().is_some(), "{name}: kind");
+            assert!(d["metadata"]["name"].as_str().is_some(), "{name}: metadata.name");
+        }
+    }
+    let cron = k8s_object(&docs, "CronJob", None);
+    assert_eq!(cron["apiVersion"].as_str(), Some("batch/v1"));
+    let schedule = cron["spec"]["schedule"].as_str().expect("spec.schedule");
+    assert_eq!(schedule.split_whitespace().count(), 5, "{schedule}");
+    assert_eq!(cron["spec"]["concurrencyPolicy"].as_str(), Some("Forbid"));
+    let job = &cron["spec"]["jobTemplate"]["spec"];
+    assert_eq!(job["completionMode"].as_str(), Some("Indexed"));
+    let n = job["completions"].as_i64().expect("completions");
+    assert_eq!(job["parallelism"].as_i64(), Some(n), "one pod per shard at once");
+    let pod = &job["template"]["spec"];
+    assert_eq!(pod["securityContext"]["runAsNonRoot"].as_bool(), Some(true));
+    assert!(pod["securityContext"]["runAsUser"].as_i64().is_some_and(|u| u > 0));
+    let containers = pod["containers"].as_vec().expect("containers");
+    assert_eq!(containers.len(), 1);
+    let c = &containers[0];
+    assert_eq!(c["securityContext"]["readOnlyRootFilesystem"].as_bool(), Some(true));
+    assert_eq!(c["securityContext"]["allowPrivilegeEscalation"].as_bool(), Some(false));
+    for r in ["requests", "limits"] {
+        assert!(c["resources"][r]["memory"].as_str().is_some() && c["resources"][r]["cpu"].as_str().is_some(), "{r}");
+    }
+    // The arguments are a liqshot command line whose --shard takes the completion index.
+    let args: Vec<String> = c["args"].as_vec().expect("args").iter().map(|a| a.as_str().unwrap().to_string()).collect();
+    // (src/cli/examples_check.rs parses them with the binary's own parser.)
+    assert_eq!(args.first().map(String::as_str), Some("run"), "the CronJob runs `liqshot run`: {args:?}");
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str);
+    assert_eq!(
+        flag("--shard"),
+        Some(format!("JOB_COMPLETION_INDEX/{n}").as_str()),
+        "the shard count is the Job's completions"
+    );
+    // Each shard its own cache directory on the claim; the volumes are the claims of pvc.yaml.
+    let mounts = c["volumeMounts"].as_vec().expect("volumeMounts");
+    let config_dir = flag("--config").and_then(|p| Path::new(p).parent()).expect("--config FILE").to_str().unwrap();
+    let cache = mounts.iter().find(|m| m["mountPath"].as_str() == Some("/var/cache/liqshot")).expect("cache mount");
+    assert!(cache["subPathExpr"].as_str().is_some_and(|s| s.contains("$(JOB_COMPLETION_INDEX)")), "{cache:?}");
+    for m in mounts {
+        let vol = m["name"].as_str().unwrap();
+        let v = pod["volumes"].as_vec().unwrap().iter().find(|v| v["name"].as_str() == Some(vol)).expect(vol);
+        if let Some(claim) = v["persistentVolumeClaim"]["claimName"].as_str() {
+            k8s_object(&docs, "PersistentVolumeClaim", Some(claim));
+        } else {
+            let cm = v["configMap"]["name"].as_str().expect("a claim or a config map");
+            k8s_object(&docs, "ConfigMap", Some(cm));
+            assert_eq!(m["mountPath"].as_str(), Some(config_dir), "the config map holds the --config file");
+        }
+    }
+}
+
+#[test]
+fn k8s_config_map_holds_a_config_file_that_checks() {
+    let docs = k8s_documents();
+    let cm = k8s_object(&docs, "ConfigMap", Some("liqshot-config"));
+    let text = cm["data"]["liqshot.toml"].as_str().expect("data.liqshot.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("liqshot.toml");
+    std::fs::write(&file, text).unwrap();
+    let r = common::liqshot(["config", "check", file.to_str().unwrap()]).ok();
+    assert!(r.stdout.contains(": OK ("), "{}", r.stdout);
+    // Every output goes to the /out volume (the root filesystem is read-only).
+    let r = common::liqshot(["--config", file.to_str().unwrap(), "run", "--dry-run", "--shard", "0/4"]).ok();
+    assert!(!r.stdout.is_empty(), "shard 0 has work");
+    for line in r.stdout.lines() {
+        assert!(line.contains("/out/"), "{line}");
+    }
+}

@@ -16,6 +16,7 @@ mod cli_backtest;
 mod cli_batch;
 mod cli_bench;
 mod cli_errors;
+mod cli_fleet;
 mod cli_levels;
 mod cli_limits;
 mod cli_render;
