@@ -115,12 +115,19 @@ fn size_theme_window_and_leverage_flags() {
 }
 
 #[test]
-fn leverage_filter_changes_the_heatmap() {
+fn leverage_filter_changes_the_heatmap_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let (all, some) = (dir.path().join("all.png"), dir.path().join("some.png"));
+    let (all, some) = (dir.path().join("all.svg"), dir.path().join("some.svg"));
     render(&["--size", "800x450", "-o", path_str(&all)]).ok();
     render(&["--size", "800x450", "--leverage", "100", "-o", path_str(&some)]).ok();
-    assert_ne!(std::fs::read(all).unwrap(), std::fs::read(some).unwrap());
+    let (all, some) = (std::fs::read_to_string(all).unwrap(), std::fs::read_to_string(some).unwrap());
+    // The title says the map is filtered, and only then.
+    assert!(some.contains("ESTIMATED, leverage 100x only"), "the filtered title");
+    assert!(!all.contains("leverage 100x only"), "the whole mix says no filter");
+    // The heatmap itself (the SVG's embedded raster) is another picture.
+    let heat = |svg: &str| svg.split("data:image/png;base64,").nth(1).map(|s| s[..s.find('"').unwrap()].to_string());
+    let (h_all, h_some) = (heat(&all).expect("a heatmap raster"), heat(&some).expect("a heatmap raster"));
+    assert_ne!(h_all, h_some, "the 100x-only heatmap is the whole mix's");
 }
 
 #[test]
