@@ -134,7 +134,7 @@ fn edges(tree: &[(String, String)]) -> BTreeMap<String, BTreeMap<String, String>
         for (n, line) in code_of(path, text) {
             for to in refs_in(line) {
                 let same_top = to.split("::").next() == from.split("::").next();
-                if to != from && !(same_top && !to.contains("::")) {
+                if to != from && (!same_top || to.contains("::")) {
                     out.get_mut(&from).unwrap().entry(to).or_insert_with(|| format!("{path}:{n}"));
                 }
             }

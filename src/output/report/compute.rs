@@ -254,7 +254,7 @@ fn positioning(
         oi_flat_band_pct: pos::OI_FLAT_BAND_PCT,
         funding_rate_8h: funding.rate_8h,
         funding_periods: funding.periods.clone(),
-        funding_bias: funding.bias.clone(),
+        funding_bias: funding.bias,
         funding_reading: funding.reading.clone(),
         funding_extreme: funding.extreme,
         funding_extreme_threshold: pos::FUNDING_EXTREME_8H,
