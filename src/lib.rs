@@ -58,6 +58,8 @@ pub mod input;
 pub mod error;
 // Number formatting shared by the text outputs.
 pub mod fmt;
+// The one worker pool (a batch's symbols, a venue's requests, Hyperliquid's accounts).
+pub mod pool;
 // Rank statistics (Spearman) shared by the realized and measured checks.
 pub mod stats;
 // Synthetic inputs made from a real snapshot, for scaling measurements (bench, benches/).
