@@ -92,8 +92,11 @@ impl Http {
         // DNS answers within 90 % of the connect timeout, so a hanging lookup is reported as
         // one (reqwest's connect timeout covers lookup and connect and would not say which).
         let resolver = Arc::new(Resolver { limit: config.connect_timeout.mul_f64(0.9), failed: Arc::default() });
+        let tls =
+            super::tls::client_config().map_err(|e| FetchError::new(format!("cannot build the HTTP client: {e}")))?;
         let client = reqwest::blocking::Client::builder()
             .user_agent(concat!("liqshot/", env!("CARGO_PKG_VERSION"), " (+https://crates.io/crates/liqshot)"))
+            .tls_backend_preconfigured((*tls).clone())
             .dns_resolver(resolver)
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)

@@ -15,6 +15,8 @@ pub mod progress;
 // Realized liquidations from the venues' websocket streams (`liqshot record`).
 pub mod record;
 pub mod symbols;
+// The TLS set-up shared by the REST client and the websocket streams (rustls on ring).
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
