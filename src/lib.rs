@@ -7,6 +7,8 @@
 
 // The library's error type and its exit codes.
 pub mod error;
+// The one worker pool (a batch's symbols, a venue's requests, Hyperliquid's accounts).
+pub mod pool;
 // Files: reading input with a size limit, writing output atomically (a failed run never leaves
 // a truncated file or replaces a good one).
 pub mod files;

@@ -3,7 +3,6 @@
 //! the whole batch.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use liqshot::error::Error;
@@ -17,47 +16,27 @@ pub struct Outcome<T> {
     pub elapsed: Duration,
 }
 
-/// A result and how long it took.
-type Timed<T> = (Result<T, Error>, Duration);
-
-/// Runs `work(i)` for every `i` in `0..names.len()`, at most `jobs` at once; outcomes in the
-/// order of `names`. Shows a progress counter when stderr is a terminal.
+/// Runs `work(i)` for every `i` in `0..names.len()`, at most `jobs` at once, in order
+/// ([`liqshot::pool::map`]); outcomes in the order of `names`. Shows a progress counter when
+/// stderr is a terminal.
 pub fn run<T: Send>(names: &[String], jobs: usize, work: impl Fn(usize) -> Result<T, Error> + Sync) -> Vec<Outcome<T>> {
     let n = names.len();
-    let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Timed<T>>>> = Mutex::new((0..n).map(|_| None).collect());
     let progress = n > 1 && crate::cli::log::progress_wanted();
-    std::thread::scope(|s| {
-        for _ in 0..jobs.clamp(1, n.max(1)) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
-                tracing::debug!(symbol = %names[i], "{}: started", names[i]);
-                let t0 = Instant::now();
-                let r = work(i);
-                let elapsed = t0.elapsed();
-                let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
-                if progress {
-                    let status = if r.is_ok() { "done" } else { "failed" };
-                    crate::cli::log::show_progress(&format!("[{done}/{n}] {} {status}", names[i]));
-                }
-                results.lock().expect("results lock")[i] = Some((r, elapsed));
-            });
+    let results = liqshot::pool::map((0..n).collect(), jobs, |i| {
+        tracing::debug!(symbol = %names[i], "{}: started", names[i]);
+        let t0 = Instant::now();
+        let r = work(i);
+        let elapsed = t0.elapsed();
+        let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
+        if progress {
+            let status = if r.is_ok() { "done" } else { "failed" };
+            crate::cli::log::show_progress(&format!("[{done}/{n}] {} {status}", names[i]));
         }
+        (r, elapsed)
     });
     crate::cli::log::clear_progress();
-    let results = results.into_inner().expect("results lock");
-    names
-        .iter()
-        .zip(results)
-        .map(|(name, r)| {
-            let (result, elapsed) = r.expect("every symbol ran");
-            Outcome { name: name.clone(), result, elapsed }
-        })
-        .collect()
+    names.iter().zip(results).map(|(name, (result, elapsed))| Outcome { name: name.clone(), result, elapsed }).collect()
 }
 
 /// Reports each symbol of a batch on stderr (`BTCUSDT: ok in 1.2 s: wrote ...`, or an error

@@ -2,13 +2,9 @@
 //! `Retry-After`, ban detection, a response-size cap and a request counter.
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::io::Read;
-use std::net::{SocketAddr, ToSocketAddrs};
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
@@ -79,6 +75,9 @@ pub struct Http {
     /// Hosts (`host:port`) that did not accept a connection within the connect timeout on any
     /// attempt of a request: when, and how it was worded. Shared by forks.
     unreachable: Arc<Mutex<HashMap<String, (Instant, String)>>>,
+    /// Host names that did not resolve, and when: not looked up again for [`UNREACHABLE_MEMORY`].
+    /// Shared by forks.
+    unresolved: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
 /// What the venue asked for when it said "too many requests": seconds to wait.
@@ -89,12 +88,13 @@ fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
 
 impl Http {
     pub fn new(config: HttpConfig) -> Result<Self, FetchError> {
-        // DNS answers within 90 % of the connect timeout, so a hanging lookup is reported as
-        // one (reqwest's connect timeout covers lookup and connect and would not say which).
-        let resolver = Arc::new(Resolver { limit: config.connect_timeout.mul_f64(0.9), failed: Arc::default() });
+        let tls =
+            super::tls::client_config().map_err(|e| FetchError::new(format!("cannot build the HTTP client: {e}")))?;
+        // reqwest's connect timeout covers the DNS lookup (getaddrinfo, on its blocking pool),
+        // the TCP connect and the TLS handshake; the timeout covers the whole request.
         let client = reqwest::blocking::Client::builder()
             .user_agent(concat!("liqshot/", env!("CARGO_PKG_VERSION"), " (+https://crates.io/crates/liqshot)"))
-            .dns_resolver(resolver)
+            .tls_backend_preconfigured((*tls).clone())
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .gzip(true)
@@ -109,6 +109,7 @@ impl Http {
             progress: Arc::default(),
             display: None,
             unreachable: Arc::default(),
+            unresolved: Arc::default(),
         })
     }
 
@@ -122,6 +123,7 @@ impl Http {
             progress: Arc::default(),
             display: self.display.clone(),
             unreachable: self.unreachable.clone(),
+            unresolved: self.unresolved.clone(),
         }
     }
 
@@ -204,13 +206,7 @@ impl Http {
         let path =
             no_query.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or(no_query);
         let at = host_port(url).map_or_else(|| url.to_string(), |(h, p)| format!("{h}:{p}"));
-        let known = self
-            .unreachable
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&at)
-            .filter(|(t, _)| t.elapsed() < UNREACHABLE_MEMORY)
-            .cloned();
+        let known = lock(&self.unreachable).get(&at).filter(|(t, _)| t.elapsed() < UNREACHABLE_MEMORY).cloned();
         if let Some((_, why)) = known {
             return Err(FetchError::new(format!("{venue}: not tried ({path}): {at} {why}")));
         }
@@ -219,6 +215,19 @@ impl Http {
         let mut connect_timeouts = 0;
         let mut timeouts = 0;
         let via = proxy_for(url).map(|p| format!(" through the proxy {p}")).unwrap_or_default();
+        let unresolved = |host: &str, took: Duration| {
+            let took = seconds(took);
+            FetchError::new(format!(
+                "{venue}: could not resolve host {host}{via} (DNS lookup failed) after {took} ({path})"
+            ))
+        };
+        // A host that did not resolve a moment ago is not looked up again: same words at once.
+        if let Some((host, _)) = host_port(url) {
+            let failed = lock(&self.unresolved).get(&host).copied();
+            if failed.is_some_and(|at| at.elapsed() < UNREACHABLE_MEMORY) {
+                return Err(unresolved(&host, started.elapsed()));
+            }
+        }
         loop {
             self.requests.fetch_add(1, Ordering::Relaxed);
             let sent = Instant::now();
@@ -283,16 +292,12 @@ impl Http {
                         .and_then(|u| host_port(u.as_str()))
                         .map_or_else(|| at.clone(), |(h, p)| format!("{h}:{p}"));
                     match classify(&e) {
-                        Failure::Dns(how) => {
-                            let host = e
-                                .url()
-                                .and_then(|u| host_port(u.as_str()))
-                                .or_else(|| host_port(url))
-                                .map_or_else(|| url.to_string(), |(h, _)| h);
-                            let took = seconds(sent.elapsed());
-                            return Err(FetchError::new(format!(
-                                "{venue}: could not resolve host {host}{via} ({how}) after {took} ({path})"
-                            )));
+                        Failure::Dns => {
+                            let host = e.url().map_or(url, |u| u.as_str());
+                            let host =
+                                host_port(host).or_else(|| host_port(url)).map_or_else(|| url.to_string(), |h| h.0);
+                            lock(&self.unresolved).insert(host.clone(), Instant::now());
+                            return Err(unresolved(&host, sent.elapsed()));
                         }
                         Failure::Refused => {
                             let took = seconds(sent.elapsed());
@@ -371,10 +376,7 @@ impl Http {
                 None
             };
             if let Some(why) = why {
-                self.unreachable
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(at.to_string(), (Instant::now(), why));
+                lock(&self.unreachable).insert(at.to_string(), (Instant::now(), why));
             }
             return Ok(Some(FetchError::new(format!("{err}, gave up after {n} in {}", seconds(started.elapsed())))));
         }
@@ -489,122 +491,16 @@ fn proxy_for(url: &str) -> Option<String> {
     (!excluded).then_some(proxy)
 }
 
-/// A failed lookup of `host`, as [`Resolver`] reports it.
-#[derive(Debug, Clone)]
-struct DnsError {
-    /// `DNS lookup failed` or `DNS lookup timed out`.
-    how: &'static str,
-    /// The resolver's words (`failed to lookup address information: Name or service not known`).
-    detail: String,
-}
-
-impl std::fmt::Display for DnsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "dns error: {}: {}", self.how, self.detail)
-    }
-}
-
-impl std::error::Error for DnsError {}
-
-type LookupResult = Result<Vec<SocketAddr>, DnsError>;
-
-/// The system resolver (`getaddrinfo`, as reqwest's default) on a thread of its own, with a time
-/// limit and a typed error. A host that failed is answered from memory for [`DNS_MEMORY`], so
-/// the other requests to it fail at once instead of each waiting for the resolver again.
-struct Resolver {
-    limit: Duration,
-    failed: Arc<Mutex<HashMap<String, (Instant, DnsError)>>>,
-}
-
-/// How long a failed lookup is remembered.
-const DNS_MEMORY: Duration = Duration::from_secs(30);
-
-/// How long a host that did not accept connections is remembered (see [`Http::send`]).
-pub const UNREACHABLE_MEMORY: Duration = DNS_MEMORY;
-
-/// The answer of one lookup, handed from the resolving thread (or the timer) to the future.
-#[derive(Default)]
-struct Slot {
-    result: Option<LookupResult>,
-    waker: Option<Waker>,
-}
-
-fn settle(slot: &Mutex<Slot>, r: LookupResult) {
-    let mut s = slot.lock().unwrap_or_else(|e| e.into_inner());
-    if s.result.is_none() {
-        s.result = Some(r);
-        if let Some(w) = s.waker.take() {
-            w.wake();
-        }
-    }
-}
-
-struct Lookup(Arc<Mutex<Slot>>);
-
-impl Future for Lookup {
-    type Output = Result<reqwest::dns::Addrs, Box<dyn std::error::Error + Send + Sync>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        match s.result.take() {
-            Some(Ok(addrs)) => Poll::Ready(Ok(Box::new(addrs.into_iter()))),
-            Some(Err(e)) => Poll::Ready(Err(Box::new(e))),
-            None => {
-                s.waker = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        }
-    }
-}
-
-impl reqwest::dns::Resolve for Resolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let host = name.as_str().to_string();
-        let slot = Arc::new(Mutex::new(Slot::default()));
-        let known = self
-            .failed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&host)
-            .filter(|(at, _)| at.elapsed() < DNS_MEMORY)
-            .cloned();
-        if let Some((_, e)) = known {
-            settle(&slot, Err(e));
-            return Box::pin(Lookup(slot));
-        }
-        let (failed, s, limit) = (self.failed.clone(), slot.clone(), self.limit);
-        std::thread::spawn(move || {
-            let r = (host.as_str(), 0).to_socket_addrs().map(|a| a.collect::<Vec<_>>());
-            let r = match r {
-                Ok(a) if !a.is_empty() => Ok(a),
-                Ok(_) => Err(DnsError { how: "DNS lookup failed", detail: "no addresses".into() }),
-                Err(e) => Err(DnsError { how: "DNS lookup failed", detail: e.to_string() }),
-            };
-            if let Err(e) = &r {
-                failed.lock().unwrap_or_else(|e| e.into_inner()).insert(host, (Instant::now(), e.clone()));
-            }
-            settle(&s, r);
-        });
-        let s = slot.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(limit);
-            settle(
-                &s,
-                Err(DnsError {
-                    how: "DNS lookup timed out",
-                    detail: format!("no answer within {}", self::limit(limit)),
-                }),
-            );
-        });
-        Box::pin(Lookup(slot))
-    }
-}
+/// How long a host name that did not resolve, or a host that did not accept connections, is
+/// remembered (see [`Http::send`]).
+pub const UNREACHABLE_MEMORY: Duration = Duration::from_secs(30);
 
 /// What went wrong with a request that got no HTTP answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Failure {
-    /// The host name did not resolve (`DNS lookup failed` or `DNS lookup timed out`).
-    Dns(&'static str),
+    /// The host name did not resolve. (A lookup that does not answer runs into the connect
+    /// timeout, which covers it.)
+    Dns,
     /// Nobody listens on the port (or a firewall said no).
     Refused,
     /// No connection within the connect timeout.
@@ -617,34 +513,34 @@ enum Failure {
     Other,
 }
 
-/// Reads reqwest's error chain (reqwest → hyper-util's `ConnectError` → the source): a
-/// [`DnsError`] of our resolver (or, through a proxy, text saying `dns error` / `failed to lookup
-/// address information`); a refused connection is an `io::Error` of kind `ConnectionRefused`.
+/// Reads reqwest's error chain (reqwest → hyper-util's `ConnectError` → the source): a failed
+/// lookup says `dns error` (hyper-util) or `failed to lookup address information` (getaddrinfo,
+/// also through a proxy); a refused connection is an `io::Error` of kind `ConnectionRefused`.
 fn classify(e: &reqwest::Error) -> Failure {
-    let mut dns = None;
+    let mut dns = false;
     let mut refused = false;
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = cur {
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
             refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
         }
-        if let Some(d) = err.downcast_ref::<DnsError>() {
-            dns = Some(d.how);
-        }
         let text = err.to_string();
-        if dns.is_none() && (text.starts_with("dns error") || text.contains("failed to lookup address information")) {
-            dns = Some("DNS lookup failed");
-        }
+        dns |= text.starts_with("dns error") || text.contains("failed to lookup address information");
         cur = err.source();
     }
     match () {
-        _ if dns.is_some() => Failure::Dns(dns.unwrap_or_default()),
+        _ if dns => Failure::Dns,
         _ if refused => Failure::Refused,
         _ if e.is_connect() && e.is_timeout() => Failure::ConnectTimeout,
         _ if e.is_timeout() => Failure::Timeout,
         _ if e.is_connect() => Failure::Connect,
         _ => Failure::Other,
     }
+}
+
+/// The memory of failed hosts, also after a thread panicked holding it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The host and port of `url` (the scheme's default port when none is given).

@@ -16,6 +16,8 @@ pub mod progress;
 // Realized liquidations from the venues' websocket streams (`liqshot record`).
 pub mod record;
 pub mod symbols;
+// The TLS set-up shared by the REST client and the websocket streams (rustls on ring).
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -144,24 +146,12 @@ impl VenueCtx<'_> {
         )
     }
 
-    /// Runs `jobs` with at most `max_parallel` at once; results in job order.
+    /// Runs `jobs` with at most `max_parallel` at once, in job order ([`crate::pool::map`]);
+    /// results in job order.
     pub fn parallel<'j, T: Send>(&self, jobs: Vec<Job<'j, T>>) -> Vec<T> {
-        let n = jobs.len();
         // Every job sends one request (the progress display counts them).
-        self.http.progress().plan(self.venue.name(), n);
-        let queue = Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
-        let results: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
-        std::thread::scope(|s| {
-            for _ in 0..self.max_parallel.clamp(1, n.max(1)) {
-                s.spawn(|| loop {
-                    let next = queue.lock().expect("queue lock").pop();
-                    let Some((i, job)) = next else { break };
-                    let r = job();
-                    results.lock().expect("results lock")[i] = Some(r);
-                });
-            }
-        });
-        results.into_inner().expect("results lock").into_iter().map(|r| r.expect("every job ran")).collect()
+        self.http.progress().plan(self.venue.name(), jobs.len());
+        crate::pool::map(jobs, self.max_parallel, |job| job())
     }
 
     /// Candle interval in milliseconds.

@@ -25,36 +25,14 @@ pub fn base_asset(input: &str) -> Result<String, Error> {
     Ok(base)
 }
 
-/// Edit distance counting a swap of two neighbours as one edit (optimal string alignment).
-fn distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// Up to five names from `known` closest to `wanted` (prefix matches first).
 pub fn close_matches(wanted: &str, known: &[String]) -> Vec<String> {
     let w = wanted.to_ascii_uppercase();
     let mut scored: Vec<(usize, usize, &String)> = known
         .iter()
         .map(|k| {
-            let d = distance(&w, k);
+            // Optimal string alignment: a swap of two neighbours is one edit.
+            let d = strsim::osa_distance(&w, k);
             let d = if k.starts_with(&w) || w.starts_with(k.as_str()) { d.min(1) } else { d };
             (d, k.len().abs_diff(w.len()), k)
         })

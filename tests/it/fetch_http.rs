@@ -129,24 +129,20 @@ fn connection_refused_is_reported_at_once_without_retries() {
     // Bind then drop a listener to get a port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let h = slow_retrying();
-    let t = Instant::now();
     let e = h.get("binance", &format!("http://127.0.0.1:{port}/x"), &[], |_, _| None).unwrap_err();
     let prefix = format!("binance: connection refused by 127.0.0.1:{port} after 0.");
     assert!(e.message.starts_with(&prefix) && e.message.ends_with(" s (/x)"), "{}", e.message);
     assert_eq!(h.request_count(), 1, "a refused connection is not retried");
-    assert!(t.elapsed() < Duration::from_millis(900), "{:?}", t.elapsed());
 }
 
 #[test]
 fn a_host_that_cannot_resolve_fails_fast_without_retries() {
     // `.invalid` never resolves (RFC 6761): a local resolver failure, no network needed.
     let h = slow_retrying();
-    let t = Instant::now();
     let e = h.get("bybit", "http://nonexistent.invalid:1/v5/market/kline", &[], |_, _| None).unwrap_err();
     let prefix = "bybit: could not resolve host nonexistent.invalid (DNS lookup failed) after ";
     assert!(e.message.starts_with(prefix) && e.message.ends_with(" s (/v5/market/kline)"), "{}", e.message);
     assert_eq!(h.request_count(), 1, "a DNS failure is not retried");
-    assert!(t.elapsed() < Duration::from_millis(900), "{:?}", t.elapsed());
 }
 
 #[test]
@@ -169,16 +165,16 @@ fn host_names_resolve_and_a_failed_one_is_not_looked_up_again() {
     assert_eq!(h.get("okx", &format!("http://localhost:{port}/x"), &[], |_, _| None).unwrap(), b"[1]");
     // The second request to a host that did not resolve is answered from memory, same words.
     let first = h.get("okx", "http://nonexistent.invalid/a", &[], |_, _| None).unwrap_err();
-    let t = Instant::now();
-    let again = h.fork().get("okx", "http://nonexistent.invalid/b", &[], |_, _| None).unwrap_err();
-    assert!(t.elapsed() < Duration::from_millis(50), "{:?}", t.elapsed());
+    let fork = h.fork();
+    let again = fork.get("okx", "http://nonexistent.invalid/b", &[], |_, _| None).unwrap_err();
+    assert_eq!(fork.request_count(), 0, "answered from memory: nothing tried");
     assert!(
         first.message.contains("could not resolve host nonexistent.invalid (DNS lookup failed)"),
         "{}",
         first.message
     );
     assert!(
-        again.message.starts_with("okx: could not resolve host nonexistent.invalid (DNS lookup failed) after 0.0"),
+        again.message.starts_with("okx: could not resolve host nonexistent.invalid (DNS lookup failed) after "),
         "{}",
         again.message
     );
@@ -221,9 +217,7 @@ fn after_a_connect_timeout_the_other_requests_to_that_host_fail_at_once() {
     // same connect timeouts again: they fail at once, saying why, and send nothing.
     // (A fork, as a batch's symbols use, shares what the client learnt.)
     let fork = h.fork();
-    let t = Instant::now();
     let again = fork.get("okx", &url("/b"), &[], |_, _| None).unwrap_err();
-    assert!(t.elapsed() < Duration::from_millis(100), "{:?}", t.elapsed());
     assert_eq!(fork.request_count(), 0, "nothing sent");
     let want = format!("okx: not tried (/b): 127.0.0.1:{port} did not accept a connection within 0.3 s in an earlier request (2 attempts)");
     assert_eq!(again.message, want);

@@ -245,8 +245,9 @@ pub fn toml_error(file: &Path, text: &str, e: &toml::de::Error) -> Problems {
 }
 
 /// The closest of `allowed` to `typed`, if close enough to be a likely slip: the same apart
-/// from case and `-`/`_`, or an edit distance (Damerau–Levenshtein: insert, delete, replace,
-/// swap two neighbours) of at most 2 (1 for keys of up to 3 letters).
+/// from case and `-`/`_`, or an edit distance (optimal string alignment, `strsim::osa_distance`:
+/// insert, delete, replace, swap two neighbours; by characters) of at most 2 (1 for keys of up to
+/// 3 letters).
 pub fn did_you_mean<'a>(typed: &str, allowed: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let norm = |s: &str| s.to_lowercase().replace('-', "_");
     let t = norm(typed);
@@ -256,35 +257,12 @@ pub fn did_you_mean<'a>(typed: &str, allowed: impl IntoIterator<Item = &'a str>)
         if a == typed {
             continue;
         }
-        let d = if norm(a) == t { 0 } else { distance(&t, &norm(a)) };
+        let d = if norm(a) == t { 0 } else { strsim::osa_distance(&t, &norm(a)) };
         if d <= limit && !matches!(best, Some((bd, _)) if bd <= d) {
             best = Some((d, a));
         }
     }
     best.map(|(_, a)| a)
-}
-
-/// The optimal-string-alignment distance between `a` and `b` (by characters).
-pub fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // Three rows: two back (for swaps), one back, this one.
-    let mut two: Vec<usize> = vec![0; b.len() + 1];
-    let mut one: Vec<usize> = (0..=b.len()).collect();
-    let mut row: Vec<usize> = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        row[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            row[j] = (one[j] + 1).min(row[j - 1] + 1).min(one[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                row[j] = row[j].min(two[j - 2] + 1);
-            }
-        }
-        std::mem::swap(&mut two, &mut one);
-        std::mem::swap(&mut one, &mut row);
-    }
-    one[b.len()]
 }
 
 #[cfg(test)]
@@ -293,6 +271,7 @@ mod tests {
 
     #[test]
     fn edit_distance() {
+        use strsim::osa_distance as distance;
         assert_eq!(distance("", ""), 0);
         assert_eq!(distance("abc", ""), 3);
         assert_eq!(distance("", "ab"), 2);

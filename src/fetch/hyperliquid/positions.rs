@@ -262,38 +262,26 @@ pub fn measure(
     let t0 = Instant::now();
     let url = format!("{}{PATH}", base_url.trim_end_matches('/'));
     let next_slot = Mutex::new(Instant::now());
-    let queue = Mutex::new(accounts.iter().enumerate());
-    let results: Mutex<Vec<(usize, AccountResult)>> = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..parallel.clamp(1, accounts.len().max(1)) {
-            s.spawn(|| loop {
-                let Some((i, account)) = queue.lock().expect("queue").next() else { break };
-                // Pace: each request takes the next free slot, ACCOUNT_PACE after the previous one.
-                let wait = {
-                    let mut slot = next_slot.lock().expect("pace");
-                    let at = (*slot).max(Instant::now());
-                    *slot = at + ACCOUNT_PACE;
-                    at
-                };
-                std::thread::sleep(wait.saturating_duration_since(Instant::now()));
-                let body =
-                    serde_json::to_string(&ClearinghouseStateRequest { kind: "clearinghouseState", user: account })
-                        .expect("encodes");
-                let r = http
-                    .post_json(VENUE, &url, &body, decode_error)
-                    .and_then(|b| parse_answer::<ClearinghouseState>("clearinghouseState", &b))
-                    .map_err(|e| e.message)
-                    .and_then(|state| {
-                        position_in(account, &state, coin).map_err(|m| format!("{VENUE}: account {account}: {m}"))
-                    });
-                results.lock().expect("results").push((i, r));
-            });
-        }
+    let results: Vec<AccountResult> = crate::pool::map(accounts.iter().collect(), parallel, |account| {
+        // Pace: each request takes the next free slot, ACCOUNT_PACE after the previous one.
+        let wait = {
+            let mut slot = next_slot.lock().expect("pace");
+            let at = (*slot).max(Instant::now());
+            *slot = at + ACCOUNT_PACE;
+            at
+        };
+        std::thread::sleep(wait.saturating_duration_since(Instant::now()));
+        let body = serde_json::to_string(&ClearinghouseStateRequest { kind: "clearinghouseState", user: account })
+            .expect("encodes");
+        http.post_json(VENUE, &url, &body, decode_error)
+            .and_then(|b| parse_answer::<ClearinghouseState>("clearinghouseState", &b))
+            .map_err(|e| e.message)
+            .and_then(|state| {
+                position_in(account, &state, coin).map_err(|m| format!("{VENUE}: account {account}: {m}"))
+            })
     });
-    let mut results = results.into_inner().expect("results");
-    results.sort_by_key(|r| r.0);
     let mut failed = Vec::new();
-    for (i, r) in results {
+    for (i, r) in results.into_iter().enumerate() {
         match r {
             Ok(p) => {
                 out.accounts += 1;

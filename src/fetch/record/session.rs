@@ -197,7 +197,13 @@ fn connect(url: &str, s: &Settings, deadline: &dyn Deadline) -> Result<(Socket, 
                     .and_then(|()| ctl.set_write_timeout(Some(limit)))
                     .map_err(|e| e.to_string())?;
                 let _ = ctl.set_nodelay(true);
-                return match tungstenite::client_tls(url, stream) {
+                // wss: the TLS set-up of the REST requests (rustls on ring, the system's roots).
+                let tls = match uri.scheme_str() {
+                    Some("wss") => Some(crate::fetch::tls::client_config().map_err(|e| format!("{url}: {e}"))?),
+                    _ => None,
+                };
+                let tls = tls.map(tungstenite::Connector::Rustls);
+                return match tungstenite::client_tls_with_config(url, stream, None, tls) {
                     Ok((ws, _)) => {
                         ctl.set_read_timeout(Some(s.poll)).map_err(|e| e.to_string())?;
                         Ok((ws, ctl))
