@@ -27,8 +27,7 @@ pub use zone_labels::{place_labels, place_labels_clear, spread, zone_label_text,
 /// The smallest text size the chart draws at scale 1 (the caption), px.
 pub const SMALLEST_TEXT: f32 = 11.5;
 
-/// Colour scales and cell values are in USD per this fraction of price.
-pub const BAND: f64 = 0.001;
+pub use super::heat::BAND;
 
 /// Chart settings.
 #[derive(Debug, Clone)]
