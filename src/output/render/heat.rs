@@ -8,11 +8,11 @@ use super::axis;
 use crate::engine::estimate::{EstimateParams, Grid};
 use crate::model::snapshot::MarketSnapshot;
 
-/// Cells below the top of the colour scale divided by this are not drawn (they would be
-/// indistinguishable from the background).
 /// Colour scales and cell values are in USD per this fraction of price.
 pub const BAND: f64 = 0.001;
 
+/// Cells below the top of the colour scale divided by this are not drawn (they would be
+/// indistinguishable from the background).
 pub const FLOOR_RATIO: f64 = 100.0;
 
 /// The top of the colour scale is this percentile of the non-empty cells (USD per 0.1 % band),
