@@ -36,37 +36,118 @@ pub fn to_rgba(scene: &Scene) -> RgbaImage {
     RgbaImage::from_raw(w, h, pm.take()).expect("pixmap buffer is width*height*4 bytes")
 }
 
-/// Renders the scene and encodes it as an RGB8 PNG ([`PNG_DEFLATE`], [`PNG_FILTER`]). The same
+/// Renders the scene and encodes it as an RGB8 PNG ([`PNG_LEVEL`], no row filter). The same
 /// scene always gives the same bytes.
 pub fn to_png(scene: &Scene) -> Vec<u8> {
     let pm = to_pixmap(scene);
-    let rgb: Vec<u8> = pm.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
-    encode_png(&rgb, pm.width(), pm.height(), ExtendedColorType::Rgb8)
+    png_from_rgba_opaque(pm.data(), pm.width(), pm.height(), PNG_LEVEL)
 }
 
-/// The deflate setting of every PNG: zlib level 1 (miniz_oxide). With [`PNG_FILTER`] it makes
-/// the 1600x900 example 29 % smaller than the previous fdeflate + adaptive filtering in about the
-/// same time, and the 3200x1800 one 14 % smaller in less time (`cargo bench --bench render`,
-/// benches/README.md). The pixels are the same: PNG is lossless.
-pub const PNG_DEFLATE: png::DeflateCompression = png::DeflateCompression::Level(1);
+/// An RGB8 PNG of opaque RGBA rows (the alpha bytes are dropped row by row as they are
+/// compressed: no RGB copy of the image is made), deflated at zlib `level` with no row filter.
+pub fn png_from_rgba_opaque(rgba: &[u8], w: u32, h: u32, level: u32) -> Vec<u8> {
+    let mut row: Vec<u8> = Vec::with_capacity(w as usize * 3 + 1);
+    let mut enc = PngWriter::new(w, h, 2, level);
+    for r in rgba.chunks_exact(w as usize * 4) {
+        row.clear();
+        row.push(PNG_FILTER);
+        row.extend(r.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]));
+        enc.row(&row);
+    }
+    enc.finish()
+}
+
+/// The zlib level of every PNG, with no row filter: zlib-rs (the `flate2` backend) at this level
+/// makes the 1600x900 example smaller than the 200 KB goal of #21 in less time than miniz_oxide's
+/// level 1 took (`cargo bench --bench render`, benches/README.md). The pixels are the same
+/// whatever the level: PNG is lossless.
+pub const PNG_LEVEL: u32 = 2;
 
 /// The row filter of every PNG: none. The chart is mostly flat colour and horizontal bands, whose
 /// unfiltered rows deflate's matches already find; filtering made them larger at every zlib level
 /// measured (benches/README.md).
-pub const PNG_FILTER: png::Filter = png::Filter::NoFilter;
+pub const PNG_FILTER: u8 = 0;
 
 /// Encodes 8-bit RGB or RGBA rows as PNG with the project's settings.
 pub(crate) fn encode_png(data: &[u8], w: u32, h: u32, color: ExtendedColorType) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, w, h);
-    enc.set_color(if color == ExtendedColorType::Rgba8 { png::ColorType::Rgba } else { png::ColorType::Rgb });
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_deflate_compression(PNG_DEFLATE);
-    enc.set_filter(PNG_FILTER);
-    let mut w = enc.write_header().expect("writing a PNG header to memory cannot fail");
-    w.write_image_data(data).expect("in-memory PNG encoding of a correctly sized buffer cannot fail");
-    w.finish().expect("finishing an in-memory PNG cannot fail");
-    out
+    let (ct, bpp) = if color == ExtendedColorType::Rgba8 { (6, 4) } else { (2, 3) };
+    let mut enc = PngWriter::new(w, h, ct, PNG_LEVEL);
+    let mut row: Vec<u8> = Vec::with_capacity(w as usize * bpp + 1);
+    for r in data.chunks_exact((w as usize * bpp).max(1)).take(h as usize) {
+        row.clear();
+        row.push(PNG_FILTER);
+        row.extend_from_slice(r);
+        enc.row(&row);
+    }
+    enc.finish()
+}
+
+/// A PNG of one 8-bit-per-channel image (colour type `color_type`: 2 RGB, 6 RGBA), written
+/// straight into its output: signature, IHDR, one IDAT holding the zlib stream of the rows
+/// (each with its filter byte) as they are given, IEND.
+pub struct PngWriter {
+    out: Vec<u8>,
+    idat_start: usize,
+    z: flate2::Compress,
+}
+
+impl PngWriter {
+    /// Starts a `w` x `h` PNG of `color_type` deflated at zlib `level` (0-9).
+    pub fn new(w: u32, h: u32, color_type: u8, level: u32) -> Self {
+        let mut out = Vec::with_capacity(64 * 1024);
+        out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+        let mut ihdr = Vec::with_capacity(13);
+        ihdr.extend_from_slice(&w.to_be_bytes());
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, color_type, 0, 0, 0]);
+        chunk(&mut out, b"IHDR", &ihdr);
+        let idat_start = out.len();
+        out.extend_from_slice(&[0, 0, 0, 0]);
+        out.extend_from_slice(b"IDAT");
+        PngWriter { out, idat_start, z: flate2::Compress::new(flate2::Compression::new(level.min(9)), true) }
+    }
+
+    /// Compresses one row (its filter byte first).
+    pub fn row(&mut self, row: &[u8]) {
+        self.deflate(row, flate2::FlushCompress::None);
+    }
+
+    fn deflate(&mut self, mut input: &[u8], flush: flate2::FlushCompress) {
+        loop {
+            if self.out.capacity() - self.out.len() < 16 * 1024 {
+                self.out.reserve(self.out.capacity().max(64 * 1024));
+            }
+            let before_in = self.z.total_in();
+            let status = self.z.compress_vec(input, &mut self.out, flush).expect("deflating into memory cannot fail");
+            input = &input[(self.z.total_in() - before_in) as usize..];
+            let spare = self.out.capacity() - self.out.len();
+            let finishing = matches!(flush, flate2::FlushCompress::Finish);
+            if status == flate2::Status::StreamEnd || (!finishing && input.is_empty() && spare > 0) {
+                return;
+            }
+        }
+    }
+
+    /// Ends the zlib stream, closes the IDAT chunk and writes IEND.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.deflate(&[], flate2::FlushCompress::Finish);
+        let len = (self.out.len() - self.idat_start - 8) as u32;
+        self.out[self.idat_start..self.idat_start + 4].copy_from_slice(&len.to_be_bytes());
+        let crc = crc32fast::hash(&self.out[self.idat_start + 4..]);
+        self.out.extend_from_slice(&crc.to_be_bytes());
+        chunk(&mut self.out, b"IEND", &[]);
+        self.out
+    }
+}
+
+/// Appends a PNG chunk: length, type, data, CRC of type and data.
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32fast::hash(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
 }
 
 fn paint(c: Color, anti_alias: bool) -> Paint<'static> {
