@@ -52,6 +52,12 @@ fn main() {
     let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(7);
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/btcusdt-2025-11-01_10.snapshot.json");
     let snap = MarketSnapshot::load(&example).expect("the bundled example loads");
+    // `-- --write-repeated PATH`: also write the example repeated 10 times end to end (100
+    // days, `liqshot bench --scale 10`'s input) as a snapshot file, to time whole processes on it.
+    if let Some(path) = arg("--write-repeated") {
+        std::fs::write(&path, liqshot::synth::repeated(&snap, 10).to_json()).expect("writes the snapshot");
+        println!("wrote {path}");
+    }
     println!(
         "liqshot render benchmark: bundled example, 24h window, median of {runs}, release={}",
         !cfg!(debug_assertions)
