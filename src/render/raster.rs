@@ -99,7 +99,7 @@ pub const PNG_FILTER: u8 = 0;
 pub(crate) fn encode_png(data: &[u8], w: u32, h: u32, color: ExtendedColorType) -> Vec<u8> {
     let (ct, bpp) = if color == ExtendedColorType::Rgba8 { (6, 4) } else { (2, 3) };
     let n = w as usize * bpp;
-    let rows = if n == 0 { 0 } else { (data.len() / n).min(h as usize) };
+    let rows = data.len().checked_div(n).unwrap_or(0).min(h as usize);
     let part = deflate_rows(rows, n, |i, dst| dst.copy_from_slice(&data[i * n..(i + 1) * n]), PNG_LEVEL, true);
     png_of_parts(w, h, ct, PNG_LEVEL, &[part])
 }
