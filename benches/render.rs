@@ -52,12 +52,19 @@ fn main() {
     let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(7);
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/btcusdt-2025-11-01_10.snapshot.json");
     let snap = MarketSnapshot::load(&example).expect("the bundled example loads");
+    // `-- --write-repeated PATH`: also write the example repeated 10 times end to end (100
+    // days, `liqshot bench --scale 10`'s input) as a snapshot file, to time whole processes on it.
+    if let Some(path) = arg("--write-repeated") {
+        std::fs::write(&path, liqshot::engine::synth::repeated(&snap, 10).to_json()).expect("writes the snapshot");
+        println!("wrote {path}");
+    }
     println!(
         "liqshot render benchmark: bundled example, 24h window, median of {runs}, release={}",
         !cfg!(debug_assertions)
     );
     for (w, h) in [(1600u32, 900u32), (3200, 1800)] {
         let s = RenderSettings::new(EstimateParams::default(), 86_400, w, h);
+        stages(&example, &s, runs, w, h);
         let (t_scene, (_, scene)) = median_ms(runs, || render_scene(&snap, &s).expect("renders"));
         let (t_raster, pm) = median_ms(runs, || raster::to_pixmap(&scene));
         let (t_week, _) = median_ms(runs, || liqshot::output::render::heat::week_top(&snap, &s.params));
@@ -84,31 +91,12 @@ fn main() {
             if exact { " (an exact palette fits)" } else { "" }
         );
         use png::{DeflateCompression as D, Filter as F};
-        let candidates: Vec<(&str, D, &str, F)> = if arg("--all").is_some() {
-            let levels = [
-                ("fdeflate (Fast)", D::FdeflateUltraFast),
-                ("zlib 1", D::Level(1)),
-                ("zlib 2", D::Level(2)),
-                ("zlib 3", D::Level(3)),
-                ("zlib 6", D::Level(6)),
-            ];
-            let filters =
-                [("none", F::NoFilter), ("sub", F::Sub), ("up", F::Up), ("paeth", F::Paeth), ("adaptive", F::Adaptive)];
-            levels.iter().flat_map(|&(c, d)| filters.iter().map(move |&(f, g)| (c, d, f, g))).collect()
-        } else {
-            // The previous setting, the fastest small ones of the full table (`-- --all 1`), the chosen one.
-            vec![
-                ("fdeflate (Fast)", D::FdeflateUltraFast, "adaptive", F::Adaptive),
-                ("fdeflate (Fast)", D::FdeflateUltraFast, "paeth", F::Paeth),
-                ("zlib 1", D::Level(1), "none", F::NoFilter),
-                ("zlib 2", D::Level(2), "none", F::NoFilter),
-            ]
-        };
-        {
-            for (cname, c, fname, f) in candidates {
-                let (t, bytes) = median_ms(runs, || encode(&rgb, w, h, c, f, None));
-                println!("  RGB  {cname:16} filter {fname:9} {t:7.1} ms {:8} bytes", bytes.len());
-            }
+        let (t, bytes) = median_ms(runs, || encode(&rgb, w, h, D::FdeflateUltraFast, F::Adaptive, None));
+        println!("  RGB  png crate fdeflate, adaptive filter {t:7.1} ms {:8} bytes", bytes.len());
+        let levels: &[u32] = if arg("--all").is_some() { &[1, 2, 3, 4, 5, 6, 9] } else { &[1, 2, 3] };
+        for &level in levels {
+            let (t, bytes) = median_ms(runs, || raster::png_from_rgba_opaque(pm.data(), w, h, level));
+            println!("  RGB  zlib-rs level {level}, no filter (from RGBA rows) {t:7.1} ms {:8} bytes", bytes.len());
         }
         let (t_png, png_bytes) = median_ms(runs, || raster::to_png(&scene));
         println!(
@@ -116,4 +104,26 @@ fn main() {
             png_bytes.len()
         );
     }
+}
+
+/// The stages of one `liqshot render` in the order the command runs them (file writing aside):
+/// the median of each, so the whole process's time can be split.
+fn stages(example: &Path, s: &RenderSettings, runs: usize, w: u32, h: u32) {
+    use liqshot::files::input::{read_limited, Start, DATA_MAX};
+    let (t_read, bytes) = median_ms(runs, || read_limited(example, DATA_MAX, Start::JsonObject).expect("reads"));
+    let (t_parse, snap) = median_ms(runs, || MarketSnapshot::from_json(&bytes).expect("parses"));
+    let zp = liqshot::engine::zones::ZoneParams::default();
+    let (t_analyse, analysis) =
+        median_ms(runs, || liqshot::engine::pipeline::analyse(&snap, &s.params, &zp).expect("analyses"));
+    let (t_opts, opts) = median_ms(runs, || liqshot::output::render::chart_options(&snap, s));
+    let (t_build, scene) = median_ms(runs, || liqshot::output::render::chart::build(&snap, &analysis, &opts));
+    let (t_raster, pm) = median_ms(runs, || raster::to_pixmap(&scene));
+    let (t_png, png) = median_ms(runs, || raster::to_png(&scene));
+    let (t_alt, _) = median_ms(runs, || liqshot::output::report::alt::alt_text(&snap, &analysis));
+    drop(pm);
+    println!(
+        "{w}x{h} stages: read {t_read:.1} ms, parse {t_parse:.1}, analyse {t_analyse:.1}, colour top {t_opts:.1}, \
+         scene {t_build:.1}, rasterise {t_raster:.1}, rasterise+encode {t_png:.1} ({} bytes), alt text {t_alt:.1}",
+        png.len()
+    );
 }

@@ -24,7 +24,7 @@ pub const MAX_ZOOM_OUT_PCT: f64 = 8.0;
 /// differs). A widened range runs the estimate again (ledger and zones are the same, only the
 /// grid changes).
 pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) -> Result<Analysis, Error> {
-    analyse_with(snap, params, zp, |p| estimate::estimate(snap, p).map(|e| (e, ()))).map(|(a, ())| a)
+    analyse_with(snap, params, zp, |b, p| b.finish(p, &[])).map(|(a, _)| a)
 }
 
 /// [`analyse`], plus the map as it stood at `frames` times spread evenly over the window (the
@@ -37,28 +37,30 @@ pub fn analyse_history(
     frames: usize,
 ) -> Result<(Analysis, Vec<Moment>), Error> {
     let slots = history::slots_for_frames(estimate::window_candles(snap, params.window_secs), frames);
-    analyse_with(snap, params, zp, |p| estimate::estimate_history(snap, p, &slots))
+    analyse_with(snap, params, zp, |b, p| b.finish(p, &slots))
 }
 
-/// [`analyse`] with `run` as the estimate (which may return something besides, of the run
-/// that made the final grid).
+/// [`analyse`] with `finish` making the estimate from its begun run and the final parameters
+/// (which may return something besides, of the run that made the final grid). The zones are
+/// found in the live profile before any grid is made, so the grid is made once, over the
+/// range they ask for.
 fn analyse_with<T>(
     snap: &MarketSnapshot,
     params: &EstimateParams,
     zp: &ZoneParams,
-    run: impl Fn(&EstimateParams) -> Result<(Estimate, T), Error>,
+    finish: impl FnOnce(estimate::Begun<'_>, &EstimateParams) -> Result<(Estimate, T), Error>,
 ) -> Result<(Analysis, T), Error> {
-    let (mut estimate, mut extra) = run(params)?;
-    let price = estimate.last_price;
+    let begun = estimate::begin(snap, params)?;
+    let price = snap.last_price();
     let base = params.price_range.or_else(|| estimate::window_price_range(snap, params.window_secs));
-    let g = (estimate.grid.price_lo, estimate.grid.price_hi);
+    let g = begun.grid_range(params.price_range)?;
     let reach = zones::reach_of(snap, zp);
-    let (zones, wider) =
-        choose_zones(&estimate.profile, price, zp, params.zone_rule, reach, base, params.price_range, g);
-    if let Some(range) = wider {
-        let wider = EstimateParams { price_range: Some(range), ..params.clone() };
-        (estimate, extra) = run(&wider)?;
-    }
+    let profile = begun.profile(params);
+    let (zones, wider) = choose_zones(&profile, price, zp, params.zone_rule, reach, base, params.price_range, g);
+    let (estimate, extra) = match wider {
+        Some(range) => finish(begun, &EstimateParams { price_range: Some(range), ..params.clone() })?,
+        None => finish(begun, params)?,
+    };
     Ok((Analysis { estimate, zones }, extra))
 }
 

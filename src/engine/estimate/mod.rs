@@ -216,6 +216,29 @@ fn run(
     params: &EstimateParams,
     frame_slots: &[usize],
 ) -> Result<(Estimate, Vec<Moment>), Error> {
+    begin(snap, params)?.finish(params, frame_slots)
+}
+
+/// An estimate run up to the start of its window: every venue's ledger as it stood then, and
+/// the window's slots. What comes after does not depend on the grid's price range (only the
+/// grid does), so one begun estimate serves both the live profile the zones are found in
+/// ([`Begun::profile`]) and the grid over the range they ask for ([`Begun::finish`]), without
+/// running the ledgers before the window twice.
+#[derive(Clone)]
+pub struct Begun<'a> {
+    snap: &'a MarketSnapshot,
+    runs: Vec<VenueRun<'a>>,
+    bins: Bins,
+    start: DateTime<Utc>,
+    step: i64,
+    candles: usize,
+    cols: usize,
+    /// The window's low and high.
+    window: (f64, f64),
+}
+
+/// Begins the estimate of `snap` with `params` (its grid's price range aside, see [`Begun`]).
+pub fn begin<'a>(snap: &'a MarketSnapshot, params: &EstimateParams) -> Result<Begun<'a>, Error> {
     params.check()?;
     let step = snap.interval_secs();
     let (start, end) = window_bounds(snap, params.window_secs);
@@ -238,72 +261,112 @@ fn run(
         (lo_w, hi_w) = (lo_all, hi_all);
     }
     let bins = ledger_bins(lo_all, hi_all, params)?;
+    grid_range(params.price_range, (lo_w, hi_w))?;
 
-    let (g_lo, g_hi) = match params.price_range {
-        Some((lo, hi)) if lo > 0.0 && hi > lo => (lo, hi),
-        Some(r) => return Err(Error::Usage(format!("price range {r:?} is not low < high, both positive"))),
-        None => pad_range(lo_w, hi_w),
-    };
-    let mut grid = Grid::new(start, step, candles, cols, params.rows, g_lo, g_hi);
-    let rebin = Rebin::new(&bins, &grid);
-
-    // Every venue's candles in time order, slot by slot, so a slot's cells are the sum over
-    // venues at that time before they are folded (maximum) into the slot's column.
     let mut runs = snap.venues.iter().map(|v| VenueRun::new(v, step, params, bins)).collect::<Result<Vec<_>, _>>()?;
     for r in &mut runs {
         while r.next_time().is_some_and(|t| t < start) {
             r.step(params);
         }
     }
-    let (mut slot_long, mut slot_short) = (vec![0.0f32; grid.rows], vec![0.0f32; grid.rows]);
-    let mut moments = Vec::with_capacity(frame_slots.len());
-    let slots = grid.candles;
-    let mut wanted = frame_slots.iter().copied().filter(|&j| j < slots).peekable();
-    for j in 0..grid.candles {
-        let slot_end = start + Duration::seconds(step * (j as i64 + 1));
-        let col = grid.col_of_slot(j);
-        let mut any = false;
-        for r in &mut runs {
-            while r.next_time().is_some_and(|t| t < slot_end) {
-                let (liq_l, liq_s) = r.step(params);
-                grid.liquidated_long[col] += liq_l;
-                grid.liquidated_short[col] += liq_s;
-                if !any {
-                    slot_long.fill(0.0);
-                    slot_short.fill(0.0);
-                    any = true;
-                }
-                rebin.add_into(&r.ledger, &mut slot_long, &mut slot_short);
-            }
-        }
-        if any {
-            grid.fold_slot(col, &slot_long, &slot_short);
-        }
-        while wanted.next_if(|&w| w <= j).is_some() {
-            moments.push(history::capture(
-                &grid,
-                j,
-                slot_end,
-                bins,
-                runs.iter().map(|r| (&r.ledger, &r.stats, r.last_close())),
-            ));
-        }
+    Ok(Begun { snap, runs, bins, start, step, candles, cols, window: (lo_w, hi_w) })
+}
+
+/// The grid's price range: `price_range` when given (a usage error unless low < high, both
+/// positive), else the window's padded ([`pad_range`]).
+fn grid_range(price_range: Option<(f64, f64)>, window: (f64, f64)) -> Result<(f64, f64), Error> {
+    match price_range {
+        Some((lo, hi)) if lo > 0.0 && hi > lo => Ok((lo, hi)),
+        Some(r) => Err(Error::Usage(format!("price range {r:?} is not low < high, both positive"))),
+        None => Ok(pad_range(window.0, window.1)),
     }
-    for r in &mut runs {
-        while r.next_time().is_some() {
-            r.step(params);
-        }
+}
+
+impl Begun<'_> {
+    /// The price range of the grid [`Begun::finish`] makes with `price_range` (`None`: the
+    /// window's padded).
+    pub fn grid_range(&self, price_range: Option<(f64, f64)>) -> Result<(f64, f64), Error> {
+        grid_range(price_range, self.window)
     }
 
-    let mut profile = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };
-    let mut venues = Vec::new();
-    for r in runs {
-        let (ledger, stats) = r.finish();
-        ledger.add_longs_into(&mut profile.long);
-        ledger.add_shorts_into(&mut profile.short);
-        venues.push(stats);
+    /// The live profile the finished estimate will have (its [`Estimate::profile`]), without
+    /// making a grid.
+    pub fn profile(&self, params: &EstimateParams) -> Profile {
+        let mut profile =
+            Profile { bins: self.bins, long: vec![0.0; self.bins.count], short: vec![0.0; self.bins.count] };
+        for r in &self.runs {
+            let mut r = r.clone();
+            while r.next_time().is_some() {
+                r.step(params);
+            }
+            let (ledger, _) = r.finish();
+            ledger.add_longs_into(&mut profile.long);
+            ledger.add_shorts_into(&mut profile.short);
+        }
+        profile
     }
-    Ok((Estimate { grid, profile, last_price: snap.last_price(), venues }, moments))
+
+    /// Runs the window into the grid over `params.price_range` (see [`Begun::grid_range`]) and
+    /// the rest of the candles; `params` must be those the estimate was begun with, but for
+    /// the price range. With the map at each of `frame_slots` (see [`estimate_history`]).
+    pub fn finish(self, params: &EstimateParams, frame_slots: &[usize]) -> Result<(Estimate, Vec<Moment>), Error> {
+        let Begun { snap, mut runs, bins, start, step, candles, cols, window } = self;
+        let (g_lo, g_hi) = grid_range(params.price_range, window)?;
+        let mut grid = Grid::new(start, step, candles, cols, params.rows, g_lo, g_hi);
+        let rebin = Rebin::new(&bins, &grid);
+
+        // Every venue's candles in time order, slot by slot, so a slot's cells are the sum over
+        // venues at that time before they are folded (maximum) into the slot's column.
+        let (mut slot_long, mut slot_short) = (vec![0.0f32; grid.rows], vec![0.0f32; grid.rows]);
+        let mut moments = Vec::with_capacity(frame_slots.len());
+        let slots = grid.candles;
+        let mut wanted = frame_slots.iter().copied().filter(|&j| j < slots).peekable();
+        for j in 0..grid.candles {
+            let slot_end = start + Duration::seconds(step * (j as i64 + 1));
+            let col = grid.col_of_slot(j);
+            let mut any = false;
+            for r in &mut runs {
+                while r.next_time().is_some_and(|t| t < slot_end) {
+                    let (liq_l, liq_s) = r.step(params);
+                    grid.liquidated_long[col] += liq_l;
+                    grid.liquidated_short[col] += liq_s;
+                    if !any {
+                        slot_long.fill(0.0);
+                        slot_short.fill(0.0);
+                        any = true;
+                    }
+                    rebin.add_into(&r.ledger, &mut slot_long, &mut slot_short);
+                }
+            }
+            if any {
+                grid.fold_slot(col, &slot_long, &slot_short);
+            }
+            while wanted.next_if(|&w| w <= j).is_some() {
+                moments.push(history::capture(
+                    &grid,
+                    j,
+                    slot_end,
+                    bins,
+                    runs.iter().map(|r| (&r.ledger, &r.stats, r.last_close())),
+                ));
+            }
+        }
+        for r in &mut runs {
+            while r.next_time().is_some() {
+                r.step(params);
+            }
+        }
+
+        let mut profile = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };
+        let mut venues = Vec::new();
+        for r in runs {
+            let (ledger, stats) = r.finish();
+            ledger.add_longs_into(&mut profile.long);
+            ledger.add_shorts_into(&mut profile.short);
+            venues.push(stats);
+        }
+        Ok((Estimate { grid, profile, last_price: snap.last_price(), venues }, moments))
+    }
 }
 
 /// The ledger bins for candles spanning `lo_all..hi_all`: wide enough for every liquidation
@@ -334,6 +397,7 @@ pub(crate) fn consume_only(ledger: &mut Ledger, c: &Candle, decay: f64) {
 }
 
 /// One venue's ledger, advanced one candle at a time.
+#[derive(Clone)]
 pub(crate) struct VenueRun<'a> {
     candles: &'a [Candle],
     next: usize,

@@ -327,24 +327,33 @@ impl MarketSnapshot {
 
     /// Parses and validates snapshot JSON.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        // Check the format tag first so an unknown version gets a clear error
-        // rather than a complaint about some field it renamed.
+        // An unknown version gets a clear error rather than a complaint about some field it
+        // renamed: the format tag is read on its own when the whole does not parse (a valid
+        // snapshot is parsed once).
         #[derive(Deserialize)]
         struct Tag {
             format: Option<String>,
         }
-        let tag: Tag = serde_json::from_slice(bytes).map_err(|e| Error::Invalid(format!("not snapshot JSON: {e}")))?;
-        let v1 = match tag.format.as_deref() {
-            Some(FORMAT) => false,
-            Some(FORMAT_V1) => true,
-            Some(other) => {
-                return Err(Error::Invalid(format!(
-                    "unknown format {other:?} (this liqshot reads {FORMAT:?} and {FORMAT_V1:?})"
-                )))
-            }
-            None => return Err(Error::Invalid(format!("missing \"format\": {FORMAT:?}"))),
+        let version = |format: Option<&str>| match format {
+            Some(FORMAT) => Ok(false),
+            Some(FORMAT_V1) => Ok(true),
+            Some(other) => Err(Error::Invalid(format!(
+                "unknown format {other:?} (this liqshot reads {FORMAT:?} and {FORMAT_V1:?})"
+            ))),
+            None => Err(Error::Invalid(format!("missing \"format\": {FORMAT:?}"))),
         };
-        let mut snap: MarketSnapshot = serde_json::from_slice(bytes).map_err(|e| Error::Invalid(e.to_string()))?;
+        let (mut snap, v1) = match serde_json::from_slice::<MarketSnapshot>(bytes) {
+            Ok(snap) => {
+                let v1 = version(Some(&snap.format))?;
+                (snap, v1)
+            }
+            Err(e) => {
+                let tag: Tag =
+                    serde_json::from_slice(bytes).map_err(|e| Error::Invalid(format!("not snapshot JSON: {e}")))?;
+                version(tag.format.as_deref())?;
+                return Err(Error::Invalid(e.to_string()));
+            }
+        };
         if v1 {
             if let Some(v) =
                 snap.venues.iter().find(|v| v.measured_accounts.is_some() || !v.measured_positions.is_empty())

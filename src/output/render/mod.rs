@@ -88,8 +88,14 @@ impl RenderSettings {
 /// The leverage and venue profiles and the map view get their breakdown of the live profile
 /// here ([`crate::engine::breakdown`]; the map stacks by leverage unless the profile is by venue).
 pub fn render_scene(snap: &MarketSnapshot, s: &RenderSettings) -> Result<(Analysis, Scene), Error> {
-    let analysis = analyse(snap, &s.params, &ZoneParams::default())?;
-    let mut opts = chart_options(snap, s);
+    // The reference week's colour top (an estimate of its own) on a second thread while the
+    // chart's estimate runs: they are independent.
+    let (analysis, mut opts) = std::thread::scope(|sc| {
+        let opts = sc.spawn(|| chart_options(snap, s));
+        let analysis = analyse(snap, &s.params, &ZoneParams::default());
+        (analysis, opts.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let analysis = analysis?;
     let by = match (opts.view, opts.profile.breakdown_by()) {
         (chart::ChartView::Map, None) => Some(crate::engine::breakdown::By::Leverage),
         (_, by) => by,
