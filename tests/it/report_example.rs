@@ -8,7 +8,7 @@ use liqshot::engine::estimate::EstimateParams;
 use liqshot::engine::pipeline::analyse;
 use liqshot::engine::zones::ZoneParams;
 use liqshot::output::report::compute::{compute, ReportInputs};
-use liqshot::output::report::model::Image;
+use liqshot::output::report::model::{Image, PlanReaction};
 use liqshot::output::report::templates::{render_html, render_markdown, TemplateOptions};
 use liqshot::MarketSnapshot;
 
@@ -129,8 +129,11 @@ fn every_figure_has_one_basis_across_markdown_html_and_json() {
         *c = liqshot::engine::zones::Zone { name: liqshot::engine::zones::C_BELOW.into(), ..far };
     });
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
-    let ignored =
-        r.plans.iter().find(|p| p.reaction == "ignore" && p.zone == "C below").expect("zone C below is ignored");
+    let ignored = r
+        .plans
+        .iter()
+        .find(|p| p.reaction == PlanReaction::Ignore && p.zone == "C below")
+        .expect("zone C below is ignored");
     assert_eq!(
         (ignored.take_profit, ignored.stop, ignored.entry, ignored.direction.as_str()),
         (None, None, None, "none")

@@ -59,6 +59,15 @@ words!(
     FundingBias { LongsPayingUp = "longs paying up", ShortsPaying = "shorts paying", Neutral = "neutral", Unknown = "unknown" }
 );
 words!(
+    /// How price is expected to treat a zone, which decides the plan.
+    PlanReaction {
+        TapAndReject = "tap and reject",
+        TapAndContinue = "tap and continue",
+        FrontRun = "front-run",
+        Ignore = "ignore",
+    }
+);
+words!(
     /// A plan's direction: fade the zone, trade its break, or stand aside.
     Direction { Long = "long", Short = "short", None = "none" }
 );
@@ -411,7 +420,7 @@ pub struct ZonePlan {
     pub zone: String,
     pub side: Where,
     /// `tap and reject`, `tap and continue`, `front-run` or `ignore`.
-    pub reaction: String,
+    pub reaction: PlanReaction,
     /// `short`, `long` or `none` (`ignore`): tap and reject / front-run fade the zone (short
     /// above, long below); tap and continue trades the break (long above, short below).
     pub direction: Direction,

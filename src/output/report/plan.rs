@@ -15,7 +15,8 @@
 use crate::engine::zones;
 use crate::model::fmt;
 use crate::output::report::model::{
-    Context, Direction, Evidence, FundingBias, OiTrend, Positioning, Structure, Trend, Where, ZonePlan, ZoneRow,
+    Context, Direction, Evidence, FundingBias, OiTrend, PlanReaction, Positioning, Structure, Trend, Where, ZonePlan,
+    ZoneRow,
 };
 
 /// A fade's stop sits this far beyond the zone's far edge (0.15 %): outside the cluster, so
@@ -73,12 +74,12 @@ pub fn round_to_tick(x: f64, tick: Option<f64>) -> f64 {
 /// The trade a reaction implies on a zone: `none` for `ignore`; a break (`tap and continue`)
 /// goes with the move (long above, short below); a fade goes against it (short above, long
 /// below).
-pub fn direction(z: &ZoneRow, reaction: &str) -> Direction {
+pub fn direction(z: &ZoneRow, reaction: PlanReaction) -> Direction {
     let up = above(z);
     match reaction {
-        "ignore" => Direction::None,
-        "tap and continue" if up => Direction::Long,
-        "tap and continue" => Direction::Short,
+        PlanReaction::Ignore => Direction::None,
+        PlanReaction::TapAndContinue if up => Direction::Long,
+        PlanReaction::TapAndContinue => Direction::Short,
         _ if up => Direction::Short,
         _ => Direction::Long,
     }
@@ -178,7 +179,7 @@ pub fn fade_evidence(e: &Evidence) -> String {
 ///    extreme: uptrend + rising OI for a zone above, downtrend + rising OI for a zone below;
 /// 4. otherwise `tap and reject`. The reasons give the signals read and what the backtest says
 ///    about fades on this history ([`fade_evidence`]); no behaviour is claimed without it.
-pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
+pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (PlanReaction, Vec<String>) {
     let up = above(z);
     let who = if up { "shorts above" } else { "longs below" };
     let dist = z.edge_distance_pct.abs();
@@ -200,7 +201,7 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     let share = z.share_in_band.unwrap_or(0.0);
     if z.share_in_band.is_some_and(|sh| sh < IGNORE_SHARE) {
         return (
-            "ignore".into(),
+            PlanReaction::Ignore,
             vec![
                 size,
                 format!(
@@ -212,7 +213,7 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     }
     if dist > IGNORE_DISTANCE_PCT {
         return (
-            "ignore".into(),
+            PlanReaction::Ignore,
             vec![
                 size,
                 format!("Its near edge is {dist:.2}% away, beyond {IGNORE_DISTANCE_PCT:.0}%: too far for today."),
@@ -221,7 +222,7 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     }
     if dist < FRONT_RUN_DISTANCE_PCT && share >= FRONT_RUN_SHARE {
         return (
-            "front-run".into(),
+            PlanReaction::FrontRun,
             vec![
                 size,
                 format!("Its near edge is {dist:.2}% from price, under {FRONT_RUN_DISTANCE_PCT}%, and dense: orders ahead of it may fill before the edge."),
@@ -235,7 +236,7 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
     if trend_with && pos.oi_trend == OiTrend::Rising && !pos.funding_extreme {
         let oi = pos.oi_change_24h_pct.map(|c| format!(" ({} over 24 h)", fmt::pct(c))).unwrap_or_default();
         return (
-            "tap and continue".into(),
+            PlanReaction::TapAndContinue,
             vec![
                 size,
                 format!("The {} trend is {} and open interest is rising{oi}: a break would be with the trend and backed by new positions.", s.trend_interval, s.trend),
@@ -257,22 +258,22 @@ pub fn reaction(z: &ZoneRow, p: &PlanInputs) -> (String, Vec<String>) {
         reasons.push(pos.funding_reading.clone());
     }
     reasons.push(fade_evidence(p.evidence));
-    ("tap and reject".into(), reasons)
+    (PlanReaction::TapAndReject, reasons)
 }
 
 /// The entry condition in words, matching the reaction.
-fn entry_condition(z: &ZoneRow, reaction: &str, p: &PlanInputs) -> String {
+fn entry_condition(z: &ZoneRow, reaction: PlanReaction, p: &PlanInputs) -> String {
     let (edge, far) = if above(z) { (z.low, z.high) } else { (z.high, z.low) };
     let (back, beyond, fade) = if above(z) { ("below", "above", "short") } else { ("above", "below", "long") };
     let brk = if above(z) { "long" } else { "short" };
     let (edge, far, iv) = (fmt::price(edge), fmt::price(far), p.interval);
     match reaction {
-        "ignore" => "watch only".into(),
-        "front-run" => {
+        PlanReaction::Ignore => "watch only".into(),
+        PlanReaction::FrontRun => {
             format!("{fade} on the first rejection just {back} {edge}, confirmed by a {iv} close back {back} {edge}")
         }
-        "tap and continue" => format!("{brk} on acceptance: a {iv} close {beyond} {far}, the far edge"),
-        _ => format!("{fade} on a {iv} close back {back} {edge} after tagging the zone"),
+        PlanReaction::TapAndContinue => format!("{brk} on acceptance: a {iv} close {beyond} {far}, the far edge"),
+        PlanReaction::TapAndReject => format!("{fade} on a {iv} close back {back} {edge} after tagging the zone"),
     }
 }
 
@@ -282,7 +283,7 @@ pub fn plan(z: &ZoneRow, p: &PlanInputs) -> ZonePlan {
     let up = above(z);
     let near = if up { z.low } else { z.high };
     let (reaction, reasons) = reaction(z, p);
-    let dir = direction(z, &reaction);
+    let dir = direction(z, reaction);
     let (entry, stop, (take_profit, target_note)) = if dir == Direction::None {
         (None, None, (None, "watch only".to_string()))
     } else {
@@ -292,7 +293,7 @@ pub fn plan(z: &ZoneRow, p: &PlanInputs) -> ZonePlan {
     ZonePlan {
         zone: z.name.clone(),
         side: z.side,
-        entry_condition: entry_condition(z, &reaction, p),
+        entry_condition: entry_condition(z, reaction, p),
         reaction,
         direction: dir,
         alert: round_to_tick(near, p.tick),

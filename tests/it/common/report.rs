@@ -109,7 +109,7 @@ pub fn sample_report() -> Report {
             ZonePlan {
                 zone: "A".into(),
                 side: Where::Above,
-                reaction: "tap and reject".into(),
+                reaction: PlanReaction::TapAndReject,
                 direction: Direction::Short,
                 alert: 105_100.0,
                 entry: Some(105_100.0),
@@ -122,7 +122,7 @@ pub fn sample_report() -> Report {
             ZonePlan {
                 zone: "B".into(),
                 side: Where::Below,
-                reaction: "tap and continue".into(),
+                reaction: PlanReaction::TapAndContinue,
                 direction: Direction::Short,
                 alert: 103_400.0,
                 entry: Some(102_900.0),
@@ -135,7 +135,7 @@ pub fn sample_report() -> Report {
             ZonePlan {
                 zone: "C above".into(),
                 side: Where::Above,
-                reaction: "ignore".into(),
+                reaction: PlanReaction::Ignore,
                 direction: Direction::None,
                 alert: 108_000.0,
                 entry: None,
