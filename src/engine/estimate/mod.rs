@@ -191,12 +191,12 @@ pub fn window_price_range(snap: &MarketSnapshot, window_secs: i64) -> Option<(f6
     (lo.is_finite() && lo > 0.0 && hi > lo).then(|| pad_range(lo, hi))
 }
 
-/// Runs the estimate for every venue of `snap` and sums them.
 /// The largest ratio of highest high to lowest low a snapshot may have.
 pub const MAX_PRICE_RATIO: f64 = 1e6;
 
+/// Runs the estimate for every venue of `snap` and sums them.
 pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estimate, Error> {
-    run(snap, params, &[]).map(|(e, _)| e)
+    begin(snap, params)?.finish(params, &[]).map(|(e, _)| e)
 }
 
 /// The estimate of `snap` and, in the same pass of the ledgers, the map as it stood at the end
@@ -208,15 +208,7 @@ pub fn estimate_history(
     params: &EstimateParams,
     slots: &[usize],
 ) -> Result<(Estimate, Vec<Moment>), Error> {
-    run(snap, params, slots)
-}
-
-fn run(
-    snap: &MarketSnapshot,
-    params: &EstimateParams,
-    frame_slots: &[usize],
-) -> Result<(Estimate, Vec<Moment>), Error> {
-    begin(snap, params)?.finish(params, frame_slots)
+    begin(snap, params)?.finish(params, slots)
 }
 
 /// An estimate run up to the start of its window: every venue's ledger as it stood then, and

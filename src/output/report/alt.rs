@@ -91,11 +91,7 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
 /// ` Zone A above: 106,649–107,076, $3.6M of short liquidations, near edge +0.60%.`
 fn zone_sentence(z: &Zone) -> String {
     // `C above` / `C below` already say their side.
-    let name = if z.name.contains(' ') {
-        z.name.clone()
-    } else {
-        format!("{} {}", z.name, if z.side == Where::Above { "above" } else { "below" })
-    };
+    let name = if z.name.contains(' ') { z.name.clone() } else { format!("{} {}", z.name, z.side) };
     format!(
         " Zone {}: {}–{}, {} of {} liquidations, near edge {}.",
         shorten(&name, 8),
