@@ -324,11 +324,6 @@ const SUBCOMMANDS: [&[&str]; 13] = [
     &["man"],
 ];
 
-fn help_of(cmd: &[&str]) -> String {
-    let args: Vec<&str> = cmd.iter().copied().chain(["--help"]).collect();
-    liqshot(&args).ok().stdout
-}
-
 /// The index of the line listing `flag` (`--window `, `-o, --output `), if the help has one.
 fn flag_line(help: &str, flag: &str) -> Option<usize> {
     help.lines().position(|l| l.trim_start().starts_with(flag))
@@ -337,7 +332,7 @@ fn flag_line(help: &str, flag: &str) -> Option<usize> {
 #[test]
 fn every_subcommand_help_has_examples() {
     for cmd in SUBCOMMANDS {
-        let help = help_of(cmd);
+        let help = common::help(cmd);
         let after: Vec<&str> = help.lines().skip_while(|l| *l != "Examples:").skip(1).collect();
         assert!(
             after.iter().any(|l| l.starts_with("  liqshot ") || l.starts_with("  cargo run")),
@@ -352,7 +347,7 @@ fn every_subcommand_help_has_examples() {
 #[test]
 fn help_lines_mention_a_default_once_and_only_flags_the_command_has() {
     for cmd in SUBCOMMANDS {
-        let help = help_of(cmd);
+        let help = common::help(cmd);
         for l in help.lines() {
             assert!(l.to_ascii_lowercase().matches("default").count() <= 1, "{cmd:?}: two defaults in one line: {l}");
         }
@@ -368,7 +363,7 @@ fn help_lists_the_data_flags_before_the_plumbing() {
     let plumbing =
         ["--timeout ", "--retries ", "--binance-url ", "--cache-dir ", "-q, --quiet ", "--log-json ", "--config "];
     for cmd in SUBCOMMANDS {
-        let help = help_of(cmd);
+        let help = common::help(cmd);
         for d in data.iter().filter_map(|f| flag_line(&help, f).map(|i| (f, i))) {
             for p in plumbing.iter().filter_map(|f| flag_line(&help, f).map(|i| (f, i))) {
                 assert!(d.1 < p.1, "{cmd:?}: {} is listed after {}:\n{help}", d.0, p.0);
@@ -376,7 +371,7 @@ fn help_lists_the_data_flags_before_the_plumbing() {
         }
     }
     // The ranges the flags accept are the ones the code enforces.
-    let help = help_of(&["render"]);
+    let help = common::help(&["render"]);
     assert!(help.contains("720x400 to 8000x8000"), "{help}");
     liqshot(["render", "--snapshot", path_str(&example_snapshot()), "--size", "719x400", "-o", "x.png"])
         .one_line_error(2);
@@ -428,7 +423,7 @@ fn the_offline_examples_of_import_zones_render_report_run_and_config_work() {
     for (cmd, at_least) in
         [("import", 2), ("zones", 2), ("levels", 2), ("render", 2), ("report", 1), ("run", 1), ("config", 2)]
     {
-        let help = help_of(&[cmd]);
+        let help = common::help(&[cmd]);
         let examples: Vec<Vec<String>> = help
             .lines()
             .skip_while(|l| *l != "Examples:")

@@ -95,10 +95,14 @@ where
 /// The `Examples:` lines of `liqshot CMD --help` that start with `liqshot CMD --snapshot`: the
 /// offline examples a user would copy.
 pub fn offline_help_examples(cmd: &str) -> Vec<String> {
-    let help = liqshot([cmd, "--help"]);
-    assert_eq!(help.code, Some(0), "{cmd} --help: {help:#?}");
     let prefix = format!("liqshot {cmd} --snapshot");
-    help.stdout.lines().map(str::trim).filter(|l| l.starts_with(&prefix)).map(String::from).collect()
+    help(&[cmd]).lines().map(str::trim).filter(|l| l.starts_with(&prefix)).map(String::from).collect()
+}
+
+/// What `liqshot CMD... --help` prints (it must succeed).
+pub fn help(cmd: &[&str]) -> String {
+    let args: Vec<&str> = cmd.iter().copied().chain(["--help"]).collect();
+    liqshot(&args).ok().stdout
 }
 
 /// Runs a prepared command.
