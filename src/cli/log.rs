@@ -1,6 +1,6 @@
 //! Diagnostics on stderr through `tracing`: levels chosen by `--quiet`, `-v`/`-vv` or the
-//! `LIQSHOT_LOG` environment variable (an `EnvFilter` directive such as `debug` or
-//! `liqshot=trace`), printed either as plain lines (`liqshot: warning: okx left out: ...`) or,
+//! `LIQSHOT_LOG` environment variable (a list of `[target=]level` such as `debug` or
+//! `warn,liqshot=trace`, read by tracing-subscriber's `Targets`), printed either as plain lines (`liqshot: warning: okx left out: ...`) or,
 //! with `--log-json`, as one JSON object per line for log collectors.
 
 use std::fmt;
@@ -9,10 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use liqshot::error::Error;
 use liqshot::fetch::progress;
@@ -55,13 +57,23 @@ pub fn init(o: LogOptions) -> Result<(), Error> {
             None => "warn,liqshot=info".to_string(),
         },
     };
-    let filter = EnvFilter::try_new(&directive).map_err(|e| Error::Usage(format!("{source}={directive:?}: {e}")))?;
+    let filter: Targets = directive.parse().map_err(|e| {
+        Error::Usage(format!("{source}={directive:?}: {e} (expected e.g. debug or warn,liqshot=trace)"))
+    })?;
     JSON.store(o.json, Ordering::Relaxed);
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // The formatter lets everything through; `filter` alone decides.
+    let builder = tracing_subscriber::fmt().with_max_level(Level::TRACE).with_writer(std::io::stderr);
     let installed = if o.json {
-        builder.json().flatten_event(true).with_current_span(false).with_span_list(false).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .finish()
+            .with(filter)
+            .try_init()
     } else {
-        builder.event_format(Plain).try_init()
+        builder.event_format(Plain).finish().with(filter).try_init()
     };
     // A second call (tests in one process) keeps the first subscriber.
     let _ = installed;

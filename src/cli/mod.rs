@@ -103,7 +103,7 @@ Exit codes:
 
 Output paths (-o, --out-dir, --save-snapshot) may use {symbol} {date} {time} {window} {venues},
 e.g. -o \"out/{symbol}-{date}.png\"; with several symbols (--symbol BTC,ETH,SOL) they must use {symbol}.
-Logging: --quiet, -v, -vv, --log-json, or LIQSHOT_LOG=debug (an env-filter directive; RUST_LOG too).
+Logging: --quiet, -v, -vv, --log-json, or LIQSHOT_LOG=debug (a list of [target=]level; RUST_LOG too).
 Config: flags override LIQSHOT_* variables, which override the config file (--config FILE, or
 liqshot.toml in the user's config directory); `liqshot config check` validates a file and
 `liqshot run` carries out its [[job]] tables.

@@ -84,7 +84,7 @@ fn gif_shows_the_map_as_it_stood_frame_by_frame() {
     let grid = &f.analysis().estimate.grid;
     let mut prev_profile = None;
     for (i, (img, _)) in shown.iter().enumerate() {
-        let direct = f.image(i);
+        let direct = common::to_image(f.image(i));
         assert_eq!(img.dimensions(), (1200, 675));
         // 256 colours for a chart of thousands: within a couple of levels on average.
         let d = mean_abs_diff(img, &direct);
@@ -234,7 +234,7 @@ fn gif_keeps_the_colour_map_smooth() {
     s.chart.dark = false;
     let f = frames(&snap, &s, 2);
     let (shown, _) = decode_gif(&animate::encode_frames(&f, 8, AnimFormat::Gif));
-    let (gif, direct) = (&shown[1].0, f.image(1));
+    let (gif, direct) = (&shown[1].0, common::to_image(f.image(1)));
     assert!(mean_abs_diff(gif, &direct) < 2.0);
     let r = Layout::new(1200, 675).colorbar;
     let y = (r.y + r.h / 2.0) as u32;

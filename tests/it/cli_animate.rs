@@ -105,7 +105,7 @@ fn bundled_example_gif_is_current() {
     let chart = liqshot::output::render::chart_options(&snap, &rs);
     let f = Frames::new(&snap, &rs.params, &ZoneParams::default(), &chart, 48).unwrap();
     let diff = target_tmp("cli_animate/btcusdt-24h-last.diff.png");
-    common::imgdiff::compare(&frames[47].0, &f.image(47), 24, 0.01, &diff)
+    common::imgdiff::compare(&frames[47].0, &common::to_image(f.image(47)), 24, 0.01, &diff)
         .unwrap_or_else(|e| panic!("{} is stale: {e}", bundled.display()));
 }
 

@@ -473,3 +473,33 @@ fn quiet_keeps_warnings_and_errors_but_not_progress() {
     assert_eq!(run.code, Some(0));
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
+
+#[test]
+fn liqshot_log_sets_levels_per_target_and_a_bad_one_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("btc.png");
+    let with_log = |filter: &str| {
+        common::run_cmd(common::command().env("LIQSHOT_LOG", filter).args([
+            "render",
+            "--snapshot",
+            path_str(&example_snapshot()),
+            "--size",
+            "800x450",
+            "-o",
+            path_str(&png),
+        ]))
+    };
+    // A level for liqshot's own targets, another for the rest.
+    let run = with_log("warn,liqshot=debug");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("liqshot: debug: "), "{}", run.stderr);
+    let run = with_log("warn");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("wrote "), "warn hides the info lines: {}", run.stderr);
+    std::fs::remove_file(&png).unwrap();
+    let run = with_log("liqshot=loud");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.starts_with("liqshot: error: LIQSHOT_LOG=\"liqshot=loud\": "), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(!png.exists(), "nothing rendered");
+}

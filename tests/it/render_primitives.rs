@@ -79,7 +79,7 @@ fn png_bytes_are_deterministic() {
 #[test]
 fn png_matches_to_rgba() {
     let s = sample_scene();
-    assert_eq!(decode(&raster::to_png(&s)), raster::to_rgba(&s));
+    assert_eq!(decode(&raster::to_png(&s)), common::to_image(raster::to_rgba(&s)));
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn text_ink_starts_at_left_side_bearing() {
     for (ch, bold) in [('l', false), ('l', true), ('m', false)] {
         let mut s = Scene::new(60, 40, Color::WHITE);
         s.text(10.0, 30.0, &ch.to_string(), 20.0, Color::BLACK, HAlign::Left, VAlign::Baseline, bold);
-        let img = raster::to_rgba(&s);
+        let img = common::to_image(raster::to_rgba(&s));
         let first = (0..60).find(|&x| (0..40).any(|y| img.get_pixel(x, y).0[0] < 128)).expect("ink");
         let want = 10.0 + text::left_side_bearing(ch, 20.0, bold);
         assert!((first as f32 - want).abs() <= 1.0, "{ch:?} bold={bold}: first ink {first}, want ~{want}");
@@ -121,7 +121,7 @@ fn svg_has_paths_not_text_and_escapes_labels() {
 #[test]
 fn svg_rasterised_by_resvg_matches_png() {
     let s = sample_scene();
-    let ours = raster::to_rgba(&s);
+    let ours = common::to_image(raster::to_rgba(&s));
     let theirs = resvg_render(&svg::to_svg(&s), s.width, s.height);
     let mad = imgdiff::mean_abs_diff(&ours, &theirs);
     eprintln!("SVG (resvg) vs PNG: mean abs difference {mad:.4}");

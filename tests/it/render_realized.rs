@@ -67,7 +67,7 @@ fn png_has_a_dot_of_the_long_colour_where_the_long_event_is() {
     let th = Theme::dark();
     for (ev, color) in [(long, th.longs), (short, th.shorts)] {
         let (x, y) = position(&snap, &a, &ev);
-        let px = img.get_pixel(x.round() as u32, y.round() as u32).0;
+        let px = img.get_pixel(x.round() as u32, y.round() as u32);
         let d = (px[0] as i32 - color.r as i32).abs()
             + (px[1] as i32 - color.g as i32).abs()
             + (px[2] as i32 - color.b as i32).abs();
@@ -77,7 +77,7 @@ fn png_has_a_dot_of_the_long_colour_where_the_long_event_is() {
     let (_, plain) = render_scene(&example(), &settings()).unwrap();
     let img = raster::to_rgba(&plain);
     let (x, y) = position(&snap, &a, &long);
-    let px = img.get_pixel(x.round() as u32, y.round() as u32).0;
+    let px = img.get_pixel(x.round() as u32, y.round() as u32);
     let d = (px[0] as i32 - th.longs.r as i32).abs()
         + (px[1] as i32 - th.longs.g as i32).abs()
         + (px[2] as i32 - th.longs.b as i32).abs();

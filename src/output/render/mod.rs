@@ -15,10 +15,12 @@ pub mod map_chart;
 pub mod palette;
 pub mod preset;
 pub mod raster;
+pub mod rgba;
 pub mod scene;
 pub mod svg;
 pub mod text;
 
+pub use rgba::RgbaImage;
 pub use scene::{Color, HAlign, Item, Scene, VAlign};
 pub use text::PathCmd;
 

@@ -4,12 +4,12 @@
 //! premultiplied pixmap equals straight RGBA and PNGs are written as RGB8.
 //! Scene sizes are clamped to `1..=MAX_SIDE` pixels per side.
 
-use image::{ExtendedColorType, RgbaImage};
 use tiny_skia::{
     FillRule, FilterQuality, IntSize, LineCap, LineJoin, Paint, PathBuilder, Pattern, Pixmap, Rect, SpreadMode, Stroke,
     StrokeDash, Transform,
 };
 
+use super::rgba::RgbaImage;
 use super::scene::{image_is_valid, positive, Color, Item, Scene};
 use super::text::{outline_rotated, PathCmd};
 
@@ -95,9 +95,9 @@ pub const PNG_LEVEL: u32 = 2;
 /// measured (benches/README.md).
 pub const PNG_FILTER: u8 = 0;
 
-/// Encodes 8-bit RGB or RGBA rows as PNG with the project's settings.
-pub(crate) fn encode_png(data: &[u8], w: u32, h: u32, color: ExtendedColorType) -> Vec<u8> {
-    let (ct, bpp) = if color == ExtendedColorType::Rgba8 { (6, 4) } else { (2, 3) };
+/// Encodes 8-bit RGB rows (or RGBA rows, with `alpha`) as PNG with the project's settings.
+pub(crate) fn encode_png(data: &[u8], w: u32, h: u32, alpha: bool) -> Vec<u8> {
+    let (ct, bpp) = if alpha { (6, 4) } else { (2, 3) };
     let n = w as usize * bpp;
     let rows = data.len().checked_div(n).unwrap_or(0).min(h as usize);
     let part = deflate_rows(rows, n, |i, dst| dst.copy_from_slice(&data[i * n..(i + 1) * n]), PNG_LEVEL, true);
@@ -336,7 +336,7 @@ mod tests {
     use crate::output::render::text;
 
     fn px(img: &RgbaImage, x: u32, y: u32) -> [u8; 4] {
-        img.get_pixel(x, y).0
+        img.get_pixel(x, y)
     }
 
     #[test]
@@ -409,8 +409,8 @@ mod tests {
         assert_eq!(a, b);
         let img = image::load_from_memory(&a).expect("decodes").to_rgba8();
         assert_eq!(img.dimensions(), (64, 32));
-        assert_eq!(px(&img, 5, 5), [0, 200, 0, 255]);
-        assert_eq!(img, to_rgba(&s));
+        assert_eq!(img.get_pixel(5, 5).0, [0, 200, 0, 255]);
+        assert_eq!(img.as_raw().as_slice(), to_rgba(&s).as_raw());
     }
 
     /// Columns (x) that contain any non-white pixel.

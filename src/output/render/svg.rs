@@ -9,7 +9,6 @@
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use image::ExtendedColorType;
 
 use super::raster::encode_png;
 use super::scene::{image_is_valid, positive, Color, Item, Scene};
@@ -147,9 +146,9 @@ fn write_item(s: &mut String, item: &Item) {
             }
             let png = if rgba.chunks_exact(4).all(|p| p[3] == 255) {
                 let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
-                encode_png(&rgb, *px_w, *px_h, ExtendedColorType::Rgb8)
+                encode_png(&rgb, *px_w, *px_h, false)
             } else {
-                encode_png(rgba, *px_w, *px_h, ExtendedColorType::Rgba8)
+                encode_png(rgba, *px_w, *px_h, true)
             };
             let _ = write!(
                 s,

@@ -126,6 +126,12 @@ pub fn dir_names(dir: &Path) -> Vec<String> {
 }
 
 /// Decodes a PNG file to RGBA.
+/// The library's own image as an `image` crate image (for saving, decoding and comparing).
+pub fn to_image(img: liqshot::output::render::RgbaImage) -> image::RgbaImage {
+    let (w, h) = img.dimensions();
+    image::RgbaImage::from_raw(w, h, img.into_raw()).expect("width * height * 4 bytes")
+}
+
 pub fn read_png(path: &Path) -> image::RgbaImage {
     image::open(path).unwrap_or_else(|e| panic!("{} does not decode: {e}", path.display())).to_rgba8()
 }

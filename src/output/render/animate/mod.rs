@@ -17,8 +17,8 @@
 //! cropped and blended over the previous one the same way. Same input, same bytes.
 //! (Palette: [`palette`]; the GIF and APNG writers: [`writers`].)
 
+use crate::output::render::RgbaImage;
 use chrono::{DateTime, Utc};
-use image::RgbaImage;
 
 use super::chart::{self, ChartOptions, ColorScale};
 use super::layout::Layout;
@@ -267,7 +267,7 @@ pub fn legend_colours(img: &RgbaImage, layout: &Layout) -> Vec<[u8; 3]> {
     let n = MAX_KEPT as u32;
     let mut out: Vec<[u8; 3]> = (0..n)
         .map(|k| {
-            let p = img.get_pixel(x0 + (x1 - x0) * k / (n - 1), y).0;
+            let p = img.get_pixel(x0 + (x1 - x0) * k / (n - 1), y);
             [p[0], p[1], p[2]]
         })
         .collect();

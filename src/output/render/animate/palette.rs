@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use image::RgbaImage;
+use crate::output::render::RgbaImage;
 
 /// A GIF palette: up to 255 opaque colours (index 255 is kept for "unchanged"), with a
 /// lookup from colours to their nearest entry.
@@ -189,15 +189,16 @@ mod tests {
     #[test]
     fn palette_keeps_common_colours_exact_and_maps_others_near() {
         let mut img = RgbaImage::new(100, 100);
-        for (x, y, p) in img.enumerate_pixels_mut() {
+        for (x, y) in (0..100).flat_map(|y| (0..100).map(move |x| (x, y))) {
             // A flat background, a band of a second flat colour, and a 2-D gradient.
-            *p = if y < 40 {
-                image::Rgba([0x12, 0x14, 0x1a, 255])
+            let p = if y < 40 {
+                [0x12, 0x14, 0x1a, 255]
             } else if y < 50 {
-                image::Rgba([0xe6, 0xe8, 0xee, 255])
+                [0xe6, 0xe8, 0xee, 255]
             } else {
-                image::Rgba([(x * 2) as u8, (y * 5 - 250) as u8, 128, 255])
+                [(x * 2) as u8, (y * 5 - 250) as u8, 128, 255]
             };
+            img.put_pixel(x, y, p);
         }
         let mut p = Palette::from_image(&img, &[]);
         let bg = p.index([0x12, 0x14, 0x1a]);
@@ -205,7 +206,8 @@ mod tests {
         let fg = p.index([0xe6, 0xe8, 0xee]);
         assert_eq!(p.rgb[fg as usize], [0xe6, 0xe8, 0xee]);
         let mut worst = 0u32;
-        for (x, y, px) in img.enumerate_pixels() {
+        for (x, y) in (0..100).flat_map(|y| (0..100).map(move |x| (x, y))) {
+            let px = img.get_pixel(x, y);
             let i = p.index([px[0], px[1], px[2]]);
             assert_ne!(i, TRANSPARENT);
             if y >= 50 {

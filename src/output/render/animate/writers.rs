@@ -1,7 +1,7 @@
 //! Streaming GIF and APNG writers: the first frame whole, each later one only the box of
 //! pixels that changed since the previous frame (unchanged pixels transparent).
 
-use image::RgbaImage;
+use crate::output::render::RgbaImage;
 
 use super::palette::{Palette, TRANSPARENT};
 
@@ -146,7 +146,7 @@ impl ApngWriter {
                 writer.write_image_data(&px).expect("a frame of the box's size");
             }
         }
-        self.prev = Some(data.clone());
+        self.prev = Some(data.to_vec());
     }
 
     /// The APNG's bytes.
