@@ -495,4 +495,35 @@ latest = true
         }
         assert!(c.config.jobs.is_empty(), "neither job is kept");
     }
+
+    #[test]
+    fn values_of_the_wrong_type_are_reported_at_their_line() {
+        let text = "[[job]]\nname = 3\ncommand = [\"render\"]\nsymbols = [\"BTC\", 4]\noutputs = { a = 1 }\n\
+                    out_dir = 5\nprevious = \"\"\nhttp = 1\n\
+                    [[job]]\nname = \"b\"\ncommand = \"render\"\nsymbols = \"BTC\"\nwindows = [\n  \"24h\",\n  true,\n]\n\
+                    outputs = \"\"\nsave_snapshot = 1\nleverage = \"x\"\n\
+                    [[job]]\nname = \"x y\"\ncommand = 3\nsymbols = 1.5\narchive = []\n";
+        let got = Config::check(Path::new("c.toml"), text).problems.messages();
+        let want = [
+            "c.toml:2: job[0].name: expected a string, found 3",
+            "c.toml:3: job[0].command: expected \"render\", \"report\" or \"fetch\", found a list",
+            "c.toml:4: job[0].symbols[1]: expected a string, found 4",
+            "c.toml:5: job[0].outputs: expected a list of strings, found a table",
+            "c.toml:6: job[0].out_dir: expected a path, found 5",
+            "c.toml:7: job[0].previous: empty path",
+            "c.toml:8: job[0].http: expected a [job.http] table",
+            "c.toml:15: job \"b\".windows[1]: expected a string, found true",
+            "c.toml:17: job \"b\".outputs: empty text",
+            "c.toml:18: job \"b\".save_snapshot: expected a path, found 1",
+            "c.toml:19: job \"b\".leverage: expected a [job.leverage] table",
+            "c.toml:21: job[2].name: \"x y\" must be one word of letters, digits, -, _ or . (it is given to --job)",
+            "c.toml:22: job[2].command: expected \"render\", \"report\" or \"fetch\", found 3",
+            "c.toml:23: job[2].symbols: expected a list of strings, found 1.5",
+            "c.toml:24: job[2].archive: expected a path, found a list",
+        ];
+        assert_eq!(got, want);
+        let got = |text: &str| Config::check(Path::new("c.toml"), text).problems.messages();
+        assert_eq!(got("job = [1]\n"), ["c.toml:1: job[0]: expected a [[job]] table"]);
+        assert_eq!(got("job = 1\n"), ["c.toml:1: job: write each job as a [[job]] table"]);
+    }
 }
