@@ -5,6 +5,10 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use serde::Deserialize;
+use toml::de::{DeValue, ValueDeserializer};
+use toml::Spanned;
+
 use super::keys::{self, KeyDef};
 use super::problems::{did_you_mean, Problems};
 use super::{layer, section_settings, Config, Scope, Setting};
@@ -54,42 +58,144 @@ pub struct Job {
 }
 
 /// A job name: one word, as `--job` takes it.
-pub(super) fn is_word(name: &str) -> bool {
+fn is_word(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-impl Job {
-    /// Reads and checks the `index`-th `[[job]]`; every problem goes to `p`. None when it had
-    /// any (the other jobs are still checked).
-    pub fn parse(p: &mut Problems, base: &Path, index: usize, v: &toml::Value) -> Option<Job> {
-        let before = p.len();
+/// A `[[job]]` table as written, read by serde: the job's own keys into typed fields, every
+/// other key into `settings` (the keys of `[defaults]`, checked by [`section_settings`], which
+/// also reports an unknown key, with a suggestion). Each typed key is a [`Field`]: a bad value
+/// is a problem of its key and the job's other keys are still checked, so that every problem
+/// of the file is reported at once (serde itself stops at the first error; for the same reason
+/// there is no `deny_unknown_fields`, which serde does not allow beside `flatten` anyway).
+#[derive(Deserialize)]
+pub(super) struct JobTable {
+    name: Option<Field<Name>>,
+    command: Option<Field<JobCommand>>,
+    symbols: Option<Field<Symbols>>,
+    /// `["24h", "7d"]` or `"24h,7d"`.
+    windows: Option<Field<Texts<true>>>,
+    /// A single string is one path (a path may hold a comma).
+    outputs: Option<Field<Texts<false>>>,
+    out_dir: Option<Field<PathText>>,
+    archive: Option<Field<PathText>>,
+    previous: Option<Field<PathText>>,
+    save_snapshot: Option<Field<PathText>>,
+    /// `[job.http]`, `[job.leverage]`: tables of settings.
+    http: Option<toml::Value>,
+    leverage: Option<toml::Value>,
+    #[serde(flatten)]
+    settings: toml::Table,
+}
+
+/// A key's value, or what is wrong with it: the message without the key's label in front
+/// (`: expected a string, found 3`, `[1]: empty text`), which [`take`] puts there.
+struct Field<T>(Result<T, String>);
+
+impl<'de, T: TryFrom<toml::Value, Error = Error>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        toml::Value::deserialize(d).map(|v| Field(T::try_from(v).map_err(|e| e.to_string())))
+    }
+}
+
+/// The value of a key, else None, its problem reported at the key's line (or its element's).
+fn take<T>(p: &mut Problems, path: &str, label: &str, field: Option<Field<T>>) -> Option<T> {
+    field?.0.map_err(|rest| p.add_value(path, label, format!("{label}{rest}"))).ok()
+}
+
+/// The values below are checked with the helpers of [`keys`], which put a label in front of
+/// their messages: none here ([`take`] adds it).
+const NO_LABEL: &str = "";
+
+/// `name`: one word (see [`is_word`]).
+struct Name(String);
+
+impl TryFrom<toml::Value> for Name {
+    type Error = Error;
+    fn try_from(v: toml::Value) -> Result<Self, Error> {
+        let name = keys::text(NO_LABEL, &v, "a string")?;
+        if !is_word(&name) {
+            return Err(Error::Usage(format!(
+                ": {name:?} must be one word of letters, digits, -, _ or . (it is given to --job)"
+            )));
+        }
+        Ok(Name(name))
+    }
+}
+
+impl TryFrom<toml::Value> for JobCommand {
+    type Error = Error;
+    fn try_from(v: toml::Value) -> Result<Self, Error> {
+        let all = [JobCommand::Render, JobCommand::Report, JobCommand::Fetch];
+        let c = keys::text(NO_LABEL, &v, "\"render\", \"report\" or \"fetch\"")?;
+        all.into_iter().find(|k| k.name() == c).ok_or_else(|| {
+            let hint =
+                did_you_mean(&c, all.map(JobCommand::name)).map_or(String::new(), |n| format!("; did you mean {n}?"));
+            Error::Usage(format!(": {c:?} is not a job command{hint} (use render, report or fetch)"))
+        })
+    }
+}
+
+/// `symbols`: `["BTC", "ETH"]` or `"BTC,ETH"`, as `--symbol` takes them (`BTC,ETH`).
+struct Symbols(String);
+
+impl TryFrom<toml::Value> for Symbols {
+    type Error = Error;
+    fn try_from(v: toml::Value) -> Result<Self, Error> {
+        let joined = keys::texts(NO_LABEL, &v, true)?.join(",");
+        split_symbols(&joined).map_err(|e| keys::relabel(e, "--symbol", NO_LABEL))?;
+        Ok(Symbols(joined))
+    }
+}
+
+/// A list of non-empty strings, or one string (split at commas with `COMMA`).
+struct Texts<const COMMA: bool>(Vec<String>);
+
+impl<const COMMA: bool> TryFrom<toml::Value> for Texts<COMMA> {
+    type Error = Error;
+    fn try_from(v: toml::Value) -> Result<Self, Error> {
+        keys::texts(NO_LABEL, &v, COMMA).map(Texts)
+    }
+}
+
+/// A non-empty path, as written.
+struct PathText(String);
+
+impl TryFrom<toml::Value> for PathText {
+    type Error = Error;
+    fn try_from(v: toml::Value) -> Result<Self, Error> {
+        keys::path_text(NO_LABEL, &v).map(PathText)
+    }
+}
+
+impl JobTable {
+    /// Reads the `index`-th `[[job]]`; None when it is not a table (a problem in `p`). It is
+    /// read from the parser's tree, not from a `toml::Value`, whose deserializer gives a date
+    /// as a string (`out_dir = 2024-01-01` would pass for a path).
+    pub(super) fn read(p: &mut Problems, index: usize, v: &Spanned<DeValue>) -> Option<JobTable> {
         let jp = format!("job[{index}]");
-        let Some(t) = v.as_table() else {
+        if !v.get_ref().is_table() {
             p.add(&jp, format!("{jp}: expected a [[job]] table"));
             return None;
-        };
-        let name = match t.get("name") {
-            Some(n) => {
-                match keys::text(&format!("{jp}.name"), n, "a string") {
-                    Ok(name) if is_word(&name) => Some(name),
-                    Ok(name) => {
-                        p.add(&format!("{jp}.name"), format!("{jp}.name: {name:?} must be one word of letters, digits, -, _ or . (it is given to --job)"));
-                        None
-                    }
-                    Err(e) => {
-                        p.add(&format!("{jp}.name"), e.to_string());
-                        None
-                    }
-                }
-            }
-            None => {
-                p.add(&jp, format!("{jp}: missing key name (every job needs a name)"));
-                None
-            }
-        };
+        }
+        // Every field takes any value, so a table always deserialises; just in case:
+        let de = ValueDeserializer::from(v.clone());
+        JobTable::deserialize(de).map_err(|e| p.add(&jp, format!("{jp}: {}", e.message()))).ok()
+    }
+
+    /// The job's name, when it is a valid one.
+    pub(super) fn name(&self) -> Option<&str> {
+        self.name.as_ref().and_then(|f| f.0.as_ref().ok()).map(|n| n.0.as_str())
+    }
+
+    /// Checks the `index`-th `[[job]]`; every problem goes to `p`. None when it had any (the
+    /// other jobs are still checked).
+    pub(super) fn check(self, p: &mut Problems, base: &Path, index: usize) -> Option<Job> {
+        let before = p.len();
+        let jp = format!("job[{index}]");
         // Messages name the job (`job "daily".theme`); lines come from its place (`job[0].theme`).
-        let at = name.as_ref().map_or_else(|| jp.clone(), |n| format!("job \"{n}\""));
+        let at = self.name().map_or_else(|| jp.clone(), |n| format!("job \"{n}\""));
         let label = |key: &str| format!("{at}.{key}");
         let path = |key: &str| format!("{jp}.{key}");
         let missing = |p: &mut Problems, key: &str, what: &str| p.add(&jp, format!("{at}: missing key {key} ({what})"));
@@ -97,69 +203,32 @@ impl Job {
             p.add(&path(key), format!("{}: not used by a {} job", label(key), cmd.name()))
         };
 
-        let command = match t.get("command") {
-            Some(c) => match keys::text(&label("command"), c, "\"render\", \"report\" or \"fetch\"") {
-                Ok(c) => match c.as_str() {
-                    "render" => Some(JobCommand::Render),
-                    "report" => Some(JobCommand::Report),
-                    "fetch" => Some(JobCommand::Fetch),
-                    other => {
-                        let names = [JobCommand::Render, JobCommand::Report, JobCommand::Fetch].map(JobCommand::name);
-                        let hint = did_you_mean(other, names).map_or(String::new(), |n| format!("; did you mean {n}?"));
-                        p.add(
-                            &path("command"),
-                            format!(
-                                "{}: {other:?} is not a job command{hint} (use render, report or fetch)",
-                                label("command")
-                            ),
-                        );
-                        None
-                    }
-                },
-                Err(e) => {
-                    p.add(&path("command"), e.to_string());
-                    None
-                }
-            },
-            None => {
-                missing(p, "command", "render, report or fetch");
-                None
-            }
-        };
-        let symbols = match t.get("symbols").map(|s| keys::texts(&label("symbols"), s, true)) {
-            Some(Ok(list)) => {
-                let joined = list.join(",");
-                match split_symbols(&joined) {
-                    Ok(_) => Some(joined),
-                    Err(e) => {
-                        p.add(&path("symbols"), keys::relabel(e, "--symbol", &label("symbols")).to_string());
-                        None
-                    }
-                }
-            }
-            Some(Err(e)) => {
-                p.add_value(&path("symbols"), &label("symbols"), e.to_string());
-                None
-            }
-            None => {
-                missing(p, "symbols", "e.g. symbols = [\"BTC\", \"ETH\"]");
-                None
-            }
-        };
+        if self.name.is_none() {
+            p.add(&jp, format!("{jp}: missing key name (every job needs a name)"));
+        }
+        let name = take(p, &path("name"), &path("name"), self.name).map(|n| n.0);
+        if self.command.is_none() {
+            missing(p, "command", "render, report or fetch");
+        }
+        let command = take(p, &path("command"), &label("command"), self.command);
+        if self.symbols.is_none() {
+            missing(p, "symbols", "e.g. symbols = [\"BTC\", \"ETH\"]");
+        }
+        let symbols = take(p, &path("symbols"), &label("symbols"), self.symbols).map(|s| s.0);
 
         let mut windows = Vec::new();
-        match t.get("windows") {
+        match self.windows {
             Some(_) if command == Some(JobCommand::Fetch) => not_for(p, "windows", JobCommand::Fetch),
-            Some(wv) => match keys::texts(&label("windows"), wv, true) {
-                Ok(list) if list.is_empty() => p.add(
+            field => match take(p, &path("windows"), &label("windows"), field) {
+                Some(Texts(list)) if list.is_empty() => p.add(
                     &path("windows"),
                     format!("{}: empty list (leave the key out for the default window)", label("windows")),
                 ),
-                Ok(list) => {
+                Some(Texts(list)) => {
                     let mut seconds = Vec::new();
                     for (i, w) in list.iter().enumerate() {
-                        // The element's line when the list is written as one (not "24h,7d").
-                        let at = if wv.is_array() { format!("{}[{i}]", path("windows")) } else { path("windows") };
+                        // The element's line when the list is written as one (else the key's).
+                        let at = format!("{}[{i}]", path("windows"));
                         match super::super::options::parse_window(w) {
                             Ok(secs) if seconds.contains(&secs) => {
                                 p.add(&at, format!("{}: {w} is the same window as one listed before", label("windows")))
@@ -170,26 +239,20 @@ impl Job {
                     }
                     windows = list;
                 }
-                Err(e) => p.add_value(&path("windows"), &label("windows"), e.to_string()),
+                None => {}
             },
-            None => {}
         }
-        let path_key = |p: &mut Problems, key: &str| -> Option<String> {
-            match t.get(key).map(|v| keys::path_text(&label(key), v)) {
-                Some(Ok(s)) => Some(keys::resolve(base, &s, true)),
-                Some(Err(e)) => {
-                    p.add(&path(key), e.to_string());
-                    None
-                }
-                None => None,
-            }
-        };
         let mut outputs: Vec<String> = Vec::new();
-        match t.get("outputs") {
+        match self.outputs {
             Some(_) if command == Some(JobCommand::Report) => not_for(p, "outputs", JobCommand::Report),
-            // A single string is one path (a path may hold a comma).
-            Some(o) => match keys::texts(&label("outputs"), o, false) {
-                Ok(list) => {
+            None if command == Some(JobCommand::Render) => {
+                missing(p, "outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]")
+            }
+            None if command == Some(JobCommand::Fetch) => {
+                missing(p, "outputs", "the snapshot file to write, e.g. outputs = [\"snap/{symbol}.json\"]")
+            }
+            field => {
+                if let Some(Texts(list)) = take(p, &path("outputs"), &label("outputs"), field) {
                     outputs = list.iter().map(|o| keys::resolve(base, o, true)).collect();
                     match command {
                         Some(JobCommand::Render) if outputs.is_empty() => p.add(
@@ -210,21 +273,16 @@ impl Job {
                         _ => {}
                     }
                 }
-                Err(e) => p.add_value(&path("outputs"), &label("outputs"), e.to_string()),
-            },
-            None if command == Some(JobCommand::Render) => {
-                missing(p, "outputs", "the files to write, e.g. outputs = [\"out/{symbol}-{date}.png\"]")
             }
-            None if command == Some(JobCommand::Fetch) => {
-                missing(p, "outputs", "the snapshot file to write, e.g. outputs = [\"snap/{symbol}.json\"]")
-            }
-            None => {}
         }
-        let out_dir = path_key(p, "out_dir");
-        let archive = path_key(p, "archive");
+        let path_key = |p: &mut Problems, key: &str, field: Option<Field<PathText>>| {
+            take(p, &path(key), &label(key), field).map(|s| keys::resolve(base, &s.0, true))
+        };
+        let (has_out_dir, archived) = (self.out_dir.is_some(), self.archive.is_some());
+        let out_dir = path_key(p, "out_dir", self.out_dir);
+        let archive = path_key(p, "archive", self.archive);
         // A report job writes to out_dir, or into its `archive`.
-        let archived = t.contains_key("archive");
-        match (command, t.contains_key("out_dir")) {
+        match (command, has_out_dir) {
             (Some(JobCommand::Report), false) if !archived => missing(
                 p,
                 "out_dir",
@@ -238,30 +296,31 @@ impl Job {
             ),
             _ => {}
         }
-        let previous = path_key(p, "previous");
-        if let Some(c @ (JobCommand::Render | JobCommand::Fetch)) = command.filter(|_| t.contains_key("previous")) {
+        let has_previous = self.previous.is_some();
+        let previous = path_key(p, "previous", self.previous);
+        if let Some(c @ (JobCommand::Render | JobCommand::Fetch)) = command.filter(|_| has_previous) {
             not_for(p, "previous", c);
         }
-        let save_snapshot = path_key(p, "save_snapshot");
-        if command == Some(JobCommand::Fetch) && t.contains_key("save_snapshot") {
+        let has_save_snapshot = self.save_snapshot.is_some();
+        let save_snapshot = path_key(p, "save_snapshot", self.save_snapshot);
+        if command == Some(JobCommand::Fetch) && has_save_snapshot {
             not_for(p, "save_snapshot", JobCommand::Fetch);
         }
 
         // A job has `windows`, not `window`: the unknown key's message suggests it.
         let defs: Vec<KeyDef> = keys::DEFAULTS.iter().copied().filter(|d| d.key != "window").collect();
         let scope = Scope { at: &at, path: &jp, allowed_in: "a job" };
-        let mut settings = section_settings(p, base, &scope, t, &defs, keys::JOB_KEYS);
+        let mut settings = section_settings(p, base, &scope, &self.settings, &defs, keys::JOB_KEYS);
         // [job.http] and [job.leverage]: the sections' keys, for this job only.
-        for (sub, sub_defs) in [("http", keys::HTTP), ("leverage", keys::LEVERAGE)] {
-            if let Some(v) = t.get(sub) {
-                let (sub_at, sub_path) = (label(sub), path(sub));
-                match v.as_table() {
-                    Some(table) => {
-                        let scope = Scope { at: &sub_at, path: &sub_path, allowed_in: &sub_at };
-                        settings.extend(section_settings(p, base, &scope, table, sub_defs, &[]));
-                    }
-                    None => p.add(&sub_path, format!("{sub_at}: expected a [job.{sub}] table")),
+        for (sub, sub_defs, field) in [("http", keys::HTTP, self.http), ("leverage", keys::LEVERAGE, self.leverage)] {
+            let (sub_at, sub_path) = (label(sub), path(sub));
+            match field {
+                Some(toml::Value::Table(table)) => {
+                    let scope = Scope { at: &sub_at, path: &sub_path, allowed_in: &sub_at };
+                    settings.extend(section_settings(p, base, &scope, &table, sub_defs, &[]));
                 }
+                Some(_) => p.add(&sub_path, format!("{sub_at}: expected a [job.{sub}] table")),
+                None => {}
             }
         }
         if let Some(c) = command {
@@ -309,7 +368,9 @@ impl Job {
             line,
         })
     }
+}
 
+impl Job {
     /// The command lines of this job, one per window, with `base` (the file's sections) and
     /// the job's settings layered under them.
     pub fn command_lines(&self, config: &Config) -> Result<Vec<layer::Layered>, Error> {
@@ -502,7 +563,7 @@ latest = true
                     out_dir = 5\nprevious = \"\"\nhttp = 1\n\
                     [[job]]\nname = \"b\"\ncommand = \"render\"\nsymbols = \"BTC\"\nwindows = [\n  \"24h\",\n  true,\n]\n\
                     outputs = \"\"\nsave_snapshot = 1\nleverage = \"x\"\n\
-                    [[job]]\nname = \"x y\"\ncommand = 3\nsymbols = 1.5\narchive = []\n";
+                    [[job]]\nname = \"x y\"\ncommand = 3\nsymbols = 1.5\narchive = []\nout_dir = 2024-01-01\n";
         let got = Config::check(Path::new("c.toml"), text).problems.messages();
         let want = [
             "c.toml:2: job[0].name: expected a string, found 3",
@@ -520,10 +581,55 @@ latest = true
             "c.toml:22: job[2].command: expected \"render\", \"report\" or \"fetch\", found 3",
             "c.toml:23: job[2].symbols: expected a list of strings, found 1.5",
             "c.toml:24: job[2].archive: expected a path, found a list",
+            "c.toml:25: job[2].out_dir: expected a path, found 2024-01-01",
         ];
         assert_eq!(got, want);
         let got = |text: &str| Config::check(Path::new("c.toml"), text).problems.messages();
         assert_eq!(got("job = [1]\n"), ["c.toml:1: job[0]: expected a [[job]] table"]);
         assert_eq!(got("job = 1\n"), ["c.toml:1: job: write each job as a [[job]] table"]);
+    }
+
+    #[test]
+    fn the_keys_of_a_job_are_read_into_its_fields_and_the_rest_are_settings() {
+        // keys::JOB_KEYS lists a job's own keys in messages: each is a field of JobTable.
+        let mut t: toml::Table = keys::JOB_KEYS.iter().map(|k| (k.to_string(), toml::Value::Integer(1))).collect();
+        t.insert("theme".into(), "dark".into());
+        t.insert("colour".into(), "x".into());
+        let job = JobTable::deserialize(toml::Value::Table(t)).unwrap();
+        assert_eq!(job.settings.keys().collect::<Vec<_>>(), ["colour", "theme"]);
+    }
+
+    #[test]
+    fn a_setting_in_a_job_reads_as_in_defaults() {
+        // A job's settings reach the check through serde's `flatten` (buffered): numbers, dates
+        // and tables must arrive as written.
+        let cases = [
+            ("color_max", "5e7"),
+            ("color_max", "7"),
+            ("color_max", "-0.5"),
+            ("color_max", "nan"),
+            ("color_max", "1979-05-27"),
+            ("lookback", "1979-05-27T07:32:00Z"),
+            ("lookback", "\"3d\""),
+            ("latest", "false"),
+            ("archive_max", "-1"),
+            ("jobs", "1.5"),
+            ("events", "[\"FOMC\", \"CPI\"]"),
+            ("events", "[\"FOMC\", 3]"),
+            ("theme", "{ a = 1 }"),
+            ("venues", "\"okx,bybit\""),
+        ];
+        let job = "[[job]]\nname = \"j\"\ncommand = \"report\"\nsymbols = \"BTC\"\nout_dir = \"o\"";
+        for (key, v) in cases {
+            let d = Config::check(Path::new("c.toml"), &format!("[defaults]\n{key} = {v}\n"));
+            let j = Config::check(Path::new("c.toml"), &format!("{job}\n{key} = {v}\n"));
+            let after = |c: &super::super::Checked, at: &str| -> Vec<String> {
+                c.problems.messages().iter().map(|m| m.split_once(at).expect(m).1.to_string()).collect()
+            };
+            assert_eq!(after(&d, ": defaults."), after(&j, ": job \"j\"."), "{key} = {v}");
+            let values = |s: &[Setting]| s.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
+            let job_settings = j.config.jobs.first().map_or(Vec::new(), |j| values(&j.settings));
+            assert_eq!(values(&d.config.settings), job_settings, "{key} = {v}");
+        }
     }
 }
