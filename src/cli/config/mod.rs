@@ -145,7 +145,7 @@ impl Config {
                 "leverage" => keys::LEVERAGE,
                 "job" => {
                     match v.as_array() {
-                        Some(list) => check_jobs(&mut p, base, list, &mut config.jobs),
+                        Some(_) => check_jobs(&mut p, base, text, &mut config.jobs),
                         None => p.add("job", "job: write each job as a [[job]] table"),
                     }
                     continue;
@@ -169,13 +169,18 @@ impl Config {
     }
 }
 
-/// The `[[job]]` tables: each checked on its own; the jobs without problems go to `out`. A
-/// second job of a name already used is a problem at its name, and is left out.
-fn check_jobs(p: &mut Problems, base: &Path, list: &[toml::Value], out: &mut Vec<jobs::Job>) {
-    let mut names: Vec<(&str, usize)> = Vec::new();
-    for (i, v) in list.iter().enumerate() {
-        out.extend(jobs::Job::parse(p, base, i, v));
-        let Some(name) = v.get("name").and_then(toml::Value::as_str).filter(|n| jobs::is_word(n)) else { continue };
+/// The `[[job]]` tables of `text` (a file that parses): each checked on its own; the jobs
+/// without problems go to `out`. A second job of a name already used is a problem at its name,
+/// and is left out.
+fn check_jobs(p: &mut Problems, base: &Path, text: &str, out: &mut Vec<jobs::Job>) {
+    let Ok(root) = toml::de::DeTable::parse(text) else { return };
+    let list = root.get_ref().iter().find(|(k, _)| k.get_ref() == "job").and_then(|(_, v)| v.get_ref().as_array());
+    let mut names: Vec<(String, usize)> = Vec::new();
+    for (i, v) in list.into_iter().flatten().enumerate() {
+        let Some(table) = jobs::JobTable::read(p, i, v) else { continue };
+        let name = table.name().map(str::to_string);
+        out.extend(table.check(p, base, i));
+        let Some(name) = name else { continue };
         match names.iter().find(|(n, _)| *n == name) {
             Some(&(_, first)) => {
                 let on = p
