@@ -20,7 +20,7 @@ const COL_W: usize = 16;
 /// The groups in the order the table shows them, with their column headings.
 pub fn groups(bt: &Backtest) -> Vec<(&'static str, Option<&Summary>)> {
     let mut g = vec![("overall (A+B)", Some(&bt.overall))];
-    g.extend(crate::engine::zones::LABELLED.iter().map(|&n| (n, bt.zones.get(n))));
+    g.extend(crate::engine::zones::LABELLED.iter().map(|n| (n.as_str(), bt.zones.get(n))));
     g
 }
 

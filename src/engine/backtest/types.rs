@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::engine::zones::{Where, Zones};
+use crate::engine::zones::{Where, ZoneName, Zones};
 use crate::error::Error;
 use crate::model::snapshot::MarketSnapshot;
 
@@ -239,8 +239,8 @@ pub struct ZoneOutcome {
     /// Index into the steps.
     pub step: usize,
     pub at: DateTime<Utc>,
-    /// `A`, `B` or `C`.
-    pub name: String,
+    /// `A`, `B`, `C above` or `C below`.
+    pub name: ZoneName,
     pub side: Where,
     /// The near edge (the zone's low above price, its high below).
     pub edge: f64,
@@ -269,9 +269,9 @@ pub struct ZoneOutcome {
 pub struct FirstTouch {
     pub step: usize,
     /// `A`, `B`, or `None` when neither was touched within the horizon.
-    pub first: Option<String>,
+    pub first: Option<ZoneName>,
     /// `A` or `B`: the one with more USD.
-    pub bigger: String,
+    pub bigger: ZoneName,
     /// A driftless walk's probability that the bigger one is reached first (from the two
     /// log distances: `d_other / (d_a + d_b)`).
     pub random_walk_bigger_first: f64,
@@ -352,8 +352,8 @@ pub struct Backtest {
     pub steps: usize,
     /// Zones A and B together.
     pub overall: Summary,
-    /// Per letter: `A`, `B`, `C` (both sides' C together).
-    pub zones: std::collections::BTreeMap<String, Summary>,
+    /// Per letter: `A`, `B`, `C above`, `C below`.
+    pub zones: std::collections::BTreeMap<ZoneName, Summary>,
     /// One plain sentence: has the model shown an edge over distance alone on this history?
     pub headline: String,
     /// Caveats of these options on this data, one sentence each (empty when there is none):

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::engine::zones::ZoneName;
 pub use crate::model::side::Where;
 
 /// An enum of the report that serialises as (and prints) the words the report always used, so
@@ -158,8 +159,9 @@ pub struct Meta {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZoneRow {
-    /// `A`, `B`, `C`.
-    pub name: String,
+    /// `A`, `B`, `C above`, `C below` (`far` in `far_zones`; `C` in files written before the two
+    /// C zones had names of their own).
+    pub name: ZoneName,
     /// `above` or `below`.
     pub side: Where,
     /// `shorts` (above) or `longs` (below).
@@ -417,7 +419,7 @@ pub struct Structure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZonePlan {
     /// Zone name and side, e.g. `A` / `above`.
-    pub zone: String,
+    pub zone: ZoneName,
     pub side: Where,
     /// `tap and reject`, `tap and continue`, `front-run` or `ignore`.
     pub reaction: PlanReaction,

@@ -25,7 +25,7 @@ pub struct SideRow {
 /// A previous zone and the realized USD inside it since the previous report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneHit {
-    pub name: String,
+    pub name: crate::engine::zones::ZoneName,
     pub side: String,
     pub low: f64,
     pub high: f64,
@@ -139,7 +139,7 @@ fn against(snap: &MarketSnapshot, p: &PreviousZones) -> Previous {
             let hit: Vec<&Liquidation> = ev.iter().filter(|e| inside(e, z)).collect();
             let u = hit.iter().map(|e| e.usd).sum();
             ZoneHit {
-                name: z.name.clone(),
+                name: z.name,
                 side: z.side.to_string(),
                 low: z.low,
                 high: z.high,
