@@ -12,9 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::bootstrap::{day_of, ratio_interval, Ratio};
 use super::calibration::{brier, brier_base_rate, reliability};
-use super::types::{
-    Backtest, BacktestParams, FirstTouch, OddsModel, PricePath, Reaction, Step, Summary, ZoneOutcome, FORMAT,
-};
+use super::result::{Backtest, FORMAT};
+use super::types::{BacktestParams, FirstTouch, OddsModel, PricePath, Reaction, Step, Summary, ZoneOutcome};
 use super::{placebo, score, volmodel};
 use crate::engine::zones::ZoneName;
 use crate::model::snapshot::MarketSnapshot;
