@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::engine::zones::ZoneName;
 pub use crate::model::side::Where;
 
+pub mod realized;
+pub use realized::{Previous, RealizedSection, SideRow, ZoneHit, NONE_NOTE};
+
 /// An enum of the report that serialises as (and prints) the words the report always used, so
 /// code decides on variants while the JSON and the templates keep their strings.
 macro_rules! words {
@@ -113,7 +116,7 @@ pub struct Report {
     pub image: Image,
     /// Realized liquidations of the last 24 h and, with `--previous`, inside its zones.
     #[serde(default, skip_deserializing)]
-    pub realized: super::realized::RealizedSection,
+    pub realized: RealizedSection,
     /// Measured Hyperliquid positions and the model check (`--hl-accounts`; as in `zones
     /// --json`). Absent without them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
