@@ -28,7 +28,7 @@ fn normal(rng: &mut StdRng) -> f64 {
 fn zone(name: &str, side: Where, edge: f64, usd: f64, price: f64) -> Zone {
     let (low, high) = if side == Where::Above { (edge, edge * 1.01) } else { (edge * 0.99, edge) };
     Zone {
-        name: name.into(),
+        name: name.parse().unwrap(),
         side,
         liquidates: String::new(),
         low,

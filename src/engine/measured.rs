@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::estimate::{self, EstimateParams, Side};
 use crate::engine::levels::{self, BandGrid, Levels};
-use crate::engine::zones::{Where, Zone};
+use crate::engine::zones::{Where, Zone, ZoneName};
 use crate::model::measured::MeasuredPosition;
 use crate::model::snapshot::{MarketSnapshot, VenueSeries};
 
@@ -96,7 +96,7 @@ pub struct ModelCheck {
     /// zone A/B/C of the whole map on its own side (longs below, shorts above), 0..1.
     pub share_in_zones: Option<f64>,
     /// The same per zone, in the order of the zones: `[name, side, share]`.
-    pub by_zone: Vec<(String, Where, f64)>,
+    pub by_zone: Vec<(ZoneName, Where, f64)>,
 }
 
 /// The measured section of `snap`'s zones (zones of the whole map, `zones`), with the model
@@ -133,11 +133,11 @@ pub fn summarise(
         let side_ok = matches!((z.side, p.side), (Where::Above, Side::Short) | (Where::Below, Side::Long));
         side_ok && px >= z.low && px <= z.high && g.locate(px).is_some()
     };
-    let by_zone: Vec<(String, Where, f64)> = zones
+    let by_zone: Vec<(ZoneName, Where, f64)> = zones
         .iter()
         .map(|z| {
             let usd: f64 = with_levels.iter().filter(|p| in_zone(z, p)).map(|p| p.notional_usd).sum::<f64>() + 0.0;
-            (z.name.clone(), z.side, if measured_in_range > 0.0 { usd / measured_in_range } else { 0.0 })
+            (z.name, z.side, if measured_in_range > 0.0 { usd / measured_in_range } else { 0.0 })
         })
         .collect();
     // `+ 0.0`: an empty f64 sum is -0.0, which would print as "-0.0 %".

@@ -1,7 +1,7 @@
 //! The pure middle of the pipeline: snapshot → estimate → zones.
 
 use crate::engine::estimate::{self, history, Estimate, EstimateParams, Moment, Profile};
-use crate::engine::zones::{self, Zone, ZoneParams, ZoneRule, Zones};
+use crate::engine::zones::{self, Zone, ZoneName, ZoneParams, ZoneRule, Zones};
 use crate::error::Error;
 use crate::model::snapshot::MarketSnapshot;
 
@@ -118,7 +118,7 @@ fn choose_v1(
     // Widen for A and B first, then for C, until the range holds every zone it shows and C is
     // chosen among all clusters that start inside it (a few rounds: the range only grows,
     // and never past MAX_ZOOM_OUT_PCT).
-    let ab: Vec<&Zone> = zones.zones.iter().filter(|z| z.name == zones::A || z.name == zones::B).collect();
+    let ab: Vec<&Zone> = zones.zones.iter().filter(|z| matches!(z.name, ZoneName::A | ZoneName::B)).collect();
     let mut reach = widen(base.unwrap_or(g), &ab, price);
     for _ in 0..4 {
         if Some(reach) != base {

@@ -4,6 +4,7 @@
 //! - the library's stages refer only to stages below them (error → files → model → fetch |
 //!   engine → output), and no two of their modules refer to each other, directly or round a
 //!   circle (test code aside);
+//! - inside a module, no two of its files refer to each other, directly or round a circle;
 //! - no source file is over 600 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,19 +81,42 @@ fn unit_of(path: &str) -> String {
     }
 }
 
-/// The code of a file without its tests: nothing from the first `#[cfg(test)]` on, no
-/// `tests.rs`, no comments.
+/// The code of a file without its tests: no item under `#[cfg(test)]` (a `mod tests { … }`, a
+/// `use`, an `impl`: to its `;` or its closing brace), no `tests.rs`, no comments.
 fn code_of<'a>(path: &str, text: &'a str) -> Vec<(usize, &'a str)> {
     if path.ends_with("/tests.rs") {
         return Vec::new();
     }
-    let end = text.find("#[cfg(test)]").unwrap_or(text.len());
-    text[..end]
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.split("//").next().unwrap_or("")))
-        .filter(|(_, l)| !l.trim().is_empty())
-        .collect()
+    let lines: Vec<&str> = text.lines().map(|l| l.split("//").next().unwrap_or("")).collect();
+    let mut keep = vec![true; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim() != "#[cfg(test)]" {
+            i += 1;
+            continue;
+        }
+        let mut depth = 0i32;
+        let mut j = i;
+        'item: while j < lines.len() {
+            keep[j] = false;
+            for c in lines[j].chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break 'item;
+                        }
+                    }
+                    ';' if depth == 0 => break 'item,
+                    _ => {}
+                }
+            }
+            j += 1;
+        }
+        i = j + 1;
+    }
+    lines.into_iter().enumerate().filter(|(i, l)| keep[*i] && !l.trim().is_empty()).map(|(i, l)| (i + 1, l)).collect()
 }
 
 /// The units a line refers to through `crate::a::b` or `crate::{a::b, c}`.
@@ -160,6 +184,64 @@ fn upward(edges: &BTreeMap<String, BTreeMap<String, String>>) -> Vec<String> {
     bad
 }
 
+/// The module a file is: `engine::backtest::types` for src/engine/backtest/types.rs,
+/// `engine::backtest` for src/engine/backtest/mod.rs.
+fn module_of(path: &str) -> String {
+    let rel = path.strip_prefix("src/").unwrap().strip_suffix(".rs").unwrap();
+    rel.strip_suffix("/mod").unwrap_or(rel).replace('/', "::")
+}
+
+/// The files a line of `module` refers to among its siblings (the files of its parent module):
+/// through `super::x`, `super::{x, y::z}`, `crate::parent::x` or `crate::parent::{x, y}`.
+fn siblings_in(line: &str, module: &str, modules: &BTreeSet<String>) -> Vec<String> {
+    let parent = module.rsplit_once("::").map_or("", |(p, _)| p);
+    let ident = |s: &str| s.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
+    let mut out = Vec::new();
+    let crate_prefix = format!("crate::{parent}::");
+    for prefix in ["super::", crate_prefix.as_str()] {
+        for (i, _) in line.match_indices(prefix) {
+            // `crate::engine::backtest::x` must not match inside `crate::a::engine::backtest::x`,
+            // nor `super::` inside `super::super::`'s second half.
+            if line[..i].ends_with("::") || line[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = &line[i + prefix.len()..];
+            let names: Vec<String> = match rest.strip_prefix('{') {
+                Some(group) => group[..group.find('}').unwrap_or(group.len())].split(',').map(ident).collect(),
+                None => vec![ident(rest)],
+            };
+            for name in names.into_iter().filter(|n| !n.is_empty()) {
+                let sibling = format!("{parent}::{name}");
+                if sibling != module && modules.contains(&sibling) {
+                    out.push(sibling);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every edge between two files of one module: `from → to → where`. A module's `mod.rs` (which
+/// declares its files and re-exports their items) is not one of its files.
+fn file_edges(tree: &[(String, String)]) -> BTreeMap<String, BTreeMap<String, String>> {
+    let files: Vec<&(String, String)> = tree
+        .iter()
+        .filter(|(p, _)| !in_shell(p) && p != "src/lib.rs" && !p.ends_with("/tests.rs") && !p.ends_with("/mod.rs"))
+        .collect();
+    let modules: BTreeSet<String> = tree.iter().filter(|(p, _)| p != "src/lib.rs").map(|(p, _)| module_of(p)).collect();
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (path, text) in files {
+        let from = module_of(path);
+        let tos = out.entry(from.clone()).or_default();
+        for (n, line) in code_of(path, text) {
+            for to in siblings_in(line, &from, &modules) {
+                tos.entry(to).or_insert_with(|| format!("{path}:{n}"));
+            }
+        }
+    }
+    out
+}
+
 /// A circle of units, if any: each refers to the next, the last to the first.
 fn circle(edges: &BTreeMap<String, BTreeMap<String, String>>) -> Option<Vec<String>> {
     fn visit(
@@ -205,6 +287,27 @@ fn the_stages_refer_only_downwards_and_in_no_circle() {
 }
 
 #[test]
+fn the_files_of_a_module_refer_to_each_other_in_no_circle() {
+    let tree = tree();
+    let e = file_edges(&tree);
+    if let Some(c) = circle(&e) {
+        let hops: Vec<String> =
+            c.iter().zip(c.iter().cycle().skip(1)).map(|(a, b)| format!("{a} → {b} ({})", e[a][b])).collect();
+        panic!(
+            "a circle between the files of a module (move what they share into a file of its own):\n{}",
+            hops.join("\n")
+        );
+    }
+    // What the files look like, so the check is known to see them.
+    assert!(
+        e["engine::backtest::summary"].contains_key("engine::backtest::types"),
+        "{:?}",
+        e["engine::backtest::summary"]
+    );
+    assert!(e["output::report::triggers"].contains_key("output::report::model"), "{:?}", e["output::report::triggers"]);
+}
+
+#[test]
 fn the_checker_sees_an_upward_arrow_and_a_circle() {
     let tree: Vec<(String, String)> = [
         ("src/model/snapshot/mod.rs", "use crate::engine::zones::Zone;\n"),
@@ -222,6 +325,38 @@ fn the_checker_sees_an_upward_arrow_and_a_circle() {
     assert_eq!(c, ["engine::levels", "engine::zones"]);
     assert!(e["engine::levels"].keys().all(|k| !k.starts_with("output")), "test code is not counted");
     assert!(e["output::render"].is_empty(), "comments are not counted");
+}
+
+#[test]
+fn the_checker_sees_a_circle_between_the_files_of_a_module() {
+    let tree: Vec<(String, String)> = [
+        ("src/engine/backtest/mod.rs", "pub use types::*;\nfn run() { walk::x(); fuel::y() }\n"),
+        ("src/engine/backtest/types.rs", "pub struct Backtest {\n    fuel: Option<super::fuel::Fuel>,\n}\n"),
+        ("src/engine/backtest/fuel.rs", "use super::{table::wrap, types::PricePath};\n"),
+        (
+            "src/engine/backtest/table.rs",
+            "#[cfg(test)]\nmod tests {\n    use super::super::fuel::Fuel;\n    fn f() { crate::engine::backtest::types::g() }\n}\n",
+        ),
+        (
+            "src/engine/backtest/walk.rs",
+            "use super::Backtest;\n#[cfg(test)]\nimpl Backtest {\n    fn f() { super::fuel::g() }\n}\nfn h() -> crate::engine::backtest::table::T { todo!() }\n",
+        ),
+        ("src/engine/zones/mod.rs", "use crate::engine::backtest::types::Backtest;\n"),
+    ]
+    .into_iter()
+    .map(|(p, t)| (p.to_string(), t.to_string()))
+    .collect();
+    let e = file_edges(&tree);
+    let tos = |m: &str| e[m].keys().map(|k| k.as_str()).collect::<Vec<_>>();
+    assert!(!e.contains_key("engine::backtest"), "a module's mod.rs is not one of its files");
+    assert_eq!(tos("engine::backtest::types"), ["engine::backtest::fuel"]);
+    assert_eq!(tos("engine::backtest::fuel"), ["engine::backtest::table", "engine::backtest::types"], "a group");
+    assert!(tos("engine::backtest::table").is_empty(), "test code is not counted");
+    assert_eq!(tos("engine::backtest::walk"), ["engine::backtest::table"], "after a test-only item, code counts");
+    let mut c = circle(&e).expect("types ↔ fuel");
+    c.sort();
+    assert_eq!(c, ["engine::backtest::fuel", "engine::backtest::types"]);
+    assert_eq!(e["engine::backtest::types"]["engine::backtest::fuel"], "src/engine/backtest/types.rs:2");
 }
 
 #[test]

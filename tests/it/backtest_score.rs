@@ -5,7 +5,7 @@ use crate::score_common as common;
 
 use common::*;
 use liqshot::engine::backtest::{odds, placebo, score, summary, volmodel, BacktestParams, Reaction, ZoneOutcome};
-use liqshot::engine::zones::Where;
+use liqshot::engine::zones::{Where, ZoneName};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -96,10 +96,10 @@ fn first_touch_same_candle_is_not_counted() {
     let o = score::score(&steps, &path, &bt_5m());
     let f = score::first_touches(&steps, &o);
     assert_eq!(f.len(), 1);
-    assert_eq!((f[0].first.as_deref(), f[0].bigger.as_str()), (None, "B"));
+    assert_eq!((f[0].first, f[0].bigger), (None, ZoneName::B));
     // A is 1.005 % away, B 1.005 %: a driftless walk reaches either first equally often.
     assert!((f[0].random_walk_bigger_first - 0.5).abs() < 0.01);
-    let bt = summary::group(&o, |z| z.name == "A" || z.name == "B", Some((&f, &steps)), &bt_5m());
+    let bt = summary::group(&o, |z| z.name == ZoneName::A || z.name == ZoneName::B, Some((&f, &steps)), &bt_5m());
     assert_eq!((bt.first_touch_steps, bt.bigger_first, bt.magnet_lift), (Some(0), Some(0), None));
 }
 
@@ -155,7 +155,7 @@ fn a_path_that_always_reverses_at_zone_a_gives_reaction_lift_above_one() {
     let (path, steps, bt) = planted_reversals(40);
     assert_eq!(steps.len(), 40);
     let b = summary::summarise(&snap(), &steps, &path, &bt);
-    let a = &b.zones["A"];
+    let a = &b.zones[&ZoneName::A];
     assert_eq!((a.n, a.touches, a.rejections), (40, 40, 40));
     let lift = a.reaction_lift.unwrap();
     let [lo, hi] = a.reaction_lift_ci90.unwrap();
@@ -208,7 +208,9 @@ fn a_random_walk_gives_touch_lift_near_one_and_a_calibrated_model() {
     let [lo, hi] = o.touch_lift_ci90.unwrap();
     assert!((0.9..1.1).contains(&lift) && lo < 1.0 && 1.0 < hi, "touch lift {lift} [{lo}, {hi}]");
     assert!(b.headline.ends_with("no measurable edge over distance alone."), "{}", b.headline);
-    for (name, s) in [("overall", o), ("C above", &b.zones["C above"]), ("C below", &b.zones["C below"])] {
+    for (name, s) in
+        [("overall", o), ("C above", &b.zones[&ZoneName::CAbove]), ("C below", &b.zones[&ZoneName::CBelow])]
+    {
         // Neighbouring steps share 20 of their 24 hours, so bins scatter more than their n
         // suggests: each well-filled bin within 8 points, on average (by n) within 3.
         // (Each C zone has half the overall's outcomes: bins of 75 count as filled there.)
@@ -235,7 +237,13 @@ fn a_random_walk_gives_touch_lift_near_one_and_a_calibrated_model() {
         let g: Vec<&ZoneOutcome> = b
             .outcomes
             .iter()
-            .filter(|z| if name == "overall" { z.name == "A" || z.name == "B" } else { z.name == name })
+            .filter(|z| {
+                if name == "overall" {
+                    z.name == ZoneName::A || z.name == ZoneName::B
+                } else {
+                    z.name.as_str() == name
+                }
+            })
             .collect();
         let expect = g.iter().filter_map(|z| z.model_probability).map(|p| p * (1.0 - p)).sum::<f64>() / g.len() as f64;
         let brier = s.brier.unwrap();
@@ -270,7 +278,7 @@ fn the_bigger_zone_always_first_gives_magnet_lift_above_one() {
     // Whichever the path reaches first gets the bigger notional.
     let pre = score::score(&st, &path, &bt);
     for (i, f) in score::first_touches(&st, &pre).iter().enumerate() {
-        if f.first.as_deref() == Some("A") {
+        if f.first == Some(ZoneName::A) {
             st[i].zones.zones[0].usd = 9.0;
         } else {
             st[i].zones.zones[1].usd = 9.0;
@@ -285,7 +293,7 @@ fn the_bigger_zone_always_first_gives_magnet_lift_above_one() {
     assert!(lift > 1.5 && lo > 1.0, "magnet lift {lift}, low {lo}");
     assert!(o.verdict.last().unwrap().starts_with("Magnet lift"));
     // Per letter there is no magnet figure.
-    assert_eq!(b.zones["A"].magnet_lift, None);
+    assert_eq!(b.zones[&ZoneName::A].magnet_lift, None);
 }
 
 #[test]
@@ -330,7 +338,7 @@ fn outcome(i: i64, touched: bool) -> ZoneOutcome {
     ZoneOutcome {
         step: i as usize,
         at: t(i * 3600),
-        name: "A".into(),
+        name: ZoneName::A,
         side: Where::Above,
         edge: 101.0,
         log_distance: 0.01,
@@ -431,8 +439,8 @@ fn todays_odds_from_the_history() {
     let e = liqshot::engine::backtest::excursion::Excursions::new(&path, 86_400, bt.vol_window_secs);
     let model = e.probabilities(&[(end, Some(vol), (1.01f64).ln())])[0].unwrap();
     assert_eq!(odds.model_probability, odds::clamp(model, b.steps).map(|c| c.0));
-    let lift = b.zones["A"].touch_lift.unwrap();
-    let want = match odds::printed(Some(&b.zones["A"])) {
+    let lift = b.zones[&ZoneName::A].touch_lift.unwrap();
+    let want = match odds::printed(Some(&b.zones[&ZoneName::A])) {
         odds::Printed::LiftAdjusted => model * lift,
         odds::Printed::DistanceOnly => model,
     };
@@ -441,19 +449,21 @@ fn todays_odds_from_the_history() {
     let like: Vec<_> = b
         .outcomes
         .iter()
-        .filter(|o| o.name == "A" && o.log_distance >= 0.01f64.ln_1p() / 2.0 && o.log_distance <= 0.01f64.ln_1p() * 2.0)
+        .filter(|o| {
+            o.name == ZoneName::A && o.log_distance >= 0.01f64.ln_1p() / 2.0 && o.log_distance <= 0.01f64.ln_1p() * 2.0
+        })
         .collect();
     assert_eq!((tr.steps, tr.touched), (like.len(), like.iter().filter(|o| o.touched).count()));
-    assert!(tr.steps >= 10 && tr.steps < b.zones["A"].n && tr.days >= 3 && tr.lift_ci90.is_some());
+    assert!(tr.steps >= 10 && tr.steps < b.zones[&ZoneName::A].n && tr.days >= 3 && tr.lift_ci90.is_some());
     // No history at that distance: no track record; B's side is not A's.
     let far = zone("A", Where::Above, price * 1.5, 1.0, price);
     assert_eq!(odds::zone_odds(&b, &path, &far, price).track_record, None);
     let b_zone = zone("B", Where::Below, price * 0.99, 1.0, price);
     let tb = odds::zone_odds(&b, &path, &b_zone, price).track_record.unwrap();
-    assert!(b.outcomes.iter().filter(|o| o.name == "B").count() >= tb.steps);
+    assert!(b.outcomes.iter().filter(|o| o.name == ZoneName::B).count() >= tb.steps);
     // A history with no lift gives the distance-only model.
     let mut none = b.clone();
-    none.zones.get_mut("A").unwrap().touch_lift = None;
+    none.zones.get_mut(&ZoneName::A).unwrap().touch_lift = None;
     let o2 = odds::zone_odds(&none, &path, &z, price);
     assert_eq!(
         (o2.touch_probability, o2.odds_model, o2.calibration_lift),
@@ -466,7 +476,7 @@ fn todays_odds_from_the_history() {
 fn too_few_touches_or_first_touches_are_not_judged() {
     let (path, steps, bt) = planted_reversals(40);
     let b = summary::summarise(&snap(), &steps, &path, &bt);
-    let mut a = b.zones["A"].clone();
+    let mut a = b.zones[&ZoneName::A].clone();
     assert!(summary::verdicts(&a)[1].ends_with("evidence of an edge over distance alone."));
     a.touches = 9;
     let v = summary::verdicts(&a);

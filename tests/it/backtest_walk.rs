@@ -190,7 +190,7 @@ fn a_cut_file_gives_the_step_zones_with_the_real_binary() {
     assert_eq!(zones.len(), s.zones.zones.len(), "{zones:?} vs {:?}", s.zones.zones);
     assert!(!zones.is_empty());
     for (j, z) in zones.iter().zip(&s.zones.zones) {
-        assert_eq!(j["name"].as_str().unwrap(), z.name);
+        assert_eq!(j["name"].as_str().unwrap(), z.name.as_str());
         for (k, v) in
             [("low", z.low), ("high", z.high), ("peak", z.peak), ("usd", z.usd), ("share_of_side", z.share_of_side)]
         {

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
 use liqshot::engine::backtest::{self, Backtest, FirstTouch, Reaction, ReliabilityBin, Summary, ZoneOutcome, FORMAT};
-use liqshot::engine::zones::Where;
+use liqshot::engine::zones::{Where, ZoneName};
 use liqshot::output::render::backtest_chart::{self, ChartStyle, Lift};
 use liqshot::output::render::palette::Theme;
 use liqshot::output::render::raster;
@@ -84,7 +84,7 @@ fn outcome(step: usize, name: &str, side: Where, edge: f64, price: f64, touched:
     ZoneOutcome {
         step,
         at: t(4, 0) + chrono::Duration::hours(4 * step as i64),
-        name: name.into(),
+        name: name.parse().unwrap(),
         side,
         edge,
         log_distance: (edge / price).ln(),
@@ -103,9 +103,9 @@ fn outcome(step: usize, name: &str, side: Where, edge: f64, price: f64, touched:
 /// not needed to test the outputs).
 pub fn sample() -> Backtest {
     let mut zones = BTreeMap::new();
-    zones.insert("A".to_string(), summary(37, 12, 13.9, [0.86, 0.52, 1.21], 3, 0.41, [0.59, 0.18, 1.3], None));
-    zones.insert("B".to_string(), summary(37, 10, 13.2, [0.76, 0.41, 1.12], 3, 0.47, [0.64, 0.2, 1.45], None));
-    zones.insert("C above".to_string(), summary(52, 9, 6.1, [1.48, 1.08, 2.05], 2, 0.39, [0.57, 0.0, 1.6], None));
+    zones.insert(ZoneName::A, summary(37, 12, 13.9, [0.86, 0.52, 1.21], 3, 0.41, [0.59, 0.18, 1.3], None));
+    zones.insert(ZoneName::B, summary(37, 10, 13.2, [0.76, 0.41, 1.12], 3, 0.47, [0.64, 0.2, 1.45], None));
+    zones.insert(ZoneName::CAbove, summary(52, 9, 6.1, [1.48, 1.08, 2.05], 2, 0.39, [0.57, 0.0, 1.6], None));
     Backtest {
         format: FORMAT,
         symbol: "BTCUSDT".into(),
@@ -130,8 +130,8 @@ pub fn sample() -> Backtest {
         notes: vec![],
         outcomes: vec![outcome(0, "A", Where::Above, 106_648.8, 106_011.1, true), outcome(0, "B", Where::Below, 104_900.0, 106_011.1, false)],
         first_touches: vec![
-            FirstTouch { step: 0, first: Some("A".into()), bigger: "B".into(), random_walk_bigger_first: 0.36 },
-            FirstTouch { step: 1, first: None, bigger: "A".into(), random_walk_bigger_first: 0.52 },
+            FirstTouch { step: 0, first: Some(ZoneName::A), bigger: ZoneName::B, random_walk_bigger_first: 0.36 },
+            FirstTouch { step: 1, first: None, bigger: ZoneName::A, random_walk_bigger_first: 0.52 },
         ],
         realized: Some(backtest::realized::Realized {
             events_in_snapshot: 40,
@@ -209,7 +209,7 @@ fn empty() -> Backtest {
     };
     let mut bt = sample();
     bt.overall = none.clone();
-    bt.zones = ["A", "B", "C above", "C below"].iter().map(|k| (k.to_string(), none.clone())).collect();
+    bt.zones = liqshot::engine::zones::LABELLED.iter().map(|&k| (k, none.clone())).collect();
     bt.steps = 1;
     bt.outcomes.clear();
     bt.first_touches.clear();
@@ -266,7 +266,7 @@ fn table_shows_each_group_the_reliability_table_and_the_words_as_they_are() {
     // The headline and every verdict, word for word.
     let flat = squash(&text);
     assert!(flat.contains(&squash(&bt.headline)), "{text}");
-    for (name, s) in [("overall (A+B)", &bt.overall), ("C above", &bt.zones["C above"])] {
+    for (name, s) in [("overall (A+B)", &bt.overall), ("C above", &bt.zones[&ZoneName::CAbove])] {
         for v in &s.verdict {
             assert!(flat.contains(&format!("{name}: {}", squash(v))), "{name}: {v} in\n{text}");
         }

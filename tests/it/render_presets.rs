@@ -199,7 +199,7 @@ fn zone_labels_hide_no_zones_brightest_band_at_any_preset() {
         let g = &a.estimate.grid;
         let y_of = |price: f64| y + h - ((price / g.price_lo).ln() / (g.price_hi / g.price_lo).ln()) as f32 * h;
         let bands: Vec<(String, f32, f32)> =
-            a.zones.zones.iter().map(|z| (z.name.clone(), y_of(z.peak * 1.0005), y_of(z.peak / 1.0005))).collect();
+            a.zones.zones.iter().map(|z| (z.name.to_string(), y_of(z.peak * 1.0005), y_of(z.peak / 1.0005))).collect();
         assert!(!bands.is_empty(), "{name}: no zones");
         let bold: Vec<String> = scene
             .items

@@ -7,7 +7,7 @@ use crate::common;
 use common::{dir_names, example_snapshot, liqshot};
 use liqshot::engine::estimate::EstimateParams;
 use liqshot::engine::pipeline::{analyse, Analysis};
-use liqshot::engine::zones::ZoneParams;
+use liqshot::engine::zones::{ZoneName, ZoneParams};
 use liqshot::model::fmt;
 use liqshot::output::report::alt::{alt_text, MAX_CHARS};
 use liqshot::MarketSnapshot;
@@ -44,7 +44,11 @@ fn alt_text_says_what_the_chart_shows() {
     for z in &a.zones.zones {
         let range = format!("{}–{}, {}", fmt::price(z.low), fmt::price(z.high), fmt::usd(z.usd));
         // `Zone A above:`, `Zone C above:` (a C zone's name already says its side).
-        let named = if z.name.contains(' ') { format!("Zone {}: ", z.name) } else { format!("Zone {} ", z.name) };
+        let named = if matches!(z.name, ZoneName::CAbove | ZoneName::CBelow) {
+            format!("Zone {}: ", z.name)
+        } else {
+            format!("Zone {} ", z.name)
+        };
         assert!(alt.contains(&named) && alt.contains(&range), "zone {} {range} missing: {alt}", z.name);
     }
     assert!(alt.contains(&fmt::usd(a.zones.above_usd)) && alt.contains(&fmt::usd(a.zones.below_usd)), "{alt}");
@@ -58,7 +62,8 @@ fn alt_text_stays_under_the_limit_with_many_zones_and_long_names() {
     let z0 = a.zones.zones[0].clone();
     for i in 0..60 {
         let mut z = z0.clone();
-        z.name = format!("Z{i}");
+        // Every name, the two-word C names (the longest) among them.
+        z.name = [ZoneName::A, ZoneName::B, ZoneName::CAbove, ZoneName::CBelow, ZoneName::Far, ZoneName::Other][i % 6];
         a.zones.zones.push(z);
     }
     let alt = alt_text(&snap, &a);

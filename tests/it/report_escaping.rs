@@ -122,7 +122,17 @@ fn check_markdown(md: &str, r: &Report) {
         + usize::from(c.prior_day_high.is_some())
         + usize::from(c.realized_24h_long_usd.is_some())
         + usize::from(!c.notes.is_empty());
-    let plans: usize = r.plans.iter().map(|p| if p.zone == "A" || p.zone == "B" { 2 } else { 1 }).sum();
+    let plans: usize = r
+        .plans
+        .iter()
+        .map(|p| {
+            if matches!(p.zone, liqshot::engine::zones::ZoneName::A | liqshot::engine::zones::ZoneName::B) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum();
     assert_eq!(p.items, bigger + 4 + plans + 2 + r.events.len() + r.meta.notes.len() + r.zones.len(), "list items");
     // The text reads back as the user wrote it (line breaks as spaces).
     for h in HOSTILE {

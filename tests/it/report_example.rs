@@ -125,14 +125,14 @@ fn every_figure_has_one_basis_across_markdown_html_and_json() {
     // zone C below is on the chart, so a far cluster (-11.3 %) stands in for it here.
     let r = report_with(|a| {
         let far = a.zones.far.iter().find(|f| f.edge_distance_pct < -10.0).expect("a far cluster below").clone();
-        let c = a.zones.zones.iter_mut().find(|z| z.name == liqshot::engine::zones::C_BELOW).unwrap();
-        *c = liqshot::engine::zones::Zone { name: liqshot::engine::zones::C_BELOW.into(), ..far };
+        let c = a.zones.zones.iter_mut().find(|z| z.name == liqshot::engine::zones::ZoneName::CBelow).unwrap();
+        *c = liqshot::engine::zones::Zone { name: liqshot::engine::zones::ZoneName::CBelow, ..far };
     });
     let md = render_markdown(&r, &TemplateOptions::default()).unwrap();
     let ignored = r
         .plans
         .iter()
-        .find(|p| p.reaction == PlanReaction::Ignore && p.zone == "C below")
+        .find(|p| p.reaction == PlanReaction::Ignore && p.zone == liqshot::engine::zones::ZoneName::CBelow)
         .expect("zone C below is ignored");
     assert_eq!(
         (ignored.take_profit, ignored.stop, ignored.entry, ignored.direction.as_str()),

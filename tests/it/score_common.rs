@@ -70,7 +70,7 @@ pub fn zone(name: &str, side: Where, edge: f64, usd: f64, price: f64) -> Zone {
         Where::Below => (edge * 0.99, edge),
     };
     Zone {
-        name: name.into(),
+        name: name.parse().unwrap(),
         side,
         liquidates: if side == Where::Above { "shorts" } else { "longs" }.into(),
         low,

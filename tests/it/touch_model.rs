@@ -9,7 +9,7 @@ use common::*;
 use liqshot::engine::backtest::excursion::Excursions;
 use liqshot::engine::backtest::odds::{self, Printed};
 use liqshot::engine::backtest::{summary, volmodel, Backtest, BacktestParams, OddsModel, PricePath, Step};
-use liqshot::engine::zones::Where;
+use liqshot::engine::zones::{Where, ZoneName};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -147,7 +147,7 @@ fn lift_adjusted_odds_are_printed_only_when_they_beat_the_model_walk_forward() {
     let price = *path.close.last().unwrap();
     let z = zone("A", Where::Above, price * 1.01, 1.0, price);
     let model = odds::model_at_end(&b, &path, (1.01f64).ln()).unwrap();
-    let a = &b.zones["A"];
+    let a = &b.zones[&ZoneName::A];
     let (brier, lift) = (a.brier.unwrap(), a.touch_lift.unwrap());
     assert!(a.reliability.iter().map(|r| r.n).sum::<usize>() >= odds::MIN_CHOICE_OUTCOMES);
     // As it came out: the rule read from the walk-forward figures.
@@ -156,23 +156,23 @@ fn lift_adjusted_odds_are_printed_only_when_they_beat_the_model_walk_forward() {
 
     // The lift-adjusted odds scored worse on the earlier steps: the distance-only model.
     let mut worse = b.clone();
-    worse.zones.get_mut("A").unwrap().brier_adjusted = Some(brier + 0.01);
+    worse.zones.get_mut(&ZoneName::A).unwrap().brier_adjusted = Some(brier + 0.01);
     let o = odds::zone_odds(&worse, &path, &z, price);
     assert_eq!((o.odds_model, o.calibration_lift), (Some(Printed::DistanceOnly), None), "{o:?}");
     assert_eq!(o.touch_probability, odds::clamp(model, b.steps).map(|c| c.0));
     // Better: the model times the whole history's lift.
     let mut better = b.clone();
-    better.zones.get_mut("A").unwrap().brier_adjusted = Some(brier - 0.01);
+    better.zones.get_mut(&ZoneName::A).unwrap().brier_adjusted = Some(brier - 0.01);
     let o = odds::zone_odds(&better, &path, &z, price);
     assert_eq!((o.odds_model, o.calibration_lift), (Some(Printed::LiftAdjusted), Some(lift)), "{o:?}");
     assert_eq!(o.touch_probability, odds::clamp(model * lift, b.steps).map(|c| c.0));
     assert_eq!(o.model_probability, odds::clamp(model, b.steps).map(|c| c.0));
     // Better, but on too few outcomes: not trusted.
     let mut few = better.clone();
-    for r in &mut few.zones.get_mut("A").unwrap().reliability {
+    for r in &mut few.zones.get_mut(&ZoneName::A).unwrap().reliability {
         r.n = 1;
     }
-    assert!(few.zones["A"].reliability.len() < odds::MIN_CHOICE_OUTCOMES);
+    assert!(few.zones[&ZoneName::A].reliability.len() < odds::MIN_CHOICE_OUTCOMES);
     assert_eq!(odds::zone_odds(&few, &path, &z, price).odds_model, Some(Printed::DistanceOnly));
     // No letter in the history: the model alone.
     assert_eq!(odds::printed(None), Printed::DistanceOnly);

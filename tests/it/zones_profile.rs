@@ -146,7 +146,7 @@ fn every_zone_is_on_the_chart_its_label_clear_of_its_peak_and_the_densest_band_l
 #[test]
 fn the_example_labels_the_long_cluster_near_102400() {
     let (a, sc, _) = scene(&load(&common::example_snapshot()), 86_400, 1600, 900, ProfileView::Bars);
-    let c = a.zones.named(liqshot::engine::zones::C_BELOW).expect("zone C below");
+    let c = a.zones.named(liqshot::engine::zones::ZoneName::CBelow).expect("zone C below");
     assert!(c.low < 102_400.0 && c.high > 102_400.0, "{c:?}");
     // The label gives the range and the distance to the near edge (the high end below price).
     let edge = (c.high / a.zones.price - 1.0) * 100.0;

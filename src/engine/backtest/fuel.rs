@@ -562,7 +562,7 @@ pub fn table_lines(f: Option<&Fuel>) -> Vec<String> {
         out.push("Fuel: no realized liquidations in the snapshot (import --liquidations), not measured.".into());
         return out;
     };
-    let (wrap, w) = (super::table::wrap, super::table::WIDTH);
+    let (wrap, w) = (super::text::wrap, super::text::WIDTH);
     let head = format!(
         "Fuel: the map's USD inside each {} period's traded range against realized liquidations ({}):",
         crate::model::snapshot::format_interval(f.period_secs),
@@ -578,10 +578,10 @@ pub fn table_lines(f: Option<&Fuel>) -> Vec<String> {
     );
     out.extend(wrap(&scored, "  ", 4, w));
     for s in [&f.long, &f.short] {
-        out.extend(super::table::wrap(&s.verdict, "  ", 4, super::table::WIDTH));
+        out.extend(super::text::wrap(&s.verdict, "  ", 4, super::text::WIDTH));
     }
     for n in &f.notes {
-        out.extend(super::table::wrap(n, "  Note: ", 4, super::table::WIDTH));
+        out.extend(super::text::wrap(n, "  Note: ", 4, super::text::WIDTH));
     }
     out
 }

@@ -12,7 +12,9 @@
 //! resampling whole days; `calibration` the reliability table and Brier scores; `realized`
 //! scores the map against realized liquidations and `fuel` its USD inside each period's traded
 //! range against realized period totals; `summary` puts it together into [`Backtest`]
-//! (`liqshot-backtest/1`).
+//! (`liqshot-backtest/1`, in `result`), which `table` prints. The files share what they share
+//! through leaves that refer to none of them: `types` (the plain data) and `text` (the width
+//! and wrapping of the printed lines); `validate` checks the options.
 
 pub mod bootstrap;
 pub mod calibration;
@@ -22,13 +24,17 @@ pub mod json;
 pub mod odds;
 pub mod placebo;
 pub mod realized;
+pub mod result;
 pub mod score;
 pub mod summary;
 pub mod table;
+pub mod text;
 pub mod types;
+pub mod validate;
 pub mod volmodel;
 pub mod walk;
 
+pub use result::{Backtest, FORMAT};
 pub use types::*;
 
 use crate::engine::estimate::EstimateParams;

@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 
 use super::bootstrap::{day_of, ratio_interval};
 use super::excursion::Excursions;
+use super::result::Backtest;
 use super::score::near_edge;
-use super::types::{Backtest, OddsModel, PricePath, Summary};
+use super::types::{OddsModel, PricePath, Summary};
 use super::volmodel::{model_probability, trailing_vol};
 use crate::engine::zones::Zone;
 

@@ -137,8 +137,8 @@ pub fn realized(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, horizon
 /// The table's lines for the section (after a blank line): the figures, or that the snapshot
 /// has none.
 pub fn table_lines(r: Option<&Realized>) -> Vec<String> {
-    let f2 = |v: Option<f64>| v.map_or(super::table::NA.to_string(), |v| format!("{v:.2}"));
-    let pc = |v: Option<f64>| v.map_or(super::table::NA.to_string(), |v| format!("{:.1} %", v * 100.0));
+    let f2 = |v: Option<f64>| v.map_or(super::text::NA.to_string(), |v| format!("{v:.2}"));
+    let pc = |v: Option<f64>| v.map_or(super::text::NA.to_string(), |v| format!("{:.1} %", v * 100.0));
     let mut out = vec![String::new()];
     let Some(r) = r else {
         out.push(

@@ -12,7 +12,7 @@
 use chrono::{DateTime, Utc};
 
 use super::types::{BacktestParams, FirstTouch, PricePath, Reaction, Step, ZoneOutcome};
-use crate::engine::zones::{Where, Zone};
+use crate::engine::zones::{Where, Zone, ZoneName};
 
 /// The near edge of `zone`: its low above price, its high below.
 pub fn near_edge(zone: &Zone) -> f64 {
@@ -81,7 +81,7 @@ pub fn score_zone(index: usize, step: &Step, zone: &Zone, path: &PricePath, bt: 
     ZoneOutcome {
         step: index,
         at: step.at,
-        name: zone.name.clone(),
+        name: zone.name,
         side: zone.side,
         edge,
         log_distance: (edge / step.price).ln(),
@@ -122,17 +122,17 @@ pub fn first_touches(steps: &[Step], outcomes: &[ZoneOutcome]) -> Vec<FirstTouch
         }
         let window = &outcomes[lo..hi];
         let (Some(a), Some(b)) = (
-            window.iter().find(|o| o.name == "A" && o.side == Where::Above),
-            window.iter().find(|o| o.name == "B" && o.side == Where::Below),
+            window.iter().find(|o| o.name == ZoneName::A && o.side == Where::Above),
+            window.iter().find(|o| o.name == ZoneName::B && o.side == Where::Below),
         ) else {
             continue;
         };
         let first = match (a.time_to_touch_secs, b.time_to_touch_secs) {
-            (Some(ta), Some(tb)) if ta < tb => Some("A"),
-            (Some(ta), Some(tb)) if tb < ta => Some("B"),
+            (Some(ta), Some(tb)) if ta < tb => Some(ZoneName::A),
+            (Some(ta), Some(tb)) if tb < ta => Some(ZoneName::B),
             (Some(_), Some(_)) => None,
-            (Some(_), None) => Some("A"),
-            (None, Some(_)) => Some("B"),
+            (Some(_), None) => Some(ZoneName::A),
+            (None, Some(_)) => Some(ZoneName::B),
             (None, None) => None,
         };
         let (da, db) = (a.log_distance.abs(), b.log_distance.abs());
@@ -148,8 +148,8 @@ pub fn first_touches(steps: &[Step], outcomes: &[ZoneOutcome]) -> Vec<FirstTouch
         };
         out.push(FirstTouch {
             step: i,
-            first: first.map(str::to_string),
-            bigger: if bigger_is_a { "A" } else { "B" }.to_string(),
+            first,
+            bigger: if bigger_is_a { ZoneName::A } else { ZoneName::B },
             random_walk_bigger_first,
         });
     }

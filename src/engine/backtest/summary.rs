@@ -1,5 +1,5 @@
 //! Scores every step and puts the figures together: per group of zones (A and B together as
-//! `overall`; A, B, C per letter, both sides' C together) the touches against the placebo,
+//! `overall`; A, B, C above and C below per name) the touches against the placebo,
 //! the reactions, which of A and B came first, the bootstrap intervals, the calibration of
 //! the distance-only model, and the sentences that say what it amounts to.
 //!
@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::bootstrap::{day_of, ratio_interval, Ratio};
 use super::calibration::{brier, brier_base_rate, reliability};
-use super::types::{
-    Backtest, BacktestParams, FirstTouch, OddsModel, PricePath, Reaction, Step, Summary, ZoneOutcome, FORMAT,
-};
+use super::result::{Backtest, FORMAT};
+use super::types::{BacktestParams, FirstTouch, OddsModel, PricePath, Reaction, Step, Summary, ZoneOutcome};
 use super::{placebo, score, volmodel};
+use crate::engine::zones::ZoneName;
 use crate::model::snapshot::MarketSnapshot;
 
 /// Below this many zones in a group, or days, a figure is not judged.
@@ -47,11 +47,9 @@ pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &B
     }
     let first_touches = score::first_touches(steps, &outcomes);
 
-    let overall = group(&outcomes, |o| o.name == "A" || o.name == "B", Some((&first_touches, steps)), bt);
-    let zones: BTreeMap<String, Summary> = crate::engine::zones::LABELLED
-        .iter()
-        .map(|&l| (l.to_string(), group(&outcomes, |o| o.name == l, None, bt)))
-        .collect();
+    let overall = group(&outcomes, |o| matches!(o.name, ZoneName::A | ZoneName::B), Some((&first_touches, steps)), bt);
+    let zones: BTreeMap<ZoneName, Summary> =
+        crate::engine::zones::LABELLED.iter().map(|&l| (l, group(&outcomes, |o| o.name == l, None, bt))).collect();
     let headline = headline(&overall);
 
     let data_from = path.open_time.first().copied().unwrap_or(snap.captured_at);
@@ -186,7 +184,7 @@ pub fn group(
     };
     if let Some((firsts, steps)) = first {
         let counted: Vec<&FirstTouch> = firsts.iter().filter(|f| f.first.is_some()).collect();
-        let bigger = |f: &FirstTouch| f.first.as_deref() == Some(f.bigger.as_str());
+        let bigger = |f: &FirstTouch| f.first == Some(f.bigger);
         let expected = counted.iter().map(|f| f.random_walk_bigger_first).sum::<f64>();
         let big = counted.iter().filter(|f| bigger(f)).count();
         s.first_touch_steps = Some(counted.len());

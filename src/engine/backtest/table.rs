@@ -4,14 +4,10 @@
 //! headline and verdicts as they are. At most [`WIDTH`] columns (longer sentences are wrapped
 //! at spaces). Pure.
 
-use super::types::{Backtest, ReliabilityBin, Summary};
+use super::result::Backtest;
+pub use super::text::{wrap, NA, WIDTH};
+use super::types::{ReliabilityBin, Summary};
 use crate::model::fmt::span_label;
-
-/// Widest line the table prints (characters).
-pub const WIDTH: usize = 110;
-
-/// What a missing figure prints as.
-pub const NA: &str = "n/a";
 
 /// Width of the row labels and of each group's column.
 const LABEL_W: usize = 20;
@@ -20,7 +16,7 @@ const COL_W: usize = 16;
 /// The groups in the order the table shows them, with their column headings.
 pub fn groups(bt: &Backtest) -> Vec<(&'static str, Option<&Summary>)> {
     let mut g = vec![("overall (A+B)", Some(&bt.overall))];
-    g.extend(crate::engine::zones::LABELLED.iter().map(|&n| (n, bt.zones.get(n))));
+    g.extend(crate::engine::zones::LABELLED.iter().map(|n| (n.as_str(), bt.zones.get(n))));
     g
 }
 
@@ -99,29 +95,6 @@ const ROWS: [Row; 11] = [
     }),
     ("Brier base rate", |s| opt(s.brier_base_rate, |v| format!("{v:.3}"))),
 ];
-
-/// `s` cut into lines of at most `width` characters at spaces, every line after the first
-/// indented by `indent` spaces (a word longer than a line stays whole).
-pub fn wrap(s: &str, first: &str, indent: usize, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in s.split_whitespace() {
-        let len = line.chars().count() + usize::from(!empty) + word.chars().count();
-        if !empty && len > width {
-            out.push(std::mem::take(&mut line));
-            line = " ".repeat(indent);
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    out.push(line);
-    out
-}
 
 fn cell(s: &str, w: usize) -> String {
     let n = s.chars().count();
@@ -258,15 +231,5 @@ mod tests {
         assert_eq!(span(5 * 3600 + 20 * 60), "5h 20m");
         assert_eq!(span(3 * 3600), "3h");
         assert_eq!(span(27 * 3600), "1d 3h");
-    }
-
-    #[test]
-    fn wrap_keeps_lines_short_and_words_whole() {
-        let s = "the quick brown fox jumps over the lazy dog ".repeat(6);
-        let lines = wrap(&s, "  overall: ", 4, 40);
-        assert!(lines.len() > 4 && lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
-        assert!(lines[1..].iter().all(|l| l.starts_with("    ") && !l.starts_with("     ")), "{lines:?}");
-        let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).skip(1).collect();
-        assert_eq!(words.join(" "), s.trim());
     }
 }

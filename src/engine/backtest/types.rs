@@ -1,14 +1,11 @@
-//! The plain data types of the backtest, shared by its parts and by its outputs.
+//! The plain data types of the backtest, shared by its parts and by its outputs. A leaf: it
+//! refers to none of the other files of `backtest` (the whole result, which holds their
+//! sections, is [`super::result::Backtest`]; the options' checks are in [`super::validate`]).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::engine::zones::{Where, Zones};
-use crate::error::Error;
-use crate::model::snapshot::MarketSnapshot;
-
-/// Format tag of `liqshot backtest --json`.
-pub const FORMAT: &str = "liqshot-backtest/1";
+use crate::engine::zones::{Where, ZoneName, Zones};
 
 /// Options of a backtest (the command's flags; `Default` is documented in docs/method.md, "Backtest").
 #[derive(Debug, Clone, PartialEq)]
@@ -70,110 +67,6 @@ impl Default for BacktestParams {
             seed: 1,
             odds_model: OddsModel::default(),
         }
-    }
-}
-
-impl BacktestParams {
-    /// Rejects options no backtest of `snap` can use, naming the flag (`Error::Usage`).
-    ///
-    /// The flags named: `--step`, `--horizon`, `--warmup`, `--lookback`, `--reaction-move`,
-    /// `--reaction-window`, `--vol-window`, `--resamples` (the fields above, in that order).
-    pub fn validate(&self, snap: &MarketSnapshot) -> Result<(), Error> {
-        let usage = |m: String| Err(Error::Usage(m));
-        let interval = snap.interval_secs();
-        let durations: [(&str, i64, i64); 5] = [
-            ("--step", self.step_secs, 1),
-            ("--horizon", self.horizon_secs, 1),
-            ("--warmup", self.warmup_secs, 0),
-            ("--reaction-window", self.reaction_secs, 1),
-            ("--vol-window", self.vol_window_secs, 1),
-        ];
-        for (flag, secs, min) in durations {
-            if secs < min {
-                let what = if min == 0 { "must not be negative" } else { "must be positive" };
-                return usage(format!("{flag} {}: {what}", duration(secs)));
-            }
-            if secs > MAX_DURATION_SECS {
-                return usage(format!(
-                    "{flag} {}: longer than {} is not a backtest setting",
-                    duration(secs),
-                    duration(MAX_DURATION_SECS)
-                ));
-            }
-        }
-        // A step between candle closes would score from the next candle's open (its first
-        // minutes unseen) and sub-candle steps multiply the work for nothing; a horizon that is
-        // not whole candles is scored on fewer candles than the model's `h` assumes.
-        if interval > 0 {
-            for (flag, secs) in [("--step", self.step_secs), ("--horizon", self.horizon_secs)] {
-                if secs % interval != 0 {
-                    return usage(format!(
-                        "{flag} {}: must be a whole number of the snapshot's {} candles (e.g. {})",
-                        duration(secs),
-                        duration(interval),
-                        duration((secs / interval).max(1) * interval)
-                    ));
-                }
-            }
-        }
-        if let Some(l) = self.lookback_secs {
-            if l < interval {
-                return usage(format!(
-                    "--lookback {}: must be at least one candle ({})",
-                    duration(l),
-                    duration(interval)
-                ));
-            }
-            if l > MAX_DURATION_SECS {
-                return usage(format!(
-                    "--lookback {}: longer than {} is not a backtest setting",
-                    duration(l),
-                    duration(MAX_DURATION_SECS)
-                ));
-            }
-        }
-        if !(self.reaction_move.is_finite() && self.reaction_move > 0.0 && self.reaction_move < 0.5) {
-            return usage(format!(
-                "--reaction-move {}: must be a fraction of price above 0 and below 0.5 (0.005 = 0.5 %)",
-                self.reaction_move
-            ));
-        }
-        if !(MIN_RESAMPLES..=MAX_RESAMPLES).contains(&self.resamples) {
-            return usage(format!(
-                "--resamples {}: must be between {MIN_RESAMPLES} and {MAX_RESAMPLES}",
-                self.resamples
-            ));
-        }
-        let Some((start, end)) = super::walk::data_span(snap) else {
-            return Err(Error::Invalid("the snapshot has no candles to backtest".into()));
-        };
-        let span = (end - start).num_seconds();
-        if self.warmup_secs + self.horizon_secs > span {
-            let flag = if self.horizon_secs >= span || self.warmup_secs < self.horizon_secs {
-                "--horizon"
-            } else {
-                "--warmup"
-            };
-            let value = if flag == "--horizon" { self.horizon_secs } else { self.warmup_secs };
-            return usage(format!(
-                "{flag} {}: the snapshot holds {} of data; warm-up {} + horizon {} need more",
-                duration(value),
-                duration(span),
-                duration(self.warmup_secs),
-                duration(self.horizon_secs)
-            ));
-        }
-        if super::walk::step_times(snap, self).is_empty() {
-            return usage(format!(
-                "--step {}: no step falls between {} (data start + warm-up {}) and {} (data end - horizon {})",
-                duration(self.step_secs),
-                start + chrono::Duration::seconds(self.warmup_secs),
-                duration(self.warmup_secs),
-                end - chrono::Duration::seconds(self.horizon_secs),
-                duration(self.horizon_secs)
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -239,8 +132,8 @@ pub struct ZoneOutcome {
     /// Index into the steps.
     pub step: usize,
     pub at: DateTime<Utc>,
-    /// `A`, `B` or `C`.
-    pub name: String,
+    /// `A`, `B`, `C above` or `C below`.
+    pub name: ZoneName,
     pub side: Where,
     /// The near edge (the zone's low above price, its high below).
     pub edge: f64,
@@ -269,9 +162,9 @@ pub struct ZoneOutcome {
 pub struct FirstTouch {
     pub step: usize,
     /// `A`, `B`, or `None` when neither was touched within the horizon.
-    pub first: Option<String>,
+    pub first: Option<ZoneName>,
     /// `A` or `B`: the one with more USD.
-    pub bigger: String,
+    pub bigger: ZoneName,
     /// A driftless walk's probability that the bigger one is reached first (from the two
     /// log distances: `d_other / (d_a + d_b)`).
     pub random_walk_bigger_first: f64,
@@ -327,50 +220,4 @@ pub struct Summary {
     /// 90 % interval excludes 1 ("... worse than distance alone" when it lies below 1),
     /// otherwise "no measurable edge over distance alone".
     pub verdict: Vec<String>,
-}
-
-/// The whole result: `liqshot backtest --json` serialises this.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Backtest {
-    pub format: &'static str,
-    pub symbol: String,
-    pub venues: String,
-    pub interval: String,
-    pub data_from: DateTime<Utc>,
-    pub data_to: DateTime<Utc>,
-    pub step_secs: i64,
-    pub horizon_secs: i64,
-    pub warmup_secs: i64,
-    pub lookback_secs: Option<i64>,
-    pub reaction_move: f64,
-    pub reaction_secs: i64,
-    pub vol_window_secs: i64,
-    pub resamples: usize,
-    pub seed: u64,
-    /// The distance-only model of `model_probability` (`--odds-model`).
-    pub odds_model: OddsModel,
-    pub steps: usize,
-    /// Zones A and B together.
-    pub overall: Summary,
-    /// Per letter: `A`, `B`, `C` (both sides' C together).
-    pub zones: std::collections::BTreeMap<String, Summary>,
-    /// One plain sentence: has the model shown an edge over distance alone on this history?
-    pub headline: String,
-    /// Caveats of these options on this data, one sentence each (empty when there is none):
-    /// a reaction window no longer than a candle (reactions can then only be continue or
-    /// neither), gaps in the price path.
-    pub notes: Vec<String>,
-    pub outcomes: Vec<ZoneOutcome>,
-    pub first_touches: Vec<FirstTouch>,
-    /// The map against realized liquidations ([`super::realized`]); `None` (JSON null) when
-    /// the snapshot holds none.
-    pub realized: Option<super::realized::Realized>,
-    /// The map as fuel against realized period totals ([`super::fuel`]); `None` (JSON null)
-    /// when the snapshot holds no realized liquidations.
-    pub fuel: Option<super::fuel::Fuel>,
-    /// The model against measured Hyperliquid positions at the snapshot's end (the `measured`
-    /// section of `liqshot zones --json`, on the zones of the whole snapshot); `None` (JSON
-    /// null) when the snapshot holds none. Measured positions exist only at capture time, so
-    /// no step before it is scored against them.
-    pub measured: Option<crate::engine::measured::MeasuredSummary>,
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::types::{BacktestParams, PricePath, ZoneOutcome};
+use crate::engine::zones::ZoneName;
 
 /// Outcomes of a letter an adjustment needs before it departs from the model alone.
 pub const MIN_ADJUST_OUTCOMES: usize = 10;
@@ -103,9 +104,9 @@ pub fn trailing_vol(path: &PricePath, at: DateTime<Utc>, window_secs: i64) -> Op
     v.is_finite().then_some(v)
 }
 
-/// The letter a lift is pooled by: `A`, `B`, `C` (both sides' C together).
-pub fn letter(o: &ZoneOutcome) -> &str {
-    o.name.as_str()
+/// The letter a lift is pooled by: the zone's name (`A`, `B`, `C above`, `C below`).
+pub fn letter(o: &ZoneOutcome) -> ZoneName {
+    o.name
 }
 
 /// Fills `model_probability` from each step's volatility (`vols[o.step]`) and
@@ -146,7 +147,7 @@ pub fn adjust(
     let mut counts = vec![(0usize, 0usize); outcomes.len()];
     let rate = |c: (usize, usize)| if c.0 > 0 { c.1 as f64 / c.0 as f64 } else { 0.0 };
     let mut seen = vec![false; outcomes.len()];
-    let mut letters: HashMap<String, (usize, f64, f64)> = HashMap::new();
+    let mut letters: HashMap<ZoneName, (usize, f64, f64)> = HashMap::new();
     let mut by_step: Vec<Vec<usize>> = vec![Vec::new(); step_at.len()];
     for (i, o) in outcomes.iter().enumerate() {
         if let Some(v) = by_step.get_mut(o.step) {
@@ -172,19 +173,19 @@ pub fn adjust(
                 counts[j].0 += 1;
                 counts[j].1 += hit as usize;
                 if seen[j] {
-                    letters.get_mut(letter(&outcomes[j])).expect("seen letter").2 += rate(counts[j]) - old;
+                    letters.get_mut(&letter(&outcomes[j])).expect("seen letter").2 += rate(counts[j]) - old;
                 }
             }
             // Step s's own zones are over: their outcomes join their letter's record.
             for &j in &by_step[s] {
                 seen[j] = true;
-                let e = letters.entry(letter(&outcomes[j]).to_string()).or_insert((0, 0.0, 0.0));
+                let e = letters.entry(letter(&outcomes[j])).or_insert((0, 0.0, 0.0));
                 e.0 += 1;
                 e.1 += outcomes[j].touched as u8 as f64;
                 e.2 += rate(counts[j]);
             }
         }
-        lifts[i] = match letters.get(letter(&outcomes[i])) {
+        lifts[i] = match letters.get(&letter(&outcomes[i])) {
             Some(&(n, obs, exp)) if n >= MIN_ADJUST_OUTCOMES && exp > 0.0 => obs / exp,
             _ => 1.0,
         };

@@ -11,6 +11,7 @@
 //! Names: `A`, `B`, `C above`, `C below` (plain ASCII in JSON and CSV); the chart's short tags
 //! are `A`, `B`, `C↑`, `C↓` ([`Zone::tag`]).
 
+pub mod name;
 pub mod reach;
 pub mod shelves;
 pub mod v1;
@@ -23,46 +24,7 @@ use crate::model::snapshot::{Candle, MarketSnapshot};
 
 pub use reach::{reach, MIN_REACH};
 
-/// Zone A: the nearest shelf above price.
-pub const A: &str = "A";
-/// Zone B: the nearest shelf below price.
-pub const B: &str = "B";
-/// The most fuel in reach beyond A.
-pub const C_ABOVE: &str = "C above";
-/// The most fuel in reach beyond B.
-pub const C_BELOW: &str = "C below";
-/// A shelf beyond the reach ([`Zones::far`]).
-pub const FAR: &str = "far";
-/// A shelf within the reach that carries no letter ([`Zones::other`]).
-pub const OTHER: &str = "other";
-/// The labelled names, in the order [`Zones::zones`] holds them.
-pub const LABELLED: [&str; 4] = [A, B, C_ABOVE, C_BELOW];
-
-/// The nearest zone's name on `side` (A above, B below).
-pub fn near_name(side: Where) -> &'static str {
-    match side {
-        Where::Above => A,
-        Where::Below => B,
-    }
-}
-
-/// The C zone's name on `side`.
-pub fn far_name(side: Where) -> &'static str {
-    match side {
-        Where::Above => C_ABOVE,
-        Where::Below => C_BELOW,
-    }
-}
-
-/// A zone name as written by liqshot before the two C zones had names of their own (`C` with
-/// a side) in today's form; other names unchanged. Reads old `--previous` files.
-pub fn modern_name(name: &str, side: Where) -> &str {
-    if name == "C" {
-        far_name(side)
-    } else {
-        name
-    }
-}
+pub use name::{ZoneName, LABELLED};
 
 pub use crate::engine::estimate::ZoneRule;
 
@@ -103,7 +65,7 @@ pub use crate::model::side::Where;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Zone {
     /// `A`, `B`, `C above`, `C below` (or `far`, `other` in those lists).
-    pub name: String,
+    pub name: ZoneName,
     pub side: Where,
     /// `shorts` (above) or `longs` (below): whose liquidations sit there.
     pub liquidates: String,
@@ -124,11 +86,7 @@ pub struct Zone {
 impl Zone {
     /// The chart's short tag: `A`, `B`, `C↑`, `C↓` (other names unchanged).
     pub fn tag(&self) -> &str {
-        match self.name.as_str() {
-            C_ABOVE => "C↑",
-            C_BELOW => "C↓",
-            n => n,
-        }
+        self.name.tag()
     }
 }
 
@@ -159,7 +117,7 @@ pub struct Zones {
 
 impl Zones {
     /// The labelled zone called `name` (`A`, `B`, `C above`, `C below`).
-    pub fn named(&self, name: &str) -> Option<&Zone> {
+    pub fn named(&self, name: ZoneName) -> Option<&Zone> {
         self.zones.iter().find(|z| z.name == name)
     }
 }
@@ -270,7 +228,7 @@ struct Cluster {
     b: usize,
 }
 
-fn make_zone(name: &str, side: Where, s: &SideBins, c: &Cluster, price: f64, total: f64) -> Zone {
+fn make_zone(name: ZoneName, side: Where, s: &SideBins, c: &Cluster, price: f64, total: f64) -> Zone {
     let (a, b) = (c.a, c.b);
     let usd: f64 = s.usd[a..=b].iter().sum();
     // The densest level of the zone's densest 0.1 % band (of two equal bands, the nearer):
@@ -280,7 +238,7 @@ fn make_zone(name: &str, side: Where, s: &SideBins, c: &Cluster, price: f64, tot
     let (inner, outer) = (s.edges[a].0, s.edges[b].1);
     let (low, high) = if inner < outer { (inner, outer) } else { (outer, inner) };
     Zone {
-        name: name.into(),
+        name,
         side,
         liquidates: if side == Where::Above { "shorts" } else { "longs" }.into(),
         low,

@@ -19,7 +19,9 @@
 //!    shelf holding that band instead, so the brightest band a trader can see is always labelled.
 //!    The other shelves within the reach are listed as `other`, the ones beyond it as `far`.
 
-use super::{make_zone, side_bins, Builder, Cluster, SideBins, Where, ZoneParams, ZoneRule, Zones, MIN_REACH};
+use super::{
+    make_zone, side_bins, Builder, Cluster, SideBins, Where, ZoneName, ZoneParams, ZoneRule, Zones, MIN_REACH,
+};
 use crate::engine::estimate::Profile;
 
 /// Number of bands of `s` whose inner edge lies within `reach` (a fraction of price) of `price`.
@@ -75,7 +77,7 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: f64) -> 
         let nr = bands_within(&s, price, reach);
         let cl = shelves(&s, p, nr, densest);
         let Some(first) = cl.first() else { continue };
-        out.found[k].push(make_zone(super::near_name(side), side, &s, first, price, total));
+        out.found[k].push(make_zone(ZoneName::near(side), side, &s, first, price, total));
         let usd = |c: &Cluster| s.usd[c.a..=c.b].iter().sum::<f64>();
         let holds = |c: &Cluster, i: usize| c.a <= i && i <= c.b;
         let (inside, beyond): (Vec<&Cluster>, Vec<&Cluster>) = cl[1..].iter().partition(|c| c.a < nr);
@@ -84,13 +86,13 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: f64) -> 
             c = inside.iter().copied().find(|x| holds(x, d)).or(c);
         }
         if let Some(c) = c {
-            out.found[k].push(make_zone(super::far_name(side), side, &s, c, price, total));
+            out.found[k].push(make_zone(ZoneName::far_c(side), side, &s, c, price, total));
         }
         for o in inside.iter().filter(|o| Some(**o) != c) {
-            out.other.push(make_zone(super::OTHER, side, &s, o, price, total));
+            out.other.push(make_zone(ZoneName::Other, side, &s, o, price, total));
         }
         for f in beyond {
-            out.far.push(make_zone(super::FAR, side, &s, f, price, total));
+            out.far.push(make_zone(ZoneName::Far, side, &s, f, price, total));
         }
     }
     out.finish()

@@ -36,25 +36,25 @@ fn finds_nearest_and_larger_secondary_each_side() {
         (90.0, 3000.0, true),
     ]);
     let z = v1::find_zones(&p, 100.0, &ZoneParams::default(), None);
-    let names: Vec<(String, Where)> = z.zones.iter().map(|z| (z.name.clone(), z.side)).collect();
+    let names: Vec<(ZoneName, Where)> = z.zones.iter().map(|z| (z.name, z.side)).collect();
     assert_eq!(
         names,
         vec![
-            ("A".into(), Where::Above),
-            ("B".into(), Where::Below),
-            ("C above".into(), Where::Above),
-            ("C below".into(), Where::Below)
+            (ZoneName::A, Where::Above),
+            (ZoneName::B, Where::Below),
+            (ZoneName::CAbove, Where::Above),
+            (ZoneName::CBelow, Where::Below)
         ]
     );
-    let a = z.named(A).unwrap();
+    let a = z.named(ZoneName::A).unwrap();
     assert!(a.low <= 101.0 && a.high >= 101.0, "{a:?}");
     assert!((a.peak - 101.0).abs() < 0.05);
     assert!((a.distance_pct - 1.0).abs() < 0.05);
-    let c = z.named(C_ABOVE).unwrap();
+    let c = z.named(ZoneName::CAbove).unwrap();
     assert!((c.peak - 105.0).abs() < 0.05, "C is the larger one beyond A: {c:?}");
-    let b = z.named(B).unwrap();
+    let b = z.named(ZoneName::B).unwrap();
     assert!((b.peak - 97.0).abs() < 0.05 && b.distance_pct < 0.0 && b.liquidates == "longs");
-    assert!(z.named(C_BELOW).unwrap().usd > 3000.0);
+    assert!(z.named(ZoneName::CBelow).unwrap().usd > 3000.0);
     assert!(b.share_of_side > 0.0 && b.share_of_side < 1.0);
 }
 
@@ -85,26 +85,26 @@ fn c_is_reachable_and_dense_not_just_large() {
     ]);
     let reach = Some((95.0, 106.0));
     let z = v1::find_zones(&p, 100.0, &ZoneParams::default(), reach);
-    let c = z.named(C_ABOVE).unwrap();
+    let c = z.named(ZoneName::CAbove).unwrap();
     assert!((c.peak - 103.0).abs() < 0.2, "C is the tall cluster at +3 %, not the wider or the far one: {c:?}");
     // The +11 % cluster is beyond reach: listed as far, not as C.
-    assert!(z.far.iter().any(|f| f.side == Where::Above && f.low > 108.0 && f.name == "far"), "{:?}", z.far);
+    assert!(z.far.iter().any(|f| f.side == Where::Above && f.low > 108.0 && f.name == ZoneName::Far), "{:?}", z.far);
     // Below: the only cluster beyond B is out of reach: no C below, one far cluster.
-    assert!(z.named(C_BELOW).is_none(), "{:?}", z.zones);
+    assert!(z.named(ZoneName::CBelow).is_none(), "{:?}", z.zones);
     assert!(z.far.iter().any(|f| f.side == Where::Below && (f.peak - 90.0).abs() < 1.1));
     // Without a reach limit nothing is far, and density still beats size.
     let z = v1::find_zones(&p, 100.0, &ZoneParams::default(), None);
-    assert!((z.named(C_ABOVE).unwrap().peak - 103.0).abs() < 0.2 && z.far.is_empty());
-    assert!(z.named(C_BELOW).unwrap().low < 91.0);
+    assert!((z.named(ZoneName::CAbove).unwrap().peak - 103.0).abs() < 0.2 && z.far.is_empty());
+    assert!(z.named(ZoneName::CBelow).unwrap().low < 91.0);
 }
 
 #[test]
 fn edge_distance_is_to_the_near_edge() {
     let p = profile_with_wide(&[(102.0, 0.5, 2000.0, false), (97.0, 0.5, 2000.0, true)]);
     let z = v1::find_zones(&p, 100.0, &ZoneParams::default(), None);
-    let a = z.named(A).unwrap();
+    let a = z.named(ZoneName::A).unwrap();
     assert!((a.edge_distance_pct - (a.low / 100.0 - 1.0) * 100.0).abs() < 1e-9 && a.edge_distance_pct < a.distance_pct);
-    let b = z.named(B).unwrap();
+    let b = z.named(ZoneName::B).unwrap();
     assert!(
         (b.edge_distance_pct - (b.high / 100.0 - 1.0) * 100.0).abs() < 1e-9 && b.edge_distance_pct > b.distance_pct
     );
@@ -137,8 +137,8 @@ fn clusters_under_the_share_floor_are_noise() {
     // and its cluster holds ~3 % of the side's ~1,100 USD.
     let p = profile_with(&[(102.0, 10.0, false)]);
     let strict = ZoneParams { min_share: 0.05, ..Default::default() };
-    assert!(v1::find_zones(&p, 100.0, &strict, None).named(A).is_none());
-    let a = v1::find_zones(&p, 100.0, &ZoneParams::default(), None).named(A).cloned().unwrap();
+    assert!(v1::find_zones(&p, 100.0, &strict, None).named(ZoneName::A).is_none());
+    let a = v1::find_zones(&p, 100.0, &ZoneParams::default(), None).named(ZoneName::A).cloned().unwrap();
     assert!((a.peak - 102.0).abs() < 0.05);
     assert!(a.share_of_side > 0.02 && a.share_of_side < 0.05, "{a:?}");
     // The zone is the spike's neighbourhood, not the whole flat background.
@@ -201,12 +201,12 @@ fn one_wide_shelf_with_three_maxima_is_one_zone() {
     add_shelf(&mut p, 101.0, 103.5, 3000.0, false, |x| 0.4 + 0.6 * (x * 3.0 * std::f64::consts::PI).sin().abs());
     let z = v2(&p);
     check_invariants(&p, &z);
-    let a = z.named(A).expect("zone A");
+    let a = z.named(ZoneName::A).expect("zone A");
     assert!(a.low <= 101.05 && a.high >= 103.45, "the whole shelf is zone A: {a:?}");
-    assert!(z.named(C_ABOVE).is_none() && z.other.is_empty(), "{z:?}");
+    assert!(z.named(ZoneName::CAbove).is_none() && z.other.is_empty(), "{z:?}");
     // v1 cut the same shelf at half the height of its strongest maximum.
     let old = v1::find_zones(&p, 100.0, &ZoneParams::default(), None);
-    let a1 = old.named(A).unwrap();
+    let a1 = old.named(ZoneName::A).unwrap();
     assert!(a1.high - a1.low < a.high - a.low, "{a1:?}");
 }
 
@@ -217,7 +217,7 @@ fn two_shelves_with_a_gap_are_two_zones() {
     add_shelf(&mut p, 103.0, 104.0, 2500.0, false, |_| 1.0);
     let z = v2(&p);
     check_invariants(&p, &z);
-    let (a, c) = (z.named(A).unwrap(), z.named(C_ABOVE).unwrap());
+    let (a, c) = (z.named(ZoneName::A).unwrap(), z.named(ZoneName::CAbove).unwrap());
     assert!(a.low < 101.1 && a.high < 102.2 && a.high > 101.9, "{a:?}");
     assert!(c.low > 102.8 && c.low < 103.1 && c.high > 103.9, "{c:?}");
     // A gap of one empty band (0.1 %) is joined: one shelf.
@@ -225,7 +225,7 @@ fn two_shelves_with_a_gap_are_two_zones() {
     add_shelf(&mut q, 101.0, 102.0, 1500.0, false, |_| 1.0);
     add_shelf(&mut q, 102.12, 103.0, 1500.0, false, |_| 1.0);
     let z = v2(&q);
-    assert!(z.named(A).unwrap().high > 102.9 && z.named(C_ABOVE).is_none(), "{z:?}");
+    assert!(z.named(ZoneName::A).unwrap().high > 102.9 && z.named(ZoneName::CAbove).is_none(), "{z:?}");
 }
 
 #[test]
@@ -235,15 +235,15 @@ fn a_thin_hot_band_beyond_a_wide_warm_shelf() {
     add_shelf(&mut p, 106.0, 106.09, 2500.0, false, |_| 1.0);
     let z = v2(&p);
     check_invariants(&p, &z);
-    assert!(z.named(A).unwrap().high > 102.9);
-    let c = z.named(C_ABOVE).unwrap();
+    assert!(z.named(ZoneName::A).unwrap().high > 102.9);
+    let c = z.named(ZoneName::CAbove).unwrap();
     assert!(c.low > 105.8 && c.high < 106.3, "the hot band is C above: {c:?}");
     // A bigger but cooler shelf between them: C is still the hot band, the side's densest
     // band within ±8 % (the bigger shelf is listed as `other`).
     add_shelf(&mut p, 103.5, 105.5, 4500.0, false, |_| 1.0);
     let z = v2(&p);
     check_invariants(&p, &z);
-    assert!(z.named(C_ABOVE).unwrap().low > 105.8, "{z:?}");
+    assert!(z.named(ZoneName::CAbove).unwrap().low > 105.8, "{z:?}");
     assert!(z.other.iter().any(|o| o.low < 103.6 && o.usd > 4000.0), "{:?}", z.other);
     // Without the hot band, C is the most fuel beyond A.
     let mut q = profile_with(&[]);
@@ -251,7 +251,7 @@ fn a_thin_hot_band_beyond_a_wide_warm_shelf() {
     add_shelf(&mut q, 102.0, 102.5, 400.0, false, |_| 1.0);
     add_shelf(&mut q, 104.0, 106.0, 2500.0, false, |x| 0.8 + 0.4 * x);
     let z = v2(&q);
-    assert!(z.named(C_ABOVE).unwrap().low > 103.9, "{z:?}");
+    assert!(z.named(ZoneName::CAbove).unwrap().low > 103.9, "{z:?}");
     assert!(z.other.iter().any(|o| o.low > 101.9 && o.high < 102.7), "{:?}", z.other);
 }
 
@@ -261,13 +261,13 @@ fn an_empty_side_has_no_zones() {
     let mut p = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };
     add_shelf(&mut p, 101.0, 102.0, 1000.0, false, |_| 1.0);
     let z = v2(&p);
-    assert_eq!(z.zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), [A]);
+    assert_eq!(z.zones.iter().map(|z| z.name).collect::<Vec<_>>(), [ZoneName::A]);
     assert_eq!(z.below_usd, 0.0);
     let empty = Profile { bins, long: vec![0.0; bins.count], short: vec![0.0; bins.count] };
     assert!(v2(&empty).zones.is_empty());
     // A flat side: every band is as dense as the densest, one shelf across the whole side.
     let flat = v2(&profile_with(&[]));
-    assert!(flat.named(A).is_some_and(|a| a.high > 124.0), "{:?}", flat.zones);
+    assert!(flat.named(ZoneName::A).is_some_and(|a| a.high > 124.0), "{:?}", flat.zones);
 }
 
 #[test]
@@ -275,22 +275,22 @@ fn a_side_whose_densest_band_is_seven_percent_away() {
     let mut p = profile_with(&[]);
     add_shelf(&mut p, 93.0, 93.09, 3000.0, true, |_| 1.0);
     let z = v2(&p);
-    let b = z.named(B).expect("the only dense band below is B");
+    let b = z.named(ZoneName::B).expect("the only dense band below is B");
     assert!(b.low > 92.8 && b.high < 93.2 && (b.edge_distance_pct + 6.9).abs() < 0.2, "{b:?}");
     // With a nearer cluster, the band 7 % away is C below, not `far`.
     add_shelf(&mut p, 98.5, 99.0, 800.0, true, |_| 1.0);
     let z = v2(&p);
     check_invariants(&p, &z);
-    assert!(z.named(B).unwrap().high > 98.9);
-    assert!(z.named(C_BELOW).unwrap().low > 92.8, "{z:?}");
+    assert!(z.named(ZoneName::B).unwrap().high > 98.9);
+    assert!(z.named(ZoneName::CBelow).unwrap().low > 92.8, "{z:?}");
     // 9 % away is beyond the least reach: far; within a wider (volatile) reach: C below.
     let mut q = profile_with(&[]);
     add_shelf(&mut q, 98.5, 99.0, 800.0, true, |_| 1.0);
     add_shelf(&mut q, 90.9, 91.0, 3000.0, true, |_| 1.0);
     let z = v2(&q);
-    assert!(z.named(C_BELOW).is_none() && z.far.iter().any(|f| f.low > 90.8 && f.high < 91.1), "{z:?}");
+    assert!(z.named(ZoneName::CBelow).is_none() && z.far.iter().any(|f| f.low > 90.8 && f.high < 91.1), "{z:?}");
     let wide = shelves::find_zones(&q, 100.0, &ZoneParams::default(), 0.12);
-    assert!(wide.named(C_BELOW).is_some_and(|c| c.low > 90.8), "{wide:?}");
+    assert!(wide.named(ZoneName::CBelow).is_some_and(|c| c.low > 90.8), "{wide:?}");
     assert_eq!(wide.reach_pct, Some(12.0));
 }
 
@@ -318,7 +318,5 @@ fn tags_and_names() {
     let z = v2(&p);
     let tags: Vec<&str> = z.zones.iter().map(|z| z.tag()).collect();
     assert_eq!(tags, ["A", "B", "C↑", "C↓"]);
-    assert_eq!(z.zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), LABELLED);
-    assert_eq!(modern_name("C", Where::Below), C_BELOW);
-    assert_eq!(modern_name("A", Where::Above), A);
+    assert_eq!(z.zones.iter().map(|z| z.name).collect::<Vec<_>>(), LABELLED);
 }

@@ -14,7 +14,7 @@
 //! Its zones depend on the chart's window (through the reach) and cut wide shelves into the
 //! half-height width of one local maximum: see docs/method.md, "Zones A, B and C", for why v2 replaced it.
 
-use super::{make_zone, side_bins, Builder, Cluster, SideBins, Where, ZoneParams, Zones};
+use super::{make_zone, side_bins, Builder, Cluster, SideBins, Where, ZoneName, ZoneParams, Zones};
 use crate::engine::estimate::Profile;
 
 /// Clusters on one side, ordered from price outwards.
@@ -88,7 +88,7 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: Option<(
         out.set_total(side, total);
         let cl = clusters(&s, p);
         let Some(first) = cl.first() else { continue };
-        out.found[k].push(make_zone(super::near_name(side), side, &s, first, price, total));
+        out.found[k].push(make_zone(ZoneName::near(side), side, &s, first, price, total));
         let within = |c: &Cluster| {
             let inner = s.edges[c.a].0;
             reach.is_none_or(|(lo, hi)| inner >= lo && inner <= hi)
@@ -101,10 +101,10 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: Option<(
             .filter(|c| within(c))
             .max_by(|x, y| densest(x).total_cmp(&densest(y)).then(usd(x).total_cmp(&usd(y))));
         if let Some(c) = beyond {
-            out.found[k].push(make_zone(super::far_name(side), side, &s, c, price, total));
+            out.found[k].push(make_zone(ZoneName::far_c(side), side, &s, c, price, total));
         }
         for c in cl[1..].iter().filter(|c| !within(c)) {
-            out.far.push(make_zone(super::FAR, side, &s, c, price, total));
+            out.far.push(make_zone(ZoneName::Far, side, &s, c, price, total));
         }
     }
     out.finish()

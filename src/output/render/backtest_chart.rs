@@ -129,8 +129,8 @@ impl Geometry {
 fn groups(bt: &Backtest) -> Vec<(&'static str, &Summary)> {
     let mut g = vec![("overall", &bt.overall)];
     for k in crate::engine::zones::LABELLED {
-        if let Some(s) = bt.zones.get(k) {
-            g.push((k, s));
+        if let Some(s) = bt.zones.get(&k) {
+            g.push((k.as_str(), s));
         }
     }
     g

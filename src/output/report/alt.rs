@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::engine::pipeline::Analysis;
-use crate::engine::zones::{Where, Zone};
+use crate::engine::zones::{Where, Zone, ZoneName};
 use crate::model::fmt::span_label;
 use crate::model::fmt::{self, shorten};
 use crate::model::snapshot::MarketSnapshot;
@@ -91,7 +91,10 @@ fn alt_text_within(snap: &MarketSnapshot, a: &Analysis, intro: &str, max: usize)
 /// ` Zone A above: 106,649–107,076, $3.6M of short liquidations, near edge +0.60%.`
 fn zone_sentence(z: &Zone) -> String {
     // `C above` / `C below` already say their side.
-    let name = if z.name.contains(' ') { z.name.clone() } else { format!("{} {}", z.name, z.side) };
+    let name = match z.name {
+        ZoneName::CAbove | ZoneName::CBelow => z.name.to_string(),
+        n => format!("{n} {}", z.side),
+    };
     format!(
         " Zone {}: {}–{}, {} of {} liquidations, near edge {}.",
         shorten(&name, 8),

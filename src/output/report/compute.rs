@@ -183,7 +183,7 @@ fn meta(snap: &MarketSnapshot, price: f64, candles: &[Candle], window_secs: i64)
 /// A zone as a report row (`side` is `above` / `below`), with its [`share_in_band`].
 pub fn zone_row(z: &Zone, profile: &crate::engine::estimate::Profile, price: f64, band_pct: f64) -> ZoneRow {
     ZoneRow {
-        name: z.name.clone(),
+        name: z.name,
         side: z.side,
         liquidates: z.liquidates.clone(),
         low: z.low,
@@ -198,7 +198,7 @@ pub fn zone_row(z: &Zone, profile: &crate::engine::estimate::Profile, price: f64
         calibration_lift: None,
         track_record: None,
         odds_note: None,
-        fuel: crate::output::report::evidence::fuel_sentence(&z.name, &z.liquidates, z.usd, None),
+        fuel: crate::output::report::evidence::fuel_sentence(z.name, &z.liquidates, z.usd, None),
         calibrated_usd: None,
         odds_model: None,
         touch_display: None,

@@ -6,7 +6,7 @@
 use crate::engine::backtest::odds::{zone_odds, ZoneOdds};
 use crate::engine::backtest::{self, Backtest, BacktestParams, OddsModel, PricePath};
 use crate::engine::estimate::EstimateParams;
-use crate::engine::zones::{Zone, ZoneParams};
+use crate::engine::zones::{Zone, ZoneName, ZoneParams};
 use crate::error::Error;
 use crate::model::snapshot::MarketSnapshot;
 use crate::output::report::model::{Evidence, Where, ZoneRow};
@@ -145,7 +145,7 @@ pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
 
 /// "A move through zone B would liquidate about $12.3M of longs, estimated", and with a measured
 /// `scale` (the fuel test's: value and 90 % interval) the calibrated figure beside it.
-pub fn fuel_sentence(name: &str, liquidates: &str, usd: f64, scale: Option<(f64, Option<[f64; 2]>)>) -> String {
+pub fn fuel_sentence(name: ZoneName, liquidates: &str, usd: f64, scale: Option<(f64, Option<[f64; 2]>)>) -> String {
     let base = format!(
         "A move through zone {name} would liquidate about {} of {liquidates}, estimated",
         crate::model::fmt::usd(usd)
@@ -171,7 +171,7 @@ pub fn with_fuel(row: ZoneRow, bt: &Backtest) -> ZoneRow {
     let scale =
         side.filter(|s| !crate::engine::backtest::fuel::too_little(s)).and_then(|s| s.scale.map(|v| (v, s.scale_ci90)));
     ZoneRow {
-        fuel: fuel_sentence(&row.name, &row.liquidates, row.usd, scale),
+        fuel: fuel_sentence(row.name, &row.liquidates, row.usd, scale),
         calibrated_usd: scale.map(|(s, _)| row.usd * s),
         ..row
     }
@@ -287,9 +287,9 @@ pub(crate) mod tests {
     pub(crate) fn constructed_backtest() -> Backtest {
         let t = |d: u32| Utc.with_ymd_and_hms(2025, 11, d, 0, 0, 0).unwrap();
         let mut zones = std::collections::BTreeMap::new();
-        zones.insert("A".to_string(), summary(42, 7, 12, 14.0, Some([0.5, 1.2])));
-        zones.insert("B".to_string(), summary(42, 7, 10, 13.1, Some([0.4, 1.1])));
-        zones.insert("C above".to_string(), summary(60, 7, 3, 4.0, None));
+        zones.insert(ZoneName::A, summary(42, 7, 12, 14.0, Some([0.5, 1.2])));
+        zones.insert(ZoneName::B, summary(42, 7, 10, 13.1, Some([0.4, 1.1])));
+        zones.insert(ZoneName::CAbove, summary(60, 7, 3, 4.0, None));
         Backtest {
             format: crate::engine::backtest::FORMAT,
             symbol: "BTCUSDT".into(),

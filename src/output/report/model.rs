@@ -4,7 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::engine::zones::ZoneName;
 pub use crate::model::side::Where;
+
+pub mod realized;
+pub use realized::{Previous, RealizedSection, SideRow, ZoneHit, NONE_NOTE};
 
 /// An enum of the report that serialises as (and prints) the words the report always used, so
 /// code decides on variants while the JSON and the templates keep their strings.
@@ -112,7 +116,7 @@ pub struct Report {
     pub image: Image,
     /// Realized liquidations of the last 24 h and, with `--previous`, inside its zones.
     #[serde(default, skip_deserializing)]
-    pub realized: super::realized::RealizedSection,
+    pub realized: RealizedSection,
     /// Measured Hyperliquid positions and the model check (`--hl-accounts`; as in `zones
     /// --json`). Absent without them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,8 +162,9 @@ pub struct Meta {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZoneRow {
-    /// `A`, `B`, `C`.
-    pub name: String,
+    /// `A`, `B`, `C above`, `C below` (`far` in `far_zones`; `C` in files written before the two
+    /// C zones had names of their own).
+    pub name: ZoneName,
     /// `above` or `below`.
     pub side: Where,
     /// `shorts` (above) or `longs` (below).
@@ -417,7 +422,7 @@ pub struct Structure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZonePlan {
     /// Zone name and side, e.g. `A` / `above`.
-    pub zone: String,
+    pub zone: ZoneName,
     pub side: Where,
     /// `tap and reject`, `tap and continue`, `front-run` or `ignore`.
     pub reaction: PlanReaction,

@@ -12,11 +12,10 @@
 //! printing a number. Checklist heuristics, not advice; the reasons cite the snapshot's own
 //! backtest or say it has no evidence.
 
-use crate::engine::zones;
 use crate::model::fmt;
 use crate::output::report::model::{
-    Context, Direction, Evidence, FundingBias, OiTrend, PlanReaction, Positioning, Structure, Trend, Where, ZonePlan,
-    ZoneRow,
+    Context, Direction, Evidence, FundingBias, OiTrend, PlanReaction, Positioning, Structure, Trend, Where, ZoneName,
+    ZonePlan, ZoneRow,
 };
 
 /// A fade's stop sits this far beyond the zone's far edge (0.15 %): outside the cluster, so
@@ -132,11 +131,7 @@ pub fn target(z: &ZoneRow, dir: Direction, entry: f64, stop: f64, p: &PlanInputs
         // A long runs to the near edge of a cluster above it (shorts to liquidate) or of a
         // cluster below price it is heading back to; the same edge either way.
         let edge = if long { o.low.min(o.high) } else { o.high.max(o.low) };
-        let label = if zones::LABELLED.contains(&o.name.as_str()) {
-            format!("zone {} edge", o.name)
-        } else {
-            "next cluster edge".into()
-        };
+        let label = if o.name.is_labelled() { format!("zone {} edge", o.name) } else { "next cluster edge".into() };
         push(Some(edge), label);
     }
     let price_gap = p.price * MIN_TARGET_FROM_PRICE_PCT / 100.0;
@@ -291,7 +286,7 @@ pub fn plan(z: &ZoneRow, p: &PlanInputs) -> ZonePlan {
         (Some(entry), Some(stop), target(z, dir, entry, stop, p))
     };
     ZonePlan {
-        zone: z.name.clone(),
+        zone: z.name,
         side: z.side,
         entry_condition: entry_condition(z, reaction, p),
         reaction,
@@ -313,11 +308,11 @@ pub fn plans(p: &PlanInputs) -> Vec<ZonePlan> {
 /// The bullish and bearish scenarios: the path through zone A (B) and the C beyond it, the
 /// swing level on the way, and the one funding reading. Missing zones are said so.
 pub fn scenarios(p: &PlanInputs) -> (String, String) {
-    let find = |name: &str, side: Where| p.zones.iter().find(|z| z.name == name && z.side == side);
+    let find = |name: ZoneName, side: Where| p.zones.iter().find(|z| z.name == name && z.side == side);
     let side_text = |up: bool| {
         let (near, far) = (
-            find(if up { "A" } else { "B" }, if up { Where::Above } else { Where::Below }),
-            find(if up { zones::C_ABOVE } else { zones::C_BELOW }, if up { Where::Above } else { Where::Below }),
+            find(if up { ZoneName::A } else { ZoneName::B }, if up { Where::Above } else { Where::Below }),
+            find(if up { ZoneName::CAbove } else { ZoneName::CBelow }, if up { Where::Above } else { Where::Below }),
         );
         let (verb, edge_word, kind) = if up { ("above", "up to", "short") } else { ("below", "down to", "long") };
         let mut s = match near {

@@ -9,7 +9,7 @@
 //! Pure.
 
 use crate::model::fmt;
-use crate::output::report::model::ZoneRow;
+use crate::output::report::model::{ZoneName, ZoneRow};
 use crate::output::report::plan::PlanInputs;
 use crate::output::report::positioning::ASYMMETRY_TILT;
 
@@ -72,8 +72,8 @@ pub fn bias(p: &PlanInputs) -> (&'static str, String) {
 
 /// The summary lines (at most three).
 pub fn summary(p: &PlanInputs) -> Vec<String> {
-    let find = |name: &str| p.zones.iter().find(|z| z.name == name);
-    let (a, b) = (find("A"), find("B"));
+    let find = |name: ZoneName| p.zones.iter().find(|z| z.name == name);
+    let (a, b) = (find(ZoneName::A), find(ZoneName::B));
     let first = match (a, b) {
         (Some(a), Some(b)) => format!("Nearest fuel: above, {}; below, {}.", fuel(a), fuel(b)),
         (Some(a), None) => format!("Nearest fuel: above, {}; no dense cluster below.", fuel(a)),

@@ -6,7 +6,9 @@ use serde::Deserialize;
 
 use crate::model::fmt;
 use crate::model::snapshot::{Candle, MarketSnapshot};
-use crate::output::report::model::{Trigger, Where, ZoneRow, REPORT_FORMAT, REPORT_FORMAT_V1, REPORT_FORMAT_V2};
+use crate::output::report::model::{
+    Trigger, Where, ZoneName, ZoneRow, REPORT_FORMAT, REPORT_FORMAT_V1, REPORT_FORMAT_V2,
+};
 use crate::output::report::positioning::{self, pct_change};
 
 /// |Open-interest change| at or above this (in %) is a shock.
@@ -106,14 +108,7 @@ pub fn previous_from_json(bytes: &[u8]) -> Result<PreviousZones, String> {
             .zones
             .into_iter()
             .map(|mut z| {
-                if z.name == "C" {
-                    let side = if z.side == Where::Above {
-                        crate::model::side::Where::Above
-                    } else {
-                        crate::model::side::Where::Below
-                    };
-                    z.name = crate::engine::zones::far_name(side).to_string();
-                }
+                z.name = z.name.modern(z.side);
                 z
             })
             .collect(),
@@ -138,12 +133,12 @@ pub struct Now<'a> {
 /// (`high`) of the previous zone A above, lower = the far edge (`low`) of the previous zone B
 /// below; a missing side falls back to the previous price ± [`FALLBACK_RANGE_PCT`].
 pub fn previous_range(prev: &PreviousZones) -> (f64, f64, String) {
-    let get = |name: &str, side: Where| prev.zones.iter().find(|z| z.name == name && z.side == side);
-    let (hi, hi_from) = match get("A", Where::Above) {
+    let get = |name: ZoneName, side: Where| prev.zones.iter().find(|z| z.name == name && z.side == side);
+    let (hi, hi_from) = match get(ZoneName::A, Where::Above) {
         Some(a) => (a.high, "zone A high".to_string()),
         None => (prev.price * (1.0 + FALLBACK_RANGE_PCT / 100.0), format!("previous price +{FALLBACK_RANGE_PCT}%")),
     };
-    let (lo, lo_from) = match get("B", Where::Below) {
+    let (lo, lo_from) = match get(ZoneName::B, Where::Below) {
         Some(b) => (b.low, "zone B low".to_string()),
         None => (prev.price * (1.0 - FALLBACK_RANGE_PCT / 100.0), format!("previous price -{FALLBACK_RANGE_PCT}%")),
     };

@@ -107,7 +107,7 @@ pub fn sample_report() -> Report {
         },
         plans: vec![
             ZonePlan {
-                zone: "A".into(),
+                zone: liqshot::engine::zones::ZoneName::A,
                 side: Where::Above,
                 reaction: PlanReaction::TapAndReject,
                 direction: Direction::Short,
@@ -120,7 +120,7 @@ pub fn sample_report() -> Report {
                 reasons: vec!["Zone A holds $1.2B.".into(), "funding positive: longs crowded".into(), "RSI not overbought".into()],
             },
             ZonePlan {
-                zone: "B".into(),
+                zone: liqshot::engine::zones::ZoneName::B,
                 side: Where::Below,
                 reaction: PlanReaction::TapAndContinue,
                 direction: Direction::Short,
@@ -133,7 +133,7 @@ pub fn sample_report() -> Report {
                 reasons: vec!["Zone B holds $3.6M.".into()],
             },
             ZonePlan {
-                zone: "C above".into(),
+                zone: liqshot::engine::zones::ZoneName::CAbove,
                 side: Where::Above,
                 reaction: PlanReaction::Ignore,
                 direction: Direction::None,
@@ -199,7 +199,7 @@ pub fn sample_report() -> Report {
 #[allow(clippy::too_many_arguments)]
 fn zone(name: &str, side: &str, low: f64, high: f64, peak: f64, usd: f64, dist: f64, share: f64) -> ZoneRow {
     ZoneRow {
-        name: name.into(),
+        name: name.parse().unwrap(),
         side: if side == "above" { Where::Above } else { Where::Below },
         liquidates: if side == "above" { "shorts" } else { "longs" }.into(),
         low,

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::engine::estimate::EstimateParams;
 use crate::engine::pipeline::analyse;
-use crate::engine::zones::ZoneParams;
+use crate::engine::zones::{ZoneName, ZoneParams};
 use crate::model::snapshot::{FundingPoint, OiPoint, VenueSeries, FORMAT};
 
 pub(crate) fn image() -> model::Image {
@@ -120,8 +120,8 @@ fn example_fills_every_field() {
     assert_eq!((m.window.as_str(), m.interval.as_str()), ("24h", "5m"));
     assert!(m.change_24h_pct.is_some_and(|c| c.is_finite() && c.abs() < 20.0), "{m:?}");
     assert!(m.generator.starts_with("liqshot ") && m.notice == NOTICE && m.notes.len() == 2);
-    assert!(r.zones.iter().any(|z| z.name == "A" && z.side == "above"));
-    assert!(r.zones.iter().any(|z| z.name == "B" && z.side == "below"));
+    assert!(r.zones.iter().any(|z| z.name == ZoneName::A && z.side == "above"));
+    assert!(r.zones.iter().any(|z| z.name == ZoneName::B && z.side == "below"));
     for z in &r.zones {
         let outside = if z.side == "above" { z.low >= m.price } else { z.high <= m.price };
         assert!(z.low < z.high && z.usd > 0.0 && outside, "{z:?}");
