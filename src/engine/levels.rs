@@ -147,7 +147,7 @@ pub fn levels(profile: &Profile, price: f64) -> Levels {
 mod tests {
     use super::*;
     use crate::engine::estimate::ledger::Bins;
-    use crate::output::levels_export::{to_csv, to_json, LevelsMeta, LEVELS_FORMAT};
+    use crate::output::levels_export::{to_csv_by, to_json, LevelsMeta, LEVELS_FORMAT};
 
     fn profile() -> Profile {
         let bins = Bins::new(50.0, 200.0, 0.0002);
@@ -204,7 +204,7 @@ mod tests {
     #[test]
     fn csv_and_json_carry_the_same_rows() {
         let l = levels(&profile(), 100.0);
-        let csv = String::from_utf8(to_csv(&l)).unwrap();
+        let csv = String::from_utf8(to_csv_by(&l, &[])).unwrap();
         let meta = LevelsMeta {
             symbol: "X".into(),
             venues: vec!["binance".into()],

@@ -35,17 +35,13 @@ fn rounded(l: &Levels) -> Vec<Band> {
         .collect()
 }
 
-/// CSV: a header `price_low,price_high,long_usd,short_usd` and one row per band, lowest first.
-pub fn to_csv(l: &Levels) -> Vec<u8> {
-    to_csv_by(l, &[])
-}
-
 /// A part's name as a CSV column suffix: lower case, letters, digits, `.` and `_` only.
 fn column_suffix(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c.to_ascii_lowercase() } else { '_' }).collect()
 }
 
-/// [`to_csv`] plus, for each breakdown of `by` (e.g. by leverage, then by venue), two columns
+/// CSV: a header `price_low,price_high,long_usd,short_usd` and one row per band, lowest first,
+/// plus, for each breakdown of `by` (e.g. by leverage, then by venue), two columns
 /// per part after the four: `long_usd_5x,short_usd_5x,...,long_usd_binance,short_usd_binance`.
 pub fn to_csv_by(l: &Levels, by: &[Breakdown]) -> Vec<u8> {
     let mut out = String::from("price_low,price_high,long_usd,short_usd");

@@ -76,11 +76,6 @@ impl Grid {
         (self.price_hi / self.price_lo).ln() / self.rows as f64
     }
 
-    /// Lower edge price of `row`.
-    pub fn row_price(&self, row: f64) -> f64 {
-        self.price_lo * (self.row_rel_width() * row).exp()
-    }
-
     /// Fractional row of `price` (may be outside `0..rows`).
     pub fn row_of(&self, price: f64) -> f64 {
         (price / self.price_lo).ln() / self.row_rel_width()

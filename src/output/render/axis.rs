@@ -88,50 +88,6 @@ pub fn fine_ceil(x: f64) -> f64 {
     FINE_STEPS.iter().copied().find(|m| f <= m + 1e-9).unwrap_or(10.0) * p
 }
 
-/// Round `x` up to 1, 2 or 5 times a power of ten.
-pub fn nice_ceil(x: f64) -> f64 {
-    if x.is_nan() || x <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    let f = x / p;
-    let m = if f <= 1.0 + 1e-9 {
-        1.0
-    } else if f <= 2.0 + 1e-9 {
-        2.0
-    } else if f <= 5.0 + 1e-9 {
-        5.0
-    } else {
-        10.0
-    };
-    m * p
-}
-
-/// Ticks of a log scale from `lo` to `hi`: 1, 2 and 5 times powers of ten
-/// (only powers of ten when that gives enough ticks).
-pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let mut out = Vec::new();
-    let mut p = 10f64.powf(lo.log10().floor());
-    while p <= hi * 1.0001 && out.len() < 100 {
-        for m in [1.0, 2.0, 5.0] {
-            let v = m * p;
-            if v >= lo * 0.9999 && v <= hi * 1.0001 {
-                out.push(v);
-            }
-        }
-        p *= 10.0;
-    }
-    if out.iter().filter(|v| is_power_of_ten(**v)).count() >= 3 {
-        out.retain(|v| is_power_of_ten(*v));
-    }
-    out
-}
-
-fn is_power_of_ten(v: f64) -> bool {
-    let l = v.log10();
-    (l - l.round()).abs() < 1e-9
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,14 +116,6 @@ mod tests {
         assert_eq!(t[1] - t[0], Duration::hours(3));
         assert_eq!(time_label(t[0]), "Nov 10");
         assert_eq!(time_label(t[1]), "03:00");
-    }
-
-    #[test]
-    fn log_scale_ticks() {
-        assert_eq!(nice_ceil(3.4e6), 5e6);
-        assert_eq!(nice_ceil(1e6), 1e6);
-        assert_eq!(log_ticks(5e3, 5e6), vec![1e4, 1e5, 1e6]);
-        assert_eq!(log_ticks(2e5, 5e6), vec![2e5, 5e5, 1e6, 2e6, 5e6]);
     }
 
     #[test]

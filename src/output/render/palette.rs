@@ -48,14 +48,6 @@ pub const FADE_BELOW: f64 = 0.25;
 /// Alpha of a cell at the very bottom of the scale.
 pub const FADE_FLOOR_ALPHA: f64 = 96.0;
 
-/// The colour of a heatmap cell at scale position `t` (0..=1), straight RGBA, on the dark
-/// theme: the heatmap and its legend are both drawn with this (through [`Theme::heat`]), over
-/// the plot background, so the legend shows exactly the colours of the cells (faint,
-/// translucent ones included).
-pub fn heat_color(lut: &[Color; 256], t: f64) -> Color {
-    Fade::DARK.color(lut, t)
-}
-
 /// How faint cells fade into the plot background: alpha rises from `floor_alpha` at the bottom
 /// of the scale to opaque at `below`, as `(t / below)^power`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -206,10 +198,10 @@ mod tests {
     #[test]
     fn heat_colour_fades_only_below_the_fade_point() {
         let lut = inferno_lut();
-        assert_eq!(heat_color(&lut, 0.0).a, FADE_FLOOR_ALPHA as u8);
-        assert_eq!(heat_color(&lut, FADE_BELOW).a, 255);
-        assert_eq!(heat_color(&lut, 1.0), lut[255]);
-        let alphas: Vec<u8> = (0..=100).map(|i| heat_color(&lut, i as f64 / 100.0).a).collect();
+        assert_eq!(Fade::DARK.color(&lut, 0.0).a, FADE_FLOOR_ALPHA as u8);
+        assert_eq!(Fade::DARK.color(&lut, FADE_BELOW).a, 255);
+        assert_eq!(Fade::DARK.color(&lut, 1.0), lut[255]);
+        let alphas: Vec<u8> = (0..=100).map(|i| Fade::DARK.color(&lut, i as f64 / 100.0).a).collect();
         assert!(alphas.windows(2).all(|w| w[1] >= w[0]), "{alphas:?}");
         assert_eq!(over(Color::rgba(255, 0, 0, 128), Color::rgb(0, 0, 255)), Color::rgb(128, 0, 127));
     }
