@@ -56,7 +56,7 @@ pub fn leverage_tiers(params: &EstimateParams) -> Vec<f64> {
 }
 
 /// `25x`, `2.5x`.
-pub fn tier_name(lev: f64) -> String {
+pub(crate) fn tier_name(lev: f64) -> String {
     format!("{lev}x")
 }
 

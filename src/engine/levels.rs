@@ -16,9 +16,9 @@ use crate::engine::estimate::Profile;
 use crate::model::side::Where;
 
 /// Width of one band, a fraction of price (0.1 %).
-pub const BAND_WIDTH: f64 = 0.001;
+pub(crate) const BAND_WIDTH: f64 = 0.001;
 /// How far from price the bands reach, a fraction of price (25 %).
-pub const MAX_DISTANCE: f64 = 0.25;
+pub(crate) const MAX_DISTANCE: f64 = 0.25;
 
 /// The band geometry around one price.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,7 +66,7 @@ impl BandGrid {
     }
 
     /// The band holding price `c`, if any.
-    pub fn locate(&self, c: f64) -> Option<(Where, usize)> {
+    pub(crate) fn locate(&self, c: f64) -> Option<(Where, usize)> {
         let (side, d, n) = if c > self.price && c < self.hi {
             (Where::Above, (c / self.price).ln(), self.n_above)
         } else if c < self.price && c > self.lo {
@@ -110,7 +110,7 @@ impl Levels {
 }
 
 /// Sums the profile into the bands of `g`, lowest price first.
-pub fn levels_in(profile: &Profile, g: &BandGrid) -> Levels {
+pub(crate) fn levels_in(profile: &Profile, g: &BandGrid) -> Levels {
     let mut below = vec![(0.0, 0.0); g.n_below];
     let mut above = vec![(0.0, 0.0); g.n_above];
     for i in 0..profile.bins.count {

@@ -16,7 +16,7 @@ pub fn venue(snap: &MarketSnapshot) -> Option<&VenueSeries> {
 
 /// Sums measured levels (positions with a liquidation price) into the bands of `g`, like
 /// [`levels::levels_in`] does for the model: longs at their price below, shorts above.
-pub fn levels_in(positions: &[MeasuredPosition], g: &BandGrid) -> Levels {
+pub(crate) fn levels_in(positions: &[MeasuredPosition], g: &BandGrid) -> Levels {
     let mut below = vec![(0.0, 0.0); g.n_below];
     let mut above = vec![(0.0, 0.0); g.n_above];
     for p in positions {
@@ -45,7 +45,7 @@ pub fn levels_in(positions: &[MeasuredPosition], g: &BandGrid) -> Levels {
 
 /// Spearman rank correlation of two equally long series (average ranks for ties); `None` when
 /// either is constant or shorter than 3.
-pub fn spearman(a: &[f64], b: &[f64]) -> Option<f64> {
+pub(crate) fn spearman(a: &[f64], b: &[f64]) -> Option<f64> {
     if a.len() < 3 {
         return None;
     }

@@ -2,7 +2,7 @@
 
 // Candles resampled to a longer interval (the report's structure and context, the chart's
 // reference week).
-pub mod resample;
+pub(crate) mod resample;
 // Estimate: a time-evolving position ledger per venue → a density grid and a live profile.
 pub mod estimate;
 // The live profile in 0.1 % price bands (the bands of zones, the chart's profile and `levels`).

@@ -14,7 +14,7 @@ pub struct Analysis {
 
 /// v1 rule: zones farther than this from price (in %) do not widen the grid; the chart marks
 /// them at its edge instead. (v2 widens the grid for every labelled zone.)
-pub const MAX_ZOOM_OUT_PCT: f64 = 8.0;
+pub(crate) const MAX_ZOOM_OUT_PCT: f64 = 8.0;
 
 /// Runs the estimate and finds the zones around the last price.
 ///
@@ -30,7 +30,7 @@ pub fn analyse(snap: &MarketSnapshot, params: &EstimateParams, zp: &ZoneParams) 
 /// [`analyse`], plus the map as it stood at `frames` times spread evenly over the window (the
 /// last one its end; see [`estimate::history`]), recorded in the same pass of the ledgers
 /// that makes the final grid, on the final grid's axes.
-pub fn analyse_history(
+pub(crate) fn analyse_history(
     snap: &MarketSnapshot,
     params: &EstimateParams,
     zp: &ZoneParams,
@@ -77,7 +77,7 @@ fn analyse_with<T>(
 /// and B, then C is chosen among the clusters inside it and the range widened for C (a few
 /// rounds, never past [`MAX_ZOOM_OUT_PCT`]); `reach` is unused.
 #[allow(clippy::too_many_arguments)]
-pub fn choose_zones(
+pub(crate) fn choose_zones(
     profile: &Profile,
     price: f64,
     zp: &ZoneParams,

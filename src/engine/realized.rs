@@ -7,9 +7,9 @@ use serde::Serialize;
 use crate::model::snapshot::{Liquidation, MarketSnapshot, Side};
 
 /// The span the chart's legend and the report summarise: the last 24 hours.
-pub const LAST_SECS: i64 = 86_400;
+pub(crate) const LAST_SECS: i64 = 86_400;
 /// Width of a cluster band, a fraction of price (0.1 %, the profile's bands).
-pub const CLUSTER_WIDTH: f64 = 0.001;
+pub(crate) const CLUSTER_WIDTH: f64 = 0.001;
 
 /// Every realized liquidation of the snapshot, all venues, in time order, with its venue.
 pub fn all(snap: &MarketSnapshot) -> Vec<(&str, Liquidation)> {
@@ -58,10 +58,10 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn total_events(&self) -> usize {
+    pub(crate) fn total_events(&self) -> usize {
         self.longs.events + self.shorts.events
     }
-    pub fn total_usd(&self) -> f64 {
+    pub(crate) fn total_usd(&self) -> f64 {
         self.longs.usd + self.shorts.usd
     }
 }
@@ -100,7 +100,7 @@ pub struct Cluster {
 }
 
 /// The densest band of `events` (see [`Cluster`]); `None` without events. Ties: the lowest band.
-pub fn densest_band(events: &[Liquidation], width: f64) -> Option<Cluster> {
+pub(crate) fn densest_band(events: &[Liquidation], width: f64) -> Option<Cluster> {
     let mut by_price: Vec<(f64, f64)> = events.iter().map(|l| (l.price, l.usd)).collect();
     by_price.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut best: Option<Cluster> = None;

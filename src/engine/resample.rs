@@ -18,7 +18,7 @@ use crate::model::snapshot::Candle;
 
 /// Candles at the target timeframe and what was left out.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Resampled {
+pub(crate) struct Resampled {
     /// Target timeframe, seconds.
     pub interval_secs: i64,
     pub candles: Vec<Candle>,
@@ -29,7 +29,7 @@ pub struct Resampled {
 }
 
 /// Open time of the UTC-aligned bucket of `target` seconds holding `t`.
-pub fn bucket_start(t: DateTime<Utc>, target: i64) -> DateTime<Utc> {
+pub(crate) fn bucket_start(t: DateTime<Utc>, target: i64) -> DateTime<Utc> {
     let s = t.timestamp();
     let start = s - s.rem_euclid(target);
     DateTime::from_timestamp(start, 0).unwrap_or(t)
@@ -39,7 +39,7 @@ pub fn bucket_start(t: DateTime<Utc>, target: i64) -> DateTime<Utc> {
 /// candles by the rules of the module. `None` unless `target` is a positive whole multiple of
 /// `source` (a 5m series cannot make 7m candles, a 4h series cannot make 1h candles);
 /// `target == source` returns the candles as they are (nothing dropped).
-pub fn resample(candles: &[Candle], source: i64, target: i64) -> Option<Resampled> {
+pub(crate) fn resample(candles: &[Candle], source: i64, target: i64) -> Option<Resampled> {
     if source <= 0 || target <= 0 || target % source != 0 {
         return None;
     }

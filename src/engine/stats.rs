@@ -2,7 +2,7 @@
 //! liquidations in `backtest::realized`, measured positions in `measured`). Pure.
 
 /// Ranks from 1, ties sharing their average rank.
-pub fn ranks(x: &[f64]) -> Vec<f64> {
+pub(crate) fn ranks(x: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..x.len()).collect();
     idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
     let mut r = vec![0.0; x.len()];
@@ -23,7 +23,7 @@ pub fn ranks(x: &[f64]) -> Vec<f64> {
 
 /// Spearman's rank correlation (Pearson's on average ranks); `None` with fewer than two points
 /// or when either side is constant.
-pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+pub(crate) fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
     if x.len() != y.len() || x.len() < 2 {
         return None;
     }
@@ -31,7 +31,7 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
 }
 
 /// Pearson's correlation; `None` with fewer than two points or a constant side.
-pub fn pearson(rx: &[f64], ry: &[f64]) -> Option<f64> {
+pub(crate) fn pearson(rx: &[f64], ry: &[f64]) -> Option<f64> {
     if rx.len() != ry.len() || rx.len() < 2 {
         return None;
     }

@@ -140,7 +140,7 @@ impl Key {
 }
 
 /// Whether the venue's open interest is real history worth caching (not Hyperliquid's estimate).
-pub fn caches_open_interest(venue: Venue) -> bool {
+pub(crate) fn caches_open_interest(venue: Venue) -> bool {
     venue != Venue::Hyperliquid
 }
 
@@ -270,7 +270,7 @@ fn ascending<T>(what: &str, items: &[T], time: impl Fn(&T) -> DateTime<Utc>) -> 
 /// the last cached open-interest sample when `with_oi` and it is older, on the candle grid
 /// and at least two candles before `end`. `None` when the cache does not reach back to
 /// `start` or would save nothing: then the whole lookback is fetched.
-pub fn resume_at(
+pub(crate) fn resume_at(
     file: &CacheFile,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -346,7 +346,7 @@ pub fn merge(
 
 /// The cache file of a checked series fetched for the lookback from `from`, with the realized
 /// liquidations `liquidations` (the series' own and earlier runs').
-pub fn to_file(
+pub(crate) fn to_file(
     series: &VenueSeries,
     venue: Venue,
     from: DateTime<Utc>,
@@ -369,7 +369,7 @@ pub fn to_file(
 /// Realized liquidations after a run: `kept`, the union of the cached and the fresh ones from
 /// [`LIQUIDATIONS_KEPT_DAYS`] days before `end` (or `start`, if earlier) on, for the cache file;
 /// and those in `[start, end)` for the snapshot, with how many of them only the cache had.
-pub fn merge_liquidations(
+pub(crate) fn merge_liquidations(
     cached: &[Liquidation],
     fresh: &[Liquidation],
     start: DateTime<Utc>,
@@ -387,7 +387,7 @@ pub fn merge_liquidations(
 /// Drops the cached liquidations dated after `now` (a hand-edited or damaged cache; a clock
 /// that ran ahead) and returns how many: the newest cached one sets how far back the next run
 /// pages, and one in the future would stop the paging at its first page for good.
-pub fn drop_future_liquidations(file: &mut CacheFile, now: DateTime<Utc>) -> usize {
+pub(crate) fn drop_future_liquidations(file: &mut CacheFile, now: DateTime<Utc>) -> usize {
     let before = file.liquidations.len();
     file.liquidations.retain(|l| l.time <= now);
     before - file.liquidations.len()
@@ -415,7 +415,7 @@ pub fn store_merged(
 
 /// The first time of the realized liquidations a run over `[start, end)` keeps in its cache
 /// file: [`LIQUIDATIONS_KEPT_DAYS`] days before `end`, or `start` if earlier.
-pub fn liquidations_kept_from(start: DateTime<Utc>, end: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn liquidations_kept_from(start: DateTime<Utc>, end: DateTime<Utc>) -> DateTime<Utc> {
     start.min(end - Duration::days(LIQUIDATIONS_KEPT_DAYS))
 }
 

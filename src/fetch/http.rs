@@ -493,7 +493,7 @@ fn proxy_for(url: &str) -> Option<String> {
 
 /// How long a host name that did not resolve, or a host that did not accept connections, is
 /// remembered (see [`Http::send`]).
-pub const UNREACHABLE_MEMORY: Duration = Duration::from_secs(30);
+pub(crate) const UNREACHABLE_MEMORY: Duration = Duration::from_secs(30);
 
 /// What went wrong with a request that got no HTTP answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,7 +17,7 @@ pub mod progress;
 pub mod record;
 pub mod symbols;
 // The TLS set-up shared by the REST client and the websocket streams (rustls on ring).
-pub mod tls;
+pub(crate) mod tls;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -33,7 +33,7 @@ pub use crate::model::venue::Venue;
 
 impl Venue {
     /// The public API's base URL.
-    pub fn default_url(self) -> &'static str {
+    pub(crate) fn default_url(self) -> &'static str {
         match self {
             Venue::Binance => "https://fapi.binance.com",
             Venue::Bybit => "https://api.bybit.com",
@@ -67,7 +67,7 @@ pub struct VenueCtx<'a> {
 
 impl<'a> VenueCtx<'a> {
     /// The same venue and lookback, asking only for the history from `start` on.
-    pub fn starting_at(&self, start: DateTime<Utc>) -> VenueCtx<'a> {
+    pub(crate) fn starting_at(&self, start: DateTime<Utc>) -> VenueCtx<'a> {
         VenueCtx {
             http: self.http,
             venue: self.venue,
@@ -89,20 +89,25 @@ pub type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
 /// Whether the candle opening at `open_time` belongs to a fetch of `[start, end)`: opened at or
 /// after `start` and closed by `end` (the venues also return the still-open candle). A close
 /// past chrono's last date (possible in hostile input) is not representable and counts as open.
-pub fn closed_within(open_time: DateTime<Utc>, start: DateTime<Utc>, end: DateTime<Utc>, step: Duration) -> bool {
+pub(crate) fn closed_within(
+    open_time: DateTime<Utc>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    step: Duration,
+) -> bool {
     open_time >= start && open_time.checked_add_signed(step).is_some_and(|close| close <= end)
 }
 
 /// What a planned request asked for, named in messages (an endpoint path or a request type).
-pub trait RequestKind: Copy + PartialEq {
+pub(crate) trait RequestKind: Copy + PartialEq {
     fn label(self) -> &'static str;
 }
 
 /// One planned request's kind and the body it got.
-pub type Answer<K> = (K, Result<Vec<u8>, FetchError>);
+pub(crate) type Answer<K> = (K, Result<Vec<u8>, FetchError>);
 
 /// The bodies of a venue's planned requests (run at once), each tagged with its kind.
-pub struct Answers<K> {
+pub(crate) struct Answers<K> {
     venue: &'static str,
     items: Vec<Answer<K>>,
 }
@@ -110,7 +115,7 @@ pub struct Answers<K> {
 impl<K: RequestKind + Send> Answers<K> {
     /// Runs `call` on every planned request concurrently (bounded by `ctx.max_parallel`) and
     /// keeps each answer, tagged with its kind, in request order.
-    pub fn gather<R: Send>(ctx: &VenueCtx, requests: Vec<R>, call: impl Fn(R) -> Answer<K> + Sync) -> Self {
+    pub(crate) fn gather<R: Send>(ctx: &VenueCtx, requests: Vec<R>, call: impl Fn(R) -> Answer<K> + Sync) -> Self {
         let call = &call;
         let jobs: Vec<Job<Answer<K>>> =
             requests.into_iter().map(|r| -> Job<'_, _> { Box::new(move || call(r)) }).collect();
@@ -155,7 +160,7 @@ impl VenueCtx<'_> {
     }
 
     /// Candle interval in milliseconds.
-    pub fn interval_ms(&self) -> i64 {
+    pub(crate) fn interval_ms(&self) -> i64 {
         self.interval_secs * 1000
     }
 
@@ -175,7 +180,7 @@ impl VenueCtx<'_> {
 /// requests with this (candles through [`VenueCtx::pages`]; open interest and funding, whose
 /// step is not the candle interval, directly); how a page becomes a request (parameter names,
 /// inclusive or exclusive bounds) is the venue's own.
-pub fn time_pages(start_ms: i64, end_ms: i64, step_ms: i64, rows: i64) -> Vec<(i64, i64)> {
+pub(crate) fn time_pages(start_ms: i64, end_ms: i64, step_ms: i64, rows: i64) -> Vec<(i64, i64)> {
     let span = step_ms.max(1) * rows.max(1);
     let mut out = Vec::new();
     let mut t = start_ms;
@@ -189,7 +194,7 @@ pub fn time_pages(start_ms: i64, end_ms: i64, step_ms: i64, rows: i64) -> Vec<(i
 
 /// Sorts rows by `key` (their time) and drops repeated keys, keeping the first of each: pages
 /// may overlap by a row, and some venues list newest first.
-pub fn sort_dedup<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
+pub(crate) fn sort_dedup<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
     v.sort_by_key(|x| key(x));
     v.dedup_by_key(|x| key(x));
 }
@@ -217,7 +222,7 @@ pub struct FetchOptions {
 }
 
 /// Intervals every venue serves candles for.
-pub const INTERVALS: [&str; 5] = ["5m", "15m", "1h", "4h", "1d"];
+pub(crate) const INTERVALS: [&str; 5] = ["5m", "15m", "1h", "4h", "1d"];
 
 /// The outcome of a fetch.
 #[derive(Debug)]
@@ -260,7 +265,7 @@ impl FetchOptions {
 
 /// The longest `--lookback` fetched: a year (at 5m candles about 70 Binance kline requests;
 /// 99999d would be 19,200 and burn the IP's request weight).
-pub const MAX_LOOKBACK_SECS: i64 = 365 * 86_400;
+pub(crate) const MAX_LOOKBACK_SECS: i64 = 365 * 86_400;
 
 /// Fetches every venue concurrently and builds the snapshot, with a client of its own made from
 /// `opts.http`. Fails only when no venue produced data (the error lists each venue's failure).
@@ -479,7 +484,7 @@ fn fetch_venue(ctx: &VenueCtx) -> Result<VenueSeries, FetchError> {
 
 /// No closed candles of `symbol` in the lookback of `ctx`: a new listing, or this computer's
 /// clock running ahead of the venue's (then every candle asked for lies in the future).
-pub fn no_candles(venue: &str, symbol: &str, ctx: &VenueCtx) -> FetchError {
+pub(crate) fn no_candles(venue: &str, symbol: &str, ctx: &VenueCtx) -> FetchError {
     FetchError::new(format!(
         "{venue}: no closed {symbol} candles between {} and {} UTC: a new listing, or is this computer's clock ahead (it reads {} UTC)?",
         ctx.start.format("%Y-%m-%d %H:%M"),

@@ -29,7 +29,7 @@ pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 }
 
 /// Like [`f64`], but `""` and `null` give `None`.
-pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     struct V;
     impl<'de> Visitor<'de> for V {
         type Value = Option<f64>;
@@ -65,7 +65,7 @@ pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error>
 }
 
 /// Epoch milliseconds as a number or a string → i64.
-pub fn i64_ms<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+pub(crate) fn i64_ms<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let v = f64(d)?;
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 9e15 {
         Ok(v as i64)

@@ -39,7 +39,7 @@ impl Progress {
     }
 
     /// Lists `venue` (in the order venues are listed here) before any request.
-    pub fn add_venue(&self, venue: &str) {
+    pub(crate) fn add_venue(&self, venue: &str) {
         self.with(venue, |_| ());
     }
 
@@ -49,7 +49,7 @@ impl Progress {
     }
 
     /// One request of `venue` finished.
-    pub fn request_done(&self, venue: &str) {
+    pub(crate) fn request_done(&self, venue: &str) {
         self.with(venue, |p| p.done += 1);
     }
 

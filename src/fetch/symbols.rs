@@ -26,7 +26,7 @@ pub fn base_asset(input: &str) -> Result<String, Error> {
 }
 
 /// Up to five names from `known` closest to `wanted` (prefix matches first).
-pub fn close_matches(wanted: &str, known: &[String]) -> Vec<String> {
+pub(crate) fn close_matches(wanted: &str, known: &[String]) -> Vec<String> {
     let w = wanted.to_ascii_uppercase();
     let mut scored: Vec<(usize, usize, &String)> = known
         .iter()

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 /// The shared client configuration, built on first use (the system's root certificates are
 /// read once per run); the error says why it could not be built (no root certificates found).
-pub fn client_config() -> Result<Arc<rustls::ClientConfig>, String> {
+pub(crate) fn client_config() -> Result<Arc<rustls::ClientConfig>, String> {
     static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
     CONFIG
         .get_or_init(|| {

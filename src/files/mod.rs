@@ -40,7 +40,7 @@ pub fn normalise(path: &Path) -> PathBuf {
 }
 
 /// Fails, naming the path, when two of `files` are one file (after [`normalise`]).
-pub fn check_distinct(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
+pub(crate) fn check_distinct(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
     let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
     for (p, _) in files {
         let n = normalise(p);

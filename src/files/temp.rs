@@ -9,11 +9,11 @@ use rand::Rng;
 
 /// A temporary file of a killed run older than this is removed even when its process id is
 /// alive again (another program may have it now).
-pub const STALE_AFTER: Duration = Duration::from_secs(3600);
+pub(crate) const STALE_AFTER: Duration = Duration::from_secs(3600);
 
 /// `dir/.{name}.{pid}.{seq}.{random}.tmp`: unique per write, even for two writes of one path in
 /// one process at once.
-pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn temp_path(dir: &Path, name: &str) -> PathBuf {
     static SEQ: AtomicU64 = AtomicU64::new(0);
     let seq = SEQ.fetch_add(1, Ordering::Relaxed);
     let tag: u32 = rand::rng().random();
@@ -24,7 +24,7 @@ pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
 /// `.{name}.{pid}[.{seq}[.{tag}]].tmp` whose process is gone (on systems with `/proc`) or which
 /// are older than [`STALE_AFTER`]. Returns how many were removed; errors are ignored (this is
 /// tidying, not the write).
-pub fn remove_stale(dir: &Path, name: &str) -> usize {
+pub(crate) fn remove_stale(dir: &Path, name: &str) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     let prefix = format!(".{name}.");
     let mut removed = 0;

@@ -1,7 +1,7 @@
 //! Number formatting shared by the chart and text outputs.
 
 /// Decimals that show a price to about five significant figures (0 for >= 10,000).
-pub fn price_decimals(price: f64) -> usize {
+pub(crate) fn price_decimals(price: f64) -> usize {
     let p = price.abs();
     if p >= 10_000.0 {
         0
@@ -119,7 +119,7 @@ pub fn inert(s: &str) -> String {
 }
 
 /// `s` cut to `max` characters, the last one `…`, when longer (counts characters, not bytes).
-pub fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }

@@ -39,7 +39,7 @@ pub struct MeasuredPosition {
 }
 
 /// `0x` and 40 hex digits.
-pub fn is_address(s: &str) -> bool {
+pub(crate) fn is_address(s: &str) -> bool {
     s.len() == 42 && s.starts_with("0x") && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 

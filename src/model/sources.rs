@@ -24,7 +24,7 @@ pub struct SourceNames {
 }
 
 /// A venue name as printed: `binance` → `Binance`, `okx` → `OKX`.
-pub fn venue_title(v: &str) -> String {
+pub(crate) fn venue_title(v: &str) -> String {
     match v {
         "okx" => "OKX".into(),
         "binance" => "Binance".into(),
@@ -78,7 +78,7 @@ pub fn line(n: &SourceNames) -> String {
 /// The funding period of `venue`'s rates in `snap`, seconds: the imported period when
 /// `import` recorded one, else 1 h on Hyperliquid and 8 h elsewhere (the period of BTC, ETH,
 /// SOL and most USDT perpetuals on Binance, Bybit and OKX).
-pub fn funding_period_secs(snap: &MarketSnapshot, venue: &str) -> i64 {
+pub(crate) fn funding_period_secs(snap: &MarketSnapshot, venue: &str) -> i64 {
     match snap.sources.as_ref().and_then(|s| s.funding_period_secs).filter(|p| *p > 0) {
         Some(p) => p,
         None => venue_funding_period_secs(venue),
@@ -86,7 +86,7 @@ pub fn funding_period_secs(snap: &MarketSnapshot, venue: &str) -> i64 {
 }
 
 /// A venue's own funding period, seconds: 1 h on Hyperliquid, 8 h elsewhere.
-pub fn venue_funding_period_secs(venue: &str) -> i64 {
+pub(crate) fn venue_funding_period_secs(venue: &str) -> i64 {
     if venue == "hyperliquid" {
         3600
     } else {
@@ -134,14 +134,14 @@ pub fn sources(snap: &MarketSnapshot) -> SourceNames {
 }
 
 /// The chart's one-line credit: `liqshot · price: Binance BTCUSDT 5m candles · OI: Binance, OKX · estimate`.
-pub fn credit_line(snap: &MarketSnapshot) -> String {
+pub(crate) fn credit_line(snap: &MarketSnapshot) -> String {
     let s = names(snap);
     format!("liqshot · price: {} · OI: {} · estimate", s.price, s.open_interest)
 }
 
 /// [`credit_line`] in at most `fits(text)` room: the file or venue names are shortened (with
 /// `…`) until `fits` accepts it; the shortest form keeps `liqshot`, both labels and `estimate`.
-pub fn credit_line_fitting(snap: &MarketSnapshot, fits: impl Fn(&str) -> bool) -> String {
+pub(crate) fn credit_line_fitting(snap: &MarketSnapshot, fits: impl Fn(&str) -> bool) -> String {
     let s = names(snap);
     let line = |n: usize| {
         format!(

@@ -23,7 +23,7 @@ pub struct MarginTier {
 
 mod opt_inf {
     use serde::{Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
         if v.is_finite() {
             s.serialize_some(v)
         } else {
@@ -71,7 +71,7 @@ pub fn validate(tiers: &[MarginTier]) -> Result<(), String> {
 
 /// The tier for a position of `notional` USD, with its maintenance amount
 /// (given, or derived as Binance does: cum_n = cum_{n-1} + floor_n * (mmr_n - mmr_{n-1})).
-pub fn tier_for(tiers: &[MarginTier], notional: f64) -> (MarginTier, f64) {
+pub(crate) fn tier_for(tiers: &[MarginTier], notional: f64) -> (MarginTier, f64) {
     let mut cum = 0.0;
     let mut prev_mmr = tiers[0].mmr;
     for (i, t) in tiers.iter().enumerate() {
@@ -97,7 +97,7 @@ fn tier(floor: f64, cap: f64, lev: f64, mmr: f64) -> MarginTier {
 }
 
 /// The date the built-in tables were checked against public documentation.
-pub const BUILTIN_DATE: &str = "2026-11";
+pub(crate) const BUILTIN_DATE: &str = "2026-11";
 
 /// Built-in first tiers per venue and symbol class (see ../shared/notes/markets.md).
 /// Only the first two or three brackets matter for retail-sized positions.

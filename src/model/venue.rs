@@ -24,7 +24,7 @@ impl Venue {
     }
 
     /// The venue called `name` (any case), as `--exchange`, `--venue` and the config file take it.
-    pub fn from_name(name: &str) -> Option<Venue> {
+    pub(crate) fn from_name(name: &str) -> Option<Venue> {
         Venue::ALL.into_iter().find(|v| v.name().eq_ignore_ascii_case(name))
     }
 

@@ -8,7 +8,7 @@ use crate::engine::breakdown::{Breakdown, By};
 use crate::engine::levels::{Band, Levels, BAND_WIDTH, MAX_DISTANCE};
 
 /// The value of the `format` field of the levels JSON.
-pub const LEVELS_FORMAT: &str = "liqshot-levels/1";
+pub(crate) const LEVELS_FORMAT: &str = "liqshot-levels/1";
 
 /// A number as CSV/JSON text: prices to 0.01 or 6 significant digits (whichever is finer),
 /// USD to the cent. Shortest round-trip form, so CSV and JSON carry the same values.

@@ -38,7 +38,7 @@ pub struct PineMeta {
 
 /// `s` as the inside of a Pine string literal in double quotes: `\` and `"` escaped, control
 /// characters (a line break would end the literal) as spaces.
-pub fn pine_string(s: &str) -> String {
+pub(crate) fn pine_string(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         match c {
@@ -64,7 +64,7 @@ fn num(x: f64) -> String {
 
 /// The densest `n` bands on each side of `levels`: (middle price, USD, side), shorts above
 /// first, each side densest first (ties: nearer price first).
-pub fn top_levels(levels: &Levels, n: usize) -> Vec<(f64, f64, Where)> {
+pub(crate) fn top_levels(levels: &Levels, n: usize) -> Vec<(f64, f64, Where)> {
     let mut out = Vec::new();
     for side in [Where::Above, Where::Below] {
         let mut v: Vec<(f64, f64, Where)> = levels

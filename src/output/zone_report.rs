@@ -9,7 +9,7 @@ use crate::model::fmt;
 use crate::model::snapshot::MarketSnapshot;
 
 /// The value of the `format` field of the zones JSON.
-pub const ZONES_FORMAT: &str = "liqshot-zones/1";
+pub(crate) const ZONES_FORMAT: &str = "liqshot-zones/1";
 
 #[derive(Serialize)]
 struct VenueDoc<'a> {

@@ -12,7 +12,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 /// The UTC day `at` falls on (days since the epoch): the bootstrap's block.
-pub fn day_of(at: DateTime<Utc>) -> i64 {
+pub(crate) fn day_of(at: DateTime<Utc>) -> i64 {
     at.timestamp().div_euclid(86_400)
 }
 
@@ -23,7 +23,7 @@ pub trait DaySum: Copy + Default {
 
 /// Observed and expected counts: the statistic is observed / expected.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Ratio {
+pub(crate) struct Ratio {
     pub observed: f64,
     pub expected: f64,
 }
@@ -43,7 +43,7 @@ impl Ratio {
 }
 
 /// Sums `items` per UTC day (in day order).
-pub fn per_day<S: DaySum>(items: impl IntoIterator<Item = (DateTime<Utc>, S)>) -> Vec<S> {
+pub(crate) fn per_day<S: DaySum>(items: impl IntoIterator<Item = (DateTime<Utc>, S)>) -> Vec<S> {
     let mut days: BTreeMap<i64, S> = BTreeMap::new();
     for (at, s) in items {
         days.entry(day_of(at)).or_default().add(&s);
@@ -72,7 +72,7 @@ pub fn interval<S: DaySum>(
 }
 
 /// A statistic of summed days (`None`: undefined on them).
-pub type Stat<'a, S> = &'a dyn Fn(&S) -> Option<f64>;
+pub(crate) type Stat<'a, S> = &'a dyn Fn(&S) -> Option<f64>;
 
 /// [`interval`] of several statistics on the same resamples (one pass): each result is what
 /// [`interval`] gives for that statistic alone with the same seed.
@@ -109,7 +109,7 @@ pub fn intervals<S: DaySum, const N: usize>(
 
 /// The 90 % interval of observed / expected, resampling the days of `items` (at, observed,
 /// expected).
-pub fn ratio_interval(
+pub(crate) fn ratio_interval(
     items: impl IntoIterator<Item = (DateTime<Utc>, f64, f64)>,
     resamples: usize,
     seed: u64,

@@ -4,7 +4,7 @@
 
 use super::types::ReliabilityBin;
 
-pub const BINS: usize = 10;
+pub(crate) const BINS: usize = 10;
 
 /// The reliability table of (predicted probability, touched) pairs.
 pub fn reliability(pairs: &[(f64, bool)]) -> Vec<ReliabilityBin> {

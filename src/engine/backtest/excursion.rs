@@ -27,7 +27,7 @@ use super::volmodel::{model_probability, trailing_vol};
 
 /// Excursions (up and down together) a forecast needs before it departs from the reflection
 /// principle; fixed before measuring anything.
-pub const MIN_SAMPLES: usize = 100;
+pub(crate) const MIN_SAMPLES: usize = 100;
 
 /// The normalised excursions of a path, in the order their horizons end.
 #[derive(Debug, Clone)]

@@ -30,15 +30,15 @@ use crate::engine::estimate::Profile;
 use crate::model::snapshot::{MarketSnapshot, PeriodTotal, Side};
 
 /// A placebo map comes from a period at least this far from the scored one (48 h).
-pub const PLACEBO_GAP_SECS: i64 = 48 * 3600;
+pub(crate) const PLACEBO_GAP_SECS: i64 = 48 * 3600;
 /// The placebo maps come from a fixed set of at most this many periods, evenly spaced over all
 /// scored periods (every `ceil(n / 240)`-th), so the test stays linear in the number of periods.
-pub const PLACEBO_MAPS: usize = 240;
+pub(crate) const PLACEBO_MAPS: usize = 240;
 /// Events (not period totals) are summed into periods this long (1 h, UTC hours).
-pub const EVENT_PERIOD_SECS: i64 = 3600;
+pub(crate) const EVENT_PERIOD_SECS: i64 = 3600;
 /// Below this many periods, or [`MIN_DAYS`] days, a side is not judged.
-pub const MIN_PERIODS: usize = 30;
-pub const MIN_DAYS: usize = 3;
+pub(crate) const MIN_PERIODS: usize = 30;
+pub(crate) const MIN_DAYS: usize = 3;
 
 /// The realized totals the test scores: one row per period.
 #[derive(Debug, Clone, PartialEq)]
@@ -295,7 +295,7 @@ const CONTROLS: [usize; 3] = [0, 1, 2];
 
 /// Sums of the rows of some days: enough for every regression and the scale.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Moments {
+pub(crate) struct Moments {
     n: f64,
     sum: [f64; K],
     cross: [[f64; K]; K],
@@ -377,8 +377,8 @@ impl Moments {
 }
 
 /// The column of the map and of the placebo in [`Row::z`].
-pub const MAP: usize = 3;
-pub const PLACEBO: usize = 4;
+pub(crate) const MAP: usize = 3;
+pub(crate) const PLACEBO: usize = 4;
 
 /// One side's figures (`fuel.long`, `fuel.short` of `liqshot-backtest/1`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -452,7 +452,7 @@ pub fn rows(items: &[Item], maps: &[FuelMap], side: Side, bin_step: f64) -> Vec<
 }
 
 /// One side's figures from its rows.
-pub fn side_figures(rows: &[Row], side: Side, bt: &BacktestParams) -> FuelSide {
+pub(crate) fn side_figures(rows: &[Row], side: Side, bt: &BacktestParams) -> FuelSide {
     let days = per_day(rows.iter().map(|r| (r.at, Moments::of(r))));
     let all = days.iter().fold(Moments::default(), |mut a, d| {
         a.add(d);
@@ -492,7 +492,7 @@ pub fn judge(gain: Option<[f64; 2]>, placebo: Option<[f64; 2]>) -> &'static str 
 }
 
 /// Whether `s` rests on too few periods or days to be judged.
-pub fn too_little(s: &FuelSide) -> bool {
+pub(crate) fn too_little(s: &FuelSide) -> bool {
     s.n < MIN_PERIODS || s.days < MIN_DAYS
 }
 
@@ -505,7 +505,7 @@ fn ci(v: Option<[f64; 2]>) -> String {
 }
 
 /// The plural noun of a side's positions.
-pub fn noun(side: Side) -> &'static str {
+pub(crate) fn noun(side: Side) -> &'static str {
     match side {
         Side::Long => "longs",
         Side::Short => "shorts",
@@ -556,7 +556,7 @@ pub fn fuel(plan: &Plan, maps: &[FuelMap], bin_step: f64, bt: &BacktestParams) -
 }
 
 /// The table's lines for the section (after a blank line).
-pub fn table_lines(f: Option<&Fuel>) -> Vec<String> {
+pub(crate) fn table_lines(f: Option<&Fuel>) -> Vec<String> {
     let mut out = vec![String::new()];
     let Some(f) = f else {
         out.push("Fuel: no realized liquidations in the snapshot (import --liquidations), not measured.".into());

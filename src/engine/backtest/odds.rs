@@ -14,7 +14,7 @@ use super::volmodel::{model_probability, trailing_vol};
 use crate::engine::zones::Zone;
 
 /// Past outcomes a track record needs.
-pub const MIN_TRACK: usize = 10;
+pub(crate) const MIN_TRACK: usize = 10;
 
 /// How zones like this one did on the snapshot's own history (also the `track_record` of a
 /// report's zone row, which reads it back from zones.json).

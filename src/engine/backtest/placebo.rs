@@ -12,7 +12,7 @@ use super::types::{BacktestParams, PricePath, Reaction, Step, ZoneOutcome};
 use crate::model::side::Where;
 
 /// Each step's horizon as running extremes.
-pub struct Horizons {
+pub(crate) struct Horizons {
     at: Vec<i64>,
     price: Vec<f64>,
     /// Per step: index of its first candle, and the range of `run_max`/`run_min` it owns.
@@ -54,7 +54,7 @@ impl Horizons {
     /// Whether step `j` counts as a placebo for a zone of the step at `at` (its horizon does
     /// not overlap, and it has candles), and if so whether a level at `log_distance` from
     /// step `j`'s price was touched on its path.
-    pub fn placebo_touched(
+    pub(crate) fn placebo_touched(
         &self,
         j: usize,
         at: i64,
@@ -68,7 +68,7 @@ impl Horizons {
         Some(self.first_touch(j, self.price[j] * log_distance.exp(), side).is_some())
     }
 
-    pub fn first_touch(&self, j: usize, level: f64, side: Where) -> Option<usize> {
+    pub(crate) fn first_touch(&self, j: usize, level: f64, side: Where) -> Option<usize> {
         let (from, to) = self.span[j];
         if from == to {
             return None;
@@ -95,7 +95,7 @@ impl Horizons {
 
 /// (touch probability, reject share of the touches) of a level at `log_distance` on `side`
 /// on the paths of the steps whose horizon does not overlap step `i`'s.
-pub fn placebo_for(
+pub(crate) fn placebo_for(
     h: &Horizons,
     path: &PricePath,
     i: usize,

@@ -24,7 +24,7 @@ use crate::model::snapshot::{Liquidation, MarketSnapshot};
 use chrono::Duration;
 
 /// The fraction of bands called the map's densest.
-pub const TOP_FRACTION: f64 = 0.10;
+pub(crate) const TOP_FRACTION: f64 = 0.10;
 
 /// The `realized` section of `backtest` (`liqshot-backtest/1`, see docs/backtest-format.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -136,7 +136,7 @@ pub fn realized(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, horizon
 
 /// The table's lines for the section (after a blank line): the figures, or that the snapshot
 /// has none.
-pub fn table_lines(r: Option<&Realized>) -> Vec<String> {
+pub(crate) fn table_lines(r: Option<&Realized>) -> Vec<String> {
     let f2 = |v: Option<f64>| v.map_or(super::text::NA.to_string(), |v| format!("{v:.2}"));
     let pc = |v: Option<f64>| v.map_or(super::text::NA.to_string(), |v| format!("{:.1} %", v * 100.0));
     let mut out = vec![String::new()];
@@ -176,7 +176,7 @@ pub fn table_lines(r: Option<&Realized>) -> Vec<String> {
 }
 
 /// The Wilson score interval's lower bound at 95 % (z = 1.96) for `k` successes in `n` trials.
-pub fn wilson_lower(k: usize, n: usize) -> f64 {
+pub(crate) fn wilson_lower(k: usize, n: usize) -> f64 {
     if n == 0 {
         return 0.0;
     }

@@ -15,7 +15,7 @@ use super::types::{BacktestParams, FirstTouch, PricePath, Reaction, Step, ZoneOu
 use crate::engine::zones::{Where, Zone, ZoneName};
 
 /// The near edge of `zone`: its low above price, its high below.
-pub fn near_edge(zone: &Zone) -> f64 {
+pub(crate) fn near_edge(zone: &Zone) -> f64 {
     match zone.side {
         Where::Above => zone.low,
         Where::Below => zone.high,
@@ -74,7 +74,7 @@ pub fn reaction(path: &PricePath, k: usize, edge: f64, side: Where, bt: &Backtes
 }
 
 /// The outcome of one zone of step `index` (baseline fields left for `placebo` and `volmodel`).
-pub fn score_zone(index: usize, step: &Step, zone: &Zone, path: &PricePath, bt: &BacktestParams) -> ZoneOutcome {
+pub(crate) fn score_zone(index: usize, step: &Step, zone: &Zone, path: &PricePath, bt: &BacktestParams) -> ZoneOutcome {
     let edge = near_edge(zone);
     let (start, end) = horizon_range(path, step.at, bt.horizon_secs);
     let hit = (start..end).find(|&k| reaches(path, k, edge, zone.side));

@@ -19,8 +19,8 @@ use crate::engine::zones::ZoneName;
 use crate::model::snapshot::MarketSnapshot;
 
 /// Below this many zones in a group, or days, a figure is not judged.
-pub const MIN_ZONES: usize = 10;
-pub const MIN_DAYS: usize = 3;
+pub(crate) const MIN_ZONES: usize = 10;
+pub(crate) const MIN_DAYS: usize = 3;
 
 /// The backtest of `steps` (from [`super::walk::walk`]) on `path`.
 pub fn summarise(snap: &MarketSnapshot, steps: &[Step], path: &PricePath, bt: &BacktestParams) -> Backtest {
@@ -202,7 +202,7 @@ pub fn group(
 }
 
 /// Too little history to judge a figure of `s`.
-pub fn too_little(s: &Summary) -> bool {
+pub(crate) fn too_little(s: &Summary) -> bool {
     s.n < MIN_ZONES || s.days < MIN_DAYS
 }
 

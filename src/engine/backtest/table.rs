@@ -30,7 +30,7 @@ pub fn lift(v: f64) -> String {
 }
 
 /// `0.81 [0.56-1.03]`, `0.81` without an interval, `n/a` without a lift.
-pub fn lift_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
+pub(crate) fn lift_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
     match (v, ci) {
         (Some(v), Some([lo, hi])) => format!("{} [{}-{}]", lift(v), lift(lo), lift(hi)),
         (Some(v), None) => format!("{} [{NA}]", lift(v)),

@@ -16,9 +16,9 @@ use super::types::{BacktestParams, PricePath, ZoneOutcome};
 use crate::engine::zones::ZoneName;
 
 /// Outcomes of a letter an adjustment needs before it departs from the model alone.
-pub const MIN_ADJUST_OUTCOMES: usize = 10;
+pub(crate) const MIN_ADJUST_OUTCOMES: usize = 10;
 /// The adjusted probability stays below certainty.
-pub const CAP: f64 = 0.999;
+pub(crate) const CAP: f64 = 0.999;
 
 /// The complementary error function, to about 1e-13 (absolute): the power series of erf below
 /// 2.5, Lentz's continued fraction above.
@@ -83,7 +83,7 @@ pub fn model_probability(vol: Option<f64>, log_distance: f64, horizon_secs: i64)
 
 /// Fewer close-to-close returns than this in the volatility window give no volatility (and
 /// no model probability).
-pub const MIN_VOL_RETURNS: usize = 10;
+pub(crate) const MIN_VOL_RETURNS: usize = 10;
 
 /// Trailing realised volatility at `at`: the sample standard deviation of the close-to-close
 /// log returns of the candles closing in `(at - window_secs, at]`, divided by the square root
@@ -136,7 +136,7 @@ pub fn fill(
 
 /// The `adjusted_probability` of [`fill`] from the `model_probability` already in `outcomes`
 /// (whichever model gave it).
-pub fn adjust(
+pub(crate) fn adjust(
     outcomes: &mut [ZoneOutcome],
     step_at: &[DateTime<Utc>],
     bt: &BacktestParams,

@@ -36,7 +36,7 @@ use crate::model::snapshot::{Candle, MarketSnapshot, VenueSeries};
 
 /// The path's data span: the open of its first candle to the close of its last (`None`
 /// without candles). The path is [`price_path`]'s venue.
-pub fn data_span(snap: &MarketSnapshot) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+pub(crate) fn data_span(snap: &MarketSnapshot) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     let v = snap.venues.iter().find(|v| !v.candles.is_empty())?;
     let step = Duration::seconds(snap.interval_secs());
     Some((v.candles[0].open_time, v.candles[v.candles.len() - 1].open_time + step))

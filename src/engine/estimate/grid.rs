@@ -82,7 +82,7 @@ impl Grid {
     }
 
     /// Candle slot holding time `t`, if inside the grid.
-    pub fn slot_of(&self, t: DateTime<Utc>) -> Option<usize> {
+    pub(crate) fn slot_of(&self, t: DateTime<Utc>) -> Option<usize> {
         let d = (t - self.start).num_seconds();
         if d < 0 {
             return None;
@@ -99,7 +99,7 @@ impl Grid {
     }
 
     /// The column covering slot `slot` (the inverse of [`Grid::slots`]).
-    pub fn col_of_slot(&self, slot: usize) -> usize {
+    pub(crate) fn col_of_slot(&self, slot: usize) -> usize {
         ((((slot as u128 + 1) * self.cols as u128) - 1) / self.candles as u128) as usize
     }
 
@@ -160,7 +160,7 @@ impl Rebin {
     }
 
     /// Adds the ledger's live levels into one column's cells (`rows` values per side).
-    pub fn add_into(&self, ledger: &Ledger, long: &mut [f32], short: &mut [f32]) {
+    pub(crate) fn add_into(&self, ledger: &Ledger, long: &mut [f32], short: &mut [f32]) {
         for i in 0..self.offsets.len() - 1 {
             let (lo, hi) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
             if lo == hi {

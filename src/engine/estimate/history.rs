@@ -101,7 +101,7 @@ impl Moment {
 /// `frames` candle slots spread evenly over a window of `candles` slots, the last one the
 /// window's end: slot `ceil(i * candles / frames) - 1` for `i = 1..=frames`. With more
 /// frames than candles, each slot is used once (fewer frames).
-pub fn slots_for_frames(candles: usize, frames: usize) -> Vec<usize> {
+pub(crate) fn slots_for_frames(candles: usize, frames: usize) -> Vec<usize> {
     let (n, k) = (candles as u128, frames.max(1) as u128);
     let mut out: Vec<usize> = (1..=k).map(|i| ((i * n).div_ceil(k)).max(1) as usize - 1).collect();
     out.dedup();

@@ -44,7 +44,7 @@ impl Bins {
     }
 
     /// The bin holding `price`, clamped to the range (below → 0, above → last).
-    pub fn index_clamped(&self, price: f64) -> usize {
+    pub(crate) fn index_clamped(&self, price: f64) -> usize {
         if price.is_nan() || price <= 0.0 {
             return 0;
         }
@@ -62,7 +62,7 @@ impl Bins {
     }
 
     /// Geometric centre of bin `i`.
-    pub fn center(&self, i: usize) -> f64 {
+    pub(crate) fn center(&self, i: usize) -> f64 {
         (self.ln_r * ((self.k + i as i64) as f64 + 0.5)).exp()
     }
 }
@@ -135,7 +135,7 @@ impl Ledger {
     }
 
     /// Copies `other`'s levels into this ledger (same bins), reusing its buffers.
-    pub fn copy_from(&mut self, other: &Ledger) {
+    pub(crate) fn copy_from(&mut self, other: &Ledger) {
         self.bins = other.bins;
         for (b, o) in [(&mut self.long, &other.long), (&mut self.short, &other.short)] {
             b.raw.clear();
@@ -145,18 +145,18 @@ impl Ledger {
     }
 
     /// Adds a long level; its liquidation price lies in `bin`.
-    pub fn add_long(&mut self, bin: usize, usd: f64) {
+    pub(crate) fn add_long(&mut self, bin: usize, usd: f64) {
         self.long.add(bin, usd, true);
     }
 
     /// Adds a short level; its liquidation price lies in `bin`.
-    pub fn add_short(&mut self, bin: usize, usd: f64) {
+    pub(crate) fn add_short(&mut self, bin: usize, usd: f64) {
         self.short.add(bin, usd, false);
     }
 
     /// Removes every long level the wick `low` reaches: all bins from the one holding `low`
     /// upwards (a bin counts as reached once the wick enters it). Returns the USD removed.
-    pub fn consume_longs(&mut self, low: f64) -> f64 {
+    pub(crate) fn consume_longs(&mut self, low: f64) -> f64 {
         let Some(top) = self.long.edge else { return 0.0 };
         let from = self.bins.index_clamped(low);
         if from > top {
@@ -174,7 +174,7 @@ impl Ledger {
 
     /// Removes every short level the wick `high` reaches (bins from the one holding `high`
     /// downwards). Returns the USD removed.
-    pub fn consume_shorts(&mut self, high: f64) -> f64 {
+    pub(crate) fn consume_shorts(&mut self, high: f64) -> f64 {
         let Some(bottom) = self.short.edge else { return 0.0 };
         let to = self.bins.index_clamped(high);
         if to < bottom {
@@ -191,18 +191,18 @@ impl Ledger {
     }
 
     /// Multiplies every level on both sides by `factor` (closing positions or decay).
-    pub fn shrink(&mut self, factor: f64) {
+    pub(crate) fn shrink(&mut self, factor: f64) {
         self.long.shrink(factor);
         self.short.shrink(factor);
     }
 
     /// Live USD per bin, longs (added into `out`, which must have `bins.count` entries).
-    pub fn add_longs_into(&self, out: &mut [f64]) {
+    pub(crate) fn add_longs_into(&self, out: &mut [f64]) {
         add_into(&self.long, out);
     }
 
     /// Live USD per bin, shorts (added into `out`).
-    pub fn add_shorts_into(&self, out: &mut [f64]) {
+    pub(crate) fn add_shorts_into(&self, out: &mut [f64]) {
         add_into(&self.short, out);
     }
 

@@ -83,7 +83,7 @@ impl LeverageMix {
     }
 
     /// Sum of weights (1 for a full mix, less after `restrict`).
-    pub fn total_weight(&self) -> f64 {
+    pub(crate) fn total_weight(&self) -> f64 {
         self.slices.iter().map(|s| s.1).sum()
     }
 

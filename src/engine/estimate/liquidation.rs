@@ -15,11 +15,11 @@ pub enum Formula {
 }
 
 /// OKX's default taker fee, which its isolated formula reserves.
-pub const OKX_TAKER_FEE: f64 = 0.0005;
+pub(crate) const OKX_TAKER_FEE: f64 = 0.0005;
 
 impl Formula {
     /// The formula a venue uses; unknown venues use Binance's.
-    pub fn for_venue(venue: &str) -> Formula {
+    pub(crate) fn for_venue(venue: &str) -> Formula {
         match venue {
             "bybit" => Formula::Bybit,
             "okx" => Formula::Okx,

@@ -144,7 +144,7 @@ pub struct Estimate {
 
 /// Share of new notional assumed long for one candle: taker-buy share of volume when known,
 /// else `0.5 + 0.25 * (close - open) / (high - low)` (25 % to 75 %).
-pub fn long_share(c: &Candle) -> (f64, bool) {
+pub(crate) fn long_share(c: &Candle) -> (f64, bool) {
     match c.taker_buy_volume {
         Some(tb) if c.volume > 0.0 => ((tb / c.volume).clamp(0.0, 1.0), true),
         _ if c.high > c.low => (0.5 + 0.25 * (c.close - c.open) / (c.high - c.low), false),
@@ -163,7 +163,7 @@ fn window_bounds(snap: &MarketSnapshot, window_secs: i64) -> (DateTime<Utc>, Dat
 
 /// How many candle slots the grid of a `window_secs` window over `snap` spans (its
 /// `Grid::candles`), e.g. to choose [`estimate_history`]'s slots.
-pub fn window_candles(snap: &MarketSnapshot, window_secs: i64) -> usize {
+pub(crate) fn window_candles(snap: &MarketSnapshot, window_secs: i64) -> usize {
     let step = snap.interval_secs();
     let (start, end) = window_bounds(snap, window_secs.max(1));
     (((end - start).num_seconds() + step - 1) / step).max(1) as usize
@@ -171,14 +171,14 @@ pub fn window_candles(snap: &MarketSnapshot, window_secs: i64) -> usize {
 
 /// The grid's default price range for a window whose candles span `lo..hi`: padded by 35 % of
 /// the window's (log) span and at least 3 % each side.
-pub fn pad_range(lo: f64, hi: f64) -> (f64, f64) {
+pub(crate) fn pad_range(lo: f64, hi: f64) -> (f64, f64) {
     let pad = (0.35 * (hi / lo).ln()).max(1.03f64.ln());
     (lo * (-pad).exp(), hi * pad.exp())
 }
 
 /// The price range the chart of a `window_secs` window of `snap` shows by default (no
 /// `--price-range`): the window's low and high, padded by [`pad_range`]. `None` without candles.
-pub fn window_price_range(snap: &MarketSnapshot, window_secs: i64) -> Option<(f64, f64)> {
+pub(crate) fn window_price_range(snap: &MarketSnapshot, window_secs: i64) -> Option<(f64, f64)> {
     let (start, _) = window_bounds(snap, window_secs);
     let all = || snap.venues.iter().flat_map(|v| v.candles.iter());
     let fold = |it: &mut dyn Iterator<Item = &Candle>| {
@@ -192,7 +192,7 @@ pub fn window_price_range(snap: &MarketSnapshot, window_secs: i64) -> Option<(f6
 }
 
 /// The largest ratio of highest high to lowest low a snapshot may have.
-pub const MAX_PRICE_RATIO: f64 = 1e6;
+pub(crate) const MAX_PRICE_RATIO: f64 = 1e6;
 
 /// Runs the estimate for every venue of `snap` and sums them.
 pub fn estimate(snap: &MarketSnapshot, params: &EstimateParams) -> Result<Estimate, Error> {
@@ -277,7 +277,7 @@ fn grid_range(price_range: Option<(f64, f64)>, window: (f64, f64)) -> Result<(f6
 impl Begun<'_> {
     /// The price range of the grid [`Begun::finish`] makes with `price_range` (`None`: the
     /// window's padded).
-    pub fn grid_range(&self, price_range: Option<(f64, f64)>) -> Result<(f64, f64), Error> {
+    pub(crate) fn grid_range(&self, price_range: Option<(f64, f64)>) -> Result<(f64, f64), Error> {
         grid_range(price_range, self.window)
     }
 

@@ -26,7 +26,7 @@ pub fn oi_at(points: &[OiPoint], t: DateTime<Utc>) -> Option<f64> {
 }
 
 /// Open interest at each of `times` (ascending), by [`oi_at`].
-pub fn align(points: &[OiPoint], times: &[DateTime<Utc>]) -> Vec<Option<f64>> {
+pub(crate) fn align(points: &[OiPoint], times: &[DateTime<Utc>]) -> Vec<Option<f64>> {
     times.iter().map(|&t| oi_at(points, t)).collect()
 }
 

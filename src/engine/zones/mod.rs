@@ -173,13 +173,17 @@ pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, snap: &MarketSn
 
 /// The reach of `snap` (a fraction of price): from the candles of its first venue with
 /// candles, the venue whose last close is the snapshot's price.
-pub fn reach_of(snap: &MarketSnapshot, p: &ZoneParams) -> f64 {
+pub(crate) fn reach_of(snap: &MarketSnapshot, p: &ZoneParams) -> f64 {
     reach_of_cuts(snap.venues.iter().map(|v| &v.candles[..]), snap.interval_secs(), p)
 }
 
 /// [`reach_of`] a snapshot cut to the venues' candles `cuts` (in venue order), as the backtest
 /// and the animation cut it: from the first non-empty one.
-pub fn reach_of_cuts<'a>(cuts: impl IntoIterator<Item = &'a [Candle]>, interval_secs: i64, p: &ZoneParams) -> f64 {
+pub(crate) fn reach_of_cuts<'a>(
+    cuts: impl IntoIterator<Item = &'a [Candle]>,
+    interval_secs: i64,
+    p: &ZoneParams,
+) -> f64 {
     let candles = cuts.into_iter().find(|c| !c.is_empty()).unwrap_or(&[]);
     reach(candles, interval_secs, p.max_distance)
 }

@@ -70,7 +70,7 @@ impl ZoneName {
     }
 
     /// The C zone's name on `side`.
-    pub fn far_c(side: Where) -> ZoneName {
+    pub(crate) fn far_c(side: Where) -> ZoneName {
         match side {
             Where::Above => ZoneName::CAbove,
             Where::Below => ZoneName::CBelow,
@@ -79,7 +79,7 @@ impl ZoneName {
 
     /// The name in today's form: the old `C` becomes the C of `side`; other names unchanged.
     /// Reads old `--previous` files.
-    pub fn modern(self, side: Where) -> ZoneName {
+    pub(crate) fn modern(self, side: Where) -> ZoneName {
         match self {
             ZoneName::C => ZoneName::far_c(side),
             n => n,
@@ -87,7 +87,7 @@ impl ZoneName {
     }
 
     /// One of A, B, C above, C below (not `far`, `other` or the old `C`).
-    pub fn is_labelled(self) -> bool {
+    pub(crate) fn is_labelled(self) -> bool {
         matches!(self, ZoneName::A | ZoneName::B | ZoneName::CAbove | ZoneName::CBelow)
     }
 }

@@ -12,13 +12,13 @@ use crate::model::snapshot::Candle;
 /// The least reach, a fraction of price (±8 %).
 pub const MIN_REACH: f64 = 0.08;
 /// How many trailing daily standard deviations a day is assumed able to go.
-pub const REACH_SIGMAS: f64 = 3.0;
+pub(crate) const REACH_SIGMAS: f64 = 3.0;
 /// The span of candles the volatility is measured over (7 days).
-pub const VOL_LOOKBACK_SECS: i64 = 7 * 86_400;
+pub(crate) const VOL_LOOKBACK_SECS: i64 = 7 * 86_400;
 
 /// The daily standard deviation of log returns over the last [`VOL_LOOKBACK_SECS`] of
 /// `candles` (`interval_secs` apart). `None` with fewer than two candles.
-pub fn daily_sigma(candles: &[Candle], interval_secs: i64) -> Option<f64> {
+pub(crate) fn daily_sigma(candles: &[Candle], interval_secs: i64) -> Option<f64> {
     let interval = interval_secs.max(1);
     let last = candles.last()?;
     let from = last.open_time - chrono::Duration::seconds(VOL_LOOKBACK_SECS);

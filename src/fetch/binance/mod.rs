@@ -16,30 +16,30 @@ use crate::model::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::model::tiers;
 
 /// The venue's name in messages and snapshots.
-pub const VENUE: &str = "binance";
+pub(crate) const VENUE: &str = "binance";
 /// Klines endpoint (max [`KLINE_ROWS`] rows).
-pub const KLINES: &str = "/fapi/v1/klines";
+pub(crate) const KLINES: &str = "/fapi/v1/klines";
 /// Open-interest history endpoint (max [`OI_ROWS`] rows, last [`OI_HISTORY_DAYS`] days).
-pub const OI_HIST: &str = "/futures/data/openInterestHist";
+pub(crate) const OI_HIST: &str = "/futures/data/openInterestHist";
 /// Funding-rate history endpoint (max [`FUNDING_ROWS`] rows).
-pub const FUNDING: &str = "/fapi/v1/fundingRate";
+pub(crate) const FUNDING: &str = "/fapi/v1/fundingRate";
 /// Mark price and current funding.
-pub const PREMIUM_INDEX: &str = "/fapi/v1/premiumIndex";
+pub(crate) const PREMIUM_INDEX: &str = "/fapi/v1/premiumIndex";
 /// Every symbol with its filters (tick size).
-pub const EXCHANGE_INFO: &str = "/fapi/v1/exchangeInfo";
+pub(crate) const EXCHANGE_INFO: &str = "/fapi/v1/exchangeInfo";
 
 /// Most rows one klines request returns.
-pub const KLINE_ROWS: i64 = 1500;
+pub(crate) const KLINE_ROWS: i64 = 1500;
 /// Most rows one open-interest-history request returns.
-pub const OI_ROWS: i64 = 500;
+pub(crate) const OI_ROWS: i64 = 500;
 /// Most rows one funding-rate request returns.
-pub const FUNDING_ROWS: i64 = 1000;
+pub(crate) const FUNDING_ROWS: i64 = 1000;
 /// How far back `openInterestHist` serves data.
-pub const OI_HISTORY_DAYS: i64 = 30;
+pub(crate) const OI_HISTORY_DAYS: i64 = 30;
 /// The shortest funding period Binance uses (pages of funding history are planned with it).
 const MIN_FUNDING_SECS: i64 = 3600;
 /// The error code for an unknown symbol.
-pub const INVALID_SYMBOL: i64 = -1121;
+pub(crate) const INVALID_SYMBOL: i64 = -1121;
 
 /// The perpetual's name for a base asset: `SOL` → `SOLUSDT`.
 pub fn instrument(base: &str) -> String {
@@ -47,7 +47,7 @@ pub fn instrument(base: &str) -> String {
 }
 
 /// Binance's name for an interval (`klines` `interval` and `openInterestHist` `period`).
-pub fn interval_name(secs: i64) -> Option<&'static str> {
+pub(crate) fn interval_name(secs: i64) -> Option<&'static str> {
     Some(match secs {
         300 => "5m",
         900 => "15m",
@@ -207,7 +207,7 @@ pub fn perpetual_bases(info: &wire::ExchangeInfo) -> Vec<String> {
 
 /// Where open-interest history can start: `start`, or the oldest time Binance still serves
 /// (30 days before `end`, rounded up to the interval), whichever is later.
-pub fn oi_start(start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64) -> DateTime<Utc> {
+pub(crate) fn oi_start(start: DateTime<Utc>, end: DateTime<Utc>, interval_secs: i64) -> DateTime<Utc> {
     let oldest = (end - Duration::days(OI_HISTORY_DAYS)).timestamp();
     let step = interval_secs.max(1);
     let rounded = (oldest + step - 1).div_euclid(step) * step;

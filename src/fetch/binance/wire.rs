@@ -10,11 +10,11 @@ use crate::fetch::num;
 
 /// A number sent as a string or a number.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-pub struct Num(#[serde(deserialize_with = "num::f64")] pub f64);
+pub(crate) struct Num(#[serde(deserialize_with = "num::f64")] pub f64);
 
 /// Epoch milliseconds sent as a string or a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub struct Ms(#[serde(deserialize_with = "num::i64_ms")] pub i64);
+pub(crate) struct Ms(#[serde(deserialize_with = "num::i64_ms")] pub i64);
 
 /// One row of `GET /fapi/v1/klines` (columns after the tenth are ignored):
 ///
@@ -27,7 +27,7 @@ pub struct Ms(#[serde(deserialize_with = "num::i64_ms")] pub i64);
 /// Columns: open time, open, high, low, close, volume (base), close time, quote volume,
 /// trades, taker buy base volume, taker buy quote volume, ignore.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct KlineRow {
+pub(crate) struct KlineRow {
     pub open_time: i64,
     pub open: f64,
     pub high: f64,
@@ -72,7 +72,7 @@ impl<'de> Deserialize<'de> for KlineRow {
 /// `sumOpenInterest` is one side in base units, `sumOpenInterestValue` the same in USDT.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct OpenInterestHist {
+pub(crate) struct OpenInterestHist {
     #[serde(deserialize_with = "num::i64_ms")]
     pub timestamp: i64,
     #[serde(deserialize_with = "num::f64")]
@@ -103,7 +103,7 @@ pub struct FundingRate {
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PremiumIndex {
+pub(crate) struct PremiumIndex {
     #[serde(deserialize_with = "num::f64")]
     pub mark_price: f64,
 }
@@ -160,7 +160,7 @@ pub struct Filter {
 /// {"code":-1121,"msg":"Invalid symbol."}
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     pub code: i64,
     #[serde(default)]
     pub msg: String,

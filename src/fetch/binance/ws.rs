@@ -33,14 +33,14 @@ pub const ONE_PER_SECOND: &str =
 ///  "l":"0.015","z":"0.014","T":1584059031421}}}
 /// ```
 #[derive(Debug, Clone, Deserialize)]
-pub struct Combined {
+pub(crate) struct Combined {
     pub stream: String,
     pub data: ForceOrderEvent,
 }
 
 /// The `data` of [`Combined`] (also what a raw `/ws/<symbol>@forceOrder` stream sends).
 #[derive(Debug, Clone, Deserialize)]
-pub struct ForceOrderEvent {
+pub(crate) struct ForceOrderEvent {
     /// Event type, `forceOrder`.
     pub e: String,
     pub o: ForceOrder,
@@ -69,7 +69,7 @@ pub struct ForceOrder {
 }
 
 /// `btcusdt@forceOrder`.
-pub fn stream_name(instrument: &str) -> String {
+pub(crate) fn stream_name(instrument: &str) -> String {
     format!("{}@forceOrder", instrument.to_ascii_lowercase())
 }
 

@@ -17,34 +17,34 @@ use crate::model::snapshot::{Candle, FundingPoint, OiPoint, VenueSeries};
 use crate::model::tiers::{self, MarginTier};
 
 /// The venue's name in messages and snapshots.
-pub const VENUE: &str = "bybit";
+pub(crate) const VENUE: &str = "bybit";
 /// Klines (max [`KLINE_ROWS`] rows, newest first, no taker split).
-pub const KLINE: &str = "/v5/market/kline";
+pub(crate) const KLINE: &str = "/v5/market/kline";
 /// Open-interest history (max [`OI_ROWS`] rows, newest first, base coins).
-pub const OPEN_INTEREST: &str = "/v5/market/open-interest";
+pub(crate) const OPEN_INTEREST: &str = "/v5/market/open-interest";
 /// Funding-rate history (max [`FUNDING_ROWS`] rows, newest first).
-pub const FUNDING: &str = "/v5/market/funding/history";
+pub(crate) const FUNDING: &str = "/v5/market/funding/history";
 /// Tickers (mark price).
-pub const TICKERS: &str = "/v5/market/tickers";
+pub(crate) const TICKERS: &str = "/v5/market/tickers";
 /// Instruments (tick size, the symbol list).
-pub const INSTRUMENTS: &str = "/v5/market/instruments-info";
+pub(crate) const INSTRUMENTS: &str = "/v5/market/instruments-info";
 /// Risk-limit tiers (public).
-pub const RISK_LIMIT: &str = "/v5/market/risk-limit";
+pub(crate) const RISK_LIMIT: &str = "/v5/market/risk-limit";
 
 /// Most rows one kline request returns.
-pub const KLINE_ROWS: i64 = 1000;
+pub(crate) const KLINE_ROWS: i64 = 1000;
 /// Most rows one open-interest request returns.
-pub const OI_ROWS: i64 = 200;
+pub(crate) const OI_ROWS: i64 = 200;
 /// Most rows one funding-history request returns.
-pub const FUNDING_ROWS: i64 = 200;
+pub(crate) const FUNDING_ROWS: i64 = 200;
 /// The shortest funding period Bybit uses (funding pages are planned with it).
 const MIN_FUNDING_SECS: i64 = 3600;
 /// Most instruments one instruments-info request returns.
 const INSTRUMENT_ROWS: i64 = 1000;
 /// The error code for bad parameters (an unknown symbol among them).
-pub const BAD_PARAMS: i64 = 10001;
+pub(crate) const BAD_PARAMS: i64 = 10001;
 /// `margin_tiers_source` when the tiers were fetched.
-pub const TIERS_SOURCE: &str = "bybit /v5/market/risk-limit (fetched)";
+pub(crate) const TIERS_SOURCE: &str = "bybit /v5/market/risk-limit (fetched)";
 
 /// The perpetual's name for a base asset: `SOL` → `SOLUSDT`.
 pub fn instrument(base: &str) -> String {
@@ -52,7 +52,7 @@ pub fn instrument(base: &str) -> String {
 }
 
 /// Bybit's kline `interval` name.
-pub fn kline_interval(secs: i64) -> Option<&'static str> {
+pub(crate) fn kline_interval(secs: i64) -> Option<&'static str> {
     Some(match secs {
         300 => "5",
         900 => "15",
@@ -64,7 +64,7 @@ pub fn kline_interval(secs: i64) -> Option<&'static str> {
 }
 
 /// Bybit's open-interest `intervalTime` name.
-pub fn oi_interval(secs: i64) -> Option<&'static str> {
+pub(crate) fn oi_interval(secs: i64) -> Option<&'static str> {
     Some(match secs {
         300 => "5min",
         900 => "15min",
@@ -277,7 +277,7 @@ pub fn oi_to_usd(
 }
 
 /// The snapshot note naming the open-interest fields used.
-pub fn oi_note(fields: &[OiField]) -> String {
+pub(crate) fn oi_note(fields: &[OiField]) -> String {
     let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
     let names = if names.is_empty() { "no samples".to_string() } else { names.join(" and ") };
     format!("open interest from {OPEN_INTEREST} {names} (one side, base coins) × candle close → USD")

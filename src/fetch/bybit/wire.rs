@@ -16,7 +16,7 @@ use crate::fetch::num;
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Head {
+pub(crate) struct Head {
     pub ret_code: i64,
     #[serde(default)]
     pub ret_msg: String,
@@ -28,7 +28,7 @@ pub struct Head {
 /// {"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[]},"retExtInfo":{},"time":1672025956592}
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Envelope<T> {
+pub(crate) struct Envelope<T> {
     pub result: T,
 }
 
@@ -46,11 +46,11 @@ pub struct ListResult<T> {
 
 /// A number sent as a string or a number.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-pub struct Num(#[serde(deserialize_with = "num::f64")] pub f64);
+pub(crate) struct Num(#[serde(deserialize_with = "num::f64")] pub f64);
 
 /// Epoch milliseconds sent as a string or a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub struct Ms(#[serde(deserialize_with = "num::i64_ms")] pub i64);
+pub(crate) struct Ms(#[serde(deserialize_with = "num::i64_ms")] pub i64);
 
 /// One row of `GET /v5/market/kline` (newest first; columns after the sixth are ignored):
 ///
@@ -61,7 +61,7 @@ pub struct Ms(#[serde(deserialize_with = "num::i64_ms")] pub i64);
 /// Columns: start time, open, high, low, close, volume (base coin for linear), turnover.
 /// There is no taker-buy split.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct KlineRow {
+pub(crate) struct KlineRow {
     pub start: i64,
     pub open: f64,
     pub high: f64,
@@ -138,7 +138,7 @@ pub struct Funding {
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Ticker {
+pub(crate) struct Ticker {
     pub symbol: String,
     #[serde(default, deserialize_with = "num::opt_f64")]
     pub mark_price: Option<f64>,

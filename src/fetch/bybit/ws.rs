@@ -19,7 +19,7 @@ use crate::model::snapshot::{Liquidation, Side};
 pub const WS_URL: &str = "wss://stream.bybit.com/v5/public/linear";
 
 /// How often the client pings (Bybit recommends every 20 s).
-pub const PING_EVERY: Duration = Duration::from_secs(20);
+pub(crate) const PING_EVERY: Duration = Duration::from_secs(20);
 
 /// One push of `allLiquidation.<symbol>`, as recorded from the live venue:
 ///
@@ -28,7 +28,7 @@ pub const PING_EVERY: Duration = Duration::from_secs(20);
 ///  "data":[{"T":1740480207110,"s":"PIPPINUSDT","S":"Sell","v":"2846","p":"0.02456"}]}
 /// ```
 #[derive(Debug, Clone, Deserialize)]
-pub struct AllLiquidation {
+pub(crate) struct AllLiquidation {
     pub topic: String,
     #[serde(default)]
     pub data: Vec<LiquidationEntry>,
@@ -57,7 +57,7 @@ pub struct LiquidationEntry {
 /// A control answer: `{"success":true,"ret_msg":"subscribe","op":"subscribe","conn_id":"..."}`,
 /// `{"success":true,"ret_msg":"pong","op":"ping",...}`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct OpAnswer {
+pub(crate) struct OpAnswer {
     pub op: String,
     #[serde(default)]
     pub success: Option<bool>,

@@ -20,7 +20,7 @@ fn open_dir(path: &Path) -> io::Result<File> {
 }
 
 /// Waits for and holds the exclusive lock of `path`'s directory (creating it).
-pub fn exclusive(path: &Path) -> io::Result<File> {
+pub(crate) fn exclusive(path: &Path) -> io::Result<File> {
     let f = open_dir(path)?;
     f.lock()?;
     Ok(f)

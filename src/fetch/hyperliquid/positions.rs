@@ -25,17 +25,18 @@ use crate::model::side::Side;
 pub const DEFAULT_STATS_URL: &str = "https://stats-data.hyperliquid.xyz/Mainnet/leaderboard";
 
 /// Weight of one `clearinghouseState` request, and the venue's weight budget per minute.
-pub const STATE_WEIGHT: u32 = 2;
-pub const WEIGHT_PER_MINUTE: u32 = 1200;
+pub(crate) const STATE_WEIGHT: u32 = 2;
+pub(crate) const WEIGHT_PER_MINUTE: u32 = 1200;
 
 /// The gap between two account requests: 60 s × weight / budget = 100 ms.
-pub const ACCOUNT_PACE: Duration = Duration::from_millis(60_000 * STATE_WEIGHT as u64 / WEIGHT_PER_MINUTE as u64);
+pub(crate) const ACCOUNT_PACE: Duration =
+    Duration::from_millis(60_000 * STATE_WEIGHT as u64 / WEIGHT_PER_MINUTE as u64);
 
 /// How long the leaderboard's account list is reused from the cache.
-pub const LEADERBOARD_MAX_AGE_SECS: i64 = 86_400;
+pub(crate) const LEADERBOARD_MAX_AGE_SECS: i64 = 86_400;
 
 /// The cache file of the leaderboard, in the cache directory.
-pub const LEADERBOARD_FILE: &str = "hyperliquid-leaderboard.json";
+pub(crate) const LEADERBOARD_FILE: &str = "hyperliquid-leaderboard.json";
 
 /// Where the accounts come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,12 +56,12 @@ pub struct MeasuredOptions {
 }
 
 /// How long `n` accounts take at [`ACCOUNT_PACE`], e.g. `10 s`.
-pub fn duration_for(n: usize) -> Duration {
+pub(crate) fn duration_for(n: usize) -> Duration {
     ACCOUNT_PACE * n as u32
 }
 
 /// The most accounts `top:N` reads (at [`ACCOUNT_PACE`] each, a few minutes).
-pub const MAX_TOP: usize = 1000;
+pub(crate) const MAX_TOP: usize = 1000;
 
 /// Parses `--hl-accounts VALUE`: `top:N` (N ≥ 1) or a file of addresses, one per line, with
 /// blank lines and `#` comments (whole-line or after the address). A bad line is a usage error
@@ -85,7 +86,7 @@ pub fn parse_accounts_arg(value: &str) -> Result<AccountSource, Error> {
 }
 
 /// The addresses of an account file (see [`parse_accounts_arg`]); `name` names the file in errors.
-pub fn parse_accounts(text: &str, name: &str) -> Result<Vec<String>, Error> {
+pub(crate) fn parse_accounts(text: &str, name: &str) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let s = line.split('#').next().unwrap_or("").trim();
@@ -121,7 +122,7 @@ struct LeaderboardCache {
 const LEADERBOARD_FORMAT: &str = "liqshot-hl-leaderboard/1";
 
 /// Accounts of the leaderboard answer, by account value, largest first (bad rows dropped).
-pub fn ranked_accounts(body: &[u8]) -> Result<Vec<(String, f64)>, FetchError> {
+pub(crate) fn ranked_accounts(body: &[u8]) -> Result<Vec<(String, f64)>, FetchError> {
     let board: Leaderboard = serde_json::from_slice(body)
         .map_err(|e| FetchError::new(format!("{VENUE}: malformed leaderboard answer: {e}")))?;
     let mut rows: Vec<(String, f64)> = board
@@ -141,7 +142,7 @@ pub fn ranked_accounts(body: &[u8]) -> Result<Vec<(String, f64)>, FetchError> {
 /// The top `n` accounts: from the cache file in `cache` when it is from the same URL and less
 /// than a day old at `now`, else from the leaderboard (then cached, atomically; a cache problem
 /// is a warning, never fatal). Returns the accounts and a note of where they came from.
-pub fn top_accounts(
+pub(crate) fn top_accounts(
     http: &Http,
     url: &str,
     n: usize,
@@ -195,7 +196,11 @@ pub fn top_accounts(
 }
 
 /// The account's position in `coin` as a measured position; `None` without one (or a zero size).
-pub fn position_in(account: &str, state: &ClearinghouseState, coin: &str) -> Result<Option<MeasuredPosition>, String> {
+pub(crate) fn position_in(
+    account: &str,
+    state: &ClearinghouseState,
+    coin: &str,
+) -> Result<Option<MeasuredPosition>, String> {
     let Some(p) = state.asset_positions.iter().map(|a| &a.position).find(|p| p.coin.eq_ignore_ascii_case(coin)) else {
         return Ok(None);
     };

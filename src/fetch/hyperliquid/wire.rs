@@ -11,7 +11,7 @@ use crate::fetch::num;
 /// {"type":"candleSnapshot","req":{"coin":"kPEPE","interval":"1h","startTime":1684702007000,"endTime":1684784807000}}
 /// ```
 #[derive(Debug, Serialize)]
-pub struct CandleSnapshotRequest<'a> {
+pub(crate) struct CandleSnapshotRequest<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub req: CandleReq<'a>,
@@ -20,7 +20,7 @@ pub struct CandleSnapshotRequest<'a> {
 /// The `req` of [`CandleSnapshotRequest`].
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CandleReq<'a> {
+pub(crate) struct CandleReq<'a> {
     pub coin: &'a str,
     pub interval: &'a str,
     pub start_time: i64,
@@ -34,7 +34,7 @@ pub struct CandleReq<'a> {
 /// ```
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FundingHistoryRequest<'a> {
+pub(crate) struct FundingHistoryRequest<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub coin: &'a str,
@@ -171,7 +171,7 @@ pub struct FundingRow {
 /// {"type":"clearinghouseState","user":"0x5e9ee1089755c3435139848e47e6635505d5a13a"}
 /// ```
 #[derive(Debug, Serialize)]
-pub struct ClearinghouseStateRequest<'a> {
+pub(crate) struct ClearinghouseStateRequest<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub user: &'a str,
@@ -192,14 +192,14 @@ pub struct ClearinghouseStateRequest<'a> {
 /// An account that never traded answers with an empty `assetPositions`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ClearinghouseState {
+pub(crate) struct ClearinghouseState {
     #[serde(default)]
     pub asset_positions: Vec<AssetPosition>,
 }
 
 /// `{"position":{...},"type":"oneWay"}`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct AssetPosition {
+pub(crate) struct AssetPosition {
     pub position: Position,
 }
 
@@ -242,14 +242,14 @@ pub struct Leverage {
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Leaderboard {
+pub(crate) struct Leaderboard {
     pub leaderboard_rows: Vec<LeaderboardRow>,
 }
 
 /// One leaderboard row: the account and its value in USD.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LeaderboardRow {
+pub(crate) struct LeaderboardRow {
     pub eth_address: String,
     #[serde(deserialize_with = "num::f64")]
     pub account_value: f64,

@@ -461,7 +461,7 @@ fn read_liquidations(
 
 /// Upper-cases a symbol and completes a bare base asset with `USDT`:
 /// `btcusdt` → `BTCUSDT`, `BTC` → `BTCUSDT`, `BTC-USDT-SWAP` / `btc/usdt` → `BTCUSDT`.
-pub fn normalise_symbol(s: &str) -> Result<String, Error> {
+pub(crate) fn normalise_symbol(s: &str) -> Result<String, Error> {
     let upper = s.trim().to_ascii_uppercase();
     let parts: Vec<&str> = upper.split(['-', '/', '_', ':']).filter(|p| !p.is_empty()).collect();
     let joined = match parts.as_slice() {

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::model::snapshot::{self, PeriodTotal};
 
 /// The time columns a period-total file may use (the first found wins).
-pub const TIME_COLUMNS: [&str; 4] = ["time", "timestamp", "open_time", "hour_start_utc"];
+pub(crate) const TIME_COLUMNS: [&str; 4] = ["time", "timestamp", "open_time", "hour_start_utc"];
 
 /// Whether the header of `t` names `long_usd` and `short_usd` (a period-total file).
 pub(crate) fn is_periods(t: &Table) -> bool {

@@ -42,7 +42,7 @@ impl Table {
 
     /// Parses CSV bytes. A UTF-8 byte-order mark is dropped, LF and CRLF line ends
     /// are both accepted, cells are trimmed and blank lines are skipped.
-    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Table, Error> {
+    pub(crate) fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Table, Error> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut reader =
             csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(bytes);
@@ -94,7 +94,7 @@ impl Table {
     }
 
     /// The rows after the header, or an error if there are none.
-    pub fn data_after_header(&self) -> Result<&[Row], Error> {
+    pub(crate) fn data_after_header(&self) -> Result<&[Row], Error> {
         let header = self.first()?;
         if self.rows.len() < 2 {
             return Err(err_at(&self.path, header.line, "header only, no data rows"));

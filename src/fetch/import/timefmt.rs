@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 /// What [`parse_time`] accepts, for error messages.
-pub const ACCEPTED: &str = "expected YYYY-MM-DD HH:MM:SS (UTC), RFC 3339, or epoch seconds/milliseconds/microseconds";
+pub(crate) const ACCEPTED: &str =
+    "expected YYYY-MM-DD HH:MM:SS (UTC), RFC 3339, or epoch seconds/milliseconds/microseconds";
 
 /// Parses a time cell.
 ///
@@ -14,7 +15,7 @@ pub const ACCEPTED: &str = "expected YYYY-MM-DD HH:MM:SS (UTC), RFC 3339, or epo
 /// * RFC 3339 with an offset (`2025-11-01T00:00:00Z`, `2025-11-01 05:00:00+05:00`).
 ///
 /// The error is a short description of what is wrong (without file or line).
-pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
     if s.is_empty() {
         return Err("empty value".into());

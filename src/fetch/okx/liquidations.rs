@@ -20,19 +20,19 @@ use crate::model::snapshot::{sort_liquidations, Liquidation, Side};
 pub const PATH: &str = "/api/v5/public/liquidation-orders";
 
 /// Details per page (the documented maximum).
-pub const PAGE_ROWS: usize = 100;
+pub(crate) const PAGE_ROWS: usize = 100;
 
 /// Most pages one fetch asks for (10,000 liquidations); a note says when it stopped there.
-pub const MAX_PAGES: usize = 200;
+pub(crate) const MAX_PAGES: usize = 200;
 
 /// Least time between two page requests: 40 requests per 2 s.
-pub const MIN_GAP: Duration = Duration::from_millis(50);
+pub(crate) const MIN_GAP: Duration = Duration::from_millis(50);
 
 /// OKX's rate-limit code (HTTP 429 is retried by the client; this catches it in a 200 answer).
 const RATE_LIMITED: &str = "50011";
 
 /// The words of the note (and warning) when the endpoint failed.
-pub const UNAVAILABLE: &str = "realized liquidations unavailable";
+pub(crate) const UNAVAILABLE: &str = "realized liquidations unavailable";
 
 /// Why the paging stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ pub struct Pages {
 
 /// The liquidated side of a detail: `posSide` when it names one, else the opposite of the
 /// closing order's `side`.
-pub fn liquidated_side(pos_side: &str, side: &str) -> Option<Side> {
+pub(crate) fn liquidated_side(pos_side: &str, side: &str) -> Option<Side> {
     match (pos_side.trim(), side.trim()) {
         ("long", _) => Some(Side::Long),
         ("short", _) => Some(Side::Short),
@@ -130,7 +130,7 @@ pub fn normalise(
 /// past it, so details sharing that millisecond on both sides of the page boundary are all
 /// read (repeats are dropped later); `oldest` itself when that would not move back. `None`
 /// when the cursor cannot move back (the paging would repeat itself).
-pub fn next_cursor(oldest: i64, previous: Option<i64>) -> Option<i64> {
+pub(crate) fn next_cursor(oldest: i64, previous: Option<i64>) -> Option<i64> {
     match previous {
         None => Some(oldest + 1),
         Some(p) if oldest + 1 < p => Some(oldest + 1),
@@ -161,7 +161,7 @@ fn page(ctx: &VenueCtx, query: &[(&str, String)]) -> Result<Vec<LiquidationOrder
 /// next one and books it for then (what the client schedules, whatever a busy machine's clock
 /// shows on the other side).
 #[derive(Debug, Clone)]
-pub struct Pacer {
+pub(crate) struct Pacer {
     gap: Duration,
     last: Option<Instant>,
 }
@@ -180,7 +180,7 @@ impl Pacer {
 }
 
 /// Pages the filled liquidation orders of the family of `ctx.base` back to `since_ms`.
-pub fn fetch_pages(ctx: &VenueCtx, since_ms: i64) -> Result<Pages, FetchError> {
+pub(crate) fn fetch_pages(ctx: &VenueCtx, since_ms: i64) -> Result<Pages, FetchError> {
     let mut orders = Vec::new();
     let mut after: Option<i64> = None;
     let mut pacer = Pacer::new(MIN_GAP);

@@ -16,7 +16,7 @@ use crate::fetch::num;
 ///
 /// `code` is a string, except on HTTP 404 where it is a number.
 #[derive(Debug, Deserialize)]
-pub struct Head {
+pub(crate) struct Head {
     #[serde(deserialize_with = "code_string")]
     pub code: String,
     #[serde(default)]
@@ -121,7 +121,7 @@ pub struct Instrument {
 /// always present, so coins are `oi × ctVal` of the instrument.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct OpenInterestNow {
+pub(crate) struct OpenInterestNow {
     pub inst_id: String,
     #[serde(deserialize_with = "num::f64")]
     pub oi: f64,

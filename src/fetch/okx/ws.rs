@@ -22,10 +22,10 @@ use crate::fetch::{FetchError, Http, Venue};
 pub const WS_URL: &str = "wss://ws.okx.com:8443/ws/v5/public";
 
 /// How often the client pings (OKX closes a connection idle for 30 s).
-pub const PING_EVERY: Duration = Duration::from_secs(25);
+pub(crate) const PING_EVERY: Duration = Duration::from_secs(25);
 
 /// The channel.
-pub const CHANNEL: &str = "liquidation-orders";
+pub(crate) const CHANNEL: &str = "liquidation-orders";
 
 /// One push, as documented (the live venue sends the same without `id`):
 ///
@@ -36,7 +36,7 @@ pub const CHANNEL: &str = "liquidation-orders";
 ///  "instType":"SWAP","uly":"IOST-USDT"}]}
 /// ```
 #[derive(Debug, Clone, Deserialize)]
-pub struct Push {
+pub(crate) struct Push {
     pub arg: Arg,
     pub data: Vec<LiquidationOrders>,
 }
@@ -51,7 +51,7 @@ pub struct Arg {
 /// An event answer: `{"event":"subscribe","arg":{...},"connId":"..."}`,
 /// `{"event":"error","code":"60012","msg":"Invalid request: ..."}`, `{"event":"notice",...}`.
 #[derive(Debug, Clone, Deserialize)]
-pub struct EventAnswer {
+pub(crate) struct EventAnswer {
     pub event: String,
     #[serde(default)]
     pub code: String,

@@ -61,7 +61,7 @@ pub trait Feed: Send + Sync {
 }
 
 /// A time sent as epoch milliseconds (a whole, non-negative number below year 285,000).
-pub fn time_of_ms(ms: Option<f64>) -> Option<chrono::DateTime<chrono::Utc>> {
+pub(crate) fn time_of_ms(ms: Option<f64>) -> Option<chrono::DateTime<chrono::Utc>> {
     ms.filter(|t| t.is_finite() && t.fract() == 0.0 && *t >= 0.0 && *t < 9e15)
         .and_then(|t| chrono::DateTime::from_timestamp_millis(t as i64))
 }

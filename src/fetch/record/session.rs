@@ -126,7 +126,7 @@ pub struct FeedReport {
 }
 
 /// Where new events go: the venue, and (instrument, event) pairs; an error is counted.
-pub type Sink<'a> = dyn Fn(Venue, &[(String, Liquidation)]) -> Result<(), String> + Sync + 'a;
+pub(crate) type Sink<'a> = dyn Fn(Venue, &[(String, Liquidation)]) -> Result<(), String> + Sync + 'a;
 
 /// Runs `feed` until `deadline`, passing every new event to `sink`.
 pub fn run(feed: &dyn Feed, settings: &Settings, deadline: &dyn Deadline, sink: &Sink) -> FeedReport {

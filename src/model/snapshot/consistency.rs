@@ -11,10 +11,10 @@ use crate::model::snapshot::MarketSnapshot;
 
 /// Largest open interest or liquidation believed, in USD (the whole crypto market is a few
 /// 10^12): above, a value is a unit mistake and would print as a 300-digit amount.
-pub const MAX_USD: f64 = 1e13;
+pub(crate) const MAX_USD: f64 = 1e13;
 
 /// How far a capture time may lie after now (another machine's clock running ahead).
-pub const MAX_CLOCK_AHEAD_SECS: i64 = 86_400;
+pub(crate) const MAX_CLOCK_AHEAD_SECS: i64 = 86_400;
 
 /// The checks (see the module doc); `step` is the interval in seconds.
 pub fn check(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
@@ -64,7 +64,7 @@ pub fn check(snap: &MarketSnapshot, step: i64) -> Result<(), Error> {
 /// What `{symbol}` may put into a file name: 1 to 64 characters, no path separator, no control
 /// character, no leading dot (so never `.` or `..`). Markup characters are fine: every output
 /// escapes them.
-pub fn file_safe(symbol: &str) -> bool {
+pub(crate) fn file_safe(symbol: &str) -> bool {
     (1..=64).contains(&symbol.chars().count())
         && !symbol.trim().is_empty()
         && !symbol.starts_with('.')

@@ -229,7 +229,7 @@ pub fn union_liquidations(a: &[Liquidation], b: &[Liquidation]) -> Vec<Liquidati
 /// Checks a liquidation series: price and USD finite and positive, sorted by
 /// [`Liquidation::order`] with no repeats. The message names the item and field:
 /// `liquidations #3 (2025-11-01 00:05:00 UTC): usd -5 is not a positive finite number`.
-pub fn check_liquidations(items: &[Liquidation]) -> Result<(), String> {
+pub(crate) fn check_liquidations(items: &[Liquidation]) -> Result<(), String> {
     for (i, l) in items.iter().enumerate() {
         for (name, x) in [("price", l.price), ("usd", l.usd)] {
             if !x.is_finite() || x <= 0.0 {
@@ -307,7 +307,7 @@ pub fn parse_interval(s: &str) -> Option<i64> {
 pub use crate::model::fmt::format_interval;
 
 /// The longest note kept (see [`MarketSnapshot::clip_notes`]).
-pub const MAX_NOTE_CHARS: usize = 500;
+pub(crate) const MAX_NOTE_CHARS: usize = 500;
 
 impl MarketSnapshot {
     /// Interval in seconds (validated by [`MarketSnapshot::validate`]).
@@ -383,7 +383,7 @@ impl MarketSnapshot {
     /// Cuts every note (the snapshot's and each venue's) to [`MAX_NOTE_CHARS`] characters: a
     /// note is shown in the chart's caption, the alt text and the report, where a 100,000
     /// character note ran off the image and made 20 MB files.
-    pub fn clip_notes(&mut self) {
+    pub(crate) fn clip_notes(&mut self) {
         let clip = |n: &mut String| {
             if n.chars().count() > MAX_NOTE_CHARS {
                 *n = crate::model::fmt::shorten(n, MAX_NOTE_CHARS);

@@ -27,15 +27,15 @@ use crate::output::report::model::Report;
 use crate::output::report::templates::escape_html;
 
 /// The value of the manifest's `format`.
-pub const ARCHIVE_FORMAT: &str = "liqshot-archive/1";
+pub(crate) const ARCHIVE_FORMAT: &str = "liqshot-archive/1";
 /// File names at the archive's root.
-pub const MANIFEST: &str = "archive.json";
-pub const INDEX: &str = "index.html";
-pub const FEED: &str = "feed.xml";
+pub(crate) const MANIFEST: &str = "archive.json";
+pub(crate) const INDEX: &str = "index.html";
+pub(crate) const FEED: &str = "feed.xml";
 /// Entries kept by default (`--archive-max`).
 pub const DEFAULT_MAX: usize = 30;
 /// The title of the index and the feed.
-pub const TITLE: &str = "liqshot: estimated liquidation zones, daily";
+pub(crate) const TITLE: &str = "liqshot: estimated liquidation zones, daily";
 
 /// One report of the archive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,7 +89,7 @@ pub struct Site {
 /// The one line of the report that summarises it, for the feed and the index: the report's
 /// headline sentence (the first summary string its model has). One function, so the line can
 /// follow the report when it gains a summary of its own.
-pub fn summary_line(r: &Report) -> String {
+pub(crate) fn summary_line(r: &Report) -> String {
     if r.summary.is_empty() {
         r.evidence.headline.clone()
     } else {
@@ -99,7 +99,7 @@ pub fn summary_line(r: &Report) -> String {
 
 /// `s` as one URL path segment: letters, digits and `-._~` as they are, every other byte as
 /// `%XX`.
-pub fn url_segment(s: &str) -> String {
+pub(crate) fn url_segment(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -148,7 +148,7 @@ pub fn merge(m: &Manifest, e: ArchiveEntry, max: usize) -> Manifest {
 }
 
 /// Reads `archive.json`; `name` is how errors name it.
-pub fn read_manifest(bytes: &[u8], name: &str) -> Result<Manifest, Error> {
+pub(crate) fn read_manifest(bytes: &[u8], name: &str) -> Result<Manifest, Error> {
     let m: Manifest = serde_json::from_slice(bytes)
         .map_err(|e| Error::Invalid(format!("{name}: not a liqshot archive manifest: {e}")))?;
     if m.format != ARCHIVE_FORMAT {
@@ -158,7 +158,7 @@ pub fn read_manifest(bytes: &[u8], name: &str) -> Result<Manifest, Error> {
 }
 
 /// `archive.json` bytes.
-pub fn manifest_bytes(m: &Manifest) -> Vec<u8> {
+pub(crate) fn manifest_bytes(m: &Manifest) -> Vec<u8> {
     let mut v = serde_json::to_vec_pretty(m).expect("a manifest serialises");
     v.push(b'\n');
     v
@@ -178,7 +178,7 @@ fn href(site: &Site, rel: &str) -> String {
 }
 
 /// The URL of an entry's page and chart in the feed.
-pub fn entry_links(e: &ArchiveEntry, site: &Site) -> (String, String) {
+pub(crate) fn entry_links(e: &ArchiveEntry, site: &Site) -> (String, String) {
     let d = dir_path(e);
     let page = href(site, &format!("{d}/{}", url_segment(&e.page)));
     let image = e.image_url.clone().unwrap_or_else(|| href(site, &format!("{d}/{}", url_segment(&e.image))));
@@ -200,7 +200,7 @@ fn link(href: String, rel: &str, mime: Option<&str>, length: Option<u64>) -> Lin
 
 /// `feed.xml`: an Atom feed of the entries, newest first. Its `updated` is the newest entry's
 /// capture time (not the clock), so the same archive gives the same bytes.
-pub fn feed_xml(m: &Manifest, site: &Site) -> Vec<u8> {
+pub(crate) fn feed_xml(m: &Manifest, site: &Site) -> Vec<u8> {
     let mut feed = Feed::default();
     feed.set_title(TITLE);
     feed.set_id(
@@ -260,7 +260,7 @@ pub fn feed_xml(m: &Manifest, site: &Site) -> Vec<u8> {
 
 /// `index.html`: one self-contained page listing the entries, newest first, each with its
 /// title linked to the report, capture time, summary and chart; links relative to the archive.
-pub fn index_html(m: &Manifest, site: &Site) -> Vec<u8> {
+pub(crate) fn index_html(m: &Manifest, site: &Site) -> Vec<u8> {
     let mut s = String::new();
     s += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";

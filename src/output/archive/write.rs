@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::output::archive::{self, ArchiveEntry, Manifest, Site};
 
 /// The lock file at the archive's root.
-pub const LOCK: &str = ".liqshot-archive.lock";
+pub(crate) const LOCK: &str = ".liqshot-archive.lock";
 
 /// Adds `entry` to the archive at `root` and writes `files` (the report's, inside `root`) with
 /// the archive's `archive.json`, `index.html` and `feed.xml` through `write` (all-or-nothing),

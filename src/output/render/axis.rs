@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Timelike, Utc};
 
 /// A "nice" step (1, 2, 2.5 or 5 times a power of ten) near `raw`.
-pub fn nice_step(raw: f64) -> f64 {
+pub(crate) fn nice_step(raw: f64) -> f64 {
     let p = 10f64.powf(raw.log10().floor());
     let f = raw / p;
     let m = if f <= 1.0 {
@@ -21,7 +21,7 @@ pub fn nice_step(raw: f64) -> f64 {
 }
 
 /// Price ticks in `[lo, hi]`, about `target` of them, and the step used.
-pub fn price_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
+pub(crate) fn price_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
     let step = nice_step((hi - lo) / target.max(1) as f64);
     let mut v = (lo / step).ceil() * step;
     let mut out = Vec::new();
@@ -33,7 +33,7 @@ pub fn price_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
 }
 
 /// Decimals needed to tell ticks `step` apart.
-pub fn step_decimals(step: f64) -> usize {
+pub(crate) fn step_decimals(step: f64) -> usize {
     if step >= 1.0 {
         if (step - step.round()).abs() < 1e-9 {
             0
@@ -51,7 +51,7 @@ pub fn step_decimals(step: f64) -> usize {
 
 /// Time ticks in `[start, end]` at a whole-hour step that leaves at least `min_gap_secs`
 /// between ticks.
-pub fn time_ticks(start: DateTime<Utc>, end: DateTime<Utc>, min_gap_secs: i64) -> Vec<DateTime<Utc>> {
+pub(crate) fn time_ticks(start: DateTime<Utc>, end: DateTime<Utc>, min_gap_secs: i64) -> Vec<DateTime<Utc>> {
     const STEPS: [i64; 12] = [300, 900, 1800, 3600, 7200, 10800, 14400, 21600, 43200, 86400, 172800, 604800];
     let step = STEPS.iter().copied().find(|s| *s >= min_gap_secs).unwrap_or(604_800);
     let secs = start.timestamp();
@@ -66,7 +66,7 @@ pub fn time_ticks(start: DateTime<Utc>, end: DateTime<Utc>, min_gap_secs: i64) -
 }
 
 /// Label for a time tick: `Nov 10` at midnight, else `14:00`.
-pub fn time_label(t: DateTime<Utc>) -> String {
+pub(crate) fn time_label(t: DateTime<Utc>) -> String {
     if t.hour() == 0 && t.minute() == 0 {
         t.format("%b %-d").to_string()
     } else {
@@ -76,7 +76,7 @@ pub fn time_label(t: DateTime<Utc>) -> String {
 
 /// The steps of [`fine_ceil`] within a decade (close to a Renard R10 series): the result is
 /// at most a third above the input, and nearby inputs give the same value.
-pub const FINE_STEPS: [f64; 11] = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0];
+pub(crate) const FINE_STEPS: [f64; 11] = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0];
 
 /// Round `x` up to one of [`FINE_STEPS`] times a power of ten.
 pub fn fine_ceil(x: f64) -> f64 {

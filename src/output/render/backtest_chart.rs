@@ -30,11 +30,11 @@ impl Default for ChartStyle {
 
 /// Markers of the distance-only model (disks) and of the adjusted model (squares).
 pub const MODEL: Color = Color::rgb(0x4e, 0x9b, 0xe6);
-pub const ADJUSTED: Color = Color::rgb(0xf2, 0x8e, 0x2b);
+pub(crate) const ADJUSTED: Color = Color::rgb(0xf2, 0x8e, 0x2b);
 /// Error bars and points of the three lifts.
 pub const TOUCH: Color = Color::rgb(0x4e, 0x9b, 0xe6);
 pub const REACTION: Color = Color::rgb(0xf2, 0x8e, 0x2b);
-pub const MAGNET: Color = Color::rgb(0xff, 0x6b, 0x9a);
+pub(crate) const MAGNET: Color = Color::rgb(0xff, 0x6b, 0x9a);
 
 /// Width of the lift panel's row labels, px.
 const LABELS: f32 = 150.0;

@@ -25,7 +25,7 @@ pub use profile::{cumulative, profile_bands, Curve, ProfileView};
 use zone_labels::zones;
 pub use zone_labels::{place_labels, place_labels_clear, spread, zone_label_text, zone_rule_text, LabelSpot, Tag};
 /// The smallest text size the chart draws at scale 1 (the caption), px.
-pub const SMALLEST_TEXT: f32 = 11.5;
+pub(crate) const SMALLEST_TEXT: f32 = 11.5;
 
 pub use super::heat::BAND;
 
@@ -288,7 +288,7 @@ fn price_axis(c: &mut Ctx, price: f64, tags: &[zone_labels::Tag]) {
 }
 
 /// The fewest labelled price ticks a chart draws (where its plot has room for them).
-pub const MIN_PRICE_TICKS: usize = 3;
+pub(crate) const MIN_PRICE_TICKS: usize = 3;
 
 /// A price tick's label: with thousands separators, or, where that does not fit in `room` px
 /// (prices of 1e12 or 1e-12), in scientific notation with the digits the tick step needs.
@@ -540,7 +540,7 @@ pub fn wrap(s: &str, size: f32, width: f32) -> Vec<String> {
 }
 
 /// [`wrap`] of bold text.
-pub fn wrap_bold(s: &str, size: f32, width: f32) -> Vec<String> {
+pub(crate) fn wrap_bold(s: &str, size: f32, width: f32) -> Vec<String> {
     wrap_text(s, size, true, width)
 }
 

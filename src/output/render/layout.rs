@@ -45,7 +45,7 @@ impl Layout {
 
     /// The scale text and margins get at `width` x `height` by default: that of a 1600x900
     /// chart fitted into the image.
-    pub fn fit_scale(width: u32, height: u32) -> f32 {
+    pub(crate) fn fit_scale(width: u32, height: u32) -> f32 {
         (width as f32 / 1600.0).min(height as f32 / 900.0).clamp(0.7, 4.0)
     }
 
@@ -89,12 +89,12 @@ impl Layout {
     }
 
     /// Price rows the grid should have so one row is one pixel of the plot.
-    pub fn plot_rows(&self) -> usize {
+    pub(crate) fn plot_rows(&self) -> usize {
         self.plot.h.max(10.0) as usize
     }
 
     /// Time columns the grid needs at most: one per pixel column of the plot (more cannot be seen).
-    pub fn plot_cols(&self) -> usize {
+    pub(crate) fn plot_cols(&self) -> usize {
         self.plot.w.max(1.0) as usize
     }
 }

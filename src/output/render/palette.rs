@@ -27,7 +27,7 @@ const INFERNO: [(u8, u8, u8); 16] = [
 ];
 
 /// A 256-entry lookup table of inferno (linear interpolation between the anchors).
-pub fn inferno_lut() -> [Color; 256] {
+pub(crate) fn inferno_lut() -> [Color; 256] {
     let mut lut = [Color::BLACK; 256];
     let n = (INFERNO.len() - 1) as f32;
     for (i, c) in lut.iter_mut().enumerate() {
@@ -44,9 +44,9 @@ pub fn inferno_lut() -> [Color; 256] {
 /// Below this scale position a cell fades into the plot background (alpha ramps from
 /// [`FADE_FLOOR_ALPHA`] at 0 to opaque here), so the faintest levels do not draw a black
 /// sheet over empty space.
-pub const FADE_BELOW: f64 = 0.25;
+pub(crate) const FADE_BELOW: f64 = 0.25;
 /// Alpha of a cell at the very bottom of the scale.
-pub const FADE_FLOOR_ALPHA: f64 = 96.0;
+pub(crate) const FADE_FLOOR_ALPHA: f64 = 96.0;
 
 /// How faint cells fade into the plot background: alpha rises from `floor_alpha` at the bottom
 /// of the scale to opaque at `below`, as `(t / below)^power`.
@@ -60,12 +60,12 @@ pub struct Fade {
 impl Fade {
     /// Dark theme: inferno's near-black floor is close to the dark background already; a
     /// linear ramp from [`FADE_FLOOR_ALPHA`] keeps faint levels visible.
-    pub const DARK: Fade = Fade { floor_alpha: FADE_FLOOR_ALPHA, below: FADE_BELOW, power: 1.0 };
+    pub(crate) const DARK: Fade = Fade { floor_alpha: FADE_FLOOR_ALPHA, below: FADE_BELOW, power: 1.0 };
     /// Light theme: the dark end of inferno on a light field read as a grey wash, with
     /// hairline stripes where a drawn row met an undrawn one; near-empty cells fade out from
     /// nothing (alpha 0 at the floor, quadratic up to opaque at half the scale), so they look
     /// as close to the background as on the dark theme (tested in `tests/it/render_heat.rs`).
-    pub const LIGHT: Fade = Fade { floor_alpha: 0.0, below: 0.5, power: 2.0 };
+    pub(crate) const LIGHT: Fade = Fade { floor_alpha: 0.0, below: 0.5, power: 2.0 };
 
     /// The colour of a cell at scale position `t`.
     pub fn color(self, lut: &[Color; 256], t: f64) -> Color {
@@ -84,11 +84,11 @@ impl Fade {
 /// theme: the cell's colour ([`Theme::heat`]) composited over the plot background. The heatmap
 /// and its legend both read it, so they agree exactly, and a cell costs a lookup instead of a
 /// power and a blend (the 1600x900 chart has about 800,000 cells).
-pub struct HeatTable(Vec<Color>);
+pub(crate) struct HeatTable(Vec<Color>);
 
 impl HeatTable {
     /// Scale positions in the table: a step of 1/4096 changes alpha by under 0.2 of a level.
-    pub const STEPS: usize = 4096;
+    pub(crate) const STEPS: usize = 4096;
 
     pub fn new(theme: &Theme) -> Self {
         let lut = inferno_lut();

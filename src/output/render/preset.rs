@@ -95,7 +95,7 @@ impl Preset {
 pub const MAIL_COLUMN_PX: f32 = 648.0;
 
 /// The em size of the smallest text of `scene`, px (`None` without text).
-pub fn smallest_text(scene: &Scene) -> Option<f32> {
+pub(crate) fn smallest_text(scene: &Scene) -> Option<f32> {
     scene.items.iter().filter_map(|i| if let Item::Text { size, .. } = i { Some(*size) } else { None }).reduce(f32::min)
 }
 

@@ -14,7 +14,7 @@ use super::scene::{image_is_valid, positive, Color, Item, Scene};
 use super::text::{outline_rotated, PathCmd};
 
 /// Largest width or height rendered; larger scene sizes are clamped.
-pub const MAX_SIDE: u32 = 16_384;
+pub(crate) const MAX_SIDE: u32 = 16_384;
 
 /// Renders the scene into a tiny-skia pixmap (premultiplied RGBA, all pixels opaque).
 pub fn to_pixmap(scene: &Scene) -> Pixmap {
@@ -82,18 +82,18 @@ pub fn png_from_rgba_opaque(rgba: &[u8], w: u32, h: u32, level: u32) -> Vec<u8> 
 
 /// Images of at least this many pixels are deflated in two halves at once
 /// ([`png_from_rgba_opaque`]); smaller ones are not worth a thread.
-pub const SPLIT_MIN_PIXELS: usize = 400_000;
+pub(crate) const SPLIT_MIN_PIXELS: usize = 400_000;
 
 /// The zlib level of every PNG, with no row filter: zlib-rs (the `flate2` backend) at this level
 /// makes the 1600x900 example smaller than the 200 KB goal of #21 in less time than miniz_oxide's
 /// level 1 took (`cargo bench --bench render`, benches/README.md). The pixels are the same
 /// whatever the level: PNG is lossless.
-pub const PNG_LEVEL: u32 = 2;
+pub(crate) const PNG_LEVEL: u32 = 2;
 
 /// The row filter of every PNG: none. The chart is mostly flat colour and horizontal bands, whose
 /// unfiltered rows deflate's matches already find; filtering made them larger at every zlib level
 /// measured (benches/README.md).
-pub const PNG_FILTER: u8 = 0;
+pub(crate) const PNG_FILTER: u8 = 0;
 
 /// Encodes 8-bit RGB rows (or RGBA rows, with `alpha`) as PNG with the project's settings.
 pub(crate) fn encode_png(data: &[u8], w: u32, h: u32, alpha: bool) -> Vec<u8> {

@@ -47,7 +47,7 @@ pub fn num(v: f32) -> String {
 }
 
 /// Escapes text for use in an XML attribute or element.
-pub fn escape_xml(text: &str) -> String {
+pub(crate) fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -81,7 +81,7 @@ pub struct Layout {
 
 impl Layout {
     /// Offset from the anchor to the pen start on the baseline for the given alignment.
-    pub fn anchor_offset(&self, halign: HAlign, valign: VAlign) -> (f32, f32) {
+    pub(crate) fn anchor_offset(&self, halign: HAlign, valign: VAlign) -> (f32, f32) {
         let dx = match halign {
             HAlign::Left => 0.0,
             HAlign::Center => -self.width / 2.0,
@@ -137,7 +137,7 @@ pub fn outline(text: &str, x: f32, y: f32, size: f32, bold: bool, halign: HAlign
 /// (clockwise on screen) about the anchor. Contours are closed; fill with the
 /// non-zero rule.
 #[allow(clippy::too_many_arguments)]
-pub fn outline_rotated(
+pub(crate) fn outline_rotated(
     text: &str,
     x: f32,
     y: f32,

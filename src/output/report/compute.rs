@@ -25,7 +25,7 @@ pub use crate::output::report::evidence::History;
 pub use crate::output::report::triggers::{previous_from_json, PreviousZones};
 
 /// The notice at the top of every report.
-pub const NOTICE: &str =
+pub(crate) const NOTICE: &str =
     "Estimated liquidation levels from a model of open interest and price — not actual positions, not financial advice.";
 
 const DAY: i64 = 86_400;
@@ -181,7 +181,7 @@ fn meta(snap: &MarketSnapshot, price: f64, candles: &[Candle], window_secs: i64)
 }
 
 /// A zone as a report row (`side` is `above` / `below`), with its [`share_in_band`].
-pub fn zone_row(z: &Zone, profile: &crate::engine::estimate::Profile, price: f64, band_pct: f64) -> ZoneRow {
+pub(crate) fn zone_row(z: &Zone, profile: &crate::engine::estimate::Profile, price: f64, band_pct: f64) -> ZoneRow {
     ZoneRow {
         name: z.name,
         side: z.side,

@@ -11,13 +11,13 @@ use crate::output::report::model::Context;
 
 const DAY: i64 = 86_400;
 /// The daily trend compares the last daily close with the close this many days before.
-pub const DAILY_LOOKBACK: usize = 5;
+pub(crate) const DAILY_LOOKBACK: usize = 5;
 /// ... and with the mean of up to this many daily closes.
-pub const DAILY_MEAN: usize = 10;
+pub(crate) const DAILY_MEAN: usize = 10;
 /// A daily move within ± this (2 %) over [`DAILY_LOOKBACK`] days is `sideways`.
-pub const DAILY_FLAT_PCT: f64 = 2.0;
+pub(crate) const DAILY_FLAT_PCT: f64 = 2.0;
 /// A week-on-week change within ± this (1 %) is `flat`.
-pub const WEEKLY_FLAT_PCT: f64 = 1.0;
+pub(crate) const WEEKLY_FLAT_PCT: f64 = 1.0;
 
 /// The bigger picture of `snap` from `candles` (the first venue's).
 pub fn context(snap: &MarketSnapshot, candles: &[Candle]) -> Context {

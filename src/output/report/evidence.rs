@@ -122,7 +122,7 @@ pub(crate) fn with_odds(row: ZoneRow, z: &Zone, price: f64, history: &History) -
 
 /// `row` with `odds` filled in; when the probability is missing, `odds_note` says which part
 /// of the history was missing.
-pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
+pub(crate) fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
     let odds_note = match (odds.touch_probability, odds.model_probability) {
         (Some(_), _) => None,
         (None, None) if bt.steps > 0 => Some(format!(
@@ -145,7 +145,12 @@ pub fn odds_row(row: ZoneRow, odds: ZoneOdds, bt: &Backtest) -> ZoneRow {
 
 /// "A move through zone B would liquidate about $12.3M of longs, estimated", and with a measured
 /// `scale` (the fuel test's: value and 90 % interval) the calibrated figure beside it.
-pub fn fuel_sentence(name: ZoneName, liquidates: &str, usd: f64, scale: Option<(f64, Option<[f64; 2]>)>) -> String {
+pub(crate) fn fuel_sentence(
+    name: ZoneName,
+    liquidates: &str,
+    usd: f64,
+    scale: Option<(f64, Option<[f64; 2]>)>,
+) -> String {
     let base = format!(
         "A move through zone {name} would liquidate about {} of {liquidates}, estimated",
         crate::model::fmt::usd(usd)
@@ -166,7 +171,7 @@ pub fn fuel_sentence(name: ZoneName, liquidates: &str, usd: f64, scale: Option<(
 
 /// `row` with its fuel sentence calibrated by the backtest's fuel test (the scale of the zone's
 /// side), when the snapshot holds enough realized history for one.
-pub fn with_fuel(row: ZoneRow, bt: &Backtest) -> ZoneRow {
+pub(crate) fn with_fuel(row: ZoneRow, bt: &Backtest) -> ZoneRow {
     let side = bt.fuel.as_ref().map(|f| if row.side == Where::Above { &f.short } else { &f.long });
     let scale =
         side.filter(|s| !crate::engine::backtest::fuel::too_little(s)).and_then(|s| s.scale.map(|v| (v, s.scale_ci90)));
@@ -179,7 +184,7 @@ pub fn with_fuel(row: ZoneRow, bt: &Backtest) -> ZoneRow {
 
 /// A horizon or step as the report says it: `24 h`, `72 h`, `7 d`, `90 min`; a length that
 /// is no whole number of minutes in hours with one decimal (`3.3 h`).
-pub fn duration_text(secs: i64) -> String {
+pub(crate) fn duration_text(secs: i64) -> String {
     if secs > 3 * DAY && secs % DAY == 0 {
         format!("{} d", secs / DAY)
     } else if secs > 0 && secs % 3600 == 0 {

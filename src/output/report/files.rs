@@ -9,14 +9,14 @@ use crate::error::Error;
 /// File names written into `--out-dir`.
 pub const PNG: &str = "heatmap.png";
 pub const SVG: &str = "heatmap.svg";
-pub const MARKDOWN: &str = "report.md";
+pub(crate) const MARKDOWN: &str = "report.md";
 pub const HTML: &str = "report.html";
 pub const JSON: &str = "zones.json";
 /// The chart's alt text (see [`super::alt`]), named by the one rule ([`super::alt::alt_path`] of [`PNG`]).
-pub const ALT: &str = "heatmap.png.alt.txt";
+pub(crate) const ALT: &str = "heatmap.png.alt.txt";
 /// The chart at the `square` preset, which the HTML shows on narrow screens, and its alt text.
 pub const SQUARE_PNG: &str = "heatmap-square.png";
-pub const SQUARE_ALT: &str = "heatmap-square.png.alt.txt";
+pub(crate) const SQUARE_ALT: &str = "heatmap-square.png.alt.txt";
 
 /// Every file name a report writes.
 pub const NAMES: [&str; 8] = [PNG, SVG, ALT, SQUARE_PNG, SQUARE_ALT, MARKDOWN, HTML, JSON];

@@ -23,10 +23,10 @@ use minijinja::{Environment, Error, ErrorKind};
 use crate::model::fmt;
 
 /// What a filter prints for `none` (a value the data did not allow to compute).
-pub const MISSING: &str = "n/a";
+pub(crate) const MISSING: &str = "n/a";
 
 /// Registers every filter of this module on `env`.
-pub fn register(env: &mut Environment<'_>) {
+pub(crate) fn register(env: &mut Environment<'_>) {
     env.add_filter("thousands", |v: &Value, decimals: Option<usize>| {
         number(v, |x| fmt::thousands(x, decimals.unwrap_or(0)))
     });
@@ -65,7 +65,7 @@ pub fn share(x: f64, decimals: usize) -> String {
 /// A probability as a percentage a trader reads at a glance: whole percents from 1 % to 99 %,
 /// one decimal below 1 %, and `<0.1%` / `>99%` at the ends (never a rounded `0%` or `100%`
 /// for what is neither impossible nor certain).
-pub fn prob(x: f64) -> String {
+pub(crate) fn prob(x: f64) -> String {
     if x <= 0.0 {
         "0%".into()
     } else if x >= 1.0 {
@@ -108,13 +108,13 @@ pub fn cell(s: &str) -> String {
 ///   start a new block;
 /// - a block marker at the start of the value (`#`, `-`, `+`, `=`, `1.`, `1)`) is escaped, in
 ///   case the template puts the value at the start of a line.
-pub fn escape_markdown(s: &str) -> String {
+pub(crate) fn escape_markdown(s: &str) -> String {
     escape_markdown_with(s, true)
 }
 
 /// [`escape_markdown`] for a link destination liqshot built (the image URL of e-mail mode):
 /// `://`, `www.` and `@` stay as they are, a destination is no autolink.
-pub fn escape_markdown_url(s: &str) -> String {
+pub(crate) fn escape_markdown_url(s: &str) -> String {
     escape_markdown_with(s, false)
 }
 

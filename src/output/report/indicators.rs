@@ -6,25 +6,25 @@ use crate::model::fmt;
 use crate::model::snapshot::Candle;
 
 /// The trend is read on candles of this timeframe (4 h), resampled from the snapshot.
-pub const TREND_INTERVAL_SECS: i64 = 4 * 3600;
+pub(crate) const TREND_INTERVAL_SECS: i64 = 4 * 3600;
 /// Period of the trend EMA, in trend candles (21 × 4 h = 3.5 days, so a 7-day lookback has it).
-pub const TREND_EMA_PERIOD: usize = 21;
+pub(crate) const TREND_EMA_PERIOD: usize = 21;
 /// Fractal size of the trend swings: a 4 h swing high is above the 2 candles on each side (8 h).
-pub const TREND_SWING_N: usize = 2;
+pub(crate) const TREND_SWING_N: usize = 2;
 /// Support, resistance, sweeps and the RSI are read on candles of this timeframe (1 h).
-pub const LEVELS_INTERVAL_SECS: i64 = 3600;
+pub(crate) const LEVELS_INTERVAL_SECS: i64 = 3600;
 /// Fractal size of the level swings: a 1 h swing high is above the 3 candles on each side.
-pub const LEVELS_SWING_N: usize = 3;
+pub(crate) const LEVELS_SWING_N: usize = 3;
 /// Period of the RSI (Wilder's smoothing).
-pub const RSI_PERIOD: usize = 14;
+pub(crate) const RSI_PERIOD: usize = 14;
 /// RSI at or above this is `overbought`.
-pub const RSI_OVERBOUGHT: f64 = 70.0;
+pub(crate) const RSI_OVERBOUGHT: f64 = 70.0;
 /// RSI at or below this is `oversold`.
-pub const RSI_OVERSOLD: f64 = 30.0;
+pub(crate) const RSI_OVERSOLD: f64 = 30.0;
 /// A sweep is looked for in the last `SWEEP_K` level candles (3 h at 1 h).
-pub const SWEEP_K: usize = 3;
+pub(crate) const SWEEP_K: usize = 3;
 /// CVD within ± this share of the window's volume is `balanced`.
-pub const CVD_BALANCED_SHARE: f64 = 0.05;
+pub(crate) const CVD_BALANCED_SHARE: f64 = 0.05;
 
 /// Exponential moving average of `values` with `period`: seeded with the simple mean of the
 /// first `period` values, then `ema = ema + 2 / (period + 1) * (x - ema)`. Returns the last
@@ -42,7 +42,7 @@ pub fn ema(values: &[f64], period: usize) -> Option<f64> {
 /// simple means of the first `period` changes, then `avg = (avg * (period - 1) + x) / period`.
 /// `RSI = 100 - 100 / (1 + avg_gain / avg_loss)`; 100 when there were no losses (50 when the
 /// series did not move at all). `None` with fewer than `period + 1` values.
-pub fn rsi_wilder(closes: &[f64], period: usize) -> Option<f64> {
+pub(crate) fn rsi_wilder(closes: &[f64], period: usize) -> Option<f64> {
     if period == 0 || closes.len() < period + 1 {
         return None;
     }
@@ -74,14 +74,14 @@ pub fn rsi_label(rsi: Option<f64>) -> String {
 
 /// Whether a swing is a high or a low.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SwingKind {
+pub(crate) enum SwingKind {
     High,
     Low,
 }
 
 /// One fractal pivot: candle index, its high (for a high) or low (for a low).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Swing {
+pub(crate) struct Swing {
     pub index: usize,
     pub price: f64,
     pub kind: SwingKind,
@@ -134,17 +134,17 @@ pub fn swing_pattern(swings: &[Swing]) -> String {
 }
 
 /// `true` for `higher highs and higher lows`.
-pub fn is_bullish_pattern(p: &str) -> bool {
+pub(crate) fn is_bullish_pattern(p: &str) -> bool {
     p == "higher highs and higher lows"
 }
 
 /// `true` for `lower highs and lower lows`.
-pub fn is_bearish_pattern(p: &str) -> bool {
+pub(crate) fn is_bearish_pattern(p: &str) -> bool {
     p == "lower highs and lower lows"
 }
 
 /// Nearest swing low strictly below `price` (support) and swing high strictly above (resistance).
-pub fn support_resistance(swings: &[Swing], price: f64) -> (Option<f64>, Option<f64>) {
+pub(crate) fn support_resistance(swings: &[Swing], price: f64) -> (Option<f64>, Option<f64>) {
     let support = swings
         .iter()
         .filter(|s| s.kind == SwingKind::Low && s.price < price)

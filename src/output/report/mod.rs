@@ -8,7 +8,7 @@ pub mod context;
 pub mod evidence;
 pub mod files;
 pub mod filters;
-pub mod indicators;
+pub(crate) mod indicators;
 pub mod model;
 pub mod plain;
 pub mod plan;

@@ -7,7 +7,7 @@ use crate::output::report::evidence::History;
 use crate::output::report::model::Evidence;
 
 /// Fewer touches than this are not judged (the backtest's rule).
-pub const MIN_TOUCHES: usize = 10;
+pub(crate) const MIN_TOUCHES: usize = 10;
 
 /// How a lift with its 90 % interval compares with 1, as words: `more often than`, `less
 /// often than` or `about as often as`.
@@ -24,7 +24,7 @@ fn pct(x: f64) -> String {
 }
 
 /// `e` with its plain sentences (`plain`, `reaction_plain`) filled from `history`.
-pub fn with_plain(mut e: Evidence, history: &History) -> Evidence {
+pub(crate) fn with_plain(mut e: Evidence, history: &History) -> Evidence {
     let bt = match history {
         History::Tested { backtest, .. } => backtest,
         History::TooShort { needs, .. } => {

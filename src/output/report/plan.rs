@@ -20,20 +20,20 @@ use crate::output::report::model::{
 
 /// A fade's stop sits this far beyond the zone's far edge (0.15 %): outside the cluster, so
 /// the liquidation wick that runs the zone does not take it.
-pub const STOP_BUFFER: f64 = 0.0015;
+pub(crate) const STOP_BUFFER: f64 = 0.0015;
 /// A zone holding less than this share (5 %) of the estimated liquidations on its side within
 /// the asymmetry band (± 5 % of price: the zone's `share_in_band`) is `ignore`.
-pub const IGNORE_SHARE: f64 = 0.05;
+pub(crate) const IGNORE_SHARE: f64 = 0.05;
 /// A zone whose near edge is farther than this (8 %) is `ignore`.
-pub const IGNORE_DISTANCE_PCT: f64 = 8.0;
+pub(crate) const IGNORE_DISTANCE_PCT: f64 = 8.0;
 /// A zone whose near edge is closer than this (0.3 %) ...
-pub const FRONT_RUN_DISTANCE_PCT: f64 = 0.3;
+pub(crate) const FRONT_RUN_DISTANCE_PCT: f64 = 0.3;
 /// ... and that holds at least this `share_in_band` (15 %) is `front-run`.
-pub const FRONT_RUN_SHARE: f64 = 0.15;
+pub(crate) const FRONT_RUN_SHARE: f64 = 0.15;
 /// A target must be at least this many times the entry-to-stop risk away.
-pub const MIN_REWARD_RISK: f64 = 1.0;
+pub(crate) const MIN_REWARD_RISK: f64 = 1.0;
 /// No target within this distance of the current price (0.05 %): that is no target.
-pub const MIN_TARGET_FROM_PRICE_PCT: f64 = 0.05;
+pub(crate) const MIN_TARGET_FROM_PRICE_PCT: f64 = 0.05;
 
 /// What the plans and scenarios read from the rest of the report.
 pub struct PlanInputs<'a> {
@@ -57,7 +57,7 @@ fn above(z: &ZoneRow) -> bool {
 }
 
 /// `x` rounded to the nearest multiple of `tick` (unchanged without a positive tick).
-pub fn round_to_tick(x: f64, tick: Option<f64>) -> f64 {
+pub(crate) fn round_to_tick(x: f64, tick: Option<f64>) -> f64 {
     match tick {
         Some(t) if t > 0.0 && t.is_finite() => {
             let r = (x / t).round() * t;
@@ -87,7 +87,7 @@ pub fn direction(z: &ZoneRow, reaction: PlanReaction) -> Direction {
 /// Entry and stop of a plan: a fade enters at the near edge with the stop [`STOP_BUFFER`]
 /// beyond the far edge; a break enters at the far edge with the stop back inside the zone, at
 /// its middle.
-pub fn entry_and_stop(z: &ZoneRow, dir: Direction) -> (f64, f64) {
+pub(crate) fn entry_and_stop(z: &ZoneRow, dir: Direction) -> (f64, f64) {
     let up = above(z);
     let (near, far) = if up { (z.low, z.high) } else { (z.high, z.low) };
     let fade = (dir == Direction::Short) == up;
@@ -158,7 +158,7 @@ pub fn target(z: &ZoneRow, dir: Direction, entry: f64, stop: f64, p: &PlanInputs
 
 /// What the snapshot's own backtest says about fading zones, in one sentence: the reject rate
 /// after touches against random levels at the same distance, or that there is no evidence.
-pub fn fade_evidence(e: &Evidence) -> String {
+pub(crate) fn fade_evidence(e: &Evidence) -> String {
     match (e.tested, &e.fade_short) {
         (true, Some(s)) => s.clone(),
         _ => "This snapshot's history cannot say whether zones like these are faded or broken.".into(),

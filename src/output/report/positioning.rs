@@ -9,27 +9,27 @@ use crate::model::snapshot::{Candle, MarketSnapshot};
 use crate::output::report::model::{FundingBias, OiTrend};
 
 /// Open-interest changes within ± this (in %) read as `flat`.
-pub const OI_FLAT_BAND_PCT: f64 = 1.0;
+pub(crate) const OI_FLAT_BAND_PCT: f64 = 1.0;
 /// |Funding| at or above this per 8 h equivalent (0.05 %/8h) is `extreme`.
-pub const FUNDING_EXTREME_8H: f64 = 0.0005;
+pub(crate) const FUNDING_EXTREME_8H: f64 = 0.0005;
 /// The usual base rate of USD-margined perpetuals (0.01 % per 8 h): what funding is when
 /// neither side pays up. The neutral band is this ± [`FUNDING_NEUTRAL_BAND_8H`].
-pub const FUNDING_BASE_8H: f64 = 0.0001;
+pub(crate) const FUNDING_BASE_8H: f64 = 0.0001;
 /// Half-width of the neutral band around [`FUNDING_BASE_8H`] (0.01 %): rates from 0 to
 /// 0.02 % per 8 h read `neutral`, above it `longs paying up`, below zero `shorts paying`.
-pub const FUNDING_NEUTRAL_BAND_8H: f64 = 0.0001;
+pub(crate) const FUNDING_NEUTRAL_BAND_8H: f64 = 0.0001;
 /// Liquidation asymmetry is measured within ± this (in %) of price.
-pub const ASYMMETRY_BAND_PCT: f64 = 5.0;
+pub(crate) const ASYMMETRY_BAND_PCT: f64 = 5.0;
 /// A ratio above this (or below its inverse) names the heavier side; else `balanced`.
-pub const ASYMMETRY_TILT: f64 = 1.2;
+pub(crate) const ASYMMETRY_TILT: f64 = 1.2;
 /// Volume changes within ± this (in %) read as `steady`.
-pub const VOLUME_STEADY_BAND_PCT: f64 = 10.0;
+pub(crate) const VOLUME_STEADY_BAND_PCT: f64 = 10.0;
 
 const DAY: i64 = 86_400;
 const EIGHT_HOURS: i64 = 8 * 3600;
 
 /// `(to / from - 1) * 100`, `None` unless `from > 0` and both are finite.
-pub fn pct_change(from: f64, to: f64) -> Option<f64> {
+pub(crate) fn pct_change(from: f64, to: f64) -> Option<f64> {
     (from > 0.0 && from.is_finite() && to.is_finite()).then(|| (to / from - 1.0) * 100.0)
 }
 
@@ -41,14 +41,17 @@ fn sum_venues(snap: &MarketSnapshot, f: impl Fn(&[crate::model::snapshot::OiPoin
 
 /// Total open interest (USD, one side) at time `t`, interpolated per venue by [`oi_at`];
 /// `None` when `t` is outside any venue's sampled range.
-pub fn oi_total_at(snap: &MarketSnapshot, t: DateTime<Utc>) -> Option<f64> {
+pub(crate) fn oi_total_at(snap: &MarketSnapshot, t: DateTime<Utc>) -> Option<f64> {
     sum_venues(snap, |p| oi_at(p, t))
 }
 
 /// Open-interest changes, in %: each venue's last sample against its value 24 h before that
 /// sample, and against its value at `window_start`; summed over venues before comparing.
 /// Returns `(now, change_24h_pct, change_window_pct)`.
-pub fn oi_changes(snap: &MarketSnapshot, window_start: DateTime<Utc>) -> (Option<f64>, Option<f64>, Option<f64>) {
+pub(crate) fn oi_changes(
+    snap: &MarketSnapshot,
+    window_start: DateTime<Utc>,
+) -> (Option<f64>, Option<f64>, Option<f64>) {
     let now = sum_venues(snap, |p| p.last().map(|x| x.oi_usd));
     let day_ago = sum_venues(snap, |p| p.last().and_then(|x| oi_at(p, x.time - Duration::seconds(DAY))));
     let at_start = oi_total_at(snap, window_start);
@@ -59,7 +62,7 @@ pub fn oi_changes(snap: &MarketSnapshot, window_start: DateTime<Utc>) -> (Option
 /// Open-interest change over `secs`, in %: each venue's last sample against its value `secs`
 /// before that sample, summed over venues before comparing (the rule of the 24 h change);
 /// `None` when any venue's data does not reach back that far.
-pub fn oi_change_over(snap: &MarketSnapshot, secs: i64) -> Option<f64> {
+pub(crate) fn oi_change_over(snap: &MarketSnapshot, secs: i64) -> Option<f64> {
     let now = sum_venues(snap, |p| p.last().map(|x| x.oi_usd))?;
     let then = sum_venues(snap, |p| p.last().and_then(|x| oi_at(p, x.time - Duration::seconds(secs))))?;
     pct_change(then, now)
@@ -76,7 +79,7 @@ pub fn oi_trend(change_pct: Option<f64>, band: f64) -> OiTrend {
 }
 
 /// `rate` per `period_secs` scaled to an 8-hour equivalent (hourly 0.0001 → 0.0008).
-pub fn to_8h(rate: f64, period_secs: i64) -> f64 {
+pub(crate) fn to_8h(rate: f64, period_secs: i64) -> f64 {
     rate * EIGHT_HOURS as f64 / period_secs.max(1) as f64
 }
 
@@ -98,7 +101,7 @@ pub struct FundingRead {
 }
 
 /// Fewer funding samples than this give no percentile.
-pub const MIN_PERCENTILE_SAMPLES: usize = 10;
+pub(crate) const MIN_PERCENTILE_SAMPLES: usize = 10;
 
 /// Latest funding rate of each venue that reports funding, converted to an 8-hour equivalent
 /// ([`to_8h`] with `sources::funding_period_secs`); `rate_8h` is their mean; extreme when
@@ -143,7 +146,7 @@ pub fn funding(snap: &MarketSnapshot) -> FundingRead {
 /// The one funding verdict: `neutral` within [`FUNDING_NEUTRAL_BAND_8H`] of the base rate
 /// [`FUNDING_BASE_8H`] (0 to 0.02 % per 8 h, so 0.01 % is neutral), `longs paying up` above,
 /// `shorts paying` below; `unknown` without funding.
-pub fn funding_verdict(rate_8h: Option<f64>) -> FundingBias {
+pub(crate) fn funding_verdict(rate_8h: Option<f64>) -> FundingBias {
     match rate_8h {
         Some(r) if r > FUNDING_BASE_8H + FUNDING_NEUTRAL_BAND_8H => FundingBias::LongsPayingUp,
         Some(r) if r < FUNDING_BASE_8H - FUNDING_NEUTRAL_BAND_8H => FundingBias::ShortsPaying,
@@ -178,7 +181,7 @@ pub fn funding_reading(rate_8h: Option<f64>, extreme: bool) -> String {
 
 /// Liquidation asymmetry around price.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Asymmetry {
+pub(crate) struct Asymmetry {
     pub above_usd: f64,
     pub below_usd: f64,
     pub ratio: Option<f64>,
@@ -191,7 +194,7 @@ pub struct Asymmetry {
 /// [`ASYMMETRY_TILT`], `more long liquidations below (1.6x)` when under its inverse, else
 /// `balanced (1.1x)`; `none within ±5%` when both are 0, `only short liquidations above` /
 /// `only long liquidations below` when one side is 0.
-pub fn asymmetry(profile: &Profile, price: f64, band_pct: f64) -> Asymmetry {
+pub(crate) fn asymmetry(profile: &Profile, price: f64, band_pct: f64) -> Asymmetry {
     let (lo, hi) = (price * (1.0 - band_pct / 100.0), price * (1.0 + band_pct / 100.0));
     let (mut above, mut below) = (0.0, 0.0);
     for i in 0..profile.bins.count {
@@ -217,7 +220,7 @@ pub fn asymmetry(profile: &Profile, price: f64, band_pct: f64) -> Asymmetry {
 /// Volume of candles opening in `[end - 24h, end)` against `[end - 48h, end - 24h)`, in %;
 /// `None` unless the candles reach back 48 h. Trend `expanding` / `contracting` beyond ±
 /// [`VOLUME_STEADY_BAND_PCT`], `steady` within, `unknown` without.
-pub fn volume_change(candles: &[Candle], end: DateTime<Utc>) -> (Option<f64>, String) {
+pub(crate) fn volume_change(candles: &[Candle], end: DateTime<Utc>) -> (Option<f64>, String) {
     let day = Duration::seconds(DAY);
     let covered = candles.first().is_some_and(|c| c.open_time <= end - day - day);
     let sum = |a: DateTime<Utc>, b: DateTime<Utc>| -> f64 {

@@ -27,7 +27,7 @@ fn fuel(z: &ZoneRow) -> String {
 }
 
 /// The bias: `up`, `down` or `none`, and the reasons in a few words.
-pub fn bias(p: &PlanInputs) -> (&'static str, String) {
+pub(crate) fn bias(p: &PlanInputs) -> (&'static str, String) {
     let pos = p.positioning;
     let lean = match pos.asymmetry_ratio {
         Some(r) if r > ASYMMETRY_TILT => 1,

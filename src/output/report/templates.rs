@@ -34,7 +34,7 @@ use super::model::Report;
 use crate::error::Error;
 
 /// Name of the Markdown template.
-pub const MARKDOWN: &str = "report.md.j2";
+pub(crate) const MARKDOWN: &str = "report.md.j2";
 /// Name of the HTML template.
 pub const HTML: &str = "report.html.j2";
 
@@ -148,7 +148,7 @@ fn environment(dir: Option<PathBuf>) -> Environment<'static> {
 }
 
 /// The steps (minijinja's fuel) a template may take to render one report.
-pub const FUEL: u64 = 50_000_000;
+pub(crate) const FUEL: u64 = 50_000_000;
 
 /// The auto-escape mode [`format_value`] applies in a template called `name`.
 const MARKDOWN_ESCAPE: &str = "markdown";
@@ -265,14 +265,14 @@ fn template_error(e: &minijinja::Error, requested: &str, o: &TemplateOptions) ->
 }
 
 /// Report fields removed from earlier formats, and what replaced them.
-pub const REMOVED_FIELDS: &[(&str, &str)] = &[
+pub(crate) const REMOVED_FIELDS: &[(&str, &str)] = &[
     ("alert_level", "removed in liqshot-report/3: use `plan.alert`"),
     ("invalidation", "removed in liqshot-report/3: a plan's `stop` is where it is wrong (with `entry`, `take_profit` and `direction`)"),
 ];
 
 /// When `line` (of a template that failed on an undefined value) reads a removed field
 /// (`.alert_level`), the message naming it.
-pub fn removed_field_hint(line: &str) -> Option<String> {
+pub(crate) fn removed_field_hint(line: &str) -> Option<String> {
     REMOVED_FIELDS.iter().find_map(|(field, instead)| {
         let dotted = format!(".{field}");
         let at = line.find(&dotted)?;

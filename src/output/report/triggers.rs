@@ -12,10 +12,10 @@ use crate::output::report::model::{
 use crate::output::report::positioning::{self, pct_change};
 
 /// |Open-interest change| at or above this (in %) is a shock.
-pub const OI_SHOCK_PCT: f64 = 5.0;
+pub(crate) const OI_SHOCK_PCT: f64 = 5.0;
 /// Without a previous zone on a side, the range edge on that side is the previous price ±
 /// this (in %).
-pub const FALLBACK_RANGE_PCT: f64 = 3.0;
+pub(crate) const FALLBACK_RANGE_PCT: f64 = 3.0;
 
 /// What the triggers need from a previous report (its `zones.json`, i.e. the serialised
 /// [`crate::output::report::model::Report`]).
@@ -132,7 +132,7 @@ pub struct Now<'a> {
 /// The previous range: (lower edge, upper edge, how each was chosen). Upper = the far edge
 /// (`high`) of the previous zone A above, lower = the far edge (`low`) of the previous zone B
 /// below; a missing side falls back to the previous price ± [`FALLBACK_RANGE_PCT`].
-pub fn previous_range(prev: &PreviousZones) -> (f64, f64, String) {
+pub(crate) fn previous_range(prev: &PreviousZones) -> (f64, f64, String) {
     let get = |name: ZoneName, side: Where| prev.zones.iter().find(|z| z.name == name && z.side == side);
     let (hi, hi_from) = match get(ZoneName::A, Where::Above) {
         Some(a) => (a.high, "zone A high".to_string()),
@@ -147,7 +147,7 @@ pub fn previous_range(prev: &PreviousZones) -> (f64, f64, String) {
 
 /// Range breakout: fires when the current price is outside the previous range
 /// ([`previous_range`]): through the whole of the previous zone A or B.
-pub fn range_breakout(prev: Option<&PreviousZones>, price: f64) -> Trigger {
+pub(crate) fn range_breakout(prev: Option<&PreviousZones>, price: f64) -> Trigger {
     let description = "Price leaves the previous report's range (beyond the far edge of zone A or zone B): the map has moved, recalculate.".to_string();
     let Some(prev) = prev else {
         return Trigger {
@@ -194,7 +194,7 @@ pub fn range_breakout(prev: Option<&PreviousZones>, price: f64) -> Trigger {
 
 /// Zone tagged: fires when a candle since the previous capture traded into a previous zone
 /// (high at or above a zone above's `low`, or low at or below a zone below's `high`).
-pub fn zone_tagged(prev: Option<&PreviousZones>, candles: &[Candle]) -> Trigger {
+pub(crate) fn zone_tagged(prev: Option<&PreviousZones>, candles: &[Candle]) -> Trigger {
     let description =
         "Price trades into a zone of the previous report: its liquidations have likely been taken; recalculate."
             .to_string();
@@ -227,7 +227,7 @@ pub fn zone_tagged(prev: Option<&PreviousZones>, candles: &[Candle]) -> Trigger 
 /// The previous total OI is read from this snapshot's own OI history at the previous capture
 /// time; when that time is outside the sampled range, the 24 h change is used instead and the
 /// detail says "over 24 h".
-pub fn oi_shock(prev: Option<&PreviousZones>, now: &Now) -> Trigger {
+pub(crate) fn oi_shock(prev: Option<&PreviousZones>, now: &Now) -> Trigger {
     let description = format!(
         "Open interest moves {OI_SHOCK_PCT}% or more: positioning has changed, the estimate needs fresh levels."
     );

@@ -38,16 +38,16 @@ pub use palette::{Palette, TRANSPARENT};
 pub use writers::{ApngWriter, GifWriter};
 
 /// X's limits for an animated GIF: at most this wide and high...
-pub const GIF_MAX_WIDTH: u32 = 1280;
-pub const GIF_MAX_HEIGHT: u32 = 1080;
+pub(crate) const GIF_MAX_WIDTH: u32 = 1280;
+pub(crate) const GIF_MAX_HEIGHT: u32 = 1080;
 /// ...and at most this many bytes (15 MB).
 pub const GIF_MAX_BYTES: u64 = 15_000_000;
 /// The last frame is held this long (ms) on top of its frame time before the loop restarts.
-pub const HOLD_LAST_MS: u32 = 2_000;
+pub(crate) const HOLD_LAST_MS: u32 = 2_000;
 /// Bounds of `--frames` and `--fps` (GIF delays are whole centiseconds; browsers slow
 /// delays under 2 cs down, so 50 fps is the fastest a GIF plays as written).
-pub const FRAMES_RANGE: (usize, usize) = (2, 600);
-pub const FPS_RANGE: (u32, u32) = (1, 50);
+pub(crate) const FRAMES_RANGE: (usize, usize) = (2, 600);
+pub(crate) const FPS_RANGE: (u32, u32) = (1, 50);
 
 /// Animation container, chosen by the output's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,7 @@ pub fn check_options(format: AnimFormat, frames: usize, fps: u32, width: u32, he
 
 /// The snapshot as it was at `t`: candles that closed by `t`, open interest and funding
 /// sampled by `t`, captured at `t`.
-pub fn snapshot_until(snap: &MarketSnapshot, t: DateTime<Utc>) -> MarketSnapshot {
+pub(crate) fn snapshot_until(snap: &MarketSnapshot, t: DateTime<Utc>) -> MarketSnapshot {
     let step = chrono::Duration::seconds(snap.interval_secs());
     let mut s = snap.clone();
     s.captured_at = t.min(snap.captured_at);
@@ -193,7 +193,7 @@ impl<'a> Frames<'a> {
     }
 
     /// Rasterises frames `range`, a few at a time in parallel, and hands them to `sink` in order.
-    pub fn each_image(&self, range: std::ops::Range<usize>, mut sink: impl FnMut(usize, RgbaImage)) {
+    pub(crate) fn each_image(&self, range: std::ops::Range<usize>, mut sink: impl FnMut(usize, RgbaImage)) {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
         let mut i = range.start;
         while i < range.end {
@@ -277,7 +277,7 @@ pub fn legend_colours(img: &RgbaImage, layout: &Layout) -> Vec<[u8; 3]> {
 
 /// Delay of GIF frame `i` of `n` in centiseconds: the frame times are rounded so the total
 /// is exact (at 8 fps: 12, 13, 12, 13 ...); the last frame adds [`HOLD_LAST_MS`].
-pub fn gif_delay_cs(i: usize, n: usize, fps: u32) -> u16 {
+pub(crate) fn gif_delay_cs(i: usize, n: usize, fps: u32) -> u16 {
     let at = |k: usize| ((k as u64 * 100 + fps as u64 / 2) / fps as u64) as u16;
     let d = at(i + 1) - at(i);
     if i + 1 == n {
@@ -288,7 +288,7 @@ pub fn gif_delay_cs(i: usize, n: usize, fps: u32) -> u16 {
 }
 
 /// Delay of APNG frame `i` of `n` as a fraction of a second.
-pub fn apng_delay(i: usize, n: usize, fps: u32) -> (u16, u16) {
+pub(crate) fn apng_delay(i: usize, n: usize, fps: u32) -> (u16, u16) {
     if i + 1 == n {
         ((1 + fps * HOLD_LAST_MS / 1000) as u16, fps as u16)
     } else {

@@ -119,7 +119,7 @@ impl Palette {
     }
 
     /// Palette indices of every pixel of `img`.
-    pub fn indices(&mut self, img: &RgbaImage) -> Vec<u8> {
+    pub(crate) fn indices(&mut self, img: &RgbaImage) -> Vec<u8> {
         img.pixels().map(|p| self.index([p[0], p[1], p[2]])).collect()
     }
 }

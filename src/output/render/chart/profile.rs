@@ -26,7 +26,7 @@ pub enum ProfileView {
 
 impl ProfileView {
     /// The breakdown this view stacks its bars by, if any.
-    pub fn breakdown_by(self) -> Option<crate::engine::breakdown::By> {
+    pub(crate) fn breakdown_by(self) -> Option<crate::engine::breakdown::By> {
         match self {
             ProfileView::Leverage => Some(crate::engine::breakdown::By::Leverage),
             ProfileView::Venue => Some(crate::engine::breakdown::By::Venue),
@@ -71,7 +71,7 @@ pub fn cumulative(bands: &[Band], price: f64) -> (Curve, Curve) {
 
 /// The top of the scale the panel picks for `a` in the price range `lo..=hi` from its data
 /// alone (USD per 0.1 % band for bars, cumulative USD for curves).
-pub fn scale_top(a: &Analysis, lo: f64, hi: f64, view: ProfileView) -> f64 {
+pub(crate) fn scale_top(a: &Analysis, lo: f64, hi: f64, view: ProfileView) -> f64 {
     let bands = profile_bands(a, lo, hi);
     let max = match view {
         ProfileView::Bars => bands.iter().fold(0.0f64, |m, b| m.max(b.long_usd).max(b.short_usd)),

@@ -24,7 +24,7 @@ pub const PART_COLORS: [Color; 8] = [
 ];
 
 /// The colour of part `i`.
-pub fn part_color(i: usize) -> Color {
+pub(crate) fn part_color(i: usize) -> Color {
     PART_COLORS[i % PART_COLORS.len()]
 }
 
@@ -39,7 +39,7 @@ pub fn visible(bands: &[Band], lo: f64, hi: f64) -> Vec<usize> {
 }
 
 /// The parts' USD (long + short) in band `i`, in the breakdown's order.
-pub fn stack_usd(b: &Breakdown, i: usize) -> Vec<f64> {
+pub(crate) fn stack_usd(b: &Breakdown, i: usize) -> Vec<f64> {
     b.stack(i).into_iter().map(|(l, s)| l + s).collect()
 }
 
@@ -103,7 +103,7 @@ pub(super) fn legend(c: &mut Ctx, bd: &Breakdown) {
 }
 
 /// Where the secondary axis is: the strip at the panel's top (y from, y to).
-pub fn axis_strip(top_y: f32, s: f32, size: f32) -> (f32, f32) {
+pub(crate) fn axis_strip(top_y: f32, s: f32, size: f32) -> (f32, f32) {
     (top_y + 1.0, top_y + 1.0 + text::line_height(size, false) + 6.0 * s)
 }
 

@@ -11,11 +11,11 @@ use chrono::{DateTime, Utc};
 
 /// USD per square pixel of a dot at scale 1 (a $100k event: radius ≈ 5.6 px). Fixed, so a dot's
 /// size means the same on every chart.
-pub const USD_PER_PX2: f64 = 1_000.0;
+pub(crate) const USD_PER_PX2: f64 = 1_000.0;
 /// A dot's radius is clamped to this range (px at scale 1): small events stay visible, a huge
 /// one does not cover the map.
-pub const MIN_RADIUS: f32 = 2.5;
-pub const MAX_RADIUS: f32 = 16.0;
+pub(crate) const MIN_RADIUS: f32 = 2.5;
+pub(crate) const MAX_RADIUS: f32 = 16.0;
 
 /// A dot's radius (px at scale 1) for `usd`: area = usd / [`USD_PER_PX2`], clamped.
 pub fn radius(usd: f64) -> f32 {
