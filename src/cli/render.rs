@@ -124,12 +124,24 @@ impl RenderPlan {
         if a.dry_run {
             return src.print_names();
         }
+        // The first PNG's pixmap is made on a thread of its own while the snapshot is read and
+        // estimated (raster::prepare): its page faults are then off the rendering path.
+        let (w, h) = (settings.chart.width, settings.chart.height);
+        let canvas = outputs
+            .iter()
+            .any(|(_, f)| *f == Format::Png)
+            .then(|| std::thread::spawn(move || liqshot::output::render::raster::prepare(w, h)));
+        let canvas = std::sync::Mutex::new(canvas);
         src.each(
             |snap| {
                 let (analysis, scene) = render_scene(&snap, &settings)?;
                 warn_short_window(&snap, &analysis, &settings);
                 let vars = Vars::of(&snap, &src.window_label);
                 src.check_snapshot_collisions(|v| dests(&outputs, a.latest, v), &vars)?;
+                let prepared = canvas.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+                if let Some(prepared) = prepared {
+                    let _ = prepared.join();
+                }
                 let encoded: Vec<(PathBuf, Vec<u8>)> =
                     outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
                 let alt = liqshot::output::report::alt::alt_text(&snap, &analysis);

@@ -63,19 +63,35 @@ pub(crate) fn check_distinct(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> 
 /// back).
 pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
     check_distinct(files)?;
+    // Each temporary file is written and flushed to disk (`fsync`) on a thread of its own, so
+    // the flushes of a set (an image and its alt text) wait for the disk together, not in turn.
+    let results: Vec<TempWritten> = if files.len() < 2 {
+        files.iter().map(|(path, bytes)| write_temp_recording(path, bytes)).collect()
+    } else {
+        std::thread::scope(|sc| {
+            let handles: Vec<_> =
+                files.iter().map(|(path, bytes)| sc.spawn(move || write_temp_recording(path, bytes))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        })
+    };
     let mut temps: Vec<(PathBuf, PathBuf, &Path)> = Vec::new();
     let mut created: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (path, bytes) in files {
-        match write_temp(path, bytes, &mut created) {
+    let mut failed = None;
+    for ((result, made), (path, _)) in results.into_iter().zip(files) {
+        created.extend(made);
+        match result {
             Ok((tmp, target)) => temps.push((tmp, target, path)),
             Err(e) => {
-                for (tmp, _, _) in &temps {
-                    let _ = std::fs::remove_file(tmp);
-                }
-                remove_created(&created);
-                return Err(e);
+                failed.get_or_insert(e);
             }
         }
+    }
+    if let Some(e) = failed {
+        for (tmp, _, _) in &temps {
+            let _ = std::fs::remove_file(tmp);
+        }
+        remove_created(&created);
+        return Err(e);
     }
     let _locks = lock_dirs(temps.iter().map(|(tmp, _, _)| tmp.as_path()));
     commit(&temps).inspect_err(|_| remove_created(&created))
@@ -184,6 +200,16 @@ fn target_of(path: &Path) -> PathBuf {
         Ok(t) => parent_of(path).join(t),
         Err(_) => path.to_path_buf(),
     }
+}
+
+/// What [`write_temp`] returned for one file (its temporary file and target), and the directories
+/// (`(dir, top)`) it created.
+type TempWritten = (Result<(PathBuf, PathBuf), Error>, Vec<(PathBuf, PathBuf)>);
+
+/// [`write_temp`] with the directories it created.
+fn write_temp_recording(path: &Path, bytes: &[u8]) -> TempWritten {
+    let mut created = Vec::new();
+    (write_temp(path, bytes, &mut created), created)
 }
 
 /// Writes `bytes` to a new temporary file beside the target of `path` (see [`target_of`]),

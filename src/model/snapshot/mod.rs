@@ -5,6 +5,7 @@
 
 // The snapshot's parts checked against each other (names, capture time, grid, amounts).
 pub mod consistency;
+mod utc;
 
 use std::path::Path;
 
@@ -258,6 +259,7 @@ pub(crate) fn check_liquidations(items: &[Liquidation]) -> Result<(), String> {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Candle {
+    #[serde(deserialize_with = "utc::deserialize")]
     pub open_time: DateTime<Utc>,
     pub open: f64,
     pub high: f64,
@@ -274,6 +276,7 @@ pub struct Candle {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OiPoint {
+    #[serde(deserialize_with = "utc::deserialize")]
     pub time: DateTime<Utc>,
     pub oi_usd: f64,
 }
@@ -282,6 +285,7 @@ pub struct OiPoint {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FundingPoint {
+    #[serde(deserialize_with = "utc::deserialize")]
     pub time: DateTime<Utc>,
     pub rate: f64,
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::axis;
 use super::layout::{Layout, Rect};
 use super::palette::{HeatTable, Theme};
-use super::scene::{Color, HAlign, Scene, VAlign};
+use super::scene::{Color, HAlign, Item, Scene, VAlign};
 use super::text;
 use crate::engine::estimate::Grid;
 use crate::engine::pipeline::Analysis;
@@ -183,43 +183,53 @@ pub fn build(snap: &MarketSnapshot, a: &Analysis, opts: &ChartOptions) -> Scene 
     // Compact layouts tag the zones in the price axis (numbers in the legend): placed first,
     // so the price labels make room for them.
     let tags = if l.compact { zone_labels::tags(&c, &a.zones.zones, a.estimate.last_price) } else { vec![] };
-    heatmap(&mut c, &scale);
-    // The price gridlines over the heatmap, as the time gridlines are (the heatmap is opaque).
-    price_axis(&mut c, a.estimate.last_price, &tags);
-    time_axis(&mut c);
-    // Candles at least 3 px wide on a 1100-px plot share; compact: 3 px at the text's scale.
-    let span = (grid.end() - grid.start).num_seconds() as f64;
-    let per_px = if l.compact { span * l.s as f64 / l.plot.w as f64 } else { span / 1100.0 };
-    let candles = window_candles(snap, grid, per_px);
-    draw_candles(&mut c, &candles);
-    data_start(&mut c, snap);
-    if let Some(t) = opts.frame_at {
-        now_line(&mut c, t);
-    }
-    if opts.realized {
-        realized::draw(&mut c, snap, opts.frame_at.unwrap_or(snap.captured_at));
-    }
-    zones(&mut c, &a.zones.zones, &tags);
-    profile(&mut c, a, opts.profile, opts.breakdown.as_ref());
-    if opts.measured {
-        profile::measured(&mut c, snap, a, opts.profile);
-    }
-    price_marker(&mut c, a.estimate.last_price);
-    colorbar(&mut c, &scale, opts.color_top);
-    header(&mut c, snap, a, opts);
-    caption(&mut c, snap, a, opts.color_top);
+    // The heatmap's pixels (a colour per cell: a quarter of a million at 1600x900) are made on a
+    // second thread while the rest of the scene is laid out; the image goes in first, as drawn.
+    let th = c.th;
+    let at = c.scene.items.len();
+    let rgba = std::thread::scope(|sc| {
+        let pixels = sc.spawn(|| heat_pixels(grid, &th, &scale));
+        // The price gridlines over the heatmap, as the time gridlines are (the heatmap is opaque).
+        price_axis(&mut c, a.estimate.last_price, &tags);
+        time_axis(&mut c);
+        // Candles at least 3 px wide on a 1100-px plot share; compact: 3 px at the text's scale.
+        let span = (grid.end() - grid.start).num_seconds() as f64;
+        let per_px = if l.compact { span * l.s as f64 / l.plot.w as f64 } else { span / 1100.0 };
+        let candles = window_candles(snap, grid, per_px);
+        draw_candles(&mut c, &candles);
+        data_start(&mut c, snap);
+        if let Some(t) = opts.frame_at {
+            now_line(&mut c, t);
+        }
+        if opts.realized {
+            realized::draw(&mut c, snap, opts.frame_at.unwrap_or(snap.captured_at));
+        }
+        zones(&mut c, &a.zones.zones, &tags);
+        profile(&mut c, a, opts.profile, opts.breakdown.as_ref());
+        if opts.measured {
+            profile::measured(&mut c, snap, a, opts.profile);
+        }
+        price_marker(&mut c, a.estimate.last_price);
+        colorbar(&mut c, &scale, opts.color_top);
+        header(&mut c, snap, a, opts);
+        caption(&mut c, snap, a, opts.color_top);
+        pixels.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    });
+    let p = c.l.plot;
+    let image = Item::Image { x: p.x, y: p.y, w: p.w, h: p.h, px_w: grid.cols as u32, px_h: grid.rows as u32, rgba };
+    c.scene.items.insert(at, image);
     c.scene
 }
 
-fn heatmap(c: &mut Ctx, scale: &ColorScale) {
-    let g = c.grid;
-    let table = HeatTable::new(&c.th);
+/// The heatmap's pixels: a row per price row (the highest first), a pixel per time column.
+fn heat_pixels(g: &Grid, th: &Theme, scale: &ColorScale) -> Vec<u8> {
+    let table = HeatTable::new(th);
     let k = BAND / g.row_rel_width();
     let (w, h) = (g.cols, g.rows);
     // Each cell's colour composited over the plot background here: an opaque image is copied
     // pixel for pixel by the rasteriser (a translucent one goes through its slower pattern
     // fill) and embeds in the SVG as RGB. Cells under the scale's floor are the background.
-    let bg = c.th.plot_background;
+    let bg = th.plot_background;
     let mut rgba: Vec<u8> = [bg.r, bg.g, bg.b, 255].repeat(w * h);
     for col in 0..w {
         for row in 0..h {
@@ -231,8 +241,7 @@ fn heatmap(c: &mut Ctx, scale: &ColorScale) {
             }
         }
     }
-    let p = c.l.plot;
-    c.scene.image(p.x, p.y, p.w, p.h, w as u32, h as u32, rgba);
+    rgba
 }
 
 /// The price axis: gridlines and labelled ticks, at least [`MIN_PRICE_TICKS`] labels (closer

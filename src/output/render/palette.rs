@@ -101,7 +101,11 @@ impl HeatTable {
 
     /// The colour at scale position `t` (0..=1).
     pub fn color(&self, t: f64) -> Color {
-        self.0[(t.clamp(0.0, 1.0) * Self::STEPS as f64).round() as usize]
+        // `x.round()` for 0 <= x <= STEPS without the call to libm's `round` (this runs for
+        // every drawn cell): the fraction `x - trunc(x)` is exact, and a half rounds up.
+        let x = t.clamp(0.0, 1.0) * Self::STEPS as f64;
+        let i = x as usize;
+        self.0[if x - i as f64 >= 0.5 { i + 1 } else { i }]
     }
 }
 

@@ -20,13 +20,31 @@ pub(crate) const MAX_SIDE: u32 = 16_384;
 pub fn to_pixmap(scene: &Scene) -> Pixmap {
     let w = scene.width.clamp(1, MAX_SIDE);
     let h = scene.height.clamp(1, MAX_SIDE);
-    let mut pm = Pixmap::new(w, h).expect("size is clamped to a valid pixmap size");
+    let prepared = PREPARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+    let mut pm = match prepared {
+        Some(pm) if pm.width() == w && pm.height() == h => pm,
+        _ => Pixmap::new(w, h).expect("size is clamped to a valid pixmap size"),
+    };
     let bg = scene.background;
     pm.fill(tiny_skia::Color::from_rgba8(bg.r, bg.g, bg.b, 255));
     for item in &scene.items {
         draw_item(&mut pm, item);
     }
     pm
+}
+
+/// A pixmap made ahead by [`prepare`], taken by the next [`to_pixmap`] (used when its size is
+/// the scene's, else dropped).
+static PREPARED: std::sync::Mutex<Option<Pixmap>> = std::sync::Mutex::new(None);
+
+/// Makes a `w` x `h` pixmap with every page of its buffer written, for the next [`to_pixmap`]
+/// of that size: run on a second thread while the chart is estimated, it takes the page faults
+/// of a fresh 6 MB buffer (a few milliseconds at 1600x900) off the rendering thread. The pixels
+/// are the same either way: [`to_pixmap`] paints the background over all of it first.
+pub fn prepare(w: u32, h: u32) {
+    let Some(mut pm) = Pixmap::new(w.clamp(1, MAX_SIDE), h.clamp(1, MAX_SIDE)) else { return };
+    pm.fill(tiny_skia::Color::BLACK);
+    *PREPARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(pm);
 }
 
 /// Renders the scene to straight (unpremultiplied) RGBA; every pixel is opaque.

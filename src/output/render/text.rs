@@ -7,6 +7,9 @@
 //! Control characters are skipped; characters the font lacks use its
 //! `.notdef` glyph (a box).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef, GlyphId, OutlineCurve};
@@ -154,7 +157,7 @@ pub(crate) fn outline_rotated(
     let (sin, cos) = if rotation == 0.0 { (0.0, 1.0) } else { rotation.to_radians().sin_cos() };
     let mut out = Vec::new();
     for g in &lay.glyphs {
-        let Some(ol) = f.outline(g.id) else { continue };
+        let Some(curves) = glyph_curves(f, bold, g.id) else { continue };
         let ox = dx + g.x;
         // Font units (y up) → pixels relative to the anchor → rotated → absolute.
         let map = |p: ab_glyph::Point| {
@@ -162,9 +165,21 @@ pub(crate) fn outline_rotated(
             let ly = dy - p.y * s;
             (x + lx * cos - ly * sin, y + lx * sin + ly * cos)
         };
-        push_curves(&ol.curves, map, &mut out);
+        push_curves(&curves, map, &mut out);
     }
     out
+}
+
+/// The outline curves of glyph `id` of the regular or bold face (`f`), in font units, read from
+/// the font once per thread: a chart draws the same few glyphs (digits, most of all) many times.
+fn glyph_curves(f: &FontRef<'_>, bold: bool, id: GlyphId) -> Option<Rc<[OutlineCurve]>> {
+    type Curves = HashMap<(bool, u16), Option<Rc<[OutlineCurve]>>>;
+    thread_local! {
+        static CURVES: RefCell<Curves> = RefCell::new(HashMap::new());
+    }
+    CURVES.with(|c| {
+        c.borrow_mut().entry((bold, id.0)).or_insert_with(|| f.outline(id).map(|ol| Rc::from(ol.curves))).clone()
+    })
 }
 
 /// Appends outline curves as path commands, starting a new contour whenever a
