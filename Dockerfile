@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # liqshot in a container: a release build in the Rust image, run from a small Debian image as a
 # non-root user with the history cache on a volume. See docs/fleet.md.
 #
