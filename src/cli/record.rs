@@ -116,7 +116,7 @@ impl Plan {
         if let Some(shard) = a.shard.shard()? {
             let total = bases.len();
             bases = shard.select(&bases)?.into_iter().cloned().collect();
-            tracing::info!("shard {shard}: {} of the {total} symbols", bases.len());
+            shard.log_kept(bases.len(), total);
         }
         ws_url("--binance-ws-url", &a.binance_ws_url)?;
         ws_url("--bybit-ws-url", &a.bybit_ws_url)?;

@@ -113,6 +113,11 @@ impl Shard {
         }
         Ok(out)
     }
+
+    /// Says (at info level) how many of the `total` symbols this shard `kept`.
+    pub fn log_kept(&self, kept: usize, total: usize) {
+        tracing::info!("shard {self}: {kept} of the {total} symbols");
+    }
 }
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ impl Source {
                 kept.1.push(name.clone());
             }
         }
-        tracing::info!("shard {shard}: {} of the {total} symbols", kept.0.len());
+        shard.log_kept(kept.0.len(), total);
         (*symbols, self.names) = kept;
         Ok(())
     }
