@@ -11,7 +11,7 @@ use super::source::{with_latest, write_logged, Source};
 use liqshot::engine::pipeline::Analysis;
 use liqshot::error::Error;
 use liqshot::model::snapshot::MarketSnapshot;
-use liqshot::output::render::{chart, encode, render_scene, Format, RenderSettings};
+use liqshot::output::render::{chart, raster, render_scene, svg, Format, RenderSettings};
 use liqshot::output::report::compute::window_label;
 
 /// `Examples:` of `liqshot render --help`. (tests/it/cli_render.rs runs those without --symbol.)
@@ -127,10 +127,8 @@ impl RenderPlan {
         // The first PNG's pixmap is made on a thread of its own while the snapshot is read and
         // estimated (raster::prepare): its page faults are then off the rendering path.
         let (w, h) = (settings.chart.width, settings.chart.height);
-        let canvas = outputs
-            .iter()
-            .any(|(_, f)| *f == Format::Png)
-            .then(|| std::thread::spawn(move || liqshot::output::render::raster::prepare(w, h)));
+        let canvas =
+            outputs.iter().any(|(_, f)| *f == Format::Png).then(|| std::thread::spawn(move || raster::prepare(w, h)));
         let canvas = std::sync::Mutex::new(canvas);
         src.each(
             |snap| {
@@ -138,12 +136,18 @@ impl RenderPlan {
                 warn_short_window(&snap, &analysis, &settings);
                 let vars = Vars::of(&snap, &src.window_label);
                 src.check_snapshot_collisions(|v| dests(&outputs, a.latest, v), &vars)?;
-                let prepared = canvas.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-                if let Some(prepared) = prepared {
-                    let _ = prepared.join();
-                }
-                let encoded: Vec<(PathBuf, Vec<u8>)> =
-                    outputs.iter().map(|(t, f)| (t.expand(&vars), encode(&scene, *f))).collect();
+                let thread = canvas.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+                let mut prepared = thread.and_then(|t| t.join().ok()).flatten();
+                let encoded: Vec<(PathBuf, Vec<u8>)> = outputs
+                    .iter()
+                    .map(|(t, f)| {
+                        let bytes = match f {
+                            Format::Png => raster::to_png_on(&scene, prepared.take()),
+                            Format::Svg => svg::to_svg(&scene),
+                        };
+                        (t.expand(&vars), bytes)
+                    })
+                    .collect();
                 let alt = liqshot::output::report::alt::alt_text(&snap, &analysis);
                 write_logged(&with_alt_text(with_latest(encoded, a.latest, &snap.symbol), &alt))
             },

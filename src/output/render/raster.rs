@@ -18,10 +18,16 @@ pub(crate) const MAX_SIDE: u32 = 16_384;
 
 /// Renders the scene into a tiny-skia pixmap (premultiplied RGBA, all pixels opaque).
 pub fn to_pixmap(scene: &Scene) -> Pixmap {
+    to_pixmap_on(scene, None)
+}
+
+/// [`to_pixmap`] drawn on `canvas` (from [`prepare`]) when it has the scene's size; otherwise on
+/// a new pixmap. The pixels are the same either way: the background is painted over all of it
+/// first.
+pub fn to_pixmap_on(scene: &Scene, canvas: Option<Pixmap>) -> Pixmap {
     let w = scene.width.clamp(1, MAX_SIDE);
     let h = scene.height.clamp(1, MAX_SIDE);
-    let prepared = PREPARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-    let mut pm = match prepared {
+    let mut pm = match canvas {
         Some(pm) if pm.width() == w && pm.height() == h => pm,
         _ => Pixmap::new(w, h).expect("size is clamped to a valid pixmap size"),
     };
@@ -33,18 +39,13 @@ pub fn to_pixmap(scene: &Scene) -> Pixmap {
     pm
 }
 
-/// A pixmap made ahead by [`prepare`], taken by the next [`to_pixmap`] (used when its size is
-/// the scene's, else dropped).
-static PREPARED: std::sync::Mutex<Option<Pixmap>> = std::sync::Mutex::new(None);
-
-/// Makes a `w` x `h` pixmap with every page of its buffer written, for the next [`to_pixmap`]
-/// of that size: run on a second thread while the chart is estimated, it takes the page faults
-/// of a fresh 6 MB buffer (a few milliseconds at 1600x900) off the rendering thread. The pixels
-/// are the same either way: [`to_pixmap`] paints the background over all of it first.
-pub fn prepare(w: u32, h: u32) {
-    let Some(mut pm) = Pixmap::new(w.clamp(1, MAX_SIDE), h.clamp(1, MAX_SIDE)) else { return };
+/// A `w` x `h` pixmap with every page of its buffer written, for [`to_png_on`]: made on a
+/// second thread while the chart is estimated, it takes the page faults of a fresh 6 MB buffer
+/// (a few milliseconds at 1600x900) off the rendering thread.
+pub fn prepare(w: u32, h: u32) -> Option<Pixmap> {
+    let mut pm = Pixmap::new(w.clamp(1, MAX_SIDE), h.clamp(1, MAX_SIDE))?;
     pm.fill(tiny_skia::Color::BLACK);
-    *PREPARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(pm);
+    Some(pm)
 }
 
 /// Renders the scene to straight (unpremultiplied) RGBA; every pixel is opaque.
@@ -57,7 +58,12 @@ pub fn to_rgba(scene: &Scene) -> RgbaImage {
 /// Renders the scene and encodes it as an RGB8 PNG ([`PNG_LEVEL`], no row filter). The same
 /// scene always gives the same bytes.
 pub fn to_png(scene: &Scene) -> Vec<u8> {
-    let pm = to_pixmap(scene);
+    to_png_on(scene, None)
+}
+
+/// [`to_png`] drawn on `canvas` (see [`to_pixmap_on`]).
+pub fn to_png_on(scene: &Scene, canvas: Option<Pixmap>) -> Vec<u8> {
+    let pm = to_pixmap_on(scene, canvas);
     png_from_rgba_opaque(pm.data(), pm.width(), pm.height(), PNG_LEVEL)
 }
 
