@@ -88,7 +88,7 @@ impl ZoneName {
 
     /// One of A, B, C above, C below (not `far`, `other` or the old `C`).
     pub(crate) fn is_labelled(self) -> bool {
-        matches!(self, ZoneName::A | ZoneName::B | ZoneName::CAbove | ZoneName::CBelow)
+        LABELLED.contains(&self)
     }
 }
 

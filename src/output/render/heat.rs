@@ -1,6 +1,7 @@
 //! The heatmap's colour transfer: which USD per 0.1 % band each colour stands for. Pure.
 //!
-//! The colours themselves ([`super::palette::Fade::color`] through [`super::palette::Theme::heat`]) are shared by the cells and the legend.
+//! The colours themselves ([`super::palette::Fade::color`] through
+//! [`super::palette::Theme::heat`]) are shared by the cells and the legend.
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 
