@@ -3,10 +3,15 @@
 //! Output is always opaque: the background is painted with alpha 255, so the
 //! premultiplied pixmap equals straight RGBA and PNGs are written as RGB8.
 //! Scene sizes are clamped to `1..=MAX_SIDE` pixels per side.
+//!
+//! A PNG of a large scene is drawn and deflated in two bands at once ([`to_png_on`]). The seam
+//! is placed where no text or circle is cut; a line cut by it is anti-aliased from its cut ends,
+//! so its edge pixels can differ from a whole-image draw by one level, or on a long slanted line
+//! by up to two of the rasteriser's 16 coverage steps (the tests bound both).
 
 use tiny_skia::{
-    FillRule, FilterQuality, IntSize, LineCap, LineJoin, Paint, PathBuilder, Pattern, Pixmap, Rect, SpreadMode, Stroke,
-    StrokeDash, Transform,
+    FillRule, FilterQuality, IntSize, LineCap, LineJoin, Paint, PathBuilder, Pattern, Pixmap, PixmapMut, Rect,
+    SpreadMode, Stroke, StrokeDash, Transform,
 };
 
 use super::rgba::RgbaImage;
@@ -31,12 +36,44 @@ pub fn to_pixmap_on(scene: &Scene, canvas: Option<Pixmap>) -> Pixmap {
         Some(pm) if pm.width() == w && pm.height() == h => pm,
         _ => Pixmap::new(w, h).expect("size is clamped to a valid pixmap size"),
     };
+    draw_band(scene, pm.data_mut(), w, 0);
+    pm
+}
+
+/// Paints the scene's background and every item that reaches it into `band`: the rows of a
+/// `w`-wide image starting at row `y0`, each item moved up by `y0`. Items wholly outside the band
+/// are skipped.
+fn draw_band(scene: &Scene, band: &mut [u8], w: u32, y0: u32) {
+    let rows = (band.len() / (w as usize * 4)) as u32;
+    let Some(mut pm) = PixmapMut::from_bytes(band, w, rows) else { return };
     let bg = scene.background;
     pm.fill(tiny_skia::Color::from_rgba8(bg.r, bg.g, bg.b, 255));
+    let (top, bottom) = (y0 as f32, (y0 + rows) as f32);
     for item in &scene.items {
-        draw_item(&mut pm, item);
+        if reaches(item, top, bottom) {
+            draw_item(&mut pm, item, top);
+        }
     }
-    pm
+}
+
+/// Whether `item` may paint a pixel in rows `top..bottom` (conservative: it may say yes for an
+/// item that paints nothing there, never no for one that does).
+fn reaches(item: &Item, top: f32, bottom: f32) -> bool {
+    let (lo, hi) = match item {
+        Item::Rect { y, h, .. } | Item::Image { y, h, .. } => (*y, *y + *h),
+        Item::StrokeRect { y, h, width, .. } => (*y - *width, *y + *h + *width),
+        Item::Line { points, width, .. } => {
+            let (lo, hi) =
+                points.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+            (lo - *width, hi + *width)
+        }
+        // Rotated text runs along its length; it is always drawn.
+        Item::Text { rotation, .. } if *rotation != 0.0 => return true,
+        Item::Text { y, size, .. } => (*y - 2.0 * *size, *y + 2.0 * *size),
+        Item::Circle { cy, r, width, .. } => (*cy - *r - *width, *cy + *r + *width),
+    };
+    // NaN bounds compare false both ways: such items are drawn (and skipped by draw_item).
+    !(hi < top - 1.0 || lo > bottom + 1.0)
 }
 
 /// A `w` x `h` pixmap with every page of its buffer written, for [`to_png_on`]: made on a
@@ -61,10 +98,35 @@ pub fn to_png(scene: &Scene) -> Vec<u8> {
     to_png_on(scene, None)
 }
 
-/// [`to_png`] drawn on `canvas` (see [`to_pixmap_on`]).
+/// [`to_png`] drawn on `canvas` (see [`to_pixmap_on`]). An image of at least
+/// [`SPLIT_MIN_PIXELS`] is drawn and deflated in two halves at once: the top half on a second
+/// thread, each half a band of the same pixmap buffer with its own copy of the scene's items that
+/// reach it ([`png_from_rgba_opaque`] says how the two deflate streams join).
 pub fn to_png_on(scene: &Scene, canvas: Option<Pixmap>) -> Vec<u8> {
-    let pm = to_pixmap_on(scene, canvas);
-    png_from_rgba_opaque(pm.data(), pm.width(), pm.height(), PNG_LEVEL)
+    let (w, h) = (scene.width.clamp(1, MAX_SIDE), scene.height.clamp(1, MAX_SIDE));
+    let mut pm = match canvas {
+        Some(pm) if pm.width() == w && pm.height() == h => pm,
+        _ => Pixmap::new(w, h).expect("size is clamped to a valid pixmap size"),
+    };
+    let wu = w as usize;
+    let split = if split_row(wu, h as usize) == 0 { 0 } else { seam(scene, h) };
+    let (top, bottom) = pm.data_mut().split_at_mut(split * wu * 4);
+    let parts = if split == 0 {
+        draw_band(scene, bottom, w, 0);
+        vec![rgba_part(bottom, wu, PNG_LEVEL, true)]
+    } else {
+        std::thread::scope(|sc| {
+            let t = sc.spawn(|| {
+                draw_band(scene, top, w, 0);
+                rgba_part(top, wu, PNG_LEVEL, false)
+            });
+            draw_band(scene, bottom, w, split as u32);
+            let b = rgba_part(bottom, wu, PNG_LEVEL, true);
+            let t = t.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            vec![t, b]
+        })
+    };
+    png_of_parts(w, h, 2, PNG_LEVEL, &parts)
 }
 
 /// An RGB8 PNG of opaque RGBA rows (the alpha bytes are dropped row by row as they are
@@ -74,34 +136,90 @@ pub fn to_png_on(scene: &Scene, canvas: Option<Pixmap>) -> Vec<u8> {
 /// without the final block and the bottom half's starts afresh, so the halves are one zlib
 /// stream (the bottom half's matches cannot reach into the top half: a few hundred bytes more).
 pub fn png_from_rgba_opaque(rgba: &[u8], w: u32, h: u32, level: u32) -> Vec<u8> {
-    let (w, h) = (w as usize, h as usize);
+    let (wu, hu) = (w as usize, h as usize);
+    let split = split_row(wu, hu);
+    let (top, bottom) = rgba[..wu * hu * 4].split_at(split * wu * 4);
+    let parts = if split == 0 {
+        vec![rgba_part(bottom, wu, level, true)]
+    } else {
+        std::thread::scope(|sc| {
+            let t = sc.spawn(|| rgba_part(top, wu, level, false));
+            let b = rgba_part(bottom, wu, level, true);
+            let t = t.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            vec![t, b]
+        })
+    };
+    png_of_parts(w, h, 2, level, &parts)
+}
+
+/// The first row of the bottom half of a `w` x `h` image that is split in two, or 0 for an
+/// image too small to split.
+fn split_row(w: usize, h: usize) -> usize {
+    if w * h >= SPLIT_MIN_PIXELS {
+        h / 2
+    } else {
+        0
+    }
+}
+
+/// The row where [`to_png_on`] splits a scene `h` pixels high in two bands: the row nearest the
+/// middle (within its middle third) that no text or circle reaches. Outlines with curves that
+/// cross the seam would be chopped there and drawn with slightly different anti-aliasing; a
+/// straight line or a rectangle across it keeps its pixels (at most one level apart on a
+/// line's edge).
+fn seam(scene: &Scene, h: u32) -> usize {
+    let spans: Vec<(f32, f32)> = scene
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text { y, text, size, halign, valign, bold, rotation, .. } => {
+                let lay = super::text::layout(text, *size, *bold);
+                let (dx, dy) = lay.anchor_offset(*halign, *valign);
+                let (a, d) = (super::text::ascent(*size, *bold), super::text::descent(*size, *bold));
+                // The glyphs' box relative to the anchor (accents and brackets reach past the
+                // ascent and descent lines), its corners rotated as the outlines are.
+                let sin = if *rotation == 0.0 { 0.0 } else { rotation.to_radians().sin() };
+                let cos = if *rotation == 0.0 { 1.0 } else { rotation.to_radians().cos() };
+                let ys = [
+                    (dx, dy - 1.3 * a),
+                    (dx, dy + 1.5 * d),
+                    (dx + lay.width, dy - 1.3 * a),
+                    (dx + lay.width, dy + 1.5 * d),
+                ]
+                .map(|(lx, ly)| *y + lx * sin + ly * cos);
+                let (lo, hi) =
+                    ys.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+                Some((lo - 1.0, hi + 1.0))
+            }
+            Item::Circle { cy, r, width, .. } => Some((*cy - *r - *width - 1.0, *cy + *r + *width + 1.0)),
+            _ => None,
+        })
+        .collect();
+    let free = |row: u32| {
+        let (top, bottom) = (row as f32, row as f32 + 1.0);
+        spans.iter().all(|&(lo, hi)| hi < top || lo > bottom)
+    };
+    let mid = h / 2;
+    (0..=h / 6)
+        .flat_map(|k| [mid - k, mid + k])
+        .find(|&row| row > 0 && row < h && free(row) && free(row - 1))
+        .unwrap_or(mid) as usize
+}
+
+/// The deflated RGB rows of opaque RGBA `rows` of width `w` (see [`deflate_rows`]).
+fn rgba_part(rows: &[u8], w: usize, level: u32, last: bool) -> Part {
     let rgb_row = |src: &[u8], dst: &mut [u8]| {
         for (d, p) in dst.chunks_exact_mut(3).zip(src.chunks_exact(4)) {
             d.copy_from_slice(&p[..3]);
         }
     };
-    let part = |rows: &[u8], last: bool| {
-        deflate_rows(
-            rows.len() / (w * 4).max(1),
-            w * 3,
-            |i, dst| rgb_row(&rows[i * w * 4..(i + 1) * w * 4], dst),
-            level,
-            last,
-        )
-    };
-    let split = if w * h >= SPLIT_MIN_PIXELS { h / 2 } else { 0 };
-    let (top, bottom) = rgba[..w * h * 4].split_at(split * w * 4);
-    let parts = if split == 0 {
-        vec![part(bottom, true)]
-    } else {
-        std::thread::scope(|sc| {
-            let t = sc.spawn(|| part(top, false));
-            let b = part(bottom, true);
-            let t = t.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            vec![t, b]
-        })
-    };
-    png_of_parts(w as u32, h as u32, 2, level, &parts)
+    deflate_rows(
+        rows.len() / (w * 4).max(1),
+        w * 3,
+        |i, dst| rgb_row(&rows[i * w * 4..(i + 1) * w * 4], dst),
+        level,
+        last,
+    )
 }
 
 /// Images of at least this many pixels are deflated in two halves at once
@@ -225,10 +343,17 @@ fn paint(c: Color, anti_alias: bool) -> Paint<'static> {
     p
 }
 
-fn draw_item(pm: &mut Pixmap, item: &Item) {
+/// Draws `item` moved up by `y0` pixels (the first row of the band `pm` holds). Every shape is
+/// made at its place in the whole image and only then moved (an exact subtraction of a whole
+/// number), so the band gets the pixels the whole image would, but where a shape is cut at the
+/// band's edge.
+fn draw_item(pm: &mut PixmapMut, item: &Item, y0: f32) {
+    let ts = Transform::from_translate(0.0, -y0);
     match item {
         Item::Rect { x, y, w, h, fill } => {
-            if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
+            let r = Rect::from_xywh(*x, *y, *w, *h)
+                .and_then(|r| Rect::from_ltrb(r.left(), r.top() - y0, r.right(), r.bottom() - y0));
+            if let Some(r) = r {
                 pm.fill_rect(r, &paint(*fill, true), Transform::identity(), None);
             }
         }
@@ -237,33 +362,33 @@ fn draw_item(pm: &mut Pixmap, item: &Item) {
                 let path = PathBuilder::from_rect(r);
                 let stroke = Stroke { width: *width, line_join: LineJoin::Miter, ..Stroke::default() };
                 if positive(*width) {
-                    pm.stroke_path(&path, &paint(*color, true), &stroke, Transform::identity(), None);
+                    pm.stroke_path(&path, &paint(*color, true), &stroke, ts, None);
                 }
             }
         }
-        Item::Line { points, color, width, dash } => draw_line(pm, points, *color, *width, *dash),
+        Item::Line { points, color, width, dash } => draw_line(pm, points, ts, *color, *width, *dash),
         Item::Text { x, y, text, size, color, halign, valign, bold, rotation } => {
             let cmds = outline_rotated(text, *x, *y, *size, *bold, *halign, *valign, *rotation);
             if let Some(path) = build_path(&cmds) {
-                pm.fill_path(&path, &paint(*color, true), FillRule::Winding, Transform::identity(), None);
+                pm.fill_path(&path, &paint(*color, true), FillRule::Winding, ts, None);
             }
         }
-        Item::Image { x, y, w, h, px_w, px_h, rgba } => draw_image(pm, *x, *y, *w, *h, *px_w, *px_h, rgba),
+        Item::Image { x, y, w, h, px_w, px_h, rgba } => draw_image(pm, *x, *y - y0, *w, *h, *px_w, *px_h, rgba),
         Item::Circle { cx, cy, r, fill, stroke, width } => {
             if !(positive(*r) && cx.is_finite() && cy.is_finite()) {
                 return;
             }
             let Some(path) = PathBuilder::from_circle(*cx, *cy, *r) else { return };
-            pm.fill_path(&path, &paint(*fill, true), FillRule::Winding, Transform::identity(), None);
+            pm.fill_path(&path, &paint(*fill, true), FillRule::Winding, ts, None);
             if positive(*width) {
                 let st = Stroke { width: *width, ..Stroke::default() };
-                pm.stroke_path(&path, &paint(*stroke, true), &st, Transform::identity(), None);
+                pm.stroke_path(&path, &paint(*stroke, true), &st, ts, None);
             }
         }
     }
 }
 
-fn draw_line(pm: &mut Pixmap, points: &[(f32, f32)], color: Color, width: f32, dash: Option<f32>) {
+fn draw_line(pm: &mut PixmapMut, points: &[(f32, f32)], ts: Transform, color: Color, width: f32, dash: Option<f32>) {
     if points.len() < 2 || !positive(width) {
         return;
     }
@@ -275,7 +400,7 @@ fn draw_line(pm: &mut Pixmap, points: &[(f32, f32)], color: Color, width: f32, d
     let Some(path) = pb.finish() else { return };
     let dash = dash.filter(|d| positive(*d)).and_then(|d| StrokeDash::new(vec![d, d], 0.0));
     let stroke = Stroke { width, line_cap: LineCap::Butt, line_join: LineJoin::Round, dash, ..Stroke::default() };
-    pm.stroke_path(&path, &paint(color, true), &stroke, Transform::identity(), None);
+    pm.stroke_path(&path, &paint(color, true), &stroke, ts, None);
 }
 
 /// Converts outline commands to a tiny-skia path (`None` if empty or degenerate).
@@ -295,7 +420,7 @@ pub(crate) fn build_path(cmds: &[PathCmd]) -> Option<tiny_skia::Path> {
 
 /// Draws an RGBA raster scaled to (x, y, w, h) with nearest-neighbour sampling.
 #[allow(clippy::too_many_arguments)]
-fn draw_image(pm: &mut Pixmap, x: f32, y: f32, w: f32, h: f32, px_w: u32, px_h: u32, rgba: &[u8]) {
+fn draw_image(pm: &mut PixmapMut, x: f32, y: f32, w: f32, h: f32, px_w: u32, px_h: u32, rgba: &[u8]) {
     let usable = image_is_valid(px_w, px_h, rgba) && positive(w) && positive(h) && x.is_finite() && y.is_finite();
     if !usable {
         return;
@@ -327,7 +452,7 @@ fn draw_image(pm: &mut Pixmap, x: f32, y: f32, w: f32, h: f32, px_w: u32, px_h: 
 /// Fast path for opaque images on whole-pixel boxes: copies source pixels
 /// directly, sampling each destination pixel centre.
 #[allow(clippy::too_many_arguments)]
-fn blit_nearest(pm: &mut Pixmap, x: i64, y: i64, w: i64, h: i64, px_w: u32, px_h: u32, rgba: &[u8]) {
+fn blit_nearest(pm: &mut PixmapMut, x: i64, y: i64, w: i64, h: i64, px_w: u32, px_h: u32, rgba: &[u8]) {
     let (pw, ph) = (i64::from(pm.width()), i64::from(pm.height()));
     let (x0, x1) = (x.max(0), (x + w).min(pw));
     let (y0, y1) = (y.max(0), (y + h).min(ph));
@@ -420,6 +545,82 @@ mod tests {
         assert!(left[0] == 255 && (125..=129).contains(&left[1]) && left[1] == left[2], "{left:?}");
         assert_eq!(px(&img, 90, 30), [0, 0, 255, 255]);
         assert_eq!(px(&img, 31, 40), left);
+    }
+
+    /// A scene of at least [`SPLIT_MIN_PIXELS`] with text, a circle and lines across its middle.
+    fn seam_scene() -> Scene {
+        let mut s = Scene::new(1000, 500, Color::hex("#101018"));
+        let grey = Color::rgb(150, 150, 160);
+        s.rect(10.5, 100.3, 200.0, 300.2, Color::rgba(40, 120, 200, 200))
+            .stroke_rect(20.25, 30.5, 900.0, 440.0, grey, 1.0)
+            .line(500.5, 0.0, 500.5, 500.0, grey, 1.0)
+            .dashed_line(620.3, 10.0, 640.7, 490.0, grey, 2.0, 6.0)
+            .polyline(vec![(0.0, 300.0), (400.0, 200.0), (800.0, 320.0)], Color::rgb(250, 120, 80), 2.5)
+            .text(300.0, 250.0, "Seam 123 Ág", 40.0, Color::rgb(255, 255, 0), HAlign::Center, VAlign::Middle, true)
+            .text_rotated(60.0, 250.0, "USD per band", 14.0, grey, HAlign::Center, VAlign::Middle, false, -90.0)
+            .circle(720.0, 262.0, 30.0, Color::rgb(200, 60, 60), Color::WHITE, 1.5)
+            .text(800.0, 120.0, "top 109,500", 16.0, grey, HAlign::Right, VAlign::Baseline, false)
+            .text(800.0, 400.0, "bottom 101,250", 16.0, grey, HAlign::Right, VAlign::Baseline, false);
+        s
+    }
+
+    #[test]
+    fn seam_avoids_text_and_circles() {
+        let s = seam_scene();
+        assert_eq!(split_row(1000, 500), 250, "the scene is large enough to be split");
+        let row = seam(&s, 500);
+        // The 40 px bold text is centred on row 250, the circle spans rows 230-294 and the
+        // rotated label rows about 200-300: the seam is the nearest row clear of all three.
+        let whole = to_rgba(&s);
+        let text_rows: Vec<u32> = (0..500)
+            .filter(|&y| {
+                (150..450).any(|x| matches!(whole.get_pixel(x, y), [r, g, b, _] if r > 100 && g > 100 && b < 30))
+            })
+            .collect();
+        assert!(!text_rows.is_empty());
+        assert!(
+            row < *text_rows.first().unwrap() as usize || row > *text_rows.last().unwrap() as usize,
+            "seam {row} in the text's rows {text_rows:?}"
+        );
+        assert!(!(200..=300).contains(&row), "seam {row} crosses the rotated label or the circle");
+        assert!((500 / 3..=2 * 500 / 3).contains(&row), "seam {row} outside the middle third");
+    }
+
+    #[test]
+    fn bands_draw_what_the_whole_image_draws() {
+        let s = seam_scene();
+        let banded = image::load_from_memory(&to_png(&s)).expect("decodes").to_rgba8();
+        let whole = to_rgba(&s);
+        assert_eq!(banded.dimensions(), (1000, 500));
+        let (mut differing, mut largest) = (0usize, 0u8);
+        for (a, b) in banded.as_raw().chunks_exact(4).zip(whole.as_raw().chunks_exact(4)) {
+            let d = a.iter().zip(b).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0);
+            differing += usize::from(d > 0);
+            largest = largest.max(d);
+        }
+        // Lines cut at the seam are anti-aliased from their cut ends: at most one level apart,
+        // on a few pixels; nothing else differs.
+        assert!(largest <= 1, "a pixel differs by {largest} levels");
+        assert!(differing < 200, "{differing} pixels differ");
+        // A long slanted line cut by the seam is anti-aliased from its cut ends along all of
+        // its length: a pixel's coverage there can move by one or two of the rasteriser's 16
+        // sub-samples (at most 32 levels), nowhere else.
+        let mut slanted = seam_scene();
+        slanted.line(0.0, 0.0, 999.0, 499.0, Color::WHITE, 1.5);
+        let banded = image::load_from_memory(&to_png(&slanted)).expect("decodes").to_rgba8();
+        let whole = to_rgba(&slanted);
+        for y in 0..500u32 {
+            for x in 0..1000u32 {
+                let d = banded.get_pixel(x, y).0.iter().zip(whole.get_pixel(x, y)).map(|(a, b)| a.abs_diff(b)).max();
+                let on_line = (x as f32 - 999.0 / 499.0 * y as f32).abs() < 4.0;
+                assert!(d <= Some(if on_line { 32 } else { 1 }), "({x}, {y}) differs by {d:?} levels");
+            }
+        }
+        // Small scenes are drawn whole: the same pixels exactly.
+        let mut small = Scene::new(300, 200, Color::hex("#101018"));
+        small.line(0.0, 0.0, 299.0, 199.0, Color::WHITE, 1.5);
+        let png = image::load_from_memory(&to_png(&small)).expect("decodes").to_rgba8();
+        assert_eq!(png.as_raw(), to_rgba(&small).as_raw());
     }
 
     #[test]
