@@ -95,7 +95,8 @@ fn main() {
         println!("  RGB  png crate fdeflate, adaptive filter {t:7.1} ms {:8} bytes", bytes.len());
         let levels: &[u32] = if arg("--all").is_some() { &[1, 2, 3, 4, 5, 6, 9] } else { &[1, 2, 3] };
         for &level in levels {
-            let (t, bytes) = median_ms(runs, || raster::png_from_rgba_opaque(pm.data(), w, h, level));
+            let (t, bytes) =
+                median_ms(runs, || liqshot::output::render::png::png_from_rgba_opaque(pm.data(), w, h, level));
             println!("  RGB  zlib-rs level {level}, no filter (from RGBA rows) {t:7.1} ms {:8} bytes", bytes.len());
         }
         let (t_png, png_bytes) = median_ms(runs, || raster::to_png(&scene));

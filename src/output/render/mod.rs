@@ -13,6 +13,7 @@ pub mod heat;
 pub mod layout;
 pub mod map_chart;
 pub mod palette;
+pub mod png;
 pub mod preset;
 pub mod raster;
 pub mod rgba;

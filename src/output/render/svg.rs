@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
-use super::raster::encode_png;
+use super::png::encode_png;
 use super::scene::{image_is_valid, positive, Color, Item, Scene};
 use super::text::{outline_rotated, PathCmd};
 
