@@ -4,6 +4,9 @@
 //! stages above it in this list (tests/it/architecture.rs checks it). The command line is the
 //! binary's (src/cli/, never imported here). See docs/architecture.md.
 #![forbid(unsafe_code)]
+// The docs are for contributors and link internal items: read them with
+// `cargo doc --document-private-items` (CI builds them so, warnings denied).
+#![allow(rustdoc::private_intra_doc_links)]
 
 // The library's error type and its exit codes.
 pub mod error;

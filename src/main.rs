@@ -2,6 +2,9 @@
 //! to exit codes (see [`cli::AFTER_HELP`]).
 
 #![forbid(unsafe_code)]
+// The docs are for contributors and link internal items: read them with
+// `cargo doc --document-private-items` (CI builds them so, warnings denied).
+#![allow(rustdoc::private_intra_doc_links)]
 
 use std::process::ExitCode;
 

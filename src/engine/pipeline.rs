@@ -69,7 +69,7 @@ fn analyse_with<T>(
 /// calls this on each step's profile without building a grid.)
 ///
 /// `rule` v2 (the default): the zones depend on `profile`, `price` and `reach` (see
-/// [`zones::reach`]) alone; the chart's range is `base` (the window's, or `fixed`, the
+/// [`zones::reach()`]) alone; the chart's range is `base` (the window's, or `fixed`, the
 /// user's `--price-range`) widened to show every labelled zone with a 0.5 % margin (never when
 /// the range is fixed: zones off it get arrows at the chart's edge).
 ///

@@ -96,7 +96,7 @@ pub struct Zones {
     pub price: f64,
     /// The rule that found them.
     pub rule: ZoneRule,
-    /// v2: the reach C was chosen within, % of price (see [`reach`]); v1: none (the window's).
+    /// v2: the reach C was chosen within, % of price (see [`reach()`]); v1: none (the window's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reach_pct: Option<f64>,
     /// Estimated short notional above price, within `max_distance`.
@@ -166,7 +166,7 @@ impl Builder {
 }
 
 /// Finds the zones of the v2 rule around `price` in the live profile of `snap` (whose
-/// candles give the reach: see [`reach`]).
+/// candles give the reach: see [`reach()`]).
 pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, snap: &MarketSnapshot) -> Zones {
     shelves::find_zones(profile, price, p, reach_of(snap, p))
 }

@@ -3,7 +3,7 @@
 //! On each side of price, alone (shorts above, longs below), in the 0.1 % bands of
 //! [`crate::engine::levels`] out to ±25 %:
 //! 1. **Reach** `R` = the larger of ±8 % and three trailing daily standard deviations (see
-//!    [`super::reach`]), at most ±25 %. It comes from the snapshot's own candles, never from the
+//!    [`super::reach()`]), at most ±25 %. It comes from the snapshot's own candles, never from the
 //!    chart's window, size or preset.
 //! 2. A band is **dense** when it holds at least `shelf_density` (1.25) times the side's mean USD
 //!    per non-empty band within the reach (or as much as the densest band in reach, where no band
@@ -64,7 +64,7 @@ fn shelves(s: &SideBins, p: &ZoneParams, n_reach: usize, densest: Option<usize>)
 }
 
 /// Zones A, B, C above and C below by the v2 rule, `reach` a fraction of price (see
-/// [`super::reach`]).
+/// [`super::reach()`]).
 pub fn find_zones(profile: &Profile, price: f64, p: &ZoneParams, reach: f64) -> Zones {
     let mut out = Builder::new(price, ZoneRule::V2, Some(reach * 100.0));
     for (k, side) in [Where::Above, Where::Below].into_iter().enumerate() {

@@ -4,7 +4,7 @@
 //! Every rule and threshold is a documented checklist heuristic (see docs/report.md, "The
 //! pre-trade checklist report"); the modules hold the details: [`indicators`](super::indicators) (EMA, RSI, swings,
 //! sweep, CVD), [`positioning`](super::positioning) (OI, funding, asymmetry, volume),
-//! [`plan`](super::plan) (zone plans, reactions, scenarios), [`triggers`](super::triggers),
+//! [`super::plan`] (zone plans, reactions, scenarios), [`super::triggers`],
 //! [`structure`](super::structure) (trend and levels on 1 h / 4 h candles). The odds of each
 //! zone and the report's [`Evidence`](model::Evidence) come from the backtest of the snapshot's
 //! own history, which the command runs and passes in ([`History`], see [`evidence`](super::evidence)).

@@ -3,7 +3,7 @@
 use super::*;
 
 /// The colour bar's title: what it measures and where its top came from (compact layouts:
-/// the top's source goes under the bar's labels, see [`colorbar`]).
+/// the top's source goes under the bar's labels, see [`colorbar()`]).
 pub(super) fn colorbar_title(compact: bool, top: ColorTop) -> String {
     if compact {
         COLORBAR_TITLE_SHORT.to_string()
