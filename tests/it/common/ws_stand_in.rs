@@ -1,6 +1,6 @@
 //! A websocket stand-in for a venue's stream on 127.0.0.1 (tungstenite's server side): each
-//! connection plays the next script (send text, send a ping and wait for its pong, drop the
-//! connection abruptly), then, after the last script, calls `on_done` and keeps the connection
+//! connection plays the next script (send text, send a ping and wait for its pong, end the
+//! connection without a websocket close), then, after the last script, calls `on_done` and keeps the connection
 //! open, reading until the client closes. It logs what the client sent (its request path,
 //! text frames, pongs). After the last scripted connection it stops listening.
 #![allow(dead_code)]
@@ -22,7 +22,8 @@ pub enum Step {
     Ping(Vec<u8>),
     /// Wait (up to 10 s) for a text frame from the client that contains this.
     Expect(String),
-    /// Close the TCP connection without a websocket close (a connection lost mid-stream).
+    /// End the TCP connection without a websocket close (a connection lost mid-stream), after the
+    /// frames already sent.
     Drop,
 }
 
@@ -153,7 +154,17 @@ fn serve(stream: std::net::TcpStream, script: Vec<Step>, last: bool, on_done: Op
                     break;
                 }
             },
-            Step::Drop => return,
+            Step::Drop => {
+                // The frames sent arrive first: end the stream (FIN), then read and drop what the
+                // client still sends (its subscription, its pings) until it closes. Closing with
+                // unread input would send a reset, which can overtake the last frames in the
+                // client's receive queue and make the test depend on which read comes first.
+                let s = ws.get_mut();
+                let _ = s.shutdown(std::net::Shutdown::Write);
+                let mut sink = [0u8; 4096];
+                while matches!(std::io::Read::read(s, &mut sink), Ok(n) if n > 0) {}
+                return;
+            }
         }
     }
     if !last {
