@@ -11,17 +11,19 @@ pub fn png_from_rgba_opaque(rgba: &[u8], w: u32, h: u32, level: u32) -> Vec<u8> 
     let (wu, hu) = (w as usize, h as usize);
     let split = split_row(wu, hu);
     let (top, bottom) = rgba[..wu * hu * 4].split_at(split * wu * 4);
-    let parts = if split == 0 {
-        vec![rgba_part(bottom, wu, level, true)]
-    } else {
-        std::thread::scope(|sc| {
-            let t = sc.spawn(|| rgba_part(top, wu, level, false));
-            let b = rgba_part(bottom, wu, level, true);
-            let t = t.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            vec![t, b]
-        })
-    };
+    let parts = two_parts((split > 0).then_some(top), bottom, |rows, last| rgba_part(rows, wu, level, last));
     png_of_parts(w, h, 2, level, &parts)
+}
+
+/// The pieces of one zlib stream made by `part(piece, last)`: of `bottom` alone, or of `top` (on a
+/// second thread) and `bottom` at once, in that order.
+pub(crate) fn two_parts<T: Send>(top: Option<T>, bottom: T, part: impl Fn(T, bool) -> Part + Sync) -> Vec<Part> {
+    let Some(top) = top else { return vec![part(bottom, true)] };
+    std::thread::scope(|sc| {
+        let t = sc.spawn(|| part(top, false));
+        let b = part(bottom, true);
+        vec![t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b]
+    })
 }
 
 /// The first row of the bottom half of a `w` x `h` image that is split in two, or 0 for an

@@ -14,7 +14,7 @@ use tiny_skia::{
     SpreadMode, Stroke, StrokeDash, Transform,
 };
 
-use super::png::{png_of_parts, rgba_part, split_row, PNG_LEVEL};
+use super::png::{png_of_parts, rgba_part, split_row, two_parts, PNG_LEVEL};
 use super::rgba::RgbaImage;
 use super::scene::{image_is_valid, positive, Color, Item, Scene};
 use super::text::{outline_rotated, PathCmd};
@@ -31,14 +31,19 @@ pub fn to_pixmap(scene: &Scene) -> Pixmap {
 /// a new pixmap. The pixels are the same either way: the background is painted over all of it
 /// first.
 pub fn to_pixmap_on(scene: &Scene, canvas: Option<Pixmap>) -> Pixmap {
-    let w = scene.width.clamp(1, MAX_SIDE);
-    let h = scene.height.clamp(1, MAX_SIDE);
-    let mut pm = match canvas {
-        Some(pm) if pm.width() == w && pm.height() == h => pm,
-        _ => Pixmap::new(w, h).expect("size is clamped to a valid pixmap size"),
-    };
+    let mut pm = canvas_for(scene, canvas);
+    let w = pm.width();
     draw_band(scene, pm.data_mut(), w, 0);
     pm
+}
+
+/// `canvas` when it has the scene's size (clamped to `1..=MAX_SIDE`), else a new pixmap of it.
+fn canvas_for(scene: &Scene, canvas: Option<Pixmap>) -> Pixmap {
+    let (w, h) = (scene.width.clamp(1, MAX_SIDE), scene.height.clamp(1, MAX_SIDE));
+    match canvas {
+        Some(pm) if pm.width() == w && pm.height() == h => pm,
+        _ => Pixmap::new(w, h).expect("size is clamped to a valid pixmap size"),
+    }
 }
 
 /// Paints the scene's background and every item that reaches it into `band`: the rows of a
@@ -105,29 +110,14 @@ pub fn to_png(scene: &Scene) -> Vec<u8> {
 /// scene's items that reach it ([`super::png::png_from_rgba_opaque`] says how the two deflate
 /// streams join).
 pub fn to_png_on(scene: &Scene, canvas: Option<Pixmap>) -> Vec<u8> {
-    let (w, h) = (scene.width.clamp(1, MAX_SIDE), scene.height.clamp(1, MAX_SIDE));
-    let mut pm = match canvas {
-        Some(pm) if pm.width() == w && pm.height() == h => pm,
-        _ => Pixmap::new(w, h).expect("size is clamped to a valid pixmap size"),
-    };
-    let wu = w as usize;
-    let split = if split_row(wu, h as usize) == 0 { 0 } else { seam(scene, h) };
-    let (top, bottom) = pm.data_mut().split_at_mut(split * wu * 4);
-    let parts = if split == 0 {
-        draw_band(scene, bottom, w, 0);
-        vec![rgba_part(bottom, wu, PNG_LEVEL, true)]
-    } else {
-        std::thread::scope(|sc| {
-            let t = sc.spawn(|| {
-                draw_band(scene, top, w, 0);
-                rgba_part(top, wu, PNG_LEVEL, false)
-            });
-            draw_band(scene, bottom, w, split as u32);
-            let b = rgba_part(bottom, wu, PNG_LEVEL, true);
-            let t = t.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            vec![t, b]
-        })
-    };
+    let mut pm = canvas_for(scene, canvas);
+    let (w, h) = (pm.width(), pm.height());
+    let split = if split_row(w as usize, h as usize) == 0 { 0 } else { seam(scene, h) };
+    let (top, bottom) = pm.data_mut().split_at_mut(split * w as usize * 4);
+    let parts = two_parts((split > 0).then_some((0, top)), (split, bottom), |(y0, band), last| {
+        draw_band(scene, band, w, y0 as u32);
+        rgba_part(band, w as usize, PNG_LEVEL, last)
+    });
     png_of_parts(w, h, 2, PNG_LEVEL, &parts)
 }
 
@@ -142,22 +132,22 @@ fn seam(scene: &Scene, h: u32) -> usize {
         .iter()
         .filter_map(|item| match item {
             Item::Text { y, text, size, halign, valign, bold, rotation, .. } => {
-                let lay = super::text::layout(text, *size, *bold);
-                let (dx, dy) = lay.anchor_offset(*halign, *valign);
-                let (a, d) = (super::text::ascent(*size, *bold), super::text::descent(*size, *bold));
                 // The glyphs' box relative to the anchor (accents and brackets reach past the
-                // ascent and descent lines), its corners rotated as the outlines are.
-                let sin = if *rotation == 0.0 { 0.0 } else { rotation.to_radians().sin() };
-                let cos = if *rotation == 0.0 { 1.0 } else { rotation.to_radians().cos() };
-                let ys = [
-                    (dx, dy - 1.3 * a),
-                    (dx, dy + 1.5 * d),
-                    (dx + lay.width, dy - 1.3 * a),
-                    (dx + lay.width, dy + 1.5 * d),
-                ]
-                .map(|(lx, ly)| *y + lx * sin + ly * cos);
-                let (lo, hi) =
-                    ys.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+                // ascent and descent lines); rotated text, its corners rotated as the outlines are.
+                let dy = super::text::baseline_offset(*size, *bold, *valign);
+                let (up, down) =
+                    (dy - 1.3 * super::text::ascent(*size, *bold), dy + 1.5 * super::text::descent(*size, *bold));
+                let (lo, hi) = if *rotation == 0.0 {
+                    (*y + up, *y + down)
+                } else {
+                    let lay = super::text::layout(text, *size, *bold);
+                    let (dx, _) = lay.anchor_offset(*halign, *valign);
+                    let (sin, cos) = rotation.to_radians().sin_cos();
+                    [(dx, up), (dx, down), (dx + lay.width, up), (dx + lay.width, down)]
+                        .map(|(lx, ly)| *y + lx * sin + ly * cos)
+                        .iter()
+                        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
+                };
                 Some((lo - 1.0, hi + 1.0))
             }
             Item::Circle { cy, r, width, .. } => Some((*cy - *r - *width - 1.0, *cy + *r + *width + 1.0)),

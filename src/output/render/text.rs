@@ -90,14 +90,18 @@ impl Layout {
             HAlign::Center => -self.width / 2.0,
             HAlign::Right => -self.width,
         };
-        let (a, d) = (ascent(self.size, self.bold), descent(self.size, self.bold));
-        let dy = match valign {
-            VAlign::Top => a,
-            VAlign::Middle => (a - d) / 2.0,
-            VAlign::Baseline => 0.0,
-            VAlign::Bottom => -d,
-        };
-        (dx, dy)
+        (dx, baseline_offset(self.size, self.bold, valign))
+    }
+}
+
+/// Offset from an anchor aligned by `valign` down to the baseline, in px (see [`VAlign`]).
+pub(crate) fn baseline_offset(size: f32, bold: bool, valign: VAlign) -> f32 {
+    let (a, d) = (ascent(size, bold), descent(size, bold));
+    match valign {
+        VAlign::Top => a,
+        VAlign::Middle => (a - d) / 2.0,
+        VAlign::Baseline => 0.0,
+        VAlign::Bottom => -d,
     }
 }
 
