@@ -131,6 +131,10 @@ pub(crate) struct Rebin {
     /// For bin `i`: entries `offsets[i]..offsets[i+1]` of `parts`.
     offsets: Vec<u32>,
     parts: Vec<(u32, f32)>,
+    /// The bins that overlap the grid (every other bin has no parts): the ledger spans every
+    /// liquidation level of the whole snapshot, the grid only the window's padded range, often
+    /// a tenth of the bins.
+    overlapping: std::ops::Range<usize>,
 }
 
 impl Rebin {
@@ -156,12 +160,15 @@ impl Rebin {
             }
         }
         offsets.push(parts.len() as u32);
-        Rebin { offsets, parts }
+        let has_parts = |i: &usize| offsets[*i] < offsets[*i + 1];
+        let first = (0..bins.count).find(has_parts).unwrap_or(0);
+        let end = (first..bins.count).rev().find(has_parts).map_or(first, |i| i + 1);
+        Rebin { offsets, parts, overlapping: first..end }
     }
 
     /// Adds the ledger's live levels into one column's cells (`rows` values per side).
     pub(crate) fn add_into(&self, ledger: &Ledger, long: &mut [f32], short: &mut [f32]) {
-        for i in 0..self.offsets.len() - 1 {
+        for i in self.overlapping.clone() {
             let (lo, hi) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
             if lo == hi {
                 continue;
@@ -196,5 +203,54 @@ impl Profile {
 
     pub fn short_total(&self) -> f64 {
         self.short.iter().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `add_into` visits only the bins that overlap the grid, and gives what splitting every
+    /// bin of the ledger over the rows by its log-price overlap gives.
+    #[test]
+    fn rebin_adds_every_overlapping_bin_and_only_those() {
+        let bins = Bins::new(100.0, 200.0, 0.01);
+        let grid = Grid::new(DateTime::UNIX_EPOCH, 300, 1, 1, 10, 130.0, 150.0);
+        let rebin = Rebin::new(&bins, &grid);
+        let mut ledger = Ledger::new(bins);
+        for i in 0..bins.count {
+            ledger.add_long(i, 1.0 + i as f64);
+            ledger.add_short(i, 1000.0 - i as f64);
+        }
+        let (mut long, mut short) = (vec![0.0f32; grid.rows], vec![0.0f32; grid.rows]);
+        rebin.add_into(&ledger, &mut long, &mut short);
+
+        let (first, end) = (rebin.overlapping.start, rebin.overlapping.end);
+        assert!(bins.upper(first) > 130.0 && bins.lower(first) <= 130.0, "first bin {first}");
+        assert!(bins.lower(end - 1) < 150.0 && bins.upper(end - 1) >= 150.0, "last bin {}", end - 1);
+        assert!(first > 0 && end < bins.count, "the ledger reaches beyond the grid on both sides");
+
+        let (lo, hi) = (grid.price_lo.ln(), grid.price_hi.ln());
+        let row_w = (hi - lo) / grid.rows as f64;
+        for row in 0..grid.rows {
+            let (r0, r1) = (lo + row as f64 * row_w, lo + (row + 1) as f64 * row_w);
+            let (mut want_l, mut want_s) = (0.0f64, 0.0f64);
+            for i in 0..bins.count {
+                let (b0, b1) = (bins.lower(i).ln(), bins.upper(i).ln());
+                let overlap = (r1.min(b1) - r0.max(b0)).max(0.0) / (b1 - b0);
+                let (l, s) = ledger.level(i);
+                want_l += l * overlap;
+                want_s += s * overlap;
+            }
+            assert!((long[row] as f64 - want_l).abs() < 1e-3 * want_l, "row {row}: {} vs {want_l}", long[row]);
+            assert!((short[row] as f64 - want_s).abs() < 1e-3 * want_s, "row {row}: {} vs {want_s}", short[row]);
+        }
+    }
+
+    #[test]
+    fn rebin_of_a_grid_beside_the_bins_is_empty() {
+        let bins = Bins::new(100.0, 200.0, 0.01);
+        let grid = Grid::new(DateTime::UNIX_EPOCH, 300, 1, 1, 10, 300.0, 400.0);
+        assert!(Rebin::new(&bins, &grid).overlapping.is_empty());
     }
 }
