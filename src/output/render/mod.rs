@@ -20,6 +20,7 @@ pub mod rgba;
 pub mod scene;
 pub mod svg;
 pub mod text;
+mod text_fill;
 
 pub use rgba::RgbaImage;
 pub use scene::{Color, HAlign, Item, Scene, VAlign};
