@@ -9,6 +9,7 @@ pub mod animate;
 pub mod axis;
 pub mod backtest_chart;
 pub mod chart;
+mod coverage;
 pub mod heat;
 pub mod layout;
 pub mod map_chart;
@@ -20,7 +21,6 @@ pub mod rgba;
 pub mod scene;
 pub mod svg;
 pub mod text;
-mod text_fill;
 
 pub use rgba::RgbaImage;
 pub use scene::{Color, HAlign, Item, Scene, VAlign};

@@ -4,7 +4,7 @@
 //! premultiplied pixmap equals straight RGBA and PNGs are written as RGB8.
 //! Scene sizes are clamped to `1..=MAX_SIDE` pixels per side.
 //!
-//! Text is filled by [`super::text_fill`] (exact-area coverage), everything else by tiny-skia.
+//! Text is filled by [`super::coverage`] (exact-area coverage), everything else by tiny-skia.
 //!
 //! A PNG of a large scene is drawn and deflated in two bands at once ([`to_png_on`]). The seam
 //! is placed where no circle is cut; text cut by it keeps its pixels exactly, a line cut by it is
@@ -133,7 +133,7 @@ const SEAM_AT: f32 = 0.56;
 /// The row where [`to_png_on`] splits a scene `h` pixels high in two bands: the row nearest
 /// [`SEAM_AT`] (within a sixth of the height) that no circle reaches. A circle cut there would
 /// be flattened differently and its anti-aliasing would change; text keeps its pixels whatever
-/// the cut ([`super::text_fill`]), and a straight line or a rectangle across it too, but for at
+/// the cut ([`super::coverage`]), and a straight line or a rectangle across it too, but for at
 /// most one level on a line's edge.
 fn seam(scene: &Scene, h: u32) -> usize {
     let spans: Vec<(f32, f32)> = scene
@@ -185,10 +185,10 @@ fn draw_item(pm: &mut PixmapMut, item: &Item, y0: f32) {
                 }
             }
         }
-        Item::Line { points, color, width, dash } => draw_line(pm, points, ts, *color, *width, *dash),
+        Item::Line { points, color, width, dash } => draw_line(pm, points, y0, *color, *width, *dash),
         Item::Text { x, y, text, size, color, halign, valign, bold, rotation } => {
             let cmds = outline_rotated(text, *x, *y, *size, *bold, *halign, *valign, *rotation);
-            super::text_fill::fill(pm, &cmds, y0 as u32, *color);
+            super::coverage::fill(pm, &cmds, y0 as u32, *color);
         }
         Item::Image { x, y, w, h, px_w, px_h, rgba } => draw_image(pm, *x, *y - y0, *w, *h, *px_w, *px_h, rgba),
         Item::Circle { cx, cy, r, fill, stroke, width } => {
@@ -205,10 +205,16 @@ fn draw_item(pm: &mut PixmapMut, item: &Item, y0: f32) {
     }
 }
 
-fn draw_line(pm: &mut PixmapMut, points: &[(f32, f32)], ts: Transform, color: Color, width: f32, dash: Option<f32>) {
+/// Strokes `points` (whole-image coordinates) into the band starting at row `y0`.
+fn draw_line(pm: &mut PixmapMut, points: &[(f32, f32)], y0: f32, color: Color, width: f32, dash: Option<f32>) {
     if points.len() < 2 || !positive(width) {
         return;
     }
+    if let Some(cmds) = super::coverage::straight_line(points, width, dash) {
+        super::coverage::fill(pm, &cmds, y0 as u32, color);
+        return;
+    }
+    let ts = Transform::from_translate(0.0, -y0);
     let mut pb = PathBuilder::new();
     pb.move_to(points[0].0, points[0].1);
     for &(px, py) in &points[1..] {
