@@ -7,21 +7,25 @@
 //! for a footer line; the coverage rasteriser accumulates signed areas in one buffer and gives
 //! 256-step coverage for a tenth of that. Horizontal and vertical lines (gridlines, candle
 //! wicks, zone lines: [`straight_line`]) are filled as the rectangles they cover, where
-//! tiny-skia's anti-aliased hairlines blend pixel by pixel through its pipeline. A text's coverage is computed on a grid anchored at its
-//! own outline's bounds in the whole image, whatever band of rows is drawn, so a band gets
-//! exactly the pixels of the whole image.
+//! tiny-skia's anti-aliased hairlines blend pixel by pixel through its pipeline. An outline's
+//! coverage is computed on a grid anchored at its own bounds in the whole image, whatever band
+//! of rows is drawn, so a band gets exactly the pixels of the whole image.
 
 use std::cell::RefCell;
 
 use ab_glyph_rasterizer::{point, Point, Rasterizer};
 use tiny_skia::PixmapMut;
 
-use super::scene::Color;
+use super::scene::{positive, Color};
 use super::text::PathCmd;
 
-/// Largest coverage grid a text gets (pixels); a text whose outline's bounds are larger (a huge
-/// font size, coordinates far off the image) is drawn only where its grid reaches the image.
+/// Largest coverage grid an outline gets (pixels, 64 MB of coverage); an outline whose bounds
+/// are larger (coordinates far off the image, a font size no chart uses) is not drawn.
 const MAX_GRID: usize = 1 << 24;
+
+/// Most dashes a dashed line is cut into; a dash so short that the line holds more ends the line
+/// there.
+const MAX_DASHES: usize = 100_000;
 
 /// Fills the closed contours `cmds` (whole-image coordinates, the non-zero rule) with `color`
 /// into `pm`, which holds the image's rows from `y0`.
@@ -178,8 +182,8 @@ fn blend(r: &Rasterizer, pm: &mut PixmapMut, g: (i64, i64), rows: (usize, usize)
 
 /// A horizontal or vertical line of one segment (solid or dashed) as the rectangles it covers
 /// (butt caps; dashes of `dash` on and off from the first point, as tiny-skia dashes), for
-/// [`fill`]: gridlines, candle wicks and zone lines, most of a chart's lines,
-/// cost a tenth of tiny-skia's anti-aliased stroke that way. `None` for any other line.
+/// [`fill`]: gridlines, candle wicks and zone lines, most of a chart's lines, cost a tenth of
+/// tiny-skia's anti-aliased stroke that way. `None` for any other line.
 pub(super) fn straight_line(points: &[(f32, f32)], width: f32, dash: Option<f32>) -> Option<Vec<PathCmd>> {
     let [(x0, y0), (x1, y1)] = points else { return None };
     let (vertical, horizontal) = (x0 == x1, y0 == y1);
@@ -196,11 +200,11 @@ pub(super) fn straight_line(points: &[(f32, f32)], width: f32, dash: Option<f32>
         [PathCmd::MoveTo(l, t), PathCmd::LineTo(r, t), PathCmd::LineTo(r, btm), PathCmd::LineTo(l, btm), PathCmd::Close]
     };
     let mut cmds = Vec::new();
-    match dash.filter(|d| d.is_finite() && *d > 0.0) {
+    match dash.filter(|d| positive(*d)) {
         None => cmds.extend(rect(0.0, len)),
         Some(d) => {
             let mut at = 0.0f32;
-            while at < len && cmds.len() < 5 * 100_000 {
+            while at < len && cmds.len() < 5 * MAX_DASHES {
                 cmds.extend(rect(at, (at + d).min(len)));
                 at += 2.0 * d;
             }

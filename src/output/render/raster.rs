@@ -4,13 +4,14 @@
 //! premultiplied pixmap equals straight RGBA and PNGs are written as RGB8.
 //! Scene sizes are clamped to `1..=MAX_SIDE` pixels per side.
 //!
-//! Text is filled by [`super::coverage`] (exact-area coverage), everything else by tiny-skia.
+//! Text and horizontal or vertical lines are filled by [`super::coverage`] (exact-area
+//! coverage), everything else by tiny-skia.
 //!
 //! A PNG of a large scene is drawn and deflated in two bands at once ([`to_png_on`]). The seam
-//! is placed where no circle is cut; text cut by it keeps its pixels exactly, a line cut by it is
-//! anti-aliased from its cut ends, so its edge pixels can differ from a whole-image draw by one
-//! level, or on a long slanted line by up to two of the rasteriser's 16 coverage steps (the tests
-//! bound both).
+//! is placed where no circle is cut; text and straight lines cut by it keep their pixels exactly,
+//! any other line cut by it is anti-aliased from its cut ends, so its edge pixels can differ from
+//! a whole-image draw by one level, or on a long slanted line by up to two of the rasteriser's 16
+//! coverage steps (the tests bound both).
 
 use tiny_skia::{
     FillRule, FilterQuality, IntSize, LineCap, LineJoin, Paint, PathBuilder, Pattern, Pixmap, PixmapMut, Rect,
